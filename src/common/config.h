@@ -1,0 +1,37 @@
+// Server settings: flags > environment (DUCKGRES_<NAME>) > YAML file > defaults.
+#pragma once
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+
+namespace ducklings {
+
+struct ServerConfig {
+  std::string host = "127.0.0.1";
+  int port = 5432;
+  int http_port = 8080;
+  std::string data_dir = "./data";
+  std::string config;  // optional YAML file
+  std::string tls_cert;
+  std::string tls_key;
+  std::string tls = "on";                   // on | off | require
+  std::string auth_method = "scram-sha-256";  // or "password" (cleartext, only over TLS)
+  std::string log_level = "info";
+  int max_connections = 1000;
+  int shutdown_timeout = 30;             // seconds in-flight statements get on SIGTERM
+  int64_t max_message_size = 256 << 20;  // bytes; larger frontend messages are refused (08P01)
+  int threads = 0;                       // DuckDB threads per warehouse; 0 = all cores
+  std::string memory_limit;              // DuckDB memory_limit, empty = DuckDB default
+};
+
+// The names of every setting, as used for flags (--name with '-'), env and YAML (with '_').
+const std::map<std::string, std::string>& setting_descriptions();
+
+// Applies one setting given as text; throws ConfigError naming the setting on a bad value.
+void apply_setting(ServerConfig& config, const std::string& name, const std::string& value);
+
+// Builds the configuration: `flags` holds the settings given on the command line.
+ServerConfig load_config(const std::map<std::string, std::string>& flags);
+
+}  // namespace ducklings

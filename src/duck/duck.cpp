@@ -1,0 +1,176 @@
+#include "duck/duck.h"
+
+#include <cstring>
+
+namespace ducklings::duck {
+
+LogicalType& LogicalType::operator=(LogicalType&& o) noexcept {
+  if (this != &o) {
+    if (type_) duckdb_destroy_logical_type(&type_);
+    type_ = o.type_;
+    o.type_ = nullptr;
+  }
+  return *this;
+}
+LogicalType::~LogicalType() {
+  if (type_) duckdb_destroy_logical_type(&type_);
+}
+std::string LogicalType::alias() const {
+  if (!type_) return {};
+  char* a = duckdb_logical_type_get_alias(type_);
+  if (!a) return {};
+  std::string out(a);
+  duckdb_free(a);
+  return out;
+}
+
+Value& Value::operator=(Value&& o) noexcept {
+  if (this != &o) {
+    if (value_) duckdb_destroy_value(&value_);
+    value_ = o.value_;
+    o.value_ = nullptr;
+  }
+  return *this;
+}
+Value::~Value() {
+  if (value_) duckdb_destroy_value(&value_);
+}
+
+DataChunk::~DataChunk() {
+  if (chunk_) duckdb_destroy_data_chunk(&chunk_);
+}
+
+Result::Result(Result&& o) noexcept : result_(o.result_), valid_(o.valid_) { o.valid_ = false; }
+Result& Result::operator=(Result&& o) noexcept {
+  if (this != &o) {
+    if (valid_) duckdb_destroy_result(&result_);
+    result_ = o.result_;
+    valid_ = o.valid_;
+    o.valid_ = false;
+  }
+  return *this;
+}
+Result::~Result() {
+  if (valid_) duckdb_destroy_result(&result_);
+}
+DataChunk Result::fetch() {
+  DataChunk chunk(duckdb_fetch_chunk(result_));
+  if (!chunk) {
+    const char* err = duckdb_result_error(&result_);
+    if (err && *err) throw DuckError(duckdb_result_error_type(&result_), err);
+  }
+  return chunk;
+}
+
+PreparedStatement& PreparedStatement::operator=(PreparedStatement&& o) noexcept {
+  if (this != &o) {
+    if (stmt_) duckdb_destroy_prepare(&stmt_);
+    stmt_ = o.stmt_;
+    o.stmt_ = nullptr;
+  }
+  return *this;
+}
+PreparedStatement::~PreparedStatement() {
+  if (stmt_) duckdb_destroy_prepare(&stmt_);
+}
+std::string PreparedStatement::column_name(idx_t i) const {
+  const char* n = duckdb_prepared_statement_column_name(stmt_, i);
+  std::string out = n ? n : "";
+  if (n) duckdb_free(const_cast<char*>(n));
+  return out;
+}
+void PreparedStatement::bind(idx_t i, const Value& v) {
+  if (duckdb_bind_value(stmt_, i + 1, v.get()) != DuckDBSuccess) {
+    throw DuckError(DUCKDB_ERROR_INVALID_INPUT,
+                    "could not bind parameter $" + std::to_string(i + 1));
+  }
+}
+void PreparedStatement::bind_null(idx_t i) {
+  if (duckdb_bind_null(stmt_, i + 1) != DuckDBSuccess) {
+    throw DuckError(DUCKDB_ERROR_INVALID_INPUT,
+                    "could not bind parameter $" + std::to_string(i + 1));
+  }
+}
+void PreparedStatement::bind_varchar(idx_t i, std::string_view text) {
+  if (duckdb_bind_varchar_length(stmt_, i + 1, text.data(), text.size()) != DuckDBSuccess) {
+    throw DuckError(DUCKDB_ERROR_INVALID_INPUT,
+                    "could not bind parameter $" + std::to_string(i + 1));
+  }
+}
+Result PreparedStatement::execute(bool streaming) {
+  Result r;
+  duckdb_state st = streaming ? duckdb_execute_prepared_streaming(stmt_, r.raw())
+                              : duckdb_execute_prepared(stmt_, r.raw());
+  r.mark_valid();
+  if (st != DuckDBSuccess) {
+    throw DuckError(duckdb_result_error_type(r.raw()), duckdb_result_error(r.raw()));
+  }
+  return r;
+}
+
+Connection::Connection(duckdb_database db) {
+  if (duckdb_connect(db, &conn_) != DuckDBSuccess) {
+    throw DuckError(DUCKDB_ERROR_CONNECTION, "could not connect to database");
+  }
+}
+Connection::~Connection() {
+  if (conn_) duckdb_disconnect(&conn_);
+}
+Result Connection::query(const std::string& sql) {
+  Result r;
+  duckdb_state st = duckdb_query(conn_, sql.c_str(), r.raw());
+  r.mark_valid();
+  if (st != DuckDBSuccess) {
+    throw DuckError(duckdb_result_error_type(r.raw()), duckdb_result_error(r.raw()));
+  }
+  return r;
+}
+PreparedStatement Connection::prepare(const std::string& sql) {
+  duckdb_prepared_statement p = nullptr;
+  duckdb_state st = duckdb_prepare(conn_, sql.c_str(), &p);
+  PreparedStatement out(p);
+  if (st != DuckDBSuccess) {
+    const char* err = duckdb_prepare_error(p);
+    // The C API gives no error class for a failed prepare; classify from the message prefix.
+    std::string msg = err ? err : "could not prepare statement";
+    duckdb_error_type type = DUCKDB_ERROR_INVALID;
+    if (msg.rfind("Parser Error", 0) == 0) type = DUCKDB_ERROR_PARSER;
+    else if (msg.rfind("Catalog Error", 0) == 0) type = DUCKDB_ERROR_CATALOG;
+    else if (msg.rfind("Binder Error", 0) == 0) type = DUCKDB_ERROR_BINDER;
+    else if (msg.rfind("Conversion Error", 0) == 0) type = DUCKDB_ERROR_CONVERSION;
+    else if (msg.rfind("Not implemented Error", 0) == 0) type = DUCKDB_ERROR_NOT_IMPLEMENTED;
+    else if (msg.rfind("Permission Error", 0) == 0) type = DUCKDB_ERROR_PERMISSION;
+    else if (msg.rfind("Out of Range Error", 0) == 0) type = DUCKDB_ERROR_OUT_OF_RANGE;
+    else if (msg.rfind("TransactionContext Error", 0) == 0) type = DUCKDB_ERROR_TRANSACTION;
+    else if (msg.rfind("Invalid Input Error", 0) == 0) type = DUCKDB_ERROR_INVALID_INPUT;
+    else if (msg.rfind("Interrupt", 0) == 0 || msg.find("INTERRUPT Error") != std::string::npos)
+      type = DUCKDB_ERROR_INTERRUPT;
+    throw DuckError(type, msg);
+  }
+  return out;
+}
+Database::Database(const std::string& path,
+                   const std::vector<std::pair<std::string, std::string>>& options) {
+  duckdb_config config = nullptr;
+  duckdb_create_config(&config);
+  for (const auto& [k, v] : options) {
+    if (duckdb_set_config(config, k.c_str(), v.c_str()) != DuckDBSuccess) {
+      duckdb_destroy_config(&config);
+      throw ConfigError("DuckDB option '" + k + "' rejected value '" + v + "'");
+    }
+  }
+  char* err = nullptr;
+  duckdb_state st =
+      duckdb_open_ext(path.empty() ? nullptr : path.c_str(), &db_, config, &err);
+  duckdb_destroy_config(&config);
+  if (st != DuckDBSuccess) {
+    std::string msg = err ? err : "unknown error";
+    if (err) duckdb_free(err);
+    throw DuckError(DUCKDB_ERROR_IO, "could not open database '" + path + "': " + msg);
+  }
+}
+Database::~Database() {
+  if (db_) duckdb_close(&db_);
+}
+
+}  // namespace ducklings::duck

@@ -1,0 +1,121 @@
+#include "http/http_server.h"
+
+#include <spdlog/spdlog.h>
+
+#include <boost/asio.hpp>
+#include <boost/beast.hpp>
+#include <nlohmann/json.hpp>
+
+namespace ducklings::http {
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = beast::http;
+using tcp = asio::ip::tcp;
+
+namespace {
+bhttp::response<bhttp::string_body> json_response(bhttp::status status, const nlohmann::json& body,
+                                                   unsigned version) {
+  bhttp::response<bhttp::string_body> res{status, version};
+  res.set(bhttp::field::server, "duckgres");
+  res.set(bhttp::field::content_type, "application/json");
+  res.body() = body.dump();
+  res.prepare_payload();
+  return res;
+}
+
+nlohmann::json error_body(const std::string& code, const std::string& message) {
+  return {{"error", {{"code", code}, {"message", message}}}};
+}
+
+bhttp::response<bhttp::string_body> route(const bhttp::request<bhttp::string_body>& req) {
+  std::string target(req.target());
+  if (auto q = target.find('?'); q != std::string::npos) target.resize(q);
+  if (target == "/health") {
+    if (req.method() != bhttp::verb::get && req.method() != bhttp::verb::head) {
+      return json_response(bhttp::status::method_not_allowed,
+                           error_body("method_not_allowed", "use GET"), req.version());
+    }
+    return json_response(bhttp::status::ok, {{"status", "ok"}}, req.version());
+  }
+  return json_response(bhttp::status::not_found,
+                       error_body("not_found", "no route for " + target), req.version());
+}
+}  // namespace
+
+struct HttpServer::Impl {
+  asio::io_context io{1};
+  tcp::acceptor acceptor{io};
+  std::thread thread;
+
+  void accept() {
+    acceptor.async_accept([this](beast::error_code ec, tcp::socket socket) {
+      if (ec) return;  // closed on stop
+      serve(std::make_shared<tcp::socket>(std::move(socket)));
+      accept();
+    });
+  }
+
+  // One keep-alive connection, served asynchronously on the io thread.
+  void serve(std::shared_ptr<tcp::socket> socket) {
+    auto buffer = std::make_shared<beast::flat_buffer>();
+    auto parser = std::make_shared<bhttp::request_parser<bhttp::string_body>>();
+    parser->body_limit(1 << 20);
+    bhttp::async_read(*socket, *buffer, *parser,
+                      [this, socket, buffer, parser](beast::error_code ec, size_t) {
+                        if (ec) {
+                          if (ec != bhttp::error::end_of_stream && ec != asio::error::eof) {
+                            auto res = json_response(bhttp::status::bad_request,
+                                                     error_body("bad_request", ec.message()), 11);
+                            res.keep_alive(false);
+                            write(socket, std::move(res));
+                          }
+                          return;
+                        }
+                        auto req = parser->release();
+                        auto res = route(req);
+                        res.keep_alive(req.keep_alive());
+                        write(socket, std::move(res));
+                      });
+  }
+
+  void write(std::shared_ptr<tcp::socket> socket, bhttp::response<bhttp::string_body> res) {
+    auto msg = std::make_shared<bhttp::response<bhttp::string_body>>(std::move(res));
+    bhttp::async_write(*socket, *msg, [this, socket, msg](beast::error_code ec, size_t) {
+      if (ec || !msg->keep_alive()) {
+        beast::error_code ignored;
+        socket->shutdown(tcp::socket::shutdown_both, ignored);
+        return;
+      }
+      serve(socket);
+    });
+  }
+};
+
+HttpServer::HttpServer(const std::string& host, int port) : impl_(std::make_unique<Impl>()) {
+  tcp::endpoint ep(asio::ip::make_address(host), static_cast<unsigned short>(port));
+  impl_->acceptor.open(ep.protocol());
+  impl_->acceptor.set_option(asio::socket_base::reuse_address(true));
+  impl_->acceptor.bind(ep);
+  impl_->acceptor.listen();
+}
+
+HttpServer::~HttpServer() { stop(); }
+
+void HttpServer::start() {
+  impl_->accept();
+  impl_->thread = std::thread([this] { impl_->io.run(); });
+}
+
+void HttpServer::stop() {
+  if (!impl_->thread.joinable()) return;
+  asio::post(impl_->io, [this] {
+    beast::error_code ignored;
+    impl_->acceptor.close(ignored);
+    impl_->io.stop();
+  });
+  impl_->thread.join();
+}
+
+int HttpServer::port() const { return impl_->acceptor.local_endpoint().port(); }
+
+}  // namespace ducklings::http

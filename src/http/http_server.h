@@ -1,0 +1,23 @@
+// The HTTP side of the server: /health today; the REST API, console and metrics land here.
+#pragma once
+#include <memory>
+#include <string>
+#include <thread>
+
+namespace ducklings::http {
+
+// Serves HTTP/1.1 on its own thread; requests are small and answered inline.
+class HttpServer {
+ public:
+  HttpServer(const std::string& host, int port);
+  ~HttpServer();
+  void start();
+  void stop();
+  int port() const;  // the bound port (useful when configured as 0)
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace ducklings::http

@@ -1,0 +1,140 @@
+// duckgres: the command line. `serve` runs the server; more commands arrive with the control
+// plane (worker, ctl).
+#include <openssl/rand.h>
+#include <signal.h>
+#include <spdlog/spdlog.h>
+
+#include <CLI/CLI.hpp>
+#include <filesystem>
+#include <iostream>
+#include <thread>
+
+#include "common/config.h"
+#include "common/errors.h"
+#include "common/logging.h"
+#include "control/credential_store.h"
+#include "http/http_server.h"
+#include "pgwire/scram.h"
+#include "pgwire/server.h"
+#include "warehouse/warehouse.h"
+
+namespace {
+using namespace ducklings;
+
+constexpr const char* kAdminLogin = "duckgres";
+constexpr const char* kDefaultDatabase = "duckgres";
+
+std::string generate_password() {
+  static const char alphabet[] = "abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+  unsigned char bytes[20];
+  if (RAND_bytes(bytes, sizeof(bytes)) != 1) throw std::runtime_error("RAND_bytes failed");
+  std::string out;
+  for (unsigned char b : bytes) out.push_back(alphabet[b % (sizeof(alphabet) - 1)]);
+  return out;
+}
+
+// First start on an empty data dir: the admin login and the default warehouse.
+void bootstrap(const ServerConfig& config, control::CredentialStore& credentials,
+               warehouse::WarehouseRegistry& warehouses) {
+  if (credentials.empty()) {
+    std::string password;
+    bool generated = false;
+    if (const char* env = std::getenv("DUCKGRES_ADMIN_PASSWORD"); env && *env) {
+      password = env;
+    } else {
+      password = generate_password();
+      generated = true;
+    }
+    credentials.put({kAdminLogin, pgwire::make_scram_verifier(password), true});
+    if (generated) {
+      // Printed once: only the salted verifier is stored.
+      std::cout << "duckgres: created admin login '" << kAdminLogin
+                << "' with generated password: " << password << std::endl;
+    } else {
+      spdlog::info("created admin login '{}' with the password from DUCKGRES_ADMIN_PASSWORD",
+                   kAdminLogin);
+    }
+  }
+  if (!warehouses.find(kDefaultDatabase)) {
+    warehouses.create(kDefaultDatabase);
+    spdlog::info("created default warehouse '{}'", kDefaultDatabase);
+  }
+}
+
+int serve(const std::map<std::string, std::string>& flags) {
+  ServerConfig config;
+  try {
+    config = load_config(flags);
+  } catch (const ConfigError& e) {
+    std::cerr << "duckgres: invalid configuration: " << e.what() << std::endl;
+    return 2;
+  }
+  init_logging(config.log_level);
+
+  // Signals are taken by one thread with sigwait; every other thread blocks them.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  ::signal(SIGPIPE, SIG_IGN);
+
+  try {
+    std::filesystem::create_directories(config.data_dir);
+    control::CredentialStore credentials(config.data_dir + "/duckgres.db");
+    warehouse::WarehouseRegistry warehouses(config.data_dir, {config.threads, config.memory_limit});
+    bootstrap(config, credentials, warehouses);
+
+    pgwire::Server server(config, credentials, warehouses);
+    server.listen();
+    http::HttpServer http(config.host, config.http_port);
+    http.start();
+
+    std::thread signal_thread([&] {
+      int sig = 0;
+      sigwait(&signals, &sig);
+      spdlog::info("received signal {}, shutting down", sig);
+      server.stop();
+    });
+    spdlog::info("duckgres ready to accept connections on {}:{} (http {}), data dir {}",
+                 config.host, server.port(), http.port(), config.data_dir);
+    server.serve();
+    signal_thread.join();
+    http.stop();
+    warehouses.close_all();
+    spdlog::info("duckgres stopped");
+    return 0;
+  } catch (const ConfigError& e) {
+    spdlog::error("invalid configuration: {}", e.what());
+    return 2;
+  } catch (const std::exception& e) {
+    spdlog::error("fatal: {}", e.what());
+    return 1;
+  }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"duckgres: a PostgreSQL-protocol data warehouse server over DuckDB"};
+  app.require_subcommand(1);
+  CLI::App* serve_cmd = app.add_subcommand("serve", "run the server");
+  std::map<std::string, std::string> values;
+  std::map<std::string, CLI::Option*> options;
+  for (const auto& [name, description] : setting_descriptions()) {
+    std::string flag = "--" + name;
+    std::replace(flag.begin(), flag.end(), '_', '-');
+    options[name] = serve_cmd->add_option(flag, values[name], description);
+  }
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  }
+  std::map<std::string, std::string> given;
+  for (const auto& [name, opt] : options) {
+    if (opt->count() > 0) given[name] = values[name];
+  }
+  if (serve_cmd->parsed()) return serve(given);
+  return 0;
+}

@@ -1,0 +1,38 @@
+// One client socket, plain or TLS, with buffered reads and whole-buffer writes.
+// Owned and used by one session thread; shutdown_read() may be called from any thread.
+#pragma once
+#include <memory>
+#include <string>
+
+#include "pgwire/tls.h"
+
+namespace ducklings::pgwire {
+
+class Channel {
+ public:
+  explicit Channel(int fd);
+  ~Channel();
+  Channel(const Channel&) = delete;
+
+  int fd() const { return fd_; }
+  bool encrypted() const { return tls_ != nullptr; }
+  // Switches to TLS after the server answered 'S' to SSLRequest. Bytes the client sent before
+  // the handshake (buffered plaintext) are a protocol violation.
+  void start_tls(const TlsContext& context);
+
+  // Reads exactly n bytes into `out` (appending); false on EOF before any byte of it.
+  bool read_exact(size_t n, std::string& out);
+  bool has_buffered_input() const { return read_pos_ < read_buf_.size(); }
+  void write(const std::string& data);
+  // Unblocks a pending read (graceful shutdown); writes keep working.
+  void shutdown_read();
+
+ private:
+  size_t read_some(char* buf, size_t len);
+  int fd_;
+  std::unique_ptr<TlsConnection> tls_;
+  std::string read_buf_;
+  size_t read_pos_ = 0;
+};
+
+}  // namespace ducklings::pgwire

@@ -1,0 +1,152 @@
+#include "pgwire/server.h"
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <spdlog/spdlog.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cstring>
+
+namespace ducklings::pgwire {
+
+// ---- SessionRegistry ----
+
+bool SessionRegistry::add(Session* s, size_t max_sessions) {
+  std::lock_guard lock(mutex_);
+  if (sessions_.size() >= max_sessions) return false;
+  sessions_[s->process_id()] = s;
+  return true;
+}
+
+void SessionRegistry::remove(Session* s) {
+  std::lock_guard lock(mutex_);
+  sessions_.erase(s->process_id());
+  if (sessions_.empty()) empty_.notify_all();
+}
+
+void SessionRegistry::cancel(int32_t pid, int32_t key) {
+  std::lock_guard lock(mutex_);
+  if (auto it = sessions_.find(pid); it != sessions_.end()) it->second->cancel(key);
+}
+
+void SessionRegistry::request_stop_all() {
+  std::lock_guard lock(mutex_);
+  for (auto& [pid, s] : sessions_) s->request_stop();
+}
+
+void SessionRegistry::interrupt_all() {
+  std::lock_guard lock(mutex_);
+  for (auto& [pid, s] : sessions_) s->interrupt();
+}
+
+size_t SessionRegistry::size() {
+  std::lock_guard lock(mutex_);
+  return sessions_.size();
+}
+
+bool SessionRegistry::wait_empty(std::chrono::milliseconds timeout) {
+  std::unique_lock lock(mutex_);
+  return empty_.wait_for(lock, timeout, [this] { return sessions_.empty(); });
+}
+
+// ---- Server ----
+
+Server::Server(const ServerConfig& config, control::CredentialStore& credentials,
+               warehouse::WarehouseRegistry& warehouses)
+    : config_(config), credentials_(credentials), warehouses_(warehouses) {
+  if (config.tls != "off") {
+    tls_ = TlsContext::create(config.tls_cert, config.tls_key, config.data_dir);
+  }
+  if (::pipe(wake_pipe_) != 0) throw std::runtime_error("pipe() failed");
+}
+
+Server::~Server() {
+  if (listen_fd_ >= 0) ::close(listen_fd_);
+  ::close(wake_pipe_[0]);
+  ::close(wake_pipe_[1]);
+}
+
+void Server::listen() {
+  addrinfo hints{};
+  hints.ai_family = AF_UNSPEC;
+  hints.ai_socktype = SOCK_STREAM;
+  hints.ai_flags = AI_PASSIVE;
+  addrinfo* res = nullptr;
+  std::string port = std::to_string(config_.port);
+  if (int rc = ::getaddrinfo(config_.host.c_str(), port.c_str(), &hints, &res); rc != 0) {
+    throw ConfigError("setting 'host': cannot resolve '" + config_.host + "': " + gai_strerror(rc));
+  }
+  std::unique_ptr<addrinfo, decltype(&freeaddrinfo)> guard(res, &freeaddrinfo);
+  listen_fd_ = ::socket(res->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  int one = 1;
+  ::setsockopt(listen_fd_, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+  if (::bind(listen_fd_, res->ai_addr, res->ai_addrlen) != 0 || ::listen(listen_fd_, 1024) != 0) {
+    throw ConfigError("setting 'port': cannot listen on " + config_.host + ":" + port + ": " +
+                      std::strerror(errno));
+  }
+  sockaddr_storage bound{};
+  socklen_t len = sizeof(bound);
+  ::getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&bound), &len);
+  bound_port_ = ntohs(bound.ss_family == AF_INET6
+                          ? reinterpret_cast<sockaddr_in6*>(&bound)->sin6_port
+                          : reinterpret_cast<sockaddr_in*>(&bound)->sin_port);
+}
+
+void Server::serve() {
+  ServerServices services{config_, credentials_, warehouses_, tls_ ? &*tls_ : nullptr, registry_};
+  while (!stopping_) {
+    pollfd fds[2] = {{listen_fd_, POLLIN, 0}, {wake_pipe_[0], POLLIN, 0}};
+    if (::poll(fds, 2, -1) < 0) {
+      if (errno == EINTR) continue;
+      throw std::runtime_error(std::string("poll: ") + std::strerror(errno));
+    }
+    if (fds[1].revents) break;
+    int fd = ::accept4(listen_fd_, nullptr, nullptr, SOCK_CLOEXEC);
+    if (fd < 0) {
+      if (errno == EINTR || errno == ECONNABORTED || errno == EAGAIN) continue;
+      spdlog::warn("accept failed: {}", std::strerror(errno));
+      if (errno == EMFILE || errno == ENFILE) ::usleep(100 * 1000);  // wait for fds to free up
+      continue;
+    }
+    int one = 1;
+    ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+    ::setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &one, sizeof(one));
+    try {
+      auto session = std::make_shared<Session>(services, fd);
+      if (!registry_.add(session.get(), static_cast<size_t>(config_.max_connections))) {
+        // Too many sessions: PostgreSQL answers before authentication with 53300.
+        WriteBuffer out;
+        write_error(out, {"FATAL", "53300", "sorry, too many clients already"});
+        ::send(fd, out.data().data(), out.size(), MSG_NOSIGNAL);
+        continue;  // the session's destructor closes the socket
+      }
+      std::thread([session, this] {
+        session->run();
+        registry_.remove(session.get());
+      }).detach();
+    } catch (const std::exception& e) {
+      spdlog::error("could not start session: {}", e.what());
+    }
+  }
+}
+
+void Server::stop() {
+  if (stopping_.exchange(true)) return;
+  char b = 1;
+  [[maybe_unused]] auto n = ::write(wake_pipe_[1], &b, 1);
+  spdlog::info("shutting down: waiting up to {}s for {} sessions", config_.shutdown_timeout,
+               registry_.size());
+  registry_.request_stop_all();
+  if (!registry_.wait_empty(std::chrono::seconds(config_.shutdown_timeout))) {
+    spdlog::warn("shutdown timeout: interrupting {} sessions", registry_.size());
+    registry_.interrupt_all();
+    registry_.wait_empty(std::chrono::seconds(10));
+  }
+}
+
+}  // namespace ducklings::pgwire

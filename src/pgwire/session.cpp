@@ -1,0 +1,771 @@
+#include "pgwire/session.h"
+
+#include <openssl/rand.h>
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+
+#include "sql/error_mapping.h"
+
+namespace ducklings::pgwire {
+namespace {
+
+std::atomic<int32_t> next_process_id{1000};
+constexpr size_t kFlushThreshold = 256 * 1024;
+
+bool is_session_statement(const sql::Statement& s) {
+  using K = sql::StatementKind;
+  switch (s.kind) {
+    case K::kEmpty:
+    case K::kBegin:
+    case K::kCommit:
+    case K::kRollback:
+    case K::kSavepoint:
+    case K::kCopy:
+    case K::kDeclareCursor:
+    case K::kFetch:
+    case K::kCloseCursor: return true;
+    default: break;
+  }
+  const pg_query::Node* root = sql::root_node(s);
+  if (!root) return false;
+  switch (root->node_case()) {
+    case pg_query::Node::kVariableSetStmt:
+    case pg_query::Node::kVariableShowStmt:
+    case pg_query::Node::kDiscardStmt: return true;
+    default: return false;
+  }
+}
+
+int16_t format_for(const std::vector<int16_t>& formats, size_t i) {
+  if (formats.empty()) return 0;
+  if (formats.size() == 1) return formats[0];
+  return i < formats.size() ? formats[i] : 0;
+}
+
+}  // namespace
+
+Session::Session(ServerServices services, int fd)
+    : services_(services), channel_(std::make_unique<Channel>(fd)) {
+  process_id_ = next_process_id.fetch_add(1);
+  if (RAND_bytes(reinterpret_cast<unsigned char*>(&secret_key_), sizeof(secret_key_)) != 1) {
+    throw std::runtime_error("could not generate a cancel key");
+  }
+}
+
+Session::~Session() = default;
+
+void Session::run() {
+  try {
+    bool ok = startup();
+    flush();
+    if (!ok) return;
+    while (true) {
+      char type;
+      std::string body;
+      if (stop_requested_) {
+        send_error(SqlError("57P01", "terminating connection due to administrator command"),
+                   "FATAL");
+        flush();
+        return;
+      }
+      if (!read_message(type, body)) {
+        if (stop_requested_) continue;  // answers with the FATAL above
+        return;
+      }
+      if (type == 'X') return;
+      try {
+        switch (type) {
+          case 'Q': {
+            skip_until_sync_ = false;
+            handle_query(decode_query(body).sql);
+            send_ready();
+            flush();
+            break;
+          }
+          case 'P':
+            if (!skip_until_sync_) handle_parse(decode_parse(body));
+            break;
+          case 'B':
+            if (!skip_until_sync_) handle_bind(decode_bind(body));
+            break;
+          case 'D':
+            if (!skip_until_sync_) handle_describe(decode_describe(body));
+            break;
+          case 'E':
+            if (!skip_until_sync_) handle_execute(decode_execute(body));
+            break;
+          case 'C':
+            if (!skip_until_sync_) handle_close(decode_close(body));
+            break;
+          case 'H': flush(); break;
+          case 'S':
+            skip_until_sync_ = false;
+            handle_sync();
+            send_ready();
+            flush();
+            break;
+          case 'd':
+          case 'c':
+          case 'f': break;  // COPY messages outside COPY are ignored, as PostgreSQL does
+          default:
+            throw ProtocolError("invalid frontend message type " +
+                                std::to_string(static_cast<unsigned char>(type)));
+        }
+      } catch (const ProtocolError&) {
+        throw;
+      } catch (const std::exception& e) {
+        // An error in the extended protocol: report it, abort the transaction, skip to Sync.
+        send_error(map_error(e, nullptr));
+        if (implicit_txn_) end_implicit_transaction(false);
+        if (txn_ == TxnStatus::kInBlock) txn_ = TxnStatus::kFailed;
+        skip_until_sync_ = true;
+      }
+    }
+  } catch (const SqlError& e) {
+    // Protocol violations and startup failures end the session with a FATAL error.
+    try {
+      send_error(e, "FATAL");
+      flush();
+    } catch (const std::exception&) {
+    }
+    if (e.sqlstate() == "08P01") spdlog::info("session {}: {}", process_id_, e.what());
+  } catch (const std::exception& e) {
+    spdlog::debug("session {} ended: {}", process_id_, e.what());
+  }
+}
+
+bool Session::read_message(char& type, std::string& body) {
+  std::string header;
+  if (!channel_->read_exact(5, header)) return false;
+  type = header[0];
+  ReadBuffer in(std::string_view(header).substr(1));
+  int32_t len = in.get_i32();
+  if (len < 4) throw ProtocolError("invalid message length");
+  if (static_cast<int64_t>(len) - 4 > services_.config.max_message_size) {
+    throw ProtocolError("message of " + std::to_string(len) + " bytes exceeds the limit of " +
+                        std::to_string(services_.config.max_message_size));
+  }
+  body.clear();
+  if (len > 4 && !channel_->read_exact(static_cast<size_t>(len) - 4, body)) {
+    throw ProtocolError("unexpected EOF within message");
+  }
+  return true;
+}
+
+void Session::flush() {
+  channel_->write(out_.data());
+  out_.clear();
+}
+
+void Session::maybe_flush() {
+  if (out_.size() >= kFlushThreshold) flush();
+}
+
+void Session::send_error(const SqlError& e, const std::string& severity) {
+  ErrorFields f;
+  f.severity = severity;
+  f.sqlstate = e.sqlstate();
+  f.message = e.what();
+  f.detail = e.detail();
+  f.hint = e.hint();
+  f.position = e.position();
+  write_error(out_, f);
+}
+
+void Session::send_ready() { write_ready_for_query(out_, static_cast<char>(txn_)); }
+
+SqlError Session::map_error(const std::exception& e, const sql::Statement* statement) {
+  if (auto* d = dynamic_cast<const duck::DuckError*>(&e)) {
+    return sql::to_sql_error(*d, statement ? statement->text : std::string(),
+                             statement ? statement->offset : 0);
+  }
+  if (auto* s = dynamic_cast<const SqlError*>(&e)) return *s;
+  spdlog::warn("session {}: internal error: {}", process_id_, e.what());
+  return SqlError("XX000", e.what());
+}
+
+// ---- simple query protocol ----
+
+void Session::handle_query(const std::string& text) {
+  std::vector<sql::StatementText> parts = sql::split_statements(text);
+  if (parts.empty()) {
+    write_empty_query_response(out_);
+    return;
+  }
+  bool multi = parts.size() > 1;
+  for (const auto& part : parts) {
+    sql::Statement st = sql::analyze(part);
+    try {
+      if (txn_ == TxnStatus::kFailed && st.kind != sql::StatementKind::kCommit &&
+          st.kind != sql::StatementKind::kRollback) {
+        throw SqlError("25P02",
+                       "current transaction is aborted, commands ignored until end of "
+                       "transaction block");
+      }
+      // Several statements in one Query run in one implicit transaction, as in PostgreSQL.
+      if (multi && txn_ == TxnStatus::kIdle && !implicit_txn_ && !st.read_only &&
+          st.kind != sql::StatementKind::kBegin && st.kind != sql::StatementKind::kCommit &&
+          st.kind != sql::StatementKind::kRollback) {
+        begin_implicit_transaction();
+      }
+      run_statement(st, true);
+    } catch (const ProtocolError&) {
+      throw;
+    } catch (const std::exception& e) {
+      send_error(map_error(e, &st));
+      if (implicit_txn_) end_implicit_transaction(false);
+      if (txn_ == TxnStatus::kInBlock) txn_ = TxnStatus::kFailed;
+      close_portals(txn_ == TxnStatus::kIdle);
+      return;
+    }
+    maybe_flush();
+  }
+  if (implicit_txn_) end_implicit_transaction(true);
+  if (txn_ == TxnStatus::kIdle) close_portals(true);
+}
+
+void Session::run_statement(const sql::Statement& statement, bool simple_protocol) {
+  if (is_session_statement(statement)) {
+    run_session_statement(statement, nullptr, Output::kBoth);
+    return;
+  }
+  Portal portal;
+  portal.query = prepare(statement, {});
+  struct StreamGuard {  // the portal dies here; never leave streaming_ pointing at it
+    Session* s;
+    Portal* p;
+    ~StreamGuard() {
+      if (s->streaming_ == p) s->streaming_ = nullptr;
+    }
+  } guard{this, &portal};
+  execute_portal(portal, 0, true);
+}
+
+bool Session::run_session_statement(const sql::Statement& st, Portal* portal, Output output) {
+  using K = sql::StatementKind;
+  switch (st.kind) {
+    case K::kEmpty: write_empty_query_response(out_); return true;
+    case K::kBegin:
+      if (txn_ != TxnStatus::kIdle) {
+        write_error(out_, {"WARNING", "25001", "there is already a transaction in progress"},
+                    true);
+      } else if (implicit_txn_) {
+        implicit_txn_ = false;  // the implicit transaction becomes the explicit block
+        txn_ = TxnStatus::kInBlock;
+      } else {
+        before_duckdb_call();
+        connection_->query("BEGIN TRANSACTION");
+        txn_ = TxnStatus::kInBlock;
+      }
+      write_command_complete(out_, "BEGIN");
+      return true;
+    case K::kCommit:
+    case K::kRollback: {
+      bool was_failed = txn_ == TxnStatus::kFailed;
+      if (txn_ == TxnStatus::kIdle && !implicit_txn_) {
+        write_error(out_, {"WARNING", "25P01", "there is no transaction in progress"}, true);
+        write_command_complete(out_, st.kind == K::kCommit ? "COMMIT" : "ROLLBACK");
+        return true;
+      }
+      // Holdable cursors outlive the transaction: read them out before it ends.
+      for (auto& [name, c] : cursors_) {
+        if (c.holdable && c.stream_open) drain_stream(c);
+      }
+      before_duckdb_call();
+      txn_ = TxnStatus::kIdle;
+      implicit_txn_ = false;
+      close_portals(true);
+      if (st.kind == K::kCommit && !was_failed) {
+        connection_->query("COMMIT");
+        write_command_complete(out_, "COMMIT");
+      } else {
+        connection_->query("ROLLBACK");
+        write_command_complete(out_, "ROLLBACK");
+      }
+      return true;
+    }
+    case K::kSavepoint:
+      throw SqlError("0A000", "savepoints are not supported by duckgres");
+    case K::kCopy:
+      if (portal) throw SqlError("0A000", "COPY is supported only in the simple query protocol");
+      handle_copy(st);
+      return true;
+    case K::kDeclareCursor: handle_declare(st); return true;
+    case K::kFetch: handle_fetch(st, output); return true;
+    case K::kCloseCursor: handle_close_cursor(st); return true;
+    default: break;
+  }
+  return handle_set(st, output);
+}
+
+// ---- extended query protocol ----
+
+std::shared_ptr<PreparedQuery> Session::prepare(sql::Statement statement,
+                                                const std::vector<int32_t>& parameter_types) {
+  auto q = std::make_shared<PreparedQuery>();
+  q->statement = std::move(statement);
+  q->parameter_types = parameter_types;
+  if (is_session_statement(q->statement)) {
+    q->returns_rows = q->statement.returns_rows;
+    return q;
+  }
+  before_duckdb_call();
+  try {
+    q->duck = std::make_unique<duck::PreparedStatement>(connection_->prepare(q->statement.text));
+  } catch (const duck::DuckError& e) {
+    throw sql::to_sql_error(e, q->statement.text, 0);
+  }
+  const duck::PreparedStatement& p = *q->duck;
+  idx_t n = p.parameter_count();
+  if (q->parameter_types.size() > n) q->parameter_types.resize(n);
+  for (idx_t i = 0; i < n; ++i) {
+    if (i < q->parameter_types.size() && q->parameter_types[i] != 0) continue;
+    duck::LogicalType t = p.parameter_logical_type(i);
+    int32_t o = oid::kText;
+    if (t.get() && t.id() != DUCKDB_TYPE_INVALID && t.id() != DUCKDB_TYPE_ANY) {
+      o = pg_type_of(t.get()).oid;
+    }
+    if (i < q->parameter_types.size()) {
+      q->parameter_types[i] = o;
+    } else {
+      q->parameter_types.push_back(o);
+    }
+  }
+  idx_t cols = p.column_count();
+  duckdb_statement_type type = p.statement_type();
+  bool dml = type == DUCKDB_STATEMENT_TYPE_INSERT || type == DUCKDB_STATEMENT_TYPE_UPDATE ||
+             type == DUCKDB_STATEMENT_TYPE_DELETE;
+  if (q->statement.tree) {
+    q->returns_rows = q->statement.returns_rows;
+  } else if (dml) {
+    // DuckDB answers DML without RETURNING with one BIGINT column named "Count".
+    q->returns_rows = !(cols == 1 && p.column_name(0) == "Count");
+  } else {
+    q->returns_rows = cols > 0 && (type == DUCKDB_STATEMENT_TYPE_SELECT ||
+                                   type == DUCKDB_STATEMENT_TYPE_EXPLAIN ||
+                                   type == DUCKDB_STATEMENT_TYPE_PRAGMA ||
+                                   type == DUCKDB_STATEMENT_TYPE_CALL ||
+                                   type == DUCKDB_STATEMENT_TYPE_RELATION ||
+                                   type == DUCKDB_STATEMENT_TYPE_EXECUTE);
+  }
+  if (q->returns_rows) {
+    for (idx_t i = 0; i < cols; ++i) {
+      q->column_names.push_back(p.column_name(i));
+      q->column_types.push_back(p.column_type(i));
+    }
+  }
+  return q;
+}
+
+void Session::handle_parse(const ParseMessage& m) {
+  std::vector<sql::StatementText> parts = sql::split_statements(m.query);
+  if (parts.size() > 1) {
+    throw SqlError("42601", "cannot insert multiple commands into a prepared statement");
+  }
+  sql::StatementText text = parts.empty() ? sql::StatementText{"", 0} : parts[0];
+  sql::Statement st = sql::analyze(text);
+  if (txn_ == TxnStatus::kFailed && st.kind != sql::StatementKind::kCommit &&
+      st.kind != sql::StatementKind::kRollback) {
+    throw SqlError("25P02",
+                   "current transaction is aborted, commands ignored until end of transaction "
+                   "block");
+  }
+  if (!m.statement.empty() && statements_.count(m.statement)) {
+    throw SqlError("42P05", "prepared statement \"" + m.statement + "\" already exists");
+  }
+  auto q = prepare(std::move(st), m.parameter_types);
+  statements_[m.statement] = std::move(q);
+  write_simple(out_, '1');
+}
+
+void Session::handle_bind(const BindMessage& m) {
+  auto it = statements_.find(m.statement);
+  if (it == statements_.end()) {
+    throw SqlError("26000", "prepared statement \"" + m.statement + "\" does not exist");
+  }
+  const auto& q = it->second;
+  size_t expected = q->duck ? q->duck->parameter_count() : 0;
+  if (m.parameters.size() != expected) {
+    throw ProtocolError("bind message supplies " + std::to_string(m.parameters.size()) +
+                        " parameters, but prepared statement \"" + m.statement + "\" requires " +
+                        std::to_string(expected));
+  }
+  if (!m.portal.empty() && portals_.count(m.portal)) {
+    throw SqlError("42P03", "portal \"" + m.portal + "\" already exists");
+  }
+  if (txn_ == TxnStatus::kFailed && q->statement.kind != sql::StatementKind::kCommit &&
+      q->statement.kind != sql::StatementKind::kRollback) {
+    throw SqlError("25P02",
+                   "current transaction is aborted, commands ignored until end of transaction "
+                   "block");
+  }
+  if (auto old = portals_.find(m.portal); old != portals_.end()) {
+    if (streaming_ == &old->second) streaming_ = nullptr;
+    portals_.erase(old);
+  }
+  Portal& p = portals_[m.portal];
+  p.query = q;
+  p.parameters = m.parameters;
+  p.parameter_formats = m.parameter_formats;
+  p.result_formats = m.result_formats;
+  write_simple(out_, '2');
+}
+
+void Session::describe_rows(const PreparedQuery& q, const std::vector<int16_t>& formats) {
+  if (!q.returns_rows) {
+    write_simple(out_, 'n');  // NoData
+    return;
+  }
+  std::vector<FieldDescription> fields;
+  for (size_t i = 0; i < q.column_names.size(); ++i) {
+    PgType t = q.column_types[i].get() && q.column_types[i].id() != DUCKDB_TYPE_INVALID
+                   ? pg_type_of(q.column_types[i].get())
+                   : PgType{oid::kText, -1, -1};
+    fields.push_back({q.column_names[i], 0, 0, t.oid, t.typlen, t.typmod, format_for(formats, i)});
+  }
+  write_row_description(out_, fields);
+}
+
+void Session::handle_describe(const DescribeMessage& m) {
+  if (m.kind == 'S') {
+    auto it = statements_.find(m.name);
+    if (it == statements_.end()) {
+      throw SqlError("26000", "prepared statement \"" + m.name + "\" does not exist");
+    }
+    write_parameter_description(out_, it->second->parameter_types);
+    if (it->second->statement.kind == sql::StatementKind::kFetch ||
+        (!it->second->duck && it->second->returns_rows)) {
+      // FETCH and SHOW describe themselves when run; a client describing them ahead
+      // learns the columns from the portal.
+      run_session_statement(it->second->statement, nullptr, Output::kDescribe);
+      return;
+    }
+    describe_rows(*it->second, {});
+    return;
+  }
+  auto it = portals_.find(m.name);
+  if (it == portals_.end()) throw SqlError("34000", "portal \"" + m.name + "\" does not exist");
+  Portal& p = it->second;
+  if (!p.query->duck && p.query->returns_rows) {
+    // Session statements that return rows (SHOW, FETCH) describe by running with describe-only.
+    run_session_statement(p.query->statement, &p, Output::kDescribe);
+    return;
+  }
+  describe_rows(*p.query, p.result_formats);
+}
+
+void Session::handle_execute(const ExecuteMessage& m) {
+  auto it = portals_.find(m.portal);
+  if (it == portals_.end()) throw SqlError("34000", "portal \"" + m.portal + "\" does not exist");
+  Portal& p = it->second;
+  const sql::Statement& st = p.query->statement;
+  if (txn_ == TxnStatus::kFailed && st.kind != sql::StatementKind::kCommit &&
+      st.kind != sql::StatementKind::kRollback) {
+    throw SqlError("25P02",
+                   "current transaction is aborted, commands ignored until end of transaction "
+                   "block");
+  }
+  if (!p.query->duck) {
+    if (p.finished) {
+      write_command_complete(out_, st.tag);
+      return;
+    }
+    run_session_statement(st, &p, Output::kRows);
+    p.finished = true;
+    return;
+  }
+  // Statements up to Sync share one implicit transaction, so a pipeline is atomic.
+  if (txn_ == TxnStatus::kIdle && !implicit_txn_ && !st.read_only && !p.started) {
+    begin_implicit_transaction();
+  }
+  execute_portal(p, m.max_rows > 0 ? static_cast<uint64_t>(m.max_rows) : 0, false);
+}
+
+void Session::handle_close(const CloseMessage& m) {
+  if (m.kind == 'S') {
+    statements_.erase(m.name);
+  } else if (auto it = portals_.find(m.name); it != portals_.end()) {
+    if (streaming_ == &it->second) streaming_ = nullptr;
+    portals_.erase(it);
+  }
+  write_simple(out_, '3');
+}
+
+void Session::handle_sync() {
+  if (implicit_txn_) {
+    try {
+      end_implicit_transaction(true);
+    } catch (const std::exception& e) {
+      send_error(map_error(e, nullptr));
+    }
+  }
+  if (txn_ == TxnStatus::kIdle) close_portals(true);
+}
+
+// ---- execution ----
+
+void Session::before_duckdb_call() {
+  // DuckDB closes a streaming result when the connection runs anything else; keep its rows.
+  if (streaming_ && streaming_->stream_open) drain_stream(*streaming_);
+  streaming_ = nullptr;
+}
+
+void Session::drain_stream(Portal& portal) {
+  while (portal.stream_open) {
+    duck::DataChunk c = portal.result.fetch();
+    if (!c || c.size() == 0) {
+      portal.stream_open = false;
+      if (!c) break;
+      continue;
+    }
+    portal.chunks.push_back(std::move(c));
+  }
+  if (streaming_ == &portal) streaming_ = nullptr;
+}
+
+void Session::close_portals(bool at_transaction_end) {
+  if (!at_transaction_end) return;
+  if (streaming_) {
+    streaming_ = nullptr;
+  }
+  portals_.clear();
+  for (auto it = cursors_.begin(); it != cursors_.end();) {
+    it = it->second.holdable ? std::next(it) : cursors_.erase(it);
+  }
+}
+
+void Session::begin_implicit_transaction() {
+  before_duckdb_call();
+  connection_->query("BEGIN TRANSACTION");
+  implicit_txn_ = true;
+}
+
+void Session::end_implicit_transaction(bool commit) {
+  implicit_txn_ = false;
+  for (auto& [name, c] : cursors_) {
+    if (c.holdable && c.stream_open) drain_stream(c);
+  }
+  before_duckdb_call();
+  portals_.clear();
+  connection_->query(commit ? "COMMIT" : "ROLLBACK");
+}
+
+void Session::start_portal(Portal& portal) {
+  PreparedQuery& q = *portal.query;
+  before_duckdb_call();
+  duck::PreparedStatement& p = *q.duck;
+  p.clear_bindings();
+  for (size_t i = 0; i < portal.parameters.size(); ++i) {
+    const auto& v = portal.parameters[i];
+    if (!v) {
+      p.bind_null(i);
+    } else if (format_for(portal.parameter_formats, i) == 0) {
+      p.bind_varchar(i, *v);
+    } else {
+      int32_t type = i < q.parameter_types.size() ? q.parameter_types[i] : 0;
+      p.bind(i, decode_binary(type, *v));
+    }
+  }
+  portal.result = p.execute(true);
+  portal.started = true;
+  portal.stream_open = true;
+  streaming_ = &portal;
+  sql::StatementKind k = q.statement.kind;
+  bool dml = k == sql::StatementKind::kInsert || k == sql::StatementKind::kUpdate ||
+             k == sql::StatementKind::kDelete;
+  duckdb_result_type rt = portal.result.result_type();
+  portal.count_result = !q.returns_rows && (dml || rt == DUCKDB_RESULT_TYPE_CHANGED_ROWS);
+  if (q.returns_rows) {
+    idx_t cols = portal.result.column_count();
+    for (idx_t i = 0; i < cols; ++i) {
+      duck::LogicalType t = portal.result.column_type(i);
+      Format f = format_for(portal.result_formats, i) == 1 ? Format::kBinary : Format::kText;
+      portal.encoders.push_back(make_encoder(t.get(), f, encode_options_));
+      portal.column_formats.push_back(static_cast<int16_t>(f));
+    }
+  }
+}
+
+bool Session::next_row(Portal& portal, duck::DataChunk*& chunk) {
+  while (true) {
+    if (!portal.chunks.empty()) {
+      duck::DataChunk& front = portal.chunks.front();
+      if (portal.row_in_chunk < front.size()) {
+        if (portal.row_in_chunk == 0) {
+          for (size_t c = 0; c < portal.encoders.size(); ++c) {
+            portal.encoders[c]->set_vector(front.column(c));
+          }
+        }
+        chunk = &front;
+        return true;
+      }
+      portal.chunks.pop_front();
+      portal.row_in_chunk = 0;
+      continue;
+    }
+    if (!portal.stream_open) return false;
+    if (streaming_ != &portal) before_duckdb_call();
+    duck::DataChunk c = portal.result.fetch();
+    if (!c) {
+      portal.stream_open = false;
+      if (streaming_ == &portal) streaming_ = nullptr;
+      return false;
+    }
+    if (c.size() > 0) portal.chunks.push_back(std::move(c));
+  }
+}
+
+void Session::execute_portal(Portal& portal, uint64_t max_rows, bool describe) {
+  if (portal.finished) {
+    write_command_complete(out_, completion_tag(portal));
+    return;
+  }
+  RunningScope running(*this);
+  if (!portal.started) start_portal(portal);
+  PreparedQuery& q = *portal.query;
+  if (portal.count_result) {
+    duck::DataChunk* chunk = nullptr;
+    if (next_row(portal, chunk)) {
+      duckdb_vector v = chunk->column(0);
+      portal.changed_rows = static_cast<uint64_t>(static_cast<int64_t*>(duckdb_vector_get_data(v))[0]);
+    }
+    portal.chunks.clear();
+    portal.stream_open = false;
+    if (streaming_ == &portal) streaming_ = nullptr;
+    portal.finished = true;
+    write_command_complete(out_, completion_tag(portal));
+    return;
+  }
+  if (!q.returns_rows) {
+    // Utility statements: run to completion, nothing to send but the tag.
+    portal.chunks.clear();
+    if (portal.stream_open) drain_stream(portal);
+    portal.chunks.clear();
+    portal.finished = true;
+    write_command_complete(out_, completion_tag(portal));
+    return;
+  }
+  if (describe) {
+    std::vector<FieldDescription> fields;
+    idx_t cols = portal.result.column_count();
+    for (idx_t i = 0; i < cols; ++i) {
+      duck::LogicalType t = portal.result.column_type(i);
+      PgType pt = pg_type_of(t.get());
+      fields.push_back({portal.result.column_name(i), 0, 0, pt.oid, pt.typlen, pt.typmod,
+                        portal.column_formats[i]});
+    }
+    write_row_description(out_, fields);
+  }
+  write_rows(portal, max_rows, false);
+  if (!portal.finished && max_rows > 0) {
+    // The portal may have exactly max_rows left: PostgreSQL still suspends in that case.
+    write_simple(out_, 's');  // PortalSuspended
+    return;
+  }
+  write_command_complete(out_, completion_tag(portal));
+}
+
+uint64_t Session::write_rows(Portal& portal, uint64_t max_rows, bool discard) {
+  uint64_t sent = 0;
+  const int16_t ncols = static_cast<int16_t>(portal.encoders.size());
+  duck::DataChunk* chunk = nullptr;
+  while (max_rows == 0 || sent < max_rows) {
+    if (!next_row(portal, chunk)) {
+      portal.finished = true;
+      break;
+    }
+    idx_t n = chunk->size();
+    idx_t take = n - portal.row_in_chunk;
+    if (max_rows != 0) take = std::min<uint64_t>(take, max_rows - sent);
+    if (discard) {
+      portal.row_in_chunk += take;
+      sent += take;
+      continue;
+    }
+    for (idx_t end = portal.row_in_chunk + take; portal.row_in_chunk < end; ++portal.row_in_chunk) {
+      size_t at = out_.begin_message('D');
+      out_.put_i16(ncols);
+      for (int16_t c = 0; c < ncols; ++c) {
+        portal.encoders[c]->append_field(portal.row_in_chunk, out_);
+      }
+      out_.end_message(at);
+    }
+    sent += take;
+    maybe_flush();
+  }
+  portal.rows_sent += sent;
+  return sent;
+}
+
+Session::RunningScope::RunningScope(Session& s) : session_(s) {
+  std::lock_guard lock(session_.run_mutex_);
+  session_.running_ = true;
+}
+
+Session::RunningScope::~RunningScope() {
+  std::lock_guard lock(session_.run_mutex_);
+  session_.running_ = false;
+}
+
+std::string Session::completion_tag(const Portal& portal) const {
+  const sql::Statement& st = portal.query->statement;
+  uint64_t n = portal.count_result ? portal.changed_rows : portal.rows_sent;
+  switch (st.kind) {
+    case sql::StatementKind::kInsert: return "INSERT 0 " + std::to_string(n);
+    case sql::StatementKind::kUpdate: return "UPDATE " + std::to_string(n);
+    case sql::StatementKind::kDelete: return "DELETE " + std::to_string(n);
+    case sql::StatementKind::kQuery:
+      if (st.tag == "SHOW" || st.tag == "EXPLAIN") return st.tag;
+      return "SELECT " + std::to_string(n);
+    default: break;
+  }
+  if (st.tag == "CREATE TABLE AS" || st.tag == "CREATE MATERIALIZED VIEW") {
+    return "SELECT " + std::to_string(n);
+  }
+  if (st.tag == "MERGE") return "MERGE " + std::to_string(n);
+  return st.tag;
+}
+
+void Session::send_synthetic(const std::vector<std::string>& columns,
+                             const std::vector<std::vector<std::optional<std::string>>>& rows,
+                             const std::string& tag, Output output) {
+  if (output != Output::kRows) {
+    std::vector<FieldDescription> fields;
+    for (const auto& c : columns) fields.push_back({c, 0, 0, oid::kText, -1, -1, 0});
+    write_row_description(out_, fields);
+  }
+  if (output == Output::kDescribe) return;
+  for (const auto& row : rows) {
+    size_t at = out_.begin_message('D');
+    out_.put_i16(static_cast<int16_t>(row.size()));
+    for (const auto& v : row) {
+      if (!v) {
+        out_.put_i32(-1);
+      } else {
+        out_.put_i32(static_cast<int32_t>(v->size()));
+        out_.put_bytes(*v);
+      }
+    }
+    out_.end_message(at);
+  }
+  write_command_complete(out_, tag);
+}
+
+void Session::cancel(int32_t key) {
+  if (key != secret_key_) return;
+  std::lock_guard lock(run_mutex_);
+  if (running_ && connection_) connection_->interrupt();
+}
+
+void Session::interrupt() {
+  std::lock_guard lock(run_mutex_);
+  if (running_ && connection_) connection_->interrupt();
+}
+
+void Session::request_stop() {
+  stop_requested_ = true;
+  channel_->shutdown_read();
+}
+
+}  // namespace ducklings::pgwire

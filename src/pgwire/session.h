@@ -1,0 +1,206 @@
+// One client session: startup, authentication, then the simple and extended query protocols,
+// SQL cursors and COPY, on the session's own thread (thread-per-session, so a slow query
+// never delays other sessions and blocking DuckDB calls never run on a shared loop).
+#pragma once
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/config.h"
+#include "control/credential_store.h"
+#include "duck/duck.h"
+#include "pgwire/channel.h"
+#include "pgwire/messages.h"
+#include "pgwire/pg_types.h"
+#include "sql/settings.h"
+#include "sql/statement.h"
+#include "warehouse/warehouse.h"
+
+namespace ducklings::pgwire {
+
+class SessionRegistry;
+
+// What a session needs from the server that accepted it.
+struct ServerServices {
+  const ServerConfig& config;
+  control::CredentialStore& credentials;
+  warehouse::WarehouseRegistry& warehouses;
+  const TlsContext* tls;  // nullptr when TLS is off
+  SessionRegistry& registry;
+};
+
+// A statement prepared with Parse (or by a simple Query internally).
+struct PreparedQuery {
+  sql::Statement statement;
+  std::unique_ptr<duck::PreparedStatement> duck;  // null for statements the session answers
+  std::vector<int32_t> parameter_types;           // PostgreSQL OIDs
+  bool returns_rows = false;
+  std::vector<std::string> column_names;
+  std::vector<duck::LogicalType> column_types;
+};
+
+// A bound statement (portal) or a SQL cursor, possibly part-way through its rows.
+struct Portal {
+  std::shared_ptr<PreparedQuery> query;
+  std::vector<std::optional<std::string>> parameters;
+  std::vector<int16_t> parameter_formats;
+  std::vector<int16_t> result_formats;
+  bool holdable = false;  // WITH HOLD cursor: survives the transaction
+
+  // Execution state.
+  bool started = false;
+  bool finished = false;
+  duck::Result result;
+  std::deque<duck::DataChunk> chunks;  // fetched but not yet sent (drained streams)
+  bool stream_open = false;            // `result` still streams from DuckDB
+  idx_t row_in_chunk = 0;
+  uint64_t rows_sent = 0;
+  std::vector<std::unique_ptr<ColumnEncoder>> encoders;
+  std::vector<int16_t> column_formats;
+  uint64_t changed_rows = 0;  // DML count
+  bool count_result = false;  // the DuckDB result is a DML row count, not rows
+};
+
+class Session {
+ public:
+  Session(ServerServices services, int fd);
+  ~Session();
+  Session(const Session&) = delete;
+
+  // Serves the client until it leaves; never throws.
+  void run();
+  // Interrupts the running statement if `key` matches (CancelRequest); any thread.
+  void cancel(int32_t key);
+  // Asks the session to end after its current statement (server shutdown); any thread.
+  void request_stop();
+  // Interrupts whatever runs now (shutdown timeout); any thread.
+  void interrupt();
+  int32_t process_id() const { return process_id_; }
+
+ private:
+  enum class TxnStatus : char { kIdle = 'I', kInBlock = 'T', kFailed = 'E' };
+  // What a session-answered statement sends: only RowDescription (Describe), only rows and
+  // the tag (Execute), or both (simple Query).
+  enum class Output { kDescribe, kRows, kBoth };
+
+  // startup.cpp
+  bool startup();
+  bool authenticate(const std::string& user);
+  void send_startup_parameters();
+  void apply_startup_options(const std::string& options);
+
+  // session.cpp
+  bool read_message(char& type, std::string& body);
+  void flush();
+  void maybe_flush();
+  void send_error(const SqlError& e, const std::string& severity = "ERROR");
+  void send_ready();
+  void handle_query(const std::string& sql);
+  void handle_parse(const ParseMessage& m);
+  void handle_bind(const BindMessage& m);
+  void handle_describe(const DescribeMessage& m);
+  void handle_execute(const ExecuteMessage& m);
+  void handle_close(const CloseMessage& m);
+  void handle_sync();
+
+  // Statement execution shared by both protocols.
+  std::shared_ptr<PreparedQuery> prepare(sql::Statement statement,
+                                         const std::vector<int32_t>& parameter_types);
+  void describe_rows(const PreparedQuery& q, const std::vector<int16_t>& formats);
+  // Runs a portal; sends rows (at most max_rows, 0 = all) then CommandComplete or
+  // PortalSuspended. `describe` sends RowDescription first (simple protocol).
+  void execute_portal(Portal& portal, uint64_t max_rows, bool describe);
+  void start_portal(Portal& portal);
+  bool next_row(Portal& portal, duck::DataChunk*& chunk);
+  std::string completion_tag(const Portal& portal) const;
+  // Writes up to max_rows (0 = all) DataRows, or skips them when `discard`; returns the count.
+  uint64_t write_rows(Portal& portal, uint64_t max_rows, bool discard);
+  // Marks the session as running a DuckDB statement so CancelRequest can interrupt it.
+  class RunningScope {
+   public:
+    explicit RunningScope(Session& s);
+    ~RunningScope();
+
+   private:
+    Session& session_;
+  };
+  void run_statement(const sql::Statement& statement, bool simple_protocol);
+  bool run_session_statement(const sql::Statement& statement, Portal* portal, Output output);
+  void before_duckdb_call();
+  void drain_stream(Portal& portal);
+  void close_portals(bool at_transaction_end);
+  void begin_implicit_transaction();
+  void end_implicit_transaction(bool commit);
+  void note_transaction_effect(const sql::Statement& statement);
+  void send_synthetic(const std::vector<std::string>& columns,
+                      const std::vector<std::vector<std::optional<std::string>>>& rows,
+                      const std::string& tag, Output output);
+  SqlError map_error(const std::exception& e, const sql::Statement* statement);
+
+  // settings.cpp (SET / RESET / SHOW)
+  bool handle_set(const sql::Statement& statement, Output output);
+  void set_parameter(const std::string& name, const std::string& value);
+  void apply_timezone();
+
+  // cursors.cpp (DECLARE / FETCH / MOVE / CLOSE)
+  void handle_declare(const sql::Statement& statement);
+  void handle_fetch(const sql::Statement& statement, Output output);
+  void send_cursor_rows(Portal& cursor, uint64_t count, bool move, Output output, const std::string& verb);
+  void handle_close_cursor(const sql::Statement& statement);
+
+  // copy.cpp
+  void handle_copy(const sql::Statement& statement);
+
+  ServerServices services_;
+  std::unique_ptr<Channel> channel_;
+  WriteBuffer out_;
+  int32_t process_id_;
+  int32_t secret_key_;
+  std::string user_;
+  std::string database_;
+  bool superuser_ = false;
+  std::shared_ptr<warehouse::Warehouse> warehouse_;
+  std::unique_ptr<duck::Connection> connection_;
+  sql::SessionSettings settings_;
+  EncodeOptions encode_options_;
+
+  bool ready_for_queries_ = false;  // startup done: parameter changes are reported
+  TxnStatus txn_ = TxnStatus::kIdle;
+  bool implicit_txn_ = false;       // a transaction the server opened for a message/pipeline
+  bool skip_until_sync_ = false;    // after an error in the extended protocol
+  std::map<std::string, std::shared_ptr<PreparedQuery>> statements_;
+  std::map<std::string, Portal> portals_;
+  std::map<std::string, Portal> cursors_;
+  Portal* streaming_ = nullptr;  // the portal whose DuckDB result streams now
+
+  std::mutex run_mutex_;        // guards running_ against cancel()
+  bool running_ = false;
+  std::atomic<bool> stop_requested_{false};
+};
+
+// Live sessions by process id, for CancelRequest and shutdown; thread-safe.
+class SessionRegistry {
+ public:
+  bool add(Session* s, size_t max_sessions);
+  void remove(Session* s);
+  void cancel(int32_t pid, int32_t key);
+  void request_stop_all();
+  void interrupt_all();
+  size_t size();
+  // Waits until no session is left or the deadline passes; returns true if empty.
+  bool wait_empty(std::chrono::milliseconds timeout);
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable empty_;
+  std::map<int32_t, Session*> sessions_;
+};
+
+}  // namespace ducklings::pgwire

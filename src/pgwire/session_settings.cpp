@@ -1,0 +1,205 @@
+// SET, RESET, SHOW and DISCARD: PostgreSQL parameters kept in the session, DuckDB settings
+// passed through, and the ParameterStatus messages clients expect when reported ones change.
+#include <algorithm>
+
+#include "pgwire/session.h"
+#include "sql/error_mapping.h"
+
+namespace ducklings::pgwire {
+namespace {
+
+std::string const_text(const pg_query::Node& n) {
+  if (n.has_a_const()) {
+    const auto& c = n.a_const();
+    if (c.isnull()) return "";
+    if (c.has_ival()) return std::to_string(c.ival().ival());
+    if (c.has_fval()) return c.fval().fval();
+    if (c.has_sval()) return c.sval().sval();
+    if (c.has_boolval()) return c.boolval().boolval() ? "on" : "off";
+    if (c.has_bsval()) return c.bsval().bsval();
+  }
+  if (n.has_type_cast() && n.type_cast().has_arg()) return const_text(n.type_cast().arg());
+  if (n.has_string()) return n.string().sval();
+  throw SqlError("22023", "unsupported value in SET");
+}
+
+std::string lower(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(), ::tolower);
+  return s;
+}
+
+std::string quote_literal(const std::string& v) {
+  std::string out = "'";
+  for (char c : v) {
+    if (c == '\'') out.push_back('\'');
+    out.push_back(c);
+  }
+  return out + "'";
+}
+
+}  // namespace
+
+void Session::set_parameter(const std::string& name, const std::string& value) {
+  std::string canonical = settings_.set(name, value);
+  if (canonical == "TimeZone") apply_timezone();
+  if (ready_for_queries_ && settings_.reportable(canonical)) {
+    write_parameter_status(out_, canonical, *settings_.get(canonical));
+  }
+}
+
+void Session::apply_timezone() {
+  std::string tz = *settings_.get("TimeZone");
+  before_duckdb_call();
+  try {
+    connection_->query("SET TimeZone = " + quote_literal(tz));
+    duck::Result r = connection_->query(
+        "SELECT CAST(epoch(CAST(now() AS TIMESTAMP)) - epoch(now()) AS INTEGER)");
+    duck::DataChunk c = r.fetch();
+    if (c && c.size() > 0) {
+      encode_options_.utc_offset_seconds =
+          static_cast<int32_t*>(duckdb_vector_get_data(c.column(0)))[0];
+    }
+  } catch (const duck::DuckError&) {
+    settings_.set("TimeZone", "UTC");
+    connection_->query("SET TimeZone = 'UTC'");
+    encode_options_.utc_offset_seconds = 0;
+    throw SqlError("22023", "invalid value for parameter \"TimeZone\": \"" + tz + "\"");
+  }
+}
+
+bool Session::handle_set(const sql::Statement& st, Output output) {
+  const pg_query::Node* root = sql::root_node(st);
+  if (!root) throw SqlError("XX000", "statement cannot be handled by the session");
+  if (root->has_variable_show_stmt()) {
+    std::string name = root->variable_show_stmt().name();
+    if (lower(name) == "all") {
+      std::vector<std::vector<std::optional<std::string>>> rows;
+      for (auto& r : settings_.all()) rows.push_back({r[0], r[1], r[2]});
+      send_synthetic({"name", "setting", "description"}, rows, "SHOW", output);
+      return true;
+    }
+    if (lower(name) == "transaction isolation level") name = "transaction_isolation";
+    if (lower(name) == "timezone") name = "TimeZone";
+    std::optional<std::string> value = settings_.get(name);
+    std::string column = value ? lower(name) : name;
+    if (value && lower(name) == "timezone") column = "TimeZone";
+    if (value && lower(name) == "datestyle") column = "DateStyle";
+    if (value && lower(name) == "intervalstyle") column = "IntervalStyle";
+    if (!value && output != Output::kDescribe) {
+      before_duckdb_call();
+      try {
+        duck::Result r =
+            connection_->query("SELECT CAST(current_setting(" + quote_literal(name) + ") AS VARCHAR)");
+        duck::DataChunk c = r.fetch();
+        if (c && c.size() > 0) {
+          auto* s = static_cast<duckdb_string_t*>(duckdb_vector_get_data(c.column(0)));
+          value = std::string(duckdb_string_t_data(&s[0]), duckdb_string_t_length(s[0]));
+        }
+      } catch (const duck::DuckError&) {
+      }
+      if (!value) throw SqlError("42704", "unrecognized configuration parameter \"" + name + "\"");
+    }
+    send_synthetic({column}, {{value}}, "SHOW", output);
+    return true;
+  }
+  if (output == Output::kDescribe) {
+    write_simple(out_, 'n');
+    return true;
+  }
+  if (root->has_discard_stmt()) {
+    if (txn_ != TxnStatus::kIdle) {
+      throw SqlError("25001", "DISCARD ALL cannot run inside a transaction block");
+    }
+    before_duckdb_call();
+    portals_.clear();
+    cursors_.clear();
+    statements_.clear();
+    for (auto& [name, value] : settings_.reported()) {
+      std::string before = value;
+      settings_.reset(name);
+      if (*settings_.get(name) != before) write_parameter_status(out_, name, *settings_.get(name));
+    }
+    settings_.reset_all();
+    apply_timezone();
+    write_command_complete(out_, "DISCARD ALL");
+    return true;
+  }
+  const auto& set = root->variable_set_stmt();
+  std::string name = set.name();
+  if (lower(name) == "timezone") name = "TimeZone";
+  switch (set.kind()) {
+    case pg_query::VAR_SET_VALUE: {
+      std::string value;
+      for (int i = 0; i < set.args_size(); ++i) {
+        if (i) value += ", ";
+        value += const_text(set.args(i));
+      }
+      if (settings_.known(name)) {
+        set_parameter(name, value);
+      } else {
+        // Not a PostgreSQL parameter: maybe a DuckDB setting.
+        before_duckdb_call();
+        try {
+          connection_->query(st.text);
+        } catch (const duck::DuckError& e) {
+          if (e.type() == DUCKDB_ERROR_CATALOG || e.type() == DUCKDB_ERROR_INVALID ||
+              std::string(e.what()).find("unrecognized configuration") != std::string::npos) {
+            throw SqlError("42704", "unrecognized configuration parameter \"" + name + "\"");
+          }
+          throw sql::to_sql_error(e, st.text, st.offset);
+        }
+      }
+      write_command_complete(out_, "SET");
+      return true;
+    }
+    case pg_query::VAR_SET_DEFAULT:
+    case pg_query::VAR_RESET: {
+      if (settings_.known(name)) {
+        std::string canonical = settings_.reset(name);
+        if (canonical == "TimeZone") apply_timezone();
+        if (settings_.reportable(canonical)) {
+          write_parameter_status(out_, canonical, *settings_.get(canonical));
+        }
+      } else {
+        before_duckdb_call();
+        try {
+          connection_->query("RESET " + name);
+        } catch (const duck::DuckError&) {
+          throw SqlError("42704", "unrecognized configuration parameter \"" + name + "\"");
+        }
+      }
+      write_command_complete(out_, set.kind() == pg_query::VAR_RESET ? "RESET" : "SET");
+      return true;
+    }
+    case pg_query::VAR_RESET_ALL: {
+      for (auto& [n, value] : settings_.reported()) {
+        std::string before = value;
+        settings_.reset(n);
+        if (*settings_.get(n) != before) write_parameter_status(out_, n, *settings_.get(n));
+      }
+      settings_.reset_all();
+      apply_timezone();
+      write_command_complete(out_, "RESET");
+      return true;
+    }
+    case pg_query::VAR_SET_MULTI: {
+      // SET TRANSACTION … / SET SESSION CHARACTERISTICS AS TRANSACTION …
+      bool session = name == "SESSION CHARACTERISTICS";
+      for (const auto& arg : set.args()) {
+        if (!arg.has_def_elem()) continue;
+        const auto& d = arg.def_elem();
+        std::string v = d.has_arg() ? const_text(d.arg()) : "";
+        if (d.defname() == "transaction_isolation") {
+          settings_.set(session ? "default_transaction_isolation" : "transaction_isolation", v);
+        } else if (d.defname() == "transaction_read_only") {
+          settings_.set(session ? "default_transaction_read_only" : "transaction_read_only", v);
+        }
+      }
+      write_command_complete(out_, "SET");
+      return true;
+    }
+    default: write_command_complete(out_, "SET"); return true;
+  }
+}
+
+}  // namespace ducklings::pgwire

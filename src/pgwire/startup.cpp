@@ -1,0 +1,187 @@
+// The startup phase of a session: SSL negotiation, startup packet, authentication and the
+// parameters reported to the client before the first ReadyForQuery.
+#include <spdlog/spdlog.h>
+
+#include <random>
+
+#include "pgwire/scram.h"
+#include "pgwire/session.h"
+
+namespace ducklings::pgwire {
+namespace {
+constexpr size_t kMaxStartupPacket = 10000;  // as PostgreSQL's MAX_STARTUP_PACKET_LENGTH
+}
+
+bool Session::startup() {
+  bool ssl_answered = false;
+  bool gss_answered = false;
+  while (true) {
+    std::string header;
+    if (!channel_->read_exact(4, header)) return false;
+    int32_t len = ReadBuffer(header).get_i32();
+    if (len < 8 || static_cast<size_t>(len) > kMaxStartupPacket) {
+      throw ProtocolError("invalid length of startup packet");
+    }
+    std::string body;
+    if (!channel_->read_exact(static_cast<size_t>(len) - 4, body)) {
+      throw ProtocolError("incomplete startup packet");
+    }
+    StartupPacket packet = decode_startup(body);
+    if (std::holds_alternative<SslRequest>(packet)) {
+      if (ssl_answered) throw ProtocolError("duplicate SSL request");
+      ssl_answered = true;
+      bool offer = services_.tls != nullptr && !channel_->encrypted();
+      channel_->write(offer ? "S" : "N");
+      if (offer) channel_->start_tls(*services_.tls);
+      continue;
+    }
+    if (std::holds_alternative<GssEncRequest>(packet)) {
+      if (gss_answered) throw ProtocolError("duplicate GSSENC request");
+      gss_answered = true;
+      channel_->write("N");
+      continue;
+    }
+    if (auto* c = std::get_if<CancelRequest>(&packet)) {
+      services_.registry.cancel(c->process_id, c->secret_key);
+      return false;  // the cancel connection closes without an answer
+    }
+    auto& m = std::get<StartupMessage>(packet);
+    if ((m.protocol & 0xffff) > 0 || !m.unknown_options.empty()) {
+      write_negotiate_protocol_version(out_, 0, m.unknown_options);
+    }
+    auto param = [&](const char* name) -> std::string {
+      auto it = m.parameters.find(name);
+      return it == m.parameters.end() ? std::string() : it->second;
+    };
+    user_ = param("user");
+    if (user_.empty()) {
+      throw SqlError("28000", "no PostgreSQL user name specified in startup packet");
+    }
+    database_ = param("database");
+    if (database_.empty()) database_ = user_;
+    if (!authenticate(user_)) return false;
+
+    warehouse_ = services_.warehouses.find(database_);
+    if (!warehouse_) throw SqlError("3D000", "database \"" + database_ + "\" does not exist");
+    connection_ = warehouse_->connect();
+
+    settings_.set("session_authorization", user_);
+    // is_superuser is read-only for SET; startup decides it.
+    settings_.set("application_name", param("application_name"));
+    for (const auto& [name, value] : m.parameters) {
+      if (name == "replication" && value != "false" && value != "0" && value != "off") {
+        throw SqlError("0A000", "replication connections are not supported");
+      }
+      if (name == "user" || name == "database" || name == "options" || name == "replication") {
+        continue;
+      }
+      if (settings_.known(name)) {
+        set_parameter(name, value);
+      }
+      // Unknown startup parameters are ignored, as PostgreSQL ignores unknown GUC prefixes.
+    }
+    if (auto it = m.parameters.find("options"); it != m.parameters.end()) {
+      apply_startup_options(it->second);
+    }
+    settings_.commit_defaults();
+    send_startup_parameters();
+    ready_for_queries_ = true;
+    return true;
+  }
+}
+
+void Session::apply_startup_options(const std::string& options) {
+  // "-c name=value" and "--name=value", separated by spaces; "\ " escapes a space.
+  std::vector<std::string> words;
+  std::string cur;
+  for (size_t i = 0; i < options.size(); ++i) {
+    char c = options[i];
+    if (c == '\\' && i + 1 < options.size()) {
+      cur.push_back(options[++i]);
+    } else if (c == ' ' || c == '\t') {
+      if (!cur.empty()) words.push_back(std::move(cur));
+      cur.clear();
+    } else {
+      cur.push_back(c);
+    }
+  }
+  if (!cur.empty()) words.push_back(cur);
+  for (size_t i = 0; i < words.size(); ++i) {
+    std::string setting;
+    if (words[i] == "-c" && i + 1 < words.size()) {
+      setting = words[++i];
+    } else if (words[i].rfind("-c", 0) == 0 && words[i].size() > 2) {
+      setting = words[i].substr(2);
+    } else if (words[i].rfind("--", 0) == 0) {
+      setting = words[i].substr(2);
+    } else {
+      throw SqlError("42601", "invalid command-line argument for server process: " + words[i]);
+    }
+    size_t eq = setting.find('=');
+    if (eq == std::string::npos) {
+      throw SqlError("42601", "-c " + setting + " requires a value");
+    }
+    std::string name = setting.substr(0, eq);
+    std::replace(name.begin(), name.end(), '-', '_');
+    set_parameter(name, setting.substr(eq + 1));
+  }
+}
+
+bool Session::authenticate(const std::string& user) {
+  std::optional<control::Login> login = services_.credentials.find(user);
+  std::optional<ScramVerifier> verifier;
+  if (login) verifier = ScramVerifier::parse(login->verifier);
+  superuser_ = login && login->superuser;
+
+  auto read_auth_message = [&](std::string& body) {
+    char type;
+    if (!read_message(type, body)) return false;
+    if (type != 'p') throw ProtocolError("expected password response, got message type " +
+                                         std::string(1, type));
+    return true;
+  };
+
+  // Cleartext passwords travel only inside TLS; SCRAM everywhere else and by default.
+  if (services_.config.auth_method == "password" && channel_->encrypted()) {
+    write_authentication_cleartext(out_);
+    flush();
+    std::string body;
+    if (!read_auth_message(body)) return false;
+    std::string password = decode_password(body);
+    if (!verifier || !verify_cleartext_password(*verifier, password)) {
+      throw SqlError("28P01", "password authentication failed for user \"" + user + "\"");
+    }
+  } else {
+    write_authentication_sasl(out_, {std::string(kScramMechanism)});
+    flush();
+    ScramServer scram(user, verifier);
+    std::string body;
+    if (!read_auth_message(body)) return false;
+    SaslInitialResponse init = decode_sasl_initial(body);
+    if (init.mechanism != kScramMechanism) {
+      throw ProtocolError("client selected an invalid SASL authentication mechanism");
+    }
+    if (!init.data) throw ProtocolError("malformed SCRAM message (missing data)");
+    write_authentication_sasl_continue(out_, scram.client_first(*init.data));
+    flush();
+    if (!read_auth_message(body)) return false;
+    std::string final_message = scram.client_final(body);
+    write_authentication_sasl_final(out_, final_message);
+  }
+  write_authentication_ok(out_);
+  return true;
+}
+
+void Session::send_startup_parameters() {
+  for (const auto& [name, value] : settings_.reported()) {
+    if (name == "is_superuser") {
+      write_parameter_status(out_, name, superuser_ ? "on" : "off");
+    } else {
+      write_parameter_status(out_, name, value);
+    }
+  }
+  write_backend_key_data(out_, process_id_, secret_key_);
+  send_ready();
+}
+
+}  // namespace ducklings::pgwire

@@ -1,0 +1,34 @@
+// The PostgreSQL parser (libpg_query): statement splitting, parse trees as protobuf classes.
+#pragma once
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "pg_query.pb.h"
+
+namespace ducklings::sql {
+
+// One statement of a multi-statement string and where it starts in the original (bytes).
+struct StatementText {
+  std::string text;
+  size_t offset = 0;
+};
+
+// Splits at top-level semicolons using PostgreSQL's scanner, so input the grammar rejects (DuckDB
+// dialect) still splits; empty statements are dropped.
+std::vector<StatementText> split_statements(const std::string& sql);
+
+// A parse failure: PostgreSQL's message and 1-based cursor position.
+struct ParseError {
+  std::string message;
+  int position = 0;
+};
+
+// Parses SQL with PostgreSQL's grammar; on failure returns nullopt and fills `error`.
+std::optional<pg_query::ParseResult> parse(const std::string& sql, ParseError* error = nullptr);
+
+// Turns a parse tree back into SQL text.
+std::string deparse(const pg_query::ParseResult& tree);
+
+}  // namespace ducklings::sql

@@ -1,0 +1,197 @@
+#include "sql/settings.h"
+
+#include <algorithm>
+
+#include "common/errors.h"
+
+namespace ducklings::sql {
+namespace {
+std::string lower(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(), ::tolower);
+  return s;
+}
+std::string upper(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(), ::toupper);
+  return s;
+}
+}  // namespace
+
+std::string normalize_client_encoding(const std::string& value) {
+  std::string v = upper(value);
+  v.erase(std::remove(v.begin(), v.end(), '-'), v.end());
+  v.erase(std::remove(v.begin(), v.end(), '_'), v.end());
+  if (v == "UTF8" || v == "UNICODE") return "UTF8";
+  if (v == "SQLASCII") return "SQL_ASCII";
+  throw SqlError("22023", "invalid value for parameter \"client_encoding\": \"" + value + "\"",
+                 0, "duckgres converts only UTF8 (and SQL_ASCII, passed through as UTF8).");
+}
+
+SessionSettings::SessionSettings() {
+  struct Def {
+    const char* name;
+    const char* value;
+    bool reportable;
+    const char* description;
+  };
+  static const Def defs[] = {
+      {"server_version", "15.0", true, "Shows the server version."},
+      {"server_version_num", "150000", false, "Shows the server version as an integer."},
+      {"server_encoding", "UTF8", true, "Shows the server (database) character set encoding."},
+      {"client_encoding", "UTF8", true, "Sets the client's character set encoding."},
+      {"DateStyle", "ISO, MDY", true, "Sets the display format for date and time values."},
+      {"IntervalStyle", "postgres", true, "Sets the display format for interval values."},
+      {"TimeZone", "UTC", true, "Sets the time zone for displaying and interpreting time stamps."},
+      {"integer_datetimes", "on", true, "Shows whether datetimes are integer based."},
+      {"standard_conforming_strings", "on", true, "Causes '...' strings to treat backslashes literally."},
+      {"application_name", "", true, "Sets the application name to be reported."},
+      {"is_superuser", "off", true, "Shows whether the current user is a superuser."},
+      {"session_authorization", "", true, "Sets the session user name."},
+      {"in_hot_standby", "off", true, "Shows whether hot standby is currently active."},
+      {"default_transaction_read_only", "off", true, "Sets the default read-only status of new transactions."},
+      {"extra_float_digits", "1", false, "Sets the number of digits displayed for floating-point values."},
+      {"search_path", "\"$user\", public", false, "Sets the schema search order for names that are not schema-qualified."},
+      {"statement_timeout", "0", false, "Sets the maximum allowed duration of any statement."},
+      {"lock_timeout", "0", false, "Sets the maximum allowed duration of any wait for a lock."},
+      {"idle_in_transaction_session_timeout", "0", false, "Sets the maximum allowed idle time between queries, when in a transaction."},
+      {"default_transaction_isolation", "read committed", false, "Sets the transaction isolation level of each new transaction."},
+      {"transaction_isolation", "read committed", false, "Sets the current transaction's isolation level."},
+      {"transaction_read_only", "off", false, "Sets the current transaction's read-only status."},
+      {"client_min_messages", "notice", false, "Sets the message levels that are sent to the client."},
+      {"bytea_output", "hex", false, "Sets the output format for bytea."},
+      {"max_identifier_length", "63", false, "Shows the maximum identifier length."},
+      {"max_connections", "100", false, "Sets the maximum number of concurrent connections."},
+      {"lc_messages", "C", false, "Sets the language in which messages are displayed."},
+      {"lc_monetary", "C", false, "Sets the locale for formatting monetary amounts."},
+      {"lc_numeric", "C", false, "Sets the locale for formatting numbers."},
+      {"lc_time", "C", false, "Sets the locale for formatting date and time values."},
+      {"lc_collate", "C", false, "Shows the collation order locale."},
+      {"lc_ctype", "C", false, "Shows the character classification and case conversion locale."},
+      {"datestyle", "ISO, MDY", false, ""},  // alias handled by find(); not listed twice
+      {"geqo", "on", false, "Enables genetic query optimization."},
+      {"jit", "off", false, "Allow JIT compilation."},
+      {"work_mem", "4MB", false, "Sets the maximum memory to be used for query workspaces."},
+      {"row_security", "on", false, "Enable row security."},
+      {"synchronous_commit", "on", false, "Sets the current transaction's synchronization level."},
+      {"xmloption", "content", false, "Sets whether XML data in implicit parsing and serialization operations is to be considered as documents or content fragments."},
+      {"escape_string_warning", "on", false, "Warn about backslash escapes in ordinary string literals."},
+      {"array_nulls", "on", false, "Enable input of NULL elements in arrays."},
+      {"ssl", "on", false, "Enables SSL connections."},
+      {"password_encryption", "scram-sha-256", false, "Chooses the algorithm for encrypting passwords."},
+  };
+  for (const Def& d : defs) {
+    if (std::string(d.name) == "datestyle") continue;
+    parameters_[lower(d.name)] = {d.name, d.value, d.value, d.reportable, d.description};
+  }
+}
+
+const SessionSettings::Parameter* SessionSettings::find(const std::string& name) const {
+  auto it = parameters_.find(lower(name));
+  return it == parameters_.end() ? nullptr : &it->second;
+}
+SessionSettings::Parameter* SessionSettings::find(const std::string& name) {
+  auto it = parameters_.find(lower(name));
+  return it == parameters_.end() ? nullptr : &it->second;
+}
+
+bool SessionSettings::known(const std::string& name) const { return find(name) != nullptr; }
+
+std::optional<std::string> SessionSettings::get(const std::string& name) const {
+  const Parameter* p = find(name);
+  if (!p) return std::nullopt;
+  return p->value;
+}
+
+std::string SessionSettings::set(const std::string& name, const std::string& raw) {
+  Parameter* p = find(name);
+  if (!p) throw SqlError("42704", "unrecognized configuration parameter \"" + name + "\"");
+  static const char* read_only[] = {"server_version", "server_version_num", "server_encoding",
+                                    "integer_datetimes", "max_identifier_length", "lc_collate",
+                                    "lc_ctype", "in_hot_standby", "is_superuser",
+                                    "max_connections", "ssl"};
+  for (const char* ro : read_only) {
+    if (lower(name) == ro) {
+      throw SqlError("55P02", "parameter \"" + p->name + "\" cannot be changed");
+    }
+  }
+  std::string value = raw;
+  std::string key = lower(p->name);
+  if (key == "client_encoding") {
+    value = normalize_client_encoding(raw);
+  } else if (key == "datestyle") {
+    // Only ISO output is produced; accept the common spellings that keep it.
+    std::string v = upper(raw);
+    if (v.find("ISO") == std::string::npos && v != "MDY" && v != "DMY" && v != "YMD") {
+      throw SqlError("22023", "invalid value for parameter \"DateStyle\": \"" + raw + "\"", 0,
+                     "duckgres supports only the ISO output style.");
+    }
+    std::string order = v.find("DMY") != std::string::npos   ? "DMY"
+                        : v.find("YMD") != std::string::npos ? "YMD"
+                                                             : "MDY";
+    value = "ISO, " + order;
+  } else if (key == "intervalstyle") {
+    if (lower(raw) != "postgres") {
+      throw SqlError("22023", "invalid value for parameter \"IntervalStyle\": \"" + raw + "\"", 0,
+                     "duckgres supports only the postgres interval style.");
+    }
+    value = "postgres";
+  } else if (key == "extra_float_digits") {
+    try {
+      int v = std::stoi(raw);
+      if (v < -15 || v > 3) throw std::out_of_range("range");
+    } catch (const std::exception&) {
+      throw SqlError("22023", "invalid value for parameter \"extra_float_digits\": \"" + raw + "\"");
+    }
+  } else if (key == "standard_conforming_strings") {
+    std::string v = lower(raw);
+    if (v != "on" && v != "true" && v != "1") {
+      throw SqlError("22023", "duckgres requires standard_conforming_strings to be on");
+    }
+    value = "on";
+  } else if (key == "default_transaction_isolation" || key == "transaction_isolation") {
+    std::string v = lower(raw);
+    static const char* levels[] = {"serializable", "repeatable read", "read committed",
+                                   "read uncommitted"};
+    if (std::find(std::begin(levels), std::end(levels), v) == std::end(levels)) {
+      throw SqlError("22023", "invalid value for parameter \"" + p->name + "\": \"" + raw + "\"");
+    }
+    value = v;
+  }
+  p->value = value;
+  return p->name;
+}
+
+std::string SessionSettings::reset(const std::string& name) {
+  Parameter* p = find(name);
+  if (!p) throw SqlError("42704", "unrecognized configuration parameter \"" + name + "\"");
+  p->value = p->reset_value;
+  return p->name;
+}
+
+void SessionSettings::reset_all() {
+  for (auto& [k, p] : parameters_) p.value = p.reset_value;
+}
+
+bool SessionSettings::reportable(const std::string& canonical) const {
+  const Parameter* p = find(canonical);
+  return p && p->reportable;
+}
+
+std::vector<std::pair<std::string, std::string>> SessionSettings::reported() const {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const auto& [k, p] : parameters_) {
+    if (p.reportable) out.emplace_back(p.name, p.value);
+  }
+  return out;
+}
+
+std::vector<std::vector<std::string>> SessionSettings::all() const {
+  std::vector<std::vector<std::string>> out;
+  for (const auto& [k, p] : parameters_) out.push_back({p.name, p.value, p.description});
+  return out;
+}
+
+void SessionSettings::commit_defaults() {
+  for (auto& [k, p] : parameters_) p.reset_value = p.value;
+}
+
+}  // namespace ducklings::sql

@@ -1,0 +1,47 @@
+// PostgreSQL run-time parameters kept per session (SET/RESET/SHOW), with the ones that
+// PostgreSQL reports to clients through ParameterStatus.
+#pragma once
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace ducklings::sql {
+
+class SessionSettings {
+ public:
+  SessionSettings();
+  // The current value, or nullopt for a name PostgreSQL would not know here.
+  std::optional<std::string> get(const std::string& name) const;
+  // Sets a known parameter; returns its canonical name. Throws SqlError 42704 for an unknown
+  // name and 22023 for a bad value.
+  std::string set(const std::string& name, const std::string& value);
+  std::string reset(const std::string& name);
+  void reset_all();
+  bool known(const std::string& name) const;
+  // Whether a change of this parameter is reported with ParameterStatus.
+  bool reportable(const std::string& canonical) const;
+  // Every reportable parameter and its value, for the start of a session.
+  std::vector<std::pair<std::string, std::string>> reported() const;
+  // Every parameter, for SHOW ALL: name, value, description.
+  std::vector<std::vector<std::string>> all() const;
+  // Makes the current values the ones RESET returns to (after startup parameters).
+  void commit_defaults();
+
+ private:
+  struct Parameter {
+    std::string name;  // canonical spelling
+    std::string value;
+    std::string reset_value;
+    bool reportable;
+    std::string description;
+  };
+  const Parameter* find(const std::string& name) const;
+  Parameter* find(const std::string& name);
+  std::map<std::string, Parameter> parameters_;  // by lower-case name
+};
+
+// Normalizes a client_encoding value; throws SqlError 22023 for encodings we do not convert.
+std::string normalize_client_encoding(const std::string& value);
+
+}  // namespace ducklings::sql

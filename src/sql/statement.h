@@ -1,0 +1,46 @@
+// What a statement is, as the wire protocol needs to know it: its kind, its command tag and
+// whether it returns rows — read from the PostgreSQL parse tree, or from the first keyword for
+// DuckDB-dialect statements the PostgreSQL grammar rejects.
+#pragma once
+#include <optional>
+#include <string>
+
+#include "sql/parser.h"
+
+namespace ducklings::sql {
+
+enum class StatementKind {
+  kEmpty,
+  kQuery,   // SELECT, VALUES, TABLE, SHOW, EXPLAIN and DuckDB row-returning statements
+  kInsert,
+  kUpdate,
+  kDelete,
+  kBegin,
+  kCommit,
+  kRollback,
+  kSavepoint,  // SAVEPOINT, RELEASE, ROLLBACK TO: not supported by DuckDB
+  kCopy,
+  kDeclareCursor,
+  kFetch,  // FETCH and MOVE
+  kCloseCursor,
+  kUtility,  // DDL and everything else answered with a tag only
+};
+
+struct Statement {
+  std::string text;
+  size_t offset = 0;  // where the statement starts in the client's message
+  StatementKind kind = StatementKind::kEmpty;
+  std::string tag;            // CommandComplete tag without counts: "SELECT", "CREATE TABLE"
+  bool returns_rows = false;  // answers with RowDescription + DataRows
+  bool read_only = false;     // no writes (SELECT without INTO, SHOW, EXPLAIN)
+  std::optional<pg_query::ParseResult> tree;  // set when PostgreSQL's grammar accepts it
+  ParseError parse_error;                      // why it did not, otherwise
+};
+
+// Classifies one statement (as produced by split_statements).
+Statement analyze(const StatementText& text);
+
+// The root node of a single-statement parse tree, or nullptr.
+const pg_query::Node* root_node(const Statement& statement);
+
+}  // namespace ducklings::sql

@@ -1,0 +1,73 @@
+#include "warehouse/warehouse.h"
+
+#include <filesystem>
+
+#include "common/errors.h"
+
+namespace ducklings::warehouse {
+namespace fs = std::filesystem;
+
+Warehouse::Warehouse(std::string name, const std::string& directory, const ComputeLimits& limits)
+    : name_(std::move(name)),
+      directory_(directory),
+      database_(directory + "/warehouse.duckdb", [&] {
+        std::vector<std::pair<std::string, std::string>> options = {
+            {"temp_directory", directory + "/tmp"},
+            // Extensions come only from what the library has built in.
+            {"autoinstall_known_extensions", "false"},
+            {"autoload_known_extensions", "true"},
+        };
+        if (limits.threads > 0) options.emplace_back("threads", std::to_string(limits.threads));
+        if (!limits.memory_limit.empty()) options.emplace_back("memory_limit", limits.memory_limit);
+        return options;
+      }()) {}
+
+WarehouseRegistry::WarehouseRegistry(std::string data_dir, ComputeLimits limits)
+    : data_dir_(std::move(data_dir)), limits_(std::move(limits)) {}
+
+bool WarehouseRegistry::valid_name(const std::string& name) {
+  if (name.empty() || name.size() > 63) return false;
+  for (char c : name) {
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-')) return false;
+  }
+  return true;
+}
+
+std::string WarehouseRegistry::path_of(const std::string& name) const {
+  return data_dir_ + "/ducklings/" + name;
+}
+
+std::shared_ptr<Warehouse> WarehouseRegistry::create(const std::string& name) {
+  if (!valid_name(name)) throw SqlError("42602", "invalid database name \"" + name + "\"");
+  std::lock_guard lock(mutex_);
+  if (auto it = open_.find(name); it != open_.end()) return it->second;
+  fs::create_directories(path_of(name) + "/tmp");
+  auto w = std::make_shared<Warehouse>(name, path_of(name), limits_);
+  open_[name] = w;
+  return w;
+}
+
+std::shared_ptr<Warehouse> WarehouseRegistry::find(const std::string& name) {
+  if (!valid_name(name)) return nullptr;
+  std::lock_guard lock(mutex_);
+  if (auto it = open_.find(name); it != open_.end()) return it->second;
+  if (!fs::exists(path_of(name) + "/warehouse.duckdb")) return nullptr;
+  fs::create_directories(path_of(name) + "/tmp");
+  auto w = std::make_shared<Warehouse>(name, path_of(name), limits_);
+  open_[name] = w;
+  return w;
+}
+
+void WarehouseRegistry::close_all() {
+  std::lock_guard lock(mutex_);
+  for (auto& [name, w] : open_) {
+    try {
+      w->connect()->query("CHECKPOINT");
+    } catch (const std::exception&) {
+      // A failed checkpoint leaves the WAL, which DuckDB replays on the next open.
+    }
+  }
+  open_.clear();
+}
+
+}  // namespace ducklings::warehouse
