@@ -1,7 +1,691 @@
+// COPY FROM STDIN and COPY TO STDOUT in text, CSV and binary formats.
+//
+// COPY FROM streams: client CopyData goes through a FIFO into DuckDB's CSV reader, which runs
+// an INSERT … SELECT on the session's connection in a helper thread. Memory stays flat for any
+// upload size, and DuckDB's parallel CSV parser does the parsing and type casting. Text and
+// binary input are rewritten to CSV on the way.
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
+#include <cstring>
+#include <thread>
+
 #include "pgwire/session.h"
+#include "sql/error_mapping.h"
 
 namespace ducklings::pgwire {
-void Session::handle_copy(const sql::Statement&) {
-  throw SqlError("0A000", "COPY is being implemented");
+namespace {
+
+enum class CopyFormat { kText, kCsv, kBinary };
+
+struct CopyOptions {
+  CopyFormat format = CopyFormat::kText;
+  char delimiter = '\t';
+  std::string null_string = "\\N";
+  bool header = false;
+  char quote = '"';
+  char escape = '"';
+  bool force_quote_all = false;
+  std::vector<std::string> force_quote;
+};
+
+std::string def_value(const pg_query::DefElem& d) {
+  if (!d.has_arg()) return "true";
+  const pg_query::Node& a = d.arg();
+  if (a.has_string()) return a.string().sval();
+  if (a.has_integer()) return std::to_string(a.integer().ival());
+  if (a.has_boolean()) return a.boolean().boolval() ? "true" : "false";
+  if (a.has_a_star()) return "*";
+  if (a.has_float_()) return a.float_().fval();
+  return "";
 }
+
+bool truthy(const std::string& v) {
+  std::string l = v;
+  std::transform(l.begin(), l.end(), l.begin(), ::tolower);
+  return l == "true" || l == "on" || l == "1" || l == "yes" || l == "match";
+}
+
+char single_char(const std::string& name, const std::string& v) {
+  if (v.size() != 1) {
+    throw SqlError("0A000", "COPY " + name + " must be a single one-byte character");
+  }
+  return v[0];
+}
+
+CopyOptions parse_options(const pg_query::CopyStmt& stmt) {
+  CopyOptions o;
+  bool delimiter_set = false, null_set = false, escape_set = false;
+  for (const auto& n : stmt.options()) {
+    if (!n.has_def_elem()) continue;
+    const auto& d = n.def_elem();
+    std::string name = d.defname();
+    std::string v = def_value(d);
+    if (name == "format") {
+      std::string f = v;
+      std::transform(f.begin(), f.end(), f.begin(), ::tolower);
+      if (f == "text") o.format = CopyFormat::kText;
+      else if (f == "csv") o.format = CopyFormat::kCsv;
+      else if (f == "binary") o.format = CopyFormat::kBinary;
+      else throw SqlError("22023", "COPY format \"" + v + "\" not recognized");
+    } else if (name == "delimiter") {
+      o.delimiter = single_char("delimiter", v);
+      delimiter_set = true;
+    } else if (name == "null") {
+      o.null_string = v;
+      null_set = true;
+    } else if (name == "header") {
+      o.header = truthy(v);
+    } else if (name == "quote") {
+      o.quote = single_char("quote", v);
+    } else if (name == "escape") {
+      o.escape = single_char("escape", v);
+      escape_set = true;
+    } else if (name == "force_quote") {
+      if (v == "*") {
+        o.force_quote_all = true;
+      } else if (d.has_arg() && d.arg().has_list()) {
+        for (const auto& item : d.arg().list().items()) o.force_quote.push_back(item.string().sval());
+      }
+    } else if (name == "encoding") {
+      sql::normalize_client_encoding(v);
+    } else if (name == "freeze" || name == "oids") {
+      // FREEZE is a storage hint without meaning here.
+    } else {
+      throw SqlError("0A000", "COPY option \"" + name + "\" is not supported");
+    }
+  }
+  if (o.format == CopyFormat::kCsv) {
+    if (!delimiter_set) o.delimiter = ',';
+    if (!null_set) o.null_string = "";
+    if (!escape_set) o.escape = o.quote;
+  }
+  if (o.format == CopyFormat::kBinary && (delimiter_set || null_set || o.header)) {
+    throw SqlError("42601", "cannot specify DELIMITER, NULL or HEADER in BINARY mode");
+  }
+  if (o.format == CopyFormat::kText && o.header) {
+    throw SqlError("0A000", "COPY HEADER available only in CSV mode");
+  }
+  return o;
+}
+
+std::string quote_identifier(const std::string& name) {
+  std::string out = "\"";
+  for (char c : name) {
+    if (c == '"') out.push_back('"');
+    out.push_back(c);
+  }
+  return out + "\"";
+}
+
+std::string quote_literal(const std::string& v) {
+  std::string out = "'";
+  for (char c : v) {
+    if (c == '\'') out.push_back('\'');
+    out.push_back(c);
+  }
+  return out + "'";
+}
+
+std::string relation_name(const pg_query::RangeVar& r) {
+  std::string out;
+  if (!r.catalogname().empty()) out += quote_identifier(r.catalogname()) + ".";
+  if (!r.schemaname().empty()) out += quote_identifier(r.schemaname()) + ".";
+  return out + quote_identifier(r.relname());
+}
+
+// Appends a value in COPY text format: backslash escapes for the delimiter and controls.
+void append_text_escaped(std::string& out, std::string_view v, char delimiter) {
+  for (char c : v) {
+    switch (c) {
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      case '\b': out += "\\b"; break;
+      case '\f': out += "\\f"; break;
+      case '\v': out += "\\v"; break;
+      default:
+        if (c == delimiter) out.push_back('\\');
+        out.push_back(c);
+    }
+  }
+}
+
+// Appends a value in CSV: quoted when it holds the delimiter, quote, escape, a line break or
+// reads as the NULL string, or when forced.
+void append_csv(std::string& out, std::string_view v, const CopyOptions& o, bool force) {
+  bool needs = force || v.empty() == o.null_string.empty() && v == o.null_string;
+  if (!needs) {
+    for (char c : v) {
+      if (c == o.delimiter || c == o.quote || c == o.escape || c == '\n' || c == '\r') {
+        needs = true;
+        break;
+      }
+    }
+  }
+  if (!needs && v.empty() && o.null_string.empty()) needs = true;
+  if (!needs && v == "\\.") needs = true;
+  if (!needs) {
+    out.append(v);
+    return;
+  }
+  out.push_back(o.quote);
+  for (char c : v) {
+    if (c == o.quote || c == o.escape) out.push_back(o.escape);
+    out.push_back(c);
+  }
+  out.push_back(o.quote);
+}
+
+// Rewrites COPY text-format input into the CSV dialect the FIFO reader expects: every value
+// quoted with '"', NULL as an unquoted empty field.
+class TextToCsv {
+ public:
+  TextToCsv(char delimiter, std::string null_string)
+      : delimiter_(delimiter), null_(std::move(null_string)) {}
+  // Feeds raw bytes; complete lines are appended to `out`. Returns false after the "\." line.
+  bool feed(std::string_view data, std::string& out) {
+    for (char c : data) {
+      if (ended_) return false;
+      if (c == '\n') {
+        line_done(out);
+      } else {
+        line_.push_back(c);
+      }
+    }
+    return !ended_;
+  }
+  void finish(std::string& out) {
+    if (!line_.empty() && !ended_) line_done(out);
+  }
+
+ private:
+  void line_done(std::string& out) {
+    if (!line_.empty() && line_.back() == '\r') line_.pop_back();
+    if (line_ == "\\.") {
+      ended_ = true;
+      line_.clear();
+      return;
+    }
+    size_t start = 0;
+    bool first = true;
+    // Split on unescaped delimiters.
+    for (size_t i = 0; i <= line_.size(); ++i) {
+      if (i < line_.size() && line_[i] == '\\') {
+        ++i;
+        continue;
+      }
+      if (i == line_.size() || line_[i] == delimiter_) {
+        if (!first) out.push_back(',');
+        first = false;
+        field(std::string_view(line_).substr(start, i - start), out);
+        start = i + 1;
+      }
+    }
+    out.push_back('\n');
+    line_.clear();
+  }
+  void field(std::string_view raw, std::string& out) {
+    if (raw == null_) return;  // NULL: unquoted empty
+    out.push_back('"');
+    for (size_t i = 0; i < raw.size(); ++i) {
+      char c = raw[i];
+      if (c == '\\' && i + 1 < raw.size()) {
+        char n = raw[++i];
+        switch (n) {
+          case 'b': c = '\b'; break;
+          case 'f': c = '\f'; break;
+          case 'n': c = '\n'; break;
+          case 'r': c = '\r'; break;
+          case 't': c = '\t'; break;
+          case 'v': c = '\v'; break;
+          case 'x': {
+            int v = 0, digits = 0;
+            while (digits < 2 && i + 1 < raw.size() && std::isxdigit(static_cast<unsigned char>(raw[i + 1]))) {
+              char h = raw[++i];
+              v = v * 16 + (std::isdigit(static_cast<unsigned char>(h)) ? h - '0' : (std::tolower(h) - 'a' + 10));
+              ++digits;
+            }
+            c = digits ? static_cast<char>(v) : 'x';
+            break;
+          }
+          default:
+            if (n >= '0' && n <= '7') {
+              int v = n - '0', digits = 1;
+              while (digits < 3 && i + 1 < raw.size() && raw[i + 1] >= '0' && raw[i + 1] <= '7') {
+                v = v * 8 + (raw[++i] - '0');
+                ++digits;
+              }
+              c = static_cast<char>(v);
+            } else {
+              c = n;
+            }
+        }
+      }
+      if (c == '"') out.push_back('"');
+      out.push_back(c);
+    }
+    out.push_back('"');
+  }
+  char delimiter_;
+  std::string null_;
+  std::string line_;
+  bool ended_ = false;
+};
+
+// Rewrites COPY BINARY input into the same CSV dialect, decoding each field by column type.
+class BinaryToCsv {
+ public:
+  explicit BinaryToCsv(std::vector<int32_t> column_oids) : oids_(std::move(column_oids)) {}
+  bool feed(std::string_view data, std::string& out) {
+    pending_.append(data);
+    size_t pos = 0;
+    while (!ended_) {
+      ReadBuffer in(std::string_view(pending_).substr(pos));
+      if (!header_done_) {
+        static const char kSignature[] = "PGCOPY\n\377\r\n";
+        if (in.remaining() < 19) break;
+        if (std::memcmp(pending_.data() + pos, kSignature, 11) != 0) {
+          throw SqlError("22P04", "COPY file signature not recognized");
+        }
+        in.get_bytes(11);
+        int32_t flags = in.get_i32();
+        if (flags & 0x10000) throw SqlError("22P04", "COPY with OIDs is not supported");
+        int32_t ext = in.get_i32();
+        if (ext < 0 || in.remaining() < static_cast<size_t>(ext)) {
+          if (ext < 0) throw SqlError("22P04", "invalid COPY file header (wrong length)");
+          break;
+        }
+        in.get_bytes(static_cast<size_t>(ext));
+        pos += 19 + static_cast<size_t>(ext);
+        header_done_ = true;
+        continue;
+      }
+      // One tuple, only when complete.
+      size_t tuple_start = pos;
+      if (in.remaining() < 2) break;
+      int16_t fields = in.get_i16();
+      if (fields == -1) {
+        ended_ = true;
+        pos += 2;
+        break;
+      }
+      if (fields != static_cast<int16_t>(oids_.size())) {
+        throw SqlError("22P04", "row field count is " + std::to_string(fields) + ", expected " +
+                                    std::to_string(oids_.size()));
+      }
+      std::string row;
+      bool complete = true;
+      for (int16_t f = 0; f < fields; ++f) {
+        if (in.remaining() < 4) {
+          complete = false;
+          break;
+        }
+        int32_t len = in.get_i32();
+        if (len < -1) throw SqlError("22P04", "invalid field size");
+        if (f) row.push_back(',');
+        if (len == -1) continue;
+        if (in.remaining() < static_cast<size_t>(len)) {
+          complete = false;
+          break;
+        }
+        std::string_view bytes = in.get_bytes(static_cast<size_t>(len));
+        duck::Value v = decode_binary(oids_[f], bytes);
+        char* text = duckdb_get_varchar(v.get());
+        row.push_back('"');
+        for (const char* p = text; *p; ++p) {
+          if (*p == '"') row.push_back('"');
+          row.push_back(*p);
+        }
+        row.push_back('"');
+        duckdb_free(text);
+      }
+      if (!complete) {
+        pos = tuple_start;
+        break;
+      }
+      out += row;
+      out.push_back('\n');
+      pos = pending_.size() - in.remaining();
+    }
+    pending_.erase(0, pos);
+    return !ended_;
+  }
+  void finish() {
+    if (!header_done_ && !pending_.empty()) throw SqlError("22P04", "COPY file signature not recognized");
+    if (!pending_.empty()) throw SqlError("22P04", "unexpected EOF in COPY data");
+  }
+
+ private:
+  std::vector<int32_t> oids_;
+  std::string pending_;
+  bool header_done_ = false;
+  bool ended_ = false;
+};
+
+// Owns the FIFO path and the write end; unlinks on destruction.
+class Fifo {
+ public:
+  explicit Fifo(std::string path) : path_(std::move(path)) {
+    ::unlink(path_.c_str());
+    if (::mkfifo(path_.c_str(), 0600) != 0) {
+      throw SqlError("58030", "could not create COPY pipe: " + std::string(std::strerror(errno)));
+    }
+  }
+  ~Fifo() {
+    close();
+    ::unlink(path_.c_str());
+  }
+  const std::string& path() const { return path_; }
+  // Opens the write end once the reader has opened; false if `reader_gone` turns true first.
+  bool open_for_write(const std::atomic<bool>& reader_gone) {
+    for (int i = 0; i < 60000; ++i) {
+      fd_ = ::open(path_.c_str(), O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+      if (fd_ >= 0) {
+        ::fcntl(fd_, F_SETFL, ::fcntl(fd_, F_GETFL) & ~O_NONBLOCK);
+        return true;
+      }
+      if (errno != ENXIO) break;
+      if (reader_gone) return false;
+      ::usleep(1000);
+    }
+    return false;
+  }
+  // Writes all bytes; false when the reader went away.
+  bool write(const std::string& data) {
+    size_t done = 0;
+    while (done < data.size()) {
+      ssize_t n = ::write(fd_, data.data() + done, data.size() - done);
+      if (n < 0) {
+        if (errno == EINTR) continue;
+        return false;
+      }
+      done += static_cast<size_t>(n);
+    }
+    return true;
+  }
+  void close() {
+    if (fd_ >= 0) ::close(fd_);
+    fd_ = -1;
+  }
+
+ private:
+  std::string path_;
+  int fd_ = -1;
+};
+
+std::atomic<uint64_t> fifo_counter{0};
+
+std::string fmt_hex(unsigned char c) {
+  static const char digits[] = "0123456789ABCDEF";
+  return {digits[c >> 4], digits[c & 15]};
+}
+
+}  // namespace
+
+void Session::handle_copy(const sql::Statement& st) {
+  const auto& copy = sql::root_node(st)->copy_stmt();
+  if (!copy.filename().empty() || copy.is_program()) {
+    throw SqlError("42501",
+                   "COPY to or from a file or program is not allowed; use COPY … FROM STDIN or "
+                   "TO STDOUT (psql's \\copy)");
+  }
+  if (copy.has_where_clause()) throw SqlError("0A000", "COPY FROM … WHERE is not supported");
+  CopyOptions options = parse_options(copy);
+  std::string columns;
+  for (int i = 0; i < copy.attlist_size(); ++i) {
+    if (i) columns += ", ";
+    columns += quote_identifier(copy.attlist(i).string().sval());
+  }
+
+  if (!copy.is_from()) {
+    // ---- COPY … TO STDOUT ----
+    std::string query;
+    if (copy.has_query()) {
+      pg_query::ParseResult tree;
+      tree.set_version(st.tree->version());
+      *tree.add_stmts()->mutable_stmt() = copy.query();
+      query = sql::deparse(tree);
+    } else {
+      query = "SELECT " + (columns.empty() ? std::string("*") : columns) + " FROM " +
+              relation_name(copy.relation());
+    }
+    Portal portal;
+    portal.query = prepare(sql::analyze({query, 0}), {});
+    if (!portal.query->returns_rows) throw SqlError("42601", "COPY query must return rows");
+    bool binary = options.format == CopyFormat::kBinary;
+    portal.result_formats = {static_cast<int16_t>(binary ? 1 : 0)};
+    struct StreamGuard {
+      Session* s;
+      Portal* p;
+      ~StreamGuard() {
+        if (s->streaming_ == p) s->streaming_ = nullptr;
+      }
+    } guard{this, &portal};
+    RunningScope running(*this);
+    start_portal(portal);
+    size_t ncols = portal.encoders.size();
+    std::vector<bool> force(ncols, options.force_quote_all);
+    for (size_t c = 0; c < ncols; ++c) {
+      std::string name = portal.result.column_name(c);
+      if (std::find(options.force_quote.begin(), options.force_quote.end(), name) !=
+          options.force_quote.end()) {
+        force[c] = true;
+      }
+    }
+    write_copy_response(out_, 'H', binary, static_cast<int>(ncols));
+    if (binary) {
+      size_t at = out_.begin_message('d');
+      out_.put_bytes(std::string_view("PGCOPY\n\377\r\n\0", 11));
+      out_.put_i32(0);
+      out_.put_i32(0);
+      out_.end_message(at);
+    } else if (options.header) {
+      size_t at = out_.begin_message('d');
+      for (size_t c = 0; c < ncols; ++c) {
+        if (c) out_.data().push_back(options.delimiter);
+        append_csv(out_.data(), portal.result.column_name(c), options, false);
+      }
+      out_.data().push_back('\n');
+      out_.end_message(at);
+    }
+    std::string value;
+    uint64_t rows = 0;
+    duck::DataChunk* chunk = nullptr;
+    while (next_row(portal, chunk)) {
+      idx_t n = chunk->size();
+      for (; portal.row_in_chunk < n; ++portal.row_in_chunk) {
+        idx_t r = portal.row_in_chunk;
+        size_t at = out_.begin_message('d');
+        if (binary) {
+          out_.put_i16(static_cast<int16_t>(ncols));
+          for (size_t c = 0; c < ncols; ++c) portal.encoders[c]->append_field(r, out_);
+        } else {
+          std::string& out = out_.data();
+          for (size_t c = 0; c < ncols; ++c) {
+            if (c) out.push_back(options.delimiter);
+            if (portal.encoders[c]->is_null(r)) {
+              out += options.null_string;
+              continue;
+            }
+            value.clear();
+            portal.encoders[c]->append_value(r, value);
+            if (options.format == CopyFormat::kCsv) {
+              append_csv(out, value, options, force[c]);
+            } else {
+              append_text_escaped(out, value, options.delimiter);
+            }
+          }
+          out.push_back('\n');
+        }
+        out_.end_message(at);
+        ++rows;
+      }
+      maybe_flush();
+    }
+    if (binary) {
+      size_t at = out_.begin_message('d');
+      out_.put_i16(-1);
+      out_.end_message(at);
+    }
+    write_simple(out_, 'c');  // CopyDone
+    write_command_complete(out_, "COPY " + std::to_string(rows));
+    return;
+  }
+
+  // ---- COPY … FROM STDIN ----
+  std::string target = relation_name(copy.relation());
+  // The target's columns: validates the table before the client starts sending.
+  auto probe = prepare(sql::analyze({"SELECT " + (columns.empty() ? std::string("*") : columns) +
+                                         " FROM " + target + " LIMIT 0",
+                                     0}),
+                       {});
+  size_t ncols = probe->column_names.size();
+  std::vector<int32_t> oids;
+  std::string select_list;
+  std::string csv_columns;
+  for (size_t c = 0; c < ncols; ++c) {
+    duckdb_type t = probe->column_types[c].id();
+    oids.push_back(pg_type_of(probe->column_types[c].get()).oid);
+    std::string col = "c" + std::to_string(c);
+    if (c) {
+      select_list += ", ";
+      csv_columns += ", ";
+    }
+    csv_columns += "'" + col + "': 'VARCHAR'";
+    // PostgreSQL's text forms that DuckDB's casts read differently.
+    if (t == DUCKDB_TYPE_BLOB && options.format != CopyFormat::kBinary) {
+      select_list += "CASE WHEN starts_with(" + col + ", '\\x') THEN unhex(substr(" + col +
+                     ", 3)) ELSE CAST(" + col + " AS BLOB) END";
+    } else if ((t == DUCKDB_TYPE_LIST) && options.format != CopyFormat::kBinary) {
+      select_list += "CASE WHEN starts_with(" + col + ", '{') THEN '[' || substr(" + col +
+                     ", 2, length(" + col + ") - 2) || ']' ELSE " + col + " END";
+    } else {
+      select_list += col;
+    }
+  }
+  bool passthrough = options.format == CopyFormat::kCsv;
+  std::string delim = passthrough ? std::string(1, options.delimiter) : ",";
+  std::string quote = passthrough ? std::string(1, options.quote) : "\"";
+  std::string escape = passthrough ? std::string(1, options.escape) : "\"";
+  std::string nullstr = passthrough ? options.null_string : "";
+  Fifo fifo(warehouse_->directory() + "/tmp/copy-" + std::to_string(process_id_) + "-" +
+            std::to_string(fifo_counter.fetch_add(1)) + ".fifo");
+  std::string insert = "INSERT INTO " + target + (columns.empty() ? "" : " (" + columns + ")") +
+                       " SELECT " + select_list + " FROM read_csv(" + quote_literal(fifo.path()) +
+                       ", columns = {" + csv_columns + "}, header = " +
+                       (passthrough && options.header ? "true" : "false") +
+                       ", delim = " + quote_literal(delim) + ", quote = " + quote_literal(quote) +
+                       ", escape = " + quote_literal(escape) + ", nullstr = " +
+                       quote_literal(nullstr) +
+                       ", allow_quoted_nulls = false, auto_detect = false, strict_mode = true)";
+
+  // One COPY is atomic: outside a transaction block it gets its own.
+  if (txn_ == TxnStatus::kIdle && !implicit_txn_) begin_implicit_transaction();
+  before_duckdb_call();
+  RunningScope running(*this);
+  std::atomic<bool> reader_done{false};
+  std::optional<duck::DuckError> failure;
+  uint64_t inserted = 0;
+  std::thread reader([&] {
+    try {
+      duck::Result r = connection_->query(insert);
+      inserted = r.rows_changed();
+    } catch (const duck::DuckError& e) {
+      failure = e;
+    }
+    reader_done = true;
+  });
+  struct JoinGuard {
+    std::thread& t;
+    Fifo& f;
+    ~JoinGuard() {
+      f.close();
+      if (t.joinable()) t.join();
+    }
+  } join_guard{reader, fifo};
+
+  auto reader_error = [&]() -> SqlError {
+    fifo.close();
+    if (reader.joinable()) reader.join();
+    if (failure) return sql::to_sql_error(*failure, insert, 0);
+    return SqlError("XX000", "COPY reader ended early");
+  };
+  if (!fifo.open_for_write(reader_done)) throw reader_error();
+  write_copy_response(out_, 'G', options.format == CopyFormat::kBinary, static_cast<int>(ncols));
+  flush();
+
+  TextToCsv text(options.delimiter, options.null_string);
+  BinaryToCsv binary(oids);
+  std::string converted;
+  std::string held;  // CSV tail held back to drop an end-of-data "\." line
+  bool accepting = true;
+  auto abort_copy = [&](const SqlError& e) -> SqlError {
+    connection_->interrupt();
+    fifo.write("\"\x01\",\"too\",\"many\",\"columns\",\"to\",\"parse\"\n");  // fail the reader
+    fifo.close();
+    if (reader.joinable()) reader.join();
+    return e;
+  };
+  while (true) {
+    char type;
+    std::string body;
+    if (!read_message(type, body)) {
+      throw abort_copy(SqlError("08P01", "unexpected EOF on client connection with an open transaction"));
+    }
+    if (type == 'd') {
+      if (!accepting) continue;
+      converted.clear();
+      try {
+        if (options.format == CopyFormat::kText) {
+          accepting = text.feed(body, converted);
+        } else if (options.format == CopyFormat::kBinary) {
+          accepting = binary.feed(body, converted);
+        } else {
+          held += body;
+          // Keep the last 3 bytes back: they may be the start of a final "\.\n".
+          size_t keep = std::min<size_t>(held.size(), 3);
+          converted.assign(held, 0, held.size() - keep);
+          held.erase(0, held.size() - keep);
+        }
+      } catch (const SqlError& e) {
+        throw abort_copy(e);
+      }
+      if (!converted.empty() && !fifo.write(converted)) throw reader_error();
+    } else if (type == 'c') {
+      converted.clear();
+      try {
+        if (options.format == CopyFormat::kText) {
+          text.finish(converted);
+        } else if (options.format == CopyFormat::kBinary) {
+          binary.finish();
+        } else {
+          bool ends_marker = held == "\\.\n" || held == "\\." ;
+          if (!ends_marker) converted = held;
+        }
+      } catch (const SqlError& e) {
+        throw abort_copy(e);
+      }
+      if (!converted.empty() && !fifo.write(converted)) throw reader_error();
+      fifo.close();
+      reader.join();
+      if (failure) throw sql::to_sql_error(*failure, insert, 0);
+      write_command_complete(out_, "COPY " + std::to_string(inserted));
+      return;
+    } else if (type == 'f') {
+      throw abort_copy(SqlError("57014", "COPY from stdin failed: " + decode_copy_fail(body).message));
+    } else if (type == 'H' || type == 'S') {
+      continue;  // Flush and Sync mean nothing during COPY IN
+    } else {
+      throw abort_copy(SqlError("08P01", "unexpected message type 0x" +
+                                             fmt_hex(static_cast<unsigned char>(type)) +
+                                             " during COPY from stdin"));
+    }
+  }
+}
+
 }  // namespace ducklings::pgwire

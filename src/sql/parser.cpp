@@ -9,27 +9,38 @@
 namespace ducklings::sql {
 
 std::vector<StatementText> split_statements(const std::string& sql) {
-  PgQuerySplitResult r = pg_query_split_with_scanner(sql.c_str());
-  std::unique_ptr<PgQuerySplitResult, void (*)(PgQuerySplitResult*)> guard(
-      &r, [](PgQuerySplitResult* p) { pg_query_free_split_result(*p); });
+  // Split on ';' tokens of PostgreSQL's scanner: semicolons inside literals, quoted names and
+  // comments do not count, and statements the grammar rejects still split.
+  PgQueryScanResult r = pg_query_scan(sql.c_str());
+  std::unique_ptr<PgQueryScanResult, void (*)(PgQueryScanResult*)> guard(
+      &r, [](PgQueryScanResult* p) { pg_query_free_scan_result(*p); });
   std::vector<StatementText> out;
-  if (r.error) {
-    // The scanner fails only on unterminated literals or comments; keep the text whole so
-    // execution reports the syntax error.
-    out.push_back({sql, 0});
+  pg_query::ScanResult tokens;
+  if (r.error || !tokens.ParseFromArray(r.pbuf.data, static_cast<int>(r.pbuf.len))) {
+    // Unterminated literal or comment: keep the text whole so execution reports the error.
+    if (sql.find_first_not_of(" \t\r\n\f") != std::string::npos) out.push_back({sql, 0});
     return out;
   }
-  for (int i = 0; i < r.n_stmts; ++i) {
-    size_t at = static_cast<size_t>(r.stmts[i]->stmt_location);
-    size_t len = static_cast<size_t>(r.stmts[i]->stmt_len);
-    if (len == 0) len = sql.size() - at;  // the last statement without a trailing ';'
-    std::string_view text(sql.data() + at, len);
-    // Skip statements that are only whitespace or comments.
-    size_t first = text.find_first_not_of(" \t\r\n\f");
-    if (first == std::string_view::npos) continue;
-    out.push_back({std::string(text), at});
+  int first = -1;  // start of the current statement's first real token
+  int last = -1;   // end of its last real token
+  auto finish = [&]() {
+    if (first >= 0) {
+      out.push_back({sql.substr(static_cast<size_t>(first), static_cast<size_t>(last - first)),
+                     static_cast<size_t>(first)});
+    }
+    first = last = -1;
+  };
+  for (const auto& t : tokens.tokens()) {
+    if (t.token() == pg_query::ASCII_59) {
+      finish();
+    } else if (t.token() == pg_query::SQL_COMMENT || t.token() == pg_query::C_COMMENT) {
+      if (first >= 0) last = t.end();  // a trailing comment stays with its statement
+    } else {
+      if (first < 0) first = t.start();
+      last = t.end();
+    }
   }
-  // The scanner yields nothing for input of only comments; a remaining non-blank tail is kept.
+  finish();
   return out;
 }
 
