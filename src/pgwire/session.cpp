@@ -4,8 +4,12 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <charconv>
+#include <climits>
+#include <cstdlib>
 
 #include "sql/error_mapping.h"
+#include "sql/rewrite.h"
 
 namespace ducklings::pgwire {
 namespace {
@@ -32,7 +36,8 @@ bool is_session_statement(const sql::Statement& s) {
   switch (root->node_case()) {
     case pg_query::Node::kVariableSetStmt:
     case pg_query::Node::kVariableShowStmt:
-    case pg_query::Node::kDiscardStmt: return true;
+    case pg_query::Node::kDiscardStmt:
+    case pg_query::Node::kDeallocateStmt: return true;
     default: return false;
   }
 }
@@ -232,6 +237,10 @@ void Session::run_statement(const sql::Statement& statement, bool simple_protoco
   }
   Portal portal;
   portal.query = prepare(statement, {});
+  if (!portal.query->script.empty()) {
+    run_script(*portal.query);
+    return;
+  }
   struct StreamGuard {  // the portal dies here; never leave streaming_ pointing at it
     Session* s;
     Portal* p;
@@ -240,6 +249,19 @@ void Session::run_statement(const sql::Statement& statement, bool simple_protoco
     }
   } guard{this, &portal};
   execute_portal(portal, 0, true);
+}
+
+void Session::run_script(const PreparedQuery& q) {
+  before_duckdb_call();
+  RunningScope running(*this);
+  for (const auto& sql : q.script) {
+    try {
+      connection_->query(sql);
+    } catch (const duck::DuckError& e) {
+      throw sql::to_sql_error(e, sql, 0);
+    }
+  }
+  write_command_complete(out_, q.statement.tag);
 }
 
 bool Session::run_session_statement(const sql::Statement& st, Portal* portal, Output output) {
@@ -285,8 +307,27 @@ bool Session::run_session_statement(const sql::Statement& st, Portal* portal, Ou
       }
       return true;
     }
-    case K::kSavepoint:
-      throw SqlError("0A000", "savepoints are not supported by duckgres");
+    case K::kSavepoint: {
+      // DuckDB has no savepoints. Setting and releasing one succeed (drivers such as psqlODBC
+      // wrap every statement in one); rolling back to one cannot be honoured.
+      auto kind = sql::root_node(st)->transaction_stmt().kind();
+      if (txn_ == TxnStatus::kIdle && !implicit_txn_) {
+        throw SqlError("25P01", std::string(kind == pg_query::TRANS_STMT_SAVEPOINT ? "SAVEPOINT"
+                                            : kind == pg_query::TRANS_STMT_RELEASE ? "RELEASE SAVEPOINT"
+                                                                                    : "ROLLBACK TO SAVEPOINT") +
+                                    " can only be used in transaction blocks");
+      }
+      if (kind == pg_query::TRANS_STMT_SAVEPOINT) {
+        write_command_complete(out_, "SAVEPOINT");
+      } else if (kind == pg_query::TRANS_STMT_RELEASE) {
+        write_command_complete(out_, "RELEASE");
+      } else {
+        txn_ = TxnStatus::kFailed;
+        throw SqlError("0A000", "ROLLBACK TO SAVEPOINT is not supported by duckgres", 0,
+                       "The transaction is aborted; roll it back as a whole.");
+      }
+      return true;
+    }
     case K::kCopy:
       if (portal) throw SqlError("0A000", "COPY is supported only in the simple query protocol");
       handle_copy(st);
@@ -310,9 +351,15 @@ std::shared_ptr<PreparedQuery> Session::prepare(sql::Statement statement,
     q->returns_rows = q->statement.returns_rows;
     return q;
   }
+  std::vector<std::string> rewritten = sql::rewrite_for_duckdb(q->statement);
+  if (rewritten.size() > 1) {
+    q->script = std::move(rewritten);
+    return q;
+  }
+  const std::string& text = rewritten.empty() ? q->statement.text : rewritten[0];
   before_duckdb_call();
   try {
-    q->duck = std::make_unique<duck::PreparedStatement>(connection_->prepare(q->statement.text));
+    q->duck = std::make_unique<duck::PreparedStatement>(connection_->prepare(text));
   } catch (const duck::DuckError& e) {
     throw sql::to_sql_error(e, q->statement.text, 0);
   }
@@ -320,12 +367,15 @@ std::shared_ptr<PreparedQuery> Session::prepare(sql::Statement statement,
   idx_t n = p.parameter_count();
   if (q->parameter_types.size() > n) q->parameter_types.resize(n);
   for (idx_t i = 0; i < n; ++i) {
-    if (i < q->parameter_types.size() && q->parameter_types[i] != 0) continue;
     duck::LogicalType t = p.parameter_logical_type(i);
-    int32_t o = oid::kText;
-    if (t.get() && t.id() != DUCKDB_TYPE_INVALID && t.id() != DUCKDB_TYPE_ANY) {
-      o = pg_type_of(t.get()).oid;
-    }
+    bool resolved = t.get() && t.id() != DUCKDB_TYPE_INVALID && t.id() != DUCKDB_TYPE_ANY &&
+                    t.id() != DUCKDB_TYPE_SQLNULL && t.id() != DUCKDB_TYPE_STRING_LITERAL &&
+                    t.id() != DUCKDB_TYPE_INTEGER_LITERAL;
+    q->parameter_resolved.push_back(resolved);
+    bool declared = i < q->parameter_types.size() && q->parameter_types[i] != 0;
+    q->parameter_declared.push_back(declared);
+    if (declared) continue;
+    int32_t o = resolved ? pg_type_of(t.get()).oid : oid::kText;
     if (i < q->parameter_types.size()) {
       q->parameter_types[i] = o;
     } else {
@@ -387,7 +437,7 @@ void Session::handle_bind(const BindMessage& m) {
   const auto& q = it->second;
   size_t expected = q->duck ? q->duck->parameter_count() : 0;
   if (m.parameters.size() != expected) {
-    throw ProtocolError("bind message supplies " + std::to_string(m.parameters.size()) +
+    throw SqlError("08P01", "bind message supplies " + std::to_string(m.parameters.size()) +
                         " parameters, but prepared statement \"" + m.statement + "\" requires " +
                         std::to_string(expected));
   }
@@ -452,7 +502,35 @@ void Session::handle_describe(const DescribeMessage& m) {
     run_session_statement(p.query->statement, &p, Output::kDescribe);
     return;
   }
+  if (p.query->returns_rows) {
+    // DuckDB resolves some result types only with the parameter values (table functions
+    // over parameters): describe the portal from its started result.
+    ensure_started(p);
+    describe_result(p);
+    return;
+  }
   describe_rows(*p.query, p.result_formats);
+}
+
+void Session::ensure_started(Portal& portal) {
+  if (portal.started) return;
+  const sql::Statement& st = portal.query->statement;
+  // Statements up to Sync share one implicit transaction, so a pipeline is atomic.
+  if (txn_ == TxnStatus::kIdle && !implicit_txn_ && !st.read_only) begin_implicit_transaction();
+  RunningScope running(*this);
+  start_portal(portal);
+}
+
+void Session::describe_result(Portal& portal) {
+  std::vector<FieldDescription> fields;
+  idx_t cols = portal.result.column_count();
+  for (idx_t i = 0; i < cols; ++i) {
+    duck::LogicalType t = portal.result.column_type(i);
+    PgType pt = pg_type_of(t.get());
+    fields.push_back({portal.result.column_name(i), 0, 0, pt.oid, pt.typlen, pt.typmod,
+                      portal.column_formats[i]});
+  }
+  write_row_description(out_, fields);
 }
 
 void Session::handle_execute(const ExecuteMessage& m) {
@@ -466,6 +544,12 @@ void Session::handle_execute(const ExecuteMessage& m) {
                    "current transaction is aborted, commands ignored until end of transaction "
                    "block");
   }
+  if (!p.query->script.empty()) {
+    if (!p.finished) run_script(*p.query);
+    else write_command_complete(out_, st.tag);
+    p.finished = true;
+    return;
+  }
   if (!p.query->duck) {
     if (p.finished) {
       write_command_complete(out_, st.tag);
@@ -475,10 +559,7 @@ void Session::handle_execute(const ExecuteMessage& m) {
     p.finished = true;
     return;
   }
-  // Statements up to Sync share one implicit transaction, so a pipeline is atomic.
-  if (txn_ == TxnStatus::kIdle && !implicit_txn_ && !st.read_only && !p.started) {
-    begin_implicit_transaction();
-  }
+  ensure_started(p);
   execute_portal(p, m.max_rows > 0 ? static_cast<uint64_t>(m.max_rows) : 0, false);
 }
 
@@ -561,7 +642,7 @@ void Session::start_portal(Portal& portal) {
     if (!v) {
       p.bind_null(i);
     } else if (format_for(portal.parameter_formats, i) == 0) {
-      p.bind_varchar(i, *v);
+      bind_text_parameter(q, i, *v);
     } else {
       int32_t type = i < q.parameter_types.size() ? q.parameter_types[i] : 0;
       p.bind(i, decode_binary(type, *v));
@@ -585,6 +666,124 @@ void Session::start_portal(Portal& portal) {
       portal.column_formats.push_back(static_cast<int16_t>(f));
     }
   }
+}
+
+namespace {
+[[noreturn]] void invalid_input(const char* type, const std::string& text) {
+  throw SqlError("22P02", std::string("invalid input syntax for type ") + type + ": \"" + text + "\"");
+}
+
+int64_t parse_int(const char* type, const std::string& text, int64_t min, int64_t max) {
+  size_t b = text.find_first_not_of(" \t\n"), e = text.find_last_not_of(" \t\n");
+  if (b == std::string::npos) invalid_input(type, text);
+  std::string t = text.substr(b, e - b + 1);
+  int64_t v = 0;
+  auto [ptr, ec] = std::from_chars(t.data(), t.data() + t.size(), v);
+  if (ec == std::errc::result_out_of_range || (ec == std::errc() && (v < min || v > max))) {
+    throw SqlError("22003", "value \"" + text + "\" is out of range for type " + type);
+  }
+  if (ec != std::errc() || ptr != t.data() + t.size()) invalid_input(type, text);
+  return v;
+}
+
+// PostgreSQL's bytea input: hex ("\x0a0b") or the escape format ("a\\b\001").
+std::string decode_bytea_text(const std::string& text) {
+  std::string out;
+  if (text.size() >= 2 && text[0] == '\\' && text[1] == 'x') {
+    auto hex = [&](char c) -> int {
+      if (c >= '0' && c <= '9') return c - '0';
+      if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+      if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+      return -1;
+    };
+    for (size_t i = 2; i < text.size();) {
+      if (std::isspace(static_cast<unsigned char>(text[i]))) {
+        ++i;
+        continue;
+      }
+      int hi = hex(text[i]), lo = i + 1 < text.size() ? hex(text[i + 1]) : -1;
+      if (hi < 0 || lo < 0) {
+        throw SqlError("22P02", "invalid hexadecimal data: odd number of digits or invalid digit");
+      }
+      out.push_back(static_cast<char>(hi * 16 + lo));
+      i += 2;
+    }
+    return out;
+  }
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text[i] != '\\') {
+      out.push_back(text[i]);
+    } else if (i + 1 < text.size() && text[i + 1] == '\\') {
+      out.push_back('\\');
+      ++i;
+    } else if (i + 3 < text.size() + 0 && text[i + 1] >= '0' && text[i + 1] <= '3' &&
+               text[i + 2] >= '0' && text[i + 2] <= '7' && text[i + 3] >= '0' && text[i + 3] <= '7') {
+      out.push_back(static_cast<char>((text[i + 1] - '0') * 64 + (text[i + 2] - '0') * 8 +
+                                      (text[i + 3] - '0')));
+      i += 3;
+    } else {
+      invalid_input("bytea", text);
+    }
+  }
+  return out;
+}
+}  // namespace
+
+void Session::bind_text_parameter(PreparedQuery& q, size_t i, const std::string& text) {
+  duck::PreparedStatement& p = *q.duck;
+  int32_t type = i < q.parameter_types.size() ? q.parameter_types[i] : 0;
+  if (type == oid::kBytea) {
+    std::string bytes = decode_bytea_text(text);
+    p.bind(i, duck::Value(duckdb_create_blob(reinterpret_cast<const uint8_t*>(bytes.data()),
+                                             bytes.size())));
+    return;
+  }
+  if (q.parameter_resolved[i]) {
+    p.bind_varchar(i, text);  // DuckDB casts to the type it inferred
+    return;
+  }
+  // DuckDB could not infer the type: bind a typed value, as PostgreSQL would resolve it.
+  bool declared = q.parameter_declared[i];
+  switch (declared ? type : 0) {
+    case oid::kInt2: p.bind(i, duck::Value(duckdb_create_int16(static_cast<int16_t>(parse_int("smallint", text, INT16_MIN, INT16_MAX))))); return;
+    case oid::kInt4: p.bind(i, duck::Value(duckdb_create_int32(static_cast<int32_t>(parse_int("integer", text, INT32_MIN, INT32_MAX))))); return;
+    case oid::kInt8: p.bind(i, duck::Value(duckdb_create_int64(parse_int("bigint", text, INT64_MIN, INT64_MAX)))); return;
+    case oid::kFloat4:
+    case oid::kFloat8:
+    case oid::kNumeric: {
+      char* end = nullptr;
+      double d = std::strtod(text.c_str(), &end);
+      if (text.empty() || *end != '\0') invalid_input(type == oid::kNumeric ? "numeric" : "double precision", text);
+      p.bind(i, duck::Value(duckdb_create_double(d)));
+      return;
+    }
+    case oid::kBool: {
+      std::string l = text;
+      std::transform(l.begin(), l.end(), l.begin(), ::tolower);
+      bool v;
+      if (l == "t" || l == "true" || l == "yes" || l == "on" || l == "1" || l == "y") v = true;
+      else if (l == "f" || l == "false" || l == "no" || l == "off" || l == "0" || l == "n") v = false;
+      else invalid_input("boolean", text);
+      p.bind(i, duck::Value(duckdb_create_bool(v)));
+      return;
+    }
+    case 0: {
+      // An untyped literal that reads as an integer acts as one (pgbench's ":delta").
+      int64_t v = 0;
+      auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+      if (!text.empty() && ec == std::errc() && ptr == text.data() + text.size()) {
+        if (v >= INT32_MIN && v <= INT32_MAX) {
+          p.bind(i, duck::Value(duckdb_create_int32(static_cast<int32_t>(v))));
+        } else {
+          p.bind(i, duck::Value(duckdb_create_int64(v)));
+        }
+        return;
+      }
+      break;
+    }
+    default: break;
+  }
+  p.bind_varchar(i, text);
 }
 
 bool Session::next_row(Portal& portal, duck::DataChunk*& chunk) {
@@ -646,17 +845,7 @@ void Session::execute_portal(Portal& portal, uint64_t max_rows, bool describe) {
     write_command_complete(out_, completion_tag(portal));
     return;
   }
-  if (describe) {
-    std::vector<FieldDescription> fields;
-    idx_t cols = portal.result.column_count();
-    for (idx_t i = 0; i < cols; ++i) {
-      duck::LogicalType t = portal.result.column_type(i);
-      PgType pt = pg_type_of(t.get());
-      fields.push_back({portal.result.column_name(i), 0, 0, pt.oid, pt.typlen, pt.typmod,
-                        portal.column_formats[i]});
-    }
-    write_row_description(out_, fields);
-  }
+  if (describe) describe_result(portal);
   write_rows(portal, max_rows, false);
   if (!portal.finished && max_rows > 0) {
     // The portal may have exactly max_rows left: PostgreSQL still suspends in that case.

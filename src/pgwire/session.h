@@ -40,7 +40,10 @@ struct ServerServices {
 struct PreparedQuery {
   sql::Statement statement;
   std::unique_ptr<duck::PreparedStatement> duck;  // null for statements the session answers
+  std::vector<std::string> script;  // several DuckDB statements that together carry it out
   std::vector<int32_t> parameter_types;           // PostgreSQL OIDs
+  std::vector<bool> parameter_resolved;  // DuckDB inferred the type (it casts text itself)
+  std::vector<bool> parameter_declared;  // the client named the type in Parse
   bool returns_rows = false;
   std::vector<std::string> column_names;
   std::vector<duck::LogicalType> column_types;
@@ -118,6 +121,9 @@ class Session {
   // PortalSuspended. `describe` sends RowDescription first (simple protocol).
   void execute_portal(Portal& portal, uint64_t max_rows, bool describe);
   void start_portal(Portal& portal);
+  void bind_text_parameter(PreparedQuery& q, size_t i, const std::string& text);
+  void ensure_started(Portal& portal);  // extended protocol: opens the implicit transaction too
+  void describe_result(Portal& portal);
   bool next_row(Portal& portal, duck::DataChunk*& chunk);
   std::string completion_tag(const Portal& portal) const;
   // Writes up to max_rows (0 = all) DataRows, or skips them when `discard`; returns the count.
@@ -132,6 +138,7 @@ class Session {
     Session& session_;
   };
   void run_statement(const sql::Statement& statement, bool simple_protocol);
+  void run_script(const PreparedQuery& q);
   bool run_session_statement(const sql::Statement& statement, Portal* portal, Output output);
   void before_duckdb_call();
   void drain_stream(Portal& portal);

@@ -106,6 +106,23 @@ bool Session::handle_set(const sql::Statement& st, Output output) {
     write_simple(out_, 'n');
     return true;
   }
+  if (root->has_deallocate_stmt()) {
+    const std::string& name = root->deallocate_stmt().name();
+    if (name.empty()) {  // DEALLOCATE ALL
+      statements_.clear();
+    } else if (!statements_.erase(name)) {
+      before_duckdb_call();
+      try {
+        std::string quoted = "\"";
+        for (char c : name) quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
+        connection_->query("DEALLOCATE " + quoted + "\"");
+      } catch (const duck::DuckError&) {
+        throw SqlError("26000", "prepared statement \"" + name + "\" does not exist");
+      }
+    }
+    write_command_complete(out_, "DEALLOCATE");
+    return true;
+  }
   if (root->has_discard_stmt()) {
     if (txn_ != TxnStatus::kIdle) {
       throw SqlError("25001", "DISCARD ALL cannot run inside a transaction block");

@@ -6,6 +6,7 @@
 
 #include "pgwire/scram.h"
 #include "pgwire/session.h"
+#include "sql/rewrite.h"
 
 namespace ducklings::pgwire {
 namespace {
@@ -64,6 +65,9 @@ bool Session::startup() {
     warehouse_ = services_.warehouses.find(database_);
     if (!warehouse_) throw SqlError("3D000", "database \"" + database_ + "\" does not exist");
     connection_ = warehouse_->connect();
+    // The SET must run before the macros are parsed: it changes how '/' parses.
+    connection_->query("SET integer_division = true");
+    connection_->query(sql::kSessionSetup);
 
     settings_.set("session_authorization", user_);
     // is_superuser is read-only for SET; startup decides it.

@@ -14,9 +14,7 @@ std::string sqlstate_of(duckdb_error_type type, const std::string& msg) {
     case DUCKDB_ERROR_SYNTAX: return "42601";
     case DUCKDB_ERROR_CATALOG:
       if (contains(msg, "already exists")) return "42P07";
-      if (contains(msg, "Schema with name") || contains(msg, "schema")) {
-        if (contains(msg, "does not exist")) return "3F000";
-      }
+      if (contains(msg, "Schema with name") && contains(msg, "does not exist")) return "3F000";
       if (contains(msg, "Function with name") || contains(msg, "Macro Function")) return "42883";
       if (contains(msg, "Type with name")) return "42704";
       if (contains(msg, "does not exist")) return "42P01";
@@ -59,6 +57,7 @@ std::string sqlstate_of(duckdb_error_type type, const std::string& msg) {
     case DUCKDB_ERROR_DEPENDENCY: return "2BP01";
     case DUCKDB_ERROR_SEQUENCE: return "2200H";
     case DUCKDB_ERROR_INVALID_INPUT:
+      if (contains(msg, "division by zero")) return "22012";
       if (contains(msg, "Duplicate key") || contains(msg, "duplicate key")) return "23505";
       if (contains(msg, "malformed JSON") || contains(msg, "Malformed JSON")) return "22032";
       return "22023";

@@ -1,0 +1,18 @@
+// Rewrites of PostgreSQL statements that DuckDB does not accept as written. Issue-by-issue this
+// grows into the full transpiler; each rewrite keeps the statement's meaning.
+#pragma once
+#include <string>
+#include <vector>
+
+#include "sql/statement.h"
+
+namespace ducklings::sql {
+
+// The DuckDB statements that carry out `statement`; empty when its text runs unchanged.
+// Several statements come back when DuckDB handles one object per statement (DROP a, b).
+std::vector<std::string> rewrite_for_duckdb(const Statement& statement);
+
+// Run on every new DuckDB connection: settings and macros the rewrites rely on.
+extern const char* const kSessionSetup;
+
+}  // namespace ducklings::sql

@@ -1,0 +1,14 @@
+// Generic traversal of pg_query parse trees through protobuf reflection, so rewrites need not
+// know every node type that may contain the ones they change.
+#pragma once
+#include <functional>
+
+#include "pg_query.pb.h"
+
+namespace ducklings::sql {
+
+// Calls `visit` on every Node below `message` (depth first, parents before children). The
+// callback may change the node it gets; the walk then continues into the changed node.
+void walk_nodes(google::protobuf::Message& message, const std::function<void(pg_query::Node&)>& visit);
+
+}  // namespace ducklings::sql
