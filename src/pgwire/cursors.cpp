@@ -36,7 +36,8 @@ void Session::handle_declare(const sql::Statement& st) {
   write_command_complete(out_, "DECLARE CURSOR");
 }
 
-void Session::handle_fetch(const sql::Statement& st, Output output) {
+void Session::handle_fetch(const sql::Statement& st, Output output,
+                           const std::vector<int16_t>* formats) {
   const auto& fetch = sql::root_node(st)->fetch_stmt();
   auto it = cursors_.find(fetch.portalname());
   if (it == cursors_.end()) {
@@ -63,6 +64,27 @@ void Session::handle_fetch(const sql::Statement& st, Output output) {
   if (count == LONG_MAX || count < 0) count = 0;  // FETCH ALL
   if (fetch.how_many() == 0 && fetch.direction() == pg_query::FETCH_FORWARD) count = 0;
   std::string verb = fetch.ismove() ? "MOVE" : "FETCH";
+  if (formats && !formats->empty() && *formats != cursor.result_formats) {
+    cursor.result_formats = *formats;
+    if (cursor.started) {
+      // Re-encode from here on in the formats this Bind asked for.
+      cursor.encoders.clear();
+      cursor.column_formats.clear();
+      for (idx_t i = 0; i < cursor.result.column_count(); ++i) {
+        duck::LogicalType t = cursor.result.column_type(i);
+        Format f = ((*formats).size() == 1 ? (*formats)[0] : i < formats->size() ? (*formats)[i] : 0) == 1
+                       ? Format::kBinary
+                       : Format::kText;
+        cursor.encoders.push_back(make_encoder(t.get(), f, encode_options_));
+        cursor.column_formats.push_back(static_cast<int16_t>(f));
+      }
+      if (!cursor.chunks.empty() && cursor.row_in_chunk > 0) {
+        for (size_t c = 0; c < cursor.encoders.size(); ++c) {
+          cursor.encoders[c]->set_vector(cursor.chunks.front().column(c));
+        }
+      }
+    }
+  }
   if (output != Output::kRows && !fetch.ismove()) describe_rows(*cursor.query, cursor.result_formats);
   if (output == Output::kDescribe) {
     if (fetch.ismove()) write_simple(out_, 'n');

@@ -44,6 +44,12 @@ void SessionRegistry::interrupt_all() {
   for (auto& [pid, s] : sessions_) s->interrupt();
 }
 
+void SessionRegistry::check_timeouts() {
+  auto now = std::chrono::steady_clock::now();
+  std::lock_guard lock(mutex_);
+  for (auto& [pid, s] : sessions_) s->check_timeout(now);
+}
+
 size_t SessionRegistry::size() {
   std::lock_guard lock(mutex_);
   return sessions_.size();
@@ -99,9 +105,18 @@ void Server::listen() {
 
 void Server::serve() {
   ServerServices services{config_, credentials_, warehouses_, tls_ ? &*tls_ : nullptr, registry_};
+  auto next_timeout_check = std::chrono::steady_clock::now();
   while (!stopping_) {
     pollfd fds[2] = {{listen_fd_, POLLIN, 0}, {wake_pipe_[0], POLLIN, 0}};
-    if (::poll(fds, 2, -1) < 0) {
+    // The accept loop doubles as the statement_timeout watchdog (50 ms resolution).
+    auto now = std::chrono::steady_clock::now();
+    if (now >= next_timeout_check) {
+      registry_.check_timeouts();
+      next_timeout_check = now + std::chrono::milliseconds(50);
+    }
+    int rc = ::poll(fds, 2, 50);
+    if (rc == 0) continue;
+    if (rc < 0) {
       if (errno == EINTR) continue;
       throw std::runtime_error(std::string("poll: ") + std::strerror(errno));
     }

@@ -16,6 +16,7 @@ namespace {
 
 std::atomic<int32_t> next_process_id{1000};
 constexpr size_t kFlushThreshold = 256 * 1024;
+constexpr size_t kQueryCacheSize = 256;
 
 bool is_session_statement(const sql::Statement& s) {
   using K = sql::StatementKind;
@@ -180,12 +181,22 @@ void Session::send_error(const SqlError& e, const std::string& severity) {
 
 void Session::send_ready() { write_ready_for_query(out_, static_cast<char>(txn_)); }
 
-SqlError Session::map_error(const std::exception& e, const sql::Statement* statement) {
+SqlError Session::map_error(const std::exception& e, const std::string* text, size_t offset) {
   if (auto* d = dynamic_cast<const duck::DuckError*>(&e)) {
-    return sql::to_sql_error(*d, statement ? statement->text : std::string(),
-                             statement ? statement->offset : 0);
+    if (d->type() == DUCKDB_ERROR_INTERRUPT) {
+      std::lock_guard lock(run_mutex_);
+      if (timed_out_) return SqlError("57014", "canceling statement due to statement timeout");
+    }
+    return sql::to_sql_error(*d, text ? *text : std::string(), offset);
   }
-  if (auto* s = dynamic_cast<const SqlError*>(&e)) return *s;
+  if (auto* s = dynamic_cast<const SqlError*>(&e)) {
+    if (s->position() > 0 && text) {
+      // Positions count within the statement; the client counts within its whole message.
+      return SqlError(s->sqlstate(), s->what(), s->position() + static_cast<int>(offset),
+                      s->detail(), s->hint());
+    }
+    return *s;
+  }
   spdlog::warn("session {}: internal error: {}", process_id_, e.what());
   return SqlError("XX000", e.what());
 }
@@ -200,7 +211,12 @@ void Session::handle_query(const std::string& text) {
   }
   bool multi = parts.size() > 1;
   for (const auto& part : parts) {
-    sql::Statement st = sql::analyze(part);
+    // Repeated statements skip parsing and planning: clients send the same text again and again.
+    std::shared_ptr<PreparedQuery> cached;
+    if (auto it = query_cache_.find(part.text); it != query_cache_.end()) cached = it->second;
+    sql::Statement analyzed;
+    if (!cached) analyzed = sql::analyze(part);
+    const sql::Statement& st = cached ? cached->statement : analyzed;
     try {
       if (txn_ == TxnStatus::kFailed && st.kind != sql::StatementKind::kCommit &&
           st.kind != sql::StatementKind::kRollback) {
@@ -214,11 +230,11 @@ void Session::handle_query(const std::string& text) {
           st.kind != sql::StatementKind::kRollback) {
         begin_implicit_transaction();
       }
-      run_statement(st, true);
+      run_statement(st, cached);
     } catch (const ProtocolError&) {
       throw;
     } catch (const std::exception& e) {
-      send_error(map_error(e, &st));
+      send_error(map_error(e, &part.text, part.offset));
       if (implicit_txn_) end_implicit_transaction(false);
       if (txn_ == TxnStatus::kInBlock) txn_ = TxnStatus::kFailed;
       close_portals(txn_ == TxnStatus::kIdle);
@@ -230,16 +246,26 @@ void Session::handle_query(const std::string& text) {
   if (txn_ == TxnStatus::kIdle) close_portals(true);
 }
 
-void Session::run_statement(const sql::Statement& statement, bool simple_protocol) {
+void Session::run_statement(const sql::Statement& statement,
+                            std::shared_ptr<PreparedQuery> cached) {
   if (is_session_statement(statement)) {
     run_session_statement(statement, nullptr, Output::kBoth);
     return;
   }
   Portal portal;
-  portal.query = prepare(statement, {});
+  portal.query = cached ? std::move(cached) : prepare(statement, {});
   if (!portal.query->script.empty()) {
     run_script(*portal.query);
+    query_cache_.clear();
     return;
+  }
+  using K = sql::StatementKind;
+  K kind = portal.query->statement.kind;
+  if (kind == K::kQuery || kind == K::kInsert || kind == K::kUpdate || kind == K::kDelete) {
+    if (query_cache_.size() >= kQueryCacheSize) query_cache_.clear();
+    query_cache_.emplace(portal.query->statement.text, portal.query);
+  } else {
+    query_cache_.clear();  // DDL and the like may change what cached plans mean
   }
   struct StreamGuard {  // the portal dies here; never leave streaming_ pointing at it
     Session* s;
@@ -333,7 +359,9 @@ bool Session::run_session_statement(const sql::Statement& st, Portal* portal, Ou
       handle_copy(st);
       return true;
     case K::kDeclareCursor: handle_declare(st); return true;
-    case K::kFetch: handle_fetch(st, output); return true;
+    case K::kFetch:
+      handle_fetch(st, output, portal ? &portal->result_formats : nullptr);
+      return true;
     case K::kCloseCursor: handle_close_cursor(st); return true;
     default: break;
   }
@@ -361,7 +389,12 @@ std::shared_ptr<PreparedQuery> Session::prepare(sql::Statement statement,
   try {
     q->duck = std::make_unique<duck::PreparedStatement>(connection_->prepare(text));
   } catch (const duck::DuckError& e) {
-    throw sql::to_sql_error(e, q->statement.text, 0);
+    SqlError mapped = sql::to_sql_error(e, text, 0);
+    if (text != q->statement.text) {
+      // DuckDB saw the rewritten text: its positions would point at the wrong characters.
+      throw SqlError(mapped.sqlstate(), mapped.what(), 0, mapped.detail(), mapped.hint());
+    }
+    throw mapped;
   }
   const duck::PreparedStatement& p = *q->duck;
   idx_t n = p.parameter_count();
@@ -890,6 +923,8 @@ uint64_t Session::write_rows(Portal& portal, uint64_t max_rows, bool discard) {
 Session::RunningScope::RunningScope(Session& s) : session_(s) {
   std::lock_guard lock(session_.run_mutex_);
   session_.running_ = true;
+  session_.timed_out_ = false;
+  session_.running_since_ = std::chrono::steady_clock::now();
 }
 
 Session::RunningScope::~RunningScope() {
@@ -945,6 +980,17 @@ void Session::cancel(int32_t key) {
   if (key != secret_key_) return;
   std::lock_guard lock(run_mutex_);
   if (running_ && connection_) connection_->interrupt();
+}
+
+void Session::check_timeout(std::chrono::steady_clock::time_point now) {
+  int64_t limit = statement_timeout_ms_;
+  if (limit <= 0) return;
+  std::lock_guard lock(run_mutex_);
+  if (running_ && !timed_out_ && connection_ &&
+      now - running_since_ > std::chrono::milliseconds(limit)) {
+    timed_out_ = true;
+    connection_->interrupt();
+  }
 }
 
 void Session::interrupt() {

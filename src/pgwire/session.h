@@ -11,6 +11,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "common/config.h"
@@ -86,6 +87,8 @@ class Session {
   // Interrupts whatever runs now (shutdown timeout); any thread.
   void interrupt();
   int32_t process_id() const { return process_id_; }
+  // Interrupts the running statement when it has run past statement_timeout; any thread.
+  void check_timeout(std::chrono::steady_clock::time_point now);
 
  private:
   enum class TxnStatus : char { kIdle = 'I', kInBlock = 'T', kFailed = 'E' };
@@ -137,7 +140,8 @@ class Session {
    private:
     Session& session_;
   };
-  void run_statement(const sql::Statement& statement, bool simple_protocol);
+  // Runs one statement of a simple Query; `cached` is its plan from an earlier run.
+  void run_statement(const sql::Statement& statement, std::shared_ptr<PreparedQuery> cached);
   void run_script(const PreparedQuery& q);
   bool run_session_statement(const sql::Statement& statement, Portal* portal, Output output);
   void before_duckdb_call();
@@ -149,7 +153,8 @@ class Session {
   void send_synthetic(const std::vector<std::string>& columns,
                       const std::vector<std::vector<std::optional<std::string>>>& rows,
                       const std::string& tag, Output output);
-  SqlError map_error(const std::exception& e, const sql::Statement* statement);
+  // `text`/`offset`: the statement DuckDB ran and where it starts in the client's message.
+  SqlError map_error(const std::exception& e, const std::string* text = nullptr, size_t offset = 0);
 
   // settings.cpp (SET / RESET / SHOW)
   bool handle_set(const sql::Statement& statement, Output output);
@@ -158,7 +163,10 @@ class Session {
 
   // cursors.cpp (DECLARE / FETCH / MOVE / CLOSE)
   void handle_declare(const sql::Statement& statement);
-  void handle_fetch(const sql::Statement& statement, Output output);
+  // `formats`: the result formats of the extended-protocol portal running the FETCH, which
+  // take precedence over the cursor's own (DECLARE … BINARY).
+  void handle_fetch(const sql::Statement& statement, Output output,
+                    const std::vector<int16_t>* formats);
   void send_cursor_rows(Portal& cursor, uint64_t count, bool move, Output output, const std::string& verb);
   void handle_close_cursor(const sql::Statement& statement);
 
@@ -185,10 +193,14 @@ class Session {
   std::map<std::string, std::shared_ptr<PreparedQuery>> statements_;
   std::map<std::string, Portal> portals_;
   std::map<std::string, Portal> cursors_;
+  std::unordered_map<std::string, std::shared_ptr<PreparedQuery>> query_cache_;  // simple Query
   Portal* streaming_ = nullptr;  // the portal whose DuckDB result streams now
 
   std::mutex run_mutex_;        // guards running_ against cancel()
   bool running_ = false;
+  std::chrono::steady_clock::time_point running_since_;
+  std::atomic<int64_t> statement_timeout_ms_{0};
+  bool timed_out_ = false;  // the interrupt came from statement_timeout
   std::atomic<bool> stop_requested_{false};
 };
 
@@ -200,6 +212,7 @@ class SessionRegistry {
   void cancel(int32_t pid, int32_t key);
   void request_stop_all();
   void interrupt_all();
+  void check_timeouts();
   size_t size();
   // Waits until no session is left or the deadline passes; returns true if empty.
   bool wait_empty(std::chrono::milliseconds timeout);

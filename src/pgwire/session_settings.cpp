@@ -42,6 +42,7 @@ std::string quote_literal(const std::string& v) {
 void Session::set_parameter(const std::string& name, const std::string& value) {
   std::string canonical = settings_.set(name, value);
   if (canonical == "TimeZone") apply_timezone();
+  if (canonical == "statement_timeout") statement_timeout_ms_ = std::stoll(*settings_.get(canonical));
   if (ready_for_queries_ && settings_.reportable(canonical)) {
     write_parameter_status(out_, canonical, *settings_.get(canonical));
   }
@@ -138,6 +139,7 @@ bool Session::handle_set(const sql::Statement& st, Output output) {
     }
     settings_.reset_all();
     apply_timezone();
+    statement_timeout_ms_ = std::stoll(*settings_.get("statement_timeout"));
     write_command_complete(out_, "DISCARD ALL");
     return true;
   }
@@ -174,6 +176,7 @@ bool Session::handle_set(const sql::Statement& st, Output output) {
       if (settings_.known(name)) {
         std::string canonical = settings_.reset(name);
         if (canonical == "TimeZone") apply_timezone();
+        if (canonical == "statement_timeout") statement_timeout_ms_ = std::stoll(*settings_.get(canonical));
         if (settings_.reportable(canonical)) {
           write_parameter_status(out_, canonical, *settings_.get(canonical));
         }
@@ -196,6 +199,7 @@ bool Session::handle_set(const sql::Statement& st, Output output) {
       }
       settings_.reset_all();
       apply_timezone();
+      statement_timeout_ms_ = std::stoll(*settings_.get("statement_timeout"));
       write_command_complete(out_, "RESET");
       return true;
     }

@@ -16,6 +16,30 @@ std::string upper(std::string s) {
 }
 }  // namespace
 
+int64_t parse_duration_ms(const std::string& name, const std::string& value) {
+  size_t used = 0;
+  double v = 0;
+  try {
+    v = std::stod(value, &used);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  std::string unit = value.substr(used);
+  unit.erase(0, unit.find_first_not_of(' '));
+  double factor = -1;
+  if (unit.empty() || unit == "ms") factor = 1;
+  else if (unit == "us") factor = 0.001;
+  else if (unit == "s") factor = 1000;
+  else if (unit == "min") factor = 60000;
+  else if (unit == "h") factor = 3600000;
+  else if (unit == "d") factor = 86400000;
+  if (used == 0 || factor < 0 || v < 0) {
+    throw SqlError("22023", "invalid value for parameter \"" + name + "\": \"" + value + "\"", 0,
+                   "", "Valid units for this parameter are \"us\", \"ms\", \"s\", \"min\", \"h\", and \"d\".");
+  }
+  return static_cast<int64_t>(v * factor);
+}
+
 std::string normalize_client_encoding(const std::string& value) {
   std::string v = upper(value);
   v.erase(std::remove(v.begin(), v.end(), '-'), v.end());
@@ -141,6 +165,9 @@ std::string SessionSettings::set(const std::string& name, const std::string& raw
     } catch (const std::exception&) {
       throw SqlError("22023", "invalid value for parameter \"extra_float_digits\": \"" + raw + "\"");
     }
+  } else if (key == "statement_timeout" || key == "lock_timeout" ||
+             key == "idle_in_transaction_session_timeout") {
+    value = std::to_string(parse_duration_ms(p->name, raw));
   } else if (key == "standard_conforming_strings") {
     std::string v = lower(raw);
     if (v != "on" && v != "true" && v != "1") {

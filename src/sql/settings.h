@@ -1,6 +1,7 @@
 // PostgreSQL run-time parameters kept per session (SET/RESET/SHOW), with the ones that
 // PostgreSQL reports to clients through ParameterStatus.
 #pragma once
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
@@ -40,6 +41,10 @@ class SessionSettings {
   Parameter* find(const std::string& name);
   std::map<std::string, Parameter> parameters_;  // by lower-case name
 };
+
+// Parses a PostgreSQL duration setting ("5000", "5s", "100ms", "1min") into milliseconds;
+// throws SqlError 22023 naming `name` on a bad value.
+int64_t parse_duration_ms(const std::string& name, const std::string& value);
 
 // Normalizes a client_encoding value; throws SqlError 22023 for encodings we do not convert.
 std::string normalize_client_encoding(const std::string& value);
