@@ -54,6 +54,10 @@ bool Session::startup() {
       auto it = m.parameters.find(name);
       return it == m.parameters.end() ? std::string() : it->second;
     };
+    if (services_.config.tls == "require" && !channel_->encrypted()) {
+      throw SqlError("28000", "connection without SSL is not allowed", 0, "",
+                     "The server requires TLS: connect with sslmode=require.");
+    }
     user_ = param("user");
     if (user_.empty()) {
       throw SqlError("28000", "no PostgreSQL user name specified in startup packet");

@@ -31,6 +31,7 @@ import traceback
 import urllib.request
 
 import psycopg2
+import psycopg2.errors
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import with_server  # noqa: E402
@@ -557,6 +558,52 @@ def test_persistence_across_restart():
         srv.cleanup()
 
 
+def test_tls_require_refuses_plaintext():
+    srv = with_server.Server()
+    try:
+        srv.start(args=["--host", "127.0.0.1", "--port", str(srv.port), "--http-port",
+                        str(srv.http_port), "--data-dir", srv.data_dir, "--tls", "require"])
+        try:
+            login(srv.port, srv.password).close()
+            check(False, "tls=require: a plaintext session was accepted")
+        except psycopg2.OperationalError as e:
+            check("SSL" in str(e) or "encryption" in str(e), "tls=require: unexpected error %s" % e)
+        conn = psycopg2.connect(host="127.0.0.1", port=srv.port, user="duckgres",
+                                password=srv.password, dbname="duckgres", sslmode="require")
+        cur = conn.cursor()
+        cur.execute("SELECT 41 + 1")
+        check(cur.fetchone() == (42,), "tls=require: query over TLS")
+        conn.close()
+        check(srv.stop() == 0, "stop")
+    finally:
+        srv.cleanup()
+
+
+def test_statement_timeout():
+    conn = psycopg2.connect(host=HOST, port=PORT, user=USER, password=PASSWORD, dbname=DB)
+    conn.autocommit = True
+    cur = conn.cursor()
+    cur.execute("SET statement_timeout = '300ms'")
+    t0 = time.time()
+    try:
+        cur.execute("SELECT count(*) FROM range(100000000000)")
+        check(False, "statement_timeout: long query finished")
+    except psycopg2.errors.QueryCanceled as e:
+        check("statement timeout" in str(e), "statement_timeout message: %s" % e)
+    check(time.time() - t0 < 5, "statement_timeout took %.1fs" % (time.time() - t0))
+    cur.execute("SELECT 1")  # the session goes on
+    check(cur.fetchone() == (1,), "after statement_timeout")
+    cur.execute("RESET statement_timeout")
+    cur.execute("SHOW statement_timeout")
+    check(cur.fetchone() == ("0",), "RESET statement_timeout")
+    try:
+        cur.execute("SET statement_timeout = 'soon'")
+        check(False, "bad statement_timeout accepted")
+    except psycopg2.errors.InvalidParameterValue:
+        pass
+    conn.close()
+
+
 def test_sigterm_lets_statement_finish():
     srv = with_server.Server()
     try:
@@ -613,12 +660,14 @@ case(test_auth_failures)
 case(test_protocol_garbage)
 case(test_bogus_cancel_request)
 case(test_500_idle_sessions)
+case(test_statement_timeout)
 if binary_or_none():
     case(test_config_precedence)
     case(test_bad_settings_stop_startup)
     case(test_generated_admin_password)
     case(test_persistence_across_restart)
     case(test_sigterm_lets_statement_finish)
+    case(test_tls_require_refuses_plaintext)
 else:
     print("skip: server lifecycle tests (no duckgres binary at %s)" % with_server.server_binary())
 
