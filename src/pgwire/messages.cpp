@@ -1,9 +1,20 @@
 #include "pgwire/messages.h"
 
+#include <climits>
+#include <stdexcept>
+
 namespace ducklings::pgwire {
 namespace {
 void expect_end(ReadBuffer& in, const char* what) {
   if (!in.at_end()) throw ProtocolError(std::string("unexpected bytes after ") + what + " message");
+}
+// Counts on the wire are Int16: more entries cannot be described, so refuse before writing
+// anything instead of sending a wrapped (negative) count.
+void check_count(size_t n, const char* what) {
+  if (n > static_cast<size_t>(INT16_MAX)) {
+    throw SqlError("54011", std::string(what) + " has " + std::to_string(n) +
+                                " entries; the protocol allows at most 32767");
+  }
 }
 int16_t get_count(ReadBuffer& in, const char* what) {
   int16_t n = in.get_i16();
@@ -30,8 +41,7 @@ StartupPacket decode_startup(std::string_view body) {
   }
   if ((code >> 16) != 3) {
     throw SqlError("0A000", "unsupported frontend protocol " + std::to_string(code >> 16) + "." +
-                                std::to_string(code & 0xffff) +
-                                ": server supports 3.0 to 3.0");
+                                std::to_string(code & 0xffff) + ": server supports 3.0 to 3.0");
   }
   StartupMessage m;
   m.protocol = code;
@@ -210,6 +220,7 @@ void write_ready_for_query(WriteBuffer& out, char status) {
   out.end_message(at);
 }
 void write_row_description(WriteBuffer& out, const std::vector<FieldDescription>& fields) {
+  check_count(fields.size(), "result row");
   size_t at = out.begin_message('T');
   out.put_i16(static_cast<int16_t>(fields.size()));
   for (const auto& f : fields) {
@@ -224,6 +235,7 @@ void write_row_description(WriteBuffer& out, const std::vector<FieldDescription>
   out.end_message(at);
 }
 void write_parameter_description(WriteBuffer& out, const std::vector<int32_t>& types) {
+  check_count(types.size(), "parameter list");
   size_t at = out.begin_message('t');
   out.put_i16(static_cast<int16_t>(types.size()));
   for (int32_t t : types) out.put_i32(t);
@@ -234,7 +246,9 @@ void write_command_complete(WriteBuffer& out, std::string_view tag) {
   out.put_cstring(tag);
   out.end_message(at);
 }
-void write_empty_query_response(WriteBuffer& out) { write_simple(out, 'I'); }
+void write_empty_query_response(WriteBuffer& out) {
+  write_simple(out, 'I');
+}
 void write_error(WriteBuffer& out, const ErrorFields& f, bool notice) {
   size_t at = out.begin_message(notice ? 'N' : 'E');
   out.put_u8('S');
@@ -265,6 +279,8 @@ void write_simple(WriteBuffer& out, char type) {
   out.end_message(at);
 }
 void write_copy_response(WriteBuffer& out, char type, bool binary, int columns) {
+  if (columns < 0) throw std::invalid_argument("negative COPY column count");
+  check_count(static_cast<size_t>(columns), "COPY column list");
   size_t at = out.begin_message(type);
   out.put_u8(binary ? 1 : 0);
   out.put_i16(static_cast<int16_t>(columns));

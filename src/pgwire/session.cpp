@@ -316,10 +316,7 @@ bool Session::run_session_statement(const sql::Statement& st, Portal* portal, Ou
         write_command_complete(out_, st.kind == K::kCommit ? "COMMIT" : "ROLLBACK");
         return true;
       }
-      // Holdable cursors outlive the transaction: read them out before it ends.
-      for (auto& [name, c] : cursors_) {
-        if (c.holdable && c.stream_open) drain_stream(c);
-      }
+      keep_only_holdable_streams();
       before_duckdb_call();
       txn_ = TxnStatus::kIdle;
       implicit_txn_ = false;
@@ -638,15 +635,32 @@ void Session::drain_stream(Portal& portal) {
   if (streaming_ == &portal) streaming_ = nullptr;
 }
 
-void Session::close_portals(bool at_transaction_end) {
-  if (!at_transaction_end) return;
+void Session::keep_only_holdable_streams() {
+  // Holdable cursors outlive the transaction: read them out before it ends. Other portals die
+  // with it, so their unread rows are dropped rather than drained.
+  for (auto& [name, c] : cursors_) {
+    if (c.holdable && c.stream_open) drain_stream(c);
+  }
   if (streaming_) {
+    streaming_->stream_open = false;
     streaming_ = nullptr;
   }
-  portals_.clear();
+}
+
+void Session::close_portals(bool at_transaction_end) {
+  if (!at_transaction_end) return;
+  // Portals and cursors end with the transaction; WITH HOLD cursors stay (and keep streaming).
+  bool keep_stream = false;
   for (auto it = cursors_.begin(); it != cursors_.end();) {
-    it = it->second.holdable ? std::next(it) : cursors_.erase(it);
+    if (it->second.holdable) {
+      keep_stream = keep_stream || streaming_ == &it->second;
+      ++it;
+    } else {
+      it = cursors_.erase(it);
+    }
   }
+  if (!keep_stream) streaming_ = nullptr;
+  portals_.clear();
 }
 
 void Session::begin_implicit_transaction() {
@@ -657,9 +671,7 @@ void Session::begin_implicit_transaction() {
 
 void Session::end_implicit_transaction(bool commit) {
   implicit_txn_ = false;
-  for (auto& [name, c] : cursors_) {
-    if (c.holdable && c.stream_open) drain_stream(c);
-  }
+  keep_only_holdable_streams();
   before_duckdb_call();
   portals_.clear();
   connection_->query(commit ? "COMMIT" : "ROLLBACK");

@@ -147,6 +147,7 @@ class Session {
   void before_duckdb_call();
   void drain_stream(Portal& portal);
   void close_portals(bool at_transaction_end);
+  void keep_only_holdable_streams();
   void begin_implicit_transaction();
   void end_implicit_transaction(bool commit);
   void note_transaction_effect(const sql::Statement& statement);
