@@ -3,6 +3,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cstdlib>
 #include <filesystem>
 #include <functional>
@@ -17,6 +18,9 @@ int64_t parse_integer(const std::string& name, const std::string& value, int64_t
                       int64_t max) {
   try {
     size_t used = 0;
+    if (value.empty() || std::isspace(static_cast<unsigned char>(value[0]))) {
+      throw std::invalid_argument("leading space");
+    }
     int64_t v = std::stoll(value, &used);
     if (used != value.size()) throw std::invalid_argument("trailing");
     if (v < min || v > max) {
@@ -139,6 +143,9 @@ ServerConfig load_config(const std::map<std::string, std::string>& flags) {
     if (root && !root.IsNull()) {
       if (!root.IsMap()) throw ConfigError("setting 'config': '" + file + "' is not a mapping");
       for (const auto& kv : root) {
+        if (!kv.first.IsScalar()) {
+          throw ConfigError("setting 'config': '" + file + "' has a key that is not a name");
+        }
         std::string key = kv.first.as<std::string>();
         if (!kv.second.IsScalar()) {
           throw ConfigError("setting '" + key + "' in '" + file + "' must be a scalar");

@@ -49,8 +49,9 @@ bool Channel::read_exact(size_t n, std::string& out) {
       any = true;
       continue;
     }
-    // Large payloads skip the buffer; small reads fill it to save system calls.
-    read_buf_.resize(64 * 1024);
+    // One buffer per session: 16 KiB batches small messages into few system calls while
+    // keeping idle sessions small.
+    read_buf_.resize(16 * 1024);
     read_pos_ = 0;
     size_t got = read_some(read_buf_.data(), read_buf_.size());
     read_buf_.resize(got);

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <charconv>
 #include <climits>
+#include <cstdio>
 #include <cstdlib>
 
 #include "sql/error_mapping.h"
@@ -17,6 +18,33 @@ namespace {
 std::atomic<int32_t> next_process_id{1000};
 constexpr size_t kFlushThreshold = 256 * 1024;
 constexpr size_t kQueryCacheSize = 256;
+constexpr idx_t kMaxColumns = 1664;  // PostgreSQL's MaxTupleAttributeNumber
+
+// Query text must be valid UTF-8 (the only server encoding), as PostgreSQL checks it.
+void check_utf8(const std::string& text) {
+  const auto* p = reinterpret_cast<const unsigned char*>(text.data());
+  size_t n = text.size();
+  for (size_t i = 0; i < n;) {
+    unsigned char c = p[i];
+    size_t len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
+    bool ok = len > 0 && i + len <= n && !(c == 0xC0 || c == 0xC1 || c > 0xF4);
+    for (size_t k = 1; ok && k < len; ++k) ok = (p[i + k] & 0xC0) == 0x80;
+    if (ok && len == 3) {
+      uint32_t cp = ((c & 0x0F) << 12) | ((p[i + 1] & 0x3F) << 6) | (p[i + 2] & 0x3F);
+      ok = cp >= 0x800 && (cp < 0xD800 || cp > 0xDFFF);
+    } else if (ok && len == 4) {
+      uint32_t cp = ((c & 0x07) << 18) | ((p[i + 1] & 0x3F) << 12) | ((p[i + 2] & 0x3F) << 6) |
+                    (p[i + 3] & 0x3F);
+      ok = cp >= 0x10000 && cp <= 0x10FFFF;
+    }
+    if (!ok) {
+      char hex[8];
+      std::snprintf(hex, sizeof(hex), "0x%02x", c);
+      throw SqlError("22021", std::string("invalid byte sequence for encoding \"UTF8\": ") + hex);
+    }
+    i += len;
+  }
+}
 
 bool is_session_statement(const sql::Statement& s) {
   using K = sql::StatementKind;
@@ -162,6 +190,8 @@ bool Session::read_message(char& type, std::string& body) {
 void Session::flush() {
   channel_->write(out_.data());
   out_.clear();
+  // A large result grew the buffer; do not keep that memory while the session idles.
+  if (out_.data().capacity() > 4 * kFlushThreshold) out_.data().shrink_to_fit();
 }
 
 void Session::maybe_flush() {
@@ -204,6 +234,12 @@ SqlError Session::map_error(const std::exception& e, const std::string* text, si
 // ---- simple query protocol ----
 
 void Session::handle_query(const std::string& text) {
+  try {
+    check_utf8(text);
+  } catch (const SqlError& e) {
+    send_error(e);
+    return;
+  }
   std::vector<sql::StatementText> parts = sql::split_statements(text);
   if (parts.empty()) {
     write_empty_query_response(out_);
@@ -413,6 +449,10 @@ std::shared_ptr<PreparedQuery> Session::prepare(sql::Statement statement,
     }
   }
   idx_t cols = p.column_count();
+  if (cols > kMaxColumns) {
+    throw SqlError("54011", "target lists can have at most " + std::to_string(kMaxColumns) +
+                                " entries");
+  }
   duckdb_statement_type type = p.statement_type();
   bool dml = type == DUCKDB_STATEMENT_TYPE_INSERT || type == DUCKDB_STATEMENT_TYPE_UPDATE ||
              type == DUCKDB_STATEMENT_TYPE_DELETE;
@@ -439,6 +479,7 @@ std::shared_ptr<PreparedQuery> Session::prepare(sql::Statement statement,
 }
 
 void Session::handle_parse(const ParseMessage& m) {
+  check_utf8(m.query);
   std::vector<sql::StatementText> parts = sql::split_statements(m.query);
   if (parts.size() > 1) {
     throw SqlError("42601", "cannot insert multiple commands into a prepared statement");
@@ -585,8 +626,12 @@ void Session::handle_execute(const ExecuteMessage& m) {
       write_command_complete(out_, st.tag);
       return;
     }
-    run_session_statement(st, &p, Output::kRows);
-    p.finished = true;
+    // COMMIT/ROLLBACK close every portal, this one included: keep what is needed alive.
+    std::shared_ptr<PreparedQuery> query = p.query;
+    run_session_statement(query->statement, &p, Output::kRows);
+    if (auto again = portals_.find(m.portal); again != portals_.end()) {
+      again->second.finished = true;
+    }
     return;
   }
   ensure_started(p);
@@ -704,6 +749,10 @@ void Session::start_portal(Portal& portal) {
   portal.count_result = !q.returns_rows && (dml || rt == DUCKDB_RESULT_TYPE_CHANGED_ROWS);
   if (q.returns_rows) {
     idx_t cols = portal.result.column_count();
+    if (cols > kMaxColumns) {
+      throw SqlError("54011", "target lists can have at most " + std::to_string(kMaxColumns) +
+                                  " entries");
+    }
     for (idx_t i = 0; i < cols; ++i) {
       duck::LogicalType t = portal.result.column_type(i);
       Format f = format_for(portal.result_formats, i) == 1 ? Format::kBinary : Format::kText;

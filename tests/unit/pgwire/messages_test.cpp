@@ -608,6 +608,32 @@ TEST(BackendMessagesTest, CopyData) {
   EXPECT_EQ(out.size(), 70005u);
 }
 
+TEST(BackendMessagesTest, CountsBeyondInt16AreRefusedBeforeWriting) {
+  // The wire counts are Int16; 40000 columns must not go out as a wrapped negative count.
+  auto expect_54011 = [](const std::function<void(WriteBuffer&)>& write, const char* what) {
+    WriteBuffer out;
+    out.put_bytes("keep");
+    try {
+      write(out);
+      ADD_FAILURE() << what << ": accepted";
+    } catch (const SqlError& e) {
+      EXPECT_EQ(e.sqlstate(), "54011") << what;
+    }
+    EXPECT_EQ(out.data(), "keep") << what << ": partial message left in the buffer";
+  };
+  std::vector<FieldDescription> fields(32768, FieldDescription{"c", 0, 0, 23, 4, -1, 0});
+  expect_54011([&](WriteBuffer& o) { write_row_description(o, fields); }, "RowDescription");
+  std::vector<int32_t> types(32768, 23);
+  expect_54011([&](WriteBuffer& o) { write_parameter_description(o, types); },
+               "ParameterDescription");
+  expect_54011([](WriteBuffer& o) { write_copy_response(o, 'H', false, 32768); }, "CopyOut");
+  // Exactly 32767 is still fine.
+  fields.pop_back();
+  WriteBuffer out;
+  write_row_description(out, fields);
+  EXPECT_EQ(out.data().substr(5, 2), be16(32767));
+}
+
 TEST(BackendMessagesTest, MessagesAppendToExistingOutput) {
   WriteBuffer out;
   write_simple(out, '1');
