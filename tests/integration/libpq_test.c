@@ -672,11 +672,111 @@ static void test_transaction_status(PGconn *c) {
   expect_error(c, "SELECT 2147483647::int4 + 1", "22003");
 }
 
+/* --- COPY: binary round trip, CopyFail, bad data ------------------------------------------ */
+static long scalar_long(PGconn *c, const char *sql) {
+  PGresult *r = PQexec(c, sql);
+  long v = -1;
+  if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1) v = atol(PQgetvalue(r, 0, 0));
+  else fail("%s: %s", sql, PQresultErrorMessage(r));
+  PQclear(r);
+  return v;
+}
+
+static void test_copy(PGconn *c) {
+  current = "copy";
+  exec_ok(c, "CREATE TABLE copy_src (id int8, name text, amount numeric(12,2), ts timestamp, "
+             "raw bytea, flag bool)");
+  exec_ok(c, "INSERT INTO copy_src SELECT g, 'name ' || g, g * 1.25, "
+             "TIMESTAMP '2024-01-01 00:00:00' + g * INTERVAL '1 second', '\\x00ff'::bytea, "
+             "g % 2 = 0 FROM generate_series(1, 5000) AS t(g)");
+  exec_ok(c, "INSERT INTO copy_src VALUES (0, NULL, NULL, NULL, NULL, NULL)");
+
+  /* COPY TO STDOUT (FORMAT binary), collected whole. */
+  PGresult *r = PQexec(c, "COPY copy_src TO STDOUT (FORMAT binary)");
+  CHECK(PQresultStatus(r) == PGRES_COPY_OUT, "copy out: %s", PQresStatus(PQresultStatus(r)));
+  CHECK(PQbinaryTuples(r) == 1, "copy out: not binary");
+  PQclear(r);
+  char *buf = NULL;
+  size_t total = 0, cap = 0;
+  int n;
+  char *chunk;
+  while ((n = PQgetCopyData(c, &chunk, 0)) > 0) {
+    if (total + n > cap) {
+      cap = (total + n) * 2;
+      buf = realloc(buf, cap);
+    }
+    memcpy(buf + total, chunk, n);
+    total += n;
+    PQfreemem(chunk);
+  }
+  r = PQgetResult(c);
+  CHECK(PQresultStatus(r) == PGRES_COMMAND_OK && strcmp(PQcmdStatus(r), "COPY 5001") == 0,
+        "copy out tag %s %s", PQcmdStatus(r), PQresultErrorMessage(r));
+  PQclear(r);
+  CHECK(total > 19 && memcmp(buf, "PGCOPY\n\377\r\n\0", 11) == 0, "copy out: signature");
+
+  /* The same bytes back in, in 1000-byte pieces, into a copy of the table. */
+  exec_ok(c, "CREATE TABLE copy_dst AS SELECT * FROM copy_src LIMIT 0");
+  r = PQexec(c, "COPY copy_dst FROM STDIN (FORMAT binary)");
+  CHECK(PQresultStatus(r) == PGRES_COPY_IN, "copy in: %s", PQresStatus(PQresultStatus(r)));
+  PQclear(r);
+  for (size_t off = 0; off < total; off += 1000) {
+    size_t len = total - off < 1000 ? total - off : 1000;
+    CHECK(PQputCopyData(c, buf + off, (int)len) == 1, "putCopyData");
+  }
+  CHECK(PQputCopyEnd(c, NULL) == 1, "putCopyEnd");
+  r = PQgetResult(c);
+  CHECK(PQresultStatus(r) == PGRES_COMMAND_OK && strcmp(PQcmdStatus(r), "COPY 5001") == 0,
+        "copy in tag %s %s", PQcmdStatus(r), PQresultErrorMessage(r));
+  PQclear(r);
+  free(buf);
+  CHECK(scalar_long(c, "SELECT count(*) FROM (SELECT * FROM copy_src EXCEPT SELECT * FROM copy_dst) d") == 0,
+        "binary round trip differs");
+  CHECK(scalar_long(c, "SELECT count(*) FROM copy_dst WHERE name IS NULL AND raw IS NULL") == 1,
+        "binary round trip NULLs");
+
+  /* CopyFail from the client: an error, and nothing of the upload stays. */
+  r = PQexec(c, "COPY copy_dst (id, name) FROM STDIN");
+  CHECK(PQresultStatus(r) == PGRES_COPY_IN, "copyfail: %s", PQresStatus(PQresultStatus(r)));
+  PQclear(r);
+  for (int i = 0; i < 100; i++) {
+    char line[64];
+    int len = snprintf(line, sizeof line, "%d\tfailing %d\n", 100000 + i, i);
+    PQputCopyData(c, line, len);
+  }
+  PQputCopyEnd(c, "client changed its mind");
+  r = PQgetResult(c);
+  CHECK(PQresultStatus(r) == PGRES_FATAL_ERROR && strcmp(sqlstate(r), "57014") == 0,
+        "copyfail: %s %s", sqlstate(r), PQresultErrorMessage(r));
+  CHECK(strstr(PQresultErrorMessage(r), "client changed its mind") != NULL, "copyfail message");
+  PQclear(r);
+  while ((r = PQgetResult(c)) != NULL) PQclear(r);
+  CHECK(scalar_long(c, "SELECT count(*) FROM copy_dst WHERE id >= 100000") == 0,
+        "copyfail: rows stayed");
+
+  /* A bad value fails the whole COPY: 22P02, no rows, the session goes on. */
+  r = PQexec(c, "COPY copy_dst (id, name) FROM STDIN");
+  PQclear(r);
+  const char *data = "200000\tok\nnot-a-number\tbad\n200001\tok\n";
+  PQputCopyData(c, data, (int)strlen(data));
+  PQputCopyEnd(c, NULL);
+  r = PQgetResult(c);
+  CHECK(PQresultStatus(r) == PGRES_FATAL_ERROR && strcmp(sqlstate(r), "22P02") == 0,
+        "bad copy data: %s %s", sqlstate(r), PQresultErrorMessage(r));
+  PQclear(r);
+  while ((r = PQgetResult(c)) != NULL) PQclear(r);
+  CHECK(scalar_long(c, "SELECT count(*) FROM copy_dst WHERE id >= 200000") == 0,
+        "bad copy data: rows stayed");
+  exec_ok(c, "DROP TABLE copy_src");
+  exec_ok(c, "DROP TABLE copy_dst");
+}
+
 int main(void) {
   /* Each part gets its own session, so a server that drops one does not fail the rest. */
   void (*tests[])(PGconn *) = {test_parameter_status, test_text_params,       test_binary,
                                test_prepared,         test_transaction_status, test_multi_statement,
-                               test_pipeline,         test_single_row,        test_cancel};
+                               test_pipeline,         test_single_row,        test_cancel,
+                               test_copy};
   for (size_t i = 0; i < sizeof tests / sizeof tests[0]; i++) {
     PGconn *c = connect_env();
     tests[i](c);
