@@ -15,9 +15,12 @@
 
 #include "pgwire/session.h"
 #include "sql/error_mapping.h"
+#include "sql/quoting.h"
 
 namespace ducklings::pgwire {
 namespace {
+using sql::quote_identifier;
+using sql::quote_literal;
 
 enum class CopyFormat { kText, kCsv, kBinary };
 
@@ -110,24 +113,6 @@ CopyOptions parse_options(const pg_query::CopyStmt& stmt) {
     throw SqlError("0A000", "COPY HEADER available only in CSV mode");
   }
   return o;
-}
-
-std::string quote_identifier(const std::string& name) {
-  std::string out = "\"";
-  for (char c : name) {
-    if (c == '"') out.push_back('"');
-    out.push_back(c);
-  }
-  return out + "\"";
-}
-
-std::string quote_literal(const std::string& v) {
-  std::string out = "'";
-  for (char c : v) {
-    if (c == '\'') out.push_back('\'');
-    out.push_back(c);
-  }
-  return out + "'";
 }
 
 std::string relation_name(const pg_query::RangeVar& r) {
@@ -446,10 +431,7 @@ void Session::handle_copy(const sql::Statement& st) {
     // ---- COPY … TO STDOUT ----
     std::string query;
     if (copy.has_query()) {
-      pg_query::ParseResult tree;
-      tree.set_version(st.tree->version());
-      *tree.add_stmts()->mutable_stmt() = copy.query();
-      query = sql::deparse(tree);
+      query = sql::deparse_statement(copy.query());
     } else {
       query = "SELECT " + (columns.empty() ? std::string("*") : columns) + " FROM " +
               relation_name(copy.relation());

@@ -23,10 +23,7 @@ void Session::handle_declare(const sql::Statement& st) {
                    0, "", "Declare the cursor with NO SCROLL, or without SCROLL.");
   }
   if (cursors_.count(name)) throw SqlError("42P03", "cursor \"" + name + "\" already exists");
-  pg_query::ParseResult query_tree;
-  query_tree.set_version(st.tree->version());
-  *query_tree.add_stmts()->mutable_stmt() = decl.query();
-  sql::Statement query = sql::analyze({sql::deparse(query_tree), 0});
+  sql::Statement query = sql::analyze({sql::deparse_statement(decl.query()), 0});
   if (!query.returns_rows) throw SqlError("42601", "cursor query must return rows");
   Portal cursor;
   cursor.query = prepare(std::move(query), {});

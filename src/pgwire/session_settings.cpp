@@ -4,6 +4,7 @@
 
 #include "pgwire/session.h"
 #include "sql/error_mapping.h"
+#include "sql/quoting.h"
 
 namespace ducklings::pgwire {
 namespace {
@@ -28,15 +29,6 @@ std::string lower(std::string s) {
   return s;
 }
 
-std::string quote_literal(const std::string& v) {
-  std::string out = "'";
-  for (char c : v) {
-    if (c == '\'') out.push_back('\'');
-    out.push_back(c);
-  }
-  return out + "'";
-}
-
 }  // namespace
 
 void Session::set_parameter(const std::string& name, const std::string& value) {
@@ -52,7 +44,7 @@ void Session::apply_timezone() {
   std::string tz = *settings_.get("TimeZone");
   before_duckdb_call();
   try {
-    connection_->query("SET TimeZone = " + quote_literal(tz));
+    connection_->query("SET TimeZone = " + sql::quote_literal(tz));
     duck::Result r = connection_->query(
         "SELECT CAST(epoch(CAST(now() AS TIMESTAMP)) - epoch(now()) AS INTEGER)");
     duck::DataChunk c = r.fetch();
@@ -90,7 +82,7 @@ bool Session::handle_set(const sql::Statement& st, Output output) {
       before_duckdb_call();
       try {
         duck::Result r =
-            connection_->query("SELECT CAST(current_setting(" + quote_literal(name) + ") AS VARCHAR)");
+            connection_->query("SELECT CAST(current_setting(" + sql::quote_literal(name) + ") AS VARCHAR)");
         duck::DataChunk c = r.fetch();
         if (c && c.size() > 0) {
           auto* s = static_cast<duckdb_string_t*>(duckdb_vector_get_data(c.column(0)));
@@ -114,9 +106,7 @@ bool Session::handle_set(const sql::Statement& st, Output output) {
     } else if (!statements_.erase(name)) {
       before_duckdb_call();
       try {
-        std::string quoted = "\"";
-        for (char c : name) quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
-        connection_->query("DEALLOCATE " + quoted + "\"");
+        connection_->query("DEALLOCATE " + sql::quote_identifier(name));
       } catch (const duck::DuckError&) {
         throw SqlError("26000", "prepared statement \"" + name + "\" does not exist");
       }

@@ -73,4 +73,11 @@ std::string deparse(const pg_query::ParseResult& tree) {
   return r.query;
 }
 
+std::string deparse_statement(const pg_query::Node& statement) {
+  pg_query::ParseResult tree;
+  tree.set_version(PG_VERSION_NUM);
+  *tree.add_stmts()->mutable_stmt() = statement;
+  return deparse(tree);
+}
+
 }  // namespace ducklings::sql

@@ -30,5 +30,7 @@ std::optional<pg_query::ParseResult> parse(const std::string& sql, ParseError* e
 
 // Turns a parse tree back into SQL text.
 std::string deparse(const pg_query::ParseResult& tree);
+// Turns one statement node (e.g. the query inside DECLARE or COPY) back into SQL text.
+std::string deparse_statement(const pg_query::Node& statement);
 
 }  // namespace ducklings::sql

@@ -5,13 +5,6 @@
 namespace ducklings::sql {
 namespace {
 
-std::string deparse_one(const Statement& s, const pg_query::Node& node) {
-  pg_query::ParseResult tree;
-  tree.set_version(s.tree->version());
-  *tree.add_stmts()->mutable_stmt() = node;
-  return deparse(tree);
-}
-
 bool is_operator(const pg_query::A_Expr& e, const char* op) {
   return e.kind() == pg_query::AEXPR_OP && e.name_size() >= 1 &&
          e.name(e.name_size() - 1).has_string() && e.name(e.name_size() - 1).string().sval() == op;
@@ -223,7 +216,7 @@ std::vector<std::string> rewrite_for_duckdb(const Statement& s) {
         auto* d = one.mutable_drop_stmt();
         d->clear_objects();
         *d->add_objects() = object;
-        out.push_back(deparse_one(s, one));
+        out.push_back(deparse_statement(one));
       }
       return out;
     }
@@ -236,7 +229,7 @@ std::vector<std::string> rewrite_for_duckdb(const Statement& s) {
         auto* d = one.mutable_truncate_stmt();
         d->clear_relations();
         *d->add_relations() = rel;
-        out.push_back(deparse_one(s, one));
+        out.push_back(deparse_statement(one));
       }
       return out;
     }
@@ -247,7 +240,7 @@ std::vector<std::string> rewrite_for_duckdb(const Statement& s) {
       pg_query::Node copy = *root;
       copy.mutable_create_stmt()->clear_options();
       copy.mutable_create_stmt()->clear_tablespacename();
-      return {deparse_one(s, copy)};
+      return {deparse_statement(copy)};
     }
     default: return {};
   }
