@@ -188,7 +188,10 @@ const char* const kSessionSetup =
     "CREATE OR REPLACE TEMP MACRO __duckgres_div(a, b) AS "
     "CASE WHEN b = 0 THEN error('division by zero') ELSE a / b END;"
     "CREATE OR REPLACE TEMP MACRO __duckgres_mod(a, b) AS "
-    "CASE WHEN b = 0 THEN error('division by zero') ELSE a % b END;";
+    "CASE WHEN b = 0 THEN error('division by zero') ELSE a % b END;"
+    // Clients parse version() for "PostgreSQL <major>.<minor>"; it still names both engines.
+    "CREATE OR REPLACE TEMP MACRO version() AS (SELECT 'PostgreSQL 15.0 on x86_64-pc-linux-gnu, "
+    "duckgres (DuckDB ' || library_version || ')' FROM pragma_version());";
 
 std::vector<std::string> rewrite_for_duckdb(const Statement& s) {
   const pg_query::Node* root = root_node(s);

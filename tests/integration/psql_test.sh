@@ -50,6 +50,10 @@ expect_error() {
 }
 
 # --- plain queries and PostgreSQL text formats -------------------------------------------
+ver=$(q -c "select version()")
+if [[ "$ver" == "PostgreSQL 15."* ]]; then echo "ok: version()"; else fail "version(): [$ver]"; fi
+expect "column names as PostgreSQL names them" $'?column?|count|int4|case\n1|2|2|1' \
+  -c "\\pset tuples_only off" -c "\\pset footer off" -c "select 1, count(*), 2::int4, case when true then 1 end from generate_series(1, 2)" 
 expect "select 1" "1" -c "SELECT 1"
 expect "text formats" "t|f||0.1|-2.5|42|9000000000|hello world" \
   -c "SELECT true, false, NULL::int, 0.1::float8, -2.5::float8, 42::int4, 9000000000::int8, 'hello world'::text"
