@@ -46,7 +46,30 @@ void check_utf8(const std::string& text) {
   }
 }
 
+// SELECT set_config('name', 'value', is_local) with constant arguments and nothing else.
+const pg_query::FuncCall* set_config_call(const sql::Statement& s) {
+  const pg_query::Node* root = sql::root_node(s);
+  if (!root || !root->has_select_stmt()) return nullptr;
+  const auto& sel = root->select_stmt();
+  if (sel.from_clause_size() || sel.target_list_size() != 1 || !sel.target_list(0).has_res_target() ||
+      !sel.target_list(0).res_target().has_val() ||
+      !sel.target_list(0).res_target().val().has_func_call()) {
+    return nullptr;
+  }
+  const auto& call = sel.target_list(0).res_target().val().func_call();
+  const auto& names = call.funcname();
+  if (names.empty() || !names[names.size() - 1].has_string() ||
+      names[names.size() - 1].string().sval() != "set_config" || call.args_size() != 3) {
+    return nullptr;
+  }
+  for (const auto& a : call.args()) {
+    if (!a.has_a_const()) return nullptr;
+  }
+  return &call;
+}
+
 bool is_session_statement(const sql::Statement& s) {
+  if (set_config_call(s)) return true;
   using K = sql::StatementKind;
   switch (s.kind) {
     case K::kEmpty:
@@ -398,6 +421,22 @@ bool Session::run_session_statement(const sql::Statement& st, Portal* portal, Ou
     case K::kCloseCursor: handle_close_cursor(st); return true;
     default: break;
   }
+  if (const pg_query::FuncCall* call = set_config_call(st)) {
+    const auto& name_arg = call->args(0).a_const();
+    const auto& value_arg = call->args(1).a_const();
+    if (!name_arg.has_sval() || (!value_arg.has_sval() && !value_arg.isnull())) {
+      throw SqlError("22023", "set_config expects text arguments");
+    }
+    std::string column = sql::root_node(st)->select_stmt().target_list(0).res_target().name();
+    if (column.empty()) column = "set_config";
+    std::optional<std::string> result;
+    if (output != Output::kDescribe) {
+      set_parameter(name_arg.sval().sval(), value_arg.has_sval() ? value_arg.sval().sval() : "");
+      result = settings_.get(name_arg.sval().sval());
+    }
+    send_synthetic({column}, {{result}}, "SELECT 1", output);
+    return true;
+  }
   return handle_set(st, output);
 }
 
@@ -413,7 +452,10 @@ std::shared_ptr<PreparedQuery> Session::prepare(sql::Statement statement,
     return q;
   }
   std::vector<std::string> rewritten = sql::rewrite_for_duckdb(q->statement);
-  if (rewritten.size() > 1) {
+  std::vector<std::string> bookkeeping = sql::catalog_bookkeeping(q->statement);
+  if (rewritten.size() > 1 || !bookkeeping.empty()) {
+    if (rewritten.empty()) rewritten.push_back(q->statement.text);
+    rewritten.insert(rewritten.end(), bookkeeping.begin(), bookkeeping.end());
     q->script = std::move(rewritten);
     return q;
   }

@@ -160,6 +160,9 @@ class Session {
   // settings.cpp (SET / RESET / SHOW)
   bool handle_set(const sql::Statement& statement, Output output);
   void set_parameter(const std::string& name, const std::string& value);
+  void publish_settings();
+  // SELECT set_config(name, value, is_local): a SET that answers with the new value.
+  bool handle_set_config(const sql::Statement& statement);
   void apply_timezone();
 
   // cursors.cpp (DECLARE / FETCH / MOVE / CLOSE)

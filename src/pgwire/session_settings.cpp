@@ -31,8 +31,26 @@ std::string lower(std::string s) {
 
 }  // namespace
 
+void Session::publish_settings() {
+  // current_setting() reads the session's parameters from this DuckDB variable.
+  std::string map = "SET VARIABLE __pg_settings = MAP {";
+  bool first = true;
+  for (const auto& row : settings_.all()) {
+    std::string key = row[0];
+    std::transform(key.begin(), key.end(), key.begin(), ::tolower);
+    if (!first) map += ", ";
+    first = false;
+    map += sql::quote_literal(key) + ": " + sql::quote_literal(row[1]);
+  }
+  map += "}; SET VARIABLE duckgres_application_name = " +
+         sql::quote_literal(*settings_.get("application_name"));
+  before_duckdb_call();
+  connection_->query(map);
+}
+
 void Session::set_parameter(const std::string& name, const std::string& value) {
   std::string canonical = settings_.set(name, value);
+  if (ready_for_queries_) publish_settings();
   if (canonical == "TimeZone") apply_timezone();
   if (canonical == "statement_timeout") statement_timeout_ms_ = std::stoll(*settings_.get(canonical));
   if (ready_for_queries_ && settings_.reportable(canonical)) {
@@ -128,6 +146,7 @@ bool Session::handle_set(const sql::Statement& st, Output output) {
       if (*settings_.get(name) != before) write_parameter_status(out_, name, *settings_.get(name));
     }
     settings_.reset_all();
+    publish_settings();
     apply_timezone();
     statement_timeout_ms_ = std::stoll(*settings_.get("statement_timeout"));
     write_command_complete(out_, "DISCARD ALL");
@@ -165,6 +184,7 @@ bool Session::handle_set(const sql::Statement& st, Output output) {
     case pg_query::VAR_RESET: {
       if (settings_.known(name)) {
         std::string canonical = settings_.reset(name);
+        publish_settings();
         if (canonical == "TimeZone") apply_timezone();
         if (canonical == "statement_timeout") statement_timeout_ms_ = std::stoll(*settings_.get(canonical));
         if (settings_.reportable(canonical)) {
@@ -188,6 +208,7 @@ bool Session::handle_set(const sql::Statement& st, Output output) {
         if (*settings_.get(n) != before) write_parameter_status(out_, n, *settings_.get(n));
       }
       settings_.reset_all();
+      publish_settings();
       apply_timezone();
       statement_timeout_ms_ = std::stoll(*settings_.get("statement_timeout"));
       write_command_complete(out_, "RESET");
@@ -201,9 +222,9 @@ bool Session::handle_set(const sql::Statement& st, Output output) {
         const auto& d = arg.def_elem();
         std::string v = d.has_arg() ? const_text(d.arg()) : "";
         if (d.defname() == "transaction_isolation") {
-          settings_.set(session ? "default_transaction_isolation" : "transaction_isolation", v);
+          set_parameter(session ? "default_transaction_isolation" : "transaction_isolation", v);
         } else if (d.defname() == "transaction_read_only") {
-          settings_.set(session ? "default_transaction_read_only" : "transaction_read_only", v);
+          set_parameter(session ? "default_transaction_read_only" : "transaction_read_only", v);
         }
       }
       write_command_complete(out_, "SET");

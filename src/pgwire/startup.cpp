@@ -6,6 +6,7 @@
 
 #include "pgwire/scram.h"
 #include "pgwire/session.h"
+#include "sql/quoting.h"
 #include "sql/rewrite.h"
 
 namespace ducklings::pgwire {
@@ -92,6 +93,12 @@ bool Session::startup() {
       apply_startup_options(it->second);
     }
     settings_.commit_defaults();
+    // Who and where this session is, for the catalog's views and functions.
+    connection_->query("SET VARIABLE duckgres_user = " + sql::quote_literal(user_) +
+                       "; SET VARIABLE duckgres_database = " + sql::quote_literal(database_) +
+                       "; SET VARIABLE duckgres_backend_pid = " + std::to_string(process_id_) +
+                       "; SET VARIABLE duckgres_start_time = now()");
+    publish_settings();
     send_startup_parameters();
     ready_for_queries_ = true;
     return true;

@@ -1,5 +1,9 @@
 #include "sql/rewrite.h"
 
+#include <algorithm>
+
+#include "sql/catalog.h"
+#include "sql/quoting.h"
 #include "sql/tree_walk.h"
 
 namespace ducklings::sql {
@@ -60,10 +64,196 @@ bool bytea_literal_for_duckdb(const std::string& pg, std::string& out) {
   return true;
 }
 
+constexpr const char* kCatalogSchema = "duckgres_catalog";
+constexpr const char* kInformationSchema = "duckgres_information_schema";
+
+std::string last_name(const google::protobuf::RepeatedPtrField<pg_query::Node>& names) {
+  if (names.empty() || !names[names.size() - 1].has_string()) return {};
+  return names[names.size() - 1].string().sval();
+}
+
+// Names: PostgreSQL's catalogs live in duckgres_catalog / duckgres_information_schema, and
+// PostgreSQL's default schema "public" is DuckDB's "main".
+bool rewrite_names(pg_query::Node& n) {
+  if (n.has_range_var()) {
+    auto* rv = n.mutable_range_var();
+    const std::string& schema = rv->schemaname();
+    if ((schema.empty() || schema == "pg_catalog") && is_catalog_relation(rv->relname())) {
+      rv->set_schemaname(kCatalogSchema);
+      return true;
+    }
+    if (schema == "information_schema" && is_information_schema_relation(rv->relname())) {
+      rv->set_schemaname(kInformationSchema);
+      return true;
+    }
+    if (schema == "public") {
+      rv->set_schemaname("main");
+      return true;
+    }
+    return false;
+  }
+  if (n.has_func_call()) {
+    auto* names = n.mutable_func_call()->mutable_funcname();
+    std::string name = last_name(*names);
+    if ((name == "current_setting") && n.func_call().args_size() >= 1 && names->size() <= 2) {
+      // The session publishes its parameters as a DuckDB variable (see Session::publish_settings).
+      pg_query::FuncCall get;
+      get.add_funcname()->mutable_string()->set_sval("getvariable");
+      get.add_args()->mutable_a_const()->mutable_sval()->set_sval("__pg_settings");
+      pg_query::FuncCall key;
+      key.add_funcname()->mutable_string()->set_sval("lower");
+      *key.add_args() = n.func_call().args(0);
+      pg_query::FuncCall extract;
+      extract.add_funcname()->mutable_string()->set_sval("map_extract_value");
+      *extract.add_args()->mutable_func_call() = std::move(get);
+      *extract.add_args()->mutable_func_call() = std::move(key);
+      extract.set_location(n.func_call().location());
+      *n.mutable_func_call() = std::move(extract);
+      return true;
+    }
+    bool qualified = names->size() == 2 && (*names)[0].has_string() &&
+                     (*names)[0].string().sval() == "pg_catalog";
+    if (is_catalog_function(name) && (names->size() == 1 || qualified)) {
+      names->Clear();
+      names->Add()->mutable_string()->set_sval(kCatalogSchema);
+      names->Add()->mutable_string()->set_sval(name);
+      return true;
+    }
+    // PostgreSQL functions DuckDB has under another name.
+    static const std::pair<const char*, const char*> renamed[] = {
+        {"json_build_object", "json_object"}, {"jsonb_build_object", "json_object"},
+        {"json_build_array", "json_array"},   {"jsonb_build_array", "json_array"},
+        {"json_agg", "json_group_array"},     {"jsonb_agg", "json_group_array"},
+        {"json_object_agg", "json_group_object"}, {"jsonb_object_agg", "json_group_object"},
+    };
+    for (const auto& [pg, duck] : renamed) {
+      if (name == pg && (names->size() == 1 || qualified)) {
+        names->Clear();
+        names->Add()->mutable_string()->set_sval(duck);
+        return true;
+      }
+    }
+    if (qualified) {  // DuckDB's built-ins are not in a pg_catalog schema
+      names->DeleteSubrange(0, 1);
+      return true;
+    }
+    return false;
+  }
+  if (n.has_a_expr() && n.a_expr().name_size() == 2) {
+    // OPERATOR(pg_catalog.=) and friends.
+    auto* names = n.mutable_a_expr()->mutable_name();
+    if ((*names)[0].has_string() && (*names)[0].string().sval() == "pg_catalog") {
+      names->DeleteSubrange(0, 1);
+      return true;
+    }
+  }
+  if (n.has_collate_clause() && n.collate_clause().has_arg()) {
+    // Collations: DuckDB has none of PostgreSQL's names ("default", "C", "POSIX").
+    std::string coll = last_name(n.collate_clause().collname());
+    if (coll == "default" || coll == "C" || coll == "POSIX") {
+      pg_query::Node arg = n.collate_clause().arg();
+      n = std::move(arg);
+      return true;
+    }
+  }
+  return false;
+}
+
+// PostgreSQL's regular-expression operators search; DuckDB's ~ matches the whole string.
+bool rewrite_regex_operator(pg_query::Node& n) {
+  if (!n.has_a_expr() || n.a_expr().kind() != pg_query::AEXPR_OP || n.a_expr().name_size() != 1 ||
+      !n.a_expr().has_lexpr() || !n.a_expr().has_rexpr()) {
+    return false;
+  }
+  std::string op = last_name(n.a_expr().name());
+  if (op != "~" && op != "~*" && op != "!~" && op != "!~*") return false;
+  pg_query::FuncCall call;
+  call.add_funcname()->mutable_string()->set_sval("regexp_matches");
+  *call.add_args() = n.a_expr().lexpr();
+  *call.add_args() = n.a_expr().rexpr();
+  if (op.back() == '*') call.add_args()->mutable_a_const()->mutable_sval()->set_sval("i");
+  call.set_funcformat(pg_query::COERCE_EXPLICIT_CALL);
+  int location = n.a_expr().location();
+  if (op[0] == '!') {
+    pg_query::BoolExpr b;
+    b.set_boolop(pg_query::NOT_EXPR);
+    *b.add_args()->mutable_func_call() = std::move(call);
+    b.set_location(location);
+    *n.mutable_bool_expr() = std::move(b);
+  } else {
+    *n.mutable_func_call() = std::move(call);
+  }
+  return true;
+}
+
+// PostgreSQL type names DuckDB lacks: name, "char", regclass & co.
+bool rewrite_type_name(pg_query::Node& n) {
+  if (!n.has_type_cast() || !n.type_cast().has_type_name()) return false;
+  auto* tn = n.mutable_type_cast()->mutable_type_name();
+  std::string name = last_name(tn->names());
+  if (name == "regclass" && n.type_cast().has_arg() && n.type_cast().arg().has_a_const() &&
+      n.type_cast().arg().a_const().has_sval()) {
+    // 'schema.table'::regclass → the table's oid, looked up in the emulated pg_class.
+    std::string text = n.type_cast().arg().a_const().sval().sval();
+    std::string schema, rel = text;
+    if (auto dot = text.find('.'); dot != std::string::npos) {
+      schema = text.substr(0, dot);
+      rel = text.substr(dot + 1);
+    }
+    auto unquote = [](std::string v) {
+      if (v.size() >= 2 && v.front() == '"' && v.back() == '"') return v.substr(1, v.size() - 2);
+      for (auto& c : v) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      return v;
+    };
+    std::string sql = "SELECT c.oid FROM duckgres_catalog.pg_class c JOIN duckgres_catalog.pg_namespace ns ON ns.oid = c.relnamespace WHERE c.relname = '" +
+                      unquote(rel) + "'" +
+                      (schema.empty() ? std::string() : " AND ns.nspname = '" + unquote(schema) + "'") +
+                      " LIMIT 1";
+    for (char c : sql) {
+      if (c == '\\') return false;
+    }
+    auto parsed = parse(sql);
+    if (!parsed || parsed->stmts_size() != 1) return false;
+    pg_query::SubLink link;
+    link.set_sub_link_type(pg_query::EXPR_SUBLINK);
+    *link.mutable_subselect() = parsed->stmts(0).stmt();
+    *n.mutable_sub_link() = std::move(link);
+    return true;
+  }
+  const char* replacement = nullptr;
+  if (name == "name" || name == "char" || name == "regtype" || name == "regproc" ||
+      name == "regprocedure" || name == "regnamespace" || name == "regrole") {
+    replacement = "varchar";
+  } else if (name == "regclass" || name == "xid" || name == "cid") {
+    replacement = "int8";  // a regclass column prints its oid here, not the name PostgreSQL prints
+  }
+  if (!replacement) {
+    // pg_catalog.text and friends: DuckDB has no schema-qualified type names. The deparser
+    // spells SQL-standard types (pg_catalog.int4 → integer) itself; strip the rest.
+    static const char* standard[] = {"bpchar", "varchar", "numeric", "bool", "int2", "int4",
+                                     "int8", "float4", "float8", "time", "timetz", "timestamp",
+                                     "timestamptz", "interval", "bit", "varbit"};
+    if (tn->names_size() == 2 && tn->names(0).has_string() &&
+        tn->names(0).string().sval() == "pg_catalog" &&
+        std::find(std::begin(standard), std::end(standard), name) == std::end(standard)) {
+      tn->mutable_names()->DeleteSubrange(0, 1);
+      return true;
+    }
+    return false;
+  }
+  tn->clear_names();
+  tn->add_names()->mutable_string()->set_sval(replacement);
+  tn->clear_typmods();
+  return true;
+}
+
 // Expression-level rewrites anywhere in the tree; returns whether anything changed.
 bool rewrite_expressions(pg_query::ParseResult& tree) {
   bool changed = false;
   walk_nodes(tree, [&](pg_query::Node& n) {
+    changed = rewrite_names(n) || changed;
+    changed = rewrite_regex_operator(n) || changed;
+    changed = rewrite_type_name(n) || changed;
     if (n.has_a_expr() && (is_operator(n.a_expr(), "/") || is_operator(n.a_expr(), "%")) &&
         n.a_expr().has_lexpr() && n.a_expr().has_rexpr()) {
       // PostgreSQL raises division_by_zero where DuckDB returns NULL; the session's macros
@@ -192,6 +382,50 @@ const char* const kSessionSetup =
     // Clients parse version() for "PostgreSQL <major>.<minor>"; it still names both engines.
     "CREATE OR REPLACE TEMP MACRO version() AS (SELECT 'PostgreSQL 15.0 on x86_64-pc-linux-gnu, "
     "duckgres (DuckDB ' || library_version || ')' FROM pragma_version());";
+
+std::vector<std::string> catalog_bookkeeping(const Statement& s) {
+  const pg_query::Node* root = root_node(s);
+  if (!root) return {};
+  auto where = [](const std::string& schema, const std::string& table) {
+    return " WHERE schema_name = " + quote_literal(schema.empty() || schema == "public" ? "main" : schema) +
+           " AND table_name = " + quote_literal(table);
+  };
+  if (root->has_create_stmt()) {
+    const auto& create = root->create_stmt();
+    const auto& rel = create.relation();
+    std::vector<std::string> out = {"DELETE FROM duckgres_meta.declared_types" +
+                                    where(rel.schemaname(), rel.relname())};
+    for (const auto& elt : create.table_elts()) {
+      if (!elt.has_column_def() || !elt.column_def().has_type_name()) continue;
+      const auto& tn = elt.column_def().type_name();
+      std::string type = last_name(tn.names());
+      if ((type != "varchar" && type != "bpchar") || tn.typmods_size() != 1 ||
+          !tn.typmods(0).has_a_const() || !tn.typmods(0).a_const().has_ival() ||
+          tn.array_bounds_size() > 0) {
+        continue;
+      }
+      int n = tn.typmods(0).a_const().ival().ival();
+      std::string schema = rel.schemaname().empty() || rel.schemaname() == "public" ? "main" : rel.schemaname();
+      out.push_back("INSERT INTO duckgres_meta.declared_types VALUES (" + quote_literal(schema) + ", " +
+                    quote_literal(rel.relname()) + ", " + quote_literal(elt.column_def().colname()) + ", " +
+                    std::to_string(type == "varchar" ? 1043 : 1042) + ", " + std::to_string(n + 4) +
+                    ", " + std::to_string(n) + ")");
+    }
+    return out.size() > 1 ? out : std::vector<std::string>{};
+  }
+  if (root->has_drop_stmt() && root->drop_stmt().remove_type() == pg_query::OBJECT_TABLE) {
+    std::vector<std::string> out;
+    for (const auto& object : root->drop_stmt().objects()) {
+      if (!object.has_list()) continue;
+      const auto& parts = object.list().items();
+      std::string table = parts.empty() ? "" : parts[parts.size() - 1].string().sval();
+      std::string schema = parts.size() >= 2 ? parts[parts.size() - 2].string().sval() : "";
+      out.push_back("DELETE FROM duckgres_meta.declared_types" + where(schema, table));
+    }
+    return out;
+  }
+  return {};
+}
 
 std::vector<std::string> rewrite_for_duckdb(const Statement& s) {
   const pg_query::Node* root = root_node(s);

@@ -12,6 +12,10 @@ namespace ducklings::sql {
 // Several statements come back when DuckDB handles one object per statement (DROP a, b).
 std::vector<std::string> rewrite_for_duckdb(const Statement& statement);
 
+// Statements to run after `statement` succeeds that keep catalog facts DuckDB itself drops
+// (the n of varchar(n) and char(n), recorded in duckgres_meta.declared_types).
+std::vector<std::string> catalog_bookkeeping(const Statement& statement);
+
 // Run on every new DuckDB connection: settings and macros the rewrites rely on.
 extern const char* const kSessionSetup;
 

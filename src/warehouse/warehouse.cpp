@@ -3,6 +3,7 @@
 #include <filesystem>
 
 #include "common/errors.h"
+#include "sql/catalog.h"
 
 namespace ducklings::warehouse {
 namespace fs = std::filesystem;
@@ -20,7 +21,33 @@ Warehouse::Warehouse(std::string name, const std::string& directory, const Compu
         if (limits.threads > 0) options.emplace_back("threads", std::to_string(limits.threads));
         if (!limits.memory_limit.empty()) options.emplace_back("memory_limit", limits.memory_limit);
         return options;
-      }()) {}
+      }()) {
+  install_catalog();
+}
+
+void Warehouse::install_catalog() {
+  // The PostgreSQL catalog emulation lives in the database itself, installed once per
+  // catalog version, so sessions start without creating anything.
+  auto conn = database_.connect();
+  try {
+    duck::Result r = conn->query("SELECT CAST(version AS INTEGER) FROM duckgres_catalog.__version");
+    duck::DataChunk c = r.fetch();
+    if (c && c.size() == 1 &&
+        static_cast<int32_t*>(duckdb_vector_get_data(c.column(0)))[0] == sql::kCatalogVersion) {
+      return;
+    }
+  } catch (const duck::DuckError&) {
+    // Not installed yet.
+  }
+  conn->query("BEGIN TRANSACTION");
+  try {
+    conn->query(sql::catalog_install_sql());
+    conn->query("COMMIT");
+  } catch (...) {
+    conn->query("ROLLBACK");
+    throw;
+  }
+}
 
 WarehouseRegistry::WarehouseRegistry(std::string data_dir, ComputeLimits limits)
     : data_dir_(std::move(data_dir)), limits_(std::move(limits)) {}

@@ -24,6 +24,7 @@ class Warehouse {
   std::unique_ptr<duck::Connection> connect() { return database_.connect(); }
 
  private:
+  void install_catalog();
   std::string name_;
   std::string directory_;
   duck::Database database_;

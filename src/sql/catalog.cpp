@@ -1,0 +1,1567 @@
+// PostgreSQL 15 catalog emulation over DuckDB's own catalog functions (duckdb_tables() & co).
+//
+// OIDs: DuckDB's own OIDs for schemas, tables, views, indexes, sequences, types and functions
+// (consistent within a running database), except the fixed ones clients know: pg_catalog 11,
+// public (DuckDB's main) 2200, information_schema 13207 and the built-in type OIDs. Objects
+// DuckDB has no OID for get synthetic ones: a PRIMARY KEY/UNIQUE/FOREIGN KEY/CHECK constraint
+// 1e9 + table_oid * 100 + k (k: its position among the table's constraints), the index behind a
+// PRIMARY KEY/UNIQUE constraint that + 50, a column default 3e9 + table_oid * 1000 + attnum.
+//
+// The pg_type rows of built-in types (typtype 'b' and 'p' in pg_catalog) and pg_get_keywords()
+// were exported from a real PostgreSQL 15.
+//
+// Macros are expanded textually by DuckDB, so their subqueries only expose m_-prefixed columns
+// (an argument such as an unqualified `oid` must bind to the caller's row, not the subquery's),
+// and builtins they call are qualified with system.main (unqualified names resolve in the
+// macro's own schema first, where current_database() is our own macro).
+//
+// Session values the server may set with SET VARIABLE: duckgres_user, duckgres_database,
+// duckgres_backend_pid, duckgres_application_name, duckgres_start_time.
+#include "sql/catalog.h"
+
+#include <algorithm>
+#include <array>
+#include <string>
+
+namespace ducklings::sql {
+
+const int kCatalogVersion = 4;
+
+namespace {
+
+// Sorted, for binary search.
+constexpr std::array kCatalogRelations = {
+    "pg_am",
+    "pg_attrdef",
+    "pg_attribute",
+    "pg_auth_members",
+    "pg_class",
+    "pg_collation",
+    "pg_constraint",
+    "pg_database",
+    "pg_depend",
+    "pg_description",
+    "pg_enum",
+    "pg_extension",
+    "pg_foreign_table",
+    "pg_index",
+    "pg_indexes",
+    "pg_inherits",
+    "pg_matviews",
+    "pg_namespace",
+    "pg_partitioned_table",
+    "pg_policy",
+    "pg_proc",
+    "pg_publication",
+    "pg_publication_namespace",
+    "pg_publication_rel",
+    "pg_range",
+    "pg_rewrite",
+    "pg_roles",
+    "pg_sequence",
+    "pg_settings",
+    "pg_stat_activity",
+    "pg_statistic_ext",
+    "pg_tables",
+    "pg_tablespace",
+    "pg_trigger",
+    "pg_type",
+    "pg_user",
+    "pg_views",
+};
+
+constexpr std::array kInformationSchemaRelations = {
+    "character_sets",          "columns",  "key_column_usage",
+    "referential_constraints", "routines", "schemata",
+    "table_constraints",       "tables",   "views",
+};
+
+constexpr std::array kCatalogFunctions = {
+    "array_lower",
+    "array_upper",
+    "col_description",
+    "current_database",
+    "current_schema",
+    "current_schemas",
+    "format_type",
+    "has_column_privilege",
+    "has_database_privilege",
+    "has_function_privilege",
+    "has_schema_privilege",
+    "has_sequence_privilege",
+    "has_table_privilege",
+    "obj_description",
+    "pg_backend_pid",
+    "pg_database_size",
+    "pg_encoding_to_char",
+    "pg_function_is_visible",
+    "pg_get_constraintdef",
+    "pg_get_expr",
+    "pg_get_function_arguments",
+    "pg_get_function_identity_arguments",
+    "pg_get_function_result",
+    "pg_get_indexdef",
+    "pg_get_keywords",
+    "pg_get_partkeydef",
+    "pg_get_ruledef",
+    "pg_get_serial_sequence",
+    "pg_get_statisticsobjdef_columns",
+    "pg_get_triggerdef",
+    "pg_get_userbyid",
+    "pg_get_viewdef",
+    "pg_has_role",
+    "pg_indexes_size",
+    "pg_is_in_recovery",
+    "pg_postmaster_start_time",
+    "pg_relation_is_publishable",
+    "pg_relation_size",
+    "pg_size_pretty",
+    "pg_table_is_visible",
+    "pg_table_size",
+    "pg_total_relation_size",
+    "pg_type_is_visible",
+    "shobj_description",
+    "to_regclass",
+    "to_regtype",
+    "txid_current",
+};
+
+template <typename Names>
+bool contains(const Names& names, std::string_view name) {
+  return std::binary_search(names.begin(), names.end(), name,
+                            [](std::string_view a, std::string_view b) { return a < b; });
+}
+
+// The install script in pieces: some compilers limit the length of one string literal.
+const char* const kInstallPieces[] = {
+    R"SQL(DROP SCHEMA IF EXISTS duckgres_information_schema CASCADE;
+DROP SCHEMA IF EXISTS duckgres_catalog CASCADE;
+CREATE SCHEMA duckgres_catalog;
+-- Declared types DuckDB does not keep (varchar(n), char(n)), recorded by the gateway on
+-- CREATE TABLE; kept across catalog reinstalls.
+CREATE SCHEMA IF NOT EXISTS duckgres_meta;
+CREATE TABLE IF NOT EXISTS duckgres_meta.declared_types (schema_name VARCHAR, table_name VARCHAR,
+  column_name VARCHAR, type_oid BIGINT, typmod INTEGER, char_length INTEGER);
+CREATE SCHEMA duckgres_information_schema;
+
+-- Helpers (names starting with __ are hidden from the emulated catalogs).
+CREATE MACRO duckgres_catalog.__user() AS coalesce(CAST(getvariable('duckgres_user') AS VARCHAR), 'duckgres');
+CREATE MACRO duckgres_catalog.__database() AS coalesce(CAST(getvariable('duckgres_database') AS VARCHAR), system.main.current_database());
+CREATE MACRO duckgres_catalog.__nspname(p_s) AS CASE p_s WHEN 'main' THEN 'public' WHEN 'duckgres_catalog' THEN 'pg_catalog' WHEN 'duckgres_information_schema' THEN 'information_schema' ELSE p_s END;
+CREATE MACRO duckgres_catalog.__nspoid(p_s, p_o) AS CAST(CASE p_s WHEN 'main' THEN 2200 WHEN 'duckgres_catalog' THEN 11 WHEN 'duckgres_information_schema' THEN 13207 ELSE p_o END AS BIGINT);
+CREATE MACRO duckgres_catalog.__visible_rel(p_s, p_n) AS NOT (p_s IN ('duckgres_catalog', 'duckgres_information_schema') AND starts_with(p_n, '__')) AND p_s NOT IN ('pg_catalog', 'information_schema', 'duckgres_meta');
+CREATE MACRO duckgres_catalog.__quote_ident(p_x) AS CASE WHEN regexp_matches(p_x, '^[a-z_][a-z0-9_$]*$') THEN p_x ELSE '"' || replace(p_x, '"', '""') || '"' END;
+CREATE MACRO duckgres_catalog.__unquote_ident(p_x) AS CASE WHEN length(p_x) >= 2 AND starts_with(p_x, '"') AND ends_with(p_x, '"') THEN replace(p_x[2:-2], '""', '"') ELSE p_x END;
+CREATE MACRO duckgres_catalog.__scalar_type_oid(p_t) AS CAST(CASE
+  WHEN p_t = 'BOOLEAN' THEN 16
+  WHEN p_t IN ('TINYINT', 'SMALLINT', 'UTINYINT') THEN 21
+  WHEN p_t IN ('INTEGER', 'USMALLINT') THEN 23
+  WHEN p_t IN ('BIGINT', 'UINTEGER') THEN 20
+  WHEN p_t IN ('UBIGINT', 'HUGEINT', 'UHUGEINT', 'BIGNUM', 'VARINT') OR starts_with(p_t, 'DECIMAL') THEN 1700
+  WHEN p_t = 'FLOAT' THEN 700
+  WHEN p_t = 'DOUBLE' THEN 701
+  WHEN starts_with(p_t, 'VARCHAR(') THEN 1043
+  WHEN p_t = 'BLOB' THEN 17
+  WHEN p_t = 'DATE' THEN 1082
+  WHEN p_t IN ('TIME', 'TIME_NS') THEN 1083
+  WHEN p_t = 'TIME WITH TIME ZONE' THEN 1266
+  WHEN p_t IN ('TIMESTAMP', 'TIMESTAMP_S', 'TIMESTAMP_MS', 'TIMESTAMP_NS') THEN 1114
+  WHEN p_t = 'TIMESTAMP WITH TIME ZONE' THEN 1184
+  WHEN p_t = 'INTERVAL' THEN 1186
+  WHEN p_t = 'UUID' THEN 2950
+  WHEN p_t = 'JSON' THEN 114
+  WHEN p_t = 'BIT' THEN 1560
+  ELSE 25 END AS BIGINT);
+CREATE MACRO duckgres_catalog.__array_oid(p_e) AS CAST(CASE p_e WHEN 16 THEN 1000 WHEN 17 THEN 1001
+  WHEN 20 THEN 1016 WHEN 21 THEN 1005 WHEN 23 THEN 1007 WHEN 25 THEN 1009 WHEN 114 THEN 199
+  WHEN 700 THEN 1021 WHEN 701 THEN 1022 WHEN 1043 THEN 1015 WHEN 1082 THEN 1182 WHEN 1083 THEN 1183
+  WHEN 1114 THEN 1115 WHEN 1184 THEN 1185 WHEN 1186 THEN 1187 WHEN 1266 THEN 1270 WHEN 1560 THEN 1561
+  WHEN 1700 THEN 1231 WHEN 2950 THEN 2951 ELSE 1009 END AS BIGINT);
+-- PostgreSQL type OID of a DuckDB type as duckdb_columns() spells it (the wire protocol uses the same mapping).
+CREATE MACRO duckgres_catalog.__type_oid(p_t) AS CASE WHEN p_t IS NULL THEN NULL
+  WHEN ends_with(p_t, ']') THEN duckgres_catalog.__array_oid(duckgres_catalog.__scalar_type_oid(regexp_replace(p_t, '(\[\d*\])+$', '')))
+  ELSE duckgres_catalog.__scalar_type_oid(p_t) END;
+
+CREATE TABLE duckgres_catalog.__pg_type_builtin(oid BIGINT, typname VARCHAR, typnamespace BIGINT, typowner BIGINT,
+  typlen SMALLINT, typbyval BOOLEAN, typtype VARCHAR, typcategory VARCHAR, typispreferred BOOLEAN,
+  typisdefined BOOLEAN, typdelim VARCHAR, typrelid BIGINT, typelem BIGINT, typarray BIGINT, typinput VARCHAR,
+  typoutput VARCHAR, typreceive VARCHAR, typsend VARCHAR, typmodin VARCHAR, typmodout VARCHAR,
+  typanalyze VARCHAR, typalign VARCHAR, typstorage VARCHAR, typnotnull BOOLEAN, typbasetype BIGINT,
+  typtypmod INTEGER, typndims INTEGER, typcollation BIGINT);
+)SQL",
+    R"SQL(INSERT INTO duckgres_catalog.__pg_type_builtin VALUES
+(16,'bool',11,10,1,true,'b','B',true,true,',',0,0,1000,'boolin','boolout','boolrecv','boolsend','-','-','-','c','p',false,0,-1,0,0),
+(17,'bytea',11,10,-1,false,'b','U',false,true,',',0,0,1001,'byteain','byteaout','bytearecv','byteasend','-','-','-','i','x',false,0,-1,0,0),
+(18,'char',11,10,1,true,'b','Z',false,true,',',0,0,1002,'charin','charout','charrecv','charsend','-','-','-','c','p',false,0,-1,0,0),
+(19,'name',11,10,64,false,'b','S',false,true,',',0,18,1003,'namein','nameout','namerecv','namesend','-','-','-','c','p',false,0,-1,0,950),
+(20,'int8',11,10,8,true,'b','N',false,true,',',0,0,1016,'int8in','int8out','int8recv','int8send','-','-','-','d','p',false,0,-1,0,0),
+(21,'int2',11,10,2,true,'b','N',false,true,',',0,0,1005,'int2in','int2out','int2recv','int2send','-','-','-','s','p',false,0,-1,0,0),
+(22,'int2vector',11,10,-1,false,'b','A',false,true,',',0,21,1006,'int2vectorin','int2vectorout','int2vectorrecv','int2vectorsend','-','-','-','i','p',false,0,-1,0,0),
+(23,'int4',11,10,4,true,'b','N',false,true,',',0,0,1007,'int4in','int4out','int4recv','int4send','-','-','-','i','p',false,0,-1,0,0),
+(24,'regproc',11,10,4,true,'b','N',false,true,',',0,0,1008,'regprocin','regprocout','regprocrecv','regprocsend','-','-','-','i','p',false,0,-1,0,0),
+(25,'text',11,10,-1,false,'b','S',true,true,',',0,0,1009,'textin','textout','textrecv','textsend','-','-','-','i','x',false,0,-1,0,100),
+(26,'oid',11,10,4,true,'b','N',true,true,',',0,0,1028,'oidin','oidout','oidrecv','oidsend','-','-','-','i','p',false,0,-1,0,0),
+(27,'tid',11,10,6,false,'b','U',false,true,',',0,0,1010,'tidin','tidout','tidrecv','tidsend','-','-','-','s','p',false,0,-1,0,0),
+(28,'xid',11,10,4,true,'b','U',false,true,',',0,0,1011,'xidin','xidout','xidrecv','xidsend','-','-','-','i','p',false,0,-1,0,0),
+(29,'cid',11,10,4,true,'b','U',false,true,',',0,0,1012,'cidin','cidout','cidrecv','cidsend','-','-','-','i','p',false,0,-1,0,0),
+(30,'oidvector',11,10,-1,false,'b','A',false,true,',',0,26,1013,'oidvectorin','oidvectorout','oidvectorrecv','oidvectorsend','-','-','-','i','p',false,0,-1,0,0),
+(32,'pg_ddl_command',11,10,8,true,'p','P',false,true,',',0,0,0,'pg_ddl_command_in','pg_ddl_command_out','pg_ddl_command_recv','pg_ddl_command_send','-','-','-','d','p',false,0,-1,0,0),
+(114,'json',11,10,-1,false,'b','U',false,true,',',0,0,199,'json_in','json_out','json_recv','json_send','-','-','-','i','x',false,0,-1,0,0),
+(142,'xml',11,10,-1,false,'b','U',false,true,',',0,0,143,'xml_in','xml_out','xml_recv','xml_send','-','-','-','i','x',false,0,-1,0,0),
+(143,'_xml',11,10,-1,false,'b','A',false,true,',',0,142,0,'array_in','array_out','array_recv','array_send','-','-','array_typanalyze','i','x',false,0,-1,0,0),
+(194,'pg_node_tree',11,10,-1,false,'b','Z',false,true,',',0,0,0,'pg_node_tree_in','pg_node_tree_out','pg_node_tree_recv','pg_node_tree_send','-','-','-','i','x',false,0,-1,0,100),
+(199,'_json',11,10,-1,false,'b','A',false,true,',',0,114,0,'array_in','array_out','array_recv','array_send','-','-','array_typanalyze','i','x',false,0,-1,0,0),
+(210,'_pg_type',11,10,-1,false,'b','A',false,true,',',0,71,0,'array_in','array_out','array_recv','array_send','-','-','array_typanalyze','d','x',false,0,-1,0,0),
+(269,'table_am_handler',11,10,4,true,'p','P',false,true,',',0,0,0,'table_am_handler_in','table_am_handler_out','-','-','-','-','-','i','p',false,0,-1,0,0),
+(270,'_pg_attribute',11,10,-1,false,'b','A',false,true,',',0,75,0,'array_in','array_out','array_recv','array_send','-','-','array_typanalyze','d','x',false,0,-1,0,0),
+(271,'_xid8',11,10,-1,false,'b','A',false,true,',',0,5069,0,'array_in','array_out','array_recv','array_send','-','-','array_typanalyze','d','x',false,0,-1,0,0),
+(272,'_pg_proc',11,10,-1,false,'b','A',false,true,',',0,81,0,'array_in','array_out','array_recv','array_send','-','-','array_typanalyze','d','x',false,0,-1,0,0),
+(273,'_pg_class',11,10,-1,false,'b','A',false,true,',',0,83,0,'array_in','array_out','array_recv','array_send','-','-','array_typanalyze','d','x',false,0,-1,0,0),
+(325,'index_am_handler',11,10,4,true,'p','P',false,true,',',0,0,0,'index_am_handler_in','index_am_handler_out','-','-','-','-','-','i','p',false,0,-1,0,0),
+(600,'point',11,10,16,false,'b','G',false,true,',',0,701,1017,'point_in','point_out','point_recv','point_send','-','-','-','d','p',false,0,-1,0,0),
+(601,'lseg',11,10,32,false,'b','G',false,true,',',0,600,1018,'lseg_in','lseg_out','lseg_recv','lseg_send','-','-','-','d','p',false,0,-1,0,0),
+(602,'path',11,10,-1,false,'b','G',false,true,',',0,0,1019,'path_in','path_out','path_recv','path_send','-','-','-','d','x',false,0,-1,0,0),
+(603,'box',11,10,32,false,'b','G',false,true,';',0,600,1020,'box_in','box_out','box_recv','box_send','-','-','-','d','p',false,0,-1,0,0),
+(604,'polygon',11,10,-1,false,'b','G',false,true,',',0,0,1027,'poly_in','poly_out','poly_recv','poly_send','-','-','-','d','x',false,0,-1,0,0),
+(628,'line',11,10,24,false,'b','G',false,true,',',0,701,629,'line_in','line_out','line_recv','line_send','-','-','-','d','p',false,0,-1,0,0),
+(629,'_line',11,10,-1,false,'b','A',false,true,',',0,628,0,'array_in','array_out','array_recv','array_send','-','-','array_typanalyze','d','x',false,0,-1,0,0),
+(650,'cidr',11,10,-1,false,'b','I',false,true,',',0,0,651,'cidr_in','cidr_out','cidr_recv','cidr_send','-','-','-','i','m',false,0,-1,0,0),
+(651,'_cidr',11,10,-1,false,'b','A',false,true,',',0,650,0,'array_in','array_out','array_recv','array_send','-','-','array_typanalyze','i','x',false,0,-1,0,0),
+(700,'float4',11,10,4,true,'b','N',false,true,',',0,0,1021,'float4in','float4out','float4recv','float4send','-','-','-','i','p',false,0,-1,0,0),
+(701,'float8',11,10,8,true,'b','N',true,true,',',0,0,1022,'float8in','float8out','float8recv','float8send','-','-','-','d','p',false,0,-1,0,0),
+(705,'unknown',11,10,-2,false,'p','X',false,true,',',0,0,0,'unknownin','unknownout','unknownrecv','unknownsend','-','-','-','c','p',false,0,-1,0,0),
+(718,'circle',11,10,24,false,'b','G',false,true,',',0,0,719,'circle_in','circle_out','circle_recv','circle_send','-','-','-','d','p',false,0,-1,0,0),
+(719,'_circle',11,10,-1,false,'b','A',false,true,',',0,718,0,'array_in','array_out','array_recv','array_send','-','-','array_typanalyze','d','x',false,0,-1,0,0),
+(774,'macaddr8',11,10,8,false,'b','U',false,true,',',0,0,775,'macaddr8_in','macaddr8_out','macaddr8_recv','macaddr8_send','-','-','-','i','p',false,0,-1,0,0),
+(775,'_macaddr8',11,10,-1,false,'b','A',false,true,',',0,774,0,'array_in','array_out','array_recv','array_send','-','-','array_typanalyze','i','x',false,0,-1,0,0),
+(790,'money',11,10,8,true,'b','N',false,true,',',0,0,791,'cash_in','cash_out','cash_recv','cash_send','-','-','-','d','p',false,0,-1,0,0),
+(791,'_money',11,10,-1,false,'b','A',false,true,',',0,790,0,'array_in','array_out','array_recv','array_send','-','-','array_typanalyze','d','x',false,0,-1,0,0),
+(829,'macaddr',11,10,6,false,'b','U',false,true,',',0,0,1040,'macaddr_in','macaddr_out','macaddr_recv','macaddr_send','-','-','-','i','p',false,0,-1,0,0),
+(869,'inet',11,10,-1,false,'b','I',true,true,',',0,0,1041,'inet_in','inet_out','inet_recv','inet_send','-','-','-','i','m',false,0,-1,0,0),
+(1000,'_bool',11,10,-1,false,'b','A',false,true,',',0,16,0,'array_in','array_out','array_recv','array_send','-','-','array_typanalyze','i','x',false,0,-1,0,0),
+(1001,'_bytea',11,10,-1,false,'b','A',false,true,',',0,17,0,'array_in','array_out','array_recv','array_send','-','-','array_typanalyze','i','x',false,0,-1,0,0),
+(1002,'_char',11,10,-1,false,'b','A',false,true,',',0,18,0,'array_in','array_out','array_recv','array_send','-','-','array_typanalyze','i','x',false,0,-1,0,0),
+(1003,'_name',11,10,-1,false,'b','A',false,true,',',0,19,0,'array_in','array_out','array_recv','array_send','-','-','array_typanalyze','i','x',false,0,-1,0,950),
+(1005,'_int2',11,10,-1,false,'b','A',false,true,',',0,21,0,'array_in','array_out','array_recv','array_send','-','-','array_typanalyze','i','x',false,0,-1,0,0),
+(1006,'_int2vector',11,10,-1,false,'b','A',false,true,',',0,22,0,'array_in','array_out','array_recv','array_send','-','-','array_typanalyze','i','x',false,0,-1,0,0),
+(1007,'_int4',11,10,-1,false,'b','A',false,true,',',0,23,0,'array_in','array_out','array_recv','array_send','-','-','array_typanalyze','i','x',false,0,-1,0,0),
+(1008,'_regproc',11,10,-1,false,'b','A',false,true,',',0,24,0,'array_in','array_out','array_recv','array_send','-','-','array_typanalyze','i','x',false,0,-1,0,0),
+(1009,'_text',11,10,-1,false,'b','A',false,true,',',0,25,0,'array_in','array_out','array_recv','array_send','-','-','array_typanalyze','i','x',false,0,-1,0,100),
+(1010,'_tid',11,10,-1,false,'b','A',false,true,',',0,27,0,'array_in','array_out','array_recv','array_send','-','-','array_typanalyze','i','x',false,0,-1,0,0),
+(1011,'_xid',11,10,-1,false,'b','A',false,true,',',0,28,0,'array_in','array_out','array_recv','array_send','-','-','array_typanalyze','i','x',false,0,-1,0,0),
+(1012,'_cid',11,10,-1,false,'b','A',false,true,',',0,29,0,'array_in','array_out','array_recv','array_send','-','-','array_typanalyze','i','x',false,0,-1,0,0),
+(1013,'_oidvector',11,10,-1,false,'b','A',false,true,',',0,30,0,'array_in','array_out','array_recv','array_send','-','-','array_typanalyze','i','x',false,0,-1,0,0),
+(1014,'_bpchar',11,10,-1,false,'b','A',false,true,',',0,1042,0,'array_in','array_out','array_recv','array_send','bpchartypmodin','bpchartypmodout','array_typanalyze','i','x',false,0,-1,0,100),
+(1015,'_varchar',11,10,-1,false,'b','A',false,true,',',0,1043,0,'array_in','array_out','array_recv','array_send','varchartypmodin','varchartypmodout','array_typanalyze','i','x',false,0,-1,0,100),
+(1016,'_int8',11,10,-1,false,'b','A',false,true,',',0,20,0,'array_in','array_out','array_recv','array_send','-','-','array_typanalyze','d','x',false,0,-1,0,0),
+(1017,'_point',11,10,-1,false,'b','A',false,true,',',0,600,0,'array_in','array_out','array_recv','array_send','-','-','array_typanalyze','d','x',false,0,-1,0,0),
+(1018,'_lseg',11,10,-1,false,'b','A',false,true,',',0,601,0,'array_in','array_out','array_recv','array_send','-','-','array_typanalyze','d','x',false,0,-1,0,0),
+(1019,'_path',11,10,-1,false,'b','A',false,true,',',0,602,0,'array_in','array_out','array_recv','array_send','-','-','array_typanalyze','d','x',false,0,-1,0,0),
+(1020,'_box',11,10,-1,false,'b','A',false,true,';',0,603,0,'array_in','array_out','array_recv','array_send','-','-','array_typanalyze','d','x',false,0,-1,0,0),
+(1021,'_float4',11,10,-1,false,'b','A',false,true,',',0,700,0,'array_in','array_out','array_recv','array_send','-','-','array_typanalyze','i','x',false,0,-1,0,0),
+(1022,'_float8',11,10,-1,false,'b','A',false,true,',',0,701,0,'array_in','array_out','array_recv','array_send','-','-','array_typanalyze','d','x',false,0,-1,0,0),
+(1027,'_polygon',11,10,-1,false,'b','A',false,true,',',0,604,0,'array_in','array_out','array_recv','array_send','-','-','array_typanalyze','d','x',false,0,-1,0,0),
+(1028,'_oid',11,10,-1,false,'b','A',false,true,',',0,26,0,'array_in','array_out','array_recv','array_send','-','-','array_typanalyze','i','x',false,0,-1,0,0),
+(1033,'aclitem',11,10,12,false,'b','U',false,true,',',0,0,1034,'aclitemin','aclitemout','-','-','-','-','-','i','p',false,0,-1,0,0),
+(1034,'_aclitem',11,10,-1,false,'b','A',false,true,',',0,1033,0,'array_in','array_out','array_recv','array_send','-','-','array_typanalyze','i','x',false,0,-1,0,0),
+(1040,'_macaddr',11,10,-1,false,'b','A',false,true,',',0,829,0,'array_in','array_out','array_recv','array_send','-','-','array_typanalyze','i','x',false,0,-1,0,0),
+(1041,'_inet',11,10,-1,false,'b','A',false,true,',',0,869,0,'array_in','array_out','array_recv','array_send','-','-','array_typanalyze','i','x',false,0,-1,0,0),
+(1042,'bpchar',11,10,-1,false,'b','S',false,true,',',0,0,1014,'bpcharin','bpcharout','bpcharrecv','bpcharsend','bpchartypmodin','bpchartypmodout','-','i','x',false,0,-1,0,100),
+(1043,'varchar',11,10,-1,false,'b','S',false,true,',',0,0,1015,'varcharin','varcharout','varcharrecv','varcharsend','varchartypmodin','varchartypmodout','-','i','x',false,0,-1,0,100),
+(1082,'date',11,10,4,true,'b','D',false,true,',',0,0,1182,'date_in','date_out','date_recv','date_send','-','-','-','i','p',false,0,-1,0,0),
+(1083,'time',11,10,8,true,'b','D',false,true,',',0,0,1183,'time_in','time_out','time_recv','time_send','timetypmodin','timetypmodout','-','d','p',false,0,-1,0,0),
+(1114,'timestamp',11,10,8,true,'b','D',false,true,',',0,0,1115,'timestamp_in','timestamp_out','timestamp_recv','timestamp_send','timestamptypmodin','timestamptypmodout','-','d','p',false,0,-1,0,0),
+(1115,'_timestamp',11,10,-1,false,'b','A',false,true,',',0,1114,0,'array_in','array_out','array_recv','array_send','timestamptypmodin','timestamptypmodout','array_typanalyze','d','x',false,0,-1,0,0),
+(1182,'_date',11,10,-1,false,'b','A',false,true,',',0,1082,0,'array_in','array_out','array_recv','array_send','-','-','array_typanalyze','i','x',false,0,-1,0,0),
+(1183,'_time',11,10,-1,false,'b','A',false,true,',',0,1083,0,'array_in','array_out','array_recv','array_send','timetypmodin','timetypmodout','array_typanalyze','d','x',false,0,-1,0,0),
+(1184,'timestamptz',11,10,8,true,'b','D',true,true,',',0,0,1185,'timestamptz_in','timestamptz_out','timestamptz_recv','timestamptz_send','timestamptztypmodin','timestamptztypmodout','-','d','p',false,0,-1,0,0),
+(1185,'_timestamptz',11,10,-1,false,'b','A',false,true,',',0,1184,0,'array_in','array_out','array_recv','array_send','timestamptztypmodin','timestamptztypmodout','array_typanalyze','d','x',false,0,-1,0,0),
+(1186,'interval',11,10,16,false,'b','T',true,true,',',0,0,1187,'interval_in','interval_out','interval_recv','interval_send','intervaltypmodin','intervaltypmodout','-','d','p',false,0,-1,0,0),
+(1187,'_interval',11,10,-1,false,'b','A',false,true,',',0,1186,0,'array_in','array_out','array_recv','array_send','intervaltypmodin','intervaltypmodout','array_typanalyze','d','x',false,0,-1,0,0),
+(1231,'_numeric',11,10,-1,false,'b','A',false,true,',',0,1700,0,'array_in','array_out','array_recv','array_send','numerictypmodin','numerictypmodout','array_typanalyze','i','x',false,0,-1,0,0),
+(1263,'_cstring',11,10,-1,false,'b','A',false,true,',',0,2275,0,'array_in','array_out','array_recv','array_send','-','-','array_typanalyze','i','x',false,0,-1,0,0),
+(1266,'timetz',11,10,12,false,'b','D',false,true,',',0,0,1270,'timetz_in','timetz_out','timetz_recv','timetz_send','timetztypmodin','timetztypmodout','-','d','p',false,0,-1,0,0),
+(1270,'_timetz',11,10,-1,false,'b','A',false,true,',',0,1266,0,'array_in','array_out','array_recv','array_send','timetztypmodin','timetztypmodout','array_typanalyze','d','x',false,0,-1,0,0),
+(1560,'bit',11,10,-1,false,'b','V',false,true,',',0,0,1561,'bit_in','bit_out','bit_recv','bit_send','bittypmodin','bittypmodout','-','i','x',false,0,-1,0,0),
+(1561,'_bit',11,10,-1,false,'b','A',false,true,',',0,1560,0,'array_in','array_out','array_recv','array_send','bittypmodin','bittypmodout','array_typanalyze','i','x',false,0,-1,0,0),
+(1562,'varbit',11,10,-1,false,'b','V',true,true,',',0,0,1563,'varbit_in','varbit_out','varbit_recv','varbit_send','varbittypmodin','varbittypmodout','-','i','x',false,0,-1,0,0),
+(1563,'_varbit',11,10,-1,false,'b','A',false,true,',',0,1562,0,'array_in','array_out','array_recv','array_send','varbittypmodin','varbittypmodout','array_typanalyze','i','x',false,0,-1,0,0),
+(1700,'numeric',11,10,-1,false,'b','N',false,true,',',0,0,1231,'numeric_in','numeric_out','numeric_recv','numeric_send','numerictypmodin','numerictypmodout','-','i','m',false,0,-1,0,0),
+(1790,'refcursor',11,10,-1,false,'b','U',false,true,',',0,0,2201,'textin','textout','textrecv','textsend','-','-','-','i','x',false,0,-1,0,0),
+(2201,'_refcursor',11,10,-1,false,'b','A',false,true,',',0,1790,0,'array_in','array_out','array_recv','array_send','-','-','array_typanalyze','i','x',false,0,-1,0,0),
+(2202,'regprocedure',11,10,4,true,'b','N',false,true,',',0,0,2207,'regprocedurein','regprocedureout','regprocedurerecv','regproceduresend','-','-','-','i','p',false,0,-1,0,0),
+(2203,'regoper',11,10,4,true,'b','N',false,true,',',0,0,2208,'regoperin','regoperout','regoperrecv','regopersend','-','-','-','i','p',false,0,-1,0,0),
+(2204,'regoperator',11,10,4,true,'b','N',false,true,',',0,0,2209,'regoperatorin','regoperatorout','regoperatorrecv','regoperatorsend','-','-','-','i','p',false,0,-1,0,0),
+(2205,'regclass',11,10,4,true,'b','N',false,true,',',0,0,2210,'regclassin','regclassout','regclassrecv','regclasssend','-','-','-','i','p',false,0,-1,0,0),
+(2206,'regtype',11,10,4,true,'b','N',false,true,',',0,0,2211,'regtypein','regtypeout','regtyperecv','regtypesend','-','-','-','i','p',false,0,-1,0,0),
+(2207,'_regprocedure',11,10,-1,false,'b','A',false,true,',',0,2202,0,'array_in','array_out','array_recv','array_send','-','-','array_typanalyze','i','x',false,0,-1,0,0),
+(2208,'_regoper',11,10,-1,false,'b','A',false,true,',',0,2203,0,'array_in','array_out','array_recv','array_send','-','-','array_typanalyze','i','x',false,0,-1,0,0),
+(2209,'_regoperator',11,10,-1,false,'b','A',false,true,',',0,2204,0,'array_in','array_out','array_recv','array_send','-','-','array_typanalyze','i','x',false,0,-1,0,0),
+(2210,'_regclass',11,10,-1,false,'b','A',false,true,',',0,2205,0,'array_in','array_out','array_recv','array_send','-','-','array_typanalyze','i','x',false,0,-1,0,0),
+(2211,'_regtype',11,10,-1,false,'b','A',false,true,',',0,2206,0,'array_in','array_out','array_recv','array_send','-','-','array_typanalyze','i','x',false,0,-1,0,0),
+(2249,'record',11,10,-1,false,'p','P',false,true,',',0,0,2287,'record_in','record_out','record_recv','record_send','-','-','-','d','x',false,0,-1,0,0),
+(2275,'cstring',11,10,-2,false,'p','P',false,true,',',0,0,1263,'cstring_in','cstring_out','cstring_recv','cstring_send','-','-','-','c','p',false,0,-1,0,0),
+(2276,'any',11,10,4,true,'p','P',false,true,',',0,0,0,'any_in','any_out','-','-','-','-','-','i','p',false,0,-1,0,0),
+(2277,'anyarray',11,10,-1,false,'p','P',false,true,',',0,0,0,'anyarray_in','anyarray_out','anyarray_recv','anyarray_send','-','-','-','d','x',false,0,-1,0,0),
+(2278,'void',11,10,4,true,'p','P',false,true,',',0,0,0,'void_in','void_out','void_recv','void_send','-','-','-','i','p',false,0,-1,0,0),
+(2279,'trigger',11,10,4,true,'p','P',false,true,',',0,0,0,'trigger_in','trigger_out','-','-','-','-','-','i','p',false,0,-1,0,0),
+(2280,'language_handler',11,10,4,true,'p','P',false,true,',',0,0,0,'language_handler_in','language_handler_out','-','-','-','-','-','i','p',false,0,-1,0,0),
+(2281,'internal',11,10,8,true,'p','P',false,true,',',0,0,0,'internal_in','internal_out','-','-','-','-','-','d','p',false,0,-1,0,0),
+(2283,'anyelement',11,10,4,true,'p','P',false,true,',',0,0,0,'anyelement_in','anyelement_out','-','-','-','-','-','i','p',false,0,-1,0,0),
+(2287,'_record',11,10,-1,false,'p','P',false,true,',',0,2249,0,'array_in','array_out','array_recv','array_send','-','-','array_typanalyze','d','x',false,0,-1,0,0),
+(2776,'anynonarray',11,10,4,true,'p','P',false,true,',',0,0,0,'anynonarray_in','anynonarray_out','-','-','-','-','-','i','p',false,0,-1,0,0),
+(2949,'_txid_snapshot',11,10,-1,false,'b','A',false,true,',',0,2970,0,'array_in','array_out','array_recv','array_send','-','-','array_typanalyze','d','x',false,0,-1,0,0),
+(2950,'uuid',11,10,16,false,'b','U',false,true,',',0,0,2951,'uuid_in','uuid_out','uuid_recv','uuid_send','-','-','-','c','p',false,0,-1,0,0),
+(2951,'_uuid',11,10,-1,false,'b','A',false,true,',',0,2950,0,'array_in','array_out','array_recv','array_send','-','-','array_typanalyze','i','x',false,0,-1,0,0),
+(2970,'txid_snapshot',11,10,-1,false,'b','U',false,true,',',0,0,2949,'txid_snapshot_in','txid_snapshot_out','txid_snapshot_recv','txid_snapshot_send','-','-','-','d','x',false,0,-1,0,0),
+(3115,'fdw_handler',11,10,4,true,'p','P',false,true,',',0,0,0,'fdw_handler_in','fdw_handler_out','-','-','-','-','-','i','p',false,0,-1,0,0),
+(3220,'pg_lsn',11,10,8,true,'b','U',false,true,',',0,0,3221,'pg_lsn_in','pg_lsn_out','pg_lsn_recv','pg_lsn_send','-','-','-','d','p',false,0,-1,0,0),
+(3221,'_pg_lsn',11,10,-1,false,'b','A',false,true,',',0,3220,0,'array_in','array_out','array_recv','array_send','-','-','array_typanalyze','d','x',false,0,-1,0,0),
+(3310,'tsm_handler',11,10,4,true,'p','P',false,true,',',0,0,0,'tsm_handler_in','tsm_handler_out','-','-','-','-','-','i','p',false,0,-1,0,0),
+(3361,'pg_ndistinct',11,10,-1,false,'b','Z',false,true,',',0,0,0,'pg_ndistinct_in','pg_ndistinct_out','pg_ndistinct_recv','pg_ndistinct_send','-','-','-','i','x',false,0,-1,0,100),
+(3402,'pg_dependencies',11,10,-1,false,'b','Z',false,true,',',0,0,0,'pg_dependencies_in','pg_dependencies_out','pg_dependencies_recv','pg_dependencies_send','-','-','-','i','x',false,0,-1,0,100),
+(3500,'anyenum',11,10,4,true,'p','P',false,true,',',0,0,0,'anyenum_in','anyenum_out','-','-','-','-','-','i','p',false,0,-1,0,0),
+(3614,'tsvector',11,10,-1,false,'b','U',false,true,',',0,0,3643,'tsvectorin','tsvectorout','tsvectorrecv','tsvectorsend','-','-','ts_typanalyze','i','x',false,0,-1,0,0),
+(3615,'tsquery',11,10,-1,false,'b','U',false,true,',',0,0,3645,'tsqueryin','tsqueryout','tsqueryrecv','tsquerysend','-','-','-','i','p',false,0,-1,0,0),
+(3642,'gtsvector',11,10,-1,false,'b','U',false,true,',',0,0,3644,'gtsvectorin','gtsvectorout','-','-','-','-','-','i','p',false,0,-1,0,0),
+(3643,'_tsvector',11,10,-1,false,'b','A',false,true,',',0,3614,0,'array_in','array_out','array_recv','array_send','-','-','array_typanalyze','i','x',false,0,-1,0,0),
+(3644,'_gtsvector',11,10,-1,false,'b','A',false,true,',',0,3642,0,'array_in','array_out','array_recv','array_send','-','-','array_typanalyze','i','x',false,0,-1,0,0),
+(3645,'_tsquery',11,10,-1,false,'b','A',false,true,',',0,3615,0,'array_in','array_out','array_recv','array_send','-','-','array_typanalyze','i','x',false,0,-1,0,0),
+(3734,'regconfig',11,10,4,true,'b','N',false,true,',',0,0,3735,'regconfigin','regconfigout','regconfigrecv','regconfigsend','-','-','-','i','p',false,0,-1,0,0),
+(3735,'_regconfig',11,10,-1,false,'b','A',false,true,',',0,3734,0,'array_in','array_out','array_recv','array_send','-','-','array_typanalyze','i','x',false,0,-1,0,0),
+(3769,'regdictionary',11,10,4,true,'b','N',false,true,',',0,0,3770,'regdictionaryin','regdictionaryout','regdictionaryrecv','regdictionarysend','-','-','-','i','p',false,0,-1,0,0),
+(3770,'_regdictionary',11,10,-1,false,'b','A',false,true,',',0,3769,0,'array_in','array_out','array_recv','array_send','-','-','array_typanalyze','i','x',false,0,-1,0,0),
+(3802,'jsonb',11,10,-1,false,'b','U',false,true,',',0,0,3807,'jsonb_in','jsonb_out','jsonb_recv','jsonb_send','-','-','-','i','x',false,0,-1,0,0),
+(3807,'_jsonb',11,10,-1,false,'b','A',false,true,',',0,3802,0,'array_in','array_out','array_recv','array_send','-','-','array_typanalyze','i','x',false,0,-1,0,0),
+(3831,'anyrange',11,10,-1,false,'p','P',false,true,',',0,0,0,'anyrange_in','anyrange_out','-','-','-','-','-','d','x',false,0,-1,0,0),
+(3838,'event_trigger',11,10,4,true,'p','P',false,true,',',0,0,0,'event_trigger_in','event_trigger_out','-','-','-','-','-','i','p',false,0,-1,0,0),
+(3905,'_int4range',11,10,-1,false,'b','A',false,true,',',0,3904,0,'array_in','array_out','array_recv','array_send','-','-','array_typanalyze','i','x',false,0,-1,0,0),
+(3907,'_numrange',11,10,-1,false,'b','A',false,true,',',0,3906,0,'array_in','array_out','array_recv','array_send','-','-','array_typanalyze','i','x',false,0,-1,0,0),
+(3909,'_tsrange',11,10,-1,false,'b','A',false,true,',',0,3908,0,'array_in','array_out','array_recv','array_send','-','-','array_typanalyze','d','x',false,0,-1,0,0),
+(3911,'_tstzrange',11,10,-1,false,'b','A',false,true,',',0,3910,0,'array_in','array_out','array_recv','array_send','-','-','array_typanalyze','d','x',false,0,-1,0,0),
+(3913,'_daterange',11,10,-1,false,'b','A',false,true,',',0,3912,0,'array_in','array_out','array_recv','array_send','-','-','array_typanalyze','i','x',false,0,-1,0,0),
+(3927,'_int8range',11,10,-1,false,'b','A',false,true,',',0,3926,0,'array_in','array_out','array_recv','array_send','-','-','array_typanalyze','d','x',false,0,-1,0,0),
+(4072,'jsonpath',11,10,-1,false,'b','U',false,true,',',0,0,4073,'jsonpath_in','jsonpath_out','jsonpath_recv','jsonpath_send','-','-','-','i','x',false,0,-1,0,0),
+(4073,'_jsonpath',11,10,-1,false,'b','A',false,true,',',0,4072,0,'array_in','array_out','array_recv','array_send','-','-','array_typanalyze','i','x',false,0,-1,0,0),
+(4089,'regnamespace',11,10,4,true,'b','N',false,true,',',0,0,4090,'regnamespacein','regnamespaceout','regnamespacerecv','regnamespacesend','-','-','-','i','p',false,0,-1,0,0),
+(4090,'_regnamespace',11,10,-1,false,'b','A',false,true,',',0,4089,0,'array_in','array_out','array_recv','array_send','-','-','array_typanalyze','i','x',false,0,-1,0,0),
+(4096,'regrole',11,10,4,true,'b','N',false,true,',',0,0,4097,'regrolein','regroleout','regrolerecv','regrolesend','-','-','-','i','p',false,0,-1,0,0),
+(4097,'_regrole',11,10,-1,false,'b','A',false,true,',',0,4096,0,'array_in','array_out','array_recv','array_send','-','-','array_typanalyze','i','x',false,0,-1,0,0),
+(4191,'regcollation',11,10,4,true,'b','N',false,true,',',0,0,4192,'regcollationin','regcollationout','regcollationrecv','regcollationsend','-','-','-','i','p',false,0,-1,0,0),
+(4192,'_regcollation',11,10,-1,false,'b','A',false,true,',',0,4191,0,'array_in','array_out','array_recv','array_send','-','-','array_typanalyze','i','x',false,0,-1,0,0),
+(4537,'anymultirange',11,10,-1,false,'p','P',false,true,',',0,0,0,'anymultirange_in','anymultirange_out','-','-','-','-','-','d','x',false,0,-1,0,0),
+(4538,'anycompatiblemultirange',11,10,-1,false,'p','P',false,true,',',0,0,0,'anycompatiblemultirange_in','anycompatiblemultirange_out','-','-','-','-','-','d','x',false,0,-1,0,0),
+(4600,'pg_brin_bloom_summary',11,10,-1,false,'b','Z',false,true,',',0,0,0,'brin_bloom_summary_in','brin_bloom_summary_out','brin_bloom_summary_recv','brin_bloom_summary_send','-','-','-','i','x',false,0,-1,0,100),
+(4601,'pg_brin_minmax_multi_summary',11,10,-1,false,'b','Z',false,true,',',0,0,0,'brin_minmax_multi_summary_in','brin_minmax_multi_summary_out','brin_minmax_multi_summary_recv','brin_minmax_multi_summary_send','-','-','-','i','x',false,0,-1,0,100),
+(5017,'pg_mcv_list',11,10,-1,false,'b','Z',false,true,',',0,0,0,'pg_mcv_list_in','pg_mcv_list_out','pg_mcv_list_recv','pg_mcv_list_send','-','-','-','i','x',false,0,-1,0,100),
+(5038,'pg_snapshot',11,10,-1,false,'b','U',false,true,',',0,0,5039,'pg_snapshot_in','pg_snapshot_out','pg_snapshot_recv','pg_snapshot_send','-','-','-','d','x',false,0,-1,0,0),
+(5039,'_pg_snapshot',11,10,-1,false,'b','A',false,true,',',0,5038,0,'array_in','array_out','array_recv','array_send','-','-','array_typanalyze','d','x',false,0,-1,0,0),
+(5069,'xid8',11,10,8,true,'b','U',false,true,',',0,0,271,'xid8in','xid8out','xid8recv','xid8send','-','-','-','d','p',false,0,-1,0,0),
+(5077,'anycompatible',11,10,4,true,'p','P',false,true,',',0,0,0,'anycompatible_in','anycompatible_out','-','-','-','-','-','i','p',false,0,-1,0,0),
+(5078,'anycompatiblearray',11,10,-1,false,'p','P',false,true,',',0,0,0,'anycompatiblearray_in','anycompatiblearray_out','anycompatiblearray_recv','anycompatiblearray_send','-','-','-','d','x',false,0,-1,0,0),
+(5079,'anycompatiblenonarray',11,10,4,true,'p','P',false,true,',',0,0,0,'anycompatiblenonarray_in','anycompatiblenonarray_out','-','-','-','-','-','i','p',false,0,-1,0,0),
+(5080,'anycompatiblerange',11,10,-1,false,'p','P',false,true,',',0,0,0,'anycompatiblerange_in','anycompatiblerange_out','-','-','-','-','-','d','x',false,0,-1,0,0),
+(6150,'_int4multirange',11,10,-1,false,'b','A',false,true,',',0,4451,0,'array_in','array_out','array_recv','array_send','-','-','array_typanalyze','i','x',false,0,-1,0,0),
+(6151,'_nummultirange',11,10,-1,false,'b','A',false,true,',',0,4532,0,'array_in','array_out','array_recv','array_send','-','-','array_typanalyze','i','x',false,0,-1,0,0),
+(6152,'_tsmultirange',11,10,-1,false,'b','A',false,true,',',0,4533,0,'array_in','array_out','array_recv','array_send','-','-','array_typanalyze','d','x',false,0,-1,0,0),
+(6153,'_tstzmultirange',11,10,-1,false,'b','A',false,true,',',0,4534,0,'array_in','array_out','array_recv','array_send','-','-','array_typanalyze','d','x',false,0,-1,0,0),
+(6155,'_datemultirange',11,10,-1,false,'b','A',false,true,',',0,4535,0,'array_in','array_out','array_recv','array_send','-','-','array_typanalyze','i','x',false,0,-1,0,0),
+(6157,'_int8multirange',11,10,-1,false,'b','A',false,true,',',0,4536,0,'array_in','array_out','array_recv','array_send','-','-','array_typanalyze','d','x',false,0,-1,0,0),
+(10000,'_pg_attrdef',11,10,-1,false,'b','A',false,true,',',0,10001,0,'array_in','array_out','array_recv','array_send','-','-','array_typanalyze','d','x',false,0,-1,0,0),
+(10002,'_pg_constraint',11,10,-1,false,'b','A',false,true,',',0,10003,0,'array_in','array_out','array_recv','array_send','-','-','array_typanalyze','d','x',false,0,-1,0,0),
+(10004,'_pg_inherits',11,10,-1,false,'b','A',false,true,',',0,10005,0,'array_in','array_out','array_recv','array_send','-','-','array_typanalyze','d','x',false,0,-1,0,0),
+(10006,'_pg_index',11,10,-1,false,'b','A',false,true,',',0,10007,0,'array_in','array_out','array_recv','array_send','-','-','array_typanalyze','d','x',false,0,-1,0,0),
+(10008,'_pg_operator',11,10,-1,false,'b','A',false,true,',',0,10009,0,'array_in','array_out','array_recv','array_send','-','-','array_typanalyze','d','x',false,0,-1,0,0),
+(10010,'_pg_opfamily',11,10,-1,false,'b','A',false,true,',',0,10011,0,'array_in','array_out','array_recv','array_send','-','-','array_typanalyze','d','x',false,0,-1,0,0),
+(10012,'_pg_opclass',11,10,-1,false,'b','A',false,true,',',0,10013,0,'array_in','array_out','array_recv','array_send','-','-','array_typanalyze','d','x',false,0,-1,0,0),
+(10014,'_pg_am',11,10,-1,false,'b','A',false,true,',',0,10015,0,'array_in','array_out','array_recv','array_send','-','-','array_typanalyze','d','x',false,0,-1,0,0),
+(10016,'_pg_amop',11,10,-1,false,'b','A',false,true,',',0,10017,0,'array_in','array_out','array_recv','array_send','-','-','array_typanalyze','d','x',false,0,-1,0,0),
+(10018,'_pg_amproc',11,10,-1,false,'b','A',false,true,',',0,10019,0,'array_in','array_out','array_recv','array_send','-','-','array_typanalyze','d','x',false,0,-1,0,0),
+(10020,'_pg_language',11,10,-1,false,'b','A',false,true,',',0,10021,0,'array_in','array_out','array_recv','array_send','-','-','array_typanalyze','d','x',false,0,-1,0,0),
+(10022,'_pg_largeobject_metadata',11,10,-1,false,'b','A',false,true,',',0,10023,0,'array_in','array_out','array_recv','array_send','-','-','array_typanalyze','d','x',false,0,-1,0,0),
+(10024,'_pg_largeobject',11,10,-1,false,'b','A',false,true,',',0,10025,0,'array_in','array_out','array_recv','array_send','-','-','array_typanalyze','d','x',false,0,-1,0,0),
+(10026,'_pg_aggregate',11,10,-1,false,'b','A',false,true,',',0,10027,0,'array_in','array_out','array_recv','array_send','-','-','array_typanalyze','d','x',false,0,-1,0,0),
+(10028,'_pg_statistic',11,10,-1,false,'b','A',false,true,',',0,10029,0,'array_in','array_out','array_recv','array_send','-','-','array_typanalyze','d','x',false,0,-1,0,0),
+(10030,'_pg_statistic_ext',11,10,-1,false,'b','A',false,true,',',0,10031,0,'array_in','array_out','array_recv','array_send','-','-','array_typanalyze','d','x',false,0,-1,0,0),
+(10032,'_pg_statistic_ext_data',11,10,-1,false,'b','A',false,true,',',0,10033,0,'array_in','array_out','array_recv','array_send','-','-','array_typanalyze','d','x',false,0,-1,0,0),
+(10034,'_pg_rewrite',11,10,-1,false,'b','A',false,true,',',0,10035,0,'array_in','array_out','array_recv','array_send','-','-','array_typanalyze','d','x',false,0,-1,0,0),
+(10036,'_pg_trigger',11,10,-1,false,'b','A',false,true,',',0,10037,0,'array_in','array_out','array_recv','array_send','-','-','array_typanalyze','d','x',false,0,-1,0,0),
+(10038,'_pg_event_trigger',11,10,-1,false,'b','A',false,true,',',0,10039,0,'array_in','array_out','array_recv','array_send','-','-','array_typanalyze','d','x',false,0,-1,0,0),
+(10040,'_pg_description',11,10,-1,false,'b','A',false,true,',',0,10041,0,'array_in','array_out','array_recv','array_send','-','-','array_typanalyze','d','x',false,0,-1,0,0),
+(10042,'_pg_cast',11,10,-1,false,'b','A',false,true,',',0,10043,0,'array_in','array_out','array_recv','array_send','-','-','array_typanalyze','d','x',false,0,-1,0,0),
+(10044,'_pg_enum',11,10,-1,false,'b','A',false,true,',',0,10045,0,'array_in','array_out','array_recv','array_send','-','-','array_typanalyze','d','x',false,0,-1,0,0),
+(10046,'_pg_namespace',11,10,-1,false,'b','A',false,true,',',0,10047,0,'array_in','array_out','array_recv','array_send','-','-','array_typanalyze','d','x',false,0,-1,0,0),
+(10048,'_pg_conversion',11,10,-1,false,'b','A',false,true,',',0,10049,0,'array_in','array_out','array_recv','array_send','-','-','array_typanalyze','d','x',false,0,-1,0,0),
+(10050,'_pg_depend',11,10,-1,false,'b','A',false,true,',',0,10051,0,'array_in','array_out','array_recv','array_send','-','-','array_typanalyze','d','x',false,0,-1,0,0),
+(10052,'_pg_database',11,10,-1,false,'b','A',false,true,',',0,1248,0,'array_in','array_out','array_recv','array_send','-','-','array_typanalyze','d','x',false,0,-1,0,0),
+(10053,'_pg_db_role_setting',11,10,-1,false,'b','A',false,true,',',0,10054,0,'array_in','array_out','array_recv','array_send','-','-','array_typanalyze','d','x',false,0,-1,0,0),
+(10055,'_pg_tablespace',11,10,-1,false,'b','A',false,true,',',0,10056,0,'array_in','array_out','array_recv','array_send','-','-','array_typanalyze','d','x',false,0,-1,0,0),
+(10057,'_pg_authid',11,10,-1,false,'b','A',false,true,',',0,2842,0,'array_in','array_out','array_recv','array_send','-','-','array_typanalyze','d','x',false,0,-1,0,0),
+(10058,'_pg_auth_members',11,10,-1,false,'b','A',false,true,',',0,2843,0,'array_in','array_out','array_recv','array_send','-','-','array_typanalyze','d','x',false,0,-1,0,0),
+(10059,'_pg_shdepend',11,10,-1,false,'b','A',false,true,',',0,10060,0,'array_in','array_out','array_recv','array_send','-','-','array_typanalyze','d','x',false,0,-1,0,0),
+(10061,'_pg_shdescription',11,10,-1,false,'b','A',false,true,',',0,10062,0,'array_in','array_out','array_recv','array_send','-','-','array_typanalyze','d','x',false,0,-1,0,0),
+(10063,'_pg_ts_config',11,10,-1,false,'b','A',false,true,',',0,10064,0,'array_in','array_out','array_recv','array_send','-','-','array_typanalyze','d','x',false,0,-1,0,0),
+(10065,'_pg_ts_config_map',11,10,-1,false,'b','A',false,true,',',0,10066,0,'array_in','array_out','array_recv','array_send','-','-','array_typanalyze','d','x',false,0,-1,0,0),
+(10067,'_pg_ts_dict',11,10,-1,false,'b','A',false,true,',',0,10068,0,'array_in','array_out','array_recv','array_send','-','-','array_typanalyze','d','x',false,0,-1,0,0),
+(10069,'_pg_ts_parser',11,10,-1,false,'b','A',false,true,',',0,10070,0,'array_in','array_out','array_recv','array_send','-','-','array_typanalyze','d','x',false,0,-1,0,0),
+(10071,'_pg_ts_template',11,10,-1,false,'b','A',false,true,',',0,10072,0,'array_in','array_out','array_recv','array_send','-','-','array_typanalyze','d','x',false,0,-1,0,0),
+(10073,'_pg_extension',11,10,-1,false,'b','A',false,true,',',0,10074,0,'array_in','array_out','array_recv','array_send','-','-','array_typanalyze','d','x',false,0,-1,0,0),
+(10075,'_pg_foreign_data_wrapper',11,10,-1,false,'b','A',false,true,',',0,10076,0,'array_in','array_out','array_recv','array_send','-','-','array_typanalyze','d','x',false,0,-1,0,0),
+(10077,'_pg_foreign_server',11,10,-1,false,'b','A',false,true,',',0,10078,0,'array_in','array_out','array_recv','array_send','-','-','array_typanalyze','d','x',false,0,-1,0,0),
+(10079,'_pg_user_mapping',11,10,-1,false,'b','A',false,true,',',0,10080,0,'array_in','array_out','array_recv','array_send','-','-','array_typanalyze','d','x',false,0,-1,0,0),
+(10081,'_pg_foreign_table',11,10,-1,false,'b','A',false,true,',',0,10082,0,'array_in','array_out','array_recv','array_send','-','-','array_typanalyze','d','x',false,0,-1,0,0),
+(10083,'_pg_policy',11,10,-1,false,'b','A',false,true,',',0,10084,0,'array_in','array_out','array_recv','array_send','-','-','array_typanalyze','d','x',false,0,-1,0,0),
+(10085,'_pg_replication_origin',11,10,-1,false,'b','A',false,true,',',0,10086,0,'array_in','array_out','array_recv','array_send','-','-','array_typanalyze','d','x',false,0,-1,0,0),
+(10087,'_pg_default_acl',11,10,-1,false,'b','A',false,true,',',0,10088,0,'array_in','array_out','array_recv','array_send','-','-','array_typanalyze','d','x',false,0,-1,0,0),
+(10089,'_pg_init_privs',11,10,-1,false,'b','A',false,true,',',0,10090,0,'array_in','array_out','array_recv','array_send','-','-','array_typanalyze','d','x',false,0,-1,0,0),
+(10091,'_pg_seclabel',11,10,-1,false,'b','A',false,true,',',0,10092,0,'array_in','array_out','array_recv','array_send','-','-','array_typanalyze','d','x',false,0,-1,0,0),
+(10093,'_pg_shseclabel',11,10,-1,false,'b','A',false,true,',',0,4066,0,'array_in','array_out','array_recv','array_send','-','-','array_typanalyze','d','x',false,0,-1,0,0),
+(10094,'_pg_collation',11,10,-1,false,'b','A',false,true,',',0,10095,0,'array_in','array_out','array_recv','array_send','-','-','array_typanalyze','d','x',false,0,-1,0,0),
+(10096,'_pg_parameter_acl',11,10,-1,false,'b','A',false,true,',',0,10097,0,'array_in','array_out','array_recv','array_send','-','-','array_typanalyze','d','x',false,0,-1,0,0),
+(10098,'_pg_partitioned_table',11,10,-1,false,'b','A',false,true,',',0,10099,0,'array_in','array_out','array_recv','array_send','-','-','array_typanalyze','d','x',false,0,-1,0,0),
+(10100,'_pg_range',11,10,-1,false,'b','A',false,true,',',0,10101,0,'array_in','array_out','array_recv','array_send','-','-','array_typanalyze','d','x',false,0,-1,0,0),
+(10102,'_pg_transform',11,10,-1,false,'b','A',false,true,',',0,10103,0,'array_in','array_out','array_recv','array_send','-','-','array_typanalyze','d','x',false,0,-1,0,0),
+(10104,'_pg_sequence',11,10,-1,false,'b','A',false,true,',',0,10105,0,'array_in','array_out','array_recv','array_send','-','-','array_typanalyze','d','x',false,0,-1,0,0),
+(10106,'_pg_publication',11,10,-1,false,'b','A',false,true,',',0,10107,0,'array_in','array_out','array_recv','array_send','-','-','array_typanalyze','d','x',false,0,-1,0,0),
+(10108,'_pg_publication_namespace',11,10,-1,false,'b','A',false,true,',',0,10109,0,'array_in','array_out','array_recv','array_send','-','-','array_typanalyze','d','x',false,0,-1,0,0),
+(10110,'_pg_publication_rel',11,10,-1,false,'b','A',false,true,',',0,10111,0,'array_in','array_out','array_recv','array_send','-','-','array_typanalyze','d','x',false,0,-1,0,0),
+(10112,'_pg_subscription',11,10,-1,false,'b','A',false,true,',',0,6101,0,'array_in','array_out','array_recv','array_send','-','-','array_typanalyze','d','x',false,0,-1,0,0),
+(10113,'_pg_subscription_rel',11,10,-1,false,'b','A',false,true,',',0,10114,0,'array_in','array_out','array_recv','array_send','-','-','array_typanalyze','d','x',false,0,-1,0,0),
+(12001,'_pg_roles',11,10,-1,false,'b','A',false,true,',',0,12002,0,'array_in','array_out','array_recv','array_send','-','-','array_typanalyze','d','x',false,0,-1,0,0),
+(12006,'_pg_shadow',11,10,-1,false,'b','A',false,true,',',0,12007,0,'array_in','array_out','array_recv','array_send','-','-','array_typanalyze','d','x',false,0,-1,0,0),
+(12011,'_pg_group',11,10,-1,false,'b','A',false,true,',',0,12012,0,'array_in','array_out','array_recv','array_send','-','-','array_typanalyze','d','x',false,0,-1,0,0),
+(12015,'_pg_user',11,10,-1,false,'b','A',false,true,',',0,12016,0,'array_in','array_out','array_recv','array_send','-','-','array_typanalyze','d','x',false,0,-1,0,0),
+(12019,'_pg_policies',11,10,-1,false,'b','A',false,true,',',0,12020,0,'array_in','array_out','array_recv','array_send','-','-','array_typanalyze','d','x',false,0,-1,0,0),
+(12024,'_pg_rules',11,10,-1,false,'b','A',false,true,',',0,12025,0,'array_in','array_out','array_recv','array_send','-','-','array_typanalyze','d','x',false,0,-1,0,0),
+(12029,'_pg_views',11,10,-1,false,'b','A',false,true,',',0,12030,0,'array_in','array_out','array_recv','array_send','-','-','array_typanalyze','d','x',false,0,-1,0,0),
+(12034,'_pg_tables',11,10,-1,false,'b','A',false,true,',',0,12035,0,'array_in','array_out','array_recv','array_send','-','-','array_typanalyze','d','x',false,0,-1,0,0),
+(12039,'_pg_matviews',11,10,-1,false,'b','A',false,true,',',0,12040,0,'array_in','array_out','array_recv','array_send','-','-','array_typanalyze','d','x',false,0,-1,0,0),
+(12044,'_pg_indexes',11,10,-1,false,'b','A',false,true,',',0,12045,0,'array_in','array_out','array_recv','array_send','-','-','array_typanalyze','d','x',false,0,-1,0,0),
+(12049,'_pg_sequences',11,10,-1,false,'b','A',false,true,',',0,12050,0,'array_in','array_out','array_recv','array_send','-','-','array_typanalyze','d','x',false,0,-1,0,0),
+(12054,'_pg_stats',11,10,-1,false,'b','A',false,true,',',0,12055,0,'array_in','array_out','array_recv','array_send','-','-','array_typanalyze','d','x',false,0,-1,0,0),
+(12059,'_pg_stats_ext',11,10,-1,false,'b','A',false,true,',',0,12060,0,'array_in','array_out','array_recv','array_send','-','-','array_typanalyze','d','x',false,0,-1,0,0),
+(12064,'_pg_stats_ext_exprs',11,10,-1,false,'b','A',false,true,',',0,12065,0,'array_in','array_out','array_recv','array_send','-','-','array_typanalyze','d','x',false,0,-1,0,0),
+(12069,'_pg_publication_tables',11,10,-1,false,'b','A',false,true,',',0,12070,0,'array_in','array_out','array_recv','array_send','-','-','array_typanalyze','d','x',false,0,-1,0,0),
+(12074,'_pg_locks',11,10,-1,false,'b','A',false,true,',',0,12075,0,'array_in','array_out','array_recv','array_send','-','-','array_typanalyze','d','x',false,0,-1,0,0),
+(12078,'_pg_cursors',11,10,-1,false,'b','A',false,true,',',0,12079,0,'array_in','array_out','array_recv','array_send','-','-','array_typanalyze','d','x',false,0,-1,0,0),
+(12082,'_pg_available_extensions',11,10,-1,false,'b','A',false,true,',',0,12083,0,'array_in','array_out','array_recv','array_send','-','-','array_typanalyze','d','x',false,0,-1,0,0),
+(12086,'_pg_available_extension_versions',11,10,-1,false,'b','A',false,true,',',0,12087,0,'array_in','array_out','array_recv','array_send','-','-','array_typanalyze','d','x',false,0,-1,0,0),
+(12091,'_pg_prepared_xacts',11,10,-1,false,'b','A',false,true,',',0,12092,0,'array_in','array_out','array_recv','array_send','-','-','array_typanalyze','d','x',false,0,-1,0,0),
+(12096,'_pg_prepared_statements',11,10,-1,false,'b','A',false,true,',',0,12097,0,'array_in','array_out','array_recv','array_send','-','-','array_typanalyze','d','x',false,0,-1,0,0),
+(12100,'_pg_seclabels',11,10,-1,false,'b','A',false,true,',',0,12101,0,'array_in','array_out','array_recv','array_send','-','-','array_typanalyze','d','x',false,0,-1,0,0),
+(12105,'_pg_settings',11,10,-1,false,'b','A',false,true,',',0,12106,0,'array_in','array_out','array_recv','array_send','-','-','array_typanalyze','d','x',false,0,-1,0,0),
+(12111,'_pg_file_settings',11,10,-1,false,'b','A',false,true,',',0,12112,0,'array_in','array_out','array_recv','array_send','-','-','array_typanalyze','d','x',false,0,-1,0,0),
+(12115,'_pg_hba_file_rules',11,10,-1,false,'b','A',false,true,',',0,12116,0,'array_in','array_out','array_recv','array_send','-','-','array_typanalyze','d','x',false,0,-1,0,0),
+(12119,'_pg_ident_file_mappings',11,10,-1,false,'b','A',false,true,',',0,12120,0,'array_in','array_out','array_recv','array_send','-','-','array_typanalyze','d','x',false,0,-1,0,0),
+(12123,'_pg_timezone_abbrevs',11,10,-1,false,'b','A',false,true,',',0,12124,0,'array_in','array_out','array_recv','array_send','-','-','array_typanalyze','d','x',false,0,-1,0,0),
+(12127,'_pg_timezone_names',11,10,-1,false,'b','A',false,true,',',0,12128,0,'array_in','array_out','array_recv','array_send','-','-','array_typanalyze','d','x',false,0,-1,0,0),
+(12131,'_pg_config',11,10,-1,false,'b','A',false,true,',',0,12132,0,'array_in','array_out','array_recv','array_send','-','-','array_typanalyze','d','x',false,0,-1,0,0),
+(12135,'_pg_shmem_allocations',11,10,-1,false,'b','A',false,true,',',0,12136,0,'array_in','array_out','array_recv','array_send','-','-','array_typanalyze','d','x',false,0,-1,0,0),
+(12139,'_pg_backend_memory_contexts',11,10,-1,false,'b','A',false,true,',',0,12140,0,'array_in','array_out','array_recv','array_send','-','-','array_typanalyze','d','x',false,0,-1,0,0),
+(12143,'_pg_stat_all_tables',11,10,-1,false,'b','A',false,true,',',0,12144,0,'array_in','array_out','array_recv','array_send','-','-','array_typanalyze','d','x',false,0,-1,0,0),
+(12148,'_pg_stat_xact_all_tables',11,10,-1,false,'b','A',false,true,',',0,12149,0,'array_in','array_out','array_recv','array_send','-','-','array_typanalyze','d','x',false,0,-1,0,0),
+(12153,'_pg_stat_sys_tables',11,10,-1,false,'b','A',false,true,',',0,12154,0,'array_in','array_out','array_recv','array_send','-','-','array_typanalyze','d','x',false,0,-1,0,0),
+(12158,'_pg_stat_xact_sys_tables',11,10,-1,false,'b','A',false,true,',',0,12159,0,'array_in','array_out','array_recv','array_send','-','-','array_typanalyze','d','x',false,0,-1,0,0),
+(12162,'_pg_stat_user_tables',11,10,-1,false,'b','A',false,true,',',0,12163,0,'array_in','array_out','array_recv','array_send','-','-','array_typanalyze','d','x',false,0,-1,0,0),
+(12167,'_pg_stat_xact_user_tables',11,10,-1,false,'b','A',false,true,',',0,12168,0,'array_in','array_out','array_recv','array_send','-','-','array_typanalyze','d','x',false,0,-1,0,0),
+(12171,'_pg_statio_all_tables',11,10,-1,false,'b','A',false,true,',',0,12172,0,'array_in','array_out','array_recv','array_send','-','-','array_typanalyze','d','x',false,0,-1,0,0),
+(12176,'_pg_statio_sys_tables',11,10,-1,false,'b','A',false,true,',',0,12177,0,'array_in','array_out','array_recv','array_send','-','-','array_typanalyze','d','x',false,0,-1,0,0),
+(12180,'_pg_statio_user_tables',11,10,-1,false,'b','A',false,true,',',0,12181,0,'array_in','array_out','array_recv','array_send','-','-','array_typanalyze','d','x',false,0,-1,0,0),
+(12184,'_pg_stat_all_indexes',11,10,-1,false,'b','A',false,true,',',0,12185,0,'array_in','array_out','array_recv','array_send','-','-','array_typanalyze','d','x',false,0,-1,0,0),
+(12189,'_pg_stat_sys_indexes',11,10,-1,false,'b','A',false,true,',',0,12190,0,'array_in','array_out','array_recv','array_send','-','-','array_typanalyze','d','x',false,0,-1,0,0),
+(12193,'_pg_stat_user_indexes',11,10,-1,false,'b','A',false,true,',',0,12194,0,'array_in','array_out','array_recv','array_send','-','-','array_typanalyze','d','x',false,0,-1,0,0),
+(12197,'_pg_statio_all_indexes',11,10,-1,false,'b','A',false,true,',',0,12198,0,'array_in','array_out','array_recv','array_send','-','-','array_typanalyze','d','x',false,0,-1,0,0),
+(12202,'_pg_statio_sys_indexes',11,10,-1,false,'b','A',false,true,',',0,12203,0,'array_in','array_out','array_recv','array_send','-','-','array_typanalyze','d','x',false,0,-1,0,0),
+(12206,'_pg_statio_user_indexes',11,10,-1,false,'b','A',false,true,',',0,12207,0,'array_in','array_out','array_recv','array_send','-','-','array_typanalyze','d','x',false,0,-1,0,0),
+(12210,'_pg_statio_all_sequences',11,10,-1,false,'b','A',false,true,',',0,12211,0,'array_in','array_out','array_recv','array_send','-','-','array_typanalyze','d','x',false,0,-1,0,0),
+(12215,'_pg_statio_sys_sequences',11,10,-1,false,'b','A',false,true,',',0,12216,0,'array_in','array_out','array_recv','array_send','-','-','array_typanalyze','d','x',false,0,-1,0,0),
+(12219,'_pg_statio_user_sequences',11,10,-1,false,'b','A',false,true,',',0,12220,0,'array_in','array_out','array_recv','array_send','-','-','array_typanalyze','d','x',false,0,-1,0,0),
+(12223,'_pg_stat_activity',11,10,-1,false,'b','A',false,true,',',0,12224,0,'array_in','array_out','array_recv','array_send','-','-','array_typanalyze','d','x',false,0,-1,0,0),
+(12228,'_pg_stat_replication',11,10,-1,false,'b','A',false,true,',',0,12229,0,'array_in','array_out','array_recv','array_send','-','-','array_typanalyze','d','x',false,0,-1,0,0),
+(12233,'_pg_stat_slru',11,10,-1,false,'b','A',false,true,',',0,12234,0,'array_in','array_out','array_recv','array_send','-','-','array_typanalyze','d','x',false,0,-1,0,0),
+(12237,'_pg_stat_wal_receiver',11,10,-1,false,'b','A',false,true,',',0,12238,0,'array_in','array_out','array_recv','array_send','-','-','array_typanalyze','d','x',false,0,-1,0,0),
+(12241,'_pg_stat_recovery_prefetch',11,10,-1,false,'b','A',false,true,',',0,12242,0,'array_in','array_out','array_recv','array_send','-','-','array_typanalyze','d','x',false,0,-1,0,0),
+(12245,'_pg_stat_subscription',11,10,-1,false,'b','A',false,true,',',0,12246,0,'array_in','array_out','array_recv','array_send','-','-','array_typanalyze','d','x',false,0,-1,0,0),
+(12250,'_pg_stat_ssl',11,10,-1,false,'b','A',false,true,',',0,12251,0,'array_in','array_out','array_recv','array_send','-','-','array_typanalyze','d','x',false,0,-1,0,0),
+(12254,'_pg_stat_gssapi',11,10,-1,false,'b','A',false,true,',',0,12255,0,'array_in','array_out','array_recv','array_send','-','-','array_typanalyze','d','x',false,0,-1,0,0),
+(12258,'_pg_replication_slots',11,10,-1,false,'b','A',false,true,',',0,12259,0,'array_in','array_out','array_recv','array_send','-','-','array_typanalyze','d','x',false,0,-1,0,0),
+(12263,'_pg_stat_replication_slots',11,10,-1,false,'b','A',false,true,',',0,12264,0,'array_in','array_out','array_recv','array_send','-','-','array_typanalyze','d','x',false,0,-1,0,0),
+(12267,'_pg_stat_database',11,10,-1,false,'b','A',false,true,',',0,12268,0,'array_in','array_out','array_recv','array_send','-','-','array_typanalyze','d','x',false,0,-1,0,0),
+(12272,'_pg_stat_database_conflicts',11,10,-1,false,'b','A',false,true,',',0,12273,0,'array_in','array_out','array_recv','array_send','-','-','array_typanalyze','d','x',false,0,-1,0,0),
+(12276,'_pg_stat_user_functions',11,10,-1,false,'b','A',false,true,',',0,12277,0,'array_in','array_out','array_recv','array_send','-','-','array_typanalyze','d','x',false,0,-1,0,0),
+(12281,'_pg_stat_xact_user_functions',11,10,-1,false,'b','A',false,true,',',0,12282,0,'array_in','array_out','array_recv','array_send','-','-','array_typanalyze','d','x',false,0,-1,0,0),
+(12286,'_pg_stat_archiver',11,10,-1,false,'b','A',false,true,',',0,12287,0,'array_in','array_out','array_recv','array_send','-','-','array_typanalyze','d','x',false,0,-1,0,0),
+(12290,'_pg_stat_bgwriter',11,10,-1,false,'b','A',false,true,',',0,12291,0,'array_in','array_out','array_recv','array_send','-','-','array_typanalyze','d','x',false,0,-1,0,0),
+(12294,'_pg_stat_wal',11,10,-1,false,'b','A',false,true,',',0,12295,0,'array_in','array_out','array_recv','array_send','-','-','array_typanalyze','d','x',false,0,-1,0,0),
+(12298,'_pg_stat_progress_analyze',11,10,-1,false,'b','A',false,true,',',0,12299,0,'array_in','array_out','array_recv','array_send','-','-','array_typanalyze','d','x',false,0,-1,0,0),
+(12303,'_pg_stat_progress_vacuum',11,10,-1,false,'b','A',false,true,',',0,12304,0,'array_in','array_out','array_recv','array_send','-','-','array_typanalyze','d','x',false,0,-1,0,0),
+(12308,'_pg_stat_progress_cluster',11,10,-1,false,'b','A',false,true,',',0,12309,0,'array_in','array_out','array_recv','array_send','-','-','array_typanalyze','d','x',false,0,-1,0,0),
+(12313,'_pg_stat_progress_create_index',11,10,-1,false,'b','A',false,true,',',0,12314,0,'array_in','array_out','array_recv','array_send','-','-','array_typanalyze','d','x',false,0,-1,0,0),
+(12318,'_pg_stat_progress_basebackup',11,10,-1,false,'b','A',false,true,',',0,12319,0,'array_in','array_out','array_recv','array_send','-','-','array_typanalyze','d','x',false,0,-1,0,0),
+(12323,'_pg_stat_progress_copy',11,10,-1,false,'b','A',false,true,',',0,12324,0,'array_in','array_out','array_recv','array_send','-','-','array_typanalyze','d','x',false,0,-1,0,0),
+(12328,'_pg_user_mappings',11,10,-1,false,'b','A',false,true,',',0,12329,0,'array_in','array_out','array_recv','array_send','-','-','array_typanalyze','d','x',false,0,-1,0,0),
+(12333,'_pg_replication_origin_status',11,10,-1,false,'b','A',false,true,',',0,12334,0,'array_in','array_out','array_recv','array_send','-','-','array_typanalyze','d','x',false,0,-1,0,0),
+(12337,'_pg_stat_subscription_stats',11,10,-1,false,'b','A',false,true,',',0,12338,0,'array_in','array_out','array_recv','array_send','-','-','array_typanalyze','d','x',false,0,-1,0,0)
+;
+)SQL",
+    R"SQL(CREATE TABLE duckgres_catalog.__keywords(word VARCHAR, catcode VARCHAR, catdesc VARCHAR);
+INSERT INTO duckgres_catalog.__keywords VALUES
+('abort','U','unreserved'),
+('absolute','U','unreserved'),
+('access','U','unreserved'),
+('action','U','unreserved'),
+('add','U','unreserved'),
+('admin','U','unreserved'),
+('after','U','unreserved'),
+('aggregate','U','unreserved'),
+('all','R','reserved'),
+('also','U','unreserved'),
+('alter','U','unreserved'),
+('always','U','unreserved'),
+('analyse','R','reserved'),
+('analyze','R','reserved'),
+('and','R','reserved'),
+('any','R','reserved'),
+('array','R','reserved'),
+('as','R','reserved'),
+('asc','R','reserved'),
+('asensitive','U','unreserved'),
+('assertion','U','unreserved'),
+('assignment','U','unreserved'),
+('asymmetric','R','reserved'),
+('at','U','unreserved'),
+('atomic','U','unreserved'),
+('attach','U','unreserved'),
+('attribute','U','unreserved'),
+('authorization','T','reserved (can be function or type name)'),
+('backward','U','unreserved'),
+('before','U','unreserved'),
+('begin','U','unreserved'),
+('between','C','unreserved (cannot be function or type name)'),
+('bigint','C','unreserved (cannot be function or type name)'),
+('binary','T','reserved (can be function or type name)'),
+('bit','C','unreserved (cannot be function or type name)'),
+('boolean','C','unreserved (cannot be function or type name)'),
+('both','R','reserved'),
+('breadth','U','unreserved'),
+('by','U','unreserved'),
+('cache','U','unreserved'),
+('call','U','unreserved'),
+('called','U','unreserved'),
+('cascade','U','unreserved'),
+('cascaded','U','unreserved'),
+('case','R','reserved'),
+('cast','R','reserved'),
+('catalog','U','unreserved'),
+('chain','U','unreserved'),
+('char','C','unreserved (cannot be function or type name)'),
+('character','C','unreserved (cannot be function or type name)'),
+('characteristics','U','unreserved'),
+('check','R','reserved'),
+('checkpoint','U','unreserved'),
+('class','U','unreserved'),
+('close','U','unreserved'),
+('cluster','U','unreserved'),
+('coalesce','C','unreserved (cannot be function or type name)'),
+('collate','R','reserved'),
+('collation','T','reserved (can be function or type name)'),
+('column','R','reserved'),
+('columns','U','unreserved'),
+('comment','U','unreserved'),
+('comments','U','unreserved'),
+('commit','U','unreserved'),
+('committed','U','unreserved'),
+('compression','U','unreserved'),
+('concurrently','T','reserved (can be function or type name)'),
+('configuration','U','unreserved'),
+('conflict','U','unreserved'),
+('connection','U','unreserved'),
+('constraint','R','reserved'),
+('constraints','U','unreserved'),
+('content','U','unreserved'),
+('continue','U','unreserved'),
+('conversion','U','unreserved'),
+('copy','U','unreserved'),
+('cost','U','unreserved'),
+('create','R','reserved'),
+('cross','T','reserved (can be function or type name)'),
+('csv','U','unreserved'),
+('cube','U','unreserved'),
+('current','U','unreserved'),
+('current_catalog','R','reserved'),
+('current_date','R','reserved'),
+('current_role','R','reserved'),
+('current_schema','T','reserved (can be function or type name)'),
+('current_time','R','reserved'),
+('current_timestamp','R','reserved'),
+('current_user','R','reserved'),
+('cursor','U','unreserved'),
+('cycle','U','unreserved'),
+('data','U','unreserved'),
+('database','U','unreserved'),
+('day','U','unreserved'),
+('deallocate','U','unreserved'),
+('dec','C','unreserved (cannot be function or type name)'),
+('decimal','C','unreserved (cannot be function or type name)'),
+('declare','U','unreserved'),
+('default','R','reserved'),
+('defaults','U','unreserved'),
+('deferrable','R','reserved'),
+('deferred','U','unreserved'),
+('definer','U','unreserved'),
+('delete','U','unreserved'),
+('delimiter','U','unreserved'),
+('delimiters','U','unreserved'),
+('depends','U','unreserved'),
+('depth','U','unreserved'),
+('desc','R','reserved'),
+('detach','U','unreserved'),
+('dictionary','U','unreserved'),
+('disable','U','unreserved'),
+('discard','U','unreserved'),
+('distinct','R','reserved'),
+('do','R','reserved'),
+('document','U','unreserved'),
+('domain','U','unreserved'),
+('double','U','unreserved'),
+('drop','U','unreserved'),
+('each','U','unreserved'),
+('else','R','reserved'),
+('enable','U','unreserved'),
+('encoding','U','unreserved'),
+('encrypted','U','unreserved'),
+('end','R','reserved'),
+('enum','U','unreserved'),
+('escape','U','unreserved'),
+('event','U','unreserved'),
+('except','R','reserved'),
+('exclude','U','unreserved'),
+('excluding','U','unreserved'),
+('exclusive','U','unreserved'),
+('execute','U','unreserved'),
+('exists','C','unreserved (cannot be function or type name)'),
+('explain','U','unreserved'),
+('expression','U','unreserved'),
+('extension','U','unreserved'),
+('external','U','unreserved'),
+('extract','C','unreserved (cannot be function or type name)'),
+('false','R','reserved'),
+('family','U','unreserved'),
+('fetch','R','reserved'),
+('filter','U','unreserved'),
+('finalize','U','unreserved'),
+('first','U','unreserved'),
+('float','C','unreserved (cannot be function or type name)'),
+('following','U','unreserved'),
+('for','R','reserved'),
+('force','U','unreserved'),
+('foreign','R','reserved'),
+('forward','U','unreserved'),
+('freeze','T','reserved (can be function or type name)'),
+('from','R','reserved'),
+('full','T','reserved (can be function or type name)'),
+('function','U','unreserved'),
+('functions','U','unreserved'),
+('generated','U','unreserved'),
+('global','U','unreserved'),
+('grant','R','reserved'),
+('granted','U','unreserved'),
+('greatest','C','unreserved (cannot be function or type name)'),
+('group','R','reserved'),
+('grouping','C','unreserved (cannot be function or type name)'),
+('groups','U','unreserved'),
+('handler','U','unreserved'),
+('having','R','reserved'),
+('header','U','unreserved'),
+('hold','U','unreserved'),
+('hour','U','unreserved'),
+('identity','U','unreserved'),
+('if','U','unreserved'),
+('ilike','T','reserved (can be function or type name)'),
+('immediate','U','unreserved'),
+('immutable','U','unreserved'),
+('implicit','U','unreserved'),
+('import','U','unreserved'),
+('in','R','reserved'),
+('include','U','unreserved'),
+('including','U','unreserved'),
+('increment','U','unreserved'),
+('index','U','unreserved'),
+('indexes','U','unreserved'),
+('inherit','U','unreserved'),
+('inherits','U','unreserved'),
+('initially','R','reserved'),
+('inline','U','unreserved'),
+('inner','T','reserved (can be function or type name)'),
+('inout','C','unreserved (cannot be function or type name)'),
+('input','U','unreserved'),
+('insensitive','U','unreserved'),
+('insert','U','unreserved'),
+('instead','U','unreserved'),
+('int','C','unreserved (cannot be function or type name)'),
+('integer','C','unreserved (cannot be function or type name)'),
+('intersect','R','reserved'),
+('interval','C','unreserved (cannot be function or type name)'),
+('into','R','reserved'),
+('invoker','U','unreserved'),
+('is','T','reserved (can be function or type name)'),
+('isnull','T','reserved (can be function or type name)'),
+('isolation','U','unreserved'),
+('join','T','reserved (can be function or type name)'),
+('key','U','unreserved'),
+('label','U','unreserved'),
+('language','U','unreserved'),
+('large','U','unreserved'),
+('last','U','unreserved'),
+('lateral','R','reserved'),
+('leading','R','reserved'),
+('leakproof','U','unreserved'),
+('least','C','unreserved (cannot be function or type name)'),
+('left','T','reserved (can be function or type name)'),
+('level','U','unreserved'),
+('like','T','reserved (can be function or type name)'),
+('limit','R','reserved'),
+('listen','U','unreserved'),
+('load','U','unreserved'),
+('local','U','unreserved'),
+('localtime','R','reserved'),
+('localtimestamp','R','reserved'),
+('location','U','unreserved'),
+('lock','U','unreserved'),
+('locked','U','unreserved'),
+('logged','U','unreserved'),
+('mapping','U','unreserved'),
+('match','U','unreserved'),
+('matched','U','unreserved'),
+('materialized','U','unreserved'),
+('maxvalue','U','unreserved'),
+('merge','U','unreserved'),
+('method','U','unreserved'),
+('minute','U','unreserved'),
+('minvalue','U','unreserved'),
+('mode','U','unreserved'),
+('month','U','unreserved'),
+('move','U','unreserved'),
+('name','U','unreserved'),
+('names','U','unreserved'),
+('national','C','unreserved (cannot be function or type name)'),
+('natural','T','reserved (can be function or type name)'),
+('nchar','C','unreserved (cannot be function or type name)'),
+('new','U','unreserved'),
+('next','U','unreserved'),
+('nfc','U','unreserved'),
+('nfd','U','unreserved'),
+('nfkc','U','unreserved'),
+('nfkd','U','unreserved'),
+('no','U','unreserved'),
+('none','C','unreserved (cannot be function or type name)'),
+('normalize','C','unreserved (cannot be function or type name)'),
+('normalized','U','unreserved'),
+('not','R','reserved'),
+('nothing','U','unreserved'),
+('notify','U','unreserved'),
+('notnull','T','reserved (can be function or type name)'),
+('nowait','U','unreserved'),
+('null','R','reserved'),
+('nullif','C','unreserved (cannot be function or type name)'),
+('nulls','U','unreserved'),
+('numeric','C','unreserved (cannot be function or type name)'),
+('object','U','unreserved'),
+('of','U','unreserved'),
+('off','U','unreserved'),
+('offset','R','reserved'),
+('oids','U','unreserved'),
+('old','U','unreserved'),
+('on','R','reserved'),
+('only','R','reserved'),
+('operator','U','unreserved'),
+('option','U','unreserved'),
+('options','U','unreserved'),
+('or','R','reserved'),
+('order','R','reserved'),
+('ordinality','U','unreserved'),
+('others','U','unreserved'),
+('out','C','unreserved (cannot be function or type name)'),
+('outer','T','reserved (can be function or type name)'),
+('over','U','unreserved'),
+('overlaps','T','reserved (can be function or type name)'),
+('overlay','C','unreserved (cannot be function or type name)'),
+('overriding','U','unreserved'),
+('owned','U','unreserved'),
+('owner','U','unreserved'),
+('parallel','U','unreserved'),
+('parameter','U','unreserved'),
+('parser','U','unreserved'),
+('partial','U','unreserved'),
+('partition','U','unreserved'),
+('passing','U','unreserved'),
+('password','U','unreserved'),
+('placing','R','reserved'),
+('plans','U','unreserved'),
+('policy','U','unreserved'),
+('position','C','unreserved (cannot be function or type name)'),
+('preceding','U','unreserved'),
+('precision','C','unreserved (cannot be function or type name)'),
+('prepare','U','unreserved'),
+('prepared','U','unreserved'),
+('preserve','U','unreserved'),
+('primary','R','reserved'),
+('prior','U','unreserved'),
+('privileges','U','unreserved'),
+('procedural','U','unreserved'),
+('procedure','U','unreserved'),
+('procedures','U','unreserved'),
+('program','U','unreserved'),
+('publication','U','unreserved'),
+('quote','U','unreserved'),
+('range','U','unreserved'),
+('read','U','unreserved'),
+('real','C','unreserved (cannot be function or type name)'),
+('reassign','U','unreserved'),
+('recheck','U','unreserved'),
+('recursive','U','unreserved'),
+('ref','U','unreserved'),
+('references','R','reserved'),
+('referencing','U','unreserved'),
+('refresh','U','unreserved'),
+('reindex','U','unreserved'),
+('relative','U','unreserved'),
+('release','U','unreserved'),
+('rename','U','unreserved'),
+('repeatable','U','unreserved'),
+('replace','U','unreserved'),
+('replica','U','unreserved'),
+('reset','U','unreserved'),
+('restart','U','unreserved'),
+('restrict','U','unreserved'),
+('return','U','unreserved'),
+('returning','R','reserved'),
+('returns','U','unreserved'),
+('revoke','U','unreserved'),
+('right','T','reserved (can be function or type name)'),
+('role','U','unreserved'),
+('rollback','U','unreserved'),
+('rollup','U','unreserved'),
+('routine','U','unreserved'),
+('routines','U','unreserved'),
+('row','C','unreserved (cannot be function or type name)'),
+('rows','U','unreserved'),
+('rule','U','unreserved'),
+('savepoint','U','unreserved'),
+('schema','U','unreserved'),
+('schemas','U','unreserved'),
+('scroll','U','unreserved'),
+('search','U','unreserved'),
+('second','U','unreserved'),
+('security','U','unreserved'),
+('select','R','reserved'),
+('sequence','U','unreserved'),
+('sequences','U','unreserved'),
+('serializable','U','unreserved'),
+('server','U','unreserved'),
+('session','U','unreserved'),
+('session_user','R','reserved'),
+('set','U','unreserved'),
+('setof','C','unreserved (cannot be function or type name)'),
+('sets','U','unreserved'),
+('share','U','unreserved'),
+('show','U','unreserved'),
+('similar','T','reserved (can be function or type name)'),
+('simple','U','unreserved'),
+('skip','U','unreserved'),
+('smallint','C','unreserved (cannot be function or type name)'),
+('snapshot','U','unreserved'),
+('some','R','reserved'),
+('sql','U','unreserved'),
+('stable','U','unreserved'),
+('standalone','U','unreserved'),
+('start','U','unreserved'),
+('statement','U','unreserved'),
+('statistics','U','unreserved'),
+('stdin','U','unreserved'),
+('stdout','U','unreserved'),
+('storage','U','unreserved'),
+('stored','U','unreserved'),
+('strict','U','unreserved'),
+('strip','U','unreserved'),
+('subscription','U','unreserved'),
+('substring','C','unreserved (cannot be function or type name)'),
+('support','U','unreserved'),
+('symmetric','R','reserved'),
+('sysid','U','unreserved'),
+('system','U','unreserved'),
+('table','R','reserved'),
+('tables','U','unreserved'),
+('tablesample','T','reserved (can be function or type name)'),
+('tablespace','U','unreserved'),
+('temp','U','unreserved'),
+('template','U','unreserved'),
+('temporary','U','unreserved'),
+('text','U','unreserved'),
+('then','R','reserved'),
+('ties','U','unreserved'),
+('time','C','unreserved (cannot be function or type name)'),
+('timestamp','C','unreserved (cannot be function or type name)'),
+('to','R','reserved'),
+('trailing','R','reserved'),
+('transaction','U','unreserved'),
+('transform','U','unreserved'),
+('treat','C','unreserved (cannot be function or type name)'),
+('trigger','U','unreserved'),
+('trim','C','unreserved (cannot be function or type name)'),
+('true','R','reserved'),
+('truncate','U','unreserved'),
+('trusted','U','unreserved'),
+('type','U','unreserved'),
+('types','U','unreserved'),
+('uescape','U','unreserved'),
+('unbounded','U','unreserved'),
+('uncommitted','U','unreserved'),
+('unencrypted','U','unreserved'),
+('union','R','reserved'),
+('unique','R','reserved'),
+('unknown','U','unreserved'),
+('unlisten','U','unreserved'),
+('unlogged','U','unreserved'),
+('until','U','unreserved'),
+('update','U','unreserved'),
+('user','R','reserved'),
+('using','R','reserved'),
+('vacuum','U','unreserved'),
+('valid','U','unreserved'),
+('validate','U','unreserved'),
+('validator','U','unreserved'),
+('value','U','unreserved'),
+('values','C','unreserved (cannot be function or type name)'),
+('varchar','C','unreserved (cannot be function or type name)'),
+('variadic','R','reserved'),
+('varying','U','unreserved'),
+('verbose','T','reserved (can be function or type name)'),
+('version','U','unreserved'),
+('view','U','unreserved'),
+('views','U','unreserved'),
+('volatile','U','unreserved'),
+('when','R','reserved'),
+('where','R','reserved'),
+('whitespace','U','unreserved'),
+('window','R','reserved'),
+('with','R','reserved'),
+('within','U','unreserved'),
+('without','U','unreserved'),
+('work','U','unreserved'),
+('wrapper','U','unreserved'),
+('write','U','unreserved'),
+('xml','U','unreserved'),
+('xmlattributes','C','unreserved (cannot be function or type name)'),
+('xmlconcat','C','unreserved (cannot be function or type name)'),
+('xmlelement','C','unreserved (cannot be function or type name)'),
+('xmlexists','C','unreserved (cannot be function or type name)'),
+('xmlforest','C','unreserved (cannot be function or type name)'),
+('xmlnamespaces','C','unreserved (cannot be function or type name)'),
+('xmlparse','C','unreserved (cannot be function or type name)'),
+('xmlpi','C','unreserved (cannot be function or type name)'),
+('xmlroot','C','unreserved (cannot be function or type name)'),
+('xmlserialize','C','unreserved (cannot be function or type name)'),
+('xmltable','C','unreserved (cannot be function or type name)'),
+('year','U','unreserved'),
+('yes','U','unreserved'),
+('zone','U','unreserved')
+;
+CREATE MACRO duckgres_catalog.pg_get_keywords() AS TABLE SELECT word, catcode, catdesc FROM duckgres_catalog.__keywords;
+CREATE VIEW duckgres_catalog.pg_type AS
+SELECT oid, typname, typnamespace, typowner, typlen, typbyval, typtype, typcategory, typispreferred,
+  typisdefined, typdelim, typrelid, typelem, typarray, typinput, typoutput, typreceive, typsend, typmodin,
+  typmodout, typanalyze, typalign, typstorage, typnotnull, typbasetype, typtypmod, typndims, typcollation,
+  CAST(NULL AS VARCHAR) AS typdefaultbin, CAST(NULL AS VARCHAR) AS typdefault, CAST(NULL AS VARCHAR) AS typacl
+FROM duckgres_catalog.__pg_type_builtin
+UNION ALL
+SELECT t.type_oid, t.type_name, duckgres_catalog.__nspoid(t.schema_name, t.schema_oid), 10,
+  CAST(CASE WHEN t.logical_type = 'ENUM' THEN 4 ELSE -1 END AS SMALLINT), t.logical_type = 'ENUM',
+  CASE WHEN t.logical_type = 'ENUM' THEN 'e' ELSE 'd' END, CASE WHEN t.logical_type = 'ENUM' THEN 'E' ELSE 'U' END,
+  false, true, ',', 0, 0, 0,
+  CASE WHEN t.logical_type = 'ENUM' THEN 'enum_in' ELSE 'domain_in' END,
+  CASE WHEN t.logical_type = 'ENUM' THEN 'enum_out' ELSE 'textout' END,
+  CASE WHEN t.logical_type = 'ENUM' THEN 'enum_recv' ELSE 'domain_recv' END,
+  CASE WHEN t.logical_type = 'ENUM' THEN 'enum_send' ELSE 'textsend' END,
+  '-', '-', '-', 'i', CASE WHEN t.logical_type = 'ENUM' THEN 'p' ELSE 'x' END, false,
+  CASE WHEN t.logical_type = 'ENUM' THEN 0 ELSE duckgres_catalog.__type_oid(t.logical_type) END, -1, 0, 0,
+  NULL, NULL, NULL
+FROM duckdb_types() t
+WHERE t.database_name = system.main.current_database() AND NOT t.internal;
+
+CREATE VIEW duckgres_catalog.pg_namespace AS
+SELECT duckgres_catalog.__nspoid(schema_name, oid) AS oid, duckgres_catalog.__nspname(schema_name) AS nspname,
+  CAST(10 AS BIGINT) AS nspowner, CAST(NULL AS VARCHAR) AS nspacl
+FROM duckdb_schemas()
+WHERE database_name = system.main.current_database() AND schema_name NOT IN ('pg_catalog', 'information_schema', 'duckgres_meta');
+
+CREATE VIEW duckgres_catalog.__constraints AS
+SELECT c.*, CAST(1000000000 + c.table_oid * 100 + c.k AS BIGINT) AS oid,
+  CAST(CASE WHEN c.contype IN ('p', 'u') THEN 1000000000 + c.table_oid * 100 + 50 + c.k ELSE 0 END AS BIGINT) AS indexoid,
+  CASE c.contype
+    WHEN 'p' THEN 'PRIMARY KEY (' || array_to_string(list_transform(c.colnames, x -> duckgres_catalog.__quote_ident(x)), ', ') || ')'
+    WHEN 'u' THEN 'UNIQUE (' || array_to_string(list_transform(c.colnames, x -> duckgres_catalog.__quote_ident(x)), ', ') || ')'
+    WHEN 'f' THEN 'FOREIGN KEY (' || array_to_string(list_transform(c.colnames, x -> duckgres_catalog.__quote_ident(x)), ', ') || ') REFERENCES '
+      || duckgres_catalog.__quote_ident(c.referenced_table) || '(' || array_to_string(list_transform(c.refcolnames, x -> duckgres_catalog.__quote_ident(x)), ', ') || ')'
+    ELSE 'CHECK (' || c.expression || ')' END AS condef
+FROM (
+  SELECT table_oid, schema_name, schema_oid, duckgres_catalog.__nspoid(schema_name, schema_oid) AS nspoid, table_name,
+    constraint_name,
+    CASE constraint_type WHEN 'PRIMARY KEY' THEN 'p' WHEN 'UNIQUE' THEN 'u' WHEN 'FOREIGN KEY' THEN 'f' ELSE 'c' END AS contype,
+    constraint_text, expression,
+    list_transform(constraint_column_indexes, i -> CAST(i + 1 AS SMALLINT)) AS conkey,
+    constraint_column_names AS colnames, referenced_table, referenced_column_names AS refcolnames,
+    CAST(row_number() OVER (PARTITION BY table_oid ORDER BY constraint_index) - 1 AS BIGINT) AS k
+  FROM duckdb_constraints()
+  WHERE database_name = system.main.current_database()
+    AND constraint_type IN ('PRIMARY KEY', 'UNIQUE', 'FOREIGN KEY', 'CHECK')
+    AND duckgres_catalog.__visible_rel(schema_name, table_name)) c;
+
+CREATE VIEW duckgres_catalog.__fkeys AS
+SELECT c.oid, c.table_oid, t.table_oid AS confrelid,
+  (SELECT list(CAST(col.column_index AS SMALLINT) ORDER BY list_position(c.refcolnames, col.column_name))
+     FROM duckdb_columns() col
+     WHERE col.table_oid = t.table_oid AND list_contains(c.refcolnames, col.column_name)) AS confkey
+FROM duckgres_catalog.__constraints c
+JOIN duckdb_tables() t ON t.database_name = system.main.current_database() AND t.schema_oid = c.schema_oid
+  AND lower(t.table_name) = lower(c.referenced_table)
+WHERE c.contype = 'f';
+
+CREATE VIEW duckgres_catalog.__indexes AS
+WITH ix AS (
+  SELECT index_oid, index_name, table_oid, table_name, schema_name, schema_oid, is_unique, is_primary,
+    list_transform(CAST(expressions AS VARCHAR[]), e -> duckgres_catalog.__unquote_ident(e)) AS exprs
+  FROM duckdb_indexes()
+  WHERE database_name = system.main.current_database() AND duckgres_catalog.__visible_rel(schema_name, table_name)),
+parts AS (SELECT index_oid, table_oid, unnest(exprs) AS expr, generate_subscripts(exprs, 1) AS pos FROM ix),
+keys AS (
+  SELECT p.index_oid, list(CAST(coalesce(col.column_index, 0) AS SMALLINT) ORDER BY p.pos) AS indkey
+  FROM parts p LEFT JOIN duckdb_columns() col ON col.table_oid = p.table_oid AND col.column_name = p.expr
+  GROUP BY p.index_oid)
+SELECT ix.index_oid AS oid, ix.index_name AS name, ix.table_oid, ix.table_name, ix.schema_name,
+  duckgres_catalog.__nspoid(ix.schema_name, ix.schema_oid) AS nspoid, ix.is_unique, ix.is_primary, ix.exprs,
+  keys.indkey, CAST(0 AS BIGINT) AS conoid
+FROM ix JOIN keys USING (index_oid)
+UNION ALL
+SELECT indexoid, constraint_name, table_oid, table_name, schema_name, nspoid, true, contype = 'p', colnames, conkey, oid
+FROM duckgres_catalog.__constraints WHERE contype IN ('p', 'u');
+
+CREATE VIEW duckgres_catalog.__relations AS
+SELECT table_oid AS oid, table_name AS name, schema_name, duckgres_catalog.__nspoid(schema_name, schema_oid) AS nspoid,
+  'r' AS kind, CAST(column_count AS SMALLINT) AS natts, CAST(estimated_size AS FLOAT) AS tuples,
+  index_count > 0 OR has_primary_key AS hasindex, CAST(check_constraint_count AS SMALLINT) AS checks, comment, sql
+FROM duckdb_tables()
+WHERE database_name = system.main.current_database() AND NOT internal AND NOT temporary AND duckgres_catalog.__visible_rel(schema_name, table_name)
+UNION ALL
+SELECT view_oid, view_name, schema_name, duckgres_catalog.__nspoid(schema_name, schema_oid), 'v',
+  CAST(column_count AS SMALLINT), 0, false, 0, comment, sql
+FROM duckdb_views()
+WHERE database_name = system.main.current_database() AND NOT internal AND NOT temporary AND duckgres_catalog.__visible_rel(schema_name, view_name)
+UNION ALL
+SELECT oid, name, schema_name, nspoid, 'i', CAST(len(indkey) AS SMALLINT), 0, false, 0, NULL, NULL
+FROM duckgres_catalog.__indexes
+UNION ALL
+SELECT sequence_oid, sequence_name, schema_name, duckgres_catalog.__nspoid(schema_name, schema_oid), 'S', 3, 1, false, 0, comment, sql
+FROM duckdb_sequences()
+WHERE database_name = system.main.current_database() AND NOT temporary AND duckgres_catalog.__visible_rel(schema_name, sequence_name);
+
+CREATE VIEW duckgres_catalog.pg_class AS
+SELECT oid, name AS relname, nspoid AS relnamespace, CAST(0 AS BIGINT) AS reltype, CAST(0 AS BIGINT) AS reloftype,
+  CAST(10 AS BIGINT) AS relowner,
+  CAST(CASE kind WHEN 'r' THEN 2 WHEN 'i' THEN 403 ELSE 0 END AS BIGINT) AS relam,
+  oid AS relfilenode, CAST(0 AS BIGINT) AS reltablespace, CAST(0 AS INTEGER) AS relpages, tuples AS reltuples,
+  CAST(0 AS INTEGER) AS relallvisible, CAST(0 AS BIGINT) AS reltoastrelid, hasindex AS relhasindex,
+  false AS relisshared, 'p' AS relpersistence, kind AS relkind, natts AS relnatts, checks AS relchecks,
+  false AS relhasrules, false AS relhastriggers, false AS relhassubclass, false AS relrowsecurity,
+  false AS relforcerowsecurity, true AS relispopulated, CASE WHEN kind IN ('r') THEN 'd' ELSE 'n' END AS relreplident,
+  false AS relispartition, CAST(0 AS BIGINT) AS relrewrite, CAST(0 AS BIGINT) AS relfrozenxid,
+  CAST(0 AS BIGINT) AS relminmxid, CAST(NULL AS VARCHAR) AS relacl, CAST(NULL AS VARCHAR[]) AS reloptions,
+  CAST(NULL AS VARCHAR) AS relpartbound
+FROM duckgres_catalog.__relations;
+
+CREATE VIEW duckgres_catalog.__columns AS
+SELECT c.table_oid, c.schema_name, c.table_name, c.column_name, CAST(c.column_index AS SMALLINT) AS attnum, c.comment,
+  c.column_default, c.is_nullable, c.data_type,
+  coalesce(d.type_oid, duckgres_catalog.__type_oid(c.data_type)) AS typid,
+  CAST(CASE WHEN d.typmod IS NOT NULL THEN d.typmod
+    WHEN starts_with(c.data_type, 'DECIMAL(') THEN c.numeric_precision * 65536 + c.numeric_scale + 4
+    WHEN starts_with(c.data_type, 'VARCHAR(') AND c.character_maximum_length IS NOT NULL THEN c.character_maximum_length + 4
+    ELSE -1 END AS INTEGER) AS typmod,
+  CAST(CASE WHEN ends_with(c.data_type, ']') THEN 1 ELSE 0 END AS SMALLINT) AS ndims,
+  c.numeric_precision, c.numeric_scale, coalesce(d.char_length, c.character_maximum_length) AS character_maximum_length
+FROM duckdb_columns() c
+LEFT JOIN duckgres_meta.declared_types d
+  ON d.schema_name = c.schema_name AND d.table_name = c.table_name AND d.column_name = c.column_name
+WHERE c.database_name = system.main.current_database() AND NOT c.internal AND duckgres_catalog.__visible_rel(c.schema_name, c.table_name);
+
+CREATE VIEW duckgres_catalog.pg_attribute AS
+SELECT c.table_oid AS attrelid, c.column_name AS attname, c.typid AS atttypid, CAST(-1 AS INTEGER) AS attstattarget,
+  coalesce(t.typlen, CAST(-1 AS SMALLINT)) AS attlen, c.attnum, c.ndims AS attndims, CAST(-1 AS INTEGER) AS attcacheoff,
+  c.typmod AS atttypmod, coalesce(t.typbyval, false) AS attbyval, coalesce(t.typalign, 'i') AS attalign,
+  coalesce(t.typstorage, 'x') AS attstorage, '' AS attcompression, NOT c.is_nullable AS attnotnull,
+  c.column_default IS NOT NULL AS atthasdef, false AS atthasmissing, '' AS attidentity, '' AS attgenerated,
+  false AS attisdropped, true AS attislocal, CAST(0 AS INTEGER) AS attinhcount,
+  CAST(CASE WHEN c.typid IN (25, 1043, 1009, 1015) THEN 100 ELSE 0 END AS BIGINT) AS attcollation,
+  CAST(NULL AS VARCHAR) AS attacl, CAST(NULL AS VARCHAR[]) AS attoptions, CAST(NULL AS VARCHAR[]) AS attfdwoptions,
+  CAST(NULL AS VARCHAR) AS attmissingval
+FROM duckgres_catalog.__columns c LEFT JOIN duckgres_catalog.__pg_type_builtin t ON t.oid = c.typid;
+
+CREATE VIEW duckgres_catalog.pg_attrdef AS
+SELECT CAST(3000000000 + table_oid * 1000 + attnum AS BIGINT) AS oid, table_oid AS adrelid, attnum AS adnum,
+  column_default AS adbin
+FROM duckgres_catalog.__columns WHERE column_default IS NOT NULL;
+
+CREATE VIEW duckgres_catalog.pg_index AS
+SELECT i.oid AS indexrelid, i.table_oid AS indrelid, CAST(len(i.indkey) AS SMALLINT) AS indnatts,
+  CAST(len(i.indkey) AS SMALLINT) AS indnkeyatts, i.is_unique AS indisunique, i.is_primary AS indisprimary,
+  false AS indisexclusion, true AS indimmediate, false AS indisclustered, true AS indisvalid, false AS indcheckxmin,
+  true AS indisready, true AS indislive, false AS indisreplident, i.indkey,
+  list_transform(i.indkey, x -> CAST(0 AS BIGINT)) AS indcollation,
+  list_transform(i.indkey, x -> CAST(0 AS BIGINT)) AS indclass,
+  list_transform(i.indkey, x -> CAST(0 AS SMALLINT)) AS indoption,
+  CASE WHEN list_contains(i.indkey, 0) THEN array_to_string(list_transform(list_filter(list_zip(i.exprs, i.indkey), z -> z[2] = 0), z -> z[1]), ', ') END AS indexprs,
+  CAST(NULL AS VARCHAR) AS indpred
+FROM duckgres_catalog.__indexes i;
+
+CREATE VIEW duckgres_catalog.pg_constraint AS
+SELECT c.oid, c.constraint_name AS conname, c.nspoid AS connamespace, c.contype, false AS condeferrable,
+  false AS condeferred, true AS convalidated, c.table_oid AS conrelid, CAST(0 AS BIGINT) AS contypid,
+  CAST(CASE WHEN c.contype IN ('p', 'u') THEN c.indexoid
+    WHEN c.contype = 'f' THEN coalesce((SELECT r.indexoid FROM duckgres_catalog.__constraints r
+      WHERE r.table_oid = f.confrelid AND r.contype IN ('p', 'u') AND r.conkey = f.confkey LIMIT 1), 0)
+    ELSE 0 END AS BIGINT) AS conindid,
+  CAST(0 AS BIGINT) AS conparentid, coalesce(f.confrelid, 0) AS confrelid,
+  CASE WHEN c.contype = 'f' THEN 'a' ELSE ' ' END AS confupdtype, CASE WHEN c.contype = 'f' THEN 'a' ELSE ' ' END AS confdeltype,
+  CASE WHEN c.contype = 'f' THEN 's' ELSE ' ' END AS confmatchtype, true AS conislocal, CAST(0 AS INTEGER) AS coninhcount,
+  false AS connoinherit, c.conkey, f.confkey, CAST(NULL AS BIGINT[]) AS conpfeqop, CAST(NULL AS BIGINT[]) AS conppeqop,
+  CAST(NULL AS BIGINT[]) AS conffeqop, CAST(NULL AS BIGINT[]) AS conexclop,
+  CASE WHEN c.contype = 'c' THEN c.expression END AS conbin
+FROM duckgres_catalog.__constraints c LEFT JOIN duckgres_catalog.__fkeys f ON f.oid = c.oid;
+
+CREATE VIEW duckgres_catalog.pg_description AS
+SELECT oid AS objoid, CAST(1259 AS BIGINT) AS classoid, CAST(0 AS INTEGER) AS objsubid, comment AS description
+FROM duckgres_catalog.__relations WHERE comment IS NOT NULL AND comment <> ''
+UNION ALL
+SELECT table_oid, 1259, attnum, comment FROM duckgres_catalog.__columns WHERE comment IS NOT NULL AND comment <> ''
+UNION ALL
+SELECT duckgres_catalog.__nspoid(schema_name, oid), 2615, 0, comment FROM duckdb_schemas()
+WHERE database_name = system.main.current_database() AND comment IS NOT NULL AND comment <> '';
+
+CREATE VIEW duckgres_catalog.pg_database AS
+SELECT database_oid AS oid, duckgres_catalog.__database() AS datname, CAST(10 AS BIGINT) AS datdba,
+  CAST(6 AS INTEGER) AS encoding, 'c' AS datlocprovider, false AS datistemplate, true AS datallowconn,
+  CAST(-1 AS INTEGER) AS datconnlimit, CAST(0 AS BIGINT) AS datfrozenxid, CAST(1 AS BIGINT) AS datminmxid,
+  CAST(1663 AS BIGINT) AS dattablespace, 'C' AS datcollate, 'C' AS datctype, CAST(NULL AS VARCHAR) AS daticulocale,
+  CAST(NULL AS VARCHAR) AS datcollversion, CAST(NULL AS VARCHAR) AS datacl
+FROM duckdb_databases() WHERE database_name = system.main.current_database();
+
+CREATE VIEW duckgres_catalog.pg_roles AS
+SELECT duckgres_catalog.__user() AS rolname, true AS rolsuper, true AS rolinherit, true AS rolcreaterole,
+  true AS rolcreatedb, true AS rolcanlogin, false AS rolreplication, CAST(-1 AS INTEGER) AS rolconnlimit,
+  '********' AS rolpassword, CAST(NULL AS TIMESTAMPTZ) AS rolvaliduntil, false AS rolbypassrls,
+  CAST(NULL AS VARCHAR[]) AS rolconfig, CAST(10 AS BIGINT) AS oid;
+
+CREATE VIEW duckgres_catalog.pg_user AS
+SELECT duckgres_catalog.__user() AS usename, CAST(10 AS BIGINT) AS usesysid, true AS usecreatedb, true AS usesuper,
+  false AS userepl, false AS usebypassrls, '********' AS passwd, CAST(NULL AS TIMESTAMPTZ) AS valuntil,
+  CAST(NULL AS VARCHAR[]) AS useconfig;
+)SQL",
+    R"SQL(
+CREATE VIEW duckgres_catalog.pg_settings AS
+SELECT name, setting, CAST(NULL AS VARCHAR) AS unit, category, short_desc, CAST(NULL AS VARCHAR) AS extra_desc,
+  context, vartype, 'default' AS source, CAST(NULL AS VARCHAR) AS min_val, CAST(NULL AS VARCHAR) AS max_val,
+  CAST(NULL AS VARCHAR[]) AS enumvals, setting AS boot_val, setting AS reset_val, CAST(NULL AS VARCHAR) AS sourcefile,
+  CAST(NULL AS INTEGER) AS sourceline, false AS pending_restart
+FROM (VALUES
+  ('server_version', '15.0', 'Preset Options', 'Shows the server version.', 'internal', 'string'),
+  ('server_version_num', '150000', 'Preset Options', 'Shows the server version as an integer.', 'internal', 'integer'),
+  ('server_encoding', 'UTF8', 'Preset Options', 'Shows the server (database) character set encoding.', 'internal', 'string'),
+  ('client_encoding', 'UTF8', 'Client Connection Defaults / Locale and Formatting', 'Sets the client''s character set encoding.', 'user', 'string'),
+  ('standard_conforming_strings', 'on', 'Version and Platform Compatibility / Previous PostgreSQL Versions', 'Causes ''...'' strings to treat backslashes literally.', 'user', 'bool'),
+  ('max_identifier_length', '63', 'Preset Options', 'Shows the maximum identifier length.', 'internal', 'integer'),
+  ('max_index_keys', '32', 'Preset Options', 'Shows the maximum number of index keys.', 'internal', 'integer'),
+  ('integer_datetimes', 'on', 'Preset Options', 'Shows whether datetimes are integer based.', 'internal', 'bool'),
+  ('DateStyle', 'ISO, MDY', 'Client Connection Defaults / Locale and Formatting', 'Sets the display format for date and time values.', 'user', 'string'),
+  ('IntervalStyle', 'postgres', 'Client Connection Defaults / Locale and Formatting', 'Sets the display format for interval values.', 'user', 'enum'),
+  ('search_path', '"$user", public', 'Client Connection Defaults / Statement Behavior', 'Sets the schema search order for names that are not schema-qualified.', 'user', 'string'),
+  ('default_transaction_isolation', 'read committed', 'Client Connection Defaults / Statement Behavior', 'Sets the transaction isolation level of each new transaction.', 'user', 'enum'),
+  ('transaction_isolation', 'read committed', 'Client Connection Defaults / Statement Behavior', 'Sets the current transaction''s isolation level.', 'user', 'enum'),
+  ('block_size', '8192', 'Preset Options', 'Shows the size of a disk block.', 'internal', 'integer'),
+  ('lc_collate', 'C', 'Preset Options', 'Shows the collation order locale.', 'internal', 'string'),
+  ('lc_ctype', 'C', 'Preset Options', 'Shows the character classification and case conversion locale.', 'internal', 'string'))
+  AS pg(name, setting, category, short_desc, context, vartype)
+UNION ALL
+SELECT name, value, NULL, 'DuckDB', description, NULL, CASE WHEN scope = 'GLOBAL' THEN 'sighup' ELSE 'user' END,
+  lower(input_type), 'default', NULL, NULL, NULL, value, value, NULL, NULL, false
+FROM duckdb_settings()
+WHERE lower(name) NOT IN ('server_version', 'server_version_num', 'server_encoding', 'client_encoding',
+  'standard_conforming_strings', 'max_identifier_length', 'max_index_keys', 'integer_datetimes', 'datestyle',
+  'intervalstyle', 'search_path', 'default_transaction_isolation', 'transaction_isolation', 'block_size',
+  'lc_collate', 'lc_ctype');
+
+CREATE VIEW duckgres_catalog.pg_proc AS
+SELECT f.function_oid AS oid, f.function_name AS proname,
+  CASE WHEN f.database_name = 'system' THEN CAST(11 AS BIGINT) ELSE duckgres_catalog.__nspoid(f.schema_name, s.oid) END AS pronamespace,
+  CAST(10 AS BIGINT) AS proowner, CAST(CASE WHEN f.function_type LIKE '%macro' THEN 14 ELSE 12 END AS BIGINT) AS prolang,
+  CAST(1 AS FLOAT) AS procost, CAST(CASE WHEN f.function_type LIKE 'table%' THEN 1000 ELSE 0 END AS FLOAT) AS prorows,
+  CAST(0 AS BIGINT) AS provariadic, '-' AS prosupport,
+  CASE WHEN f.function_type = 'aggregate' THEN 'a' ELSE 'f' END AS prokind, false AS prosecdef, false AS proleakproof,
+  false AS proisstrict, f.function_type LIKE 'table%' AS proretset,
+  CASE WHEN f.has_side_effects THEN 'v' ELSE 'i' END AS provolatile, 's' AS proparallel,
+  CAST(len(f.parameters) AS SMALLINT) AS pronargs, CAST(0 AS SMALLINT) AS pronargdefaults,
+  CASE WHEN f.function_type LIKE 'table%' THEN CAST(2249 AS BIGINT) WHEN f.return_type IS NULL THEN CAST(2283 AS BIGINT)
+    ELSE duckgres_catalog.__type_oid(f.return_type) END AS prorettype,
+  list_transform(f.parameter_types, x -> coalesce(duckgres_catalog.__type_oid(x), CAST(2283 AS BIGINT))) AS proargtypes,
+  CAST(NULL AS BIGINT[]) AS proallargtypes, CAST(NULL AS VARCHAR[]) AS proargmodes, f.parameters AS proargnames,
+  CAST(NULL AS VARCHAR) AS proargdefaults, CAST(NULL AS BIGINT[]) AS protrftypes,
+  coalesce(f.macro_definition, f.function_name) AS prosrc, CAST(NULL AS VARCHAR) AS probin,
+  CAST(NULL AS VARCHAR) AS prosqlbody, CAST(NULL AS VARCHAR[]) AS proconfig, CAST(NULL AS VARCHAR) AS proacl
+FROM duckdb_functions() f
+LEFT JOIN duckdb_schemas() s ON s.database_name = f.database_name AND s.schema_name = f.schema_name
+WHERE f.function_type <> 'pragma'
+  AND ((f.database_name = 'system' AND f.schema_name = 'main')
+    OR (f.database_name = system.main.current_database() AND NOT starts_with(f.function_name, '__')));
+
+CREATE MACRO duckgres_catalog.__format_base(p_t, p_m) AS CASE p_t
+  WHEN 16 THEN 'boolean' WHEN 17 THEN 'bytea' WHEN 18 THEN '"char"' WHEN 19 THEN 'name' WHEN 20 THEN 'bigint'
+  WHEN 21 THEN 'smallint' WHEN 23 THEN 'integer' WHEN 25 THEN 'text' WHEN 26 THEN 'oid' WHEN 700 THEN 'real'
+  WHEN 701 THEN 'double precision'
+  WHEN 1042 THEN CASE WHEN p_m > 4 THEN 'character(' || (p_m - 4) || ')' ELSE 'bpchar' END
+  WHEN 1043 THEN 'character varying' || CASE WHEN p_m > 4 THEN '(' || (p_m - 4) || ')' ELSE '' END
+  WHEN 1082 THEN 'date'
+  WHEN 1083 THEN 'time' || CASE WHEN p_m >= 0 THEN '(' || p_m || ')' ELSE '' END || ' without time zone'
+  WHEN 1266 THEN 'time' || CASE WHEN p_m >= 0 THEN '(' || p_m || ')' ELSE '' END || ' with time zone'
+  WHEN 1114 THEN 'timestamp' || CASE WHEN p_m >= 0 THEN '(' || p_m || ')' ELSE '' END || ' without time zone'
+  WHEN 1184 THEN 'timestamp' || CASE WHEN p_m >= 0 THEN '(' || p_m || ')' ELSE '' END || ' with time zone'
+  WHEN 1186 THEN 'interval'
+  WHEN 1560 THEN 'bit' || CASE WHEN p_m >= 0 THEN '(' || p_m || ')' ELSE '' END
+  WHEN 1562 THEN 'bit varying' || CASE WHEN p_m >= 0 THEN '(' || p_m || ')' ELSE '' END
+  WHEN 1700 THEN 'numeric' || CASE WHEN p_m >= 4 THEN '(' || ((p_m - 4) >> 16) || ',' || ((p_m - 4) & 65535) || ')' ELSE '' END
+  ELSE (SELECT max(m_pt.m_typname) FROM (SELECT oid AS m_oid, typname AS m_typname FROM duckgres_catalog.pg_type) m_pt WHERE m_pt.m_oid = p_t) END;
+CREATE MACRO duckgres_catalog.format_type(p_t, p_m) AS CASE WHEN p_t IS NULL THEN NULL ELSE coalesce(
+  (SELECT duckgres_catalog.__format_base(m_e.m_typelem, p_m) || '[]' FROM (SELECT oid AS m_oid, typelem AS m_typelem, typlen AS m_typlen, typstorage AS m_typstorage FROM duckgres_catalog.__pg_type_builtin) m_e
+    WHERE m_e.m_oid = p_t AND m_e.m_typelem <> 0 AND m_e.m_typlen = -1 AND m_e.m_typstorage <> 'p'),
+  duckgres_catalog.__format_base(p_t, coalesce(p_m, -1)), '???') END;
+
+CREATE MACRO duckgres_catalog.pg_get_userbyid(p_o) AS duckgres_catalog.__user();
+CREATE MACRO duckgres_catalog.pg_table_is_visible(p_o) AS coalesce(
+  (SELECT max(m_r.m_nspoid) IN (11, 2200) FROM (SELECT oid AS m_oid, nspoid AS m_nspoid, schema_name AS m_schema_name, name AS m_name FROM duckgres_catalog.__relations) m_r WHERE m_r.m_oid = p_o), false);
+CREATE MACRO duckgres_catalog.pg_type_is_visible(p_o) AS true;
+CREATE MACRO duckgres_catalog.pg_function_is_visible(p_o) AS true;
+CREATE MACRO duckgres_catalog.pg_get_expr(p_e, p_r) AS CAST(p_e AS VARCHAR), (p_e, p_r, p_p) AS CAST(p_e AS VARCHAR);
+CREATE MACRO duckgres_catalog.pg_get_constraintdef(p_c) AS
+    (SELECT max(m_x.m_condef) FROM (SELECT oid AS m_oid, condef AS m_condef FROM duckgres_catalog.__constraints) m_x WHERE m_x.m_oid = p_c),
+  (p_c, p_p) AS (SELECT max(m_x.m_condef) FROM (SELECT oid AS m_oid, condef AS m_condef FROM duckgres_catalog.__constraints) m_x WHERE m_x.m_oid = p_c);
+CREATE MACRO duckgres_catalog.__indexdef(p_o) AS (SELECT max('CREATE ' || CASE WHEN m_i.m_is_unique THEN 'UNIQUE ' ELSE '' END
+    || 'INDEX ' || duckgres_catalog.__quote_ident(m_i.m_name) || ' ON ' || duckgres_catalog.__quote_ident(duckgres_catalog.__nspname(m_i.m_schema_name))
+    || '.' || duckgres_catalog.__quote_ident(m_i.m_table_name) || ' USING btree ('
+    || array_to_string(list_transform(list_zip(m_i.m_exprs, m_i.m_indkey), m_x -> CASE WHEN m_x[2] = 0 THEN m_x[1] ELSE duckgres_catalog.__quote_ident(m_x[1]) END), ', ') || ')')
+  FROM (SELECT oid AS m_oid, is_unique AS m_is_unique, name AS m_name, schema_name AS m_schema_name, table_name AS m_table_name, exprs AS m_exprs, indkey AS m_indkey FROM duckgres_catalog.__indexes) m_i WHERE m_i.m_oid = p_o);
+CREATE MACRO duckgres_catalog.pg_get_indexdef(p_o) AS duckgres_catalog.__indexdef(p_o),
+  (p_o, p_c, p_p) AS CASE WHEN p_c = 0 THEN duckgres_catalog.__indexdef(p_o)
+    ELSE (SELECT max(CASE WHEN m_i.m_indkey[p_c] = 0 THEN m_i.m_exprs[p_c] ELSE duckgres_catalog.__quote_ident(m_i.m_exprs[p_c]) END) FROM (SELECT oid AS m_oid, is_unique AS m_is_unique, name AS m_name, schema_name AS m_schema_name, table_name AS m_table_name, exprs AS m_exprs, indkey AS m_indkey FROM duckgres_catalog.__indexes) m_i WHERE m_i.m_oid = p_o) END;
+CREATE MACRO duckgres_catalog.pg_get_viewdef(p_o) AS (SELECT max(' ' || regexp_extract(m_v.m_sql,
+    '(?is)^\s*CREATE\s+(?:OR\s+REPLACE\s+)?(?:TEMP(?:ORARY)?\s+)?VIEW\s+.*?\s+AS\s+(.*)$', 1))
+  FROM (SELECT view_oid AS m_view_oid, sql AS m_sql FROM duckdb_views()) m_v WHERE m_v.m_view_oid = p_o),
+  (p_o, p_p) AS (SELECT max(' ' || regexp_extract(m_v.m_sql,
+    '(?is)^\s*CREATE\s+(?:OR\s+REPLACE\s+)?(?:TEMP(?:ORARY)?\s+)?VIEW\s+.*?\s+AS\s+(.*)$', 1))
+  FROM (SELECT view_oid AS m_view_oid, sql AS m_sql FROM duckdb_views()) m_v WHERE m_v.m_view_oid = p_o);
+CREATE MACRO duckgres_catalog.obj_description(p_o) AS
+    (SELECT max(m_d.m_description) FROM (SELECT objoid AS m_objoid, objsubid AS m_objsubid, description AS m_description, classoid AS m_classoid FROM duckgres_catalog.pg_description) m_d WHERE m_d.m_objoid = p_o AND m_d.m_objsubid = 0),
+  (p_o, p_c) AS (SELECT max(m_d.m_description) FROM (SELECT objoid AS m_objoid, objsubid AS m_objsubid, description AS m_description, classoid AS m_classoid FROM duckgres_catalog.pg_description) m_d WHERE m_d.m_objoid = p_o AND m_d.m_objsubid = 0
+    AND m_d.m_classoid = CASE p_c WHEN 'pg_namespace' THEN 2615 ELSE 1259 END);
+CREATE MACRO duckgres_catalog.col_description(p_o, p_n) AS
+  (SELECT max(m_d.m_description) FROM (SELECT objoid AS m_objoid, objsubid AS m_objsubid, description AS m_description, classoid AS m_classoid FROM duckgres_catalog.pg_description) m_d WHERE m_d.m_objoid = p_o AND m_d.m_objsubid = p_n);
+CREATE MACRO duckgres_catalog.shobj_description(p_o, p_c) AS CAST(NULL AS VARCHAR);
+CREATE MACRO duckgres_catalog.current_schemas(p_b) AS CASE WHEN p_b THEN ['pg_catalog', 'public'] ELSE ['public'] END;
+CREATE MACRO duckgres_catalog.current_schema() AS duckgres_catalog.__nspname(system.main.current_schema());
+CREATE MACRO duckgres_catalog.current_database() AS duckgres_catalog.__database();
+CREATE MACRO duckgres_catalog.pg_encoding_to_char(p_e) AS CASE p_e WHEN 6 THEN 'UTF8' WHEN 0 THEN 'SQL_ASCII' ELSE '' END;
+CREATE MACRO duckgres_catalog.has_table_privilege(p_a) AS true, (p_a, p_b) AS true, (p_a, p_b, p_c) AS true;
+CREATE MACRO duckgres_catalog.has_schema_privilege(p_a) AS true, (p_a, p_b) AS true, (p_a, p_b, p_c) AS true;
+CREATE MACRO duckgres_catalog.has_database_privilege(p_a) AS true, (p_a, p_b) AS true, (p_a, p_b, p_c) AS true;
+CREATE MACRO duckgres_catalog.has_column_privilege(p_a, p_b) AS true, (p_a, p_b, p_c) AS true, (p_a, p_b, p_c, p_d) AS true;
+CREATE MACRO duckgres_catalog.has_function_privilege(p_a) AS true, (p_a, p_b) AS true, (p_a, p_b, p_c) AS true;
+CREATE MACRO duckgres_catalog.has_sequence_privilege(p_a) AS true, (p_a, p_b) AS true, (p_a, p_b, p_c) AS true;
+CREATE MACRO duckgres_catalog.pg_has_role(p_a) AS true, (p_a, p_b) AS true, (p_a, p_b, p_c) AS true;
+CREATE MACRO duckgres_catalog.pg_get_function_result(p_o) AS
+  (SELECT max(duckgres_catalog.__format_base(m_p.m_prorettype, -1)) FROM (SELECT oid AS m_oid, prorettype AS m_prorettype FROM duckgres_catalog.pg_proc) m_p WHERE m_p.m_oid = p_o);
+CREATE MACRO duckgres_catalog.pg_get_function_arguments(p_o) AS
+  (SELECT max(array_to_string(list_transform(list_zip(m_f.m_parameters, m_f.m_parameter_types),
+      m_x -> m_x[1] || CASE WHEN m_x[2] IS NULL OR m_x[2] = 'ANY' THEN '' ELSE ' ' || lower(m_x[2]) END), ', '))
+    FROM (SELECT function_oid AS m_function_oid, parameters AS m_parameters, parameter_types AS m_parameter_types FROM duckdb_functions()) m_f WHERE m_f.m_function_oid = p_o);
+CREATE MACRO duckgres_catalog.pg_get_function_identity_arguments(p_o) AS duckgres_catalog.pg_get_function_arguments(p_o);
+CREATE MACRO duckgres_catalog.pg_relation_size(p_o) AS CAST(0 AS BIGINT), (p_o, p_f) AS CAST(0 AS BIGINT);
+CREATE MACRO duckgres_catalog.pg_total_relation_size(p_o) AS CAST(0 AS BIGINT);
+CREATE MACRO duckgres_catalog.pg_table_size(p_o) AS CAST(0 AS BIGINT);
+CREATE MACRO duckgres_catalog.pg_indexes_size(p_o) AS CAST(0 AS BIGINT);
+CREATE MACRO duckgres_catalog.pg_database_size(p_o) AS CAST(0 AS BIGINT);
+CREATE MACRO duckgres_catalog.__half_rounded(p_x) AS CAST(trunc((p_x + CASE WHEN p_x < 0 THEN -1 ELSE 1 END) / 2) AS BIGINT);
+CREATE MACRO duckgres_catalog.pg_size_pretty(p_v) AS CASE
+  WHEN p_v IS NULL THEN NULL
+  WHEN abs(CAST(p_v AS BIGINT)) < 10240 THEN CAST(p_v AS BIGINT) || ' bytes'
+  WHEN abs(CAST(p_v AS BIGINT) >> 9) < 20479 THEN duckgres_catalog.__half_rounded(CAST(p_v AS BIGINT) >> 9) || ' kB'
+  WHEN abs(CAST(p_v AS BIGINT) >> 19) < 20479 THEN duckgres_catalog.__half_rounded(CAST(p_v AS BIGINT) >> 19) || ' MB'
+  WHEN abs(CAST(p_v AS BIGINT) >> 29) < 20479 THEN duckgres_catalog.__half_rounded(CAST(p_v AS BIGINT) >> 29) || ' GB'
+  WHEN abs(CAST(p_v AS BIGINT) >> 39) < 20479 THEN duckgres_catalog.__half_rounded(CAST(p_v AS BIGINT) >> 39) || ' TB'
+  ELSE duckgres_catalog.__half_rounded(CAST(p_v AS BIGINT) >> 49) || ' PB' END;
+CREATE MACRO duckgres_catalog.txid_current() AS CAST(system.main.txid_current() AS BIGINT);
+CREATE MACRO duckgres_catalog.pg_backend_pid() AS CAST(coalesce(getvariable('duckgres_backend_pid'), 0) AS INTEGER);
+CREATE MACRO duckgres_catalog.pg_postmaster_start_time() AS
+  CAST(coalesce(getvariable('duckgres_start_time'), TIMESTAMPTZ '2000-01-01 00:00:00+00') AS TIMESTAMPTZ);
+CREATE MACRO duckgres_catalog.pg_is_in_recovery() AS false;
+CREATE MACRO duckgres_catalog.pg_relation_is_publishable(relid) AS false;
+CREATE MACRO duckgres_catalog.array_upper(a, d) AS CASE WHEN d = 1 AND len(a) > 0 THEN len(a) END;
+CREATE MACRO duckgres_catalog.array_lower(a, d) AS CASE WHEN d = 1 AND len(a) > 0 THEN 1 END;
+CREATE MACRO duckgres_catalog.pg_get_partkeydef(p_o) AS CAST(NULL AS VARCHAR);
+CREATE MACRO duckgres_catalog.pg_get_statisticsobjdef_columns(p_o) AS CAST(NULL AS VARCHAR);
+CREATE MACRO duckgres_catalog.pg_get_serial_sequence(p_t, p_c) AS CAST(NULL AS VARCHAR);
+CREATE MACRO duckgres_catalog.pg_get_triggerdef(p_o) AS CAST(NULL AS VARCHAR), (p_o, p_p) AS CAST(NULL AS VARCHAR);
+CREATE MACRO duckgres_catalog.pg_get_ruledef(p_o) AS CAST(NULL AS VARCHAR), (p_o, p_p) AS CAST(NULL AS VARCHAR);
+CREATE MACRO duckgres_catalog.to_regclass(p_n) AS (SELECT min(m_r.m_oid) FROM (SELECT oid AS m_oid, nspoid AS m_nspoid, schema_name AS m_schema_name, name AS m_name FROM duckgres_catalog.__relations) m_r
+  WHERE CASE WHEN contains(p_n, '.') THEN lower(duckgres_catalog.__nspname(m_r.m_schema_name)) = lower(split_part(p_n, '.', 1))
+      AND lower(m_r.m_name) = lower(split_part(p_n, '.', 2))
+    ELSE lower(m_r.m_name) = lower(p_n) AND m_r.m_nspoid IN (11, 2200) END);
+CREATE MACRO duckgres_catalog.to_regtype(p_n) AS (SELECT min(m_t.m_oid) FROM (SELECT oid AS m_oid, typname AS m_typname FROM duckgres_catalog.pg_type) m_t WHERE m_t.m_typname = lower(p_n));
+CREATE VIEW duckgres_catalog.pg_stat_activity AS
+SELECT d.oid AS datid, d.datname, CAST(duckgres_catalog.pg_backend_pid() AS INTEGER) AS pid,
+  CAST(NULL AS INTEGER) AS leader_pid, CAST(10 AS BIGINT) AS usesysid, duckgres_catalog.__user() AS usename,
+  coalesce(CAST(getvariable('duckgres_application_name') AS VARCHAR), '') AS application_name,
+  CAST(NULL AS VARCHAR) AS client_addr, CAST(NULL AS VARCHAR) AS client_hostname, CAST(NULL AS INTEGER) AS client_port,
+  CAST(NULL AS TIMESTAMPTZ) AS backend_start, CAST(NULL AS TIMESTAMPTZ) AS xact_start,
+  CAST(NULL AS TIMESTAMPTZ) AS query_start, CAST(NULL AS TIMESTAMPTZ) AS state_change,
+  CAST(NULL AS VARCHAR) AS wait_event_type, CAST(NULL AS VARCHAR) AS wait_event, 'active' AS state,
+  CAST(NULL AS VARCHAR) AS backend_xid, CAST(NULL AS VARCHAR) AS backend_xmin, CAST(NULL AS BIGINT) AS query_id,
+  '' AS query, 'client backend' AS backend_type
+FROM duckgres_catalog.pg_database d;
+
+CREATE VIEW duckgres_catalog.pg_am AS
+SELECT CAST(oid AS BIGINT) AS oid, amname, amhandler, amtype FROM (VALUES
+  (2, 'heap', 'heap_tableam_handler', 't'), (403, 'btree', 'bthandler', 'i'), (405, 'hash', 'hashhandler', 'i'),
+  (783, 'gist', 'gisthandler', 'i'), (2742, 'gin', 'ginhandler', 'i'), (4000, 'spgist', 'spghandler', 'i'),
+  (3580, 'brin', 'brinhandler', 'i')) AS t(oid, amname, amhandler, amtype);
+
+CREATE VIEW duckgres_catalog.pg_collation AS
+SELECT CAST(oid AS BIGINT) AS oid, collname, CAST(11 AS BIGINT) AS collnamespace, CAST(10 AS BIGINT) AS collowner,
+  collprovider, true AS collisdeterministic, CAST(-1 AS INTEGER) AS collencoding, collcollate, collctype,
+  CAST(NULL AS VARCHAR) AS colliculocale, CAST(NULL AS VARCHAR) AS collversion
+FROM (VALUES (100, 'default', 'd', NULL, NULL), (950, 'C', 'c', 'C', 'C'), (951, 'POSIX', 'c', 'POSIX', 'POSIX'))
+  AS t(oid, collname, collprovider, collcollate, collctype);
+
+CREATE VIEW duckgres_catalog.pg_enum AS
+SELECT CAST(e.type_oid * 1000 + e.pos AS BIGINT) AS oid, e.type_oid AS enumtypid, CAST(e.pos AS FLOAT) AS enumsortorder,
+  e.label AS enumlabel
+FROM (SELECT type_oid, unnest(labels) AS label, generate_subscripts(labels, 1) AS pos FROM duckdb_types()
+  WHERE database_name = system.main.current_database() AND NOT internal AND logical_type = 'ENUM') e;
+
+CREATE VIEW duckgres_catalog.pg_range AS
+SELECT CAST(NULL AS BIGINT) AS rngtypid, CAST(NULL AS BIGINT) AS rngsubtype, CAST(NULL AS BIGINT) AS rngmultitypid,
+  CAST(NULL AS BIGINT) AS rngcollation, CAST(NULL AS BIGINT) AS rngsubopc, CAST(NULL AS VARCHAR) AS rngcanonical,
+  CAST(NULL AS VARCHAR) AS rngsubdiff
+WHERE false;
+
+CREATE VIEW duckgres_catalog.pg_inherits AS
+SELECT CAST(NULL AS BIGINT) AS inhrelid, CAST(NULL AS BIGINT) AS inhparent, CAST(NULL AS INTEGER) AS inhseqno,
+  CAST(NULL AS BOOLEAN) AS inhdetachpending
+WHERE false;
+
+-- Empty relations that psql's \d and \du and drivers join against.
+CREATE VIEW duckgres_catalog.pg_auth_members AS
+SELECT CAST(NULL AS BIGINT) AS oid, CAST(NULL AS BIGINT) AS roleid, CAST(NULL AS BIGINT) AS member,
+  CAST(NULL AS BIGINT) AS grantor, CAST(NULL AS BOOLEAN) AS admin_option WHERE false;
+CREATE VIEW duckgres_catalog.pg_policy AS
+SELECT CAST(NULL AS BIGINT) AS oid, CAST(NULL AS VARCHAR) AS polname, CAST(NULL AS BIGINT) AS polrelid,
+  CAST(NULL AS VARCHAR) AS polcmd, CAST(NULL AS BOOLEAN) AS polpermissive, CAST(NULL AS BIGINT[]) AS polroles,
+  CAST(NULL AS VARCHAR) AS polqual, CAST(NULL AS VARCHAR) AS polwithcheck WHERE false;
+CREATE VIEW duckgres_catalog.pg_statistic_ext AS
+SELECT CAST(NULL AS BIGINT) AS oid, CAST(NULL AS BIGINT) AS stxrelid, CAST(NULL AS VARCHAR) AS stxname,
+  CAST(NULL AS BIGINT) AS stxnamespace, CAST(NULL AS BIGINT) AS stxowner, CAST(NULL AS INTEGER) AS stxstattarget,
+  CAST(NULL AS INTEGER[]) AS stxkeys, CAST(NULL AS VARCHAR[]) AS stxkind, CAST(NULL AS VARCHAR) AS stxexprs WHERE false;
+CREATE VIEW duckgres_catalog.pg_publication AS
+SELECT CAST(NULL AS BIGINT) AS oid, CAST(NULL AS VARCHAR) AS pubname, CAST(NULL AS BIGINT) AS pubowner,
+  CAST(NULL AS BOOLEAN) AS puballtables, CAST(NULL AS BOOLEAN) AS pubinsert, CAST(NULL AS BOOLEAN) AS pubupdate,
+  CAST(NULL AS BOOLEAN) AS pubdelete, CAST(NULL AS BOOLEAN) AS pubtruncate, CAST(NULL AS BOOLEAN) AS pubviaroot WHERE false;
+CREATE VIEW duckgres_catalog.pg_publication_rel AS
+SELECT CAST(NULL AS BIGINT) AS oid, CAST(NULL AS BIGINT) AS prpubid, CAST(NULL AS BIGINT) AS prrelid,
+  CAST(NULL AS VARCHAR) AS prqual, CAST(NULL AS INTEGER[]) AS prattrs WHERE false;
+CREATE VIEW duckgres_catalog.pg_publication_namespace AS
+SELECT CAST(NULL AS BIGINT) AS oid, CAST(NULL AS BIGINT) AS pnpubid, CAST(NULL AS BIGINT) AS pnnspid WHERE false;
+CREATE VIEW duckgres_catalog.pg_trigger AS
+SELECT CAST(NULL AS BIGINT) AS oid, CAST(NULL AS BIGINT) AS tgrelid, CAST(NULL AS BIGINT) AS tgparentid,
+  CAST(NULL AS VARCHAR) AS tgname, CAST(NULL AS BIGINT) AS tgfoid, CAST(NULL AS SMALLINT) AS tgtype,
+  CAST(NULL AS VARCHAR) AS tgenabled, CAST(NULL AS BOOLEAN) AS tgisinternal WHERE false;
+CREATE VIEW duckgres_catalog.pg_rewrite AS
+SELECT CAST(NULL AS BIGINT) AS oid, CAST(NULL AS VARCHAR) AS rulename, CAST(NULL AS BIGINT) AS ev_class,
+  CAST(NULL AS VARCHAR) AS ev_type, CAST(NULL AS VARCHAR) AS ev_enabled, CAST(NULL AS BOOLEAN) AS is_instead WHERE false;
+CREATE VIEW duckgres_catalog.pg_depend AS
+SELECT CAST(NULL AS BIGINT) AS classid, CAST(NULL AS BIGINT) AS objid, CAST(NULL AS INTEGER) AS objsubid,
+  CAST(NULL AS BIGINT) AS refclassid, CAST(NULL AS BIGINT) AS refobjid, CAST(NULL AS INTEGER) AS refobjsubid,
+  CAST(NULL AS VARCHAR) AS deptype WHERE false;
+CREATE VIEW duckgres_catalog.pg_foreign_table AS
+SELECT CAST(NULL AS BIGINT) AS ftrelid, CAST(NULL AS BIGINT) AS ftserver, CAST(NULL AS VARCHAR[]) AS ftoptions WHERE false;
+CREATE VIEW duckgres_catalog.pg_partitioned_table AS
+SELECT CAST(NULL AS BIGINT) AS partrelid, CAST(NULL AS VARCHAR) AS partstrat, CAST(NULL AS SMALLINT) AS partnatts,
+  CAST(NULL AS BIGINT) AS partdefid, CAST(NULL AS INTEGER[]) AS partattrs WHERE false;
+
+CREATE VIEW duckgres_catalog.pg_extension AS
+SELECT CAST(13559 AS BIGINT) AS oid, 'plpgsql' AS extname, CAST(10 AS BIGINT) AS extowner,
+  CAST(11 AS BIGINT) AS extnamespace, false AS extrelocatable, '1.0' AS extversion,
+  CAST(NULL AS BIGINT[]) AS extconfig, CAST(NULL AS VARCHAR[]) AS extcondition;
+
+CREATE VIEW duckgres_catalog.pg_tablespace AS
+SELECT CAST(oid AS BIGINT) AS oid, spcname, CAST(10 AS BIGINT) AS spcowner, CAST(NULL AS VARCHAR) AS spcacl,
+  CAST(NULL AS VARCHAR[]) AS spcoptions
+FROM (VALUES (1663, 'pg_default'), (1664, 'pg_global')) AS t(oid, spcname);
+
+CREATE VIEW duckgres_catalog.pg_sequence AS
+SELECT sequence_oid AS seqrelid, CAST(20 AS BIGINT) AS seqtypid, start_value AS seqstart, increment_by AS seqincrement,
+  max_value AS seqmax, min_value AS seqmin, CAST(1 AS BIGINT) AS seqcache, cycle AS seqcycle
+FROM duckdb_sequences()
+WHERE database_name = system.main.current_database() AND NOT temporary AND duckgres_catalog.__visible_rel(schema_name, sequence_name);
+
+CREATE VIEW duckgres_catalog.pg_tables AS
+SELECT duckgres_catalog.__nspname(schema_name) AS schemaname, name AS tablename, duckgres_catalog.__user() AS tableowner,
+  CAST(NULL AS VARCHAR) AS tablespace, hasindex AS hasindexes, false AS hasrules, false AS hastriggers, false AS rowsecurity
+FROM duckgres_catalog.__relations WHERE kind = 'r';
+
+CREATE VIEW duckgres_catalog.pg_views AS
+SELECT duckgres_catalog.__nspname(schema_name) AS schemaname, name AS viewname, duckgres_catalog.__user() AS viewowner,
+  duckgres_catalog.pg_get_viewdef(oid) AS definition
+FROM duckgres_catalog.__relations WHERE kind = 'v';
+
+CREATE VIEW duckgres_catalog.pg_matviews AS
+SELECT CAST(NULL AS VARCHAR) AS schemaname, CAST(NULL AS VARCHAR) AS matviewname, CAST(NULL AS VARCHAR) AS matviewowner,
+  CAST(NULL AS VARCHAR) AS tablespace, CAST(NULL AS BOOLEAN) AS hasindexes, CAST(NULL AS BOOLEAN) AS ispopulated,
+  CAST(NULL AS VARCHAR) AS definition
+WHERE false;
+
+CREATE VIEW duckgres_catalog.pg_indexes AS
+SELECT duckgres_catalog.__nspname(i.schema_name) AS schemaname, i.table_name AS tablename, i.name AS indexname,
+  CAST(NULL AS VARCHAR) AS tablespace, duckgres_catalog.__indexdef(i.oid) AS indexdef
+FROM duckgres_catalog.__indexes i;
+
+-- information_schema
+CREATE VIEW duckgres_information_schema.schemata AS
+SELECT duckgres_catalog.__database() AS catalog_name, nspname AS schema_name, duckgres_catalog.__user() AS schema_owner,
+  CAST(NULL AS VARCHAR) AS default_character_set_catalog, CAST(NULL AS VARCHAR) AS default_character_set_schema,
+  CAST(NULL AS VARCHAR) AS default_character_set_name, CAST(NULL AS VARCHAR) AS sql_path
+FROM duckgres_catalog.pg_namespace;
+
+CREATE VIEW duckgres_information_schema.tables AS
+SELECT duckgres_catalog.__database() AS table_catalog, duckgres_catalog.__nspname(schema_name) AS table_schema,
+  name AS table_name, CASE kind WHEN 'r' THEN 'BASE TABLE' ELSE 'VIEW' END AS table_type,
+  CAST(NULL AS VARCHAR) AS self_referencing_column_name, CAST(NULL AS VARCHAR) AS reference_generation,
+  CAST(NULL AS VARCHAR) AS user_defined_type_catalog, CAST(NULL AS VARCHAR) AS user_defined_type_schema,
+  CAST(NULL AS VARCHAR) AS user_defined_type_name, CASE kind WHEN 'r' THEN 'YES' ELSE 'NO' END AS is_insertable_into,
+  'NO' AS is_typed, CAST(NULL AS VARCHAR) AS commit_action
+FROM duckgres_catalog.__relations WHERE kind IN ('r', 'v');
+
+CREATE VIEW duckgres_information_schema.columns AS
+SELECT duckgres_catalog.__database() AS table_catalog, duckgres_catalog.__nspname(c.schema_name) AS table_schema,
+  c.table_name, c.column_name, CAST(c.attnum AS INTEGER) AS ordinal_position, c.column_default,
+  CASE WHEN c.is_nullable THEN 'YES' ELSE 'NO' END AS is_nullable,
+  CASE WHEN c.ndims > 0 THEN 'ARRAY' WHEN c.typid = 1043 THEN 'character varying'
+    ELSE duckgres_catalog.__format_base(c.typid, -1) END AS data_type,
+  CAST(CASE WHEN c.typid = 1043 AND c.typmod > 4 THEN c.typmod - 4 END AS INTEGER) AS character_maximum_length,
+  CAST(CASE WHEN c.typid IN (25, 1043) THEN 1073741824 END AS INTEGER) AS character_octet_length,
+  CAST(CASE c.typid WHEN 21 THEN 16 WHEN 23 THEN 32 WHEN 20 THEN 64 WHEN 700 THEN 24 WHEN 701 THEN 53
+    WHEN 1700 THEN CASE WHEN c.typmod > 4 THEN (c.typmod - 4) >> 16 END END AS INTEGER) AS numeric_precision,
+  CAST(CASE WHEN c.typid IN (21, 23, 20, 700, 701) THEN 2 WHEN c.typid = 1700 THEN 10 END AS INTEGER) AS numeric_precision_radix,
+  CAST(CASE WHEN c.typid IN (21, 23, 20) THEN 0 WHEN c.typid = 1700 AND c.typmod > 4 THEN (c.typmod - 4) & 65535 END AS INTEGER) AS numeric_scale,
+  CAST(CASE WHEN c.typid = 1082 THEN 0 WHEN c.typid IN (1083, 1114, 1184, 1186, 1266) THEN 6 END AS INTEGER) AS datetime_precision,
+  CAST(NULL AS VARCHAR) AS interval_type, CAST(NULL AS INTEGER) AS interval_precision,
+  CAST(NULL AS VARCHAR) AS character_set_catalog, CAST(NULL AS VARCHAR) AS character_set_schema,
+  CAST(NULL AS VARCHAR) AS character_set_name, CAST(NULL AS VARCHAR) AS collation_catalog,
+  CAST(NULL AS VARCHAR) AS collation_schema, CAST(NULL AS VARCHAR) AS collation_name,
+  CAST(NULL AS VARCHAR) AS domain_catalog, CAST(NULL AS VARCHAR) AS domain_schema, CAST(NULL AS VARCHAR) AS domain_name,
+  duckgres_catalog.__database() AS udt_catalog, 'pg_catalog' AS udt_schema, t.typname AS udt_name,
+  CAST(NULL AS VARCHAR) AS scope_catalog, CAST(NULL AS VARCHAR) AS scope_schema, CAST(NULL AS VARCHAR) AS scope_name,
+  CAST(NULL AS INTEGER) AS maximum_cardinality, CAST(c.attnum AS VARCHAR) AS dtd_identifier, 'NO' AS is_self_referencing,
+  'NO' AS is_identity, CAST(NULL AS VARCHAR) AS identity_generation, CAST(NULL AS VARCHAR) AS identity_start,
+  CAST(NULL AS VARCHAR) AS identity_increment, CAST(NULL AS VARCHAR) AS identity_maximum,
+  CAST(NULL AS VARCHAR) AS identity_minimum, CAST(NULL AS VARCHAR) AS identity_cycle, 'NEVER' AS is_generated,
+  CAST(NULL AS VARCHAR) AS generation_expression, 'YES' AS is_updatable
+FROM duckgres_catalog.__columns c LEFT JOIN duckgres_catalog.__pg_type_builtin t ON t.oid = c.typid;
+
+CREATE VIEW duckgres_information_schema.views AS
+SELECT duckgres_catalog.__database() AS table_catalog, duckgres_catalog.__nspname(schema_name) AS table_schema,
+  name AS table_name, duckgres_catalog.pg_get_viewdef(oid) AS view_definition, 'NONE' AS check_option,
+  'NO' AS is_updatable, 'NO' AS is_insertable_into, 'NO' AS is_trigger_updatable, 'NO' AS is_trigger_deletable,
+  'NO' AS is_trigger_insertable_into
+FROM duckgres_catalog.__relations WHERE kind = 'v';
+
+CREATE VIEW duckgres_information_schema.table_constraints AS
+SELECT duckgres_catalog.__database() AS constraint_catalog, duckgres_catalog.__nspname(schema_name) AS constraint_schema,
+  constraint_name, duckgres_catalog.__database() AS table_catalog, duckgres_catalog.__nspname(schema_name) AS table_schema,
+  table_name, CASE contype WHEN 'p' THEN 'PRIMARY KEY' WHEN 'u' THEN 'UNIQUE' WHEN 'f' THEN 'FOREIGN KEY' ELSE 'CHECK' END AS constraint_type,
+  'NO' AS is_deferrable, 'NO' AS initially_deferred, 'YES' AS enforced,
+  CASE WHEN contype IN ('p', 'u') THEN 'YES' END AS nulls_distinct
+FROM duckgres_catalog.__constraints;
+
+CREATE VIEW duckgres_information_schema.key_column_usage AS
+SELECT duckgres_catalog.__database() AS constraint_catalog, duckgres_catalog.__nspname(k.schema_name) AS constraint_schema,
+  k.constraint_name, duckgres_catalog.__database() AS table_catalog, duckgres_catalog.__nspname(k.schema_name) AS table_schema,
+  k.table_name, k.column_name, CAST(k.pos AS INTEGER) AS ordinal_position,
+  CAST(CASE WHEN k.contype = 'f' THEN k.pos END AS INTEGER) AS position_in_unique_constraint
+FROM (SELECT schema_name, constraint_name, table_name, contype, unnest(colnames) AS column_name,
+    generate_subscripts(colnames, 1) AS pos
+  FROM duckgres_catalog.__constraints WHERE contype IN ('p', 'u', 'f')) k;
+
+CREATE VIEW duckgres_information_schema.referential_constraints AS
+SELECT duckgres_catalog.__database() AS constraint_catalog, duckgres_catalog.__nspname(c.schema_name) AS constraint_schema,
+  c.constraint_name, duckgres_catalog.__database() AS unique_constraint_catalog,
+  duckgres_catalog.__nspname(c.schema_name) AS unique_constraint_schema,
+  (SELECT r.constraint_name FROM duckgres_catalog.__constraints r
+    WHERE r.table_oid = f.confrelid AND r.contype IN ('p', 'u') AND r.conkey = f.confkey LIMIT 1) AS unique_constraint_name,
+  'NONE' AS match_option, 'NO ACTION' AS update_rule, 'NO ACTION' AS delete_rule
+FROM duckgres_catalog.__constraints c JOIN duckgres_catalog.__fkeys f ON f.oid = c.oid;
+
+CREATE VIEW duckgres_information_schema.routines AS
+SELECT duckgres_catalog.__database() AS specific_catalog, n.nspname AS specific_schema,
+  p.proname || '_' || p.oid AS specific_name, duckgres_catalog.__database() AS routine_catalog, n.nspname AS routine_schema,
+  p.proname AS routine_name, 'FUNCTION' AS routine_type, CAST(NULL AS VARCHAR) AS module_catalog,
+  CAST(NULL AS VARCHAR) AS module_schema, CAST(NULL AS VARCHAR) AS module_name, CAST(NULL AS VARCHAR) AS udt_catalog,
+  CAST(NULL AS VARCHAR) AS udt_schema, CAST(NULL AS VARCHAR) AS udt_name,
+  duckgres_catalog.__format_base(p.prorettype, -1) AS data_type, 'pg_catalog' AS type_udt_schema,
+  CASE WHEN p.prolang = 14 THEN 'SQL' ELSE 'EXTERNAL' END AS routine_body,
+  CASE WHEN p.prolang = 14 THEN p.prosrc END AS routine_definition, CAST(NULL AS VARCHAR) AS external_name,
+  CASE WHEN p.prolang = 14 THEN 'SQL' ELSE 'C' END AS external_language, 'GENERAL' AS parameter_style,
+  CASE WHEN p.provolatile = 'i' THEN 'YES' ELSE 'NO' END AS is_deterministic, 'MODIFIES' AS sql_data_access,
+  'NO' AS is_null_call, 'INVOKER' AS security_type
+FROM duckgres_catalog.pg_proc p JOIN duckgres_catalog.pg_namespace n ON n.oid = p.pronamespace;
+
+CREATE VIEW duckgres_information_schema.character_sets AS
+SELECT CAST(NULL AS VARCHAR) AS character_set_catalog, CAST(NULL AS VARCHAR) AS character_set_schema,
+  'UTF8' AS character_set_name, 'UCS' AS character_repertoire, 'UTF8' AS form_of_use,
+  duckgres_catalog.__database() AS default_collate_catalog, 'pg_catalog' AS default_collate_schema,
+  'C' AS default_collate_name;
+)SQL",
+};
+
+}  // namespace
+
+const std::string& catalog_install_sql() {
+  static const std::string sql = [] {
+    std::string s;
+    for (const char* piece : kInstallPieces) s += piece;
+    // Lets the server see which version a database holds and skip reinstalling it.
+    s += "CREATE VIEW duckgres_catalog.__version AS SELECT " + std::to_string(kCatalogVersion) +
+         " AS version;";
+    return s;
+  }();
+  return sql;
+}
+
+bool is_catalog_relation(std::string_view name) {
+  return contains(kCatalogRelations, name);
+}
+
+bool is_information_schema_relation(std::string_view name) {
+  return contains(kInformationSchemaRelations, name);
+}
+
+bool is_catalog_function(std::string_view name) {
+  return contains(kCatalogFunctions, name);
+}
+
+}  // namespace ducklings::sql

@@ -1,0 +1,25 @@
+// PostgreSQL catalog emulation: pg_catalog relations and functions, and information_schema
+// views, as SQL that DuckDB runs. Installed once per database in the schemas duckgres_catalog
+// and duckgres_information_schema; the transpiler points client references at them.
+#pragma once
+#include <string>
+#include <string_view>
+
+namespace ducklings::sql {
+
+// Version of the installed catalog; bump when the SQL changes.
+extern const int kCatalogVersion;
+
+// SQL (several statements) that creates or replaces schemas duckgres_catalog and
+// duckgres_information_schema with every view, table and macro; idempotent and safe to run
+// inside a transaction.
+const std::string& catalog_install_sql();
+
+// Emulated pg_catalog relation names (pg_class, pg_type, …), unqualified and lower case.
+bool is_catalog_relation(std::string_view name);
+// Emulated information_schema relation names (tables, columns, …).
+bool is_information_schema_relation(std::string_view name);
+// Emulated functions (pg_get_userbyid, format_type, …), installed in duckgres_catalog.
+bool is_catalog_function(std::string_view name);
+
+}  // namespace ducklings::sql
