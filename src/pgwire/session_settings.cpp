@@ -52,7 +52,7 @@ void Session::set_parameter(const std::string& name, const std::string& value) {
   std::string canonical = settings_.set(name, value);
   if (ready_for_queries_) publish_settings();
   if (canonical == "TimeZone") apply_timezone();
-  if (canonical == "statement_timeout") statement_timeout_ms_ = std::stoll(*settings_.get(canonical));
+  if (canonical == "statement_timeout") statement_timeout_ms_ = sql::parse_duration_ms(canonical, *settings_.get(canonical));
   if (ready_for_queries_ && settings_.reportable(canonical)) {
     write_parameter_status(out_, canonical, *settings_.get(canonical));
   }
@@ -148,7 +148,7 @@ bool Session::handle_set(const sql::Statement& st, Output output) {
     settings_.reset_all();
     publish_settings();
     apply_timezone();
-    statement_timeout_ms_ = std::stoll(*settings_.get("statement_timeout"));
+    statement_timeout_ms_ = sql::parse_duration_ms("statement_timeout", *settings_.get("statement_timeout"));
     write_command_complete(out_, "DISCARD ALL");
     return true;
   }
@@ -186,7 +186,7 @@ bool Session::handle_set(const sql::Statement& st, Output output) {
         std::string canonical = settings_.reset(name);
         publish_settings();
         if (canonical == "TimeZone") apply_timezone();
-        if (canonical == "statement_timeout") statement_timeout_ms_ = std::stoll(*settings_.get(canonical));
+        if (canonical == "statement_timeout") statement_timeout_ms_ = sql::parse_duration_ms(canonical, *settings_.get(canonical));
         if (settings_.reportable(canonical)) {
           write_parameter_status(out_, canonical, *settings_.get(canonical));
         }
@@ -210,7 +210,7 @@ bool Session::handle_set(const sql::Statement& st, Output output) {
       settings_.reset_all();
       publish_settings();
       apply_timezone();
-      statement_timeout_ms_ = std::stoll(*settings_.get("statement_timeout"));
+      statement_timeout_ms_ = sql::parse_duration_ms("statement_timeout", *settings_.get("statement_timeout"));
       write_command_complete(out_, "RESET");
       return true;
     }

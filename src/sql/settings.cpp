@@ -40,6 +40,17 @@ int64_t parse_duration_ms(const std::string& name, const std::string& value) {
   return static_cast<int64_t>(v * factor);
 }
 
+std::string format_duration_ms(int64_t ms) {
+  // As PostgreSQL shows a GUC in milliseconds: the largest unit that divides it evenly.
+  if (ms == 0) return "0";
+  static const std::pair<int64_t, const char*> units[] = {
+      {86400000, "d"}, {3600000, "h"}, {60000, "min"}, {1000, "s"}};
+  for (const auto& [size, name] : units) {
+    if (ms % size == 0) return std::to_string(ms / size) + name;
+  }
+  return std::to_string(ms) + "ms";
+}
+
 std::string normalize_client_encoding(const std::string& value) {
   std::string v = upper(value);
   v.erase(std::remove(v.begin(), v.end(), '-'), v.end());
@@ -167,7 +178,7 @@ std::string SessionSettings::set(const std::string& name, const std::string& raw
     }
   } else if (key == "statement_timeout" || key == "lock_timeout" ||
              key == "idle_in_transaction_session_timeout") {
-    value = std::to_string(parse_duration_ms(p->name, raw));
+    value = format_duration_ms(parse_duration_ms(p->name, raw));
   } else if (key == "standard_conforming_strings") {
     std::string v = lower(raw);
     if (v != "on" && v != "true" && v != "1") {

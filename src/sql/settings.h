@@ -46,6 +46,9 @@ class SessionSettings {
 // throws SqlError 22023 naming `name` on a bad value.
 int64_t parse_duration_ms(const std::string& name, const std::string& value);
 
+// Formats milliseconds as PostgreSQL shows such a setting: "0", "250ms", "5s", "2min".
+std::string format_duration_ms(int64_t ms);
+
 // Normalizes a client_encoding value; throws SqlError 22023 for encodings we do not convert.
 std::string normalize_client_encoding(const std::string& value);
 

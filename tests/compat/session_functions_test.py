@@ -1,0 +1,54 @@
+# Session functions clients call on connect (PG* variables set by with_server.py):
+# pg_backend_pid() matches BackendKeyData, current_database(), current_setting()/set_config()
+# follow SET, txid_current(), version().
+import os
+import sys
+
+import psycopg2
+
+failures = []
+
+
+def check(cond, what):
+    if not cond:
+        failures.append(what)
+        print("FAIL: %s" % what, file=sys.stderr)
+
+
+conn = psycopg2.connect("")
+conn.autocommit = True
+cur = conn.cursor()
+
+
+def one(sql, *args):
+    cur.execute(sql, args)
+    return cur.fetchone()[0]
+
+
+check(one("SELECT pg_backend_pid()") == conn.get_backend_pid(),
+      "pg_backend_pid %s vs %s" % (one("SELECT pg_backend_pid()"), conn.get_backend_pid()))
+check(one("SELECT pg_catalog.pg_backend_pid()") == conn.get_backend_pid(), "qualified pg_backend_pid")
+check(one("SELECT current_database()") == os.environ["PGDATABASE"], "current_database")
+cur.execute("SET TimeZone = 'UTC'")
+check(one("SELECT current_setting('TimeZone')") == "UTC", "current_setting TimeZone")
+cur.execute("SET application_name = 'compat-suite'")
+check(one("SELECT current_setting('application_name')") == "compat-suite", "current_setting after SET")
+check(one("SELECT set_config('statement_timeout', '5000', false)") == "5s", "set_config result")
+check(one("SHOW statement_timeout") == "5s", "set_config took effect")
+cur.execute("SET statement_timeout = '90s'")
+check(one("SHOW statement_timeout") == "90s", "SHOW statement_timeout 90s")
+cur.execute("SET statement_timeout = '2min'")
+check(one("SHOW statement_timeout") == "2min", "SHOW statement_timeout 2min")
+cur.execute("SET statement_timeout = 250")
+check(one("SHOW statement_timeout") == "250ms", "SHOW statement_timeout 250ms")
+cur.execute("RESET statement_timeout")
+check(one("SELECT pg_catalog.set_config('search_path', 'public', false)") == "public", "qualified set_config")
+check(isinstance(one("SELECT txid_current()"), int), "txid_current")
+check(one("SELECT version()").startswith("PostgreSQL 15."), "version")
+check(one("SELECT count(*) FROM pg_catalog.pg_type WHERE typname = 'int4' AND oid = 23") == 1, "pg_type int4")
+check(one("SELECT 'orders'::regclass IS NULL") in (True, False), "regclass literal")
+
+if failures:
+    print("%d session function check(s) failed" % len(failures), file=sys.stderr)
+    sys.exit(1)
+print("all session function checks passed")
