@@ -25,7 +25,7 @@
 
 namespace ducklings::sql {
 
-const int kCatalogVersion = 4;
+const int kCatalogVersion = 10;
 
 namespace {
 
@@ -112,6 +112,7 @@ constexpr std::array kCatalogFunctions = {
     "pg_has_role",
     "pg_indexes_size",
     "pg_is_in_recovery",
+    "pg_partition_ancestors",
     "pg_postmaster_start_time",
     "pg_relation_is_publishable",
     "pg_relation_size",
@@ -1006,7 +1007,11 @@ SELECT c.*, CAST(1000000000 + c.table_oid * 100 + c.k AS BIGINT) AS oid,
     ELSE 'CHECK (' || c.expression || ')' END AS condef
 FROM (
   SELECT table_oid, schema_name, schema_oid, duckgres_catalog.__nspoid(schema_name, schema_oid) AS nspoid, table_name,
-    constraint_name,
+    -- PostgreSQL's default names (DuckDB's differ: orders_order_id_pkey, …_id_fkey).
+    CASE constraint_type WHEN 'PRIMARY KEY' THEN table_name || '_pkey'
+      WHEN 'UNIQUE' THEN table_name || '_' || array_to_string(constraint_column_names, '_') || '_key'
+      WHEN 'FOREIGN KEY' THEN table_name || '_' || array_to_string(constraint_column_names, '_') || '_fkey'
+      ELSE constraint_name END AS constraint_name,
     CASE constraint_type WHEN 'PRIMARY KEY' THEN 'p' WHEN 'UNIQUE' THEN 'u' WHEN 'FOREIGN KEY' THEN 'f' ELSE 'c' END AS contype,
     constraint_text, expression,
     list_transform(constraint_column_indexes, i -> CAST(i + 1 AS SMALLINT)) AS conkey,
@@ -1072,12 +1077,16 @@ SELECT oid, name AS relname, nspoid AS relnamespace, CAST(0 AS BIGINT) AS reltyp
   oid AS relfilenode, CAST(0 AS BIGINT) AS reltablespace, CAST(0 AS INTEGER) AS relpages, tuples AS reltuples,
   CAST(0 AS INTEGER) AS relallvisible, CAST(0 AS BIGINT) AS reltoastrelid, hasindex AS relhasindex,
   false AS relisshared, 'p' AS relpersistence, kind AS relkind, natts AS relnatts, checks AS relchecks,
-  false AS relhasrules, false AS relhastriggers, false AS relhassubclass, false AS relrowsecurity,
+  false AS relhasrules,
+  -- PostgreSQL enforces foreign keys with triggers on both tables; psql looks for them here.
+  kind = 'r' AND EXISTS (SELECT 1 FROM duckgres_catalog.__fkeys f WHERE f.table_oid = r.oid OR f.confrelid = r.oid)
+    AS relhastriggers,
+  false AS relhassubclass, false AS relrowsecurity,
   false AS relforcerowsecurity, true AS relispopulated, CASE WHEN kind IN ('r') THEN 'd' ELSE 'n' END AS relreplident,
   false AS relispartition, CAST(0 AS BIGINT) AS relrewrite, CAST(0 AS BIGINT) AS relfrozenxid,
   CAST(0 AS BIGINT) AS relminmxid, CAST(NULL AS VARCHAR) AS relacl, CAST(NULL AS VARCHAR[]) AS reloptions,
   CAST(NULL AS VARCHAR) AS relpartbound
-FROM duckgres_catalog.__relations;
+FROM duckgres_catalog.__relations r;
 
 CREATE VIEW duckgres_catalog.__columns AS
 SELECT c.table_oid, c.schema_name, c.table_name, c.column_name, CAST(c.column_index AS SMALLINT) AS attnum, c.comment,
@@ -1311,6 +1320,11 @@ CREATE MACRO duckgres_catalog.pg_postmaster_start_time() AS
   CAST(coalesce(getvariable('duckgres_start_time'), TIMESTAMPTZ '2000-01-01 00:00:00+00') AS TIMESTAMPTZ);
 CREATE MACRO duckgres_catalog.pg_is_in_recovery() AS false;
 CREATE MACRO duckgres_catalog.pg_relation_is_publishable(relid) AS false;
+-- No partitioning: a relation is its own only ancestor. (A scalar here: psql calls it in a
+-- SELECT list, where PostgreSQL expands set-returning functions.)
+CREATE MACRO duckgres_catalog.pg_partition_ancestors(p_rel) AS CAST(p_rel AS BIGINT);
+CREATE MACRO duckgres_catalog.__partition_ancestors(p_rel) AS TABLE
+  SELECT CAST(p_rel AS BIGINT) AS relid, CAST(1 AS BIGINT) AS depth;
 CREATE MACRO duckgres_catalog.array_upper(a, d) AS CASE WHEN d = 1 AND len(a) > 0 THEN len(a) END;
 CREATE MACRO duckgres_catalog.array_lower(a, d) AS CASE WHEN d = 1 AND len(a) > 0 THEN 1 END;
 CREATE MACRO duckgres_catalog.pg_get_partkeydef(p_o) AS CAST(NULL AS VARCHAR);

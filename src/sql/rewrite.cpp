@@ -159,6 +159,36 @@ bool rewrite_names(pg_query::Node& n) {
   return false;
 }
 
+// FROM generate_series(…) s: in PostgreSQL a scalar function's alias also names its column.
+bool rewrite_function_alias(pg_query::Node& n) {
+  if (!n.has_range_function()) return false;
+  auto* rf = n.mutable_range_function();
+  if (rf->functions_size() != 1) return false;
+  pg_query::Node* pair = rf->mutable_functions(0);
+  if (!pair->has_list() || pair->list().items_size() < 1 || !pair->list().items(0).has_func_call()) {
+    return false;
+  }
+  auto* names = pair->mutable_list()->mutable_items(0)->mutable_func_call()->mutable_funcname();
+  std::string name = last_name(*names);
+  if (name == "pg_partition_ancestors") {
+    // In FROM it is a table; DuckDB keeps the table form under another name.
+    names->Clear();
+    names->Add()->mutable_string()->set_sval(kCatalogSchema);
+    names->Add()->mutable_string()->set_sval("__partition_ancestors");
+    rf->set_ordinality(false);  // the table form already carries the depth column
+    return true;
+  }
+  if (!rf->has_alias() || rf->alias().colnames_size() > 0 || rf->ordinality()) return false;
+  static const char* scalar_set_functions[] = {"generate_series", "unnest", "generate_subscripts",
+                                               "regexp_split_to_table"};
+  if (std::find(std::begin(scalar_set_functions), std::end(scalar_set_functions), name) ==
+      std::end(scalar_set_functions)) {
+    return false;
+  }
+  rf->mutable_alias()->add_colnames()->mutable_string()->set_sval(rf->alias().aliasname());
+  return true;
+}
+
 // PostgreSQL's regular-expression operators search; DuckDB's ~ matches the whole string.
 bool rewrite_regex_operator(pg_query::Node& n) {
   if (!n.has_a_expr() || n.a_expr().kind() != pg_query::AEXPR_OP || n.a_expr().name_size() != 1 ||
@@ -195,6 +225,12 @@ bool rewrite_type_name(pg_query::Node& n) {
       n.type_cast().arg().a_const().has_sval()) {
     // 'schema.table'::regclass → the table's oid, looked up in the emulated pg_class.
     std::string text = n.type_cast().arg().a_const().sval().sval();
+    if (!text.empty() && text.find_first_not_of("0123456789") == std::string::npos) {
+      // '16384'::regclass is the oid itself.
+      tn->clear_names();
+      tn->add_names()->mutable_string()->set_sval("int8");
+      return true;
+    }
     std::string schema, rel = text;
     if (auto dot = text.find('.'); dot != std::string::npos) {
       schema = text.substr(0, dot);
@@ -253,6 +289,7 @@ bool rewrite_expressions(pg_query::ParseResult& tree) {
   walk_nodes(tree, [&](pg_query::Node& n) {
     changed = rewrite_names(n) || changed;
     changed = rewrite_regex_operator(n) || changed;
+    changed = rewrite_function_alias(n) || changed;
     changed = rewrite_type_name(n) || changed;
     if (n.has_a_expr() && (is_operator(n.a_expr(), "/") || is_operator(n.a_expr(), "%")) &&
         n.a_expr().has_lexpr() && n.a_expr().has_rexpr()) {

@@ -50,13 +50,14 @@ has '\d orders' '\d orders' \
   " amount      | numeric(12,2)            |           | not null | " \
   " note        | character varying(40)    |           |          | " \
   " placed_at   | timestamp with time zone |           |          | " \
-  "PRIMARY KEY, btree (order_id)" \
-  "FOREIGN KEY (customer_id) REFERENCES customers(id)"
+  '"orders_pkey" PRIMARY KEY, btree (order_id)' \
+  '"orders_customer_id_fkey" FOREIGN KEY (customer_id) REFERENCES customers(id)'
 has '\d customers' '\d customers' \
   'Table "public.customers"' \
   " email      | character varying(120)      |           | not null | " \
   " created_at | timestamp without time zone |           | not null | " \
-  "PRIMARY KEY, btree (id)"
+  '"customers_pkey" PRIMARY KEY, btree (id)' \
+  '"customers_email_key" UNIQUE CONSTRAINT, btree (email)'
 if ((failures)); then
   echo "$failures psql describe check(s) failed" >&2
   exit 1

@@ -198,9 +198,9 @@ TEST_F(CatalogTest, ConstraintsAndTheirDefinitions) {
            "FROM duckgres_catalog.pg_constraint r JOIN duckgres_catalog.pg_class c ON c.oid = "
            "r.conrelid ORDER BY 1, 3, 2"),
       (Rows{"child|child_a_check|c|CHECK ((a > 0))|[1]|NULL",
-            "child|child_pid_id_fkey|f|FOREIGN KEY (pid) REFERENCES parent(id)|[3]|[1]",
-            "child|child_a_b_pkey|p|PRIMARY KEY (a, b)|[1, 2]|NULL",
-            "parent|parent_id_pkey|p|PRIMARY KEY (id)|[1]|NULL",
+            "child|child_pid_fkey|f|FOREIGN KEY (pid) REFERENCES parent(id)|[3]|[1]",
+            "child|child_pkey|p|PRIMARY KEY (a, b)|[1, 2]|NULL",
+            "parent|parent_pkey|p|PRIMARY KEY (id)|[1]|NULL",
             "parent|parent_code_key|u|UNIQUE (code)|[2]|NULL"}));
   // An unqualified oid argument binds to the caller's row, not to the macro's subquery.
   EXPECT_EQ(
@@ -211,7 +211,7 @@ TEST_F(CatalogTest, ConstraintsAndTheirDefinitions) {
   EXPECT_EQ(one("SELECT p.relname, i.relname FROM duckgres_catalog.pg_constraint r "
                 "JOIN duckgres_catalog.pg_class p ON p.oid = r.confrelid "
                 "JOIN duckgres_catalog.pg_class i ON i.oid = r.conindid WHERE r.contype = 'f'"),
-            "parent|parent_id_pkey");
+            "parent|parent_pkey");
 }
 
 TEST_F(CatalogTest, IndexesIncludeConstraintIndexes) {
@@ -220,7 +220,7 @@ TEST_F(CatalogTest, IndexesIncludeConstraintIndexes) {
                  "FROM duckgres_catalog.pg_class c, duckgres_catalog.pg_class c2, "
                  "duckgres_catalog.pg_index i WHERE c.relname = 'child' AND c.oid = i.indrelid AND "
                  "i.indexrelid = c2.oid ORDER BY i.indisprimary DESC, c2.relname"),
-            (Rows{"child_a_b_pkey|true|true|[1, 2]|CREATE UNIQUE INDEX child_a_b_pkey ON "
+            (Rows{"child_pkey|true|true|[1, 2]|CREATE UNIQUE INDEX child_pkey ON "
                   "public.child USING btree (a, b)",
                   "child_note_idx|false|false|[4]|CREATE INDEX child_note_idx ON public.child "
                   "USING btree (note)"}));
@@ -327,16 +327,16 @@ TEST_F(CatalogTest, InformationSchemaTablesAndConstraints) {
                   "true|public|v|VIEW", "true|s1|t1|BASE TABLE"}));
   EXPECT_EQ(rows("SELECT constraint_name, table_name, constraint_type FROM "
                  "duckgres_information_schema.table_constraints ORDER BY 1"),
-            (Rows{"child_a_b_pkey|child|PRIMARY KEY", "child_a_check|child|CHECK",
-                  "child_pid_id_fkey|child|FOREIGN KEY", "parent_code_key|parent|UNIQUE",
-                  "parent_id_pkey|parent|PRIMARY KEY"}));
+            (Rows{"child_a_check|child|CHECK", "child_pid_fkey|child|FOREIGN KEY",
+                  "child_pkey|child|PRIMARY KEY", "parent_code_key|parent|UNIQUE",
+                  "parent_pkey|parent|PRIMARY KEY"}));
   EXPECT_EQ(rows("SELECT constraint_name, column_name, ordinal_position FROM "
                  "duckgres_information_schema.key_column_usage ORDER BY 1, 3"),
-            (Rows{"child_a_b_pkey|a|1", "child_a_b_pkey|b|2", "child_pid_id_fkey|pid|1",
-                  "parent_code_key|code|1", "parent_id_pkey|id|1"}));
+            (Rows{"child_pid_fkey|pid|1", "child_pkey|a|1", "child_pkey|b|2",
+                  "parent_code_key|code|1", "parent_pkey|id|1"}));
   EXPECT_EQ(one("SELECT constraint_name, unique_constraint_name FROM "
                 "duckgres_information_schema.referential_constraints"),
-            "child_pid_id_fkey|parent_id_pkey");
+            "child_pid_fkey|parent_pkey");
   EXPECT_EQ(rows("SELECT schema_name FROM duckgres_information_schema.schemata ORDER BY 1"),
             (Rows{"information_schema", "pg_catalog", "public", "s1"}));
   EXPECT_EQ(one("SELECT table_schema, table_name FROM duckgres_information_schema.views WHERE "
