@@ -260,8 +260,29 @@ bool rewrite_type_name(pg_query::Node& n) {
   if (name == "name" || name == "char" || name == "regtype" || name == "regproc" ||
       name == "regprocedure" || name == "regnamespace" || name == "regrole") {
     replacement = "varchar";
+  } else if (name == "regclass" && n.type_cast().has_arg() && !n.type_cast().arg().has_a_const()) {
+    // expr::regclass prints the relation's name, schema-qualified when not on the search path.
+    auto parsed = parse(
+        // Only r_oid and r_name are visible inside, so the operand's own columns (often
+        // a bare "oid") still bind to the outer query.
+        "SELECT (SELECT r_name FROM (SELECT c.oid AS r_oid, CASE WHEN ns.nspname IN "
+        "('public', 'pg_catalog') THEN c.relname ELSE ns.nspname || '.' || c.relname END AS r_name "
+        "FROM duckgres_catalog.pg_class c JOIN duckgres_catalog.pg_namespace ns "
+        "ON ns.oid = c.relnamespace) r WHERE r_oid = CAST(NULL AS BIGINT))");
+    if (!parsed) return false;
+    pg_query::Node sub = parsed->stmts(0).stmt().select_stmt().target_list(0).res_target().val();
+    pg_query::Node arg = n.type_cast().arg();
+    // Put the cast's operand where the NULL placeholder stands.
+    walk_nodes(sub, [&](pg_query::Node& m) {
+      if (m.has_type_cast() && m.type_cast().has_arg() && m.type_cast().arg().has_a_const() &&
+          m.type_cast().arg().a_const().isnull()) {
+        *m.mutable_type_cast()->mutable_arg() = arg;
+      }
+    });
+    n = std::move(sub);
+    return true;
   } else if (name == "regclass" || name == "xid" || name == "cid") {
-    replacement = "int8";  // a regclass column prints its oid here, not the name PostgreSQL prints
+    replacement = "int8";
   }
   if (!replacement) {
     // pg_catalog.text and friends: DuckDB has no schema-qualified type names. The deparser

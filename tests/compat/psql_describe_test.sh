@@ -19,5 +19,13 @@ has '\d customers' '\d customers' \
   " email      | character varying(120)      |           | not null | " \
   " created_at | timestamp without time zone |           | not null | " \
   '"customers_pkey" PRIMARY KEY, btree (id)' \
-  '"customers_email_key" UNIQUE CONSTRAINT, btree (email)'
+  '"customers_email_key" UNIQUE CONSTRAINT, btree (email)' \
+  'TABLE "orders" CONSTRAINT "orders_customer_id_fkey" FOREIGN KEY (customer_id) REFERENCES customers(id)'
+# expr::regclass prints the name, qualified when the schema is not on the search path.
+same 'oid::regclass' "SELECT oid::regclass FROM pg_class WHERE relname IN ('orders', 'regions') ORDER BY 1" "      oid      
+---------------
+ orders
+ sales.regions
+(2 rows)
+"
 finish "psql describe"
