@@ -26,7 +26,11 @@ void check_utf8(const std::string& text) {
   size_t n = text.size();
   for (size_t i = 0; i < n;) {
     unsigned char c = p[i];
-    size_t len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
+    size_t len = c < 0x80           ? 1
+                 : (c >> 5) == 0x6  ? 2
+                 : (c >> 4) == 0xE  ? 3
+                 : (c >> 3) == 0x1E ? 4
+                                    : 0;
     bool ok = len > 0 && i + len <= n && !(c == 0xC0 || c == 0xC1 || c > 0xF4);
     for (size_t k = 1; ok && k < len; ++k) ok = (p[i + k] & 0xC0) == 0x80;
     if (ok && len == 3) {
@@ -51,8 +55,8 @@ const pg_query::FuncCall* set_config_call(const sql::Statement& s) {
   const pg_query::Node* root = sql::root_node(s);
   if (!root || !root->has_select_stmt()) return nullptr;
   const auto& sel = root->select_stmt();
-  if (sel.from_clause_size() || sel.target_list_size() != 1 || !sel.target_list(0).has_res_target() ||
-      !sel.target_list(0).res_target().has_val() ||
+  if (sel.from_clause_size() || sel.target_list_size() != 1 ||
+      !sel.target_list(0).has_res_target() || !sel.target_list(0).res_target().has_val() ||
       !sel.target_list(0).res_target().val().has_func_call()) {
     return nullptr;
   }
@@ -80,8 +84,10 @@ bool is_session_statement(const sql::Statement& s) {
     case K::kCopy:
     case K::kDeclareCursor:
     case K::kFetch:
-    case K::kCloseCursor: return true;
-    default: break;
+    case K::kCloseCursor:
+      return true;
+    default:
+      break;
   }
   const pg_query::Node* root = sql::root_node(s);
   if (!root) return false;
@@ -89,8 +95,10 @@ bool is_session_statement(const sql::Statement& s) {
     case pg_query::Node::kVariableSetStmt:
     case pg_query::Node::kVariableShowStmt:
     case pg_query::Node::kDiscardStmt:
-    case pg_query::Node::kDeallocateStmt: return true;
-    default: return false;
+    case pg_query::Node::kDeallocateStmt:
+      return true;
+    default:
+      return false;
   }
 }
 
@@ -155,7 +163,9 @@ void Session::run() {
           case 'C':
             if (!skip_until_sync_) handle_close(decode_close(body));
             break;
-          case 'H': flush(); break;
+          case 'H':
+            flush();
+            break;
           case 'S':
             skip_until_sync_ = false;
             handle_sync();
@@ -164,7 +174,8 @@ void Session::run() {
             break;
           case 'd':
           case 'c':
-          case 'f': break;  // COPY messages outside COPY are ignored, as PostgreSQL does
+          case 'f':
+            break;  // COPY messages outside COPY are ignored, as PostgreSQL does
           default:
             throw ProtocolError("invalid frontend message type " +
                                 std::to_string(static_cast<unsigned char>(type)));
@@ -232,7 +243,18 @@ void Session::send_error(const SqlError& e, const std::string& severity) {
   write_error(out_, f);
 }
 
-void Session::send_ready() { write_ready_for_query(out_, static_cast<char>(txn_)); }
+void Session::send_ready() {
+  write_ready_for_query(out_, static_cast<char>(txn_));
+}
+
+void Session::reject_in_failed_transaction(sql::StatementKind kind) const {
+  if (txn_ == TxnStatus::kFailed && kind != sql::StatementKind::kCommit &&
+      kind != sql::StatementKind::kRollback) {
+    throw SqlError("25P02",
+                   "current transaction is aborted, commands ignored until end of transaction "
+                   "block");
+  }
+}
 
 SqlError Session::map_error(const std::exception& e, const std::string* text, size_t offset) {
   if (auto* d = dynamic_cast<const duck::DuckError*>(&e)) {
@@ -277,12 +299,7 @@ void Session::handle_query(const std::string& text) {
     if (!cached) analyzed = sql::analyze(part);
     const sql::Statement& st = cached ? cached->statement : analyzed;
     try {
-      if (txn_ == TxnStatus::kFailed && st.kind != sql::StatementKind::kCommit &&
-          st.kind != sql::StatementKind::kRollback) {
-        throw SqlError("25P02",
-                       "current transaction is aborted, commands ignored until end of "
-                       "transaction block");
-      }
+      reject_in_failed_transaction(st.kind);
       // Several statements in one Query run in one implicit transaction, as in PostgreSQL.
       if (multi && txn_ == TxnStatus::kIdle && !implicit_txn_ && !st.read_only &&
           st.kind != sql::StatementKind::kBegin && st.kind != sql::StatementKind::kCommit &&
@@ -352,11 +369,12 @@ void Session::run_script(const PreparedQuery& q) {
 bool Session::run_session_statement(const sql::Statement& st, Portal* portal, Output output) {
   using K = sql::StatementKind;
   switch (st.kind) {
-    case K::kEmpty: write_empty_query_response(out_); return true;
+    case K::kEmpty:
+      write_empty_query_response(out_);
+      return true;
     case K::kBegin:
       if (txn_ != TxnStatus::kIdle) {
-        write_error(out_, {"WARNING", "25001", "there is already a transaction in progress"},
-                    true);
+        write_error(out_, {"WARNING", "25001", "there is already a transaction in progress"}, true);
       } else if (implicit_txn_) {
         implicit_txn_ = false;  // the implicit transaction becomes the explicit block
         txn_ = TxnStatus::kInBlock;
@@ -394,10 +412,11 @@ bool Session::run_session_statement(const sql::Statement& st, Portal* portal, Ou
       // wrap every statement in one); rolling back to one cannot be honoured.
       auto kind = sql::root_node(st)->transaction_stmt().kind();
       if (txn_ == TxnStatus::kIdle && !implicit_txn_) {
-        throw SqlError("25P01", std::string(kind == pg_query::TRANS_STMT_SAVEPOINT ? "SAVEPOINT"
-                                            : kind == pg_query::TRANS_STMT_RELEASE ? "RELEASE SAVEPOINT"
-                                                                                    : "ROLLBACK TO SAVEPOINT") +
-                                    " can only be used in transaction blocks");
+        throw SqlError(
+            "25P01", std::string(kind == pg_query::TRANS_STMT_SAVEPOINT ? "SAVEPOINT"
+                                 : kind == pg_query::TRANS_STMT_RELEASE ? "RELEASE SAVEPOINT"
+                                                                        : "ROLLBACK TO SAVEPOINT") +
+                         " can only be used in transaction blocks");
       }
       if (kind == pg_query::TRANS_STMT_SAVEPOINT) {
         write_command_complete(out_, "SAVEPOINT");
@@ -414,12 +433,17 @@ bool Session::run_session_statement(const sql::Statement& st, Portal* portal, Ou
       if (portal) throw SqlError("0A000", "COPY is supported only in the simple query protocol");
       handle_copy(st);
       return true;
-    case K::kDeclareCursor: handle_declare(st); return true;
+    case K::kDeclareCursor:
+      handle_declare(st);
+      return true;
     case K::kFetch:
       handle_fetch(st, output, portal ? &portal->result_formats : nullptr);
       return true;
-    case K::kCloseCursor: handle_close_cursor(st); return true;
-    default: break;
+    case K::kCloseCursor:
+      handle_close_cursor(st);
+      return true;
+    default:
+      break;
   }
   if (const pg_query::FuncCall* call = set_config_call(st)) {
     const auto& name_arg = call->args(0).a_const();
@@ -492,8 +516,8 @@ std::shared_ptr<PreparedQuery> Session::prepare(sql::Statement statement,
   }
   idx_t cols = p.column_count();
   if (cols > kMaxColumns) {
-    throw SqlError("54011", "target lists can have at most " + std::to_string(kMaxColumns) +
-                                " entries");
+    throw SqlError("54011",
+                   "target lists can have at most " + std::to_string(kMaxColumns) + " entries");
   }
   duckdb_statement_type type = p.statement_type();
   bool dml = type == DUCKDB_STATEMENT_TYPE_INSERT || type == DUCKDB_STATEMENT_TYPE_UPDATE ||
@@ -504,12 +528,11 @@ std::shared_ptr<PreparedQuery> Session::prepare(sql::Statement statement,
     // DuckDB answers DML without RETURNING with one BIGINT column named "Count".
     q->returns_rows = !(cols == 1 && p.column_name(0) == "Count");
   } else {
-    q->returns_rows = cols > 0 && (type == DUCKDB_STATEMENT_TYPE_SELECT ||
-                                   type == DUCKDB_STATEMENT_TYPE_EXPLAIN ||
-                                   type == DUCKDB_STATEMENT_TYPE_PRAGMA ||
-                                   type == DUCKDB_STATEMENT_TYPE_CALL ||
-                                   type == DUCKDB_STATEMENT_TYPE_RELATION ||
-                                   type == DUCKDB_STATEMENT_TYPE_EXECUTE);
+    q->returns_rows =
+        cols > 0 &&
+        (type == DUCKDB_STATEMENT_TYPE_SELECT || type == DUCKDB_STATEMENT_TYPE_EXPLAIN ||
+         type == DUCKDB_STATEMENT_TYPE_PRAGMA || type == DUCKDB_STATEMENT_TYPE_CALL ||
+         type == DUCKDB_STATEMENT_TYPE_RELATION || type == DUCKDB_STATEMENT_TYPE_EXECUTE);
   }
   if (q->returns_rows) {
     for (idx_t i = 0; i < cols; ++i) {
@@ -528,12 +551,7 @@ void Session::handle_parse(const ParseMessage& m) {
   }
   sql::StatementText text = parts.empty() ? sql::StatementText{"", 0} : parts[0];
   sql::Statement st = sql::analyze(text);
-  if (txn_ == TxnStatus::kFailed && st.kind != sql::StatementKind::kCommit &&
-      st.kind != sql::StatementKind::kRollback) {
-    throw SqlError("25P02",
-                   "current transaction is aborted, commands ignored until end of transaction "
-                   "block");
-  }
+  reject_in_failed_transaction(st.kind);
   if (!m.statement.empty() && statements_.count(m.statement)) {
     throw SqlError("42P05", "prepared statement \"" + m.statement + "\" already exists");
   }
@@ -551,18 +569,13 @@ void Session::handle_bind(const BindMessage& m) {
   size_t expected = q->duck ? q->duck->parameter_count() : 0;
   if (m.parameters.size() != expected) {
     throw SqlError("08P01", "bind message supplies " + std::to_string(m.parameters.size()) +
-                        " parameters, but prepared statement \"" + m.statement + "\" requires " +
-                        std::to_string(expected));
+                                " parameters, but prepared statement \"" + m.statement +
+                                "\" requires " + std::to_string(expected));
   }
   if (!m.portal.empty() && portals_.count(m.portal)) {
     throw SqlError("42P03", "portal \"" + m.portal + "\" already exists");
   }
-  if (txn_ == TxnStatus::kFailed && q->statement.kind != sql::StatementKind::kCommit &&
-      q->statement.kind != sql::StatementKind::kRollback) {
-    throw SqlError("25P02",
-                   "current transaction is aborted, commands ignored until end of transaction "
-                   "block");
-  }
+  reject_in_failed_transaction(q->statement.kind);
   if (auto old = portals_.find(m.portal); old != portals_.end()) {
     if (streaming_ == &old->second) streaming_ = nullptr;
     portals_.erase(old);
@@ -651,15 +664,12 @@ void Session::handle_execute(const ExecuteMessage& m) {
   if (it == portals_.end()) throw SqlError("34000", "portal \"" + m.portal + "\" does not exist");
   Portal& p = it->second;
   const sql::Statement& st = p.query->statement;
-  if (txn_ == TxnStatus::kFailed && st.kind != sql::StatementKind::kCommit &&
-      st.kind != sql::StatementKind::kRollback) {
-    throw SqlError("25P02",
-                   "current transaction is aborted, commands ignored until end of transaction "
-                   "block");
-  }
+  reject_in_failed_transaction(st.kind);
   if (!p.query->script.empty()) {
-    if (!p.finished) run_script(*p.query);
-    else write_command_complete(out_, st.tag);
+    if (!p.finished)
+      run_script(*p.query);
+    else
+      write_command_complete(out_, st.tag);
     p.finished = true;
     return;
   }
@@ -792,8 +802,8 @@ void Session::start_portal(Portal& portal) {
   if (q.returns_rows) {
     idx_t cols = portal.result.column_count();
     if (cols > kMaxColumns) {
-      throw SqlError("54011", "target lists can have at most " + std::to_string(kMaxColumns) +
-                                  " entries");
+      throw SqlError("54011",
+                     "target lists can have at most " + std::to_string(kMaxColumns) + " entries");
     }
     for (idx_t i = 0; i < cols; ++i) {
       duck::LogicalType t = portal.result.column_type(i);
@@ -806,7 +816,8 @@ void Session::start_portal(Portal& portal) {
 
 namespace {
 [[noreturn]] void invalid_input(const char* type, const std::string& text) {
-  throw SqlError("22P02", std::string("invalid input syntax for type ") + type + ": \"" + text + "\"");
+  throw SqlError("22P02",
+                 std::string("invalid input syntax for type ") + type + ": \"" + text + "\"");
 }
 
 int64_t parse_int(const char* type, const std::string& text, int64_t min, int64_t max) {
@@ -853,7 +864,8 @@ std::string decode_bytea_text(const std::string& text) {
       out.push_back('\\');
       ++i;
     } else if (i + 3 < text.size() + 0 && text[i + 1] >= '0' && text[i + 1] <= '3' &&
-               text[i + 2] >= '0' && text[i + 2] <= '7' && text[i + 3] >= '0' && text[i + 3] <= '7') {
+               text[i + 2] >= '0' && text[i + 2] <= '7' && text[i + 3] >= '0' &&
+               text[i + 3] <= '7') {
       out.push_back(static_cast<char>((text[i + 1] - '0') * 64 + (text[i + 2] - '0') * 8 +
                                       (text[i + 3] - '0')));
       i += 3;
@@ -881,15 +893,24 @@ void Session::bind_text_parameter(PreparedQuery& q, size_t i, const std::string&
   // DuckDB could not infer the type: bind a typed value, as PostgreSQL would resolve it.
   bool declared = q.parameter_declared[i];
   switch (declared ? type : 0) {
-    case oid::kInt2: p.bind(i, duck::Value(duckdb_create_int16(static_cast<int16_t>(parse_int("smallint", text, INT16_MIN, INT16_MAX))))); return;
-    case oid::kInt4: p.bind(i, duck::Value(duckdb_create_int32(static_cast<int32_t>(parse_int("integer", text, INT32_MIN, INT32_MAX))))); return;
-    case oid::kInt8: p.bind(i, duck::Value(duckdb_create_int64(parse_int("bigint", text, INT64_MIN, INT64_MAX)))); return;
+    case oid::kInt2:
+      p.bind(i, duck::Value(duckdb_create_int16(
+                    static_cast<int16_t>(parse_int("smallint", text, INT16_MIN, INT16_MAX)))));
+      return;
+    case oid::kInt4:
+      p.bind(i, duck::Value(duckdb_create_int32(
+                    static_cast<int32_t>(parse_int("integer", text, INT32_MIN, INT32_MAX)))));
+      return;
+    case oid::kInt8:
+      p.bind(i, duck::Value(duckdb_create_int64(parse_int("bigint", text, INT64_MIN, INT64_MAX))));
+      return;
     case oid::kFloat4:
     case oid::kFloat8:
     case oid::kNumeric: {
       char* end = nullptr;
       double d = std::strtod(text.c_str(), &end);
-      if (text.empty() || *end != '\0') invalid_input(type == oid::kNumeric ? "numeric" : "double precision", text);
+      if (text.empty() || *end != '\0')
+        invalid_input(type == oid::kNumeric ? "numeric" : "double precision", text);
       p.bind(i, duck::Value(duckdb_create_double(d)));
       return;
     }
@@ -897,9 +918,12 @@ void Session::bind_text_parameter(PreparedQuery& q, size_t i, const std::string&
       std::string l = text;
       std::transform(l.begin(), l.end(), l.begin(), ::tolower);
       bool v;
-      if (l == "t" || l == "true" || l == "yes" || l == "on" || l == "1" || l == "y") v = true;
-      else if (l == "f" || l == "false" || l == "no" || l == "off" || l == "0" || l == "n") v = false;
-      else invalid_input("boolean", text);
+      if (l == "t" || l == "true" || l == "yes" || l == "on" || l == "1" || l == "y")
+        v = true;
+      else if (l == "f" || l == "false" || l == "no" || l == "off" || l == "0" || l == "n")
+        v = false;
+      else
+        invalid_input("boolean", text);
       p.bind(i, duck::Value(duckdb_create_bool(v)));
       return;
     }
@@ -917,7 +941,8 @@ void Session::bind_text_parameter(PreparedQuery& q, size_t i, const std::string&
       }
       break;
     }
-    default: break;
+    default:
+      break;
   }
   p.bind_varchar(i, text);
 }
@@ -963,7 +988,8 @@ void Session::execute_portal(Portal& portal, uint64_t max_rows, bool describe) {
     duck::DataChunk* chunk = nullptr;
     if (next_row(portal, chunk)) {
       duckdb_vector v = chunk->column(0);
-      portal.changed_rows = static_cast<uint64_t>(static_cast<int64_t*>(duckdb_vector_get_data(v))[0]);
+      portal.changed_rows =
+          static_cast<uint64_t>(static_cast<int64_t*>(duckdb_vector_get_data(v))[0]);
     }
     portal.chunks.clear();
     portal.stream_open = false;
@@ -1039,13 +1065,17 @@ std::string Session::completion_tag(const Portal& portal) const {
   const sql::Statement& st = portal.query->statement;
   uint64_t n = portal.count_result ? portal.changed_rows : portal.rows_sent;
   switch (st.kind) {
-    case sql::StatementKind::kInsert: return "INSERT 0 " + std::to_string(n);
-    case sql::StatementKind::kUpdate: return "UPDATE " + std::to_string(n);
-    case sql::StatementKind::kDelete: return "DELETE " + std::to_string(n);
+    case sql::StatementKind::kInsert:
+      return "INSERT 0 " + std::to_string(n);
+    case sql::StatementKind::kUpdate:
+      return "UPDATE " + std::to_string(n);
+    case sql::StatementKind::kDelete:
+      return "DELETE " + std::to_string(n);
     case sql::StatementKind::kQuery:
       if (st.tag == "SHOW" || st.tag == "EXPLAIN") return st.tag;
       return "SELECT " + std::to_string(n);
-    default: break;
+    default:
+      break;
   }
   if (st.tag == "CREATE TABLE AS" || st.tag == "CREATE MATERIALIZED VIEW") {
     return "SELECT " + std::to_string(n);

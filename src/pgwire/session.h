@@ -41,8 +41,8 @@ struct ServerServices {
 struct PreparedQuery {
   sql::Statement statement;
   std::unique_ptr<duck::PreparedStatement> duck;  // null for statements the session answers
-  std::vector<std::string> script;  // several DuckDB statements that together carry it out
-  std::vector<int32_t> parameter_types;           // PostgreSQL OIDs
+  std::vector<std::string> script;       // several DuckDB statements that together carry it out
+  std::vector<int32_t> parameter_types;  // PostgreSQL OIDs
   std::vector<bool> parameter_resolved;  // DuckDB inferred the type (it casts text itself)
   std::vector<bool> parameter_declared;  // the client named the type in Parse
   bool returns_rows = false;
@@ -108,6 +108,8 @@ class Session {
   void maybe_flush();
   void send_error(const SqlError& e, const std::string& severity = "ERROR");
   void send_ready();
+  // 25P02 for anything but COMMIT/ROLLBACK while the transaction is aborted.
+  void reject_in_failed_transaction(sql::StatementKind kind) const;
   void handle_query(const std::string& sql);
   void handle_parse(const ParseMessage& m);
   void handle_bind(const BindMessage& m);
@@ -171,7 +173,8 @@ class Session {
   // take precedence over the cursor's own (DECLARE … BINARY).
   void handle_fetch(const sql::Statement& statement, Output output,
                     const std::vector<int16_t>* formats);
-  void send_cursor_rows(Portal& cursor, uint64_t count, bool move, Output output, const std::string& verb);
+  void send_cursor_rows(Portal& cursor, uint64_t count, bool move, Output output,
+                        const std::string& verb);
   void handle_close_cursor(const sql::Statement& statement);
 
   // copy.cpp
@@ -192,15 +195,15 @@ class Session {
 
   bool ready_for_queries_ = false;  // startup done: parameter changes are reported
   TxnStatus txn_ = TxnStatus::kIdle;
-  bool implicit_txn_ = false;       // a transaction the server opened for a message/pipeline
-  bool skip_until_sync_ = false;    // after an error in the extended protocol
+  bool implicit_txn_ = false;     // a transaction the server opened for a message/pipeline
+  bool skip_until_sync_ = false;  // after an error in the extended protocol
   std::map<std::string, std::shared_ptr<PreparedQuery>> statements_;
   std::map<std::string, Portal> portals_;
   std::map<std::string, Portal> cursors_;
   std::unordered_map<std::string, std::shared_ptr<PreparedQuery>> query_cache_;  // simple Query
   Portal* streaming_ = nullptr;  // the portal whose DuckDB result streams now
 
-  std::mutex run_mutex_;        // guards running_ against cancel()
+  std::mutex run_mutex_;  // guards running_ against cancel()
   bool running_ = false;
   std::chrono::steady_clock::time_point running_since_;
   std::atomic<int64_t> statement_timeout_ms_{0};
