@@ -40,6 +40,14 @@ DataChunk::~DataChunk() {
   if (chunk_) duckdb_destroy_data_chunk(&chunk_);
 }
 
+std::optional<std::string> DataChunk::varchar(idx_t col, idx_t row) const {
+  duckdb_vector v = column(col);
+  uint64_t* validity = duckdb_vector_get_validity(v);
+  if (validity && !duckdb_validity_row_is_valid(validity, row)) return std::nullopt;
+  auto* s = static_cast<duckdb_string_t*>(duckdb_vector_get_data(v)) + row;
+  return std::string(duckdb_string_t_data(s), duckdb_string_t_length(*s));
+}
+
 Result::Result(Result&& o) noexcept : result_(o.result_), valid_(o.valid_) { o.valid_ = false; }
 Result& Result::operator=(Result&& o) noexcept {
   if (this != &o) {
@@ -80,7 +88,7 @@ std::string PreparedStatement::column_name(idx_t i) const {
   return out;
 }
 void PreparedStatement::bind(idx_t i, const Value& v) {
-  if (duckdb_bind_value(stmt_, i + 1, v.get()) != DuckDBSuccess) {
+  if (!v.get() || duckdb_bind_value(stmt_, i + 1, v.get()) != DuckDBSuccess) {
     throw DuckError(DUCKDB_ERROR_INVALID_INPUT,
                     "could not bind parameter $" + std::to_string(i + 1));
   }

@@ -4,6 +4,7 @@
 
 #include <cstring>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -63,6 +64,8 @@ class DataChunk {
   explicit operator bool() const { return chunk_ != nullptr; }
   idx_t size() const { return duckdb_data_chunk_get_size(chunk_); }
   duckdb_vector column(idx_t i) const { return duckdb_data_chunk_get_vector(chunk_, i); }
+  // The value of a VARCHAR column at `row`; nullopt for NULL.
+  std::optional<std::string> varchar(idx_t col, idx_t row) const;
 
  private:
   duckdb_data_chunk chunk_;

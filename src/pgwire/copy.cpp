@@ -143,7 +143,7 @@ void append_text_escaped(std::string& out, std::string_view v, char delimiter) {
 // Appends a value in CSV: quoted when it holds the delimiter, quote, escape, a line break or
 // reads as the NULL string, or when forced.
 void append_csv(std::string& out, std::string_view v, const CopyOptions& o, bool force) {
-  bool needs = force || v.empty() == o.null_string.empty() && v == o.null_string;
+  bool needs = force || v == o.null_string;
   if (!needs) {
     for (char c : v) {
       if (c == o.delimiter || c == o.quote || c == o.escape || c == '\n' || c == '\r') {

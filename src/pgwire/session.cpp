@@ -10,6 +10,7 @@
 #include <cstdlib>
 
 #include "sql/error_mapping.h"
+#include "sql/array_literal.h"
 #include "sql/rewrite.h"
 
 namespace ducklings::pgwire {
@@ -363,6 +364,7 @@ void Session::run_script(const PreparedQuery& q) {
       throw sql::to_sql_error(e, sql, 0);
     }
   }
+  note_schema_change();
   write_command_complete(out_, q.statement.tag);
 }
 
@@ -398,6 +400,7 @@ bool Session::run_session_statement(const sql::Statement& st, Portal* portal, Ou
       txn_ = TxnStatus::kIdle;
       implicit_txn_ = false;
       close_portals(true);
+      note_transaction_end();
       if (st.kind == K::kCommit && !was_failed) {
         connection_->query("COMMIT");
         write_command_complete(out_, "COMMIT");
@@ -539,6 +542,12 @@ std::shared_ptr<PreparedQuery> Session::prepare(sql::Statement statement,
       q->column_names.push_back(p.column_name(i));
       q->column_types.push_back(p.column_type(i));
     }
+    if (q->statement.kind == sql::StatementKind::kQuery) {
+      q->type_overrides = sql::result_type_overrides(q->statement);
+      if (q->type_overrides.size() != cols) q->type_overrides.clear();
+      if (!origins_) origins_ = std::make_unique<ColumnOriginResolver>(*connection_, *warehouse_);
+      q->column_origins = origins_->resolve(q->statement, q->column_names);
+    }
   }
   return q;
 }
@@ -598,7 +607,10 @@ void Session::describe_rows(const PreparedQuery& q, const std::vector<int16_t>& 
     PgType t = q.column_types[i].get() && q.column_types[i].id() != DUCKDB_TYPE_INVALID
                    ? pg_type_of(q.column_types[i].get())
                    : PgType{oid::kText, -1, -1};
-    fields.push_back({q.column_names[i], 0, 0, t.oid, t.typlen, t.typmod, format_for(formats, i)});
+    if (i < q.type_overrides.size() && q.type_overrides[i]) t = {q.type_overrides[i], -1, -1};
+    ColumnOrigin o = i < q.column_origins.size() ? q.column_origins[i] : ColumnOrigin{};
+    fields.push_back({q.column_names[i], o.table_oid, o.attnum, t.oid, t.typlen, t.typmod,
+                      format_for(formats, i)});
   }
   write_row_description(out_, fields);
 }
@@ -653,8 +665,12 @@ void Session::describe_result(Portal& portal) {
   for (idx_t i = 0; i < cols; ++i) {
     duck::LogicalType t = portal.result.column_type(i);
     PgType pt = pg_type_of(t.get());
-    fields.push_back({portal.result.column_name(i), 0, 0, pt.oid, pt.typlen, pt.typmod,
-                      portal.column_formats[i]});
+    const auto& overrides = portal.query->type_overrides;
+    if (overrides.size() == cols && overrides[i]) pt = {overrides[i], -1, -1};
+    const auto& origins = portal.query->column_origins;
+    ColumnOrigin o = origins.size() == cols ? origins[i] : ColumnOrigin{};
+    fields.push_back({portal.result.column_name(i), o.table_oid, o.attnum, pt.oid, pt.typlen,
+                      pt.typmod, portal.column_formats[i]});
   }
   write_row_description(out_, fields);
 }
@@ -771,7 +787,19 @@ void Session::end_implicit_transaction(bool commit) {
   keep_only_holdable_streams();
   before_duckdb_call();
   portals_.clear();
+  note_transaction_end();
   connection_->query(commit ? "COMMIT" : "ROLLBACK");
+}
+
+void Session::note_schema_change() {
+  warehouse_->schema_changed();
+  schema_changed_in_txn_ = txn_ != TxnStatus::kIdle || implicit_txn_;
+}
+
+void Session::note_transaction_end() {
+  // Other sessions see this transaction's DDL only now.
+  if (schema_changed_in_txn_) warehouse_->schema_changed();
+  schema_changed_in_txn_ = false;
 }
 
 void Session::start_portal(Portal& portal) {
@@ -791,6 +819,7 @@ void Session::start_portal(Portal& portal) {
     }
   }
   portal.result = p.execute(true);
+  if (q.statement.kind == sql::StatementKind::kUtility) note_schema_change();
   portal.started = true;
   portal.stream_open = true;
   streaming_ = &portal;
@@ -877,6 +906,33 @@ std::string decode_bytea_text(const std::string& text) {
 }
 }  // namespace
 
+namespace {
+
+// A DuckDB list value (of VARCHAR, or of lists for nested arrays) holding a parsed array.
+duck::Value varchar_list(const sql::ArrayLiteral& a) {
+  std::vector<duck::Value> items;
+  for (const auto& item : a.items) {
+    if (item.is_array) {
+      items.push_back(varchar_list(item));
+    } else if (item.is_null) {
+      items.emplace_back(duckdb_create_null_value());
+    } else {
+      items.emplace_back(duckdb_create_varchar_length(item.text.data(), item.text.size()));
+    }
+  }
+  // The child type: VARCHAR, wrapped once per nesting level below this one.
+  int depth = 0;
+  for (const sql::ArrayLiteral* x = &a; !x->items.empty() && x->items[0].is_array; x = &x->items[0]) ++depth;
+  duck::LogicalType child(duckdb_create_logical_type(DUCKDB_TYPE_VARCHAR));
+  for (int d = 0; d < depth; ++d) child = duck::LogicalType(duckdb_create_list_type(child.get()));
+  std::vector<duckdb_value> raw;
+  for (auto& v : items) raw.push_back(v.get());
+  duckdb_value none = nullptr;  // DuckDB wants a non-null array even for an empty list
+  return duck::Value(duckdb_create_list_value(child.get(), raw.empty() ? &none : raw.data(), raw.size()));
+}
+
+}  // namespace
+
 void Session::bind_text_parameter(PreparedQuery& q, size_t i, const std::string& text) {
   duck::PreparedStatement& p = *q.duck;
   int32_t type = i < q.parameter_types.size() ? q.parameter_types[i] : 0;
@@ -885,6 +941,16 @@ void Session::bind_text_parameter(PreparedQuery& q, size_t i, const std::string&
     p.bind(i, duck::Value(duckdb_create_blob(reinterpret_cast<const uint8_t*>(bytes.data()),
                                              bytes.size())));
     return;
+  }
+  bool list = q.parameter_resolved[i] ? p.parameter_logical_type(i).id() == DUCKDB_TYPE_LIST
+                                       : element_oid_of(type) != 0 || !text.empty() && text[0] == '{';
+  if (list) {
+    // PostgreSQL's array text ('{1,2}'), which DuckDB does not read: bind a list of strings
+    // and let DuckDB cast the elements.
+    if (std::optional<sql::ArrayLiteral> a = sql::parse_array_literal(text)) {
+      p.bind(i, varchar_list(*a));
+      return;
+    }
   }
   if (q.parameter_resolved[i]) {
     p.bind_varchar(i, text);  // DuckDB casts to the type it inferred

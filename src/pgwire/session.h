@@ -18,6 +18,7 @@
 #include "control/credential_store.h"
 #include "duck/duck.h"
 #include "pgwire/channel.h"
+#include "pgwire/column_origins.h"
 #include "pgwire/messages.h"
 #include "pgwire/pg_types.h"
 #include "sql/settings.h"
@@ -48,6 +49,8 @@ struct PreparedQuery {
   bool returns_rows = false;
   std::vector<std::string> column_names;
   std::vector<duck::LogicalType> column_types;
+  std::vector<ColumnOrigin> column_origins;  // table OID and attnum per column, when known
+  std::vector<int32_t> type_overrides;       // PostgreSQL type OID per column where not DuckDB's
 };
 
 // A bound statement (portal) or a SQL cursor, possibly part-way through its rows.
@@ -153,6 +156,9 @@ class Session {
   void begin_implicit_transaction();
   void end_implicit_transaction(bool commit);
   void note_transaction_effect(const sql::Statement& statement);
+  // DDL ran: other sessions' caches of catalog facts must look again (now, and at commit).
+  void note_schema_change();
+  void note_transaction_end();
   void send_synthetic(const std::vector<std::string>& columns,
                       const std::vector<std::vector<std::optional<std::string>>>& rows,
                       const std::string& tag, Output output);
@@ -201,7 +207,9 @@ class Session {
   std::map<std::string, Portal> portals_;
   std::map<std::string, Portal> cursors_;
   std::unordered_map<std::string, std::shared_ptr<PreparedQuery>> query_cache_;  // simple Query
-  Portal* streaming_ = nullptr;  // the portal whose DuckDB result streams now
+  Portal* streaming_ = nullptr;
+  std::unique_ptr<ColumnOriginResolver> origins_;  // created on first use
+  bool schema_changed_in_txn_ = false;  // the portal whose DuckDB result streams now
 
   std::mutex run_mutex_;  // guards running_ against cancel()
   bool running_ = false;

@@ -102,10 +102,7 @@ bool Session::handle_set(const sql::Statement& st, Output output) {
         duck::Result r =
             connection_->query("SELECT CAST(current_setting(" + sql::quote_literal(name) + ") AS VARCHAR)");
         duck::DataChunk c = r.fetch();
-        if (c && c.size() > 0) {
-          auto* s = static_cast<duckdb_string_t*>(duckdb_vector_get_data(c.column(0)));
-          value = std::string(duckdb_string_t_data(&s[0]), duckdb_string_t_length(s[0]));
-        }
+        if (c && c.size() > 0) value = c.varchar(0, 0);
       } catch (const duck::DuckError&) {
       }
       if (!value) throw SqlError("42704", "unrecognized configuration parameter \"" + name + "\"");

@@ -25,7 +25,7 @@
 
 namespace ducklings::sql {
 
-const int kCatalogVersion = 10;
+const int kCatalogVersion = 12;
 
 namespace {
 
@@ -75,6 +75,10 @@ constexpr std::array kInformationSchemaRelations = {
     "referential_constraints", "routines", "schemata",
     "table_constraints",       "tables",   "views",
 };
+
+// information_schema's helper functions that drivers call by qualified name (pgjdbc's
+// getPrimaryKeys expands indkey with _pg_expandarray).
+constexpr std::array kInformationSchemaFunctions = {"_pg_expandarray"};
 
 constexpr std::array kCatalogFunctions = {
     "array_lower",
@@ -1103,17 +1107,30 @@ LEFT JOIN duckgres_meta.declared_types d
   ON d.schema_name = c.schema_name AND d.table_name = c.table_name AND d.column_name = c.column_name
 WHERE c.database_name = system.main.current_database() AND NOT c.internal AND duckgres_catalog.__visible_rel(c.schema_name, c.table_name);
 
+-- Indexes have attributes too, one per key column (psqlODBC's SQLPrimaryKeys joins them).
+CREATE VIEW duckgres_catalog.__index_columns AS
+WITH k AS (SELECT oid, table_oid, exprs, unnest(indkey) AS key, generate_subscripts(indkey, 1) AS pos
+  FROM duckgres_catalog.__indexes)
+SELECT k.oid AS table_oid, coalesce(c.column_name, k.exprs[k.pos]) AS column_name, coalesce(c.typid, 25) AS typid,
+  CAST(k.pos AS SMALLINT) AS attnum, coalesce(c.ndims, CAST(0 AS SMALLINT)) AS ndims, coalesce(c.typmod, -1) AS typmod
+FROM k LEFT JOIN duckgres_catalog.__columns c ON c.table_oid = k.table_oid AND c.attnum = k.key;
+
 CREATE VIEW duckgres_catalog.pg_attribute AS
-SELECT c.table_oid AS attrelid, c.column_name AS attname, c.typid AS atttypid, CAST(-1 AS INTEGER) AS attstattarget,
-  coalesce(t.typlen, CAST(-1 AS SMALLINT)) AS attlen, c.attnum, c.ndims AS attndims, CAST(-1 AS INTEGER) AS attcacheoff,
-  c.typmod AS atttypmod, coalesce(t.typbyval, false) AS attbyval, coalesce(t.typalign, 'i') AS attalign,
-  coalesce(t.typstorage, 'x') AS attstorage, '' AS attcompression, NOT c.is_nullable AS attnotnull,
-  c.column_default IS NOT NULL AS atthasdef, false AS atthasmissing, '' AS attidentity, '' AS attgenerated,
+WITH a AS (
+  SELECT table_oid, column_name, typid, attnum, ndims, typmod, NOT is_nullable AS notnull,
+    column_default IS NOT NULL AS hasdef FROM duckgres_catalog.__columns
+  UNION ALL
+  SELECT table_oid, column_name, typid, attnum, ndims, typmod, false, false FROM duckgres_catalog.__index_columns)
+SELECT a.table_oid AS attrelid, a.column_name AS attname, a.typid AS atttypid, CAST(-1 AS INTEGER) AS attstattarget,
+  coalesce(t.typlen, CAST(-1 AS SMALLINT)) AS attlen, a.attnum, a.ndims AS attndims, CAST(-1 AS INTEGER) AS attcacheoff,
+  a.typmod AS atttypmod, coalesce(t.typbyval, false) AS attbyval, coalesce(t.typalign, 'i') AS attalign,
+  coalesce(t.typstorage, 'x') AS attstorage, '' AS attcompression, a.notnull AS attnotnull,
+  a.hasdef AS atthasdef, false AS atthasmissing, '' AS attidentity, '' AS attgenerated,
   false AS attisdropped, true AS attislocal, CAST(0 AS INTEGER) AS attinhcount,
-  CAST(CASE WHEN c.typid IN (25, 1043, 1009, 1015) THEN 100 ELSE 0 END AS BIGINT) AS attcollation,
+  CAST(CASE WHEN a.typid IN (25, 1043, 1009, 1015) THEN 100 ELSE 0 END AS BIGINT) AS attcollation,
   CAST(NULL AS VARCHAR) AS attacl, CAST(NULL AS VARCHAR[]) AS attoptions, CAST(NULL AS VARCHAR[]) AS attfdwoptions,
   CAST(NULL AS VARCHAR) AS attmissingval
-FROM duckgres_catalog.__columns c LEFT JOIN duckgres_catalog.__pg_type_builtin t ON t.oid = c.typid;
+FROM a LEFT JOIN duckgres_catalog.__pg_type_builtin t ON t.oid = a.typid;
 
 CREATE VIEW duckgres_catalog.pg_attrdef AS
 SELECT CAST(3000000000 + table_oid * 1000 + attnum AS BIGINT) AS oid, table_oid AS adrelid, attnum AS adnum,
@@ -1455,6 +1472,9 @@ SELECT duckgres_catalog.__nspname(i.schema_name) AS schemaname, i.table_name AS 
 FROM duckgres_catalog.__indexes i;
 
 -- information_schema
+-- information_schema._pg_expandarray(a): one row (x, n) per element, n counting from 1.
+CREATE MACRO duckgres_information_schema._pg_expandarray(p_a) AS
+  unnest(list_transform(range(1, len(p_a) + 1), m_i -> {'x': p_a[m_i], 'n': CAST(m_i AS INTEGER)}));
 CREATE VIEW duckgres_information_schema.schemata AS
 SELECT duckgres_catalog.__database() AS catalog_name, nspname AS schema_name, duckgres_catalog.__user() AS schema_owner,
   CAST(NULL AS VARCHAR) AS default_character_set_catalog, CAST(NULL AS VARCHAR) AS default_character_set_schema,
@@ -1572,6 +1592,10 @@ bool is_catalog_relation(std::string_view name) {
 
 bool is_information_schema_relation(std::string_view name) {
   return contains(kInformationSchemaRelations, name);
+}
+
+bool is_information_schema_function(std::string_view name) {
+  return contains(kInformationSchemaFunctions, name);
 }
 
 bool is_catalog_function(std::string_view name) {

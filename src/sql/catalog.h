@@ -19,6 +19,8 @@ const std::string& catalog_install_sql();
 bool is_catalog_relation(std::string_view name);
 // Emulated information_schema relation names (tables, columns, …).
 bool is_information_schema_relation(std::string_view name);
+// Emulated information_schema functions (_pg_expandarray), called schema-qualified.
+bool is_information_schema_function(std::string_view name);
 // Emulated functions (pg_get_userbyid, format_type, …), installed in duckgres_catalog.
 bool is_catalog_function(std::string_view name);
 

@@ -3,6 +3,7 @@
 #include <pg_query.h>
 
 #include <memory>
+#include <string_view>
 
 #include "common/errors.h"
 
@@ -63,6 +64,66 @@ std::optional<pg_query::ParseResult> parse(const std::string& sql, ParseError* e
   return tree;
 }
 
+namespace {
+
+// Words DuckDB's grammar reserves (fully, or as column/type/function names) that PostgreSQL's
+// does not, so its deparser leaves them bare: a column named "at" must be quoted for DuckDB.
+bool duckdb_only_keyword(std::string_view w) {
+  static const char* const words[] = {
+      "anti",     "asof",        "at",          "by",      "columns",   "describe",
+      "generated", "glob",       "grouping_id", "lambda",  "map",       "pivot",
+      "pivot_longer", "pivot_wider", "positional", "qualify", "semi",   "show",
+      "struct",   "summarize",   "try_cast",    "unpack",  "unpivot"};
+  for (const char* x : words) {
+    if (w == x) return true;
+  }
+  return false;
+}
+
+// Quotes identifiers in deparsed SQL that DuckDB would read as keywords. The deparser prints
+// keywords in upper case, so a lower-case word is a name; function names (followed by "(")
+// stay bare, since DuckDB's COLUMNS(…) and friends are only special unquoted.
+std::string quote_duckdb_keywords(const std::string& sql) {
+  PgQueryScanResult r = pg_query_scan(sql.c_str());
+  std::unique_ptr<PgQueryScanResult, void (*)(PgQueryScanResult*)> guard(
+      &r, [](PgQueryScanResult* p) { pg_query_free_scan_result(*p); });
+  pg_query::ScanResult tokens;
+  if (r.error || !tokens.ParseFromArray(r.pbuf.data, static_cast<int>(r.pbuf.len))) return sql;
+  std::string out;
+  size_t copied = 0;
+  const auto& t = tokens.tokens();
+  for (int i = 0; i < t.size(); ++i) {
+    if (t[i].token() != pg_query::IDENT && t[i].keyword_kind() == pg_query::NO_KEYWORD) continue;
+    std::string_view word(sql.data() + t[i].start(), static_cast<size_t>(t[i].end() - t[i].start()));
+    if (!duckdb_only_keyword(word)) continue;
+    if (i + 1 < t.size() && t[i + 1].token() == pg_query::ASCII_40) continue;
+    out.append(sql, copied, static_cast<size_t>(t[i].start()) - copied);
+    out.append("\"").append(word).append("\"");
+    copied = static_cast<size_t>(t[i].end());
+  }
+  if (copied == 0) return sql;
+  out.append(sql, copied, std::string::npos);
+  return out;
+}
+
+}  // namespace
+
+bool mentions_duckdb_keyword(const std::string& sql) {
+  PgQueryScanResult r = pg_query_scan(sql.c_str());
+  std::unique_ptr<PgQueryScanResult, void (*)(PgQueryScanResult*)> guard(
+      &r, [](PgQueryScanResult* p) { pg_query_free_scan_result(*p); });
+  pg_query::ScanResult tokens;
+  if (r.error || !tokens.ParseFromArray(r.pbuf.data, static_cast<int>(r.pbuf.len))) return false;
+  const auto& t = tokens.tokens();
+  for (int i = 0; i < t.size(); ++i) {
+    if (t[i].token() != pg_query::IDENT && t[i].keyword_kind() == pg_query::NO_KEYWORD) continue;
+    std::string word = sql.substr(static_cast<size_t>(t[i].start()), static_cast<size_t>(t[i].end() - t[i].start()));
+    for (auto& c : word) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (duckdb_only_keyword(word) && !(i + 1 < t.size() && t[i + 1].token() == pg_query::ASCII_40)) return true;
+  }
+  return false;
+}
+
 std::string deparse(const pg_query::ParseResult& tree) {
   std::string bytes = tree.SerializeAsString();
   PgQueryProtobuf pb{bytes.size(), bytes.data()};
@@ -70,7 +131,7 @@ std::string deparse(const pg_query::ParseResult& tree) {
   std::unique_ptr<PgQueryDeparseResult, void (*)(PgQueryDeparseResult*)> guard(
       &r, [](PgQueryDeparseResult* p) { pg_query_free_deparse_result(*p); });
   if (r.error) throw SqlError("XX000", std::string("could not deparse: ") + r.error->message);
-  return r.query;
+  return quote_duckdb_keywords(r.query);
 }
 
 std::string deparse_statement(const pg_query::Node& statement) {

@@ -30,6 +30,9 @@ std::optional<pg_query::ParseResult> parse(const std::string& sql, ParseError* e
 
 // Turns a parse tree back into SQL text.
 std::string deparse(const pg_query::ParseResult& tree);
+// Whether `sql` has a word DuckDB reserves but PostgreSQL does not (a column named "at"): such
+// statements go to DuckDB deparsed, where deparse() quotes the names.
+bool mentions_duckdb_keyword(const std::string& sql);
 // Turns one statement node (e.g. the query inside DECLARE or COPY) back into SQL text.
 std::string deparse_statement(const pg_query::Node& statement);
 

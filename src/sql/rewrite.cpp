@@ -1,7 +1,9 @@
 #include "sql/rewrite.h"
 
 #include <algorithm>
+#include <set>
 
+#include "sql/array_literal.h"
 #include "sql/catalog.h"
 #include "sql/quoting.h"
 #include "sql/tree_walk.h"
@@ -111,8 +113,12 @@ bool rewrite_names(pg_query::Node& n) {
       *n.mutable_func_call() = std::move(extract);
       return true;
     }
-    bool qualified = names->size() == 2 && (*names)[0].has_string() &&
-                     (*names)[0].string().sval() == "pg_catalog";
+    const std::string first = names->size() == 2 && (*names)[0].has_string() ? (*names)[0].string().sval() : "";
+    if (first == "information_schema" && is_information_schema_function(name)) {
+      (*names)[0].mutable_string()->set_sval(kInformationSchema);
+      return true;
+    }
+    bool qualified = first == "pg_catalog";
     if (is_catalog_function(name) && (names->size() == 1 || qualified)) {
       names->Clear();
       names->Add()->mutable_string()->set_sval(kCatalogSchema);
@@ -125,6 +131,7 @@ bool rewrite_names(pg_query::Node& n) {
         {"json_build_array", "json_array"},   {"jsonb_build_array", "json_array"},
         {"json_agg", "json_group_array"},     {"jsonb_agg", "json_group_array"},
         {"json_object_agg", "json_group_object"}, {"jsonb_object_agg", "json_group_object"},
+        {"btrim", "trim"},
     };
     for (const auto& [pg, duck] : renamed) {
       if (name == pg && (names->size() == 1 || qualified)) {
@@ -260,6 +267,8 @@ bool rewrite_type_name(pg_query::Node& n) {
   if (name == "name" || name == "char" || name == "regtype" || name == "regproc" ||
       name == "regprocedure" || name == "regnamespace" || name == "regrole") {
     replacement = "varchar";
+  } else if (name == "jsonb") {
+    replacement = "json";
   } else if (name == "regclass" && n.type_cast().has_arg() && !n.type_cast().arg().has_a_const()) {
     // expr::regclass prints the relation's name, schema-qualified when not on the search path.
     auto parsed = parse(
@@ -304,10 +313,270 @@ bool rewrite_type_name(pg_query::Node& n) {
   return true;
 }
 
+// Column types DuckDB lacks (CREATE TABLE, ALTER TABLE … ADD/TYPE): what is stored instead.
+bool rewrite_column_type(pg_query::Node& n) {
+  if (!n.has_column_def() || !n.column_def().has_type_name()) return false;
+  auto* tn = n.mutable_column_def()->mutable_type_name();
+  std::string name = last_name(tn->names());
+  const char* replacement = nullptr;
+  if (name == "name") {
+    replacement = "varchar";
+  } else if (name == "jsonb") {
+    replacement = "json";
+  } else if (name == "regclass" || name == "regtype" || name == "regproc" || name == "regnamespace" ||
+             name == "regrole" || name == "xid" || name == "cid") {
+    replacement = "int8";
+  }
+  if (!replacement) return false;
+  tn->clear_names();
+  tn->add_names()->mutable_string()->set_sval(replacement);
+  tn->clear_typmods();
+  return true;
+}
+
+// serial columns: PostgreSQL creates a sequence <table>_<column>_seq the column defaults to.
+// Returns the CREATE SEQUENCE statements to run first; the column defs become integer types
+// with that default and NOT NULL.
+std::vector<std::string> expand_serial_columns(pg_query::CreateStmt& create) {
+  std::vector<std::string> sequences;
+  const auto& rel = create.relation();
+  for (auto& elt : *create.mutable_table_elts()) {
+    if (!elt.has_column_def() || !elt.column_def().has_type_name()) continue;
+    auto* def = elt.mutable_column_def();
+    std::string type = last_name(def->type_name().names());
+    const char* integer = type == "serial" || type == "serial4"     ? "int4"
+                          : type == "bigserial" || type == "serial8" ? "int8"
+                          : type == "smallserial" || type == "serial2" ? "int2"
+                                                                       : nullptr;
+    if (!integer || def->type_name().array_bounds_size() > 0) continue;
+    std::string schema = rel.schemaname();
+    std::string sequence = rel.relname() + "_" + def->colname() + "_seq";
+    std::string qualified = (schema.empty() ? "" : quote_identifier(schema) + ".") + quote_identifier(sequence);
+    sequences.push_back(std::string(create.if_not_exists() ? "CREATE SEQUENCE IF NOT EXISTS "
+                                                           : "CREATE OR REPLACE SEQUENCE ") +
+                        qualified);
+    def->mutable_type_name()->clear_names();
+    def->mutable_type_name()->add_names()->mutable_string()->set_sval(integer);
+    auto parsed = parse("SELECT nextval(" + quote_literal(qualified) + ")");
+    pg_query::Node default_constraint;
+    auto* c = default_constraint.mutable_constraint();
+    c->set_contype(pg_query::CONSTR_DEFAULT);
+    *c->mutable_raw_expr() = parsed->stmts(0).stmt().select_stmt().target_list(0).res_target().val();
+    *def->add_constraints() = std::move(default_constraint);
+    bool not_null = false;
+    for (const auto& con : def->constraints()) {
+      if (con.has_constraint() && (con.constraint().contype() == pg_query::CONSTR_NOTNULL ||
+                                   con.constraint().contype() == pg_query::CONSTR_PRIMARY)) {
+        not_null = true;
+      }
+    }
+    if (!not_null) def->add_constraints()->mutable_constraint()->set_contype(pg_query::CONSTR_NOTNULL);
+  }
+  return sequences;
+}
+
+// pg_index.indkey and friends are int2vector/oidvector in PostgreSQL: subscripts count from 0
+// and the text form is space-separated ("1 3"). The catalog keeps them as DuckDB lists, so
+// references to these columns (their names are distinctive) are adjusted where it shows.
+constexpr int32_t kInt2VectorOid = 22;
+constexpr int32_t kOidVectorOid = 30;
+
+// The PostgreSQL type of a vector column reference, or 0 when `n` is not one.
+int32_t vector_column_type(const pg_query::Node& n) {
+  static const std::pair<const char*, int32_t> columns[] = {
+      {"indkey", kInt2VectorOid},      {"indoption", kInt2VectorOid}, {"indclass", kOidVectorOid},
+      {"indcollation", kOidVectorOid}, {"proargtypes", kOidVectorOid}};
+  if (!n.has_column_ref()) return 0;
+  std::string name = last_name(n.column_ref().fields());
+  for (const auto& [column, oid] : columns) {
+    if (name == column) return oid;
+  }
+  return 0;
+}
+
+bool is_vector_column(const pg_query::Node& n) { return vector_column_type(n) != 0; }
+
+pg_query::Node vector_as_text(const pg_query::Node& column) {
+  pg_query::Node out;
+  auto* call = out.mutable_func_call();
+  call->add_funcname()->mutable_string()->set_sval("array_to_string");
+  *call->add_args() = column;
+  call->add_args()->mutable_a_const()->mutable_sval()->set_sval(" ");
+  call->set_funcformat(pg_query::COERCE_EXPLICIT_CALL);
+  return out;
+}
+
+bool rewrite_vector_column(pg_query::Node& n) {
+  if (n.has_a_indirection() && is_vector_column(n.a_indirection().arg()) &&
+      n.a_indirection().indirection_size() == 1 && n.a_indirection().indirection(0).has_a_indices() &&
+      !n.a_indirection().indirection(0).a_indices().is_slice() &&
+      n.a_indirection().indirection(0).a_indices().has_uidx()) {
+    auto* indices = n.mutable_a_indirection()->mutable_indirection(0)->mutable_a_indices();
+    pg_query::Node plus_one;
+    auto* e = plus_one.mutable_a_expr();
+    e->set_kind(pg_query::AEXPR_OP);
+    e->add_name()->mutable_string()->set_sval("+");
+    *e->mutable_lexpr() = indices->uidx();
+    e->mutable_rexpr()->mutable_a_const()->mutable_ival()->set_ival(1);
+    *indices->mutable_uidx() = std::move(plus_one);
+    return true;
+  }
+  if (n.has_type_cast() && is_vector_column(n.type_cast().arg()) &&
+      (names_type(n.type_cast().type_name(), "varchar") || names_type(n.type_cast().type_name(), "text"))) {
+    pg_query::Node column = n.type_cast().arg();
+    n = vector_as_text(column);
+    return true;
+  }
+  return false;
+}
+
+// A result column that is one of those vectors goes out in its text form.
+bool vector_columns_as_text(pg_query::SelectStmt& select) {
+  if (select.has_larg()) return false;
+  bool changed = false;
+  for (auto& target : *select.mutable_target_list()) {
+    if (!target.has_res_target() || !is_vector_column(target.res_target().val())) continue;
+    auto* rt = target.mutable_res_target();
+    if (rt->name().empty()) rt->set_name(last_name(rt->val().column_ref().fields()));
+    pg_query::Node column = rt->val();
+    *rt->mutable_val() = vector_as_text(column);
+    changed = true;
+  }
+  return changed;
+}
+
+// generate_series(…) in a select list is a set-returning function in PostgreSQL (one row per
+// value) but a list-valued scalar in DuckDB: unnest it there. Calls inside subqueries are
+// left to the subquery's own select list.
+bool unnest_select_list_series(pg_query::SelectStmt& select) {
+  bool changed = false;
+  for (auto& target : *select.mutable_target_list()) {
+    if (!target.has_res_target() || !target.res_target().has_val()) continue;
+    std::set<const pg_query::Node*> in_subqueries;
+    walk_nodes(*target.mutable_res_target(), [&](pg_query::Node& n) {
+      if (!n.has_sub_link()) return;
+      walk_nodes(*n.mutable_sub_link(), [&](pg_query::Node& inner) { in_subqueries.insert(&inner); });
+    });
+    walk_nodes(*target.mutable_res_target(), [&](pg_query::Node& n) {
+      if (!n.has_func_call() || in_subqueries.count(&n)) return;
+      const auto& names = n.func_call().funcname();
+      bool series = last_name(names) == "generate_series" &&
+                    (names.size() == 1 || (names.size() == 2 && names[0].string().sval() == "pg_catalog"));
+      if (!series) return;
+      pg_query::FuncCall inner = n.func_call();
+      inner.clear_funcname();  // qualified, so this walk does not wrap it again
+      for (const char* part : {"system", "main", "generate_series"}) {
+        inner.add_funcname()->mutable_string()->set_sval(part);
+      }
+      pg_query::FuncCall wrap;
+      wrap.add_funcname()->mutable_string()->set_sval("unnest");
+      wrap.set_location(inner.location());
+      *wrap.add_args()->mutable_func_call() = std::move(inner);
+      *n.mutable_func_call() = std::move(wrap);
+      changed = true;
+    });
+  }
+  return changed;
+}
+
+pg_query::Node func_call(const char* name, std::vector<pg_query::Node> args) {
+  pg_query::Node out;
+  auto* call = out.mutable_func_call();
+  call->add_funcname()->mutable_string()->set_sval(name);
+  for (auto& a : args) *call->add_args() = std::move(a);
+  call->set_funcformat(pg_query::COERCE_EXPLICIT_CALL);
+  return out;
+}
+
+pg_query::Node column_ref(const char* name) {
+  pg_query::Node out;
+  out.mutable_column_ref()->add_fields()->mutable_string()->set_sval(name);
+  return out;
+}
+
+// x op ANY (array) / x op ALL (array): DuckDB reads ANY/ALL as subquery comparisons only, so
+// they become a fold over the list:
+//   CASE WHEN arr IS NULL THEN NULL ELSE coalesce(list_bool_or(list_transform(arr,
+//     __duckgres_e -> x op __duckgres_e)), false) END
+// (list_bool_and and true for ALL; an empty array gives false for ANY and true for ALL).
+bool rewrite_any_all(pg_query::Node& n) {
+  if (!n.has_a_expr()) return false;
+  const auto& e = n.a_expr();
+  bool any = e.kind() == pg_query::AEXPR_OP_ANY;
+  if ((!any && e.kind() != pg_query::AEXPR_OP_ALL) || !e.has_rexpr() || !e.has_lexpr() ||
+      e.rexpr().has_sub_link()) {
+    return false;
+  }
+  pg_query::Node compare;
+  auto* c = compare.mutable_a_expr();
+  c->set_kind(pg_query::AEXPR_OP);
+  *c->mutable_name() = e.name();
+  *c->mutable_lexpr() = e.lexpr();
+  *c->mutable_rexpr() = column_ref("__duckgres_e");
+  pg_query::Node lambda;
+  auto* l = lambda.mutable_a_expr();
+  l->set_kind(pg_query::AEXPR_OP);
+  l->add_name()->mutable_string()->set_sval("->");
+  *l->mutable_lexpr() = column_ref("__duckgres_e");
+  *l->mutable_rexpr() = std::move(compare);
+  pg_query::Node fold = func_call(any ? "list_bool_or" : "list_bool_and",
+                                  {func_call("list_transform", {e.rexpr(), std::move(lambda)})});
+  pg_query::Node empty;
+  empty.mutable_a_const()->mutable_boolval()->set_boolval(!any);
+  pg_query::Node folded;
+  *folded.mutable_coalesce_expr()->add_args() = std::move(fold);
+  *folded.mutable_coalesce_expr()->add_args() = std::move(empty);
+  pg_query::Node out;
+  auto* kase = out.mutable_case_expr();
+  auto* when = kase->add_args()->mutable_case_when();
+  auto* is_null = when->mutable_expr()->mutable_null_test();
+  *is_null->mutable_arg() = e.rexpr();
+  is_null->set_nulltesttype(pg_query::IS_NULL);
+  when->mutable_result()->mutable_a_const()->set_isnull(true);
+  *kase->mutable_defresult() = std::move(folded);
+  kase->set_location(e.location());
+  n = std::move(out);
+  return true;
+}
+
+pg_query::Node array_expression(const ArrayLiteral& a) {
+  pg_query::Node out;
+  auto* arr = out.mutable_a_array_expr();
+  for (const auto& item : a.items) {
+    pg_query::Node* element = arr->add_elements();
+    if (item.is_array) {
+      *element = array_expression(item);
+    } else if (item.is_null) {
+      element->mutable_a_const()->set_isnull(true);
+    } else {
+      element->mutable_a_const()->mutable_sval()->set_sval(item.text);
+    }
+  }
+  return out;
+}
+
+// '{1,2}'::int[]: DuckDB does not read PostgreSQL's array text, so the literal becomes
+// ARRAY['1','2']::int[] (the cast converts the elements as PostgreSQL's would).
+bool rewrite_array_literal(pg_query::Node& n) {
+  if (!n.has_type_cast() || !n.type_cast().has_type_name() ||
+      n.type_cast().type_name().array_bounds_size() == 0 || !n.type_cast().arg().has_a_const() ||
+      !n.type_cast().arg().a_const().has_sval()) {
+    return false;
+  }
+  std::optional<ArrayLiteral> parsed = parse_array_literal(n.type_cast().arg().a_const().sval().sval());
+  if (!parsed) return false;  // DuckDB reports the malformed literal
+  *n.mutable_type_cast()->mutable_arg() = array_expression(*parsed);
+  return true;
+}
+
 // Expression-level rewrites anywhere in the tree; returns whether anything changed.
 bool rewrite_expressions(pg_query::ParseResult& tree) {
   bool changed = false;
   walk_nodes(tree, [&](pg_query::Node& n) {
+    if (n.has_select_stmt()) changed = unnest_select_list_series(*n.mutable_select_stmt()) || changed;
+    changed = rewrite_vector_column(n) || changed;
+    changed = rewrite_any_all(n) || changed;
+    changed = rewrite_array_literal(n) || changed;
     changed = rewrite_names(n) || changed;
     changed = rewrite_regex_operator(n) || changed;
     changed = rewrite_function_alias(n) || changed;
@@ -485,6 +754,24 @@ std::vector<std::string> catalog_bookkeeping(const Statement& s) {
   return {};
 }
 
+std::vector<int32_t> result_type_overrides(const Statement& s) {
+  const pg_query::Node* root = root_node(s);
+  if (!root || !root->has_select_stmt() || root->select_stmt().has_larg()) return {};
+  std::vector<int32_t> out;
+  bool any = false;
+  for (const auto& target : root->select_stmt().target_list()) {
+    if (!target.has_res_target() || !target.res_target().has_val()) return {};
+    const pg_query::Node& val = target.res_target().val();
+    if (val.has_column_ref() && val.column_ref().fields_size() > 0 &&
+        val.column_ref().fields(val.column_ref().fields_size() - 1).has_a_star()) {
+      return {};  // a star: positions are not known here
+    }
+    out.push_back(vector_column_type(val));
+    any = any || out.back() != 0;
+  }
+  return any ? out : std::vector<int32_t>{};
+}
+
 std::vector<std::string> rewrite_for_duckdb(const Statement& s) {
   const pg_query::Node* root = root_node(s);
   if (!root) return {};
@@ -495,9 +782,12 @@ std::vector<std::string> rewrite_for_duckdb(const Statement& s) {
     // Column names first: they come from the expressions as the client wrote them.
     bool changed = false;
     pg_query::Node* top = tree.mutable_stmts(0)->mutable_stmt();
-    if (top->has_select_stmt()) changed = name_result_columns(*top->mutable_select_stmt());
+    if (top->has_select_stmt()) {
+      changed = name_result_columns(*top->mutable_select_stmt());
+      changed = vector_columns_as_text(*top->mutable_select_stmt()) || changed;
+    }
     changed = rewrite_expressions(tree) || changed;
-    if (changed) return {deparse(tree)};
+    if (changed || mentions_duckdb_keyword(s.text)) return {deparse(tree)};
     return {};
   }
   switch (root->node_case()) {
@@ -530,12 +820,34 @@ std::vector<std::string> rewrite_for_duckdb(const Statement& s) {
     }
     case pg_query::Node::kCreateStmt: {
       // Storage parameters (WITH (fillfactor=…)) and tablespaces mean nothing to DuckDB.
-      const auto& c = root->create_stmt();
-      if (c.options_size() == 0 && c.tablespacename().empty()) return {};
-      pg_query::Node copy = *root;
-      copy.mutable_create_stmt()->clear_options();
-      copy.mutable_create_stmt()->clear_tablespacename();
-      return {deparse_statement(copy)};
+      pg_query::ParseResult tree = *s.tree;
+      auto* create = tree.mutable_stmts(0)->mutable_stmt()->mutable_create_stmt();
+      bool changed = create->options_size() > 0 || !create->tablespacename().empty();
+      create->clear_options();
+      create->clear_tablespacename();
+      std::vector<std::string> out = expand_serial_columns(*create);
+      changed = !out.empty() || changed;
+      walk_nodes(tree, [&](pg_query::Node& n) { changed = rewrite_column_type(n) || changed; });
+      changed = rewrite_expressions(tree) || changed;
+      if (!changed && !mentions_duckdb_keyword(s.text)) return {};
+      out.push_back(deparse(tree));
+      return out;
+    }
+    case pg_query::Node::kAlterTableStmt: {
+      pg_query::ParseResult tree = *s.tree;
+      bool changed = false;
+      walk_nodes(tree, [&](pg_query::Node& n) { changed = rewrite_column_type(n) || changed; });
+      if (!changed && !mentions_duckdb_keyword(s.text)) return {};
+      return {deparse(tree)};
+    }
+    case pg_query::Node::kIndexStmt: {
+      // CREATE INDEX CONCURRENTLY: DuckDB builds indexes in its own transaction anyway.
+      if (!root->index_stmt().concurrent() && !mentions_duckdb_keyword(s.text)) return {};
+      pg_query::ParseResult tree = *s.tree;
+      auto* index = tree.mutable_stmts(0)->mutable_stmt()->mutable_index_stmt();
+      index->set_concurrent(false);
+      if (index->access_method() == "btree") index->clear_access_method();  // DuckDB's is ART
+      return {deparse(tree)};
     }
     default: return {};
   }

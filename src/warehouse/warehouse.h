@@ -1,5 +1,6 @@
 // A warehouse: one persistent DuckDB database file under the data dir, shared by its sessions.
 #pragma once
+#include <atomic>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -22,12 +23,17 @@ class Warehouse {
   const std::string& directory() const { return directory_; }
   // A new connection for one session.
   std::unique_ptr<duck::Connection> connect() { return database_.connect(); }
+  // Bumped whenever a session changes the schema (DDL), so per-session caches of catalog
+  // facts know to look again.
+  uint64_t schema_generation() const { return schema_generation_.load(std::memory_order_acquire); }
+  void schema_changed() { schema_generation_.fetch_add(1, std::memory_order_acq_rel); }
 
  private:
   void install_catalog();
   std::string name_;
   std::string directory_;
   duck::Database database_;
+  std::atomic<uint64_t> schema_generation_{0};
 };
 
 // Opens warehouses on first use and keeps them open; thread-safe.

@@ -73,6 +73,14 @@ public class JdbcMetadataTest {
       }
       List<String> idx = column(md.getIndexInfo(null, "public", "customers", true, false), "COLUMN_NAME");
       check(idx.contains("id") && idx.contains("email"), "unique index columns " + idx);
+      try (ResultSet rs = md.getIndexInfo(null, "public", "orders", false, false)) {
+        List<String> parts = new ArrayList<>();
+        while (rs.next()) {
+          if ("orders_placed_customer".equals(rs.getString("INDEX_NAME")))
+            parts.add(rs.getInt("ORDINAL_POSITION") + ":" + rs.getString("COLUMN_NAME"));
+        }
+        check(parts.equals(List.of("1:placed_at", "2:customer_id")), "multi-column index " + parts);
+      }
       List<String> types = column(md.getTypeInfo(), "TYPE_NAME");
       check(types.contains("int4") && types.contains("varchar") && types.contains("numeric"), "type info " + types.size());
 
@@ -83,7 +91,26 @@ public class JdbcMetadataTest {
             && rmd.getColumnType(3) == Types.VARCHAR, "result column types " + rmd.getColumnTypeName(1) + ","
             + rmd.getColumnTypeName(2) + "," + rmd.getColumnTypeName(3));
         check(rmd.getTableName(1).equals("orders"), "getTableName [" + rmd.getTableName(1) + "]");
+        String baseSchema = rmd.unwrap(org.postgresql.PGResultSetMetaData.class).getBaseSchemaName(1);
+        check(baseSchema.equals("public"), "getBaseSchemaName [" + baseSchema + "]");
+        check(rmd.isNullable(1) == ResultSetMetaData.columnNoNulls
+            && rmd.isNullable(3) == ResultSetMetaData.columnNullable, "isNullable");
       }
+      // Joins, aliases and computed columns: only plain columns have a table.
+      try (PreparedStatement ps = c.prepareStatement("SELECT o.order_id, c.email AS mail, amount * 2 AS twice, r.* "
+               + "FROM orders o JOIN customers c ON c.id = o.customer_id CROSS JOIN sales.regions r WHERE o.order_id = ?")) {
+        ps.setLong(1, 10);
+        try (ResultSet rs = ps.executeQuery()) {
+          ResultSetMetaData rmd = rs.getMetaData();
+          List<String> names = new ArrayList<>();
+          for (int i = 1; i <= rmd.getColumnCount(); ++i) names.add(rmd.getTableName(i) + "." + rmd.getColumnName(i));
+          check(names.equals(List.of("orders.order_id", "customers.mail", ".twice", "regions.code", "regions.name")),
+              "join column tables " + names);
+          check(rs.next() && rs.getString("mail").equals("a@example.com"), "join row");
+        }
+      }
+      List<String> functions = column(md.getFunctions(null, "pg_catalog", "lower"), "FUNCTION_NAME");
+      check(functions.contains("lower"), "getFunctions " + functions);
     }
     if (!failures.isEmpty()) {
       System.err.println(failures.size() + " JDBC metadata check(s) failed");

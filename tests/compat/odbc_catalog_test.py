@@ -47,6 +47,10 @@ fks = [(r.pktable_name, r.pkcolumn_name, r.fkcolumn_name)
 check(fks == [("customers", "id", "customer_id")], "SQLForeignKeys %r" % fks)
 stats = [r.column_name for r in cur.statistics("customers", schema="public", unique=True) if r.column_name]
 check("id" in stats and "email" in stats, "SQLStatistics %r" % stats)
+stats = [(r.index_name, r.ordinal_position, r.column_name, r.non_unique)
+         for r in cur.statistics("orders", schema="public") if r.index_name == "orders_placed_customer"]
+check(stats == [("orders_placed_customer", 1, "placed_at", 1), ("orders_placed_customer", 2, "customer_id", 1)],
+      "SQLStatistics multi-column %r" % stats)
 types = [r.type_name for r in cur.getTypeInfo()]
 check("int4" in types and "varchar" in types, "SQLGetTypeInfo %r" % types[:10])
 

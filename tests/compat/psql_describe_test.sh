@@ -13,6 +13,7 @@ has '\d orders' '\d orders' \
   " note        | character varying(40)    |           |          | " \
   " placed_at   | timestamp with time zone |           |          | " \
   '"orders_pkey" PRIMARY KEY, btree (order_id)' \
+  '"orders_placed_customer" btree (placed_at, customer_id)' \
   '"orders_customer_id_fkey" FOREIGN KEY (customer_id) REFERENCES customers(id)'
 has '\d customers' '\d customers' \
   'Table "public.customers"' \

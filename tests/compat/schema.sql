@@ -14,6 +14,7 @@ CREATE TABLE orders (
   note varchar(40),
   placed_at timestamptz
 );
+CREATE INDEX orders_placed_customer ON orders (placed_at, customer_id);
 CREATE TABLE sales.regions (code varchar(8) PRIMARY KEY, name text NOT NULL);
 CREATE VIEW sales.big_orders AS SELECT order_id, amount FROM public.orders WHERE amount > 100;
 INSERT INTO customers VALUES (1, 'a@example.com', 'Ann', TIMESTAMP '2024-01-01 10:00:00');

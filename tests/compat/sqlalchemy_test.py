@@ -47,6 +47,9 @@ fks = insp.get_foreign_keys("orders")
 check(len(fks) == 1 and fks[0]["constrained_columns"] == ["customer_id"]
       and fks[0]["referred_table"] == "customers" and fks[0]["referred_columns"] == ["id"],
       "fks %r" % fks)
+indexes = insp.get_indexes("orders")
+check([(i["name"], i["column_names"], i["unique"]) for i in indexes]
+      == [("orders_placed_customer", ["placed_at", "customer_id"], False)], "indexes %r" % indexes)
 uniques = insp.get_unique_constraints("customers")
 check(any(u["column_names"] == ["email"] for u in uniques), "unique %r" % uniques)
 

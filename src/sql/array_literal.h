@@ -1,0 +1,22 @@
+// PostgreSQL's array input syntax ('{1,2}', '{{"a b",NULL},{c,d}}'), which DuckDB does not
+// read: the rewriter turns such literals into ARRAY[...] constructors and the session binds
+// such parameters as DuckDB lists.
+#pragma once
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace ducklings::sql {
+
+struct ArrayLiteral {
+  bool is_null = false;   // an unquoted NULL element
+  bool is_array = false;  // a nested {...}
+  std::string text;       // the element's text, de-quoted
+  std::vector<ArrayLiteral> items;
+};
+
+// The parsed array (is_array set), or nullopt when `text` is not a well-formed array literal.
+std::optional<ArrayLiteral> parse_array_literal(std::string_view text);
+
+}  // namespace ducklings::sql
