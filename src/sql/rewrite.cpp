@@ -224,10 +224,90 @@ bool rewrite_regex_operator(pg_query::Node& n) {
 }
 
 // PostgreSQL type names DuckDB lacks: name, "char", regclass & co.
+bool is_text_type(const pg_query::TypeName& t) {
+  return t.array_bounds_size() == 0 && (names_type(t, "text") || names_type(t, "varchar") ||
+                                        names_type(t, "name") || names_type(t, "bpchar"));
+}
+
+pg_query::Node format_type_of(const pg_query::Node& type_oid) {
+  pg_query::Node out;
+  auto* call = out.mutable_func_call();
+  // The emulated one, named in full: this node is not renamed again, and DuckDB has a
+  // format_type of its own that spells types its way.
+  call->add_funcname()->mutable_string()->set_sval("duckgres_catalog");
+  call->add_funcname()->mutable_string()->set_sval("format_type");
+  auto* oid = call->add_args()->mutable_type_cast();
+  *oid->mutable_arg() = type_oid;
+  oid->mutable_type_name()->add_names()->mutable_string()->set_sval("int8");
+  call->add_args()->mutable_a_const()->set_isnull(true);
+  call->set_funcformat(pg_query::COERCE_EXPLICIT_CALL);
+  return out;
+}
+
 bool rewrite_type_name(pg_query::Node& n) {
   if (!n.has_type_cast() || !n.type_cast().has_type_name()) return false;
   auto* tn = n.mutable_type_cast()->mutable_type_name();
   std::string name = last_name(tn->names());
+  if (is_text_type(*tn) && n.type_cast().arg().has_type_cast()) {
+    // x::regclass::text and x::regtype::text print the name, as the reg* types' output does.
+    const auto& inner = n.type_cast().arg().type_cast();
+    if (names_type(inner.type_name(), "regclass") && !inner.arg().has_type_cast()) {
+      pg_query::Node as_name;
+      auto* outer = as_name.mutable_type_cast();
+      outer->mutable_type_name()->add_names()->mutable_string()->set_sval("regclass");
+      *outer->mutable_arg() = n.type_cast().arg();  // the inner cast: a (looked-up) oid
+      auto* oid_cast = outer->mutable_arg()->mutable_type_cast();
+      if (!oid_cast->arg().has_a_const() || !oid_cast->arg().a_const().has_sval()) {
+        // The oid is the operand itself.
+        pg_query::Node operand = oid_cast->arg();
+        oid_cast->mutable_type_name()->clear_names();
+        oid_cast->mutable_type_name()->add_names()->mutable_string()->set_sval("int8");
+        *oid_cast->mutable_arg() = std::move(operand);
+      }
+      n = std::move(as_name);
+      rewrite_type_name(n);  // now an expr::regclass: print the name
+      return true;
+    }
+    if (names_type(inner.type_name(), "regtype")) {
+      pg_query::Node oid = n.type_cast().arg();
+      if (!inner.arg().has_a_const() || !inner.arg().a_const().has_sval()) oid = inner.arg();
+      n = format_type_of(oid);
+      return true;
+    }
+  }
+  if (name == "regtype" && n.type_cast().has_arg()) {
+    const pg_query::Node& arg = n.type_cast().arg();
+    if (arg.has_a_const() && arg.a_const().has_sval()) {
+      // 'integer'::regtype → the type's oid, by its name or by how format_type spells it.
+      std::string text = arg.a_const().sval().sval();
+      auto parsed = parse("SELECT (SELECT min(t_oid) FROM (SELECT oid AS t_oid, typname AS t_name, "
+                          "format_type(oid, NULL) AS t_formatted FROM duckgres_catalog.pg_type) t "
+                          "WHERE t_name = lower(" + quote_literal(text) + ") OR t_formatted = lower(" +
+                          quote_literal(text) + "))");
+      if (!parsed) return false;
+      n = parsed->stmts(0).stmt().select_stmt().target_list(0).res_target().val();
+      return true;
+    }
+    // An oid shown as a type: 25::regtype, atttypid::regtype.
+    pg_query::Node operand = arg;
+    n = format_type_of(operand);
+    return true;
+  }
+  if ((name == "varchar" || name == "bpchar") && tn->typmods_size() == 1 && tn->array_bounds_size() == 0 &&
+      tn->typmods(0).has_a_const() && tn->typmods(0).a_const().has_ival()) {
+    // An explicit cast to varchar(n) or char(n) cuts the value to n characters.
+    int length = tn->typmods(0).a_const().ival().ival();
+    pg_query::Node cast = n;
+    cast.mutable_type_cast()->mutable_type_name()->clear_typmods();
+    pg_query::Node cut;
+    auto* call = cut.mutable_func_call();
+    call->add_funcname()->mutable_string()->set_sval("left");
+    *call->add_args() = std::move(cast);
+    call->add_args()->mutable_a_const()->mutable_ival()->set_ival(length);
+    call->set_funcformat(pg_query::COERCE_EXPLICIT_CALL);
+    n = std::move(cut);
+    return true;
+  }
   if (name == "regclass" && n.type_cast().has_arg() && n.type_cast().arg().has_a_const() &&
       n.type_cast().arg().a_const().has_sval()) {
     // 'schema.table'::regclass → the table's oid, looked up in the emulated pg_class.
@@ -264,7 +344,7 @@ bool rewrite_type_name(pg_query::Node& n) {
     return true;
   }
   const char* replacement = nullptr;
-  if (name == "name" || name == "char" || name == "regtype" || name == "regproc" ||
+  if (name == "name" || name == "char" || name == "regproc" ||
       name == "regprocedure" || name == "regnamespace" || name == "regrole") {
     replacement = "varchar";
   } else if (name == "jsonb") {
@@ -566,6 +646,11 @@ bool rewrite_array_literal(pg_query::Node& n) {
   std::optional<ArrayLiteral> parsed = parse_array_literal(n.type_cast().arg().a_const().sval().sval());
   if (!parsed) return false;  // DuckDB reports the malformed literal
   *n.mutable_type_cast()->mutable_arg() = array_expression(*parsed);
+  // PostgreSQL's int[] takes any number of dimensions; DuckDB's lists need one [] per level.
+  int depth = 1;
+  for (const ArrayLiteral* x = &*parsed; !x->items.empty() && x->items[0].is_array; x = &x->items[0]) ++depth;
+  auto* tn = n.mutable_type_cast()->mutable_type_name();
+  while (tn->array_bounds_size() < depth) tn->add_array_bounds()->mutable_integer()->set_ival(-1);
   return true;
 }
 
