@@ -11,6 +11,7 @@
 
 #include "sql/error_mapping.h"
 #include "sql/array_literal.h"
+#include "sql/quoting.h"
 #include "sql/rewrite.h"
 
 namespace ducklings::pgwire {
@@ -478,6 +479,18 @@ std::shared_ptr<PreparedQuery> Session::prepare(sql::Statement statement,
     q->returns_rows = q->statement.returns_rows;
     return q;
   }
+  if (auto table = sql::altered_table(q->statement)) {
+    before_duckdb_call();
+    duck::Result r = connection_->query(
+        "SELECT count(*) FROM duckdb_views() WHERE database_name = current_database() AND NOT internal"
+        " AND lower(view_name) = lower(" + sql::quote_literal(table->second) + ") AND " +
+        (table->first.empty() ? std::string("schema_name = current_schema()")
+                              : "lower(schema_name) = lower(" + sql::quote_literal(table->first) + ")"));
+    duck::DataChunk c = r.fetch();
+    if (c && c.size() > 0 && *static_cast<int64_t*>(duckdb_vector_get_data(c.column(0))) > 0) {
+      sql::alter_as_view(q->statement);
+    }
+  }
   std::vector<std::string> rewritten = sql::rewrite_for_duckdb(q->statement);
   std::vector<std::string> bookkeeping = sql::catalog_bookkeeping(q->statement);
   if (rewritten.size() > 1 || !bookkeeping.empty()) {
@@ -827,7 +840,10 @@ void Session::start_portal(Portal& portal) {
   bool dml = k == sql::StatementKind::kInsert || k == sql::StatementKind::kUpdate ||
              k == sql::StatementKind::kDelete;
   duckdb_result_type rt = portal.result.result_type();
-  portal.count_result = !q.returns_rows && (dml || rt == DUCKDB_RESULT_TYPE_CHANGED_ROWS);
+  // CREATE TABLE AS answers with its row count too ("SELECT n"), as a one-column result.
+  bool ctas = q.statement.tag == "CREATE TABLE AS" && portal.result.column_count() == 1 &&
+              portal.result.column_type(0).id() == DUCKDB_TYPE_BIGINT;
+  portal.count_result = !q.returns_rows && (dml || ctas || rt == DUCKDB_RESULT_TYPE_CHANGED_ROWS);
   if (q.returns_rows) {
     idx_t cols = portal.result.column_count();
     if (cols > kMaxColumns) {

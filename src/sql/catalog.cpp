@@ -25,7 +25,7 @@
 
 namespace ducklings::sql {
 
-const int kCatalogVersion = 12;
+const int kCatalogVersion = 13;
 
 namespace {
 
@@ -1092,8 +1092,10 @@ SELECT oid, name AS relname, nspoid AS relnamespace, CAST(0 AS BIGINT) AS reltyp
   CAST(NULL AS VARCHAR) AS relpartbound
 FROM duckgres_catalog.__relations r;
 
+-- Temporary tables (DuckDB's temp catalog) show in schema pg_temp, as dbt's incremental models
+-- read their staging table's columns from information_schema.columns.
 CREATE VIEW duckgres_catalog.__columns AS
-SELECT c.table_oid, c.schema_name, c.table_name, c.column_name, CAST(c.column_index AS SMALLINT) AS attnum, c.comment,
+SELECT c.table_oid, CASE WHEN c.database_name = 'temp' THEN 'pg_temp' ELSE c.schema_name END AS schema_name, c.table_name, c.column_name, CAST(c.column_index AS SMALLINT) AS attnum, c.comment,
   c.column_default, c.is_nullable, c.data_type,
   coalesce(d.type_oid, duckgres_catalog.__type_oid(c.data_type)) AS typid,
   CAST(CASE WHEN d.typmod IS NOT NULL THEN d.typmod
@@ -1105,7 +1107,7 @@ SELECT c.table_oid, c.schema_name, c.table_name, c.column_name, CAST(c.column_in
 FROM duckdb_columns() c
 LEFT JOIN duckgres_meta.declared_types d
   ON d.schema_name = c.schema_name AND d.table_name = c.table_name AND d.column_name = c.column_name
-WHERE c.database_name = system.main.current_database() AND NOT c.internal AND duckgres_catalog.__visible_rel(c.schema_name, c.table_name);
+WHERE c.database_name IN (system.main.current_database(), 'temp') AND NOT c.internal AND duckgres_catalog.__visible_rel(c.schema_name, c.table_name);
 
 -- Indexes have attributes too, one per key column (psqlODBC's SQLPrimaryKeys joins them).
 CREATE VIEW duckgres_catalog.__index_columns AS

@@ -76,23 +76,47 @@ std::string last_name(const google::protobuf::RepeatedPtrField<pg_query::Node>& 
 
 // Names: PostgreSQL's catalogs live in duckgres_catalog / duckgres_information_schema, and
 // PostgreSQL's default schema "public" is DuckDB's "main".
+// A database qualifier ("db"."schema"."table", as dbt writes every name) names the session's
+// own database, PostgreSQL having no cross-database references; DuckDB's catalog of that
+// database has another name, so the qualifier goes. DuckDB's own system and temp stay.
+bool is_database_qualifier(const std::string& name) {
+  return !name.empty() && name != "system" && name != "temp";
+}
+
+bool rewrite_range_var(pg_query::RangeVar& rv) {
+  bool changed = false;
+  if (is_database_qualifier(rv.catalogname())) {
+    rv.clear_catalogname();
+    changed = true;
+  }
+  const std::string& schema = rv.schemaname();
+  if ((schema.empty() || schema == "pg_catalog") && is_catalog_relation(rv.relname())) {
+    rv.set_schemaname(kCatalogSchema);
+    return true;
+  }
+  if (schema == "information_schema" && is_information_schema_relation(rv.relname())) {
+    rv.set_schemaname(kInformationSchema);
+    return true;
+  }
+  if (schema == "public") {
+    rv.set_schemaname("main");
+    return true;
+  }
+  return changed;
+}
+
+bool rewrite_range_vars(google::protobuf::Message& tree) {
+  bool changed = false;
+  walk_range_vars(tree, [&](pg_query::RangeVar& rv) { changed = rewrite_range_var(rv) || changed; });
+  return changed;
+}
+
 bool rewrite_names(pg_query::Node& n) {
-  if (n.has_range_var()) {
-    auto* rv = n.mutable_range_var();
-    const std::string& schema = rv->schemaname();
-    if ((schema.empty() || schema == "pg_catalog") && is_catalog_relation(rv->relname())) {
-      rv->set_schemaname(kCatalogSchema);
-      return true;
-    }
-    if (schema == "information_schema" && is_information_schema_relation(rv->relname())) {
-      rv->set_schemaname(kInformationSchema);
-      return true;
-    }
-    if (schema == "public") {
-      rv->set_schemaname("main");
-      return true;
-    }
-    return false;
+  if (n.has_list() && n.list().items_size() == 3 && n.list().items(0).has_string() &&
+      n.list().items(1).has_string() && n.list().items(2).has_string() &&
+      is_database_qualifier(n.list().items(0).string().sval())) {
+    n.mutable_list()->mutable_items()->DeleteSubrange(0, 1);  // DROP TABLE db.schema.t
+    return true;
   }
   if (n.has_func_call()) {
     auto* names = n.mutable_func_call()->mutable_funcname();
@@ -654,11 +678,53 @@ bool rewrite_array_literal(pg_query::Node& n) {
   return true;
 }
 
+void collect_from_aliases(const pg_query::Node& n, std::set<std::string>& out) {
+  if (n.has_range_var()) {
+    out.insert(n.range_var().has_alias() ? n.range_var().alias().aliasname() : n.range_var().relname());
+  } else if (n.has_join_expr()) {
+    collect_from_aliases(n.join_expr().larg(), out);
+    collect_from_aliases(n.join_expr().rarg(), out);
+  } else if (n.has_range_subselect() && n.range_subselect().has_alias()) {
+    out.insert(n.range_subselect().alias().aliasname());
+  }
+}
+
+// GROUP BY x where x is both a FROM alias and a result column's name: PostgreSQL groups by
+// that relation's whole row (dbt's relations query relies on it), which DuckDB cannot; the
+// result column it names groups the same rows.
+bool group_by_relation_alias(pg_query::SelectStmt& select) {
+  if (select.group_clause_size() == 0) return false;
+  std::set<std::string> aliases;
+  for (const auto& item : select.from_clause()) collect_from_aliases(item, aliases);
+  bool changed = false;
+  for (auto& group : *select.mutable_group_clause()) {
+    if (!group.has_column_ref() || group.column_ref().fields_size() != 1 ||
+        !group.column_ref().fields(0).has_string()) {
+      continue;
+    }
+    const std::string& name = group.column_ref().fields(0).string().sval();
+    if (!aliases.count(name)) continue;
+    for (int i = 0; i < select.target_list_size(); ++i) {
+      const auto& t = select.target_list(i);
+      if (t.has_res_target() && t.res_target().name() == name) {
+        group.Clear();
+        group.mutable_a_const()->mutable_ival()->set_ival(i + 1);
+        changed = true;
+        break;
+      }
+    }
+  }
+  return changed;
+}
+
 // Expression-level rewrites anywhere in the tree; returns whether anything changed.
 bool rewrite_expressions(pg_query::ParseResult& tree) {
-  bool changed = false;
+  bool changed = rewrite_range_vars(tree);
   walk_nodes(tree, [&](pg_query::Node& n) {
-    if (n.has_select_stmt()) changed = unnest_select_list_series(*n.mutable_select_stmt()) || changed;
+    if (n.has_select_stmt()) {
+      changed = unnest_select_list_series(*n.mutable_select_stmt()) || changed;
+      changed = group_by_relation_alias(*n.mutable_select_stmt()) || changed;
+    }
     changed = rewrite_vector_column(n) || changed;
     changed = rewrite_any_all(n) || changed;
     changed = rewrite_array_literal(n) || changed;
@@ -839,6 +905,34 @@ std::vector<std::string> catalog_bookkeeping(const Statement& s) {
   return {};
 }
 
+std::optional<std::pair<std::string, std::string>> altered_table(const Statement& s) {
+  const pg_query::Node* root = root_node(s);
+  if (!root) return std::nullopt;
+  const pg_query::RangeVar* rv = nullptr;
+  if (root->has_rename_stmt() && root->rename_stmt().rename_type() == pg_query::OBJECT_TABLE &&
+      root->rename_stmt().has_relation()) {
+    rv = &root->rename_stmt().relation();
+  } else if (root->has_alter_table_stmt() && root->alter_table_stmt().objtype() == pg_query::OBJECT_TABLE &&
+             root->alter_table_stmt().has_relation()) {
+    rv = &root->alter_table_stmt().relation();
+  }
+  if (!rv) return std::nullopt;
+  std::string schema = rv->schemaname() == "public" ? "main" : rv->schemaname();
+  return std::make_pair(schema, rv->relname());
+}
+
+void alter_as_view(Statement& s) {
+  if (!s.tree || s.tree->stmts_size() != 1) return;
+  pg_query::Node* root = s.tree->mutable_stmts(0)->mutable_stmt();
+  if (root->has_rename_stmt()) {
+    root->mutable_rename_stmt()->set_rename_type(pg_query::OBJECT_VIEW);
+    root->mutable_rename_stmt()->set_relation_type(pg_query::OBJECT_VIEW);
+  } else if (root->has_alter_table_stmt()) {
+    root->mutable_alter_table_stmt()->set_objtype(pg_query::OBJECT_VIEW);
+  }
+  s.text = deparse(*s.tree);
+}
+
 std::vector<int32_t> result_type_overrides(const Statement& s) {
   const pg_query::Node* root = root_node(s);
   if (!root || !root->has_select_stmt() || root->select_stmt().has_larg()) return {};
@@ -862,7 +956,7 @@ std::vector<std::string> rewrite_for_duckdb(const Statement& s) {
   if (!root) return {};
   if (s.kind == StatementKind::kQuery || s.kind == StatementKind::kInsert ||
       s.kind == StatementKind::kUpdate || s.kind == StatementKind::kDelete ||
-      root->has_create_table_as_stmt() || root->has_view_stmt()) {
+      root->has_create_table_as_stmt() || root->has_view_stmt() || root->has_merge_stmt()) {
     pg_query::ParseResult tree = *s.tree;
     // Column names first: they come from the expressions as the client wrote them.
     bool changed = false;
@@ -875,11 +969,43 @@ std::vector<std::string> rewrite_for_duckdb(const Statement& s) {
     if (changed || mentions_duckdb_keyword(s.text)) return {deparse(tree)};
     return {};
   }
+  // DDL naming objects: database qualifiers go and public is main (see rewrite_names).
+  pg_query::Node named_copy;
+  bool renamed = false;
   switch (root->node_case()) {
+    case pg_query::Node::kDropStmt:
+    case pg_query::Node::kTruncateStmt:
+    case pg_query::Node::kRenameStmt:
+    case pg_query::Node::kCommentStmt:
+    case pg_query::Node::kIndexStmt:
+    case pg_query::Node::kAlterTableStmt:
+      named_copy = *root;
+      renamed = rewrite_range_vars(named_copy);
+      walk_nodes(named_copy, [&](pg_query::Node& n) {
+        renamed = rewrite_names(n) || renamed;
+        if (n.has_list() && n.list().items_size() == 2 && n.list().items(0).has_string() &&
+            n.list().items(1).has_string() && n.list().items(0).string().sval() == "public") {
+          n.mutable_list()->mutable_items(0)->mutable_string()->set_sval("main");
+          renamed = true;
+        }
+      });
+      if (renamed) root = &named_copy;
+      break;
+    default:
+      break;
+  }
+  switch (root->node_case()) {
+    case pg_query::Node::kRenameStmt:
+    case pg_query::Node::kCommentStmt:
+      if (renamed || mentions_duckdb_keyword(s.text)) return {deparse_statement(*root)};
+      return {};
     case pg_query::Node::kDropStmt: {
       // DuckDB drops one object per statement.
       const auto& drop = root->drop_stmt();
-      if (drop.objects_size() <= 1) return {};
+      if (drop.objects_size() <= 1) {
+        if (renamed || mentions_duckdb_keyword(s.text)) return {deparse_statement(*root)};
+        return {};
+      }
       std::vector<std::string> out;
       for (const auto& object : drop.objects()) {
         pg_query::Node one = *root;
@@ -892,7 +1018,10 @@ std::vector<std::string> rewrite_for_duckdb(const Statement& s) {
     }
     case pg_query::Node::kTruncateStmt: {
       const auto& t = root->truncate_stmt();
-      if (t.relations_size() <= 1) return {};
+      if (t.relations_size() <= 1) {
+        if (renamed || mentions_duckdb_keyword(s.text)) return {deparse_statement(*root)};
+        return {};
+      }
       std::vector<std::string> out;
       for (const auto& rel : t.relations()) {
         pg_query::Node one = *root;
@@ -919,20 +1048,20 @@ std::vector<std::string> rewrite_for_duckdb(const Statement& s) {
       return out;
     }
     case pg_query::Node::kAlterTableStmt: {
-      pg_query::ParseResult tree = *s.tree;
-      bool changed = false;
-      walk_nodes(tree, [&](pg_query::Node& n) { changed = rewrite_column_type(n) || changed; });
+      pg_query::Node alter = *root;
+      bool changed = renamed;
+      walk_nodes(alter, [&](pg_query::Node& n) { changed = rewrite_column_type(n) || changed; });
       if (!changed && !mentions_duckdb_keyword(s.text)) return {};
-      return {deparse(tree)};
+      return {deparse_statement(alter)};
     }
     case pg_query::Node::kIndexStmt: {
       // CREATE INDEX CONCURRENTLY: DuckDB builds indexes in its own transaction anyway.
-      if (!root->index_stmt().concurrent() && !mentions_duckdb_keyword(s.text)) return {};
-      pg_query::ParseResult tree = *s.tree;
-      auto* index = tree.mutable_stmts(0)->mutable_stmt()->mutable_index_stmt();
+      if (!root->index_stmt().concurrent() && !renamed && !mentions_duckdb_keyword(s.text)) return {};
+      pg_query::Node copy = *root;
+      auto* index = copy.mutable_index_stmt();
       index->set_concurrent(false);
       if (index->access_method() == "btree") index->clear_access_method();  // DuckDB's is ART
-      return {deparse(tree)};
+      return {deparse_statement(copy)};
     }
     default: return {};
   }

@@ -2,7 +2,9 @@
 // grows into the full transpiler; each rewrite keeps the statement's meaning.
 #pragma once
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "sql/statement.h"
@@ -17,6 +19,13 @@ std::vector<std::string> rewrite_for_duckdb(const Statement& statement);
 // oidvector catalog columns go out as text in their PostgreSQL form): one OID per select-list
 // entry, 0 where DuckDB's type stands; empty when nothing differs.
 std::vector<int32_t> result_type_overrides(const Statement& statement);
+
+// ALTER TABLE on a view: PostgreSQL accepts it, DuckDB wants ALTER VIEW. altered_table names
+// the relation an ALTER TABLE statement changes (schema in DuckDB's terms, empty when
+// unqualified) so the caller can ask the catalog; alter_as_view turns the statement into
+// ALTER VIEW.
+std::optional<std::pair<std::string, std::string>> altered_table(const Statement& statement);
+void alter_as_view(Statement& statement);
 
 // Statements to run after `statement` succeeds that keep catalog facts DuckDB itself drops
 // (the n of varchar(n) and char(n), recorded in duckgres_meta.declared_types).

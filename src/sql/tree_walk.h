@@ -11,4 +11,9 @@ namespace ducklings::sql {
 // callback may change the node it gets; the walk then continues into the changed node.
 void walk_nodes(google::protobuf::Message& message, const std::function<void(pg_query::Node&)>& visit);
 
+// Calls `visit` on every RangeVar below `message`, including those held directly by statements
+// (CREATE VIEW's name, ALTER TABLE's relation) rather than in a Node.
+void walk_range_vars(google::protobuf::Message& message,
+                     const std::function<void(pg_query::RangeVar&)>& visit);
+
 }  // namespace ducklings::sql
