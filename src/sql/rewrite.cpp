@@ -112,12 +112,6 @@ bool rewrite_range_vars(google::protobuf::Message& tree) {
 }
 
 bool rewrite_names(pg_query::Node& n) {
-  if (n.has_list() && n.list().items_size() == 3 && n.list().items(0).has_string() &&
-      n.list().items(1).has_string() && n.list().items(2).has_string() &&
-      is_database_qualifier(n.list().items(0).string().sval())) {
-    n.mutable_list()->mutable_items()->DeleteSubrange(0, 1);  // DROP TABLE db.schema.t
-    return true;
-  }
   if (n.has_func_call()) {
     auto* names = n.mutable_func_call()->mutable_funcname();
     std::string name = last_name(*names);
@@ -981,9 +975,19 @@ std::vector<std::string> rewrite_for_duckdb(const Statement& s) {
     case pg_query::Node::kAlterTableStmt:
       named_copy = *root;
       renamed = rewrite_range_vars(named_copy);
+      if (named_copy.has_drop_stmt()) {
+        for (auto& object : *named_copy.mutable_drop_stmt()->mutable_objects()) {
+          // DROP TABLE db.schema.t (a COMMENT's three names are schema.table.column).
+          if (object.has_list() && object.list().items_size() == 3 && object.list().items(0).has_string() &&
+              is_database_qualifier(object.list().items(0).string().sval())) {
+            object.mutable_list()->mutable_items()->DeleteSubrange(0, 1);
+            renamed = true;
+          }
+        }
+      }
       walk_nodes(named_copy, [&](pg_query::Node& n) {
         renamed = rewrite_names(n) || renamed;
-        if (n.has_list() && n.list().items_size() == 2 && n.list().items(0).has_string() &&
+        if (n.has_list() && n.list().items_size() >= 2 && n.list().items(0).has_string() &&
             n.list().items(1).has_string() && n.list().items(0).string().sval() == "public") {
           n.mutable_list()->mutable_items(0)->mutable_string()->set_sval("main");
           renamed = true;
