@@ -447,7 +447,7 @@ std::vector<std::string> expand_serial_columns(pg_query::CreateStmt& create) {
                           : type == "smallserial" || type == "serial2" ? "int2"
                                                                        : nullptr;
     if (!integer || def->type_name().array_bounds_size() > 0) continue;
-    std::string schema = rel.schemaname();
+    std::string schema = rel.schemaname() == "public" ? "main" : rel.schemaname();
     std::string sequence = rel.relname() + "_" + def->colname() + "_seq";
     std::string qualified = (schema.empty() ? "" : quote_identifier(schema) + ".") + quote_identifier(sequence);
     sequences.push_back(std::string(create.if_not_exists() ? "CREATE SEQUENCE IF NOT EXISTS "

@@ -2,9 +2,12 @@
 # gives (run this file with `with_server.py --external` against a real PostgreSQL to check the
 # expectations themselves). Each case runs through the simple protocol (psycopg2) after the
 # setup statements; PG* variables come from with_server.py.
+import os
 import sys
 
 import psycopg2
+
+DB = os.environ.get("PGDATABASE", "duckgres")
 
 SETUP = [
     "DROP SCHEMA IF EXISTS rw CASCADE",
@@ -18,6 +21,9 @@ SETUP = [
     "CREATE INDEX CONCURRENTLY items_qty ON rw.items (qty)",
     "COMMENT ON TABLE rw.items IS 'things we sell'",
     "COMMENT ON COLUMN rw.items.label IS 'shown to buyers'",
+    "DROP TABLE IF EXISTS public.rw_pub",
+    "CREATE TABLE public.rw_pub (id serial, v int)",
+    "COMMENT ON COLUMN public.rw_pub.v IS 'the value'",
 ]
 
 # (what it shows, SQL, expected rows)
@@ -68,6 +74,9 @@ CASES = [
      "SELECT indexname FROM pg_indexes WHERE tablename = 'items' AND indexname = 'items_qty'", [("items_qty",)]),
     ("COMMENT ON TABLE", "SELECT obj_description('rw.items'::regclass, 'pg_class')", [("things we sell",)]),
     ("COMMENT ON COLUMN", "SELECT col_description('rw.items'::regclass, 4)", [("shown to buyers",)]),
+    ("serial in public", "INSERT INTO public.rw_pub (v) VALUES (7) RETURNING id", [(1,)]),
+    ("COMMENT ON COLUMN in public", "SELECT col_description('public.rw_pub'::regclass, 2)", [("the value",)]),
+    ("database-qualified names", 'SELECT count(*) FROM "%s".rw.items' % DB, [(2,)]),
     # int2vector columns count from 0 and print space-separated
     ("indkey subscript and text",
      "SELECT i.indkey[0], i.indkey::text FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid"
@@ -136,6 +145,7 @@ cur.execute("DISCARD ALL")
 cur.execute("SHOW application_name")
 check(cur.fetchone()[0] == "", "DISCARD ALL resets application_name")
 cur.execute("DROP SCHEMA rw CASCADE")
+cur.execute('DROP TABLE "%s".public.rw_pub' % DB)
 
 if failures:
     print("%d of %d rewrite checks failed" % (len(failures), len(CASES) + len(SETTINGS) + 1), file=sys.stderr)
