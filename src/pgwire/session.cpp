@@ -11,6 +11,7 @@
 
 #include "sql/error_mapping.h"
 #include "sql/array_literal.h"
+#include "sql/catalog.h"
 #include "sql/quoting.h"
 #include "sql/rewrite.h"
 
@@ -358,6 +359,7 @@ void Session::run_statement(const sql::Statement& statement,
 void Session::run_script(const PreparedQuery& q) {
   before_duckdb_call();
   RunningScope running(*this);
+  if (q.uses_catalog) refresh_catalog_snapshot();
   for (const auto& sql : q.script) {
     try {
       connection_->query(sql);
@@ -402,6 +404,7 @@ bool Session::run_session_statement(const sql::Statement& st, Portal* portal, Ou
       implicit_txn_ = false;
       close_portals(true);
       note_transaction_end();
+      if (st.kind != K::kCommit || was_failed) catalog_snapshot_generation_ = kNoSnapshot;
       if (st.kind == K::kCommit && !was_failed) {
         connection_->query("COMMIT");
         write_command_complete(out_, "COMMIT");
@@ -493,14 +496,21 @@ std::shared_ptr<PreparedQuery> Session::prepare(sql::Statement statement,
   }
   std::vector<std::string> rewritten = sql::rewrite_for_duckdb(q->statement);
   std::vector<std::string> bookkeeping = sql::catalog_bookkeeping(q->statement);
+  auto reads_catalog = [](const std::string& sql) {
+    return sql.find("duckgres_catalog") != std::string::npos ||
+           sql.find("duckgres_information_schema") != std::string::npos;
+  };
   if (rewritten.size() > 1 || !bookkeeping.empty()) {
     if (rewritten.empty()) rewritten.push_back(q->statement.text);
     rewritten.insert(rewritten.end(), bookkeeping.begin(), bookkeeping.end());
+    q->uses_catalog = std::any_of(rewritten.begin(), rewritten.end(), reads_catalog);
     q->script = std::move(rewritten);
     return q;
   }
   const std::string& text = rewritten.empty() ? q->statement.text : rewritten[0];
+  q->uses_catalog = reads_catalog(text);
   before_duckdb_call();
+  if (q->uses_catalog) refresh_catalog_snapshot();
   try {
     q->duck = std::make_unique<duck::PreparedStatement>(connection_->prepare(text));
   } catch (const duck::DuckError& e) {
@@ -801,7 +811,15 @@ void Session::end_implicit_transaction(bool commit) {
   before_duckdb_call();
   portals_.clear();
   note_transaction_end();
+  if (!commit) catalog_snapshot_generation_ = kNoSnapshot;  // the refresh rolled back too
   connection_->query(commit ? "COMMIT" : "ROLLBACK");
+}
+
+void Session::refresh_catalog_snapshot() {
+  uint64_t generation = warehouse_->schema_generation();
+  if (generation == catalog_snapshot_generation_) return;
+  connection_->query(sql::catalog_snapshot_sql());
+  catalog_snapshot_generation_ = generation;
 }
 
 void Session::note_schema_change() {
@@ -818,6 +836,7 @@ void Session::note_transaction_end() {
 void Session::start_portal(Portal& portal) {
   PreparedQuery& q = *portal.query;
   before_duckdb_call();
+  if (q.uses_catalog) refresh_catalog_snapshot();
   duck::PreparedStatement& p = *q.duck;
   p.clear_bindings();
   for (size_t i = 0; i < portal.parameters.size(); ++i) {

@@ -51,6 +51,7 @@ struct PreparedQuery {
   std::vector<duck::LogicalType> column_types;
   std::vector<ColumnOrigin> column_origins;  // table OID and attnum per column, when known
   std::vector<int32_t> type_overrides;       // PostgreSQL type OID per column where not DuckDB's
+  bool uses_catalog = false;                 // reads the emulated pg_catalog/information_schema
 };
 
 // A bound statement (portal) or a SQL cursor, possibly part-way through its rows.
@@ -159,6 +160,9 @@ class Session {
   // DDL ran: other sessions' caches of catalog facts must look again (now, and at commit).
   void note_schema_change();
   void note_transaction_end();
+  // Brings the connection's snapshot of the catalog's base views up to date with the schema
+  // (see sql::catalog_snapshot_sql) before a statement that reads the catalog.
+  void refresh_catalog_snapshot();
   void send_synthetic(const std::vector<std::string>& columns,
                       const std::vector<std::vector<std::optional<std::string>>>& rows,
                       const std::string& tag, Output output);
@@ -209,7 +213,9 @@ class Session {
   std::unordered_map<std::string, std::shared_ptr<PreparedQuery>> query_cache_;  // simple Query
   Portal* streaming_ = nullptr;
   std::unique_ptr<ColumnOriginResolver> origins_;  // created on first use
-  bool schema_changed_in_txn_ = false;  // the portal whose DuckDB result streams now
+  bool schema_changed_in_txn_ = false;
+  static constexpr uint64_t kNoSnapshot = UINT64_MAX;
+  uint64_t catalog_snapshot_generation_ = kNoSnapshot;  // schema generation the snapshot shows  // the portal whose DuckDB result streams now
 
   std::mutex run_mutex_;  // guards running_ against cancel()
   bool running_ = false;

@@ -25,7 +25,7 @@
 
 namespace ducklings::sql {
 
-const int kCatalogVersion = 13;
+const int kCatalogVersion = 17;
 
 namespace {
 
@@ -69,6 +69,12 @@ constexpr std::array kCatalogRelations = {
     "pg_user",
     "pg_views",
 };
+
+// The catalog's costly base views (each a scan of DuckDB's catalog functions), in dependency
+// order: __X reads the session's snapshot temp.main.__duckgres_snap_X of __live_X, refreshed by
+// catalog_snapshot_sql() when the schema changed, so introspection of a large schema does not
+// rescan DuckDB's catalog on every query.
+constexpr std::array kSnapshotViews = {"constraints", "fkeys", "indexes", "relations", "columns", "index_columns"};
 
 constexpr std::array kInformationSchemaRelations = {
     "character_sets",          "columns",  "key_column_usage",
@@ -154,34 +160,23 @@ CREATE MACRO duckgres_catalog.__user() AS coalesce(CAST(getvariable('duckgres_us
 CREATE MACRO duckgres_catalog.__database() AS coalesce(CAST(getvariable('duckgres_database') AS VARCHAR), system.main.current_database());
 CREATE MACRO duckgres_catalog.__nspname(p_s) AS CASE p_s WHEN 'main' THEN 'public' WHEN 'duckgres_catalog' THEN 'pg_catalog' WHEN 'duckgres_information_schema' THEN 'information_schema' ELSE p_s END;
 CREATE MACRO duckgres_catalog.__nspoid(p_s, p_o) AS CAST(CASE p_s WHEN 'main' THEN 2200 WHEN 'duckgres_catalog' THEN 11 WHEN 'duckgres_information_schema' THEN 13207 ELSE p_o END AS BIGINT);
-CREATE MACRO duckgres_catalog.__visible_rel(p_s, p_n) AS NOT (p_s IN ('duckgres_catalog', 'duckgres_information_schema') AND starts_with(p_n, '__')) AND p_s NOT IN ('pg_catalog', 'information_schema', 'duckgres_meta');
+CREATE MACRO duckgres_catalog.__visible_rel(p_s, p_n) AS NOT ((p_s = 'duckgres_catalog' OR p_s = 'duckgres_information_schema') AND starts_with(p_n, '__')) AND (p_s <> 'pg_catalog' AND p_s <> 'information_schema' AND p_s <> 'duckgres_meta');
 CREATE MACRO duckgres_catalog.__quote_ident(p_x) AS CASE WHEN regexp_matches(p_x, '^[a-z_][a-z0-9_$]*$') THEN p_x ELSE '"' || replace(p_x, '"', '""') || '"' END;
 CREATE MACRO duckgres_catalog.__unquote_ident(p_x) AS CASE WHEN length(p_x) >= 2 AND starts_with(p_x, '"') AND ends_with(p_x, '"') THEN replace(p_x[2:-2], '""', '"') ELSE p_x END;
-CREATE MACRO duckgres_catalog.__scalar_type_oid(p_t) AS CAST(CASE
-  WHEN p_t = 'BOOLEAN' THEN 16
-  WHEN p_t IN ('TINYINT', 'SMALLINT', 'UTINYINT') THEN 21
-  WHEN p_t IN ('INTEGER', 'USMALLINT') THEN 23
-  WHEN p_t IN ('BIGINT', 'UINTEGER') THEN 20
-  WHEN p_t IN ('UBIGINT', 'HUGEINT', 'UHUGEINT', 'BIGNUM', 'VARINT') OR starts_with(p_t, 'DECIMAL') THEN 1700
-  WHEN p_t = 'FLOAT' THEN 700
-  WHEN p_t = 'DOUBLE' THEN 701
-  WHEN starts_with(p_t, 'VARCHAR(') THEN 1043
-  WHEN p_t = 'BLOB' THEN 17
-  WHEN p_t = 'DATE' THEN 1082
-  WHEN p_t IN ('TIME', 'TIME_NS') THEN 1083
-  WHEN p_t = 'TIME WITH TIME ZONE' THEN 1266
-  WHEN p_t IN ('TIMESTAMP', 'TIMESTAMP_S', 'TIMESTAMP_MS', 'TIMESTAMP_NS') THEN 1114
-  WHEN p_t = 'TIMESTAMP WITH TIME ZONE' THEN 1184
-  WHEN p_t = 'INTERVAL' THEN 1186
-  WHEN p_t = 'UUID' THEN 2950
-  WHEN p_t = 'JSON' THEN 114
-  WHEN p_t = 'BIT' THEN 1560
-  ELSE 25 END AS BIGINT);
-CREATE MACRO duckgres_catalog.__array_oid(p_e) AS CAST(CASE p_e WHEN 16 THEN 1000 WHEN 17 THEN 1001
-  WHEN 20 THEN 1016 WHEN 21 THEN 1005 WHEN 23 THEN 1007 WHEN 25 THEN 1009 WHEN 114 THEN 199
-  WHEN 700 THEN 1021 WHEN 701 THEN 1022 WHEN 1043 THEN 1015 WHEN 1082 THEN 1182 WHEN 1083 THEN 1183
-  WHEN 1114 THEN 1115 WHEN 1184 THEN 1185 WHEN 1186 THEN 1187 WHEN 1266 THEN 1270 WHEN 1560 THEN 1561
-  WHEN 1700 THEN 1231 WHEN 2950 THEN 2951 ELSE 1009 END AS BIGINT);
+-- Lookups in constant maps: a macro argument is substituted wherever the parameter appears,
+-- so a CASE p WHEN … over a computed argument would compute it once per branch; and an IN
+-- list inside an expression is planned as a join. Both made catalog views over many columns slow.
+CREATE MACRO duckgres_catalog.__scalar_type_oid(p_t) AS CAST(coalesce(map_extract_value(MAP {
+  'BOOLEAN': 16, 'TINYINT': 21, 'SMALLINT': 21, 'UTINYINT': 21, 'INTEGER': 23, 'USMALLINT': 23,
+  'BIGINT': 20, 'UINTEGER': 20, 'UBIGINT': 1700, 'HUGEINT': 1700, 'UHUGEINT': 1700, 'BIGNUM': 1700,
+  'VARINT': 1700, 'FLOAT': 700, 'DOUBLE': 701, 'BLOB': 17, 'DATE': 1082, 'TIME': 1083, 'TIME_NS': 1083,
+  'TIME WITH TIME ZONE': 1266, 'TIMESTAMP': 1114, 'TIMESTAMP_S': 1114, 'TIMESTAMP_MS': 1114,
+  'TIMESTAMP_NS': 1114, 'TIMESTAMP WITH TIME ZONE': 1184, 'INTERVAL': 1186, 'UUID': 2950, 'JSON': 114,
+  'BIT': 1560}, p_t),
+  CASE WHEN starts_with(p_t, 'DECIMAL') THEN 1700 WHEN starts_with(p_t, 'VARCHAR(') THEN 1043 ELSE 25 END) AS BIGINT);
+CREATE MACRO duckgres_catalog.__array_oid(p_e) AS CAST(coalesce(map_extract_value(MAP {16: 1000, 17: 1001,
+  20: 1016, 21: 1005, 23: 1007, 25: 1009, 114: 199, 700: 1021, 701: 1022, 1043: 1015, 1082: 1182, 1083: 1183,
+  1114: 1115, 1184: 1185, 1186: 1187, 1266: 1270, 1560: 1561, 1700: 1231, 2950: 2951}, p_e), 1009) AS BIGINT);
 -- PostgreSQL type OID of a DuckDB type as duckdb_columns() spells it (the wire protocol uses the same mapping).
 CREATE MACRO duckgres_catalog.__type_oid(p_t) AS CASE WHEN p_t IS NULL THEN NULL
   WHEN ends_with(p_t, ']') THEN duckgres_catalog.__array_oid(duckgres_catalog.__scalar_type_oid(regexp_replace(p_t, '(\[\d*\])+$', '')))
@@ -1000,9 +995,9 @@ SELECT duckgres_catalog.__nspoid(schema_name, oid) AS oid, duckgres_catalog.__ns
 FROM duckdb_schemas()
 WHERE database_name = system.main.current_database() AND schema_name NOT IN ('pg_catalog', 'information_schema', 'duckgres_meta');
 
-CREATE VIEW duckgres_catalog.__constraints AS
+CREATE VIEW duckgres_catalog.__live_constraints AS
 SELECT c.*, CAST(1000000000 + c.table_oid * 100 + c.k AS BIGINT) AS oid,
-  CAST(CASE WHEN c.contype IN ('p', 'u') THEN 1000000000 + c.table_oid * 100 + 50 + c.k ELSE 0 END AS BIGINT) AS indexoid,
+  CAST(CASE WHEN (c.contype = 'p' OR c.contype = 'u') THEN 1000000000 + c.table_oid * 100 + 50 + c.k ELSE 0 END AS BIGINT) AS indexoid,
   CASE c.contype
     WHEN 'p' THEN 'PRIMARY KEY (' || array_to_string(list_transform(c.colnames, x -> duckgres_catalog.__quote_ident(x)), ', ') || ')'
     WHEN 'u' THEN 'UNIQUE (' || array_to_string(list_transform(c.colnames, x -> duckgres_catalog.__quote_ident(x)), ', ') || ')'
@@ -1025,8 +1020,10 @@ FROM (
   WHERE database_name = system.main.current_database()
     AND constraint_type IN ('PRIMARY KEY', 'UNIQUE', 'FOREIGN KEY', 'CHECK')
     AND duckgres_catalog.__visible_rel(schema_name, table_name)) c;
+CREATE OR REPLACE TEMP TABLE __duckgres_snap_constraints AS SELECT * FROM duckgres_catalog.__live_constraints LIMIT 0;
+CREATE VIEW duckgres_catalog.__constraints AS SELECT * FROM temp.main.__duckgres_snap_constraints;
 
-CREATE VIEW duckgres_catalog.__fkeys AS
+CREATE VIEW duckgres_catalog.__live_fkeys AS
 SELECT c.oid, c.table_oid, t.table_oid AS confrelid,
   (SELECT list(CAST(col.column_index AS SMALLINT) ORDER BY list_position(c.refcolnames, col.column_name))
      FROM duckdb_columns() col
@@ -1035,8 +1032,10 @@ FROM duckgres_catalog.__constraints c
 JOIN duckdb_tables() t ON t.database_name = system.main.current_database() AND t.schema_oid = c.schema_oid
   AND lower(t.table_name) = lower(c.referenced_table)
 WHERE c.contype = 'f';
+CREATE OR REPLACE TEMP TABLE __duckgres_snap_fkeys AS SELECT * FROM duckgres_catalog.__live_fkeys LIMIT 0;
+CREATE VIEW duckgres_catalog.__fkeys AS SELECT * FROM temp.main.__duckgres_snap_fkeys;
 
-CREATE VIEW duckgres_catalog.__indexes AS
+CREATE VIEW duckgres_catalog.__live_indexes AS
 WITH ix AS (
   SELECT index_oid, index_name, table_oid, table_name, schema_name, schema_oid, is_unique, is_primary,
     list_transform(CAST(expressions AS VARCHAR[]), e -> duckgres_catalog.__unquote_ident(e)) AS exprs
@@ -1054,8 +1053,10 @@ FROM ix JOIN keys USING (index_oid)
 UNION ALL
 SELECT indexoid, constraint_name, table_oid, table_name, schema_name, nspoid, true, contype = 'p', colnames, conkey, oid
 FROM duckgres_catalog.__constraints WHERE contype IN ('p', 'u');
+CREATE OR REPLACE TEMP TABLE __duckgres_snap_indexes AS SELECT * FROM duckgres_catalog.__live_indexes LIMIT 0;
+CREATE VIEW duckgres_catalog.__indexes AS SELECT * FROM temp.main.__duckgres_snap_indexes;
 
-CREATE VIEW duckgres_catalog.__relations AS
+CREATE VIEW duckgres_catalog.__live_relations AS
 SELECT table_oid AS oid, table_name AS name, schema_name, duckgres_catalog.__nspoid(schema_name, schema_oid) AS nspoid,
   'r' AS kind, CAST(column_count AS SMALLINT) AS natts, CAST(estimated_size AS FLOAT) AS tuples,
   index_count > 0 OR has_primary_key AS hasindex, CAST(check_constraint_count AS SMALLINT) AS checks, comment, sql
@@ -1073,6 +1074,8 @@ UNION ALL
 SELECT sequence_oid, sequence_name, schema_name, duckgres_catalog.__nspoid(schema_name, schema_oid), 'S', 3, 1, false, 0, comment, sql
 FROM duckdb_sequences()
 WHERE database_name = system.main.current_database() AND NOT temporary AND duckgres_catalog.__visible_rel(schema_name, sequence_name);
+CREATE OR REPLACE TEMP TABLE __duckgres_snap_relations AS SELECT * FROM duckgres_catalog.__live_relations LIMIT 0;
+CREATE VIEW duckgres_catalog.__relations AS SELECT * FROM temp.main.__duckgres_snap_relations;
 
 CREATE VIEW duckgres_catalog.pg_class AS
 SELECT oid, name AS relname, nspoid AS relnamespace, CAST(0 AS BIGINT) AS reltype, CAST(0 AS BIGINT) AS reloftype,
@@ -1086,7 +1089,7 @@ SELECT oid, name AS relname, nspoid AS relnamespace, CAST(0 AS BIGINT) AS reltyp
   kind = 'r' AND EXISTS (SELECT 1 FROM duckgres_catalog.__fkeys f WHERE f.table_oid = r.oid OR f.confrelid = r.oid)
     AS relhastriggers,
   false AS relhassubclass, false AS relrowsecurity,
-  false AS relforcerowsecurity, true AS relispopulated, CASE WHEN kind IN ('r') THEN 'd' ELSE 'n' END AS relreplident,
+  false AS relforcerowsecurity, true AS relispopulated, CASE WHEN (kind = 'r') THEN 'd' ELSE 'n' END AS relreplident,
   false AS relispartition, CAST(0 AS BIGINT) AS relrewrite, CAST(0 AS BIGINT) AS relfrozenxid,
   CAST(0 AS BIGINT) AS relminmxid, CAST(NULL AS VARCHAR) AS relacl, CAST(NULL AS VARCHAR[]) AS reloptions,
   CAST(NULL AS VARCHAR) AS relpartbound
@@ -1094,7 +1097,7 @@ FROM duckgres_catalog.__relations r;
 
 -- Temporary tables (DuckDB's temp catalog) show in schema pg_temp, as dbt's incremental models
 -- read their staging table's columns from information_schema.columns.
-CREATE VIEW duckgres_catalog.__columns AS
+CREATE VIEW duckgres_catalog.__live_columns AS
 SELECT c.table_oid, CASE WHEN c.database_name = 'temp' THEN 'pg_temp' ELSE c.schema_name END AS schema_name, c.table_name, c.column_name, CAST(c.column_index AS SMALLINT) AS attnum, c.comment,
   c.column_default, c.is_nullable, c.data_type,
   coalesce(d.type_oid, duckgres_catalog.__type_oid(c.data_type)) AS typid,
@@ -1107,15 +1110,20 @@ SELECT c.table_oid, CASE WHEN c.database_name = 'temp' THEN 'pg_temp' ELSE c.sch
 FROM duckdb_columns() c
 LEFT JOIN duckgres_meta.declared_types d
   ON d.schema_name = c.schema_name AND d.table_name = c.table_name AND d.column_name = c.column_name
-WHERE c.database_name IN (system.main.current_database(), 'temp') AND NOT c.internal AND duckgres_catalog.__visible_rel(c.schema_name, c.table_name);
+WHERE c.database_name IN (system.main.current_database(), 'temp') AND NOT c.internal AND duckgres_catalog.__visible_rel(c.schema_name, c.table_name)
+  AND NOT (c.database_name = 'temp' AND starts_with(c.table_name, '__duckgres_'));
+CREATE OR REPLACE TEMP TABLE __duckgres_snap_columns AS SELECT * FROM duckgres_catalog.__live_columns LIMIT 0;
+CREATE VIEW duckgres_catalog.__columns AS SELECT * FROM temp.main.__duckgres_snap_columns;
 
 -- Indexes have attributes too, one per key column (psqlODBC's SQLPrimaryKeys joins them).
-CREATE VIEW duckgres_catalog.__index_columns AS
+CREATE VIEW duckgres_catalog.__live_index_columns AS
 WITH k AS (SELECT oid, table_oid, exprs, unnest(indkey) AS key, generate_subscripts(indkey, 1) AS pos
   FROM duckgres_catalog.__indexes)
 SELECT k.oid AS table_oid, coalesce(c.column_name, k.exprs[k.pos]) AS column_name, coalesce(c.typid, 25) AS typid,
   CAST(k.pos AS SMALLINT) AS attnum, coalesce(c.ndims, CAST(0 AS SMALLINT)) AS ndims, coalesce(c.typmod, -1) AS typmod
 FROM k LEFT JOIN duckgres_catalog.__columns c ON c.table_oid = k.table_oid AND c.attnum = k.key;
+CREATE OR REPLACE TEMP TABLE __duckgres_snap_index_columns AS SELECT * FROM duckgres_catalog.__live_index_columns LIMIT 0;
+CREATE VIEW duckgres_catalog.__index_columns AS SELECT * FROM temp.main.__duckgres_snap_index_columns;
 
 CREATE VIEW duckgres_catalog.pg_attribute AS
 WITH a AS (
@@ -1129,7 +1137,7 @@ SELECT a.table_oid AS attrelid, a.column_name AS attname, a.typid AS atttypid, C
   coalesce(t.typstorage, 'x') AS attstorage, '' AS attcompression, a.notnull AS attnotnull,
   a.hasdef AS atthasdef, false AS atthasmissing, '' AS attidentity, '' AS attgenerated,
   false AS attisdropped, true AS attislocal, CAST(0 AS INTEGER) AS attinhcount,
-  CAST(CASE WHEN a.typid IN (25, 1043, 1009, 1015) THEN 100 ELSE 0 END AS BIGINT) AS attcollation,
+  CAST(CASE WHEN (a.typid = 25 OR a.typid = 1043 OR a.typid = 1009 OR a.typid = 1015) THEN 100 ELSE 0 END AS BIGINT) AS attcollation,
   CAST(NULL AS VARCHAR) AS attacl, CAST(NULL AS VARCHAR[]) AS attoptions, CAST(NULL AS VARCHAR[]) AS attfdwoptions,
   CAST(NULL AS VARCHAR) AS attmissingval
 FROM a LEFT JOIN duckgres_catalog.__pg_type_builtin t ON t.oid = a.typid;
@@ -1154,7 +1162,7 @@ FROM duckgres_catalog.__indexes i;
 CREATE VIEW duckgres_catalog.pg_constraint AS
 SELECT c.oid, c.constraint_name AS conname, c.nspoid AS connamespace, c.contype, false AS condeferrable,
   false AS condeferred, true AS convalidated, c.table_oid AS conrelid, CAST(0 AS BIGINT) AS contypid,
-  CAST(CASE WHEN c.contype IN ('p', 'u') THEN c.indexoid
+  CAST(CASE WHEN (c.contype = 'p' OR c.contype = 'u') THEN c.indexoid
     WHEN c.contype = 'f' THEN coalesce((SELECT r.indexoid FROM duckgres_catalog.__constraints r
       WHERE r.table_oid = f.confrelid AND r.contype IN ('p', 'u') AND r.conkey = f.confkey LIMIT 1), 0)
     ELSE 0 END AS BIGINT) AS conindid,
@@ -1265,7 +1273,10 @@ CREATE MACRO duckgres_catalog.__format_base(p_t, p_m) AS CASE p_t
   WHEN 1560 THEN 'bit' || CASE WHEN p_m >= 0 THEN '(' || p_m || ')' ELSE '' END
   WHEN 1562 THEN 'bit varying' || CASE WHEN p_m >= 0 THEN '(' || p_m || ')' ELSE '' END
   WHEN 1700 THEN 'numeric' || CASE WHEN p_m >= 4 THEN '(' || ((p_m - 4) >> 16) || ',' || ((p_m - 4) & 65535) || ')' ELSE '' END
-  ELSE (SELECT max(m_pt.m_typname) FROM (SELECT oid AS m_oid, typname AS m_typname FROM duckgres_catalog.pg_type) m_pt WHERE m_pt.m_oid = p_t) END;
+  -- Built-in names first, then DuckDB's user types (enums): scanning the whole pg_type view for
+  -- every call made format_type cost milliseconds.
+  ELSE coalesce((SELECT max(m_pt.m_typname) FROM (SELECT oid AS m_oid, typname AS m_typname FROM duckgres_catalog.__pg_type_builtin) m_pt WHERE m_pt.m_oid = p_t),
+    (SELECT max(m_ut.type_name) FROM duckdb_types() m_ut WHERE m_ut.type_oid = p_t AND NOT m_ut.internal)) END;
 CREATE MACRO duckgres_catalog.format_type(p_t, p_m) AS CASE WHEN p_t IS NULL THEN NULL ELSE coalesce(
   (SELECT duckgres_catalog.__format_base(m_e.m_typelem, p_m) || '[]' FROM (SELECT oid AS m_oid, typelem AS m_typelem, typlen AS m_typlen, typstorage AS m_typstorage FROM duckgres_catalog.__pg_type_builtin) m_e
     WHERE m_e.m_oid = p_t AND m_e.m_typelem <> 0 AND m_e.m_typlen = -1 AND m_e.m_typstorage <> 'p'),
@@ -1499,12 +1510,12 @@ SELECT duckgres_catalog.__database() AS table_catalog, duckgres_catalog.__nspnam
   CASE WHEN c.ndims > 0 THEN 'ARRAY' WHEN c.typid = 1043 THEN 'character varying'
     ELSE duckgres_catalog.__format_base(c.typid, -1) END AS data_type,
   CAST(CASE WHEN c.typid = 1043 AND c.typmod > 4 THEN c.typmod - 4 END AS INTEGER) AS character_maximum_length,
-  CAST(CASE WHEN c.typid IN (25, 1043) THEN 1073741824 END AS INTEGER) AS character_octet_length,
+  CAST(CASE WHEN (c.typid = 25 OR c.typid = 1043) THEN 1073741824 END AS INTEGER) AS character_octet_length,
   CAST(CASE c.typid WHEN 21 THEN 16 WHEN 23 THEN 32 WHEN 20 THEN 64 WHEN 700 THEN 24 WHEN 701 THEN 53
     WHEN 1700 THEN CASE WHEN c.typmod > 4 THEN (c.typmod - 4) >> 16 END END AS INTEGER) AS numeric_precision,
-  CAST(CASE WHEN c.typid IN (21, 23, 20, 700, 701) THEN 2 WHEN c.typid = 1700 THEN 10 END AS INTEGER) AS numeric_precision_radix,
-  CAST(CASE WHEN c.typid IN (21, 23, 20) THEN 0 WHEN c.typid = 1700 AND c.typmod > 4 THEN (c.typmod - 4) & 65535 END AS INTEGER) AS numeric_scale,
-  CAST(CASE WHEN c.typid = 1082 THEN 0 WHEN c.typid IN (1083, 1114, 1184, 1186, 1266) THEN 6 END AS INTEGER) AS datetime_precision,
+  CAST(CASE WHEN (c.typid = 21 OR c.typid = 23 OR c.typid = 20 OR c.typid = 700 OR c.typid = 701) THEN 2 WHEN c.typid = 1700 THEN 10 END AS INTEGER) AS numeric_precision_radix,
+  CAST(CASE WHEN (c.typid = 21 OR c.typid = 23 OR c.typid = 20) THEN 0 WHEN c.typid = 1700 AND c.typmod > 4 THEN (c.typmod - 4) & 65535 END AS INTEGER) AS numeric_scale,
+  CAST(CASE WHEN c.typid = 1082 THEN 0 WHEN (c.typid = 1083 OR c.typid = 1114 OR c.typid = 1184 OR c.typid = 1186 OR c.typid = 1266) THEN 6 END AS INTEGER) AS datetime_precision,
   CAST(NULL AS VARCHAR) AS interval_type, CAST(NULL AS INTEGER) AS interval_precision,
   CAST(NULL AS VARCHAR) AS character_set_catalog, CAST(NULL AS VARCHAR) AS character_set_schema,
   CAST(NULL AS VARCHAR) AS character_set_name, CAST(NULL AS VARCHAR) AS collation_catalog,
@@ -1531,7 +1542,7 @@ SELECT duckgres_catalog.__database() AS constraint_catalog, duckgres_catalog.__n
   constraint_name, duckgres_catalog.__database() AS table_catalog, duckgres_catalog.__nspname(schema_name) AS table_schema,
   table_name, CASE contype WHEN 'p' THEN 'PRIMARY KEY' WHEN 'u' THEN 'UNIQUE' WHEN 'f' THEN 'FOREIGN KEY' ELSE 'CHECK' END AS constraint_type,
   'NO' AS is_deferrable, 'NO' AS initially_deferred, 'YES' AS enforced,
-  CASE WHEN contype IN ('p', 'u') THEN 'YES' END AS nulls_distinct
+  CASE WHEN (contype = 'p' OR contype = 'u') THEN 'YES' END AS nulls_distinct
 FROM duckgres_catalog.__constraints;
 
 CREATE VIEW duckgres_information_schema.key_column_usage AS
@@ -1583,6 +1594,18 @@ const std::string& catalog_install_sql() {
     // Lets the server see which version a database holds and skip reinstalling it.
     s += "CREATE VIEW duckgres_catalog.__version AS SELECT " + std::to_string(kCatalogVersion) +
          " AS version;";
+    return s;
+  }();
+  return sql;
+}
+
+const std::string& catalog_snapshot_sql() {
+  static const std::string sql = [] {
+    std::string s;
+    for (const char* name : kSnapshotViews) {
+      s += std::string("CREATE OR REPLACE TEMP TABLE __duckgres_snap_") + name +
+           " AS SELECT * FROM duckgres_catalog.__live_" + name + ";";
+    }
     return s;
   }();
   return sql;

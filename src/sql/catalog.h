@@ -15,6 +15,12 @@ extern const int kCatalogVersion;
 // inside a transaction.
 const std::string& catalog_install_sql();
 
+// SQL (several statements) that refreshes the calling connection's snapshot of the catalog's
+// base views (temp tables the catalog views read). Run it before a statement that reads the
+// catalog whenever the schema may have changed since the last run; it may run inside a
+// transaction (it then sees that transaction's own DDL).
+const std::string& catalog_snapshot_sql();
+
 // Emulated pg_catalog relation names (pg_class, pg_type, …), unqualified and lower case.
 bool is_catalog_relation(std::string_view name);
 // Emulated information_schema relation names (tables, columns, …).

@@ -40,6 +40,7 @@ class CatalogTest : public ::testing::Test {
 
   // Each row as its columns joined by '|', NULL as "NULL".
   std::vector<std::string> rows(const std::string& sql) {
+    conn_->query(catalog_snapshot_sql());  // the schema may have changed since the last query
     duck::Result r = conn_->query(sql);
     std::vector<std::string> out;
     idx_t columns = r.column_count();
