@@ -133,30 +133,53 @@ Result Connection::query(const std::string& sql) {
   }
   return r;
 }
+namespace {
+
+// The C API gives no error class for a failed prepare; classify from the message prefix.
+[[noreturn]] void throw_prepare_error(const char* err) {
+  std::string msg = err ? err : "could not prepare statement";
+  duckdb_error_type type = DUCKDB_ERROR_INVALID;
+  if (msg.rfind("Parser Error", 0) == 0) type = DUCKDB_ERROR_PARSER;
+  else if (msg.rfind("Catalog Error", 0) == 0) type = DUCKDB_ERROR_CATALOG;
+  else if (msg.rfind("Binder Error", 0) == 0) type = DUCKDB_ERROR_BINDER;
+  else if (msg.rfind("Conversion Error", 0) == 0) type = DUCKDB_ERROR_CONVERSION;
+  else if (msg.rfind("Not implemented Error", 0) == 0) type = DUCKDB_ERROR_NOT_IMPLEMENTED;
+  else if (msg.rfind("Permission Error", 0) == 0) type = DUCKDB_ERROR_PERMISSION;
+  else if (msg.rfind("Out of Range Error", 0) == 0) type = DUCKDB_ERROR_OUT_OF_RANGE;
+  else if (msg.rfind("TransactionContext Error", 0) == 0) type = DUCKDB_ERROR_TRANSACTION;
+  else if (msg.rfind("Invalid Input Error", 0) == 0) type = DUCKDB_ERROR_INVALID_INPUT;
+  else if (msg.rfind("Interrupt", 0) == 0 || msg.find("INTERRUPT Error") != std::string::npos)
+    type = DUCKDB_ERROR_INTERRUPT;
+  throw DuckError(type, msg);
+}
+
+}  // namespace
+
 PreparedStatement Connection::prepare(const std::string& sql) {
   duckdb_prepared_statement p = nullptr;
   duckdb_state st = duckdb_prepare(conn_, sql.c_str(), &p);
   PreparedStatement out(p);
-  if (st != DuckDBSuccess) {
-    const char* err = duckdb_prepare_error(p);
-    // The C API gives no error class for a failed prepare; classify from the message prefix.
-    std::string msg = err ? err : "could not prepare statement";
-    duckdb_error_type type = DUCKDB_ERROR_INVALID;
-    if (msg.rfind("Parser Error", 0) == 0) type = DUCKDB_ERROR_PARSER;
-    else if (msg.rfind("Catalog Error", 0) == 0) type = DUCKDB_ERROR_CATALOG;
-    else if (msg.rfind("Binder Error", 0) == 0) type = DUCKDB_ERROR_BINDER;
-    else if (msg.rfind("Conversion Error", 0) == 0) type = DUCKDB_ERROR_CONVERSION;
-    else if (msg.rfind("Not implemented Error", 0) == 0) type = DUCKDB_ERROR_NOT_IMPLEMENTED;
-    else if (msg.rfind("Permission Error", 0) == 0) type = DUCKDB_ERROR_PERMISSION;
-    else if (msg.rfind("Out of Range Error", 0) == 0) type = DUCKDB_ERROR_OUT_OF_RANGE;
-    else if (msg.rfind("TransactionContext Error", 0) == 0) type = DUCKDB_ERROR_TRANSACTION;
-    else if (msg.rfind("Invalid Input Error", 0) == 0) type = DUCKDB_ERROR_INVALID_INPUT;
-    else if (msg.rfind("Interrupt", 0) == 0 || msg.find("INTERRUPT Error") != std::string::npos)
-      type = DUCKDB_ERROR_INTERRUPT;
-    throw DuckError(type, msg);
-  }
+  if (st != DuckDBSuccess) throw_prepare_error(duckdb_prepare_error(p));
   return out;
 }
+
+PreparedStatement Connection::prepare_expanded(const std::string& sql) {
+  duckdb_extracted_statements extracted = nullptr;
+  idx_t n = duckdb_extract_statements(conn_, sql.c_str(), &extracted);
+  std::unique_ptr<duckdb_extracted_statements, void (*)(duckdb_extracted_statements*)> guard(
+      &extracted, duckdb_destroy_extracted);
+  if (n == 0) throw_prepare_error(duckdb_extract_statements_error(extracted));
+  for (idx_t i = 0; i < n; ++i) {
+    duckdb_prepared_statement p = nullptr;
+    duckdb_state st = duckdb_prepare_extracted_statement(conn_, extracted, i, &p);
+    PreparedStatement out(p);
+    if (st != DuckDBSuccess) throw_prepare_error(duckdb_prepare_error(p));
+    if (i + 1 == n) return out;
+    out.execute(false);  // e.g. PIVOT's preparatory statements
+  }
+  throw DuckError(DUCKDB_ERROR_INVALID, "no statement to prepare");
+}
+
 Database::Database(const std::string& path,
                    const std::vector<std::pair<std::string, std::string>>& options) {
   duckdb_config config = nullptr;

@@ -140,6 +140,9 @@ class Connection {
 
   Result query(const std::string& sql);        // materialized
   PreparedStatement prepare(const std::string& sql);
+  // For one statement that DuckDB's parser expands into several (PIVOT without an IN list):
+  // runs all but the last and prepares the last.
+  PreparedStatement prepare_expanded(const std::string& sql);
   void interrupt() { duckdb_interrupt(conn_); }  // callable from any thread
 
  private:

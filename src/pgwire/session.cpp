@@ -512,7 +512,12 @@ std::shared_ptr<PreparedQuery> Session::prepare(sql::Statement statement,
   before_duckdb_call();
   if (q->uses_catalog) refresh_catalog_snapshot();
   try {
-    q->duck = std::make_unique<duck::PreparedStatement>(connection_->prepare(text));
+    try {
+      q->duck = std::make_unique<duck::PreparedStatement>(connection_->prepare(text));
+    } catch (const duck::DuckError& e) {
+      if (std::string(e.what()).find("Cannot prepare multiple statements at once") == std::string::npos) throw;
+      q->duck = std::make_unique<duck::PreparedStatement>(connection_->prepare_expanded(text));
+    }
   } catch (const duck::DuckError& e) {
     SqlError mapped = sql::to_sql_error(e, text, 0);
     if (text != q->statement.text) {
