@@ -509,6 +509,10 @@ std::shared_ptr<PreparedQuery> Session::prepare(sql::Statement statement,
   }
   const std::string& text = rewritten.empty() ? q->statement.text : rewritten[0];
   q->uses_catalog = reads_catalog(text);
+  if (text.find("getvariable") != std::string::npos) {
+    q->settings_text = text;  // re-prepared when a setting changes (see start_portal)
+    q->settings_generation = settings_generation_;
+  }
   before_duckdb_call();
   if (q->uses_catalog) refresh_catalog_snapshot();
   try {
@@ -842,6 +846,11 @@ void Session::start_portal(Portal& portal) {
   PreparedQuery& q = *portal.query;
   before_duckdb_call();
   if (q.uses_catalog) refresh_catalog_snapshot();
+  if (!q.settings_text.empty() && q.settings_generation != settings_generation_) {
+    // The plan holds the settings as they were when it was made (getvariable is folded).
+    q.duck = std::make_unique<duck::PreparedStatement>(connection_->prepare(q.settings_text));
+    q.settings_generation = settings_generation_;
+  }
   duck::PreparedStatement& p = *q.duck;
   p.clear_bindings();
   for (size_t i = 0; i < portal.parameters.size(); ++i) {

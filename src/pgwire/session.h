@@ -52,6 +52,8 @@ struct PreparedQuery {
   std::vector<ColumnOrigin> column_origins;  // table OID and attnum per column, when known
   std::vector<int32_t> type_overrides;       // PostgreSQL type OID per column where not DuckDB's
   bool uses_catalog = false;                 // reads the emulated pg_catalog/information_schema
+  std::string settings_text;                 // the DuckDB text, when it reads session settings
+  uint64_t settings_generation = 0;          // the settings its plan was made with
 };
 
 // A bound statement (portal) or a SQL cursor, possibly part-way through its rows.
@@ -215,7 +217,8 @@ class Session {
   std::unique_ptr<ColumnOriginResolver> origins_;  // created on first use
   bool schema_changed_in_txn_ = false;
   static constexpr uint64_t kNoSnapshot = UINT64_MAX;
-  uint64_t catalog_snapshot_generation_ = kNoSnapshot;  // schema generation the snapshot shows  // the portal whose DuckDB result streams now
+  uint64_t catalog_snapshot_generation_ = kNoSnapshot;  // schema generation the snapshot shows
+  uint64_t settings_generation_ = 0;  // bumped whenever the session's parameters change  // the portal whose DuckDB result streams now
 
   std::mutex run_mutex_;  // guards running_ against cancel()
   bool running_ = false;

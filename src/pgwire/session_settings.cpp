@@ -46,6 +46,10 @@ void Session::publish_settings() {
          sql::quote_literal(*settings_.get("application_name"));
   before_duckdb_call();
   connection_->query(map);
+  // DuckDB folds getvariable() into a plan as a constant: cached plans of statements that read
+  // settings (current_setting, pg_settings) would keep the old values.
+  query_cache_.clear();
+  ++settings_generation_;
 }
 
 void Session::set_parameter(const std::string& name, const std::string& value) {

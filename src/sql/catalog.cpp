@@ -25,7 +25,7 @@
 
 namespace ducklings::sql {
 
-const int kCatalogVersion = 17;
+const int kCatalogVersion = 18;
 
 namespace {
 
@@ -1203,12 +1203,11 @@ SELECT duckgres_catalog.__user() AS usename, CAST(10 AS BIGINT) AS usesysid, tru
   CAST(NULL AS VARCHAR[]) AS useconfig;
 )SQL",
     R"SQL(
+-- The session's parameters (published by the server as the variable __pg_settings, keys in
+-- lower case) override the defaults, so SET shows here as it does in PostgreSQL.
 CREATE VIEW duckgres_catalog.pg_settings AS
-SELECT name, setting, CAST(NULL AS VARCHAR) AS unit, category, short_desc, CAST(NULL AS VARCHAR) AS extra_desc,
-  context, vartype, 'default' AS source, CAST(NULL AS VARCHAR) AS min_val, CAST(NULL AS VARCHAR) AS max_val,
-  CAST(NULL AS VARCHAR[]) AS enumvals, setting AS boot_val, setting AS reset_val, CAST(NULL AS VARCHAR) AS sourcefile,
-  CAST(NULL AS INTEGER) AS sourceline, false AS pending_restart
-FROM (VALUES
+WITH session AS (SELECT coalesce(getvariable('__pg_settings'), CAST(MAP {} AS MAP(VARCHAR, VARCHAR))) AS m),
+known AS (SELECT * FROM (VALUES
   ('server_version', '15.0', 'Preset Options', 'Shows the server version.', 'internal', 'string'),
   ('server_version_num', '150000', 'Preset Options', 'Shows the server version as an integer.', 'internal', 'integer'),
   ('server_encoding', 'UTF8', 'Preset Options', 'Shows the server (database) character set encoding.', 'internal', 'string'),
@@ -1224,16 +1223,31 @@ FROM (VALUES
   ('transaction_isolation', 'read committed', 'Client Connection Defaults / Statement Behavior', 'Sets the current transaction''s isolation level.', 'user', 'enum'),
   ('block_size', '8192', 'Preset Options', 'Shows the size of a disk block.', 'internal', 'integer'),
   ('lc_collate', 'C', 'Preset Options', 'Shows the collation order locale.', 'internal', 'string'),
-  ('lc_ctype', 'C', 'Preset Options', 'Shows the character classification and case conversion locale.', 'internal', 'string'))
-  AS pg(name, setting, category, short_desc, context, vartype)
+  ('lc_ctype', 'C', 'Preset Options', 'Shows the character classification and case conversion locale.', 'internal', 'string'),
+  ('TimeZone', 'Etc/UTC', 'Client Connection Defaults / Locale and Formatting', 'Sets the time zone for displaying and interpreting time stamps.', 'user', 'string'),
+  ('application_name', '', 'Reporting and Logging / What to Log', 'Sets the application name to be reported in statistics and logs.', 'user', 'string'),
+  ('statement_timeout', '0', 'Client Connection Defaults / Statement Behavior', 'Sets the maximum allowed duration of any statement.', 'user', 'integer'),
+  ('extra_float_digits', '1', 'Client Connection Defaults / Locale and Formatting', 'Sets the number of digits displayed for floating-point values.', 'user', 'integer'))
+  AS pg(name, setting, category, short_desc, context, vartype)),
+params AS (
+  SELECT k.name, coalesce(map_extract_value(session.m, lower(k.name)), k.setting) AS setting, k.setting AS boot,
+    map_contains(session.m, lower(k.name)) AND map_extract_value(session.m, lower(k.name)) <> k.setting AS changed,
+    k.category, k.short_desc, k.context, k.vartype
+  FROM known k, session
+  UNION ALL
+  SELECT e.key, e.value, e.value, false, 'Session', NULL, 'user', 'string'
+  FROM (SELECT unnest(map_entries(session.m)) AS e FROM session) x(e)
+  WHERE lower(e.key) NOT IN (SELECT lower(name) FROM known))
+SELECT name, setting, CAST(NULL AS VARCHAR) AS unit, category, short_desc, CAST(NULL AS VARCHAR) AS extra_desc,
+  context, vartype, CASE WHEN changed THEN 'session' ELSE 'default' END AS source, CAST(NULL AS VARCHAR) AS min_val,
+  CAST(NULL AS VARCHAR) AS max_val, CAST(NULL AS VARCHAR[]) AS enumvals, boot AS boot_val, boot AS reset_val,
+  CAST(NULL AS VARCHAR) AS sourcefile, CAST(NULL AS INTEGER) AS sourceline, false AS pending_restart
+FROM params
 UNION ALL
 SELECT name, value, NULL, 'DuckDB', description, NULL, CASE WHEN scope = 'GLOBAL' THEN 'sighup' ELSE 'user' END,
   lower(input_type), 'default', NULL, NULL, NULL, value, value, NULL, NULL, false
 FROM duckdb_settings()
-WHERE lower(name) NOT IN ('server_version', 'server_version_num', 'server_encoding', 'client_encoding',
-  'standard_conforming_strings', 'max_identifier_length', 'max_index_keys', 'integer_datetimes', 'datestyle',
-  'intervalstyle', 'search_path', 'default_transaction_isolation', 'transaction_isolation', 'block_size',
-  'lc_collate', 'lc_ctype');
+WHERE lower(name) NOT IN (SELECT lower(name) FROM params);
 
 CREATE VIEW duckgres_catalog.pg_proc AS
 SELECT f.function_oid AS oid, f.function_name AS proname,

@@ -139,6 +139,10 @@ for sql, name, expected in SETTINGS:
         cur.execute("SHOW " + name)
         got = cur.fetchone()[0]
         check(got == expected, "%s: SHOW %s gave %r, expected %r" % (sql, name, got, expected))
+        if name != "statement_timeout":  # pg_settings shows that one in ms
+            cur.execute("SELECT setting FROM pg_settings WHERE name = %s", (name,))
+            got = cur.fetchone()[0]
+            check(got == expected, "%s: pg_settings.%s is %r, expected %r" % (sql, name, got, expected))
     except psycopg2.Error as e:
         check(False, "%s failed: %s" % (sql, e))
 cur.execute("DISCARD ALL")

@@ -771,12 +771,37 @@ static void test_copy(PGconn *c) {
   exec_ok(c, "DROP TABLE copy_dst");
 }
 
+// A prepared statement that reads a setting answers with the value of the moment, also after
+// SET (the server re-plans it; DuckDB folds the setting into its plan).
+static void test_settings_in_prepared(PGconn *c) {
+  PGresult *r = PQprepare(c, "read_app", "SELECT current_setting('application_name')", 0, NULL);
+  CHECK(PQresultStatus(r) == PGRES_COMMAND_OK, "prepare: %s", PQresultErrorMessage(r));
+  PQclear(r);
+  exec_ok(c, "SET application_name = 'before'");
+  r = PQexecPrepared(c, "read_app", 0, NULL, NULL, NULL, 0);
+  CHECK(PQresultStatus(r) == PGRES_TUPLES_OK && strcmp(PQgetvalue(r, 0, 0), "before") == 0, "first: %s",
+        PQresultStatus(r) == PGRES_TUPLES_OK ? PQgetvalue(r, 0, 0) : PQresultErrorMessage(r));
+  PQclear(r);
+  exec_ok(c, "SET application_name = 'after'");
+  r = PQexecPrepared(c, "read_app", 0, NULL, NULL, NULL, 0);
+  CHECK(PQresultStatus(r) == PGRES_TUPLES_OK && strcmp(PQgetvalue(r, 0, 0), "after") == 0, "after SET: %s",
+        PQresultStatus(r) == PGRES_TUPLES_OK ? PQgetvalue(r, 0, 0) : PQresultErrorMessage(r));
+  PQclear(r);
+  for (int i = 0; i < 2; ++i) {  // the simple protocol's plan cache too
+    exec_ok(c, i ? "SET application_name = 'two'" : "SET application_name = 'one'");
+    r = PQexec(c, "SELECT current_setting('application_name')");
+    CHECK(strcmp(PQgetvalue(r, 0, 0), i ? "two" : "one") == 0, "simple query %d: %s", i, PQgetvalue(r, 0, 0));
+    PQclear(r);
+  }
+  exec_ok(c, "DEALLOCATE read_app");
+}
+
 int main(void) {
   /* Each part gets its own session, so a server that drops one does not fail the rest. */
   void (*tests[])(PGconn *) = {test_parameter_status, test_text_params,       test_binary,
                                test_prepared,         test_transaction_status, test_multi_statement,
                                test_pipeline,         test_single_row,        test_cancel,
-                               test_copy};
+                               test_copy,             test_settings_in_prepared};
   for (size_t i = 0; i < sizeof tests / sizeof tests[0]; i++) {
     PGconn *c = connect_env();
     tests[i](c);
