@@ -1,0 +1,100 @@
+// What the gateway sends DuckDB for PostgreSQL input: the rewritten text of each case. The
+// answers these statements give are checked end to end in tests/compat/rewrites_test.py.
+#include "sql/rewrite.h"
+
+#include <gtest/gtest.h>
+
+#include "sql/column_origin.h"
+#include "sql/parser.h"
+
+namespace ducklings::sql {
+namespace {
+
+Statement one(const std::string& sql) { return analyze({sql, 0}); }
+
+std::string rewritten(const std::string& sql) {
+  auto out = rewrite_for_duckdb(one(sql));
+  std::string joined;
+  for (const auto& s : out) joined += (joined.empty() ? "" : "; ") + s;
+  return joined;
+}
+
+bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
+TEST(Rewrite, AnyOverAnArrayBecomesAFold) {
+  std::string out = rewritten("SELECT 1 WHERE 2 = ANY(ARRAY[1, 2])");
+  EXPECT_TRUE(contains(out, "CASE WHEN ARRAY[1, 2] IS NULL THEN NULL ELSE COALESCE(list_bool_or(list_transform("
+                       "ARRAY[1, 2], __duckgres_e -> (2 = __duckgres_e))), false) END")) << out;
+  EXPECT_TRUE(contains(rewritten("SELECT 1 WHERE 2 <> ALL(ARRAY[1])"), "list_bool_and")) << out;
+  // A subquery stays as it is.
+  EXPECT_FALSE(contains(rewritten("SELECT 1 WHERE 2 = ANY(SELECT 1)"), "list_bool_or"));
+}
+
+TEST(Rewrite, ArrayLiteralsBecomeConstructors) {
+  EXPECT_TRUE(contains(rewritten("SELECT '{1,2}'::int[]"), "ARRAY['1', '2']::int[]"));
+  EXPECT_TRUE(contains(rewritten("SELECT '{{1},{2}}'::int[]"), "::int[][]"));
+}
+
+TEST(Rewrite, SerialColumnsGetASequence) {
+  std::string out = rewritten("CREATE TABLE public.t (id serial PRIMARY KEY, v bigserial)");
+  EXPECT_TRUE(contains(out, "CREATE OR REPLACE SEQUENCE \"main\".\"t_id_seq\"; ")) << out;
+  EXPECT_TRUE(contains(out, "CREATE OR REPLACE SEQUENCE \"main\".\"t_v_seq\"; ")) << out;
+  EXPECT_TRUE(contains(out, "id int4 PRIMARY KEY DEFAULT nextval('\"main\".\"t_id_seq\"')")) << out;
+  EXPECT_TRUE(contains(out, "v int8 DEFAULT nextval('\"main\".\"t_v_seq\"') NOT NULL")) << out;
+}
+
+TEST(Rewrite, DatabaseQualifiersGo) {
+  EXPECT_EQ(rewritten("CREATE VIEW \"db\".\"s\".\"v\" AS SELECT 1"), "CREATE VIEW s.v AS SELECT 1");
+  EXPECT_EQ(rewritten("DROP TABLE IF EXISTS db.s.t CASCADE"), "DROP TABLE IF EXISTS s.t CASCADE");
+  // COMMENT ON COLUMN's three names are schema, table and column.
+  EXPECT_EQ(rewritten("COMMENT ON COLUMN s.t.c IS 'x'"), "");
+}
+
+TEST(Rewrite, DuckDbKeywordsAreQuoted) {
+  EXPECT_EQ(rewritten("SELECT at FROM t"), "SELECT \"at\" FROM t");
+  EXPECT_FALSE(contains(rewritten("SELECT ts AT TIME ZONE 'UTC' FROM t"), "\"at\""));  // the keyword stays
+  EXPECT_EQ(rewritten("SELECT columns FROM t"), "SELECT \"columns\" FROM t");
+}
+
+TEST(Rewrite, VectorColumnsCountFromZero) {
+  EXPECT_TRUE(contains(rewritten("SELECT indkey[0] FROM pg_index"), "indkey[0 + 1]"));
+  EXPECT_TRUE(contains(rewritten("SELECT indkey FROM pg_index"), "array_to_string(indkey, ' ') AS indkey"));
+  EXPECT_EQ(result_type_overrides(one("SELECT indexrelid, indkey FROM pg_index")), (std::vector<int32_t>{0, 22}));
+}
+
+TEST(Rewrite, SelectListSeriesAreUnnested) {
+  EXPECT_TRUE(contains(rewritten("SELECT generate_series(1, 3)"), "unnest(system.main.generate_series(1, 3))"));
+  EXPECT_EQ(rewritten("SELECT * FROM generate_series(1, 3) g"), "SELECT * FROM generate_series(1, 3) g(g)");
+}
+
+TEST(Rewrite, AlterTableOfAView) {
+  Statement s = one("ALTER TABLE db.s.v RENAME TO w");
+  auto target = altered_table(s);
+  ASSERT_TRUE(target);
+  EXPECT_EQ(target->first, "s");
+  EXPECT_EQ(target->second, "v");
+  alter_as_view(s);
+  EXPECT_EQ(rewrite_for_duckdb(s), std::vector<std::string>{"ALTER VIEW s.v RENAME TO w"});
+}
+
+TEST(ColumnOrigins, PlainColumnsStarsAndComputedOnes) {
+  auto o = select_origins(one("SELECT o.id, c.*, id + 1 AS x, name FROM s.orders o JOIN customers c ON true"));
+  ASSERT_TRUE(o);
+  ASSERT_EQ(o->relations.size(), 2u);
+  EXPECT_EQ(o->relations[0].schema, "s");
+  EXPECT_EQ(o->relations[0].alias, "o");
+  ASSERT_EQ(o->targets.size(), 4u);
+  EXPECT_EQ(o->targets[0].relation, 0);
+  EXPECT_EQ(o->targets[0].column, "id");
+  EXPECT_TRUE(o->targets[1].star);
+  EXPECT_EQ(o->targets[1].relation, 1);
+  EXPECT_TRUE(o->targets[2].computed);
+  EXPECT_EQ(o->targets[3].relation, -1);  // unqualified: found by name
+  EXPECT_FALSE(select_origins(one("SELECT 1 UNION SELECT 2")));
+  auto cte = select_origins(one("WITH c AS (SELECT 1 AS a) SELECT a FROM c"));
+  ASSERT_TRUE(cte);
+  EXPECT_TRUE(cte->relations[0].opaque);
+}
+
+}  // namespace
+}  // namespace ducklings::sql
