@@ -711,6 +711,27 @@ bool group_by_relation_alias(pg_query::SelectStmt& select) {
   return changed;
 }
 
+// json -> 'key' / json ->> 'key': PostgreSQL looks the key up as written; DuckDB reads a key
+// that starts with '$' as a JSON path ('$browser' would fail), so keys go as the path $."key".
+bool rewrite_json_key(pg_query::Node& n) {
+  if (!n.has_a_expr() || n.a_expr().kind() != pg_query::AEXPR_OP || n.a_expr().name_size() != 1 ||
+      !n.a_expr().has_rexpr() || !n.a_expr().rexpr().has_a_const() || !n.a_expr().rexpr().a_const().has_sval()) {
+    return false;
+  }
+  const std::string op = n.a_expr().name(0).string().sval();
+  if (op != "->" && op != "->>") return false;
+  const std::string& key = n.a_expr().rexpr().a_const().sval().sval();
+  if (key.rfind("$.\"", 0) == 0) return false;  // already a path (rewritten before)
+  std::string path = "$.\"";
+  for (char c : key) {
+    if (c == '"' || c == '\\') path.push_back('\\');
+    path.push_back(c);
+  }
+  path += "\"";
+  n.mutable_a_expr()->mutable_rexpr()->mutable_a_const()->mutable_sval()->set_sval(path);
+  return true;
+}
+
 // Expression-level rewrites anywhere in the tree; returns whether anything changed.
 bool rewrite_expressions(pg_query::ParseResult& tree) {
   bool changed = rewrite_range_vars(tree);
@@ -722,6 +743,7 @@ bool rewrite_expressions(pg_query::ParseResult& tree) {
     changed = rewrite_vector_column(n) || changed;
     changed = rewrite_any_all(n) || changed;
     changed = rewrite_array_literal(n) || changed;
+    changed = rewrite_json_key(n) || changed;
     changed = rewrite_names(n) || changed;
     changed = rewrite_regex_operator(n) || changed;
     changed = rewrite_function_alias(n) || changed;

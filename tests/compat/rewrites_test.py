@@ -67,6 +67,8 @@ CASES = [
     # pg_catalog-qualified functions and operators
     ("pg_catalog.lower", "SELECT pg_catalog.lower('AB'), pg_catalog.upper('cd')", [("ab", "CD")]),
     ("OPERATOR(pg_catalog.=)", "SELECT 1 OPERATOR(pg_catalog.=) 1", [(True,)]),
+    ("json ->> keys as PostgreSQL reads them", "SELECT '{\"$browser\": \"Chrome\", \"a.b\": 1}'::json ->> '$browser',"
+     " '{\"a.b\": 1}'::json ->> 'a.b', '{\"p\": {\"n\": 3}}'::json -> 'p' ->> 'n'", [("Chrome", "1", "3")]),
     ("btrim", "SELECT btrim('  x  '), btrim('xxyxx', 'x')", [("x", "y")]),
     # DDL the gateway adjusts
     ("CREATE TABLE ... WITH (...)", "SELECT relname FROM pg_class WHERE relname = 'items'", [("items",)]),
