@@ -5,7 +5,7 @@ JOBS ?= $(shell nproc)
 DATA_DIR ?= ./data
 CTEST_ARGS ?=
 
-.PHONY: setup build run test test-unit test-asan fuzz format clean
+.PHONY: setup build run test test-unit test-asan fuzz bench bench-quick format clean
 
 setup:
 	@./scripts/setup
@@ -39,6 +39,18 @@ fuzz: setup
 	cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_C_COMPILER=clang -DDUCKLINGS_FUZZ=ON > /dev/null
 	cmake --build build-fuzz -j $(JOBS) --target fuzz_targets
 	cd build-fuzz && ctest --output-on-failure -L fuzz
+
+# duckgres against PostgreSQL 15 and embedded DuckDB (bench/README.md); not part of `make test`.
+# BENCH_ARGS passes options through, e.g. make bench BENCH_ARGS="--suites analytics --reps 5".
+bench: setup
+	cmake -S . -B build-bench -DCMAKE_BUILD_TYPE=Release >/dev/null
+	$(MAKE) -C build-bench duckgres
+	DUCKGRES_BIN=build-bench/duckgres /usr/bin/python3 bench/bench.py $(BENCH_ARGS)
+
+bench-quick: setup
+	cmake -S . -B build-bench -DCMAKE_BUILD_TYPE=Release >/dev/null
+	$(MAKE) -C build-bench duckgres
+	DUCKGRES_BIN=build-bench/duckgres /usr/bin/python3 bench/bench.py --quick $(BENCH_ARGS)
 
 format:
 	clang-format -i $$(git ls-files '*.cpp' '*.h' '*.c')

@@ -1,5 +1,6 @@
 -- The analytics suite: product-analytics questions over the PostHog-shaped `events` table,
--- in SQL both PostgreSQL 15 and DuckDB read; each query follows its own name line.
+-- in SQL both PostgreSQL 15 and DuckDB read (JSON lookups in parentheses: DuckDB's ->> binds
+-- looser than comparisons); each query follows its own name line.
 -- name: events_per_day
 SELECT date_trunc('day', timestamp) AS day, count(*) AS events FROM events GROUP BY 1 ORDER BY 1;
 -- name: events_by_name
@@ -11,18 +12,18 @@ SELECT date_trunc('week', timestamp) AS week, count(DISTINCT person_id) AS wau F
 -- name: distinct_persons
 SELECT count(DISTINCT person_id) FROM events;
 -- name: top_pages
-SELECT properties->>'$pathname' AS path, count(*) AS views FROM events WHERE event = '$pageview' GROUP BY 1 ORDER BY 2 DESC LIMIT 20;
+SELECT (properties->>'$pathname') AS path, count(*) AS views FROM events WHERE event = '$pageview' GROUP BY 1 ORDER BY 2 DESC LIMIT 20;
 -- name: top_urls_last_week
-SELECT properties->>'$current_url' AS url, count(*) AS views FROM events
+SELECT (properties->>'$current_url') AS url, count(*) AS views FROM events
 WHERE event = '$pageview' AND timestamp >= TIMESTAMPTZ '2024-03-25 00:00:00+00' GROUP BY 1 ORDER BY 2 DESC LIMIT 20;
 -- name: browsers
-SELECT properties->>'$browser' AS browser, count(*) AS n, count(DISTINCT person_id) AS persons FROM events GROUP BY 1 ORDER BY 2 DESC;
+SELECT (properties->>'$browser') AS browser, count(*) AS n, count(DISTINCT person_id) AS persons FROM events GROUP BY 1 ORDER BY 2 DESC;
 -- name: os_by_device
-SELECT properties->>'$os' AS os, properties->>'$device_type' AS device, count(*) AS n FROM events GROUP BY 1, 2 ORDER BY 3 DESC;
+SELECT (properties->>'$os') AS os, (properties->>'$device_type') AS device, count(*) AS n FROM events GROUP BY 1, 2 ORDER BY 3 DESC;
 -- name: referrers
-SELECT properties->>'$referrer' AS referrer, count(DISTINCT "$session_id") AS sessions FROM events GROUP BY 1 ORDER BY 2 DESC LIMIT 10;
+SELECT (properties->>'$referrer') AS referrer, count(DISTINCT "$session_id") AS sessions FROM events GROUP BY 1 ORDER BY 2 DESC LIMIT 10;
 -- name: signups_per_week_by_browser
-SELECT date_trunc('week', timestamp) AS week, properties->>'$browser' AS browser, count(*) AS signups
+SELECT date_trunc('week', timestamp) AS week, (properties->>'$browser') AS browser, count(*) AS signups
 FROM events WHERE event = 'signed_up' GROUP BY 1, 2 ORDER BY 1, 2;
 -- name: session_durations
 SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY seconds) AS median_s, avg(seconds) AS avg_s, max(seconds) AS max_s
@@ -69,8 +70,8 @@ SELECT date_trunc('day', e.timestamp) AS day,
   count(DISTINCT CASE WHEN date_trunc('day', e.timestamp) > f.first THEN e.person_id END) AS returning_persons
 FROM events e JOIN first_day f ON f.person_id = e.person_id GROUP BY 1 ORDER BY 1;
 -- name: path_contains_filter
-SELECT count(*) FROM events WHERE properties->>'$current_url' LIKE '%/pricing%' AND properties->>'$browser' = 'Chrome';
+SELECT count(*) FROM events WHERE (properties->>'$current_url') LIKE '%/pricing%' AND (properties->>'$browser') = 'Chrome';
 -- name: mobile_share_by_day
 SELECT date_trunc('day', timestamp) AS day,
-  avg(CASE WHEN properties->>'$device_type' = 'Mobile' THEN 1.0 ELSE 0.0 END) AS mobile_share
+  avg(CASE WHEN (properties->>'$device_type') = 'Mobile' THEN 1.0 ELSE 0.0 END) AS mobile_share
 FROM events GROUP BY 1 ORDER BY 1;

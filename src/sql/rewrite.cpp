@@ -150,6 +150,7 @@ bool rewrite_names(pg_query::Node& n) {
         {"json_agg", "json_group_array"},     {"jsonb_agg", "json_group_array"},
         {"json_object_agg", "json_group_object"}, {"jsonb_object_agg", "json_group_object"},
         {"btrim", "trim"},
+        {"extract", "date_part"},  // EXTRACT(field FROM x) reaches us as pg_catalog.extract('field', x)
     };
     for (const auto& [pg, duck] : renamed) {
       if (name == pg && (names->size() == 1 || qualified)) {

@@ -69,6 +69,8 @@ CASES = [
     ("OPERATOR(pg_catalog.=)", "SELECT 1 OPERATOR(pg_catalog.=) 1", [(True,)]),
     ("json ->> keys as PostgreSQL reads them", "SELECT '{\"$browser\": \"Chrome\", \"a.b\": 1}'::json ->> '$browser',"
      " '{\"a.b\": 1}'::json ->> 'a.b', '{\"p\": {\"n\": 3}}'::json -> 'p' ->> 'n'", [("Chrome", "1", "3")]),
+    ("EXTRACT", "SELECT extract(hour FROM TIMESTAMP '2024-01-01 05:06:07')::int,"
+     " extract(epoch FROM TIMESTAMP '2024-01-01 00:00:10' - TIMESTAMP '2024-01-01 00:00:00')::int", [(5, 10)]),
     ("btrim", "SELECT btrim('  x  '), btrim('xxyxx', 'x')", [("x", "y")]),
     # DDL the gateway adjusts
     ("CREATE TABLE ... WITH (...)", "SELECT relname FROM pg_class WHERE relname = 'items'", [("items",)]),
