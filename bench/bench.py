@@ -308,7 +308,7 @@ def pgbench(srv, server, script, clients, duration, mode="prepared", sslmode="di
     if connect:
         cmd.append("-C")
     out = run(cmd + [srv.db], env=env)
-    return float(re.search(r"tps = ([0-9.]+) \(without initial connection time\)", out).group(1))
+    return float(re.search(r"tps = ([0-9.]+) \((without initial connection time|including reconnection times)\)", out).group(1))
 
 
 def suite_small(srv, args, res, persons):
