@@ -2,22 +2,89 @@
 
 #include <pg_query.h>
 
+#include <cctype>
 #include <memory>
+#include <optional>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "common/errors.h"
 
 namespace ducklings::sql {
 
-std::vector<StatementText> split_statements(const std::string& sql) {
-  // Split on ';' tokens of PostgreSQL's scanner: semicolons inside literals, quoted names and
-  // comments do not count, and statements the grammar rejects still split.
+namespace {
+
+// Words DuckDB's grammar reserves (fully, or as column/type/function names) that PostgreSQL's
+// does not, so its deparser leaves them bare: a column named "at" must be quoted for DuckDB.
+bool duckdb_only_keyword(std::string_view w) {
+  static const char* const words[] = {
+      "anti",     "asof",        "at",          "by",      "columns",   "describe",
+      "generated", "glob",       "grouping_id", "lambda",  "map",       "pivot",
+      "pivot_longer", "pivot_wider", "positional", "qualify", "semi",   "show",
+      "struct",   "summarize",   "try_cast",    "unpack",  "unpivot"};
+  for (const char* x : words) {
+    if (w == x) return true;
+  }
+  return false;
+}
+
+// PostgreSQL's scanner tokens of `sql`, or nothing for an unterminated literal or comment.
+std::optional<pg_query::ScanResult> scan(const std::string& sql) {
   PgQueryScanResult r = pg_query_scan(sql.c_str());
   std::unique_ptr<PgQueryScanResult, void (*)(PgQueryScanResult*)> guard(
       &r, [](PgQueryScanResult* p) { pg_query_free_scan_result(*p); });
-  std::vector<StatementText> out;
   pg_query::ScanResult tokens;
-  if (r.error || !tokens.ParseFromArray(r.pbuf.data, static_cast<int>(r.pbuf.len))) {
+  if (r.error || !tokens.ParseFromArray(r.pbuf.data, static_cast<int>(r.pbuf.len))) return std::nullopt;
+  return tokens;
+}
+
+// The tokens of `sql` (start, end) that name something DuckDB would read as a keyword:
+// identifiers or PostgreSQL keywords spelling a DuckDB-only keyword (compared in lower case
+// when `fold_case`), not followed by "(" — function names stay bare, since DuckDB's
+// COLUMNS(…) and friends are only special unquoted.
+std::vector<std::pair<size_t, size_t>> duckdb_keyword_names(const std::string& sql, bool fold_case) {
+  std::vector<std::pair<size_t, size_t>> out;
+  std::optional<pg_query::ScanResult> tokens = scan(sql);
+  if (!tokens) return out;
+  const auto& t = tokens->tokens();
+  for (int i = 0; i < t.size(); ++i) {
+    if (t[i].token() != pg_query::IDENT && t[i].keyword_kind() == pg_query::NO_KEYWORD) continue;
+    if (i + 1 < t.size() && t[i + 1].token() == pg_query::ASCII_40) continue;
+    auto start = static_cast<size_t>(t[i].start());
+    std::string word = sql.substr(start, static_cast<size_t>(t[i].end()) - start);
+    if (fold_case) {
+      for (auto& c : word) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    }
+    if (duckdb_only_keyword(word)) out.emplace_back(start, static_cast<size_t>(t[i].end()));
+  }
+  return out;
+}
+
+// Quotes identifiers in deparsed SQL that DuckDB would read as keywords. The deparser prints
+// keywords in upper case, so a lower-case word is a name.
+std::string quote_duckdb_keywords(const std::string& sql) {
+  auto names = duckdb_keyword_names(sql, false);
+  if (names.empty()) return sql;
+  std::string out;
+  size_t copied = 0;
+  for (const auto& [start, end] : names) {
+    out.append(sql, copied, start - copied);
+    out.append("\"").append(sql, start, end - start).append("\"");
+    copied = end;
+  }
+  out.append(sql, copied, std::string::npos);
+  return out;
+}
+
+}  // namespace
+
+std::vector<StatementText> split_statements(const std::string& sql) {
+  // Split on ';' tokens of PostgreSQL's scanner: semicolons inside literals, quoted names and
+  // comments do not count, and statements the grammar rejects still split.
+  std::vector<StatementText> out;
+  std::optional<pg_query::ScanResult> scanned = scan(sql);
+  if (!scanned) {
     // Unterminated literal or comment: keep the text whole so execution reports the error.
     if (sql.find_first_not_of(" \t\r\n\f") != std::string::npos) out.push_back({sql, 0});
     return out;
@@ -31,7 +98,7 @@ std::vector<StatementText> split_statements(const std::string& sql) {
     }
     first = last = -1;
   };
-  for (const auto& t : tokens.tokens()) {
+  for (const auto& t : scanned->tokens()) {
     if (t.token() == pg_query::ASCII_59) {
       finish();
     } else if (t.token() == pg_query::SQL_COMMENT || t.token() == pg_query::C_COMMENT) {
@@ -64,65 +131,8 @@ std::optional<pg_query::ParseResult> parse(const std::string& sql, ParseError* e
   return tree;
 }
 
-namespace {
 
-// Words DuckDB's grammar reserves (fully, or as column/type/function names) that PostgreSQL's
-// does not, so its deparser leaves them bare: a column named "at" must be quoted for DuckDB.
-bool duckdb_only_keyword(std::string_view w) {
-  static const char* const words[] = {
-      "anti",     "asof",        "at",          "by",      "columns",   "describe",
-      "generated", "glob",       "grouping_id", "lambda",  "map",       "pivot",
-      "pivot_longer", "pivot_wider", "positional", "qualify", "semi",   "show",
-      "struct",   "summarize",   "try_cast",    "unpack",  "unpivot"};
-  for (const char* x : words) {
-    if (w == x) return true;
-  }
-  return false;
-}
-
-// Quotes identifiers in deparsed SQL that DuckDB would read as keywords. The deparser prints
-// keywords in upper case, so a lower-case word is a name; function names (followed by "(")
-// stay bare, since DuckDB's COLUMNS(…) and friends are only special unquoted.
-std::string quote_duckdb_keywords(const std::string& sql) {
-  PgQueryScanResult r = pg_query_scan(sql.c_str());
-  std::unique_ptr<PgQueryScanResult, void (*)(PgQueryScanResult*)> guard(
-      &r, [](PgQueryScanResult* p) { pg_query_free_scan_result(*p); });
-  pg_query::ScanResult tokens;
-  if (r.error || !tokens.ParseFromArray(r.pbuf.data, static_cast<int>(r.pbuf.len))) return sql;
-  std::string out;
-  size_t copied = 0;
-  const auto& t = tokens.tokens();
-  for (int i = 0; i < t.size(); ++i) {
-    if (t[i].token() != pg_query::IDENT && t[i].keyword_kind() == pg_query::NO_KEYWORD) continue;
-    std::string_view word(sql.data() + t[i].start(), static_cast<size_t>(t[i].end() - t[i].start()));
-    if (!duckdb_only_keyword(word)) continue;
-    if (i + 1 < t.size() && t[i + 1].token() == pg_query::ASCII_40) continue;
-    out.append(sql, copied, static_cast<size_t>(t[i].start()) - copied);
-    out.append("\"").append(word).append("\"");
-    copied = static_cast<size_t>(t[i].end());
-  }
-  if (copied == 0) return sql;
-  out.append(sql, copied, std::string::npos);
-  return out;
-}
-
-}  // namespace
-
-bool mentions_duckdb_keyword(const std::string& sql) {
-  PgQueryScanResult r = pg_query_scan(sql.c_str());
-  std::unique_ptr<PgQueryScanResult, void (*)(PgQueryScanResult*)> guard(
-      &r, [](PgQueryScanResult* p) { pg_query_free_scan_result(*p); });
-  pg_query::ScanResult tokens;
-  if (r.error || !tokens.ParseFromArray(r.pbuf.data, static_cast<int>(r.pbuf.len))) return false;
-  const auto& t = tokens.tokens();
-  for (int i = 0; i < t.size(); ++i) {
-    if (t[i].token() != pg_query::IDENT && t[i].keyword_kind() == pg_query::NO_KEYWORD) continue;
-    std::string word = sql.substr(static_cast<size_t>(t[i].start()), static_cast<size_t>(t[i].end() - t[i].start()));
-    for (auto& c : word) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    if (duckdb_only_keyword(word) && !(i + 1 < t.size() && t[i + 1].token() == pg_query::ASCII_40)) return true;
-  }
-  return false;
-}
+bool mentions_duckdb_keyword(const std::string& sql) { return !duckdb_keyword_names(sql, true).empty(); }
 
 std::string deparse(const pg_query::ParseResult& tree) {
   std::string bytes = tree.SerializeAsString();
