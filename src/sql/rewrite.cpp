@@ -474,6 +474,21 @@ std::vector<std::string> expand_serial_columns(pg_query::CreateStmt& create) {
   return sequences;
 }
 
+pg_query::Node func_call(const char* name, std::vector<pg_query::Node> args) {
+  pg_query::Node out;
+  auto* call = out.mutable_func_call();
+  call->add_funcname()->mutable_string()->set_sval(name);
+  for (auto& a : args) *call->add_args() = std::move(a);
+  call->set_funcformat(pg_query::COERCE_EXPLICIT_CALL);
+  return out;
+}
+
+pg_query::Node column_ref(const char* name) {
+  pg_query::Node out;
+  out.mutable_column_ref()->add_fields()->mutable_string()->set_sval(name);
+  return out;
+}
+
 // pg_index.indkey and friends are int2vector/oidvector in PostgreSQL: subscripts count from 0
 // and the text form is space-separated ("1 3"). The catalog keeps them as DuckDB lists, so
 // references to these columns (their names are distinctive) are adjusted where it shows.
@@ -496,13 +511,9 @@ int32_t vector_column_type(const pg_query::Node& n) {
 bool is_vector_column(const pg_query::Node& n) { return vector_column_type(n) != 0; }
 
 pg_query::Node vector_as_text(const pg_query::Node& column) {
-  pg_query::Node out;
-  auto* call = out.mutable_func_call();
-  call->add_funcname()->mutable_string()->set_sval("array_to_string");
-  *call->add_args() = column;
-  call->add_args()->mutable_a_const()->mutable_sval()->set_sval(" ");
-  call->set_funcformat(pg_query::COERCE_EXPLICIT_CALL);
-  return out;
+  pg_query::Node space;
+  space.mutable_a_const()->mutable_sval()->set_sval(" ");
+  return func_call("array_to_string", {column, std::move(space)});
 }
 
 bool rewrite_vector_column(pg_query::Node& n) {
@@ -576,21 +587,6 @@ bool unnest_select_list_series(pg_query::SelectStmt& select) {
     });
   }
   return changed;
-}
-
-pg_query::Node func_call(const char* name, std::vector<pg_query::Node> args) {
-  pg_query::Node out;
-  auto* call = out.mutable_func_call();
-  call->add_funcname()->mutable_string()->set_sval(name);
-  for (auto& a : args) *call->add_args() = std::move(a);
-  call->set_funcformat(pg_query::COERCE_EXPLICIT_CALL);
-  return out;
-}
-
-pg_query::Node column_ref(const char* name) {
-  pg_query::Node out;
-  out.mutable_column_ref()->add_fields()->mutable_string()->set_sval(name);
-  return out;
 }
 
 // x op ANY (array) / x op ALL (array): DuckDB reads ANY/ALL as subquery comparisons only, so
