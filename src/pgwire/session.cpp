@@ -9,9 +9,10 @@
 #include <cstdio>
 #include <cstdlib>
 
-#include "sql/error_mapping.h"
+#include "pgwire/text_parameters.h"
 #include "sql/array_literal.h"
 #include "sql/catalog.h"
+#include "sql/error_mapping.h"
 #include "sql/quoting.h"
 #include "sql/rewrite.h"
 
@@ -485,10 +486,13 @@ std::shared_ptr<PreparedQuery> Session::prepare(sql::Statement statement,
   if (auto table = sql::altered_table(q->statement)) {
     before_duckdb_call();
     duck::Result r = connection_->query(
-        "SELECT count(*) FROM duckdb_views() WHERE database_name = current_database() AND NOT internal"
-        " AND lower(view_name) = lower(" + sql::quote_literal(table->second) + ") AND " +
-        (table->first.empty() ? std::string("schema_name = current_schema()")
-                              : "lower(schema_name) = lower(" + sql::quote_literal(table->first) + ")"));
+        "SELECT count(*) FROM duckdb_views() WHERE database_name = current_database() AND NOT "
+        "internal"
+        " AND lower(view_name) = lower(" +
+        sql::quote_literal(table->second) + ") AND " +
+        (table->first.empty()
+             ? std::string("schema_name = current_schema()")
+             : "lower(schema_name) = lower(" + sql::quote_literal(table->first) + ")"));
     duck::DataChunk c = r.fetch();
     if (c && c.size() > 0 && *static_cast<int64_t*>(duckdb_vector_get_data(c.column(0))) > 0) {
       sql::alter_as_view(q->statement);
@@ -519,7 +523,9 @@ std::shared_ptr<PreparedQuery> Session::prepare(sql::Statement statement,
     try {
       q->duck = std::make_unique<duck::PreparedStatement>(connection_->prepare(text));
     } catch (const duck::DuckError& e) {
-      if (std::string(e.what()).find("Cannot prepare multiple statements at once") == std::string::npos) throw;
+      if (std::string(e.what()).find("Cannot prepare multiple statements at once") ==
+          std::string::npos)
+        throw;
       q->duck = std::make_unique<duck::PreparedStatement>(connection_->prepare_expanded(text));
     }
   } catch (const duck::DuckError& e) {
@@ -538,7 +544,7 @@ std::shared_ptr<PreparedQuery> Session::prepare(sql::Statement statement,
     bool resolved = t.get() && t.id() != DUCKDB_TYPE_INVALID && t.id() != DUCKDB_TYPE_ANY &&
                     t.id() != DUCKDB_TYPE_SQLNULL && t.id() != DUCKDB_TYPE_STRING_LITERAL &&
                     t.id() != DUCKDB_TYPE_INTEGER_LITERAL;
-    q->parameter_resolved.push_back(resolved);
+    q->parameter_duck_types.push_back(resolved ? t.id() : DUCKDB_TYPE_INVALID);
     bool declared = i < q->parameter_types.size() && q->parameter_types[i] != 0;
     q->parameter_declared.push_back(declared);
     if (declared) continue;
@@ -892,96 +898,6 @@ void Session::start_portal(Portal& portal) {
   }
 }
 
-namespace {
-[[noreturn]] void invalid_input(const char* type, const std::string& text) {
-  throw SqlError("22P02",
-                 std::string("invalid input syntax for type ") + type + ": \"" + text + "\"");
-}
-
-int64_t parse_int(const char* type, const std::string& text, int64_t min, int64_t max) {
-  size_t b = text.find_first_not_of(" \t\n"), e = text.find_last_not_of(" \t\n");
-  if (b == std::string::npos) invalid_input(type, text);
-  std::string t = text.substr(b, e - b + 1);
-  int64_t v = 0;
-  auto [ptr, ec] = std::from_chars(t.data(), t.data() + t.size(), v);
-  if (ec == std::errc::result_out_of_range || (ec == std::errc() && (v < min || v > max))) {
-    throw SqlError("22003", "value \"" + text + "\" is out of range for type " + type);
-  }
-  if (ec != std::errc() || ptr != t.data() + t.size()) invalid_input(type, text);
-  return v;
-}
-
-// PostgreSQL's bytea input: hex ("\x0a0b") or the escape format ("a\\b\001").
-std::string decode_bytea_text(const std::string& text) {
-  std::string out;
-  if (text.size() >= 2 && text[0] == '\\' && text[1] == 'x') {
-    auto hex = [&](char c) -> int {
-      if (c >= '0' && c <= '9') return c - '0';
-      if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-      if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-      return -1;
-    };
-    for (size_t i = 2; i < text.size();) {
-      if (std::isspace(static_cast<unsigned char>(text[i]))) {
-        ++i;
-        continue;
-      }
-      int hi = hex(text[i]), lo = i + 1 < text.size() ? hex(text[i + 1]) : -1;
-      if (hi < 0 || lo < 0) {
-        throw SqlError("22P02", "invalid hexadecimal data: odd number of digits or invalid digit");
-      }
-      out.push_back(static_cast<char>(hi * 16 + lo));
-      i += 2;
-    }
-    return out;
-  }
-  for (size_t i = 0; i < text.size(); ++i) {
-    if (text[i] != '\\') {
-      out.push_back(text[i]);
-    } else if (i + 1 < text.size() && text[i + 1] == '\\') {
-      out.push_back('\\');
-      ++i;
-    } else if (i + 3 < text.size() + 0 && text[i + 1] >= '0' && text[i + 1] <= '3' &&
-               text[i + 2] >= '0' && text[i + 2] <= '7' && text[i + 3] >= '0' &&
-               text[i + 3] <= '7') {
-      out.push_back(static_cast<char>((text[i + 1] - '0') * 64 + (text[i + 2] - '0') * 8 +
-                                      (text[i + 3] - '0')));
-      i += 3;
-    } else {
-      invalid_input("bytea", text);
-    }
-  }
-  return out;
-}
-}  // namespace
-
-namespace {
-
-// A DuckDB list value (of VARCHAR, or of lists for nested arrays) holding a parsed array.
-duck::Value varchar_list(const sql::ArrayLiteral& a) {
-  std::vector<duck::Value> items;
-  for (const auto& item : a.items) {
-    if (item.is_array) {
-      items.push_back(varchar_list(item));
-    } else if (item.is_null) {
-      items.emplace_back(duckdb_create_null_value());
-    } else {
-      items.emplace_back(duckdb_create_varchar_length(item.text.data(), item.text.size()));
-    }
-  }
-  // The child type: VARCHAR, wrapped once per nesting level below this one.
-  int depth = 0;
-  for (const sql::ArrayLiteral* x = &a; !x->items.empty() && x->items[0].is_array; x = &x->items[0]) ++depth;
-  duck::LogicalType child(duckdb_create_logical_type(DUCKDB_TYPE_VARCHAR));
-  for (int d = 0; d < depth; ++d) child = duck::LogicalType(duckdb_create_list_type(child.get()));
-  std::vector<duckdb_value> raw;
-  for (auto& v : items) raw.push_back(v.get());
-  duckdb_value none = nullptr;  // DuckDB wants a non-null array even for an empty list
-  return duck::Value(duckdb_create_list_value(child.get(), raw.empty() ? &none : raw.data(), raw.size()));
-}
-
-}  // namespace
-
 void Session::bind_text_parameter(PreparedQuery& q, size_t i, const std::string& text) {
   duck::PreparedStatement& p = *q.duck;
   int32_t type = i < q.parameter_types.size() ? q.parameter_types[i] : 0;
@@ -991,8 +907,10 @@ void Session::bind_text_parameter(PreparedQuery& q, size_t i, const std::string&
                                              bytes.size())));
     return;
   }
-  bool list = q.parameter_resolved[i] ? p.parameter_logical_type(i).id() == DUCKDB_TYPE_LIST
-                                       : element_oid_of(type) != 0 || !text.empty() && text[0] == '{';
+  duckdb_type inferred = q.parameter_duck_types[i];
+  bool list = inferred != DUCKDB_TYPE_INVALID
+                  ? inferred == DUCKDB_TYPE_LIST
+                  : element_oid_of(type) != 0 || (!text.empty() && text[0] == '{');
   if (list) {
     // PostgreSQL's array text ('{1,2}'), which DuckDB does not read: bind a list of strings
     // and let DuckDB cast the elements.
@@ -1001,63 +919,22 @@ void Session::bind_text_parameter(PreparedQuery& q, size_t i, const std::string&
       return;
     }
   }
-  if (q.parameter_resolved[i]) {
-    p.bind_varchar(i, text);  // DuckDB casts to the type it inferred
-    return;
+  // A value of the type DuckDB inferred, or else of the type the client declared, as
+  // PostgreSQL would resolve it; other types go as text for DuckDB to cast.
+  duckdb_type want = inferred != DUCKDB_TYPE_INVALID ? inferred
+                     : q.parameter_declared[i]       ? duck_type_for_oid(type)
+                                                     : DUCKDB_TYPE_INVALID;
+  if (want == DUCKDB_TYPE_INVALID && !q.parameter_declared[i]) {
+    // An untyped literal that reads as an integer acts as one (pgbench's ":delta").
+    int64_t v = 0;
+    auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+    if (!text.empty() && ec == std::errc() && ptr == text.data() + text.size()) {
+      want = v >= INT32_MIN && v <= INT32_MAX ? DUCKDB_TYPE_INTEGER : DUCKDB_TYPE_BIGINT;
+    }
   }
-  // DuckDB could not infer the type: bind a typed value, as PostgreSQL would resolve it.
-  bool declared = q.parameter_declared[i];
-  switch (declared ? type : 0) {
-    case oid::kInt2:
-      p.bind(i, duck::Value(duckdb_create_int16(
-                    static_cast<int16_t>(parse_int("smallint", text, INT16_MIN, INT16_MAX)))));
-      return;
-    case oid::kInt4:
-      p.bind(i, duck::Value(duckdb_create_int32(
-                    static_cast<int32_t>(parse_int("integer", text, INT32_MIN, INT32_MAX)))));
-      return;
-    case oid::kInt8:
-      p.bind(i, duck::Value(duckdb_create_int64(parse_int("bigint", text, INT64_MIN, INT64_MAX))));
-      return;
-    case oid::kFloat4:
-    case oid::kFloat8:
-    case oid::kNumeric: {
-      char* end = nullptr;
-      double d = std::strtod(text.c_str(), &end);
-      if (text.empty() || *end != '\0')
-        invalid_input(type == oid::kNumeric ? "numeric" : "double precision", text);
-      p.bind(i, duck::Value(duckdb_create_double(d)));
-      return;
-    }
-    case oid::kBool: {
-      std::string l = text;
-      std::transform(l.begin(), l.end(), l.begin(), ::tolower);
-      bool v;
-      if (l == "t" || l == "true" || l == "yes" || l == "on" || l == "1" || l == "y")
-        v = true;
-      else if (l == "f" || l == "false" || l == "no" || l == "off" || l == "0" || l == "n")
-        v = false;
-      else
-        invalid_input("boolean", text);
-      p.bind(i, duck::Value(duckdb_create_bool(v)));
-      return;
-    }
-    case 0: {
-      // An untyped literal that reads as an integer acts as one (pgbench's ":delta").
-      int64_t v = 0;
-      auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-      if (!text.empty() && ec == std::errc() && ptr == text.data() + text.size()) {
-        if (v >= INT32_MIN && v <= INT32_MAX) {
-          p.bind(i, duck::Value(duckdb_create_int32(static_cast<int32_t>(v))));
-        } else {
-          p.bind(i, duck::Value(duckdb_create_int64(v)));
-        }
-        return;
-      }
-      break;
-    }
-    default:
-      break;
+  if (std::optional<duck::Value> v = typed_text_value(want, text)) {
+    p.bind(i, std::move(*v));
+    return;
   }
   p.bind_varchar(i, text);
 }
@@ -1164,7 +1041,8 @@ uint64_t Session::write_rows(Portal& portal, uint64_t max_rows, bool discard) {
   return sent;
 }
 
-Session::RunningScope::RunningScope(Session& s) : session_(s) {
+Session::RunningScope::RunningScope(Session& s)
+    : session_(s), assist_(s.warehouse_ ? s.warehouse_->assist() : nullptr) {
   std::lock_guard lock(session_.run_mutex_);
   session_.running_ = true;
   session_.timed_out_ = false;

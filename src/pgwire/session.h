@@ -44,8 +44,8 @@ struct PreparedQuery {
   std::unique_ptr<duck::PreparedStatement> duck;  // null for statements the session answers
   std::vector<std::string> script;       // several DuckDB statements that together carry it out
   std::vector<int32_t> parameter_types;  // PostgreSQL OIDs
-  std::vector<bool> parameter_resolved;  // DuckDB inferred the type (it casts text itself)
-  std::vector<bool> parameter_declared;  // the client named the type in Parse
+  std::vector<duckdb_type> parameter_duck_types;  // as DuckDB inferred it; INVALID when not
+  std::vector<bool> parameter_declared;           // the client named the type in Parse
   bool returns_rows = false;
   std::vector<std::string> column_names;
   std::vector<duck::LogicalType> column_types;
@@ -147,6 +147,7 @@ class Session {
 
    private:
     Session& session_;
+    duck::TaskAssist::Running assist_;  // lends the warehouse's other threads once it runs long
   };
   // Runs one statement of a simple Query; `cached` is its plan from an earlier run.
   void run_statement(const sql::Statement& statement, std::shared_ptr<PreparedQuery> cached);
@@ -213,12 +214,12 @@ class Session {
   std::map<std::string, Portal> portals_;
   std::map<std::string, Portal> cursors_;
   std::unordered_map<std::string, std::shared_ptr<PreparedQuery>> query_cache_;  // simple Query
-  Portal* streaming_ = nullptr;
+  Portal* streaming_ = nullptr;  // the portal whose DuckDB result streams now
   std::unique_ptr<ColumnOriginResolver> origins_;  // created on first use
   bool schema_changed_in_txn_ = false;
   static constexpr uint64_t kNoSnapshot = UINT64_MAX;
   uint64_t catalog_snapshot_generation_ = kNoSnapshot;  // schema generation the snapshot shows
-  uint64_t settings_generation_ = 0;  // bumped whenever the session's parameters change  // the portal whose DuckDB result streams now
+  uint64_t settings_generation_ = 0;  // bumped whenever the session's parameters change
 
   std::mutex run_mutex_;  // guards running_ against cancel()
   bool running_ = false;

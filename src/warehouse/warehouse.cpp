@@ -1,6 +1,8 @@
 #include "warehouse/warehouse.h"
 
+#include <algorithm>
 #include <filesystem>
+#include <thread>
 
 #include "common/errors.h"
 #include "sql/catalog.h"
@@ -8,20 +10,34 @@
 namespace ducklings::warehouse {
 namespace fs = std::filesystem;
 
+// How long a query runs alone before the other threads join it: longer than a point lookup or
+// a short aggregation over a few thousand rows, short against anything that scans a table.
+constexpr std::chrono::microseconds kAssistDelay{1000};
+
 Warehouse::Warehouse(std::string name, const std::string& directory, const ComputeLimits& limits)
     : name_(std::move(name)),
       directory_(directory),
-      database_(directory + "/warehouse.duckdb", [&] {
-        std::vector<std::pair<std::string, std::string>> options = {
-            {"temp_directory", directory + "/tmp"},
-            // Extensions come only from what the library has built in.
-            {"autoinstall_known_extensions", "false"},
-            {"autoload_known_extensions", "true"},
-        };
-        if (limits.threads > 0) options.emplace_back("threads", std::to_string(limits.threads));
-        if (!limits.memory_limit.empty()) options.emplace_back("memory_limit", limits.memory_limit);
-        return options;
-      }()) {
+      threads_(limits.threads > 0
+                   ? limits.threads
+                   : std::max(1, static_cast<int>(std::thread::hardware_concurrency()))),
+      database_(directory + "/warehouse.duckdb",
+                [&] {
+                  std::vector<std::pair<std::string, std::string>> options = {
+                      {"temp_directory", directory + "/tmp"},
+                      // Extensions come only from what the library has built in.
+                      {"autoinstall_known_extensions", "false"},
+                      {"autoload_known_extensions", "true"},
+                  };
+                  // DuckDB starts no worker threads of its own: queries run on their session's
+                  // thread and TaskAssist lends the others to those that run longer than a point
+                  // lookup.
+                  options.emplace_back("threads", std::to_string(threads_));
+                  options.emplace_back("external_threads", std::to_string(threads_));
+                  if (!limits.memory_limit.empty())
+                    options.emplace_back("memory_limit", limits.memory_limit);
+                  return options;
+                }()),
+      assist_(std::make_unique<duck::TaskAssist>(database_.get(), threads_ - 1, kAssistDelay)) {
   install_catalog();
 }
 

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "duck/duck.h"
+#include "duck/task_assist.h"
 
 namespace ducklings::warehouse {
 
@@ -23,6 +24,8 @@ class Warehouse {
   const std::string& directory() const { return directory_; }
   // A new connection for one session.
   std::unique_ptr<duck::Connection> connect() { return database_.connect(); }
+  // Sessions mark the queries they run, so longer ones get the other threads (see TaskAssist).
+  duck::TaskAssist* assist() { return assist_.get(); }
   // Bumped whenever a session changes the schema (DDL), so per-session caches of catalog
   // facts know to look again.
   uint64_t schema_generation() const { return schema_generation_.load(std::memory_order_acquire); }
@@ -32,7 +35,9 @@ class Warehouse {
   void install_catalog();
   std::string name_;
   std::string directory_;
+  int threads_;
   duck::Database database_;
+  std::unique_ptr<duck::TaskAssist> assist_;  // after database_: stops before it closes
   std::atomic<uint64_t> schema_generation_{0};
 };
 
