@@ -19,10 +19,10 @@ namespace {
 // does not, so its deparser leaves them bare: a column named "at" must be quoted for DuckDB.
 bool duckdb_only_keyword(std::string_view w) {
   static const char* const words[] = {
-      "anti",     "asof",        "at",          "by",      "columns",   "describe",
-      "generated", "glob",       "grouping_id", "lambda",  "map",       "pivot",
-      "pivot_longer", "pivot_wider", "positional", "qualify", "semi",   "show",
-      "struct",   "summarize",   "try_cast",    "unpack",  "unpivot"};
+      "anti",         "asof",        "at",          "by",      "columns", "describe",
+      "generated",    "glob",        "grouping_id", "lambda",  "map",     "pivot",
+      "pivot_longer", "pivot_wider", "positional",  "qualify", "semi",    "show",
+      "struct",       "summarize",   "try_cast",    "unpack",  "unpivot"};
   for (const char* x : words) {
     if (w == x) return true;
   }
@@ -35,16 +35,35 @@ std::optional<pg_query::ScanResult> scan(const std::string& sql) {
   std::unique_ptr<PgQueryScanResult, void (*)(PgQueryScanResult*)> guard(
       &r, [](PgQueryScanResult* p) { pg_query_free_scan_result(*p); });
   pg_query::ScanResult tokens;
-  if (r.error || !tokens.ParseFromArray(r.pbuf.data, static_cast<int>(r.pbuf.len))) return std::nullopt;
+  if (r.error || !tokens.ParseFromArray(r.pbuf.data, static_cast<int>(r.pbuf.len)))
+    return std::nullopt;
   return tokens;
+}
+
+// Whether any word of `sql` (letters, digits, '_', '$'), wherever it is, spells one of those
+// keywords: a linear pass that spares most statements the scanner.
+bool has_duckdb_keyword_word(const std::string& sql) {
+  std::string word;
+  for (size_t i = 0; i <= sql.size(); ++i) {
+    unsigned char c = i < sql.size() ? static_cast<unsigned char>(sql[i]) : ' ';
+    if (std::isalnum(c) || c == '_' || c == '$' || c >= 0x80) {
+      if (word.size() <= 16) word.push_back(static_cast<char>(std::tolower(c)));
+    } else if (!word.empty()) {
+      if (word.size() <= 16 && duckdb_only_keyword(word)) return true;
+      word.clear();
+    }
+  }
+  return false;
 }
 
 // The tokens of `sql` (start, end) that name something DuckDB would read as a keyword:
 // identifiers or PostgreSQL keywords spelling a DuckDB-only keyword (compared in lower case
 // when `fold_case`), not followed by "(" — function names stay bare, since DuckDB's
 // COLUMNS(…) and friends are only special unquoted.
-std::vector<std::pair<size_t, size_t>> duckdb_keyword_names(const std::string& sql, bool fold_case) {
+std::vector<std::pair<size_t, size_t>> duckdb_keyword_names(const std::string& sql,
+                                                            bool fold_case) {
   std::vector<std::pair<size_t, size_t>> out;
+  if (!has_duckdb_keyword_word(sql)) return out;
   std::optional<pg_query::ScanResult> tokens = scan(sql);
   if (!tokens) return out;
   const auto& t = tokens->tokens();
@@ -83,6 +102,17 @@ std::vector<StatementText> split_statements(const std::string& sql) {
   // Split on ';' tokens of PostgreSQL's scanner: semicolons inside literals, quoted names and
   // comments do not count, and statements the grammar rejects still split.
   std::vector<StatementText> out;
+  // One statement without comments and no ';' but a final one (a big INSERT … VALUES): no
+  // need to scan it.
+  size_t b = sql.find_first_not_of(" \t\r\n\f"), e = sql.find_last_not_of(" \t\r\n\f");
+  if (b == std::string::npos) return out;
+  size_t semi = sql.find(';');
+  if ((semi == std::string::npos || (semi == e && e > b)) && sql.find("--") == std::string::npos &&
+      sql.find("/*") == std::string::npos) {
+    if (semi == e) e = sql.find_last_not_of(" \t\r\n\f", e - 1);
+    out.push_back({sql.substr(b, e - b + 1), b});
+    return out;
+  }
   std::optional<pg_query::ScanResult> scanned = scan(sql);
   if (!scanned) {
     // Unterminated literal or comment: keep the text whole so execution reports the error.
@@ -131,8 +161,9 @@ std::optional<pg_query::ParseResult> parse(const std::string& sql, ParseError* e
   return tree;
 }
 
-
-bool mentions_duckdb_keyword(const std::string& sql) { return !duckdb_keyword_names(sql, true).empty(); }
+bool mentions_duckdb_keyword(const std::string& sql) {
+  return !duckdb_keyword_names(sql, true).empty();
+}
 
 std::string deparse(const pg_query::ParseResult& tree) {
   std::string bytes = tree.SerializeAsString();

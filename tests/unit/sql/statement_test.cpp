@@ -10,7 +10,9 @@
 namespace ducklings::sql {
 namespace {
 
-Statement one(const std::string& sql) { return analyze({sql, 0}); }
+Statement one(const std::string& sql) {
+  return analyze({sql, 0});
+}
 
 TEST(SplitStatements, SplitsOnTopLevelSemicolonsOnly) {
   auto parts = split_statements("select ';' ; select \"a;b\" from t; -- c;\n/* ; */ select 3");
@@ -32,6 +34,28 @@ TEST(SplitStatements, EmptyAndCommentOnlyInputHasNoStatements) {
   EXPECT_TRUE(split_statements("").empty());
   EXPECT_TRUE(split_statements(" ; ;").empty());
   EXPECT_TRUE(split_statements("-- only a comment").empty());
+}
+
+TEST(SplitStatements, OneStatementWithOrWithoutItsSemicolon) {
+  for (const char* sql :
+       {"  insert into t values (1, 'a')  ", "\n insert into t values (1, 'a') ;\n"}) {
+    auto parts = split_statements(sql);
+    ASSERT_EQ(parts.size(), 1u) << sql;
+    EXPECT_EQ(parts[0].text, "insert into t values (1, 'a')");
+    EXPECT_EQ(parts[0].offset, std::string(sql).find('i'));
+  }
+  EXPECT_TRUE(split_statements(";").empty());
+  auto commented = split_statements("select 1 -- one;");
+  ASSERT_EQ(commented.size(), 1u);
+  EXPECT_EQ(commented[0].text, "select 1 -- one;");
+}
+
+TEST(DuckDBKeywords, NamesSpellingDuckDBOnlyKeywordsAreFound) {
+  EXPECT_TRUE(mentions_duckdb_keyword("select At from t"));
+  EXPECT_TRUE(mentions_duckdb_keyword("insert into t (pivot) values (1)"));
+  EXPECT_FALSE(mentions_duckdb_keyword("select created_at, data from platform"));
+  EXPECT_FALSE(mentions_duckdb_keyword("select 'at' from t"));  // a literal
+  EXPECT_FALSE(mentions_duckdb_keyword("select map(1, 2)"));    // a function name
 }
 
 TEST(SplitStatements, UnterminatedLiteralStaysWhole) {
@@ -132,15 +156,19 @@ TEST(ErrorMapping, SqlstateMessageAndPosition) {
   EXPECT_EQ(s.sqlstate(), "42P01");
   EXPECT_EQ(std::string(s.what()), "Table with name nope does not exist!\nDid you mean \"x\"?");
   EXPECT_EQ(s.position(), 15);
-  EXPECT_EQ(to_sql_error(duck::DuckError(DUCKDB_ERROR_CONSTRAINT, "Constraint Error: Duplicate key"), "")
-                .sqlstate(),
-            "23505");
-  EXPECT_EQ(to_sql_error(duck::DuckError(DUCKDB_ERROR_INVALID_INPUT, "Invalid Input Error: division by zero"), "")
-                .sqlstate(),
-            "22012");
-  EXPECT_EQ(to_sql_error(duck::DuckError(DUCKDB_ERROR_INTERRUPT, "INTERRUPT Error: Interrupted!"), "")
-                .sqlstate(),
-            "57014");
+  EXPECT_EQ(
+      to_sql_error(duck::DuckError(DUCKDB_ERROR_CONSTRAINT, "Constraint Error: Duplicate key"), "")
+          .sqlstate(),
+      "23505");
+  EXPECT_EQ(
+      to_sql_error(
+          duck::DuckError(DUCKDB_ERROR_INVALID_INPUT, "Invalid Input Error: division by zero"), "")
+          .sqlstate(),
+      "22012");
+  EXPECT_EQ(
+      to_sql_error(duck::DuckError(DUCKDB_ERROR_INTERRUPT, "INTERRUPT Error: Interrupted!"), "")
+          .sqlstate(),
+      "57014");
 }
 
 TEST(SessionSettings, ValidatesAndNormalizes) {
