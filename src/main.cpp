@@ -3,8 +3,10 @@
 #include <openssl/rand.h>
 #include <signal.h>
 #include <spdlog/spdlog.h>
+#include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <cstdlib>
 #include <filesystem>
 #include <iostream>
 #include <thread>
@@ -113,9 +115,23 @@ int serve(const std::map<std::string, std::string>& flags) {
   }
 }
 
+// DuckDB's allocator (the jemalloc built into libduckdb) caches freed blocks of up to 32 KiB per
+// thread; every session runs its queries on its own thread, so an idle session kept ~110 KiB
+// of cached blocks. Caching blocks up to 1 KiB keeps the fast path for small allocations
+// (measured: no change on the analytics queries) and idle sessions small. jemalloc reads the
+// variable when the library loads, before main, hence the re-exec; an operator's own value
+// is kept.
+void tune_duckdb_allocator(char** argv) {
+  static const char* const kVariable = "DUCKDB_JE_MALLOC_CONF";
+  if (std::getenv(kVariable) != nullptr) return;
+  setenv(kVariable, "tcache_max:1024", 0);
+  execv("/proc/self/exe", argv);  // returns only on failure: run on with the defaults
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
+  tune_duckdb_allocator(argv);
   CLI::App app{"duckgres: a PostgreSQL-protocol data warehouse server over DuckDB"};
   app.require_subcommand(1);
   CLI::App* serve_cmd = app.add_subcommand("serve", "run the server");

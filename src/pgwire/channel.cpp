@@ -3,6 +3,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <stdexcept>
@@ -49,9 +50,15 @@ bool Channel::read_exact(size_t n, std::string& out) {
       any = true;
       continue;
     }
-    // One buffer per session: 16 KiB batches small messages into few system calls while
-    // keeping idle sessions small.
-    read_buf_.resize(16 * 1024);
+    // One buffer per session, sized to what is being read (4-64 KiB): it batches small
+    // messages into few system calls, takes COPY data in large reads, and an idle session
+    // (waiting for a 5-byte header) holds only 4 KiB.
+    size_t want = std::clamp<size_t>(need, 4 * 1024, 64 * 1024);
+    if (read_buf_.capacity() > 64 * 1024 || (want < read_buf_.capacity() / 4)) {
+      read_buf_.clear();
+      read_buf_.shrink_to_fit();
+    }
+    read_buf_.resize(want);
     read_pos_ = 0;
     size_t got = read_some(read_buf_.data(), read_buf_.size());
     read_buf_.resize(got);
@@ -81,6 +88,8 @@ void Channel::write(const std::string& data) {
   }
 }
 
-void Channel::shutdown_read() { ::shutdown(fd_, SHUT_RD); }
+void Channel::shutdown_read() {
+  ::shutdown(fd_, SHUT_RD);
+}
 
 }  // namespace ducklings::pgwire

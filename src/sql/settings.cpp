@@ -1,6 +1,7 @@
 #include "sql/settings.h"
 
 #include <algorithm>
+#include <utility>
 
 #include "common/errors.h"
 
@@ -27,15 +28,22 @@ int64_t parse_duration_ms(const std::string& name, const std::string& value) {
   std::string unit = value.substr(used);
   unit.erase(0, unit.find_first_not_of(' '));
   double factor = -1;
-  if (unit.empty() || unit == "ms") factor = 1;
-  else if (unit == "us") factor = 0.001;
-  else if (unit == "s") factor = 1000;
-  else if (unit == "min") factor = 60000;
-  else if (unit == "h") factor = 3600000;
-  else if (unit == "d") factor = 86400000;
+  if (unit.empty() || unit == "ms")
+    factor = 1;
+  else if (unit == "us")
+    factor = 0.001;
+  else if (unit == "s")
+    factor = 1000;
+  else if (unit == "min")
+    factor = 60000;
+  else if (unit == "h")
+    factor = 3600000;
+  else if (unit == "d")
+    factor = 86400000;
   if (used == 0 || factor < 0 || v < 0) {
-    throw SqlError("22023", "invalid value for parameter \"" + name + "\": \"" + value + "\"", 0,
-                   "", "Valid units for this parameter are \"us\", \"ms\", \"s\", \"min\", \"h\", and \"d\".");
+    throw SqlError(
+        "22023", "invalid value for parameter \"" + name + "\": \"" + value + "\"", 0, "",
+        "Valid units for this parameter are \"us\", \"ms\", \"s\", \"min\", \"h\", and \"d\".");
   }
   return static_cast<int64_t>(v * factor);
 }
@@ -57,78 +65,110 @@ std::string normalize_client_encoding(const std::string& value) {
   v.erase(std::remove(v.begin(), v.end(), '_'), v.end());
   if (v == "UTF8" || v == "UNICODE") return "UTF8";
   if (v == "SQLASCII") return "SQL_ASCII";
-  throw SqlError("22023", "invalid value for parameter \"client_encoding\": \"" + value + "\"",
-                 0, "duckgres converts only UTF8 (and SQL_ASCII, passed through as UTF8).");
+  throw SqlError("22023", "invalid value for parameter \"client_encoding\": \"" + value + "\"", 0,
+                 "duckgres converts only UTF8 (and SQL_ASCII, passed through as UTF8).");
 }
 
+namespace {
+
+struct Def {
+  const char* name;  // canonical spelling
+  const char* value;
+  bool reportable;
+  const char* description;
+};
+
+const Def kDefs[] = {
+    {"server_version", "15.0", true, "Shows the server version."},
+    {"server_version_num", "150000", false, "Shows the server version as an integer."},
+    {"server_encoding", "UTF8", true, "Shows the server (database) character set encoding."},
+    {"client_encoding", "UTF8", true, "Sets the client's character set encoding."},
+    {"DateStyle", "ISO, MDY", true, "Sets the display format for date and time values."},
+    {"IntervalStyle", "postgres", true, "Sets the display format for interval values."},
+    {"TimeZone", "UTC", true, "Sets the time zone for displaying and interpreting time stamps."},
+    {"integer_datetimes", "on", true, "Shows whether datetimes are integer based."},
+    {"standard_conforming_strings", "on", true,
+     "Causes '...' strings to treat backslashes literally."},
+    {"application_name", "", true, "Sets the application name to be reported."},
+    {"is_superuser", "off", true, "Shows whether the current user is a superuser."},
+    {"session_authorization", "", true, "Sets the session user name."},
+    {"in_hot_standby", "off", true, "Shows whether hot standby is currently active."},
+    {"default_transaction_read_only", "off", true,
+     "Sets the default read-only status of new transactions."},
+    {"extra_float_digits", "1", false,
+     "Sets the number of digits displayed for floating-point values."},
+    {"search_path", "\"$user\", public", false,
+     "Sets the schema search order for names that are not schema-qualified."},
+    {"statement_timeout", "0", false, "Sets the maximum allowed duration of any statement."},
+    {"lock_timeout", "0", false, "Sets the maximum allowed duration of any wait for a lock."},
+    {"idle_in_transaction_session_timeout", "0", false,
+     "Sets the maximum allowed idle time between queries, when in a transaction."},
+    {"default_transaction_isolation", "read committed", false,
+     "Sets the transaction isolation level of each new transaction."},
+    {"transaction_isolation", "read committed", false,
+     "Sets the current transaction's isolation level."},
+    {"transaction_read_only", "off", false, "Sets the current transaction's read-only status."},
+    {"client_min_messages", "notice", false,
+     "Sets the message levels that are sent to the client."},
+    {"bytea_output", "hex", false, "Sets the output format for bytea."},
+    {"max_identifier_length", "63", false, "Shows the maximum identifier length."},
+    {"max_connections", "100", false, "Sets the maximum number of concurrent connections."},
+    {"lc_messages", "C", false, "Sets the language in which messages are displayed."},
+    {"lc_monetary", "C", false, "Sets the locale for formatting monetary amounts."},
+    {"lc_numeric", "C", false, "Sets the locale for formatting numbers."},
+    {"lc_time", "C", false, "Sets the locale for formatting date and time values."},
+    {"lc_collate", "C", false, "Shows the collation order locale."},
+    {"lc_ctype", "C", false, "Shows the character classification and case conversion locale."},
+    {"geqo", "on", false, "Enables genetic query optimization."},
+    {"jit", "off", false, "Allow JIT compilation."},
+    {"work_mem", "4MB", false, "Sets the maximum memory to be used for query workspaces."},
+    {"row_security", "on", false, "Enable row security."},
+    {"synchronous_commit", "on", false, "Sets the current transaction's synchronization level."},
+    {"xmloption", "content", false,
+     "Sets whether XML data in implicit parsing and serialization operations is to be considered "
+     "as documents or content fragments."},
+    {"escape_string_warning", "on", false,
+     "Warn about backslash escapes in ordinary string literals."},
+    {"array_nulls", "on", false, "Enable input of NULL elements in arrays."},
+    {"ssl", "on", false, "Enables SSL connections."},
+    {"password_encryption", "scram-sha-256", false,
+     "Chooses the algorithm for encrypting passwords."},
+};
+
+// The parameters in order of their lower-case names (SHOW ALL's order), shared by all sessions.
+const std::vector<std::pair<std::string, const Def*>>& sorted_defs() {
+  static const auto* sorted = [] {
+    auto* v = new std::vector<std::pair<std::string, const Def*>>();
+    for (const Def& d : kDefs) v->emplace_back(lower(d.name), &d);
+    std::sort(v->begin(), v->end(), [](const auto& x, const auto& y) { return x.first < y.first; });
+    return v;
+  }();
+  return *sorted;
+}
+
+}  // namespace
+
 SessionSettings::SessionSettings() {
-  struct Def {
-    const char* name;
-    const char* value;
-    bool reportable;
-    const char* description;
-  };
-  static const Def defs[] = {
-      {"server_version", "15.0", true, "Shows the server version."},
-      {"server_version_num", "150000", false, "Shows the server version as an integer."},
-      {"server_encoding", "UTF8", true, "Shows the server (database) character set encoding."},
-      {"client_encoding", "UTF8", true, "Sets the client's character set encoding."},
-      {"DateStyle", "ISO, MDY", true, "Sets the display format for date and time values."},
-      {"IntervalStyle", "postgres", true, "Sets the display format for interval values."},
-      {"TimeZone", "UTC", true, "Sets the time zone for displaying and interpreting time stamps."},
-      {"integer_datetimes", "on", true, "Shows whether datetimes are integer based."},
-      {"standard_conforming_strings", "on", true, "Causes '...' strings to treat backslashes literally."},
-      {"application_name", "", true, "Sets the application name to be reported."},
-      {"is_superuser", "off", true, "Shows whether the current user is a superuser."},
-      {"session_authorization", "", true, "Sets the session user name."},
-      {"in_hot_standby", "off", true, "Shows whether hot standby is currently active."},
-      {"default_transaction_read_only", "off", true, "Sets the default read-only status of new transactions."},
-      {"extra_float_digits", "1", false, "Sets the number of digits displayed for floating-point values."},
-      {"search_path", "\"$user\", public", false, "Sets the schema search order for names that are not schema-qualified."},
-      {"statement_timeout", "0", false, "Sets the maximum allowed duration of any statement."},
-      {"lock_timeout", "0", false, "Sets the maximum allowed duration of any wait for a lock."},
-      {"idle_in_transaction_session_timeout", "0", false, "Sets the maximum allowed idle time between queries, when in a transaction."},
-      {"default_transaction_isolation", "read committed", false, "Sets the transaction isolation level of each new transaction."},
-      {"transaction_isolation", "read committed", false, "Sets the current transaction's isolation level."},
-      {"transaction_read_only", "off", false, "Sets the current transaction's read-only status."},
-      {"client_min_messages", "notice", false, "Sets the message levels that are sent to the client."},
-      {"bytea_output", "hex", false, "Sets the output format for bytea."},
-      {"max_identifier_length", "63", false, "Shows the maximum identifier length."},
-      {"max_connections", "100", false, "Sets the maximum number of concurrent connections."},
-      {"lc_messages", "C", false, "Sets the language in which messages are displayed."},
-      {"lc_monetary", "C", false, "Sets the locale for formatting monetary amounts."},
-      {"lc_numeric", "C", false, "Sets the locale for formatting numbers."},
-      {"lc_time", "C", false, "Sets the locale for formatting date and time values."},
-      {"lc_collate", "C", false, "Shows the collation order locale."},
-      {"lc_ctype", "C", false, "Shows the character classification and case conversion locale."},
-      {"datestyle", "ISO, MDY", false, ""},  // alias handled by find(); not listed twice
-      {"geqo", "on", false, "Enables genetic query optimization."},
-      {"jit", "off", false, "Allow JIT compilation."},
-      {"work_mem", "4MB", false, "Sets the maximum memory to be used for query workspaces."},
-      {"row_security", "on", false, "Enable row security."},
-      {"synchronous_commit", "on", false, "Sets the current transaction's synchronization level."},
-      {"xmloption", "content", false, "Sets whether XML data in implicit parsing and serialization operations is to be considered as documents or content fragments."},
-      {"escape_string_warning", "on", false, "Warn about backslash escapes in ordinary string literals."},
-      {"array_nulls", "on", false, "Enable input of NULL elements in arrays."},
-      {"ssl", "on", false, "Enables SSL connections."},
-      {"password_encryption", "scram-sha-256", false, "Chooses the algorithm for encrypting passwords."},
-  };
-  for (const Def& d : defs) {
-    if (std::string(d.name) == "datestyle") continue;
-    parameters_[lower(d.name)] = {d.name, d.value, d.value, d.reportable, d.description};
-  }
+  // Per session only the values: an idle session is mostly these.
+  for (const auto& [key, def] : sorted_defs())
+    parameters_.push_back({def->name, def->value, def->value, def->reportable, def->description});
 }
 
 const SessionSettings::Parameter* SessionSettings::find(const std::string& name) const {
-  auto it = parameters_.find(lower(name));
-  return it == parameters_.end() ? nullptr : &it->second;
+  const auto& defs = sorted_defs();
+  std::string key = lower(name);
+  auto it = std::lower_bound(defs.begin(), defs.end(), key,
+                             [](const auto& d, const std::string& k) { return d.first < k; });
+  if (it == defs.end() || it->first != key) return nullptr;
+  return &parameters_[static_cast<size_t>(it - defs.begin())];
 }
 SessionSettings::Parameter* SessionSettings::find(const std::string& name) {
-  auto it = parameters_.find(lower(name));
-  return it == parameters_.end() ? nullptr : &it->second;
+  return const_cast<Parameter*>(std::as_const(*this).find(name));
 }
 
-bool SessionSettings::known(const std::string& name) const { return find(name) != nullptr; }
+bool SessionSettings::known(const std::string& name) const {
+  return find(name) != nullptr;
+}
 
 std::optional<std::string> SessionSettings::get(const std::string& name) const {
   const Parameter* p = find(name);
@@ -139,13 +179,20 @@ std::optional<std::string> SessionSettings::get(const std::string& name) const {
 std::string SessionSettings::set(const std::string& name, const std::string& raw) {
   Parameter* p = find(name);
   if (!p) throw SqlError("42704", "unrecognized configuration parameter \"" + name + "\"");
-  static const char* read_only[] = {"server_version", "server_version_num", "server_encoding",
-                                    "integer_datetimes", "max_identifier_length", "lc_collate",
-                                    "lc_ctype", "in_hot_standby", "is_superuser",
-                                    "max_connections", "ssl"};
+  static const char* read_only[] = {"server_version",
+                                    "server_version_num",
+                                    "server_encoding",
+                                    "integer_datetimes",
+                                    "max_identifier_length",
+                                    "lc_collate",
+                                    "lc_ctype",
+                                    "in_hot_standby",
+                                    "is_superuser",
+                                    "max_connections",
+                                    "ssl"};
   for (const char* ro : read_only) {
     if (lower(name) == ro) {
-      throw SqlError("55P02", "parameter \"" + p->name + "\" cannot be changed");
+      throw SqlError("55P02", std::string("parameter \"") + p->name + "\" cannot be changed");
     }
   }
   std::string value = raw;
@@ -174,7 +221,8 @@ std::string SessionSettings::set(const std::string& name, const std::string& raw
       int v = std::stoi(raw);
       if (v < -15 || v > 3) throw std::out_of_range("range");
     } catch (const std::exception&) {
-      throw SqlError("22023", "invalid value for parameter \"extra_float_digits\": \"" + raw + "\"");
+      throw SqlError("22023",
+                     "invalid value for parameter \"extra_float_digits\": \"" + raw + "\"");
     }
   } else if (key == "statement_timeout" || key == "lock_timeout" ||
              key == "idle_in_transaction_session_timeout") {
@@ -190,7 +238,8 @@ std::string SessionSettings::set(const std::string& name, const std::string& raw
     static const char* levels[] = {"serializable", "repeatable read", "read committed",
                                    "read uncommitted"};
     if (std::find(std::begin(levels), std::end(levels), v) == std::end(levels)) {
-      throw SqlError("22023", "invalid value for parameter \"" + p->name + "\": \"" + raw + "\"");
+      throw SqlError(
+          "22023", std::string("invalid value for parameter \"") + p->name + "\": \"" + raw + "\"");
     }
     value = v;
   }
@@ -206,7 +255,7 @@ std::string SessionSettings::reset(const std::string& name) {
 }
 
 void SessionSettings::reset_all() {
-  for (auto& [k, p] : parameters_) p.value = p.reset_value;
+  for (auto& p : parameters_) p.value = p.reset_value;
 }
 
 bool SessionSettings::reportable(const std::string& canonical) const {
@@ -216,7 +265,7 @@ bool SessionSettings::reportable(const std::string& canonical) const {
 
 std::vector<std::pair<std::string, std::string>> SessionSettings::reported() const {
   std::vector<std::pair<std::string, std::string>> out;
-  for (const auto& [k, p] : parameters_) {
+  for (const auto& p : parameters_) {
     if (p.reportable) out.emplace_back(p.name, p.value);
   }
   return out;
@@ -224,12 +273,12 @@ std::vector<std::pair<std::string, std::string>> SessionSettings::reported() con
 
 std::vector<std::vector<std::string>> SessionSettings::all() const {
   std::vector<std::vector<std::string>> out;
-  for (const auto& [k, p] : parameters_) out.push_back({p.name, p.value, p.description});
+  for (const auto& p : parameters_) out.push_back({p.name, p.value, p.description});
   return out;
 }
 
 void SessionSettings::commit_defaults() {
-  for (auto& [k, p] : parameters_) p.reset_value = p.value;
+  for (auto& p : parameters_) p.reset_value = p.value;
 }
 
 }  // namespace ducklings::sql

@@ -31,15 +31,15 @@ class SessionSettings {
 
  private:
   struct Parameter {
-    std::string name;  // canonical spelling
+    const char* name;  // canonical spelling
     std::string value;
     std::string reset_value;
     bool reportable;
-    std::string description;
+    const char* description;
   };
   const Parameter* find(const std::string& name) const;
   Parameter* find(const std::string& name);
-  std::map<std::string, Parameter> parameters_;  // by lower-case name
+  std::vector<Parameter> parameters_;  // in order of their lower-case names
 };
 
 // Parses a PostgreSQL duration setting ("5000", "5s", "100ms", "1min") into milliseconds;
