@@ -79,6 +79,7 @@ void TaskAssist::helper_loop(size_t index) {
     // A query has run for `delay`: take tasks until released.
     duckdb_task_state state = duckdb_create_task_state(db_);
     states_[index] = state;
+    assists_.fetch_add(1, std::memory_order_relaxed);
     lock.unlock();
     duckdb_execute_tasks_state(state);
     lock.lock();

@@ -3,8 +3,10 @@
 
 #include <duckdb.h>
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <cstdint>
 #include <mutex>
 #include <set>
 #include <thread>
@@ -24,6 +26,8 @@ class TaskAssist {
   TaskAssist(duckdb_database db, int helpers, std::chrono::microseconds delay);
   TaskAssist(const TaskAssist&) = delete;
   ~TaskAssist();  // stops and joins the helpers (before the database closes)
+  // How many times a helper began taking tasks.
+  uint64_t assists() const { return assists_.load(std::memory_order_relaxed); }
 
   // Marks a query as running on the calling thread for as long as it lives.
   class Running {
@@ -51,6 +55,7 @@ class TaskAssist {
   std::vector<duckdb_task_state> states_;     // per helper, non-null while it takes tasks
   int asleep_ = 0;  // helpers waiting for a query to begin (others poll every `delay`)
   bool stop_ = false;
+  std::atomic<uint64_t> assists_{0};
   std::vector<std::thread> helpers_;
 };
 

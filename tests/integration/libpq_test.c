@@ -162,6 +162,37 @@ static void test_text_params(PGconn *c) {
         "1MB parameter: %s", PQresultErrorMessage(r));
   PQclear(r);
   free(s);
+  /* Parameters are read as PostgreSQL reads their type's input: padding is fine, a fraction
+   * is not an integer, out-of-range is 22003, uuids may come in braces. */
+  exec_ok(c, "DROP TABLE IF EXISTS param_input; CREATE TABLE param_input (i int, u uuid, b bool)");
+  exec_ok(c, "INSERT INTO param_input VALUES (7, 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11', true)");
+  struct {
+    const char *sql, *value, *want, *sqlstate;
+  } cases[] = {
+      {"SELECT count(*) FROM param_input WHERE i = $1", " 7 ", "1", NULL},
+      {"SELECT count(*) FROM param_input WHERE i = $1", "1.5", NULL, "22P02"},
+      {"SELECT count(*) FROM param_input WHERE i = $1", "3000000000", NULL, "22003"},
+      {"SELECT count(*) FROM param_input WHERE u = $1", "{a0eebc999c0b4ef8bb6d6bb9bd380a11}", "1", NULL},
+      {"SELECT count(*) FROM param_input WHERE u = $1", "not-a-uuid", NULL, "22P02"},
+      {"SELECT count(*) FROM param_input WHERE b = $1", "yes", "1", NULL},
+      {"SELECT count(*) FROM param_input WHERE b = $1", "maybe", NULL, "22P02"},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    const char *v[1] = {cases[i].value};
+    r = PQexecParams(c, cases[i].sql, 1, NULL, v, NULL, NULL, 0);
+    if (cases[i].want) {
+      CHECK(PQresultStatus(r) == PGRES_TUPLES_OK && strcmp(PQgetvalue(r, 0, 0), cases[i].want) == 0,
+            "%s with [%s]: %s", cases[i].sql, cases[i].value,
+            PQresultStatus(r) == PGRES_TUPLES_OK ? PQgetvalue(r, 0, 0) : PQresultErrorMessage(r));
+    } else {
+      const char *state = PQresultErrorField(r, PG_DIAG_SQLSTATE);
+      CHECK(PQresultStatus(r) == PGRES_FATAL_ERROR && state && strcmp(state, cases[i].sqlstate) == 0,
+            "%s with [%s]: want %s, got %s %s", cases[i].sql, cases[i].value, cases[i].sqlstate,
+            state ? state : "-", PQresultErrorMessage(r));
+    }
+    PQclear(r);
+  }
+  exec_ok(c, "DROP TABLE param_input");
 }
 
 /* --- binary parameters, binary results -------------------------------------------------- */
