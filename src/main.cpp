@@ -14,7 +14,12 @@
 #include "common/config.h"
 #include "common/errors.h"
 #include "common/logging.h"
-#include "control/credential_store.h"
+#include "control/config_store.h"
+#include "control/control_plane.h"
+#include "control/migrations.h"
+#include "control/provisioner.h"
+#include "ctl/ctl.h"
+#include "http/api.h"
 #include "http/http_server.h"
 #include "pgwire/scram.h"
 #include "pgwire/server.h"
@@ -36,9 +41,9 @@ std::string generate_password() {
 }
 
 // First start on an empty data dir: the admin login and the default warehouse.
-void bootstrap(const ServerConfig& config, control::CredentialStore& credentials,
+void bootstrap(const ServerConfig& config, control::ControlPlane& control,
                warehouse::WarehouseRegistry& warehouses) {
-  if (credentials.empty()) {
+  if (!control.has_logins()) {
     std::string password;
     bool generated = false;
     if (const char* env = std::getenv("DUCKGRES_ADMIN_PASSWORD"); env && *env) {
@@ -47,7 +52,7 @@ void bootstrap(const ServerConfig& config, control::CredentialStore& credentials
       password = generate_password();
       generated = true;
     }
-    credentials.put({kAdminLogin, pgwire::make_scram_verifier(password), true});
+    control.put_login(kAdminLogin, pgwire::make_scram_verifier(password), true);
     if (generated) {
       // Printed once: only the salted verifier is stored.
       std::cout << "duckgres: created admin login '" << kAdminLogin
@@ -56,6 +61,15 @@ void bootstrap(const ServerConfig& config, control::CredentialStore& credentials
       spdlog::info("created admin login '{}' with the password from DUCKGRES_ADMIN_PASSWORD",
                    kAdminLogin);
     }
+  }
+  // The API's first token: from the environment (added if new), or generated and printed once.
+  if (const char* env = std::getenv("DUCKGRES_ADMIN_TOKEN"); env && *env) {
+    control.add_token(env, "admin (DUCKGRES_ADMIN_TOKEN)");
+  } else if (!control.has_tokens()) {
+    std::string token = "dgt_" + generate_password();
+    control.add_token(token, "admin (generated)");
+    std::cout << "duckgres: created admin API token (use as Authorization: Bearer …): " << token
+              << std::endl;
   }
   if (!warehouses.find(kDefaultDatabase)) {
     warehouses.create(kDefaultDatabase);
@@ -83,13 +97,31 @@ int serve(const std::map<std::string, std::string>& flags) {
 
   try {
     std::filesystem::create_directories(config.data_dir);
-    control::CredentialStore credentials(config.data_dir + "/duckgres.db");
-    warehouse::WarehouseRegistry warehouses(config.data_dir, {config.threads, config.memory_limit});
-    bootstrap(config, credentials, warehouses);
+    std::unique_ptr<control::ConfigStore> store =
+        control::ConfigStore::open(config.config_store, config.data_dir);
+    int applied = control::migrate(*store);
+    if (applied > 0)
+      spdlog::info("config store ({}): applied {} migration(s)", store->kind(), applied);
+    warehouse::WarehouseRegistry warehouses(config.data_dir,
+                                            {config.threads, config.memory_limit, ""});
+    control::Endpoint endpoint{config.host, config.port,
+                               config.tls == "off"       ? "disable"
+                               : config.tls == "require" ? "require"
+                                                         : "prefer"};
+    control::ControlPlane control(*store, endpoint);
+    bootstrap(config, control, warehouses);
 
-    pgwire::Server server(config, credentials, warehouses);
+    pgwire::Server server(config, control, warehouses);
     server.listen();
-    http::HttpServer http(config.host, config.http_port);
+    control::Provisioner provisioner(*store, warehouses, [&server](const std::string& database) {
+      server.sessions().terminate_database(database);
+    });
+    warehouses.set_limits_source([&provisioner](const std::string& database) {
+      return provisioner.limits_for_database(database);
+    });
+    provisioner.start();
+    http::Api api(control, [&provisioner] { provisioner.wake(); });
+    http::HttpServer http(config.host, config.http_port, &api);
     http.start();
 
     std::thread signal_thread([&] {
@@ -103,6 +135,7 @@ int serve(const std::map<std::string, std::string>& flags) {
     server.serve();
     signal_thread.join();
     http.stop();
+    provisioner.stop();
     warehouses.close_all();
     spdlog::info("duckgres stopped");
     return 0;
@@ -142,6 +175,9 @@ int main(int argc, char** argv) {
     std::replace(flag.begin(), flag.end(), '_', '-');
     options[name] = serve_cmd->add_option(flag, values[name], description);
   }
+  CLI::App* ctl_cmd =
+      app.add_subcommand("ctl", "drive the control-plane API (orgs, teams, users, ducklings)");
+  ctl::add_commands(*ctl_cmd);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -152,5 +188,6 @@ int main(int argc, char** argv) {
     if (opt->count() > 0) given[name] = values[name];
   }
   if (serve_cmd->parsed()) return serve(given);
+  if (ctl_cmd->parsed()) return ctl::run_ctl();
   return 0;
 }

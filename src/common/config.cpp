@@ -94,6 +94,8 @@ const std::map<std::string, Setting>& settings() {
       {"threads", integer("DuckDB threads per warehouse (0 = all cores)", &ServerConfig::threads,
                           0, 1024)},
       {"memory_limit", text("DuckDB memory limit, e.g. 4GB", &ServerConfig::memory_limit)},
+      {"config_store", text("control-plane store: sqlite:<path> (default <data-dir>/duckgres.db) or "
+                            "postgres://user:pass@host/db", &ServerConfig::config_store)},
   };
   return table;
 }

@@ -23,6 +23,7 @@ struct ServerConfig {
   int64_t max_message_size = 256 << 20;  // bytes; larger frontend messages are refused (08P01)
   int threads = 0;                       // DuckDB threads per warehouse; 0 = all cores
   std::string memory_limit;              // DuckDB memory_limit, empty = DuckDB default
+  std::string config_store;              // "" / sqlite:<path> / postgres://… (control plane)
 };
 
 // The names of every setting, as used for flags (--name with '-'), env and YAML (with '_').

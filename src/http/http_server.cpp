@@ -6,6 +6,8 @@
 #include <boost/beast.hpp>
 #include <nlohmann/json.hpp>
 
+#include "http/api.h"
+
 namespace ducklings::http {
 namespace asio = boost::asio;
 namespace beast = boost::beast;
@@ -27,9 +29,23 @@ nlohmann::json error_body(const std::string& code, const std::string& message) {
   return {{"error", {{"code", code}, {"message", message}}}};
 }
 
-bhttp::response<bhttp::string_body> route(const bhttp::request<bhttp::string_body>& req) {
+bhttp::response<bhttp::string_body> route(const bhttp::request<bhttp::string_body>& req, Api* api) {
   std::string target(req.target());
   if (auto q = target.find('?'); q != std::string::npos) target.resize(q);
+  if (api && (target == "/api/v1" || target.rfind("/api/v1/", 0) == 0)) {
+    ApiResponse r = api->handle(std::string(req.method_string()), target,
+                                std::string(req[bhttp::field::authorization]), req.body());
+    auto status = static_cast<bhttp::status>(r.status);
+    if (r.status == 204) {
+      bhttp::response<bhttp::string_body> res{status, req.version()};
+      res.set(bhttp::field::server, "duckgres");
+      res.prepare_payload();
+      return res;
+    }
+    auto res = json_response(status, r.body, req.version());
+    if (r.status == 401) res.set(bhttp::field::www_authenticate, "Bearer");
+    return res;
+  }
   if (target == "/health") {
     if (req.method() != bhttp::verb::get && req.method() != bhttp::verb::head) {
       return json_response(bhttp::status::method_not_allowed,
@@ -43,6 +59,7 @@ bhttp::response<bhttp::string_body> route(const bhttp::request<bhttp::string_bod
 }  // namespace
 
 struct HttpServer::Impl {
+  Api* api = nullptr;
   asio::io_context io{1};
   tcp::acceptor acceptor{io};
   std::thread thread;
@@ -72,7 +89,7 @@ struct HttpServer::Impl {
                           return;
                         }
                         auto req = parser->release();
-                        auto res = route(req);
+                        auto res = route(req, api);
                         res.keep_alive(req.keep_alive());
                         write(socket, std::move(res));
                       });
@@ -91,7 +108,9 @@ struct HttpServer::Impl {
   }
 };
 
-HttpServer::HttpServer(const std::string& host, int port) : impl_(std::make_unique<Impl>()) {
+HttpServer::HttpServer(const std::string& host, int port, Api* api)
+    : impl_(std::make_unique<Impl>()) {
+  impl_->api = api;
   tcp::endpoint ep(asio::ip::make_address(host), static_cast<unsigned short>(port));
   impl_->acceptor.open(ep.protocol());
   impl_->acceptor.set_option(asio::socket_base::reuse_address(true));

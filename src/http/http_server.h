@@ -1,15 +1,17 @@
-// The HTTP side of the server: /health today; the REST API, console and metrics land here.
+// The HTTP side of the server: /health and the REST API (/api/v1); console and metrics land here.
 #pragma once
 #include <memory>
 #include <string>
 #include <thread>
 
 namespace ducklings::http {
+class Api;
 
 // Serves HTTP/1.1 on its own thread; requests are small and answered inline.
 class HttpServer {
  public:
-  HttpServer(const std::string& host, int port);
+  // `api` (may be null) answers /api/…; it must outlive the server.
+  HttpServer(const std::string& host, int port, Api* api = nullptr);
   ~HttpServer();
   void start();
   void stop();

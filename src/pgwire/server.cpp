@@ -39,6 +39,16 @@ void SessionRegistry::request_stop_all() {
   for (auto& [pid, s] : sessions_) s->request_stop();
 }
 
+void SessionRegistry::terminate_database(const std::string& database) {
+  std::lock_guard lock(mutex_);
+  for (auto& [pid, s] : sessions_) {
+    if (s->bound_database() == database) {
+      s->interrupt();
+      s->request_stop();
+    }
+  }
+}
+
 void SessionRegistry::interrupt_all() {
   std::lock_guard lock(mutex_);
   for (auto& [pid, s] : sessions_) s->interrupt();
@@ -62,9 +72,9 @@ bool SessionRegistry::wait_empty(std::chrono::milliseconds timeout) {
 
 // ---- Server ----
 
-Server::Server(const ServerConfig& config, control::CredentialStore& credentials,
+Server::Server(const ServerConfig& config, control::ControlPlane& control,
                warehouse::WarehouseRegistry& warehouses)
-    : config_(config), credentials_(credentials), warehouses_(warehouses) {
+    : config_(config), control_(control), warehouses_(warehouses) {
   if (config.tls != "off") {
     tls_ = TlsContext::create(config.tls_cert, config.tls_key, config.data_dir);
   }
@@ -104,7 +114,7 @@ void Server::listen() {
 }
 
 void Server::serve() {
-  ServerServices services{config_, credentials_, warehouses_, tls_ ? &*tls_ : nullptr, registry_};
+  ServerServices services{config_, control_, warehouses_, tls_ ? &*tls_ : nullptr, registry_};
   auto next_timeout_check = std::chrono::steady_clock::now();
   while (!stopping_) {
     pollfd fds[2] = {{listen_fd_, POLLIN, 0}, {wake_pipe_[0], POLLIN, 0}};

@@ -6,7 +6,7 @@
 #include <thread>
 
 #include "common/config.h"
-#include "control/credential_store.h"
+#include "control/control_plane.h"
 #include "pgwire/session.h"
 #include "pgwire/tls.h"
 #include "warehouse/warehouse.h"
@@ -15,9 +15,10 @@ namespace ducklings::pgwire {
 
 class Server {
  public:
-  Server(const ServerConfig& config, control::CredentialStore& credentials,
+  Server(const ServerConfig& config, control::ControlPlane& control,
          warehouse::WarehouseRegistry& warehouses);
   ~Server();
+  SessionRegistry& sessions() { return registry_; }
   // Binds the listening socket (throws naming the address on failure).
   void listen();
   // Accepts clients until stop() is called; runs on the calling thread.
@@ -29,7 +30,7 @@ class Server {
 
  private:
   const ServerConfig& config_;
-  control::CredentialStore& credentials_;
+  control::ControlPlane& control_;
   warehouse::WarehouseRegistry& warehouses_;
   std::optional<TlsContext> tls_;
   SessionRegistry registry_;

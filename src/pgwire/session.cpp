@@ -122,7 +122,9 @@ Session::Session(ServerServices services, int fd)
   }
 }
 
-Session::~Session() = default;
+Session::~Session() {
+  if (admitted_ && warehouse_) warehouse_->leave();
+}
 
 void Session::run() {
   try {
@@ -1122,6 +1124,11 @@ void Session::check_timeout(std::chrono::steady_clock::time_point now) {
 void Session::interrupt() {
   std::lock_guard lock(run_mutex_);
   if (running_ && connection_) connection_->interrupt();
+}
+
+std::string Session::bound_database() {
+  std::lock_guard lock(run_mutex_);
+  return bound_database_;
 }
 
 void Session::request_stop() {

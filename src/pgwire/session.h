@@ -15,7 +15,7 @@
 #include <vector>
 
 #include "common/config.h"
-#include "control/credential_store.h"
+#include "control/control_plane.h"
 #include "duck/duck.h"
 #include "pgwire/channel.h"
 #include "pgwire/column_origins.h"
@@ -32,7 +32,7 @@ class SessionRegistry;
 // What a session needs from the server that accepted it.
 struct ServerServices {
   const ServerConfig& config;
-  control::CredentialStore& credentials;
+  control::ControlPlane& control;
   warehouse::WarehouseRegistry& warehouses;
   const TlsContext* tls;  // nullptr when TLS is off
   SessionRegistry& registry;
@@ -90,6 +90,8 @@ class Session {
   void cancel(int32_t key);
   // Asks the session to end after its current statement (server shutdown); any thread.
   void request_stop();
+  // The database the session is bound to, once startup has bound it (any thread).
+  std::string bound_database();
   // Interrupts whatever runs now (shutdown timeout); any thread.
   void interrupt();
   int32_t process_id() const { return process_id_; }
@@ -104,7 +106,9 @@ class Session {
 
   // startup.cpp
   bool startup();
-  bool authenticate(const std::string& user);
+  // SCRAM (or cleartext over TLS) against `login`'s verifier; fails the same way for an unknown
+  // login as for a wrong password.
+  bool authenticate(const std::string& user, const std::optional<control::LoginTarget>& login);
   void send_startup_parameters();
   void apply_startup_options(const std::string& options);
 
@@ -201,6 +205,8 @@ class Session {
   std::string user_;
   std::string database_;
   bool superuser_ = false;
+  bool admitted_ = false;
+  std::string bound_database_;  // guarded by run_mutex_  // counted in the warehouse's sessions (left in the destructor)
   std::shared_ptr<warehouse::Warehouse> warehouse_;
   std::unique_ptr<duck::Connection> connection_;
   sql::SessionSettings settings_;
@@ -236,6 +242,8 @@ class SessionRegistry {
   void remove(Session* s);
   void cancel(int32_t pid, int32_t key);
   void request_stop_all();
+  // Ends the sessions of `database` (its duckling is being deleted): 57P01 to their clients.
+  void terminate_database(const std::string& database);
   void interrupt_all();
   void check_timeouts();
   size_t size();

@@ -65,10 +65,31 @@ bool Session::startup() {
     }
     database_ = param("database");
     if (database_.empty()) database_ = user_;
-    if (!authenticate(user_)) return false;
+    std::optional<control::LoginTarget> login = services_.control.resolve_login(database_, user_);
+    if (!authenticate(user_, login)) return false;
 
+    if (!login->org.empty() && login->duckling_state != "ready") {
+      // An organization's database exists while its duckling is ready.
+      if (login->duckling_state == "pending" || login->duckling_state == "provisioning") {
+        throw SqlError("57P03", "the duckling of \"" + database_ + "\" is still provisioning", 0, "",
+                       "Poll GET /api/v1/orgs/" + database_ + "/duckling until its state is ready.");
+      }
+      throw SqlError("3D000", "database \"" + database_ + "\" does not exist", 0,
+                     "Its duckling is " + login->duckling_state + ".");
+    }
     warehouse_ = services_.warehouses.find(database_);
     if (!warehouse_) throw SqlError("3D000", "database \"" + database_ + "\" does not exist");
+    if (!warehouse_->admit(login->max_connections)) {
+      warehouse_.reset();
+      throw SqlError("53300", "too many connections for database \"" + database_ + "\" (limit " +
+                                  std::to_string(login->max_connections) + ")",
+                     0, "", "Raise the organization's max_connections or close idle sessions.");
+    }
+    admitted_ = true;
+    {
+      std::lock_guard lock(run_mutex_);
+      bound_database_ = database_;
+    }
     connection_ = warehouse_->connect();
     // The SET must run before the macros are parsed: it changes how '/' parses.
     connection_->query("SET integer_division = true");
@@ -142,8 +163,7 @@ void Session::apply_startup_options(const std::string& options) {
   }
 }
 
-bool Session::authenticate(const std::string& user) {
-  std::optional<control::Login> login = services_.credentials.find(user);
+bool Session::authenticate(const std::string& user, const std::optional<control::LoginTarget>& login) {
   std::optional<ScramVerifier> verifier;
   if (login) verifier = ScramVerifier::parse(login->verifier);
   superuser_ = login && login->superuser;

@@ -41,6 +41,42 @@ Warehouse::Warehouse(std::string name, const std::string& directory, const Compu
   install_catalog();
 }
 
+void Warehouse::apply(const ComputeLimits& limits) {
+  std::lock_guard lock(limits_mutex_);
+  if (limits == limits_) return;
+  auto conn = database_.connect();
+  int threads = limits.threads > 0 ? limits.threads : threads_;
+  // external_threads may not exceed threads: raise threads first, lower it last.
+  int current = limits_.threads > 0 ? limits_.threads : threads_;
+  std::string t = std::to_string(threads);
+  if (threads >= current) {
+    conn->query("SET threads = " + t);
+    conn->query("SET external_threads = " + t);
+  } else {
+    conn->query("SET external_threads = " + t);
+    conn->query("SET threads = " + t);
+  }
+  if (!limits.memory_limit.empty()) conn->query("SET memory_limit = '" + limits.memory_limit + "'");
+  if (!limits.temp_limit.empty()) {
+    conn->query("SET max_temp_directory_size = '" + limits.temp_limit + "'");
+  }
+  limits_ = limits;
+}
+
+ComputeLimits Warehouse::limits() const {
+  std::lock_guard lock(limits_mutex_);
+  return limits_;
+}
+
+bool Warehouse::admit(int cap) {
+  int n = sessions_.fetch_add(1, std::memory_order_acq_rel) + 1;
+  if (cap > 0 && n > cap) {
+    sessions_.fetch_sub(1, std::memory_order_acq_rel);
+    return false;
+  }
+  return true;
+}
+
 void Warehouse::install_catalog() {
   // The PostgreSQL catalog emulation lives in the database itself, installed once per
   // catalog version, so sessions start without creating anything.
@@ -81,13 +117,56 @@ std::string WarehouseRegistry::path_of(const std::string& name) const {
 }
 
 std::shared_ptr<Warehouse> WarehouseRegistry::create(const std::string& name) {
+  return create(name, limits_);
+}
+
+std::shared_ptr<Warehouse> WarehouseRegistry::create(const std::string& name,
+                                                     const ComputeLimits& limits) {
   if (!valid_name(name)) throw SqlError("42602", "invalid database name \"" + name + "\"");
   std::lock_guard lock(mutex_);
-  if (auto it = open_.find(name); it != open_.end()) return it->second;
+  if (auto it = open_.find(name); it != open_.end()) {
+    it->second->apply(limits);
+    return it->second;
+  }
   fs::create_directories(path_of(name) + "/tmp");
-  auto w = std::make_shared<Warehouse>(name, path_of(name), limits_);
+  auto w = std::make_shared<Warehouse>(name, path_of(name), limits);
   open_[name] = w;
   return w;
+}
+
+std::shared_ptr<Warehouse> WarehouseRegistry::find_open(const std::string& name) {
+  std::lock_guard lock(mutex_);
+  auto it = open_.find(name);
+  return it == open_.end() ? nullptr : it->second;
+}
+
+void WarehouseRegistry::destroy(const std::string& name) {
+  if (!valid_name(name)) return;
+  std::shared_ptr<Warehouse> w;
+  {
+    std::lock_guard lock(mutex_);
+    if (auto it = open_.find(name); it != open_.end()) {
+      w = std::move(it->second);
+      open_.erase(it);
+    }
+  }
+  w.reset();  // closes the database unless a session still holds it
+  std::error_code ec;
+  fs::remove_all(path_of(name), ec);
+  if (ec) throw std::runtime_error("cannot remove " + path_of(name) + ": " + ec.message());
+}
+
+void WarehouseRegistry::set_limits_source(
+    std::function<std::optional<ComputeLimits>(const std::string&)> source) {
+  std::lock_guard lock(mutex_);
+  limits_source_ = std::move(source);
+}
+
+ComputeLimits WarehouseRegistry::limits_for(const std::string& name) {
+  if (limits_source_) {
+    if (std::optional<ComputeLimits> l = limits_source_(name)) return *l;
+  }
+  return limits_;
 }
 
 std::shared_ptr<Warehouse> WarehouseRegistry::find(const std::string& name) {
@@ -96,7 +175,7 @@ std::shared_ptr<Warehouse> WarehouseRegistry::find(const std::string& name) {
   if (auto it = open_.find(name); it != open_.end()) return it->second;
   if (!fs::exists(path_of(name) + "/warehouse.duckdb")) return nullptr;
   fs::create_directories(path_of(name) + "/tmp");
-  auto w = std::make_shared<Warehouse>(name, path_of(name), limits_);
+  auto w = std::make_shared<Warehouse>(name, path_of(name), limits_for(name));
   open_[name] = w;
   return w;
 }

@@ -1,9 +1,11 @@
 // A warehouse: one persistent DuckDB database file under the data dir, shared by its sessions.
 #pragma once
 #include <atomic>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 
 #include "duck/duck.h"
@@ -15,6 +17,8 @@ namespace ducklings::warehouse {
 struct ComputeLimits {
   int threads = 0;           // 0 = DuckDB's default (all cores)
   std::string memory_limit;  // empty = DuckDB's default
+  std::string temp_limit;    // max_temp_directory_size; empty = DuckDB's default
+  bool operator==(const ComputeLimits&) const = default;
 };
 
 class Warehouse {
@@ -30,12 +34,22 @@ class Warehouse {
   // facts know to look again.
   uint64_t schema_generation() const { return schema_generation_.load(std::memory_order_acquire); }
   void schema_changed() { schema_generation_.fetch_add(1, std::memory_order_acq_rel); }
+  // Applies a new compute size to the running instance; sessions keep running.
+  void apply(const ComputeLimits& limits);
+  ComputeLimits limits() const;
+  // Sessions count themselves in and out; admit() refuses past `cap` (0 = no cap).
+  bool admit(int cap);
+  void leave() { sessions_.fetch_sub(1, std::memory_order_acq_rel); }
+  int sessions() const { return sessions_.load(std::memory_order_acquire); }
 
  private:
   void install_catalog();
   std::string name_;
   std::string directory_;
   int threads_;
+  mutable std::mutex limits_mutex_;
+  ComputeLimits limits_;
+  std::atomic<int> sessions_{0};
   duck::Database database_;
   std::unique_ptr<duck::TaskAssist> assist_;  // after database_: stops before it closes
   std::atomic<uint64_t> schema_generation_{0};
@@ -47,8 +61,17 @@ class WarehouseRegistry {
   WarehouseRegistry(std::string data_dir, ComputeLimits limits);
   // Creates the warehouse's directory and database file if missing.
   std::shared_ptr<Warehouse> create(const std::string& name);
+  std::shared_ptr<Warehouse> create(const std::string& name, const ComputeLimits& limits);
   // The warehouse named `name`, or nullptr when it does not exist.
   std::shared_ptr<Warehouse> find(const std::string& name);
+  // The open warehouse named `name`, without opening it.
+  std::shared_ptr<Warehouse> find_open(const std::string& name);
+  // Closes `name` (sessions still holding it keep it alive until they end) and deletes its
+  // directory.
+  void destroy(const std::string& name);
+  // Where a warehouse opened by find() gets its limits (the control plane's sizes); the
+  // registry's defaults when unset or when it answers nothing.
+  void set_limits_source(std::function<std::optional<ComputeLimits>(const std::string&)> source);
   // Checkpoints and closes every open database (on shutdown, after sessions ended).
   void close_all();
 
@@ -56,6 +79,8 @@ class WarehouseRegistry {
 
  private:
   std::string path_of(const std::string& name) const;
+  ComputeLimits limits_for(const std::string& name);
+  std::function<std::optional<ComputeLimits>(const std::string&)> limits_source_;
   std::string data_dir_;
   ComputeLimits limits_;
   std::mutex mutex_;

@@ -79,6 +79,7 @@ class Server:
             os.makedirs(data_dir)
         self.data_dir = data_dir
         self.password = password if password is not None else "pw-" + secrets.token_hex(12)
+        self.token = "tok-" + secrets.token_hex(16)  # the API's admin bearer token
         self.log_path = os.path.join(self._tmp, "server.log")
         self.proc = None
         self._log = None
@@ -93,10 +94,11 @@ class Server:
     def start(self, extra_args=(), env=None, wait=True, set_password=True, args=None):
         """Starts the process. `args` replaces the whole default command line tail."""
         proc_env = dict(os.environ)
-        for k in ("DUCKGRES_ADMIN_PASSWORD",):
+        for k in ("DUCKGRES_ADMIN_PASSWORD", "DUCKGRES_ADMIN_TOKEN"):
             proc_env.pop(k, None)
         if set_password and self.password:
             proc_env["DUCKGRES_ADMIN_PASSWORD"] = self.password
+        proc_env["DUCKGRES_ADMIN_TOKEN"] = self.token
         if env:
             proc_env.update(env)
         cmd = [self.binary, "serve", *args] if args is not None else self.command(extra_args)
@@ -178,6 +180,8 @@ class Server:
             "PGDATABASE": "duckgres",
             "DUCKGRES_HTTP_PORT": str(self.http_port),
             "DUCKGRES_DATA_DIR": self.data_dir,
+            "DUCKGRES_URL": "http://%s:%d" % (self.host, self.http_port),
+            "DUCKGRES_ADMIN_TOKEN": self.token,
         }
 
     def dsn(self, **overrides):

@@ -1,0 +1,671 @@
+#include "control/control_plane.h"
+
+#include <cctype>
+#include <cstdio>
+
+#include "common/clock.h"
+#include "control/digest.h"
+
+namespace ducklings::control {
+namespace {
+using json = nlohmann::json;
+
+const char* const kDucklingColumns =
+    "state, status_message, size, vcpus, memory_mb, temp_mb, storage_path, created_at, "
+    "updated_at, ready_at";
+
+[[noreturn]] void bad_request(const std::string& message) {
+  throw ApiError(400, "invalid_request", message);
+}
+[[noreturn]] void not_found(const std::string& message) {
+  throw ApiError(404, "not_found", message);
+}
+[[noreturn]] void conflict(const std::string& message) {
+  throw ApiError(409, "conflict", message);
+}
+
+std::string new_uuid() {
+  std::string h = random_hex(16);
+  h[12] = '4';
+  h[16] = "89ab"[std::stoi(h.substr(16, 1), nullptr, 16) & 3];
+  return h.substr(0, 8) + "-" + h.substr(8, 4) + "-" + h.substr(12, 4) + "-" + h.substr(16, 4) +
+         "-" + h.substr(20);
+}
+
+const json& require_object(const json& body) {
+  if (!body.is_object()) bad_request("the request body must be a JSON object");
+  return body;
+}
+
+std::string string_field(const json& body, const char* name, bool required) {
+  auto it = body.find(name);
+  if (it == body.end() || it->is_null()) {
+    if (required) bad_request(std::string("\"") + name + "\" is required");
+    return "";
+  }
+  if (!it->is_string()) bad_request(std::string("\"") + name + "\" must be a string");
+  return it->get<std::string>();
+}
+
+std::optional<int64_t> int_field(const json& body, const char* name, int64_t min, int64_t max) {
+  auto it = body.find(name);
+  if (it == body.end() || it->is_null()) return std::nullopt;
+  if (!it->is_number_integer()) bad_request(std::string("\"") + name + "\" must be an integer");
+  int64_t v = it->get<int64_t>();
+  if (v < min || v > max) {
+    bad_request(std::string("\"") + name + "\" must be between " + std::to_string(min) + " and " +
+                std::to_string(max));
+  }
+  return v;
+}
+
+// Schema names and usernames: identifiers a SQL user can type unquoted.
+bool valid_identifier(const std::string& s) {
+  if (s.empty() || s.size() > 63 ||
+      !(std::islower(static_cast<unsigned char>(s[0])) || s[0] == '_')) {
+    return false;
+  }
+  for (char c : s) {
+    if (!(std::islower(static_cast<unsigned char>(c)) ||
+          std::isdigit(static_cast<unsigned char>(c)) || c == '_')) {
+      return false;
+    }
+  }
+  return true;
+}
+
+bool valid_username(const std::string& s) {
+  if (s.empty() || s.size() > 63) return false;
+  for (char c : s) {
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.' ||
+          c == '@')) {
+      return false;
+    }
+  }
+  return true;
+}
+
+// Parses "8GB", "512MB", "2GiB" or a number of megabytes.
+int64_t parse_megabytes(const json& v) {
+  if (v.is_number_integer()) return v.get<int64_t>();
+  if (!v.is_string()) bad_request("\"memory\" must be like \"8GB\" or a number of megabytes");
+  std::string s = v.get<std::string>();
+  size_t i = 0;
+  while (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i]))) ++i;
+  if (i == 0 || i > 9) bad_request("\"memory\" must be like \"8GB\" or a number of megabytes");
+  int64_t n = std::stoll(s.substr(0, i));
+  std::string unit;
+  for (char c : s.substr(i)) {
+    if (c != ' ') unit.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
+  }
+  if (unit == "GB" || unit == "GIB" || unit == "G") return n * 1024;
+  if (unit == "MB" || unit == "MIB" || unit == "M" || unit.empty()) return n;
+  bad_request("\"memory\" unit must be MB or GB");
+}
+
+const std::vector<ComputeSize>& named_sizes() {
+  static const std::vector<ComputeSize> sizes = {
+      {"xs", 1, 2048, 10240}, {"s", 2, 4096, 20480}, {"m", 4, 8192, 40960}, {"l", 8, 16384, 81920}};
+  return sizes;
+}
+
+}  // namespace
+
+ComputeSize parse_size(const json& size) {
+  if (size.is_null()) return named_sizes()[0];
+  if (size.is_string()) {
+    for (const auto& s : named_sizes()) {
+      if (s.name == size.get<std::string>()) return s;
+    }
+    bad_request("\"size\" must be one of xs, s, m, l or {\"vcpus\", \"memory\"}");
+  }
+  if (!size.is_object())
+    bad_request("\"size\" must be one of xs, s, m, l or {\"vcpus\", \"memory\"}");
+  ComputeSize c;
+  c.name = "custom";
+  auto vcpus = int_field(size, "vcpus", 1, 64);
+  if (!vcpus) bad_request("\"size.vcpus\" is required");
+  c.vcpus = static_cast<int>(*vcpus);
+  auto mem = size.find("memory");
+  if (mem == size.end()) bad_request("\"size.memory\" is required");
+  c.memory_mb = parse_megabytes(*mem);
+  if (c.memory_mb < 256 || c.memory_mb > 1024 * 1024) {
+    bad_request("\"size.memory\" must be between 256MB and 1024GB");
+  }
+  c.temp_mb = c.memory_mb * 5;
+  return c;
+}
+
+json size_json(const ComputeSize& s) {
+  return {{"name", s.name}, {"vcpus", s.vcpus}, {"memory_mb", s.memory_mb}, {"temp_mb", s.temp_mb}};
+}
+
+ControlPlane::ControlPlane(ConfigStore& store, Endpoint endpoint)
+    : store_(store), endpoint_(std::move(endpoint)) {}
+
+bool ControlPlane::valid_org_name(const std::string& name) {
+  if (name.empty() || name.size() > 63 || !std::islower(static_cast<unsigned char>(name[0])))
+    return false;
+  for (char c : name) {
+    if (!(std::islower(static_cast<unsigned char>(c)) ||
+          std::isdigit(static_cast<unsigned char>(c)) || c == '_' || c == '-')) {
+      return false;
+    }
+  }
+  // The server's own databases and PostgreSQL's names are not organizations.
+  return name != "duckgres" && name != "postgres" && name != "template0" && name != "template1";
+}
+
+std::string ControlPlane::hash_token(const std::string& token) {
+  return sha256_hex(token);
+}
+
+// ---- organizations ----
+
+ControlPlane::OrgRow ControlPlane::org_row(const std::string& org) {
+  auto rows = store_.query(
+      "SELECT id, name, max_vcpus, max_connections, created_at, updated_at FROM orgs WHERE name = "
+      "?",
+      {org});
+  if (rows.empty()) not_found("organization \"" + org + "\" does not exist");
+  const Row& r = rows[0];
+  return {*r[0], *r[1], std::stoi(*r[2]), std::stoi(*r[3]), *r[4], *r[5]};
+}
+
+json ControlPlane::org_json(const OrgRow& o) {
+  return {{"id", o.id},
+          {"name", o.name},
+          {"database", o.name},
+          {"max_vcpus", o.max_vcpus},
+          {"max_connections", o.max_connections},
+          {"created_at", o.created_at},
+          {"updated_at", o.updated_at}};
+}
+
+json ControlPlane::create_org(const json& body) {
+  require_object(body);
+  std::string name = string_field(body, "name", true);
+  if (!valid_org_name(name)) {
+    bad_request(
+        "\"name\" must be 1-63 lower-case letters, digits, '_' or '-', starting with a "
+        "letter (it is the duckling's database name; duckgres and postgres are reserved)");
+  }
+  int max_vcpus = static_cast<int>(int_field(body, "max_vcpus", 1, 1024).value_or(8));
+  int max_connections =
+      static_cast<int>(int_field(body, "max_connections", 1, 10000).value_or(100));
+  std::string now = iso_utc_now();
+  OrgRow o{new_uuid(), name, max_vcpus, max_connections, now, now};
+  try {
+    store_.execute(
+        "INSERT INTO orgs (id, name, max_vcpus, max_connections, created_at, updated_at) VALUES "
+        "(?, ?, ?, ?, ?, ?)",
+        {o.id, o.name, std::to_string(max_vcpus), std::to_string(max_connections), now, now});
+  } catch (const StoreError& e) {
+    if (e.unique_violation()) conflict("organization \"" + name + "\" already exists");
+    throw;
+  }
+  return org_json(o);
+}
+
+json ControlPlane::list_orgs() {
+  json out = json::array();
+  for (const Row& r : store_.query("SELECT id, name, max_vcpus, max_connections, created_at, "
+                                   "updated_at FROM orgs ORDER BY name")) {
+    out.push_back(org_json({*r[0], *r[1], std::stoi(*r[2]), std::stoi(*r[3]), *r[4], *r[5]}));
+  }
+  return out;
+}
+
+json ControlPlane::get_org(const std::string& org) {
+  json o = org_json(org_row(org));
+  auto d =
+      store_.query("SELECT state FROM ducklings WHERE org_id = ?", {o["id"].get<std::string>()});
+  o["duckling_state"] = d.empty() ? json(nullptr) : json(*d[0][0]);
+  return o;
+}
+
+json ControlPlane::update_org(const std::string& org, const json& body) {
+  require_object(body);
+  for (auto it = body.begin(); it != body.end(); ++it) {
+    if (it.key() != "max_vcpus" && it.key() != "max_connections") {
+      bad_request("\"" + it.key() + "\" cannot be changed (max_vcpus, max_connections can)");
+    }
+  }
+  json result;
+  store_.transaction([&] {
+    OrgRow o = org_row(org);
+    if (auto v = int_field(body, "max_vcpus", 1, 1024)) {
+      auto d = store_.query("SELECT vcpus FROM ducklings WHERE org_id = ? AND state <> 'deleted'",
+                            {o.id});
+      if (!d.empty() && std::stoi(*d[0][0]) > *v) {
+        conflict("the duckling uses " + *d[0][0] +
+                 " vCPUs; scale it down before lowering max_vcpus");
+      }
+      o.max_vcpus = static_cast<int>(*v);
+    }
+    if (auto v = int_field(body, "max_connections", 1, 10000))
+      o.max_connections = static_cast<int>(*v);
+    o.updated_at = iso_utc_now();
+    store_.execute(
+        "UPDATE orgs SET max_vcpus = ?, max_connections = ?, updated_at = ? WHERE id = ?",
+        {std::to_string(o.max_vcpus), std::to_string(o.max_connections), o.updated_at, o.id});
+    result = org_json(o);
+  });
+  return result;
+}
+
+void ControlPlane::delete_org(const std::string& org) {
+  store_.transaction([&] {
+    OrgRow o = org_row(org);
+    auto d = store_.query("SELECT state FROM ducklings WHERE org_id = ?", {o.id});
+    if (!d.empty() && *d[0][0] != "deleted") {
+      conflict("organization \"" + org + "\" still has a duckling (" + *d[0][0] +
+               "); delete it first: DELETE /api/v1/orgs/" + org + "/duckling");
+    }
+    store_.execute("DELETE FROM ducklings WHERE org_id = ?", {o.id});
+    store_.execute("DELETE FROM users WHERE org_id = ?", {o.id});
+    store_.execute("DELETE FROM teams WHERE org_id = ?", {o.id});
+    store_.execute("DELETE FROM orgs WHERE id = ?", {o.id});
+  });
+}
+
+// ---- teams ----
+
+namespace {
+json team_json(const Row& r) {
+  return {{"team_id", std::stoll(*r[0])},
+          {"name", *r[1]},
+          {"schema_name", *r[2]},
+          {"api_token", *r[3]},
+          {"created_at", *r[4]}};
+}
+}  // namespace
+
+json ControlPlane::create_team(const std::string& org, const json& body) {
+  require_object(body);
+  auto team_id = int_field(body, "team_id", 1, INT64_C(9007199254740991));
+  if (!team_id) bad_request("\"team_id\" is required");
+  std::string name = string_field(body, "name", true);
+  if (name.empty() || name.size() > 200) bad_request("\"name\" must be 1-200 characters");
+  std::string schema = string_field(body, "schema_name", false);
+  if (schema.empty()) schema = "team_" + std::to_string(*team_id);
+  if (!valid_identifier(schema) || schema == "main" || schema == "information_schema" ||
+      schema.rfind("pg_", 0) == 0 || schema.rfind("duckgres", 0) == 0) {
+    bad_request(
+        "\"schema_name\" must be a lower-case identifier (not main, information_schema, "
+        "pg_* or duckgres*)");
+  }
+  json result;
+  store_.transaction([&] {
+    OrgRow o = org_row(org);
+    std::string token = "phc_" + random_hex(20);
+    std::string now = iso_utc_now();
+    if (!store_
+             .query("SELECT 1 FROM teams WHERE org_id = ? AND team_id = ?",
+                    {o.id, std::to_string(*team_id)})
+             .empty()) {
+      conflict("team " + std::to_string(*team_id) + " already exists in \"" + org + "\"");
+    }
+    if (!store_.query("SELECT 1 FROM teams WHERE org_id = ? AND schema_name = ?", {o.id, schema})
+             .empty()) {
+      conflict("schema \"" + schema + "\" already belongs to another team");
+    }
+    store_.execute(
+        "INSERT INTO teams (org_id, team_id, name, schema_name, api_token, created_at) VALUES (?, "
+        "?, ?, ?, ?, ?)",
+        {o.id, std::to_string(*team_id), name, schema, token, now});
+    result = team_json({std::to_string(*team_id), name, schema, token, now});
+  });
+  return result;
+}
+
+json ControlPlane::list_teams(const std::string& org) {
+  OrgRow o = org_row(org);
+  json out = json::array();
+  for (const Row& r : store_.query("SELECT team_id, name, schema_name, api_token, created_at FROM "
+                                   "teams WHERE org_id = ? ORDER BY team_id",
+                                   {o.id})) {
+    out.push_back(team_json(r));
+  }
+  return out;
+}
+
+json ControlPlane::get_team(const std::string& org, int64_t team_id) {
+  OrgRow o = org_row(org);
+  auto rows = store_.query(
+      "SELECT team_id, name, schema_name, api_token, created_at FROM teams WHERE org_id = ? AND "
+      "team_id = ?",
+      {o.id, std::to_string(team_id)});
+  if (rows.empty())
+    not_found("team " + std::to_string(team_id) + " does not exist in \"" + org + "\"");
+  return team_json(rows[0]);
+}
+
+void ControlPlane::delete_team(const std::string& org, int64_t team_id) {
+  store_.transaction([&] {
+    OrgRow o = org_row(org);
+    if (!store_
+             .query("SELECT 1 FROM users WHERE org_id = ? AND team_id = ?",
+                    {o.id, std::to_string(team_id)})
+             .empty()) {
+      conflict("users are bound to team " + std::to_string(team_id) +
+               "; delete or rebind them first");
+    }
+    if (store_.execute("DELETE FROM teams WHERE org_id = ? AND team_id = ?",
+                       {o.id, std::to_string(team_id)}) == 0) {
+      not_found("team " + std::to_string(team_id) + " does not exist in \"" + org + "\"");
+    }
+  });
+}
+
+// ---- users ----
+
+namespace {
+const char* const kAccessModes[] = {"unrestricted", "project_reader", "project_user"};
+
+json user_json(const Row& r) {
+  return {{"username", *r[0]},
+          {"access_mode", *r[1]},
+          {"team_id", r[2] ? json(std::stoll(*r[2])) : json(nullptr)},
+          {"created_at", *r[3]},
+          {"updated_at", *r[4]}};
+}
+
+// Validates access_mode and team_id together; returns the team id to store.
+std::optional<int64_t> check_access(ConfigStore& store, const std::string& org_id,
+                                    const std::string& mode, std::optional<int64_t> team_id) {
+  bool known = false;
+  for (const char* m : kAccessModes) known = known || mode == m;
+  if (!known) bad_request("\"access_mode\" must be unrestricted, project_reader or project_user");
+  if (mode == "unrestricted") {
+    if (team_id) bad_request("\"team_id\" is only for project_reader and project_user");
+    return std::nullopt;
+  }
+  if (!team_id) bad_request("\"team_id\" is required for " + mode);
+  if (store
+          .query("SELECT 1 FROM teams WHERE org_id = ? AND team_id = ?",
+                 {org_id, std::to_string(*team_id)})
+          .empty()) {
+    bad_request("team " + std::to_string(*team_id) + " does not exist");
+  }
+  return team_id;
+}
+}  // namespace
+
+json ControlPlane::create_user(const std::string& org, const json& body,
+                               const std::string& verifier) {
+  require_object(body);
+  std::string username = string_field(body, "username", true);
+  if (!valid_username(username)) {
+    bad_request("\"username\" must be 1-63 letters, digits, '_', '-', '.' or '@'");
+  }
+  std::string mode = string_field(body, "access_mode", false);
+  if (mode.empty()) mode = "unrestricted";
+  json result;
+  store_.transaction([&] {
+    OrgRow o = org_row(org);
+    auto team =
+        check_access(store_, o.id, mode, int_field(body, "team_id", 1, INT64_C(9007199254740991)));
+    std::string now = iso_utc_now();
+    try {
+      store_.execute(
+          "INSERT INTO users (org_id, username, verifier, access_mode, team_id, created_at, "
+          "updated_at) "
+          "VALUES (?, ?, ?, ?, ?, ?, ?)",
+          {o.id, username, verifier, mode, team ? Value(std::to_string(*team)) : Value(), now,
+           now});
+    } catch (const StoreError& e) {
+      if (e.unique_violation())
+        conflict("user \"" + username + "\" already exists in \"" + org + "\"");
+      throw;
+    }
+    result = user_json({username, mode, team ? Value(std::to_string(*team)) : Value(), now, now});
+  });
+  return result;
+}
+
+json ControlPlane::list_users(const std::string& org) {
+  OrgRow o = org_row(org);
+  json out = json::array();
+  for (const Row& r : store_.query("SELECT username, access_mode, team_id, created_at, updated_at "
+                                   "FROM users WHERE org_id = ? ORDER BY username",
+                                   {o.id})) {
+    out.push_back(user_json(r));
+  }
+  return out;
+}
+
+json ControlPlane::get_user(const std::string& org, const std::string& username) {
+  OrgRow o = org_row(org);
+  auto rows = store_.query(
+      "SELECT username, access_mode, team_id, created_at, updated_at FROM users WHERE org_id = ? "
+      "AND username = ?",
+      {o.id, username});
+  if (rows.empty()) not_found("user \"" + username + "\" does not exist in \"" + org + "\"");
+  return user_json(rows[0]);
+}
+
+json ControlPlane::update_user(const std::string& org, const std::string& username,
+                               const json& body, const std::optional<std::string>& verifier) {
+  require_object(body);
+  for (auto it = body.begin(); it != body.end(); ++it) {
+    if (it.key() != "password" && it.key() != "access_mode" && it.key() != "team_id") {
+      bad_request("\"" + it.key() + "\" cannot be changed (password, access_mode, team_id can)");
+    }
+  }
+  json result;
+  store_.transaction([&] {
+    OrgRow o = org_row(org);
+    json current = get_user(org, username);
+    std::string mode = body.contains("access_mode") ? string_field(body, "access_mode", true)
+                                                    : current["access_mode"].get<std::string>();
+    std::optional<int64_t> team;
+    if (body.contains("team_id")) {
+      team = int_field(body, "team_id", 1, INT64_C(9007199254740991));
+    } else if (mode != "unrestricted" && !current["team_id"].is_null()) {
+      team = current["team_id"].get<int64_t>();
+    }
+    team = check_access(store_, o.id, mode, team);
+    std::string now = iso_utc_now();
+    store_.execute(
+        "UPDATE users SET access_mode = ?, team_id = ?, updated_at = ? WHERE org_id = ? AND "
+        "username = ?",
+        {mode, team ? Value(std::to_string(*team)) : Value(), now, o.id, username});
+    if (verifier) {
+      store_.execute("UPDATE users SET verifier = ? WHERE org_id = ? AND username = ?",
+                     {*verifier, o.id, username});
+    }
+    result = get_user(org, username);
+  });
+  return result;
+}
+
+void ControlPlane::delete_user(const std::string& org, const std::string& username) {
+  OrgRow o = org_row(org);
+  if (store_.execute("DELETE FROM users WHERE org_id = ? AND username = ?", {o.id, username}) ==
+      0) {
+    not_found("user \"" + username + "\" does not exist in \"" + org + "\"");
+  }
+}
+
+// ---- ducklings ----
+
+json ControlPlane::duckling_json(const std::string& org, const Row& r) {
+  ComputeSize s{*r[2], std::stoi(*r[3]), std::stoll(*r[4]), std::stoll(*r[5])};
+  std::string host = endpoint_.host, port = std::to_string(endpoint_.port);
+  json out = {{"organization", org},     {"state", *r[0]},
+              {"status_message", *r[1]}, {"size", size_json(s)},
+              {"storage_path", *r[6]},   {"created_at", *r[7]},
+              {"updated_at", *r[8]},     {"ready_at", r[9] ? json(*r[9]) : json(nullptr)}};
+  out["connection"] = {
+      {"host", host},
+      {"port", endpoint_.port},
+      {"database", org},
+      {"sslmode", endpoint_.sslmode},
+      {"psql", "psql \"host=" + host + " port=" + port + " dbname=" + org +
+                   " user=<username> sslmode=" + endpoint_.sslmode + "\""},
+      {"jdbc",
+       "jdbc:postgresql://" + host + ":" + port + "/" + org + "?sslmode=" + endpoint_.sslmode},
+      {"odbc", "Driver={PostgreSQL Unicode};Server=" + host + ";Port=" + port + ";Database=" + org +
+                   ";Uid=<username>;Pwd=<password>;SSLmode=" + endpoint_.sslmode + ";"},
+      {"dbt_profile",
+       org + ":\n  target: prod\n  outputs:\n    prod:\n      type: postgres\n      host: " + host +
+           "\n      port: " + port + "\n      dbname: " + org +
+           "\n      schema: main\n      user: <username>\n      password: \"{{ "
+           "env_var('DUCKGRES_PASSWORD') }}\"\n      sslmode: " +
+           endpoint_.sslmode + "\n      threads: 4\n"}};
+  return out;
+}
+
+std::pair<int, json> ControlPlane::put_duckling(const std::string& org, const json& body) {
+  require_object(body);
+  ComputeSize size = parse_size(body.contains("size") ? body["size"] : json(nullptr));
+  std::pair<int, json> result;
+  store_.transaction([&] {
+    OrgRow o = org_row(org);
+    if (size.vcpus > o.max_vcpus) {
+      throw ApiError(422, "quota_exceeded",
+                     "size " + size.name + " needs " + std::to_string(size.vcpus) + " vCPUs; \"" +
+                         org + "\" may use " + std::to_string(o.max_vcpus) + " (max_vcpus)");
+    }
+    auto rows = store_.query(
+        std::string("SELECT ") + kDucklingColumns + " FROM ducklings WHERE org_id = ?", {o.id});
+    std::string now = iso_utc_now();
+    if (!rows.empty() && *rows[0][0] != "deleted" && *rows[0][0] != "failed") {
+      const Row& r = rows[0];
+      if (*r[0] == "deleting")
+        conflict("the duckling is being deleted; try again when it is deleted");
+      bool same = std::stoi(*r[3]) == size.vcpus && std::stoll(*r[4]) == size.memory_mb;
+      if (!same) conflict("the duckling exists with another size; change it with PATCH");
+      result = {200, duckling_json(org, r)};  // idempotent: already provisioned or on its way
+      return;
+    }
+    std::string path = "ducklings/" + org;
+    store_.execute("DELETE FROM ducklings WHERE org_id = ?", {o.id});
+    store_.execute(
+        "INSERT INTO ducklings (org_id, state, status_message, size, vcpus, memory_mb, temp_mb, "
+        "storage_path, "
+        "created_at, updated_at, ready_at) VALUES (?, 'pending', 'waiting to be provisioned', ?, "
+        "?, ?, ?, ?, ?, ?, NULL)",
+        {o.id, size.name, std::to_string(size.vcpus), std::to_string(size.memory_mb),
+         std::to_string(size.temp_mb), path, now, now});
+    auto fresh = store_.query(
+        std::string("SELECT ") + kDucklingColumns + " FROM ducklings WHERE org_id = ?", {o.id});
+    result = {202, duckling_json(org, fresh[0])};
+  });
+  return result;
+}
+
+json ControlPlane::get_duckling(const std::string& org) {
+  OrgRow o = org_row(org);
+  auto rows = store_.query(
+      std::string("SELECT ") + kDucklingColumns + " FROM ducklings WHERE org_id = ?", {o.id});
+  if (rows.empty())
+    not_found("\"" + org + "\" has no duckling; create it with PUT /api/v1/orgs/" + org +
+              "/duckling");
+  return duckling_json(org, rows[0]);
+}
+
+json ControlPlane::scale_duckling(const std::string& org, const json& body) {
+  require_object(body);
+  if (!body.contains("size")) bad_request("\"size\" is required");
+  ComputeSize size = parse_size(body["size"]);
+  json result;
+  store_.transaction([&] {
+    OrgRow o = org_row(org);
+    auto rows = store_.query("SELECT state FROM ducklings WHERE org_id = ?", {o.id});
+    if (rows.empty() || *rows[0][0] == "deleted") not_found("\"" + org + "\" has no duckling");
+    if (*rows[0][0] == "deleting") conflict("the duckling is being deleted");
+    if (size.vcpus > o.max_vcpus) {
+      throw ApiError(422, "quota_exceeded",
+                     "size needs " + std::to_string(size.vcpus) + " vCPUs; \"" + org +
+                         "\" may use " + std::to_string(o.max_vcpus) + " (max_vcpus)");
+    }
+    store_.execute(
+        "UPDATE ducklings SET size = ?, vcpus = ?, memory_mb = ?, temp_mb = ?, updated_at = ? "
+        "WHERE org_id = ?",
+        {size.name, std::to_string(size.vcpus), std::to_string(size.memory_mb),
+         std::to_string(size.temp_mb), iso_utc_now(), o.id});
+    result = get_duckling(org);
+  });
+  return result;
+}
+
+json ControlPlane::delete_duckling(const std::string& org) {
+  json result;
+  store_.transaction([&] {
+    OrgRow o = org_row(org);
+    auto rows = store_.query("SELECT state FROM ducklings WHERE org_id = ?", {o.id});
+    if (rows.empty() || *rows[0][0] == "deleted") not_found("\"" + org + "\" has no duckling");
+    store_.execute(
+        "UPDATE ducklings SET state = 'deleting', status_message = 'removing its data', updated_at "
+        "= ? WHERE org_id = ?",
+        {iso_utc_now(), o.id});
+    result = get_duckling(org);
+  });
+  return result;
+}
+
+// ---- logins and tokens ----
+
+std::optional<LoginTarget> ControlPlane::resolve_login(const std::string& database,
+                                                       const std::string& user) {
+  auto org = store_.query("SELECT id, max_connections FROM orgs WHERE name = ?", {database});
+  if (org.empty()) {
+    // Not an organization: the server's own logins (the operator's admin) on its own databases.
+    auto rows = store_.query("SELECT verifier, superuser FROM logins WHERE name = ?", {user});
+    if (rows.empty()) return std::nullopt;
+    LoginTarget t;
+    t.verifier = *rows[0][0];
+    t.superuser = rows[0][1] && *rows[0][1] != "0";
+    return t;
+  }
+  std::string org_id = *org[0][0];
+  auto rows = store_.query(
+      "SELECT u.verifier, u.access_mode, u.team_id, t.schema_name FROM users u "
+      "LEFT JOIN teams t ON t.org_id = u.org_id AND t.team_id = u.team_id "
+      "WHERE u.org_id = ? AND u.username = ?",
+      {org_id, user});
+  if (rows.empty()) return std::nullopt;
+  LoginTarget t;
+  t.verifier = *rows[0][0];
+  t.org = database;
+  t.max_connections = std::stoi(*org[0][1]);
+  t.access_mode = *rows[0][1];
+  if (rows[0][2]) t.team_id = std::stoll(*rows[0][2]);
+  t.team_schema = rows[0][3].value_or("");
+  auto d = store_.query("SELECT state FROM ducklings WHERE org_id = ?", {org_id});
+  t.duckling_state = d.empty() ? "none" : *d[0][0];
+  return t;
+}
+
+bool ControlPlane::has_logins() {
+  return !store_.query("SELECT 1 FROM logins LIMIT 1").empty();
+}
+
+void ControlPlane::put_login(const std::string& name, const std::string& verifier, bool superuser) {
+  store_.execute(
+      "INSERT INTO logins (name, verifier, superuser, created_at) VALUES (?, ?, ?, ?) "
+      "ON CONFLICT (name) DO UPDATE SET verifier = excluded.verifier, superuser = "
+      "excluded.superuser",
+      {name, verifier, superuser ? "1" : "0", iso_utc_now()});
+}
+
+bool ControlPlane::token_valid(const std::string& token) {
+  if (token.empty()) return false;
+  return !store_.query("SELECT 1 FROM api_tokens WHERE token_hash = ?", {hash_token(token)})
+              .empty();
+}
+
+void ControlPlane::add_token(const std::string& token, const std::string& name) {
+  store_.execute(
+      "INSERT INTO api_tokens (token_hash, name, created_at) VALUES (?, ?, ?) ON CONFLICT "
+      "(token_hash) DO NOTHING",
+      {hash_token(token), name, iso_utc_now()});
+}
+
+bool ControlPlane::has_tokens() {
+  return !store_.query("SELECT 1 FROM api_tokens LIMIT 1").empty();
+}
+
+}  // namespace ducklings::control

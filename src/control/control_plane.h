@@ -1,0 +1,118 @@
+// Organizations, their teams and users, and their duckling (warehouse): the records behind the
+// HTTP API, kept in the config store. Provisioning itself runs in the Provisioner.
+#pragma once
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <stdexcept>
+#include <string>
+
+#include "control/config_store.h"
+
+namespace ducklings::control {
+
+// A request the control plane refuses: an HTTP status, a stable code and a message.
+class ApiError : public std::runtime_error {
+ public:
+  ApiError(int status, std::string code, const std::string& message)
+      : std::runtime_error(message), status_(status), code_(std::move(code)) {}
+  int status() const { return status_; }
+  const std::string& code() const { return code_; }
+
+ private:
+  int status_;
+  std::string code_;
+};
+
+// A duckling's compute allotment.
+struct ComputeSize {
+  std::string name;  // xs, s, m, l or custom
+  int vcpus = 1;
+  int64_t memory_mb = 2048;
+  int64_t temp_mb = 10240;  // spill limit on disk
+};
+
+// xs|s|m|l, or {"vcpus": n, "memory": "8GB" | megabytes}; throws ApiError 400 otherwise.
+ComputeSize parse_size(const nlohmann::json& size);
+nlohmann::json size_json(const ComputeSize& s);
+
+// What a login needs to open a session on a database.
+struct LoginTarget {
+  std::string verifier;
+  bool superuser = false;
+  std::string org;             // empty for the server's own databases
+  std::string duckling_state;  // for an org's database
+  std::string access_mode;     // unrestricted | project_reader | project_user
+  std::optional<int64_t> team_id;
+  std::string team_schema;  // the bound team's schema
+  int max_connections = 0;  // sessions allowed on the org's duckling (0 = no cap)
+};
+
+// Where clients connect; shown with a duckling.
+struct Endpoint {
+  std::string host = "127.0.0.1";
+  int port = 5432;
+  std::string sslmode = "prefer";
+};
+
+// Thread-safe (the store serializes).
+class ControlPlane {
+ public:
+  ControlPlane(ConfigStore& store, Endpoint endpoint);
+
+  nlohmann::json create_org(const nlohmann::json& body);
+  nlohmann::json list_orgs();
+  nlohmann::json get_org(const std::string& org);
+  nlohmann::json update_org(const std::string& org, const nlohmann::json& body);
+  void delete_org(const std::string& org);
+
+  nlohmann::json create_team(const std::string& org, const nlohmann::json& body);
+  nlohmann::json list_teams(const std::string& org);
+  nlohmann::json get_team(const std::string& org, int64_t team_id);
+  void delete_team(const std::string& org, int64_t team_id);
+
+  // `verifier` is the SCRAM verifier of the body's password (made by the caller).
+  nlohmann::json create_user(const std::string& org, const nlohmann::json& body,
+                             const std::string& verifier);
+  nlohmann::json list_users(const std::string& org);
+  nlohmann::json get_user(const std::string& org, const std::string& username);
+  nlohmann::json update_user(const std::string& org, const std::string& username,
+                             const nlohmann::json& body,
+                             const std::optional<std::string>& verifier);
+  void delete_user(const std::string& org, const std::string& username);
+
+  // PUT: provisions (202 when work was started, 200 when already there with that size).
+  std::pair<int, nlohmann::json> put_duckling(const std::string& org, const nlohmann::json& body);
+  nlohmann::json get_duckling(const std::string& org);
+  nlohmann::json scale_duckling(const std::string& org, const nlohmann::json& body);
+  nlohmann::json delete_duckling(const std::string& org);
+
+  // A login on `database`: the org's user, or a server login on a server database.
+  std::optional<LoginTarget> resolve_login(const std::string& database, const std::string& user);
+
+  // The server's own logins (the operator's admin), for its own databases.
+  bool has_logins();
+  void put_login(const std::string& name, const std::string& verifier, bool superuser);
+
+  // Bearer tokens for the API (stored as SHA-256 hashes).
+  bool token_valid(const std::string& token);
+  void add_token(const std::string& token, const std::string& name);
+  bool has_tokens();
+
+  // Org names are database names: lower-case letters, digits, '_' and '-', a letter first.
+  static bool valid_org_name(const std::string& name);
+  static std::string hash_token(const std::string& token);
+
+ private:
+  struct OrgRow {
+    std::string id, name;
+    int max_vcpus, max_connections;
+    std::string created_at, updated_at;
+  };
+  OrgRow org_row(const std::string& org);
+  nlohmann::json org_json(const OrgRow& o);
+  nlohmann::json duckling_json(const std::string& org, const Row& r);
+  ConfigStore& store_;
+  Endpoint endpoint_;
+};
+
+}  // namespace ducklings::control

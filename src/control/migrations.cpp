@@ -1,0 +1,80 @@
+#include "control/migrations.h"
+
+#include "common/clock.h"
+#include "control/digest.h"
+
+namespace ducklings::control {
+
+const std::vector<Migration>& migrations() {
+  static const std::vector<Migration> all = {
+      {1,
+       "control plane: logins, organizations, teams, users, ducklings, API tokens",
+       {
+           // Server logins (the operator's admin); kept from data dirs made before migrations.
+           "CREATE TABLE IF NOT EXISTS logins (name TEXT PRIMARY KEY, verifier TEXT NOT NULL, "
+           "superuser INTEGER NOT NULL DEFAULT 0, created_at TEXT)",
+           "CREATE TABLE orgs (id TEXT PRIMARY KEY, name TEXT NOT NULL UNIQUE, "
+           "max_vcpus INTEGER NOT NULL, max_connections INTEGER NOT NULL, "
+           "created_at TEXT NOT NULL, updated_at TEXT NOT NULL)",
+           "CREATE TABLE teams (org_id TEXT NOT NULL REFERENCES orgs(id) ON DELETE CASCADE, "
+           "team_id BIGINT NOT NULL, name TEXT NOT NULL, schema_name TEXT NOT NULL, "
+           "api_token TEXT NOT NULL UNIQUE, created_at TEXT NOT NULL, "
+           "PRIMARY KEY (org_id, team_id), UNIQUE (org_id, schema_name))",
+           "CREATE TABLE users (org_id TEXT NOT NULL REFERENCES orgs(id) ON DELETE CASCADE, "
+           "username TEXT NOT NULL, verifier TEXT NOT NULL, access_mode TEXT NOT NULL, "
+           "team_id BIGINT, created_at TEXT NOT NULL, updated_at TEXT NOT NULL, "
+           "PRIMARY KEY (org_id, username))",
+           "CREATE TABLE ducklings (org_id TEXT PRIMARY KEY REFERENCES orgs(id) ON DELETE CASCADE, "
+           "state TEXT NOT NULL, status_message TEXT NOT NULL, size TEXT NOT NULL, "
+           "vcpus INTEGER NOT NULL, memory_mb BIGINT NOT NULL, temp_mb BIGINT NOT NULL, "
+           "storage_path TEXT NOT NULL, created_at TEXT NOT NULL, updated_at TEXT NOT NULL, "
+           "ready_at TEXT)",
+           "CREATE TABLE api_tokens (token_hash TEXT PRIMARY KEY, name TEXT NOT NULL, "
+           "created_at TEXT NOT NULL)",
+       }},
+  };
+  return all;
+}
+
+std::string migration_checksum(const Migration& m) {
+  std::string text;
+  for (const auto& s : m.statements) text += s + "\n";
+  return sha256_hex(text);
+}
+
+int migrate(ConfigStore& store) {
+  store.query(
+      "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
+      "name TEXT NOT NULL, checksum TEXT NOT NULL, applied_at TEXT NOT NULL)");
+  int applied = 0;
+  for (const Migration& m : migrations()) {
+    std::string checksum = migration_checksum(m);
+    store.transaction([&] {
+      if (store.kind() == "postgres") store.query("SELECT pg_advisory_xact_lock(5432001)");
+      auto rows = store.query("SELECT checksum FROM schema_migrations WHERE version = ?",
+                              {std::to_string(m.version)});
+      if (!rows.empty()) {
+        if (rows[0][0] != checksum) {
+          throw StoreError("config store: migration " + std::to_string(m.version) + " (" + m.name +
+                           ") was applied with a different text (checksum " +
+                           rows[0][0].value_or("") + ", this build has " + checksum + ")");
+        }
+        return;
+      }
+      for (const auto& s : m.statements) store.query(s);
+      store.query(
+          "INSERT INTO schema_migrations (version, name, checksum, applied_at) VALUES (?, ?, ?, ?)",
+          {std::to_string(m.version), m.name, checksum, iso_utc_now()});
+      ++applied;
+    });
+  }
+  auto newest = single_value(store.query("SELECT max(version) FROM schema_migrations"));
+  if (newest && std::stoi(*newest) > migrations().back().version) {
+    throw StoreError("config store: schema version " + *newest +
+                     " is newer than this build knows (" +
+                     std::to_string(migrations().back().version) + "); upgrade duckgres");
+  }
+  return applied;
+}
+
+}  // namespace ducklings::control

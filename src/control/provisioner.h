@@ -1,0 +1,48 @@
+// Brings ducklings to the state their records ask for: provisions pending ones, applies new
+// sizes, deletes those marked for deletion. Every step is idempotent and the state lives in
+// the config store, so a control plane killed half-way resumes on restart.
+#pragma once
+#include <condition_variable>
+#include <functional>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "control/config_store.h"
+#include "warehouse/warehouse.h"
+
+namespace ducklings::control {
+
+// Runs on its own thread; wake() after an API change for a prompt reaction.
+class Provisioner {
+ public:
+  // `end_sessions` ends the sessions of a database that is being deleted.
+  Provisioner(ConfigStore& store, warehouse::WarehouseRegistry& warehouses,
+              std::function<void(const std::string&)> end_sessions);
+  ~Provisioner();
+  void start();
+  void stop();
+  void wake();
+  // One pass over every duckling (also what the thread runs); returns how many changed state.
+  int converge();
+
+  // The DuckDB limits of a duckling record.
+  static warehouse::ComputeLimits limits_of(int vcpus, int64_t memory_mb, int64_t temp_mb);
+  // Limits of the organization `database`'s duckling, for warehouses opened by a session.
+  std::optional<warehouse::ComputeLimits> limits_for_database(const std::string& database);
+
+ private:
+  void set_state(const std::string& org_id, const std::string& state, const std::string& message);
+  void provision(const std::string& org_id, const std::string& name,
+                 const warehouse::ComputeLimits& limits);
+  ConfigStore& store_;
+  warehouse::WarehouseRegistry& warehouses_;
+  std::function<void(const std::string&)> end_sessions_;
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  bool woken_ = false;
+  bool stop_ = false;
+  std::thread thread_;
+};
+
+}  // namespace ducklings::control

@@ -1,0 +1,35 @@
+// The REST API under /api/v1: organizations, teams, users and ducklings (JSON, bearer token).
+#pragma once
+#include <functional>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <utility>
+
+#include "control/control_plane.h"
+
+namespace ducklings::http {
+
+struct ApiResponse {
+  int status = 200;
+  nlohmann::json body;  // null for 204
+};
+
+// Stateless apart from the control plane; safe to call from the HTTP thread.
+class Api {
+ public:
+  // `changed` runs after a duckling or team change (wakes the provisioner).
+  Api(control::ControlPlane& control, std::function<void()> changed);
+  // `authorization` is the request's Authorization header.
+  ApiResponse handle(const std::string& method, const std::string& path,
+                     const std::string& authorization, const std::string& body);
+  // The OpenAPI 3 description of every route.
+  static nlohmann::json openapi();
+
+ private:
+  ApiResponse route(const std::string& method, const std::vector<std::string>& parts,
+                    const nlohmann::json& body);
+  control::ControlPlane& control_;
+  std::function<void()> changed_;
+};
+
+}  // namespace ducklings::http

@@ -1,0 +1,80 @@
+"""Shared by the control-plane suites: an API client, checks, and servers on either store."""
+import json
+import os
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "integration"))
+from with_server import Server  # noqa: E402,F401
+
+failures = []
+
+
+def check(cond, what):
+    if not cond:
+        failures.append(what)
+        print("FAIL: %s" % what, file=sys.stderr)
+    return cond
+
+
+def finish(name):
+    if failures:
+        print("%s: %d check(s) failed" % (name, len(failures)), file=sys.stderr)
+        sys.exit(1)
+    print("%s: all checks passed" % name)
+
+
+class Api:
+    def __init__(self, server, token=None):
+        self.base = "http://%s:%d" % (server.host, server.http_port)
+        self.token = server.token if token is None else token
+
+    def call(self, method, path, body=None, raw=None, token=None):
+        data = raw if raw is not None else (json.dumps(body).encode() if body is not None else None)
+        req = urllib.request.Request(self.base + path, data=data, method=method)
+        tok = self.token if token is None else token
+        if tok:
+            req.add_header("Authorization", "Bearer " + tok)
+        if data is not None:
+            req.add_header("Content-Type", "application/json")
+        try:
+            with urllib.request.urlopen(req, timeout=30) as r:
+                text = r.read().decode()
+                return r.status, (json.loads(text) if text else None)
+        except urllib.error.HTTPError as e:
+            text = e.read().decode()
+            try:
+                return e.code, json.loads(text)
+            except ValueError:
+                return e.code, text
+
+    def wait_state(self, org, states, timeout=60):
+        deadline = time.monotonic() + timeout
+        while True:
+            status, body = self.call("GET", "/api/v1/orgs/%s/duckling" % org)
+            if status == 200 and body["state"] in states:
+                return body
+            if time.monotonic() > deadline:
+                return body
+            time.sleep(0.1)
+
+
+def error_code(body):
+    return body.get("error", {}).get("code") if isinstance(body, dict) else None
+
+
+def ctl(server, *args):
+    env = dict(os.environ)
+    env["DUCKGRES_URL"] = "http://%s:%d" % (server.host, server.http_port)
+    env["DUCKGRES_TOKEN"] = server.token
+    return subprocess.run([server.binary, "ctl", *args], env=env, stdout=subprocess.PIPE,
+                          stderr=subprocess.PIPE, text=True, timeout=120)
+
+
+def connect(server, database, user, password, **kw):
+    import psycopg2
+    return psycopg2.connect(host=server.host, port=server.port, dbname=database, user=user,
+                            password=password, **kw)
