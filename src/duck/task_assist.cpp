@@ -7,8 +7,35 @@ constexpr std::chrono::milliseconds kLinger{200};
 }  // namespace
 
 TaskAssist::TaskAssist(duckdb_database db, int helpers, std::chrono::microseconds delay)
-    : db_(db), delay_(delay), states_(helpers > 0 ? helpers : 0, nullptr) {
-  for (size_t i = 0; i < states_.size(); ++i) helpers_.emplace_back([this, i] { helper_loop(i); });
+    : db_(db), delay_(delay) {
+  resize(helpers);
+}
+
+void TaskAssist::resize(int helpers) {
+  std::lock_guard resizing(resize_mutex_);
+  size_t n = helpers > 0 ? static_cast<size_t>(helpers) : 0;
+  std::vector<std::thread> retired;
+  {
+    std::lock_guard lock(mutex_);
+    if (n == active_) return;
+    if (n > active_) {
+      states_.resize(n, nullptr);
+      active_ = n;
+      for (size_t i = helpers_.size(); i < n; ++i)
+        helpers_.emplace_back([this, i] { helper_loop(i); });
+    } else {
+      active_ = n;
+      for (size_t i = n; i < states_.size(); ++i) {
+        if (states_[i]) duckdb_finish_execution(states_[i]);
+      }
+      for (size_t i = n; i < helpers_.size(); ++i) retired.push_back(std::move(helpers_[i]));
+      helpers_.resize(n);
+    }
+  }
+  wake_.notify_all();
+  for (auto& t : retired) t.join();
+  std::lock_guard lock(mutex_);
+  if (states_.size() > active_ && helpers_.size() == active_) states_.resize(active_);
 }
 
 TaskAssist::~TaskAssist() {
@@ -26,7 +53,7 @@ TaskAssist::Running::Running(TaskAssist* assist) : assist_(assist) {
   std::lock_guard lock(assist_->mutex_);
   at_ = assist_->running_.insert(Clock::now());
   // As many queries as threads keep every core busy: the helpers would only take turns.
-  if (assist_->running_.size() > assist_->states_.size()) assist_->release_helpers();
+  if (assist_->running_.size() > assist_->active_) assist_->release_helpers();
   // Helpers that saw queries lately wake by themselves at the next deadline; a notify costs a
   // system call, which a point lookup feels.
   if (assist_->asleep_ > 0) assist_->wake_.notify_all();
@@ -42,7 +69,7 @@ TaskAssist::Running::~Running() {
 }
 
 bool TaskAssist::wanted() const {
-  return !running_.empty() && running_.size() <= states_.size() &&
+  return !running_.empty() && running_.size() <= active_ &&
          *running_.begin() + delay_ <= Clock::now();
 }
 
@@ -55,7 +82,7 @@ void TaskAssist::release_helpers() {
 void TaskAssist::helper_loop(size_t index) {
   std::unique_lock lock(mutex_);
   Clock::time_point last_busy = Clock::now();
-  while (!stop_) {
+  while (!stop_ && index < active_) {
     if (running_.empty()) {
       // Look again every `delay` for a while, then sleep until a query begins.
       if (Clock::now() - last_busy < kLinger) {
@@ -63,7 +90,7 @@ void TaskAssist::helper_loop(size_t index) {
         continue;
       }
       ++asleep_;
-      wake_.wait(lock, [this] { return stop_ || !running_.empty(); });
+      wake_.wait(lock, [this, index] { return stop_ || index >= active_ || !running_.empty(); });
       --asleep_;
       continue;
     }

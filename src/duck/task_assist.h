@@ -26,6 +26,8 @@ class TaskAssist {
   TaskAssist(duckdb_database db, int helpers, std::chrono::microseconds delay);
   TaskAssist(const TaskAssist&) = delete;
   ~TaskAssist();  // stops and joins the helpers (before the database closes)
+  // Changes the number of helpers (a duckling scaled up or down); waits for retired ones.
+  void resize(int helpers);
   // How many times a helper began taking tasks.
   uint64_t assists() const { return assists_.load(std::memory_order_relaxed); }
 
@@ -53,10 +55,12 @@ class TaskAssist {
   std::condition_variable wake_;
   std::multiset<Clock::time_point> running_;  // start times of the running queries
   std::vector<duckdb_task_state> states_;     // per helper, non-null while it takes tasks
+  size_t active_ = 0;                         // helpers [0, active_) run; others retire
   int asleep_ = 0;  // helpers waiting for a query to begin (others poll every `delay`)
   bool stop_ = false;
   std::atomic<uint64_t> assists_{0};
   std::vector<std::thread> helpers_;
+  std::mutex resize_mutex_;  // one resize at a time
 };
 
 }  // namespace ducklings::duck

@@ -56,6 +56,7 @@ void Warehouse::apply(const ComputeLimits& limits) {
     conn->query("SET external_threads = " + t);
     conn->query("SET threads = " + t);
   }
+  assist_->resize(threads - 1);
   if (!limits.memory_limit.empty()) conn->query("SET memory_limit = '" + limits.memory_limit + "'");
   if (!limits.temp_limit.empty()) {
     conn->query("SET max_temp_directory_size = '" + limits.temp_limit + "'");

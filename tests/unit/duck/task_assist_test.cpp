@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <thread>
 #include <vector>
 
@@ -67,6 +68,26 @@ TEST(TaskAssist, ConcurrentQueriesAndShutdownWhileBusy) {
   });
   assist.reset();
   late.join();
+}
+
+TEST(TaskAssist, ResizesWhileQueriesRun) {
+  Database db = assisted_database();
+  TaskAssist assist(db.get(), 1, std::chrono::microseconds(100));
+  std::atomic<bool> done{false};
+  std::thread session([&] {
+    auto conn = db.connect();
+    while (!done) {
+      TaskAssist::Running running(&assist);
+      EXPECT_EQ(single_bigint(*conn, "SELECT count(*) FROM range(2000000) t(i) WHERE i % 2 = 0"),
+                1000000);
+    }
+  });
+  for (int helpers : {3, 0, 2, 1, 4, 0, 1}) {
+    assist.resize(helpers);
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  done = true;
+  session.join();
 }
 
 }  // namespace
