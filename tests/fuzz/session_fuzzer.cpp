@@ -2,7 +2,7 @@
 // with SCRAM by a tiny client here, then fed the fuzz input as its post-login message stream.
 // The session must answer or close, never crash (sanitizers) and never hang (a deadline).
 //
-// One environment per process: a temporary data dir with a credential store holding the login
+// One environment per process: a temporary data dir with a config store holding the login
 // "duckgres" (password "pw") and the warehouse "duckgres". The SCRAM keys are derived once, so
 // a login per input costs two HMACs, not a PBKDF2.
 #include <openssl/evp.h>
@@ -26,7 +26,9 @@
 #include <thread>
 
 #include "common/config.h"
-#include "control/credential_store.h"
+#include "control/config_store.h"
+#include "control/control_plane.h"
+#include "control/migrations.h"
 #include "pgwire/buffer.h"
 #include "pgwire/messages.h"
 #include "pgwire/scram.h"
@@ -74,7 +76,8 @@ std::string base64(std::string_view in) {
 struct Environment {
   std::filesystem::path dir;
   ServerConfig config;
-  std::optional<control::CredentialStore> credentials;
+  std::unique_ptr<control::ConfigStore> store;
+  std::optional<control::ControlPlane> control;
   std::optional<warehouse::WarehouseRegistry> warehouses;
   SessionRegistry registry;
   std::string client_key;  // SCRAM ClientKey of "pw"
@@ -87,9 +90,11 @@ struct Environment {
     config.data_dir = dir.string();
     config.tls = "off";
     config.max_message_size = 1 << 20;
-    credentials.emplace((dir / "config.sqlite").string());
+    store = control::ConfigStore::open("", dir.string());
+    control::migrate(*store);
+    control.emplace(*store, control::Endpoint{});
     std::string verifier_text = make_scram_verifier("pw", 4096);
-    credentials->put({"duckgres", verifier_text, true});
+    control->put_login("duckgres", verifier_text, true);
     std::optional<ScramVerifier> verifier = ScramVerifier::parse(verifier_text);
     if (!verifier) die("cannot parse our own verifier");
     std::string salted(SHA256_DIGEST_LENGTH, '\0');
@@ -110,7 +115,8 @@ struct Environment {
   }
   ~Environment() {
     warehouses.reset();
-    credentials.reset();
+    control.reset();
+    store.reset();
     std::error_code ec;
     std::filesystem::remove_all(dir, ec);
   }
@@ -292,7 +298,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   Environment& env = environment();
   int fds[2];
   if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) != 0) die("socketpair failed");
-  ServerServices services{env.config, *env.credentials, *env.warehouses, nullptr, env.registry};
+  ServerServices services{env.config, *env.control, *env.warehouses, nullptr, env.registry};
   std::thread server([&] {
     // The session owns fds[1] and closes it when it ends, which the client sees as EOF.
     Session session(services, fds[1]);
