@@ -113,11 +113,16 @@ int serve(const std::map<std::string, std::string>& flags) {
 
     pgwire::Server server(config, control, warehouses);
     server.listen();
-    control::Provisioner provisioner(*store, warehouses, [&server](const std::string& database) {
-      server.sessions().terminate_database(database);
-    });
+    control::Provisioner provisioner(
+        *store, warehouses,
+        [&server](const std::string& database) { server.sessions().terminate_database(database); },
+        std::chrono::seconds(config.duckling_idle_timeout));
     warehouses.set_limits_source([&provisioner](const std::string& database) {
       return provisioner.limits_for_database(database);
+    });
+    control.set_runtime_source([&warehouses](const std::string& database) {
+      auto w = warehouses.find_open(database);
+      return nlohmann::json{{"warm", w != nullptr}, {"sessions", w ? w->sessions() : 0}};
     });
     provisioner.start();
     http::Api api(control, [&provisioner] { provisioner.wake(); });

@@ -14,8 +14,7 @@
 namespace ducklings {
 namespace {
 
-int64_t parse_integer(const std::string& name, const std::string& value, int64_t min,
-                      int64_t max) {
+int64_t parse_integer(const std::string& name, const std::string& value, int64_t min, int64_t max) {
   try {
     size_t used = 0;
     if (value.empty() || std::isspace(static_cast<unsigned char>(value[0]))) {
@@ -55,13 +54,14 @@ Setting integer(std::string description, T ServerConfig::*field, int64_t min, in
 
 Setting choice(std::string description, std::string ServerConfig::*field,
                std::vector<std::string> allowed) {
-  return {std::move(description),
-          [field, allowed](ServerConfig& c, const std::string& n, const std::string& v) {
-            if (std::find(allowed.begin(), allowed.end(), v) == allowed.end()) {
-              throw ConfigError("setting '" + n + "': '" + v + "' is not one of the allowed values");
-            }
-            c.*field = v;
-          }};
+  return {
+      std::move(description),
+      [field, allowed](ServerConfig& c, const std::string& n, const std::string& v) {
+        if (std::find(allowed.begin(), allowed.end(), v) == allowed.end()) {
+          throw ConfigError("setting '" + n + "': '" + v + "' is not one of the allowed values");
+        }
+        c.*field = v;
+      }};
 }
 
 const std::map<std::string, Setting>& settings() {
@@ -91,11 +91,17 @@ const std::map<std::string, Setting>& settings() {
                                    &ServerConfig::shutdown_timeout, 0, 3600)},
       {"max_message_size", integer("largest frontend message in bytes",
                                    &ServerConfig::max_message_size, 1024, int64_t(1) << 30)},
-      {"threads", integer("DuckDB threads per warehouse (0 = all cores)", &ServerConfig::threads,
-                          0, 1024)},
+      {"threads",
+       integer("DuckDB threads per warehouse (0 = all cores)", &ServerConfig::threads, 0, 1024)},
       {"memory_limit", text("DuckDB memory limit, e.g. 4GB", &ServerConfig::memory_limit)},
-      {"config_store", text("control-plane store: sqlite:<path> (default <data-dir>/duckgres.db) or "
-                            "postgres://user:pass@host/db", &ServerConfig::config_store)},
+      {"duckling_idle_timeout",
+       integer("seconds a duckling's database stays open (warm) after its last session; 0 = "
+               "always",
+               &ServerConfig::duckling_idle_timeout, 0, 86400 * 30)},
+      {"config_store",
+       text("control-plane store: sqlite:<path> (default <data-dir>/duckgres.db) or "
+            "postgres://user:pass@host/db",
+            &ServerConfig::config_store)},
   };
   return table;
 }

@@ -15,7 +15,7 @@ struct ServerConfig {
   std::string config;  // optional YAML file
   std::string tls_cert;
   std::string tls_key;
-  std::string tls = "on";                   // on | off | require
+  std::string tls = "on";                     // on | off | require
   std::string auth_method = "scram-sha-256";  // or "password" (cleartext, only over TLS)
   std::string log_level = "info";
   int max_connections = 1000;
@@ -23,6 +23,7 @@ struct ServerConfig {
   int64_t max_message_size = 256 << 20;  // bytes; larger frontend messages are refused (08P01)
   int threads = 0;                       // DuckDB threads per warehouse; 0 = all cores
   std::string memory_limit;              // DuckDB memory_limit, empty = DuckDB default
+  int duckling_idle_timeout = 300;       // seconds a duckling stays open after its last session
   std::string config_store;              // "" / sqlite:<path> / postgres://… (control plane)
 };
 

@@ -497,6 +497,7 @@ json ControlPlane::duckling_json(const std::string& org, const Row& r) {
               {"status_message", *r[1]}, {"size", size_json(s)},
               {"storage_path", *r[6]},   {"created_at", *r[7]},
               {"updated_at", *r[8]},     {"ready_at", r[9] ? json(*r[9]) : json(nullptr)}};
+  if (runtime_source_ && *r[0] == "ready") out["runtime"] = runtime_source_(org);
   out["connection"] = {
       {"host", host},
       {"port", endpoint_.port},

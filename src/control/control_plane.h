@@ -1,6 +1,7 @@
 // Organizations, their teams and users, and their duckling (warehouse): the records behind the
 // HTTP API, kept in the config store. Provisioning itself runs in the Provisioner.
 #pragma once
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <stdexcept>
@@ -58,6 +59,11 @@ struct Endpoint {
 class ControlPlane {
  public:
   ControlPlane(ConfigStore& store, Endpoint endpoint);
+  // What the running server knows of a duckling (e.g. {"warm": true, "sessions": 2}), shown
+  // with it as "runtime".
+  void set_runtime_source(std::function<nlohmann::json(const std::string&)> source) {
+    runtime_source_ = std::move(source);
+  }
 
   nlohmann::json create_org(const nlohmann::json& body);
   nlohmann::json list_orgs();
@@ -113,6 +119,7 @@ class ControlPlane {
   nlohmann::json duckling_json(const std::string& org, const Row& r);
   ConfigStore& store_;
   Endpoint endpoint_;
+  std::function<nlohmann::json(const std::string&)> runtime_source_;
 };
 
 }  // namespace ducklings::control

@@ -10,8 +10,12 @@
 namespace ducklings::control {
 
 Provisioner::Provisioner(ConfigStore& store, warehouse::WarehouseRegistry& warehouses,
-                         std::function<void(const std::string&)> end_sessions)
-    : store_(store), warehouses_(warehouses), end_sessions_(std::move(end_sessions)) {}
+                         std::function<void(const std::string&)> end_sessions,
+                         std::chrono::seconds idle_timeout)
+    : store_(store),
+      warehouses_(warehouses),
+      end_sessions_(std::move(end_sessions)),
+      idle_timeout_(idle_timeout) {}
 
 Provisioner::~Provisioner() {
   stop();
@@ -24,6 +28,10 @@ void Provisioner::start() {
       lock.unlock();
       try {
         converge();
+        if (idle_timeout_.count() > 0) {
+          if (int n = warehouses_.retire_idle(idle_timeout_))
+            spdlog::debug("closed {} idle duckling(s)", n);
+        }
       } catch (const std::exception& e) {
         spdlog::error("provisioner: {}", e.what());
       }

@@ -2,6 +2,7 @@
 // sizes, deletes those marked for deletion. Every step is idempotent and the state lives in
 // the config store, so a control plane killed half-way resumes on restart.
 #pragma once
+#include <chrono>
 #include <condition_variable>
 #include <functional>
 #include <mutex>
@@ -17,8 +18,10 @@ namespace ducklings::control {
 class Provisioner {
  public:
   // `end_sessions` ends the sessions of a database that is being deleted.
+  // Open ducklings idle for `idle_timeout` are closed (0 = never); they reopen on demand.
   Provisioner(ConfigStore& store, warehouse::WarehouseRegistry& warehouses,
-              std::function<void(const std::string&)> end_sessions);
+              std::function<void(const std::string&)> end_sessions,
+              std::chrono::seconds idle_timeout = std::chrono::seconds(0));
   ~Provisioner();
   void start();
   void stop();
@@ -38,6 +41,7 @@ class Provisioner {
   ConfigStore& store_;
   warehouse::WarehouseRegistry& warehouses_;
   std::function<void(const std::string&)> end_sessions_;
+  std::chrono::seconds idle_timeout_;
   std::mutex mutex_;
   std::condition_variable wake_;
   bool woken_ = false;

@@ -9,10 +9,18 @@
 
 namespace ducklings::warehouse {
 namespace fs = std::filesystem;
+namespace {
 
 // How long a query runs alone before the other threads join it: longer than a point lookup or
 // a short aggregation over a few thousand rows, short against anything that scans a table.
 constexpr std::chrono::microseconds kAssistDelay{1000};
+
+int64_t steady_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+}  // namespace
 
 Warehouse::Warehouse(std::string name, const std::string& directory, const ComputeLimits& limits)
     : name_(std::move(name)),
@@ -67,6 +75,16 @@ void Warehouse::apply(const ComputeLimits& limits) {
 ComputeLimits Warehouse::limits() const {
   std::lock_guard lock(limits_mutex_);
   return limits_;
+}
+
+void Warehouse::leave() {
+  last_used_ms_.store(steady_ms(), std::memory_order_release);
+  sessions_.fetch_sub(1, std::memory_order_acq_rel);
+}
+
+bool Warehouse::idle_for(std::chrono::milliseconds idle) const {
+  return sessions() == 0 &&
+         steady_ms() - last_used_ms_.load(std::memory_order_acquire) >= idle.count();
 }
 
 bool Warehouse::admit(int cap) {
@@ -155,6 +173,22 @@ void WarehouseRegistry::destroy(const std::string& name) {
   std::error_code ec;
   fs::remove_all(path_of(name), ec);
   if (ec) throw std::runtime_error("cannot remove " + path_of(name) + ": " + ec.message());
+}
+
+int WarehouseRegistry::retire_idle(std::chrono::milliseconds idle) {
+  std::lock_guard lock(mutex_);
+  int closed = 0;
+  for (auto it = open_.begin(); it != open_.end();) {
+    // Only the registry holds it: no session is on its way in (find() copies under this
+    // lock). It closes under the lock too, so its file is never open twice.
+    if (it->second.use_count() == 1 && it->second->idle_for(idle)) {
+      it = open_.erase(it);
+      ++closed;
+    } else {
+      ++it;
+    }
+  }
+  return closed;
 }
 
 void WarehouseRegistry::set_limits_source(

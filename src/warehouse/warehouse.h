@@ -1,6 +1,7 @@
 // A warehouse: one persistent DuckDB database file under the data dir, shared by its sessions.
 #pragma once
 #include <atomic>
+#include <chrono>
 #include <functional>
 #include <map>
 #include <memory>
@@ -39,7 +40,9 @@ class Warehouse {
   ComputeLimits limits() const;
   // Sessions count themselves in and out; admit() refuses past `cap` (0 = no cap).
   bool admit(int cap);
-  void leave() { sessions_.fetch_sub(1, std::memory_order_acq_rel); }
+  void leave();
+  // Whether no session has used it for `idle` (sessions that merely hold it count as use).
+  bool idle_for(std::chrono::milliseconds idle) const;
   int sessions() const { return sessions_.load(std::memory_order_acquire); }
 
  private:
@@ -50,6 +53,7 @@ class Warehouse {
   mutable std::mutex limits_mutex_;
   ComputeLimits limits_;
   std::atomic<int> sessions_{0};
+  std::atomic<int64_t> last_used_ms_;  // steady clock, when the last session left
   duck::Database database_;
   std::unique_ptr<duck::TaskAssist> assist_;  // after database_: stops before it closes
   std::atomic<uint64_t> schema_generation_{0};
@@ -69,6 +73,9 @@ class WarehouseRegistry {
   // Closes `name` (sessions still holding it keep it alive until they end) and deletes its
   // directory.
   void destroy(const std::string& name);
+  // Closes open warehouses no session holds that have been idle for `idle` (they reopen on
+  // the next session: a cold start). Returns how many were closed.
+  int retire_idle(std::chrono::milliseconds idle);
   // Where a warehouse opened by find() gets its limits (the control plane's sizes); the
   // registry's defaults when unset or when it answers nothing.
   void set_limits_source(std::function<std::optional<ComputeLimits>(const std::string&)> source);

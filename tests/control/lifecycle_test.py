@@ -70,6 +70,29 @@ def run_suite(label, extra_args):
         check(cur.fetchone()[0] == 0, "%s: the old data is gone" % label)
         c.close()
         check(srv.stop() == 0, "%s: final clean stop" % label)
+
+        # Hot idle: a duckling stays open (warm) after its last session for
+        # --duckling-idle-timeout, then closes; the next session reopens it (cold start).
+        srv.start(extra_args=list(extra_args) + ["--duckling-idle-timeout", "1"])
+        c = connect(srv, "hooli", "gavin", "gavin-secret-1")
+        c.autocommit = True
+        c.cursor().execute("CREATE TABLE team_5.kept AS SELECT 42 AS answer")
+        s, d = api.call("GET", "/api/v1/orgs/hooli/duckling")
+        check(d.get("runtime") == {"warm": True, "sessions": 1}, "%s: warm with a session: %s" % (label, d.get("runtime")))
+        c.close()
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline:
+            s, d = api.call("GET", "/api/v1/orgs/hooli/duckling")
+            if d.get("runtime", {}).get("warm") is False:
+                break
+            time.sleep(0.2)
+        check(d.get("runtime") == {"warm": False, "sessions": 0}, "%s: closed after the idle timeout: %s" % (label, d.get("runtime")))
+        c = connect(srv, "hooli", "gavin", "gavin-secret-1")
+        cur = c.cursor()
+        cur.execute("SELECT answer FROM team_5.kept")
+        check(cur.fetchone()[0] == 42, "%s: cold start keeps the data" % label)
+        c.close()
+        check(srv.stop() == 0, "%s: stop after idle test" % label)
     except Exception as e:  # noqa: BLE001
         check(False, "%s: %r\n%s" % (label, e, srv.log_tail()))
     finally:

@@ -1,0 +1,159 @@
+#!/usr/bin/python3
+"""Control-plane measurements (docs/control-plane.md): provisioning latency, memory per idle
+duckling, and many ducklings on one machine.
+
+    bench/control_bench.py [--ducklings 200] [--latency-runs 10]
+
+Starts duckgres ($DUCKGRES_BIN, default build-bench/duckgres or build/duckgres) with a
+temporary data dir and the SQLite config store, then:
+- latency: for each of --latency-runs fresh orgs, the time from `PUT …/duckling` (size xs)
+  to the first successful `SELECT 1` of a new psycopg2 session as the org's user (polling
+  connect every 20 ms), median/min/max;
+- many: provisions --ducklings more (org + user + PUT each), waits until all are ready,
+  connects to every one and runs a query; reports the wall time and the server's RSS before
+  and after, i.e. the memory an idle (open, sessionless) duckling costs.
+"""
+import argparse
+import json
+import os
+import statistics
+import sys
+import time
+
+import psycopg2
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "control"))
+from control_lib import Api, Server  # noqa: E402
+
+
+def rss_kib(pid):
+    with open("/proc/%d/status" % pid) as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    return 0
+
+
+def first_query(srv, org, password, deadline):
+    while time.monotonic() < deadline:
+        try:
+            c = psycopg2.connect(host=srv.host, port=srv.port, dbname=org, user="u", password=password)
+            c.cursor().execute("SELECT 1")
+            c.close()
+            return True
+        except psycopg2.OperationalError:
+            time.sleep(0.02)
+    return False
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--ducklings", type=int, default=200)
+    ap.add_argument("--latency-runs", type=int, default=10)
+    args = ap.parse_args()
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    binary = os.environ.get("DUCKGRES_BIN") or next(
+        p for p in (os.path.join(root, "build-bench", "duckgres"), os.path.join(root, "build", "duckgres"))
+        if os.path.exists(p))
+    srv = Server(binary=binary)
+    srv.start()
+    api = Api(srv)
+    password = "bench-password-1"
+    results = {}
+    try:
+        lat = []
+        for i in range(args.latency_runs):
+            org = "lat%d" % i
+            api.call("POST", "/api/v1/orgs", {"name": org})
+            api.call("POST", "/api/v1/orgs/%s/users" % org, {"username": "u", "password": password})
+            start = time.monotonic()
+            s, _ = api.call("PUT", "/api/v1/orgs/%s/duckling" % org, {"size": "xs"})
+            assert s == 202, s
+            assert first_query(srv, org, password, start + 60), "no first query for " + org
+            lat.append((time.monotonic() - start) * 1000)
+        results["provisioning_latency_ms"] = {"median": statistics.median(lat), "min": min(lat), "max": max(lat)}
+        print("provisioning latency (PUT -> first SELECT 1), ms: median %.1f, min %.1f, max %.1f"
+              % (statistics.median(lat), min(lat), max(lat)))
+
+        before = rss_kib(srv.proc.pid)
+        start = time.monotonic()
+        orgs = ["many%d" % i for i in range(args.ducklings)]
+        for org in orgs:
+            api.call("POST", "/api/v1/orgs", {"name": org})
+            api.call("POST", "/api/v1/orgs/%s/users" % org, {"username": "u", "password": password})
+            s, _ = api.call("PUT", "/api/v1/orgs/%s/duckling" % org, {"size": "xs"})
+            assert s == 202, s
+        pending = set(orgs)
+        while pending and time.monotonic() - start < 600:
+            s, body = api.call("GET", "/api/v1/orgs")
+            for org in list(pending):
+                s, d = api.call("GET", "/api/v1/orgs/%s/duckling" % org)
+                if d["state"] == "ready":
+                    pending.discard(org)
+                elif d["state"] == "failed":
+                    raise RuntimeError("%s failed: %s" % (org, d["status_message"]))
+            time.sleep(0.2)
+        ready_s = time.monotonic() - start
+        assert not pending, "not ready: %s" % sorted(pending)[:5]
+        after_ready = rss_kib(srv.proc.pid)
+        for org in orgs:
+            c = psycopg2.connect(host=srv.host, port=srv.port, dbname=org, user="u", password=password)
+            cur = c.cursor()
+            cur.execute("CREATE TABLE t AS SELECT range AS i FROM range(1000)")
+            cur.execute("SELECT count(*) FROM t")
+            assert cur.fetchone()[0] == 1000
+            c.commit()
+            c.close()
+        time.sleep(1)
+        after_used = rss_kib(srv.proc.pid)
+        results["many"] = {"ducklings": args.ducklings, "all_ready_s": ready_s,
+                           "rss_before_kib": before, "rss_ready_kib": after_ready, "rss_after_queries_kib": after_used,
+                           "per_idle_duckling_kib": (after_used - before) / args.ducklings}
+        print("%d ducklings: all ready in %.1f s (%.1f ms each); server RSS %d -> %d KiB when ready, %d KiB after a "
+              "session and a table in each: %.0f KiB per idle duckling"
+              % (args.ducklings, ready_s, ready_s * 1000 / args.ducklings, before, after_ready, after_used,
+                 (after_used - before) / args.ducklings))
+    finally:
+        srv.stop()
+        srv.cleanup()
+
+    # Warm reuse against cold start: a new session on an open duckling, and on one closed
+    # after --duckling-idle-timeout (the next session reopens its database).
+    srv = Server(binary=binary)
+    srv.start(extra_args=["--duckling-idle-timeout", "1"])
+    api = Api(srv)
+    try:
+        api.call("POST", "/api/v1/orgs", {"name": "warm"})
+        api.call("POST", "/api/v1/orgs/warm/users", {"username": "u", "password": password})
+        api.call("PUT", "/api/v1/orgs/warm/duckling", {"size": "xs"})
+        assert first_query(srv, "warm", password, time.monotonic() + 60)
+        hot, cold = [], []
+        for i in range(args.latency_runs):
+            keep = psycopg2.connect(host=srv.host, port=srv.port, dbname="warm", user="u", password=password)
+            start = time.monotonic()
+            first_query(srv, "warm", password, start + 60)
+            hot.append((time.monotonic() - start) * 1000)
+            keep.close()
+            deadline = time.monotonic() + 30
+            while time.monotonic() < deadline:
+                s, d = api.call("GET", "/api/v1/orgs/warm/duckling")
+                if d.get("runtime", {}).get("warm") is False:
+                    break
+                time.sleep(0.1)
+            assert d["runtime"]["warm"] is False, d
+            start = time.monotonic()
+            first_query(srv, "warm", password, start + 60)
+            cold.append((time.monotonic() - start) * 1000)
+        for name, v in (("warm_reuse_ms", hot), ("cold_start_ms", cold)):
+            results[name] = {"median": statistics.median(v), "min": min(v), "max": max(v)}
+        print("new session + SELECT 1, ms: warm duckling median %.1f (min %.1f, max %.1f); cold start "
+              "(database reopened) median %.1f (min %.1f, max %.1f)"
+              % (statistics.median(hot), min(hot), max(hot), statistics.median(cold), min(cold), max(cold)))
+        print(json.dumps(results))
+    finally:
+        srv.stop()
+        srv.cleanup()
+
+
+if __name__ == "__main__":
+    main()
