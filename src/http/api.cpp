@@ -183,49 +183,156 @@ ApiResponse Api::route(const std::string& method, const std::vector<std::string>
 }
 
 json Api::openapi() {
-  auto op = [](const char* summary, const char* status, bool body = false) {
-    json o = {{"summary", summary},
-              {"responses",
-               {{status, {{"description", "success"}}},
-                {"4XX", {{"description", "error: {\"error\": {\"code\", \"message\"}}"}}}}}};
-    if (body)
-      o["requestBody"] = {{"required", true},
-                          {"content", {{"application/json", {{"schema", {{"type", "object"}}}}}}}};
+  auto ref = [](const char* name) {
+    return json{{"$ref", std::string("#/components/schemas/") + name}};
+  };
+  auto str = [] { return json{{"type", "string"}}; };
+  auto integer = [] { return json{{"type", "integer"}}; };
+  auto object = [](json properties, std::vector<std::string> required = {}) {
+    json o = {{"type", "object"}, {"properties", std::move(properties)}};
+    if (!required.empty()) o["required"] = required;
     return o;
   };
+  json size = {
+      {"oneOf", json::array({{{"type", "string"}, {"enum", {"xs", "s", "m", "l"}}},
+                             object({{"vcpus", integer()},
+                                     {"memory",
+                                      {{"oneOf", json::array({str(), integer()})},
+                                       {"description", "\"8GB\", \"512MB\" or megabytes"}}}},
+                                    {"vcpus", "memory"})})}};
+  json schemas = {
+      {"Error",
+       object({{"error", object({{"code", str()}, {"message", str()}}, {"code", "message"})}},
+              {"error"})},
+      {"Org", object({{"id", str()},
+                      {"name", str()},
+                      {"database", str()},
+                      {"max_vcpus", integer()},
+                      {"max_connections", integer()},
+                      {"created_at", str()},
+                      {"updated_at", str()}})},
+      {"Team", object({{"team_id", integer()},
+                       {"name", str()},
+                       {"schema_name", str()},
+                       {"api_token", str()},
+                       {"created_at", str()}})},
+      {"User",
+       object({{"username", str()},
+               {"access_mode",
+                {{"type", "string"}, {"enum", {"unrestricted", "project_reader", "project_user"}}}},
+               {"team_id", {{"type", "integer"}, {"nullable", true}}},
+               {"created_at", str()},
+               {"updated_at", str()}})},
+      {"Duckling",
+       object({{"organization", str()},
+               {"state",
+                {{"type", "string"},
+                 {"enum", {"pending", "provisioning", "ready", "failed", "deleting", "deleted"}}}},
+               {"status_message", str()},
+               {"size", object({{"name", str()},
+                                {"vcpus", integer()},
+                                {"memory_mb", integer()},
+                                {"temp_mb", integer()}})},
+               {"storage_path", str()},
+               {"created_at", str()},
+               {"updated_at", str()},
+               {"ready_at", {{"type", "string"}, {"nullable", true}}},
+               {"runtime", object({{"warm", {{"type", "boolean"}}}, {"sessions", integer()}})},
+               {"connection", object({{"host", str()},
+                                      {"port", integer()},
+                                      {"database", str()},
+                                      {"sslmode", str()},
+                                      {"psql", str()},
+                                      {"jdbc", str()},
+                                      {"odbc", str()},
+                                      {"dbt_profile", str()}})}})},
+  };
+  auto op = [&](const char* id, const char* summary, const char* status, json result,
+                json body = nullptr) {
+    json ok = {{"description", "success"}};
+    if (!result.is_null()) ok["content"] = {{"application/json", {{"schema", result}}}};
+    json o = {{"operationId", id},
+              {"summary", summary},
+              {"responses",
+               {{status, ok},
+                {"4XX",
+                 {{
+                      "description",
+                      "refused",
+                  },
+                  {"content", {{"application/json", {{"schema", ref("Error")}}}}}}}}}};
+    if (!body.is_null()) {
+      o["requestBody"] = {{"required", true},
+                          {"content", {{"application/json", {{"schema", body}}}}}};
+    }
+    return o;
+  };
+  auto list = [&](const char* name) { return json{{"type", "array"}, {"items", ref(name)}}; };
+  auto param = [](const char* name, bool numeric = false) {
+    return json{{"name", name},
+                {"in", "path"},
+                {"required", true},
+                {"schema", {{"type", numeric ? "integer" : "string"}}}};
+  };
+  json org_p = json::array({param("org")});
   json paths = {
       {"/api/v1/orgs",
-       {{"get", op("List organizations", "200")},
-        {"post", op("Create an organization {name, max_vcpus?, max_connections?}", "201", true)}}},
-      {"/api/v1/orgs/{org}",
-       {{"get", op("Get an organization", "200")},
-        {"patch", op("Change max_vcpus / max_connections", "200", true)},
-        {"delete", op("Delete an organization without a duckling", "204")}}},
-      {"/api/v1/orgs/{org}/teams",
-       {{"get", op("List teams", "200")},
+       {{"get", op("listOrgs", "List organizations", "200", list("Org"))},
         {"post",
-         op("Create a team {team_id, name, schema_name?}; returns its api_token", "201", true)}}},
+         op("createOrg", "Create an organization", "201", ref("Org"),
+            object({{"name", str()}, {"max_vcpus", integer()}, {"max_connections", integer()}},
+                   {"name"}))}}},
+      {"/api/v1/orgs/{org}",
+       {{"parameters", org_p},
+        {"get", op("getOrg", "Get an organization", "200", ref("Org"))},
+        {"patch", op("updateOrg", "Change max_vcpus / max_connections", "200", ref("Org"),
+                     object({{"max_vcpus", integer()}, {"max_connections", integer()}}))},
+        {"delete",
+         op("deleteOrg", "Delete an organization without a live duckling", "204", nullptr)}}},
+      {"/api/v1/orgs/{org}/teams",
+       {{"parameters", org_p},
+        {"get", op("listTeams", "List teams", "200", list("Team"))},
+        {"post",
+         op("createTeam", "Create a team (its schema and project API key)", "201", ref("Team"),
+            object({{"team_id", integer()}, {"name", str()}, {"schema_name", str()}},
+                   {"team_id", "name"}))}}},
       {"/api/v1/orgs/{org}/teams/{team_id}",
-       {{"get", op("Get a team", "200")}, {"delete", op("Delete a team", "204")}}},
+       {{"parameters", json::array({param("org"), param("team_id", true)})},
+        {"get", op("getTeam", "Get a team", "200", ref("Team"))},
+        {"delete", op("deleteTeam", "Delete a team", "204", nullptr)}}},
       {"/api/v1/orgs/{org}/users",
-       {{"get", op("List users", "200")},
-        {"post", op("Create a user {username, password, access_mode, team_id?}", "201", true)}}},
+       {{"parameters", org_p},
+        {"get", op("listUsers", "List users", "200", list("User"))},
+        {"post", op("createUser", "Create a user", "201", ref("User"),
+                    object({{"username", str()},
+                            {"password", str()},
+                            {"access_mode", str()},
+                            {"team_id", integer()}},
+                           {"username", "password"}))}}},
       {"/api/v1/orgs/{org}/users/{username}",
-       {{"get", op("Get a user", "200")},
-        {"patch", op("Change password, access_mode, team_id", "200", true)},
-        {"delete", op("Delete a user", "204")}}},
+       {{"parameters", json::array({param("org"), param("username")})},
+        {"get", op("getUser", "Get a user", "200", ref("User"))},
+        {"patch",
+         op("updateUser", "Change password, access_mode, team_id", "200", ref("User"),
+            object({{"password", str()}, {"access_mode", str()}, {"team_id", integer()}}))},
+        {"delete", op("deleteUser", "Delete a user", "204", nullptr)}}},
       {"/api/v1/orgs/{org}/duckling",
-       {{"get", op("State, size and connection details", "200")},
-        {"put", op("Provision {size: xs|s|m|l|{vcpus, memory}}", "202", true)},
-        {"patch", op("Scale {size}", "202", true)},
-        {"delete", op("Deprovision and remove its data", "202")}}},
+       {{"parameters", org_p},
+        {"get", op("getDuckling", "State, size and connection details", "200", ref("Duckling"))},
+        {"put", op("provisionDuckling", "Provision (202; 200 when already there with that size)",
+                   "202", ref("Duckling"), object({{"size", size}}))},
+        {"patch", op("scaleDuckling", "Change the compute size", "202", ref("Duckling"),
+                     object({{"size", size}}, {"size"}))},
+        {"delete",
+         op("deleteDuckling", "Deprovision and remove its data", "202", ref("Duckling"))}}},
   };
-  return {
-      {"openapi", "3.0.3"},
-      {"info", {{"title", "duckgres control plane"}, {"version", "1"}}},
-      {"components", {{"securitySchemes", {{"bearer", {{"type", "http"}, {"scheme", "bearer"}}}}}}},
-      {"security", json::array({{{"bearer", json::array()}}})},
-      {"paths", paths}};
+  return {{"openapi", "3.0.3"},
+          {"info", {{"title", "duckgres control plane"}, {"version", "1"}}},
+          {"components",
+           {{"schemas", schemas},
+            {"securitySchemes", {{"bearer", {{"type", "http"}, {"scheme", "bearer"}}}}}}},
+          {"security", json::array({{{"bearer", json::array()}}})},
+          {"paths", paths}};
 }
 
 }  // namespace ducklings::http

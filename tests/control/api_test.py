@@ -30,6 +30,23 @@ def run_suite(store_label, extra_args):
         check(s == 200 and b.get("openapi", "").startswith("3.") and "/api/v1/orgs/{org}/duckling" in b["paths"],
               "%s: openapi document" % store_label)
 
+        # The document is well-formed OpenAPI: path parameters declared, $refs resolvable,
+        # unique operationIds, a response schema for every operation that returns a body.
+        doc = b
+        op_ids = []
+        for path, item in doc["paths"].items():
+            declared = {p["name"] for p in item.get("parameters", []) if p["in"] == "path" and p["required"]}
+            templated = set(__import__("re").findall(r"{(\w+)}", path))
+            check(declared == templated, "%s: openapi %s declares %s of %s" % (store_label, path, declared, templated))
+            for method, op in item.items():
+                if method == "parameters":
+                    continue
+                op_ids.append(op["operationId"])
+                check(any(code.startswith("2") for code in op["responses"]), "%s: openapi %s %s has a 2xx" % (store_label, method, path))
+        check(len(op_ids) == len(set(op_ids)) == 18, "%s: 18 unique operationIds (%s)" % (store_label, op_ids))
+        for r in __import__("re").findall(r'"\$ref": "#/components/schemas/(\w+)"', json.dumps(doc)):
+            check(r in doc["components"]["schemas"], "%s: openapi $ref %s resolves" % (store_label, r))
+
         # Organizations.
         s, acme = api.call("POST", "/api/v1/orgs", {"name": "acme", "max_vcpus": 4})
         check(s == 201 and acme["name"] == "acme" and acme["max_vcpus"] == 4 and len(acme["id"]) == 36,
