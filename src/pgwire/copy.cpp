@@ -174,49 +174,64 @@ class TextToCsv {
       : delimiter_(delimiter), null_(std::move(null_string)) {}
   // Feeds raw bytes; complete lines are appended to `out`. Returns false after the "\." line.
   bool feed(std::string_view data, std::string& out) {
-    for (char c : data) {
+    // Whole lines at a time: COPY text is mostly plain bytes between newlines.
+    while (!data.empty()) {
       if (ended_) return false;
-      if (c == '\n') {
-        line_done(out);
-      } else {
-        line_.push_back(c);
+      size_t nl = data.find('\n');
+      if (nl == std::string_view::npos) {
+        line_.append(data);
+        break;
       }
+      if (line_.empty()) {
+        line_done(data.substr(0, nl), out);
+      } else {
+        line_.append(data.substr(0, nl));
+        line_done(line_, out);
+        line_.clear();
+      }
+      data.remove_prefix(nl + 1);
     }
     return !ended_;
   }
   void finish(std::string& out) {
-    if (!line_.empty() && !ended_) line_done(out);
+    if (!line_.empty() && !ended_) {
+      line_done(line_, out);
+      line_.clear();
+    }
   }
 
  private:
-  void line_done(std::string& out) {
-    if (!line_.empty() && line_.back() == '\r') line_.pop_back();
-    if (line_ == "\\.") {
+  void line_done(std::string_view line, std::string& out) {
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    if (line == "\\.") {
       ended_ = true;
-      line_.clear();
       return;
     }
     size_t start = 0;
     bool first = true;
     // Split on unescaped delimiters.
-    for (size_t i = 0; i <= line_.size(); ++i) {
-      if (i < line_.size() && line_[i] == '\\') {
+    for (size_t i = 0; i <= line.size(); ++i) {
+      if (i < line.size() && line[i] == '\\') {
         ++i;
         continue;
       }
-      if (i == line_.size() || line_[i] == delimiter_) {
+      if (i == line.size() || line[i] == delimiter_) {
         if (!first) out.push_back(',');
         first = false;
-        field(std::string_view(line_).substr(start, i - start), out);
+        field(line.substr(start, i - start), out);
         start = i + 1;
       }
     }
     out.push_back('\n');
-    line_.clear();
   }
   void field(std::string_view raw, std::string& out) {
     if (raw == null_) return;  // NULL: unquoted empty
     out.push_back('"');
+    if (raw.find_first_of("\\\"") == std::string_view::npos) {
+      out.append(raw);  // nothing to unescape or double
+      out.push_back('"');
+      return;
+    }
     for (size_t i = 0; i < raw.size(); ++i) {
       char c = raw[i];
       if (c == '\\' && i + 1 < raw.size()) {
