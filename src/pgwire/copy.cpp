@@ -209,18 +209,20 @@ class TextToCsv {
     }
     size_t start = 0;
     bool first = true;
-    // Split on unescaped delimiters.
-    for (size_t i = 0; i <= line.size(); ++i) {
-      if (i < line.size() && line[i] == '\\') {
-        ++i;
-        continue;
+    const char stops[] = {delimiter_, '\\', '\0'};
+    // Split on unescaped delimiters, jumping from one delimiter or backslash to the next.
+    for (size_t i = line.find_first_of(stops, 0, 2);; i = line.find_first_of(stops, i, 2)) {
+      if (i != std::string_view::npos && line[i] == '\\') {
+        i += 2;
+        if (i < line.size()) continue;
+        i = std::string_view::npos;  // an escape at the very end: the rest is the last field
       }
-      if (i == line.size() || line[i] == delimiter_) {
-        if (!first) out.push_back(',');
-        first = false;
-        field(line.substr(start, i - start), out);
-        start = i + 1;
-      }
+      size_t end = i == std::string_view::npos ? line.size() : i;
+      if (!first) out.push_back(',');
+      first = false;
+      field(line.substr(start, end - start), out);
+      if (i == std::string_view::npos) break;
+      start = ++i;
     }
     out.push_back('\n');
   }

@@ -183,6 +183,20 @@ def test_copy():
         cur.execute("SELECT count(*), sum(amount) FROM pp_copy")
         check(cur.fetchone() == (20001, decimal.Decimal("199995000.00")),
               "copied sums")
+        # Text-format escapes, read as PostgreSQL reads them (checked against PostgreSQL 15);
+        # rows after the end marker are ignored.
+        cur.execute("CREATE TEMP TABLE pp_escapes (id int, a text, b text)")
+        cur.copy_expert("COPY pp_escapes FROM STDIN", io.StringIO(
+            "1\ta\\tb\t\\N\n"
+            "2\t\\\\back\\\\slash\\\\\tx\\ny\n"
+            "3\t\t\"quoted\" , comma\n"
+            "4\t\\x41\\101\\z\tend\\\\\n"
+            "\\.\n"
+            "6\tafter\tend\n"))
+        cur.execute("SELECT id, a, b FROM pp_escapes ORDER BY id")
+        check(cur.fetchall() == [(1, "a\tb", None), (2, "\\back\\slash\\", "x\ny"),
+                                 (3, "", '"quoted" , comma'), (4, "AAz", "end\\")],
+              "text escapes")
         # copy_from / copy_to (the COPY ... FROM STDIN / TO STDOUT helpers).
         cur.execute("DELETE FROM pp_copy")
         cur.copy_from(io.StringIO("7\tseven\t7.00\t2024-07-07\n"), "pp_copy")
