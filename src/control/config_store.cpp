@@ -8,7 +8,64 @@
 namespace ducklings::control {
 namespace {
 
-class SqliteStore final : public ConfigStore {
+// The framing both stores share: one connection under a recursive mutex, held for a whole
+// transaction; nested transactions join the outermost; retryable failures run it again.
+class LockedStore : public ConfigStore {
+ public:
+  std::vector<Row> query(const std::string& sql, const std::vector<Value>& params) override {
+    std::lock_guard lock(mutex_);
+    return run(sql, params);
+  }
+  int64_t execute(const std::string& sql, const std::vector<Value>& params) override {
+    std::lock_guard lock(mutex_);
+    run(sql, params);
+    return changed_rows();
+  }
+  void transaction(const std::function<void()>& body) override {
+    std::lock_guard lock(mutex_);  // held throughout: other threads wait for the commit
+    if (depth_ > 0) {
+      body();
+      return;
+    }
+    for (int attempt = 1;; ++attempt) {
+      try {
+        run_transaction(body);
+        return;
+      } catch (const StoreError& e) {
+        if (!e.retryable() || attempt == 5) throw;
+      }
+    }
+  }
+
+ protected:
+  virtual std::vector<Row> run(const std::string& sql, const std::vector<Value>& params) = 0;
+  virtual int64_t changed_rows() = 0;  // by the statement run last
+  virtual const char* begin_statement() const = 0;
+  bool in_transaction() const { return depth_ > 0; }
+
+ private:
+  void run_transaction(const std::function<void()>& body) {
+    run(begin_statement(), {});
+    ++depth_;
+    try {
+      body();
+    } catch (...) {
+      --depth_;
+      try {
+        run("ROLLBACK", {});
+      } catch (const StoreError&) {
+        // The connection is gone; the server rolled back.
+      }
+      throw;
+    }
+    --depth_;
+    run("COMMIT", {});
+  }
+  std::recursive_mutex mutex_;
+  int depth_ = 0;  // transactions open (nested ones join the outermost)
+};
+
+class SqliteStore final : public LockedStore {
  public:
   explicit SqliteStore(const std::string& path) {
     if (sqlite3_open(path.c_str(), &db_) != SQLITE_OK) {
@@ -23,37 +80,12 @@ class SqliteStore final : public ConfigStore {
   }
   ~SqliteStore() override { sqlite3_close(db_); }
 
-  std::vector<Row> query(const std::string& sql, const std::vector<Value>& params) override {
-    std::lock_guard lock(mutex_);
-    return run(sql, params);
-  }
-  int64_t execute(const std::string& sql, const std::vector<Value>& params) override {
-    std::lock_guard lock(mutex_);
-    run(sql, params);
-    return sqlite3_changes(db_);
-  }
-  void transaction(const std::function<void()>& body) override {
-    std::lock_guard lock(mutex_);  // held throughout: other threads wait for the commit
-    if (depth_ > 0) {
-      body();
-      return;
-    }
-    run("BEGIN IMMEDIATE", {});
-    ++depth_;
-    try {
-      body();
-    } catch (...) {
-      --depth_;
-      run("ROLLBACK", {});
-      throw;
-    }
-    --depth_;
-    run("COMMIT", {});
-  }
   std::string kind() const override { return "sqlite"; }
 
- private:
-  std::vector<Row> run(const std::string& sql, const std::vector<Value>& params) {
+ protected:
+  int64_t changed_rows() override { return sqlite3_changes(db_); }
+  const char* begin_statement() const override { return "BEGIN IMMEDIATE"; }
+  std::vector<Row> run(const std::string& sql, const std::vector<Value>& params) override {
     sqlite3_stmt* raw = nullptr;
     if (sqlite3_prepare_v2(db_, sql.c_str(), -1, &raw, nullptr) != SQLITE_OK) {
       throw StoreError(std::string("config store: ") + sqlite3_errmsg(db_));
@@ -92,8 +124,6 @@ class SqliteStore final : public ConfigStore {
     return rows;
   }
 
-  std::recursive_mutex mutex_;  // the connection, for a call or a whole transaction
-  int depth_ = 0;               // transactions open (nested ones join the outermost)
   sqlite3* db_ = nullptr;
 };
 
@@ -111,58 +141,20 @@ std::string numbered_placeholders(const std::string& sql) {
   return out;
 }
 
-class PostgresStore final : public ConfigStore {
+class PostgresStore final : public LockedStore {
  public:
   explicit PostgresStore(const std::string& uri) : uri_(uri) { connect(); }
   ~PostgresStore() override {
     if (conn_) PQfinish(conn_);
   }
 
-  std::vector<Row> query(const std::string& sql, const std::vector<Value>& params) override {
-    std::lock_guard lock(mutex_);
-    return run(sql, params);
-  }
-  int64_t execute(const std::string& sql, const std::vector<Value>& params) override {
-    std::lock_guard lock(mutex_);
-    run(sql, params);
-    return last_changes_;
-  }
-  void transaction(const std::function<void()>& body) override {
-    std::lock_guard lock(mutex_);
-    if (depth_ > 0) {
-      body();
-      return;
-    }
-    for (int attempt = 1;; ++attempt) {
-      try {
-        run_transaction(body);
-        return;
-      } catch (const StoreError& e) {
-        if (!e.retryable() || attempt == 5) throw;
-      }
-    }
-  }
   std::string kind() const override { return "postgres"; }
 
- private:
-  void run_transaction(const std::function<void()>& body) {
-    run("BEGIN ISOLATION LEVEL SERIALIZABLE", {});
-    ++depth_;
-    try {
-      body();
-    } catch (...) {
-      --depth_;
-      try {
-        run("ROLLBACK", {});
-      } catch (const StoreError&) {
-        // The connection is gone; the server rolled back.
-      }
-      throw;
-    }
-    --depth_;
-    run("COMMIT", {});
-  }
+ protected:
+  int64_t changed_rows() override { return last_changes_; }
+  const char* begin_statement() const override { return "BEGIN ISOLATION LEVEL SERIALIZABLE"; }
 
+ private:
   void connect() {
     if (conn_) PQfinish(conn_);
     conn_ = PQconnectdb(uri_.c_str());
@@ -174,9 +166,9 @@ class PostgresStore final : public ConfigStore {
     }
   }
 
-  std::vector<Row> run(const std::string& sql, const std::vector<Value>& params) {
+  std::vector<Row> run(const std::string& sql, const std::vector<Value>& params) override {
     // Outside a transaction a lost connection is re-opened once.
-    if ((!conn_ || PQstatus(conn_) != CONNECTION_OK) && depth_ == 0) connect();
+    if ((!conn_ || PQstatus(conn_) != CONNECTION_OK) && !in_transaction()) connect();
     std::string text = numbered_placeholders(sql);
     std::vector<const char*> values;
     for (const auto& p : params) values.push_back(p ? p->c_str() : nullptr);
@@ -210,8 +202,6 @@ class PostgresStore final : public ConfigStore {
   }
 
   std::string uri_;
-  std::recursive_mutex mutex_;
-  int depth_ = 0;
   int64_t last_changes_ = 0;
   PGconn* conn_ = nullptr;
 };
