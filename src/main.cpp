@@ -117,6 +117,9 @@ int serve(const std::map<std::string, std::string>& flags) {
         *store, warehouses,
         [&server](const std::string& database) { server.sessions().terminate_database(database); },
         std::chrono::seconds(config.duckling_idle_timeout));
+    warehouses.set_open_hook([&provisioner](const std::string& database, warehouse::Warehouse& w) {
+      provisioner.on_open(database, w);
+    });
     warehouses.set_limits_source([&provisioner](const std::string& database) {
       return provisioner.limits_for_database(database);
     });

@@ -97,11 +97,38 @@ void Provisioner::provision(const std::string& org_id, const std::string& name,
   }
   // Opening creates the directory, the database file and the catalog; both are idempotent.
   auto w = warehouses_.create(name, limits);
-  auto conn = w->connect();
-  for (const Row& t : store_.query("SELECT schema_name FROM teams WHERE org_id = ?", {org_id})) {
-    conn->query("CREATE SCHEMA IF NOT EXISTS " + sql::quote_identifier(*t[0]));
+  std::vector<std::string> schemas;
+  for (const Row& t : store_.query(
+           "SELECT schema_name FROM teams WHERE org_id = ? ORDER BY schema_name", {org_id})) {
+    schemas.push_back(*t[0]);
   }
-  conn->query("CHECKPOINT");
+  ensure_schemas(name, *w, schemas);
+  w->connect()->query("CHECKPOINT");
+}
+
+void Provisioner::ensure_schemas(const std::string& name, warehouse::Warehouse& w,
+                                 const std::vector<std::string>& schemas) {
+  auto conn = w.connect();
+  for (const std::string& schema : schemas) {
+    conn->query("CREATE SCHEMA IF NOT EXISTS " + sql::quote_identifier(schema));
+  }
+  std::lock_guard lock(ensured_mutex_);
+  ensured_[name] = schemas;
+}
+
+void Provisioner::on_open(const std::string& database, warehouse::Warehouse& w) {
+  std::vector<std::string> schemas;
+  try {
+    for (const Row& t : store_.query(
+             "SELECT t.schema_name FROM teams t JOIN orgs o ON o.id = t.org_id WHERE o.name = ? "
+             "ORDER BY t.schema_name",
+             {database})) {
+      schemas.push_back(*t[0]);
+    }
+    ensure_schemas(database, w, schemas);
+  } catch (const std::exception& e) {
+    spdlog::error("duckling '{}': creating team schemas on open failed: {}", database, e.what());
+  }
 }
 
 int Provisioner::converge() {
@@ -111,6 +138,11 @@ int Provisioner::converge() {
       "SELECT d.org_id, o.name, d.state, d.vcpus, d.memory_mb, d.temp_mb FROM ducklings d "
       "JOIN orgs o ON o.id = d.org_id WHERE d.state IN ('pending', 'provisioning', 'ready', "
       "'deleting')");
+  std::map<std::string, std::vector<std::string>> teams;  // schemas by org id, one query
+  for (const Row& t :
+       store_.query("SELECT org_id, schema_name FROM teams ORDER BY org_id, schema_name")) {
+    teams[*t[0]].push_back(*t[1]);
+  }
   int changed = 0;
   for (const Row& r : rows) {
     const std::string &org_id = *r[0], &name = *r[1], &state = *r[2];
@@ -133,11 +165,16 @@ int Provisioner::converge() {
             spdlog::info("duckling '{}' scaled to {} vCPUs, {}", name, limits.threads,
                          limits.memory_limit);
           }
-          auto conn = w->connect();
-          for (const Row& t :
-               store_.query("SELECT schema_name FROM teams WHERE org_id = ?", {org_id})) {
-            conn->query("CREATE SCHEMA IF NOT EXISTS " + sql::quote_identifier(*t[0]));
+          // Only a changed set of teams costs DuckDB work; a closed warehouse gets its
+          // schemas when it opens (on_open).
+          const std::vector<std::string>& schemas = teams[org_id];
+          bool known;
+          {
+            std::lock_guard lock(ensured_mutex_);
+            auto it = ensured_.find(name);
+            known = it != ensured_.end() && it->second == schemas;
           }
+          if (!known) ensure_schemas(name, *w, schemas);
         }
       } else if (state == "deleting") {
         if (end_sessions_) end_sessions_(name);

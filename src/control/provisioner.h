@@ -5,9 +5,11 @@
 #include <chrono>
 #include <condition_variable>
 #include <functional>
+#include <map>
 #include <mutex>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "control/config_store.h"
 #include "warehouse/warehouse.h"
@@ -31,6 +33,9 @@ class Provisioner {
 
   // The DuckDB limits of a duckling record.
   static warehouse::ComputeLimits limits_of(int vcpus, int64_t memory_mb, int64_t temp_mb);
+  // Creates the team schemas of organization `database` in its just-opened warehouse (the
+  // registry's open hook).
+  void on_open(const std::string& database, warehouse::Warehouse& w);
   // Limits of the organization `database`'s duckling, for warehouses opened by a session.
   std::optional<warehouse::ComputeLimits> limits_for_database(const std::string& database);
 
@@ -38,6 +43,10 @@ class Provisioner {
   void set_state(const std::string& org_id, const std::string& state, const std::string& message);
   void provision(const std::string& org_id, const std::string& name,
                  const warehouse::ComputeLimits& limits);
+  // CREATE SCHEMA IF NOT EXISTS for each of `schemas`; records them as made in the open
+  // instance of `name`.
+  void ensure_schemas(const std::string& name, warehouse::Warehouse& w,
+                      const std::vector<std::string>& schemas);
   ConfigStore& store_;
   warehouse::WarehouseRegistry& warehouses_;
   std::function<void(const std::string&)> end_sessions_;
@@ -47,6 +56,9 @@ class Provisioner {
   bool woken_ = false;
   bool stop_ = false;
   std::thread thread_;
+  std::mutex ensured_mutex_;
+  std::map<std::string, std::vector<std::string>>
+      ensured_;  // by duckling: schemas made in its open instance
 };
 
 }  // namespace ducklings::control

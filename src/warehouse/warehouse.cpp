@@ -211,8 +211,14 @@ std::shared_ptr<Warehouse> WarehouseRegistry::find(const std::string& name) {
   if (!fs::exists(path_of(name) + "/warehouse.duckdb")) return nullptr;
   fs::create_directories(path_of(name) + "/tmp");
   auto w = std::make_shared<Warehouse>(name, path_of(name), limits_for(name));
+  if (open_hook_) open_hook_(name, *w);
   open_[name] = w;
   return w;
+}
+
+void WarehouseRegistry::set_open_hook(std::function<void(const std::string&, Warehouse&)> hook) {
+  std::lock_guard lock(mutex_);
+  open_hook_ = std::move(hook);
 }
 
 void WarehouseRegistry::close_all() {

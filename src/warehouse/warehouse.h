@@ -76,6 +76,8 @@ class WarehouseRegistry {
   // Closes open warehouses no session holds that have been idle for `idle` (they reopen on
   // the next session: a cold start). Returns how many were closed.
   int retire_idle(std::chrono::milliseconds idle);
+  // Runs after find() opens a warehouse (e.g. to create schemas recorded while it was closed).
+  void set_open_hook(std::function<void(const std::string&, Warehouse&)> hook);
   // Where a warehouse opened by find() gets its limits (the control plane's sizes); the
   // registry's defaults when unset or when it answers nothing.
   void set_limits_source(std::function<std::optional<ComputeLimits>(const std::string&)> source);
@@ -88,6 +90,7 @@ class WarehouseRegistry {
   std::string path_of(const std::string& name) const;
   ComputeLimits limits_for(const std::string& name);
   std::function<std::optional<ComputeLimits>(const std::string&)> limits_source_;
+  std::function<void(const std::string&, Warehouse&)> open_hook_;
   std::string data_dir_;
   ComputeLimits limits_;
   std::mutex mutex_;

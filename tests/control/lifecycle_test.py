@@ -87,10 +87,15 @@ def run_suite(label, extra_args):
                 break
             time.sleep(0.2)
         check(d.get("runtime") == {"warm": False, "sessions": 0}, "%s: closed after the idle timeout: %s" % (label, d.get("runtime")))
+        # A team created while the duckling is closed has its schema when it opens again.
+        s, _ = api.call("POST", "/api/v1/orgs/hooli/teams", {"team_id": 6, "name": "Later"})
+        check(s == 201, "%s: team while closed" % label)
         c = connect(srv, "hooli", "gavin", "gavin-secret-1")
         cur = c.cursor()
         cur.execute("SELECT answer FROM team_5.kept")
         check(cur.fetchone()[0] == 42, "%s: cold start keeps the data" % label)
+        cur.execute("SELECT count(*) FROM information_schema.schemata WHERE schema_name = 'team_6'")
+        check(cur.fetchone()[0] == 1, "%s: the new team's schema after a cold start" % label)
         c.close()
         check(srv.stop() == 0, "%s: stop after idle test" % label)
     except Exception as e:  # noqa: BLE001
