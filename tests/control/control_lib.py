@@ -8,7 +8,7 @@ import urllib.error
 import urllib.request
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "integration"))
-from with_server import Server  # noqa: E402,F401
+from with_server import Server, port_open  # noqa: E402,F401
 
 failures = []
 
@@ -31,8 +31,14 @@ class Api:
     def __init__(self, server, token=None):
         self.base = "http://%s:%d" % (server.host, server.http_port)
         self.token = server.token if token is None else token
+        self.server = server
 
     def call(self, method, path, body=None, raw=None, token=None):
+        # The server opens its HTTP port a moment after the PostgreSQL one wait_ready() saw
+        # (and again after each restart).
+        deadline = time.monotonic() + 30
+        while not port_open(self.server.host, self.server.http_port) and time.monotonic() < deadline:
+            time.sleep(0.05)
         data = raw if raw is not None else (json.dumps(body).encode() if body is not None else None)
         req = urllib.request.Request(self.base + path, data=data, method=method)
         tok = self.token if token is None else token
