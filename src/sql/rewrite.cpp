@@ -9,6 +9,9 @@
 #include "sql/tree_walk.h"
 
 namespace ducklings::sql {
+// PostgreSQL's name for an unnamed result column (defined below).
+std::string figure_colname(const pg_query::Node& n);
+
 namespace {
 
 bool is_operator(const pg_query::A_Expr& e, const char* op) {
@@ -730,6 +733,30 @@ bool rewrite_json_key(pg_query::Node& n) {
 }
 
 // Expression-level rewrites anywhere in the tree; returns whether anything changed.
+// CURRENT_USER, SESSION_USER, CURRENT_CATALOG, CURRENT_SCHEMA…: DuckDB answers its own
+// values ("duckdb", the file's catalog, "main"); the session's are in the catalog's macros.
+bool rewrite_session_value(pg_query::Node& n) {
+  if (!n.has_sqlvalue_function()) return false;
+  const char* macro = nullptr;
+  switch (n.sqlvalue_function().op()) {
+    case pg_query::SVFOP_CURRENT_ROLE:
+    case pg_query::SVFOP_CURRENT_USER:
+    case pg_query::SVFOP_USER:
+    case pg_query::SVFOP_SESSION_USER: macro = "__user"; break;
+    case pg_query::SVFOP_CURRENT_CATALOG: macro = "__database"; break;
+    case pg_query::SVFOP_CURRENT_SCHEMA: macro = "current_schema"; break;
+    default: return false;
+  }
+  int location = n.sqlvalue_function().location();
+  pg_query::FuncCall call;
+  call.add_funcname()->mutable_string()->set_sval("duckgres_catalog");
+  call.add_funcname()->mutable_string()->set_sval(macro);
+  call.set_funcformat(pg_query::COERCE_EXPLICIT_CALL);
+  call.set_location(location);
+  *n.mutable_func_call() = std::move(call);
+  return true;
+}
+
 bool rewrite_expressions(pg_query::ParseResult& tree) {
   bool changed = rewrite_range_vars(tree);
   walk_nodes(tree, [&](pg_query::Node& n) {
@@ -745,6 +772,13 @@ bool rewrite_expressions(pg_query::ParseResult& tree) {
     changed = rewrite_regex_operator(n) || changed;
     changed = rewrite_function_alias(n) || changed;
     changed = rewrite_type_name(n) || changed;
+    if (n.has_res_target() && n.res_target().name().empty() && n.res_target().has_val() &&
+        n.res_target().val().has_sqlvalue_function()) {
+      // Named before the value becomes a macro call (the walk visits parents first), in
+      // subqueries too: SELECT * FROM (SELECT current_user) t has a column current_user.
+      n.mutable_res_target()->set_name(figure_colname(n.res_target().val()));
+    }
+    changed = rewrite_session_value(n) || changed;
     if (n.has_a_expr() && (is_operator(n.a_expr(), "/") || is_operator(n.a_expr(), "%")) &&
         n.a_expr().has_lexpr() && n.a_expr().has_rexpr()) {
       // PostgreSQL raises division_by_zero where DuckDB returns NULL; the session's macros

@@ -29,6 +29,18 @@ check(one("SELECT pg_backend_pid()") == conn.get_backend_pid(),
       "pg_backend_pid %s vs %s" % (one("SELECT pg_backend_pid()"), conn.get_backend_pid()))
 check(one("SELECT pg_catalog.pg_backend_pid()") == conn.get_backend_pid(), "qualified pg_backend_pid")
 check(one("SELECT current_database()") == os.environ["PGDATABASE"], "current_database")
+# The SQL-standard value functions answer the session's user, database and schema, not
+# DuckDB's own ("duckdb", the file's catalog, "main"), under their PostgreSQL column names.
+user = os.environ["PGUSER"]
+cur.execute("SELECT current_user, session_user, user, current_role, current_catalog, current_schema")
+check(cur.fetchone() == (user, user, user, user, os.environ["PGDATABASE"], "public"),
+      "SQL value functions")
+check([d[0] for d in cur.description] ==
+      ["current_user", "session_user", "user", "current_role", "current_catalog", "current_schema"],
+      "SQL value function column names")
+cur.execute("SELECT * FROM (SELECT current_user) t WHERE current_user = %s", (user,))
+check(cur.description[0][0] == "current_user" and cur.fetchone() == (user,),
+      "current_user in a subquery and a WHERE clause")
 cur.execute("SET TimeZone = 'UTC'")
 check(one("SELECT current_setting('TimeZone')") == "UTC", "current_setting TimeZone")
 cur.execute("SET application_name = 'compat-suite'")
