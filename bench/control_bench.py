@@ -2,7 +2,7 @@
 """Control-plane measurements (docs/control-plane.md): provisioning latency, memory per idle
 duckling, and many ducklings on one machine.
 
-    bench/control_bench.py [--ducklings 200] [--latency-runs 10]
+    bench/control_bench.py [--ducklings 200] [--latency-runs 10] [--isolation none|process]
 
 Starts duckgres ($DUCKGRES_BIN, default build-bench/duckgres or build/duckgres) with a
 temporary data dir and the SQLite config store, then:
@@ -10,8 +10,12 @@ temporary data dir and the SQLite config store, then:
   to the first successful `SELECT 1` of a new psycopg2 session as the org's user (polling
   connect every 20 ms), median/min/max;
 - many: provisions --ducklings more (org + user + PUT each), waits until all are ready,
-  connects to every one and runs a query; reports the wall time and the server's RSS before
-  and after, i.e. the memory an idle (open, sessionless) duckling costs.
+  connects to every one and runs a query; reports the wall time and the memory before and
+  after, i.e. what an idle (open, sessionless) duckling costs: the server's RSS, and the
+  proportional set size (PSS: shared pages split between the processes sharing them) of the
+  server plus its `duckgres worker` processes, which is what --isolation process costs;
+- warm reuse against cold start: a new session on a duckling that is open (with
+  --isolation process: whose worker runs) and on one closed (retired) after its idle timeout.
 """
 import argparse
 import json
@@ -34,6 +38,28 @@ def rss_kib(pid):
     return 0
 
 
+def pss_kib(pid):
+    try:
+        with open("/proc/%d/smaps_rollup" % pid) as f:
+            for line in f:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def tree_pss_kib(pid):
+    """PSS of the server and its worker processes."""
+    total = pss_kib(pid)
+    try:
+        with open("/proc/%d/task/%d/children" % (pid, pid)) as f:
+            children = [int(c) for c in f.read().split()]
+    except OSError:
+        children = []
+    return total + sum(pss_kib(c) for c in children), len(children)
+
+
 def first_query(srv, org, password, deadline):
     while time.monotonic() < deadline:
         try:
@@ -50,13 +76,15 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--ducklings", type=int, default=200)
     ap.add_argument("--latency-runs", type=int, default=10)
+    ap.add_argument("--isolation", choices=("none", "process"), default="none")
     args = ap.parse_args()
+    isolation = ["--isolation", args.isolation]
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     binary = os.environ.get("DUCKGRES_BIN") or next(
         p for p in (os.path.join(root, "build-bench", "duckgres"), os.path.join(root, "build", "duckgres"))
         if os.path.exists(p))
     srv = Server(binary=binary)
-    srv.start()
+    srv.start(extra_args=isolation)
     api = Api(srv)
     password = "bench-password-1"
     results = {}
@@ -76,6 +104,7 @@ def main():
               % (statistics.median(lat), min(lat), max(lat)))
 
         before = rss_kib(srv.proc.pid)
+        pss_before, _ = tree_pss_kib(srv.proc.pid)
         start = time.monotonic()
         orgs = ["many%d" % i for i in range(args.ducklings)]
         for org in orgs:
@@ -106,9 +135,14 @@ def main():
             c.close()
         time.sleep(1)
         after_used = rss_kib(srv.proc.pid)
+        pss_after, workers = tree_pss_kib(srv.proc.pid)
         results["many"] = {"ducklings": args.ducklings, "all_ready_s": ready_s,
                            "rss_before_kib": before, "rss_ready_kib": after_ready, "rss_after_queries_kib": after_used,
-                           "per_idle_duckling_kib": (after_used - before) / args.ducklings}
+                           "per_idle_duckling_kib": (after_used - before) / args.ducklings,
+                           "pss_before_kib": pss_before, "pss_after_kib": pss_after, "workers": workers,
+                           "pss_per_idle_duckling_kib": (pss_after - pss_before) / args.ducklings}
+        print("PSS of the server and its %d workers: %d -> %d KiB: %.0f KiB per idle duckling"
+              % (workers, pss_before, pss_after, (pss_after - pss_before) / args.ducklings))
         print("%d ducklings: all ready in %.1f s (%.1f ms each); server RSS %d -> %d KiB when ready, %d KiB after a "
               "session and a table in each: %.0f KiB per idle duckling"
               % (args.ducklings, ready_s, ready_s * 1000 / args.ducklings, before, after_ready, after_used,
@@ -120,7 +154,7 @@ def main():
     # Warm reuse against cold start: a new session on an open duckling, and on one closed
     # after --duckling-idle-timeout (the next session reopens its database).
     srv = Server(binary=binary)
-    srv.start(extra_args=["--duckling-idle-timeout", "1"])
+    srv.start(extra_args=["--duckling-idle-timeout", "1"] + isolation)
     api = Api(srv)
     try:
         api.call("POST", "/api/v1/orgs", {"name": "warm"})
@@ -149,6 +183,7 @@ def main():
         print("new session + SELECT 1, ms: warm duckling median %.1f (min %.1f, max %.1f); cold start "
               "(database reopened) median %.1f (min %.1f, max %.1f)"
               % (statistics.median(hot), min(hot), max(hot), statistics.median(cold), min(cold), max(cold)))
+        results["isolation"] = args.isolation
         print(json.dumps(results))
     finally:
         srv.stop()

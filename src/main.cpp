@@ -1,5 +1,5 @@
-// duckgres: the command line. `serve` runs the server; more commands arrive with the control
-// plane (worker, ctl).
+// duckgres: the command line. `serve` runs the server, `worker` hosts one duckling for it
+// (--isolation process), `ctl` drives the control-plane API.
 #include <openssl/rand.h>
 #include <signal.h>
 #include <spdlog/spdlog.h>
@@ -24,6 +24,8 @@
 #include "pgwire/scram.h"
 #include "pgwire/server.h"
 #include "warehouse/warehouse.h"
+#include "worker/worker_pool.h"
+#include "worker/worker_process.h"
 
 namespace {
 using namespace ducklings;
@@ -111,21 +113,46 @@ int serve(const std::map<std::string, std::string>& flags) {
     control::ControlPlane control(*store, endpoint);
     bootstrap(config, control, warehouses);
 
-    pgwire::Server server(config, control, warehouses);
+    // --isolation process: organizations' ducklings run in worker processes. The provisioner
+    // outlives the pool (declared first) because the pool asks it for ducklings' specs.
+    control::Provisioner* provisioner_ref = nullptr;
+    std::unique_ptr<worker::WorkerPool> workers;
+    if (config.isolation == "process") {
+      worker::WorkerPoolOptions options;
+      options.arguments = {"--data-dir",         config.data_dir,
+                           "--log-level",        config.log_level,
+                           "--max-message-size", std::to_string(config.max_message_size),
+                           "--shutdown-timeout", std::to_string(config.shutdown_timeout),
+                           "--tls",              "off"};
+      options.stop_timeout = std::chrono::seconds(config.shutdown_timeout);
+      workers = std::make_unique<worker::WorkerPool>(
+          options, [&provisioner_ref](const std::string& database) {
+            return provisioner_ref ? provisioner_ref->spec_for_database(database) : std::nullopt;
+          });
+    }
+    pgwire::Server server(config, &control, warehouses, workers.get());
     server.listen();
     control::Provisioner provisioner(
         *store, warehouses,
         [&server](const std::string& database) { server.sessions().terminate_database(database); },
-        std::chrono::seconds(config.duckling_idle_timeout));
+        std::chrono::seconds(config.duckling_idle_timeout), workers.get());
+    provisioner_ref = &provisioner;
     warehouses.set_open_hook([&provisioner](const std::string& database, warehouse::Warehouse& w) {
       provisioner.on_open(database, w);
     });
     warehouses.set_limits_source([&provisioner](const std::string& database) {
       return provisioner.limits_for_database(database);
     });
-    control.set_runtime_source([&warehouses](const std::string& database) {
+    control.set_runtime_source([&warehouses, &workers](const std::string& database) {
+      if (workers) {
+        worker::WorkerStatus s = workers->status(database);
+        nlohmann::json out{{"warm", s.running}, {"sessions", s.sessions}, {"isolation", "process"}};
+        if (s.running) out["worker_pid"] = s.pid;
+        return out;
+      }
       auto w = warehouses.find_open(database);
-      return nlohmann::json{{"warm", w != nullptr}, {"sessions", w ? w->sessions() : 0}};
+      return nlohmann::json{
+          {"warm", w != nullptr}, {"sessions", w ? w->sessions() : 0}, {"isolation", "none"}};
     });
     provisioner.start();
     http::Api api(control, [&provisioner] { provisioner.wake(); });
@@ -136,7 +163,12 @@ int serve(const std::map<std::string, std::string>& flags) {
       int sig = 0;
       sigwait(&signals, &sig);
       spdlog::info("received signal {}, shutting down", sig);
+      // Workers finish their sessions' statements too; the relays end as they do.
+      std::thread stop_workers([&workers] {
+        if (workers) workers->stop_all();
+      });
       server.stop();
+      stop_workers.join();
     });
     spdlog::info("duckgres ready to accept connections on {}:{} (http {}), data dir {}",
                  config.host, server.port(), http.port(), config.data_dir);
@@ -144,6 +176,7 @@ int serve(const std::map<std::string, std::string>& flags) {
     signal_thread.join();
     http.stop();
     provisioner.stop();
+    if (workers) workers->stop_all();
     warehouses.close_all();
     spdlog::info("duckgres stopped");
     return 0;
@@ -183,6 +216,22 @@ int main(int argc, char** argv) {
     std::replace(flag.begin(), flag.end(), '_', '-');
     options[name] = serve_cmd->add_option(flag, values[name], description);
   }
+  CLI::App* worker_cmd = app.add_subcommand(
+      "worker", "host one duckling for a server running with --isolation process (internal)");
+  worker_cmd->group("");  // not for people: the server spawns it
+  std::map<std::string, std::string> worker_values;
+  std::map<std::string, CLI::Option*> worker_options;
+  for (const auto& [name, description] : setting_descriptions()) {
+    std::string flag = "--" + name;
+    std::replace(flag.begin(), flag.end(), '_', '-');
+    worker_options[name] = worker_cmd->add_option(flag, worker_values[name], description);
+  }
+  worker::WorkerArguments worker_args;
+  worker_cmd->add_option("--database", worker_args.database)->required();
+  worker_cmd->add_option("--socket", worker_args.socket_path)->required();
+  worker_cmd->add_option("--lifeline-fd", worker_args.lifeline_fd);
+  worker_cmd->add_option("--ready-fd", worker_args.ready_fd);
+  worker_cmd->add_option("--temp-limit", worker_args.limits.temp_limit);
   CLI::App* ctl_cmd =
       app.add_subcommand("ctl", "drive the control-plane API (orgs, teams, users, ducklings)");
   ctl::add_commands(*ctl_cmd);
@@ -196,6 +245,22 @@ int main(int argc, char** argv) {
     if (opt->count() > 0) given[name] = values[name];
   }
   if (serve_cmd->parsed()) return serve(given);
+  if (worker_cmd->parsed()) {
+    std::map<std::string, std::string> worker_given;
+    for (const auto& [name, opt] : worker_options) {
+      if (opt->count() > 0) worker_given[name] = worker_values[name];
+    }
+    ServerConfig config;
+    try {
+      config = load_config(worker_given);
+    } catch (const ConfigError& e) {
+      std::cerr << "duckgres worker: invalid configuration: " << e.what() << std::endl;
+      return 2;
+    }
+    worker_args.limits.threads = config.threads;
+    worker_args.limits.memory_limit = config.memory_limit;
+    return worker::run_worker(config, worker_args);
+  }
   if (ctl_cmd->parsed()) return ctl::run_ctl();
   return 0;
 }

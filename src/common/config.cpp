@@ -98,6 +98,10 @@ const std::map<std::string, Setting>& settings() {
        integer("seconds a duckling's database stays open (warm) after its last session; 0 = "
                "always",
                &ServerConfig::duckling_idle_timeout, 0, 86400 * 30)},
+      {"isolation",
+       choice("none (ducklings run in the server process) | process (each active duckling "
+              "runs in its own `duckgres worker` process)",
+              &ServerConfig::isolation, {"none", "process"})},
       {"config_store",
        text("control-plane store: sqlite:<path> (default <data-dir>/duckgres.db) or "
             "postgres://user:pass@host/db",

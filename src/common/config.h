@@ -24,6 +24,7 @@ struct ServerConfig {
   int threads = 0;                       // DuckDB threads per warehouse; 0 = all cores
   std::string memory_limit;              // DuckDB memory_limit, empty = DuckDB default
   int duckling_idle_timeout = 300;       // seconds a duckling stays open after its last session
+  std::string isolation = "none";         // none | process (a worker process per duckling)
   std::string config_store;              // "" / sqlite:<path> / postgres://… (control plane)
 };
 

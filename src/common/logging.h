@@ -5,5 +5,6 @@
 #include <string>
 
 namespace ducklings {
-void init_logging(const std::string& level);
+// `process` prefixes every line (a worker names itself; the server leaves it empty).
+void init_logging(const std::string& level, const std::string& process = "");
 }

@@ -11,11 +11,12 @@ namespace ducklings::control {
 
 Provisioner::Provisioner(ConfigStore& store, warehouse::WarehouseRegistry& warehouses,
                          std::function<void(const std::string&)> end_sessions,
-                         std::chrono::seconds idle_timeout)
+                         std::chrono::seconds idle_timeout, WorkerFleet* fleet)
     : store_(store),
       warehouses_(warehouses),
       end_sessions_(std::move(end_sessions)),
-      idle_timeout_(idle_timeout) {}
+      idle_timeout_(idle_timeout),
+      fleet_(fleet) {}
 
 Provisioner::~Provisioner() {
   stop();
@@ -31,6 +32,10 @@ void Provisioner::start() {
         if (idle_timeout_.count() > 0) {
           if (int n = warehouses_.retire_idle(idle_timeout_))
             spdlog::debug("closed {} idle duckling(s)", n);
+          if (fleet_) {
+            if (int n = fleet_->retire_idle(idle_timeout_))
+              spdlog::info("retired {} idle worker(s)", n);
+          }
         }
       } catch (const std::exception& e) {
         spdlog::error("provisioner: {}", e.what());
@@ -74,6 +79,12 @@ std::optional<warehouse::ComputeLimits> Provisioner::limits_for_database(
   return limits_of(std::stoi(*rows[0][0]), std::stoll(*rows[0][1]), std::stoll(*rows[0][2]));
 }
 
+std::optional<DucklingSpec> Provisioner::spec_for_database(const std::string& database) {
+  std::optional<warehouse::ComputeLimits> limits = limits_for_database(database);
+  if (!limits) return std::nullopt;
+  return DucklingSpec{*limits, team_schemas(database)};
+}
+
 void Provisioner::set_state(const std::string& org_id, const std::string& state,
                             const std::string& message) {
   std::string now = iso_utc_now();
@@ -104,6 +115,12 @@ void Provisioner::provision(const std::string& org_id, const std::string& name,
   }
   ensure_schemas(name, *w, schemas);
   w->connect()->query("CHECKPOINT");
+  if (fleet_) {
+    // Its worker opens the file; DuckDB lets one process at a time have it.
+    warehouses_.close(name);
+    std::lock_guard lock(ensured_mutex_);
+    ensured_.erase(name);
+  }
 }
 
 void Provisioner::ensure_schemas(const std::string& name, warehouse::Warehouse& w,
@@ -116,16 +133,20 @@ void Provisioner::ensure_schemas(const std::string& name, warehouse::Warehouse& 
   ensured_[name] = schemas;
 }
 
-void Provisioner::on_open(const std::string& database, warehouse::Warehouse& w) {
+std::vector<std::string> Provisioner::team_schemas(const std::string& database) {
   std::vector<std::string> schemas;
+  for (const Row& t : store_.query(
+           "SELECT t.schema_name FROM teams t JOIN orgs o ON o.id = t.org_id WHERE o.name = ? "
+           "ORDER BY t.schema_name",
+           {database})) {
+    schemas.push_back(*t[0]);
+  }
+  return schemas;
+}
+
+void Provisioner::on_open(const std::string& database, warehouse::Warehouse& w) {
   try {
-    for (const Row& t : store_.query(
-             "SELECT t.schema_name FROM teams t JOIN orgs o ON o.id = t.org_id WHERE o.name = ? "
-             "ORDER BY t.schema_name",
-             {database})) {
-      schemas.push_back(*t[0]);
-    }
-    ensure_schemas(database, w, schemas);
+    ensure_schemas(database, w, team_schemas(database));
   } catch (const std::exception& e) {
     spdlog::error("duckling '{}': creating team schemas on open failed: {}", database, e.what());
   }
@@ -159,7 +180,9 @@ int Provisioner::converge() {
         ++changed;
       } else if (state == "ready") {
         // New sizes and new teams' schemas reach an open warehouse here.
-        if (auto w = warehouses_.find_open(name)) {
+        if (fleet_) {
+          fleet_->configure(name, {limits, teams[org_id]});
+        } else if (auto w = warehouses_.find_open(name)) {
           if (w->limits() != limits) {
             w->apply(limits);
             spdlog::info("duckling '{}' scaled to {} vCPUs, {}", name, limits.threads,
@@ -178,6 +201,7 @@ int Provisioner::converge() {
         }
       } else if (state == "deleting") {
         if (end_sessions_) end_sessions_(name);
+        if (fleet_) fleet_->stop(name);
         warehouses_.destroy(name);
         set_state(org_id, "deleted", "deleted; its data is removed");
         spdlog::info("duckling '{}' deleted", name);

@@ -6,6 +6,7 @@
 #include <condition_variable>
 #include <functional>
 #include <map>
+#include <optional>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -16,6 +17,27 @@
 
 namespace ducklings::control {
 
+// What a duckling needs to run: its compute limits and its teams' schemas.
+struct DucklingSpec {
+  warehouse::ComputeLimits limits;
+  std::vector<std::string> schemas;
+  bool operator==(const DucklingSpec&) const = default;
+};
+
+// Ducklings hosted in worker processes (--isolation process); the provisioner reaches running
+// ones here instead of through the in-process registry.
+class WorkerFleet {
+ public:
+  virtual ~WorkerFleet() = default;
+  // Brings `database`'s worker, if one runs, to `spec` (cheap when nothing changed).
+  virtual void configure(const std::string& database, const DucklingSpec& spec) = 0;
+  // Ends `database`'s worker at once (its duckling is deleted); returns once its files are
+  // released.
+  virtual void stop(const std::string& database) = 0;
+  // Ends workers without sessions for `idle`; returns how many.
+  virtual int retire_idle(std::chrono::milliseconds idle) = 0;
+};
+
 // Runs on its own thread; wake() after an API change for a prompt reaction.
 class Provisioner {
  public:
@@ -23,7 +45,8 @@ class Provisioner {
   // Open ducklings idle for `idle_timeout` are closed (0 = never); they reopen on demand.
   Provisioner(ConfigStore& store, warehouse::WarehouseRegistry& warehouses,
               std::function<void(const std::string&)> end_sessions,
-              std::chrono::seconds idle_timeout = std::chrono::seconds(0));
+              std::chrono::seconds idle_timeout = std::chrono::seconds(0),
+              WorkerFleet* fleet = nullptr);
   ~Provisioner();
   void start();
   void stop();
@@ -38,8 +61,11 @@ class Provisioner {
   void on_open(const std::string& database, warehouse::Warehouse& w);
   // Limits of the organization `database`'s duckling, for warehouses opened by a session.
   std::optional<warehouse::ComputeLimits> limits_for_database(const std::string& database);
+  // Limits and schemas of the organization `database`'s ready duckling (for a new worker).
+  std::optional<DucklingSpec> spec_for_database(const std::string& database);
 
  private:
+  std::vector<std::string> team_schemas(const std::string& database);
   void set_state(const std::string& org_id, const std::string& state, const std::string& message);
   void provision(const std::string& org_id, const std::string& name,
                  const warehouse::ComputeLimits& limits);
@@ -51,6 +77,7 @@ class Provisioner {
   warehouse::WarehouseRegistry& warehouses_;
   std::function<void(const std::string&)> end_sessions_;
   std::chrono::seconds idle_timeout_;
+  WorkerFleet* fleet_;
   std::mutex mutex_;
   std::condition_variable wake_;
   bool woken_ = false;

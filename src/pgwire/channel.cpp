@@ -70,7 +70,26 @@ bool Channel::read_exact(size_t n, std::string& out) {
   return true;
 }
 
-void Channel::write(const std::string& data) {
+bool Channel::has_pending_input() const {
+  return has_buffered_input() || (tls_ && tls_->pending() > 0);
+}
+
+size_t Channel::read_available(char* buf, size_t len) {
+  if (has_buffered_input()) {
+    size_t take = std::min(len, read_buf_.size() - read_pos_);
+    std::memcpy(buf, read_buf_.data() + read_pos_, take);
+    read_pos_ += take;
+    if (read_pos_ == read_buf_.size()) {
+      read_buf_.clear();
+      read_buf_.shrink_to_fit();
+      read_pos_ = 0;
+    }
+    return take;
+  }
+  return read_some(buf, len);
+}
+
+void Channel::write(std::string_view data) {
   if (data.empty()) return;
   if (tls_) {
     tls_->write_all(data.data(), data.size());

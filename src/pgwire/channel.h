@@ -3,6 +3,7 @@
 #pragma once
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "pgwire/tls.h"
 
@@ -23,7 +24,12 @@ class Channel {
   // Reads exactly n bytes into `out` (appending); false on EOF before any byte of it.
   bool read_exact(size_t n, std::string& out);
   bool has_buffered_input() const { return read_pos_ < read_buf_.size(); }
-  void write(const std::string& data);
+  // Input readable without waiting on the socket (buffered here or decrypted by TLS).
+  bool has_pending_input() const;
+  // Up to len bytes: buffered ones first, else one read (blocking for at least one byte);
+  // 0 on EOF. For relaying a session's bytes without framing them.
+  size_t read_available(char* buf, size_t len);
+  void write(std::string_view data);
   // Unblocks a pending read (graceful shutdown); writes keep working.
   void shutdown_read();
 

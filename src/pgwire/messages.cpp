@@ -39,6 +39,17 @@ StartupPacket decode_startup(std::string_view body) {
     expect_end(in, "CancelRequest");
     return c;
   }
+  if (code == kTrustedStartupCode || code == kWorkerControlCode) {
+    std::map<std::string, std::string> params;
+    while (true) {
+      std::string_view name = in.get_cstring();
+      if (name.empty()) break;
+      params[std::string(name)] = std::string(in.get_cstring());
+    }
+    expect_end(in, "worker startup");
+    if (code == kTrustedStartupCode) return TrustedStartup{std::move(params)};
+    return WorkerControl{std::move(params)};
+  }
   if ((code >> 16) != 3) {
     throw SqlError("0A000", "unsupported frontend protocol " + std::to_string(code >> 16) + "." +
                                 std::to_string(code & 0xffff) + ": server supports 3.0 to 3.0");
@@ -57,6 +68,30 @@ StartupPacket decode_startup(std::string_view body) {
   }
   expect_end(in, "startup");
   return m;
+}
+
+std::string encode_startup_packet(int32_t code, const std::map<std::string, std::string>& params) {
+  WriteBuffer body;
+  body.put_i32(0);  // length, patched below
+  body.put_i32(code);
+  for (const auto& [name, value] : params) {
+    body.put_cstring(name);
+    body.put_cstring(value);
+  }
+  body.put_u8(0);
+  std::string out = std::move(body.data());
+  uint32_t len = static_cast<uint32_t>(out.size());
+  for (int i = 0; i < 4; ++i) out[i] = static_cast<char>((len >> (24 - 8 * i)) & 0xff);
+  return out;
+}
+
+std::string encode_cancel_request(int32_t process_id, int32_t secret_key) {
+  WriteBuffer out;
+  out.put_i32(16);
+  out.put_i32(kCancelRequestCode);
+  out.put_i32(process_id);
+  out.put_i32(secret_key);
+  return std::move(out.data());
 }
 
 QueryMessage decode_query(std::string_view body) {

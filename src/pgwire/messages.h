@@ -18,6 +18,10 @@ constexpr int32_t kProtocolV3 = 196608;  // 3.0
 constexpr int32_t kSslRequestCode = 80877103;
 constexpr int32_t kGssEncRequestCode = 80877104;
 constexpr int32_t kCancelRequestCode = 80877102;
+// Between the control plane and a `duckgres worker` over its private Unix socket only (the
+// worker accepts nothing else there; a TCP port refuses them as unsupported protocols).
+constexpr int32_t kTrustedStartupCode = (1234 << 16) | 5700;  // an authenticated session
+constexpr int32_t kWorkerControlCode = (1234 << 16) | 5701;   // configure / status
 
 // ---- the startup phase (messages without a type byte) ----
 struct SslRequest {};
@@ -31,9 +35,21 @@ struct StartupMessage {
   std::map<std::string, std::string> parameters;
   std::vector<std::string> unknown_options;  // "_pq_." protocol options, for negotiation
 };
-using StartupPacket = std::variant<SslRequest, GssEncRequest, CancelRequest, StartupMessage>;
+// A session the control plane already authenticated, handed to a worker with the client's
+// startup parameters and the identity it settled (see Session::startup).
+struct TrustedStartup {
+  std::map<std::string, std::string> parameters;
+};
+struct WorkerControl {
+  std::map<std::string, std::string> parameters;
+};
+using StartupPacket = std::variant<SslRequest, GssEncRequest, CancelRequest, StartupMessage,
+                                   TrustedStartup, WorkerControl>;
 // `body` is the packet after its length word.
 StartupPacket decode_startup(std::string_view body);
+// A whole startup-phase packet (length word included) with `code` and name/value pairs.
+std::string encode_startup_packet(int32_t code, const std::map<std::string, std::string>& params);
+std::string encode_cancel_request(int32_t process_id, int32_t secret_key);
 
 // ---- typed frontend messages ----
 struct QueryMessage {

@@ -8,6 +8,8 @@
 #include <poll.h>
 #include <spdlog/spdlog.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include <cstring>
@@ -27,6 +29,12 @@ void SessionRegistry::remove(Session* s) {
   std::lock_guard lock(mutex_);
   sessions_.erase(s->process_id());
   if (sessions_.empty()) empty_.notify_all();
+}
+
+void SessionRegistry::renumber(Session* s, int32_t old_process_id) {
+  std::lock_guard lock(mutex_);
+  sessions_.erase(old_process_id);
+  sessions_[s->process_id()] = s;
 }
 
 void SessionRegistry::cancel(int32_t pid, int32_t key) {
@@ -72,10 +80,15 @@ bool SessionRegistry::wait_empty(std::chrono::milliseconds timeout) {
 
 // ---- Server ----
 
-Server::Server(const ServerConfig& config, control::ControlPlane& control,
-               warehouse::WarehouseRegistry& warehouses)
-    : config_(config), control_(control), warehouses_(warehouses) {
-  if (config.tls != "off") {
+Server::Server(const ServerConfig& config, control::ControlPlane* control,
+               warehouse::WarehouseRegistry& warehouses, WorkerHost* workers,
+               WorkerControlHandler worker_control)
+    : config_(config),
+      control_(control),
+      warehouses_(warehouses),
+      workers_(workers),
+      worker_control_(std::move(worker_control)) {
+  if (config.tls != "off" && !worker_control_) {
     tls_ = TlsContext::create(config.tls_cert, config.tls_key, config.data_dir);
   }
   if (::pipe(wake_pipe_) != 0) throw std::runtime_error("pipe() failed");
@@ -113,8 +126,25 @@ void Server::listen() {
                           : reinterpret_cast<sockaddr_in*>(&bound)->sin_port);
 }
 
+void Server::listen_unix(const std::string& path) {
+  sockaddr_un addr{};
+  addr.sun_family = AF_UNIX;
+  if (path.size() >= sizeof(addr.sun_path)) throw ConfigError("socket path too long: " + path);
+  std::memcpy(addr.sun_path, path.data(), path.size());
+  listen_fd_ = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  ::unlink(path.c_str());
+  mode_t old_mask = ::umask(0177);  // the socket is created 0600
+  int rc = ::bind(listen_fd_, reinterpret_cast<sockaddr*>(&addr), sizeof(addr));
+  ::umask(old_mask);
+  if (rc != 0 || ::listen(listen_fd_, 1024) != 0) {
+    throw std::runtime_error("cannot listen on " + path + ": " + std::strerror(errno));
+  }
+  unix_ = true;
+}
+
 void Server::serve() {
-  ServerServices services{config_, control_, warehouses_, tls_ ? &*tls_ : nullptr, registry_};
+  ServerServices services{config_,   control_, warehouses_,    tls_ ? &*tls_ : nullptr,
+                          registry_, workers_, worker_control_};
   auto next_timeout_check = std::chrono::steady_clock::now();
   while (!stopping_) {
     pollfd fds[2] = {{listen_fd_, POLLIN, 0}, {wake_pipe_[0], POLLIN, 0}};
@@ -138,9 +168,20 @@ void Server::serve() {
       if (errno == EMFILE || errno == ENFILE) ::usleep(100 * 1000);  // wait for fds to free up
       continue;
     }
-    int one = 1;
-    ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-    ::setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &one, sizeof(one));
+    if (unix_) {
+      // Trusted startups come only from the control plane, which runs as the same user.
+      ucred peer{};
+      socklen_t len = sizeof(peer);
+      if (::getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &peer, &len) != 0 || peer.uid != ::geteuid()) {
+        spdlog::warn("refused a worker connection from uid {}", peer.uid);
+        ::close(fd);
+        continue;
+      }
+    } else {
+      int one = 1;
+      ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+      ::setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &one, sizeof(one));
+    }
     try {
       auto session = std::make_shared<Session>(services, fd);
       if (!registry_.add(session.get(), static_cast<size_t>(config_.max_connections))) {

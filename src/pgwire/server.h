@@ -15,12 +15,17 @@ namespace ducklings::pgwire {
 
 class Server {
  public:
-  Server(const ServerConfig& config, control::ControlPlane& control,
-         warehouse::WarehouseRegistry& warehouses);
+  // `control` is nullptr inside a worker, which sets `worker_control` and listens on a Unix
+  // socket; `workers` hosts organizations' ducklings in worker processes (else in-process).
+  Server(const ServerConfig& config, control::ControlPlane* control,
+         warehouse::WarehouseRegistry& warehouses, WorkerHost* workers = nullptr,
+         WorkerControlHandler worker_control = {});
   ~Server();
   SessionRegistry& sessions() { return registry_; }
   // Binds the listening socket (throws naming the address on failure).
   void listen();
+  // Inside a worker: listens on a Unix socket (mode 0600) and accepts only this user's peers.
+  void listen_unix(const std::string& path);
   // Accepts clients until stop() is called; runs on the calling thread.
   void serve();
   // Stops accepting, lets in-flight statements finish within shutdown_timeout, then
@@ -30,8 +35,11 @@ class Server {
 
  private:
   const ServerConfig& config_;
-  control::ControlPlane& control_;
+  control::ControlPlane* control_;
   warehouse::WarehouseRegistry& warehouses_;
+  WorkerHost* workers_;
+  WorkerControlHandler worker_control_;
+  bool unix_ = false;
   std::optional<TlsContext> tls_;
   SessionRegistry registry_;
   int listen_fd_ = -1;

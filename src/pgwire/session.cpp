@@ -131,6 +131,10 @@ void Session::run() {
     bool ok = startup();
     flush();
     if (!ok) return;
+    if (worker_) {
+      relay();
+      return;
+    }
     while (true) {
       char type;
       std::string body;
@@ -1107,6 +1111,10 @@ void Session::send_synthetic(const std::vector<std::string>& columns,
 void Session::cancel(int32_t key) {
   if (key != secret_key_) return;
   std::lock_guard lock(run_mutex_);
+  if (worker_) {
+    worker_->cancel(process_id_, secret_key_);
+    return;
+  }
   if (running_ && connection_) connection_->interrupt();
 }
 
@@ -1123,6 +1131,12 @@ void Session::check_timeout(std::chrono::steady_clock::time_point now) {
 
 void Session::interrupt() {
   std::lock_guard lock(run_mutex_);
+  if (worker_) {
+    // The worker stops the statement; the relay then ends the session at the next message.
+    worker_->cancel(process_id_, secret_key_);
+    relay_abort_ = true;
+    return;
+  }
   if (running_ && connection_) connection_->interrupt();
 }
 

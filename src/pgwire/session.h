@@ -21,6 +21,7 @@
 #include "pgwire/column_origins.h"
 #include "pgwire/messages.h"
 #include "pgwire/pg_types.h"
+#include "pgwire/worker_link.h"
 #include "sql/settings.h"
 #include "sql/statement.h"
 #include "warehouse/warehouse.h"
@@ -32,10 +33,12 @@ class SessionRegistry;
 // What a session needs from the server that accepted it.
 struct ServerServices {
   const ServerConfig& config;
-  control::ControlPlane& control;
+  control::ControlPlane* control;  // nullptr inside a worker (its sessions come authenticated)
   warehouse::WarehouseRegistry& warehouses;
   const TlsContext* tls;  // nullptr when TLS is off
   SessionRegistry& registry;
+  WorkerHost* workers = nullptr;            // --isolation process: where org ducklings run
+  WorkerControlHandler worker_control = {};  // set inside a worker: accepts trusted startups
 };
 
 // A statement prepared with Parse (or by a simple Query internally).
@@ -111,6 +114,16 @@ class Session {
   bool authenticate(const std::string& user, const std::optional<control::LoginTarget>& login);
   void send_startup_parameters();
   void apply_startup_options(const std::string& options);
+  // Binds the warehouse (admitting the session under `max_sessions`), applies the startup
+  // parameters and reports them: the end of startup, in-process or inside a worker.
+  void open_session(const std::map<std::string, std::string>& parameters, int max_sessions);
+  // Inside a worker: a session the control plane authenticated.
+  void start_trusted(const std::map<std::string, std::string>& parameters);
+  // Hands the authenticated session to the worker of its duckling.
+  void start_in_worker(const StartupMessage& m, int max_sessions);
+
+  // relay.cpp: copies bytes between the client and the worker until either side ends.
+  void relay();
 
   // session.cpp
   bool read_message(char& type, std::string& body);
@@ -208,6 +221,8 @@ class Session {
   bool admitted_ = false;
   std::string bound_database_;  // guarded by run_mutex_  // counted in the warehouse's sessions (left in the destructor)
   std::shared_ptr<warehouse::Warehouse> warehouse_;
+  std::unique_ptr<WorkerLink> worker_;  // set when a worker runs the session (relay mode)
+  std::atomic<bool> relay_abort_{false};
   std::unique_ptr<duck::Connection> connection_;
   sql::SessionSettings settings_;
   EncodeOptions encode_options_;
@@ -240,6 +255,8 @@ class SessionRegistry {
  public:
   bool add(Session* s, size_t max_sessions);
   void remove(Session* s);
+  // The session took the process id its trusted startup gave it (inside a worker).
+  void renumber(Session* s, int32_t old_process_id);
   void cancel(int32_t pid, int32_t key);
   void request_stop_all();
   // Ends the sessions of `database` (its duckling is being deleted): 57P01 to their clients.

@@ -2,6 +2,9 @@
 // parameters reported to the client before the first ReadyForQuery.
 #include <spdlog/spdlog.h>
 
+#include <sys/socket.h>
+
+#include <cerrno>
 #include <random>
 
 #include "pgwire/scram.h"
@@ -47,7 +50,20 @@ bool Session::startup() {
       services_.registry.cancel(c->process_id, c->secret_key);
       return false;  // the cancel connection closes without an answer
     }
+    if (auto* t = std::get_if<TrustedStartup>(&packet)) {
+      if (!services_.worker_control) throw ProtocolError("unsupported frontend protocol 1234.5700");
+      start_trusted(t->parameters);
+      return true;
+    }
+    if (auto* c = std::get_if<WorkerControl>(&packet)) {
+      if (!services_.worker_control) throw ProtocolError("unsupported frontend protocol 1234.5701");
+      std::string error = services_.worker_control(c->parameters);
+      if (!error.empty()) throw SqlError("XX000", error);
+      write_command_complete(out_, "OK");
+      return false;
+    }
     auto& m = std::get<StartupMessage>(packet);
+    if (services_.worker_control) throw ProtocolError("a worker accepts only trusted sessions");
     if ((m.protocol & 0xffff) > 0 || !m.unknown_options.empty()) {
       write_negotiate_protocol_version(out_, 0, m.unknown_options);
     }
@@ -65,7 +81,7 @@ bool Session::startup() {
     }
     database_ = param("database");
     if (database_.empty()) database_ = user_;
-    std::optional<control::LoginTarget> login = services_.control.resolve_login(database_, user_);
+    std::optional<control::LoginTarget> login = services_.control->resolve_login(database_, user_);
     if (!authenticate(user_, login)) return false;
 
     if (!login->org.empty() && login->duckling_state != "ready") {
@@ -77,53 +93,110 @@ bool Session::startup() {
       throw SqlError("3D000", "database \"" + database_ + "\" does not exist", 0,
                      "Its duckling is " + login->duckling_state + ".");
     }
-    warehouse_ = services_.warehouses.find(database_);
-    if (!warehouse_) throw SqlError("3D000", "database \"" + database_ + "\" does not exist");
-    if (!warehouse_->admit(login->max_connections)) {
-      warehouse_.reset();
-      throw SqlError("53300", "too many connections for database \"" + database_ + "\" (limit " +
-                                  std::to_string(login->max_connections) + ")",
-                     0, "", "Raise the organization's max_connections or close idle sessions.");
+    if (services_.workers && !login->org.empty()) {
+      start_in_worker(m, login->max_connections);
+    } else {
+      open_session(m.parameters, login->max_connections);
     }
-    admitted_ = true;
-    {
-      std::lock_guard lock(run_mutex_);
-      bound_database_ = database_;
-    }
-    connection_ = warehouse_->connect();
-    // The SET must run before the macros are parsed: it changes how '/' parses.
-    connection_->query("SET integer_division = true");
-    connection_->query(sql::kSessionSetup);
-
-    settings_.set("session_authorization", user_);
-    // is_superuser is read-only for SET; startup decides it.
-    settings_.set("application_name", param("application_name"));
-    for (const auto& [name, value] : m.parameters) {
-      if (name == "replication" && value != "false" && value != "0" && value != "off") {
-        throw SqlError("0A000", "replication connections are not supported");
-      }
-      if (name == "user" || name == "database" || name == "options" || name == "replication") {
-        continue;
-      }
-      if (settings_.known(name)) {
-        set_parameter(name, value);
-      }
-      // Unknown startup parameters are ignored, as PostgreSQL ignores unknown GUC prefixes.
-    }
-    if (auto it = m.parameters.find("options"); it != m.parameters.end()) {
-      apply_startup_options(it->second);
-    }
-    settings_.commit_defaults();
-    // Who and where this session is, for the catalog's views and functions.
-    connection_->query("SET VARIABLE duckgres_user = " + sql::quote_literal(user_) +
-                       "; SET VARIABLE duckgres_database = " + sql::quote_literal(database_) +
-                       "; SET VARIABLE duckgres_backend_pid = " + std::to_string(process_id_) +
-                       "; SET VARIABLE duckgres_start_time = now()");
-    publish_settings();
-    send_startup_parameters();
-    ready_for_queries_ = true;
     return true;
   }
+}
+
+void Session::start_trusted(const std::map<std::string, std::string>& parameters) {
+  auto get = [&](const char* name) {
+    auto it = parameters.find(name);
+    if (it == parameters.end()) throw ProtocolError(std::string("trusted startup lacks ") + name);
+    return it->second;
+  };
+  user_ = get("user");
+  database_ = get("database");
+  superuser_ = get("duckgres.superuser") == "on";
+  int32_t old_pid = process_id_;
+  process_id_ = static_cast<int32_t>(std::stol(get("duckgres.process_id")));
+  secret_key_ = static_cast<int32_t>(std::stol(get("duckgres.secret_key")));
+  services_.registry.renumber(this, old_pid);
+  std::map<std::string, std::string> client;
+  for (const auto& [name, value] : parameters) {
+    if (name.rfind("duckgres.", 0) != 0) client[name] = value;
+  }
+  open_session(client, 0);  // the control plane counted the session against its caps
+}
+
+void Session::start_in_worker(const StartupMessage& m, int max_sessions) {
+  std::unique_ptr<WorkerLink> link = services_.workers->connect(database_, max_sessions);
+  {
+    std::lock_guard lock(run_mutex_);  // cancel() and interrupt() read it from other threads
+    worker_ = std::move(link);
+    bound_database_ = database_;
+  }
+  std::map<std::string, std::string> params = m.parameters;
+  params["user"] = user_;
+  params["database"] = database_;
+  params["duckgres.superuser"] = superuser_ ? "on" : "off";
+  params["duckgres.process_id"] = std::to_string(process_id_);
+  params["duckgres.secret_key"] = std::to_string(secret_key_);
+  std::string packet = encode_startup_packet(kTrustedStartupCode, params);
+  size_t done = 0;
+  while (done < packet.size()) {
+    ssize_t n = ::send(worker_->fd(), packet.data() + done, packet.size() - done, MSG_NOSIGNAL);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) throw SqlError("57P02", "the duckling's worker process ended: " + worker_->exit_reason());
+    done += static_cast<size_t>(n);
+  }
+  // AuthenticationOk goes out now; the worker sends the parameters, BackendKeyData and
+  // ReadyForQuery, which the relay passes on.
+}
+
+void Session::open_session(const std::map<std::string, std::string>& parameters, int max_sessions) {
+  auto param = [&](const char* name) -> std::string {
+    auto it = parameters.find(name);
+    return it == parameters.end() ? std::string() : it->second;
+  };
+  warehouse_ = services_.warehouses.find(database_);
+  if (!warehouse_) throw SqlError("3D000", "database \"" + database_ + "\" does not exist");
+  if (!warehouse_->admit(max_sessions)) {
+    warehouse_.reset();
+    throw SqlError("53300", "too many connections for database \"" + database_ + "\" (limit " +
+                                std::to_string(max_sessions) + ")",
+                   0, "", "Raise the organization's max_connections or close idle sessions.");
+  }
+  admitted_ = true;
+  {
+    std::lock_guard lock(run_mutex_);
+    bound_database_ = database_;
+  }
+  connection_ = warehouse_->connect();
+  // The SET must run before the macros are parsed: it changes how '/' parses.
+  connection_->query("SET integer_division = true");
+  connection_->query(sql::kSessionSetup);
+
+  settings_.set("session_authorization", user_);
+  // is_superuser is read-only for SET; startup decides it.
+  settings_.set("application_name", param("application_name"));
+  for (const auto& [name, value] : parameters) {
+    if (name == "replication" && value != "false" && value != "0" && value != "off") {
+      throw SqlError("0A000", "replication connections are not supported");
+    }
+    if (name == "user" || name == "database" || name == "options" || name == "replication") {
+      continue;
+    }
+    if (settings_.known(name)) {
+      set_parameter(name, value);
+    }
+    // Unknown startup parameters are ignored, as PostgreSQL ignores unknown GUC prefixes.
+  }
+  if (auto it = parameters.find("options"); it != parameters.end()) {
+    apply_startup_options(it->second);
+  }
+  settings_.commit_defaults();
+  // Who and where this session is, for the catalog's views and functions.
+  connection_->query("SET VARIABLE duckgres_user = " + sql::quote_literal(user_) +
+                     "; SET VARIABLE duckgres_database = " + sql::quote_literal(database_) +
+                     "; SET VARIABLE duckgres_backend_pid = " + std::to_string(process_id_) +
+                     "; SET VARIABLE duckgres_start_time = now()");
+  publish_settings();
+  send_startup_parameters();
+  ready_for_queries_ = true;
 }
 
 void Session::apply_startup_options(const std::string& options) {

@@ -159,6 +159,17 @@ std::shared_ptr<Warehouse> WarehouseRegistry::find_open(const std::string& name)
   return it == open_.end() ? nullptr : it->second;
 }
 
+void WarehouseRegistry::close(const std::string& name) {
+  std::shared_ptr<Warehouse> w;
+  {
+    std::lock_guard lock(mutex_);
+    if (auto it = open_.find(name); it != open_.end()) {
+      w = std::move(it->second);
+      open_.erase(it);
+    }
+  }
+}
+
 void WarehouseRegistry::destroy(const std::string& name) {
   if (!valid_name(name)) return;
   std::shared_ptr<Warehouse> w;

@@ -70,6 +70,9 @@ class WarehouseRegistry {
   std::shared_ptr<Warehouse> find(const std::string& name);
   // The open warehouse named `name`, without opening it.
   std::shared_ptr<Warehouse> find_open(const std::string& name);
+  // Forgets the open `name`: its file closes when the last holder lets it go (a worker
+  // process is about to open it).
+  void close(const std::string& name);
   // Closes `name` (sessions still holding it keep it alive until they end) and deletes its
   // directory.
   void destroy(const std::string& name);

@@ -78,7 +78,7 @@ def run_suite(label, extra_args):
         c.autocommit = True
         c.cursor().execute("CREATE TABLE team_5.kept AS SELECT 42 AS answer")
         s, d = api.call("GET", "/api/v1/orgs/hooli/duckling")
-        check(d.get("runtime") == {"warm": True, "sessions": 1}, "%s: warm with a session: %s" % (label, d.get("runtime")))
+        check(d.get("runtime") == {"warm": True, "sessions": 1, "isolation": "none"}, "%s: warm with a session: %s" % (label, d.get("runtime")))
         c.close()
         deadline = time.monotonic() + 15
         while time.monotonic() < deadline:
@@ -86,7 +86,7 @@ def run_suite(label, extra_args):
             if d.get("runtime", {}).get("warm") is False:
                 break
             time.sleep(0.2)
-        check(d.get("runtime") == {"warm": False, "sessions": 0}, "%s: closed after the idle timeout: %s" % (label, d.get("runtime")))
+        check(d.get("runtime") == {"warm": False, "sessions": 0, "isolation": "none"}, "%s: closed after the idle timeout: %s" % (label, d.get("runtime")))
         # A team created while the duckling is closed has its schema when it opens again.
         s, _ = api.call("POST", "/api/v1/orgs/hooli/teams", {"team_id": 6, "name": "Later"})
         check(s == 201, "%s: team while closed" % label)

@@ -298,7 +298,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   Environment& env = environment();
   int fds[2];
   if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) != 0) die("socketpair failed");
-  ServerServices services{env.config, *env.control, *env.warehouses, nullptr, env.registry};
+  ServerServices services{env.config, &*env.control, *env.warehouses, nullptr, env.registry};
   std::thread server([&] {
     // The session owns fds[1] and closes it when it ends, which the client sees as EOF.
     Session session(services, fds[1]);

@@ -1,0 +1,81 @@
+// The control plane's side of process isolation (--isolation process): one `duckgres worker`
+// process per active duckling, spawned by its first session, reached over a Unix socket in a
+// private directory, kept warm while idle for a while (hot idle), then retired. A worker that
+// dies is reaped at once; its sessions end with an error and the next session starts a new one.
+#pragma once
+#include <sys/types.h>
+
+#include <chrono>
+#include <condition_variable>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "control/provisioner.h"
+#include "pgwire/worker_link.h"
+
+namespace ducklings::worker {
+
+struct WorkerPoolOptions {
+  std::string executable = "/proc/self/exe";
+  // Settings every worker gets (data dir, log level, message limit, shutdown timeout…).
+  std::vector<std::string> arguments;
+  std::chrono::seconds start_timeout{60};  // opening a large database replays its WAL
+  std::chrono::seconds stop_timeout{30};   // for sessions to finish on a graceful stop
+};
+
+// What a worker of one duckling is doing, for the API.
+struct WorkerStatus {
+  bool running = false;
+  int sessions = 0;
+  pid_t pid = 0;
+};
+
+class WorkerPool : public pgwire::WorkerHost, public control::WorkerFleet {
+ public:
+  // `spec_source` gives a duckling's limits and schemas (nullopt: no ready duckling).
+  WorkerPool(WorkerPoolOptions options,
+             std::function<std::optional<control::DucklingSpec>(const std::string&)> spec_source);
+  ~WorkerPool() override;  // stops every worker
+  WorkerPool(const WorkerPool&) = delete;
+
+  std::unique_ptr<pgwire::WorkerLink> connect(const std::string& database,
+                                              int max_sessions) override;
+  void configure(const std::string& database, const control::DucklingSpec& spec) override;
+  void stop(const std::string& database) override;
+  int retire_idle(std::chrono::milliseconds idle) override;
+  // Asks every worker to stop (SIGTERM: sessions finish within the stop timeout), then kills
+  // what is left.
+  void stop_all();
+  WorkerStatus status(const std::string& database);
+  // How long the last worker took from spawn to accepting sessions.
+  std::chrono::microseconds last_start_time() const;
+
+  struct Worker;
+
+ private:
+  // The live worker of `database`, or nullptr; forgets one that exited. Under mutex_.
+  std::shared_ptr<Worker> live(const std::string& database);
+  std::shared_ptr<Worker> spawn(const std::string& database);
+  void send_configuration(Worker& w, const control::DucklingSpec& spec);
+  // Takes `database`'s worker out of service and ends it with `signal`, waiting for its exit.
+  bool end_worker(const std::string& database, int signal, bool only_if_idle,
+                  std::chrono::milliseconds idle);
+
+  WorkerPoolOptions options_;
+  std::function<std::optional<control::DucklingSpec>(const std::string&)> spec_source_;
+  std::string socket_dir_;  // 0700, under /tmp so socket paths stay short
+  mutable std::mutex mutex_;
+  std::condition_variable changed_;
+  std::map<std::string, std::shared_ptr<Worker>> workers_;
+  std::set<std::string> busy_;  // being started or stopped: sessions wait
+  uint64_t next_socket_ = 0;
+  std::chrono::microseconds last_start_time_{0};
+};
+
+}  // namespace ducklings::worker
