@@ -72,11 +72,56 @@ def first_query(srv, org, password, deadline):
     return False
 
 
+def pgbench_tps(srv, org, password, clients, seconds, query):
+    import re
+    import subprocess
+    import tempfile
+    with tempfile.NamedTemporaryFile("w", suffix=".sql", delete=False) as f:
+        f.write(query + "\n")
+    env = dict(os.environ, PGPASSWORD=password)
+    out = subprocess.run(["pgbench", "-n", "-f", f.name, "-c", str(clients), "-j", str(min(clients, 2)),
+                          "-T", str(seconds), "-h", srv.host, "-p", str(srv.port), "-U", "u", org],
+                         env=env, capture_output=True, text=True, timeout=seconds + 60)
+    os.unlink(f.name)
+    m = re.search(r"tps = ([0-9.]+)", out.stdout)
+    assert m, out.stdout + out.stderr
+    return float(m.group(1))
+
+
+def relay_cost(binary, password, seconds):
+    """Session throughput with the duckling in the server process and in a worker (relayed)."""
+    out = {}
+    for isolation in ("none", "process"):
+        srv = Server(binary=binary)
+        srv.start(extra_args=["--isolation", isolation])
+        api = Api(srv)
+        try:
+            api.call("POST", "/api/v1/orgs", {"name": "relay"})
+            api.call("POST", "/api/v1/orgs/relay/users", {"username": "u", "password": password})
+            api.call("PUT", "/api/v1/orgs/relay/duckling", {"size": "s"})
+            assert first_query(srv, "relay", password, time.monotonic() + 60)
+            for clients in (1, 8):
+                out["%s_select1_c%d_tps" % (isolation, clients)] = pgbench_tps(
+                    srv, "relay", password, clients, seconds, "SELECT 1")
+            out["%s_sum_c1_tps" % isolation] = pgbench_tps(
+                srv, "relay", password, 1, seconds, "SELECT sum(i) FROM range(10000000) t(i)")
+        finally:
+            srv.stop()
+            srv.cleanup()
+    print("relay cost, pgbench tps in-process / worker: SELECT 1 at 1 client %.0f / %.0f, at 8 clients %.0f / %.0f; "
+          "sum over 10M rows at 1 client %.1f / %.1f"
+          % (out["none_select1_c1_tps"], out["process_select1_c1_tps"], out["none_select1_c8_tps"],
+             out["process_select1_c8_tps"], out["none_sum_c1_tps"], out["process_sum_c1_tps"]))
+    return out
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--ducklings", type=int, default=200)
     ap.add_argument("--latency-runs", type=int, default=10)
     ap.add_argument("--isolation", choices=("none", "process"), default="none")
+    ap.add_argument("--relay-seconds", type=int, default=10,
+                    help="pgbench run length comparing in-process and worker sessions (0 = skip)")
     args = ap.parse_args()
     isolation = ["--isolation", args.isolation]
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -183,11 +228,13 @@ def main():
         print("new session + SELECT 1, ms: warm duckling median %.1f (min %.1f, max %.1f); cold start "
               "(database reopened) median %.1f (min %.1f, max %.1f)"
               % (statistics.median(hot), min(hot), max(hot), statistics.median(cold), min(cold), max(cold)))
-        results["isolation"] = args.isolation
-        print(json.dumps(results))
     finally:
         srv.stop()
         srv.cleanup()
+    if args.relay_seconds > 0:
+        results["relay"] = relay_cost(binary, password, args.relay_seconds)
+    results["isolation"] = args.isolation
+    print(json.dumps(results))
 
 
 if __name__ == "__main__":
