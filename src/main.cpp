@@ -105,7 +105,8 @@ int serve(const std::map<std::string, std::string>& flags) {
     if (applied > 0)
       spdlog::info("config store ({}): applied {} migration(s)", store->kind(), applied);
     warehouse::WarehouseRegistry warehouses(config.data_dir,
-                                            {config.threads, config.memory_limit, ""});
+                                            {config.threads, config.memory_limit, ""},
+                                            split_list(config.readable_directories));
     control::Endpoint endpoint{config.host, config.port,
                                config.tls == "off"       ? "disable"
                                : config.tls == "require" ? "require"
@@ -123,7 +124,8 @@ int serve(const std::map<std::string, std::string>& flags) {
                            "--log-level",        config.log_level,
                            "--max-message-size", std::to_string(config.max_message_size),
                            "--shutdown-timeout", std::to_string(config.shutdown_timeout),
-                           "--tls",              "off"};
+                           "--tls",              "off",
+                           "--readable-directories", config.readable_directories};
       options.stop_timeout = std::chrono::seconds(config.shutdown_timeout);
       workers = std::make_unique<worker::WorkerPool>(
           options, [&provisioner_ref](const std::string& database) {

@@ -98,6 +98,10 @@ const std::map<std::string, Setting>& settings() {
        integer("seconds a duckling's database stays open (warm) after its last session; 0 = "
                "always",
                &ServerConfig::duckling_idle_timeout, 0, 86400 * 30)},
+      {"readable_directories",
+       text("directories SQL may read files from (read_csv, read_parquet…), comma-separated; "
+            "none by default",
+            &ServerConfig::readable_directories)},
       {"isolation",
        choice("none (ducklings run in the server process) | process (each active duckling "
               "runs in its own `duckgres worker` process)",
@@ -109,6 +113,26 @@ const std::map<std::string, Setting>& settings() {
   };
   return table;
 }
+
+}  // namespace
+
+std::vector<std::string> split_list(const std::string& value) {
+  std::vector<std::string> out;
+  size_t i = 0;
+  while (i <= value.size()) {
+    size_t j = value.find(',', i);
+    if (j == std::string::npos) j = value.size();
+    std::string item = value.substr(i, j - i);
+    while (!item.empty() && std::isspace(static_cast<unsigned char>(item.back()))) item.pop_back();
+    size_t k = 0;
+    while (k < item.size() && std::isspace(static_cast<unsigned char>(item[k]))) ++k;
+    if (k < item.size()) out.push_back(item.substr(k));
+    i = j + 1;
+  }
+  return out;
+}
+
+namespace {
 
 std::string normalize(std::string name) {
   std::replace(name.begin(), name.end(), '-', '_');

@@ -4,6 +4,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace ducklings {
 
@@ -24,6 +25,9 @@ struct ServerConfig {
   int threads = 0;                       // DuckDB threads per warehouse; 0 = all cores
   std::string memory_limit;              // DuckDB memory_limit, empty = DuckDB default
   int duckling_idle_timeout = 300;       // seconds a duckling stays open after its last session
+  // Directories sessions may read files from (read_csv('/dir/…')), comma-separated; nothing
+  // else of the server's file system is reachable from SQL.
+  std::string readable_directories;
   std::string isolation = "none";         // none | process (a worker process per duckling)
   std::string config_store;              // "" / sqlite:<path> / postgres://… (control plane)
 };
@@ -33,6 +37,9 @@ const std::map<std::string, std::string>& setting_descriptions();
 
 // Applies one setting given as text; throws ConfigError naming the setting on a bad value.
 void apply_setting(ServerConfig& config, const std::string& name, const std::string& value);
+
+// A comma-separated setting as its non-empty items.
+std::vector<std::string> split_list(const std::string& value);
 
 // Builds the configuration: `flags` holds the settings given on the command line.
 ServerConfig load_config(const std::map<std::string, std::string>& flags);

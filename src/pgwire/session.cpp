@@ -335,6 +335,7 @@ void Session::handle_query(const std::string& text) {
 void Session::run_statement(const sql::Statement& statement,
                             std::shared_ptr<PreparedQuery> cached) {
   if (is_session_statement(statement)) {
+    sql::check_sandbox(statement, sandbox_);  // others are checked as they are prepared
     run_session_statement(statement, nullptr, Output::kBoth);
     return;
   }
@@ -468,6 +469,7 @@ bool Session::run_session_statement(const sql::Statement& st, Portal* portal, Ou
     std::string column = sql::root_node(st)->select_stmt().target_list(0).res_target().name();
     if (column.empty()) column = "set_config";
     std::optional<std::string> result;
+    if (!settings_.known(name_arg.sval().sval())) check_engine_setting(name_arg.sval().sval(), false);
     if (output != Output::kDescribe) {
       set_parameter(name_arg.sval().sval(), value_arg.has_sval() ? value_arg.sval().sval() : "");
       result = settings_.get(name_arg.sval().sval());
@@ -482,6 +484,7 @@ bool Session::run_session_statement(const sql::Statement& st, Portal* portal, Ou
 
 std::shared_ptr<PreparedQuery> Session::prepare(sql::Statement statement,
                                                 const std::vector<int32_t>& parameter_types) {
+  sql::check_sandbox(statement, sandbox_);
   auto q = std::make_shared<PreparedQuery>();
   q->statement = std::move(statement);
   q->parameter_types = parameter_types;

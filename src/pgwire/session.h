@@ -22,6 +22,7 @@
 #include "pgwire/messages.h"
 #include "pgwire/pg_types.h"
 #include "pgwire/worker_link.h"
+#include "sql/sandbox.h"
 #include "sql/settings.h"
 #include "sql/statement.h"
 #include "warehouse/warehouse.h"
@@ -192,6 +193,9 @@ class Session {
   // settings.cpp (SET / RESET / SHOW)
   bool handle_set(const sql::Statement& statement, Output output);
   void set_parameter(const std::string& name, const std::string& value);
+  // A DuckDB setting named in SET/RESET/SHOW: 42501 outside the sandbox's allow-list (42704
+  // when DuckDB has no such setting either).
+  void check_engine_setting(const std::string& name, bool show);
   void publish_settings();
   // SELECT set_config(name, value, is_local): a SET that answers with the new value.
   bool handle_set_config(const sql::Statement& statement);
@@ -225,6 +229,7 @@ class Session {
   std::atomic<bool> relay_abort_{false};
   std::unique_ptr<duck::Connection> connection_;
   sql::SessionSettings settings_;
+  sql::SandboxContext sandbox_;  // what the session's statements may reach
   EncodeOptions encode_options_;
 
   bool ready_for_queries_ = false;  // startup done: parameter changes are reported

@@ -62,6 +62,24 @@ void Session::set_parameter(const std::string& name, const std::string& value) {
   }
 }
 
+void Session::check_engine_setting(const std::string& name, bool show) {
+  static const char* const kVisible[] = {"threads", "memory_limit", "max_temp_directory_size"};
+  if (sql::settable_engine_setting(name)) return;
+  std::string l = lower(name);
+  if (show && std::find(std::begin(kVisible), std::end(kVisible), l) != std::end(kVisible)) return;
+  before_duckdb_call();
+  duck::Result r = connection_->query("SELECT count(*) FROM duckdb_settings() WHERE name = " +
+                                      sql::quote_literal(l));
+  duck::DataChunk c = r.fetch();
+  if (!c || c.size() == 0 || *static_cast<int64_t*>(duckdb_vector_get_data(c.column(0))) == 0) {
+    throw SqlError("42704", "unrecognized configuration parameter \"" + name + "\"");
+  }
+  throw SqlError("42501", "permission denied to " + std::string(show ? "read" : "set") +
+                              " parameter \"" + name + "\"",
+                 0, "", "The duckling's compute size sets threads and memory; other engine "
+                        "settings stay as the server set them.");
+}
+
 void Session::apply_timezone() {
   std::string tz = *settings_.get("TimeZone");
   before_duckdb_call();
@@ -101,6 +119,7 @@ bool Session::handle_set(const sql::Statement& st, Output output) {
     if (value && lower(name) == "datestyle") column = "DateStyle";
     if (value && lower(name) == "intervalstyle") column = "IntervalStyle";
     if (!value && output != Output::kDescribe) {
+      check_engine_setting(name, true);
       before_duckdb_call();
       try {
         duck::Result r =
@@ -166,7 +185,8 @@ bool Session::handle_set(const sql::Statement& st, Output output) {
       if (settings_.known(name)) {
         set_parameter(name, value);
       } else {
-        // Not a PostgreSQL parameter: maybe a DuckDB setting.
+        // Not a PostgreSQL parameter: maybe a DuckDB setting a session may change.
+        check_engine_setting(name, false);
         before_duckdb_call();
         try {
           connection_->query(st.text);
@@ -192,6 +212,7 @@ bool Session::handle_set(const sql::Statement& st, Output output) {
           write_parameter_status(out_, canonical, *settings_.get(canonical));
         }
       } else {
+        check_engine_setting(name, false);
         before_duckdb_call();
         try {
           connection_->query("RESET " + name);

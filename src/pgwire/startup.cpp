@@ -154,6 +154,7 @@ void Session::open_session(const std::map<std::string, std::string>& parameters,
   };
   warehouse_ = services_.warehouses.find(database_);
   if (!warehouse_) throw SqlError("3D000", "database \"" + database_ + "\" does not exist");
+  sandbox_ = {database_, split_list(services_.config.readable_directories)};
   if (!warehouse_->admit(max_sessions)) {
     warehouse_.reset();
     throw SqlError("53300", "too many connections for database \"" + database_ + "\" (limit " +

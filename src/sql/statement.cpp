@@ -23,7 +23,8 @@ std::string object_name(pg_query::ObjectType type) {
   }
 }
 
-// The first keyword, upper-cased, skipping comments and parentheses.
+}  // namespace
+
 std::string first_keyword(const std::string& sql) {
   size_t i = 0;
   while (i < sql.size()) {
@@ -46,6 +47,8 @@ std::string first_keyword(const std::string& sql) {
   }
   return word;
 }
+
+namespace {
 
 void classify_tree(Statement& s, const pg_query::Node& node) {
   using N = pg_query::Node;

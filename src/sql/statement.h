@@ -40,6 +40,9 @@ struct Statement {
 // Classifies one statement (as produced by split_statements).
 Statement analyze(const StatementText& text);
 
+// The first keyword of `sql`, upper-cased, skipping comments and parentheses.
+std::string first_keyword(const std::string& sql);
+
 // The root node of a single-statement parse tree, or nullptr.
 const pg_query::Node* root_node(const Statement& statement);
 

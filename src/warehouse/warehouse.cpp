@@ -6,6 +6,7 @@
 
 #include "common/errors.h"
 #include "sql/catalog.h"
+#include "sql/quoting.h"
 
 namespace ducklings::warehouse {
 namespace fs = std::filesystem;
@@ -22,7 +23,8 @@ int64_t steady_ms() {
 }
 }  // namespace
 
-Warehouse::Warehouse(std::string name, const std::string& directory, const ComputeLimits& limits)
+Warehouse::Warehouse(std::string name, const std::string& directory, const ComputeLimits& limits,
+                     const std::vector<std::string>& readable_directories)
     : name_(std::move(name)),
       directory_(directory),
       threads_(limits.threads > 0
@@ -34,7 +36,9 @@ Warehouse::Warehouse(std::string name, const std::string& directory, const Compu
                       {"temp_directory", directory + "/tmp"},
                       // Extensions come only from what the library has built in.
                       {"autoinstall_known_extensions", "false"},
-                      {"autoload_known_extensions", "true"},
+                      {"autoload_known_extensions", "false"},
+                      {"allow_community_extensions", "false"},
+                      {"allow_persistent_secrets", "false"},
                   };
                   // DuckDB starts no worker threads of its own: queries run on their session's
                   // thread and TaskAssist lends the others to those that run longer than a point
@@ -47,6 +51,21 @@ Warehouse::Warehouse(std::string name, const std::string& directory, const Compu
                 }()),
       assist_(std::make_unique<duck::TaskAssist>(database_.get(), threads_ - 1, kAssistDelay)) {
   install_catalog();
+  sandbox(readable_directories);
+}
+
+void Warehouse::sandbox(const std::vector<std::string>& readable_directories) {
+  // DuckDB opens no file but its own, its spill files and the COPY pipes in its tmp/
+  // directory (plus what an operator allows); no extension loads, no database attaches.
+  // Once off, external access cannot be turned back on in this instance.
+  std::string list = "[" + sql::quote_literal(directory_ + "/tmp/");
+  for (const std::string& d : readable_directories) {
+    list += ", " + sql::quote_literal(d.back() == '/' ? d : d + "/");
+  }
+  list += "]";
+  auto conn = database_.connect();
+  conn->query("SET allowed_directories = " + list);
+  conn->query("SET enable_external_access = false");
 }
 
 void Warehouse::apply(const ComputeLimits& limits) {
@@ -120,8 +139,11 @@ void Warehouse::install_catalog() {
   }
 }
 
-WarehouseRegistry::WarehouseRegistry(std::string data_dir, ComputeLimits limits)
-    : data_dir_(std::move(data_dir)), limits_(std::move(limits)) {}
+WarehouseRegistry::WarehouseRegistry(std::string data_dir, ComputeLimits limits,
+                                     std::vector<std::string> readable_directories)
+    : data_dir_(std::move(data_dir)),
+      limits_(std::move(limits)),
+      readable_directories_(std::move(readable_directories)) {}
 
 bool WarehouseRegistry::valid_name(const std::string& name) {
   if (name.empty() || name.size() > 63) return false;
@@ -148,7 +170,7 @@ std::shared_ptr<Warehouse> WarehouseRegistry::create(const std::string& name,
     return it->second;
   }
   fs::create_directories(path_of(name) + "/tmp");
-  auto w = std::make_shared<Warehouse>(name, path_of(name), limits);
+  auto w = std::make_shared<Warehouse>(name, path_of(name), limits, readable_directories_);
   open_[name] = w;
   return w;
 }
@@ -221,7 +243,8 @@ std::shared_ptr<Warehouse> WarehouseRegistry::find(const std::string& name) {
   if (auto it = open_.find(name); it != open_.end()) return it->second;
   if (!fs::exists(path_of(name) + "/warehouse.duckdb")) return nullptr;
   fs::create_directories(path_of(name) + "/tmp");
-  auto w = std::make_shared<Warehouse>(name, path_of(name), limits_for(name));
+  auto w =
+      std::make_shared<Warehouse>(name, path_of(name), limits_for(name), readable_directories_);
   if (open_hook_) open_hook_(name, *w);
   open_[name] = w;
   return w;

@@ -8,6 +8,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "duck/duck.h"
 #include "duck/task_assist.h"
@@ -24,7 +25,8 @@ struct ComputeLimits {
 
 class Warehouse {
  public:
-  Warehouse(std::string name, const std::string& directory, const ComputeLimits& limits);
+  Warehouse(std::string name, const std::string& directory, const ComputeLimits& limits,
+            const std::vector<std::string>& readable_directories = {});
   const std::string& name() const { return name_; }
   const std::string& directory() const { return directory_; }
   // A new connection for one session.
@@ -47,6 +49,7 @@ class Warehouse {
 
  private:
   void install_catalog();
+  void sandbox(const std::vector<std::string>& readable_directories);
   std::string name_;
   std::string directory_;
   int threads_;
@@ -62,7 +65,9 @@ class Warehouse {
 // Opens warehouses on first use and keeps them open; thread-safe.
 class WarehouseRegistry {
  public:
-  WarehouseRegistry(std::string data_dir, ComputeLimits limits);
+  // `readable_directories`: what an operator lets sessions read files from (the sandbox).
+  WarehouseRegistry(std::string data_dir, ComputeLimits limits,
+                    std::vector<std::string> readable_directories = {});
   // Creates the warehouse's directory and database file if missing.
   std::shared_ptr<Warehouse> create(const std::string& name);
   std::shared_ptr<Warehouse> create(const std::string& name, const ComputeLimits& limits);
@@ -96,6 +101,7 @@ class WarehouseRegistry {
   std::function<void(const std::string&, Warehouse&)> open_hook_;
   std::string data_dir_;
   ComputeLimits limits_;
+  std::vector<std::string> readable_directories_;
   std::mutex mutex_;
   std::map<std::string, std::shared_ptr<Warehouse>> open_;
 };

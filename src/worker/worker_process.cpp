@@ -59,7 +59,8 @@ int run_worker(const ServerConfig& config, const WorkerArguments& args) {
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   ::signal(SIGPIPE, SIG_IGN);
 
-  warehouse::WarehouseRegistry registry(config.data_dir, args.limits);
+  warehouse::WarehouseRegistry registry(config.data_dir, args.limits,
+                                        split_list(config.readable_directories));
   std::shared_ptr<warehouse::Warehouse> w;
   try {
     w = registry.find(args.database);

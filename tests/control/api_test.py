@@ -10,8 +10,8 @@ from control_lib import Api, Server, check, connect, ctl, error_code, failures, 
 from pg_instance import PgInstance
 
 
-THREADS = "SELECT value FROM duckdb_settings() WHERE name = 'threads'"
-MEMORY = "SELECT value FROM duckdb_settings() WHERE name = 'memory_limit'"
+THREADS = "SHOW threads"
+MEMORY = "SHOW memory_limit"
 
 
 def run_suite(store_label, extra_args):

@@ -167,7 +167,7 @@ try:
     api.call("POST", "/api/v1/orgs/acme/teams", {"team_id": 7, "name": "app"})
 
     def scaled():
-        cur.execute("SELECT value FROM duckdb_settings() WHERE name = 'threads'")
+        cur.execute("SHOW threads")
         threads = cur.fetchone()[0]
         cur.execute("SELECT count(*) FROM information_schema.schemata WHERE schema_name = 'team_7'")
         return threads == "2" and cur.fetchone()[0] == 1

@@ -1,0 +1,368 @@
+#include "sql/sandbox.h"
+
+#include <algorithm>
+#include <cctype>
+#include <set>
+
+#include "common/errors.h"
+#include "sql/tree_walk.h"
+
+namespace ducklings::sql {
+namespace {
+
+std::string lower(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+[[noreturn]] void deny(const std::string& what, const std::string& hint = "") {
+  throw SqlError("42501", "permission denied: " + what, 0, "",
+                 hint.empty() ? "A duckling reaches only its own data: load files with COPY … FROM "
+                                "STDIN (psql's \\copy) or the ingestion API."
+                              : hint);
+}
+
+constexpr const char* kServerHint =
+    "SHOW threads, SHOW memory_limit and SHOW max_temp_directory_size give the duckling's size.";
+
+// Table functions that open files by name (DuckDB's readers and file inspectors).
+const std::set<std::string>& file_functions() {
+  static const std::set<std::string> names = {"read_csv",
+                                              "read_csv_auto",
+                                              "sniff_csv",
+                                              "read_parquet",
+                                              "parquet_scan",
+                                              "parquet_metadata",
+                                              "parquet_schema",
+                                              "parquet_file_metadata",
+                                              "parquet_kv_metadata",
+                                              "parquet_bloom_probe",
+                                              "read_json",
+                                              "read_json_auto",
+                                              "read_json_objects",
+                                              "read_json_objects_auto",
+                                              "read_ndjson",
+                                              "read_ndjson_auto",
+                                              "read_ndjson_objects",
+                                              "read_text",
+                                              "read_blob",
+                                              "glob",
+                                              "read_xlsx",
+                                              "read_duckdb",
+                                              "iceberg_scan",
+                                              "delta_scan",
+                                              "read_csv_objects",
+                                              "load_extension"};
+  return names;
+}
+
+// Functions that show the server rather than the duckling (paths, extensions, secrets, logs).
+const std::set<std::string>& server_functions() {
+  static const std::set<std::string> names = {"duckdb_settings",
+                                              "duckdb_databases",
+                                              "duckdb_extensions",
+                                              "duckdb_secrets",
+                                              "duckdb_temporary_files",
+                                              "which_secret",
+                                              "duckdb_logs",
+                                              "duckdb_log_contexts",
+                                              "pragma_database_list",
+                                              "duckdb_secret_types",
+                                              "pragma_user_agent",
+                                              "pragma_platform",
+                                              "duckdb_external_file_cache",
+                                              "enable_logging",
+                                              "disable_logging",
+                                              "truncate_duckdb_logs"};
+  return names;
+}
+
+// Statement keywords of DuckDB's dialect that reach outside a duckling.
+const std::set<std::string>& denied_keywords() {
+  static const std::set<std::string> words = {"ATTACH", "DETACH", "INSTALL", "LOAD",
+                                              "FORCE",  "PRAGMA", "EXPORT",  "IMPORT",
+                                              "CALL",   "USE",    "COPY",    "RESET"};
+  return words;
+}
+
+bool looks_like_path(const std::string& name) {
+  if (name.find('/') != std::string::npos || name.find('\\') != std::string::npos ||
+      name.find("://") != std::string::npos || name.rfind("~", 0) == 0) {
+    return true;
+  }
+  static const char* extensions[] = {".csv",    ".tsv",   ".parquet", ".json", ".jsonl", ".ndjson",
+                                     ".txt",    ".gz",    ".zst",     ".xlsx", ".db",    ".duckdb",
+                                     ".sqlite", ".arrow", ".tbl",     ".log"};
+  std::string l = lower(name);
+  for (const char* e : extensions) {
+    size_t n = std::char_traits<char>::length(e);
+    if (l.size() > n && l.compare(l.size() - n, n, e) == 0) return true;
+  }
+  return false;
+}
+
+// The string constants a function's arguments name (a path, or a list of paths).
+bool constant_paths(const pg_query::Node& arg, std::vector<std::string>& out) {
+  if (arg.has_a_const() && arg.a_const().has_sval()) {
+    out.push_back(arg.a_const().sval().sval());
+    return true;
+  }
+  if (arg.has_a_array_expr()) {
+    for (const auto& e : arg.a_array_expr().elements()) {
+      if (!constant_paths(e, out)) return false;
+    }
+    return true;
+  }
+  return false;
+}
+
+void check_function(const pg_query::FuncCall& call, const SandboxContext& context) {
+  const auto& names = call.funcname();
+  if (names.empty() || !names[names.size() - 1].has_string()) return;
+  std::string name = lower(names[names.size() - 1].string().sval());
+  if (server_functions().count(name))
+    deny("function " + name + "() shows the server, not the duckling", kServerHint);
+  if (!file_functions().count(name)) return;
+  // Readers may open files under the directories an operator allows, named by constants.
+  std::vector<std::string> paths;
+  if (!context.readable_paths.empty() && call.args_size() > 0 &&
+      constant_paths(call.args(0), paths) && !paths.empty() &&
+      std::all_of(paths.begin(), paths.end(),
+                  [&](const std::string& p) { return path_within(p, context.readable_paths); })) {
+    return;
+  }
+  deny("function " + name + "() reads files of the server");
+}
+
+void check_range_var(const pg_query::RangeVar& rv, const SandboxContext& context) {
+  const std::string& catalog = rv.catalogname();
+  if (!catalog.empty() && catalog != context.database && catalog != "system" && catalog != "temp") {
+    deny("cross-database reference to \"" + catalog + "\"",
+         "A session reaches only its own database, \"" + context.database + "\".");
+  }
+  if (rv.schemaname().empty() && looks_like_path(rv.relname())) {
+    deny("\"" + rv.relname() + "\" names a file: reading files of the server is not allowed");
+  }
+}
+
+void check_tree(const Statement& s, const SandboxContext& context) {
+  const pg_query::Node* root = root_node(s);
+  if (root) {
+    using N = pg_query::Node;
+    switch (root->node_case()) {
+      case N::kLoadStmt:
+        deny("LOAD: extensions come built in");
+      case N::kCallStmt:
+        deny("CALL");
+      case N::kCreateExtensionStmt:
+      case N::kAlterExtensionStmt:
+      case N::kAlterExtensionContentsStmt:
+        deny("extensions come built in");
+      case N::kAlterSystemStmt:
+        deny("ALTER SYSTEM: engine settings come from the duckling's size");
+      case N::kCreatedbStmt:
+      case N::kDropdbStmt:
+      case N::kAlterDatabaseStmt:
+      case N::kAlterDatabaseSetStmt:
+        deny("databases are made through the control plane");
+      case N::kCreateTableSpaceStmt:
+      case N::kCreateFdwStmt:
+      case N::kCreateForeignServerStmt:
+      case N::kCreateForeignTableStmt:
+      case N::kCreateUserMappingStmt:
+      case N::kImportForeignSchemaStmt:
+        deny(s.tag.empty() ? "this statement" : s.tag);
+      case N::kCopyStmt:
+        if (!root->copy_stmt().filename().empty() || root->copy_stmt().is_program()) {
+          throw SqlError("42501",
+                         "permission denied: COPY to or from a file or program is not allowed; "
+                         "use COPY … FROM STDIN or TO STDOUT (psql's \\copy)");
+        }
+        break;
+      default:
+        break;
+    }
+  }
+  // Every relation and function anywhere in the statement (CTEs, subqueries, views' queries).
+  // The walk only reads: no copy of the tree (a 1000-row INSERT is a large one).
+  auto& tree = const_cast<pg_query::ParseResult&>(*s.tree);
+  walk_range_vars(tree, [&](pg_query::RangeVar& rv) { check_range_var(rv, context); });
+  walk_nodes(tree, [&](pg_query::Node& n) {
+    if (n.has_func_call()) check_function(n.func_call(), context);
+  });
+  if (root && root->has_drop_stmt()) {
+    // DROP names objects as lists: catalog.schema.name has three.
+    for (const auto& object : root->drop_stmt().objects()) {
+      if (!object.has_list() || object.list().items_size() != 3) continue;
+      const auto& first = object.list().items(0);
+      if (first.has_string()) {
+        pg_query::RangeVar rv;
+        rv.set_catalogname(first.string().sval());
+        rv.set_relname("x");
+        check_range_var(rv, context);
+      }
+    }
+  }
+}
+
+// DuckDB-dialect text the PostgreSQL grammar rejects: words and literals, outside comments.
+struct Token {
+  enum Kind { kWord, kString, kQuoted, kPunct } kind;
+  std::string text;
+};
+
+std::vector<Token> tokenize(const std::string& sql) {
+  std::vector<Token> out;
+  size_t i = 0, n = sql.size();
+  while (i < n) {
+    char c = sql[i];
+    if (std::isspace(static_cast<unsigned char>(c))) {
+      ++i;
+    } else if (sql.compare(i, 2, "--") == 0) {
+      size_t e = sql.find('\n', i);
+      i = e == std::string::npos ? n : e;
+    } else if (sql.compare(i, 2, "/*") == 0) {
+      size_t e = sql.find("*/", i + 2);
+      i = e == std::string::npos ? n : e + 2;
+    } else if (c == '\'' || c == '"') {
+      std::string text;
+      size_t j = i + 1;
+      while (j < n) {
+        if (sql[j] == c) {
+          if (j + 1 < n && sql[j + 1] == c) {
+            text.push_back(c);
+            j += 2;
+            continue;
+          }
+          break;
+        }
+        text.push_back(sql[j++]);
+      }
+      out.push_back({c == '\'' ? Token::kString : Token::kQuoted, text});
+      i = j + 1;
+    } else if (std::isalnum(static_cast<unsigned char>(c)) || c == '_' ||
+               static_cast<unsigned char>(c) >= 0x80) {
+      size_t j = i;
+      while (j < n && (std::isalnum(static_cast<unsigned char>(sql[j])) || sql[j] == '_' ||
+                       sql[j] == '$' || static_cast<unsigned char>(sql[j]) >= 0x80)) {
+        ++j;
+      }
+      out.push_back({Token::kWord, lower(sql.substr(i, j - i))});
+      i = j;
+    } else {
+      out.push_back({Token::kPunct, std::string(1, c)});
+      ++i;
+    }
+  }
+  return out;
+}
+
+void check_text(const Statement& s, const SandboxContext& context) {
+  std::string keyword = first_keyword(s.text);
+  std::vector<Token> tokens = tokenize(s.text);
+  if (keyword == "SET") {
+    // SET VARIABLE name = … is the one DuckDB-only SET a session may run; the server's own
+    // variables (duckgres_*) say who the session is.
+    if (tokens.size() >= 3 && tokens[1].kind == Token::kWord && tokens[1].text == "variable" &&
+        tokens[2].kind != Token::kPunct) {
+      if (lower(tokens[2].text).rfind("duckgres_", 0) == 0) {
+        deny("variable " + tokens[2].text + " belongs to the server");
+      }
+    } else {
+      deny("SET of engine settings: threads and memory come from the duckling's size");
+    }
+  }
+  if (denied_keywords().count(keyword)) deny(keyword + " is not allowed in a duckling");
+  if (keyword == "CREATE" || keyword == "DROP" || keyword == "UPDATE") {
+    for (size_t i = 1; i < tokens.size() && i < 4; ++i) {
+      if (tokens[i].kind == Token::kWord &&
+          (tokens[i].text == "secret" || tokens[i].text == "extensions")) {
+        deny(keyword + " " + tokens[i].text + " is not allowed in a duckling");
+      }
+    }
+  }
+  for (size_t i = 0; i < tokens.size(); ++i) {
+    const Token& t = tokens[i];
+    bool call =
+        i + 1 < tokens.size() && tokens[i + 1].kind == Token::kPunct && tokens[i + 1].text == "(";
+    if (t.kind == Token::kWord && call) {
+      if (server_functions().count(t.text)) {
+        deny("function " + t.text + "() shows the server, not the duckling", kServerHint);
+      }
+      if (file_functions().count(t.text)) {
+        // Allowed only on constant paths under the operator's directories.
+        bool ok = !context.readable_paths.empty() && i + 2 < tokens.size() &&
+                  tokens[i + 2].kind == Token::kString &&
+                  path_within(tokens[i + 2].text, context.readable_paths) &&
+                  i + 3 < tokens.size() && tokens[i + 3].kind == Token::kPunct &&
+                  (tokens[i + 3].text == ")" || tokens[i + 3].text == ",");
+        if (!ok) deny("function " + t.text + "() reads files of the server");
+      }
+    }
+    // FROM 'file.csv' / JOIN "dir/file.parquet": DuckDB's replacement scans open files.
+    if ((t.kind == Token::kString || (t.kind == Token::kQuoted && looks_like_path(t.text))) &&
+        i > 0 && tokens[i - 1].kind == Token::kWord &&
+        (tokens[i - 1].text == "from" || tokens[i - 1].text == "join")) {
+      deny("'" + t.text + "' names a file: reading files of the server is not allowed");
+    }
+  }
+}
+
+}  // namespace
+
+void check_sandbox(const Statement& statement, const SandboxContext& context) {
+  if (statement.tree) {
+    check_tree(statement, context);
+  } else {
+    check_text(statement, context);
+  }
+}
+
+bool settable_engine_setting(const std::string& name) {
+  static const std::set<std::string> names = {"enable_progress_bar",
+                                              "enable_progress_bar_print",
+                                              "preserve_insertion_order",
+                                              "default_order",
+                                              "default_null_order",
+                                              "ordered_aggregate_threshold",
+                                              "errors_as_json",
+                                              "max_expression_depth",
+                                              "pivot_limit",
+                                              "prefer_range_joins",
+                                              "scalar_subquery_error_on_multiple_rows"};
+  return names.count(lower(name)) > 0;
+}
+
+bool path_within(const std::string& path, const std::vector<std::string>& directories) {
+  if (path.empty() || path[0] != '/') return false;
+  auto normalize = [](const std::string& p) {
+    std::vector<std::string> parts;
+    size_t i = 0;
+    while (i <= p.size()) {
+      size_t j = p.find('/', i);
+      if (j == std::string::npos) j = p.size();
+      std::string part = p.substr(i, j - i);
+      if (part == "..") {
+        if (!parts.empty()) parts.pop_back();
+      } else if (!part.empty() && part != ".") {
+        parts.push_back(part);
+      }
+      i = j + 1;
+    }
+    std::string out;
+    for (const auto& part : parts) out += "/" + part;
+    return out.empty() ? std::string("/") : out;
+  };
+  std::string file = normalize(path);
+  for (const std::string& d : directories) {
+    std::string dir = normalize(d);
+    if (dir == "/") continue;  // the whole file system is never a readable directory
+    if (file.size() > dir.size() && file.compare(0, dir.size(), dir) == 0 &&
+        file[dir.size()] == '/') {
+      return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace ducklings::sql
