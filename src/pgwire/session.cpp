@@ -100,6 +100,10 @@ bool is_session_statement(const sql::Statement& s) {
     case pg_query::Node::kVariableShowStmt:
     case pg_query::Node::kDiscardStmt:
     case pg_query::Node::kDeallocateStmt:
+    case pg_query::Node::kGrantStmt:
+    case pg_query::Node::kGrantRoleStmt:
+    case pg_query::Node::kCreateRoleStmt:
+    case pg_query::Node::kDropRoleStmt:
       return true;
     default:
       return false;
@@ -336,11 +340,13 @@ void Session::run_statement(const sql::Statement& statement,
                             std::shared_ptr<PreparedQuery> cached) {
   if (is_session_statement(statement)) {
     sql::check_sandbox(statement, sandbox_);  // others are checked as they are prepared
+    authorize(statement, sql::analyze_access(statement));
     run_session_statement(statement, nullptr, Output::kBoth);
     return;
   }
   Portal portal;
   portal.query = cached ? std::move(cached) : prepare(statement, {});
+  authorize(portal.query->statement, portal.query->access);
   if (!portal.query->script.empty()) {
     run_script(*portal.query);
     query_cache_.clear();
@@ -477,6 +483,14 @@ bool Session::run_session_statement(const sql::Statement& st, Portal* portal, Ou
     send_synthetic({column}, {{result}}, "SELECT 1", output);
     return true;
   }
+  if (is_role_statement(st)) {
+    if (output == Output::kDescribe) {
+      write_simple(out_, 'n');
+    } else {
+      handle_role_statement(st);
+    }
+    return true;
+  }
   return handle_set(st, output);
 }
 
@@ -486,6 +500,7 @@ std::shared_ptr<PreparedQuery> Session::prepare(sql::Statement statement,
                                                 const std::vector<int32_t>& parameter_types) {
   sql::check_sandbox(statement, sandbox_);
   auto q = std::make_shared<PreparedQuery>();
+  q->access = sql::analyze_access(statement);
   q->statement = std::move(statement);
   q->parameter_types = parameter_types;
   if (is_session_statement(q->statement)) {
@@ -728,6 +743,8 @@ void Session::handle_execute(const ExecuteMessage& m) {
   Portal& p = it->second;
   const sql::Statement& st = p.query->statement;
   reject_in_failed_transaction(st.kind);
+  // Each execution: grants may have changed since the statement was prepared.
+  if (!p.started) authorize(st, p.query->access);
   if (!p.query->script.empty()) {
     if (!p.finished)
       run_script(*p.query);
@@ -852,9 +869,11 @@ void Session::note_schema_change() {
 }
 
 void Session::note_transaction_end() {
-  // Other sessions see this transaction's DDL only now.
+  // Other sessions see this transaction's DDL, roles and grants only now.
   if (schema_changed_in_txn_) warehouse_->schema_changed();
+  if (auth_changed_in_txn_) warehouse_->auth_changed();
   schema_changed_in_txn_ = false;
+  auth_changed_in_txn_ = false;
 }
 
 void Session::start_portal(Portal& portal) {

@@ -22,6 +22,7 @@
 #include "pgwire/messages.h"
 #include "pgwire/pg_types.h"
 #include "pgwire/worker_link.h"
+#include "sql/privileges.h"
 #include "sql/sandbox.h"
 #include "sql/settings.h"
 #include "sql/statement.h"
@@ -58,6 +59,23 @@ struct PreparedQuery {
   bool uses_catalog = false;                 // reads the emulated pg_catalog/information_schema
   std::string settings_text;                 // the DuckDB text, when it reads session settings
   uint64_t settings_generation = 0;          // the settings its plan was made with
+  sql::StatementAccess access;               // what it reads and writes (role checks)
+};
+
+// A privilege a role holds: on a schema (table ""), on every table in it ("*"), or one table.
+struct RoleGrant {
+  sql::Privilege privilege;
+  std::string schema;  // DuckDB's name (main for public)
+  std::string table;
+};
+
+// What the session's user may do, from its access mode, its roles and their grants.
+struct SessionPrivileges {
+  bool owner = false;      // everything, and managing roles and grants
+  bool read_all = false;   // reader: SELECT and USAGE everywhere
+  bool write_all = false;  // writer: SELECT, INSERT, UPDATE, DELETE, CREATE, USAGE everywhere
+  std::vector<RoleGrant> grants;
+  uint64_t generation = UINT64_MAX;  // the warehouse's auth generation they were read at
 };
 
 // A bound statement (portal) or a SQL cursor, possibly part-way through its rows.
@@ -122,6 +140,21 @@ class Session {
   void start_trusted(const std::map<std::string, std::string>& parameters);
   // Hands the authenticated session to the worker of its duckling.
   void start_in_worker(const StartupMessage& m, int max_sessions);
+
+  // authorization.cpp: roles, grants and their enforcement.
+  // Rereads the user's roles and grants when they changed; sets what catalogs show.
+  void refresh_privileges();
+  // 42501 naming the missing privilege unless the user may run `q`.
+  void authorize(const sql::Statement& statement, const sql::StatementAccess& access);
+  bool may(sql::Privilege p, const std::string& schema, const std::string& table) const;
+  // The DuckDB schema an unqualified relation `name` resolves to through search_path (empty
+  // when none has it); `creating`: the schema a new object would go to.
+  std::string resolve_schema(const std::string& name, bool creating);
+  std::vector<std::string> search_path_schemas() const;
+  // CREATE ROLE, DROP ROLE, GRANT and REVOKE (of privileges and of roles).
+  bool is_role_statement(const sql::Statement& statement) const;
+  void handle_role_statement(const sql::Statement& statement);
+  void register_login_role();
 
   // relay.cpp: copies bytes between the client and the worker until either side ends.
   void relay();
@@ -222,6 +255,12 @@ class Session {
   std::string user_;
   std::string database_;
   bool superuser_ = false;
+  std::string access_mode_;  // unrestricted | project_reader | project_user (org users)
+  std::string team_schema_;  // the team a project_* user is bound to
+  SessionPrivileges privileges_;
+  bool catalog_restricted_ = false;  // the catalog's visibility variables are set
+  std::unordered_map<std::string, std::vector<std::string>> relation_schemas_;  // name → schemas
+  uint64_t relation_schemas_generation_ = UINT64_MAX;
   bool admitted_ = false;
   std::string bound_database_;  // guarded by run_mutex_  // counted in the warehouse's sessions (left in the destructor)
   std::shared_ptr<warehouse::Warehouse> warehouse_;
@@ -243,6 +282,7 @@ class Session {
   Portal* streaming_ = nullptr;  // the portal whose DuckDB result streams now
   std::unique_ptr<ColumnOriginResolver> origins_;  // created on first use
   bool schema_changed_in_txn_ = false;
+  bool auth_changed_in_txn_ = false;  // a role statement ran in the open transaction
   static constexpr uint64_t kNoSnapshot = UINT64_MAX;
   uint64_t catalog_snapshot_generation_ = kNoSnapshot;  // schema generation the snapshot shows
   uint64_t settings_generation_ = 0;  // bumped whenever the session's parameters change

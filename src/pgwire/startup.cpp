@@ -93,6 +93,8 @@ bool Session::startup() {
       throw SqlError("3D000", "database \"" + database_ + "\" does not exist", 0,
                      "Its duckling is " + login->duckling_state + ".");
     }
+    access_mode_ = login->access_mode;
+    team_schema_ = login->team_schema;
     if (services_.workers && !login->org.empty()) {
       start_in_worker(m, login->max_connections);
     } else {
@@ -111,6 +113,8 @@ void Session::start_trusted(const std::map<std::string, std::string>& parameters
   user_ = get("user");
   database_ = get("database");
   superuser_ = get("duckgres.superuser") == "on";
+  if (auto it = parameters.find("duckgres.access_mode"); it != parameters.end()) access_mode_ = it->second;
+  if (auto it = parameters.find("duckgres.team_schema"); it != parameters.end()) team_schema_ = it->second;
   int32_t old_pid = process_id_;
   process_id_ = static_cast<int32_t>(std::stol(get("duckgres.process_id")));
   secret_key_ = static_cast<int32_t>(std::stol(get("duckgres.secret_key")));
@@ -133,6 +137,8 @@ void Session::start_in_worker(const StartupMessage& m, int max_sessions) {
   params["user"] = user_;
   params["database"] = database_;
   params["duckgres.superuser"] = superuser_ ? "on" : "off";
+  params["duckgres.access_mode"] = access_mode_;
+  params["duckgres.team_schema"] = team_schema_;
   params["duckgres.process_id"] = std::to_string(process_id_);
   params["duckgres.secret_key"] = std::to_string(secret_key_);
   std::string packet = encode_startup_packet(kTrustedStartupCode, params);
@@ -195,6 +201,8 @@ void Session::open_session(const std::map<std::string, std::string>& parameters,
                      "; SET VARIABLE duckgres_database = " + sql::quote_literal(database_) +
                      "; SET VARIABLE duckgres_backend_pid = " + std::to_string(process_id_) +
                      "; SET VARIABLE duckgres_start_time = now()");
+  register_login_role();
+  refresh_privileges();
   publish_settings();
   send_startup_parameters();
   ready_for_queries_ = true;

@@ -25,7 +25,7 @@
 
 namespace ducklings::sql {
 
-const int kCatalogVersion = 18;
+const int kCatalogVersion = 19;
 
 namespace {
 
@@ -153,6 +153,14 @@ CREATE SCHEMA duckgres_catalog;
 CREATE SCHEMA IF NOT EXISTS duckgres_meta;
 CREATE TABLE IF NOT EXISTS duckgres_meta.declared_types (schema_name VARCHAR, table_name VARCHAR,
   column_name VARCHAR, type_oid BIGINT, typmod INTEGER, char_length INTEGER);
+-- Roles and grants of the duckling (docs/security.md), written by the gateway's CREATE ROLE,
+-- GRANT and REVOKE; users are recorded as roles ('user') when they first log in. Schemas are
+-- DuckDB's names (main for public); table_name '' is a privilege on the schema itself, '*'
+-- one on every table in it.
+CREATE TABLE IF NOT EXISTS duckgres_meta.roles (name VARCHAR PRIMARY KEY, kind VARCHAR);
+CREATE TABLE IF NOT EXISTS duckgres_meta.role_members (role VARCHAR, member VARCHAR);
+CREATE TABLE IF NOT EXISTS duckgres_meta.grants (grantee VARCHAR, privilege VARCHAR,
+  schema_name VARCHAR, table_name VARCHAR);
 CREATE SCHEMA duckgres_information_schema;
 
 -- Helpers (names starting with __ are hidden from the emulated catalogs).
@@ -160,7 +168,16 @@ CREATE MACRO duckgres_catalog.__user() AS coalesce(CAST(getvariable('duckgres_us
 CREATE MACRO duckgres_catalog.__database() AS coalesce(CAST(getvariable('duckgres_database') AS VARCHAR), system.main.current_database());
 CREATE MACRO duckgres_catalog.__nspname(p_s) AS CASE p_s WHEN 'main' THEN 'public' WHEN 'duckgres_catalog' THEN 'pg_catalog' WHEN 'duckgres_information_schema' THEN 'information_schema' ELSE p_s END;
 CREATE MACRO duckgres_catalog.__nspoid(p_s, p_o) AS CAST(CASE p_s WHEN 'main' THEN 2200 WHEN 'duckgres_catalog' THEN 11 WHEN 'duckgres_information_schema' THEN 13207 ELSE p_o END AS BIGINT);
-CREATE MACRO duckgres_catalog.__visible_rel(p_s, p_n) AS NOT ((p_s = 'duckgres_catalog' OR p_s = 'duckgres_information_schema') AND starts_with(p_n, '__')) AND (p_s <> 'pg_catalog' AND p_s <> 'information_schema' AND p_s <> 'duckgres_meta');
+-- What the session's roles let it see (set by the gateway for sessions below owner; unset,
+-- everything): relations it holds a privilege on, schemas it may use.
+CREATE MACRO duckgres_catalog.__may_see(p_s, p_n) AS coalesce(getvariable('duckgres_sees_all'), true)
+  OR list_contains(coalesce(getvariable('duckgres_seen_schemas'), CAST([] AS VARCHAR[])), p_s)
+  OR list_contains(coalesce(getvariable('duckgres_seen_tables'), CAST([] AS VARCHAR[])), p_s || '.' || p_n);
+CREATE MACRO duckgres_catalog.__may_use(p_s) AS coalesce(getvariable('duckgres_sees_all'), true)
+  OR list_contains(coalesce(getvariable('duckgres_usage_schemas'), CAST([] AS VARCHAR[])), p_s)
+  OR p_s IN ('duckgres_catalog', 'duckgres_information_schema', 'pg_catalog', 'information_schema');
+CREATE MACRO duckgres_catalog.__visible_rel(p_s, p_n) AS NOT ((p_s = 'duckgres_catalog' OR p_s = 'duckgres_information_schema') AND starts_with(p_n, '__')) AND (p_s <> 'pg_catalog' AND p_s <> 'information_schema' AND p_s <> 'duckgres_meta')
+  AND (p_s = 'duckgres_catalog' OR p_s = 'duckgres_information_schema' OR duckgres_catalog.__may_see(p_s, p_n));
 CREATE MACRO duckgres_catalog.__quote_ident(p_x) AS CASE WHEN regexp_matches(p_x, '^[a-z_][a-z0-9_$]*$') THEN p_x ELSE '"' || replace(p_x, '"', '""') || '"' END;
 CREATE MACRO duckgres_catalog.__unquote_ident(p_x) AS CASE WHEN length(p_x) >= 2 AND starts_with(p_x, '"') AND ends_with(p_x, '"') THEN replace(p_x[2:-2], '""', '"') ELSE p_x END;
 -- Lookups in constant maps: a macro argument is substituted wherever the parameter appears,
@@ -993,7 +1010,8 @@ CREATE VIEW duckgres_catalog.pg_namespace AS
 SELECT duckgres_catalog.__nspoid(schema_name, oid) AS oid, duckgres_catalog.__nspname(schema_name) AS nspname,
   CAST(10 AS BIGINT) AS nspowner, CAST(NULL AS VARCHAR) AS nspacl
 FROM duckdb_schemas()
-WHERE database_name = system.main.current_database() AND schema_name NOT IN ('pg_catalog', 'information_schema', 'duckgres_meta');
+WHERE database_name = system.main.current_database() AND schema_name NOT IN ('pg_catalog', 'information_schema', 'duckgres_meta')
+  AND duckgres_catalog.__may_use(schema_name);
 
 CREATE VIEW duckgres_catalog.__live_constraints AS
 SELECT c.*, CAST(1000000000 + c.table_oid * 100 + c.k AS BIGINT) AS oid,

@@ -37,6 +37,9 @@ class Warehouse {
   // facts know to look again.
   uint64_t schema_generation() const { return schema_generation_.load(std::memory_order_acquire); }
   void schema_changed() { schema_generation_.fetch_add(1, std::memory_order_acq_rel); }
+  // Bumped when roles, memberships or grants change, so sessions reload what they may do.
+  uint64_t auth_generation() const { return auth_generation_.load(std::memory_order_acquire); }
+  void auth_changed() { auth_generation_.fetch_add(1, std::memory_order_acq_rel); }
   // Applies a new compute size to the running instance; sessions keep running.
   void apply(const ComputeLimits& limits);
   ComputeLimits limits() const;
@@ -60,6 +63,7 @@ class Warehouse {
   duck::Database database_;
   std::unique_ptr<duck::TaskAssist> assist_;  // after database_: stops before it closes
   std::atomic<uint64_t> schema_generation_{0};
+  std::atomic<uint64_t> auth_generation_{0};
 };
 
 // Opens warehouses on first use and keeps them open; thread-safe.

@@ -1,0 +1,380 @@
+#include "sql/privileges.h"
+
+#include <algorithm>
+#include <cctype>
+#include <set>
+
+namespace ducklings::sql {
+namespace {
+
+using google::protobuf::Descriptor;
+using google::protobuf::FieldDescriptor;
+using google::protobuf::Message;
+using google::protobuf::Reflection;
+using Scope = std::vector<std::string>;  // CTE names visible where a relation is named
+
+class Collector {
+ public:
+  StatementAccess out;
+
+  void owner(const std::string& reason) {
+    out.owner_only = true;
+    if (out.owner_reason.empty()) out.owner_reason = reason;
+  }
+
+  void need(Privilege p, const pg_query::RangeVar& rv, const Scope& scope) {
+    if (rv.schemaname().empty() && rv.catalogname().empty() &&
+        std::find(scope.begin(), scope.end(), rv.relname()) != scope.end()) {
+      return;  // a CTE of the statement, not a relation
+    }
+    out.needs.push_back({p, rv.schemaname(), rv.relname()});
+  }
+
+  void need_schema(Privilege p, const std::string& schema) { out.needs.push_back({p, schema, ""}); }
+
+  // Every relation below `m` is read, except where a nested statement says otherwise.
+  void walk(const Message& m, const Scope& scope) {
+    if (skip_.count(&m)) return;
+    const Descriptor* d = m.GetDescriptor();
+    if (d == pg_query::Node::descriptor()) {
+      const auto& n = static_cast<const pg_query::Node&>(m);
+      switch (n.node_case()) {
+        case pg_query::Node::kSelectStmt:
+          select(n.select_stmt(), scope);
+          return;
+        case pg_query::Node::kInsertStmt:
+        case pg_query::Node::kUpdateStmt:
+        case pg_query::Node::kDeleteStmt:
+        case pg_query::Node::kMergeStmt:
+          dml(n, scope);
+          return;
+        default:
+          break;
+      }
+    }
+    if (d == pg_query::RangeVar::descriptor()) {
+      need(Privilege::kSelect, static_cast<const pg_query::RangeVar&>(m), scope);
+      return;
+    }
+    children(m, scope);
+  }
+
+  void statement(const pg_query::Node& root) {
+    using N = pg_query::Node;
+    const Scope none;
+    switch (root.node_case()) {
+      case N::kSelectStmt:
+      case N::kInsertStmt:
+      case N::kUpdateStmt:
+      case N::kDeleteStmt:
+      case N::kMergeStmt:
+        walk(root, none);
+        return;
+      case N::kCopyStmt: {
+        const auto& c = root.copy_stmt();
+        if (c.has_relation())
+          need(c.is_from() ? Privilege::kInsert : Privilege::kSelect, c.relation(), none);
+        if (c.has_query()) walk(c.query(), none);
+        return;
+      }
+      case N::kExplainStmt:
+        if (root.explain_stmt().has_query()) statement(root.explain_stmt().query());
+        return;
+      case N::kDeclareCursorStmt:
+        if (root.declare_cursor_stmt().has_query()) statement(root.declare_cursor_stmt().query());
+        return;
+      case N::kPrepareStmt:
+        if (root.prepare_stmt().has_query()) statement(root.prepare_stmt().query());
+        return;
+      case N::kCreateStmt: {
+        const auto& c = root.create_stmt();
+        need_schema(Privilege::kCreate, c.relation().schemaname());
+        skip_.insert(&c.relation());
+        walk(root, none);  // LIKE and REFERENCES name other tables
+        return;
+      }
+      case N::kCreateTableAsStmt: {
+        const auto& c = root.create_table_as_stmt();
+        need_schema(Privilege::kCreate, c.into().rel().schemaname());
+        if (c.has_query()) walk(c.query(), none);
+        return;
+      }
+      case N::kViewStmt: {
+        const auto& v = root.view_stmt();
+        need_schema(Privilege::kCreate, v.view().schemaname());
+        if (v.has_query()) walk(v.query(), none);
+        return;
+      }
+      case N::kIndexStmt:
+        need_schema(Privilege::kCreate, root.index_stmt().relation().schemaname());
+        return;
+      case N::kCreateSeqStmt:
+        need_schema(Privilege::kCreate, root.create_seq_stmt().sequence().schemaname());
+        return;
+      case N::kAlterTableStmt:
+        need_schema(Privilege::kCreate, root.alter_table_stmt().relation().schemaname());
+        return;
+      case N::kRenameStmt:
+        if (root.rename_stmt().has_relation()) {
+          need_schema(Privilege::kCreate, root.rename_stmt().relation().schemaname());
+        } else {
+          owner("ALTER … RENAME");
+        }
+        return;
+      case N::kDropStmt:
+        drop(root.drop_stmt());
+        return;
+      case N::kTruncateStmt:
+        for (const auto& r : root.truncate_stmt().relations()) {
+          if (r.has_range_var()) need(Privilege::kDelete, r.range_var(), none);
+        }
+        return;
+      case N::kCommentStmt: {
+        const auto& c = root.comment_stmt();
+        std::vector<std::string> names = list_names(c.object());
+        size_t drop_last = c.objtype() == pg_query::OBJECT_COLUMN ? 2 : 1;
+        if ((c.objtype() == pg_query::OBJECT_TABLE || c.objtype() == pg_query::OBJECT_VIEW ||
+             c.objtype() == pg_query::OBJECT_COLUMN) &&
+            names.size() >= drop_last) {
+          need_schema(Privilege::kCreate,
+                      names.size() > drop_last ? names[names.size() - drop_last - 1] : "");
+        } else {
+          owner("COMMENT");
+        }
+        return;
+      }
+      case N::kCreateEnumStmt:
+        type_names(root.create_enum_stmt().type_name());
+        return;
+      case N::kCompositeTypeStmt:
+        need_schema(Privilege::kCreate, root.composite_type_stmt().typevar().schemaname());
+        return;
+      case N::kCreateSchemaStmt:
+        owner("CREATE SCHEMA");
+        return;
+      case N::kGrantStmt:
+        owner(root.grant_stmt().is_grant() ? "GRANT" : "REVOKE");
+        return;
+      case N::kGrantRoleStmt:
+        owner(root.grant_role_stmt().is_grant() ? "GRANT" : "REVOKE");
+        return;
+      case N::kCreateRoleStmt:
+        owner("CREATE ROLE");
+        return;
+      case N::kDropRoleStmt:
+        owner("DROP ROLE");
+        return;
+      case N::kAlterRoleStmt:
+      case N::kAlterRoleSetStmt:
+        owner("ALTER ROLE");
+        return;
+      case N::kAlterDefaultPrivilegesStmt:
+        owner("ALTER DEFAULT PRIVILEGES");
+        return;
+      case N::kAlterOwnerStmt:
+      case N::kReassignOwnedStmt:
+      case N::kDropOwnedStmt:
+        owner("changing owners");
+        return;
+      case N::kTransactionStmt:
+      case N::kVariableSetStmt:
+      case N::kVariableShowStmt:
+      case N::kDiscardStmt:
+      case N::kDeallocateStmt:
+      case N::kExecuteStmt:
+      case N::kFetchStmt:
+      case N::kClosePortalStmt:
+      case N::kVacuumStmt:
+      case N::kCheckPointStmt:
+        return;  // nothing of the data
+      default:
+        owner("this statement (the gateway cannot tell what it reaches)");
+        return;
+    }
+  }
+
+ private:
+  void children(const Message& m, const Scope& scope) {
+    const Reflection* r = m.GetReflection();
+    const Descriptor* d = m.GetDescriptor();
+    if (d == pg_query::Node::descriptor()) {
+      const FieldDescriptor* f = r->GetOneofFieldDescriptor(m, d->oneof_decl(0));
+      if (f && f->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE) walk(r->GetMessage(m, f), scope);
+      return;
+    }
+    for (int i = 0; i < d->field_count(); ++i) {
+      const FieldDescriptor* f = d->field(i);
+      if (f->cpp_type() != FieldDescriptor::CPPTYPE_MESSAGE) continue;
+      if (f->is_repeated()) {
+        for (int j = 0; j < r->FieldSize(m, f); ++j) walk(r->GetRepeatedMessage(m, f, j), scope);
+      } else if (r->HasField(m, f)) {
+        walk(r->GetMessage(m, f), scope);
+      }
+    }
+  }
+
+  // A WITH list: a non-recursive CTE sees only those before it; a recursive list sees all.
+  void with(const pg_query::WithClause& w, Scope& scope) {
+    skip_.insert(&w);
+    if (w.recursive()) {
+      for (const auto& c : w.ctes()) scope.push_back(c.common_table_expr().ctename());
+      for (const auto& c : w.ctes()) walk(c.common_table_expr().ctequery(), scope);
+      return;
+    }
+    for (const auto& c : w.ctes()) {
+      walk(c.common_table_expr().ctequery(), scope);
+      scope.push_back(c.common_table_expr().ctename());
+    }
+  }
+
+  void select(const pg_query::SelectStmt& s, const Scope& outer) {
+    Scope scope = outer;
+    if (s.has_with_clause()) with(s.with_clause(), scope);
+    children(s, scope);
+  }
+
+  void dml(const pg_query::Node& n, const Scope& outer) {
+    Scope scope = outer;
+    const Scope none;  // a statement's target is never one of its CTEs
+    if (n.has_insert_stmt()) {
+      const auto& s = n.insert_stmt();
+      if (s.has_with_clause()) with(s.with_clause(), scope);
+      need(Privilege::kInsert, s.relation(), none);
+      if (s.has_on_conflict_clause() &&
+          s.on_conflict_clause().action() == pg_query::ONCONFLICT_UPDATE) {
+        need(Privilege::kUpdate, s.relation(), none);
+      }
+      skip_.insert(&s.relation());
+      children(s, scope);
+    } else if (n.has_update_stmt()) {
+      const auto& s = n.update_stmt();
+      if (s.has_with_clause()) with(s.with_clause(), scope);
+      need(Privilege::kUpdate, s.relation(), none);
+      skip_.insert(&s.relation());
+      children(s, scope);
+    } else if (n.has_delete_stmt()) {
+      const auto& s = n.delete_stmt();
+      if (s.has_with_clause()) with(s.with_clause(), scope);
+      need(Privilege::kDelete, s.relation(), none);
+      skip_.insert(&s.relation());
+      children(s, scope);
+    } else if (n.has_merge_stmt()) {
+      const auto& s = n.merge_stmt();
+      if (s.has_with_clause()) with(s.with_clause(), scope);
+      for (const auto& w : s.merge_when_clauses()) {
+        switch (w.merge_when_clause().command_type()) {
+          case pg_query::CMD_INSERT:
+            need(Privilege::kInsert, s.relation(), none);
+            break;
+          case pg_query::CMD_UPDATE:
+            need(Privilege::kUpdate, s.relation(), none);
+            break;
+          case pg_query::CMD_DELETE:
+            need(Privilege::kDelete, s.relation(), none);
+            break;
+          default:
+            break;
+        }
+      }
+      skip_.insert(&s.relation());
+      children(s, scope);
+    }
+  }
+
+  static std::vector<std::string> list_names(const pg_query::Node& n) {
+    std::vector<std::string> out;
+    if (n.has_list()) {
+      for (const auto& item : n.list().items()) {
+        if (item.has_string()) out.push_back(item.string().sval());
+      }
+    } else if (n.has_string()) {
+      out.push_back(n.string().sval());
+    }
+    return out;
+  }
+
+  void type_names(const google::protobuf::RepeatedPtrField<pg_query::Node>& names) {
+    need_schema(Privilege::kCreate, names.size() >= 2 && names[names.size() - 2].has_string()
+                                        ? names[names.size() - 2].string().sval()
+                                        : "");
+  }
+
+  void drop(const pg_query::DropStmt& d) {
+    switch (d.remove_type()) {
+      case pg_query::OBJECT_TABLE:
+      case pg_query::OBJECT_VIEW:
+      case pg_query::OBJECT_MATVIEW:
+      case pg_query::OBJECT_SEQUENCE:
+      case pg_query::OBJECT_INDEX:
+      case pg_query::OBJECT_TYPE:
+        for (const auto& o : d.objects()) {
+          std::vector<std::string> names = list_names(o);
+          if (o.has_type_name()) {
+            type_names(o.type_name().names());
+            continue;
+          }
+          need_schema(Privilege::kCreate, names.size() >= 2 ? names[names.size() - 2] : "");
+        }
+        return;
+      case pg_query::OBJECT_SCHEMA:
+        owner("DROP SCHEMA");
+        return;
+      default:
+        owner("DROP of this kind of object");
+        return;
+    }
+  }
+
+  std::set<const Message*> skip_;
+};
+
+std::string upper(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return s;
+}
+
+}  // namespace
+
+const char* privilege_name(Privilege p) {
+  switch (p) {
+    case Privilege::kSelect:
+      return "SELECT";
+    case Privilege::kInsert:
+      return "INSERT";
+    case Privilege::kUpdate:
+      return "UPDATE";
+    case Privilege::kDelete:
+      return "DELETE";
+    case Privilege::kCreate:
+      return "CREATE";
+    case Privilege::kUsage:
+      return "USAGE";
+  }
+  return "?";
+}
+
+bool parse_privilege(const std::string& name, Privilege& out) {
+  static const Privilege all[] = {Privilege::kSelect, Privilege::kInsert, Privilege::kUpdate,
+                                  Privilege::kDelete, Privilege::kCreate, Privilege::kUsage};
+  std::string u = upper(name);
+  for (Privilege p : all) {
+    if (u == privilege_name(p)) {
+      out = p;
+      return true;
+    }
+  }
+  return false;
+}
+
+StatementAccess analyze_access(const Statement& statement) {
+  Collector c;
+  if (!statement.tree) {
+    c.owner("a DuckDB-dialect statement (the gateway cannot tell what it reaches)");
+    return c.out;
+  }
+  const pg_query::Node* root = root_node(statement);
+  if (root) c.statement(*root);
+  return c.out;
+}
+
+}  // namespace ducklings::sql
