@@ -134,6 +134,31 @@ int serve(const std::map<std::string, std::string>& flags) {
     }
     pgwire::Server server(config, &control, warehouses, workers.get());
     server.listen();
+    // Sessions' requests of the control plane: in this process directly, from workers over
+    // the pool's control socket.
+    pgwire::ControlRequestHandler control_requests =
+        [&control](const std::string& database, const std::map<std::string, std::string>& r) {
+          auto get = [&](const char* k) {
+            auto it = r.find(k);
+            return it == r.end() ? std::string() : it->second;
+          };
+          try {
+            if (get("action") == "set_password") {
+              control.set_user_verifier(database, get("user"), get("verifier"));
+              return std::string();
+            }
+            if (get("action") == "audit") {
+              control.audit(database, "sql user \"" + get("user") + "\"", get("event"),
+                            get("target"), {{"statement", get("detail")}});
+              return std::string();
+            }
+            return std::string("unknown control request");
+          } catch (const std::exception& e) {
+            return std::string(e.what());
+          }
+        };
+    server.set_control_requests(control_requests);
+    if (workers) workers->serve_control_requests(control_requests);
     control::Provisioner provisioner(
         *store, warehouses,
         [&server](const std::string& database) { server.sessions().terminate_database(database); },
@@ -234,6 +259,7 @@ int main(int argc, char** argv) {
   worker_cmd->add_option("--lifeline-fd", worker_args.lifeline_fd);
   worker_cmd->add_option("--ready-fd", worker_args.ready_fd);
   worker_cmd->add_option("--temp-limit", worker_args.limits.temp_limit);
+  worker_cmd->add_option("--control-socket", worker_args.control_socket);
   CLI::App* ctl_cmd =
       app.add_subcommand("ctl", "drive the control-plane API (orgs, teams, users, ducklings)");
   ctl::add_commands(*ctl_cmd);

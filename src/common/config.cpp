@@ -98,6 +98,18 @@ const std::map<std::string, Setting>& settings() {
        integer("seconds a duckling's database stays open (warm) after its last session; 0 = "
                "always",
                &ServerConfig::duckling_idle_timeout, 0, 86400 * 30)},
+      {"auth_failure_threshold",
+       integer("failed logins from one address before it is refused for auth_ban_seconds; 0 = "
+               "never",
+               &ServerConfig::auth_failure_threshold, 0, 1000000)},
+      {"auth_user_failure_threshold",
+       integer("failed logins of one user (from any address) before it is refused; 0 = never",
+               &ServerConfig::auth_user_failure_threshold, 0, 1000000)},
+      {"auth_ban_seconds", integer("seconds a refused address or user waits",
+                                   &ServerConfig::auth_ban_seconds, 1, 86400 * 7)},
+      {"max_connections_per_address",
+       integer("concurrent sessions one client address may hold; 0 = no cap",
+               &ServerConfig::max_connections_per_address, 0, 1000000)},
       {"readable_directories",
        text("directories SQL may read files from (read_csv, read_parquet…), comma-separated; "
             "none by default",

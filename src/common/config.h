@@ -24,6 +24,10 @@ struct ServerConfig {
   int64_t max_message_size = 256 << 20;  // bytes; larger frontend messages are refused (08P01)
   int threads = 0;                       // DuckDB threads per warehouse; 0 = all cores
   std::string memory_limit;              // DuckDB memory_limit, empty = DuckDB default
+  int auth_failure_threshold = 10;       // failed logins from one address before it is refused
+  int auth_user_failure_threshold = 0;   // … of one user from anywhere; 0 = off
+  int auth_ban_seconds = 300;            // how long such a refusal lasts
+  int max_connections_per_address = 0;   // concurrent sessions from one address; 0 = no cap
   int duckling_idle_timeout = 300;       // seconds a duckling stays open after its last session
   // Directories sessions may read files from (read_csv('/dir/…')), comma-separated; nothing
   // else of the server's file system is reachable from SQL.

@@ -488,6 +488,140 @@ void ControlPlane::delete_user(const std::string& org, const std::string& userna
   }
 }
 
+// ---- service credentials ----
+
+namespace {
+json credential_json(const Row& r, const std::string& now) {
+  // id, username, name, access_mode, team_id, created_at, expires_at, revoked_at
+  std::string state = r[7] ? "revoked" : (*r[6] <= now ? "expired" : "active");
+  return {{"id", *r[0]},
+          {"username", *r[1]},
+          {"name", *r[2]},
+          {"access_mode", *r[3]},
+          {"team_id", r[4] ? json(std::stoll(*r[4])) : json(nullptr)},
+          {"created_at", *r[5]},
+          {"expires_at", *r[6]},
+          {"revoked_at", r[7] ? json(*r[7]) : json(nullptr)},
+          {"state", state}};
+}
+const char* const kCredentialColumns =
+    "id, username, name, access_mode, team_id, created_at, expires_at, revoked_at";
+}  // namespace
+
+json ControlPlane::mint_credential(const std::string& org, const json& body,
+                                   const std::string& secret, const std::string& verifier) {
+  require_object(body);
+  for (auto it = body.begin(); it != body.end(); ++it) {
+    if (it.key() != "ttl_seconds" && it.key() != "name" && it.key() != "access_mode" &&
+        it.key() != "team_id") {
+      bad_request("unknown field \"" + it.key() + "\" (ttl_seconds, name, access_mode, team_id)");
+    }
+  }
+  int64_t ttl = int_field(body, "ttl_seconds", 60, 3600).value_or(900);
+  std::string name = string_field(body, "name", false);
+  if (name.size() > 200) bad_request("\"name\" is at most 200 characters");
+  std::string mode = string_field(body, "access_mode", false);
+  if (mode.empty()) mode = "unrestricted";
+  json result;
+  store_.transaction([&] {
+    OrgRow o = org_row(org);
+    auto team =
+        check_access(store_, o.id, mode, int_field(body, "team_id", 1, INT64_C(9007199254740991)));
+    std::string id = random_hex(8);
+    std::string username = "svc_" + id;
+    auto now = std::chrono::system_clock::now();
+    std::string created = iso_utc(now), expires = iso_utc(now + std::chrono::seconds(ttl));
+    store_.execute(
+        "INSERT INTO service_credentials (id, org_id, username, name, verifier, access_mode, "
+        "team_id, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        {id, o.id, username, name, verifier, mode,
+         team ? Value(std::to_string(*team)) : Value(), created, expires});
+    result = credential_json({id, username, name, mode,
+                              team ? Value(std::to_string(*team)) : Value(), created, expires,
+                              Value()},
+                             created);
+    result["password"] = secret;  // shown once; only the verifier is kept
+    result["database"] = org;
+  });
+  return result;
+}
+
+json ControlPlane::list_credentials(const std::string& org) {
+  OrgRow o = org_row(org);
+  json out = json::array();
+  std::string now = iso_utc_now();
+  for (const Row& r : store_.query(std::string("SELECT ") + kCredentialColumns +
+                                       " FROM service_credentials WHERE org_id = ? ORDER BY "
+                                       "created_at DESC",
+                                   {o.id})) {
+    out.push_back(credential_json(r, now));
+  }
+  return out;
+}
+
+json ControlPlane::revoke_credential(const std::string& org, const std::string& id) {
+  json result;
+  store_.transaction([&] {
+    OrgRow o = org_row(org);
+    std::string now = iso_utc_now();
+    store_.execute(
+        "UPDATE service_credentials SET revoked_at = ? WHERE org_id = ? AND id = ? AND "
+        "revoked_at IS NULL",
+        {now, o.id, id});
+    auto rows = store_.query(std::string("SELECT ") + kCredentialColumns +
+                                 " FROM service_credentials WHERE org_id = ? AND id = ?",
+                             {o.id, id});
+    if (rows.empty()) not_found("credential \"" + id + "\" does not exist in \"" + org + "\"");
+    result = credential_json(rows[0], now);
+  });
+  return result;
+}
+
+void ControlPlane::set_user_verifier(const std::string& database, const std::string& username,
+                                     const std::string& verifier) {
+  auto org = store_.query("SELECT id FROM orgs WHERE name = ?", {database});
+  if (org.empty()) {
+    if (store_.execute("UPDATE logins SET verifier = ? WHERE name = ?", {verifier, username}) == 0) {
+      throw ApiError(404, "not_found", "role \"" + username + "\" does not exist");
+    }
+    return;
+  }
+  if (store_.execute("UPDATE users SET verifier = ?, updated_at = ? WHERE org_id = ? AND username = ?",
+                     {verifier, iso_utc_now(), *org[0][0], username}) == 0) {
+    throw ApiError(404, "not_found", "role \"" + username + "\" does not exist");
+  }
+}
+
+// ---- the audit log ----
+
+void ControlPlane::audit(const std::string& org, const std::string& actor,
+                         const std::string& action, const std::string& target,
+                         const json& detail) {
+  std::string now = iso_utc_now();
+  // Ids sort with time, so equal timestamps still page in order.
+  store_.execute(
+      "INSERT INTO audit_log (id, at, org, actor, action, target, detail) VALUES (?, ?, ?, ?, ?, "
+      "?, ?)",
+      {now + "-" + random_hex(6), now, org.empty() ? Value() : Value(org), actor, action, target,
+       detail.is_null() ? Value() : Value(detail.dump())});
+}
+
+json ControlPlane::list_audit(const std::string& org, int limit, const std::string& before) {
+  org_row(org);  // 404 for an unknown organization
+  json out = json::array();
+  std::string cursor = before.empty() ? std::string("\x7f") : before;
+  for (const Row& r :
+       store_.query("SELECT id, at, actor, action, target, detail FROM audit_log WHERE org = ? AND "
+                    "id < ? ORDER BY id DESC LIMIT ?",
+                    {org, cursor, std::to_string(limit)})) {
+    json e = {{"id", *r[0]}, {"at", *r[1]}, {"actor", *r[2]}, {"action", *r[3]},
+              {"target", r[4] ? json(*r[4]) : json(nullptr)}};
+    e["detail"] = r[5] ? json::parse(*r[5], nullptr, false) : json(nullptr);
+    out.push_back(e);
+  }
+  return out;
+}
+
 // ---- ducklings ----
 
 json ControlPlane::duckling_json(const std::string& org, const Row& r) {
@@ -627,9 +761,20 @@ std::optional<LoginTarget> ControlPlane::resolve_login(const std::string& databa
       "LEFT JOIN teams t ON t.org_id = u.org_id AND t.team_id = u.team_id "
       "WHERE u.org_id = ? AND u.username = ?",
       {org_id, user});
-  if (rows.empty()) return std::nullopt;
+  std::string credential_id;
+  if (rows.empty()) {
+    // A service credential, while it is neither expired nor revoked.
+    rows = store_.query(
+        "SELECT c.verifier, c.access_mode, c.team_id, t.schema_name, c.id FROM "
+        "service_credentials c LEFT JOIN teams t ON t.org_id = c.org_id AND t.team_id = c.team_id "
+        "WHERE c.org_id = ? AND c.username = ? AND c.revoked_at IS NULL AND c.expires_at > ?",
+        {org_id, user, iso_utc_now()});
+    if (rows.empty()) return std::nullopt;
+    credential_id = *rows[0][4];
+  }
   LoginTarget t;
   t.verifier = *rows[0][0];
+  t.credential_id = credential_id;
   t.org = database;
   t.max_connections = std::stoi(*org[0][1]);
   t.access_mode = *rows[0][1];
@@ -652,10 +797,11 @@ void ControlPlane::put_login(const std::string& name, const std::string& verifie
       {name, verifier, superuser ? "1" : "0", iso_utc_now()});
 }
 
-bool ControlPlane::token_valid(const std::string& token) {
-  if (token.empty()) return false;
-  return !store_.query("SELECT 1 FROM api_tokens WHERE token_hash = ?", {hash_token(token)})
-              .empty();
+std::optional<std::string> ControlPlane::token_name(const std::string& token) {
+  if (token.empty()) return std::nullopt;
+  auto rows = store_.query("SELECT name FROM api_tokens WHERE token_hash = ?", {hash_token(token)});
+  if (rows.empty()) return std::nullopt;
+  return rows[0][0].value_or("");
 }
 
 void ControlPlane::add_token(const std::string& token, const std::string& name) {

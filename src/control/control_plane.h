@@ -46,6 +46,7 @@ struct LoginTarget {
   std::optional<int64_t> team_id;
   std::string team_schema;  // the bound team's schema
   int max_connections = 0;  // sessions allowed on the org's duckling (0 = no cap)
+  std::string credential_id;  // set for a service credential's login
 };
 
 // Where clients connect; shown with a duckling.
@@ -92,6 +93,24 @@ class ControlPlane {
   nlohmann::json scale_duckling(const std::string& org, const nlohmann::json& body);
   nlohmann::json delete_duckling(const std::string& org);
 
+  // Service credentials for pipelines: a login valid for ttl_seconds (60-3600), with an
+  // access mode like a user's, revocable. `secret`/`verifier`: the generated password and its
+  // SCRAM verifier (made by the caller); the secret is shown once, in the result.
+  nlohmann::json mint_credential(const std::string& org, const nlohmann::json& body,
+                                 const std::string& secret, const std::string& verifier);
+  nlohmann::json list_credentials(const std::string& org);
+  nlohmann::json revoke_credential(const std::string& org, const std::string& id);
+  // ALTER ROLE … PASSWORD in `database` (an org's): a user's new verifier.
+  void set_user_verifier(const std::string& database, const std::string& username,
+                         const std::string& verifier);
+
+  // The append-only audit log of administrative actions (API calls that change something,
+  // role and grant changes in SQL, credentials, password changes, login bans).
+  void audit(const std::string& org, const std::string& actor, const std::string& action,
+             const std::string& target, const nlohmann::json& detail = nullptr);
+  // Newest first; `before`: an entry's "at" to page back from.
+  nlohmann::json list_audit(const std::string& org, int limit, const std::string& before);
+
   // A login on `database`: the org's user, or a server login on a server database.
   std::optional<LoginTarget> resolve_login(const std::string& database, const std::string& user);
 
@@ -100,7 +119,9 @@ class ControlPlane {
   void put_login(const std::string& name, const std::string& verifier, bool superuser);
 
   // Bearer tokens for the API (stored as SHA-256 hashes).
-  bool token_valid(const std::string& token);
+  bool token_valid(const std::string& token) { return token_name(token).has_value(); }
+  // The name a valid token was added with (who acts, for the audit log).
+  std::optional<std::string> token_name(const std::string& token);
   void add_token(const std::string& token, const std::string& name);
   bool has_tokens();
 

@@ -32,6 +32,20 @@ const std::vector<Migration>& migrations() {
            "CREATE TABLE api_tokens (token_hash TEXT PRIMARY KEY, name TEXT NOT NULL, "
            "created_at TEXT NOT NULL)",
        }},
+      {2,
+       "service credentials and the audit log",
+       {
+           "CREATE TABLE service_credentials (id TEXT PRIMARY KEY, "
+           "org_id TEXT NOT NULL REFERENCES orgs(id) ON DELETE CASCADE, username TEXT NOT NULL, "
+           "name TEXT NOT NULL, verifier TEXT NOT NULL, access_mode TEXT NOT NULL, team_id BIGINT, "
+           "created_at TEXT NOT NULL, expires_at TEXT NOT NULL, revoked_at TEXT, "
+           "UNIQUE (org_id, username))",
+           // Append-only: nothing in the server updates or deletes its rows. The org is kept by
+           // name, so entries outlive the organization they are about.
+           "CREATE TABLE audit_log (id TEXT PRIMARY KEY, at TEXT NOT NULL, org TEXT, "
+           "actor TEXT NOT NULL, action TEXT NOT NULL, target TEXT, detail TEXT)",
+           "CREATE INDEX audit_log_org_at ON audit_log (org, at)",
+       }},
   };
   return all;
 }

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "control/config_store.h"
+#include "control/digest.h"
 #include "pgwire/scram.h"
 
 namespace ducklings::http {
@@ -45,6 +46,38 @@ std::string password_of(const json& body, bool required) {
   return it->get<std::string>();
 }
 
+// a=1&b=x → {a: 1, b: x} (values percent-decoded).
+std::map<std::string, std::string> parse_query(const std::string& query) {
+  std::map<std::string, std::string> out;
+  auto decode = [](const std::string& s) {
+    std::string r;
+    for (size_t i = 0; i < s.size(); ++i) {
+      if (s[i] == '+') {
+        r.push_back(' ');
+      } else if (s[i] == '%' && i + 2 < s.size() && std::isxdigit(static_cast<unsigned char>(s[i + 1])) &&
+                 std::isxdigit(static_cast<unsigned char>(s[i + 2]))) {
+        r.push_back(static_cast<char>(std::stoi(s.substr(i + 1, 2), nullptr, 16)));
+        i += 2;
+      } else {
+        r.push_back(s[i]);
+      }
+    }
+    return r;
+  };
+  size_t i = 0;
+  while (i < query.size()) {
+    size_t j = query.find('&', i);
+    if (j == std::string::npos) j = query.size();
+    std::string item = query.substr(i, j - i);
+    size_t eq = item.find('=');
+    if (!item.empty()) {
+      out[decode(item.substr(0, eq))] = eq == std::string::npos ? "" : decode(item.substr(eq + 1));
+    }
+    i = j + 1;
+  }
+  return out;
+}
+
 [[noreturn]] void method_not_allowed(const std::string& allowed) {
   throw ApiError(405, "method_not_allowed", "use " + allowed);
 }
@@ -55,7 +88,8 @@ Api::Api(control::ControlPlane& control, std::function<void()> changed)
     : control_(control), changed_(std::move(changed)) {}
 
 ApiResponse Api::handle(const std::string& method, const std::string& path,
-                        const std::string& authorization, const std::string& body) {
+                        const std::string& authorization, const std::string& body,
+                        const std::string& query) {
   try {
     std::vector<std::string> parts = split_path(path);  // "api", "v1", …
     if (parts.size() == 3 && parts[2] == "openapi.json") {
@@ -63,8 +97,9 @@ ApiResponse Api::handle(const std::string& method, const std::string& path,
       return {200, openapi()};
     }
     const std::string prefix = "Bearer ";
-    if (authorization.rfind(prefix, 0) != 0 ||
-        !control_.token_valid(authorization.substr(prefix.size()))) {
+    std::optional<std::string> token;
+    if (authorization.rfind(prefix, 0) == 0) token = control_.token_name(authorization.substr(prefix.size()));
+    if (!token) {
       throw ApiError(401, "unauthorized",
                      "a valid API token is required: Authorization: Bearer <token>");
     }
@@ -76,7 +111,12 @@ ApiResponse Api::handle(const std::string& method, const std::string& path,
     } else if (method == "POST" || method == "PUT" || method == "PATCH") {
       parsed = json::object();
     }
-    return route(method, std::vector<std::string>(parts.begin() + 2, parts.end()), parsed);
+    std::vector<std::string> route_parts(parts.begin() + 2, parts.end());
+    ApiResponse response = route(method, route_parts, parsed, parse_query(query));
+    if (method != "GET" && response.status < 300) {
+      audit(method, route_parts, parsed, response, "api token \"" + *token + "\"");
+    }
+    return response;
   } catch (const ApiError& e) {
     return {e.status(), {{"error", {{"code", e.code()}, {"message", e.what()}}}}};
   } catch (const control::StoreError& e) {
@@ -88,8 +128,41 @@ ApiResponse Api::handle(const std::string& method, const std::string& path,
   }
 }
 
+void Api::audit(const std::string& method, const std::vector<std::string>& p, const json& body,
+                const ApiResponse& response, const std::string& actor) {
+  // orgs | orgs/X | orgs/X/{teams,users,credentials}[/Y] | orgs/X/duckling
+  static const std::map<std::string, std::string> kinds = {
+      {"teams", "team"}, {"users", "user"}, {"credentials", "credential"}, {"duckling", "duckling"}};
+  std::string org = p.size() >= 2 ? p[1] : (body.is_object() && body.contains("name") && body["name"].is_string()
+                                                 ? body["name"].get<std::string>()
+                                                 : "");
+  std::string kind = p.size() >= 3 ? kinds.count(p[2]) ? kinds.at(p[2]) : p[2] : "org";
+  std::string verb = method == "POST" ? (kind == "credential" ? "mint" : "create")
+                     : method == "DELETE" ? (kind == "credential" ? "revoke" : "delete")
+                     : method == "PUT" ? "provision"
+                     : kind == "duckling" ? "scale" : "update";
+  std::string target = p.size() >= 4 ? p[3] : org;
+  json detail = body.is_object() ? body : json(nullptr);
+  if (detail.is_object() && detail.contains("password")) {
+    detail.erase("password");
+    detail["password_changed"] = true;  // rotated; the secret is never logged
+  }
+  if (kind == "team" && method == "POST" && response.body.is_object()) target = std::to_string(response.body.value("team_id", 0));
+  if (kind == "user" && method == "POST" && body.is_object()) target = body.value("username", "");
+  if (kind == "credential" && method == "POST" && response.body.is_object()) {
+    target = response.body.value("id", "");
+    detail["username"] = response.body.value("username", "");
+    detail["expires_at"] = response.body.value("expires_at", "");
+  }
+  try {
+    control_.audit(org, actor, kind + "." + verb, target, detail);
+  } catch (const std::exception& e) {
+    spdlog::error("audit log: {}", e.what());
+  }
+}
+
 ApiResponse Api::route(const std::string& method, const std::vector<std::string>& p,
-                       const json& body) {
+                       const json& body, const std::map<std::string, std::string>& query) {
   auto not_found = [&] {
     return ApiResponse{404, {{"error", {{"code", "not_found"}, {"message", "no such API route"}}}}};
   };
@@ -160,6 +233,32 @@ ApiResponse Api::route(const std::string& method, const std::vector<std::string>
       }
       method_not_allowed("GET, PATCH or DELETE");
     }
+  } else if (kind == "credentials") {
+    if (p.size() == 3) {
+      if (method == "GET") return {200, control_.list_credentials(org)};
+      if (method == "POST") {
+        // A generated secret: 32 hex digits (128 bits); only its verifier is stored.
+        std::string secret = "dgs_" + control::random_hex(16);
+        return {201, control_.mint_credential(org, body, secret, pgwire::make_scram_verifier(secret))};
+      }
+      method_not_allowed("GET or POST");
+    }
+    if (p.size() == 4 && method == "DELETE") return {200, control_.revoke_credential(org, p[3])};
+    if (p.size() == 4) method_not_allowed("DELETE");
+  } else if (kind == "audit" && p.size() == 3) {
+    if (method != "GET") method_not_allowed("GET");
+    int limit = 100;
+    if (auto it = query.find("limit"); it != query.end()) {
+      try {
+        size_t used = 0;
+        limit = std::stoi(it->second, &used);
+        if (used != it->second.size() || limit < 1 || limit > 1000) throw std::invalid_argument("");
+      } catch (const std::exception&) {
+        throw ApiError(400, "invalid_request", "\"limit\" must be an integer from 1 to 1000");
+      }
+    }
+    auto before = query.find("before");
+    return {200, control_.list_audit(org, limit, before == query.end() ? "" : before->second)};
   } else if (kind == "duckling" && p.size() == 3) {
     if (method == "GET") return {200, control_.get_duckling(org)};
     if (method == "PUT") {
@@ -223,6 +322,25 @@ json Api::openapi() {
                {"team_id", {{"type", "integer"}, {"nullable", true}}},
                {"created_at", str()},
                {"updated_at", str()}})},
+      {"Credential",
+       object({{"id", str()},
+               {"username", str()},
+               {"password", {{"type", "string"}, {"description", "only when minted"}}},
+               {"database", str()},
+               {"name", str()},
+               {"access_mode", str()},
+               {"team_id", {{"type", "integer"}, {"nullable", true}}},
+               {"created_at", str()},
+               {"expires_at", str()},
+               {"revoked_at", {{"type", "string"}, {"nullable", true}}},
+               {"state", {{"type", "string"}, {"enum", {"active", "expired", "revoked"}}}}})},
+      {"AuditEntry",
+       object({{"id", str()},
+               {"at", str()},
+               {"actor", str()},
+               {"action", str()},
+               {"target", {{"type", "string"}, {"nullable", true}}},
+               {"detail", {{"type", "object"}, {"nullable", true}}}})},
       {"Duckling",
        object({{"organization", str()},
                {"state",
@@ -319,6 +437,28 @@ json Api::openapi() {
          op("updateUser", "Change password, access_mode, team_id", "200", ref("User"),
             object({{"password", str()}, {"access_mode", str()}, {"team_id", integer()}}))},
         {"delete", op("deleteUser", "Delete a user", "204", nullptr)}}},
+      {"/api/v1/orgs/{org}/credentials",
+       {{"parameters", org_p},
+        {"get", op("listCredentials", "List service credentials (without secrets)", "200",
+                   list("Credential"))},
+        {"post", op("mintCredential", "Mint a service credential (its password is shown once)",
+                    "201", ref("Credential"),
+                    object({{"ttl_seconds", {{"type", "integer"}, {"minimum", 60}, {"maximum", 3600}}},
+                            {"name", str()},
+                            {"access_mode", str()},
+                            {"team_id", integer()}}))}}},
+      {"/api/v1/orgs/{org}/credentials/{id}",
+       {{"parameters", json::array({param("org"), param("id")})},
+        {"delete", op("revokeCredential", "Revoke a service credential", "200", ref("Credential"))}}},
+      {"/api/v1/orgs/{org}/audit",
+       {{"parameters",
+         json::array({param("org"),
+                      {{"name", "limit"}, {"in", "query"}, {"required", false},
+                       {"schema", {{"type", "integer"}, {"minimum", 1}, {"maximum", 1000}}}},
+                      {{"name", "before"}, {"in", "query"}, {"required", false},
+                       {"schema", {{"type", "string"}}}}})},
+        {"get", op("listAudit", "The organization's audit log, newest first", "200",
+                   list("AuditEntry"))}}},
       {"/api/v1/orgs/{org}/duckling",
        {{"parameters", org_p},
         {"get", op("getDuckling", "State, size and connection details", "200", ref("Duckling"))},

@@ -1,6 +1,7 @@
 // The REST API under /api/v1: organizations, teams, users and ducklings (JSON, bearer token).
 #pragma once
 #include <functional>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <utility>
@@ -21,13 +22,17 @@ class Api {
   Api(control::ControlPlane& control, std::function<void()> changed);
   // `authorization` is the request's Authorization header.
   ApiResponse handle(const std::string& method, const std::string& path,
-                     const std::string& authorization, const std::string& body);
+                     const std::string& authorization, const std::string& body,
+                     const std::string& query = "");
   // The OpenAPI 3 description of every route.
   static nlohmann::json openapi();
 
  private:
   ApiResponse route(const std::string& method, const std::vector<std::string>& parts,
-                    const nlohmann::json& body);
+                    const nlohmann::json& body, const std::map<std::string, std::string>& query);
+  // Records a change the API made in the audit log (what, on what; never a secret).
+  void audit(const std::string& method, const std::vector<std::string>& parts,
+             const nlohmann::json& body, const ApiResponse& response, const std::string& actor);
   control::ControlPlane& control_;
   std::function<void()> changed_;
 };

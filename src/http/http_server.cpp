@@ -31,10 +31,14 @@ nlohmann::json error_body(const std::string& code, const std::string& message) {
 
 bhttp::response<bhttp::string_body> route(const bhttp::request<bhttp::string_body>& req, Api* api) {
   std::string target(req.target());
-  if (auto q = target.find('?'); q != std::string::npos) target.resize(q);
+  std::string query;
+  if (auto q = target.find('?'); q != std::string::npos) {
+    query = target.substr(q + 1);
+    target.resize(q);
+  }
   if (api && (target == "/api/v1" || target.rfind("/api/v1/", 0) == 0)) {
     ApiResponse r = api->handle(std::string(req.method_string()), target,
-                                std::string(req[bhttp::field::authorization]), req.body());
+                                std::string(req[bhttp::field::authorization]), req.body(), query);
     auto status = static_cast<bhttp::status>(r.status);
     if (r.status == 204) {
       bhttp::response<bhttp::string_body> res{status, req.version()};

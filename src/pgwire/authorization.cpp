@@ -9,6 +9,7 @@
 
 #include <algorithm>
 
+#include "pgwire/scram.h"
 #include "pgwire/session.h"
 #include "sql/catalog.h"
 #include "sql/quoting.h"
@@ -247,10 +248,69 @@ void Session::authorize(const sql::Statement& statement, const sql::StatementAcc
   (void)statement;
 }
 
+void Session::control_request(const std::map<std::string, std::string>& request) {
+  if (!services_.control_requests) throw SqlError("0A000", "this server has no control plane");
+  std::string error = services_.control_requests(database_, request);
+  if (!error.empty()) throw SqlError("42704", error);
+}
+
+void Session::audit(const std::string& action, const std::string& target, const std::string& detail) {
+  try {
+    control_request({{"action", "audit"}, {"user", user_}, {"event", action}, {"target", target},
+                     {"detail", detail}});
+  } catch (const std::exception& e) {
+    spdlog::error("session {}: audit entry for {} failed: {}", process_id_, action, e.what());
+  }
+}
+
+void Session::handle_alter_role(const sql::Statement& statement) {
+  const auto& a = sql::root_node(statement)->alter_role_stmt();
+  std::string role;
+  switch (a.role().roletype()) {
+    case pg_query::ROLESPEC_CSTRING: role = a.role().rolename(); break;
+    case pg_query::ROLESPEC_CURRENT_USER:
+    case pg_query::ROLESPEC_CURRENT_ROLE:
+    case pg_query::ROLESPEC_SESSION_USER: role = user_; break;
+    default: throw SqlError("0A000", "unsupported role specification");
+  }
+  std::optional<std::string> password;
+  for (const auto& o : a.options()) {
+    if (!o.has_def_elem() || o.def_elem().defname() != "password") {
+      throw SqlError("0A000", "ALTER ROLE changes passwords only", 0, "",
+                     "Access modes and teams are set with PATCH /api/v1/orgs/{org}/users/{username}.");
+    }
+    if (!o.def_elem().has_arg() || !o.def_elem().arg().has_string()) {
+      throw SqlError("0A000", "a role must keep a password");
+    }
+    password = o.def_elem().arg().string().sval();
+  }
+  if (!password) throw SqlError("0A000", "ALTER ROLE changes passwords only");
+  refresh_privileges();
+  if (role != user_ && !privileges_.owner) {
+    throw SqlError("42501", "permission denied: only an owner changes another role's password");
+  }
+  std::string verifier;
+  if (password->rfind("SCRAM-SHA-256$", 0) == 0) {
+    // psql's \password sends a verifier it made itself: the password never leaves the client.
+    if (!ScramVerifier::parse(*password)) throw SqlError("22023", "malformed SCRAM verifier");
+    verifier = *password;
+  } else if (password->rfind("md5", 0) == 0 && password->size() == 35) {
+    throw SqlError("0A000", "MD5 password hashes are not accepted: use SCRAM-SHA-256");
+  } else if (password->size() < 8) {
+    throw SqlError("22023", "password must be at least 8 characters");
+  } else {
+    verifier = make_scram_verifier(*password);
+  }
+  control_request({{"action", "set_password"}, {"user", role}, {"verifier", verifier}});
+  audit("user.password", role, "ALTER ROLE … PASSWORD");  // the statement holds the secret
+  write_command_complete(out_, "ALTER ROLE");
+}
+
 bool Session::is_role_statement(const sql::Statement& statement) const {
   const pg_query::Node* root = sql::root_node(statement);
   return root && (root->has_grant_stmt() || root->has_grant_role_stmt() ||
-                  root->has_create_role_stmt() || root->has_drop_role_stmt());
+                  root->has_create_role_stmt() || root->has_drop_role_stmt() ||
+                  root->has_alter_role_stmt());
 }
 
 void Session::handle_role_statement(const sql::Statement& statement) {
@@ -438,6 +498,11 @@ void Session::handle_role_statement(const sql::Statement& statement) {
     }
     tag = g.is_grant() ? "GRANT" : "REVOKE";
   }
+  audit(tag == "CREATE ROLE" ? "role.create"
+        : tag == "DROP ROLE" ? "role.drop"
+        : tag.rfind("GRANT", 0) == 0 ? "grant"
+        : "revoke",
+        tag, statement.text);
   warehouse_->auth_changed();
   auth_changed_in_txn_ = txn_ != TxnStatus::kIdle || implicit_txn_;
   note_schema_change();  // catalogs of other sessions show other relations now

@@ -85,6 +85,9 @@ Server::Server(const ServerConfig& config, control::ControlPlane* control,
                WorkerControlHandler worker_control)
     : config_(config),
       control_(control),
+      limiter_(AuthLimits{config.auth_failure_threshold, config.auth_user_failure_threshold,
+                          std::chrono::seconds(config.auth_ban_seconds),
+                          config.max_connections_per_address}),
       warehouses_(warehouses),
       workers_(workers),
       worker_control_(std::move(worker_control)) {
@@ -143,8 +146,9 @@ void Server::listen_unix(const std::string& path) {
 }
 
 void Server::serve() {
-  ServerServices services{config_,   control_, warehouses_,    tls_ ? &*tls_ : nullptr,
-                          registry_, workers_, worker_control_};
+  ServerServices services{config_,   control_, warehouses_,     tls_ ? &*tls_ : nullptr,
+                          registry_, workers_, worker_control_, control_requests_,
+                          worker_control_ ? nullptr : &limiter_};
   auto next_timeout_check = std::chrono::steady_clock::now();
   while (!stopping_) {
     pollfd fds[2] = {{listen_fd_, POLLIN, 0}, {wake_pipe_[0], POLLIN, 0}};
@@ -161,7 +165,9 @@ void Server::serve() {
       throw std::runtime_error(std::string("poll: ") + std::strerror(errno));
     }
     if (fds[1].revents) break;
-    int fd = ::accept4(listen_fd_, nullptr, nullptr, SOCK_CLOEXEC);
+    sockaddr_storage peer_addr{};
+    socklen_t peer_len = sizeof(peer_addr);
+    int fd = ::accept4(listen_fd_, reinterpret_cast<sockaddr*>(&peer_addr), &peer_len, SOCK_CLOEXEC);
     if (fd < 0) {
       if (errno == EINTR || errno == ECONNABORTED || errno == EAGAIN) continue;
       spdlog::warn("accept failed: {}", std::strerror(errno));
@@ -182,21 +188,38 @@ void Server::serve() {
       ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
       ::setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &one, sizeof(one));
     }
+    std::string peer;
+    if (!unix_) {
+      char host[INET6_ADDRSTRLEN] = {0};
+      const void* a = peer_addr.ss_family == AF_INET6
+                          ? static_cast<const void*>(&reinterpret_cast<sockaddr_in6*>(&peer_addr)->sin6_addr)
+                          : static_cast<const void*>(&reinterpret_cast<sockaddr_in*>(&peer_addr)->sin_addr);
+      if (::inet_ntop(peer_addr.ss_family, a, host, sizeof(host))) peer = host;
+    }
+    // Past the per-address cap the session still negotiates TLS, so the client reads why.
+    bool counted = !unix_ && limiter_.open(peer);
     try {
-      auto session = std::make_shared<Session>(services, fd);
+      auto session = std::make_shared<Session>(services, fd, peer);
+      if (!unix_ && !counted) {
+        session->refuse(SqlError("53300", "too many connections from " + peer + " (limit " +
+                                              std::to_string(config_.max_connections_per_address) + ")"));
+      }
       if (!registry_.add(session.get(), static_cast<size_t>(config_.max_connections))) {
         // Too many sessions: PostgreSQL answers before authentication with 53300.
         WriteBuffer out;
         write_error(out, {"FATAL", "53300", "sorry, too many clients already"});
         ::send(fd, out.data().data(), out.size(), MSG_NOSIGNAL);
+        if (counted) limiter_.close(peer);
         continue;  // the session's destructor closes the socket
       }
-      std::thread([session, this] {
+      std::thread([session, this, peer, counted] {
         session->run();
         registry_.remove(session.get());
+        if (counted) limiter_.close(peer);
       }).detach();
     } catch (const std::exception& e) {
       spdlog::error("could not start session: {}", e.what());
+      if (counted) limiter_.close(peer);
     }
   }
 }

@@ -32,6 +32,8 @@ class Server {
   // interrupts what is left and waits for every session to end. Any thread.
   void stop();
   int port() const { return bound_port_; }
+  // Where sessions send password changes and audit entries (before serve()).
+  void set_control_requests(ControlRequestHandler handler) { control_requests_ = std::move(handler); }
 
  private:
   const ServerConfig& config_;
@@ -39,9 +41,11 @@ class Server {
   warehouse::WarehouseRegistry& warehouses_;
   WorkerHost* workers_;
   WorkerControlHandler worker_control_;
+  ControlRequestHandler control_requests_;
   bool unix_ = false;
   std::optional<TlsContext> tls_;
   SessionRegistry registry_;
+  AuthLimiter limiter_;
   int listen_fd_ = -1;
   int wake_pipe_[2] = {-1, -1};
   int bound_port_ = 0;

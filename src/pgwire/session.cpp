@@ -104,6 +104,7 @@ bool is_session_statement(const sql::Statement& s) {
     case pg_query::Node::kGrantRoleStmt:
     case pg_query::Node::kCreateRoleStmt:
     case pg_query::Node::kDropRoleStmt:
+    case pg_query::Node::kAlterRoleStmt:
       return true;
     default:
       return false;
@@ -118,8 +119,8 @@ int16_t format_for(const std::vector<int16_t>& formats, size_t i) {
 
 }  // namespace
 
-Session::Session(ServerServices services, int fd)
-    : services_(services), channel_(std::make_unique<Channel>(fd)) {
+Session::Session(ServerServices services, int fd, std::string peer)
+    : services_(services), channel_(std::make_unique<Channel>(fd)), peer_(std::move(peer)) {
   process_id_ = next_process_id.fetch_add(1);
   if (RAND_bytes(reinterpret_cast<unsigned char*>(&secret_key_), sizeof(secret_key_)) != 1) {
     throw std::runtime_error("could not generate a cancel key");
@@ -486,6 +487,8 @@ bool Session::run_session_statement(const sql::Statement& st, Portal* portal, Ou
   if (is_role_statement(st)) {
     if (output == Output::kDescribe) {
       write_simple(out_, 'n');
+    } else if (sql::root_node(st)->has_alter_role_stmt()) {
+      handle_alter_role(st);
     } else {
       handle_role_statement(st);
     }

@@ -17,6 +17,7 @@
 #include "common/config.h"
 #include "control/control_plane.h"
 #include "duck/duck.h"
+#include "pgwire/auth_limiter.h"
 #include "pgwire/channel.h"
 #include "pgwire/column_origins.h"
 #include "pgwire/messages.h"
@@ -41,6 +42,8 @@ struct ServerServices {
   SessionRegistry& registry;
   WorkerHost* workers = nullptr;            // --isolation process: where org ducklings run
   WorkerControlHandler worker_control = {};  // set inside a worker: accepts trusted startups
+  ControlRequestHandler control_requests = {};  // password changes and audit entries
+  AuthLimiter* limiter = nullptr;                // brute-force protection (not in a worker)
 };
 
 // A statement prepared with Parse (or by a simple Query internally).
@@ -102,12 +105,15 @@ struct Portal {
 
 class Session {
  public:
-  Session(ServerServices services, int fd);
+  // `peer`: the client's address, for brute-force limits and logs.
+  Session(ServerServices services, int fd, std::string peer = "");
   ~Session();
   Session(const Session&) = delete;
 
   // Serves the client until it leaves; never throws.
   void run();
+  // Ends the session with `reason` once its startup packet is read (after TLS).
+  void refuse(SqlError reason) { refusal_ = std::move(reason); }
   // Interrupts the running statement if `key` matches (CancelRequest); any thread.
   void cancel(int32_t key);
   // Asks the session to end after its current statement (server shutdown); any thread.
@@ -155,6 +161,11 @@ class Session {
   bool is_role_statement(const sql::Statement& statement) const;
   void handle_role_statement(const sql::Statement& statement);
   void register_login_role();
+  // ALTER ROLE/USER … PASSWORD (the verifier goes to the control plane).
+  void handle_alter_role(const sql::Statement& statement);
+  // Asks the control plane; throws SqlError with its answer on failure.
+  void control_request(const std::map<std::string, std::string>& request);
+  void audit(const std::string& action, const std::string& target, const std::string& detail);
 
   // relay.cpp: copies bytes between the client and the worker until either side ends.
   void relay();
@@ -252,6 +263,8 @@ class Session {
   WriteBuffer out_;
   int32_t process_id_;
   int32_t secret_key_;
+  std::string peer_;
+  std::optional<SqlError> refusal_;
   std::string user_;
   std::string database_;
   bool superuser_ = false;

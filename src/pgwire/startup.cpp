@@ -64,6 +64,7 @@ bool Session::startup() {
     }
     auto& m = std::get<StartupMessage>(packet);
     if (services_.worker_control) throw ProtocolError("a worker accepts only trusted sessions");
+    if (refusal_) throw *refusal_;
     if ((m.protocol & 0xffff) > 0 || !m.unknown_options.empty()) {
       write_negotiate_protocol_version(out_, 0, m.unknown_options);
     }
@@ -81,8 +82,29 @@ bool Session::startup() {
     }
     database_ = param("database");
     if (database_.empty()) database_ = user_;
+    AuthLimiter* limiter = services_.limiter;
+    if (limiter) {
+      if (int64_t wait = limiter->refused_for(peer_, user_)) {
+        throw SqlError("28000", "too many failed logins: refused for " + std::to_string(wait) +
+                                    " more second(s)");
+      }
+    }
     std::optional<control::LoginTarget> login = services_.control->resolve_login(database_, user_);
-    if (!authenticate(user_, login)) return false;
+    try {
+      if (!authenticate(user_, login)) return false;
+    } catch (const SqlError& e) {
+      if (limiter && e.sqlstate() == "28P01" && limiter->failure(peer_, user_)) {
+        spdlog::warn("refusing logins from {} (user \"{}\") for {} s after repeated failures",
+                     peer_, user_, limiter->limits().ban.count());
+        try {
+          services_.control->audit(login && !login->org.empty() ? login->org : "", "server",
+                                   "login.refused", peer_, {{"user", user_}});
+        } catch (const std::exception&) {
+        }
+      }
+      throw;
+    }
+    if (limiter) limiter->success(peer_, user_);
 
     if (!login->org.empty() && login->duckling_state != "ready") {
       // An organization's database exists while its duckling is ready.

@@ -33,6 +33,12 @@ class WorkerHost {
   virtual std::unique_ptr<WorkerLink> connect(const std::string& database, int max_sessions) = 0;
 };
 
+// Requests a session makes of the control plane (a password change, an audit entry) for its
+// database; returns "" on success or the error. In the server process it calls the control
+// plane; in a worker it goes over the pool's control socket.
+using ControlRequestHandler = std::function<std::string(
+    const std::string& database, const std::map<std::string, std::string>& request)>;
+
 // Inside a worker: answers a WorkerControl request; returns "" on success or the error.
 using WorkerControlHandler =
     std::function<std::string(const std::map<std::string, std::string>& request)>;

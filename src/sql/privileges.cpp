@@ -165,6 +165,7 @@ class Collector {
         owner("DROP ROLE");
         return;
       case N::kAlterRoleStmt:
+        return;  // a password: one's own, or an owner's for anyone (the session checks)
       case N::kAlterRoleSetStmt:
         owner("ALTER ROLE");
         return;

@@ -163,6 +163,11 @@ WorkerPool::WorkerPool(
 
 WorkerPool::~WorkerPool() {
   stop_all();
+  if (control_fd_ >= 0) {
+    ::shutdown(control_fd_, SHUT_RDWR);
+    if (control_thread_.joinable()) control_thread_.join();
+    ::close(control_fd_);
+  }
   std::error_code ec;
   std::filesystem::remove_all(socket_dir_, ec);
 }
@@ -244,6 +249,10 @@ std::shared_ptr<WorkerPool::Worker> WorkerPool::spawn(const std::string& databas
     std::vector<std::string> args = {options_.executable, "worker"};
     args.insert(args.end(), options_.arguments.begin(), options_.arguments.end());
     const warehouse::ComputeLimits& l = spec->limits;
+    if (!control_socket_.empty()) {
+      args.push_back("--control-socket");
+      args.push_back(control_socket_);
+    }
     for (const std::string& a :
          {std::string("--database"), database, std::string("--socket"), w->socket_path,
           std::string("--lifeline-fd"), std::string("3"), std::string("--ready-fd"),
@@ -363,31 +372,33 @@ std::shared_ptr<WorkerPool::Worker> WorkerPool::spawn(const std::string& databas
   }
 }
 
-void WorkerPool::send_configuration(Worker& w, const control::DucklingSpec& spec) {
-  std::lock_guard lock(w.configure_mutex);
-  if (w.applied == spec) return;
-  std::string schemas;
-  for (const std::string& s : spec.schemas) schemas += s + "\n";
-  std::string packet = pgwire::encode_startup_packet(
-      pgwire::kWorkerControlCode, {{"action", "configure"},
-                                   {"threads", std::to_string(spec.limits.threads)},
-                                   {"memory_limit", spec.limits.memory_limit},
-                                   {"temp_limit", spec.limits.temp_limit},
-                                   {"schemas", schemas}});
-  int fd = connect_unix(w.socket_path);
-  if (fd < 0) throw std::runtime_error("worker unreachable: " + std::string(std::strerror(errno)));
+std::string control_exchange(const std::string& path,
+                             const std::map<std::string, std::string>& request) {
+  int fd = connect_unix(path);
+  if (fd < 0) return "unreachable: " + std::string(std::strerror(errno));
   std::string reply;
-  if (send_all(fd, packet)) {
+  if (send_all(fd, pgwire::encode_startup_packet(pgwire::kWorkerControlCode, request))) {
     char buf[4096];
     ssize_t n;
     while ((n = ::recv(fd, buf, sizeof(buf), 0)) > 0) reply.append(buf, static_cast<size_t>(n));
   }
   ::close(fd);
-  if (reply.empty()) throw std::runtime_error("the worker closed the connection");
-  if (reply[0] != 'C') {
-    throw std::runtime_error(reply[0] == 'E' && reply.size() > 5 ? error_message(reply.substr(5))
-                                                                 : "unexpected reply");
-  }
+  if (reply.empty()) return "the other side closed the connection";
+  if (reply[0] == 'C') return "";
+  return reply[0] == 'E' && reply.size() > 5 ? error_message(reply.substr(5)) : "unexpected reply";
+}
+
+void WorkerPool::send_configuration(Worker& w, const control::DucklingSpec& spec) {
+  std::lock_guard lock(w.configure_mutex);
+  if (w.applied == spec) return;
+  std::string schemas;
+  for (const std::string& s : spec.schemas) schemas += s + "\n";
+  std::string error = control_exchange(w.socket_path, {{"action", "configure"},
+                                                       {"threads", std::to_string(spec.limits.threads)},
+                                                       {"memory_limit", spec.limits.memory_limit},
+                                                       {"temp_limit", spec.limits.temp_limit},
+                                                       {"schemas", schemas}});
+  if (!error.empty()) throw std::runtime_error(error);
   w.applied = spec;
 }
 
@@ -471,6 +482,71 @@ void WorkerPool::stop_all() {
       w->wait_exit(std::chrono::seconds(30));
     }
   }
+}
+
+void WorkerPool::serve_control_requests(pgwire::ControlRequestHandler handler) {
+  control_socket_ = socket_dir_ + "/control.sock";
+  control_fd_ = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_un addr{};
+  addr.sun_family = AF_UNIX;
+  std::memcpy(addr.sun_path, control_socket_.data(),
+              std::min(control_socket_.size(), sizeof(addr.sun_path) - 1));
+  if (::bind(control_fd_, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0 ||
+      ::listen(control_fd_, 64) != 0) {
+    throw std::runtime_error("cannot listen on " + control_socket_ + ": " + std::strerror(errno));
+  }
+  control_thread_ = std::thread([this, handler = std::move(handler)] {
+    while (true) {
+      int fd = ::accept4(control_fd_, nullptr, nullptr, SOCK_CLOEXEC);
+      if (fd < 0) {
+        if (errno == EINTR || errno == ECONNABORTED) continue;
+        return;  // shut down
+      }
+      // The asking worker, by its pid: a request only ever concerns its own duckling.
+      ucred peer{};
+      socklen_t len = sizeof(peer);
+      std::string database;
+      if (::getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &peer, &len) == 0 && peer.uid == ::geteuid()) {
+        std::lock_guard lock(mutex_);
+        for (auto& [name, w] : workers_) {
+          if (w->pid == peer.pid) database = name;
+        }
+      }
+      pgwire::WriteBuffer out;
+      try {
+        std::string header, body;
+        char buf[4096];
+        while (true) {
+          ssize_t n = ::recv(fd, buf, sizeof(buf), 0);
+          if (n <= 0) break;
+          body.append(buf, static_cast<size_t>(n));
+          if (body.size() >= 4) {
+            uint32_t size = (static_cast<uint32_t>(static_cast<unsigned char>(body[0])) << 24) |
+                            (static_cast<uint32_t>(static_cast<unsigned char>(body[1])) << 16) |
+                            (static_cast<uint32_t>(static_cast<unsigned char>(body[2])) << 8) |
+                            static_cast<uint32_t>(static_cast<unsigned char>(body[3]));
+            if (size > (1u << 20)) throw std::runtime_error("control request too large");
+            if (body.size() >= size) break;
+          }
+        }
+        if (database.empty()) throw std::runtime_error("not a worker of this server");
+        if (body.size() < 8) throw std::runtime_error("truncated control request");
+        auto packet = pgwire::decode_startup(std::string_view(body).substr(4));
+        auto* request = std::get_if<pgwire::WorkerControl>(&packet);
+        if (!request) throw std::runtime_error("not a control request");
+        std::string error = handler(database, request->parameters);
+        if (error.empty()) {
+          pgwire::write_command_complete(out, "OK");
+        } else {
+          pgwire::write_error(out, {"ERROR", "42704", error});
+        }
+      } catch (const std::exception& e) {
+        pgwire::write_error(out, {"ERROR", "XX000", e.what()});
+      }
+      send_all(fd, out.data());
+      ::close(fd);
+    }
+  });
 }
 
 WorkerStatus WorkerPool::status(const std::string& database) {

@@ -14,6 +14,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "control/provisioner.h"
@@ -36,6 +37,11 @@ struct WorkerStatus {
   pid_t pid = 0;
 };
 
+// Sends a control packet (startup-framed name/value pairs) to the Unix socket at `path` and
+// reads the answer: "" for OK, else the error (both directions between server and worker).
+std::string control_exchange(const std::string& path,
+                             const std::map<std::string, std::string>& request);
+
 class WorkerPool : public pgwire::WorkerHost, public control::WorkerFleet {
  public:
   // `spec_source` gives a duckling's limits and schemas (nullopt: no ready duckling).
@@ -53,6 +59,9 @@ class WorkerPool : public pgwire::WorkerHost, public control::WorkerFleet {
   // what is left.
   void stop_all();
   WorkerStatus status(const std::string& database);
+  // Answers workers' requests of the control plane (password changes, audit entries) with
+  // `handler`, on a socket next to theirs; the database is the asking worker's own.
+  void serve_control_requests(pgwire::ControlRequestHandler handler);
   // How long the last worker took from spawn to accepting sessions.
   std::chrono::microseconds last_start_time() const;
 
@@ -76,6 +85,10 @@ class WorkerPool : public pgwire::WorkerHost, public control::WorkerFleet {
   std::set<std::string> busy_;  // being started or stopped: sessions wait
   uint64_t next_socket_ = 0;
   std::chrono::microseconds last_start_time_{0};
+  std::string control_socket_;  // where workers send control requests ("" until served)
+  int control_fd_ = -1;
+  std::thread control_thread_;
+  void answer_control_request(int fd);
 };
 
 }  // namespace ducklings::worker

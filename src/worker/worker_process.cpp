@@ -10,6 +10,7 @@
 
 #include "common/logging.h"
 #include "pgwire/server.h"
+#include "worker/worker_pool.h"
 #include "sql/quoting.h"
 
 namespace ducklings::worker {
@@ -79,6 +80,12 @@ int run_worker(const ServerConfig& config, const WorkerArguments& args) {
         config, nullptr, registry, nullptr,
         [&w](const std::map<std::string, std::string>& request) { return configure(*w, request); });
     server.listen_unix(args.socket_path);
+    if (!args.control_socket.empty()) {
+      server.set_control_requests([path = args.control_socket](
+                                      const std::string&, const std::map<std::string, std::string>& r) {
+        return control_exchange(path, r);  // the server knows which duckling this worker hosts
+      });
+    }
 
     std::thread signal_thread([&] {
       int sig = 0;

@@ -15,6 +15,7 @@ struct WorkerArguments {
   std::string socket_path;
   int lifeline_fd = -1;  // readable end of a pipe the control plane holds; EOF = it is gone
   int ready_fd = -1;     // gets "ready\n", or the reason it could not start
+  std::string control_socket;  // the server's, for password changes and audit entries
   warehouse::ComputeLimits limits;
 };
 
