@@ -19,6 +19,8 @@ struct Options {
   // Arguments of the subcommands.
   std::string org, name, username, password, access_mode, schema, size, vcpus_memory;
   int64_t team_id = 0;
+  int ttl_seconds = 0, limit = 0;
+  std::string id;
   int max_vcpus = 0, max_connections = 0;
   bool wait = false;
   int timeout = 120;
@@ -281,6 +283,54 @@ void add_commands(CLI::App& ctl) {
   user_delete->callback([&o] {
     o.action = [&o] {
       auto [s, b] = call("DELETE", "/api/v1/orgs/" + o.org + "/users/" + o.username);
+      return show(s, b);
+    };
+  });
+
+  CLI::App* credential =
+      ctl.add_subcommand("credential", "service credentials (logins with a TTL)")
+          ->require_subcommand(1);
+  auto* mint = credential->add_subcommand("mint", "mint one (its password is shown once)");
+  mint->add_option("org", o.org)->required();
+  mint->add_option("--ttl", o.ttl_seconds, "seconds it is valid (60-3600, default 900)");
+  mint->add_option("--name", o.name, "what it is for");
+  mint->add_option("--access-mode", o.access_mode, "unrestricted | project_reader | project_user");
+  mint->add_option("--team-id", o.team_id, "the team of a project_* credential");
+  mint->callback([&o] {
+    o.action = [&o] {
+      json body = json::object();
+      if (o.ttl_seconds) body["ttl_seconds"] = o.ttl_seconds;
+      if (!o.name.empty()) body["name"] = o.name;
+      if (!o.access_mode.empty()) body["access_mode"] = o.access_mode;
+      if (o.team_id) body["team_id"] = o.team_id;
+      auto [s, b] = call("POST", "/api/v1/orgs/" + o.org + "/credentials", &body);
+      return show(s, b);
+    };
+  });
+  auto* credential_list = credential->add_subcommand("list", "list them (without secrets)");
+  credential_list->add_option("org", o.org)->required();
+  credential_list->callback([&o] {
+    o.action = [&o] {
+      auto [s, b] = call("GET", "/api/v1/orgs/" + o.org + "/credentials");
+      return show(s, b);
+    };
+  });
+  auto* revoke = credential->add_subcommand("revoke", "revoke one");
+  revoke->add_option("org", o.org)->required();
+  revoke->add_option("id", o.id)->required();
+  revoke->callback([&o] {
+    o.action = [&o] {
+      auto [s, b] = call("DELETE", "/api/v1/orgs/" + o.org + "/credentials/" + o.id);
+      return show(s, b);
+    };
+  });
+  auto* audit = ctl.add_subcommand("audit", "an organization's audit log, newest first");
+  audit->add_option("org", o.org)->required();
+  audit->add_option("--limit", o.limit, "entries (1-1000, default 100)");
+  audit->callback([&o] {
+    o.action = [&o] {
+      std::string q = o.limit ? "?limit=" + std::to_string(o.limit) : "";
+      auto [s, b] = call("GET", "/api/v1/orgs/" + o.org + "/audit" + q);
       return show(s, b);
     };
   });

@@ -10,7 +10,9 @@ int64_t AuthLimiter::refused_for(const std::string& address, const std::string& 
     auto it = m->find(m == &addresses_ ? address : user);
     if (it == m->end() || it->second.banned_until <= now) continue;
     left = std::max<int64_t>(
-        left, std::chrono::duration_cast<std::chrono::seconds>(it->second.banned_until - now).count() + 1);
+        left,
+        std::chrono::duration_cast<std::chrono::seconds>(it->second.banned_until - now).count() +
+            1);
   }
   if (left > 0) refusals_total.fetch_add(1);
   return left;

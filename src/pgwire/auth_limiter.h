@@ -36,7 +36,7 @@ class AuthLimiter {
 
   std::atomic<uint64_t> failures_total{0};
   std::atomic<uint64_t> bans_total{0};
-  std::atomic<uint64_t> refusals_total{0};       // logins refused while banned
+  std::atomic<uint64_t> refusals_total{0};      // logins refused while banned
   std::atomic<uint64_t> cap_refusals_total{0};  // connections past the per-address cap
 
  private:

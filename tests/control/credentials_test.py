@@ -13,7 +13,7 @@ import time
 
 import psycopg2
 
-from control_lib import Api, Server, check, connect, failures, finish  # noqa: F401
+from control_lib import Api, Server, check, connect, ctl, failures, finish  # noqa: F401
 
 
 def scram_verifier(password, salt=b"0123456789abcdef", iterations=4096):
@@ -91,6 +91,17 @@ def credentials_and_passwords(isolation):
         check(not can_login(srv, "acme", cred2["username"], cred2["password"])[0], "%s: expired login refused" % isolation)
         s, listed = api.call("GET", "/api/v1/orgs/acme/credentials")
         check({x["id"]: x["state"] for x in listed}.get(cred2["id"]) == "expired", "%s: listed as expired" % isolation)
+
+        # The same from a shell.
+        out = ctl(srv, "--json", "credential", "mint", "acme", "--ttl", "300", "--name", "shell")
+        minted = json.loads(out.stdout) if out.returncode == 0 else {}
+        check(minted.get("password") and can_login(srv, "acme", minted["username"], minted["password"])[0],
+              "%s: ctl credential mint: %s" % (isolation, out.stderr))
+        out = ctl(srv, "credential", "revoke", "acme", minted.get("id", "x"))
+        check(out.returncode == 0 and "revoked" in out.stdout, "%s: ctl credential revoke: %s" % (isolation, out.stderr))
+        check(not can_login(srv, "acme", minted["username"], minted["password"])[0], "%s: revoked from the shell" % isolation)
+        out = ctl(srv, "audit", "acme", "--limit", "5")
+        check(out.returncode == 0 and "credential.revoke" in out.stdout, "%s: ctl audit" % isolation)
 
         # ALTER ROLE … PASSWORD: one's own (plain text), psql's \password (a verifier), an owner's.
         b = connect(srv, "acme", "bob", "bob-secret-1")
