@@ -148,8 +148,10 @@ int serve(const std::map<std::string, std::string>& flags) {
               return std::string();
             }
             if (get("action") == "audit") {
-              control.audit(database, "sql user \"" + get("user") + "\"", get("event"),
-                            get("target"), {{"statement", get("detail")}});
+              std::string actor = get("actor").empty() ? "sql user \"" + get("user") + "\""
+                                                       : get("actor");
+              control.audit(database, actor, get("event"), get("target"),
+                            {{"statement", get("detail")}});
               return std::string();
             }
             return std::string("unknown control request");
@@ -183,6 +185,10 @@ int serve(const std::map<std::string, std::string>& flags) {
     });
     provisioner.start();
     http::Api api(control, [&provisioner] { provisioner.wake(); });
+    api.set_sql_runner([&server](const std::string& database, const std::string& actor,
+                                 const std::string& sql) {
+      return server.run_internal(database, actor, sql);
+    });
     http::HttpServer http(config.host, config.http_port, &api);
     http.start();
 

@@ -5,6 +5,8 @@
 #include "control/config_store.h"
 #include "control/digest.h"
 #include "pgwire/scram.h"
+#include "sql/privileges.h"
+#include "sql/quoting.h"
 
 namespace ducklings::http {
 namespace {
@@ -112,9 +114,12 @@ ApiResponse Api::handle(const std::string& method, const std::string& path,
       parsed = json::object();
     }
     std::vector<std::string> route_parts(parts.begin() + 2, parts.end());
-    ApiResponse response = route(method, route_parts, parsed, parse_query(query));
-    if (method != "GET" && response.status < 300) {
-      audit(method, route_parts, parsed, response, "api token \"" + *token + "\"");
+    std::string actor = "api token \"" + *token + "\"";
+    ApiResponse response = route(method, route_parts, parsed, parse_query(query), actor);
+    // Role and grant changes are audited by the session that makes them.
+    bool roles = route_parts.size() >= 3 && (route_parts[2] == "roles" || route_parts[2] == "grants");
+    if (method != "GET" && response.status < 300 && !roles) {
+      audit(method, route_parts, parsed, response, actor);
     }
     return response;
   } catch (const ApiError& e) {
@@ -162,7 +167,8 @@ void Api::audit(const std::string& method, const std::vector<std::string>& p, co
 }
 
 ApiResponse Api::route(const std::string& method, const std::vector<std::string>& p,
-                       const json& body, const std::map<std::string, std::string>& query) {
+                       const json& body, const std::map<std::string, std::string>& query,
+                       const std::string& actor) {
   auto not_found = [&] {
     return ApiResponse{404, {{"error", {{"code", "not_found"}, {"message", "no such API route"}}}}};
   };
@@ -245,6 +251,8 @@ ApiResponse Api::route(const std::string& method, const std::vector<std::string>
     }
     if (p.size() == 4 && method == "DELETE") return {200, control_.revoke_credential(org, p[3])};
     if (p.size() == 4) method_not_allowed("DELETE");
+  } else if (kind == "roles" || kind == "grants") {
+    return roles(method, p, body, actor);
   } else if (kind == "audit" && p.size() == 3) {
     if (method != "GET") method_not_allowed("GET");
     int limit = 100;
@@ -279,6 +287,122 @@ ApiResponse Api::route(const std::string& method, const std::vector<std::string>
     method_not_allowed("GET, PUT, PATCH or DELETE");
   }
   return not_found();
+}
+
+ApiResponse Api::roles(const std::string& method, const std::vector<std::string>& p,
+                       const json& body, const std::string& actor) {
+  const std::string& org = p[1];
+  control_.get_duckling(org);  // 404 for an unknown organization or duckling
+  if (!run_sql_) throw ApiError(503, "unavailable", "this server cannot reach ducklings");
+  auto sql = [&](const std::string& statement) {
+    try {
+      return run_sql_(org, actor, statement);
+    } catch (const SqlError& e) {
+      const std::string& c = e.sqlstate();
+      if (c == "42704" || c == "42P01" || c == "3F000") throw ApiError(404, "not_found", e.what());
+      if (c == "42710") throw ApiError(409, "conflict", e.what());
+      if (c == "57P03" || c == "3D000") throw ApiError(409, "not_ready", e.what());
+      if (c.rfind("08", 0) == 0 || c.rfind("57", 0) == 0 || c.rfind("58", 0) == 0 ||
+          c == "XX000" || c == "53300") {
+        throw ApiError(503, "unavailable", e.what());
+      }
+      throw ApiError(400, "invalid_request", e.what());
+    }
+  };
+  auto ident = [](const json& v, const char* what) {
+    if (!v.is_string() || v.get<std::string>().empty() || v.get<std::string>().size() > 63) {
+      throw ApiError(400, "invalid_request", std::string("\"") + what + "\" must be a name");
+    }
+    return sql::quote_identifier(v.get<std::string>());
+  };
+  if (p[2] == "roles" && p.size() == 3) {
+    if (method == "GET") {
+      json out = json::array();
+      std::map<std::string, json*> by_name;
+      for (const char* b : {"owner", "writer", "reader"}) {
+        out.push_back({{"name", b}, {"kind", "builtin"}, {"members", json::array()}, {"grants", json::array()}});
+      }
+      for (const auto& r : sql("SELECT name, kind FROM duckgres_meta.roles ORDER BY name").rows) {
+        out.push_back({{"name", *r[0]}, {"kind", *r[1]}, {"members", json::array()}, {"grants", json::array()}});
+      }
+      for (auto& role : out) by_name[role["name"].get<std::string>()] = &role;
+      for (const auto& r : sql("SELECT role, member FROM duckgres_meta.role_members ORDER BY 1, 2").rows) {
+        if (by_name.count(*r[0])) (*by_name[*r[0]])["members"].push_back(*r[1]);
+      }
+      for (const auto& r : sql("SELECT grantee, privilege, schema_name, table_name FROM "
+                               "duckgres_meta.grants ORDER BY 1, 3, 4, 2").rows) {
+        json g = {{"privilege", *r[1]}, {"schema", *r[2] == "main" ? "public" : *r[2]}};
+        if (*r[3] == "*") g["all_tables"] = true;
+        else if (!r[3]->empty()) g["table"] = *r[3];
+        if (by_name.count(*r[0])) (*by_name[*r[0]])["grants"].push_back(g);
+      }
+      return {200, out};
+    }
+    if (method == "POST") {
+      if (!body.is_object()) throw ApiError(400, "invalid_request", "the request body must be a JSON object");
+      sql("CREATE ROLE " + ident(body.value("name", json()), "name"));
+      return {201, {{"name", body["name"]}, {"kind", "role"}}};
+    }
+    method_not_allowed("GET or POST");
+  }
+  if (p[2] == "roles" && p.size() == 4) {
+    if (method != "DELETE") method_not_allowed("DELETE");
+    sql("DROP ROLE " + ident(json(p[3]), "role"));
+    return {204, nullptr};
+  }
+  if (p[2] == "roles" && p.size() >= 5 && p[4] == "members") {
+    if (p.size() == 5 && method == "POST") {
+      if (!body.is_object()) throw ApiError(400, "invalid_request", "the request body must be a JSON object");
+      sql("GRANT " + ident(json(p[3]), "role") + " TO " + ident(body.value("member", json()), "member"));
+      return {201, {{"role", p[3]}, {"member", body["member"]}}};
+    }
+    if (p.size() == 6 && method == "DELETE") {
+      sql("REVOKE " + ident(json(p[3]), "role") + " FROM " + ident(json(p[5]), "member"));
+      return {204, nullptr};
+    }
+    method_not_allowed(p.size() == 5 ? "POST" : "DELETE");
+  }
+  if (p[2] == "grants" && (p.size() == 3 || (p.size() == 4 && p[3] == "revoke"))) {
+    if (method != "POST") method_not_allowed("POST");
+    if (!body.is_object()) throw ApiError(400, "invalid_request", "the request body must be a JSON object");
+    bool revoke = p.size() == 4;
+    // {"privileges": ["SELECT", …], one of "table": "schema.table" | "schema": "s" |
+    //  "all_tables_in_schema": "s", "to": "role"}
+    std::string privileges;
+    const json& privs = body.value("privileges", json());
+    if (!privs.is_array() || privs.empty()) {
+      throw ApiError(400, "invalid_request", "\"privileges\" must be a non-empty array");
+    }
+    for (const auto& pr : privs) {
+      sql::Privilege parsed;
+      if (!pr.is_string() || !(sql::parse_privilege(pr.get<std::string>(), parsed) ||
+                               pr.get<std::string>() == "ALL" || pr.get<std::string>() == "all")) {
+        throw ApiError(400, "invalid_request", "unknown privilege " + pr.dump());
+      }
+      privileges += (privileges.empty() ? "" : ", ") + pr.get<std::string>();
+    }
+    std::string on;
+    if (body.contains("table")) {
+      const json& t = body["table"];
+      if (!t.is_string()) throw ApiError(400, "invalid_request", "\"table\" must be \"schema.table\"");
+      std::string name = t.get<std::string>();
+      size_t dot = name.find('.');
+      on = "TABLE " + (dot == std::string::npos
+                           ? ident(json(name), "table")
+                           : ident(json(name.substr(0, dot)), "table") + "." +
+                                 ident(json(name.substr(dot + 1)), "table"));
+    } else if (body.contains("schema")) {
+      on = "SCHEMA " + ident(body["schema"], "schema");
+    } else if (body.contains("all_tables_in_schema")) {
+      on = "ALL TABLES IN SCHEMA " + ident(body["all_tables_in_schema"], "all_tables_in_schema");
+    } else {
+      throw ApiError(400, "invalid_request", "name one of \"table\", \"schema\", \"all_tables_in_schema\"");
+    }
+    std::string to = ident(body.value("to", json()), "to");
+    sql((revoke ? "REVOKE " : "GRANT ") + privileges + " ON " + on + (revoke ? " FROM " : " TO ") + to);
+    return {200, {{"granted", !revoke}}};
+  }
+  return {404, {{"error", {{"code", "not_found"}, {"message", "no such API route"}}}}};
 }
 
 json Api::openapi() {
@@ -334,6 +458,22 @@ json Api::openapi() {
                {"expires_at", str()},
                {"revoked_at", {{"type", "string"}, {"nullable", true}}},
                {"state", {{"type", "string"}, {"enum", {"active", "expired", "revoked"}}}}})},
+      {"Role",
+       object({{"name", str()},
+               {"kind", {{"type", "string"}, {"enum", {"builtin", "role", "user"}}}},
+               {"members", {{"type", "array"}, {"items", str()}}},
+               {"grants", {{"type", "array"},
+                           {"items", object({{"privilege", str()},
+                                             {"schema", str()},
+                                             {"table", str()},
+                                             {"all_tables", {{"type", "boolean"}}}})}}}})},
+      {"GrantRequest",
+       object({{"privileges", {{"type", "array"}, {"items", str()}}},
+               {"table", {{"type", "string"}, {"description", "schema.table"}}},
+               {"schema", str()},
+               {"all_tables_in_schema", str()},
+               {"to", str()}},
+              {"privileges", "to"})},
       {"AuditEntry",
        object({{"id", str()},
                {"at", str()},
@@ -450,6 +590,29 @@ json Api::openapi() {
       {"/api/v1/orgs/{org}/credentials/{id}",
        {{"parameters", json::array({param("org"), param("id")})},
         {"delete", op("revokeCredential", "Revoke a service credential", "200", ref("Credential"))}}},
+      {"/api/v1/orgs/{org}/roles",
+       {{"parameters", org_p},
+        {"get", op("listRoles", "Roles of the duckling with their members and grants", "200",
+                   list("Role"))},
+        {"post", op("createRole", "Create a role (CREATE ROLE)", "201", ref("Role"),
+                    object({{"name", str()}}, {"name"}))}}},
+      {"/api/v1/orgs/{org}/roles/{role}",
+       {{"parameters", json::array({param("org"), param("role")})},
+        {"delete", op("dropRole", "Drop a role, its grants and memberships", "204", nullptr)}}},
+      {"/api/v1/orgs/{org}/roles/{role}/members",
+       {{"parameters", json::array({param("org"), param("role")})},
+        {"post", op("addRoleMember", "GRANT role TO member", "201", nullptr,
+                    object({{"member", str()}}, {"member"}))}}},
+      {"/api/v1/orgs/{org}/roles/{role}/members/{member}",
+       {{"parameters", json::array({param("org"), param("role"), param("member")})},
+        {"delete", op("removeRoleMember", "REVOKE role FROM member", "204", nullptr)}}},
+      {"/api/v1/orgs/{org}/grants",
+       {{"parameters", org_p},
+        {"post", op("grant", "GRANT privileges on a table, a schema or all its tables", "200",
+                    nullptr, ref("GrantRequest"))}}},
+      {"/api/v1/orgs/{org}/grants/revoke",
+       {{"parameters", org_p},
+        {"post", op("revoke", "REVOKE privileges", "200", nullptr, ref("GrantRequest"))}}},
       {"/api/v1/orgs/{org}/audit",
        {{"parameters",
          json::array({param("org"),

@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "control/control_plane.h"
+#include "pgwire/server.h"
 
 namespace ducklings::http {
 
@@ -24,17 +25,27 @@ class Api {
   ApiResponse handle(const std::string& method, const std::string& path,
                      const std::string& authorization, const std::string& body,
                      const std::string& query = "");
+  // How the roles and grants routes run SQL in a duckling (pgwire::Server::run_internal).
+  using SqlRunner = std::function<pgwire::Server::InternalResult(
+      const std::string& database, const std::string& actor, const std::string& sql)>;
+  void set_sql_runner(SqlRunner runner) { run_sql_ = std::move(runner); }
   // The OpenAPI 3 description of every route.
   static nlohmann::json openapi();
 
  private:
   ApiResponse route(const std::string& method, const std::vector<std::string>& parts,
-                    const nlohmann::json& body, const std::map<std::string, std::string>& query);
+                    const nlohmann::json& body, const std::map<std::string, std::string>& query,
+                    const std::string& actor);
   // Records a change the API made in the audit log (what, on what; never a secret).
   void audit(const std::string& method, const std::vector<std::string>& parts,
              const nlohmann::json& body, const ApiResponse& response, const std::string& actor);
+  // Roles and grants: GET/POST …/roles, DELETE …/roles/{name}, POST/DELETE
+  // …/roles/{name}/members[/{member}], POST …/grants and …/grants/revoke.
+  ApiResponse roles(const std::string& method, const std::vector<std::string>& parts,
+                    const nlohmann::json& body, const std::string& actor);
   control::ControlPlane& control_;
   std::function<void()> changed_;
+  SqlRunner run_sql_;
 };
 
 }  // namespace ducklings::http

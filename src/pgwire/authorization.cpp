@@ -256,7 +256,8 @@ void Session::control_request(const std::map<std::string, std::string>& request)
 
 void Session::audit(const std::string& action, const std::string& target, const std::string& detail) {
   try {
-    control_request({{"action", "audit"}, {"user", user_}, {"event", action}, {"target", target},
+    control_request({{"action", "audit"}, {"user", user_}, {"actor", actor_}, {"event", action},
+                     {"target", target},
                      {"detail", detail}});
   } catch (const std::exception& e) {
     spdlog::error("session {}: audit entry for {} failed: {}", process_id_, action, e.what());

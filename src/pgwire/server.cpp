@@ -124,9 +124,9 @@ void Server::listen() {
   sockaddr_storage bound{};
   socklen_t len = sizeof(bound);
   ::getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&bound), &len);
-  bound_port_ = ntohs(bound.ss_family == AF_INET6
-                          ? reinterpret_cast<sockaddr_in6*>(&bound)->sin6_port
-                          : reinterpret_cast<sockaddr_in*>(&bound)->sin_port);
+  bound_port_ =
+      ntohs(bound.ss_family == AF_INET6 ? reinterpret_cast<sockaddr_in6*>(&bound)->sin6_port
+                                        : reinterpret_cast<sockaddr_in*>(&bound)->sin_port);
 }
 
 void Server::listen_unix(const std::string& path) {
@@ -146,8 +146,14 @@ void Server::listen_unix(const std::string& path) {
 }
 
 void Server::serve() {
-  ServerServices services{config_,   control_, warehouses_,     tls_ ? &*tls_ : nullptr,
-                          registry_, workers_, worker_control_, control_requests_,
+  ServerServices services{config_,
+                          control_,
+                          warehouses_,
+                          tls_ ? &*tls_ : nullptr,
+                          registry_,
+                          workers_,
+                          worker_control_,
+                          control_requests_,
                           worker_control_ ? nullptr : &limiter_};
   auto next_timeout_check = std::chrono::steady_clock::now();
   while (!stopping_) {
@@ -167,7 +173,8 @@ void Server::serve() {
     if (fds[1].revents) break;
     sockaddr_storage peer_addr{};
     socklen_t peer_len = sizeof(peer_addr);
-    int fd = ::accept4(listen_fd_, reinterpret_cast<sockaddr*>(&peer_addr), &peer_len, SOCK_CLOEXEC);
+    int fd =
+        ::accept4(listen_fd_, reinterpret_cast<sockaddr*>(&peer_addr), &peer_len, SOCK_CLOEXEC);
     if (fd < 0) {
       if (errno == EINTR || errno == ECONNABORTED || errno == EAGAIN) continue;
       spdlog::warn("accept failed: {}", std::strerror(errno));
@@ -191,9 +198,10 @@ void Server::serve() {
     std::string peer;
     if (!unix_) {
       char host[INET6_ADDRSTRLEN] = {0};
-      const void* a = peer_addr.ss_family == AF_INET6
-                          ? static_cast<const void*>(&reinterpret_cast<sockaddr_in6*>(&peer_addr)->sin6_addr)
-                          : static_cast<const void*>(&reinterpret_cast<sockaddr_in*>(&peer_addr)->sin_addr);
+      const void* a =
+          peer_addr.ss_family == AF_INET6
+              ? static_cast<const void*>(&reinterpret_cast<sockaddr_in6*>(&peer_addr)->sin6_addr)
+              : static_cast<const void*>(&reinterpret_cast<sockaddr_in*>(&peer_addr)->sin_addr);
       if (::inet_ntop(peer_addr.ss_family, a, host, sizeof(host))) peer = host;
     }
     // Past the per-address cap the session still negotiates TLS, so the client reads why.
@@ -202,7 +210,8 @@ void Server::serve() {
       auto session = std::make_shared<Session>(services, fd, peer);
       if (!unix_ && !counted) {
         session->refuse(SqlError("53300", "too many connections from " + peer + " (limit " +
-                                              std::to_string(config_.max_connections_per_address) + ")"));
+                                              std::to_string(config_.max_connections_per_address) +
+                                              ")"));
       }
       if (!registry_.add(session.get(), static_cast<size_t>(config_.max_connections))) {
         // Too many sessions: PostgreSQL answers before authentication with 53300.
@@ -236,6 +245,167 @@ void Server::stop() {
     registry_.interrupt_all();
     registry_.wait_empty(std::chrono::seconds(10));
   }
+}
+
+}  // namespace ducklings::pgwire
+
+namespace ducklings::pgwire {
+namespace {
+
+// The client side of one internal session: whole backend messages from a blocking socket.
+class InternalClient {
+ public:
+  explicit InternalClient(int fd) : fd_(fd) {}
+  void send(const std::string& data) {
+    size_t done = 0;
+    while (done < data.size()) {
+      ssize_t n = ::send(fd_, data.data() + done, data.size() - done, MSG_NOSIGNAL);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) throw SqlError("08006", "the internal session ended");
+      done += static_cast<size_t>(n);
+    }
+  }
+  // Reads messages until ReadyForQuery; fills `result`, throws the first ErrorResponse.
+  void until_ready(Server::InternalResult* result) {
+    std::optional<SqlError> error;
+    while (true) {
+      std::string header = read(5);
+      uint32_t len = (static_cast<uint32_t>(static_cast<unsigned char>(header[1])) << 24) |
+                     (static_cast<uint32_t>(static_cast<unsigned char>(header[2])) << 16) |
+                     (static_cast<uint32_t>(static_cast<unsigned char>(header[3])) << 8) |
+                     static_cast<uint32_t>(static_cast<unsigned char>(header[4]));
+      std::string body = read(len - 4);
+      ReadBuffer in(body);
+      switch (header[0]) {
+        case 'E': {
+          std::string code, message;
+          while (true) {
+            uint8_t field = in.get_u8();
+            if (field == 0) break;
+            std::string value(in.get_cstring());
+            if (field == 'C') code = value;
+            if (field == 'M') message = value;
+          }
+          if (!error) error = SqlError(code, message);
+          break;
+        }
+        case 'T':
+          if (result) {
+            int16_t n = in.get_i16();
+            for (int16_t i = 0; i < n; ++i) {
+              result->columns.emplace_back(in.get_cstring());
+              in.get_bytes(18);
+            }
+          }
+          break;
+        case 'D':
+          if (result) {
+            int16_t n = in.get_i16();
+            std::vector<std::optional<std::string>> row;
+            for (int16_t i = 0; i < n; ++i) {
+              int32_t size = in.get_i32();
+              if (size < 0)
+                row.emplace_back(std::nullopt);
+              else
+                row.emplace_back(std::string(in.get_bytes(static_cast<size_t>(size))));
+            }
+            result->rows.push_back(std::move(row));
+          }
+          break;
+        case 'C':
+          if (result) result->tag = std::string(in.get_cstring());
+          break;
+        case 'Z':
+          if (error) throw *error;
+          return;
+        default:
+          break;
+      }
+    }
+  }
+
+ private:
+  std::string read(size_t n) {
+    std::string out(n, '\0');
+    size_t got = 0;
+    while (got < n) {
+      ssize_t r = ::recv(fd_, out.data() + got, n - got, 0);
+      if (r < 0 && errno == EINTR) continue;
+      if (r <= 0) throw SqlError("08006", "the internal session ended");
+      got += static_cast<size_t>(r);
+    }
+    return out;
+  }
+  int fd_;
+};
+
+std::atomic<int32_t> next_internal_pid{1 << 30};
+
+}  // namespace
+
+Server::InternalResult Server::run_internal(const std::string& database, const std::string& actor,
+                                            const std::string& sql) {
+  std::unique_ptr<WorkerLink> link;
+  int fds[2] = {-1, -1};
+  std::thread local;
+  if (workers_) {
+    try {
+      link = workers_->connect(database, 0);
+    } catch (const SqlError& e) {
+      if (e.sqlstate() != "3D000") throw;  // not an organization's duckling: it runs here
+    }
+  }
+  if (!link) {
+    if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) != 0) {
+      throw SqlError("58000", "socketpair failed");
+    }
+    // A session like a worker's: it takes the trusted startup below.
+    ServerServices services{config_,
+                            control_,
+                            warehouses_,
+                            nullptr,
+                            registry_,
+                            nullptr,
+                            [](const std::map<std::string, std::string>&) { return std::string(); },
+                            control_requests_,
+                            nullptr};
+    auto session = std::make_shared<Session>(services, fds[1]);
+    local = std::thread([session, this] {
+      session->run();
+      registry_.remove(session.get());  // its trusted startup registered it under its pid
+    });
+  }
+  int fd = link ? link->fd() : fds[0];
+  struct Cleanup {
+    int fd;
+    std::thread& t;
+    ~Cleanup() {
+      if (fd >= 0) ::close(fd);
+      if (t.joinable()) t.join();
+    }
+  } cleanup{link ? -1 : fds[0], local};
+  InternalClient client(fd);
+  client.send(encode_startup_packet(
+      kTrustedStartupCode, {{"user", "duckgres"},
+                            {"database", database},
+                            {"application_name", "duckgres api"},
+                            {"duckgres.superuser", "on"},
+                            {"duckgres.actor", actor},
+                            {"duckgres.process_id", std::to_string(next_internal_pid.fetch_add(1))},
+                            {"duckgres.secret_key", "0"}}));
+  client.until_ready(nullptr);
+  WriteBuffer query;
+  query.put_u8('Q');
+  query.put_i32(static_cast<int32_t>(4 + sql.size() + 1));
+  query.put_cstring(sql);
+  client.send(query.data());
+  InternalResult result;
+  client.until_ready(&result);
+  WriteBuffer terminate;
+  terminate.put_u8('X');
+  terminate.put_i32(4);
+  client.send(terminate.data());
+  return result;
 }
 
 }  // namespace ducklings::pgwire

@@ -3,6 +3,8 @@
 #include <atomic>
 #include <memory>
 #include <optional>
+#include <string>
+#include <vector>
 #include <thread>
 
 #include "common/config.h"
@@ -32,6 +34,16 @@ class Server {
   // interrupts what is left and waits for every session to end. Any thread.
   void stop();
   int port() const { return bound_port_; }
+  // Runs `sql` (one statement) in `database` as a superuser session on behalf of the control
+  // plane (the API's roles and grants), through the same session code as a client's: over
+  // a socket pair here, or to the duckling's worker. Throws SqlError as a client would get it.
+  struct InternalResult {
+    std::vector<std::string> columns;
+    std::vector<std::vector<std::optional<std::string>>> rows;
+    std::string tag;
+  };
+  InternalResult run_internal(const std::string& database, const std::string& actor,
+                              const std::string& sql);
   // Where sessions send password changes and audit entries (before serve()).
   void set_control_requests(ControlRequestHandler handler) { control_requests_ = std::move(handler); }
 

@@ -136,6 +136,7 @@ void Session::start_trusted(const std::map<std::string, std::string>& parameters
   database_ = get("database");
   superuser_ = get("duckgres.superuser") == "on";
   if (auto it = parameters.find("duckgres.access_mode"); it != parameters.end()) access_mode_ = it->second;
+  if (auto it = parameters.find("duckgres.actor"); it != parameters.end()) actor_ = it->second;
   if (auto it = parameters.find("duckgres.team_schema"); it != parameters.end()) team_schema_ = it->second;
   int32_t old_pid = process_id_;
   process_id_ = static_cast<int32_t>(std::stol(get("duckgres.process_id")));
@@ -223,7 +224,7 @@ void Session::open_session(const std::map<std::string, std::string>& parameters,
                      "; SET VARIABLE duckgres_database = " + sql::quote_literal(database_) +
                      "; SET VARIABLE duckgres_backend_pid = " + std::to_string(process_id_) +
                      "; SET VARIABLE duckgres_start_time = now()");
-  register_login_role();
+  if (!superuser_) register_login_role();  // the server's own admins need no grants
   refresh_privileges();
   publish_settings();
   send_startup_parameters();

@@ -172,6 +172,52 @@ def suite(isolation):
             check(False, "%s: dropping a role takes its grants" % isolation)
         except psycopg2.Error as e:
             check(e.pgcode == "42501", "%s: dropped role: %s" % (isolation, e.pgcode))
+        # The same through the API: roles, grants and memberships reach live sessions.
+        wcur = sessions["project_user"].cursor()
+
+        def wendy_reads_team_2():
+            try:
+                wcur.execute("SELECT count(*) FROM team_2.stuff")
+                return True
+            except psycopg2.Error as e:
+                check(e.pgcode == "42501", "%s: denied as 42501" % isolation)
+                return False
+
+        base = "/api/v1/orgs/acme"
+        check(api.call("POST", base + "/roles", {"name": "api_role"})[0] == 201, "%s: API role created" % isolation)
+        check(api.call("POST", base + "/roles", {"name": "api_role"})[0] == 409, "%s: API role exists: 409" % isolation)
+        s, _ = api.call("POST", base + "/grants", {"privileges": ["USAGE"], "schema": "team_2", "to": "api_role"})
+        check(s == 200, "%s: API schema grant (%s)" % (isolation, s))
+        s, _ = api.call("POST", base + "/grants", {"privileges": ["SELECT"], "all_tables_in_schema": "team_2", "to": "api_role"})
+        check(s == 200, "%s: API all-tables grant" % isolation)
+        check(not wendy_reads_team_2(), "%s: not yet a member" % isolation)
+        check(api.call("POST", base + "/roles/api_role/members", {"member": "wendy"})[0] == 201, "%s: API member" % isolation)
+        check(wendy_reads_team_2(), "%s: a member through the API reads team 2" % isolation)
+        s, roles = api.call("GET", base + "/roles")
+        mine = [r for r in roles if r["name"] == "api_role"]
+        check(mine and mine[0]["members"] == ["wendy"] and
+              {"privilege": "SELECT", "schema": "team_2", "all_tables": True} in mine[0]["grants"],
+              "%s: GET roles: %s" % (isolation, mine))
+        check({r["name"] for r in roles} >= {"owner", "writer", "reader", "api_role", "alice"}, "%s: role list" % isolation)
+        s, _ = api.call("POST", base + "/grants/revoke", {"privileges": ["SELECT"], "all_tables_in_schema": "team_2", "to": "api_role"})
+        check(s == 200 and not wendy_reads_team_2(), "%s: API revoke" % isolation)
+        for body, code in (({"privileges": ["BOGUS"], "schema": "team_2", "to": "api_role"}, 400),
+                           ({"privileges": ["SELECT"], "to": "api_role"}, 400),
+                           ({"privileges": ["SELECT"], "table": "team_2.stuff", "to": "nobody"}, 404),
+                           ({"privileges": ["SELECT"], "table": "team_2.nope", "to": "api_role"}, 404),
+                           ({"privileges": ["USAGE"], "table": "team_2.stuff", "to": "api_role"}, 400),
+                           ("not json", 400)):
+            s, err = api.call("POST", base + "/grants", raw=body.encode()) if isinstance(body, str) \
+                else api.call("POST", base + "/grants", body)
+            check(s == code and "error" in err, "%s: grant %s: %s (want %s)" % (isolation, body, s, code))
+        check(api.call("DELETE", base + "/roles/api_role/members/wendy")[0] == 204, "%s: API member removed" % isolation)
+        check(api.call("DELETE", base + "/roles/api_role")[0] == 204, "%s: API role dropped" % isolation)
+        check(api.call("DELETE", base + "/roles/api_role")[0] == 404, "%s: dropped twice: 404" % isolation)
+        check(api.call("GET", "/api/v1/orgs/nope/roles")[0] == 404, "%s: unknown org: 404" % isolation)
+        s, entries = api.call("GET", base + "/audit?limit=1000")
+        api_grants = [e for e in entries if e["action"] == "grant" and e["actor"].startswith("api token")]
+        sql_grants = [e for e in entries if e["action"] == "grant" and e["actor"] == 'sql user "alice"']
+        check(api_grants and sql_grants, "%s: grants audited with their actor" % isolation)
         for c in sessions.values():
             c.close()
         check(srv.stop() == 0, "%s: clean stop" % isolation)
