@@ -341,7 +341,8 @@ void Session::run_statement(const sql::Statement& statement,
                             std::shared_ptr<PreparedQuery> cached) {
   if (is_session_statement(statement)) {
     sql::check_sandbox(statement, sandbox_);  // others are checked as they are prepared
-    authorize(statement, sql::analyze_access(statement));
+    std::optional<sql::StatementAccess> access;
+    authorize(statement, access);
     run_session_statement(statement, nullptr, Output::kBoth);
     return;
   }
@@ -503,7 +504,6 @@ std::shared_ptr<PreparedQuery> Session::prepare(sql::Statement statement,
                                                 const std::vector<int32_t>& parameter_types) {
   sql::check_sandbox(statement, sandbox_);
   auto q = std::make_shared<PreparedQuery>();
-  q->access = sql::analyze_access(statement);
   q->statement = std::move(statement);
   q->parameter_types = parameter_types;
   if (is_session_statement(q->statement)) {

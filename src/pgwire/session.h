@@ -62,7 +62,7 @@ struct PreparedQuery {
   bool uses_catalog = false;                 // reads the emulated pg_catalog/information_schema
   std::string settings_text;                 // the DuckDB text, when it reads session settings
   uint64_t settings_generation = 0;          // the settings its plan was made with
-  sql::StatementAccess access;               // what it reads and writes (role checks)
+  std::optional<sql::StatementAccess> access;  // what it reads and writes, once asked
 };
 
 // A privilege a role holds: on a schema (table ""), on every table in it ("*"), or one table.
@@ -151,7 +151,8 @@ class Session {
   // Rereads the user's roles and grants when they changed; sets what catalogs show.
   void refresh_privileges();
   // 42501 naming the missing privilege unless the user may run `q`.
-  void authorize(const sql::Statement& statement, const sql::StatementAccess& access);
+  // `access` caches the statement's analysis (made on first need).
+  void authorize(const sql::Statement& statement, std::optional<sql::StatementAccess>& access);
   bool may(sql::Privilege p, const std::string& schema, const std::string& table) const;
   // The DuckDB schema an unqualified relation `name` resolves to through search_path (empty
   // when none has it); `creating`: the schema a new object would go to.

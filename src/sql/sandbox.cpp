@@ -145,6 +145,28 @@ void check_range_var(const pg_query::RangeVar& rv, const SandboxContext& context
   }
 }
 
+// Whether the text could name a file, another database or a refused function at all: most
+// statements cannot, and skip the walk of their parse tree.
+bool worth_walking(const std::string& text) {
+  size_t dots = 0;
+  for (char c : text) {
+    if (c == '/' || c == '\\' || c == '~') return true;
+    if (c == '.' && ++dots >= 2) return true;  // catalog.schema.table
+  }
+  std::string l = lower(text);
+  if (dots == 1) {  // a file name such as "events.csv"
+    size_t i = l.find('.') + 1, j = i;
+    while (j < l.size() && std::isalnum(static_cast<unsigned char>(l[j]))) ++j;
+    if (looks_like_path("x." + l.substr(i, j - i))) return true;
+  }
+  for (const auto* names : {&file_functions(), &server_functions()}) {
+    for (const std::string& n : *names) {
+      if (l.find(n) != std::string::npos) return true;
+    }
+  }
+  return false;
+}
+
 void check_tree(const Statement& s, const SandboxContext& context) {
   const pg_query::Node* root = root_node(s);
   if (root) {
@@ -184,11 +206,16 @@ void check_tree(const Statement& s, const SandboxContext& context) {
     }
   }
   // Every relation and function anywhere in the statement (CTEs, subqueries, views' queries).
+  if (!worth_walking(s.text)) return;
   // The walk only reads: no copy of the tree (a 1000-row INSERT is a large one).
   auto& tree = const_cast<pg_query::ParseResult&>(*s.tree);
-  walk_range_vars(tree, [&](pg_query::RangeVar& rv) { check_range_var(rv, context); });
-  walk_nodes(tree, [&](pg_query::Node& n) {
-    if (n.has_func_call()) check_function(n.func_call(), context);
+  walk_messages(tree, [&](google::protobuf::Message& m) {
+    const auto* d = m.GetDescriptor();
+    if (d == pg_query::RangeVar::descriptor()) {
+      check_range_var(static_cast<const pg_query::RangeVar&>(m), context);
+    } else if (d == pg_query::FuncCall::descriptor()) {
+      check_function(static_cast<const pg_query::FuncCall&>(m), context);
+    }
   });
   if (root && root->has_drop_stmt()) {
     // DROP names objects as lists: catalog.schema.name has three.

@@ -7,14 +7,14 @@ namespace {
 // node types: only the one that is set is followed (looping over every field of every Node
 // made walks of large statements, such as 1000-row INSERTs, the gateway's main cost).
 template <typename F>
-void walk_messages(google::protobuf::Message& message, const F& on_message) {
+void visit_messages(google::protobuf::Message& message, const F& on_message) {
   on_message(message);
   const google::protobuf::Reflection* r = message.GetReflection();
   const google::protobuf::Descriptor* d = message.GetDescriptor();
   if (d == pg_query::Node::descriptor()) {
     const google::protobuf::FieldDescriptor* f = r->GetOneofFieldDescriptor(message, d->oneof_decl(0));
     if (f && f->cpp_type() == google::protobuf::FieldDescriptor::CPPTYPE_MESSAGE) {
-      walk_messages(*r->MutableMessage(&message, f), on_message);
+      visit_messages(*r->MutableMessage(&message, f), on_message);
     }
     return;
   }
@@ -23,9 +23,9 @@ void walk_messages(google::protobuf::Message& message, const F& on_message) {
     if (f->cpp_type() != google::protobuf::FieldDescriptor::CPPTYPE_MESSAGE) continue;
     if (f->is_repeated()) {
       int n = r->FieldSize(message, f);
-      for (int j = 0; j < n; ++j) walk_messages(*r->MutableRepeatedMessage(&message, f, j), on_message);
+      for (int j = 0; j < n; ++j) visit_messages(*r->MutableRepeatedMessage(&message, f, j), on_message);
     } else if (r->HasField(message, f)) {
-      walk_messages(*r->MutableMessage(&message, f), on_message);
+      visit_messages(*r->MutableMessage(&message, f), on_message);
     }
   }
 }
@@ -34,14 +34,19 @@ void walk_messages(google::protobuf::Message& message, const F& on_message) {
 
 void walk_nodes(google::protobuf::Message& message,
                 const std::function<void(pg_query::Node&)>& visit) {
-  walk_messages(message, [&](google::protobuf::Message& m) {
+  visit_messages(message, [&](google::protobuf::Message& m) {
     if (m.GetDescriptor() == pg_query::Node::descriptor()) visit(static_cast<pg_query::Node&>(m));
   });
 }
 
+void walk_messages(google::protobuf::Message& message,
+                   const std::function<void(google::protobuf::Message&)>& visit) {
+  visit_messages(message, visit);
+}
+
 void walk_range_vars(google::protobuf::Message& message,
                      const std::function<void(pg_query::RangeVar&)>& visit) {
-  walk_messages(message, [&](google::protobuf::Message& m) {
+  visit_messages(message, [&](google::protobuf::Message& m) {
     if (m.GetDescriptor() == pg_query::RangeVar::descriptor()) visit(static_cast<pg_query::RangeVar&>(m));
   });
 }

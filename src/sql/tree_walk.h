@@ -16,4 +16,8 @@ void walk_nodes(google::protobuf::Message& message, const std::function<void(pg_
 void walk_range_vars(google::protobuf::Message& message,
                      const std::function<void(pg_query::RangeVar&)>& visit);
 
+// Calls `visit` on every message below `message` (one pass for checks of several kinds).
+void walk_messages(google::protobuf::Message& message,
+                   const std::function<void(google::protobuf::Message&)>& visit);
+
 }  // namespace ducklings::sql
