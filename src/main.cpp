@@ -14,6 +14,7 @@
 #include "common/config.h"
 #include "common/errors.h"
 #include "common/logging.h"
+#include "common/signals.h"
 #include "control/config_store.h"
 #include "control/control_plane.h"
 #include "control/migrations.h"
@@ -89,13 +90,7 @@ int serve(const std::map<std::string, std::string>& flags) {
   }
   init_logging(config.log_level);
 
-  // Signals are taken by one thread with sigwait; every other thread blocks them.
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGTERM);
-  sigaddset(&signals, SIGINT);
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
-  ::signal(SIGPIPE, SIG_IGN);
+  sigset_t signals = block_stop_signals();
 
   try {
     std::filesystem::create_directories(config.data_dir);

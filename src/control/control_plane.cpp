@@ -390,6 +390,18 @@ std::optional<int64_t> check_access(ConfigStore& store, const std::string& org_i
   }
   return team_id;
 }
+
+// The access mode a body asks for (unrestricted when it names none).
+std::string access_mode_of(const json& body) {
+  std::string mode = string_field(body, "access_mode", false);
+  return mode.empty() ? "unrestricted" : mode;
+}
+
+// The team a body's access mode is bound to, checked against the org's teams.
+std::optional<int64_t> team_of(ConfigStore& store, const std::string& org_id,
+                               const std::string& mode, const json& body) {
+  return check_access(store, org_id, mode, int_field(body, "team_id", 1, INT64_C(9007199254740991)));
+}
 }  // namespace
 
 json ControlPlane::create_user(const std::string& org, const json& body,
@@ -399,13 +411,11 @@ json ControlPlane::create_user(const std::string& org, const json& body,
   if (!valid_username(username)) {
     bad_request("\"username\" must be 1-63 letters, digits, '_', '-', '.' or '@'");
   }
-  std::string mode = string_field(body, "access_mode", false);
-  if (mode.empty()) mode = "unrestricted";
+  std::string mode = access_mode_of(body);
   json result;
   store_.transaction([&] {
     OrgRow o = org_row(org);
-    auto team =
-        check_access(store_, o.id, mode, int_field(body, "team_id", 1, INT64_C(9007199254740991)));
+    auto team = team_of(store_, o.id, mode, body);
     std::string now = iso_utc_now();
     try {
       store_.execute(
@@ -520,13 +530,11 @@ json ControlPlane::mint_credential(const std::string& org, const json& body,
   int64_t ttl = int_field(body, "ttl_seconds", 60, 3600).value_or(900);
   std::string name = string_field(body, "name", false);
   if (name.size() > 200) bad_request("\"name\" is at most 200 characters");
-  std::string mode = string_field(body, "access_mode", false);
-  if (mode.empty()) mode = "unrestricted";
+  std::string mode = access_mode_of(body);
   json result;
   store_.transaction([&] {
     OrgRow o = org_row(org);
-    auto team =
-        check_access(store_, o.id, mode, int_field(body, "team_id", 1, INT64_C(9007199254740991)));
+    auto team = team_of(store_, o.id, mode, body);
     std::string id = random_hex(8);
     std::string username = "svc_" + id;
     auto now = std::chrono::system_clock::now();

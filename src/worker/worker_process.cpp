@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "common/logging.h"
+#include "common/signals.h"
 #include "pgwire/server.h"
 #include "worker/worker_pool.h"
 #include "sql/quoting.h"
@@ -53,12 +54,7 @@ std::string configure(warehouse::Warehouse& w, const std::map<std::string, std::
 int run_worker(const ServerConfig& config, const WorkerArguments& args) {
   init_logging(config.log_level,
                "[worker " + args.database + " " + std::to_string(::getpid()) + "]");
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGTERM);
-  sigaddset(&signals, SIGINT);
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
-  ::signal(SIGPIPE, SIG_IGN);
+  sigset_t signals = block_stop_signals();
 
   warehouse::WarehouseRegistry registry(config.data_dir, args.limits,
                                         split_list(config.readable_directories));
