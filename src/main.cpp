@@ -22,6 +22,9 @@
 #include "ctl/ctl.h"
 #include "http/api.h"
 #include "http/http_server.h"
+#include "ingest/capture.h"
+#include "ingest/event_log.h"
+#include "ingest/ingester.h"
 #include "pgwire/scram.h"
 #include "pgwire/server.h"
 #include "warehouse/warehouse.h"
@@ -184,13 +187,26 @@ int serve(const std::map<std::string, std::string>& flags) {
                                  const std::string& sql) {
       return server.run_internal(database, actor, sql);
     });
+    // PostHog capture: events written ahead, then applied to their team's table.
+    ingest::EventLog event_log(config.data_dir);
+    ingest::Capture capture(event_log, [&control](const std::string& key) -> std::optional<ingest::TeamRef> {
+      auto t = control.team_by_token(key);
+      if (!t) return std::nullopt;
+      return ingest::TeamRef{t->org, t->schema, t->team_id};
+    });
+    ingest::Ingester ingester(event_log, [&server](const std::string& org, const std::string& sql) {
+      server.run_internal(org, "ingest", sql, true);
+    });
+    ingester.start();
     http::HttpServer http(config.host, config.http_port, &api);
+    http.set_capture(&capture);
     http.start();
 
     std::thread signal_thread([&] {
       int sig = 0;
       sigwait(&signals, &sig);
       spdlog::info("received signal {}, shutting down", sig);
+      ingester.stop();  // what is not applied stays in the event log for the next start
       // Workers finish their sessions' statements too; the relays end as they do.
       std::thread stop_workers([&workers] {
         if (workers) workers->stop_all();
@@ -203,6 +219,7 @@ int serve(const std::map<std::string, std::string>& flags) {
     server.serve();
     signal_thread.join();
     http.stop();
+    ingester.stop();
     provisioner.stop();
     if (workers) workers->stop_all();
     warehouses.close_all();

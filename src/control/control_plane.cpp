@@ -793,6 +793,15 @@ std::optional<LoginTarget> ControlPlane::resolve_login(const std::string& databa
   return t;
 }
 
+std::optional<ControlPlane::TeamKey> ControlPlane::team_by_token(const std::string& token) {
+  auto rows = store_.query(
+      "SELECT o.name, t.team_id, t.schema_name FROM teams t JOIN orgs o ON o.id = t.org_id WHERE "
+      "t.api_token = ?",
+      {token});
+  if (rows.empty()) return std::nullopt;
+  return TeamKey{*rows[0][0], *rows[0][2], std::stoll(*rows[0][1])};
+}
+
 bool ControlPlane::has_logins() {
   return !store_.query("SELECT 1 FROM logins LIMIT 1").empty();
 }

@@ -111,6 +111,13 @@ class ControlPlane {
   // Newest first; `before`: an entry's "at" to page back from.
   nlohmann::json list_audit(const std::string& org, int limit, const std::string& before);
 
+  // The team a project API key (phc_…) belongs to: org name, team id, schema.
+  struct TeamKey {
+    std::string org, schema;
+    int64_t team_id = 0;
+  };
+  std::optional<TeamKey> team_by_token(const std::string& token);
+
   // A login on `database`: the org's user, or a server login on a server database.
   std::optional<LoginTarget> resolve_login(const std::string& database, const std::string& user);
 

@@ -5,6 +5,7 @@
 #include <cstdlib>
 
 #include "common/clock.h"
+#include "ingest/posthog_schema.h"
 #include "sql/quoting.h"
 
 namespace ducklings::control {
@@ -127,7 +128,7 @@ void Provisioner::ensure_schemas(const std::string& name, warehouse::Warehouse& 
                                  const std::vector<std::string>& schemas) {
   auto conn = w.connect();
   for (const std::string& schema : schemas) {
-    conn->query("CREATE SCHEMA IF NOT EXISTS " + sql::quote_identifier(schema));
+    conn->query(ingest::team_tables_sql(schema));  // the schema and its PostHog tables
   }
   std::lock_guard lock(ensured_mutex_);
   ensured_[name] = schemas;

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "http/api.h"
+#include "ingest/capture.h"
 
 namespace ducklings::http {
 namespace asio = boost::asio;
@@ -29,12 +30,26 @@ nlohmann::json error_body(const std::string& code, const std::string& message) {
   return {{"error", {{"code", code}, {"message", message}}}};
 }
 
-bhttp::response<bhttp::string_body> route(const bhttp::request<bhttp::string_body>& req, Api* api) {
+bhttp::response<bhttp::string_body> route(const bhttp::request<bhttp::string_body>& req, Api* api,
+                                          ingest::Capture* capture) {
   std::string target(req.target());
   std::string query;
   if (auto q = target.find('?'); q != std::string::npos) {
     query = target.substr(q + 1);
     target.resize(q);
+  }
+  if (capture && ingest::Capture::is_capture_path(target)) {
+    ingest::CaptureRequest cr{std::string(req.method_string()), target, query,
+                              std::string(req[bhttp::field::content_type]),
+                              std::string(req[bhttp::field::content_encoding]), req.body()};
+    ingest::CaptureResponse r = capture->handle(cr);
+    auto res = json_response(static_cast<bhttp::status>(r.status),
+                             r.body.is_null() ? nlohmann::json::object() : r.body, req.version());
+    // Browser SDKs post from any site.
+    res.set(bhttp::field::access_control_allow_origin, "*");
+    res.set(bhttp::field::access_control_allow_methods, "POST, GET, OPTIONS");
+    res.set(bhttp::field::access_control_allow_headers, "Content-Type, Content-Encoding");
+    return res;
   }
   if (api && (target == "/api/v1" || target.rfind("/api/v1/", 0) == 0)) {
     ApiResponse r = api->handle(std::string(req.method_string()), target,
@@ -64,6 +79,7 @@ bhttp::response<bhttp::string_body> route(const bhttp::request<bhttp::string_bod
 
 struct HttpServer::Impl {
   Api* api = nullptr;
+  ingest::Capture* capture = nullptr;
   asio::io_context io{1};
   tcp::acceptor acceptor{io};
   std::thread thread;
@@ -80,7 +96,7 @@ struct HttpServer::Impl {
   void serve(std::shared_ptr<tcp::socket> socket) {
     auto buffer = std::make_shared<beast::flat_buffer>();
     auto parser = std::make_shared<bhttp::request_parser<bhttp::string_body>>();
-    parser->body_limit(1 << 20);
+    parser->body_limit(32 << 20);  // capture batches; the API's bodies are small
     bhttp::async_read(*socket, *buffer, *parser,
                       [this, socket, buffer, parser](beast::error_code ec, size_t) {
                         if (ec) {
@@ -93,7 +109,7 @@ struct HttpServer::Impl {
                           return;
                         }
                         auto req = parser->release();
-                        auto res = route(req, api);
+                        auto res = route(req, api, capture);
                         res.keep_alive(req.keep_alive());
                         write(socket, std::move(res));
                       });
@@ -123,6 +139,8 @@ HttpServer::HttpServer(const std::string& host, int port, Api* api)
 }
 
 HttpServer::~HttpServer() { stop(); }
+
+void HttpServer::set_capture(ingest::Capture* capture) { impl_->capture = capture; }
 
 void HttpServer::start() {
   impl_->accept();

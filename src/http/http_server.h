@@ -4,6 +4,10 @@
 #include <string>
 #include <thread>
 
+namespace ducklings::ingest {
+class Capture;
+}
+
 namespace ducklings::http {
 class Api;
 
@@ -13,6 +17,8 @@ class HttpServer {
   // `api` (may be null) answers /api/…; it must outlive the server.
   HttpServer(const std::string& host, int port, Api* api = nullptr);
   ~HttpServer();
+  // PostHog capture (/e, /capture, /batch, /i/v0/e); set before start(), outlives the server.
+  void set_capture(ingest::Capture* capture);
   void start();
   void stop();
   int port() const;  // the bound port (useful when configured as 0)

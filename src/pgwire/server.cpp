@@ -344,7 +344,7 @@ std::atomic<int32_t> next_internal_pid{1 << 30};
 }  // namespace
 
 Server::InternalResult Server::run_internal(const std::string& database, const std::string& actor,
-                                            const std::string& sql) {
+                                            const std::string& sql, bool system) {
   std::unique_ptr<WorkerLink> link;
   int fds[2] = {-1, -1};
   std::thread local;
@@ -391,6 +391,7 @@ Server::InternalResult Server::run_internal(const std::string& database, const s
                             {"application_name", "duckgres api"},
                             {"duckgres.superuser", "on"},
                             {"duckgres.actor", actor},
+                            {"duckgres.system", system ? "on" : "off"},
                             {"duckgres.process_id", std::to_string(next_internal_pid.fetch_add(1))},
                             {"duckgres.secret_key", "0"}}));
   client.until_ready(nullptr);

@@ -42,8 +42,10 @@ class Server {
     std::vector<std::vector<std::optional<std::string>>> rows;
     std::string tag;
   };
+  // `system`: the server's own work (ingestion), past the sandbox's and the roles' checks;
+  // DuckDB's own file restrictions still hold.
   InternalResult run_internal(const std::string& database, const std::string& actor,
-                              const std::string& sql);
+                              const std::string& sql, bool system = false);
   // Where sessions send password changes and audit entries (before serve()).
   void set_control_requests(ControlRequestHandler handler) { control_requests_ = std::move(handler); }
 

@@ -265,7 +265,8 @@ class Session {
   int32_t process_id_;
   int32_t secret_key_;
   std::string peer_;
-  std::string actor_;  // who the audit log names, when not the SQL user (the API's sessions)
+  std::string actor_;
+  bool system_ = false;  // the server's own session (ingestion): no sandbox or role checks  // who the audit log names, when not the SQL user (the API's sessions)
   std::optional<SqlError> refusal_;
   std::string user_;
   std::string database_;

@@ -137,6 +137,7 @@ void Session::start_trusted(const std::map<std::string, std::string>& parameters
   superuser_ = get("duckgres.superuser") == "on";
   if (auto it = parameters.find("duckgres.access_mode"); it != parameters.end()) access_mode_ = it->second;
   if (auto it = parameters.find("duckgres.actor"); it != parameters.end()) actor_ = it->second;
+  system_ = parameters.count("duckgres.system") && parameters.at("duckgres.system") == "on";
   if (auto it = parameters.find("duckgres.team_schema"); it != parameters.end()) team_schema_ = it->second;
   int32_t old_pid = process_id_;
   process_id_ = static_cast<int32_t>(std::stol(get("duckgres.process_id")));

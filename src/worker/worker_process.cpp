@@ -10,6 +10,7 @@
 
 #include "common/logging.h"
 #include "common/signals.h"
+#include "ingest/posthog_schema.h"
 #include "pgwire/server.h"
 #include "worker/worker_pool.h"
 #include "sql/quoting.h"
@@ -39,7 +40,7 @@ std::string configure(warehouse::Warehouse& w, const std::map<std::string, std::
     bool created = false;
     for (std::string schema; std::getline(schemas, schema);) {
       if (schema.empty()) continue;
-      conn->query("CREATE SCHEMA IF NOT EXISTS " + sql::quote_identifier(schema));
+      conn->query(ingest::team_tables_sql(schema));
       created = true;
     }
     if (created) w.schema_changed();

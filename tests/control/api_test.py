@@ -162,8 +162,8 @@ def run_suite(store_label, extra_args):
         c = connect(srv, "acme", "alice", "alice-secret-1")
         c.autocommit = True
         cur = c.cursor()
-        cur.execute("CREATE TABLE team_1.events (id int, event text)")
-        cur.execute("INSERT INTO team_1.events VALUES (1, 'pageview'), (2, 'signup')")
+        cur.execute("CREATE TABLE team_1.clicks (id int, event text)")
+        cur.execute("INSERT INTO team_1.clicks VALUES (1, 'pageview'), (2, 'signup')")
         cur.execute(THREADS)
         check(cur.fetchone()[0] == "2", "%s: size s runs 2 DuckDB threads" % store_label)
         cur.execute(MEMORY)
@@ -191,7 +191,7 @@ def run_suite(store_label, extra_args):
         gc.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = 'events'")
         check(gc.fetchone()[0] == 0, "%s: globex does not see acme's tables" % store_label)
         # (File-path escapes such as ATTACH are the sandbox's business: docs/security.md.)
-        for probe in ("SELECT * FROM acme.team_1.events", "SELECT * FROM team_1.events"):
+        for probe in ("SELECT * FROM acme.team_1.clicks", "SELECT * FROM team_1.clicks"):
             try:
                 gc.execute(probe)
                 rows = gc.fetchall()
@@ -228,7 +228,7 @@ def run_suite(store_label, extra_args):
             time.sleep(0.1)
         check(threads == "3", "%s: the session sees 3 threads after scaling (%s)" % (store_label, threads))
         check(mem_after != mem_before, "%s: memory limit changed (%s -> %s)" % (store_label, mem_before, mem_after))
-        cur.execute("SELECT count(*) FROM team_1.events")
+        cur.execute("SELECT count(*) FROM team_1.clicks")
         check(cur.fetchone()[0] == 2, "%s: data intact after scaling" % store_label)
 
         # ctl: readable output and --json.

@@ -52,7 +52,7 @@ def credentials_and_passwords(isolation):
         setup(api)
         a = connect(srv, "acme", "alice", "alice-secret-1")
         a.autocommit = True
-        a.cursor().execute("CREATE TABLE team_1.events AS SELECT 1 AS id")
+        a.cursor().execute("CREATE TABLE team_1.clicks AS SELECT 1 AS id")
 
         # Minting: bad TTLs are 400s; a good one gives a login that works once.
         for ttl in (30, 3601, "x"):
@@ -64,10 +64,10 @@ def credentials_and_passwords(isolation):
         c = connect(srv, "acme", cred["username"], cred["password"])
         c.autocommit = True
         cur = c.cursor()
-        cur.execute("SELECT count(*) FROM team_1.events")
+        cur.execute("SELECT count(*) FROM team_1.clicks")
         check(cur.fetchone()[0] == 1, "%s: the credential reads its team" % isolation)
         try:
-            cur.execute("INSERT INTO team_1.events VALUES (2)")
+            cur.execute("INSERT INTO team_1.clicks VALUES (2)")
             check(False, "%s: a project_reader credential wrote" % isolation)
         except psycopg2.Error as e:
             check(e.pgcode == "42501", "%s: credential limited by its access mode: %s" % (isolation, e.pgcode))
@@ -131,7 +131,7 @@ def credentials_and_passwords(isolation):
             check(False, "%s: unknown role" % isolation)
         except psycopg2.Error as e:
             check(e.pgcode == "42704", "%s: unknown role: %s" % (isolation, e.pgcode))
-        a.cursor().execute("GRANT SELECT ON team_1.events TO bob")
+        a.cursor().execute("GRANT SELECT ON team_1.clicks TO bob")
 
         # The audit log: API and SQL actions, newest first, with no secret in it.
         s, entries = api.call("GET", "/api/v1/orgs/acme/audit?limit=1000")

@@ -66,8 +66,11 @@ def run_suite(label, extra_args):
         check(api.wait_state("hooli", ("ready", "failed"))["state"] == "ready", "%s: ready again" % label)
         c = connect(srv, "hooli", "gavin", "gavin-secret-1")
         cur = c.cursor()
-        cur.execute("SELECT count(*) FROM information_schema.tables WHERE table_schema = 'team_5'")
+        cur.execute("SELECT count(*) FROM information_schema.tables WHERE table_schema = 'team_5' "
+                    "AND table_name = 'signups'")
         check(cur.fetchone()[0] == 0, "%s: the old data is gone" % label)
+        cur.execute("SELECT count(*) FROM team_5.events")
+        check(cur.fetchone()[0] == 0, "%s: a new, empty events table" % label)
         c.close()
         check(srv.stop() == 0, "%s: final clean stop" % label)
 

@@ -14,24 +14,24 @@ T, F = True, False
 # label, SQL ({u} is the user's name, for objects of its own), and the expected outcome for
 # owner, writer, reader, project_user, project_reader, custom.
 MATRIX = [
-    ("SELECT team 1", "SELECT count(*) FROM team_1.events", [T, T, T, T, T, T]),
-    ("INSERT team 1", "INSERT INTO team_1.events VALUES (100)", [T, T, F, T, F, F]),
-    ("UPDATE team 1", "UPDATE team_1.events SET id = id WHERE id = 100", [T, T, F, T, F, F]),
-    ("DELETE team 1", "DELETE FROM team_1.events WHERE id = 100", [T, T, F, T, F, F]),
+    ("SELECT team 1", "SELECT count(*) FROM team_1.clicks", [T, T, T, T, T, T]),
+    ("INSERT team 1", "INSERT INTO team_1.clicks VALUES (100)", [T, T, F, T, F, F]),
+    ("UPDATE team 1", "UPDATE team_1.clicks SET id = id WHERE id = 100", [T, T, F, T, F, F]),
+    ("DELETE team 1", "DELETE FROM team_1.clicks WHERE id = 100", [T, T, F, T, F, F]),
     ("CREATE TABLE in team 1", "CREATE TABLE team_1.new_{u} (a int)", [T, T, F, T, F, F]),
     ("DROP TABLE in team 1", "DROP TABLE team_1.dropme_{u}", [T, T, F, T, F, F]),
     ("SELECT team 2", "SELECT count(*) FROM team_2.stuff", [T, T, T, F, F, T]),
-    ("INSERT … SELECT across teams", "INSERT INTO team_1.events SELECT id FROM team_2.stuff WHERE false",
+    ("INSERT … SELECT across teams", "INSERT INTO team_1.clicks SELECT id FROM team_2.stuff WHERE false",
      [T, T, F, F, F, F]),
     ("team 2 through a CTE", "WITH s AS (SELECT * FROM team_2.stuff) SELECT count(*) FROM s", [T, T, T, F, F, T]),
     ("team 2 through a subquery", "SELECT (SELECT count(*) FROM team_2.stuff)", [T, T, T, F, F, T]),
     ("a CTE named like the table does not hide it",
      "WITH stuff AS (SELECT 1) SELECT count(*) FROM team_2.stuff", [T, T, T, F, F, T]),
-    ("COPY TO STDOUT", "COPY team_1.events TO STDOUT", [T, T, T, T, T, T]),
-    ("COPY FROM STDIN", "COPY team_1.events FROM STDIN", [T, T, F, T, F, F]),
+    ("COPY TO STDOUT", "COPY team_1.clicks TO STDOUT", [T, T, T, T, T, T]),
+    ("COPY FROM STDIN", "COPY team_1.clicks FROM STDIN", [T, T, F, T, F, F]),
     ("CREATE ROLE", "CREATE ROLE role_{u}", [T, F, F, F, F, F]),
-    ("GRANT", "GRANT SELECT ON team_1.events TO reader", [T, F, F, F, F, F]),
-    ("DuckDB dialect", "FROM team_1.events LIMIT 1", [T, F, F, F, F, F]),
+    ("GRANT", "GRANT SELECT ON team_1.clicks TO reader", [T, F, F, F, F, F]),
+    ("DuckDB dialect", "FROM team_1.clicks LIMIT 1", [T, F, F, F, F, F]),
     ("CREATE SCHEMA", "CREATE SCHEMA s_{u}", [T, F, F, F, F, F]),
     ("SELECT public", "SELECT count(*) FROM public.p", [T, T, T, F, F, F]),
     ("a view over team 2", "CREATE VIEW team_1.v_{u} AS SELECT * FROM team_2.stuff", [T, T, F, F, F, F]),
@@ -81,7 +81,7 @@ def suite(isolation):
             c.autocommit = True
             sessions[role] = c
         owner = sessions["owner"].cursor()
-        owner.execute("CREATE TABLE team_1.events AS SELECT range AS id FROM range(3)")
+        owner.execute("CREATE TABLE team_1.clicks AS SELECT range AS id FROM range(3)")
         owner.execute("CREATE TABLE team_2.stuff AS SELECT 42 AS id")
         owner.execute("CREATE TABLE public.p AS SELECT 1 AS id")
         for role, (name, _, _) in USERS.items():
@@ -90,7 +90,7 @@ def suite(isolation):
         owner.execute("GRANT reader TO rhea")
         owner.execute("CREATE ROLE analyst")
         owner.execute("GRANT USAGE ON SCHEMA team_1 TO analyst")
-        owner.execute("GRANT SELECT ON team_1.events TO analyst")
+        owner.execute("GRANT SELECT ON team_1.clicks TO analyst")
         owner.execute("GRANT analyst TO carl")
 
         for label, sql, expected in MATRIX:
@@ -110,18 +110,18 @@ def suite(isolation):
 
         # The message names the missing privilege.
         try:
-            sessions["project_reader"].cursor().execute("INSERT INTO team_1.events VALUES (1)")
+            sessions["project_reader"].cursor().execute("INSERT INTO team_1.clicks VALUES (1)")
         except psycopg2.Error as e:
-            check("INSERT on table team_1.events" in str(e), "%s: the denial names INSERT: %s" % (isolation, e))
+            check("INSERT on table team_1.clicks" in str(e), "%s: the denial names INSERT: %s" % (isolation, e))
 
         # Catalogs show each role what it may use.
         rita = user_tables(sessions["project_reader"].cursor())
         check(rita and all(t.startswith("team_1.") for t in rita), "%s: project_reader sees team 1 only: %s" % (isolation, rita))
         carl = user_tables(sessions["custom"].cursor())
-        check("team_1.events" in carl and "team_2.stuff" in carl and "team_1.new_wendy" not in carl
+        check("team_1.clicks" in carl and "team_2.stuff" in carl and "team_1.new_wendy" not in carl
               and "public.p" not in carl, "%s: custom role sees its grants: %s" % (isolation, carl))
         rhea = user_tables(sessions["reader"].cursor())
-        check("public.p" in rhea and "team_1.events" in rhea, "%s: reader sees everything: %s" % (isolation, rhea))
+        check("public.p" in rhea and "team_1.clicks" in rhea, "%s: reader sees everything: %s" % (isolation, rhea))
         cur = sessions["project_reader"].cursor()
         cur.execute("SELECT nspname FROM pg_namespace WHERE nspname LIKE 'team%' ORDER BY 1")
         check([r[0] for r in cur.fetchall()] == ["team_1"], "%s: pg_namespace of a project reader" % isolation)
@@ -157,8 +157,8 @@ def suite(isolation):
 
         # Role management errors as PostgreSQL gives them.
         for sql, code in (("CREATE ROLE analyst", "42710"), ("CREATE ROLE writer", "42939"),
-                          ("DROP ROLE nobody", "42704"), ("GRANT SELECT ON team_1.events TO nobody", "42704"),
-                          ("GRANT SELECT ON nope TO analyst", "42P01"), ("GRANT USAGE ON team_1.events TO analyst", "0LP01"),
+                          ("DROP ROLE nobody", "42704"), ("GRANT SELECT ON team_1.clicks TO nobody", "42704"),
+                          ("GRANT SELECT ON nope TO analyst", "42P01"), ("GRANT USAGE ON team_1.clicks TO analyst", "0LP01"),
                           ("CREATE ROLE bob LOGIN PASSWORD 'x'", "0A000"), ("DROP ROLE writer", "42939")):
             try:
                 owner.execute(sql)
@@ -168,7 +168,7 @@ def suite(isolation):
         owner.execute("DROP ROLE analyst")
         ccur = sessions["custom"].cursor()
         try:
-            ccur.execute("SELECT count(*) FROM team_1.events")
+            ccur.execute("SELECT count(*) FROM team_1.clicks")
             check(False, "%s: dropping a role takes its grants" % isolation)
         except psycopg2.Error as e:
             check(e.pgcode == "42501", "%s: dropped role: %s" % (isolation, e.pgcode))

@@ -102,15 +102,15 @@ try:
     check(cur.fetchone() == ("alice", "acme"), "session identity in the worker")
 
     # The protocol through the relay.
-    cur.execute("CREATE TABLE team_1.events (id INTEGER, name TEXT)")
+    cur.execute("CREATE TABLE team_1.clicks (id INTEGER, name TEXT)")
     data = "".join("%d\tname %d\n" % (i, i) for i in range(100000))
-    cur.copy_expert("COPY team_1.events FROM STDIN", io.StringIO(data))
-    cur.execute("SELECT count(*), sum(id) FROM team_1.events")
+    cur.copy_expert("COPY team_1.clicks FROM STDIN", io.StringIO(data))
+    cur.execute("SELECT count(*), sum(id) FROM team_1.clicks")
     check(cur.fetchone() == (100000, sum(range(100000))), "COPY FROM STDIN through the relay")
     cur.execute("SELECT i, repeat('x', 100) FROM range(300000) t(i)")
     check(len(cur.fetchall()) == 300000, "a large result through the relay")
     out = io.StringIO()
-    cur.copy_expert("COPY (SELECT * FROM team_1.events ORDER BY id) TO STDOUT", out)
+    cur.copy_expert("COPY (SELECT * FROM team_1.clicks ORDER BY id) TO STDOUT", out)
     check(out.getvalue() == data, "COPY TO STDOUT through the relay")
     cur.execute("SELECT %s::int + 1, %s", (41, "x"))
     check(cur.fetchone() == (42, "x"), "extended protocol with parameters")
@@ -205,7 +205,7 @@ try:
         pass
     a2 = connect(srv, "acme", "alice", "alice-secret-1")
     c2 = a2.cursor()
-    c2.execute("SELECT count(*) FROM team_1.events")
+    c2.execute("SELECT count(*) FROM team_1.clicks")
     check(c2.fetchone()[0] == 100000, "a new worker after the crash, with the data")
     pid_a2 = worker_pid(api, "acme")
     check(pid_a2 and pid_a2 != pid_a, "respawned worker %s" % pid_a2)
@@ -218,7 +218,7 @@ try:
     check(wait_until(lambda: not alive(pid_a2), timeout=20), "the idle worker retired")
     check(runtime(api, "acme") == {"warm": False, "sessions": 0, "isolation": "process"},
           "runtime after retirement: %s" % runtime(api, "acme"))
-    r = psql(srv, "acme", "alice", "alice-secret-1", "SELECT count(*) FROM team_1.events")
+    r = psql(srv, "acme", "alice", "alice-secret-1", "SELECT count(*) FROM team_1.clicks")
     check(r.returncode == 0 and "100000" in r.stdout, "cold start after retirement: %s" % r.stderr)
 
     # SIGTERM of the control plane: a running statement finishes, then the session ends.
@@ -248,7 +248,7 @@ try:
     srv.start(extra_args=args)
     c = connect(srv, "acme", "alice", "alice-secret-1")
     cc = c.cursor()
-    cc.execute("SELECT count(*) FROM team_1.events")
+    cc.execute("SELECT count(*) FROM team_1.clicks")
     check(cc.fetchone()[0] == 100000, "served again after kill -9 of the control plane")
 
     # Deleting the duckling ends its worker and its sessions; its files go.

@@ -1,0 +1,383 @@
+#include "ingest/capture.h"
+
+#include <openssl/evp.h>
+#include <openssl/rand.h>
+#include <spdlog/spdlog.h>
+#include <zlib.h>
+
+#include <cctype>
+#include <ctime>
+
+#include "common/clock.h"
+
+namespace ducklings::ingest {
+namespace {
+using json = nlohmann::json;
+using Clock = std::chrono::system_clock;
+
+struct Invalid : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+std::string url_decode(const std::string& s) {
+  std::string r;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '+') {
+      r.push_back(' ');
+    } else if (s[i] == '%' && i + 2 < s.size() &&
+               std::isxdigit(static_cast<unsigned char>(s[i + 1])) &&
+               std::isxdigit(static_cast<unsigned char>(s[i + 2]))) {
+      r.push_back(static_cast<char>(std::stoi(s.substr(i + 1, 2), nullptr, 16)));
+      i += 2;
+    } else {
+      r.push_back(s[i]);
+    }
+  }
+  return r;
+}
+
+std::map<std::string, std::string> form(const std::string& s) {
+  std::map<std::string, std::string> out;
+  size_t i = 0;
+  while (i <= s.size()) {
+    size_t j = s.find('&', i);
+    if (j == std::string::npos) j = s.size();
+    std::string item = s.substr(i, j - i);
+    size_t eq = item.find('=');
+    if (!item.empty())
+      out[url_decode(item.substr(0, eq))] =
+          eq == std::string::npos ? "" : url_decode(item.substr(eq + 1));
+    i = j + 1;
+  }
+  return out;
+}
+
+std::optional<std::string> base64_decode(std::string s) {
+  std::string clean;
+  for (char c : s) {
+    if (c == '-') c = '+';  // base64url too
+    if (c == '_') c = '/';
+    if (!std::isspace(static_cast<unsigned char>(c))) clean.push_back(c);
+  }
+  while (clean.size() % 4) clean.push_back('=');
+  std::string out(clean.size() / 4 * 3, '\0');
+  int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                          reinterpret_cast<const unsigned char*>(clean.data()),
+                          static_cast<int>(clean.size()));
+  if (n < 0) return std::nullopt;
+  size_t pad = 0;
+  for (size_t i = clean.size(); i > 0 && clean[i - 1] == '='; --i) ++pad;
+  out.resize(static_cast<size_t>(n) - std::min<size_t>(pad, static_cast<size_t>(n)));
+  return out;
+}
+
+// gzip (or zlib) data, at most 64 MiB once inflated.
+std::string gunzip(const std::string& in) {
+  z_stream zs{};
+  if (inflateInit2(&zs, 15 + 32) != Z_OK) throw Invalid("cannot inflate");
+  zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
+  zs.avail_in = static_cast<uInt>(in.size());
+  std::string out;
+  char buf[64 * 1024];
+  int rc;
+  do {
+    zs.next_out = reinterpret_cast<Bytef*>(buf);
+    zs.avail_out = sizeof(buf);
+    rc = inflate(&zs, Z_NO_FLUSH);
+    if (rc != Z_OK && rc != Z_STREAM_END) {
+      inflateEnd(&zs);
+      throw Invalid("the payload is not valid gzip");
+    }
+    out.append(buf, sizeof(buf) - zs.avail_out);
+    if (out.size() > (64u << 20)) {
+      inflateEnd(&zs);
+      throw Invalid("the payload inflates past 64 MiB");
+    }
+  } while (rc != Z_STREAM_END && zs.avail_in > 0);
+  inflateEnd(&zs);
+  return out;
+}
+
+bool is_gzip(const std::string& s) {
+  return s.size() >= 2 && static_cast<unsigned char>(s[0]) == 0x1f &&
+         static_cast<unsigned char>(s[1]) == 0x8b;
+}
+
+// ISO-8601 ("2026-12-01T10:00:00.123Z", "+02:00" offsets, or no zone: UTC) or epoch ms.
+std::optional<Clock::time_point> parse_time(const json& v) {
+  if (v.is_number()) return Clock::time_point(std::chrono::milliseconds(v.get<int64_t>()));
+  if (!v.is_string()) return std::nullopt;
+  const std::string& s = v.get_ref<const std::string&>();
+  std::tm tm{};
+  int y, mo, d, h = 0, mi = 0;
+  double sec = 0;
+  char sep = 'T';
+  int consumed = 0;
+  if (std::sscanf(s.c_str(), "%4d-%2d-%2d%c%2d:%2d:%lf%n", &y, &mo, &d, &sep, &h, &mi, &sec,
+                  &consumed) < 3) {
+    return std::nullopt;
+  }
+  if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec >= 61) return std::nullopt;
+  tm.tm_year = y - 1900;
+  tm.tm_mon = mo - 1;
+  tm.tm_mday = d;
+  tm.tm_hour = h;
+  tm.tm_min = mi;
+  tm.tm_sec = static_cast<int>(sec);
+  int64_t ms =
+      static_cast<int64_t>(timegm(&tm)) * 1000 + static_cast<int64_t>((sec - tm.tm_sec) * 1000);
+  if (consumed > 0 && static_cast<size_t>(consumed) < s.size()) {
+    std::string zone = s.substr(static_cast<size_t>(consumed));
+    int zh = 0, zm = 0;
+    if ((zone[0] == '+' || zone[0] == '-') &&
+        std::sscanf(zone.c_str() + 1, "%2d:%2d", &zh, &zm) >= 1) {
+      int64_t off = (zh * 60 + zm) * 60000;
+      ms -= zone[0] == '+' ? off : -off;
+    }
+  }
+  return Clock::time_point(std::chrono::milliseconds(ms));
+}
+
+bool valid_uuid(const std::string& s) {
+  if (s.size() != 36) return false;
+  for (size_t i = 0; i < 36; ++i) {
+    bool dash = i == 8 || i == 13 || i == 18 || i == 23;
+    if (dash ? s[i] != '-' : !std::isxdigit(static_cast<unsigned char>(s[i]))) return false;
+  }
+  return true;
+}
+
+// A UUIDv7 (time-ordered, as PostHog makes them) for events that come without one.
+std::string new_uuid(Clock::time_point now) {
+  unsigned char b[16];
+  RAND_bytes(b, sizeof(b));
+  uint64_t ms = static_cast<uint64_t>(
+      std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count());
+  for (int i = 0; i < 6; ++i) b[i] = static_cast<unsigned char>(ms >> (40 - 8 * i));
+  b[6] = static_cast<unsigned char>(0x70 | (b[6] & 0x0f));
+  b[8] = static_cast<unsigned char>(0x80 | (b[8] & 0x3f));
+  static const char* hex = "0123456789abcdef";
+  std::string out;
+  for (int i = 0; i < 16; ++i) {
+    if (i == 4 || i == 6 || i == 8 || i == 10) out.push_back('-');
+    out.push_back(hex[b[i] >> 4]);
+    out.push_back(hex[b[i] & 15]);
+  }
+  return out;
+}
+
+std::string string_of(const json& obj, const char* key) {
+  auto it = obj.find(key);
+  if (it == obj.end() || it->is_null()) return "";
+  if (it->is_string()) return it->get<std::string>();
+  if (it->is_number_integer()) return std::to_string(it->get<int64_t>());
+  return "";
+}
+
+// The request's JSON, whatever way the SDK packed it.
+json decode_payload(const CaptureRequest& r) {
+  std::map<std::string, std::string> query = form(r.query);
+  std::string body = r.body;
+  std::string encoding = r.content_encoding;
+  for (char& c : encoding) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (encoding.find("gzip") != std::string::npos || is_gzip(body)) body = gunzip(body);
+  size_t first = body.find_first_not_of(" \t\r\n");
+  bool looks_json = first != std::string::npos && (body[first] == '{' || body[first] == '[');
+  if (!looks_json &&
+      (r.content_type.find("application/x-www-form-urlencoded") != std::string::npos ||
+       body.rfind("data=", 0) == 0)) {
+    // A form: the event is in data= (base64, maybe gzipped); curl -d sends JSON as a form too.
+    std::map<std::string, std::string> f = form(body);
+    if (f.count("data")) body = f["data"];
+  } else if (body.empty() && query.count("data")) {
+    body = query["data"];
+  }
+  size_t start = body.find_first_not_of(" \t\r\n");
+  if (start != std::string::npos && body[start] != '{' && body[start] != '[') {
+    auto decoded = base64_decode(body);
+    if (!decoded) throw Invalid("the payload is neither JSON nor base64");
+    body = is_gzip(*decoded) ? gunzip(*decoded) : *decoded;
+  }
+  json parsed = json::parse(body, nullptr, false);
+  if (parsed.is_discarded()) throw Invalid("the payload is not valid JSON");
+  return parsed;
+}
+
+}  // namespace
+
+Capture::Capture(EventLog& log, TeamLookup teams) : log_(log), teams_(std::move(teams)) {}
+
+bool Capture::is_capture_path(const std::string& path) {
+  std::string p = path;
+  while (p.size() > 1 && p.back() == '/') p.pop_back();
+  return p == "/e" || p == "/capture" || p == "/batch" || p == "/i/v0/e" || p == "/track" ||
+         p == "/engage";
+}
+
+std::optional<TeamRef> Capture::team(const std::string& key) {
+  auto now = std::chrono::steady_clock::now();
+  {
+    std::lock_guard lock(cache_mutex_);
+    auto it = cache_.find(key);
+    if (it != cache_.end() && now - it->second.second < std::chrono::seconds(10))
+      return it->second.first;
+  }
+  std::optional<TeamRef> t = teams_(key);
+  if (t) {
+    std::lock_guard lock(cache_mutex_);
+    if (cache_.size() > 10000) cache_.clear();
+    cache_[key] = {*t, now};
+  }
+  return t;
+}
+
+CaptureResponse Capture::handle(const CaptureRequest& r) {
+  if (r.method == "OPTIONS") return {200, nullptr};
+  if (r.method != "POST" && r.method != "GET") {
+    return {405,
+            {{"type", "validation_error"}, {"code", "method_not_allowed"}, {"detail", "use POST"}}};
+  }
+  json payload;
+  try {
+    payload = decode_payload(r);
+  } catch (const Invalid& e) {
+    return {400, {{"type", "validation_error"}, {"code", "invalid_payload"}, {"detail", e.what()}}};
+  }
+  // The events, and the batch's own fields.
+  json events = json::array();
+  json top = payload.is_object() ? payload : json::object();
+  if (payload.is_array()) {
+    events = payload;
+  } else if (payload.is_object() && payload.contains("batch")) {
+    if (!payload["batch"].is_array()) {
+      return {400,
+              {{"type", "validation_error"},
+               {"code", "invalid_payload"},
+               {"detail", "\"batch\" must be an array"}}};
+    }
+    events = payload["batch"];
+  } else if (payload.is_object()) {
+    events.push_back(payload);
+  } else {
+    return {400,
+            {{"type", "validation_error"},
+             {"code", "invalid_payload"},
+             {"detail", "expected an event, a batch or an array"}}};
+  }
+  if (events.empty()) {
+    return {400,
+            {{"type", "validation_error"},
+             {"code", "no_events"},
+             {"detail", "the payload holds no events"}}};
+  }
+  std::string key = string_of(top, "api_key");
+  if (key.empty()) key = string_of(top, "token");
+  for (const auto& e : events) {
+    if (!key.empty()) break;
+    if (!e.is_object()) continue;
+    key = string_of(e, "api_key");
+    if (key.empty()) key = string_of(e, "token");
+    if (key.empty() && e.contains("properties") && e["properties"].is_object())
+      key = string_of(e["properties"], "token");
+  }
+  if (key.empty()) {
+    return {401,
+            {{"type", "authentication_error"},
+             {"code", "missing_api_key"},
+             {"detail", "API key not provided: set api_key (or token) to the project API key."}}};
+  }
+  std::optional<TeamRef> t;
+  try {
+    t = team(key);
+  } catch (const std::exception& e) {
+    spdlog::error("capture: team lookup failed: {}", e.what());
+    return {503, {{"type", "server_error"}, {"code", "unavailable"}, {"detail", "retry"}}};
+  }
+  if (!t) {
+    return {
+        401,
+        {{"type", "authentication_error"},
+         {"code", "invalid_api_key"},
+         {"detail",
+          "Project API key invalid. You can find your project API key in your project settings."}}};
+  }
+  Clock::time_point now = Clock::now();
+  std::optional<Clock::time_point> sent_at =
+      top.contains("sent_at") ? parse_time(top["sent_at"]) : std::nullopt;
+  std::string lines;
+  std::string first_error;
+  size_t invalid = 0, valid = 0;
+  std::string created = iso_utc(now);
+  for (const auto& e : events) {
+    try {
+      if (!e.is_object()) throw Invalid("an event must be a JSON object");
+      std::string name = string_of(e, "event");
+      if (name.empty()) throw Invalid("an event needs a non-empty \"event\" name");
+      if (name.size() > 400) throw Invalid("event name longer than 400 characters");
+      json props =
+          e.contains("properties") && !e["properties"].is_null() ? e["properties"] : json::object();
+      if (!props.is_object()) throw Invalid("\"properties\" must be an object");
+      std::string distinct_id = string_of(e, "distinct_id");
+      if (distinct_id.empty()) distinct_id = string_of(props, "distinct_id");
+      if (distinct_id.empty()) distinct_id = string_of(props, "$distinct_id");
+      if (distinct_id.empty()) throw Invalid("event \"" + name + "\" has no distinct_id");
+      if (distinct_id.size() > 200) throw Invalid("distinct_id longer than 200 characters");
+      std::string uuid = string_of(e, "uuid");
+      if (uuid.empty())
+        uuid = new_uuid(now);
+      else if (!valid_uuid(uuid))
+        throw Invalid("\"uuid\" " + uuid + " is not a UUID");
+      // The client's clock: timestamp is corrected by how far its sent_at was from now.
+      Clock::time_point ts = now;
+      if (e.contains("timestamp") && !e["timestamp"].is_null()) {
+        auto parsed = parse_time(e["timestamp"]);
+        if (!parsed) throw Invalid("\"timestamp\" is not an ISO-8601 time");
+        ts = *parsed;
+        auto event_sent = e.contains("sent_at") ? parse_time(e["sent_at"]) : sent_at;
+        if (event_sent) ts = now + (*parsed - *event_sent);
+      } else if (e.contains("offset") && e["offset"].is_number()) {
+        ts = now - std::chrono::milliseconds(e["offset"].get<int64_t>());
+      }
+      props.erase("token");
+      json line = {{"uuid", uuid},
+                   {"event", name},
+                   {"properties", props.dump()},
+                   {"timestamp", iso_utc(std::chrono::time_point_cast<Clock::duration>(ts))},
+                   {"distinct_id", distinct_id},
+                   {"elements_chain", string_of(e, "elements_chain")},
+                   {"session_id", string_of(props, "$session_id")},
+                   {"window_id", string_of(props, "$window_id")},
+                   {"created_at", created},
+                   {"team_id", t->team_id}};
+      lines += line.dump() + "\n";
+      ++valid;
+    } catch (const Invalid& err) {
+      ++invalid;
+      if (first_error.empty()) first_error = err.what();
+    }
+  }
+  if (valid > 0) {
+    try {
+      log_.append(t->org, t->schema, lines);
+    } catch (const std::exception& err) {
+      spdlog::error("capture: {}", err.what());
+      return {503,
+              {{"type", "server_error"},
+               {"code", "storage_unavailable"},
+               {"detail", "events not stored; retry"}}};
+    }
+    events_total.fetch_add(valid);
+  }
+  rejected_total.fetch_add(invalid);
+  if (invalid > 0) {
+    return {400,
+            {{"type", "validation_error"},
+             {"code", "invalid_event"},
+             {"detail", first_error + " (" + std::to_string(invalid) + " of " +
+                            std::to_string(events.size()) +
+                            " events rejected; the others are stored)"}}};
+  }
+  return {200, {{"status", 1}}};
+}
+
+}  // namespace ducklings::ingest

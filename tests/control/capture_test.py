@@ -1,0 +1,183 @@
+# PostHog capture (issue 7): the SDK payload variants (single events, batches, arrays; JSON,
+# gzip by header and by ?compression=gzip-js, base64 bodies and data= forms, GET ?data=),
+# clock-skew correction, uuids kept or made, bad payloads (400 with the reason, valid events of
+# the batch stored) and bad keys (401); events land in the team's events table and its typed
+# view; and after kill -9 in the middle of ingestion every acknowledged event is there exactly
+# once. Run with ducklings in the server process and in worker processes.
+import base64
+import datetime
+import gzip
+import http.client
+import json
+import threading
+import time
+import urllib.parse
+import uuid
+
+from control_lib import Api, Server, check, connect, failures, finish  # noqa: F401
+
+
+def post(srv, path, body, headers=None, method="POST"):
+    conn = http.client.HTTPConnection(srv.host, srv.http_port, timeout=30)
+    data = body if isinstance(body, (bytes, type(None))) else body.encode()
+    conn.request(method, path, body=data, headers=headers or {})
+    r = conn.getresponse()
+    text = r.read().decode()
+    conn.close()
+    try:
+        return r.status, json.loads(text)
+    except ValueError:
+        return r.status, text
+
+
+def count(srv, where="true"):
+    c = connect(srv, "acme", "alice", "alice-secret-1")
+    cur = c.cursor()
+    cur.execute("SELECT count(*) FROM team_1.events WHERE " + where)
+    n = cur.fetchone()[0]
+    c.close()
+    return n
+
+
+def wait_count(srv, want, where="true", timeout=20):
+    deadline = time.monotonic() + timeout
+    n = -1
+    while time.monotonic() < deadline:
+        n = count(srv, where)
+        if n >= want:
+            return n
+        time.sleep(0.2)
+    return n
+
+
+def suite(isolation):
+    srv = Server()
+    try:
+        args = ["--isolation", isolation]
+        srv.start(extra_args=args)
+        api = Api(srv)
+        api.call("POST", "/api/v1/orgs", {"name": "acme"})
+        s, team = api.call("POST", "/api/v1/orgs/acme/teams", {"team_id": 1, "name": "web"})
+        key = team["api_token"]
+        api.call("POST", "/api/v1/orgs/acme/users", {"username": "alice", "password": "alice-secret-1"})
+        api.call("PUT", "/api/v1/orgs/acme/duckling", {"size": "xs"})
+        check(api.wait_state("acme", ("ready", "failed"))["state"] == "ready", "%s: ready" % isolation)
+
+        def event(name, did, **extra):
+            e = {"event": name, "distinct_id": did, "properties": {"$current_url": "https://app.example/x", "$browser": "Firefox"}}
+            e.update(extra)
+            return e
+
+        one = json.dumps(dict(event("single", "d1"), api_key=key))
+        batch = json.dumps({"api_key": key, "batch": [event("b1", "d2"), event("b2", "d2")]})
+        variants = [
+            ("/e JSON", "/e", one, {"Content-Type": "application/json"}),
+            ("/capture JSON", "/capture/", one, {}),
+            ("/i/v0/e JSON", "/i/v0/e", one, {}),
+            ("/batch", "/batch", batch, {}),
+            ("array", "/e", json.dumps([dict(event("arr", "d3"), token=key)]), {}),
+            ("gzip by header", "/batch", gzip.compress(batch.encode()), {"Content-Encoding": "gzip"}),
+            ("gzip-js", "/batch?compression=gzip-js", gzip.compress(batch.encode()), {"Content-Type": "text/plain"}),
+            ("base64 body", "/e", base64.b64encode(one.encode()), {}),
+            ("data= form", "/e", "data=" + urllib.parse.quote(base64.b64encode(one.encode()).decode()),
+             {"Content-Type": "application/x-www-form-urlencoded"}),
+            ("data= gzip base64", "/batch", "data=" + urllib.parse.quote(base64.b64encode(gzip.compress(batch.encode())).decode()),
+             {"Content-Type": "application/x-www-form-urlencoded"}),
+            ("token in properties", "/e", json.dumps({"event": "tok", "distinct_id": "d4", "properties": {"token": key}}), {}),
+        ]
+        sent = 0
+        for label, path, body, headers in variants:
+            s, b = post(srv, path, body, headers)
+            check(s == 200 and b == {"status": 1}, "%s: %s: %s %s" % (isolation, label, s, b))
+            sent += 2 if "batch" in path or "gzip" in label else 1
+        s, b = post(srv, "/e?data=" + urllib.parse.quote(base64.b64encode(one.encode()).decode()), None, method="GET")
+        check(s == 200, "%s: GET ?data=: %s %s" % (isolation, s, b))
+        sent += 1
+
+        # Clock skew: the device's clock is an hour behind; sent_at says so.
+        skew = datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(hours=1)
+        fixed = str(uuid.uuid4())
+        s, b = post(srv, "/batch", json.dumps({"api_key": key, "sent_at": skew.isoformat(),
+                                               "batch": [dict(event("skewed", "d5"), uuid=fixed, timestamp=(skew - datetime.timedelta(seconds=30)).isoformat())]}))
+        check(s == 200, "%s: skewed batch" % isolation)
+        sent += 1
+
+        # Bad input: reasons, and the valid part of a batch is kept.
+        s, b = post(srv, "/batch", json.dumps({"api_key": key, "batch": [event("ok", "d6"), {"event": "", "distinct_id": "x"},
+                                                                        {"event": "nodid"}, dict(event("baduuid", "d7"), uuid="nope"),
+                                                                        {"event": "props", "distinct_id": "d8", "properties": [1]}]}))
+        check(s == 400 and "4 of 5 events rejected" in b.get("detail", ""), "%s: partial batch 400: %s" % (isolation, b))
+        sent += 1
+        for label, body, code in (("garbage", "not json at all {", 400), ("empty batch", json.dumps({"api_key": key, "batch": []}), 400),
+                                  ("unknown key", json.dumps(dict(event("x", "d"), api_key="phc_unknown")), 401),
+                                  ("no key", json.dumps(event("x", "d")), 401),
+                                  ("bad gzip", b"\x1f\x8b\x08garbage", 400)):
+            s, b = post(srv, "/e", body)
+            check(s == code and isinstance(b, dict) and b.get("detail"), "%s: %s: %s %s" % (isolation, label, s, b))
+
+        check(wait_count(srv, sent) == sent, "%s: every accepted event stored (%d)" % (isolation, count(srv)))
+        c = connect(srv, "acme", "alice", "alice-secret-1")
+        cur = c.cursor()
+        cur.execute("SELECT timestamp, uuid FROM team_1.events WHERE event = 'skewed'")
+        ts, u = cur.fetchone()
+        drift = abs((datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(seconds=30) - ts).total_seconds())
+        check(drift < 10 and str(u) == fixed, "%s: timestamp corrected by sent_at (off by %.1fs), uuid kept" % (isolation, drift))
+        cur.execute("SELECT count(DISTINCT uuid), count(*) FROM team_1.events")
+        distinct, total = cur.fetchone()
+        check(distinct == total, "%s: made uuids are unique" % isolation)
+        cur.execute("SELECT \"$current_url\", \"$browser\" FROM team_1.events_typed WHERE event = 'single' LIMIT 1")
+        check(cur.fetchone() == ("https://app.example/x", "Firefox"), "%s: events_typed columns" % isolation)
+        cur.execute("SELECT count(*) FROM information_schema.tables WHERE table_schema = 'team_1' AND table_name IN "
+                    "('events', 'persons', 'person_distinct_ids', 'groups', 'events_typed')")
+        check(cur.fetchone()[0] == 5, "%s: the team's PostHog tables" % isolation)
+        c.close()
+
+        # kill -9 while capture and ingestion run: every acknowledged event, exactly once.
+        before = count(srv)
+        acked, lock, stop = [], threading.Lock(), threading.Event()
+
+        def sender():
+            while not stop.is_set():
+                ids = [str(uuid.uuid4()) for _ in range(100)]
+                body = json.dumps({"api_key": key, "batch": [dict(event("load", "d9"), uuid=i) for i in ids]})
+                try:
+                    s, _ = post(srv, "/batch", body)
+                except OSError:
+                    return
+                if s == 200:
+                    with lock:
+                        acked.extend(ids)
+
+        threads = [threading.Thread(target=sender) for _ in range(3)]
+        for t in threads:
+            t.start()
+        time.sleep(1.5)
+        srv.kill()
+        stop.set()
+        for t in threads:
+            t.join()
+        srv.start(extra_args=args)
+        n = wait_count(srv, before + len(acked), timeout=60)
+        c = connect(srv, "acme", "alice", "alice-secret-1")
+        cur = c.cursor()
+        cur.execute("SELECT count(*), count(DISTINCT uuid) FROM team_1.events WHERE event = 'load'")
+        total, distinct = cur.fetchone()
+        cur.execute("CREATE TEMP TABLE acked (u UUID)")
+        import io
+        cur.copy_expert("COPY acked FROM STDIN", io.StringIO("".join(a + "\n" for a in acked)))
+        cur.execute("SELECT count(*) FROM acked a WHERE NOT EXISTS (SELECT 1 FROM team_1.events e WHERE e.uuid = a.u)")
+        missing = cur.fetchone()[0]
+        c.close()
+        check(len(acked) > 0 and missing == 0 and total == distinct and total >= len(acked),
+              "%s: after kill -9: %d acknowledged, %d stored, %d distinct, %d missing"
+              % (isolation, len(acked), total, distinct, missing))
+        check(srv.stop() == 0, "%s: clean stop" % isolation)
+    except Exception as e:  # noqa: BLE001
+        check(False, "%s: %r\n%s" % (isolation, e, srv.log_tail()))
+    finally:
+        srv.cleanup()
+
+
+for isolation in ("none", "process"):
+    suite(isolation)
+finish("control capture")
