@@ -5,6 +5,7 @@
 #include <boost/asio.hpp>
 #include <boost/beast.hpp>
 #include <nlohmann/json.hpp>
+#include <vector>
 
 #include "http/api.h"
 #include "ingest/capture.h"
@@ -80,9 +81,11 @@ bhttp::response<bhttp::string_body> route(const bhttp::request<bhttp::string_bod
 struct HttpServer::Impl {
   Api* api = nullptr;
   ingest::Capture* capture = nullptr;
-  asio::io_context io{1};
+  // Capture requests wait for the event log's sync: several threads let them share one.
+  static constexpr int kThreads = 4;
+  asio::io_context io{kThreads};
   tcp::acceptor acceptor{io};
-  std::thread thread;
+  std::vector<std::thread> threads;
 
   void accept() {
     acceptor.async_accept([this](beast::error_code ec, tcp::socket socket) {
@@ -92,7 +95,7 @@ struct HttpServer::Impl {
     });
   }
 
-  // One keep-alive connection, served asynchronously on the io thread.
+  // One keep-alive connection, served asynchronously; its steps run one at a time.
   void serve(std::shared_ptr<tcp::socket> socket) {
     auto buffer = std::make_shared<beast::flat_buffer>();
     auto parser = std::make_shared<bhttp::request_parser<bhttp::string_body>>();
@@ -144,17 +147,20 @@ void HttpServer::set_capture(ingest::Capture* capture) { impl_->capture = captur
 
 void HttpServer::start() {
   impl_->accept();
-  impl_->thread = std::thread([this] { impl_->io.run(); });
+  for (int i = 0; i < Impl::kThreads; ++i) {
+    impl_->threads.emplace_back([this] { impl_->io.run(); });
+  }
 }
 
 void HttpServer::stop() {
-  if (!impl_->thread.joinable()) return;
+  if (impl_->threads.empty()) return;
   asio::post(impl_->io, [this] {
     beast::error_code ignored;
     impl_->acceptor.close(ignored);
     impl_->io.stop();
   });
-  impl_->thread.join();
+  for (auto& t : impl_->threads) t.join();
+  impl_->threads.clear();
 }
 
 int HttpServer::port() const { return impl_->acceptor.local_endpoint().port(); }

@@ -11,7 +11,7 @@ class Capture;
 namespace ducklings::http {
 class Api;
 
-// Serves HTTP/1.1 on its own thread; requests are small and answered inline.
+// Serves HTTP/1.1 on a few threads of its own; requests are answered inline.
 class HttpServer {
  public:
   // `api` (may be null) answers /api/…; it must outlive the server.
