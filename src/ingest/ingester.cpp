@@ -44,29 +44,80 @@ std::string Ingester::apply_sql(const std::string& schema, const std::string& pa
   std::string file = sql::quote_literal(path);
   std::string seg = sql::quote_literal(name);
   std::string team = sql::quote_literal(schema);
-  // Repeated uuids (an SDK retrying) keep their first copy within a file.
-  return "CREATE TABLE IF NOT EXISTS duckgres_meta.ingested (schema_name VARCHAR, segment VARCHAR, "
-         "rows BIGINT, applied_at TIMESTAMPTZ);"
-         "INSERT INTO " +
-         s +
-         ".events (uuid, event, properties, timestamp, distinct_id, "
-         "elements_chain, \"$session_id\", \"$window_id\", created_at, team_id) "
-         "SELECT CAST(uuid AS UUID), event, CAST(properties AS JSON), CAST(timestamp AS "
-         "TIMESTAMPTZ), "
-         "distinct_id, nullif(elements_chain, ''), nullif(session_id, ''), nullif(window_id, ''), "
-         "CAST(created_at AS TIMESTAMPTZ), team_id FROM read_json(" +
-         file +
-         ", format = 'newline_delimited', columns = {uuid: 'VARCHAR', event: 'VARCHAR', "
-         "properties: 'VARCHAR', timestamp: 'VARCHAR', distinct_id: 'VARCHAR', elements_chain: "
-         "'VARCHAR', session_id: 'VARCHAR', window_id: 'VARCHAR', created_at: 'VARCHAR', team_id: "
-         "'BIGINT'}) WHERE NOT EXISTS (SELECT 1 FROM duckgres_meta.ingested WHERE schema_name = " +
-         team + " AND segment = " + seg +
-         ") QUALIFY row_number() OVER (PARTITION BY uuid) = 1;"
-         "INSERT INTO duckgres_meta.ingested SELECT " +
-         team + ", " + seg +
-         ", 0, now() WHERE NOT EXISTS "
-         "(SELECT 1 FROM duckgres_meta.ingested WHERE schema_name = " +
+  std::string pdi = s + ".person_distinct_ids", persons = s + ".persons";
+  std::string out =
+      "CREATE TABLE IF NOT EXISTS duckgres_meta.ingested (schema_name VARCHAR, segment VARCHAR, "
+      "rows BIGINT, applied_at TIMESTAMPTZ);";
+  // The file's events, unless it was applied already (then nothing below changes anything).
+  // Repeated uuids (an SDK retrying) keep their first copy.
+  out +=
+      "CREATE OR REPLACE TEMP TABLE __seg AS SELECT CAST(uuid AS UUID) AS uuid, event, "
+      "CAST(properties AS JSON) AS properties, CAST(timestamp AS TIMESTAMPTZ) AS ts, distinct_id, "
+      "nullif(elements_chain, '') AS elements_chain, nullif(session_id, '') AS session_id, "
+      "nullif(window_id, '') AS window_id, CAST(created_at AS TIMESTAMPTZ) AS created_at, team_id "
+      "FROM read_json(" +
+      file +
+      ", format = 'newline_delimited', columns = {uuid: 'VARCHAR', event: 'VARCHAR', properties: "
+      "'VARCHAR', timestamp: 'VARCHAR', distinct_id: 'VARCHAR', elements_chain: 'VARCHAR', "
+      "session_id: 'VARCHAR', window_id: 'VARCHAR', created_at: 'VARCHAR', team_id: 'BIGINT'}) "
+      "WHERE NOT EXISTS (SELECT 1 FROM duckgres_meta.ingested WHERE schema_name = " +
+      team + " AND segment = " + seg + ") QUALIFY row_number() OVER (PARTITION BY uuid) = 1;";
+  // Persons, as PostHog makes them in the simple cases: $identify and $create_alias link an
+  // anonymous id to the identified one (the identified id joins the anonymous id's person, or
+  // the other way round), every other new distinct_id gets a person of its own.
+  out +=
+      "CREATE OR REPLACE TEMP TABLE __links AS SELECT distinct_id AS a, "
+      "json_extract_string(properties, '$.\"$anon_distinct_id\"') AS b FROM __seg WHERE event = "
+      "'$identify' AND b IS NOT NULL AND b <> distinct_id UNION ALL SELECT distinct_id, "
+      "json_extract_string(properties, '$.alias') FROM __seg WHERE event = '$create_alias' AND "
+      "json_extract_string(properties, '$.alias') IS NOT NULL;";
+  out += "INSERT INTO " + pdi +
+         " SELECT DISTINCT ON (l.a) l.a, p.person_id, 0 FROM __links l JOIN " + pdi +
+         " p ON p.distinct_id = l.b WHERE l.a NOT IN (SELECT distinct_id FROM " + pdi + ");";
+  out += "INSERT INTO " + pdi +
+         " SELECT DISTINCT ON (l.b) l.b, p.person_id, 0 FROM __links l JOIN " + pdi +
+         " p ON p.distinct_id = l.a WHERE l.b NOT IN (SELECT distinct_id FROM " + pdi + ");";
+  out +=
+      "CREATE OR REPLACE TEMP TABLE __new AS SELECT d, gen_random_uuid() AS pid, min(ts) AS first "
+      "FROM (SELECT distinct_id AS d, ts FROM __seg UNION ALL SELECT b, NULL FROM __links) WHERE d "
+      "NOT IN (SELECT distinct_id FROM " +
+      pdi + ") GROUP BY d;";
+  // A new anonymous id linked to a new identified id shares its person.
+  out +=
+      "UPDATE __new SET pid = n2.pid FROM __links l, __new n2 WHERE l.b = __new.d AND n2.d = l.a;";
+  out += "INSERT INTO " + persons +
+         " (id, properties, created_at, is_identified, version) SELECT "
+         "pid, '{}', min(coalesce(first, now())), false, 0 FROM __new GROUP BY pid;";
+  out += "INSERT INTO " + pdi + " SELECT d, pid, 0 FROM __new;";
+  out += "UPDATE " + persons + " SET is_identified = true WHERE id IN (SELECT p.person_id FROM " +
+         pdi +
+         " p JOIN __seg e ON e.distinct_id = p.distinct_id WHERE e.event IN ('$identify', "
+         "'$create_alias'));";
+  // $set replaces keys (the latest event of the file wins), $set_once only fills missing ones.
+  out +=
+      "UPDATE " + persons +
+      " SET properties = json_merge_patch(json_merge_patch(coalesce(u.once, "
+      "'{}'), coalesce(" +
+      persons +
+      ".properties, '{}')), coalesce(u.sets, '{}')), version = version "
+      "+ 1 FROM (SELECT p.person_id, arg_max(json_extract(e.properties, '$.\"$set\"'), e.ts) "
+      "FILTER "
+      "(WHERE json_extract(e.properties, '$.\"$set\"') IS NOT NULL) AS sets, arg_min(json_extract("
+      "e.properties, '$.\"$set_once\"'), e.ts) FILTER (WHERE json_extract(e.properties, "
+      "'$.\"$set_once\"') IS NOT NULL) AS once FROM __seg e JOIN " +
+      pdi + " p ON p.distinct_id = e.distinct_id GROUP BY 1) u WHERE " + persons +
+      ".id = u.person_id AND (u.sets IS NOT NULL OR u.once IS NOT NULL);";
+  out += "INSERT INTO " + s +
+         ".events (uuid, event, properties, timestamp, distinct_id, person_id, "
+         "elements_chain, \"$session_id\", \"$window_id\", created_at, team_id) SELECT e.uuid, "
+         "e.event, e.properties, e.ts, e.distinct_id, p.person_id, e.elements_chain, e.session_id, "
+         "e.window_id, e.created_at, e.team_id FROM __seg e LEFT JOIN " +
+         pdi + " p ON p.distinct_id = e.distinct_id;";
+  out += "INSERT INTO duckgres_meta.ingested SELECT " + team + ", " + seg +
+         ", (SELECT count(*) FROM __seg), now() WHERE NOT EXISTS (SELECT 1 FROM "
+         "duckgres_meta.ingested WHERE schema_name = " +
          team + " AND segment = " + seg + ");";
+  return out;
 }
 
 int Ingester::apply_pending() {

@@ -132,6 +132,30 @@ def suite(isolation):
         check(cur.fetchone()[0] == 5, "%s: the team's PostHog tables" % isolation)
         c.close()
 
+        # Persons: $identify links the anonymous id to the identified one; $set replaces,
+        # $set_once only fills what is missing; every event gets its person_id.
+        s, _ = post(srv, "/batch", json.dumps({"api_key": key, "batch": [
+            {"event": "$pageview", "distinct_id": "anon-1", "properties": {"$set_once": {"first_url": "/a"}}},
+            {"event": "$identify", "distinct_id": "ann@example.com",
+             "properties": {"$anon_distinct_id": "anon-1", "$set": {"email": "ann@example.com", "plan": "free"}}}]}))
+        check(s == 200, "%s: identify batch" % isolation)
+        check(wait_count(srv, 1, "distinct_id = 'ann@example.com'") == 1, "%s: identify stored" % isolation)
+        s, _ = post(srv, "/e", json.dumps({"api_key": key, "event": "upgrade", "distinct_id": "ann@example.com",
+                                          "properties": {"$set": {"plan": "pro"}, "$set_once": {"first_url": "/later"}}}))
+        check(wait_count(srv, 1, "event = 'upgrade'") == 1, "%s: upgrade stored" % isolation)
+        c = connect(srv, "acme", "alice", "alice-secret-1")
+        cur = c.cursor()
+        cur.execute("SELECT count(DISTINCT e.person_id), count(*), bool_and(p.is_identified), any_value(p.properties) "
+                    "FROM team_1.events e JOIN team_1.persons p ON p.id = e.person_id "
+                    "WHERE e.distinct_id IN ('anon-1', 'ann@example.com')")
+        persons, n, identified, props = cur.fetchone()
+        props = json.loads(props) if isinstance(props, str) else props
+        check(persons == 1 and n == 3 and identified, "%s: one identified person for both ids (%s, %s)" % (isolation, persons, n))
+        check(props == {"first_url": "/a", "email": "ann@example.com", "plan": "pro"}, "%s: person properties %s" % (isolation, props))
+        cur.execute("SELECT count(*) FROM team_1.events WHERE person_id IS NULL")
+        check(cur.fetchone()[0] == 0, "%s: every event has a person" % isolation)
+        c.close()
+
         # kill -9 while capture and ingestion run: every acknowledged event, exactly once.
         before = count(srv)
         acked, lock, stop = [], threading.Lock(), threading.Event()
