@@ -22,6 +22,7 @@
 #include "ctl/ctl.h"
 #include "http/api.h"
 #include "http/http_server.h"
+#include "ingest/bootstrap.h"
 #include "ingest/capture.h"
 #include "ingest/event_log.h"
 #include "ingest/ingester.h"
@@ -198,6 +199,14 @@ int serve(const std::map<std::string, std::string>& flags) {
       server.run_internal(org, "ingest", sql, true);
     });
     ingester.start();
+    ingest::Bootstrapper bootstrapper(
+        split_list(config.readable_directories),
+        [&server](const std::string& org, const std::string& sql) {
+          return server.run_internal(org, "bootstrap", sql, true).rows;
+        },
+        [&control](const nlohmann::json& job) { control.save_job(job); });
+    for (const auto& job : control.unfinished_jobs()) bootstrapper.resume(job);  // after a stop
+    api.set_bootstrapper(&bootstrapper);
     http::HttpServer http(config.host, config.http_port, &api);
     http.set_capture(&capture);
     http.start();
@@ -207,6 +216,7 @@ int serve(const std::map<std::string, std::string>& flags) {
       sigwait(&signals, &sig);
       spdlog::info("received signal {}, shutting down", sig);
       ingester.stop();  // what is not applied stays in the event log for the next start
+      bootstrapper.stop();  // an unfinished job resumes at the next start
       // Workers finish their sessions' statements too; the relays end as they do.
       std::thread stop_workers([&workers] {
         if (workers) workers->stop_all();

@@ -600,6 +600,42 @@ void ControlPlane::set_user_verifier(const std::string& database, const std::str
   }
 }
 
+// ---- background jobs ----
+
+void ControlPlane::save_job(const json& job) {
+  std::string now = iso_utc_now();
+  store_.execute(
+      "INSERT INTO jobs (id, org, kind, state, detail, created_at, updated_at) VALUES (?, ?, ?, ?, "
+      "?, ?, ?) ON CONFLICT (id) DO UPDATE SET state = excluded.state, detail = excluded.detail, "
+      "updated_at = excluded.updated_at",
+      {job.value("id", ""), job.value("org", ""), job.value("kind", ""), job.value("state", ""),
+       job.dump(), now, now});
+}
+
+json ControlPlane::get_job(const std::string& org, const std::string& id) {
+  auto rows = store_.query("SELECT detail FROM jobs WHERE org = ? AND id = ?", {org, id});
+  if (rows.empty()) not_found("job \"" + id + "\" does not exist in \"" + org + "\"");
+  return json::parse(*rows[0][0]);
+}
+
+json ControlPlane::list_jobs(const std::string& org) {
+  org_row(org);
+  json out = json::array();
+  for (const Row& r : store_.query("SELECT detail FROM jobs WHERE org = ? ORDER BY created_at DESC", {org})) {
+    out.push_back(json::parse(*r[0]));
+  }
+  return out;
+}
+
+std::vector<json> ControlPlane::unfinished_jobs() {
+  std::vector<json> out;
+  for (const Row& r : store_.query("SELECT detail FROM jobs WHERE state IN ('queued', 'running') "
+                                   "ORDER BY created_at")) {
+    out.push_back(json::parse(*r[0]));
+  }
+  return out;
+}
+
 // ---- the audit log ----
 
 void ControlPlane::audit(const std::string& org, const std::string& actor,

@@ -104,6 +104,13 @@ class ControlPlane {
   void set_user_verifier(const std::string& database, const std::string& username,
                          const std::string& verifier);
 
+  // Background jobs (bootstrap): their JSON, kept so the API shows them and a restart resumes
+  // those not finished.
+  void save_job(const nlohmann::json& job);
+  nlohmann::json get_job(const std::string& org, const std::string& id);
+  nlohmann::json list_jobs(const std::string& org);
+  std::vector<nlohmann::json> unfinished_jobs();
+
   // The append-only audit log of administrative actions (API calls that change something,
   // role and grant changes in SQL, credentials, password changes, login bans).
   void audit(const std::string& org, const std::string& actor, const std::string& action,

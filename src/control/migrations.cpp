@@ -46,6 +46,13 @@ const std::vector<Migration>& migrations() {
            "actor TEXT NOT NULL, action TEXT NOT NULL, target TEXT, detail TEXT)",
            "CREATE INDEX audit_log_org_at ON audit_log (org, at)",
        }},
+      {3,
+       "background jobs (bootstrap)",
+       {
+           "CREATE TABLE jobs (id TEXT PRIMARY KEY, org TEXT NOT NULL, kind TEXT NOT NULL, "
+           "state TEXT NOT NULL, detail TEXT NOT NULL, created_at TEXT NOT NULL, "
+           "updated_at TEXT NOT NULL)",
+       }},
   };
   return all;
 }

@@ -20,7 +20,8 @@ struct Options {
   std::string org, name, username, password, access_mode, schema, size, vcpus_memory;
   int64_t team_id = 0;
   int ttl_seconds = 0, limit = 0;
-  std::string id;
+  std::string id, path, kind;
+  bool detach = false;
   int max_vcpus = 0, max_connections = 0;
   bool wait = false;
   int timeout = 120;
@@ -322,6 +323,43 @@ void add_commands(CLI::App& ctl) {
     o.action = [&o] {
       auto [s, b] = call("DELETE", "/api/v1/orgs/" + o.org + "/credentials/" + o.id);
       return show(s, b);
+    };
+  });
+  auto* bootstrap = ctl.add_subcommand(
+      "bootstrap", "backfill a team from export files on the server (JSON Lines, CSV, Parquet)");
+  bootstrap->add_option("org", o.org)->required();
+  bootstrap->add_option("team_id", o.team_id)->required();
+  bootstrap->add_option("path", o.path, "a file or directory under the server's --readable-directories")
+      ->required();
+  bootstrap->add_option("--kind", o.kind, "events (default) or persons");
+  bootstrap->add_flag("--detach", o.detach, "start the job and return");
+  bootstrap->callback([&o] {
+    o.action = [&o] {
+      json body = {{"path", o.path}};
+      if (!o.kind.empty()) body["kind"] = o.kind;
+      auto [s, b] = call("POST", "/api/v1/orgs/" + o.org + "/teams/" + std::to_string(o.team_id) + "/bootstrap", &body);
+      if (s >= 400 || o.detach) return show(s, b);
+      // A progress bar on stderr until the job ends; then the job as usual.
+      std::string id = b.value("id", "");
+      while (true) {
+        auto [gs, job] = call("GET", "/api/v1/orgs/" + o.org + "/jobs/" + id);
+        if (gs >= 400) return show(gs, job);
+        double total = job.value("bytes_total", 0.0), done = job.value("bytes_done", 0.0);
+        int pct = total > 0 ? static_cast<int>(100 * done / total) : 0;
+        std::string bar(static_cast<size_t>(pct / 4), '#');
+        bar.resize(25, '.');
+        std::cerr << "\r[" << bar << "] " << pct << "%  " << job.value("rows", 0) << " rows  "
+                  << job.value("rows_per_second", 0) << " rows/s  ETA "
+                  << (job["eta_seconds"].is_number() ? std::to_string(job["eta_seconds"].get<int64_t>()) + " s" : "-")
+                  << "   " << std::flush;
+        std::string state = job.value("state", "");
+        if (state == "done" || state == "failed") {
+          std::cerr << "\n";
+          int rc = show(gs, job);
+          return state == "done" ? rc : 1;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(300));
+      }
     };
   });
   auto* audit = ctl.add_subcommand("audit", "an organization's audit log, newest first");

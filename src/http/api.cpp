@@ -199,6 +199,20 @@ ApiResponse Api::route(const std::string& method, const std::vector<std::string>
       }
       method_not_allowed("GET or POST");
     }
+    if (p.size() == 5 && p[4] == "bootstrap") {
+      if (method != "POST") method_not_allowed("POST");
+      json team = control_.get_team(org, team_id_of(p[3]));
+      if (!body.is_object() || !body.contains("path") || !body["path"].is_string()) {
+        throw ApiError(400, "invalid_request", "\"path\" (a file or directory on the server) is required");
+      }
+      if (!bootstrapper_) throw ApiError(503, "unavailable", "bootstrap is not running");
+      try {
+        return {202, bootstrapper_->start(org, team["schema_name"], team["team_id"], body["path"],
+                                          body.value("kind", std::string("events")))};
+      } catch (const std::invalid_argument& e) {
+        throw ApiError(400, "invalid_request", e.what());
+      }
+    }
     if (p.size() == 4) {
       int64_t id = team_id_of(p[3]);
       if (method == "GET") return {200, control_.get_team(org, id)};
@@ -251,6 +265,10 @@ ApiResponse Api::route(const std::string& method, const std::vector<std::string>
     }
     if (p.size() == 4 && method == "DELETE") return {200, control_.revoke_credential(org, p[3])};
     if (p.size() == 4) method_not_allowed("DELETE");
+  } else if (kind == "jobs") {
+    if (method != "GET") method_not_allowed("GET");
+    if (p.size() == 3) return {200, control_.list_jobs(org)};
+    if (p.size() == 4) return {200, control_.get_job(org, p[3])};
   } else if (kind == "roles" || kind == "grants") {
     return roles(method, p, body, actor);
   } else if (kind == "audit" && p.size() == 3) {
@@ -474,6 +492,21 @@ json Api::openapi() {
                {"all_tables_in_schema", str()},
                {"to", str()}},
               {"privileges", "to"})},
+      {"Job",
+       object({{"id", str()},
+                {"org", str()},
+                {"kind", str()},
+                {"data", {{"type", "string"}, {"enum", {"events", "persons"}}}},
+                {"path", str()},
+                {"state", {{"type", "string"}, {"enum", {"queued", "running", "done", "failed"}}}},
+                {"files_total", integer()},
+                {"files_done", integer()},
+                {"rows", integer()},
+                {"bytes_total", integer()},
+                {"bytes_done", integer()},
+                {"rows_per_second", integer()},
+                {"eta_seconds", {{"type", "integer"}, {"nullable", true}}},
+                {"error", {{"type", "string"}, {"nullable", true}}}})},
       {"AuditEntry",
        object({{"id", str()},
                {"at", str()},
@@ -613,6 +646,18 @@ json Api::openapi() {
       {"/api/v1/orgs/{org}/grants/revoke",
        {{"parameters", org_p},
         {"post", op("revoke", "REVOKE privileges", "200", nullptr, ref("GrantRequest"))}}},
+      {"/api/v1/orgs/{org}/teams/{team_id}/bootstrap",
+       {{"parameters", json::array({param("org"), param("team_id", true)})},
+        {"post", op("bootstrapTeam", "Backfill a team from export files on the server", "202",
+                    ref("Job"),
+                    object({{"path", {{"type", "string"}, {"description", "a file or directory under --readable-directories"}}},
+                            {"kind", {{"type", "string"}, {"enum", {"events", "persons"}}}}},
+                           {"path"}))}}},
+      {"/api/v1/orgs/{org}/jobs",
+       {{"parameters", org_p}, {"get", op("listJobs", "Background jobs, newest first", "200", list("Job"))}}},
+      {"/api/v1/orgs/{org}/jobs/{id}",
+       {{"parameters", json::array({param("org"), param("id")})},
+        {"get", op("getJob", "A job's state and progress", "200", ref("Job"))}}},
       {"/api/v1/orgs/{org}/audit",
        {{"parameters",
          json::array({param("org"),

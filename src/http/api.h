@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "control/control_plane.h"
+#include "ingest/bootstrap.h"
 #include "pgwire/server.h"
 
 namespace ducklings::http {
@@ -29,6 +30,8 @@ class Api {
   using SqlRunner = std::function<pgwire::Server::InternalResult(
       const std::string& database, const std::string& actor, const std::string& sql)>;
   void set_sql_runner(SqlRunner runner) { run_sql_ = std::move(runner); }
+  // Where POST …/teams/{id}/bootstrap queues its jobs.
+  void set_bootstrapper(ingest::Bootstrapper* b) { bootstrapper_ = b; }
   // The OpenAPI 3 description of every route.
   static nlohmann::json openapi();
 
@@ -46,6 +49,7 @@ class Api {
   control::ControlPlane& control_;
   std::function<void()> changed_;
   SqlRunner run_sql_;
+  ingest::Bootstrapper* bootstrapper_ = nullptr;
 };
 
 }  // namespace ducklings::http

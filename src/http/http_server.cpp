@@ -1,5 +1,6 @@
 #include "http/http_server.h"
 
+#include <fcntl.h>
 #include <spdlog/spdlog.h>
 
 #include <boost/asio.hpp>
@@ -136,6 +137,7 @@ HttpServer::HttpServer(const std::string& host, int port, Api* api)
   impl_->api = api;
   tcp::endpoint ep(asio::ip::make_address(host), static_cast<unsigned short>(port));
   impl_->acceptor.open(ep.protocol());
+  ::fcntl(impl_->acceptor.native_handle(), F_SETFD, FD_CLOEXEC);  // not into spawned workers
   impl_->acceptor.set_option(asio::socket_base::reuse_address(true));
   impl_->acceptor.bind(ep);
   impl_->acceptor.listen();

@@ -267,9 +267,12 @@ std::shared_ptr<WorkerPool::Worker> WorkerPool::spawn(const std::string& databas
 
     posix_spawn_file_actions_t actions;
     posix_spawn_file_actions_init(&actions);
-    // dup2 clears close-on-exec on the copies: fds 3 and 4 are all the worker inherits of ours.
+    // dup2 clears close-on-exec on the copies: fds 3 and 4 carry the lifeline and readiness.
     posix_spawn_file_actions_adddup2(&actions, lifeline[0], 3);
     posix_spawn_file_actions_adddup2(&actions, ready[1], 4);
+    // Nothing else: sockets some library opened without close-on-exec (the HTTP listener, a
+    // client's connection) must not outlive the server in a worker.
+    posix_spawn_file_actions_addclosefrom_np(&actions, 5);
     posix_spawnattr_t attr;
     posix_spawnattr_init(&attr);
     sigset_t none;

@@ -1,0 +1,52 @@
+// Backfills a team from PostHog exports on the server's disk: JSON Lines, CSV or Parquet files
+// of events or persons (a file, or every such file of a directory), one file per transaction
+// recorded in the duckling (duckgres_meta.bootstrapped), so an interrupted job resumes where
+// it stopped and running it again never duplicates; rows whose uuid/id is already there are
+// skipped. Jobs run one at a time on their own thread; their progress (files, rows, bytes,
+// rate, ETA) is saved after each file.
+#pragma once
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace ducklings::ingest {
+
+class Bootstrapper {
+ public:
+  using Rows = std::vector<std::vector<std::optional<std::string>>>;
+  // Runs SQL in `org`'s duckling as the server; returns the rows of its last result.
+  using SqlRunner = std::function<Rows(const std::string& org, const std::string& sql)>;
+  using JobSink = std::function<void(const nlohmann::json& job)>;  // saves a job's state
+  Bootstrapper(std::vector<std::string> readable_directories, SqlRunner run_sql, JobSink save);
+  ~Bootstrapper();
+  // Queues a job; throws std::invalid_argument (a 400) when the path or kind is not usable.
+  nlohmann::json start(const std::string& org, const std::string& schema, int64_t team_id,
+                       const std::string& path, const std::string& kind);
+  // Queues a job a previous run did not finish.
+  void resume(const nlohmann::json& job);
+  void stop();
+
+  // The files of a job's path, in order (exposed for tests).
+  static std::vector<std::string> files_of(const std::string& path);
+
+ private:
+  void run(nlohmann::json job);
+  std::string file_sql(const nlohmann::json& job, const std::string& file, uintmax_t size,
+                       const Rows& columns);
+  std::vector<std::string> readable_;
+  SqlRunner run_sql_;
+  JobSink save_;
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  std::deque<nlohmann::json> queue_;
+  bool stop_ = false;
+  std::thread thread_;
+};
+
+}  // namespace ducklings::ingest

@@ -1,0 +1,146 @@
+# Bootstrap (issue 7): a team backfilled from export files on the server — JSON Lines and CSV
+# events, JSON Lines persons with their distinct ids — through `duckgres ctl bootstrap` (its
+# progress bar) and the API job (progress, listing); paths outside --readable-directories
+# and bad requests refused; running it again never duplicates; a job interrupted by kill -9
+# resumes on restart and ends with every row exactly once. In both isolation modes.
+import csv
+import datetime
+import json
+import os
+import shutil
+import tempfile
+import time
+import uuid
+
+from control_lib import Api, Server, check, connect, ctl, failures, finish  # noqa: F401
+
+
+def write_events(path, n, start=0):
+    t0 = datetime.datetime(2026, 1, 1, tzinfo=datetime.timezone.utc)
+    ids = []
+    with open(path, "w") as f:
+        for i in range(start, start + n):
+            u = str(uuid.UUID(int=i + 1))
+            ids.append(u)
+            f.write(json.dumps({"uuid": u, "event": "$pageview" if i % 3 else "signup", "distinct_id": "user-%d" % (i % 500),
+                                "timestamp": (t0 + datetime.timedelta(seconds=i)).isoformat(),
+                                "properties": {"$current_url": "https://shop.example/p/%d" % (i % 40), "$session_id": "s%d" % (i // 50)}}) + "\n")
+    return ids
+
+
+def count(srv, sql):
+    c = connect(srv, "acme", "alice", "alice-secret-1")
+    cur = c.cursor()
+    cur.execute(sql)
+    v = cur.fetchone()[0]
+    c.close()
+    return v
+
+
+def wait_job(api, job_id, states=("done", "failed"), timeout=120):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        s, job = api.call("GET", "/api/v1/orgs/acme/jobs/%s" % job_id)
+        if s == 200 and job["state"] in states:
+            return job
+        time.sleep(0.1)
+    return job
+
+
+def suite(isolation):
+    tmp = tempfile.mkdtemp(prefix="duckgres-bootstrap-")
+    exports = os.path.join(tmp, "exports")
+    os.makedirs(os.path.join(exports, "many"))
+    srv = Server()
+    try:
+        args = ["--isolation", isolation, "--readable-directories", exports]
+        srv.start(extra_args=args)
+        api = Api(srv)
+        api.call("POST", "/api/v1/orgs", {"name": "acme"})
+        api.call("POST", "/api/v1/orgs/acme/teams", {"team_id": 1, "name": "web"})
+        api.call("POST", "/api/v1/orgs/acme/users", {"username": "alice", "password": "alice-secret-1"})
+        api.call("PUT", "/api/v1/orgs/acme/duckling", {"size": "s"})
+        check(api.wait_state("acme", ("ready", "failed"))["state"] == "ready", "%s: ready" % isolation)
+
+        # Persons first, so events get their person_id.
+        persons = os.path.join(exports, "persons.jsonl")
+        with open(persons, "w") as f:
+            for p in range(100):
+                f.write(json.dumps({"id": str(uuid.UUID(int=10 ** 9 + p)), "properties": {"email": "u%d@example.com" % p},
+                                    "created_at": "2025-12-01T00:00:00Z", "is_identified": True,
+                                    "distinct_ids": ["user-%d" % p, "user-%d" % (p + 100)]}) + "\n")
+        out = ctl(srv, "bootstrap", "acme", "1", persons, "--kind", "persons")
+        check(out.returncode == 0 and "state: done" in out.stdout, "%s: persons bootstrap: %s %s" % (isolation, out.stdout[-300:], out.stderr[-300:]))
+        check(count(srv, "SELECT count(*) FROM team_1.persons") == 100 and
+              count(srv, "SELECT count(*) FROM team_1.person_distinct_ids") == 200, "%s: persons and their ids" % isolation)
+
+        events = os.path.join(exports, "events.jsonl")
+        ids = write_events(events, 20000)
+        out = ctl(srv, "bootstrap", "acme", "1", events)
+        check(out.returncode == 0 and "rows: 20000" in out.stdout, "%s: ctl bootstrap: %s" % (isolation, out.stdout[-400:]))
+        check("100%" in out.stderr and "rows/s" in out.stderr, "%s: a progress bar: %r" % (isolation, out.stderr[-200:]))
+        check(count(srv, "SELECT count(*) FROM team_1.events") == 20000, "%s: 20000 events" % isolation)
+        check(count(srv, "SELECT count(*) FROM team_1.events WHERE person_id IS NOT NULL") ==
+              count(srv, "SELECT count(*) FROM team_1.events WHERE CAST(split_part(distinct_id, '-', 2) AS INT) < 200"),
+              "%s: events of known distinct ids get their person" % isolation)
+        check(count(srv, "SELECT count(*) FROM team_1.events WHERE \"$session_id\" = 's0'") == 50, "%s: $session_id column" % isolation)
+
+        # Again: nothing duplicates; a CSV with overlapping uuids adds only the new ones.
+        out = ctl(srv, "bootstrap", "acme", "1", events)
+        check(out.returncode == 0 and count(srv, "SELECT count(*) FROM team_1.events") == 20000, "%s: re-run adds nothing" % isolation)
+        csv_path = os.path.join(exports, "more.csv")
+        with open(csv_path, "w", newline="") as f:
+            w = csv.writer(f)
+            w.writerow(["uuid", "event", "distinct_id", "timestamp", "properties"])
+            for i in range(19000, 21000):
+                w.writerow([str(uuid.UUID(int=i + 1)), "csv", "user-%d" % i, "2026-02-01T00:00:00Z", json.dumps({"n": i})])
+        s, job = api.call("POST", "/api/v1/orgs/acme/teams/1/bootstrap", {"path": csv_path})
+        check(s == 202 and job["state"] in ("queued", "running", "done"), "%s: API job: %s" % (isolation, job))
+        job = wait_job(api, job["id"])
+        check(job["state"] == "done" and job["rows"] == 2000 and job["bytes_done"] == job["bytes_total"] > 0,
+              "%s: API job progress: %s" % (isolation, job))
+        check(count(srv, "SELECT count(*) FROM team_1.events") == 21000, "%s: overlapping uuids skipped" % isolation)
+        s, jobs = api.call("GET", "/api/v1/orgs/acme/jobs")
+        check(s == 200 and len(jobs) == 4 and all(j["state"] == "done" for j in jobs), "%s: jobs listed" % isolation)
+
+        # Refused requests.
+        for body, what in (({"path": "/etc"}, "outside the readable directories"), ({"path": exports + "/../"}, ".. out of them"),
+                           ({"path": os.path.join(exports, "missing.jsonl")}, "a missing file"),
+                           ({"path": events, "kind": "groups"}, "an unknown kind"), ({}, "no path")):
+            s, b = api.call("POST", "/api/v1/orgs/acme/teams/1/bootstrap", body)
+            check(s == 400 and "error" in b, "%s: %s refused: %s %s" % (isolation, what, s, b))
+        check(api.call("POST", "/api/v1/orgs/acme/teams/9/bootstrap", {"path": events})[0] == 404, "%s: unknown team 404" % isolation)
+
+        # Interrupted by kill -9 after the first of several files: the job resumes on restart.
+        many = os.path.join(exports, "many")
+        total = 0
+        for k in range(4):
+            write_events(os.path.join(many, "part-%d.jsonl" % k), 60000, start=100000 + k * 60000)
+            total += 60000
+        s, job = api.call("POST", "/api/v1/orgs/acme/teams/1/bootstrap", {"path": many})
+        wait_job(api, job["id"], states=("running",))
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            j = api.call("GET", "/api/v1/orgs/acme/jobs/%s" % job["id"])[1]
+            if j["files_done"] >= 1 or j["state"] == "done":
+                break
+            time.sleep(0.02)
+        srv.kill()
+        srv.start(extra_args=args)
+        j = wait_job(api, job["id"])
+        check(j["state"] == "done" and j["files_done"] == 4 and j["rows"] == total, "%s: resumed to done: %s" % (isolation, j))
+        got = count(srv, "SELECT count(*) FROM team_1.events WHERE uuid >= CAST('00000000-0000-0000-0000-0000000186a1' AS UUID)")
+        distinct = count(srv, "SELECT count(DISTINCT uuid) FROM team_1.events")
+        check(got == total and distinct == count(srv, "SELECT count(*) FROM team_1.events"),
+              "%s: every row once after kill -9 (%d of %d)" % (isolation, got, total))
+        check(srv.stop() == 0, "%s: clean stop" % isolation)
+    except Exception as e:  # noqa: BLE001
+        check(False, "%s: %r\n%s" % (isolation, e, srv.log_tail()))
+    finally:
+        srv.cleanup()
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+for isolation in ("none", "process"):
+    suite(isolation)
+finish("control bootstrap")
