@@ -223,8 +223,9 @@ void Server::serve() {
       }
       std::thread([session, this, peer, counted] {
         session->run();
-        registry_.remove(session.get());
+        // Last: once the registry is empty, stop() returns and the server may be destroyed.
         if (counted) limiter_.close(peer);
+        registry_.remove(session.get());
       }).detach();
     } catch (const std::exception& e) {
       spdlog::error("could not start session: {}", e.what());

@@ -1,0 +1,135 @@
+#!/usr/bin/python3
+"""PostHog ingestion throughput (docs/posthog-data.md): capture and bootstrap.
+
+    bench/ingest_bench.py [--seconds 10] [--clients 6] [--rows 1000000] [--size s]
+
+Starts duckgres ($DUCKGRES_BIN, default build-bench/duckgres or build/duckgres) with a
+temporary data dir, an organization with one team and a duckling of --size, then:
+- capture: --clients threads post batches of 100 `$pageview` events to /batch over
+  keep-alive connections for --seconds; reports acknowledged events/s and how long the
+  ingester then takes to have every event in the table;
+- bootstrap: writes --rows events as JSON Lines (10 files) under a readable directory and
+  backfills them with `duckgres ctl bootstrap`; reports rows/s of the job (its own
+  rows_per_second) and the wall time.
+The clients run on the same machine, so capture figures include their cost.
+"""
+import argparse
+import datetime
+import http.client
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+
+import psycopg2
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "control"))
+from control_lib import Api, Server  # noqa: E402
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--seconds", type=int, default=10)
+    ap.add_argument("--clients", type=int, default=6)
+    ap.add_argument("--rows", type=int, default=1000000)
+    ap.add_argument("--size", default="s")
+    args = ap.parse_args()
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    binary = os.environ.get("DUCKGRES_BIN") or next(
+        p for p in (os.path.join(root, "build-bench", "duckgres"), os.path.join(root, "build", "duckgres"))
+        if os.path.exists(p))
+    tmp = tempfile.mkdtemp(prefix="duckgres-ingest-bench-")
+    exports = os.path.join(tmp, "exports")
+    os.makedirs(exports)
+    srv = Server(binary=binary)
+    results = {}
+    try:
+        srv.start(extra_args=["--readable-directories", exports])
+        api = Api(srv)
+        api.call("POST", "/api/v1/orgs", {"name": "bench"})
+        s, team = api.call("POST", "/api/v1/orgs/bench/teams", {"team_id": 1, "name": "web"})
+        api.call("POST", "/api/v1/orgs/bench/users", {"username": "u", "password": "bench-password-1"})
+        api.call("PUT", "/api/v1/orgs/bench/duckling", {"size": args.size})
+        assert api.wait_state("bench", ("ready",))["state"] == "ready"
+        key = team["api_token"]
+
+        def count():
+            c = psycopg2.connect(host=srv.host, port=srv.port, dbname="bench", user="u", password="bench-password-1")
+            cur = c.cursor()
+            cur.execute("SELECT count(*) FROM team_1.events")
+            n = cur.fetchone()[0]
+            c.close()
+            return n
+
+        body = json.dumps({"api_key": key, "batch": [
+            {"event": "$pageview", "distinct_id": "user-%d" % i,
+             "properties": {"$current_url": "https://shop.example/p/%d" % (i % 50), "$browser": "Chrome",
+                            "$os": "Mac OS X", "$session_id": "s-%d" % (i // 10)}} for i in range(100)]}).encode()
+        acked = [0]
+        lock = threading.Lock()
+        stop = time.monotonic() + args.seconds
+
+        def client():
+            conn = http.client.HTTPConnection(srv.host, srv.http_port, timeout=60)
+            n = 0
+            while time.monotonic() < stop:
+                conn.request("POST", "/batch", body=body, headers={"Content-Type": "application/json"})
+                r = conn.getresponse()
+                r.read()
+                if r.status == 200:
+                    n += 100
+            with lock:
+                acked[0] += n
+
+        threads = [threading.Thread(target=client) for _ in range(args.clients)]
+        t0 = time.monotonic()
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        elapsed = time.monotonic() - t0
+        t1 = time.monotonic()
+        while count() < acked[0] and time.monotonic() - t1 < 120:
+            time.sleep(0.1)
+        lag = time.monotonic() - t1
+        results["capture"] = {"events": acked[0], "seconds": elapsed, "events_per_second": acked[0] / elapsed,
+                              "ingest_lag_seconds": lag, "clients": args.clients}
+        print("capture: %d events acknowledged in %.1f s: %.0f events/s (batches of 100, %d clients); all in the "
+              "table %.1f s later" % (acked[0], elapsed, acked[0] / elapsed, args.clients, lag))
+
+        # Bootstrap: JSON Lines, 10 files.
+        t0 = datetime.datetime(2025, 1, 1, tzinfo=datetime.timezone.utc)
+        per = args.rows // 10
+        for k in range(10):
+            with open(os.path.join(exports, "events-%02d.jsonl" % k), "w") as f:
+                for i in range(k * per, (k + 1) * per):
+                    f.write(json.dumps({"uuid": str(uuid.UUID(int=i + 1)), "event": "$pageview",
+                                        "distinct_id": "user-%d" % (i % 10000),
+                                        "timestamp": (t0 + datetime.timedelta(seconds=i)).isoformat(),
+                                        "properties": {"$current_url": "https://shop.example/p/%d" % (i % 50)}}) + "\n")
+        size = sum(os.path.getsize(os.path.join(exports, f)) for f in os.listdir(exports))
+        env = dict(os.environ, DUCKGRES_URL="http://%s:%d" % (srv.host, srv.http_port), DUCKGRES_TOKEN=srv.token)
+        start = time.monotonic()
+        out = subprocess.run([binary, "ctl", "--json", "bootstrap", "bench", "1", exports], env=env,
+                             capture_output=True, text=True, timeout=3600)
+        wall = time.monotonic() - start
+        job = json.loads(out.stdout)
+        assert job["state"] == "done", out.stdout + out.stderr
+        results["bootstrap"] = {"rows": job["rows"], "bytes": size, "seconds": wall,
+                                "rows_per_second": job["rows"] / wall, "job_rows_per_second": job["rows_per_second"]}
+        print("bootstrap: %d JSON Lines events (%.0f MB, 10 files) in %.1f s: %.0f rows/s" %
+              (job["rows"], size / 1e6, wall, job["rows"] / wall))
+        print(json.dumps(results))
+    finally:
+        srv.stop()
+        srv.cleanup()
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
