@@ -212,9 +212,8 @@ std::string Bootstrapper::file_sql(const json& job, const std::string& file, uin
         "'$.\"$window_id\"'), coalesce(b.created_at, b.ts), " +
         std::to_string(job["team_id"].get<int64_t>()) + " FROM __b b LEFT JOIN " + s +
         ".person_distinct_ids p ON p.distinct_id = b.distinct_id "
-        // An event's uuid comes with its time: only that stretch of the table is read.
         "WHERE b.uuid NOT IN (SELECT uuid FROM " +
-        s + ".events WHERE timestamp BETWEEN (SELECT min(ts) FROM __b) AND (SELECT max(ts) FROM __b));";
+        s + ".events);";
   } else {
     if (!has("id")) throw std::runtime_error(file + " has no \"id\" column");
     std::string props = has("properties") ? as_json("properties") : "CAST('{}' AS JSON)";
