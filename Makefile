@@ -17,7 +17,7 @@ build: setup $(BUILD)/Makefile
 	cmake --build $(BUILD) -j $(JOBS)
 
 run: build
-	$(BUILD)/duckgres serve --data-dir $(DATA_DIR)
+	$(BUILD)/duckgres serve --data-dir $(DATA_DIR) --demo-data on
 
 # Every test: unit and integration tests under AddressSanitizer/UBSan, a short fuzzing run,
 # then all of them on the release build (its summary line is the last thing printed).

@@ -24,6 +24,8 @@
 #include "http/http_server.h"
 #include "ingest/bootstrap.h"
 #include "ingest/capture.h"
+#include "ingest/generator.h"
+#include "ingest/posthog_schema.h"
 #include "ingest/event_log.h"
 #include "ingest/ingester.h"
 #include "pgwire/scram.h"
@@ -79,8 +81,15 @@ void bootstrap(const ServerConfig& config, control::ControlPlane& control,
               << std::endl;
   }
   if (!warehouses.find(kDefaultDatabase)) {
-    warehouses.create(kDefaultDatabase);
+    auto w = warehouses.create(kDefaultDatabase);
     spdlog::info("created default warehouse '{}'", kDefaultDatabase);
+    if (config.demo_data == "on") {
+      // Something to query from the first minute: a PostHog team's worth of synthetic data.
+      auto conn = w->connect();
+      conn->query(ingest::team_tables_sql("posthog_demo"));
+      conn->query(ingest::generate_sql("posthog_demo", 1, {}));
+      spdlog::info("demo data: posthog_demo.events, persons, person_distinct_ids (synthetic)");
+    }
   }
 }
 

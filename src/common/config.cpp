@@ -114,6 +114,10 @@ const std::map<std::string, Setting>& settings() {
        text("directories SQL may read files from (read_csv, read_parquet…), comma-separated; "
             "none by default",
             &ServerConfig::readable_directories)},
+      {"demo_data",
+       choice("on: the first start fills the default database's posthog_demo schema with "
+              "synthetic PostHog data (make run)",
+              &ServerConfig::demo_data, {"on", "off"})},
       {"isolation",
        choice("none (ducklings run in the server process) | process (each active duckling "
               "runs in its own `duckgres worker` process)",

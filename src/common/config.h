@@ -32,7 +32,8 @@ struct ServerConfig {
   // Directories sessions may read files from (read_csv('/dir/…')), comma-separated; nothing
   // else of the server's file system is reachable from SQL.
   std::string readable_directories;
-  std::string isolation = "none";         // none | process (a worker process per duckling)
+  std::string isolation = "none";
+  std::string demo_data = "off";  // on: a new data dir's default database gets a PostHog demo team         // none | process (a worker process per duckling)
   std::string config_store;              // "" / sqlite:<path> / postgres://… (control plane)
 };
 

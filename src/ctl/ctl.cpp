@@ -22,6 +22,8 @@ struct Options {
   int ttl_seconds = 0, limit = 0;
   std::string id, path, kind;
   bool detach = false;
+  int64_t events = 0, persons = 0;
+  int days = 0;
   int max_vcpus = 0, max_connections = 0;
   bool wait = false;
   int timeout = 120;
@@ -360,6 +362,22 @@ void add_commands(CLI::App& ctl) {
         }
         std::this_thread::sleep_for(std::chrono::milliseconds(300));
       }
+    };
+  });
+  auto* generate = ctl.add_subcommand("generate", "fill a team with synthetic PostHog data");
+  generate->add_option("org", o.org)->required();
+  generate->add_option("team_id", o.team_id)->required();
+  generate->add_option("--events", o.events, "events (default 100000)");
+  generate->add_option("--persons", o.persons, "persons (default 2000)");
+  generate->add_option("--days", o.days, "days of history (default 30)");
+  generate->callback([&o] {
+    o.action = [&o] {
+      json body = json::object();
+      if (o.events) body["events"] = o.events;
+      if (o.persons) body["persons"] = o.persons;
+      if (o.days) body["days"] = o.days;
+      auto [s, b] = call("POST", "/api/v1/orgs/" + o.org + "/teams/" + std::to_string(o.team_id) + "/generate", &body);
+      return show(s, b);
     };
   });
   auto* audit = ctl.add_subcommand("audit", "an organization's audit log, newest first");

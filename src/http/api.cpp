@@ -5,6 +5,7 @@
 #include "control/config_store.h"
 #include "control/digest.h"
 #include "pgwire/scram.h"
+#include "ingest/generator.h"
 #include "sql/privileges.h"
 #include "sql/quoting.h"
 
@@ -198,6 +199,33 @@ ApiResponse Api::route(const std::string& method, const std::vector<std::string>
         return {201, team};
       }
       method_not_allowed("GET or POST");
+    }
+    if (p.size() == 5 && p[4] == "generate") {
+      if (method != "POST") method_not_allowed("POST");
+      json team = control_.get_team(org, team_id_of(p[3]));
+      if (!body.is_object()) throw ApiError(400, "invalid_request", "the request body must be a JSON object");
+      ingest::GeneratorSpec spec;
+      auto number = [&](const char* name, int64_t lo, int64_t hi, int64_t fallback) {
+        if (!body.contains(name)) return fallback;
+        if (!body[name].is_number_integer() || body[name].get<int64_t>() < lo || body[name].get<int64_t>() > hi) {
+          throw ApiError(400, "invalid_request", std::string("\"") + name + "\" must be an integer from " +
+                                                     std::to_string(lo) + " to " + std::to_string(hi));
+        }
+        return body[name].get<int64_t>();
+      };
+      spec.events = number("events", 1, 100000000, spec.events);
+      spec.persons = number("persons", 1, 10000000, spec.persons);
+      spec.days = static_cast<int>(number("days", 1, 3650, spec.days));
+      spec.seed = number("seed", 0, INT64_MAX, spec.seed);
+      if (!run_sql_) throw ApiError(503, "unavailable", "this server cannot reach ducklings");
+      try {
+        run_sql_(org, actor + " (generate)",
+                 ingest::generate_sql(team["schema_name"].get<std::string>(), team["team_id"].get<int64_t>(), spec));
+      } catch (const SqlError& e) {
+        throw ApiError(e.sqlstate() == "57P03" || e.sqlstate() == "3D000" ? 409 : 503, "unavailable", e.what());
+      }
+      return {201, {{"schema", team["schema_name"]}, {"events", spec.events}, {"persons", spec.persons},
+                    {"days", spec.days}, {"seed", spec.seed}}};
     }
     if (p.size() == 5 && p[4] == "bootstrap") {
       if (method != "POST") method_not_allowed("POST");
@@ -653,6 +681,10 @@ json Api::openapi() {
                     object({{"path", {{"type", "string"}, {"description", "a file or directory under --readable-directories"}}},
                             {"kind", {{"type", "string"}, {"enum", {"events", "persons"}}}}},
                            {"path"}))}}},
+      {"/api/v1/orgs/{org}/teams/{team_id}/generate",
+       {{"parameters", json::array({param("org"), param("team_id", true)})},
+        {"post", op("generateTeamData", "Append synthetic PostHog data to a team", "201", nullptr,
+                    object({{"events", integer()}, {"persons", integer()}, {"days", integer()}, {"seed", integer()}}))}}},
       {"/api/v1/orgs/{org}/jobs",
        {{"parameters", org_p}, {"get", op("listJobs", "Background jobs, newest first", "200", list("Job"))}}},
       {"/api/v1/orgs/{org}/jobs/{id}",
