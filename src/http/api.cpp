@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "common/url.h"
 #include "control/config_store.h"
 #include "control/digest.h"
 #include "pgwire/scram.h"
@@ -49,38 +50,6 @@ std::string password_of(const json& body, bool required) {
   return it->get<std::string>();
 }
 
-// a=1&b=x → {a: 1, b: x} (values percent-decoded).
-std::map<std::string, std::string> parse_query(const std::string& query) {
-  std::map<std::string, std::string> out;
-  auto decode = [](const std::string& s) {
-    std::string r;
-    for (size_t i = 0; i < s.size(); ++i) {
-      if (s[i] == '+') {
-        r.push_back(' ');
-      } else if (s[i] == '%' && i + 2 < s.size() && std::isxdigit(static_cast<unsigned char>(s[i + 1])) &&
-                 std::isxdigit(static_cast<unsigned char>(s[i + 2]))) {
-        r.push_back(static_cast<char>(std::stoi(s.substr(i + 1, 2), nullptr, 16)));
-        i += 2;
-      } else {
-        r.push_back(s[i]);
-      }
-    }
-    return r;
-  };
-  size_t i = 0;
-  while (i < query.size()) {
-    size_t j = query.find('&', i);
-    if (j == std::string::npos) j = query.size();
-    std::string item = query.substr(i, j - i);
-    size_t eq = item.find('=');
-    if (!item.empty()) {
-      out[decode(item.substr(0, eq))] = eq == std::string::npos ? "" : decode(item.substr(eq + 1));
-    }
-    i = j + 1;
-  }
-  return out;
-}
-
 [[noreturn]] void method_not_allowed(const std::string& allowed) {
   throw ApiError(405, "method_not_allowed", "use " + allowed);
 }
@@ -116,7 +85,7 @@ ApiResponse Api::handle(const std::string& method, const std::string& path,
     }
     std::vector<std::string> route_parts(parts.begin() + 2, parts.end());
     std::string actor = "api token \"" + *token + "\"";
-    ApiResponse response = route(method, route_parts, parsed, parse_query(query), actor);
+    ApiResponse response = route(method, route_parts, parsed, parse_form(query), actor);
     // Role and grant changes are audited by the session that makes them.
     bool roles = route_parts.size() >= 3 && (route_parts[2] == "roles" || route_parts[2] == "grants");
     if (method != "GET" && response.status < 300 && !roles) {

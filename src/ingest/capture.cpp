@@ -9,6 +9,7 @@
 #include <ctime>
 
 #include "common/clock.h"
+#include "common/url.h"
 
 namespace ducklings::ingest {
 namespace {
@@ -18,39 +19,6 @@ using Clock = std::chrono::system_clock;
 struct Invalid : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
-
-std::string url_decode(const std::string& s) {
-  std::string r;
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '+') {
-      r.push_back(' ');
-    } else if (s[i] == '%' && i + 2 < s.size() &&
-               std::isxdigit(static_cast<unsigned char>(s[i + 1])) &&
-               std::isxdigit(static_cast<unsigned char>(s[i + 2]))) {
-      r.push_back(static_cast<char>(std::stoi(s.substr(i + 1, 2), nullptr, 16)));
-      i += 2;
-    } else {
-      r.push_back(s[i]);
-    }
-  }
-  return r;
-}
-
-std::map<std::string, std::string> form(const std::string& s) {
-  std::map<std::string, std::string> out;
-  size_t i = 0;
-  while (i <= s.size()) {
-    size_t j = s.find('&', i);
-    if (j == std::string::npos) j = s.size();
-    std::string item = s.substr(i, j - i);
-    size_t eq = item.find('=');
-    if (!item.empty())
-      out[url_decode(item.substr(0, eq))] =
-          eq == std::string::npos ? "" : url_decode(item.substr(eq + 1));
-    i = j + 1;
-  }
-  return out;
-}
 
 std::optional<std::string> base64_decode(std::string s) {
   std::string clean;
@@ -176,7 +144,7 @@ std::string string_of(const json& obj, const char* key) {
 
 // The request's JSON, whatever way the SDK packed it.
 json decode_payload(const CaptureRequest& r) {
-  std::map<std::string, std::string> query = form(r.query);
+  std::map<std::string, std::string> query = parse_form(r.query);
   std::string body = r.body;
   std::string encoding = r.content_encoding;
   for (char& c : encoding) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -187,7 +155,7 @@ json decode_payload(const CaptureRequest& r) {
       (r.content_type.find("application/x-www-form-urlencoded") != std::string::npos ||
        body.rfind("data=", 0) == 0)) {
     // A form: the event is in data= (base64, maybe gzipped); curl -d sends JSON as a form too.
-    std::map<std::string, std::string> f = form(body);
+    std::map<std::string, std::string> f = parse_form(body);
     if (f.count("data")) body = f["data"];
   } else if (body.empty() && query.count("data")) {
     body = query["data"];

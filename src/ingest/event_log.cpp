@@ -146,29 +146,8 @@ void EventLog::seal(std::chrono::milliseconds age) {
   }
 }
 
-std::vector<EventLog::Segment> EventLog::sealed() {
-  std::vector<Segment> out;
-  std::error_code ec;
-  fs::path root = fs::path(data_dir_) / "ducklings";
-  if (!fs::exists(root, ec)) return out;
-  for (const auto& org : fs::directory_iterator(root, ec)) {
-    fs::path ingest = org.path() / "tmp" / "ingest";
-    if (!fs::is_directory(ingest, ec)) continue;
-    for (const auto& team : fs::directory_iterator(ingest, ec)) {
-      for (const auto& f : fs::directory_iterator(team.path(), ec)) {
-        std::string name = f.path().filename().string();
-        if (name.rfind("seg-", 0) != 0) continue;
-        out.push_back({org.path().filename().string(), team.path().filename().string(),
-                       f.path().string(), name});
-      }
-    }
-  }
-  std::sort(out.begin(), out.end(),
-            [](const Segment& a, const Segment& b) { return a.name < b.name; });
-  return out;
-}
-
-void EventLog::recover() {
+void EventLog::for_each_file(const std::function<void(const fs::path& org, const fs::path& team,
+                                                      const fs::path& file)>& visit) {
   std::error_code ec;
   fs::path root = fs::path(data_dir_) / "ducklings";
   if (!fs::exists(root, ec)) return;
@@ -176,22 +155,40 @@ void EventLog::recover() {
     fs::path ingest = org.path() / "tmp" / "ingest";
     if (!fs::is_directory(ingest, ec)) continue;
     for (const auto& team : fs::directory_iterator(ingest, ec)) {
-      for (const auto& f : fs::directory_iterator(team.path(), ec)) {
-        std::string name = f.path().filename().string();
-        if (name.rfind("active-", 0) != 0) continue;
-        // Only whole lines were ever acknowledged: cut a torn tail, then seal.
-        std::ifstream in(f.path(), std::ios::binary);
-        std::string data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-        size_t keep = data.rfind('\n');
-        fs::resize_file(f.path(), keep == std::string::npos ? 0 : keep + 1, ec);
-        if (keep == std::string::npos) {
-          fs::remove(f.path(), ec);
-          continue;
-        }
-        fs::rename(f.path(), team.path() / ("seg-" + name.substr(7)), ec);
-      }
+      for (const auto& f : fs::directory_iterator(team.path(), ec))
+        visit(org.path(), team.path(), f.path());
     }
   }
+}
+
+std::vector<EventLog::Segment> EventLog::sealed() {
+  std::vector<Segment> out;
+  for_each_file([&](const fs::path& org, const fs::path& team, const fs::path& f) {
+    std::string name = f.filename().string();
+    if (name.rfind("seg-", 0) != 0) return;
+    out.push_back({org.filename().string(), team.filename().string(), f.string(), name});
+  });
+  std::sort(out.begin(), out.end(),
+            [](const Segment& a, const Segment& b) { return a.name < b.name; });
+  return out;
+}
+
+void EventLog::recover() {
+  for_each_file([&](const fs::path&, const fs::path& team, const fs::path& f) {
+    std::string name = f.filename().string();
+    if (name.rfind("active-", 0) != 0) return;
+    // Only whole lines were ever acknowledged: cut a torn tail, then seal.
+    std::error_code ec;
+    std::ifstream in(f, std::ios::binary);
+    std::string data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    size_t keep = data.rfind('\n');
+    if (keep == std::string::npos) {
+      fs::remove(f, ec);
+      return;
+    }
+    fs::resize_file(f, keep + 1, ec);
+    fs::rename(f, team / ("seg-" + name.substr(7)), ec);
+  });
 }
 
 }  // namespace ducklings::ingest

@@ -6,6 +6,8 @@
 #pragma once
 #include <chrono>
 #include <condition_variable>
+#include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -36,6 +38,10 @@ class EventLog {
   struct Log;
   Log& log(const std::string& org, const std::string& schema);
   void seal_locked(Log& l);
+  // Every file under <data_dir>/ducklings/*/tmp/ingest/*/.
+  void for_each_file(
+      const std::function<void(const std::filesystem::path& org, const std::filesystem::path& team,
+                               const std::filesystem::path& file)>& visit);
   std::string data_dir_;
   std::mutex mutex_;
   std::map<std::string, std::unique_ptr<Log>> logs_;  // by org/schema

@@ -1,0 +1,41 @@
+#include "common/url.h"
+
+#include <cctype>
+
+namespace ducklings {
+
+std::string url_decode(const std::string& s) {
+  std::string r;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '+') {
+      r.push_back(' ');
+    } else if (s[i] == '%' && i + 2 < s.size() &&
+               std::isxdigit(static_cast<unsigned char>(s[i + 1])) &&
+               std::isxdigit(static_cast<unsigned char>(s[i + 2]))) {
+      r.push_back(static_cast<char>(std::stoi(s.substr(i + 1, 2), nullptr, 16)));
+      i += 2;
+    } else {
+      r.push_back(s[i]);
+    }
+  }
+  return r;
+}
+
+std::map<std::string, std::string> parse_form(const std::string& s) {
+  std::map<std::string, std::string> out;
+  size_t i = 0;
+  while (i < s.size()) {
+    size_t j = s.find('&', i);
+    if (j == std::string::npos) j = s.size();
+    std::string item = s.substr(i, j - i);
+    size_t eq = item.find('=');
+    if (!item.empty()) {
+      out[url_decode(item.substr(0, eq))] =
+          eq == std::string::npos ? "" : url_decode(item.substr(eq + 1));
+    }
+    i = j + 1;
+  }
+  return out;
+}
+
+}  // namespace ducklings

@@ -1,0 +1,13 @@
+// URL query strings and HTML form bodies: a=1&b=x%20y → {a: "1", b: "x y"}.
+#pragma once
+#include <map>
+#include <string>
+
+namespace ducklings {
+
+// Percent-decodes `s`, '+' as a space.
+std::string url_decode(const std::string& s);
+// Splits name=value pairs on '&' and decodes both; a later name wins.
+std::map<std::string, std::string> parse_form(const std::string& s);
+
+}  // namespace ducklings
