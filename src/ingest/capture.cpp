@@ -282,8 +282,9 @@ CaptureResponse Capture::handle(const CaptureRequest& r) {
       std::string name = string_of(e, "event");
       if (name.empty()) throw Invalid("an event needs a non-empty \"event\" name");
       if (name.size() > 400) throw Invalid("event name longer than 400 characters");
-      json props =
-          e.contains("properties") && !e["properties"].is_null() ? e["properties"] : json::object();
+      static const json kNoProperties = json::object();
+      auto found = e.find("properties");
+      const json& props = found != e.end() && !found->is_null() ? *found : kNoProperties;
       if (!props.is_object()) throw Invalid("\"properties\" must be an object");
       std::string distinct_id = string_of(e, "distinct_id");
       if (distinct_id.empty()) distinct_id = string_of(props, "distinct_id");
@@ -306,18 +307,25 @@ CaptureResponse Capture::handle(const CaptureRequest& r) {
       } else if (e.contains("offset") && e["offset"].is_number()) {
         ts = now - std::chrono::milliseconds(e["offset"].get<int64_t>());
       }
-      props.erase("token");
-      json line = {{"uuid", uuid},
-                   {"event", name},
-                   {"properties", props.dump()},
-                   {"timestamp", iso_utc(std::chrono::time_point_cast<Clock::duration>(ts))},
-                   {"distinct_id", distinct_id},
-                   {"elements_chain", string_of(e, "elements_chain")},
-                   {"session_id", string_of(props, "$session_id")},
-                   {"window_id", string_of(props, "$window_id")},
-                   {"created_at", created},
-                   {"team_id", t->team_id}};
-      lines += line.dump() + "\n";
+      // The project key is not a property (copy only the events that carry it there).
+      std::string props_text;
+      if (props.contains("token")) {
+        json copy = props;
+        copy.erase("token");
+        props_text = copy.dump();
+      } else {
+        props_text = props.dump();
+      }
+      // One line, written directly: properties stay a JSON object (not re-escaped text).
+      auto quoted = [](const std::string& v) { return json(v).dump(); };
+      lines += "{\"uuid\":\"" + uuid + "\",\"event\":" + quoted(name) +
+               ",\"properties\":" + props_text + ",\"timestamp\":\"" +
+               iso_utc(std::chrono::time_point_cast<Clock::duration>(ts)) +
+               "\",\"distinct_id\":" + quoted(distinct_id) +
+               ",\"elements_chain\":" + quoted(string_of(e, "elements_chain")) +
+               ",\"session_id\":" + quoted(string_of(props, "$session_id")) +
+               ",\"window_id\":" + quoted(string_of(props, "$window_id")) + ",\"created_at\":\"" +
+               created + "\",\"team_id\":" + std::to_string(t->team_id) + "}\n";
       ++valid;
     } catch (const Invalid& err) {
       ++invalid;

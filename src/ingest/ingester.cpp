@@ -52,13 +52,16 @@ std::string Ingester::apply_sql(const std::string& schema, const std::string& pa
   // Repeated uuids (an SDK retrying) keep their first copy.
   out +=
       "CREATE OR REPLACE TEMP TABLE __seg AS SELECT CAST(uuid AS UUID) AS uuid, event, "
-      "CAST(properties AS JSON) AS properties, CAST(timestamp AS TIMESTAMPTZ) AS ts, distinct_id, "
+      // Files of earlier versions hold properties as JSON text.
+      "CASE WHEN json_type(properties) = 'VARCHAR' THEN CAST(json_extract_string(properties, '$') "
+      "AS JSON) ELSE properties END AS properties, CAST(timestamp AS TIMESTAMPTZ) AS ts, "
+      "distinct_id, "
       "nullif(elements_chain, '') AS elements_chain, nullif(session_id, '') AS session_id, "
       "nullif(window_id, '') AS window_id, CAST(created_at AS TIMESTAMPTZ) AS created_at, team_id "
       "FROM read_json(" +
       file +
       ", format = 'newline_delimited', columns = {uuid: 'VARCHAR', event: 'VARCHAR', properties: "
-      "'VARCHAR', timestamp: 'VARCHAR', distinct_id: 'VARCHAR', elements_chain: 'VARCHAR', "
+      "'JSON', timestamp: 'VARCHAR', distinct_id: 'VARCHAR', elements_chain: 'VARCHAR', "
       "session_id: 'VARCHAR', window_id: 'VARCHAR', created_at: 'VARCHAR', team_id: 'BIGINT'}) "
       "WHERE NOT EXISTS (SELECT 1 FROM duckgres_meta.ingested WHERE schema_name = " +
       team + " AND segment = " + seg + ") QUALIFY row_number() OVER (PARTITION BY uuid) = 1;";
