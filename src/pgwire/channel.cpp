@@ -12,6 +12,17 @@
 
 namespace ducklings::pgwire {
 
+bool send_all(int fd, std::string_view data) {
+  size_t done = 0;
+  while (done < data.size()) {
+    ssize_t n = ::send(fd, data.data() + done, data.size() - done, MSG_NOSIGNAL);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;
+    done += static_cast<size_t>(n);
+  }
+  return true;
+}
+
 Channel::Channel(int fd) : fd_(fd) {}
 
 Channel::~Channel() {

@@ -9,6 +9,9 @@
 
 namespace ducklings::pgwire {
 
+// Writes all of `data` to a blocking socket (MSG_NOSIGNAL); false when the peer is gone.
+bool send_all(int fd, std::string_view data);
+
 class Channel {
  public:
   explicit Channel(int fd);

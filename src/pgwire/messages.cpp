@@ -309,6 +309,43 @@ void write_error(WriteBuffer& out, const ErrorFields& f, bool notice) {
   out.put_u8(0);
   out.end_message(at);
 }
+
+ErrorFields decode_error_response(std::string_view body) {
+  ErrorFields f;
+  f.severity.clear();
+  size_t i = 0;
+  while (i < body.size() && body[i] != '\0') {
+    char code = body[i++];
+    size_t end = body.find('\0', i);
+    if (end == std::string_view::npos) break;
+    std::string value(body.substr(i, end - i));
+    switch (code) {
+      case 'S':
+        f.severity = value;
+        break;
+      case 'C':
+        f.sqlstate = value;
+        break;
+      case 'M':
+        f.message = value;
+        break;
+      case 'D':
+        f.detail = value;
+        break;
+      case 'H':
+        f.hint = value;
+        break;
+      case 'P':
+        f.position = std::atoi(value.c_str());
+        break;
+      default:
+        break;
+    }
+    i = end + 1;
+  }
+  return f;
+}
+
 void write_simple(WriteBuffer& out, char type) {
   size_t at = out.begin_message(type);
   out.end_message(at);

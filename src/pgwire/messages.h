@@ -133,6 +133,9 @@ void write_parameter_description(WriteBuffer& out, const std::vector<int32_t>& t
 void write_command_complete(WriteBuffer& out, std::string_view tag);
 void write_empty_query_response(WriteBuffer& out);
 void write_error(WriteBuffer& out, const ErrorFields& fields, bool notice = false);
+// The fields of an ErrorResponse/NoticeResponse body, as far as it holds whole fields (a
+// truncated body gives what it has; never throws): for the relay and the server's own clients.
+ErrorFields decode_error_response(std::string_view body);
 void write_simple(WriteBuffer& out, char type);  // ParseComplete '1', BindComplete '2', …
 void write_copy_response(WriteBuffer& out, char type, bool binary, int columns);
 void write_copy_data(WriteBuffer& out, std::string_view data);

@@ -29,10 +29,7 @@ class FrameTracker {
         p += take;
         n -= take;
         if (header_len_ == 5) {
-          uint32_t len = (static_cast<uint32_t>(static_cast<unsigned char>(header_[1])) << 24) |
-                         (static_cast<uint32_t>(static_cast<unsigned char>(header_[2])) << 16) |
-                         (static_cast<uint32_t>(static_cast<unsigned char>(header_[3])) << 8) |
-                         static_cast<uint32_t>(static_cast<unsigned char>(header_[4]));
+          auto len = static_cast<uint32_t>(ReadBuffer(std::string_view(header_ + 1, 4)).get_i32());
           remaining_ = len >= 4 ? len - 4 : 0;
           body_.clear();
           if (remaining_ == 0) finish();
@@ -60,17 +57,8 @@ class FrameTracker {
     ++counts_[static_cast<unsigned char>(last_type_)];
     last_fatal_ = false;
     if (last_type_ == 'E') {
-      // Fields are a code byte and a C string; 'S' is the severity.
-      for (size_t i = 0; i < body_.size() && body_[i] != '\0';) {
-        char code = body_[i++];
-        size_t end = body_.find('\0', i);
-        if (end == std::string::npos) break;
-        if (code == 'S') {
-          std::string severity = body_.substr(i, end - i);
-          last_fatal_ = severity == "FATAL" || severity == "PANIC";
-        }
-        i = end + 1;
-      }
+      std::string severity = decode_error_response(body_).severity;  // the body's first 256 bytes
+      last_fatal_ = severity == "FATAL" || severity == "PANIC";
     }
     header_len_ = 0;
   }

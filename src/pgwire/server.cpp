@@ -258,36 +258,21 @@ class InternalClient {
  public:
   explicit InternalClient(int fd) : fd_(fd) {}
   void send(const std::string& data) {
-    size_t done = 0;
-    while (done < data.size()) {
-      ssize_t n = ::send(fd_, data.data() + done, data.size() - done, MSG_NOSIGNAL);
-      if (n < 0 && errno == EINTR) continue;
-      if (n <= 0) throw SqlError("08006", "the internal session ended");
-      done += static_cast<size_t>(n);
-    }
+    if (!send_all(fd_, data)) throw SqlError("08006", "the internal session ended");
   }
   // Reads messages until ReadyForQuery; fills `result`, throws the first ErrorResponse.
   void until_ready(Server::InternalResult* result) {
     std::optional<SqlError> error;
     while (true) {
       std::string header = read(5);
-      uint32_t len = (static_cast<uint32_t>(static_cast<unsigned char>(header[1])) << 24) |
-                     (static_cast<uint32_t>(static_cast<unsigned char>(header[2])) << 16) |
-                     (static_cast<uint32_t>(static_cast<unsigned char>(header[3])) << 8) |
-                     static_cast<uint32_t>(static_cast<unsigned char>(header[4]));
-      std::string body = read(len - 4);
+      int32_t len = ReadBuffer(std::string_view(header).substr(1)).get_i32();
+      if (len < 4) throw SqlError("08P01", "the internal session sent a malformed message");
+      std::string body = read(static_cast<size_t>(len) - 4);
       ReadBuffer in(body);
       switch (header[0]) {
         case 'E': {
-          std::string code, message;
-          while (true) {
-            uint8_t field = in.get_u8();
-            if (field == 0) break;
-            std::string value(in.get_cstring());
-            if (field == 'C') code = value;
-            if (field == 'M') message = value;
-          }
-          if (!error) error = SqlError(code, message);
+          ErrorFields f = decode_error_response(body);
+          if (!error) error = SqlError(f.sqlstate, f.message, f.position, f.detail, f.hint);
           break;
         }
         case 'T':

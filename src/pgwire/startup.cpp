@@ -165,13 +165,8 @@ void Session::start_in_worker(const StartupMessage& m, int max_sessions) {
   params["duckgres.team_schema"] = team_schema_;
   params["duckgres.process_id"] = std::to_string(process_id_);
   params["duckgres.secret_key"] = std::to_string(secret_key_);
-  std::string packet = encode_startup_packet(kTrustedStartupCode, params);
-  size_t done = 0;
-  while (done < packet.size()) {
-    ssize_t n = ::send(worker_->fd(), packet.data() + done, packet.size() - done, MSG_NOSIGNAL);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) throw SqlError("57P02", "the duckling's worker process ended: " + worker_->exit_reason());
-    done += static_cast<size_t>(n);
+  if (!send_all(worker_->fd(), encode_startup_packet(kTrustedStartupCode, params))) {
+    throw SqlError("57P02", "the duckling's worker process ended: " + worker_->exit_reason());
   }
   // AuthenticationOk goes out now; the worker sends the parameters, BackendKeyData and
   // ReadyForQuery, which the relay passes on.

@@ -17,6 +17,7 @@
 #include <thread>
 
 #include "common/errors.h"
+#include "pgwire/channel.h"
 #include "pgwire/messages.h"
 
 extern char** environ;
@@ -48,17 +49,6 @@ int connect_unix(const std::string& path) {
   return fd;
 }
 
-bool send_all(int fd, const std::string& data) {
-  size_t done = 0;
-  while (done < data.size()) {
-    ssize_t n = ::send(fd, data.data() + done, data.size() - done, MSG_NOSIGNAL);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return false;
-    done += static_cast<size_t>(n);
-  }
-  return true;
-}
-
 std::string describe_exit(int status) {
   if (WIFSIGNALED(status)) {
     return "killed by signal " + std::to_string(WTERMSIG(status)) + " (" +
@@ -66,18 +56,6 @@ std::string describe_exit(int status) {
   }
   if (WIFEXITED(status)) return "exited with code " + std::to_string(WEXITSTATUS(status));
   return "ended";
-}
-
-// The message of an ErrorResponse body (fields: code byte, C string), for worker replies.
-std::string error_message(const std::string& body) {
-  for (size_t i = 0; i < body.size() && body[i] != '\0';) {
-    char code = body[i++];
-    size_t end = body.find('\0', i);
-    if (end == std::string::npos) break;
-    if (code == 'M') return body.substr(i, end - i);
-    i = end + 1;
-  }
-  return "unknown error";
 }
 
 }  // namespace
@@ -128,7 +106,7 @@ class Link : public pgwire::WorkerLink {
   void cancel(int32_t process_id, int32_t secret_key) override {
     int fd = connect_unix(worker_->socket_path);
     if (fd < 0) return;
-    send_all(fd, pgwire::encode_cancel_request(process_id, secret_key));
+    pgwire::send_all(fd, pgwire::encode_cancel_request(process_id, secret_key));
     ::close(fd);
   }
   std::string exit_reason() override {
@@ -380,7 +358,7 @@ std::string control_exchange(const std::string& path,
   int fd = connect_unix(path);
   if (fd < 0) return "unreachable: " + std::string(std::strerror(errno));
   std::string reply;
-  if (send_all(fd, pgwire::encode_startup_packet(pgwire::kWorkerControlCode, request))) {
+  if (pgwire::send_all(fd, pgwire::encode_startup_packet(pgwire::kWorkerControlCode, request))) {
     char buf[4096];
     ssize_t n;
     while ((n = ::recv(fd, buf, sizeof(buf), 0)) > 0) reply.append(buf, static_cast<size_t>(n));
@@ -388,7 +366,9 @@ std::string control_exchange(const std::string& path,
   ::close(fd);
   if (reply.empty()) return "the other side closed the connection";
   if (reply[0] == 'C') return "";
-  return reply[0] == 'E' && reply.size() > 5 ? error_message(reply.substr(5)) : "unexpected reply";
+  if (reply[0] != 'E' || reply.size() <= 5) return "unexpected reply";
+  std::string message = pgwire::decode_error_response(std::string_view(reply).substr(5)).message;
+  return message.empty() ? "unknown error" : message;
 }
 
 void WorkerPool::send_configuration(Worker& w, const control::DucklingSpec& spec) {
@@ -396,11 +376,12 @@ void WorkerPool::send_configuration(Worker& w, const control::DucklingSpec& spec
   if (w.applied == spec) return;
   std::string schemas;
   for (const std::string& s : spec.schemas) schemas += s + "\n";
-  std::string error = control_exchange(w.socket_path, {{"action", "configure"},
-                                                       {"threads", std::to_string(spec.limits.threads)},
-                                                       {"memory_limit", spec.limits.memory_limit},
-                                                       {"temp_limit", spec.limits.temp_limit},
-                                                       {"schemas", schemas}});
+  std::string error =
+      control_exchange(w.socket_path, {{"action", "configure"},
+                                       {"threads", std::to_string(spec.limits.threads)},
+                                       {"memory_limit", spec.limits.memory_limit},
+                                       {"temp_limit", spec.limits.temp_limit},
+                                       {"schemas", schemas}});
   if (!error.empty()) throw std::runtime_error(error);
   w.applied = spec;
 }
@@ -517,17 +498,15 @@ void WorkerPool::serve_control_requests(pgwire::ControlRequestHandler handler) {
       }
       pgwire::WriteBuffer out;
       try {
-        std::string header, body;
+        std::string body;
         char buf[4096];
         while (true) {
           ssize_t n = ::recv(fd, buf, sizeof(buf), 0);
           if (n <= 0) break;
           body.append(buf, static_cast<size_t>(n));
           if (body.size() >= 4) {
-            uint32_t size = (static_cast<uint32_t>(static_cast<unsigned char>(body[0])) << 24) |
-                            (static_cast<uint32_t>(static_cast<unsigned char>(body[1])) << 16) |
-                            (static_cast<uint32_t>(static_cast<unsigned char>(body[2])) << 8) |
-                            static_cast<uint32_t>(static_cast<unsigned char>(body[3]));
+            auto size = static_cast<uint32_t>(
+                pgwire::ReadBuffer(std::string_view(body).substr(0, 4)).get_i32());
             if (size > (1u << 20)) throw std::runtime_error("control request too large");
             if (body.size() >= size) break;
           }
@@ -546,7 +525,7 @@ void WorkerPool::serve_control_requests(pgwire::ControlRequestHandler handler) {
       } catch (const std::exception& e) {
         pgwire::write_error(out, {"ERROR", "XX000", e.what()});
       }
-      send_all(fd, out.data());
+      pgwire::send_all(fd, out.data());
       ::close(fd);
     }
   });

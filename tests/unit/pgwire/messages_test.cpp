@@ -564,6 +564,30 @@ TEST(BackendMessagesTest, ErrorResponseWithAllFields) {
   EXPECT_EQ(written([&](WriteBuffer& o) { write_error(o, f, true); }), "N" + expected.substr(1));
 }
 
+TEST(BackendMessagesTest, ErrorResponseDecodesWhatWasWritten) {
+  ErrorFields f;
+  f.severity = "FATAL";
+  f.sqlstate = "57P02";
+  f.message = "worker ended";
+  f.detail = "d";
+  f.hint = "h";
+  f.position = 7;
+  WriteBuffer o;
+  write_error(o, f);
+  ErrorFields back = decode_error_response(std::string_view(o.data()).substr(5));
+  EXPECT_EQ(back.severity, "FATAL");
+  EXPECT_EQ(back.sqlstate, "57P02");
+  EXPECT_EQ(back.message, "worker ended");
+  EXPECT_EQ(back.detail, "d");
+  EXPECT_EQ(back.hint, "h");
+  EXPECT_EQ(back.position, 7);
+  // A body cut short (the relay keeps only its start) gives the whole fields it holds.
+  ErrorFields cut = decode_error_response("SERROR\0C42P01\0Mtrunc"s);
+  EXPECT_EQ(cut.severity, "ERROR");
+  EXPECT_EQ(cut.sqlstate, "42P01");
+  EXPECT_EQ(cut.message, "");
+}
+
 TEST(BackendMessagesTest, ErrorResponseOmitsEmptyOptionalFields) {
   ErrorFields f;
   f.severity = "FATAL";
