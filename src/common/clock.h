@@ -1,6 +1,7 @@
 // Wall-clock time as text, the form stored and shown by the control plane.
 #pragma once
 #include <chrono>
+#include <cstdint>
 #include <string>
 
 namespace ducklings {
@@ -9,6 +10,13 @@ namespace ducklings {
 std::string iso_utc(std::chrono::system_clock::time_point t);
 inline std::string iso_utc_now() {
   return iso_utc(std::chrono::system_clock::now());
+}
+
+// Monotonic milliseconds, for idle times and the like (not wall time).
+inline int64_t steady_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
 }
 
 }  // namespace ducklings

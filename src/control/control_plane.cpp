@@ -4,7 +4,7 @@
 #include <cstdio>
 
 #include "common/clock.h"
-#include "control/digest.h"
+#include "common/digest.h"
 
 namespace ducklings::control {
 namespace {

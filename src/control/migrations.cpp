@@ -1,7 +1,7 @@
 #include "control/migrations.h"
 
 #include "common/clock.h"
-#include "control/digest.h"
+#include "common/digest.h"
 
 namespace ducklings::control {
 

@@ -4,7 +4,7 @@
 
 #include "common/url.h"
 #include "control/config_store.h"
-#include "control/digest.h"
+#include "common/digest.h"
 #include "pgwire/scram.h"
 #include "ingest/generator.h"
 #include "sql/privileges.h"
@@ -255,7 +255,7 @@ ApiResponse Api::route(const std::string& method, const std::vector<std::string>
       if (method == "GET") return {200, control_.list_credentials(org)};
       if (method == "POST") {
         // A generated secret: 32 hex digits (128 bits); only its verifier is stored.
-        std::string secret = "dgs_" + control::random_hex(16);
+        std::string secret = "dgs_" + random_hex(16);
         return {201, control_.mint_credential(org, body, secret, pgwire::make_scram_verifier(secret))};
       }
       method_not_allowed("GET or POST");

@@ -8,6 +8,7 @@
 #include <stdexcept>
 
 #include "common/clock.h"
+#include "common/digest.h"
 #include "sql/quoting.h"
 #include "sql/sandbox.h"
 
@@ -35,17 +36,6 @@ std::string reader(const std::string& file) {
     return "read_csv_auto(" + q + ", header = true)";
   if (has_suffix(f, ".parquet")) return "read_parquet(" + q + ")";
   return "";
-}
-
-std::string random_id() {
-  static const char* hex = "0123456789abcdef";
-  std::string out;
-  auto seed = static_cast<uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count());
-  for (int i = 0; i < 16; ++i) {
-    seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
-    out.push_back(hex[(seed >> 59) & 15]);
-  }
-  return out;
 }
 
 }  // namespace
@@ -120,7 +110,7 @@ json Bootstrapper::start(const std::string& org, const std::string& schema, int6
     std::error_code ec;
     bytes += fs::file_size(f, ec);
   }
-  json job = {{"id", random_id()},
+  json job = {{"id", random_hex(8)},
               {"org", org},
               {"kind", "bootstrap"},
               {"schema", schema},

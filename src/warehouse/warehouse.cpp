@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <thread>
 
+#include "common/clock.h"
 #include "common/errors.h"
 #include "sql/catalog.h"
 #include "sql/quoting.h"
@@ -16,11 +17,6 @@ namespace {
 // a short aggregation over a few thousand rows, short against anything that scans a table.
 constexpr std::chrono::microseconds kAssistDelay{1000};
 
-int64_t steady_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
 }  // namespace
 
 Warehouse::Warehouse(std::string name, const std::string& directory, const ComputeLimits& limits,

@@ -16,6 +16,7 @@
 #include <filesystem>
 #include <thread>
 
+#include "common/clock.h"
 #include "common/errors.h"
 #include "pgwire/channel.h"
 #include "pgwire/messages.h"
@@ -27,11 +28,6 @@ namespace {
 
 constexpr int kExitBusy = 75;  // the worker's exit code when another process holds the file
 
-int64_t steady_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
 
 // A blocking connection to the Unix socket at `path`; -1 with errno set on failure.
 int connect_unix(const std::string& path) {

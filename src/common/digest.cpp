@@ -1,11 +1,11 @@
-#include "control/digest.h"
+#include "common/digest.h"
 
 #include <openssl/rand.h>
 #include <openssl/sha.h>
 
 #include <stdexcept>
 
-namespace ducklings::control {
+namespace ducklings {
 namespace {
 std::string hex(const unsigned char* data, size_t n) {
   static const char digits[] = "0123456789abcdef";
@@ -33,4 +33,4 @@ std::string random_hex(size_t bytes) {
   return hex(reinterpret_cast<const unsigned char*>(raw.data()), bytes);
 }
 
-}  // namespace ducklings::control
+}  // namespace ducklings
