@@ -28,36 +28,17 @@ import psycopg2
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "control"))
 from control_lib import Api, Server  # noqa: E402
-
-
-def rss_kib(pid):
-    with open("/proc/%d/status" % pid) as f:
-        for line in f:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-    return 0
-
-
-def pss_kib(pid):
-    try:
-        with open("/proc/%d/smaps_rollup" % pid) as f:
-            for line in f:
-                if line.startswith("Pss:"):
-                    return int(line.split()[1])
-    except OSError:
-        pass
-    return 0
+from bench import pss_kib, rss_kib  # noqa: E402  (bench/bench.py, beside this file)
 
 
 def tree_pss_kib(pid):
     """PSS of the server and its worker processes."""
-    total = pss_kib(pid)
     try:
         with open("/proc/%d/task/%d/children" % (pid, pid)) as f:
             children = [int(c) for c in f.read().split()]
     except OSError:
         children = []
-    return total + sum(pss_kib(c) for c in children), len(children)
+    return pss_kib([pid] + children), len(children)
 
 
 def first_query(srv, org, password, deadline):
