@@ -148,23 +148,32 @@ void check_range_var(const pg_query::RangeVar& rv, const SandboxContext& context
 // Whether the text could name a file, another database or a refused function at all: most
 // statements cannot, and skip the walk of their parse tree.
 bool worth_walking(const std::string& text) {
+  // One pass over the text: path characters, a second dot, and whole words that name a
+  // refused function or follow a dot as a file extension ("events.csv").
   size_t dots = 0;
+  std::string word;
+  bool word_after_dot = false, prev_dot = false;
+  auto refused = [&] {
+    if (word.empty()) return false;
+    bool hit = file_functions().count(word) > 0 || server_functions().count(word) > 0 ||
+               (word_after_dot && looks_like_path("x." + word));
+    word.clear();
+    return hit;
+  };
   for (char c : text) {
+    auto u = static_cast<unsigned char>(c);
+    if (std::isalnum(u) || c == '_' || c == '$') {
+      if (word.empty()) word_after_dot = prev_dot;
+      word.push_back(static_cast<char>(std::tolower(u)));
+      prev_dot = false;
+      continue;
+    }
+    if (refused()) return true;
     if (c == '/' || c == '\\' || c == '~') return true;
     if (c == '.' && ++dots >= 2) return true;  // catalog.schema.table
+    prev_dot = c == '.';
   }
-  std::string l = lower(text);
-  if (dots == 1) {  // a file name such as "events.csv"
-    size_t i = l.find('.') + 1, j = i;
-    while (j < l.size() && std::isalnum(static_cast<unsigned char>(l[j]))) ++j;
-    if (looks_like_path("x." + l.substr(i, j - i))) return true;
-  }
-  for (const auto* names : {&file_functions(), &server_functions()}) {
-    for (const std::string& n : *names) {
-      if (l.find(n) != std::string::npos) return true;
-    }
-  }
-  return false;
+  return refused();
 }
 
 void check_tree(const Statement& s, const SandboxContext& context) {
