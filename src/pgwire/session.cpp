@@ -154,6 +154,9 @@ void Session::run() {
         return;
       }
       if (type == 'X') return;
+      // Reads can still return what arrived after request_stop() shut them down (Linux keeps
+      // queued data readable): such a message is not run.
+      if (stop_requested_) continue;
       try {
         switch (type) {
           case 'Q': {
