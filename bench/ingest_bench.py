@@ -5,8 +5,8 @@
 
 Starts duckgres ($DUCKGRES_BIN, default build-bench/duckgres or build/duckgres) with a
 temporary data dir, an organization with one team and a duckling of --size, then:
-- capture: --clients threads post batches of 100 `$pageview` events to /batch over
-  keep-alive connections for --seconds; reports acknowledged events/s and how long the
+- capture: wrk (Debian's, one thread) posts batches of 100 `$pageview` events to /batch over
+  --clients keep-alive connections for --seconds; reports acknowledged events/s and how long the
   ingester then takes to have every event in the table;
 - bootstrap: writes --rows events as JSON Lines (10 files) under a readable directory and
   backfills them with `duckgres ctl bootstrap`; reports rows/s of the job (its own
@@ -18,11 +18,11 @@ import datetime
 import http.client
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import uuid
 
@@ -35,7 +35,7 @@ from control_lib import Api, Server  # noqa: E402
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--seconds", type=int, default=10)
-    ap.add_argument("--clients", type=int, default=6)
+    ap.add_argument("--clients", type=int, default=16)
     ap.add_argument("--rows", type=int, default=1000000)
     ap.add_argument("--size", default="s")
     args = ap.parse_args()
@@ -70,29 +70,19 @@ def main():
             {"event": "$pageview", "distinct_id": "user-%d" % i,
              "properties": {"$current_url": "https://shop.example/p/%d" % (i % 50), "$browser": "Chrome",
                             "$os": "Mac OS X", "$session_id": "s-%d" % (i // 10)}} for i in range(100)]}).encode()
-        acked = [0]
-        lock = threading.Lock()
-        stop = time.monotonic() + args.seconds
-
-        def client():
-            conn = http.client.HTTPConnection(srv.host, srv.http_port, timeout=60)
-            n = 0
-            while time.monotonic() < stop:
-                conn.request("POST", "/batch", body=body, headers={"Content-Type": "application/json"})
-                r = conn.getresponse()
-                r.read()
-                if r.status == 200:
-                    n += 100
-            with lock:
-                acked[0] += n
-
-        threads = [threading.Thread(target=client) for _ in range(args.clients)]
-        t0 = time.monotonic()
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
-        elapsed = time.monotonic() - t0
+        # wrk (C, epoll) drives the load: Python clients would measure the GIL, not the server.
+        with open(os.path.join(tmp, "body.json"), "wb") as f:
+            f.write(body)
+        with open(os.path.join(tmp, "post.lua"), "w") as f:
+            f.write('wrk.method = "POST"\nwrk.headers["Content-Type"] = "application/json"\n'
+                    'local f = io.open("%s")\nwrk.body = f:read("*a")\nf:close()\n' % os.path.join(tmp, "body.json"))
+        out = subprocess.run(["wrk", "-t1", "-c%d" % args.clients, "-d%ds" % args.seconds, "-s",
+                              os.path.join(tmp, "post.lua"), "http://%s:%d/batch" % (srv.host, srv.http_port)],
+                             capture_output=True, text=True, check=True).stdout
+        requests, elapsed = re.search(r"(\d+) requests in ([\d.]+)s", out).groups()
+        failed = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+        acked = [(int(requests) - (int(failed.group(1)) if failed else 0)) * 100]
+        elapsed = float(elapsed)
         t1 = time.monotonic()
         while count() < acked[0] and time.monotonic() - t1 < 120:
             time.sleep(0.1)

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
+#include <fstream>
 #include <stdexcept>
 
 #include "common/clock.h"
@@ -36,6 +37,43 @@ std::string reader(const std::string& file) {
     return "read_csv_auto(" + q + ", header = true)";
   if (has_suffix(f, ".parquet")) return "read_parquet(" + q + ")";
   return "";
+}
+
+// Plain (not compressed) JSON Lines: events of these are read with the columns named, without
+// DuckDB sampling the file for its schema (that took longer than reading the rows).
+bool plain_json(const std::string& file) {
+  std::string f = file;
+  for (char& c : f) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return has_suffix(f, ".jsonl") || has_suffix(f, ".ndjson") || has_suffix(f, ".json");
+}
+
+// The columns of an events export read as JSON Lines; a key a line lacks reads as NULL.
+const char* const kEventColumns[][2] = {{"uuid", "VARCHAR"},           {"event", "VARCHAR"},
+                                        {"distinct_id", "VARCHAR"},    {"timestamp", "VARCHAR"},
+                                        {"properties", "JSON"},        {"person_id", "VARCHAR"},
+                                        {"elements_chain", "VARCHAR"}, {"created_at", "VARCHAR"}};
+
+std::string events_json_reader(const std::string& file) {
+  std::string columns;
+  for (const auto& c : kEventColumns) {
+    if (!columns.empty()) columns += ", ";
+    columns += sql::quote_literal(c[0]) + ": " + sql::quote_literal(c[1]);
+  }
+  return "read_json(" + sql::quote_literal(file) + ", format = 'newline_delimited', columns = {" +
+         columns + "})";
+}
+
+// The keys of the file's first line; throws when it is not a JSON object.
+std::vector<std::string> first_line_keys(const std::string& file) {
+  std::ifstream in(file);
+  std::string line;
+  while (std::getline(in, line) && line.find_first_not_of(" \t\r") == std::string::npos) {
+  }
+  json first = json::parse(line, nullptr, false);
+  if (!first.is_object()) throw std::runtime_error(file + ": the first line is not a JSON object");
+  std::vector<std::string> keys;
+  for (const auto& [k, v] : first.items()) keys.push_back(k);
+  return keys;
 }
 
 }  // namespace
@@ -157,11 +195,17 @@ std::string Bootstrapper::file_sql(const json& job, const std::string& file, uin
   // A JSON column read as text (CSV, or JSON strings) is parsed; a struct becomes JSON.
   auto as_json = [&](const char* name) {
     std::string col = sql::quote_identifier(name);
+    if (type_of(name) == "JSON") {
+      // Read as JSON already; an export that holds properties as JSON text is unwrapped.
+      return "coalesce(CASE WHEN starts_with(CAST(" + col + " AS VARCHAR), '\"') THEN TRY_CAST(" +
+             "json_extract_string(" + col + ", '$') AS JSON) ELSE " + col + " END, '{}')";
+    }
     return type_of(name) == "VARCHAR" ? "TRY_CAST(" + col + " AS JSON)"
                                       : "CAST(to_json(" + col + ") AS JSON)";
   };
   std::string s = sql::quote_identifier(job["schema"].get<std::string>());
-  std::string src = reader(file);
+  std::string src =
+      job["data"] == "events" && plain_json(file) ? events_json_reader(file) : reader(file);
   std::string team = sql::quote_literal(job["schema"].get<std::string>());
   std::string f = sql::quote_literal(file);
   std::string done = "(SELECT 1 FROM duckgres_meta.bootstrapped WHERE schema_name = " + team +
@@ -190,20 +234,22 @@ std::string Bootstrapper::file_sql(const json& job, const std::string& file, uin
                                       : "CAST(NULL AS TIMESTAMPTZ)") +
         " AS created_at FROM " + src + " WHERE NOT EXISTS " + done +
         " AND TRY_CAST(uuid AS UUID) IS NOT NULL AND TRY_CAST(\"timestamp\" AS TIMESTAMPTZ) IS NOT "
-        "NULL AND event IS NOT NULL AND distinct_id IS NOT NULL QUALIFY row_number() OVER "
-        "(PARTITION BY uuid) = 1;";
+        "NULL AND event IS NOT NULL AND distinct_id IS NOT NULL;";
+    // Events already there (an overlapping export, or captured live) are skipped by uuid;
+    // DuckDB builds the anti-join on the file's rows and probes the table's uuid column.
     out +=
         "INSERT INTO " + s +
         ".events (uuid, event, properties, timestamp, distinct_id, person_id, "
         "elements_chain, \"$session_id\", \"$window_id\", created_at, team_id) SELECT b.uuid, "
         "b.event, "
         "b.properties, b.ts, b.distinct_id, coalesce(b.person_id, p.person_id), b.elements_chain, "
-        "json_extract_string(b.properties, '$.\"$session_id\"'), json_extract_string(b.properties, "
-        "'$.\"$window_id\"'), coalesce(b.created_at, b.ts), " +
-        std::to_string(job["team_id"].get<int64_t>()) + " FROM __b b LEFT JOIN " + s +
-        ".person_distinct_ids p ON p.distinct_id = b.distinct_id "
-        "WHERE b.uuid NOT IN (SELECT uuid FROM " +
-        s + ".events);";
+        "b.ids[1], b.ids[2], coalesce(b.created_at, b.ts), " +
+        std::to_string(job["team_id"].get<int64_t>()) +
+        " FROM (SELECT *, json_extract_string(properties, ['$.\"$session_id\"', "
+        "'$.\"$window_id\"']) AS ids FROM __b) b LEFT JOIN " +
+        s +
+        ".person_distinct_ids p ON p.distinct_id = b.distinct_id WHERE NOT EXISTS (SELECT 1 FROM " +
+        s + ".events e WHERE e.uuid = b.uuid) QUALIFY row_number() OVER (PARTITION BY b.uuid) = 1;";
   } else {
     if (!has("id")) throw std::runtime_error(file + " has no \"id\" column");
     std::string props = has("properties") ? as_json("properties") : "CAST('{}' AS JSON)";
@@ -252,9 +298,22 @@ void Bootstrapper::run(json job) {
       }
       std::error_code ec;
       uintmax_t size = fs::file_size(file, ec);
-      Rows columns =
-          run_sql_(job["org"], "SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM " +
-                                   reader(file) + ")");
+      Rows columns;
+      if (job["data"] == "events" && plain_json(file)) {
+        std::vector<std::string> keys = first_line_keys(file);
+        for (const auto& c : kEventColumns) {
+          // A required key the first line lacks is reported as a missing column.
+          bool optional = std::string(c[0]) == "properties" || std::string(c[0]) == "person_id" ||
+                          std::string(c[0]) == "elements_chain" ||
+                          std::string(c[0]) == "created_at";
+          if (optional || std::find(keys.begin(), keys.end(), c[0]) != keys.end())
+            columns.push_back({std::string(c[0]), std::string(c[1])});
+        }
+      } else {
+        columns =
+            run_sql_(job["org"], "SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM " +
+                                     reader(file) + ")");
+      }
       Rows result = run_sql_(job["org"], file_sql(job, file, size, columns));
       int64_t n = !result.empty() && result[0][0] ? std::stoll(*result[0][0]) : 0;
       rows += n;

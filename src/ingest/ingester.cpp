@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <filesystem>
+#include <fstream>
 #include <map>
 
 #include "sql/quoting.h"
@@ -39,7 +40,7 @@ void Ingester::stop() {
 }
 
 std::string Ingester::apply_sql(const std::string& schema, const std::string& path,
-                                const std::string& name) {
+                                const std::string& name, int version) {
   std::string s = sql::quote_identifier(schema);
   std::string file = sql::quote_literal(path);
   std::string seg = sql::quote_literal(name);
@@ -48,32 +49,47 @@ std::string Ingester::apply_sql(const std::string& schema, const std::string& pa
   std::string out =
       "CREATE TABLE IF NOT EXISTS duckgres_meta.ingested (schema_name VARCHAR, segment VARCHAR, "
       "rows BIGINT, applied_at TIMESTAMPTZ);";
+  // Version 2 lines carry what persons need as fields of their own; version 1 lines (written
+  // before, maybe still waiting after an upgrade) have it only inside properties, some of
+  // them as JSON text.
+  std::string columns =
+      "uuid: 'VARCHAR', event: 'VARCHAR', properties: 'JSON', timestamp: 'VARCHAR', "
+      "distinct_id: 'VARCHAR', elements_chain: 'VARCHAR', session_id: 'VARCHAR', window_id: "
+      "'VARCHAR', created_at: 'VARCHAR', team_id: 'BIGINT'";
+  std::string props = "properties", person_fields;
+  if (version >= 2) {
+    columns += ", \"set\": 'JSON', set_once: 'JSON', anon_distinct_id: 'VARCHAR', alias: 'VARCHAR'";
+    person_fields =
+        "\"set\" AS set_props, set_once, nullif(anon_distinct_id, '') AS anon, nullif(alias, "
+        "'') AS alias";
+  } else {
+    props =
+        "CASE WHEN json_type(properties) = 'VARCHAR' THEN CAST(json_extract_string(properties, "
+        "'$') AS JSON) ELSE properties END";
+    person_fields = "json_extract(" + props + ", '$.\"$set\"') AS set_props, json_extract(" +
+                    props + ", '$.\"$set_once\"') AS set_once, json_extract_string(" + props +
+                    ", '$.\"$anon_distinct_id\"') AS anon, json_extract_string(" + props +
+                    ", '$.alias') AS alias";
+  }
   // The file's events, unless it was applied already (then nothing below changes anything).
   // Repeated uuids (an SDK retrying) keep their first copy.
-  out +=
-      "CREATE OR REPLACE TEMP TABLE __seg AS SELECT CAST(uuid AS UUID) AS uuid, event, "
-      // Files of earlier versions hold properties as JSON text.
-      "CASE WHEN json_type(properties) = 'VARCHAR' THEN CAST(json_extract_string(properties, '$') "
-      "AS JSON) ELSE properties END AS properties, CAST(timestamp AS TIMESTAMPTZ) AS ts, "
-      "distinct_id, "
-      "nullif(elements_chain, '') AS elements_chain, nullif(session_id, '') AS session_id, "
-      "nullif(window_id, '') AS window_id, CAST(created_at AS TIMESTAMPTZ) AS created_at, team_id "
-      "FROM read_json(" +
-      file +
-      ", format = 'newline_delimited', columns = {uuid: 'VARCHAR', event: 'VARCHAR', properties: "
-      "'JSON', timestamp: 'VARCHAR', distinct_id: 'VARCHAR', elements_chain: 'VARCHAR', "
-      "session_id: 'VARCHAR', window_id: 'VARCHAR', created_at: 'VARCHAR', team_id: 'BIGINT'}) "
-      "WHERE NOT EXISTS (SELECT 1 FROM duckgres_meta.ingested WHERE schema_name = " +
-      team + " AND segment = " + seg + ") QUALIFY row_number() OVER (PARTITION BY uuid) = 1;";
+  out += "CREATE OR REPLACE TEMP TABLE __seg AS SELECT CAST(uuid AS UUID) AS uuid, event, " +
+         props +
+         " AS properties, CAST(timestamp AS TIMESTAMPTZ) AS ts, distinct_id, "
+         "nullif(elements_chain, '') AS elements_chain, nullif(session_id, '') AS session_id, "
+         "nullif(window_id, '') AS window_id, CAST(created_at AS TIMESTAMPTZ) AS created_at, "
+         "team_id, " +
+         person_fields + " FROM read_json(" + file + ", format = 'newline_delimited', columns = {" +
+         columns +
+         "}) WHERE NOT EXISTS (SELECT 1 FROM duckgres_meta.ingested WHERE schema_name = " + team +
+         " AND segment = " + seg + ") QUALIFY row_number() OVER (PARTITION BY uuid) = 1;";
   // Persons, as PostHog makes them in the simple cases: $identify and $create_alias link an
   // anonymous id to the identified one (the identified id joins the anonymous id's person, or
   // the other way round), every other new distinct_id gets a person of its own.
   out +=
-      "CREATE OR REPLACE TEMP TABLE __links AS SELECT distinct_id AS a, "
-      "json_extract_string(properties, '$.\"$anon_distinct_id\"') AS b FROM __seg WHERE event = "
-      "'$identify' AND b IS NOT NULL AND b <> distinct_id UNION ALL SELECT distinct_id, "
-      "json_extract_string(properties, '$.alias') FROM __seg WHERE event = '$create_alias' AND "
-      "json_extract_string(properties, '$.alias') IS NOT NULL;";
+      "CREATE OR REPLACE TEMP TABLE __links AS SELECT distinct_id AS a, anon AS b FROM __seg "
+      "WHERE event = '$identify' AND anon IS NOT NULL AND anon <> distinct_id UNION ALL SELECT "
+      "distinct_id, alias FROM __seg WHERE event = '$create_alias' AND alias IS NOT NULL;";
   out += "INSERT INTO " + pdi +
          " SELECT DISTINCT ON (l.a) l.a, p.person_id, 0 FROM __links l JOIN " + pdi +
          " p ON p.distinct_id = l.b WHERE l.a NOT IN (SELECT distinct_id FROM " + pdi + ");";
@@ -97,19 +113,17 @@ std::string Ingester::apply_sql(const std::string& schema, const std::string& pa
          " p JOIN __seg e ON e.distinct_id = p.distinct_id WHERE e.event IN ('$identify', "
          "'$create_alias'));";
   // $set replaces keys (the latest event of the file wins), $set_once only fills missing ones.
-  out +=
-      "UPDATE " + persons +
-      " SET properties = json_merge_patch(json_merge_patch(coalesce(u.once, "
-      "'{}'), coalesce(" +
-      persons +
-      ".properties, '{}')), coalesce(u.sets, '{}')), version = version "
-      "+ 1 FROM (SELECT p.person_id, arg_max(json_extract(e.properties, '$.\"$set\"'), e.ts) "
-      "FILTER "
-      "(WHERE json_extract(e.properties, '$.\"$set\"') IS NOT NULL) AS sets, arg_min(json_extract("
-      "e.properties, '$.\"$set_once\"'), e.ts) FILTER (WHERE json_extract(e.properties, "
-      "'$.\"$set_once\"') IS NOT NULL) AS once FROM __seg e JOIN " +
-      pdi + " p ON p.distinct_id = e.distinct_id GROUP BY 1) u WHERE " + persons +
-      ".id = u.person_id AND (u.sets IS NOT NULL OR u.once IS NOT NULL);";
+  out += "UPDATE " + persons +
+         " SET properties = json_merge_patch(json_merge_patch(coalesce(u.once, '{}'), coalesce(" +
+         persons +
+         ".properties, '{}')), coalesce(u.sets, '{}')), version = version + 1 FROM (SELECT "
+         "p.person_id, arg_max(e.set_props, e.ts) FILTER (WHERE e.set_props IS NOT NULL) AS sets, "
+         "arg_min(e.set_once, e.ts) FILTER (WHERE e.set_once IS NOT NULL) AS once FROM __seg e "
+         "JOIN " +
+         pdi +
+         " p ON p.distinct_id = e.distinct_id WHERE e.set_props IS NOT NULL OR e.set_once IS NOT "
+         "NULL GROUP BY 1) u WHERE " +
+         persons + ".id = u.person_id;";
   out += "INSERT INTO " + s +
          ".events (uuid, event, properties, timestamp, distinct_id, person_id, "
          "elements_chain, \"$session_id\", \"$window_id\", created_at, team_id) SELECT e.uuid, "
@@ -123,6 +137,13 @@ std::string Ingester::apply_sql(const std::string& schema, const std::string& pa
   return out;
 }
 
+int Ingester::line_version(const std::string& path) {
+  std::ifstream in(path);
+  char head[8] = {};
+  in.read(head, 7);
+  return std::string(head, static_cast<size_t>(in.gcount())) == "{\"v\":2," ? 2 : 1;
+}
+
 int Ingester::apply_pending() {
   int applied = 0;
   try {
@@ -131,7 +152,7 @@ int Ingester::apply_pending() {
     for (const auto& seg : log_.sealed()) {
       if (failed_orgs.count(seg.org)) continue;
       try {
-        run_sql_(seg.org, apply_sql(seg.schema, seg.path, seg.name));
+        run_sql_(seg.org, apply_sql(seg.schema, seg.path, seg.name, line_version(seg.path)));
         std::error_code ec;
         std::filesystem::remove(seg.path, ec);
         ++applied;

@@ -29,9 +29,12 @@ class Ingester {
   std::atomic<uint64_t> files_applied{0};
   std::atomic<uint64_t> apply_errors{0};
 
-  // The statement applying `segment` to `schema`.events (exposed for tests).
+  // The statement applying `segment` to `schema`.events (exposed for tests); `version` is
+  // the file's line format (line_version).
   static std::string apply_sql(const std::string& schema, const std::string& path,
-                               const std::string& name);
+                               const std::string& name, int version = 2);
+  // 2 when the file's lines carry persons' fields of their own (Capture), else 1.
+  static int line_version(const std::string& path);
 
  private:
   EventLog& log_;
