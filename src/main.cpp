@@ -24,10 +24,12 @@
 #include "http/http_server.h"
 #include "ingest/bootstrap.h"
 #include "ingest/capture.h"
-#include "ingest/generator.h"
-#include "ingest/posthog_schema.h"
 #include "ingest/event_log.h"
+#include "ingest/generator.h"
 #include "ingest/ingester.h"
+#include "ingest/posthog_schema.h"
+#include "metering/metrics.h"
+#include "metering/query_log.h"
 #include "pgwire/scram.h"
 #include "pgwire/server.h"
 #include "warehouse/warehouse.h"
@@ -128,12 +130,20 @@ int serve(const std::map<std::string, std::string>& flags) {
     std::unique_ptr<worker::WorkerPool> workers;
     if (config.isolation == "process") {
       worker::WorkerPoolOptions options;
-      options.arguments = {"--data-dir",         config.data_dir,
-                           "--log-level",        config.log_level,
-                           "--max-message-size", std::to_string(config.max_message_size),
-                           "--shutdown-timeout", std::to_string(config.shutdown_timeout),
-                           "--tls",              "off",
-                           "--readable-directories", config.readable_directories};
+      options.arguments = {"--data-dir",
+                           config.data_dir,
+                           "--log-level",
+                           config.log_level,
+                           "--max-message-size",
+                           std::to_string(config.max_message_size),
+                           "--query-log-retention-days",
+                           std::to_string(config.query_log_retention_days),
+                           "--shutdown-timeout",
+                           std::to_string(config.shutdown_timeout),
+                           "--tls",
+                           "off",
+                           "--readable-directories",
+                           config.readable_directories};
       options.stop_timeout = std::chrono::seconds(config.shutdown_timeout);
       workers = std::make_unique<worker::WorkerPool>(
           options, [&provisioner_ref](const std::string& database) {
@@ -142,6 +152,16 @@ int serve(const std::map<std::string, std::string>& flags) {
     }
     pgwire::Server server(config, &control, warehouses, workers.get());
     server.listen();
+    // Statements of in-process sessions go to their duckling's query log (workers keep their
+    // own, see worker_process.cpp).
+    metering::QueryLog query_log(
+        [&warehouses](const std::string& database, const std::string& sql) {
+          auto w = warehouses.find_open(database);
+          if (!w) throw std::runtime_error("the duckling is not open");
+          w->connect()->query(sql);
+        },
+        config.query_log_retention_days);
+    server.set_query_log(&query_log);
     // Sessions' requests of the control plane: in this process directly, from workers over
     // the pool's control socket.
     pgwire::ControlRequestHandler control_requests =
@@ -155,9 +175,14 @@ int serve(const std::map<std::string, std::string>& flags) {
               control.set_user_verifier(database, get("user"), get("verifier"));
               return std::string();
             }
+            if (get("action") == "metrics") {  // a worker's registry, every few seconds
+              metering::Metrics::global().merge_remote(database, get("pid"),
+                                                       nlohmann::json::parse(get("snapshot")));
+              return std::string();
+            }
             if (get("action") == "audit") {
-              std::string actor = get("actor").empty() ? "sql user \"" + get("user") + "\""
-                                                       : get("actor");
+              std::string actor =
+                  get("actor").empty() ? "sql user \"" + get("user") + "\"" : get("actor");
               control.audit(database, actor, get("event"), get("target"),
                             {{"statement", get("detail")}});
               return std::string();
@@ -194,16 +219,17 @@ int serve(const std::map<std::string, std::string>& flags) {
     provisioner.start();
     http::Api api(control, [&provisioner] { provisioner.wake(); });
     api.set_sql_runner([&server](const std::string& database, const std::string& actor,
-                                 const std::string& sql) {
-      return server.run_internal(database, actor, sql);
+                                 const std::string& sql, bool system) {
+      return server.run_internal(database, actor, sql, system);
     });
     // PostHog capture: events written ahead, then applied to their team's table.
     ingest::EventLog event_log(config.data_dir);
-    ingest::Capture capture(event_log, [&control](const std::string& key) -> std::optional<ingest::TeamRef> {
-      auto t = control.team_by_token(key);
-      if (!t) return std::nullopt;
-      return ingest::TeamRef{t->org, t->schema, t->team_id};
-    });
+    ingest::Capture capture(event_log,
+                            [&control](const std::string& key) -> std::optional<ingest::TeamRef> {
+                              auto t = control.team_by_token(key);
+                              if (!t) return std::nullopt;
+                              return ingest::TeamRef{t->org, t->schema, t->team_id};
+                            });
     ingest::Ingester ingester(event_log, [&server](const std::string& org, const std::string& sql) {
       server.run_internal(org, "ingest", sql, true);
     });
@@ -218,13 +244,33 @@ int serve(const std::map<std::string, std::string>& flags) {
     api.set_bootstrapper(&bootstrapper);
     http::HttpServer http(config.host, config.http_port, &api);
     http.set_capture(&capture);
+    auto& metrics = metering::Metrics::global();
+    metering::declare_server_metrics(metrics);
+    metrics.add_collector([&](metering::Metrics& m) {
+      const pgwire::AuthLimiter& limiter = server.limiter();
+      m.set("duckgres_connections_open", {}, static_cast<double>(server.sessions().size()));
+      m.set("duckgres_auth_failures_total", {}, static_cast<double>(limiter.failures_total));
+      m.set("duckgres_auth_bans_total", {}, static_cast<double>(limiter.bans_total));
+      m.set("duckgres_auth_refusals_total", {{"reason", "banned"}},
+            static_cast<double>(limiter.refusals_total));
+      m.set("duckgres_auth_refusals_total", {{"reason", "address_cap"}},
+            static_cast<double>(limiter.cap_refusals_total));
+      m.set("duckgres_workers_active", {}, workers ? static_cast<double>(workers->running()) : 0);
+      m.set("duckgres_ingest_events_total", {{"result", "stored"}},
+            static_cast<double>(capture.events_total));
+      m.set("duckgres_ingest_events_total", {{"result", "rejected"}},
+            static_cast<double>(capture.rejected_total));
+      m.set("duckgres_ingest_files_applied_total", {}, static_cast<double>(ingester.files_applied));
+      m.set("duckgres_ingest_apply_errors_total", {}, static_cast<double>(ingester.apply_errors));
+      m.set("duckgres_query_log_dropped_total", {}, static_cast<double>(query_log.dropped()));
+    });
     http.start();
 
     std::thread signal_thread([&] {
       int sig = 0;
       sigwait(&signals, &sig);
       spdlog::info("received signal {}, shutting down", sig);
-      ingester.stop();  // what is not applied stays in the event log for the next start
+      ingester.stop();      // what is not applied stays in the event log for the next start
       bootstrapper.stop();  // an unfinished job resumes at the next start
       // Workers finish their sessions' statements too; the relays end as they do.
       std::thread stop_workers([&workers] {
@@ -238,6 +284,8 @@ int serve(const std::map<std::string, std::string>& flags) {
     server.serve();
     signal_thread.join();
     http.stop();
+    metrics.clear_collectors();  // they read objects of this scope
+    query_log.stop();
     ingester.stop();
     provisioner.stop();
     if (workers) workers->stop_all();

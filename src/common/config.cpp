@@ -98,6 +98,9 @@ const std::map<std::string, Setting>& settings() {
        integer("seconds a duckling's database stays open (warm) after its last session; 0 = "
                "always",
                &ServerConfig::duckling_idle_timeout, 0, 86400 * 30)},
+      {"query_log_retention_days",
+       integer("days each duckling's query log (system.query_log) keeps; 0 = forever",
+               &ServerConfig::query_log_retention_days, 0, 36500)},
       {"auth_failure_threshold",
        integer("failed logins from one address before it is refused for auth_ban_seconds; 0 = "
                "never",

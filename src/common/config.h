@@ -29,12 +29,14 @@ struct ServerConfig {
   int auth_ban_seconds = 300;            // how long such a refusal lasts
   int max_connections_per_address = 0;   // concurrent sessions from one address; 0 = no cap
   int duckling_idle_timeout = 300;       // seconds a duckling stays open after its last session
+  int query_log_retention_days = 30;     // system.query_log keeps this many days; 0 = forever
   // Directories sessions may read files from (read_csv('/dir/…')), comma-separated; nothing
   // else of the server's file system is reachable from SQL.
   std::string readable_directories;
   std::string isolation = "none";
-  std::string demo_data = "off";  // on: a new data dir's default database gets a PostHog demo team         // none | process (a worker process per duckling)
-  std::string config_store;              // "" / sqlite:<path> / postgres://… (control plane)
+  std::string demo_data = "off";  // on: a new data dir's default database gets a PostHog demo team
+                                  // // none | process (a worker process per duckling)
+  std::string config_store;       // "" / sqlite:<path> / postgres://… (control plane)
 };
 
 // The names of every setting, as used for flags (--name with '-'), env and YAML (with '_').

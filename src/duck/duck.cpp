@@ -204,4 +204,63 @@ Database::~Database() {
   if (db_) duckdb_close(&db_);
 }
 
+namespace {
+
+void call_text_function(duckdb_function_info info, duckdb_data_chunk input, duckdb_vector output) {
+  auto* fn = static_cast<TextFunction*>(duckdb_scalar_function_get_extra_info(info));
+  idx_t rows = duckdb_data_chunk_get_size(input);
+  idx_t arity = duckdb_data_chunk_get_column_count(input);
+  std::vector<duckdb_string_t*> data(arity);
+  std::vector<uint64_t*> validity(arity);
+  for (idx_t c = 0; c < arity; ++c) {
+    duckdb_vector v = duckdb_data_chunk_get_vector(input, c);
+    data[c] = static_cast<duckdb_string_t*>(duckdb_vector_get_data(v));
+    validity[c] = duckdb_vector_get_validity(v);
+  }
+  std::vector<std::string> args(arity);
+  for (idx_t r = 0; r < rows; ++r) {
+    bool null = false;
+    for (idx_t c = 0; c < arity; ++c) {
+      if (validity[c] && !duckdb_validity_row_is_valid(validity[c], r)) null = true;
+      if (null) break;
+      duckdb_string_t& s = data[c][r];
+      args[c].assign(duckdb_string_t_data(&s), duckdb_string_t_length(s));
+    }
+    std::optional<std::string> out;
+    if (!null) {
+      try {
+        out = (*fn)(args);
+      } catch (const std::exception& e) {
+        duckdb_scalar_function_set_error(info, e.what());
+        return;
+      }
+    }
+    if (out) {
+      duckdb_vector_assign_string_element_len(output, r, out->data(), out->size());
+    } else {
+      duckdb_vector_ensure_validity_writable(output);
+      duckdb_validity_set_row_invalid(duckdb_vector_get_validity(output), r);
+    }
+  }
+}
+
+}  // namespace
+
+void register_text_function(Connection& connection, const std::string& name, size_t arity,
+                            TextFunction fn) {
+  duckdb_scalar_function f = duckdb_create_scalar_function();
+  duckdb_scalar_function_set_name(f, name.c_str());
+  duckdb_logical_type varchar = duckdb_create_logical_type(DUCKDB_TYPE_VARCHAR);
+  for (size_t i = 0; i < arity; ++i) duckdb_scalar_function_add_parameter(f, varchar);
+  duckdb_scalar_function_set_return_type(f, varchar);
+  duckdb_destroy_logical_type(&varchar);
+  duckdb_scalar_function_set_volatile(f);
+  duckdb_scalar_function_set_extra_info(f, new TextFunction(std::move(fn)),
+                                        [](void* p) { delete static_cast<TextFunction*>(p); });
+  duckdb_scalar_function_set_function(f, call_text_function);
+  duckdb_state state = duckdb_register_scalar_function(connection.get(), f);
+  duckdb_destroy_scalar_function(&f);
+  if (state != DuckDBSuccess) throw std::runtime_error("cannot register function " + name);
+}
+
 }  // namespace ducklings::duck

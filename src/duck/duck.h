@@ -3,6 +3,7 @@
 #include <duckdb.h>
 
 #include <cstring>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -120,7 +121,7 @@ class PreparedStatement {
     return LogicalType(duckdb_prepared_statement_column_logical_type(stmt_, i));
   }
   void clear_bindings() { duckdb_clear_bindings(stmt_); }
-  void bind(idx_t i, const Value& v);   // 0-based parameter index
+  void bind(idx_t i, const Value& v);  // 0-based parameter index
   void bind_null(idx_t i);
   void bind_varchar(idx_t i, std::string_view text);
   // Runs the statement; the result streams when `streaming` is set.
@@ -138,7 +139,7 @@ class Connection {
   ~Connection();
   duckdb_connection get() const { return conn_; }
 
-  Result query(const std::string& sql);        // materialized
+  Result query(const std::string& sql);  // materialized
   PreparedStatement prepare(const std::string& sql);
   // For one statement that DuckDB's parser expands into several (PIVOT without an IN list):
   // runs all but the last and prepares the last.
@@ -149,10 +150,20 @@ class Connection {
   duckdb_connection conn_ = nullptr;
 };
 
+// A scalar function of `arity` VARCHAR arguments returning VARCHAR, computed row by row by C++
+// (on DuckDB's threads): NULL in, NULL out; an exception becomes the query's error.
+using TextFunction =
+    std::function<std::optional<std::string>(const std::vector<std::string>& arguments)>;
+// Registers `fn` as `name` in the connection's database (every connection then sees it);
+// volatile: evaluated for every row, never folded.
+void register_text_function(Connection& connection, const std::string& name, size_t arity,
+                            TextFunction fn);
+
 // Owns an open database file (or in-memory database when path is empty).
 class Database {
  public:
-  Database(const std::string& path, const std::vector<std::pair<std::string, std::string>>& options);
+  Database(const std::string& path,
+           const std::vector<std::pair<std::string, std::string>>& options);
   Database(const Database&) = delete;
   ~Database();
   duckdb_database get() const { return db_; }

@@ -189,7 +189,8 @@ ApiResponse Api::route(const std::string& method, const std::vector<std::string>
       if (!run_sql_) throw ApiError(503, "unavailable", "this server cannot reach ducklings");
       try {
         run_sql_(org, actor + " (generate)",
-                 ingest::generate_sql(team["schema_name"].get<std::string>(), team["team_id"].get<int64_t>(), spec));
+                 ingest::generate_sql(team["schema_name"].get<std::string>(), team["team_id"].get<int64_t>(), spec),
+                 false);
       } catch (const SqlError& e) {
         throw ApiError(e.sqlstate() == "57P03" || e.sqlstate() == "3D000" ? 409 : 503, "unavailable", e.what());
       }
@@ -268,6 +269,8 @@ ApiResponse Api::route(const std::string& method, const std::vector<std::string>
     if (p.size() == 4) return {200, control_.get_job(org, p[3])};
   } else if (kind == "roles" || kind == "grants") {
     return roles(method, p, body, actor);
+  } else if (kind == "queries" || kind == "activity") {
+    return monitoring(method, p, query, actor);
   } else if (kind == "audit" && p.size() == 3) {
     if (method != "GET") method_not_allowed("GET");
     int limit = 100;
@@ -304,26 +307,30 @@ ApiResponse Api::route(const std::string& method, const std::vector<std::string>
   return not_found();
 }
 
+pgwire::Server::InternalResult Api::run_in_duckling(const std::string& org,
+                                                    const std::string& actor,
+                                                    const std::string& sql, bool system) {
+  control_.get_duckling(org);  // 404 for an unknown organization or duckling
+  if (!run_sql_) throw ApiError(503, "unavailable", "this server cannot reach ducklings");
+  try {
+    return run_sql_(org, actor, sql, system);
+  } catch (const SqlError& e) {
+    const std::string& c = e.sqlstate();
+    if (c == "42704" || c == "42P01" || c == "3F000") throw ApiError(404, "not_found", e.what());
+    if (c == "42710") throw ApiError(409, "conflict", e.what());
+    if (c == "57P03" || c == "3D000") throw ApiError(409, "not_ready", e.what());
+    if (c.rfind("08", 0) == 0 || c.rfind("57", 0) == 0 || c.rfind("58", 0) == 0 ||
+        c == "XX000" || c == "53300") {
+      throw ApiError(503, "unavailable", e.what());
+    }
+    throw ApiError(400, "invalid_request", e.what());
+  }
+}
+
 ApiResponse Api::roles(const std::string& method, const std::vector<std::string>& p,
                        const json& body, const std::string& actor) {
   const std::string& org = p[1];
-  control_.get_duckling(org);  // 404 for an unknown organization or duckling
-  if (!run_sql_) throw ApiError(503, "unavailable", "this server cannot reach ducklings");
-  auto sql = [&](const std::string& statement) {
-    try {
-      return run_sql_(org, actor, statement);
-    } catch (const SqlError& e) {
-      const std::string& c = e.sqlstate();
-      if (c == "42704" || c == "42P01" || c == "3F000") throw ApiError(404, "not_found", e.what());
-      if (c == "42710") throw ApiError(409, "conflict", e.what());
-      if (c == "57P03" || c == "3D000") throw ApiError(409, "not_ready", e.what());
-      if (c.rfind("08", 0) == 0 || c.rfind("57", 0) == 0 || c.rfind("58", 0) == 0 ||
-          c == "XX000" || c == "53300") {
-        throw ApiError(503, "unavailable", e.what());
-      }
-      throw ApiError(400, "invalid_request", e.what());
-    }
-  };
+  auto sql = [&](const std::string& statement) { return run_in_duckling(org, actor, statement); };
   auto ident = [](const json& v, const char* what) {
     if (!v.is_string() || v.get<std::string>().empty() || v.get<std::string>().size() > 63) {
       throw ApiError(400, "invalid_request", std::string("\"") + what + "\" must be a name");
@@ -538,6 +545,49 @@ json Api::openapi() {
                                       {"odbc", str()},
                                       {"dbt_profile", str()}})}})},
   };
+  auto nullable = [](json t) {
+    t["nullable"] = true;
+    return t;
+  };
+  auto number = [] { return json{{"type", "number"}}; };
+  schemas["QueryLogEntry"] = object(
+      {{"query_id", str()},
+       {"parent_query_id", nullable(str())},
+       {"org", str()},
+       {"team", nullable(str())},
+       {"duckling", str()},
+       {"user", str()},
+       {"application_name", str()},
+       {"query", {{"type", "string"}, {"description", "literals that may hold secrets redacted"}}},
+       {"fingerprint", str()},
+       {"command", nullable(str())},
+       {"pid", integer()},
+       {"started_at", str()},
+       {"duration_ms", number()},
+       {"rows", integer()},
+       {"result_bytes", integer()},
+       {"status", {{"type", "string"}, {"enum", {"ok", "error", "canceled"}}}},
+       {"sqlstate", nullable(str())},
+       {"error", nullable(str())},
+       {"cpu_time_ms", nullable(number())},
+       {"peak_memory_bytes", nullable(integer())},
+       {"rows_scanned", nullable(integer())},
+       {"slowest_operators", nullable({{"type", "array"}, {"items", {{"type", "object"}}}})}});
+  schemas["QueryLogPage"] =
+      object({{"queries", {{"type", "array"}, {"items", ref("QueryLogEntry")}}},
+              {"next_before", nullable(str())}});
+  schemas["Session"] = object({{"pid", integer()},
+                               {"user", str()},
+                               {"application_name", str()},
+                               {"client_addr", nullable(str())},
+                               {"state", str()},
+                               {"query", str()},
+                               {"backend_start", str()},
+                               {"xact_start", nullable(str())},
+                               {"query_start", nullable(str())},
+                               {"state_change", nullable(str())}});
+  schemas["Signal"] =
+      object({{"pid", integer()}, {"action", str()}, {"signalled", {{"type", "boolean"}}}});
   auto op = [&](const char* id, const char* summary, const char* status, json result,
                 json body = nullptr) {
     json ok = {{"description", "success"}};
@@ -563,6 +613,12 @@ json Api::openapi() {
     return json{{"name", name},
                 {"in", "path"},
                 {"required", true},
+                {"schema", {{"type", numeric ? "integer" : "string"}}}};
+  };
+  auto query_p = [](const char* name, bool numeric = false) {
+    return json{{"name", name},
+                {"in", "query"},
+                {"required", false},
                 {"schema", {{"type", numeric ? "integer" : "string"}}}};
   };
   json org_p = json::array({param("org")});
@@ -668,6 +724,27 @@ json Api::openapi() {
                        {"schema", {{"type", "string"}}}}})},
         {"get", op("listAudit", "The organization's audit log, newest first", "200",
                    list("AuditEntry"))}}},
+      {"/api/v1/orgs/{org}/queries",
+       {{"parameters",
+         json::array({param("org"), query_p("user"), query_p("team"), query_p("status"),
+                      query_p("command"), query_p("fingerprint"), query_p("application_name"),
+                      query_p("q"), query_p("since"), query_p("until"),
+                      query_p("min_duration_ms", true), query_p("limit", true),
+                      query_p("before")})},
+        {"get", op("listQueries", "The query log, newest first (filters, next_before pages)",
+                   "200", ref("QueryLogPage"))}}},
+      {"/api/v1/orgs/{org}/activity",
+       {{"parameters", org_p},
+        {"get", op("listActivity", "The duckling's sessions now (pg_stat_activity)", "200",
+                   object({{"sessions", list("Session")}}))}}},
+      {"/api/v1/orgs/{org}/activity/{pid}/cancel",
+       {{"parameters", json::array({param("org"), param("pid", true)})},
+        {"post", op("cancelQuery", "Cancel the session's running statement", "200",
+                    ref("Signal"))}}},
+      {"/api/v1/orgs/{org}/activity/{pid}/terminate",
+       {{"parameters", json::array({param("org"), param("pid", true)})},
+        {"post", op("terminateSession", "End the session (57P01 to its client)", "200",
+                    ref("Signal"))}}},
       {"/api/v1/orgs/{org}/duckling",
        {{"parameters", org_p},
         {"get", op("getDuckling", "State, size and connection details", "200", ref("Duckling"))},

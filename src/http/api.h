@@ -26,9 +26,11 @@ class Api {
   ApiResponse handle(const std::string& method, const std::string& path,
                      const std::string& authorization, const std::string& body,
                      const std::string& query = "");
-  // How the roles and grants routes run SQL in a duckling (pgwire::Server::run_internal).
+  // How the roles, grants and monitoring routes run SQL in a duckling
+  // (pgwire::Server::run_internal; `system`: the server's own reads, not logged as a user's).
   using SqlRunner = std::function<pgwire::Server::InternalResult(
-      const std::string& database, const std::string& actor, const std::string& sql)>;
+      const std::string& database, const std::string& actor, const std::string& sql,
+      bool system)>;
   void set_sql_runner(SqlRunner runner) { run_sql_ = std::move(runner); }
   // Where POST …/teams/{id}/bootstrap queues its jobs.
   void set_bootstrapper(ingest::Bootstrapper* b) { bootstrapper_ = b; }
@@ -46,6 +48,13 @@ class Api {
   // …/roles/{name}/members[/{member}], POST …/grants and …/grants/revoke.
   ApiResponse roles(const std::string& method, const std::vector<std::string>& parts,
                     const nlohmann::json& body, const std::string& actor);
+  // Runs `sql` in `org`'s duckling; SQL errors become ApiErrors (404, 409, 503 or 400).
+  pgwire::Server::InternalResult run_in_duckling(const std::string& org, const std::string& actor,
+                                                 const std::string& sql, bool system = false);
+  // monitoring.cpp: GET …/queries (the query log), GET …/activity, POST
+  // …/activity/{pid}/cancel|terminate.
+  ApiResponse monitoring(const std::string& method, const std::vector<std::string>& parts,
+                         const std::map<std::string, std::string>& query, const std::string& actor);
   control::ControlPlane& control_;
   std::function<void()> changed_;
   SqlRunner run_sql_;

@@ -10,6 +10,7 @@
 
 #include "http/api.h"
 #include "ingest/capture.h"
+#include "metering/metrics.h"
 
 namespace ducklings::http {
 namespace asio = boost::asio;
@@ -19,7 +20,7 @@ using tcp = asio::ip::tcp;
 
 namespace {
 bhttp::response<bhttp::string_body> json_response(bhttp::status status, const nlohmann::json& body,
-                                                   unsigned version) {
+                                                  unsigned version) {
   bhttp::response<bhttp::string_body> res{status, version};
   res.set(bhttp::field::server, "duckgres");
   res.set(bhttp::field::content_type, "application/json");
@@ -41,9 +42,12 @@ bhttp::response<bhttp::string_body> route(const bhttp::request<bhttp::string_bod
     target.resize(q);
   }
   if (capture && ingest::Capture::is_capture_path(target)) {
-    ingest::CaptureRequest cr{std::string(req.method_string()), target, query,
+    ingest::CaptureRequest cr{std::string(req.method_string()),
+                              target,
+                              query,
                               std::string(req[bhttp::field::content_type]),
-                              std::string(req[bhttp::field::content_encoding]), req.body()};
+                              std::string(req[bhttp::field::content_encoding]),
+                              req.body()};
     ingest::CaptureResponse r = capture->handle(cr);
     auto res = json_response(static_cast<bhttp::status>(r.status),
                              r.body.is_null() ? nlohmann::json::object() : r.body, req.version());
@@ -67,6 +71,18 @@ bhttp::response<bhttp::string_body> route(const bhttp::request<bhttp::string_bod
     if (r.status == 401) res.set(bhttp::field::www_authenticate, "Bearer");
     return res;
   }
+  if (target == "/metrics") {  // Prometheus' text format
+    if (req.method() != bhttp::verb::get && req.method() != bhttp::verb::head) {
+      return json_response(bhttp::status::method_not_allowed,
+                           error_body("method_not_allowed", "use GET"), req.version());
+    }
+    bhttp::response<bhttp::string_body> res{bhttp::status::ok, req.version()};
+    res.set(bhttp::field::server, "duckgres");
+    res.set(bhttp::field::content_type, "text/plain; version=0.0.4; charset=utf-8");
+    res.body() = metering::Metrics::global().exposition();
+    res.prepare_payload();
+    return res;
+  }
   if (target == "/health") {
     if (req.method() != bhttp::verb::get && req.method() != bhttp::verb::head) {
       return json_response(bhttp::status::method_not_allowed,
@@ -74,8 +90,23 @@ bhttp::response<bhttp::string_body> route(const bhttp::request<bhttp::string_bod
     }
     return json_response(bhttp::status::ok, {{"status", "ok"}}, req.version());
   }
-  return json_response(bhttp::status::not_found,
-                       error_body("not_found", "no route for " + target), req.version());
+  return json_response(bhttp::status::not_found, error_body("not_found", "no route for " + target),
+                       req.version());
+}
+
+// Requests by kind of route and status class (bounded labels: never the path itself).
+void count_request(const bhttp::request<bhttp::string_body>& req,
+                   const bhttp::response<bhttp::string_body>& res) {
+  std::string target(req.target());
+  target = target.substr(0, target.find('?'));
+  std::string route = target.rfind("/api/v1", 0) == 0            ? "api"
+                      : ingest::Capture::is_capture_path(target) ? "capture"
+                      : target == "/metrics"                     ? "metrics"
+                      : target == "/health"                      ? "health"
+                                                                 : "other";
+  metering::Metrics::global().add(
+      "duckgres_http_requests_total",
+      {{"route", route}, {"code", std::to_string(res.result_int() / 100) + "xx"}});
 }
 }  // namespace
 
@@ -114,6 +145,7 @@ struct HttpServer::Impl {
                         }
                         auto req = parser->release();
                         auto res = route(req, api, capture);
+                        count_request(req, res);
                         res.keep_alive(req.keep_alive());
                         write(socket, std::move(res));
                       });
@@ -143,9 +175,13 @@ HttpServer::HttpServer(const std::string& host, int port, Api* api)
   impl_->acceptor.listen();
 }
 
-HttpServer::~HttpServer() { stop(); }
+HttpServer::~HttpServer() {
+  stop();
+}
 
-void HttpServer::set_capture(ingest::Capture* capture) { impl_->capture = capture; }
+void HttpServer::set_capture(ingest::Capture* capture) {
+  impl_->capture = capture;
+}
 
 void HttpServer::start() {
   impl_->accept();
@@ -165,6 +201,8 @@ void HttpServer::stop() {
   impl_->threads.clear();
 }
 
-int HttpServer::port() const { return impl_->acceptor.local_endpoint().port(); }
+int HttpServer::port() const {
+  return impl_->acceptor.local_endpoint().port();
+}
 
 }  // namespace ducklings::http

@@ -218,7 +218,7 @@ void Session::authorize(const sql::Statement& statement,
     std::string schema = duck_schema(need.schema);
     if (!need.schema.empty() &&
         (schema == "duckgres_meta" || schema == "duckgres_catalog" ||
-         schema == "duckgres_information_schema") &&
+         schema == "duckgres_information_schema" || schema == "system") &&
         need.privilege != Privilege::kSelect && need.privilege != Privilege::kUsage) {
       throw SqlError("42501", "permission denied: schema " + pg_schema(need.schema) +
                                   " belongs to the server");

@@ -14,6 +14,8 @@
 
 #include <cstring>
 
+#include "metering/metrics.h"
+
 namespace ducklings::pgwire {
 
 // ---- SessionRegistry ----
@@ -95,9 +97,16 @@ Server::Server(const ServerConfig& config, control::ControlPlane* control,
     tls_ = TlsContext::create(config.tls_cert, config.tls_key, config.data_dir);
   }
   if (::pipe(wake_pipe_) != 0) throw std::runtime_error("pipe() failed");
+  // pg_stat_activity, pg_cancel_backend and pg_terminate_backend ask this registry.
+  warehouse::set_session_directory(
+      {[this](const std::string& database) { return registry_.activity_json(database); },
+       [this](const std::string& database, int32_t pid, int32_t caller, const std::string& action) {
+         return registry_.signal(database, pid, caller, action);
+       }});
 }
 
 Server::~Server() {
+  warehouse::set_session_directory({});
   if (listen_fd_ >= 0) ::close(listen_fd_);
   ::close(wake_pipe_[0]);
   ::close(wake_pipe_[1]);
@@ -154,7 +163,8 @@ void Server::serve() {
                           workers_,
                           worker_control_,
                           control_requests_,
-                          worker_control_ ? nullptr : &limiter_};
+                          worker_control_ ? nullptr : &limiter_,
+                          query_log_};
   auto next_timeout_check = std::chrono::steady_clock::now();
   while (!stopping_) {
     pollfd fds[2] = {{listen_fd_, POLLIN, 0}, {wake_pipe_[0], POLLIN, 0}};
@@ -181,6 +191,7 @@ void Server::serve() {
       if (errno == EMFILE || errno == ENFILE) ::usleep(100 * 1000);  // wait for fds to free up
       continue;
     }
+    if (!unix_) metering::Metrics::global().add("duckgres_connections_total", {});
     if (unix_) {
       // Trusted startups come only from the control plane, which runs as the same user.
       ucred peer{};
@@ -354,7 +365,8 @@ Server::InternalResult Server::run_internal(const std::string& database, const s
                             nullptr,
                             [](const std::map<std::string, std::string>&) { return std::string(); },
                             control_requests_,
-                            nullptr};
+                            nullptr,
+                            nullptr};  // the server's own work is not logged
     auto session = std::make_shared<Session>(services, fds[1]);
     local = std::thread([session, this] {
       session->run();

@@ -4,8 +4,8 @@
 #include <memory>
 #include <optional>
 #include <string>
-#include <vector>
 #include <thread>
+#include <vector>
 
 #include "common/config.h"
 #include "control/control_plane.h"
@@ -47,7 +47,12 @@ class Server {
   InternalResult run_internal(const std::string& database, const std::string& actor,
                               const std::string& sql, bool system = false);
   // Where sessions send password changes and audit entries (before serve()).
-  void set_control_requests(ControlRequestHandler handler) { control_requests_ = std::move(handler); }
+  void set_control_requests(ControlRequestHandler handler) {
+    control_requests_ = std::move(handler);
+  }
+  // Where sessions record their statements (before serve()).
+  void set_query_log(metering::QueryLog* log) { query_log_ = log; }
+  const AuthLimiter& limiter() const { return limiter_; }
 
  private:
   const ServerConfig& config_;
@@ -56,6 +61,7 @@ class Server {
   WorkerHost* workers_;
   WorkerControlHandler worker_control_;
   ControlRequestHandler control_requests_;
+  metering::QueryLog* query_log_ = nullptr;
   bool unix_ = false;
   std::optional<TlsContext> tls_;
   SessionRegistry registry_;

@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "metering/metrics.h"
 #include "pgwire/text_parameters.h"
 #include "sql/array_literal.h"
 #include "sql/catalog.h"
@@ -122,6 +123,7 @@ int16_t format_for(const std::vector<int16_t>& formats, size_t i) {
 Session::Session(ServerServices services, int fd, std::string peer)
     : services_(services), channel_(std::make_unique<Channel>(fd)), peer_(std::move(peer)) {
   process_id_ = next_process_id.fetch_add(1);
+  backend_start_ = std::chrono::system_clock::now();
   if (RAND_bytes(reinterpret_cast<unsigned char*>(&secret_key_), sizeof(secret_key_)) != 1) {
     throw std::runtime_error("could not generate a cancel key");
   }
@@ -144,8 +146,10 @@ void Session::run() {
       char type;
       std::string body;
       if (stop_requested_) {
-        send_error(SqlError("57P01", "terminating connection due to administrator command"),
-                   "FATAL");
+        if (!fatal_sent_) {
+          send_error(SqlError("57P01", "terminating connection due to administrator command"),
+                     "FATAL");
+        }
         flush();
         return;
       }
@@ -210,6 +214,8 @@ void Session::run() {
     }
   } catch (const SqlError& e) {
     // Protocol violations and startup failures end the session with a FATAL error.
+    if (e.sqlstate() == "53300")
+      metering::Metrics::global().add("duckgres_admission_rejects_total", {});
     try {
       send_error(e, "FATAL");
       flush();
@@ -240,6 +246,7 @@ bool Session::read_message(char& type, std::string& body) {
 }
 
 void Session::flush() {
+  bytes_flushed_ += out_.size();
   channel_->write(out_.data());
   out_.clear();
   // A large result grew the buffer; do not keep that memory while the session idles.
@@ -251,8 +258,11 @@ void Session::maybe_flush() {
 }
 
 void Session::send_error(const SqlError& e, const std::string& severity) {
+  end_trace(&e);
   ErrorFields f;
-  f.severity = severity;
+  // pg_terminate_backend: the interrupted statement's error ends the session.
+  f.severity = e.sqlstate() == "57P01" ? "FATAL" : severity;
+  if (f.severity == "FATAL") fatal_sent_ = true;
   f.sqlstate = e.sqlstate();
   f.message = e.what();
   f.detail = e.detail();
@@ -262,6 +272,7 @@ void Session::send_error(const SqlError& e, const std::string& severity) {
 }
 
 void Session::send_ready() {
+  if (fatal_sent_) return;  // the session is ending: no ReadyForQuery after FATAL
   write_ready_for_query(out_, static_cast<char>(txn_));
 }
 
@@ -279,6 +290,8 @@ SqlError Session::map_error(const std::exception& e, const std::string* text, si
     if (d->type() == DUCKDB_ERROR_INTERRUPT) {
       std::lock_guard lock(run_mutex_);
       if (timed_out_) return SqlError("57014", "canceling statement due to statement timeout");
+      if (terminated_)
+        return SqlError("57P01", "terminating connection due to administrator command");
     }
     return sql::to_sql_error(*d, text ? *text : std::string(), offset);
   }
@@ -309,6 +322,7 @@ void Session::handle_query(const std::string& text) {
     return;
   }
   bool multi = parts.size() > 1;
+  message_first_query_id_.clear();
   for (const auto& part : parts) {
     // Repeated statements skip parsing and planning: clients send the same text again and again.
     std::shared_ptr<PreparedQuery> cached;
@@ -316,6 +330,10 @@ void Session::handle_query(const std::string& text) {
     sql::Statement analyzed;
     if (!cached) analyzed = sql::analyze(part);
     const sql::Statement& st = cached ? cached->statement : analyzed;
+    begin_trace(part.text, st.tag);
+    // The message's other statements name its first as their parent (query log).
+    if (multi && message_first_query_id_.empty() && trace_)
+      message_first_query_id_ = trace_->query_id;
     try {
       reject_in_failed_transaction(st.kind);
       // Several statements in one Query run in one implicit transaction, as in PostgreSQL.
@@ -332,10 +350,13 @@ void Session::handle_query(const std::string& text) {
       if (implicit_txn_) end_implicit_transaction(false);
       if (txn_ == TxnStatus::kInBlock) txn_ = TxnStatus::kFailed;
       close_portals(txn_ == TxnStatus::kIdle);
+      message_first_query_id_.clear();
       return;
     }
+    end_trace(nullptr);
     maybe_flush();
   }
+  message_first_query_id_.clear();
   if (implicit_txn_) end_implicit_transaction(true);
   if (txn_ == TxnStatus::kIdle) close_portals(true);
 }
@@ -480,7 +501,8 @@ bool Session::run_session_statement(const sql::Statement& st, Portal* portal, Ou
     std::string column = sql::root_node(st)->select_stmt().target_list(0).res_target().name();
     if (column.empty()) column = "set_config";
     std::optional<std::string> result;
-    if (!settings_.known(name_arg.sval().sval())) check_engine_setting(name_arg.sval().sval(), false);
+    if (!settings_.known(name_arg.sval().sval()))
+      check_engine_setting(name_arg.sval().sval(), false);
     if (output != Output::kDescribe) {
       set_parameter(name_arg.sval().sval(), value_arg.has_sval() ? value_arg.sval().sval() : "");
       result = settings_.get(name_arg.sval().sval());
@@ -746,7 +768,15 @@ void Session::describe_result(Portal& portal) {
 void Session::handle_execute(const ExecuteMessage& m) {
   auto it = portals_.find(m.portal);
   if (it == portals_.end()) throw SqlError("34000", "portal \"" + m.portal + "\" does not exist");
-  Portal& p = it->second;
+  if (!trace_) begin_trace(it->second.query->statement.text, it->second.query->statement.tag);
+  execute_message(m);
+  // A portal suspended after max_rows stays traced until it ends (or the Sync).
+  auto again = portals_.find(m.portal);
+  if (again == portals_.end() || again->second.finished) end_trace(nullptr);
+}
+
+void Session::execute_message(const ExecuteMessage& m) {
+  Portal& p = portals_.find(m.portal)->second;
   const sql::Statement& st = p.query->statement;
   reject_in_failed_transaction(st.kind);
   // Each execution: grants may have changed since the statement was prepared.
@@ -787,12 +817,17 @@ void Session::handle_close(const CloseMessage& m) {
 }
 
 void Session::handle_sync() {
+  end_trace(nullptr);  // a portal left suspended
   if (implicit_txn_) {
     try {
       end_implicit_transaction(true);
     } catch (const std::exception& e) {
       send_error(map_error(e, nullptr));
     }
+  }
+  if (txn_ == TxnStatus::kIdle) {
+    std::lock_guard lock(activity_mutex_);
+    xact_start_.reset();
   }
   if (txn_ == TxnStatus::kIdle) close_portals(true);
 }
@@ -1016,6 +1051,7 @@ void Session::execute_portal(Portal& portal, uint64_t max_rows, bool describe) {
       duckdb_vector v = chunk->column(0);
       portal.changed_rows =
           static_cast<uint64_t>(static_cast<int64_t*>(duckdb_vector_get_data(v))[0]);
+      if (trace_) trace_->rows += portal.changed_rows;
     }
     portal.chunks.clear();
     portal.stream_open = false;
@@ -1034,7 +1070,8 @@ void Session::execute_portal(Portal& portal, uint64_t max_rows, bool describe) {
     return;
   }
   if (describe) describe_result(portal);
-  write_rows(portal, max_rows, false);
+  uint64_t sent = write_rows(portal, max_rows, false);
+  if (trace_) trace_->rows += sent;
   if (!portal.finished && max_rows > 0) {
     // The portal may have exactly max_rows left: PostgreSQL still suspends in that case.
     write_simple(out_, 's');  // PortalSuspended

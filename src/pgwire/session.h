@@ -17,6 +17,7 @@
 #include "common/config.h"
 #include "control/control_plane.h"
 #include "duck/duck.h"
+#include "metering/query_log.h"
 #include "pgwire/auth_limiter.h"
 #include "pgwire/channel.h"
 #include "pgwire/column_origins.h"
@@ -40,10 +41,19 @@ struct ServerServices {
   warehouse::WarehouseRegistry& warehouses;
   const TlsContext* tls;  // nullptr when TLS is off
   SessionRegistry& registry;
-  WorkerHost* workers = nullptr;            // --isolation process: where org ducklings run
-  WorkerControlHandler worker_control = {};  // set inside a worker: accepts trusted startups
+  WorkerHost* workers = nullptr;                // --isolation process: where org ducklings run
+  WorkerControlHandler worker_control = {};     // set inside a worker: accepts trusted startups
   ControlRequestHandler control_requests = {};  // password changes and audit entries
-  AuthLimiter* limiter = nullptr;                // brute-force protection (not in a worker)
+  AuthLimiter* limiter = nullptr;               // brute-force protection (not in a worker)
+  metering::QueryLog* query_log = nullptr;      // where statements are recorded
+};
+
+// A session as pg_stat_activity and the activity API show it.
+struct SessionActivity {
+  int32_t pid = 0;
+  std::string database, user, application_name, client_addr, state, query, command;
+  std::chrono::system_clock::time_point backend_start;
+  std::optional<std::chrono::system_clock::time_point> query_start, xact_start, state_change;
 };
 
 // A statement prepared with Parse (or by a simple Query internally).
@@ -57,11 +67,11 @@ struct PreparedQuery {
   bool returns_rows = false;
   std::vector<std::string> column_names;
   std::vector<duck::LogicalType> column_types;
-  std::vector<ColumnOrigin> column_origins;  // table OID and attnum per column, when known
-  std::vector<int32_t> type_overrides;       // PostgreSQL type OID per column where not DuckDB's
-  bool uses_catalog = false;                 // reads the emulated pg_catalog/information_schema
-  std::string settings_text;                 // the DuckDB text, when it reads session settings
-  uint64_t settings_generation = 0;          // the settings its plan was made with
+  std::vector<ColumnOrigin> column_origins;    // table OID and attnum per column, when known
+  std::vector<int32_t> type_overrides;         // PostgreSQL type OID per column where not DuckDB's
+  bool uses_catalog = false;                   // reads the emulated pg_catalog/information_schema
+  std::string settings_text;                   // the DuckDB text, when it reads session settings
+  uint64_t settings_generation = 0;            // the settings its plan was made with
   std::optional<sql::StatementAccess> access;  // what it reads and writes, once asked
 };
 
@@ -125,6 +135,16 @@ class Session {
   int32_t process_id() const { return process_id_; }
   // Interrupts the running statement when it has run past statement_timeout; any thread.
   void check_timeout(std::chrono::steady_clock::time_point now);
+  // What the session is doing now; any thread.
+  SessionActivity activity();
+  // pg_cancel_backend: interrupts the running statement (no key needed); any thread.
+  void cancel_statement();
+  // pg_terminate_backend: ends the session (57P01 to its client); any thread.
+  void terminate();
+  // Startup is done (it has a user and a database).
+  bool ready() const { return ready_for_queries_; }
+  // The session may cancel or terminate `target` (its own user's, or as an owner).
+  bool may_signal(const Session& target) const;
 
  private:
   enum class TxnStatus : char { kIdle = 'I', kInBlock = 'T', kFailed = 'E' };
@@ -184,6 +204,7 @@ class Session {
   void handle_bind(const BindMessage& m);
   void handle_describe(const DescribeMessage& m);
   void handle_execute(const ExecuteMessage& m);
+  void execute_message(const ExecuteMessage& m);  // handle_execute without the metering
   void handle_close(const CloseMessage& m);
   void handle_sync();
 
@@ -235,6 +256,28 @@ class Session {
   // `text`/`offset`: the statement DuckDB ran and where it starts in the client's message.
   SqlError map_error(const std::exception& e, const std::string* text = nullptr, size_t offset = 0);
 
+  // Metering: every statement is timed and counted, and recorded in the query log.
+  void begin_trace(const std::string& text, const std::string& command);
+  // `error` null: the statement succeeded.
+  void end_trace(const SqlError* error);
+  struct Trace {
+    std::string query_id, parent_query_id, text, command;
+    std::chrono::system_clock::time_point started_wall;
+    std::chrono::steady_clock::time_point started;
+    uint64_t bytes_before = 0;
+    uint64_t rows = 0;
+  };
+  std::optional<Trace> trace_;
+  std::string message_first_query_id_;  // the first statement of a multi-statement Query
+  uint64_t bytes_flushed_ = 0;
+  std::string org_label_;      // the database as a metrics label
+  std::mutex activity_mutex_;  // guards the activity fields below
+  std::string activity_query_, activity_command_;
+  bool activity_active_ = false;
+  bool activity_failed_ = false;  // the open transaction failed
+  std::chrono::system_clock::time_point backend_start_, query_start_, state_change_;
+  std::optional<std::chrono::system_clock::time_point> xact_start_;
+
   // settings.cpp (SET / RESET / SHOW)
   bool handle_set(const sql::Statement& statement, Output output);
   void set_parameter(const std::string& name, const std::string& value);
@@ -266,7 +309,8 @@ class Session {
   int32_t secret_key_;
   std::string peer_;
   std::string actor_;
-  bool system_ = false;  // the server's own session (ingestion): no sandbox or role checks  // who the audit log names, when not the SQL user (the API's sessions)
+  bool system_ = false;  // the server's own session (ingestion): no sandbox or role checks  // who
+                         // the audit log names, when not the SQL user (the API's sessions)
   std::optional<SqlError> refusal_;
   std::string user_;
   std::string database_;
@@ -278,7 +322,8 @@ class Session {
   std::unordered_map<std::string, std::vector<std::string>> relation_schemas_;  // name → schemas
   uint64_t relation_schemas_generation_ = UINT64_MAX;
   bool admitted_ = false;
-  std::string bound_database_;  // guarded by run_mutex_  // counted in the warehouse's sessions (left in the destructor)
+  std::string bound_database_;  // guarded by run_mutex_  // counted in the warehouse's sessions
+                                // (left in the destructor)
   std::shared_ptr<warehouse::Warehouse> warehouse_;
   std::unique_ptr<WorkerLink> worker_;  // set when a worker runs the session (relay mode)
   std::atomic<bool> relay_abort_{false};
@@ -287,7 +332,7 @@ class Session {
   sql::SandboxContext sandbox_;  // what the session's statements may reach
   EncodeOptions encode_options_;
 
-  bool ready_for_queries_ = false;  // startup done: parameter changes are reported
+  std::atomic<bool> ready_for_queries_{false};  // startup done: parameter changes are reported
   TxnStatus txn_ = TxnStatus::kIdle;
   bool implicit_txn_ = false;     // a transaction the server opened for a message/pipeline
   bool skip_until_sync_ = false;  // after an error in the extended protocol
@@ -295,7 +340,7 @@ class Session {
   std::map<std::string, Portal> portals_;
   std::map<std::string, Portal> cursors_;
   std::unordered_map<std::string, std::shared_ptr<PreparedQuery>> query_cache_;  // simple Query
-  Portal* streaming_ = nullptr;  // the portal whose DuckDB result streams now
+  Portal* streaming_ = nullptr;                    // the portal whose DuckDB result streams now
   std::unique_ptr<ColumnOriginResolver> origins_;  // created on first use
   bool schema_changed_in_txn_ = false;
   bool auth_changed_in_txn_ = false;  // a role statement ran in the open transaction
@@ -307,7 +352,9 @@ class Session {
   bool running_ = false;
   std::chrono::steady_clock::time_point running_since_;
   std::atomic<int64_t> statement_timeout_ms_{0};
-  bool timed_out_ = false;  // the interrupt came from statement_timeout
+  bool timed_out_ = false;   // the interrupt came from statement_timeout
+  bool terminated_ = false;  // pg_terminate_backend (guarded by run_mutex_)
+  bool fatal_sent_ = false;  // the session's last word is out
   std::atomic<bool> stop_requested_{false};
 };
 
@@ -325,6 +372,14 @@ class SessionRegistry {
   void interrupt_all();
   void check_timeouts();
   size_t size();
+  // The sessions bound to `database` (every one when empty), and the same as JSON for
+  // pg_stat_activity (warehouse::SessionDirectory).
+  std::vector<SessionActivity> activity(const std::string& database);
+  std::string activity_json(const std::string& database);
+  // pg_cancel_backend / pg_terminate_backend (`action` cancel | terminate) of session `pid`
+  // of `database` on behalf of session `caller`: false when there is no such session,
+  // SqlError 42501 when the caller may not.
+  bool signal(const std::string& database, int32_t pid, int32_t caller, const std::string& action);
   // Waits until no session is left or the deadline passes; returns true if empty.
   bool wait_empty(std::chrono::milliseconds timeout);
 

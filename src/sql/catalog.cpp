@@ -25,7 +25,7 @@
 
 namespace ducklings::sql {
 
-const int kCatalogVersion = 19;
+const int kCatalogVersion = 20;
 
 namespace {
 
@@ -102,6 +102,7 @@ constexpr std::array kCatalogFunctions = {
     "has_table_privilege",
     "obj_description",
     "pg_backend_pid",
+    "pg_cancel_backend",
     "pg_database_size",
     "pg_encoding_to_char",
     "pg_function_is_visible",
@@ -129,6 +130,7 @@ constexpr std::array kCatalogFunctions = {
     "pg_size_pretty",
     "pg_table_is_visible",
     "pg_table_size",
+    "pg_terminate_backend",
     "pg_total_relation_size",
     "pg_type_is_visible",
     "shobj_description",
@@ -161,6 +163,13 @@ CREATE TABLE IF NOT EXISTS duckgres_meta.roles (name VARCHAR PRIMARY KEY, kind V
 CREATE TABLE IF NOT EXISTS duckgres_meta.role_members (role VARCHAR, member VARCHAR);
 CREATE TABLE IF NOT EXISTS duckgres_meta.grants (grantee VARCHAR, privilege VARCHAR,
   schema_name VARCHAR, table_name VARCHAR);
+-- The query log (metering/query_log.h): one row per statement, written by the server.
+CREATE TABLE IF NOT EXISTS duckgres_meta.query_log (query_id VARCHAR, parent_query_id VARCHAR,
+  org VARCHAR, team VARCHAR, duckling VARCHAR, user_name VARCHAR, application_name VARCHAR,
+  query VARCHAR, fingerprint VARCHAR, command VARCHAR, pid INTEGER, started_at TIMESTAMPTZ,
+  duration_ms DOUBLE, rows BIGINT, result_bytes BIGINT, status VARCHAR, sqlstate VARCHAR,
+  error VARCHAR, cpu_time_ms DOUBLE, peak_memory_bytes BIGINT, rows_scanned BIGINT,
+  slowest_operators JSON);
 CREATE SCHEMA duckgres_information_schema;
 
 -- Helpers (names starting with __ are hidden from the emulated catalogs).
@@ -176,6 +185,9 @@ CREATE MACRO duckgres_catalog.__may_see(p_s, p_n) AS coalesce(getvariable('duckg
 CREATE MACRO duckgres_catalog.__may_use(p_s) AS coalesce(getvariable('duckgres_sees_all'), true)
   OR list_contains(coalesce(getvariable('duckgres_usage_schemas'), CAST([] AS VARCHAR[])), p_s)
   OR p_s IN ('duckgres_catalog', 'duckgres_information_schema', 'pg_catalog', 'information_schema');
+-- system.query_log: owners see every user's statements, other roles their own.
+CREATE VIEW duckgres_catalog.__system_query_log AS SELECT * FROM duckgres_meta.query_log
+  WHERE coalesce(getvariable('duckgres_sees_all'), true) OR user_name = duckgres_catalog.__user();
 CREATE MACRO duckgres_catalog.__visible_rel(p_s, p_n) AS NOT ((p_s = 'duckgres_catalog' OR p_s = 'duckgres_information_schema') AND starts_with(p_n, '__')) AND (p_s <> 'pg_catalog' AND p_s <> 'information_schema' AND p_s <> 'duckgres_meta')
   AND (p_s = 'duckgres_catalog' OR p_s = 'duckgres_information_schema' OR duckgres_catalog.__may_see(p_s, p_n));
 CREATE MACRO duckgres_catalog.__quote_ident(p_x) AS CASE WHEN regexp_matches(p_x, '^[a-z_][a-z0-9_$]*$') THEN p_x ELSE '"' || replace(p_x, '"', '""') || '"' END;
@@ -1399,17 +1411,27 @@ CREATE MACRO duckgres_catalog.to_regclass(p_n) AS (SELECT min(m_r.m_oid) FROM (S
       AND lower(m_r.m_name) = lower(split_part(p_n, '.', 2))
     ELSE lower(m_r.m_name) = lower(p_n) AND m_r.m_nspoid IN (11, 2200) END);
 CREATE MACRO duckgres_catalog.to_regtype(p_n) AS (SELECT min(m_t.m_oid) FROM (SELECT oid AS m_oid, typname AS m_typname FROM duckgres_catalog.pg_type) m_t WHERE m_t.m_typname = lower(p_n));
+-- The duckling's sessions, from the server's registry (warehouse::SessionDirectory); other
+-- users' statements are hidden from roles below owner, as PostgreSQL hides them.
 CREATE VIEW duckgres_catalog.pg_stat_activity AS
-SELECT d.oid AS datid, d.datname, CAST(duckgres_catalog.pg_backend_pid() AS INTEGER) AS pid,
-  CAST(NULL AS INTEGER) AS leader_pid, CAST(10 AS BIGINT) AS usesysid, duckgres_catalog.__user() AS usename,
-  coalesce(CAST(getvariable('duckgres_application_name') AS VARCHAR), '') AS application_name,
-  CAST(NULL AS VARCHAR) AS client_addr, CAST(NULL AS VARCHAR) AS client_hostname, CAST(NULL AS INTEGER) AS client_port,
-  CAST(NULL AS TIMESTAMPTZ) AS backend_start, CAST(NULL AS TIMESTAMPTZ) AS xact_start,
-  CAST(NULL AS TIMESTAMPTZ) AS query_start, CAST(NULL AS TIMESTAMPTZ) AS state_change,
-  CAST(NULL AS VARCHAR) AS wait_event_type, CAST(NULL AS VARCHAR) AS wait_event, 'active' AS state,
+SELECT d.oid AS datid, a.datname, a.pid, CAST(NULL AS INTEGER) AS leader_pid, CAST(10 AS BIGINT) AS usesysid,
+  a.usename, a.application_name, a.client_addr, CAST(NULL AS VARCHAR) AS client_hostname,
+  CAST(NULL AS INTEGER) AS client_port, a.backend_start, a.xact_start, a.query_start, a.state_change,
+  CASE WHEN a.state = 'active' THEN 'Client' END AS wait_event_type,
+  CASE WHEN a.state = 'active' THEN NULL ELSE 'ClientRead' END AS wait_event, a.state,
   CAST(NULL AS VARCHAR) AS backend_xid, CAST(NULL AS VARCHAR) AS backend_xmin, CAST(NULL AS BIGINT) AS query_id,
-  '' AS query, 'client backend' AS backend_type
-FROM duckgres_catalog.pg_database d;
+  CASE WHEN coalesce(getvariable('duckgres_sees_all'), true) OR a.usename = duckgres_catalog.__user() THEN a.query
+    ELSE '<insufficient privilege>' END AS query, 'client backend' AS backend_type
+FROM duckgres_catalog.pg_database d,
+  (SELECT unnest(from_json(duckgres_activity(duckgres_catalog.__database()),
+    '[{"pid":"INTEGER","datname":"VARCHAR","usename":"VARCHAR","application_name":"VARCHAR","client_addr":"VARCHAR","state":"VARCHAR","query":"VARCHAR","backend_start":"TIMESTAMPTZ","xact_start":"TIMESTAMPTZ","query_start":"TIMESTAMPTZ","state_change":"TIMESTAMPTZ"}]'),
+    recursive := true)) a;
+CREATE MACRO duckgres_catalog.pg_cancel_backend(p_pid) AS CAST(duckgres_signal_backend(duckgres_catalog.__database(),
+  CAST(p_pid AS VARCHAR), CAST(duckgres_catalog.pg_backend_pid() AS VARCHAR), 'cancel') AS BOOLEAN);
+CREATE MACRO duckgres_catalog.pg_terminate_backend(p_pid) AS CAST(duckgres_signal_backend(duckgres_catalog.__database(),
+  CAST(p_pid AS VARCHAR), CAST(duckgres_catalog.pg_backend_pid() AS VARCHAR), 'terminate') AS BOOLEAN),
+  (p_pid, p_timeout) AS CAST(duckgres_signal_backend(duckgres_catalog.__database(),
+  CAST(p_pid AS VARCHAR), CAST(duckgres_catalog.pg_backend_pid() AS VARCHAR), 'terminate') AS BOOLEAN);
 
 CREATE VIEW duckgres_catalog.pg_am AS
 SELECT CAST(oid AS BIGINT) AS oid, amname, amhandler, amtype FROM (VALUES

@@ -97,6 +97,11 @@ bool rewrite_range_var(pg_query::RangeVar& rv) {
     rv.set_schemaname(kCatalogSchema);
     return true;
   }
+  if (schema == "system" && rv.relname() == "query_log") {  // metering/query_log.h
+    rv.set_schemaname(kCatalogSchema);
+    rv.set_relname("__system_query_log");
+    return true;
+  }
   if (schema == "information_schema" && is_information_schema_relation(rv.relname())) {
     rv.set_schemaname(kInformationSchema);
     return true;

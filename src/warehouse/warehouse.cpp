@@ -17,7 +17,46 @@ namespace {
 // a short aggregation over a few thousand rows, short against anything that scans a table.
 constexpr std::chrono::microseconds kAssistDelay{1000};
 
+std::mutex directory_mutex;
+SessionDirectory& session_directory() {
+  static SessionDirectory d;
+  return d;
+}
+
 }  // namespace
+
+void set_session_directory(SessionDirectory d) {
+  std::lock_guard lock(directory_mutex);
+  session_directory() = std::move(d);
+}
+
+void register_session_functions(duck::Connection& conn) {
+  duck::register_text_function(conn, "duckgres_activity", 1,
+                               [](const std::vector<std::string>& a) -> std::optional<std::string> {
+                                 std::function<std::string(const std::string&)> f;
+                                 {
+                                   std::lock_guard lock(directory_mutex);
+                                   f = session_directory().activity_json;
+                                 }
+                                 return f ? f(a[0]) : "[]";
+                               });
+  duck::register_text_function(conn, "duckgres_signal_backend", 4,
+                               [](const std::vector<std::string>& a) -> std::optional<std::string> {
+                                 decltype(SessionDirectory::signal) f;
+                                 {
+                                   std::lock_guard lock(directory_mutex);
+                                   f = session_directory().signal;
+                                 }
+                                 int32_t pid = 0, caller = 0;
+                                 try {
+                                   pid = std::stoi(a[1]);
+                                   caller = std::stoi(a[2]);
+                                 } catch (const std::exception&) {
+                                   return "false";
+                                 }
+                                 return f && f(a[0], pid, caller, a[3]) ? "true" : "false";
+                               });
+}
 
 Warehouse::Warehouse(std::string name, const std::string& directory, const ComputeLimits& limits,
                      const std::vector<std::string>& readable_directories)
@@ -46,6 +85,7 @@ Warehouse::Warehouse(std::string name, const std::string& directory, const Compu
                   return options;
                 }()),
       assist_(std::make_unique<duck::TaskAssist>(database_.get(), threads_ - 1, kAssistDelay)) {
+  register_session_functions(*database_.connect());  // before the catalog: its views call them
   install_catalog();
   sandbox(readable_directories);
 }

@@ -23,6 +23,22 @@ struct ComputeLimits {
   bool operator==(const ComputeLimits&) const = default;
 };
 
+// What SQL may ask of the process's sessions, answered by the server's session registry
+// (pgwire sets it; until then there are none). Every warehouse registers it as the functions
+// duckgres_activity(database) (a JSON array, read by pg_stat_activity) and
+// duckgres_signal_backend(database, pid, caller_pid, action) (pg_cancel_backend and
+// pg_terminate_backend), which the catalog's views and macros call.
+struct SessionDirectory {
+  std::function<std::string(const std::string& database)> activity_json;
+  // true when a session `pid` of `database` was signalled; throws when `caller` may not.
+  std::function<bool(const std::string& database, int32_t pid, int32_t caller,
+                     const std::string& action)>
+      signal;
+};
+void set_session_directory(SessionDirectory directory);
+// Registers those functions in `connection`'s database (before the catalog is installed).
+void register_session_functions(duck::Connection& connection);
+
 class Warehouse {
  public:
   Warehouse(std::string name, const std::string& directory, const ComputeLimits& limits,

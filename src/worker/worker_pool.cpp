@@ -18,6 +18,7 @@
 
 #include "common/clock.h"
 #include "common/errors.h"
+#include "metering/metrics.h"
 #include "pgwire/channel.h"
 #include "pgwire/messages.h"
 
@@ -27,7 +28,6 @@ namespace ducklings::worker {
 namespace {
 
 constexpr int kExitBusy = 75;  // the worker's exit code when another process holds the file
-
 
 // A blocking connection to the Unix socket at `path`; -1 with errno set on failure.
 int connect_unix(const std::string& path) {
@@ -301,6 +301,7 @@ std::shared_ptr<WorkerPool::Worker> WorkerPool::spawn(const std::string& databas
           spdlog::info("worker of '{}' (pid {}) stopped", w->database, w->pid);
         } else {
           spdlog::warn("worker of '{}' (pid {}) {}", w->database, w->pid, reason);
+          metering::Metrics::global().add("duckgres_worker_crashes_total", {});
         }
         std::lock_guard lock(w->mutex);
         w->exited = true;
@@ -313,6 +314,8 @@ std::shared_ptr<WorkerPool::Worker> WorkerPool::spawn(const std::string& databas
         std::lock_guard lock(mutex_);
         last_start_time_ = took;
       }
+      metering::Metrics::global().observe("duckgres_worker_spawn_seconds", {},
+                                          static_cast<double>(took.count()) / 1e6);
       spdlog::info("worker of '{}' started (pid {}, {} ms)", database, pid, took.count() / 1000.0);
       try {
         send_configuration(*w, *spec);
@@ -532,6 +535,11 @@ WorkerStatus WorkerPool::status(const std::string& database) {
   auto w = live(database);
   if (!w) return {};
   return {true, w->sessions.load(), w->pid};
+}
+
+size_t WorkerPool::running() const {
+  std::lock_guard lock(mutex_);
+  return workers_.size();
 }
 
 std::chrono::microseconds WorkerPool::last_start_time() const {

@@ -62,6 +62,7 @@ class WorkerPool : public pgwire::WorkerHost, public control::WorkerFleet {
   // Answers workers' requests of the control plane (password changes, audit entries) with
   // `handler`, on a socket next to theirs; the database is the asking worker's own.
   void serve_control_requests(pgwire::ControlRequestHandler handler);
+  size_t running() const;  // workers started and not known to have exited
   // How long the last worker took from spawn to accepting sessions.
   std::chrono::microseconds last_start_time() const;
 

@@ -5,15 +5,19 @@
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
+#include <condition_variable>
+#include <mutex>
 #include <sstream>
 #include <thread>
 
 #include "common/logging.h"
 #include "common/signals.h"
 #include "ingest/posthog_schema.h"
+#include "metering/metrics.h"
+#include "metering/query_log.h"
 #include "pgwire/server.h"
-#include "worker/worker_pool.h"
 #include "sql/quoting.h"
+#include "worker/worker_pool.h"
 
 namespace ducklings::worker {
 namespace {
@@ -77,12 +81,50 @@ int run_worker(const ServerConfig& config, const WorkerArguments& args) {
         config, nullptr, registry, nullptr,
         [&w](const std::map<std::string, std::string>& request) { return configure(*w, request); });
     server.listen_unix(args.socket_path);
+    // The worker's sessions log to its own duckling, as in-process sessions do.
+    metering::QueryLog query_log(
+        [&w](const std::string&, const std::string& sql) { w->connect()->query(sql); },
+        config.query_log_retention_days);
+    server.set_query_log(&query_log);
+    std::mutex push_mutex;
+    std::condition_variable push_wake;
+    bool push_stop = false;
+    std::thread metrics_push;
     if (!args.control_socket.empty()) {
-      server.set_control_requests([path = args.control_socket](
-                                      const std::string&, const std::map<std::string, std::string>& r) {
-        return control_exchange(path, r);  // the server knows which duckling this worker hosts
+      server.set_control_requests(
+          [path = args.control_socket](const std::string&,
+                                       const std::map<std::string, std::string>& r) {
+            return control_exchange(path, r);  // the server knows which duckling this worker hosts
+          });
+      // The server's /metrics adds this worker's registry, sent every 2 s (and at the end).
+      metrics_push = std::thread([&, path = args.control_socket] {
+        std::unique_lock lock(push_mutex);
+        bool last = false;
+        while (!last) {
+          push_wake.wait_for(lock, std::chrono::seconds(2), [&] { return push_stop; });
+          last = push_stop;
+          lock.unlock();
+          control_exchange(path, {{"action", "metrics"},
+                                  {"pid", std::to_string(::getpid())},
+                                  {"snapshot", metering::Metrics::global().snapshot().dump()}});
+          lock.lock();
+        }
       });
     }
+    struct StopPush {
+      std::mutex& m;
+      std::condition_variable& cv;
+      bool& stop;
+      std::thread& t;
+      ~StopPush() {
+        {
+          std::lock_guard lock(m);
+          stop = true;
+        }
+        cv.notify_all();
+        if (t.joinable()) t.join();
+      }
+    } stop_push{push_mutex, push_wake, push_stop, metrics_push};
 
     std::thread signal_thread([&] {
       int sig = 0;
@@ -103,6 +145,7 @@ int run_worker(const ServerConfig& config, const WorkerArguments& args) {
     spdlog::debug("worker of '{}' serving on {}", args.database, args.socket_path);
     server.serve();
     signal_thread.join();
+    query_log.stop();
     ::unlink(args.socket_path.c_str());
     w.reset();
     registry.close_all();

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "duck/duck.h"
+#include "warehouse/warehouse.h"
 
 namespace ducklings::sql {
 namespace {
@@ -33,6 +34,7 @@ class CatalogTest : public ::testing::Test {
   void SetUp() override {
     db_ = std::make_unique<duck::Database>("", std::vector<std::pair<std::string, std::string>>{});
     conn_ = db_->connect();
+    warehouse::register_session_functions(*conn_);  // pg_stat_activity calls them
     conn_->query(catalog_install_sql());
     conn_->query(kSchema);
     conn_->query(catalog_install_sql());  // idempotent, also over existing user objects
@@ -403,7 +405,18 @@ TEST_F(CatalogTest, SmallCatalogsAndProcs) {
   EXPECT_EQ(one("SELECT count(*) > 0 FROM duckgres_catalog.pg_proc WHERE proname = 'sum' AND "
                 "prokind = 'a'"),
             "true");
-  EXPECT_EQ(one("SELECT count(*) FROM duckgres_catalog.pg_stat_activity"), "1");
+  // No server here, so no sessions (tests/control/monitoring_test.py sees real ones).
+  EXPECT_EQ(one("SELECT count(*) FROM duckgres_catalog.pg_stat_activity"), "0");
+  warehouse::set_session_directory(
+      {[](const std::string&) {
+         return std::string(R"([{"pid": 7, "datname": "d", "usename": "ann", "state": "idle",)"
+                            R"( "query": "SELECT 1", "backend_start": "2026-01-01T00:00:00Z"}])");
+       },
+       nullptr});
+  EXPECT_EQ(one("SELECT pid || '|' || usename || '|' || state || '|' || query FROM "
+                "duckgres_catalog.pg_stat_activity"),
+            "7|ann|idle|SELECT 1");
+  warehouse::set_session_directory({});
 }
 
 }  // namespace

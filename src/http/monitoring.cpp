@@ -1,0 +1,195 @@
+// Monitoring routes of the API: the query log (GET /orgs/{org}/queries, filtered and paged,
+// newest first), live sessions (GET /orgs/{org}/activity) and their cancel and terminate.
+// They run in the duckling through the same internal sessions as the roles routes, so the
+// answer is the same in-process and from a worker.
+#include <chrono>
+
+#include "common/clock.h"
+#include "http/api.h"
+#include "sql/quoting.h"
+
+namespace ducklings::http {
+namespace {
+using json = nlohmann::json;
+using control::ApiError;
+
+json time_of_ms(const std::optional<std::string>& ms) {
+  if (!ms) return nullptr;
+  return iso_utc(std::chrono::system_clock::time_point(std::chrono::milliseconds(std::stoll(*ms))));
+}
+
+json number_or_null(const std::optional<std::string>& v, bool integer) {
+  if (!v) return nullptr;
+  if (integer) return std::stoll(*v);
+  return std::stod(*v);
+}
+
+int64_t integer_param(const std::map<std::string, std::string>& q, const char* name, int64_t lo,
+                      int64_t hi, int64_t fallback) {
+  auto it = q.find(name);
+  if (it == q.end() || it->second.empty()) return fallback;
+  try {
+    size_t used = 0;
+    int64_t v = std::stoll(it->second, &used);
+    if (used == it->second.size() && v >= lo && v <= hi) return v;
+  } catch (const std::exception&) {
+  }
+  throw ApiError(400, "invalid_request",
+                 std::string("\"") + name + "\" must be an integer from " + std::to_string(lo) +
+                     " to " + std::to_string(hi));
+}
+
+// ISO-8601 text for a TIMESTAMPTZ literal: digits and the punctuation of a time only.
+std::string time_param(const std::string& name, const std::string& v) {
+  bool ok = !v.empty() && v.size() <= 40 && std::isdigit(static_cast<unsigned char>(v[0]));
+  for (char c : v) {
+    if (!std::isdigit(static_cast<unsigned char>(c)) &&
+        std::string("-:T .Z+").find(c) == std::string::npos)
+      ok = false;
+  }
+  if (!ok) throw ApiError(400, "invalid_request", "\"" + name + "\" must be an ISO-8601 time");
+  return "CAST(" + sql::quote_literal(v) + " AS TIMESTAMPTZ)";
+}
+
+const char* const kQueryColumns =
+    "query_id, parent_query_id, org, team, duckling, user_name, application_name, query, "
+    "fingerprint, command, pid, epoch_ms(started_at), duration_ms, rows, result_bytes, status, "
+    "sqlstate, error, cpu_time_ms, peak_memory_bytes, rows_scanned, CAST(slowest_operators AS "
+    "VARCHAR), epoch_us(started_at)";
+
+}  // namespace
+
+ApiResponse Api::monitoring(const std::string& method, const std::vector<std::string>& p,
+                            const std::map<std::string, std::string>& q, const std::string& actor) {
+  const std::string& org = p[1];
+  if (p[2] == "queries" && p.size() == 3) {
+    if (method != "GET") throw ApiError(405, "method_not_allowed", "use GET");
+    int64_t limit = integer_param(q, "limit", 1, 1000, 100);
+    std::string where = "true";
+    auto equals = [&](const char* param, const char* column) {
+      if (auto it = q.find(param); it != q.end() && !it->second.empty())
+        where += std::string(" AND ") + column + " = " + sql::quote_literal(it->second);
+    };
+    equals("user", "user_name");
+    equals("team", "team");
+    equals("fingerprint", "fingerprint");
+    equals("application_name", "application_name");
+    if (auto it = q.find("status"); it != q.end() && !it->second.empty()) {
+      if (it->second != "ok" && it->second != "error" && it->second != "canceled")
+        throw ApiError(400, "invalid_request", "\"status\" must be ok, error or canceled");
+      where += " AND status = " + sql::quote_literal(it->second);
+    }
+    if (auto it = q.find("command"); it != q.end() && !it->second.empty()) {
+      where += " AND upper(command) = upper(" + sql::quote_literal(it->second) + ")";
+    }
+    if (auto it = q.find("q"); it != q.end() && !it->second.empty()) {
+      where += " AND contains(lower(query), lower(" + sql::quote_literal(it->second) + "))";
+    }
+    if (auto it = q.find("since"); it != q.end() && !it->second.empty())
+      where += " AND started_at >= " + time_param("since", it->second);
+    if (auto it = q.find("until"); it != q.end() && !it->second.empty())
+      where += " AND started_at < " + time_param("until", it->second);
+    if (q.count("min_duration_ms")) {
+      where += " AND duration_ms >= " +
+               std::to_string(integer_param(q, "min_duration_ms", 0, INT64_MAX, 0));
+    }
+    if (auto it = q.find("before"); it != q.end() && !it->second.empty()) {
+      // The cursor a previous page gave: its last row's time (µs) and id.
+      size_t colon = it->second.find(':');
+      int64_t us = 0;
+      try {
+        if (colon == std::string::npos) throw std::invalid_argument("");
+        us = std::stoll(it->second.substr(0, colon));
+      } catch (const std::exception&) {
+        throw ApiError(400, "invalid_request", "\"before\" must be a next_before cursor");
+      }
+      std::string id = sql::quote_literal(it->second.substr(colon + 1));
+      where += " AND (epoch_us(started_at) < " + std::to_string(us) +
+               " OR (epoch_us(started_at) = " + std::to_string(us) + " AND query_id < " + id + "))";
+    }
+    auto result = run_in_duckling(
+        org, actor,
+        std::string("SELECT ") + kQueryColumns + " FROM duckgres_meta.query_log WHERE " + where +
+            " ORDER BY started_at DESC, query_id DESC LIMIT " + std::to_string(limit + 1),
+        true);
+    json out = json::array();
+    json next = nullptr;
+    for (size_t i = 0; i < result.rows.size(); ++i) {
+      const auto& r = result.rows[i];
+      if (static_cast<int64_t>(i) == limit) break;
+      auto text = [&](size_t c) { return r[c] ? json(*r[c]) : json(nullptr); };
+      json operators = nullptr;
+      if (r[21]) operators = json::parse(*r[21], nullptr, false);
+      out.push_back({{"query_id", text(0)},
+                     {"parent_query_id", text(1)},
+                     {"org", text(2)},
+                     {"team", text(3)},
+                     {"duckling", text(4)},
+                     {"user", text(5)},
+                     {"application_name", text(6)},
+                     {"query", text(7)},
+                     {"fingerprint", text(8)},
+                     {"command", text(9)},
+                     {"pid", number_or_null(r[10], true)},
+                     {"started_at", time_of_ms(r[11])},
+                     {"duration_ms", number_or_null(r[12], false)},
+                     {"rows", number_or_null(r[13], true)},
+                     {"result_bytes", number_or_null(r[14], true)},
+                     {"status", text(15)},
+                     {"sqlstate", text(16)},
+                     {"error", text(17)},
+                     {"cpu_time_ms", number_or_null(r[18], false)},
+                     {"peak_memory_bytes", number_or_null(r[19], true)},
+                     {"rows_scanned", number_or_null(r[20], true)},
+                     {"slowest_operators", operators}});
+      if (static_cast<int64_t>(i) == limit - 1 && result.rows.size() > static_cast<size_t>(limit))
+        next = *r[22] + ":" + *r[0];
+    }
+    return {200, {{"queries", out}, {"next_before", next}}};
+  }
+  if (p[2] == "activity" && p.size() == 3) {
+    if (method != "GET") throw ApiError(405, "method_not_allowed", "use GET");
+    auto result = run_in_duckling(
+        org, actor,
+        "SELECT pid, usename, application_name, client_addr, state, query, "
+        "epoch_ms(backend_start), epoch_ms(xact_start), epoch_ms(query_start), "
+        "epoch_ms(state_change) FROM pg_stat_activity WHERE pid <> pg_backend_pid() ORDER BY pid",
+        true);
+    json out = json::array();
+    for (const auto& r : result.rows) {
+      auto text = [&](size_t c) { return r[c] ? json(*r[c]) : json(nullptr); };
+      out.push_back({{"pid", number_or_null(r[0], true)},
+                     {"user", text(1)},
+                     {"application_name", text(2)},
+                     {"client_addr", text(3)},
+                     {"state", text(4)},
+                     {"query", text(5)},
+                     {"backend_start", time_of_ms(r[6])},
+                     {"xact_start", time_of_ms(r[7])},
+                     {"query_start", time_of_ms(r[8])},
+                     {"state_change", time_of_ms(r[9])}});
+    }
+    return {200, {{"sessions", out}}};
+  }
+  if (p[2] == "activity" && p.size() == 5 && (p[4] == "cancel" || p[4] == "terminate")) {
+    if (method != "POST") throw ApiError(405, "method_not_allowed", "use POST");
+    int64_t pid = 0;
+    try {
+      size_t used = 0;
+      pid = std::stoll(p[3], &used);
+      if (used != p[3].size() || pid <= 0 || pid > INT32_MAX) throw std::invalid_argument("");
+    } catch (const std::exception&) {
+      throw ApiError(400, "invalid_request", "the session id must be a positive integer (its pid)");
+    }
+    std::string fn = p[4] == "cancel" ? "pg_cancel_backend" : "pg_terminate_backend";
+    auto result =
+        run_in_duckling(org, actor, "SELECT " + fn + "(" + std::to_string(pid) + ")", true);
+    bool done = !result.rows.empty() && result.rows[0][0] &&
+                (*result.rows[0][0] == "t" || *result.rows[0][0] == "true");
+    if (!done) throw ApiError(404, "not_found", "no session " + std::to_string(pid) + " in " + org);
+    return {200, {{"pid", pid}, {"action", p[4]}, {"signalled", true}}};
+  }
+  throw ApiError(404, "not_found", "no such route");
+}
+
+}  // namespace ducklings::http
