@@ -8,6 +8,8 @@
 #include <CLI/CLI.hpp>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <iostream>
 #include <thread>
 
@@ -29,9 +31,12 @@
 #include "ingest/ingester.h"
 #include "ingest/posthog_schema.h"
 #include "metering/metrics.h"
+#include "metering/pricing.h"
 #include "metering/query_log.h"
+#include "metering/usage.h"
 #include "pgwire/scram.h"
 #include "pgwire/server.h"
+#include "sql/quoting.h"
 #include "warehouse/warehouse.h"
 #include "worker/worker_pool.h"
 #include "worker/worker_process.h"
@@ -159,6 +164,7 @@ int serve(const std::map<std::string, std::string>& flags) {
           auto w = warehouses.find_open(database);
           if (!w) throw std::runtime_error("the duckling is not open");
           w->connect()->query(sql);
+          w->data_changed();
         },
         config.query_log_retention_days);
     server.set_query_log(&query_log);
@@ -242,6 +248,58 @@ int serve(const std::map<std::string, std::string>& flags) {
         [&control](const nlohmann::json& job) { control.save_job(job); });
     for (const auto& job : control.unfinished_jobs()) bootstrapper.resume(job);  // after a stop
     api.set_bootstrapper(&bootstrapper);
+    // Usage metering and the pricing scheme invoices use.
+    metering::PricingScheme pricing = metering::PricingScheme::default_scheme();
+    if (!config.pricing_scheme.empty()) {
+      std::ifstream in(config.pricing_scheme);
+      if (!in) throw ConfigError("pricing_scheme: cannot read " + config.pricing_scheme);
+      std::stringstream text;
+      text << in.rdbuf();
+      try {
+        pricing = metering::PricingScheme::parse(text.str());
+      } catch (const std::invalid_argument& e) {
+        throw ConfigError(std::string("pricing_scheme: ") + e.what());
+      }
+    }
+    metering::UsageStore usage(*store);
+    metering::UsageSources sources;
+    sources.ducklings = [&store, &config, &workers, &warehouses] {
+      std::vector<metering::UsageSources::Duckling> out;
+      for (const auto& r : store->query(
+               "SELECT o.name, d.size, d.vcpus, d.storage_path FROM ducklings d JOIN orgs o ON "
+               "o.id = d.org_id WHERE d.state = 'ready'")) {
+        metering::UsageSources::Duckling d;
+        d.org = r[0].value_or("");
+        d.size = r[1].value_or("");
+        d.vcpus = r[2] ? std::stoi(*r[2]) : 0;
+        d.directory = config.data_dir + "/" + r[3].value_or("");
+        d.warm = workers ? workers->status(d.org).running : warehouses.find_open(d.org) != nullptr;
+        out.push_back(std::move(d));
+      }
+      return out;
+    };
+    sources.query_usage = [&server](const std::string& org, const std::string& since) {
+      auto result = server.run_internal(
+          org, "usage",
+          "SELECT strftime(date_trunc('hour', started_at AT TIME ZONE 'UTC'), "
+          "'%Y-%m-%dT%H:00:00Z'), coalesce(team, ''), user_name, count(*), sum(duration_ms) / "
+          "1000.0 FROM duckgres_meta.query_log WHERE started_at >= CAST(" +
+              sql::quote_literal(since) + " AS TIMESTAMPTZ) GROUP BY ALL",
+          true);
+      std::vector<std::vector<std::string>> rows;
+      for (const auto& r : result.rows) {
+        std::vector<std::string> row;
+        for (const auto& v : r) row.push_back(v.value_or(""));
+        rows.push_back(std::move(row));
+      }
+      return rows;
+    };
+    sources.take_events = [&capture] { return capture.take_team_counts(); };
+    sources.take_api_calls = [&api] { return api.take_call_counts(); };
+    metering::UsageCollector usage_collector(usage, sources,
+                                             std::chrono::seconds(config.usage_interval));
+    usage_collector.start();
+    api.set_usage(&usage, &pricing);
     http::HttpServer http(config.host, config.http_port, &api);
     http.set_capture(&capture);
     auto& metrics = metering::Metrics::global();
@@ -285,6 +343,7 @@ int serve(const std::map<std::string, std::string>& flags) {
     signal_thread.join();
     http.stop();
     metrics.clear_collectors();  // they read objects of this scope
+    usage_collector.stop();
     query_log.stop();
     ingester.stop();
     provisioner.stop();

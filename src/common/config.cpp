@@ -101,6 +101,11 @@ const std::map<std::string, Setting>& settings() {
       {"query_log_retention_days",
        integer("days each duckling's query log (system.query_log) keeps; 0 = forever",
                &ServerConfig::query_log_retention_days, 0, 36500)},
+      {"usage_interval", integer("seconds between usage samples (compute, storage, queries)",
+                                 &ServerConfig::usage_interval, 1, 3600)},
+      {"pricing_scheme",
+       text("YAML file of the pricing scheme invoices use; empty = the built-in scheme",
+            &ServerConfig::pricing_scheme)},
       {"auth_failure_threshold",
        integer("failed logins from one address before it is refused for auth_ban_seconds; 0 = "
                "never",

@@ -53,6 +53,16 @@ const std::vector<Migration>& migrations() {
            "state TEXT NOT NULL, detail TEXT NOT NULL, created_at TEXT NOT NULL, "
            "updated_at TEXT NOT NULL)",
        }},
+      {4,
+       "usage records by hour (metering/usage.h)",
+       {
+           // '' where a key does not apply (a duckling's compute has no user).
+           "CREATE TABLE usage (hour TEXT NOT NULL, org TEXT NOT NULL, team TEXT NOT NULL, "
+           "username TEXT NOT NULL, duckling TEXT NOT NULL, meter TEXT NOT NULL, "
+           "size TEXT NOT NULL, quantity DOUBLE PRECISION NOT NULL, updated_at TEXT NOT NULL, "
+           "PRIMARY KEY (hour, org, team, username, duckling, meter, size))",
+           "CREATE INDEX usage_org_hour ON usage (org, hour)",
+       }},
   };
   return all;
 }

@@ -56,6 +56,11 @@ std::string password_of(const json& body, bool required) {
 
 }  // namespace
 
+std::map<std::string, uint64_t> Api::take_call_counts() {
+  std::lock_guard lock(calls_mutex_);
+  return std::exchange(calls_, {});
+}
+
 Api::Api(control::ControlPlane& control, std::function<void()> changed)
     : control_(control), changed_(std::move(changed)) {}
 
@@ -86,6 +91,11 @@ ApiResponse Api::handle(const std::string& method, const std::string& path,
     std::vector<std::string> route_parts(parts.begin() + 2, parts.end());
     std::string actor = "api token \"" + *token + "\"";
     ApiResponse response = route(method, route_parts, parsed, parse_form(query), actor);
+    if (route_parts.size() >= 2 && route_parts[0] == "orgs" && response.status != 404 &&
+        response.status < 500) {
+      std::lock_guard lock(calls_mutex_);
+      ++calls_[route_parts[1]];
+    }
     // Role and grant changes are audited by the session that makes them.
     bool roles = route_parts.size() >= 3 && (route_parts[2] == "roles" || route_parts[2] == "grants");
     if (method != "GET" && response.status < 300 && !roles) {
@@ -271,6 +281,9 @@ ApiResponse Api::route(const std::string& method, const std::vector<std::string>
     return roles(method, p, body, actor);
   } else if (kind == "queries" || kind == "activity") {
     return monitoring(method, p, query, actor);
+  } else if ((kind == "usage" || kind == "invoice") && p.size() == 3) {
+    control_.get_org(org);  // 404 for an unknown organization
+    return billing(method, p, query);
   } else if (kind == "audit" && p.size() == 3) {
     if (method != "GET") method_not_allowed("GET");
     int limit = 100;
@@ -586,6 +599,31 @@ json Api::openapi() {
                                {"xact_start", nullable(str())},
                                {"query_start", nullable(str())},
                                {"state_change", nullable(str())}});
+  schemas["Usage"] = object(
+      {{"org", str()},
+       {"from", str()},
+       {"to", str()},
+       {"group_by", {{"type", "array"}, {"items", str()}}},
+       {"usage", {{"type", "array"},
+                  {"items", object({{"meter", str()},
+                                    {"quantity", number()},
+                                    {"unit", str()},
+                                    {"hour", nullable(str())},
+                                    {"team", nullable(str())},
+                                    {"user", nullable(str())},
+                                    {"duckling", nullable(str())},
+                                    {"size", nullable(str())}})}}}});
+  schemas["Invoice"] = object({{"org", str()},
+                               {"scheme", str()},
+                               {"currency", str()},
+                               {"period", str()},
+                               {"from", str()},
+                               {"to", str()},
+                               {"lines", {{"type", "array"}, {"items", {{"type", "object"}}}}},
+                               {"subtotal", number()},
+                               {"subtotal_micros", integer()},
+                               {"total", number()},
+                               {"total_micros", integer()}});
   schemas["Signal"] =
       object({{"pid", integer()}, {"action", str()}, {"signalled", {{"type", "boolean"}}}});
   auto op = [&](const char* id, const char* summary, const char* status, json result,
@@ -745,6 +783,16 @@ json Api::openapi() {
        {{"parameters", json::array({param("org"), param("pid", true)})},
         {"post", op("terminateSession", "End the session (57P01 to its client)", "200",
                     ref("Signal"))}}},
+      {"/api/v1/orgs/{org}/usage",
+       {{"parameters", json::array({param("org"), query_p("from"), query_p("to"),
+                                    query_p("group_by")})},
+        {"get", op("getUsage",
+                   "Usage by meter (and hour, team, user, duckling, size), from and to ISO hours",
+                   "200", ref("Usage"))}}},
+      {"/api/v1/orgs/{org}/invoice",
+       {{"parameters", json::array({param("org"), query_p("period")})},
+        {"get", op("getInvoice", "The invoice of a month (period=YYYY-MM) under the pricing scheme",
+                   "200", ref("Invoice"))}}},
       {"/api/v1/orgs/{org}/duckling",
        {{"parameters", org_p},
         {"get", op("getDuckling", "State, size and connection details", "200", ref("Duckling"))},

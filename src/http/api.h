@@ -2,12 +2,15 @@
 #pragma once
 #include <functional>
 #include <map>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <utility>
 
 #include "control/control_plane.h"
 #include "ingest/bootstrap.h"
+#include "metering/pricing.h"
+#include "metering/usage.h"
 #include "pgwire/server.h"
 
 namespace ducklings::http {
@@ -34,6 +37,13 @@ class Api {
   void set_sql_runner(SqlRunner runner) { run_sql_ = std::move(runner); }
   // Where POST …/teams/{id}/bootstrap queues its jobs.
   void set_bootstrapper(ingest::Bootstrapper* b) { bootstrapper_ = b; }
+  // API requests by organization since the last call (usage metering).
+  std::map<std::string, uint64_t> take_call_counts();
+  // Where usage is read from and how it is priced (the usage and invoice routes).
+  void set_usage(metering::UsageStore* usage, const metering::PricingScheme* scheme) {
+    usage_ = usage;
+    pricing_ = scheme;
+  }
   // The OpenAPI 3 description of every route.
   static nlohmann::json openapi();
 
@@ -59,6 +69,13 @@ class Api {
   std::function<void()> changed_;
   SqlRunner run_sql_;
   ingest::Bootstrapper* bootstrapper_ = nullptr;
+  metering::UsageStore* usage_ = nullptr;
+  const metering::PricingScheme* pricing_ = nullptr;
+  std::mutex calls_mutex_;
+  std::map<std::string, uint64_t> calls_;
+  // monitoring.cpp: GET …/usage and …/invoice.
+  ApiResponse billing(const std::string& method, const std::vector<std::string>& parts,
+                      const std::map<std::string, std::string>& query);
 };
 
 }  // namespace ducklings::http

@@ -3,6 +3,7 @@
 // They run in the duckling through the same internal sessions as the roles routes, so the
 // answer is the same in-process and from a worker.
 #include <chrono>
+#include <cstdio>
 
 #include "common/clock.h"
 #include "http/api.h"
@@ -190,6 +191,73 @@ ApiResponse Api::monitoring(const std::string& method, const std::vector<std::st
     return {200, {{"pid", pid}, {"action", p[4]}, {"signalled", true}}};
   }
   throw ApiError(404, "not_found", "no such route");
+}
+
+// An hour bound for the usage table: "2026-11-01", "2026-11-01T05", "2026-11-01T05:00:00Z"…
+// as the hour it starts ("2026-11-01T05:00:00Z").
+std::string hour_param(const std::string& name, const std::string& v) {
+  int y = 0, mo = 0, d = 0, h = 0;
+  int n = std::sscanf(v.c_str(), "%4d-%2d-%2dT%2d", &y, &mo, &d, &h);
+  if (n < 3 || mo < 1 || mo > 12 || d < 1 || d > 31 || h < 0 || h > 23 || v.size() > 40)
+    throw ApiError(400, "invalid_request", "\"" + name + "\" must be an ISO-8601 date or hour");
+  char buf[32];
+  std::snprintf(buf, sizeof(buf), "%04d-%02d-%02dT%02d:00:00Z", y, mo, d, n >= 4 ? h : 0);
+  return buf;
+}
+
+ApiResponse Api::billing(const std::string& method, const std::vector<std::string>& p,
+                         const std::map<std::string, std::string>& q) {
+  if (method != "GET") throw ApiError(405, "method_not_allowed", "use GET");
+  if (!usage_ || !pricing_) throw ApiError(503, "unavailable", "usage metering is not running");
+  const std::string& org = p[1];
+  auto param = [&](const char* name) {
+    auto it = q.find(name);
+    return it == q.end() ? std::string() : it->second;
+  };
+  std::string this_month =
+      metering::UsageStore::hour_of(std::chrono::system_clock::now()).substr(0, 7);
+  if (p[2] == "usage") {
+    auto [month_from, month_to] = metering::month_bounds(this_month);
+    std::string from = param("from").empty() ? month_from : hour_param("from", param("from"));
+    std::string to = param("to").empty() ? month_to : hour_param("to", param("to"));
+    std::vector<std::string> group_by;
+    std::string g = param("group_by");
+    for (size_t start = 0; start <= g.size() && !g.empty();) {
+      size_t comma = g.find(',', start);
+      std::string key =
+          g.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+      if (!key.empty() && key != "meter") group_by.push_back(key);
+      if (comma == std::string::npos) break;
+      start = comma + 1;
+    }
+    try {
+      return {200,
+              {{"org", org},
+               {"from", from},
+               {"to", to},
+               {"group_by", group_by},
+               {"usage", usage_->totals(org, from, to, group_by)}}};
+    } catch (const std::invalid_argument& e) {
+      throw ApiError(400, "invalid_request", e.what());
+    }
+  }
+  // The invoice of a month, from the usage recorded in it, under the configured scheme.
+  std::string period = param("period").empty() ? this_month : param("period");
+  std::pair<std::string, std::string> bounds;
+  try {
+    bounds = metering::month_bounds(period);
+  } catch (const std::invalid_argument&) {
+    throw ApiError(400, "invalid_request", "\"period\" must be a month, YYYY-MM");
+  }
+  std::vector<metering::UsageTotal> priced;
+  for (auto& t : usage_->meter_totals(org, bounds.first, bounds.second)) {
+    if (pricing_->find(t.meter)) priced.push_back(std::move(t));  // the rest is informational
+  }
+  json invoice = pricing_->invoice(priced, period).to_json();
+  invoice["org"] = org;
+  invoice["from"] = bounds.first;
+  invoice["to"] = bounds.second;
+  return {200, invoice};
 }
 
 }  // namespace ducklings::http

@@ -8,6 +8,7 @@
 
 #include <cctype>
 #include <ctime>
+#include <utility>
 
 #include "common/clock.h"
 #include "common/url.h"
@@ -223,6 +224,11 @@ std::string decode_payload(const CaptureRequest& r) {
 
 Capture::Capture(EventLog& log, TeamLookup teams) : log_(log), teams_(std::move(teams)) {}
 
+std::map<std::pair<std::string, std::string>, uint64_t> Capture::take_team_counts() {
+  std::lock_guard lock(counts_mutex_);
+  return std::exchange(team_counts_, {});
+}
+
 bool Capture::is_capture_path(const std::string& path) {
   std::string p = path;
   while (p.size() > 1 && p.back() == '/') p.pop_back();
@@ -428,6 +434,8 @@ CaptureResponse Capture::handle(const CaptureRequest& r) {
                {"detail", "events not stored; retry"}}};
     }
     events_total.fetch_add(valid);
+    std::lock_guard lock(counts_mutex_);
+    team_counts_[{t->org, t->schema}] += valid;
   }
   rejected_total.fetch_add(invalid);
   if (invalid > 0) {

@@ -39,6 +39,8 @@ class Capture {
   static bool is_capture_path(const std::string& path);
   CaptureResponse handle(const CaptureRequest& request);
 
+  // Events stored by (org, team schema) since the last call (usage metering).
+  std::map<std::pair<std::string, std::string>, uint64_t> take_team_counts();
   std::atomic<uint64_t> events_total{0};    // stored
   std::atomic<uint64_t> rejected_total{0};  // invalid events
 
@@ -48,6 +50,8 @@ class Capture {
   TeamLookup teams_;
   std::mutex cache_mutex_;
   std::map<std::string, std::pair<TeamRef, std::chrono::steady_clock::time_point>> cache_;
+  std::mutex counts_mutex_;
+  std::map<std::pair<std::string, std::string>, uint64_t> team_counts_;
 };
 
 }  // namespace ducklings::ingest

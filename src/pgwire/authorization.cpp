@@ -205,14 +205,7 @@ std::string Session::resolve_schema(const std::string& name, bool creating) {
   return "";
 }
 
-void Session::authorize(const sql::Statement& statement,
-                        std::optional<sql::StatementAccess>& analysis) {
-  if (system_) return;  // the server's own work (ingestion) writes where users may not
-  refresh_privileges();
-  // An owner's reads need no analysis: the common case costs nothing.
-  if (privileges_.owner && statement.read_only) return;
-  if (!analysis) analysis = sql::analyze_access(statement);
-  const sql::StatementAccess& access = *analysis;
+void Session::refuse_server_schema_writes(const sql::StatementAccess& access) const {
   for (const auto& need : access.needs) {
     // The server's own schemas are read-only for every session, owners included.
     std::string schema = duck_schema(need.schema);
@@ -224,6 +217,17 @@ void Session::authorize(const sql::Statement& statement,
                                   " belongs to the server");
     }
   }
+}
+
+void Session::authorize(const sql::Statement& statement,
+                        std::optional<sql::StatementAccess>& analysis) {
+  if (system_) return;  // the server's own work (ingestion) writes where users may not
+  refresh_privileges();
+  // An owner's reads need no analysis: the common case costs nothing.
+  if (privileges_.owner && statement.read_only) return;
+  if (!analysis) analysis = sql::analyze_access(statement);
+  const sql::StatementAccess& access = *analysis;
+  refuse_server_schema_writes(access);
   if (privileges_.owner) return;
   if (access.owner_only) {
     throw SqlError("42501", "permission denied: " + access.owner_reason + " needs the owner role",

@@ -354,6 +354,7 @@ void Session::handle_query(const std::string& text) {
       return;
     }
     end_trace(nullptr);
+    if (!st.read_only) note_data_change();
     maybe_flush();
   }
   message_first_query_id_.clear();
@@ -528,6 +529,9 @@ bool Session::run_session_statement(const sql::Statement& st, Portal* portal, Ou
 std::shared_ptr<PreparedQuery> Session::prepare(sql::Statement statement,
                                                 const std::vector<int32_t>& parameter_types) {
   if (!system_) sql::check_sandbox(statement, sandbox_);
+  if (!system_ && !statement.read_only && statement.tree) {
+    refuse_server_schema_writes(sql::analyze_access(statement));
+  }
   auto q = std::make_shared<PreparedQuery>();
   q->statement = std::move(statement);
   q->parameter_types = parameter_types;
@@ -571,13 +575,16 @@ std::shared_ptr<PreparedQuery> Session::prepare(sql::Statement statement,
   }
   before_duckdb_call();
   if (q->uses_catalog) refresh_catalog_snapshot();
+  if (warehouse_) q->data_generation = warehouse_->data_generation();
   try {
     try {
       q->duck = std::make_unique<duck::PreparedStatement>(connection_->prepare(text));
+      q->duck_text = text;
     } catch (const duck::DuckError& e) {
       if (std::string(e.what()).find("Cannot prepare multiple statements at once") ==
           std::string::npos)
         throw;
+      // Not prepared again later: its leading statements ran here.
       q->duck = std::make_unique<duck::PreparedStatement>(connection_->prepare_expanded(text));
     }
   } catch (const duck::DuckError& e) {
@@ -769,7 +776,9 @@ void Session::handle_execute(const ExecuteMessage& m) {
   auto it = portals_.find(m.portal);
   if (it == portals_.end()) throw SqlError("34000", "portal \"" + m.portal + "\" does not exist");
   if (!trace_) begin_trace(it->second.query->statement.text, it->second.query->statement.tag);
+  bool writes = !it->second.query->statement.read_only;
   execute_message(m);
+  if (writes) note_data_change();
   // A portal suspended after max_rows stays traced until it ends (or the Sync).
   auto again = portals_.find(m.portal);
   if (again == portals_.end() || again->second.finished) end_trace(nullptr);
@@ -895,6 +904,7 @@ void Session::end_implicit_transaction(bool commit) {
   note_transaction_end();
   if (!commit) catalog_snapshot_generation_ = kNoSnapshot;  // the refresh rolled back too
   connection_->query(commit ? "COMMIT" : "ROLLBACK");
+  note_data_change();
 }
 
 void Session::refresh_catalog_snapshot() {
@@ -909,6 +919,10 @@ void Session::note_schema_change() {
   schema_changed_in_txn_ = txn_ != TxnStatus::kIdle || implicit_txn_;
 }
 
+void Session::note_data_change() {
+  if (warehouse_) warehouse_->data_changed();
+}
+
 void Session::note_transaction_end() {
   // Other sessions see this transaction's DDL, roles and grants only now.
   if (schema_changed_in_txn_) warehouse_->schema_changed();
@@ -921,10 +935,14 @@ void Session::start_portal(Portal& portal) {
   PreparedQuery& q = *portal.query;
   before_duckdb_call();
   if (q.uses_catalog) refresh_catalog_snapshot();
-  if (!q.settings_text.empty() && q.settings_generation != settings_generation_) {
-    // The plan holds the settings as they were when it was made (getvariable is folded).
-    q.duck = std::make_unique<duck::PreparedStatement>(connection_->prepare(q.settings_text));
+  uint64_t data = warehouse_ ? warehouse_->data_generation() : 0;
+  if ((!q.settings_text.empty() && q.settings_generation != settings_generation_) ||
+      (!q.duck_text.empty() && q.data_generation != data)) {
+    // The plan holds the settings as they were when it was made (getvariable is folded), and
+    // the statistics of the data then (see Warehouse::data_generation).
+    q.duck = std::make_unique<duck::PreparedStatement>(connection_->prepare(q.duck_text));
     q.settings_generation = settings_generation_;
+    q.data_generation = data;
   }
   duck::PreparedStatement& p = *q.duck;
   p.clear_bindings();

@@ -72,6 +72,8 @@ struct PreparedQuery {
   bool uses_catalog = false;                   // reads the emulated pg_catalog/information_schema
   std::string settings_text;                   // the DuckDB text, when it reads session settings
   uint64_t settings_generation = 0;            // the settings its plan was made with
+  std::string duck_text;         // what DuckDB prepared (to prepare it again)
+  uint64_t data_generation = 0;  // the warehouse's data its plan was made with
   std::optional<sql::StatementAccess> access;  // what it reads and writes, once asked
 };
 
@@ -173,6 +175,9 @@ class Session {
   // 42501 naming the missing privilege unless the user may run `q`.
   // `access` caches the statement's analysis (made on first need).
   void authorize(const sql::Statement& statement, std::optional<sql::StatementAccess>& access);
+  // 42501 for a write to the server's schemas (duckgres_meta, the catalogs, system.query_log),
+  // checked before DuckDB prepares it too (its own error would be less clear).
+  void refuse_server_schema_writes(const sql::StatementAccess& access) const;
   bool may(sql::Privilege p, const std::string& schema, const std::string& table) const;
   // The DuckDB schema an unqualified relation `name` resolves to through search_path (empty
   // when none has it); `creating`: the schema a new object would go to.
@@ -247,6 +252,8 @@ class Session {
   // DDL ran: other sessions' caches of catalog facts must look again (now, and at commit).
   void note_schema_change();
   void note_transaction_end();
+  // A write ended (or a transaction did): plans of this warehouse made before are stale.
+  void note_data_change();
   // Brings the connection's snapshot of the catalog's base views up to date with the schema
   // (see sql::catalog_snapshot_sql) before a statement that reads the catalog.
   void refresh_catalog_snapshot();

@@ -113,12 +113,20 @@ bool Session::may_signal(const Session& target) const {
 }
 
 void Session::terminate() {
+  bool running = false;
   {
     std::lock_guard lock(run_mutex_);
     terminated_ = true;
+    running = running_ || worker_;
   }
-  interrupt();
-  request_stop();
+  if (running) {
+    // The statement's error becomes FATAL 57P01 and the session ends after it; the socket is
+    // left open for reading so the client gets that message (an unread read side resets).
+    stop_requested_ = true;
+    interrupt();
+  } else {
+    request_stop();  // wakes the idle session's read
+  }
 }
 
 std::vector<SessionActivity> SessionRegistry::activity(const std::string& database) {

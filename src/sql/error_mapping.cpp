@@ -58,6 +58,8 @@ std::string sqlstate_of(duckdb_error_type type, const std::string& msg) {
     case DUCKDB_ERROR_SEQUENCE: return "2200H";
     case DUCKDB_ERROR_INVALID_INPUT:
       if (contains(msg, "division by zero")) return "22012";
+      // The server's own functions (pg_cancel_backend) refusing their caller.
+      if (msg.rfind("permission denied", 0) == 0) return "42501";
       if (contains(msg, "Duplicate key") || contains(msg, "duplicate key")) return "23505";
       if (contains(msg, "malformed JSON") || contains(msg, "Malformed JSON")) return "22032";
       return "22023";

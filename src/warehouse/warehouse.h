@@ -55,6 +55,11 @@ class Warehouse {
   void schema_changed() { schema_generation_.fetch_add(1, std::memory_order_acq_rel); }
   // Bumped when roles, memberships or grants change, so sessions reload what they may do.
   uint64_t auth_generation() const { return auth_generation_.load(std::memory_order_acquire); }
+  // Bumped after data may have changed (a write statement ended, a transaction ended): DuckDB
+  // plans with the statistics of their time (a filter over an empty table is planned as no
+  // rows), so a prepared statement older than the last change is prepared again.
+  uint64_t data_generation() const { return data_generation_.load(std::memory_order_acquire); }
+  void data_changed() { data_generation_.fetch_add(1, std::memory_order_acq_rel); }
   void auth_changed() { auth_generation_.fetch_add(1, std::memory_order_acq_rel); }
   // Applies a new compute size to the running instance; sessions keep running.
   void apply(const ComputeLimits& limits);
@@ -80,6 +85,7 @@ class Warehouse {
   std::unique_ptr<duck::TaskAssist> assist_;  // after database_: stops before it closes
   std::atomic<uint64_t> schema_generation_{0};
   std::atomic<uint64_t> auth_generation_{0};
+  std::atomic<uint64_t> data_generation_{0};
 };
 
 // Opens warehouses on first use and keeps them open; thread-safe.

@@ -83,7 +83,10 @@ int run_worker(const ServerConfig& config, const WorkerArguments& args) {
     server.listen_unix(args.socket_path);
     // The worker's sessions log to its own duckling, as in-process sessions do.
     metering::QueryLog query_log(
-        [&w](const std::string&, const std::string& sql) { w->connect()->query(sql); },
+        [&w](const std::string&, const std::string& sql) {
+          w->connect()->query(sql);
+          w->data_changed();
+        },
         config.query_log_retention_days);
     server.set_query_log(&query_log);
     std::mutex push_mutex;

@@ -421,7 +421,44 @@ def test_uuid_adapter():
         check(cur.fetchone()[0] == u, "uuid adapter")
 
 
-for fn in (test_parameter_types, test_executemany_and_rowcount, test_named_cursor, test_copy,
+def test_repeated_statement_sees_new_rows():
+    """The same text run again (the server reuses its plan) sees what others wrote since:
+    DuckDB plans a filter over an empty table as "no rows", so the plan must be remade."""
+    a, b = connect(), connect()
+    a.autocommit = True
+    b.autocommit = True
+    try:
+        ca, cb = a.cursor(), b.cursor()
+        ca.execute("DROP TABLE IF EXISTS stale_plans")
+        ca.execute("CREATE TABLE stale_plans (name text, n int)")
+        count = "SELECT count(*) FROM stale_plans WHERE name = 'ann'"
+        ca.execute(count)
+        check(ca.fetchone()[0] == 0, "empty at first")
+        cb.execute("INSERT INTO stale_plans VALUES ('ann', 1)")
+        ca.execute(count)
+        check(ca.fetchone()[0] == 1, "another session's insert seen by the repeated SELECT")
+        update = "UPDATE stale_plans SET n = n + 1 WHERE name = 'bob'"
+        ca.execute(update)
+        check(ca.rowcount == 0, "no bob yet")
+        cb.execute("INSERT INTO stale_plans VALUES ('bob', 1)")
+        ca.execute(update)
+        check(ca.rowcount == 1, "the repeated UPDATE finds the new row: %d" % ca.rowcount)
+        # Inside a transaction: its own insert, then the repeated statement.
+        a.autocommit = False
+        ca.execute("SELECT count(*) FROM stale_plans WHERE name = 'cy'")
+        check(ca.fetchone()[0] == 0, "no cy")
+        ca.execute("INSERT INTO stale_plans VALUES ('cy', 1)")
+        ca.execute("SELECT count(*) FROM stale_plans WHERE name = 'cy'")
+        check(ca.fetchone()[0] == 1, "own uncommitted insert seen")
+        a.rollback()
+        ca.execute("DROP TABLE stale_plans")
+        a.commit()
+    finally:
+        a.close()
+        b.close()
+
+
+for fn in (test_parameter_types, test_repeated_statement_sees_new_rows, test_executemany_and_rowcount, test_named_cursor, test_copy,
            test_cancel, test_transactions, test_error_classes, test_large_result_and_types,
            test_uuid_adapter, test_concurrency):
     case(fn)
