@@ -160,10 +160,11 @@ int serve(const std::map<std::string, std::string>& flags) {
     // Statements of in-process sessions go to their duckling's query log (workers keep their
     // own, see worker_process.cpp).
     metering::QueryLog query_log(
-        [&warehouses](const std::string& database, const std::string& sql) {
+        [&warehouses](const std::string& database,
+                      const std::function<void(duck::Connection&)>& write) {
           auto w = warehouses.find_open(database);
           if (!w) throw std::runtime_error("the duckling is not open");
-          w->connect()->query(sql);
+          write(*w->connect());
           w->data_changed();
         },
         config.query_log_retention_days);

@@ -246,6 +246,54 @@ void call_text_function(duckdb_function_info info, duckdb_data_chunk input, duck
 
 }  // namespace
 
+Appender::Appender(Connection& connection, const std::string& schema, const std::string& table) {
+  if (duckdb_appender_create(connection.get(), schema.c_str(), table.c_str(), &appender_) !=
+      DuckDBSuccess) {
+    std::string message = appender_ ? duckdb_appender_error(appender_) : "appender";
+    duckdb_appender_destroy(&appender_);
+    throw DuckError(DUCKDB_ERROR_INVALID, message);
+  }
+}
+
+Appender::~Appender() {
+  if (appender_) duckdb_appender_destroy(&appender_);  // closes (flushes) it
+}
+
+void Appender::check(duckdb_state state, const char* what) {
+  if (state != DuckDBSuccess) {
+    const char* e = duckdb_appender_error(appender_);
+    throw DuckError(DUCKDB_ERROR_INVALID, std::string(what) + ": " + (e ? e : "failed"));
+  }
+}
+
+Appender& Appender::text(std::string_view v) {
+  check(duckdb_append_varchar_length(appender_, v.data(), v.size()), "append");
+  return *this;
+}
+
+Appender& Appender::integer(int64_t v) {
+  check(duckdb_append_int64(appender_, v), "append");
+  return *this;
+}
+
+Appender& Appender::real(double v) {
+  check(duckdb_append_double(appender_, v), "append");
+  return *this;
+}
+
+Appender& Appender::null() {
+  check(duckdb_append_null(appender_), "append");
+  return *this;
+}
+
+void Appender::end_row() {
+  check(duckdb_appender_end_row(appender_), "end row");
+}
+
+void Appender::close() {
+  check(duckdb_appender_close(appender_), "close");
+}
+
 void register_text_function(Connection& connection, const std::string& name, size_t arity,
                             TextFunction fn) {
   duckdb_scalar_function f = duckdb_create_scalar_function();

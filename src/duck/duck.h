@@ -150,6 +150,25 @@ class Connection {
   duckdb_connection conn_ = nullptr;
 };
 
+// Appends rows to a table without SQL (DuckDB's appender): values are converted to the
+// column's type; close() (or the destructor) writes what is left. Throws DuckError on failure.
+class Appender {
+ public:
+  Appender(Connection& connection, const std::string& schema, const std::string& table);
+  Appender(const Appender&) = delete;
+  ~Appender();
+  Appender& text(std::string_view v);
+  Appender& integer(int64_t v);
+  Appender& real(double v);
+  Appender& null();
+  void end_row();
+  void close();
+
+ private:
+  void check(duckdb_state state, const char* what);
+  duckdb_appender appender_ = nullptr;
+};
+
 // A scalar function of `arity` VARCHAR arguments returning VARCHAR, computed row by row by C++
 // (on DuckDB's threads): NULL in, NULL out; an exception becomes the query's error.
 using TextFunction =

@@ -167,26 +167,18 @@ void append_quoted(std::string& out, std::string_view s) {
     out.append(s.data() + plain, i - plain);
     plain = i + 1;
     out.push_back('\\');
-    switch (c) {
-      case '"':
-        out.push_back('"');
-        break;
-      case '\\':
-        out.push_back('\\');
-        break;
-      case '\n':
-        out.push_back('n');
-        break;
-      case '\r':
-        out.push_back('r');
-        break;
-      case '\t':
-        out.push_back('t');
-        break;
-      default:
-        out += "u00";
-        out.push_back(hex[c >> 4]);
-        out.push_back(hex[c & 15]);
+    char named = c == '"'    ? '"'
+                 : c == '\\' ? '\\'
+                 : c == '\n' ? 'n'
+                 : c == '\r' ? 'r'
+                 : c == '\t' ? 't'
+                             : 0;
+    if (named) {
+      out.push_back(named);
+    } else {
+      out += "u00";
+      out.push_back(hex[c >> 4]);
+      out.push_back(hex[c & 15]);
     }
   }
   out.append(s.data() + plain, s.size() - plain);

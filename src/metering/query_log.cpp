@@ -75,10 +75,6 @@ std::string blank_literals(const std::string& text) {
   return out;
 }
 
-std::string literal_or_null(const std::string& s) {
-  return s.empty() ? "NULL" : sql::quote_literal(s);
-}
-
 }  // namespace
 
 std::string QueryLog::redact(const std::string& text) {
@@ -100,16 +96,8 @@ std::string QueryLog::fingerprint(const std::string& text) {
 }
 
 QueryLog::QueryLog(Sink sink, int retention_days, std::chrono::milliseconds interval)
-    : sink_(std::move(sink)), retention_days_(retention_days), interval_(interval) {
-  thread_ = std::thread([this] {
-    std::unique_lock lock(mutex_);
-    while (!stop_) {
-      wake_.wait_for(lock, interval_, [this] { return stop_; });
-      lock.unlock();
-      flush();
-      lock.lock();
-    }
-  });
+    : sink_(std::move(sink)), retention_days_(retention_days) {
+  thread_.start(interval, [this] { flush(); });
 }
 
 QueryLog::~QueryLog() {
@@ -117,14 +105,8 @@ QueryLog::~QueryLog() {
 }
 
 void QueryLog::stop() {
-  {
-    std::lock_guard lock(mutex_);
-    if (stop_) return;
-    stop_ = true;
-  }
-  wake_.notify_all();
-  if (thread_.joinable()) thread_.join();
-  flush();
+  thread_.stop();
+  flush();  // what sessions recorded last
 }
 
 uint64_t QueryLog::dropped() const {
@@ -162,36 +144,42 @@ void QueryLog::flush() {
 }
 
 void QueryLog::write(const std::string& database, const std::vector<QueryRecord>& records) {
-  std::string sql = "INSERT INTO duckgres_meta.query_log VALUES ";
-  bool first = true;
-  for (const QueryRecord& r : records) {
-    std::string text = r.query.size() > kMaxQueryText ? r.query.substr(0, kMaxQueryText) : r.query;
-    if (!first) sql += ", ";
-    first = false;
-    sql += "(" + sql::quote_literal(r.query_id) + ", " + literal_or_null(r.parent_query_id) + ", " +
-           sql::quote_literal(r.org) + ", " + literal_or_null(r.team) + ", " +
-           sql::quote_literal(r.duckling) + ", " + sql::quote_literal(r.user) + ", " +
-           sql::quote_literal(r.application_name) + ", " + sql::quote_literal(redact(text)) + ", " +
-           sql::quote_literal(fingerprint(text)) + ", " + literal_or_null(r.command) + ", " +
-           std::to_string(r.pid) + ", " + sql::quote_literal(iso_utc(r.started_at)) +
-           "::TIMESTAMPTZ, " + std::to_string(r.duration_ms) + ", " + std::to_string(r.rows) +
-           ", " + std::to_string(r.result_bytes) + ", " + sql::quote_literal(r.status) + ", " +
-           literal_or_null(r.sqlstate) + ", " + literal_or_null(r.error) + ", " +
-           (r.cpu_time_ms >= 0 ? std::to_string(r.cpu_time_ms) : "NULL") + ", " +
-           (r.peak_memory_bytes >= 0 ? std::to_string(r.peak_memory_bytes) : "NULL") + ", " +
-           (r.rows_scanned >= 0 ? std::to_string(r.rows_scanned) : "NULL") + ", " +
-           (r.slowest_operators.empty() ? "NULL" : sql::quote_literal(r.slowest_operators)) + ")";
-  }
-  sql += ";";
   auto now = std::chrono::steady_clock::now();
   auto last = pruned_.find(database);
-  if (retention_days_ > 0 &&
-      (last == pruned_.end() || now - last->second > std::chrono::minutes(10))) {
-    sql += "DELETE FROM duckgres_meta.query_log WHERE started_at < now() - INTERVAL " +
-           std::to_string(retention_days_) + " DAY;";
-    pruned_[database] = now;
-  }
-  sink_(database, sql);
+  bool prune = retention_days_ > 0 &&
+               (last == pruned_.end() || now - last->second > std::chrono::minutes(10));
+  sink_(database, [&](duck::Connection& conn) {
+    duck::Appender out(conn, "duckgres_meta", "query_log");
+    auto text_or_null = [&](const std::string& v) -> duck::Appender& {
+      return v.empty() ? out.null() : out.text(v);
+    };
+    for (const QueryRecord& r : records) {
+      std::string text =
+          r.query.size() > kMaxQueryText ? r.query.substr(0, kMaxQueryText) : r.query;
+      out.text(r.query_id);
+      text_or_null(r.parent_query_id);
+      out.text(r.org);
+      text_or_null(r.team);
+      out.text(r.duckling).text(r.user).text(r.application_name).text(redact(text));
+      out.text(fingerprint(text));
+      text_or_null(r.command);
+      out.integer(r.pid).text(iso_utc(r.started_at)).real(r.duration_ms).integer(r.rows);
+      out.integer(r.result_bytes).text(r.status);
+      text_or_null(r.sqlstate);
+      text_or_null(r.error);
+      r.cpu_time_ms >= 0 ? out.real(r.cpu_time_ms) : out.null();
+      r.peak_memory_bytes >= 0 ? out.integer(r.peak_memory_bytes) : out.null();
+      r.rows_scanned >= 0 ? out.integer(r.rows_scanned) : out.null();
+      text_or_null(r.slowest_operators);
+      out.end_row();
+    }
+    out.close();
+    if (prune) {
+      conn.query("DELETE FROM duckgres_meta.query_log WHERE started_at < now() - INTERVAL " +
+                 std::to_string(retention_days_) + " DAY");
+    }
+  });
+  if (prune) pruned_[database] = now;
 }
 
 }  // namespace ducklings::metering

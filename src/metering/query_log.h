@@ -6,15 +6,16 @@
 // waiting records (a database that cannot take them) new ones are dropped and counted.
 #pragma once
 #include <chrono>
-#include <condition_variable>
 #include <cstdint>
 #include <deque>
 #include <functional>
 #include <map>
 #include <mutex>
 #include <string>
-#include <thread>
 #include <vector>
+
+#include "common/periodic.h"
+#include "duck/duck.h"
 
 namespace ducklings::metering {
 
@@ -39,8 +40,10 @@ struct QueryRecord {
 
 class QueryLog {
  public:
-  // Runs SQL in `database` (throws on failure); called from the writer thread.
-  using Sink = std::function<void(const std::string& database, const std::string& sql)>;
+  // Calls `write` with a connection to `database` (throws when it cannot); called from the
+  // writer thread. The records go in with DuckDB's appender, not as SQL to bind.
+  using Sink = std::function<void(const std::string& database,
+                                  const std::function<void(duck::Connection&)>& write)>;
   QueryLog(Sink sink, int retention_days,
            std::chrono::milliseconds interval = std::chrono::milliseconds(500));
   ~QueryLog();
@@ -57,16 +60,13 @@ class QueryLog {
   void write(const std::string& database, const std::vector<QueryRecord>& records);
   Sink sink_;
   int retention_days_;
-  std::chrono::milliseconds interval_;
   mutable std::mutex mutex_;
-  std::condition_variable wake_;
   std::map<std::string, std::vector<QueryRecord>> pending_;  // by database
   size_t pending_count_ = 0;
   uint64_t dropped_ = 0;
   std::map<std::string, std::chrono::steady_clock::time_point> pruned_;  // retention, by db
-  bool stop_ = false;
   std::mutex flush_mutex_;  // one writer at a time (the thread, or flush())
-  std::thread thread_;
+  PeriodicThread thread_;
 };
 
 }  // namespace ducklings::metering

@@ -131,25 +131,11 @@ UsageCollector::~UsageCollector() {
 }
 
 void UsageCollector::start() {
-  thread_ = std::thread([this] {
-    std::unique_lock lock(mutex_);
-    while (!stop_) {
-      wake_.wait_for(lock, interval_, [this] { return stop_; });
-      lock.unlock();
-      collect_once();
-      lock.lock();
-    }
-  });
+  thread_.start(interval_, [this] { collect_once(); });
 }
 
 void UsageCollector::stop() {
-  {
-    std::lock_guard lock(mutex_);
-    if (stop_) return;
-    stop_ = true;
-  }
-  wake_.notify_all();
-  if (thread_.joinable()) thread_.join();
+  thread_.stop();
 }
 
 void UsageCollector::collect_once() {

@@ -14,15 +14,14 @@
 // again never counts twice. A UsageCollector thread does both every `interval`.
 #pragma once
 #include <chrono>
-#include <condition_variable>
 #include <functional>
 #include <map>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <string>
-#include <thread>
 #include <vector>
 
+#include "common/periodic.h"
 #include "control/config_store.h"
 #include "metering/pricing.h"
 
@@ -84,11 +83,8 @@ class UsageCollector {
   std::chrono::milliseconds interval_;
   std::chrono::steady_clock::time_point last_;
   std::map<std::string, bool> warm_before_;  // by org, at the last pass
-  std::mutex mutex_;
   std::mutex pass_mutex_;
-  std::condition_variable wake_;
-  bool stop_ = false;
-  std::thread thread_;
+  PeriodicThread thread_;
 };
 
 }  // namespace ducklings::metering

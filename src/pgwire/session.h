@@ -72,8 +72,8 @@ struct PreparedQuery {
   bool uses_catalog = false;                   // reads the emulated pg_catalog/information_schema
   std::string settings_text;                   // the DuckDB text, when it reads session settings
   uint64_t settings_generation = 0;            // the settings its plan was made with
-  std::string duck_text;         // what DuckDB prepared (to prepare it again)
-  uint64_t data_generation = 0;  // the warehouse's data its plan was made with
+  std::string duck_text;                       // what DuckDB prepared (to prepare it again)
+  uint64_t data_generation = 0;                // the warehouse's data its plan was made with
   std::optional<sql::StatementAccess> access;  // what it reads and writes, once asked
 };
 
@@ -276,6 +276,8 @@ class Session {
   };
   std::optional<Trace> trace_;
   std::string message_first_query_id_;  // the first statement of a multi-statement Query
+  std::string trace_prefix_;            // query ids: this random prefix and a count
+  uint64_t trace_count_ = 0;
   uint64_t bytes_flushed_ = 0;
   std::string org_label_;      // the database as a metrics label
   std::mutex activity_mutex_;  // guards the activity fields below

@@ -1,6 +1,7 @@
 // Metering of a session's statements: each is timed from its message to its last row and
 // counted in the process's metrics (metering/metrics.h), recorded in the query log
 // (metering/query_log.h), and shown while it runs in pg_stat_activity.
+#include <cstdio>
 #include <nlohmann/json.hpp>
 
 #include "common/clock.h"
@@ -14,7 +15,11 @@ void Session::begin_trace(const std::string& text, const std::string& command) {
   if (system_) return;  // the server's own work (ingestion) is not a user's statement
   if (trace_) end_trace(nullptr);
   Trace t;
-  t.query_id = random_hex(16);
+  // Unique without asking OpenSSL per statement: a random prefix per session and a count.
+  if (trace_prefix_.empty()) trace_prefix_ = random_hex(8);
+  char count[17];
+  std::snprintf(count, sizeof(count), "%016llx", static_cast<unsigned long long>(++trace_count_));
+  t.query_id = trace_prefix_ + count;
   t.parent_query_id = message_first_query_id_;
   t.text = text;
   t.command = command;

@@ -83,8 +83,8 @@ int run_worker(const ServerConfig& config, const WorkerArguments& args) {
     server.listen_unix(args.socket_path);
     // The worker's sessions log to its own duckling, as in-process sessions do.
     metering::QueryLog query_log(
-        [&w](const std::string&, const std::string& sql) {
-          w->connect()->query(sql);
+        [&w](const std::string&, const std::function<void(duck::Connection&)>& write) {
+          write(*w->connect());
           w->data_changed();
         },
         config.query_log_retention_days);

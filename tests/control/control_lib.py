@@ -84,3 +84,27 @@ def connect(server, database, user, password, **kw):
     import psycopg2
     return psycopg2.connect(host=server.host, port=server.port, dbname=database, user=user,
                             password=password, **kw)
+
+
+def wait_for(fn, timeout=15, pause=0.2):
+    """fn()'s first truthy value within timeout, else its last value."""
+    deadline = time.monotonic() + timeout
+    value = fn()
+    while not value and time.monotonic() < deadline:
+        time.sleep(pause)
+        value = fn()
+    return value
+
+
+def setup_acme(api, size="xs"):
+    """The organization most suites use: acme, team 1 (web), alice (owner) and bob (a reader
+    of team 1), and its duckling ready."""
+    api.call("POST", "/api/v1/orgs", {"name": "acme"})
+    s, team = api.call("POST", "/api/v1/orgs/acme/teams", {"team_id": 1, "name": "web"})
+    api.call("POST", "/api/v1/orgs/acme/users", {"username": "alice", "password": "alice-secret-1"})
+    api.call("POST", "/api/v1/orgs/acme/users", {"username": "bob", "password": "bob-secret-1",
+                                                 "access_mode": "project_reader", "team_id": 1})
+    api.call("PUT", "/api/v1/orgs/acme/duckling", {"size": size})
+    check(api.wait_state("acme", ("ready", "failed"))["state"] == "ready", "acme ready")
+    return team
+

@@ -13,7 +13,7 @@ import time
 
 import psycopg2
 
-from control_lib import Api, Server, check, connect, ctl, failures, finish  # noqa: F401
+from control_lib import Api, Server, check, connect, ctl, failures, finish, setup_acme  # noqa: F401
 
 
 def scram_verifier(password, salt=b"0123456789abcdef", iterations=4096):
@@ -34,22 +34,12 @@ def can_login(srv, db, user, password, **kw):
         return False, str(e)
 
 
-def setup(api):
-    api.call("POST", "/api/v1/orgs", {"name": "acme"})
-    api.call("POST", "/api/v1/orgs/acme/teams", {"team_id": 1, "name": "web"})
-    api.call("POST", "/api/v1/orgs/acme/users", {"username": "alice", "password": "alice-secret-1"})
-    api.call("POST", "/api/v1/orgs/acme/users", {"username": "bob", "password": "bob-secret-1",
-                                                 "access_mode": "project_reader", "team_id": 1})
-    api.call("PUT", "/api/v1/orgs/acme/duckling", {"size": "xs"})
-    check(api.wait_state("acme", ("ready", "failed"))["state"] == "ready", "ready")
-
-
 def credentials_and_passwords(isolation):
     srv = Server()
     try:
         srv.start(extra_args=["--isolation", isolation])
         api = Api(srv)
-        setup(api)
+        setup_acme(api)
         a = connect(srv, "acme", "alice", "alice-secret-1")
         a.autocommit = True
         a.cursor().execute("CREATE TABLE team_1.clicks AS SELECT 1 AS id")
@@ -164,7 +154,7 @@ def brute_force():
         srv.start(extra_args=["--auth-failure-threshold", "5", "--auth-ban-seconds", "2",
                               "--auth-user-failure-threshold", "3", "--max-connections-per-address", "4"])
         api = Api(srv)
-        setup(api)
+        setup_acme(api)
         # Per user: 3 failures lock bob (even with the right password); alice is not affected.
         for _ in range(3):
             check(not can_login(srv, "acme", "bob", "wrong-password")[0], "wrong password refused")

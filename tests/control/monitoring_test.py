@@ -17,7 +17,7 @@ import urllib.request
 
 import psycopg2
 
-from control_lib import Api, Server, check, connect, failures, finish  # noqa: F401
+from control_lib import Api, Server, check, connect, failures, finish, setup_acme, wait_for  # noqa: F401
 
 
 def free_port():
@@ -28,16 +28,6 @@ def free_port():
     return port
 
 
-def setup(api):
-    api.call("POST", "/api/v1/orgs", {"name": "acme"})
-    api.call("POST", "/api/v1/orgs/acme/teams", {"team_id": 1, "name": "web"})
-    api.call("POST", "/api/v1/orgs/acme/users", {"username": "alice", "password": "alice-secret-1"})
-    api.call("POST", "/api/v1/orgs/acme/users", {"username": "bob", "password": "bob-secret-1",
-                                                 "access_mode": "project_reader", "team_id": 1})
-    api.call("PUT", "/api/v1/orgs/acme/duckling", {"size": "xs"})
-    check(api.wait_state("acme", ("ready", "failed"))["state"] == "ready", "ready")
-
-
 def log_rows(conn, where="true"):
     """system.query_log rows (dicts), oldest first, once the writer has caught up."""
     cur = conn.cursor()
@@ -46,15 +36,6 @@ def log_rows(conn, where="true"):
                 "WHERE " + where + " ORDER BY started_at, query_id")
     names = [d[0] for d in cur.description]
     return [dict(zip(names, r)) for r in cur.fetchall()]
-
-
-def wait_for(fn, timeout=15):
-    deadline = time.monotonic() + timeout
-    value = fn()
-    while not value and time.monotonic() < deadline:
-        time.sleep(0.2)
-        value = fn()
-    return value
 
 
 def query_log_suite(srv, api, isolation):
@@ -326,7 +307,7 @@ def suite(isolation):
     try:
         srv.start(extra_args=["--isolation", isolation])
         api = Api(srv)
-        setup(api)
+        setup_acme(api)
         query_log_suite(srv, api, isolation)
         activity_suite(srv, api, isolation)
         prometheus_suite(srv, api, isolation, tmp)

@@ -10,7 +10,7 @@ import time
 import urllib.parse
 import urllib.request
 
-from control_lib import Api, Server, check, connect, failures, finish  # noqa: F401
+from control_lib import Api, Server, check, connect, failures, finish, wait_for  # noqa: F401
 from pg_instance import PgInstance
 
 SCHEME = """
@@ -33,15 +33,6 @@ def usage(api, group_by="", org="acme"):
 
 def total(rows, meter, **keys):
     return sum(r["quantity"] for r in rows if r["meter"] == meter and all(r.get(k) == v for k, v in keys.items()))
-
-
-def wait_for(fn, timeout=20):
-    deadline = time.monotonic() + timeout
-    value = fn()
-    while not value and time.monotonic() < deadline:
-        time.sleep(0.3)
-        value = fn()
-    return value
 
 
 def suite(label, extra_args, scheme_path):
