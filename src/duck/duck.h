@@ -64,6 +64,7 @@ class DataChunk {
   ~DataChunk();
   explicit operator bool() const { return chunk_ != nullptr; }
   idx_t size() const { return duckdb_data_chunk_get_size(chunk_); }
+  duckdb_data_chunk get() const { return chunk_; }
   duckdb_vector column(idx_t i) const { return duckdb_data_chunk_get_vector(chunk_, i); }
   // The value of a VARCHAR column at `row`; nullopt for NULL.
   std::optional<std::string> varchar(idx_t col, idx_t row) const;

@@ -634,7 +634,14 @@ std::shared_ptr<PreparedQuery> Session::prepare(sql::Statement statement,
          type == DUCKDB_STATEMENT_TYPE_PRAGMA || type == DUCKDB_STATEMENT_TYPE_CALL ||
          type == DUCKDB_STATEMENT_TYPE_RELATION || type == DUCKDB_STATEMENT_TYPE_EXECUTE);
   }
-  if (q->returns_rows) {
+  if (q->returns_rows && type == DUCKDB_STATEMENT_TYPE_EXPLAIN && cols == 2 &&
+      p.column_name(1) == "explain_value") {
+    // PostgreSQL answers EXPLAIN with one text column, a row per line (psql and BI tools
+    // show it so).
+    q->explain = true;
+    q->column_names.push_back("QUERY PLAN");
+    q->column_types.push_back(duck::LogicalType(duckdb_create_logical_type(DUCKDB_TYPE_VARCHAR)));
+  } else if (q->returns_rows) {
     for (idx_t i = 0; i < cols; ++i) {
       q->column_names.push_back(p.column_name(i));
       q->column_types.push_back(p.column_type(i));
@@ -758,6 +765,11 @@ void Session::ensure_started(Portal& portal) {
 
 void Session::describe_result(Portal& portal) {
   std::vector<FieldDescription> fields;
+  if (portal.query->explain) {
+    fields.push_back({"QUERY PLAN", 0, 0, oid::kText, -1, -1, portal.column_formats[0]});
+    write_row_description(out_, fields);
+    return;
+  }
   idx_t cols = portal.result.column_count();
   for (idx_t i = 0; i < cols; ++i) {
     duck::LogicalType t = portal.result.column_type(i);
@@ -970,6 +982,10 @@ void Session::start_portal(Portal& portal) {
   bool ctas = q.statement.tag == "CREATE TABLE AS" && portal.result.column_count() == 1 &&
               portal.result.column_type(0).id() == DUCKDB_TYPE_BIGINT;
   portal.count_result = !q.returns_rows && (dml || ctas || rt == DUCKDB_RESULT_TYPE_CHANGED_ROWS);
+  if (q.explain) {
+    explain_as_lines(portal);
+    return;
+  }
   if (q.returns_rows) {
     idx_t cols = portal.result.column_count();
     if (cols > kMaxColumns) {
@@ -983,6 +999,49 @@ void Session::start_portal(Portal& portal) {
       portal.column_formats.push_back(static_cast<int16_t>(f));
     }
   }
+}
+
+void Session::explain_as_lines(Portal& portal) {
+  std::vector<std::string> lines;
+  while (true) {
+    duck::DataChunk c = portal.result.fetch();
+    if (!c) break;
+    for (idx_t r = 0; r < c.size(); ++r) {
+      std::string value = c.varchar(1, r).value_or("");
+      size_t first = value.find_first_not_of(" \n");
+      if (first != std::string::npos && (value[first] == '[' || value[first] == '{')) {
+        lines.push_back(value);  // FORMAT JSON: one value, as PostgreSQL gives it
+        continue;
+      }
+      size_t start = 0;
+      while (start < value.size()) {
+        size_t end = value.find('\n', start);
+        if (end == std::string::npos) end = value.size();
+        std::string line = value.substr(start, end - start);
+        while (!line.empty() && line.back() == ' ') line.pop_back();
+        if (!line.empty()) lines.push_back(std::move(line));
+        start = end + 1;
+      }
+    }
+  }
+  portal.stream_open = false;
+  if (streaming_ == &portal) streaming_ = nullptr;
+  duck::LogicalType text(duckdb_create_logical_type(DUCKDB_TYPE_VARCHAR));
+  duckdb_logical_type types[1] = {text.get()};
+  for (size_t at = 0; at < lines.size();) {
+    duck::DataChunk chunk(duckdb_create_data_chunk(types, 1));
+    idx_t n = std::min<size_t>(lines.size() - at, duckdb_vector_size());
+    duckdb_vector v = chunk.column(0);
+    for (idx_t i = 0; i < n; ++i) {
+      duckdb_vector_assign_string_element_len(v, i, lines[at + i].data(), lines[at + i].size());
+    }
+    duckdb_data_chunk_set_size(chunk.get(), n);
+    portal.chunks.push_back(std::move(chunk));
+    at += n;
+  }
+  Format f = format_for(portal.result_formats, 0) == 1 ? Format::kBinary : Format::kText;
+  portal.encoders.push_back(make_encoder(text.get(), f, encode_options_));
+  portal.column_formats.push_back(static_cast<int16_t>(f));
 }
 
 void Session::bind_text_parameter(PreparedQuery& q, size_t i, const std::string& text) {

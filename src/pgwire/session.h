@@ -67,10 +67,11 @@ struct PreparedQuery {
   bool returns_rows = false;
   std::vector<std::string> column_names;
   std::vector<duck::LogicalType> column_types;
-  std::vector<ColumnOrigin> column_origins;    // table OID and attnum per column, when known
-  std::vector<int32_t> type_overrides;         // PostgreSQL type OID per column where not DuckDB's
-  bool uses_catalog = false;                   // reads the emulated pg_catalog/information_schema
-  std::string settings_text;                   // the DuckDB text, when it reads session settings
+  std::vector<ColumnOrigin> column_origins;  // table OID and attnum per column, when known
+  std::vector<int32_t> type_overrides;       // PostgreSQL type OID per column where not DuckDB's
+  bool uses_catalog = false;                 // reads the emulated pg_catalog/information_schema
+  bool explain = false;       // DuckDB's EXPLAIN, answered as PostgreSQL's "QUERY PLAN" lines
+  std::string settings_text;  // the DuckDB text, when it reads session settings
   uint64_t settings_generation = 0;            // the settings its plan was made with
   std::string duck_text;                       // what DuckDB prepared (to prepare it again)
   uint64_t data_generation = 0;                // the warehouse's data its plan was made with
@@ -221,6 +222,8 @@ class Session {
   // PortalSuspended. `describe` sends RowDescription first (simple protocol).
   void execute_portal(Portal& portal, uint64_t max_rows, bool describe);
   void start_portal(Portal& portal);
+  // EXPLAIN: DuckDB's (explain_key, explain_value) rows become one text line per row.
+  void explain_as_lines(Portal& portal);
   void bind_text_parameter(PreparedQuery& q, size_t i, const std::string& text);
   void ensure_started(Portal& portal);  // extended protocol: opens the implicit transaction too
   void describe_result(Portal& portal);

@@ -1013,6 +1013,18 @@ std::vector<std::string> rewrite_for_duckdb(const Statement& s) {
     // Column names first: they come from the expressions as the client wrote them.
     bool changed = false;
     pg_query::Node* top = tree.mutable_stmts(0)->mutable_stmt();
+    if (top->has_explain_stmt()) {
+      // DuckDB knows ANALYZE and FORMAT; VERBOSE, COSTS, BUFFERS, TIMING … (which tools add)
+      // only change PostgreSQL's output, so they go.
+      auto* options = top->mutable_explain_stmt()->mutable_options();
+      for (int i = options->size() - 1; i >= 0; --i) {
+        const std::string& name = options->Get(i).def_elem().defname();
+        if (name != "analyze" && name != "format") {
+          options->DeleteSubrange(i, 1);
+          changed = true;
+        }
+      }
+    }
     if (top->has_select_stmt()) {
       changed = name_result_columns(*top->mutable_select_stmt());
       changed = vector_columns_as_text(*top->mutable_select_stmt()) || changed;

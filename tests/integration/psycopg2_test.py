@@ -458,7 +458,30 @@ def test_repeated_statement_sees_new_rows():
         b.close()
 
 
-for fn in (test_parameter_types, test_repeated_statement_sees_new_rows, test_executemany_and_rowcount, test_named_cursor, test_copy,
+def test_explain():
+    """EXPLAIN answers as PostgreSQL does: one text column "QUERY PLAN", a row per line,
+    with the options tools send (VERBOSE, COSTS, BUFFERS) accepted."""
+    with connect() as conn, conn.cursor() as cur:
+        cur.execute("CREATE TEMP TABLE explained AS SELECT range AS a FROM range(1000)")
+        for stmt in ("EXPLAIN SELECT count(*) FROM explained WHERE a > 10",
+                     "EXPLAIN ANALYZE SELECT count(*) FROM explained WHERE a > 10",
+                     "EXPLAIN (ANALYZE, VERBOSE, COSTS OFF, BUFFERS, FORMAT TEXT) SELECT * FROM explained",
+                     "EXPLAIN VERBOSE SELECT 1"):
+            cur.execute(stmt)
+            rows = cur.fetchall()
+            names = [d[0] for d in cur.description]
+            check(names == ["QUERY PLAN"] and cur.description[0][1] == 25,
+                  "%s: one text column QUERY PLAN: %s" % (stmt, cur.description))
+            check(len(rows) > 3 and all(len(r) == 1 and isinstance(r[0], str) and "\n" not in r[0] for r in rows),
+                  "%s: a row per line: %r" % (stmt, rows[:3]))
+        cur.execute("EXPLAIN ANALYZE SELECT count(*) FROM explained WHERE a > 10")
+        check(any("Total Time" in r[0] for r in cur.fetchall()), "EXPLAIN ANALYZE shows timings")
+        cur.execute("EXPLAIN (FORMAT JSON) SELECT 1")
+        rows = cur.fetchall()
+        check(len(rows) == 1 and rows[0][0].lstrip().startswith("["), "FORMAT JSON: one value: %r" % rows[:1])
+
+
+for fn in (test_parameter_types, test_repeated_statement_sees_new_rows, test_explain, test_executemany_and_rowcount, test_named_cursor, test_copy,
            test_cancel, test_transactions, test_error_classes, test_large_result_and_types,
            test_uuid_adapter, test_concurrency):
     case(fn)
