@@ -143,6 +143,7 @@ int serve(const std::map<std::string, std::string>& flags) {
                            std::to_string(config.max_message_size),
                            "--query-log-retention-days",
                            std::to_string(config.query_log_retention_days),
+                           "--query-profiling", config.query_profiling,
                            "--shutdown-timeout",
                            std::to_string(config.shutdown_timeout),
                            "--tls",

@@ -101,6 +101,10 @@ const std::map<std::string, Setting>& settings() {
       {"query_log_retention_days",
        integer("days each duckling's query log (system.query_log) keeps; 0 = forever",
                &ServerConfig::query_log_retention_days, 0, 36500)},
+      {"query_profiling",
+       choice("on: record DuckDB's profile of each statement (CPU time, peak memory, rows "
+              "scanned, slowest operators) in the query log; costs short statements ~8%",
+              &ServerConfig::query_profiling, {"on", "off"})},
       {"usage_interval", integer("seconds between usage samples (compute, storage, queries)",
                                  &ServerConfig::usage_interval, 1, 3600)},
       {"pricing_scheme",

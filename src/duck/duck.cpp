@@ -1,5 +1,6 @@
 #include "duck/duck.h"
 
+#include <algorithm>
 #include <cstring>
 
 namespace ducklings::duck {
@@ -292,6 +293,63 @@ void Appender::end_row() {
 
 void Appender::close() {
   check(duckdb_appender_close(appender_), "close");
+}
+
+namespace {
+
+std::optional<std::string> profile_value(duckdb_profiling_info info, const char* key) {
+  duckdb_value v = duckdb_profiling_info_get_value(info, key);
+  if (!v) return std::nullopt;
+  char* text = duckdb_get_varchar(v);
+  std::optional<std::string> out;
+  if (text) {
+    out = text;
+    duckdb_free(text);
+  }
+  duckdb_destroy_value(&v);
+  return out;
+}
+
+double profile_number(duckdb_profiling_info info, const char* key) {
+  auto v = profile_value(info, key);
+  if (!v || v->empty()) return -1;
+  try {
+    return std::stod(*v);
+  } catch (const std::exception&) {
+    return -1;
+  }
+}
+
+void collect_operators(duckdb_profiling_info node, std::vector<std::pair<std::string, double>>& out,
+                       int depth) {
+  if (depth > 64) return;
+  idx_t n = duckdb_profiling_info_get_child_count(node);
+  for (idx_t i = 0; i < n; ++i) {
+    duckdb_profiling_info child = duckdb_profiling_info_get_child(node, i);
+    if (!child) continue;
+    double seconds = profile_number(child, "OPERATOR_TIMING");
+    auto type = profile_value(child, "OPERATOR_TYPE");
+    if (type && seconds >= 0) out.emplace_back(*type, seconds);
+    collect_operators(child, out, depth + 1);
+  }
+}
+
+}  // namespace
+
+std::optional<Connection::Profile> Connection::last_profile() {
+  duckdb_profiling_info root = duckdb_get_profiling_info(conn_);
+  if (!root) return std::nullopt;
+  Profile p;
+  p.cpu_seconds = profile_number(root, "CPU_TIME");
+  double peak = profile_number(root, "SYSTEM_PEAK_BUFFER_MEMORY");
+  if (peak >= 0) p.peak_buffer_memory = static_cast<int64_t>(peak);
+  double scanned = profile_number(root, "CUMULATIVE_ROWS_SCANNED");
+  if (scanned >= 0) p.rows_scanned = static_cast<int64_t>(scanned);
+  collect_operators(root, p.operators, 0);
+  std::sort(p.operators.begin(), p.operators.end(),
+            [](const auto& a, const auto& b) { return a.second > b.second; });
+  if (p.operators.size() > 3) p.operators.resize(3);
+  return p;
 }
 
 void register_text_function(Connection& connection, const std::string& name, size_t arity,

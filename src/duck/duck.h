@@ -146,6 +146,15 @@ class Connection {
   // runs all but the last and prepares the last.
   PreparedStatement prepare_expanded(const std::string& sql);
   void interrupt() { duckdb_interrupt(conn_); }  // callable from any thread
+  // DuckDB's profile of the connection's last query (profiling enabled with 'no_output');
+  // nullopt when there is none.
+  struct Profile {
+    double cpu_seconds = -1;
+    int64_t peak_buffer_memory = -1;
+    int64_t rows_scanned = -1;
+    std::vector<std::pair<std::string, double>> operators;  // type and seconds, slowest first
+  };
+  std::optional<Profile> last_profile();
 
  private:
   duckdb_connection conn_ = nullptr;

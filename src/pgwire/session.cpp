@@ -970,6 +970,7 @@ void Session::start_portal(Portal& portal) {
     }
   }
   portal.result = p.execute(true);
+  if (trace_) trace_->ran_in_duckdb = true;
   if (q.statement.kind == sql::StatementKind::kUtility) note_schema_change();
   portal.started = true;
   portal.stream_open = true;

@@ -276,6 +276,7 @@ class Session {
     std::chrono::steady_clock::time_point started;
     uint64_t bytes_before = 0;
     uint64_t rows = 0;
+    bool ran_in_duckdb = false;  // a DuckDB query of its own ran: its profile is this one's
   };
   std::optional<Trace> trace_;
   std::string message_first_query_id_;  // the first statement of a multi-statement Query

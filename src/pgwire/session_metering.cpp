@@ -74,6 +74,19 @@ void Session::end_trace(const SqlError* error) {
   if (error) {
     r.sqlstate = error->sqlstate();
     r.error = error->what();
+  } else if (t.ran_in_duckdb && connection_) {
+    // DuckDB's profile (enabled with no output at session start) of the statement.
+    if (auto p = connection_->last_profile()) {
+      if (p->cpu_seconds >= 0) r.cpu_time_ms = p->cpu_seconds * 1000;
+      r.peak_memory_bytes = p->peak_buffer_memory;
+      r.rows_scanned = p->rows_scanned;
+      if (!p->operators.empty()) {
+        nlohmann::json ops = nlohmann::json::array();
+        for (const auto& [name, seconds] : p->operators)
+          ops.push_back({{"operator", name}, {"ms", seconds * 1000}});
+        r.slowest_operators = ops.dump();
+      }
+    }
   }
   services_.query_log->record(std::move(r));
 }

@@ -1,7 +1,6 @@
 // The startup phase of a session: SSL negotiation, startup packet, authentication and the
 // parameters reported to the client before the first ReadyForQuery.
 #include <spdlog/spdlog.h>
-
 #include <sys/socket.h>
 
 #include <cerrno>
@@ -109,8 +108,9 @@ bool Session::startup() {
     if (!login->org.empty() && login->duckling_state != "ready") {
       // An organization's database exists while its duckling is ready.
       if (login->duckling_state == "pending" || login->duckling_state == "provisioning") {
-        throw SqlError("57P03", "the duckling of \"" + database_ + "\" is still provisioning", 0, "",
-                       "Poll GET /api/v1/orgs/" + database_ + "/duckling until its state is ready.");
+        throw SqlError(
+            "57P03", "the duckling of \"" + database_ + "\" is still provisioning", 0, "",
+            "Poll GET /api/v1/orgs/" + database_ + "/duckling until its state is ready.");
       }
       throw SqlError("3D000", "database \"" + database_ + "\" does not exist", 0,
                      "Its duckling is " + login->duckling_state + ".");
@@ -135,10 +135,12 @@ void Session::start_trusted(const std::map<std::string, std::string>& parameters
   user_ = get("user");
   database_ = get("database");
   superuser_ = get("duckgres.superuser") == "on";
-  if (auto it = parameters.find("duckgres.access_mode"); it != parameters.end()) access_mode_ = it->second;
+  if (auto it = parameters.find("duckgres.access_mode"); it != parameters.end())
+    access_mode_ = it->second;
   if (auto it = parameters.find("duckgres.actor"); it != parameters.end()) actor_ = it->second;
   system_ = parameters.count("duckgres.system") && parameters.at("duckgres.system") == "on";
-  if (auto it = parameters.find("duckgres.team_schema"); it != parameters.end()) team_schema_ = it->second;
+  if (auto it = parameters.find("duckgres.team_schema"); it != parameters.end())
+    team_schema_ = it->second;
   int32_t old_pid = process_id_;
   process_id_ = static_cast<int32_t>(std::stol(get("duckgres.process_id")));
   secret_key_ = static_cast<int32_t>(std::stol(get("duckgres.secret_key")));
@@ -182,8 +184,9 @@ void Session::open_session(const std::map<std::string, std::string>& parameters,
   sandbox_ = {database_, split_list(services_.config.readable_directories)};
   if (!warehouse_->admit(max_sessions)) {
     warehouse_.reset();
-    throw SqlError("53300", "too many connections for database \"" + database_ + "\" (limit " +
-                                std::to_string(max_sessions) + ")",
+    throw SqlError("53300",
+                   "too many connections for database \"" + database_ + "\" (limit " +
+                       std::to_string(max_sessions) + ")",
                    0, "", "Raise the organization's max_connections or close idle sessions.");
   }
   admitted_ = true;
@@ -195,6 +198,15 @@ void Session::open_session(const std::map<std::string, std::string>& parameters,
   // The SET must run before the macros are parsed: it changes how '/' parses.
   connection_->query("SET integer_division = true");
   connection_->query(sql::kSessionSetup);
+  if (services_.query_log && services_.config.query_profiling == "on") {
+    // Each statement's CPU time, peak memory, rows scanned and slowest operators, for the
+    // query log (read back by Session::end_trace); nothing is printed.
+    connection_->query(
+        "PRAGMA enable_profiling = 'no_output'; SET custom_profiling_settings = "
+        "'{\"CPU_TIME\": \"true\", \"SYSTEM_PEAK_BUFFER_MEMORY\": \"true\", "
+        "\"CUMULATIVE_ROWS_SCANNED\": \"true\", \"OPERATOR_TIMING\": \"true\", "
+        "\"OPERATOR_TYPE\": \"true\"}'");
+  }
 
   settings_.set("session_authorization", user_);
   // is_superuser is read-only for SET; startup decides it.
@@ -264,7 +276,8 @@ void Session::apply_startup_options(const std::string& options) {
   }
 }
 
-bool Session::authenticate(const std::string& user, const std::optional<control::LoginTarget>& login) {
+bool Session::authenticate(const std::string& user,
+                           const std::optional<control::LoginTarget>& login) {
   std::optional<ScramVerifier> verifier;
   if (login) verifier = ScramVerifier::parse(login->verifier);
   superuser_ = login && login->superuser;
@@ -272,8 +285,8 @@ bool Session::authenticate(const std::string& user, const std::optional<control:
   auto read_auth_message = [&](std::string& body) {
     char type;
     if (!read_message(type, body)) return false;
-    if (type != 'p') throw ProtocolError("expected password response, got message type " +
-                                         std::string(1, type));
+    if (type != 'p')
+      throw ProtocolError("expected password response, got message type " + std::string(1, type));
     return true;
   };
 
