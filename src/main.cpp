@@ -285,7 +285,7 @@ int serve(const std::map<std::string, std::string>& flags) {
           org, "usage",
           "SELECT strftime(date_trunc('hour', started_at AT TIME ZONE 'UTC'), "
           "'%Y-%m-%dT%H:00:00Z'), coalesce(team, ''), user_name, count(*), sum(duration_ms) / "
-          "1000.0 FROM duckgres_meta.query_log WHERE started_at >= CAST(" +
+          "1000.0, coalesce(sum(cpu_time_ms), 0) / 1000.0 FROM duckgres_meta.query_log WHERE started_at >= CAST(" +
               sql::quote_literal(since) + " AS TIMESTAMPTZ) GROUP BY ALL",
           true);
       std::vector<std::vector<std::string>> rows;
@@ -298,6 +298,7 @@ int serve(const std::map<std::string, std::string>& flags) {
     };
     sources.take_events = [&capture] { return capture.take_team_counts(); };
     sources.take_api_calls = [&api] { return api.take_call_counts(); };
+    sources.take_rows = [&bootstrapper] { return bootstrapper.take_row_counts(); };
     metering::UsageCollector usage_collector(usage, sources,
                                              std::chrono::seconds(config.usage_interval));
     usage_collector.start();

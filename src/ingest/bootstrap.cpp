@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 #include <stdexcept>
+#include <utility>
 
 #include "common/clock.h"
 #include "common/digest.h"
@@ -99,6 +100,11 @@ Bootstrapper::Bootstrapper(std::vector<std::string> readable_directories, SqlRun
 
 Bootstrapper::~Bootstrapper() {
   stop();
+}
+
+std::map<std::pair<std::string, std::string>, uint64_t> Bootstrapper::take_row_counts() {
+  std::lock_guard lock(mutex_);
+  return std::exchange(applied_rows_, {});
 }
 
 void Bootstrapper::stop() {
@@ -276,8 +282,9 @@ std::string Bootstrapper::file_sql(const json& job, const std::string& file, uin
   out += "INSERT INTO duckgres_meta.bootstrapped SELECT " + team + ", " + f + ", " +
          std::to_string(size) + ", (SELECT count(*) FROM __b), now() WHERE NOT EXISTS " + done +
          ";";
-  out += "SELECT rows FROM duckgres_meta.bootstrapped WHERE schema_name = " + team +
-         " AND file = " + f + " AND size = " + std::to_string(size) + ";";
+  // now() is the transaction's start: the record was made by this transaction when equal.
+  out += "SELECT rows, applied_at = now() FROM duckgres_meta.bootstrapped WHERE schema_name = " +
+         team + " AND file = " + f + " AND size = " + std::to_string(size) + ";";
   return out;
 }
 
@@ -317,6 +324,12 @@ void Bootstrapper::run(json job) {
       Rows result = run_sql_(job["org"], file_sql(job, file, size, columns));
       int64_t n = !result.empty() && result[0][0] ? std::stoll(*result[0][0]) : 0;
       rows += n;
+      if (!result.empty() && result[0].size() > 1 && result[0][1] &&
+          (*result[0][1] == "true" || *result[0][1] == "t")) {
+        std::lock_guard lock(mutex_);
+        applied_rows_[{job["org"].get<std::string>(), job["schema"].get<std::string>()}] +=
+            static_cast<uint64_t>(n);
+      }
       bytes_done += size;
       ++files_done;
       // What this run did sets the rate (files done before a restart took no time now).

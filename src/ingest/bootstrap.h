@@ -8,6 +8,7 @@
 #include <condition_variable>
 #include <deque>
 #include <functional>
+#include <map>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -31,6 +32,9 @@ class Bootstrapper {
   // Queues a job a previous run did not finish.
   void resume(const nlohmann::json& job);
   void stop();
+  // Rows of files applied since the last call, by (org, team schema) (usage metering; a file
+  // a re-run skips is not counted again).
+  std::map<std::pair<std::string, std::string>, uint64_t> take_row_counts();
 
   // The files of a job's path, in order (exposed for tests).
   static std::vector<std::string> files_of(const std::string& path);
@@ -46,6 +50,7 @@ class Bootstrapper {
   std::condition_variable wake_;
   std::deque<nlohmann::json> queue_;
   bool stop_ = false;
+  std::map<std::pair<std::string, std::string>, uint64_t> applied_rows_;
   std::thread thread_;
 };
 

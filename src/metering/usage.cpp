@@ -16,7 +16,9 @@ const char* unit_of(const std::string& meter) {
   if (meter == "compute_vcpu_seconds") return "vcpu_seconds";
   if (meter == "storage_byte_seconds") return "byte_seconds";
   if (meter == "query_seconds") return "seconds";
+  if (meter == "query_cpu_seconds") return "cpu_seconds";
   if (meter == "events_ingested") return "events";
+  if (meter == "rows_ingested") return "rows";
   if (meter == "api_calls") return "calls";
   if (meter == "queries") return "statements";
   return "units";
@@ -164,11 +166,21 @@ void UsageCollector::collect_once() {
         if (row.size() < 5) continue;
         store_.set(row[0], {d.org, row[1], row[2], d.org, "queries", "", std::stod(row[3])});
         store_.set(row[0], {d.org, row[1], row[2], d.org, "query_seconds", "", std::stod(row[4])});
+        if (row.size() > 5) {
+          store_.set(row[0],
+                     {d.org, row[1], row[2], d.org, "query_cpu_seconds", "", std::stod(row[5])});
+        }
       }
     }
     if (sources_.take_events) {
       for (const auto& [key, n] : sources_.take_events()) {
         store_.add(hour, {key.first, key.second, "", key.first, "events_ingested", "",
+                          static_cast<double>(n)});
+      }
+    }
+    if (sources_.take_rows) {
+      for (const auto& [key, n] : sources_.take_rows()) {
+        store_.add(hour, {key.first, key.second, "", key.first, "rows_ingested", "",
                           static_cast<double>(n)});
       }
     }

@@ -5,9 +5,11 @@
 //   compute_vcpu_seconds   a warm duckling's allotment (vCPUs × seconds warm), by size
 //   storage_byte_seconds   bytes of the duckling's files × seconds (sampled)
 //   events_ingested        events captured for a team
+//   rows_ingested          rows a bootstrap job loaded for a team
 //   api_calls              API requests naming the organization
-//   queries, query_seconds statements and their duration, from the duckling's query log, by
-//                          team and user
+//   queries, query_seconds, query_cpu_seconds
+//                          statements, their duration and DuckDB's CPU time for them, from
+//                          the duckling's query log, by team and user
 //
 // Sampled meters are added to their hour; meters read from the query log are recomputed for
 // the current and the previous hour and replace what was there, so running the collector
@@ -60,13 +62,16 @@ struct UsageSources {
     bool warm = false;  // open (in-process) or its worker running
   };
   std::function<std::vector<Duckling>()> ducklings;
-  // Rows (hour, team, user, queries, seconds) of the org's query log since `since` (ISO).
+  // Rows (hour, team, user, queries, seconds, CPU seconds) of the org's query log since
+  // `since` (ISO).
   std::function<std::vector<std::vector<std::string>>(const std::string& org,
                                                       const std::string& since)>
       query_usage;
   // Counts since the last call: events by (org, team schema); API calls by org.
   std::function<std::map<std::pair<std::string, std::string>, uint64_t>()> take_events;
   std::function<std::map<std::string, uint64_t>()> take_api_calls;
+  // Rows bootstrapped since the last call, by (org, team schema).
+  std::function<std::map<std::pair<std::string, std::string>, uint64_t>()> take_rows;
 };
 
 class UsageCollector {

@@ -38,7 +38,14 @@ def total(rows, meter, **keys):
 def suite(label, extra_args, scheme_path):
     srv = Server()
     try:
-        srv.start(extra_args=list(extra_args) + ["--usage-interval", "1", "--pricing-scheme", scheme_path])
+        exports = os.path.join(os.path.dirname(scheme_path), "exports-" + label.replace(" ", "-"))
+        os.makedirs(exports, exist_ok=True)
+        with open(os.path.join(exports, "events.jsonl"), "w") as f:
+            for i in range(3):
+                f.write(json.dumps({"uuid": "00000000-0000-0000-0000-00000000000%d" % (i + 1), "event": "old",
+                                    "distinct_id": "u%d" % i, "timestamp": "2025-01-01T00:00:0%dZ" % i}) + "\n")
+        srv.start(extra_args=list(extra_args) + ["--usage-interval", "1", "--pricing-scheme", scheme_path,
+                                                 "--readable-directories", exports])
         api = Api(srv)
         api.call("POST", "/api/v1/orgs", {"name": "acme"})
         s, team = api.call("POST", "/api/v1/orgs/acme/teams", {"team_id": 1, "name": "web"})
@@ -66,8 +73,9 @@ def suite(label, extra_args, scheme_path):
         cur = a.cursor()
 
         def log_counts():
-            cur.execute("SELECT user_name, count(*), sum(duration_ms) / 1000.0 FROM system.query_log GROUP BY user_name")
-            return {u: (n, secs) for u, n, secs in cur.fetchall()}
+            cur.execute("SELECT user_name, count(*), sum(duration_ms) / 1000.0, coalesce(sum(cpu_time_ms), 0) / 1000.0 "
+                        "FROM system.query_log GROUP BY user_name")
+            return {u: (n, secs, cpu) for u, n, secs, cpu in cur.fetchall()}
 
         def agrees():
             logged = log_counts()
@@ -75,8 +83,8 @@ def suite(label, extra_args, scheme_path):
             if s != 200:
                 return None
             rows = body["usage"]
-            ok = all(abs(total(rows, "queries", user=u) - n) < 1e-9 and abs(total(rows, "query_seconds", user=u) - secs) < 1e-6
-                     for u, (n, secs) in logged.items())
+            ok = all(abs(total(rows, "queries", user=u) - n) < 1e-9 and abs(total(rows, "query_seconds", user=u) - secs) < 1e-6 and
+                     abs(total(rows, "query_cpu_seconds", user=u) - cpu) < 1e-6 for u, (n, secs, cpu) in logged.items())
             return (rows, logged) if ok and logged.get("bob") else None
         got = wait_for(agrees)
         check(got, "%s: usage by user matches the query log: %s vs %s" % (label, usage(api, "user,team")[1], log_counts()))
@@ -84,6 +92,7 @@ def suite(label, extra_args, scheme_path):
             rows, logged = got
             check(total(rows, "queries", user="bob", team="team_1") == logged["bob"][0],
                   "%s: bob's statements are attributed to his team" % label)
+            check(total(rows, "query_cpu_seconds") > 0, "%s: CPU time attributed: %s" % (label, total(rows, "query_cpu_seconds")))
         s, body = usage(api)
         rows = body["usage"]
         check(total(rows, "compute_vcpu_seconds") > 0 and total(rows, "storage_byte_seconds") > 0,
@@ -91,6 +100,15 @@ def suite(label, extra_args, scheme_path):
         check(wait_for(lambda: total(usage(api, "team")[1]["usage"], "events_ingested", team="team_1") == 5),
               "%s: 5 events for team_1: %s" % (label, usage(api, "team")[1]))
         check(total(rows, "api_calls") >= 5, "%s: API calls counted: %s" % (label, total(rows, "api_calls")))
+        # Bootstrapped rows count once, however often the job runs.
+        for _ in range(2):
+            s, job = api.call("POST", "/api/v1/orgs/acme/teams/1/bootstrap", {"path": exports})
+            check(s == 202, "%s: bootstrap job: %s %s" % (label, s, job))
+            wait_for(lambda: api.call("GET", "/api/v1/orgs/acme/jobs/%s" % job["id"])[1]["state"] in ("done", "failed"))
+        check(wait_for(lambda: total(usage(api, "team")[1]["usage"], "rows_ingested", team="team_1") == 3),
+              "%s: 3 rows bootstrapped for team_1: %s" % (label, usage(api, "team")[1]))
+        time.sleep(2)
+        check(total(usage(api, "team")[1]["usage"], "rows_ingested", team="team_1") == 3, "%s: still 3 after the re-run" % label)
         s, body = usage(api, "hour,size,duckling")
         check(s == 200 and all(r["hour"].endswith(":00:00Z") for r in body["usage"]) and
               any(r["meter"] == "compute_vcpu_seconds" and r["size"] == "xs" and r["duckling"] == "acme" for r in body["usage"]),
