@@ -368,7 +368,7 @@ CaptureResponse Capture::handle(const CaptureRequest& r) {
       lines += "{\"v\":2,\"uuid\":\"" + uuid + "\",\"event\":";
       append_quoted(lines, name);
       lines += ",\"properties\":";
-      std::string set, set_once, anon, alias;
+      std::string set, set_once, unset, anon, alias;
       if (!props) {
         lines += "{}";
       } else {
@@ -386,6 +386,7 @@ CaptureResponse Capture::handle(const CaptureRequest& r) {
           lines += simdjson::minify(v);
           if (k == "$set" && v.is_object()) set = simdjson::minify(v);
           if (k == "$set_once" && v.is_object()) set_once = simdjson::minify(v);
+          if (k == "$unset" && v.is_array()) unset = simdjson::minify(v);
           if (k == "$anon_distinct_id" && v.is_string())
             anon = std::string(v.get_string().value_unsafe());
           if (k == "alias" && v.is_string()) alias = std::string(v.get_string().value_unsafe());
@@ -403,6 +404,7 @@ CaptureResponse Capture::handle(const CaptureRequest& r) {
       append_quoted(lines, props ? string_of(*props, "$window_id") : "");
       lines += ",\"set\":" + (set.empty() ? "null" : set);
       lines += ",\"set_once\":" + (set_once.empty() ? "null" : set_once);
+      lines += ",\"unset\":" + (unset.empty() ? "null" : unset);
       lines += ",\"anon_distinct_id\":";
       append_quoted(lines, anon);
       lines += ",\"alias\":";

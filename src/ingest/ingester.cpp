@@ -58,16 +58,20 @@ std::string Ingester::apply_sql(const std::string& schema, const std::string& pa
       "'VARCHAR', created_at: 'VARCHAR', team_id: 'BIGINT'";
   std::string props = "properties", person_fields;
   if (version >= 2) {
-    columns += ", \"set\": 'JSON', set_once: 'JSON', anon_distinct_id: 'VARCHAR', alias: 'VARCHAR'";
+    columns +=
+        ", \"set\": 'JSON', set_once: 'JSON', \"unset\": 'JSON', anon_distinct_id: 'VARCHAR', "
+        "alias: 'VARCHAR'";
     person_fields =
-        "\"set\" AS set_props, set_once, nullif(anon_distinct_id, '') AS anon, nullif(alias, "
+        "\"set\" AS set_props, set_once, \"unset\" AS unset_keys, nullif(anon_distinct_id, '') AS "
+        "anon, nullif(alias, "
         "'') AS alias";
   } else {
     props =
         "CASE WHEN json_type(properties) = 'VARCHAR' THEN CAST(json_extract_string(properties, "
         "'$') AS JSON) ELSE properties END";
     person_fields = "json_extract(" + props + ", '$.\"$set\"') AS set_props, json_extract(" +
-                    props + ", '$.\"$set_once\"') AS set_once, json_extract_string(" + props +
+                    props + ", '$.\"$set_once\"') AS set_once, json_extract(" + props +
+                    ", '$.\"$unset\"') AS unset_keys, json_extract_string(" + props +
                     ", '$.\"$anon_distinct_id\"') AS anon, json_extract_string(" + props +
                     ", '$.alias') AS alias";
   }
@@ -112,17 +116,23 @@ std::string Ingester::apply_sql(const std::string& schema, const std::string& pa
          pdi +
          " p JOIN __seg e ON e.distinct_id = p.distinct_id WHERE e.event IN ('$identify', "
          "'$create_alias'));";
-  // $set replaces keys (the latest event of the file wins), $set_once only fills missing ones.
+  // As PostHog applies them in time order: every $set of the file, later keys winning;
+  // $set_once only fills keys still missing (the earliest wins); $unset removes keys.
   out += "UPDATE " + persons +
-         " SET properties = json_merge_patch(json_merge_patch(coalesce(u.once, '{}'), coalesce(" +
+         " SET properties = json_merge_patch(json_merge_patch(json_merge_patch(coalesce(u.once, "
+         "'{}'), coalesce(" +
          persons +
-         ".properties, '{}')), coalesce(u.sets, '{}')), version = version + 1 FROM (SELECT "
-         "p.person_id, arg_max(e.set_props, e.ts) FILTER (WHERE e.set_props IS NOT NULL) AS sets, "
-         "arg_min(e.set_once, e.ts) FILTER (WHERE e.set_once IS NOT NULL) AS once FROM __seg e "
-         "JOIN " +
+         ".properties, '{}')), coalesce(u.sets, '{}')), coalesce(u.unsets, '{}')), version = "
+         "version + 1 FROM (SELECT p.person_id, list_reduce(list(e.set_props ORDER BY e.ts) "
+         "FILTER (WHERE e.set_props IS NOT NULL), (a, b) -> json_merge_patch(a, b)) AS sets, "
+         "list_reduce(list(e.set_once ORDER BY e.ts DESC) FILTER (WHERE e.set_once IS NOT NULL), "
+         "(a, b) -> json_merge_patch(a, b)) AS once, CAST(to_json(map_from_entries(list_transform("
+         "list_distinct(flatten(list(CAST(e.unset_keys AS VARCHAR[])) FILTER (WHERE e.unset_keys "
+         "IS NOT NULL))), k -> {'k': k, 'v': CAST(NULL AS VARCHAR)}))) AS JSON) AS unsets FROM "
+         "__seg e JOIN " +
          pdi +
          " p ON p.distinct_id = e.distinct_id WHERE e.set_props IS NOT NULL OR e.set_once IS NOT "
-         "NULL GROUP BY 1) u WHERE " +
+         "NULL OR e.unset_keys IS NOT NULL GROUP BY 1) u WHERE " +
          persons + ".id = u.person_id;";
   out += "INSERT INTO " + s +
          ".events (uuid, event, properties, timestamp, distinct_id, person_id, "

@@ -161,6 +161,24 @@ def suite(isolation):
         check(cur.fetchone()[0] == 0, "%s: every event has a person" % isolation)
         c.close()
 
+        # Several $set, $set_once and $unset in one batch apply in time order.
+        at = lambda sec: "2026-11-30T10:00:%02dZ" % sec  # noqa: E731
+        s, _ = post(srv, "/batch", json.dumps({"api_key": key, "batch": [
+            {"event": "p1", "distinct_id": "ann@example.com", "timestamp": at(1), "properties": {"$set": {"a": 1, "b": 1}}},
+            {"event": "p2", "distinct_id": "ann@example.com", "timestamp": at(2), "properties": {"$set": {"b": 2}, "$set_once": {"c": "first"}}},
+            {"event": "p3", "distinct_id": "ann@example.com", "timestamp": at(3), "properties": {"$set_once": {"c": "second", "d": 4}}},
+            {"event": "p4", "distinct_id": "ann@example.com", "timestamp": at(4), "properties": {"$unset": ["plan", "a"]}}]}))
+        check(s == 200 and wait_count(srv, 1, "event = 'p4'") == 1, "%s: person batch stored" % isolation)
+        c = connect(srv, "acme", "alice", "alice-secret-1")
+        cur = c.cursor()
+        cur.execute("SELECT p.properties FROM team_1.persons p JOIN team_1.person_distinct_ids d ON d.person_id = p.id "
+                    "WHERE d.distinct_id = 'ann@example.com'")
+        props = cur.fetchone()[0]
+        props = json.loads(props) if isinstance(props, str) else props
+        check(props == {"first_url": "/a", "email": "ann@example.com", "b": 2, "c": "first", "d": 4},
+              "%s: $set, $set_once and $unset in order: %s" % (isolation, props))
+        c.close()
+
         # Text that needs escaping comes back as sent; the project key is not kept as a property.
         odd_name, odd_id = 'say "hi"\\\n\t\u00e9\u4e2d\U0001f986\x01', 'back\\slash "q"'
         s, _ = post(srv, "/e", json.dumps({"api_key": key, "event": odd_name, "distinct_id": odd_id,
