@@ -368,7 +368,7 @@ CaptureResponse Capture::handle(const CaptureRequest& r) {
       lines += "{\"v\":2,\"uuid\":\"" + uuid + "\",\"event\":";
       append_quoted(lines, name);
       lines += ",\"properties\":";
-      std::string set, set_once, unset, anon, alias;
+      std::string set, set_once, unset, anon, alias, group_set;
       if (!props) {
         lines += "{}";
       } else {
@@ -390,6 +390,7 @@ CaptureResponse Capture::handle(const CaptureRequest& r) {
           if (k == "$anon_distinct_id" && v.is_string())
             anon = std::string(v.get_string().value_unsafe());
           if (k == "alias" && v.is_string()) alias = std::string(v.get_string().value_unsafe());
+          if (k == "$group_set" && v.is_object()) group_set = simdjson::minify(v);
         }
         lines.push_back('}');
       }
@@ -409,6 +410,13 @@ CaptureResponse Capture::handle(const CaptureRequest& r) {
       append_quoted(lines, anon);
       lines += ",\"alias\":";
       append_quoted(lines, alias);
+      if (name == "$groupidentify" && props) {  // a group's properties (groups table)
+        lines += ",\"group_type\":";
+        append_quoted(lines, string_of(*props, "$group_type"));
+        lines += ",\"group_key\":";
+        append_quoted(lines, string_of(*props, "$group_key"));
+        lines += ",\"group_set\":" + (group_set.empty() ? "null" : group_set);
+      }
       lines += ",\"created_at\":\"" + created + "\",\"team_id\":" + team_id + "}\n";
       ++valid;
     } catch (const Invalid& err) {

@@ -60,10 +60,11 @@ std::string Ingester::apply_sql(const std::string& schema, const std::string& pa
   if (version >= 2) {
     columns +=
         ", \"set\": 'JSON', set_once: 'JSON', \"unset\": 'JSON', anon_distinct_id: 'VARCHAR', "
-        "alias: 'VARCHAR'";
+        "alias: 'VARCHAR', group_type: 'VARCHAR', group_key: 'VARCHAR', group_set: 'JSON'";
     person_fields =
         "\"set\" AS set_props, set_once, \"unset\" AS unset_keys, nullif(anon_distinct_id, '') AS "
-        "anon, nullif(alias, "
+        "anon, nullif(group_type, '') AS group_type, nullif(group_key, '') AS group_key, "
+        "group_set, nullif(alias, "
         "'') AS alias";
   } else {
     props =
@@ -73,7 +74,13 @@ std::string Ingester::apply_sql(const std::string& schema, const std::string& pa
                     props + ", '$.\"$set_once\"') AS set_once, json_extract(" + props +
                     ", '$.\"$unset\"') AS unset_keys, json_extract_string(" + props +
                     ", '$.\"$anon_distinct_id\"') AS anon, json_extract_string(" + props +
-                    ", '$.alias') AS alias";
+                    ", '$.alias') AS alias" + ", json_extract_string(" + props +
+                    ", '$.\"$group_type\"') AS group_type, "
+                    "json_extract_string(" +
+                    props +
+                    ", '$.\"$group_key\"') AS group_key, "
+                    "json_extract(" +
+                    props + ", '$.\"$group_set\"') AS group_set";
   }
   // The file's events, unless it was applied already (then nothing below changes anything).
   // Repeated uuids (an SDK retrying) keep their first copy.
@@ -134,6 +141,33 @@ std::string Ingester::apply_sql(const std::string& schema, const std::string& pa
          " p ON p.distinct_id = e.distinct_id WHERE e.set_props IS NOT NULL OR e.set_once IS NOT "
          "NULL OR e.unset_keys IS NOT NULL GROUP BY 1) u WHERE " +
          persons + ".id = u.person_id;";
+  // Groups ($groupidentify): a group type gets the next index (PostHog allows five, 0-4)
+  // the first time it is seen; a group's $group_set properties merge in time order.
+  std::string groups = s + ".groups", mapping = s + ".group_type_mapping";
+  out += "CREATE TABLE IF NOT EXISTS " + mapping +
+         " (group_type VARCHAR NOT NULL, group_type_index INTEGER NOT NULL);";
+  out += "INSERT INTO " + mapping +
+         " SELECT t, i FROM (SELECT t, (SELECT coalesce(max(group_type_index), -1) FROM " +
+         mapping +
+         ") + row_number() OVER (ORDER BY first, t) AS i FROM (SELECT group_type AS t, min(ts) "
+         "AS first FROM __seg WHERE event = '$groupidentify' AND group_type IS NOT NULL AND "
+         "group_key IS NOT NULL AND group_type NOT IN (SELECT group_type FROM " +
+         mapping + ") GROUP BY 1)) WHERE i <= 4;";
+  out +=
+      "CREATE OR REPLACE TEMP TABLE __groups AS SELECT m.group_type_index AS i, e.group_key "
+      "AS k, coalesce(list_reduce(list(e.group_set ORDER BY e.ts) FILTER (WHERE e.group_set "
+      "IS NOT NULL), (a, b) -> json_merge_patch(a, b)), CAST('{}' AS JSON)) AS sets, "
+      "min(e.ts) AS first FROM __seg e JOIN " +
+      mapping +
+      " m ON m.group_type = e.group_type WHERE e.event = '$groupidentify' AND e.group_key IS "
+      "NOT NULL GROUP BY 1, 2;";
+  out += "UPDATE " + groups + " SET properties = json_merge_patch(coalesce(" + groups +
+         ".properties, '{}'), g.sets) FROM __groups g WHERE " + groups +
+         ".group_type_index = g.i AND " + groups + ".group_key = g.k;";
+  out += "INSERT INTO " + groups +
+         " SELECT i, k, sets, first FROM __groups g WHERE NOT EXISTS "
+         "(SELECT 1 FROM " +
+         groups + " x WHERE x.group_type_index = g.i AND x.group_key = g.k);";
   out += "INSERT INTO " + s +
          ".events (uuid, event, properties, timestamp, distinct_id, person_id, "
          "elements_chain, \"$session_id\", \"$window_id\", created_at, team_id) SELECT e.uuid, "

@@ -21,6 +21,9 @@ std::string team_tables_sql(const std::string& schema) {
   out += "CREATE TABLE IF NOT EXISTS " + s +
          ".groups (group_type_index INTEGER NOT NULL, group_key VARCHAR NOT NULL, "
          "properties JSON, created_at TIMESTAMPTZ);";
+  // Which index a group type name has (filled by the ingester as types appear).
+  out += "CREATE TABLE IF NOT EXISTS " + s +
+         ".group_type_mapping (group_type VARCHAR NOT NULL, group_type_index INTEGER NOT NULL);";
   // The properties analysts filter on most, as typed columns.
   std::string typed;
   for (const char* p : {"$current_url", "$pathname", "$host", "$browser", "$browser_version", "$os",

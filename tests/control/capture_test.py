@@ -179,6 +179,30 @@ def suite(isolation):
               "%s: $set, $set_once and $unset in order: %s" % (isolation, props))
         c.close()
 
+        # Groups: $groupidentify gives each group type an index and merges $group_set in order.
+        s, _ = post(srv, "/batch", json.dumps({"api_key": key, "batch": [
+            {"event": "$groupidentify", "distinct_id": "ann@example.com", "timestamp": at(5),
+             "properties": {"$group_type": "company", "$group_key": "acme-inc", "$group_set": {"plan": "free", "seats": 10}}},
+            {"event": "$groupidentify", "distinct_id": "ann@example.com", "timestamp": at(6),
+             "properties": {"$group_type": "company", "$group_key": "acme-inc", "$group_set": {"plan": "pro"}}},
+            {"event": "$groupidentify", "distinct_id": "ann@example.com", "timestamp": at(7),
+             "properties": {"$group_type": "project", "$group_key": "p-1", "$group_set": {"name": "web"}}}]}))
+        check(s == 200, "%s: groupidentify batch" % isolation)
+        s, _ = post(srv, "/e", json.dumps({"api_key": key, "event": "$groupidentify", "distinct_id": "ann@example.com",
+                                          "timestamp": at(8), "properties": {"$group_type": "company", "$group_key": "acme-inc",
+                                                                             "$group_set": {"seats": 25}}}))
+        check(wait_count(srv, 4, "event = '$groupidentify'") == 4, "%s: groupidentify stored" % isolation)
+        c = connect(srv, "acme", "alice", "alice-secret-1")
+        cur = c.cursor()
+        cur.execute("SELECT m.group_type, g.group_key, g.properties FROM team_1.groups g JOIN team_1.group_type_mapping m "
+                    "ON m.group_type_index = g.group_type_index ORDER BY g.group_type_index")
+        got = [(t, k, json.loads(p) if isinstance(p, str) else p) for t, k, p in cur.fetchall()]
+        check(got == [("company", "acme-inc", {"plan": "pro", "seats": 25}), ("project", "p-1", {"name": "web"})],
+              "%s: groups and their properties: %s" % (isolation, got))
+        cur.execute("SELECT group_type, group_type_index FROM team_1.group_type_mapping ORDER BY 2")
+        check(cur.fetchall() == [("company", 0), ("project", 1)], "%s: group type indexes" % isolation)
+        c.close()
+
         # Text that needs escaping comes back as sent; the project key is not kept as a property.
         odd_name, odd_id = 'say "hi"\\\n\t\u00e9\u4e2d\U0001f986\x01', 'back\\slash "q"'
         s, _ = post(srv, "/e", json.dumps({"api_key": key, "event": odd_name, "distinct_id": odd_id,
