@@ -570,7 +570,7 @@ std::shared_ptr<PreparedQuery> Session::prepare(sql::Statement statement,
   const std::string& text = rewritten.empty() ? q->statement.text : rewritten[0];
   q->uses_catalog = reads_catalog(text);
   if (text.find("getvariable") != std::string::npos) {
-    q->settings_text = text;  // re-prepared when a setting changes (see start_portal)
+    q->reads_settings = true;  // re-prepared when a setting changes (see start_portal)
     q->settings_generation = settings_generation_;
   }
   before_duckdb_call();
@@ -948,8 +948,9 @@ void Session::start_portal(Portal& portal) {
   before_duckdb_call();
   if (q.uses_catalog) refresh_catalog_snapshot();
   uint64_t data = warehouse_ ? warehouse_->data_generation() : 0;
-  if ((!q.settings_text.empty() && q.settings_generation != settings_generation_) ||
-      (!q.duck_text.empty() && q.data_generation != data)) {
+  if (!q.duck_text.empty() &&
+      ((q.reads_settings && q.settings_generation != settings_generation_) ||
+       q.data_generation != data)) {
     // The plan holds the settings as they were when it was made (getvariable is folded), and
     // the statistics of the data then (see Warehouse::data_generation).
     q.duck = std::make_unique<duck::PreparedStatement>(connection_->prepare(q.duck_text));

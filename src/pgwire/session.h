@@ -71,7 +71,7 @@ struct PreparedQuery {
   std::vector<int32_t> type_overrides;       // PostgreSQL type OID per column where not DuckDB's
   bool uses_catalog = false;                 // reads the emulated pg_catalog/information_schema
   bool explain = false;       // DuckDB's EXPLAIN, answered as PostgreSQL's "QUERY PLAN" lines
-  std::string settings_text;  // the DuckDB text, when it reads session settings
+  bool reads_settings = false;  // its DuckDB text reads session settings (getvariable)
   uint64_t settings_generation = 0;            // the settings its plan was made with
   std::string duck_text;                       // what DuckDB prepared (to prepare it again)
   uint64_t data_generation = 0;                // the warehouse's data its plan was made with
@@ -285,7 +285,7 @@ class Session {
   uint64_t bytes_flushed_ = 0;
   std::string org_label_;      // the database as a metrics label
   std::mutex activity_mutex_;  // guards the activity fields below
-  std::string activity_query_, activity_command_;
+  std::string activity_query_, activity_command_, activity_application_name_;
   bool activity_active_ = false;
   bool activity_failed_ = false;  // the open transaction failed
   std::chrono::system_clock::time_point backend_start_, query_start_, state_change_;

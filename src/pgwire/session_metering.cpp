@@ -97,8 +97,8 @@ SessionActivity Session::activity() {
   a.database = bound_database();
   a.user = user_;
   a.client_addr = peer_;
-  a.application_name = settings_.get("application_name").value_or("");
   std::lock_guard lock(activity_mutex_);
+  a.application_name = activity_application_name_;
   a.backend_start = backend_start_;
   a.query = activity_query_;
   a.command = activity_command_;

@@ -42,8 +42,12 @@ void Session::publish_settings() {
     first = false;
     map += sql::quote_literal(key) + ": " + sql::quote_literal(row[1]);
   }
-  map += "}; SET VARIABLE duckgres_application_name = " +
-         sql::quote_literal(*settings_.get("application_name"));
+  std::string application_name = *settings_.get("application_name");
+  map += "}; SET VARIABLE duckgres_application_name = " + sql::quote_literal(application_name);
+  {
+    std::lock_guard lock(activity_mutex_);  // pg_stat_activity reads it from other threads
+    activity_application_name_ = std::move(application_name);
+  }
   before_duckdb_call();
   connection_->query(map);
   // DuckDB folds getvariable() into a plan as a constant: cached plans of statements that read
