@@ -38,6 +38,7 @@ def main():
     ap.add_argument("--clients", type=int, default=16)
     ap.add_argument("--rows", type=int, default=1000000)
     ap.add_argument("--size", default="s")
+    ap.add_argument("--suites", default="capture,bootstrap", help="capture, bootstrap or both")
     args = ap.parse_args()
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     binary = os.environ.get("DUCKGRES_BIN") or next(
@@ -49,7 +50,8 @@ def main():
     srv = Server(binary=binary)
     results = {}
     try:
-        srv.start(extra_args=["--readable-directories", exports])
+        srv.start(extra_args=["--readable-directories", exports] + (["--log-level", "debug"] if os.environ.get("BENCH_DEBUG") else [])
+                  + os.environ.get("BENCH_SERVER_ARGS", "").split())
         api = Api(srv)
         api.call("POST", "/api/v1/orgs", {"name": "bench"})
         s, team = api.call("POST", "/api/v1/orgs/bench/teams", {"team_id": 1, "name": "web"})
@@ -66,56 +68,61 @@ def main():
             c.close()
             return n
 
-        body = json.dumps({"api_key": key, "batch": [
-            {"event": "$pageview", "distinct_id": "user-%d" % i,
-             "properties": {"$current_url": "https://shop.example/p/%d" % (i % 50), "$browser": "Chrome",
-                            "$os": "Mac OS X", "$session_id": "s-%d" % (i // 10)}} for i in range(100)]}).encode()
-        # wrk (C, epoll) drives the load: Python clients would measure the GIL, not the server.
-        with open(os.path.join(tmp, "body.json"), "wb") as f:
-            f.write(body)
-        with open(os.path.join(tmp, "post.lua"), "w") as f:
-            f.write('wrk.method = "POST"\nwrk.headers["Content-Type"] = "application/json"\n'
-                    'local f = io.open("%s")\nwrk.body = f:read("*a")\nf:close()\n' % os.path.join(tmp, "body.json"))
-        out = subprocess.run(["wrk", "-t1", "-c%d" % args.clients, "-d%ds" % args.seconds, "-s",
-                              os.path.join(tmp, "post.lua"), "http://%s:%d/batch" % (srv.host, srv.http_port)],
-                             capture_output=True, text=True, check=True).stdout
-        requests, elapsed = re.search(r"(\d+) requests in ([\d.]+)s", out).groups()
-        failed = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-        acked = [(int(requests) - (int(failed.group(1)) if failed else 0)) * 100]
-        elapsed = float(elapsed)
-        t1 = time.monotonic()
-        while count() < acked[0] and time.monotonic() - t1 < 120:
-            time.sleep(0.1)
-        lag = time.monotonic() - t1
-        results["capture"] = {"events": acked[0], "seconds": elapsed, "events_per_second": acked[0] / elapsed,
-                              "ingest_lag_seconds": lag, "clients": args.clients}
-        print("capture: %d events acknowledged in %.1f s: %.0f events/s (batches of 100, %d clients); all in the "
-              "table %.1f s later" % (acked[0], elapsed, acked[0] / elapsed, args.clients, lag))
+        suites = args.suites.split(",")
+        if "capture" in suites:
+            body = json.dumps({"api_key": key, "batch": [
+                {"event": "$pageview", "distinct_id": "user-%d" % i,
+                 "properties": {"$current_url": "https://shop.example/p/%d" % (i % 50), "$browser": "Chrome",
+                                "$os": "Mac OS X", "$session_id": "s-%d" % (i // 10)}} for i in range(100)]}).encode()
+            # wrk (C, epoll) drives the load: Python clients would measure the GIL, not the server.
+            with open(os.path.join(tmp, "body.json"), "wb") as f:
+                f.write(body)
+            with open(os.path.join(tmp, "post.lua"), "w") as f:
+                f.write('wrk.method = "POST"\nwrk.headers["Content-Type"] = "application/json"\n'
+                        'local f = io.open("%s")\nwrk.body = f:read("*a")\nf:close()\n' % os.path.join(tmp, "body.json"))
+            out = subprocess.run(["wrk", "-t1", "-c%d" % args.clients, "-d%ds" % args.seconds, "-s",
+                                  os.path.join(tmp, "post.lua"), "http://%s:%d/batch" % (srv.host, srv.http_port)],
+                                 capture_output=True, text=True, check=True).stdout
+            requests, elapsed = re.search(r"(\d+) requests in ([\d.]+)s", out).groups()
+            failed = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+            acked = [(int(requests) - (int(failed.group(1)) if failed else 0)) * 100]
+            elapsed = float(elapsed)
+            t1 = time.monotonic()
+            while count() < acked[0] and time.monotonic() - t1 < 120:
+                time.sleep(0.1)
+            lag = time.monotonic() - t1
+            results["capture"] = {"events": acked[0], "seconds": elapsed, "events_per_second": acked[0] / elapsed,
+                                  "ingest_lag_seconds": lag, "clients": args.clients}
+            print("capture: %d events acknowledged in %.1f s: %.0f events/s (batches of 100, %d clients); all in the "
+                  "table %.1f s later" % (acked[0], elapsed, acked[0] / elapsed, args.clients, lag))
 
-        # Bootstrap: JSON Lines, 10 files.
-        t0 = datetime.datetime(2025, 1, 1, tzinfo=datetime.timezone.utc)
-        per = args.rows // 10
-        for k in range(10):
-            with open(os.path.join(exports, "events-%02d.jsonl" % k), "w") as f:
-                for i in range(k * per, (k + 1) * per):
-                    f.write(json.dumps({"uuid": str(uuid.UUID(int=i + 1)), "event": "$pageview",
-                                        "distinct_id": "user-%d" % (i % 10000),
-                                        "timestamp": (t0 + datetime.timedelta(seconds=i)).isoformat(),
-                                        "properties": {"$current_url": "https://shop.example/p/%d" % (i % 50)}}) + "\n")
-        size = sum(os.path.getsize(os.path.join(exports, f)) for f in os.listdir(exports))
-        env = dict(os.environ, DUCKGRES_URL="http://%s:%d" % (srv.host, srv.http_port), DUCKGRES_TOKEN=srv.token)
-        start = time.monotonic()
-        out = subprocess.run([binary, "ctl", "--json", "bootstrap", "bench", "1", exports], env=env,
-                             capture_output=True, text=True, timeout=3600)
-        wall = time.monotonic() - start
-        job = json.loads(out.stdout)
-        assert job["state"] == "done", out.stdout + out.stderr
-        results["bootstrap"] = {"rows": job["rows"], "bytes": size, "seconds": wall,
-                                "rows_per_second": job["rows"] / wall, "job_rows_per_second": job["rows_per_second"]}
-        print("bootstrap: %d JSON Lines events (%.0f MB, 10 files) in %.1f s: %.0f rows/s" %
-              (job["rows"], size / 1e6, wall, job["rows"] / wall))
+        if "bootstrap" in suites:
+            # Bootstrap: JSON Lines, 10 files.
+            t0 = datetime.datetime(2025, 1, 1, tzinfo=datetime.timezone.utc)
+            per = args.rows // 10
+            for k in range(10):
+                with open(os.path.join(exports, "events-%02d.jsonl" % k), "w") as f:
+                    for i in range(k * per, (k + 1) * per):
+                        f.write(json.dumps({"uuid": str(uuid.UUID(int=i + 1)), "event": "$pageview",
+                                            "distinct_id": "user-%d" % (i % 10000),
+                                            "timestamp": (t0 + datetime.timedelta(seconds=i)).isoformat(),
+                                            "properties": {"$current_url": "https://shop.example/p/%d" % (i % 50)}}) + "\n")
+            size = sum(os.path.getsize(os.path.join(exports, f)) for f in os.listdir(exports))
+            env = dict(os.environ, DUCKGRES_URL="http://%s:%d" % (srv.host, srv.http_port), DUCKGRES_TOKEN=srv.token)
+            start = time.monotonic()
+            out = subprocess.run([binary, "ctl", "--json", "bootstrap", "bench", "1", exports], env=env,
+                                 capture_output=True, text=True, timeout=3600)
+            wall = time.monotonic() - start
+            job = json.loads(out.stdout)
+            assert job["state"] == "done", out.stdout + out.stderr
+            results["bootstrap"] = {"rows": job["rows"], "bytes": size, "seconds": wall,
+                                    "rows_per_second": job["rows"] / wall, "job_rows_per_second": job["rows_per_second"]}
+            print("bootstrap: %d JSON Lines events (%.0f MB, 10 files) in %.1f s: %.0f rows/s" %
+                  (job["rows"], size / 1e6, wall, job["rows"] / wall))
         print(json.dumps(results))
     finally:
+        if os.environ.get("BENCH_DEBUG"):
+            print(open(srv.log_path).read()[-3000:])
         srv.stop()
         srv.cleanup()
         shutil.rmtree(tmp, ignore_errors=True)

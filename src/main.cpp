@@ -247,7 +247,8 @@ int serve(const std::map<std::string, std::string>& flags) {
         [&server](const std::string& org, const std::string& sql) {
           return server.run_internal(org, "bootstrap", sql, true).rows;
         },
-        [&control](const nlohmann::json& job) { control.save_job(job); });
+        [&control](const nlohmann::json& job) { control.save_job(job); },
+        static_cast<uintmax_t>(config.bootstrap_batch_mb) << 20);
     for (const auto& job : control.unfinished_jobs()) bootstrapper.resume(job);  // after a stop
     api.set_bootstrapper(&bootstrapper);
     // Usage metering and the pricing scheme invoices use.

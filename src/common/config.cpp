@@ -122,6 +122,9 @@ const std::map<std::string, Setting>& settings() {
       {"max_connections_per_address",
        integer("concurrent sessions one client address may hold; 0 = no cap",
                &ServerConfig::max_connections_per_address, 0, 1000000)},
+      {"bootstrap_batch_mb",
+       integer("most MiB of export files one bootstrap transaction reads (memory against speed)",
+               &ServerConfig::bootstrap_batch_mb, 1, 65536)},
       {"readable_directories",
        text("directories SQL may read files from (read_csv, read_parquet…), comma-separated; "
             "none by default",

@@ -31,6 +31,7 @@ struct ServerConfig {
   int duckling_idle_timeout = 300;       // seconds a duckling stays open after its last session
   int query_log_retention_days = 30;     // system.query_log keeps this many days; 0 = forever
   int usage_interval = 60;               // seconds between usage samples (metering/usage.h)
+  int bootstrap_batch_mb = 256;          // most MiB of export files a bootstrap transaction reads
   std::string query_profiling = "on";    // DuckDB's per-statement profile in the query log
   std::string pricing_scheme;            // YAML file of the pricing scheme; empty = built-in
   // Directories sessions may read files from (read_csv('/dir/…')), comma-separated; nothing

@@ -343,6 +343,7 @@ void add_commands(CLI::App& ctl) {
       if (s >= 400 || o.detach) return show(s, b);
       // A progress bar on stderr until the job ends; then the job as usual.
       std::string id = b.value("id", "");
+      int polls = 0;
       while (true) {
         auto [gs, job] = call("GET", "/api/v1/orgs/" + o.org + "/jobs/" + id);
         if (gs >= 400) return show(gs, job);
@@ -360,7 +361,8 @@ void add_commands(CLI::App& ctl) {
           int rc = show(gs, job);
           return state == "done" ? rc : 1;
         }
-        std::this_thread::sleep_for(std::chrono::milliseconds(300));
+        // Short jobs end within a few polls; longer ones are polled less often.
+        std::this_thread::sleep_for(std::chrono::milliseconds(++polls < 30 ? 100 : 500));
       }
     };
   });

@@ -25,27 +25,19 @@ bool has_suffix(const std::string& s, const std::string& suffix) {
          s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
-// DuckDB's reader for an export file, by its extension; empty when it is none of them.
-std::string reader(const std::string& file) {
-  std::string f = file;
-  for (char& c : f) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  if (has_suffix(f, ".gz")) f.resize(f.size() - 3);
-  std::string q = sql::quote_literal(file);
-  if (has_suffix(f, ".jsonl") || has_suffix(f, ".ndjson") || has_suffix(f, ".json")) {
-    return "read_json_auto(" + q + ", format = 'newline_delimited', sample_size = 20000)";
-  }
-  if (has_suffix(f, ".csv") || has_suffix(f, ".tsv"))
-    return "read_csv_auto(" + q + ", header = true)";
-  if (has_suffix(f, ".parquet")) return "read_parquet(" + q + ")";
-  return "";
-}
+// How an export file is read, by its extension.
+enum class Format { kNone, kJsonLines, kJsonCompressed, kCsv, kParquet };
 
-// Plain (not compressed) JSON Lines: events of these are read with the columns named, without
-// DuckDB sampling the file for its schema (that took longer than reading the rows).
-bool plain_json(const std::string& file) {
+Format format_of(const std::string& file) {
   std::string f = file;
   for (char& c : f) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return has_suffix(f, ".jsonl") || has_suffix(f, ".ndjson") || has_suffix(f, ".json");
+  bool gz = has_suffix(f, ".gz");
+  if (gz) f.resize(f.size() - 3);
+  if (has_suffix(f, ".jsonl") || has_suffix(f, ".ndjson") || has_suffix(f, ".json"))
+    return gz ? Format::kJsonCompressed : Format::kJsonLines;
+  if (has_suffix(f, ".csv") || has_suffix(f, ".tsv")) return Format::kCsv;
+  if (has_suffix(f, ".parquet")) return Format::kParquet;
+  return Format::kNone;
 }
 
 // The columns of an events export read as JSON Lines; a key a line lacks reads as NULL.
@@ -54,14 +46,38 @@ const char* const kEventColumns[][2] = {{"uuid", "VARCHAR"},           {"event",
                                         {"properties", "JSON"},        {"person_id", "VARCHAR"},
                                         {"elements_chain", "VARCHAR"}, {"created_at", "VARCHAR"}};
 
-std::string events_json_reader(const std::string& file) {
-  std::string columns;
-  for (const auto& c : kEventColumns) {
-    if (!columns.empty()) columns += ", ";
-    columns += sql::quote_literal(c[0]) + ": " + sql::quote_literal(c[1]);
+// DuckDB's reader over a batch of files of one format; each row names its file in `__file`.
+// Plain JSON Lines events are read with their columns named: DuckDB sampling the files for a
+// schema took longer than reading the rows.
+std::string reader_sql(Format format, const std::vector<std::string>& files, bool named_events) {
+  std::string list;
+  for (const auto& f : files) list += (list.empty() ? "[" : ", ") + sql::quote_literal(f);
+  list += "]";
+  switch (format) {
+    case Format::kJsonLines:
+      if (named_events) {
+        std::string columns;
+        for (const auto& c : kEventColumns) {
+          if (!columns.empty()) columns += ", ";
+          columns += sql::quote_literal(c[0]) + ": " + sql::quote_literal(c[1]);
+        }
+        return "read_json(" + list +
+               ", format = 'newline_delimited', filename = '__file', columns = {" + columns + "})";
+      }
+      [[fallthrough]];
+    case Format::kJsonCompressed:
+      return "read_json_auto(" + list +
+             ", format = 'newline_delimited', sample_size = 20000, union_by_name = true, "
+             "filename = '__file')";
+    case Format::kCsv:
+      return "read_csv_auto(" + list +
+             ", header = true, union_by_name = true, filename = '__file')";
+    case Format::kParquet:
+      return "read_parquet(" + list + ", union_by_name = true, filename = '__file')";
+    case Format::kNone:
+      break;
   }
-  return "read_json(" + sql::quote_literal(file) + ", format = 'newline_delimited', columns = {" +
-         columns + "})";
+  return "";
 }
 
 // The keys of the file's first line; throws when it is not a JSON object.
@@ -77,13 +93,25 @@ std::vector<std::string> first_line_keys(const std::string& file) {
   return keys;
 }
 
+// A batch is sized to take about this long at the rate of the previous one (the first reads a
+// quarter of the most a batch may): long enough that a statement's fixed costs vanish, short
+// enough for progress and for what a restart redoes.
+constexpr double kBatchSeconds = 3.0;
+constexpr size_t kBatchMaxFiles = 256;
+
+// Ends the transaction that staged a batch in its temporary table: what the batch's own
+// transaction then reads is committed, which DuckDB scans in parallel (rows a transaction
+// wrote itself it does not), and the staging is not something a restart needs undone.
+constexpr const char* kStagedCommit = "COMMIT;";
+
 }  // namespace
 
 Bootstrapper::Bootstrapper(std::vector<std::string> readable_directories, SqlRunner run_sql,
-                           JobSink save)
+                           JobSink save, uintmax_t batch_max_bytes)
     : readable_(std::move(readable_directories)),
       run_sql_(std::move(run_sql)),
-      save_(std::move(save)) {
+      save_(std::move(save)),
+      batch_max_bytes_(batch_max_bytes) {
   thread_ = std::thread([this] {
     std::unique_lock lock(mutex_);
     while (true) {
@@ -121,11 +149,11 @@ std::vector<std::string> Bootstrapper::files_of(const std::string& path) {
   std::error_code ec;
   if (fs::is_directory(path, ec)) {
     for (const auto& f : fs::directory_iterator(path, ec)) {
-      if (f.is_regular_file() && !reader(f.path().string()).empty())
+      if (f.is_regular_file() && format_of(f.path().string()) != Format::kNone)
         out.push_back(f.path().string());
     }
     std::sort(out.begin(), out.end());
-  } else if (fs::is_regular_file(path, ec) && !reader(path).empty()) {
+  } else if (fs::is_regular_file(path, ec) && format_of(path) != Format::kNone) {
     out.push_back(path);
   }
   return out;
@@ -184,8 +212,9 @@ void Bootstrapper::resume(const json& job) {
   wake_.notify_all();
 }
 
-std::string Bootstrapper::file_sql(const json& job, const std::string& file, uintmax_t size,
-                                   const Rows& columns) {
+std::string Bootstrapper::batch_sql(const json& job, const std::vector<std::string>& files,
+                                    const std::vector<uintmax_t>& sizes, const std::string& src,
+                                    const Rows& columns) {
   auto has = [&](const char* name) {
     for (const auto& c : columns) {
       if (c[0] && *c[0] == name) return true;
@@ -210,27 +239,22 @@ std::string Bootstrapper::file_sql(const json& job, const std::string& file, uin
                                       : "CAST(to_json(" + col + ") AS JSON)";
   };
   std::string s = sql::quote_identifier(job["schema"].get<std::string>());
-  std::string src =
-      job["data"] == "events" && plain_json(file) ? events_json_reader(file) : reader(file);
   std::string team = sql::quote_literal(job["schema"].get<std::string>());
-  std::string f = sql::quote_literal(file);
-  std::string done = "(SELECT 1 FROM duckgres_meta.bootstrapped WHERE schema_name = " + team +
-                     " AND file = " + f + " AND size = " + std::to_string(size) + ")";
-  std::string out =
-      "CREATE TABLE IF NOT EXISTS duckgres_meta.bootstrapped (schema_name VARCHAR, file VARCHAR, "
-      "size BIGINT, rows BIGINT, applied_at TIMESTAMPTZ);";
+  std::string out;
   if (job["data"] == "events") {
     for (const char* required : {"uuid", "event", "distinct_id", "timestamp"}) {
-      if (!has(required))
-        throw std::runtime_error(file + " has no \"" + std::string(required) + "\" column");
+      if (!has(required)) {
+        throw std::runtime_error((files.size() == 1 ? files[0] : "the export") + " has no \"" +
+                                 std::string(required) + "\" column");
+      }
     }
     std::string props = has("properties") ? as_json("properties") : "CAST('{}' AS JSON)";
+    // The rows of the batch that are events, typed.
     out +=
-        "CREATE OR REPLACE TEMP TABLE __b AS SELECT TRY_CAST(uuid AS UUID) AS uuid, CAST(event AS "
-        "VARCHAR) AS event, " +
-        props +
-        " AS properties, TRY_CAST(\"timestamp\" AS TIMESTAMPTZ) AS "
-        "ts, CAST(distinct_id AS VARCHAR) AS distinct_id, " +
+        "CREATE OR REPLACE TEMP TABLE __b AS SELECT * FROM (SELECT TRY_CAST(uuid AS UUID) AS "
+        "uuid, CAST(event AS VARCHAR) AS event, " +
+        props + " AS properties, TRY_CAST(\"timestamp\" AS TIMESTAMPTZ) AS ts, " +
+        "CAST(distinct_id AS VARCHAR) AS distinct_id, " +
         std::string(has("person_id") ? "TRY_CAST(person_id AS UUID)" : "CAST(NULL AS UUID)") +
         " AS person_id, " +
         std::string(has("elements_chain") ? "nullif(CAST(elements_chain AS VARCHAR), '')"
@@ -238,26 +262,40 @@ std::string Bootstrapper::file_sql(const json& job, const std::string& file, uin
         " AS elements_chain, " +
         std::string(has("created_at") ? "TRY_CAST(created_at AS TIMESTAMPTZ)"
                                       : "CAST(NULL AS TIMESTAMPTZ)") +
-        " AS created_at FROM " + src + " WHERE NOT EXISTS " + done +
-        " AND TRY_CAST(uuid AS UUID) IS NOT NULL AND TRY_CAST(\"timestamp\" AS TIMESTAMPTZ) IS NOT "
-        "NULL AND event IS NOT NULL AND distinct_id IS NOT NULL;";
-    // Events already there (an overlapping export, or captured live) are skipped by uuid;
-    // DuckDB builds the anti-join on the file's rows and probes the table's uuid column.
-    out +=
-        "INSERT INTO " + s +
-        ".events (uuid, event, properties, timestamp, distinct_id, person_id, "
-        "elements_chain, \"$session_id\", \"$window_id\", created_at, team_id) SELECT b.uuid, "
-        "b.event, "
-        "b.properties, b.ts, b.distinct_id, coalesce(b.person_id, p.person_id), b.elements_chain, "
-        "b.ids[1], b.ids[2], coalesce(b.created_at, b.ts), " +
-        std::to_string(job["team_id"].get<int64_t>()) +
+        " AS created_at, __file FROM " + src +
+        ") WHERE uuid IS NOT NULL AND ts IS NOT NULL AND event IS NOT NULL AND distinct_id IS "
+        "NOT NULL;" +
+        kStagedCommit;
+    // Events already there (an overlapping export, or captured live) are skipped by uuid: the
+    // table's uuids are probed against the batch's. A uuid the batch repeats keeps one row;
+    // those few rows take the window, the others go straight in.
+    std::string columns_out =
+        "b.uuid, b.event, b.properties, b.ts, b.distinct_id, coalesce(b.person_id, p.person_id), "
+        "b.elements_chain, b.ids[1], b.ids[2], coalesce(b.created_at, b.ts), " +
+        std::to_string(job["team_id"].get<int64_t>());
+    std::string from =
         " FROM (SELECT *, json_extract_string(properties, ['$.\"$session_id\"', "
         "'$.\"$window_id\"']) AS ids FROM __b) b LEFT JOIN " +
-        s +
-        ".person_distinct_ids p ON p.distinct_id = b.distinct_id WHERE NOT EXISTS (SELECT 1 FROM " +
-        s + ".events e WHERE e.uuid = b.uuid) QUALIFY row_number() OVER (PARTITION BY b.uuid) = 1;";
+        s + ".person_distinct_ids p ON p.distinct_id = b.distinct_id";
+    out += "INSERT INTO " + s +
+           ".events (uuid, event, properties, timestamp, distinct_id, person_id, "
+           "elements_chain, \"$session_id\", \"$window_id\", created_at, team_id) "
+           "WITH rep AS MATERIALIZED (SELECT uuid FROM __b GROUP BY uuid HAVING count(*) > 1), "
+           "skip AS MATERIALIZED (SELECT e.uuid FROM " +
+           s +
+           ".events e WHERE e.uuid IN (SELECT uuid FROM __b) UNION ALL SELECT uuid FROM rep) "
+           "SELECT " +
+           columns_out + from +
+           " WHERE NOT EXISTS (SELECT 1 FROM skip WHERE skip.uuid = b.uuid) UNION ALL SELECT " +
+           columns_out + from +
+           " WHERE b.uuid IN (SELECT uuid FROM rep) AND NOT EXISTS (SELECT 1 FROM " + s +
+           ".events e WHERE e.uuid = b.uuid) QUALIFY row_number() OVER (PARTITION BY b.uuid) = "
+           "1;";
   } else {
-    if (!has("id")) throw std::runtime_error(file + " has no \"id\" column");
+    if (!has("id")) {
+      throw std::runtime_error((files.size() == 1 ? files[0] : "the export") +
+                               " has no \"id\" column");
+    }
     std::string props = has("properties") ? as_json("properties") : "CAST('{}' AS JSON)";
     out += "CREATE OR REPLACE TEMP TABLE __b AS SELECT TRY_CAST(id AS UUID) AS id, " + props +
            " AS properties, " +
@@ -267,8 +305,10 @@ std::string Bootstrapper::file_sql(const json& job, const std::string& file, uin
            " AS is_identified, " +
            std::string(has("distinct_ids") ? "TRY_CAST(distinct_ids AS VARCHAR[])"
                                            : "CAST([] AS VARCHAR[])") +
-           " AS distinct_ids FROM " + src + " WHERE NOT EXISTS " + done +
-           " AND TRY_CAST(id AS UUID) IS NOT NULL QUALIFY row_number() OVER (PARTITION BY id) = 1;";
+           " AS distinct_ids, __file FROM " + src +
+           " WHERE TRY_CAST(id AS UUID) IS NOT NULL QUALIFY row_number() OVER (PARTITION BY id) "
+           "= 1;" +
+           kStagedCommit;
     out += "INSERT INTO " + s +
            ".persons (id, properties, created_at, is_identified, version) SELECT "
            "id, properties, created_at, coalesce(is_identified, false), 0 FROM __b WHERE id NOT IN "
@@ -279,12 +319,17 @@ std::string Bootstrapper::file_sql(const json& job, const std::string& file, uin
            "unnest(distinct_ids) AS d FROM __b) WHERE d NOT IN (SELECT distinct_id FROM " +
            s + ".person_distinct_ids);";
   }
-  out += "INSERT INTO duckgres_meta.bootstrapped SELECT " + team + ", " + f + ", " +
-         std::to_string(size) + ", (SELECT count(*) FROM __b), now() WHERE NOT EXISTS " + done +
-         ";";
-  // now() is the transaction's start: the record was made by this transaction when equal.
-  out += "SELECT rows, applied_at = now() FROM duckgres_meta.bootstrapped WHERE schema_name = " +
-         team + " AND file = " + f + " AND size = " + std::to_string(size) + ";";
+  // Each file is recorded with its rows in the batch's transaction: a restart redoes the
+  // batch whole or not at all.
+  std::string values;
+  for (size_t i = 0; i < files.size(); ++i) {
+    values += (i ? ", (" : "(") + sql::quote_literal(files[i]) + ", " + std::to_string(sizes[i]) +
+              ", " + std::to_string(i) + ")";
+  }
+  out += "INSERT INTO duckgres_meta.bootstrapped SELECT " + team +
+         ", f.file, f.size, coalesce(n.rows, 0), now() FROM (VALUES " + values +
+         ") f(file, size, i) LEFT JOIN (SELECT __file, count(*) AS rows FROM __b GROUP BY "
+         "__file) n ON n.__file = f.file ORDER BY f.i RETURNING rows;";
   return out;
 }
 
@@ -293,50 +338,32 @@ void Bootstrapper::run(json job) {
   job["state"] = "running";
   if (!job.contains("started_at") || job["started_at"].is_null()) job["started_at"] = iso_utc_now();
   save_(job);
+  const std::string org = job["org"].get<std::string>();
+  const std::string team = sql::quote_literal(job["schema"].get<std::string>());
   try {
     std::vector<std::string> files = files_of(job["path"]);
+    // Files a previous run applied (same path and size) are skipped, their rows counted.
+    Rows done = run_sql_(
+        org,
+        "CREATE TABLE IF NOT EXISTS duckgres_meta.bootstrapped (schema_name VARCHAR, file "
+        "VARCHAR, size BIGINT, rows BIGINT, applied_at TIMESTAMPTZ); SELECT file, size, rows "
+        "FROM duckgres_meta.bootstrapped WHERE schema_name = " +
+            team);
+    std::map<std::pair<std::string, uintmax_t>, int64_t> applied;
+    for (const auto& r : done) {
+      if (r.size() > 2 && r[0] && r[1]) {
+        applied[{*r[0], std::stoull(*r[1])}] = r[2] ? std::stoll(*r[2]) : 0;
+      }
+    }
     uintmax_t bytes_done = 0, bytes_this_run = 0;
     int64_t rows = 0, rows_this_run = 0;
     size_t files_done = 0;
-    for (const std::string& file : files) {
-      {
-        std::lock_guard lock(mutex_);
-        if (stop_) return;  // left running: the next start resumes it
-      }
-      std::error_code ec;
-      uintmax_t size = fs::file_size(file, ec);
-      Rows columns;
-      if (job["data"] == "events" && plain_json(file)) {
-        std::vector<std::string> keys = first_line_keys(file);
-        for (const auto& c : kEventColumns) {
-          // A required key the first line lacks is reported as a missing column.
-          bool optional = std::string(c[0]) == "properties" || std::string(c[0]) == "person_id" ||
-                          std::string(c[0]) == "elements_chain" ||
-                          std::string(c[0]) == "created_at";
-          if (optional || std::find(keys.begin(), keys.end(), c[0]) != keys.end())
-            columns.push_back({std::string(c[0]), std::string(c[1])});
-        }
-      } else {
-        columns =
-            run_sql_(job["org"], "SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM " +
-                                     reader(file) + ")");
-      }
-      Rows result = run_sql_(job["org"], file_sql(job, file, size, columns));
-      int64_t n = !result.empty() && result[0][0] ? std::stoll(*result[0][0]) : 0;
-      rows += n;
-      if (!result.empty() && result[0].size() > 1 && result[0][1] &&
-          (*result[0][1] == "true" || *result[0][1] == "t")) {
-        std::lock_guard lock(mutex_);
-        applied_rows_[{job["org"].get<std::string>(), job["schema"].get<std::string>()}] +=
-            static_cast<uint64_t>(n);
-      }
-      bytes_done += size;
-      ++files_done;
+    double bytes_per_second = 0;  // of the previous batch
+    size_t next = 0;
+    auto report = [&] {
       // What this run did sets the rate (files done before a restart took no time now).
-      auto elapsed =
+      double elapsed =
           std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-      rows_this_run += n;
-      bytes_this_run += size;
       double byte_rate = elapsed > 0 ? static_cast<double>(bytes_this_run) / elapsed : 0;
       job["files_done"] = files_done;
       job["rows"] = rows;
@@ -349,12 +376,88 @@ void Bootstrapper::run(json job) {
               ? json(static_cast<int64_t>(static_cast<double>(total - bytes_done) / byte_rate))
               : json(0);
       save_(job);
+    };
+    while (next < files.size()) {
+      {
+        std::lock_guard lock(mutex_);
+        if (stop_) return;  // left running: the next start resumes it
+      }
+      std::error_code ec;
+      uintmax_t size = fs::file_size(files[next], ec);
+      auto was = applied.find({files[next], size});
+      if (was != applied.end()) {
+        rows += was->second;
+        bytes_done += size;
+        ++files_done;
+        ++next;
+        continue;
+      }
+      // The batch: this file and the following ones of its format not applied yet, as many
+      // as the previous batch's rate does in kBatchSeconds.
+      Format format = format_of(files[next]);
+      std::vector<std::string> batch{files[next]};
+      std::vector<uintmax_t> sizes{size};
+      uintmax_t batch_bytes = size;
+      uintmax_t budget =
+          bytes_per_second > 0
+              ? std::min<uintmax_t>(batch_max_bytes_,
+                                    static_cast<uintmax_t>(bytes_per_second * kBatchSeconds))
+              : batch_max_bytes_ / 4;
+      for (size_t i = next + 1; i < files.size() && batch.size() < kBatchMaxFiles; ++i) {
+        uintmax_t s = fs::file_size(files[i], ec);
+        if (format_of(files[i]) != format || applied.count({files[i], s}) ||
+            batch_bytes + s > budget) {
+          break;
+        }
+        batch.push_back(files[i]);
+        sizes.push_back(s);
+        batch_bytes += s;
+      }
+      bool named_events = job["data"] == "events" && format == Format::kJsonLines;
+      std::string src = reader_sql(format, batch, named_events);
+      Rows columns;
+      if (named_events) {
+        // A required key the first line of a file lacks is reported as a missing column.
+        for (const auto& f : batch) {
+          std::vector<std::string> keys = first_line_keys(f);
+          for (const char* required : {"uuid", "event", "distinct_id", "timestamp"}) {
+            if (std::find(keys.begin(), keys.end(), required) == keys.end())
+              throw std::runtime_error(f + " has no \"" + required + "\" column");
+          }
+        }
+        for (const auto& c : kEventColumns)
+          columns.push_back({std::string(c[0]), std::string(c[1])});
+      } else {
+        columns = run_sql_(
+            org, "SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM " + src + ")");
+      }
+      auto batch_started = std::chrono::steady_clock::now();
+      Rows result = run_sql_(org, batch_sql(job, batch, sizes, src, columns));
+      double took =
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - batch_started).count();
+      bytes_per_second = took > 0 ? static_cast<double>(batch_bytes) / took : 0;
+      spdlog::debug("bootstrap {}: {} file(s), {} bytes in {:.3f} s", job["id"].get<std::string>(),
+                    batch.size(), batch_bytes, took);
+      int64_t n = 0;
+      for (const auto& r : result) n += !r.empty() && r[0] ? std::stoll(*r[0]) : 0;
+      {
+        std::lock_guard lock(mutex_);
+        applied_rows_[{org, job["schema"].get<std::string>()}] += static_cast<uint64_t>(n);
+      }
+      rows += n;
+      rows_this_run += n;
+      bytes_done += batch_bytes;
+      bytes_this_run += batch_bytes;
+      files_done += batch.size();
+      next += batch.size();
+      report();
     }
+    report();
     job["state"] = "done";
     job["finished_at"] = iso_utc_now();
     job["eta_seconds"] = 0;
-    spdlog::info("bootstrap {} of {}: {} rows from {} file(s)", job["id"].get<std::string>(),
-                 job["org"].get<std::string>(), job["rows"].get<int64_t>(), files_done);
+    spdlog::info("bootstrap {} of {}: {} rows from {} file(s)", job["id"].get<std::string>(), org,
+                 job["rows"].get<int64_t>(), files_done);
   } catch (const std::exception& e) {
     job["state"] = "failed";
     job["error"] = e.what();

@@ -1,9 +1,9 @@
 // Backfills a team from PostHog exports on the server's disk: JSON Lines, CSV or Parquet files
-// of events or persons (a file, or every such file of a directory), one file per transaction
-// recorded in the duckling (duckgres_meta.bootstrapped), so an interrupted job resumes where
-// it stopped and running it again never duplicates; rows whose uuid/id is already there are
-// skipped. Jobs run one at a time on their own thread; their progress (files, rows, bytes,
-// rate, ETA) is saved after each file.
+// of events or persons (a file, or every such file of a directory). Files are applied in
+// batches, one transaction each, and recorded in the duckling (duckgres_meta.bootstrapped), so
+// an interrupted job resumes where it stopped and running it again never duplicates; rows whose
+// uuid/id is already there are skipped. Jobs run one at a time on their own thread; their
+// progress (files, rows, bytes, rate, ETA) is saved after each batch.
 #pragma once
 #include <condition_variable>
 #include <deque>
@@ -24,7 +24,9 @@ class Bootstrapper {
   // Runs SQL in `org`'s duckling as the server; returns the rows of its last result.
   using SqlRunner = std::function<Rows(const std::string& org, const std::string& sql)>;
   using JobSink = std::function<void(const nlohmann::json& job)>;  // saves a job's state
-  Bootstrapper(std::vector<std::string> readable_directories, SqlRunner run_sql, JobSink save);
+  // A batch reads at most `batch_max_bytes` of files (one file at least).
+  Bootstrapper(std::vector<std::string> readable_directories, SqlRunner run_sql, JobSink save,
+               uintmax_t batch_max_bytes = uintmax_t{256} << 20);
   ~Bootstrapper();
   // Queues a job; throws std::invalid_argument (a 400) when the path or kind is not usable.
   nlohmann::json start(const std::string& org, const std::string& schema, int64_t team_id,
@@ -41,11 +43,15 @@ class Bootstrapper {
 
  private:
   void run(nlohmann::json job);
-  std::string file_sql(const nlohmann::json& job, const std::string& file, uintmax_t size,
-                       const Rows& columns);
+  // The SQL that applies a batch of files of one format read by `src` (one transaction);
+  // it returns each file's rows.
+  std::string batch_sql(const nlohmann::json& job, const std::vector<std::string>& files,
+                        const std::vector<uintmax_t>& sizes, const std::string& src,
+                        const Rows& columns);
   std::vector<std::string> readable_;
   SqlRunner run_sql_;
   JobSink save_;
+  uintmax_t batch_max_bytes_;
   std::mutex mutex_;
   std::condition_variable wake_;
   std::deque<nlohmann::json> queue_;

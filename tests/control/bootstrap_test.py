@@ -5,6 +5,7 @@
 # resumes on restart and ends with every row exactly once. In both isolation modes.
 import csv
 import datetime
+import gzip
 import json
 import os
 import shutil
@@ -53,7 +54,8 @@ def suite(isolation):
     os.makedirs(os.path.join(exports, "many"))
     srv = Server()
     try:
-        args = ["--isolation", isolation, "--readable-directories", exports]
+        # Batches of at most 16 MiB: the kill below lands between batches of one file each.
+        args = ["--isolation", isolation, "--readable-directories", exports, "--bootstrap-batch-mb", "16"]
         srv.start(extra_args=args)
         api = Api(srv)
         api.call("POST", "/api/v1/orgs", {"name": "acme"})
@@ -102,6 +104,63 @@ def suite(isolation):
         check(count(srv, "SELECT count(*) FROM team_1.events") == 21000, "%s: overlapping uuids skipped" % isolation)
         s, jobs = api.call("GET", "/api/v1/orgs/acme/jobs")
         check(s == 200 and len(jobs) == 4 and all(j["state"] == "done" for j in jobs), "%s: jobs listed" % isolation)
+
+        # Several small files go in one batch (one transaction): a uuid repeated within a file
+        # and across files of the batch is stored once, lines that are not events are skipped,
+        # and each file's rows are its valid lines.
+        batch = os.path.join(exports, "batch")
+        os.makedirs(batch)
+        t = "2026-03-01T00:00:00Z"
+        lines = {
+            "a.jsonl": [{"uuid": str(uuid.UUID(int=50001)), "event": "a", "distinct_id": "d1", "timestamp": t},
+                        {"uuid": str(uuid.UUID(int=50001)), "event": "a", "distinct_id": "d1", "timestamp": t},
+                        {"uuid": "not-a-uuid", "event": "a", "distinct_id": "d1", "timestamp": t},
+                        {"uuid": str(uuid.UUID(int=50002)), "event": "a", "distinct_id": "d1", "timestamp": "yesterday"}],
+            "b.jsonl": [{"uuid": str(uuid.UUID(int=50001)), "event": "b", "distinct_id": "d2", "timestamp": t},
+                        {"uuid": str(uuid.UUID(int=50003)), "event": "b", "distinct_id": "d2", "timestamp": t,
+                         "properties": {"$window_id": "w1"}},
+                        {"uuid": str(uuid.UUID(int=5)), "event": "b", "distinct_id": "d2", "timestamp": t}],
+            "c.jsonl": [{"uuid": str(uuid.UUID(int=50004 + i)), "event": "c", "distinct_id": "d3", "timestamp": t}
+                        for i in range(10)],
+        }
+        for name, rows in lines.items():
+            with open(os.path.join(batch, name), "w") as f:
+                f.write("".join(json.dumps(r) + "\n" for r in rows))
+        before = count(srv, "SELECT count(*) FROM team_1.events")
+        s, job = api.call("POST", "/api/v1/orgs/acme/teams/1/bootstrap", {"path": batch})
+        job = wait_job(api, job["id"])
+        check(job["state"] == "done" and job["files_done"] == 3 and job["rows"] == 2 + 3 + 10,
+              "%s: a batch of three files: %s" % (isolation, job))
+        # 50001 once, 50003, ten of c; uuid 5 was there already.
+        check(count(srv, "SELECT count(*) FROM team_1.events") == before + 12, "%s: duplicates within the batch stored once" % isolation)
+        check(count(srv, "SELECT count(*) FROM team_1.events WHERE uuid = CAST('%s' AS UUID)" % uuid.UUID(int=50001)) == 1,
+              "%s: a uuid of two files once" % isolation)
+        check(count(srv, "SELECT \"$window_id\" FROM team_1.events WHERE uuid = CAST('%s' AS UUID)" % uuid.UUID(int=50003)) == "w1",
+              "%s: $window_id column" % isolation)
+        s, again = api.call("POST", "/api/v1/orgs/acme/teams/1/bootstrap", {"path": batch})
+        again = wait_job(api, again["id"])
+        check(again["state"] == "done" and again["rows"] == 15 and count(srv, "SELECT count(*) FROM team_1.events") == before + 12,
+              "%s: the batch again: %s" % (isolation, again))
+        # Compressed JSON Lines, read with their schema sampled; the files' keys differ.
+        gz = os.path.join(exports, "gz")
+        os.makedirs(gz)
+        with gzip.open(os.path.join(gz, "x.jsonl.gz"), "wt") as f:
+            f.write(json.dumps({"uuid": str(uuid.UUID(int=60001)), "event": "gz", "distinct_id": "g", "timestamp": t,
+                                "properties": {"k": 1}}) + "\n")
+        with gzip.open(os.path.join(gz, "y.jsonl.gz"), "wt") as f:
+            f.write(json.dumps({"uuid": str(uuid.UUID(int=60002)), "event": "gz", "distinct_id": "g", "timestamp": t,
+                                "elements_chain": "a:nth-child(1)"}) + "\n")
+        out = ctl(srv, "bootstrap", "acme", "1", gz)
+        check(out.returncode == 0 and "rows: 2" in out.stdout and
+              count(srv, "SELECT count(*) FROM team_1.events WHERE event = 'gz' AND (properties->>'k' = '1' OR elements_chain "
+                         "LIKE 'a:%')") == 2, "%s: gzip files: %s %s" % (isolation, out.stdout[-300:], out.stderr[-300:]))
+        with open(os.path.join(batch, "d.jsonl"), "w") as f:
+            f.write(json.dumps({"event": "no uuid", "distinct_id": "d", "timestamp": t}) + "\n")
+        s, bad = api.call("POST", "/api/v1/orgs/acme/teams/1/bootstrap", {"path": batch})
+        bad = wait_job(api, bad["id"])
+        check(bad["state"] == "failed" and "d.jsonl" in (bad["error"] or "") and "uuid" in bad["error"],
+              "%s: a file without uuids fails the job, named: %s" % (isolation, bad))
+        os.remove(os.path.join(batch, "d.jsonl"))
 
         # Refused requests.
         for body, what in (({"path": "/etc"}, "outside the readable directories"), ({"path": exports + "/../"}, ".. out of them"),
