@@ -245,7 +245,8 @@ int serve(const std::map<std::string, std::string>& flags) {
     ingest::Bootstrapper bootstrapper(
         split_list(config.readable_directories),
         [&server](const std::string& org, const std::string& sql) {
-          return server.run_internal(org, "bootstrap", sql, true).rows;
+          auto r = server.run_internal(org, "bootstrap", sql, true);
+          return ingest::Bootstrapper::SqlResult{std::move(r.rows), std::move(r.tags)};
         },
         [&control](const nlohmann::json& job) { control.save_job(job); },
         static_cast<uintmax_t>(config.bootstrap_batch_mb) << 20);

@@ -519,6 +519,7 @@ json Api::openapi() {
                 {"files_total", integer()},
                 {"files_done", integer()},
                 {"rows", integer()},
+                {"rows_inserted", integer()},
                 {"bytes_total", integer()},
                 {"bytes_done", integer()},
                 {"rows_per_second", integer()},

@@ -1,9 +1,14 @@
 #include "ingest/bootstrap.h"
 
+#include <fcntl.h>
 #include <spdlog/spdlog.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <stdexcept>
@@ -91,6 +96,39 @@ std::vector<std::string> first_line_keys(const std::string& file) {
   std::vector<std::string> keys;
   for (const auto& [k, v] : first.items()) keys.push_back(k);
   return keys;
+}
+
+// The lines of a JSON Lines file that are not blank: the rows DuckDB's reader makes of it.
+// The file is mapped, not copied: it is in the page cache DuckDB reads it from next.
+int64_t count_lines(const std::string& file) {
+  int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) throw std::runtime_error(file + ": cannot be read");
+  struct stat st {};
+  if (::fstat(fd, &st) != 0 || st.st_size == 0) {
+    ::close(fd);
+    return 0;
+  }
+  size_t size = static_cast<size_t>(st.st_size);
+  void* map = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+  ::close(fd);
+  if (map == MAP_FAILED) throw std::runtime_error(file + ": cannot be read");
+  const char* p = static_cast<const char*>(map);
+  const char* end = p + size;
+  int64_t lines = 0;
+  while (p < end) {
+    // Most lines start with '{'; a blank one is white space up to its newline.
+    while (p < end && (*p == ' ' || *p == '\t' || *p == '\r')) ++p;
+    if (p == end) break;
+    if (*p == '\n') {
+      ++p;
+      continue;
+    }
+    ++lines;
+    const char* nl = static_cast<const char*>(std::memchr(p, '\n', static_cast<size_t>(end - p)));
+    p = nl ? nl + 1 : end;
+  }
+  ::munmap(map, size);
+  return lines;
 }
 
 // A batch is sized to take about this long at the rate of the previous one (the first reads a
@@ -182,23 +220,12 @@ json Bootstrapper::start(const std::string& org, const std::string& schema, int6
     std::error_code ec;
     bytes += fs::file_size(f, ec);
   }
-  json job = {{"id", random_hex(8)},
-              {"org", org},
-              {"kind", "bootstrap"},
-              {"schema", schema},
-              {"team_id", team_id},
-              {"data", kind},
-              {"path", path},
-              {"state", "queued"},
-              {"files_total", files.size()},
-              {"files_done", 0},
-              {"rows", 0},
-              {"bytes_total", bytes},
-              {"bytes_done", 0},
-              {"rows_per_second", 0},
-              {"eta_seconds", nullptr},
-              {"error", nullptr},
-              {"created_at", iso_utc_now()}};
+  json job = {{"id", random_hex(8)},    {"org", org},         {"kind", "bootstrap"},
+              {"schema", schema},       {"team_id", team_id}, {"data", kind},
+              {"path", path},           {"state", "queued"},  {"files_total", files.size()},
+              {"files_done", 0},        {"rows", 0},          {"rows_inserted", 0},
+              {"bytes_total", bytes},   {"bytes_done", 0},    {"rows_per_second", 0},
+              {"eta_seconds", nullptr}, {"error", nullptr},   {"created_at", iso_utc_now()}};
   save_(job);
   resume(job);
   return job;
@@ -214,7 +241,7 @@ void Bootstrapper::resume(const json& job) {
 
 std::string Bootstrapper::batch_sql(const json& job, const std::vector<std::string>& files,
                                     const std::vector<uintmax_t>& sizes, const std::string& src,
-                                    const Rows& columns) {
+                                    const Rows& columns, const std::vector<int64_t>* lines) {
   auto has = [&](const char* name) {
     for (const auto& c : columns) {
       if (c[0] && *c[0] == name) return true;
@@ -238,23 +265,23 @@ std::string Bootstrapper::batch_sql(const json& job, const std::vector<std::stri
     return type_of(name) == "VARCHAR" ? "TRY_CAST(" + col + " AS JSON)"
                                       : "CAST(to_json(" + col + ") AS JSON)";
   };
+  auto missing = [&](const char* column) {
+    return std::runtime_error((files.size() == 1 ? files[0] : "the export") + " has no \"" +
+                              column + "\" column");
+  };
   std::string s = sql::quote_identifier(job["schema"].get<std::string>());
   std::string team = sql::quote_literal(job["schema"].get<std::string>());
   std::string out;
   if (job["data"] == "events") {
     for (const char* required : {"uuid", "event", "distinct_id", "timestamp"}) {
-      if (!has(required)) {
-        throw std::runtime_error((files.size() == 1 ? files[0] : "the export") + " has no \"" +
-                                 std::string(required) + "\" column");
-      }
+      if (!has(required)) throw missing(required);
     }
     std::string props = has("properties") ? as_json("properties") : "CAST('{}' AS JSON)";
-    // The rows of the batch that are events, typed.
-    out +=
-        "CREATE OR REPLACE TEMP TABLE __b AS SELECT * FROM (SELECT TRY_CAST(uuid AS UUID) AS "
-        "uuid, CAST(event AS VARCHAR) AS event, " +
-        props + " AS properties, TRY_CAST(\"timestamp\" AS TIMESTAMPTZ) AS ts, " +
-        "CAST(distinct_id AS VARCHAR) AS distinct_id, " +
+    // The batch's rows, typed; those that are events (`valid`) go in.
+    std::string typed =
+        "SELECT TRY_CAST(uuid AS UUID) AS uuid, CAST(event AS VARCHAR) AS event, " + props +
+        " AS properties, TRY_CAST(\"timestamp\" AS TIMESTAMPTZ) AS ts, CAST(distinct_id AS "
+        "VARCHAR) AS distinct_id, " +
         std::string(has("person_id") ? "TRY_CAST(person_id AS UUID)" : "CAST(NULL AS UUID)") +
         " AS person_id, " +
         std::string(has("elements_chain") ? "nullif(CAST(elements_chain AS VARCHAR), '')"
@@ -262,40 +289,49 @@ std::string Bootstrapper::batch_sql(const json& job, const std::vector<std::stri
         " AS elements_chain, " +
         std::string(has("created_at") ? "TRY_CAST(created_at AS TIMESTAMPTZ)"
                                       : "CAST(NULL AS TIMESTAMPTZ)") +
-        " AS created_at, __file FROM " + src +
-        ") WHERE uuid IS NOT NULL AND ts IS NOT NULL AND event IS NOT NULL AND distinct_id IS "
-        "NOT NULL;" +
-        kStagedCommit;
+        " AS created_at, __file FROM " + src;
+    std::string valid =
+        " WHERE uuid IS NOT NULL AND ts IS NOT NULL AND event IS NOT NULL AND distinct_id IS NOT "
+        "NULL";
+    std::string batch;
+    if (lines) {
+      // Streamed: the files' rows are counted apart (their lines), so nothing else needs them
+      // again and a materialized CTE holds them for the statement only.
+      batch = "WITH b AS MATERIALIZED (SELECT * FROM (" + typed + ")" + valid + "), ";
+    } else {
+      out += "CREATE OR REPLACE TEMP TABLE __b AS " + typed + ";" + kStagedCommit;
+      batch = "WITH b AS (SELECT * FROM __b" + valid + "), ";
+    }
     // Events already there (an overlapping export, or captured live) are skipped by uuid: the
     // table's uuids are probed against the batch's. A uuid the batch repeats keeps one row;
-    // those few rows take the window, the others go straight in.
+    // those few rows take the window, the others go straight in. When nothing is to be
+    // skipped (`n`), the batch goes in without an anti-join, which DuckDB may otherwise plan
+    // with a hash table of the whole batch.
     std::string columns_out =
         "b.uuid, b.event, b.properties, b.ts, b.distinct_id, coalesce(b.person_id, p.person_id), "
         "b.elements_chain, b.ids[1], b.ids[2], coalesce(b.created_at, b.ts), " +
         std::to_string(job["team_id"].get<int64_t>());
-    std::string from =
-        " FROM (SELECT *, json_extract_string(properties, ['$.\"$session_id\"', "
-        "'$.\"$window_id\"']) AS ids FROM __b) b LEFT JOIN " +
-        s + ".person_distinct_ids p ON p.distinct_id = b.distinct_id";
+    std::string select = " SELECT " + columns_out +
+                         " FROM (SELECT *, json_extract_string(properties, ['$.\"$session_id\"', "
+                         "'$.\"$window_id\"']) AS ids FROM b) b LEFT JOIN " +
+                         s + ".person_distinct_ids p ON p.distinct_id = b.distinct_id WHERE ";
     out += "INSERT INTO " + s +
            ".events (uuid, event, properties, timestamp, distinct_id, person_id, "
-           "elements_chain, \"$session_id\", \"$window_id\", created_at, team_id) "
-           "WITH rep AS MATERIALIZED (SELECT uuid FROM __b GROUP BY uuid HAVING count(*) > 1), "
+           "elements_chain, \"$session_id\", \"$window_id\", created_at, team_id) " +
+           batch +
+           "rep AS MATERIALIZED (SELECT uuid FROM b GROUP BY uuid HAVING count(*) > 1), "
            "skip AS MATERIALIZED (SELECT e.uuid FROM " +
            s +
-           ".events e WHERE e.uuid IN (SELECT uuid FROM __b) UNION ALL SELECT uuid FROM rep) "
-           "SELECT " +
-           columns_out + from +
-           " WHERE NOT EXISTS (SELECT 1 FROM skip WHERE skip.uuid = b.uuid) UNION ALL SELECT " +
-           columns_out + from +
-           " WHERE b.uuid IN (SELECT uuid FROM rep) AND NOT EXISTS (SELECT 1 FROM " + s +
+           ".events e WHERE e.uuid IN (SELECT uuid FROM b) UNION ALL SELECT uuid FROM rep), n AS "
+           "MATERIALIZED (SELECT count(*) AS skipped FROM skip)" +
+           select + "(SELECT skipped FROM n) = 0 UNION ALL" + select +
+           "(SELECT skipped FROM n) > 0 AND NOT EXISTS (SELECT 1 FROM skip WHERE skip.uuid = "
+           "b.uuid) UNION ALL" +
+           select + "b.uuid IN (SELECT uuid FROM rep) AND NOT EXISTS (SELECT 1 FROM " + s +
            ".events e WHERE e.uuid = b.uuid) QUALIFY row_number() OVER (PARTITION BY b.uuid) = "
            "1;";
   } else {
-    if (!has("id")) {
-      throw std::runtime_error((files.size() == 1 ? files[0] : "the export") +
-                               " has no \"id\" column");
-    }
+    if (!has("id")) throw missing("id");
     std::string props = has("properties") ? as_json("properties") : "CAST('{}' AS JSON)";
     out += "CREATE OR REPLACE TEMP TABLE __b AS SELECT TRY_CAST(id AS UUID) AS id, " + props +
            " AS properties, " +
@@ -305,31 +341,36 @@ std::string Bootstrapper::batch_sql(const json& job, const std::vector<std::stri
            " AS is_identified, " +
            std::string(has("distinct_ids") ? "TRY_CAST(distinct_ids AS VARCHAR[])"
                                            : "CAST([] AS VARCHAR[])") +
-           " AS distinct_ids, __file FROM " + src +
-           " WHERE TRY_CAST(id AS UUID) IS NOT NULL QUALIFY row_number() OVER (PARTITION BY id) "
-           "= 1;" +
-           kStagedCommit;
+           " AS distinct_ids, __file FROM " + src + ";" + kStagedCommit;
+    // A person the batch repeats keeps one row; a distinct id stays with its first person.
+    out +=
+        "CREATE OR REPLACE TEMP TABLE __p AS SELECT * FROM __b WHERE id IS NOT NULL QUALIFY "
+        "row_number() OVER (PARTITION BY id) = 1;";
     out += "INSERT INTO " + s +
            ".persons (id, properties, created_at, is_identified, version) SELECT "
-           "id, properties, created_at, coalesce(is_identified, false), 0 FROM __b WHERE id NOT IN "
+           "id, properties, created_at, coalesce(is_identified, false), 0 FROM __p WHERE id NOT IN "
            "(SELECT id FROM " +
            s + ".persons);";
     out += "INSERT INTO " + s +
-           ".person_distinct_ids SELECT DISTINCT d, id, 0 FROM (SELECT id, "
-           "unnest(distinct_ids) AS d FROM __b) WHERE d NOT IN (SELECT distinct_id FROM " +
+           ".person_distinct_ids SELECT DISTINCT ON (d) d, id, 0 FROM (SELECT id, "
+           "unnest(distinct_ids) AS d FROM __p) WHERE d IS NOT NULL AND d NOT IN (SELECT "
+           "distinct_id FROM " +
            s + ".person_distinct_ids);";
   }
-  // Each file is recorded with its rows in the batch's transaction: a restart redoes the
-  // batch whole or not at all.
+  // Each file is recorded with the rows read from it in the batch's transaction: a restart
+  // redoes the batch whole or not at all.
   std::string values;
   for (size_t i = 0; i < files.size(); ++i) {
     values += (i ? ", (" : "(") + sql::quote_literal(files[i]) + ", " + std::to_string(sizes[i]) +
-              ", " + std::to_string(i) + ")";
+              ", " + std::to_string(i) + ", " + (lines ? std::to_string((*lines)[i]) : "NULL") +
+              ")";
   }
   out += "INSERT INTO duckgres_meta.bootstrapped SELECT " + team +
-         ", f.file, f.size, coalesce(n.rows, 0), now() FROM (VALUES " + values +
-         ") f(file, size, i) LEFT JOIN (SELECT __file, count(*) AS rows FROM __b GROUP BY "
-         "__file) n ON n.__file = f.file ORDER BY f.i RETURNING rows;";
+         ", f.file, f.size, coalesce(f.lines, n.rows, 0), now() FROM (VALUES " + values +
+         ") f(file, size, i, lines) LEFT JOIN (" +
+         (lines ? std::string("SELECT NULL AS __file, NULL AS rows")
+                : std::string("SELECT __file, count(*) AS rows FROM __b GROUP BY __file")) +
+         ") n ON n.__file = f.file ORDER BY f.i RETURNING rows;";
   return out;
 }
 
@@ -343,12 +384,13 @@ void Bootstrapper::run(json job) {
   try {
     std::vector<std::string> files = files_of(job["path"]);
     // Files a previous run applied (same path and size) are skipped, their rows counted.
-    Rows done = run_sql_(
-        org,
-        "CREATE TABLE IF NOT EXISTS duckgres_meta.bootstrapped (schema_name VARCHAR, file "
-        "VARCHAR, size BIGINT, rows BIGINT, applied_at TIMESTAMPTZ); SELECT file, size, rows "
-        "FROM duckgres_meta.bootstrapped WHERE schema_name = " +
-            team);
+    Rows done = run_sql_(org,
+                         "CREATE TABLE IF NOT EXISTS duckgres_meta.bootstrapped (schema_name "
+                         "VARCHAR, file VARCHAR, size BIGINT, rows BIGINT, applied_at "
+                         "TIMESTAMPTZ); SELECT file, size, rows FROM duckgres_meta.bootstrapped "
+                         "WHERE schema_name = " +
+                             team)
+                    .rows;
     std::map<std::pair<std::string, uintmax_t>, int64_t> applied;
     for (const auto& r : done) {
       if (r.size() > 2 && r[0] && r[1]) {
@@ -428,22 +470,37 @@ void Bootstrapper::run(json job) {
         for (const auto& c : kEventColumns)
           columns.push_back({std::string(c[0]), std::string(c[1])});
       } else {
-        columns = run_sql_(
-            org, "SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM " + src + ")");
+        columns = run_sql_(org, "SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM " +
+                                    src + ")")
+                      .rows;
+      }
+      std::vector<int64_t> lines;
+      if (named_events) {
+        for (const auto& f : batch) lines.push_back(count_lines(f));
       }
       auto batch_started = std::chrono::steady_clock::now();
-      Rows result = run_sql_(org, batch_sql(job, batch, sizes, src, columns));
+      SqlResult result = run_sql_(
+          org, batch_sql(job, batch, sizes, src, columns, named_events ? &lines : nullptr));
       double took =
           std::chrono::duration<double>(std::chrono::steady_clock::now() - batch_started).count();
       bytes_per_second = took > 0 ? static_cast<double>(batch_bytes) / took : 0;
       spdlog::debug("bootstrap {}: {} file(s), {} bytes in {:.3f} s", job["id"].get<std::string>(),
                     batch.size(), batch_bytes, took);
       int64_t n = 0;
-      for (const auto& r : result) n += !r.empty() && r[0] ? std::stoll(*r[0]) : 0;
+      for (const auto& r : result.rows) n += !r.empty() && r[0] ? std::stoll(*r[0]) : 0;
+      // The batch's first INSERT adds the events (or persons): "INSERT 0 <rows>".
+      int64_t inserted = 0;
+      for (const auto& tag : result.tags) {
+        if (tag.rfind("INSERT ", 0) == 0) {
+          inserted = std::stoll(tag.substr(tag.rfind(' ') + 1));
+          break;
+        }
+      }
       {
         std::lock_guard lock(mutex_);
-        applied_rows_[{org, job["schema"].get<std::string>()}] += static_cast<uint64_t>(n);
+        applied_rows_[{org, job["schema"].get<std::string>()}] += static_cast<uint64_t>(inserted);
       }
+      job["rows_inserted"] = job.value("rows_inserted", int64_t{0}) + inserted;
       rows += n;
       rows_this_run += n;
       bytes_done += batch_bytes;

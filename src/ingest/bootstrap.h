@@ -21,8 +21,12 @@ namespace ducklings::ingest {
 class Bootstrapper {
  public:
   using Rows = std::vector<std::vector<std::optional<std::string>>>;
-  // Runs SQL in `org`'s duckling as the server; returns the rows of its last result.
-  using SqlRunner = std::function<Rows(const std::string& org, const std::string& sql)>;
+  struct SqlResult {
+    Rows rows;                      // of every statement that returned rows
+    std::vector<std::string> tags;  // each statement's command tag ("INSERT 0 12")
+  };
+  // Runs SQL in `org`'s duckling as the server.
+  using SqlRunner = std::function<SqlResult(const std::string& org, const std::string& sql)>;
   using JobSink = std::function<void(const nlohmann::json& job)>;  // saves a job's state
   // A batch reads at most `batch_max_bytes` of files (one file at least).
   Bootstrapper(std::vector<std::string> readable_directories, SqlRunner run_sql, JobSink save,
@@ -34,8 +38,8 @@ class Bootstrapper {
   // Queues a job a previous run did not finish.
   void resume(const nlohmann::json& job);
   void stop();
-  // Rows of files applied since the last call, by (org, team schema) (usage metering; a file
-  // a re-run skips is not counted again).
+  // Rows inserted since the last call, by (org, team schema) (usage metering; rows a re-run
+  // skips are not counted again).
   std::map<std::pair<std::string, std::string>, uint64_t> take_row_counts();
 
   // The files of a job's path, in order (exposed for tests).
@@ -44,10 +48,11 @@ class Bootstrapper {
  private:
   void run(nlohmann::json job);
   // The SQL that applies a batch of files of one format read by `src` (one transaction);
-  // it returns each file's rows.
+  // it returns the rows read from each file. With `lines` (each file's, counted apart) the
+  // rows stream from the files into the table; without, they are staged in a temp table.
   std::string batch_sql(const nlohmann::json& job, const std::vector<std::string>& files,
                         const std::vector<uintmax_t>& sizes, const std::string& src,
-                        const Rows& columns);
+                        const Rows& columns, const std::vector<int64_t>* lines);
   std::vector<std::string> readable_;
   SqlRunner run_sql_;
   JobSink save_;

@@ -310,7 +310,10 @@ class InternalClient {
           }
           break;
         case 'C':
-          if (result) result->tag = std::string(in.get_cstring());
+          if (result) {
+            result->tag = std::string(in.get_cstring());
+            result->tags.push_back(result->tag);
+          }
           break;
         case 'Z':
           if (error) throw *error;

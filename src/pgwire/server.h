@@ -40,7 +40,8 @@ class Server {
   struct InternalResult {
     std::vector<std::string> columns;
     std::vector<std::vector<std::optional<std::string>>> rows;
-    std::string tag;
+    std::string tag;                // the last statement's command tag
+    std::vector<std::string> tags;  // every statement's, in order
   };
   // `system`: the server's own work (ingestion), past the sandbox's and the roles' checks;
   // DuckDB's own file restrictions still hold.

@@ -326,13 +326,33 @@ void check_text(const Statement& s, const SandboxContext& context) {
         deny("function " + t.text + "() shows the server, not the duckling", kServerHint);
       }
       if (file_functions().count(t.text)) {
-        // Allowed only on constant paths under the operator's directories.
-        bool ok = !context.readable_paths.empty() && i + 2 < tokens.size() &&
-                  tokens[i + 2].kind == Token::kString &&
-                  path_within(tokens[i + 2].text, context.readable_paths) &&
-                  i + 3 < tokens.size() && tokens[i + 3].kind == Token::kPunct &&
-                  (tokens[i + 3].text == ")" || tokens[i + 3].text == ",");
-        if (!ok) deny("function " + t.text + "() reads files of the server");
+        // Allowed only on constant paths under the operator's directories: a string, or a
+        // list of strings (['a.csv', 'b.csv']).
+        auto is_punct = [&](size_t k, const char* p) {
+          return k < tokens.size() && tokens[k].kind == Token::kPunct && tokens[k].text == p;
+        };
+        auto allowed = [&](size_t k) {
+          return k < tokens.size() && tokens[k].kind == Token::kString &&
+                 path_within(tokens[k].text, context.readable_paths);
+        };
+        size_t k = i + 2;
+        bool ok = false;
+        if (!context.readable_paths.empty()) {
+          if (allowed(k)) {
+            ok = true;
+            ++k;
+          } else if (is_punct(k, "[")) {
+            ok = allowed(++k);
+            while (ok && is_punct(k + 1, ",")) {
+              k += 2;
+              ok = allowed(k);
+            }
+            ok = ok && is_punct(++k, "]");
+            ++k;
+          }
+        }
+        if (!ok || !(is_punct(k, ")") || is_punct(k, ",")))
+          deny("function " + t.text + "() reads files of the server");
       }
     }
     // FROM 'file.csv' / JOIN "dir/file.parquet": DuckDB's replacement scans open files.

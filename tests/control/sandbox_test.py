@@ -173,6 +173,13 @@ def run_allowed(label, conn, paths):
     check(cur.fetchone()[0] == 2, "%s: COPY FROM STDIN works in the sandbox" % label)
     cur.execute("SELECT sum(n) FROM read_csv('%s/ok.csv')" % paths["readable"])
     check(cur.fetchone()[0] == 6, "%s: reading from the operator's directory" % label)
+    cur.execute("SELECT sum(n) FROM read_csv(['%s/ok.csv', '%s/./ok.csv'])" % (paths["readable"], paths["readable"]))
+    check(cur.fetchone()[0] == 12, "%s: a list of files of the operator's directory" % label)
+    try:
+        cur.execute("SELECT * FROM read_csv(['%s/ok.csv', '/etc/passwd'])" % paths["readable"])
+        check(False, "%s: a list with a file outside the readable directory" % label)
+    except psycopg2.Error as e:
+        check(e.pgcode == "42501", "%s: a list with a file outside: %s" % (label, e.pgcode))
     try:
         cur.execute("SELECT * FROM read_text('%s/../secret.txt')" % paths["readable"])
         check(False, "%s: .. out of the readable directory" % label)
