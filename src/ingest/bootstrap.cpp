@@ -16,6 +16,7 @@
 
 #include "common/clock.h"
 #include "common/digest.h"
+#include "ingest/posthog_schema.h"
 #include "sql/quoting.h"
 #include "sql/sandbox.h"
 
@@ -46,10 +47,12 @@ Format format_of(const std::string& file) {
 }
 
 // The columns of an events export read as JSON Lines; a key a line lacks reads as NULL.
-const char* const kEventColumns[][2] = {{"uuid", "VARCHAR"},           {"event", "VARCHAR"},
-                                        {"distinct_id", "VARCHAR"},    {"timestamp", "VARCHAR"},
-                                        {"properties", "JSON"},        {"person_id", "VARCHAR"},
-                                        {"elements_chain", "VARCHAR"}, {"created_at", "VARCHAR"}};
+const char* const kEventColumns[][2] = {
+    {"uuid", "VARCHAR"},           {"event", "VARCHAR"},      {"distinct_id", "VARCHAR"},
+    {"timestamp", "VARCHAR"},      {"properties", "JSON"},    {"person_id", "VARCHAR"},
+    {"elements_chain", "VARCHAR"}, {"created_at", "VARCHAR"}, {"$group_0", "VARCHAR"},
+    {"$group_1", "VARCHAR"},       {"$group_2", "VARCHAR"},   {"$group_3", "VARCHAR"},
+    {"$group_4", "VARCHAR"}};
 
 // DuckDB's reader over a batch of files of one format; each row names its file in `__file`.
 // Plain JSON Lines events are read with their columns named: DuckDB sampling the files for a
@@ -98,15 +101,21 @@ std::vector<std::string> first_line_keys(const std::string& file) {
   return keys;
 }
 
-// The lines of a JSON Lines file that are not blank: the rows DuckDB's reader makes of it.
+// What a pass over a JSON Lines file tells before DuckDB reads it.
+struct LineScan {
+  int64_t lines = 0;    // lines that are not blank: the rows DuckDB's reader makes of it
+  bool groups = false;  // "$groups" appears: events whose group columns come from properties
+};
+
 // The file is mapped, not copied: it is in the page cache DuckDB reads it from next.
-int64_t count_lines(const std::string& file) {
+LineScan scan_lines(const std::string& file) {
+  LineScan scan;
   int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) throw std::runtime_error(file + ": cannot be read");
   struct stat st {};
   if (::fstat(fd, &st) != 0 || st.st_size == 0) {
     ::close(fd);
-    return 0;
+    return scan;
   }
   size_t size = static_cast<size_t>(st.st_size);
   void* map = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
@@ -114,7 +123,8 @@ int64_t count_lines(const std::string& file) {
   if (map == MAP_FAILED) throw std::runtime_error(file + ": cannot be read");
   const char* p = static_cast<const char*>(map);
   const char* end = p + size;
-  int64_t lines = 0;
+  static const char kGroups[] = "\"$groups\"";
+  scan.groups = ::memmem(p, size, kGroups, sizeof(kGroups) - 1) != nullptr;
   while (p < end) {
     // Most lines start with '{'; a blank one is white space up to its newline.
     while (p < end && (*p == ' ' || *p == '\t' || *p == '\r')) ++p;
@@ -123,12 +133,12 @@ int64_t count_lines(const std::string& file) {
       ++p;
       continue;
     }
-    ++lines;
+    ++scan.lines;
     const char* nl = static_cast<const char*>(std::memchr(p, '\n', static_cast<size_t>(end - p)));
     p = nl ? nl + 1 : end;
   }
   ::munmap(map, size);
-  return lines;
+  return scan;
 }
 
 // A batch is sized to take about this long at the rate of the previous one (the first reads a
@@ -289,7 +299,23 @@ std::string Bootstrapper::batch_sql(const json& job, const std::vector<std::stri
         " AS elements_chain, " +
         std::string(has("created_at") ? "TRY_CAST(created_at AS TIMESTAMPTZ)"
                                       : "CAST(NULL AS TIMESTAMPTZ)") +
-        " AS created_at, __file FROM " + src;
+        " AS created_at";
+    for (int i = 0; i < 5; ++i) {
+      std::string g = "$group_" + std::to_string(i);
+      typed += ", " +
+               (has(g.c_str()) ? "nullif(CAST(" + sql::quote_identifier(g) + " AS VARCHAR), '')"
+                               : std::string("CAST(NULL AS VARCHAR)")) +
+               " AS g" + std::to_string(i);
+    }
+    // Staged batches also map each event's $groups (type -> key) to the group columns by the
+    // team's group types, registering the types first seen here (PostHog allows five).
+    if (!lines) {
+      typed +=
+          ", CASE WHEN contains(CAST(properties AS VARCHAR), '\"$groups\"') THEN "
+          "TRY_CAST(json_extract(properties, '$.\"$groups\"') AS MAP(VARCHAR, VARCHAR)) END AS "
+          "groups";
+    }
+    typed += ", __file FROM " + src;
     std::string valid =
         " WHERE uuid IS NOT NULL AND ts IS NOT NULL AND event IS NOT NULL AND distinct_id IS NOT "
         "NULL";
@@ -301,6 +327,23 @@ std::string Bootstrapper::batch_sql(const json& job, const std::vector<std::stri
     } else {
       out += "CREATE OR REPLACE TEMP TABLE __b AS " + typed + ";" + kStagedCommit;
       batch = "WITH b AS (SELECT * FROM __b" + valid + "), ";
+      std::string mapping = s + ".group_type_mapping";
+      out += "INSERT INTO " + mapping +
+             " SELECT t, i FROM (SELECT t, (SELECT coalesce(max(group_type_index), -1) FROM " +
+             mapping +
+             ") + row_number() OVER (ORDER BY first, t) AS i FROM (SELECT t, min(ts) AS first "
+             "FROM (SELECT unnest(map_keys(groups)) AS t, TRY_CAST(ts AS TIMESTAMPTZ) AS ts FROM "
+             "__b WHERE groups IS NOT NULL) WHERE t IS NOT NULL AND t <> '' AND t NOT IN (SELECT "
+             "group_type FROM " +
+             mapping + ") GROUP BY 1)) WHERE i <= 4;";
+    }
+    // The group columns: an export's own, else (staged) from $groups.
+    std::string group_out;
+    for (int i = 0; i < 5; ++i) {
+      std::string n = std::to_string(i);
+      group_out += lines ? ", b.g" + n
+                         : ", coalesce(b.g" + n + ", CASE WHEN m.t" + n +
+                               " IS NOT NULL THEN b.groups[m.t" + n + "] END)";
     }
     // Events already there (an overlapping export, or captured live) are skipped by uuid: the
     // table's uuids are probed against the batch's. A uuid the batch repeats keeps one row;
@@ -310,15 +353,17 @@ std::string Bootstrapper::batch_sql(const json& job, const std::vector<std::stri
     std::string columns_out =
         "b.uuid, b.event, b.properties, b.ts, b.distinct_id, coalesce(b.person_id, p.person_id), "
         "b.elements_chain, b.ids[1], b.ids[2], coalesce(b.created_at, b.ts), " +
-        std::to_string(job["team_id"].get<int64_t>());
+        std::to_string(job["team_id"].get<int64_t>()) + group_out;
     std::string select = " SELECT " + columns_out +
                          " FROM (SELECT *, json_extract_string(properties, ['$.\"$session_id\"', "
                          "'$.\"$window_id\"']) AS ids FROM b) b LEFT JOIN " +
-                         s + ".person_distinct_ids p ON p.distinct_id = b.distinct_id WHERE ";
+                         s + ".person_distinct_ids p ON p.distinct_id = b.distinct_id" +
+                         (lines ? "" : ", " + group_types(s + ".group_type_mapping", "m")) +
+                         " WHERE ";
     out += "INSERT INTO " + s +
            ".events (uuid, event, properties, timestamp, distinct_id, person_id, "
-           "elements_chain, \"$session_id\", \"$window_id\", created_at, team_id) " +
-           batch +
+           "elements_chain, \"$session_id\", \"$window_id\", created_at, team_id" +
+           group_columns() + ") " + batch +
            "rep AS MATERIALIZED (SELECT uuid FROM b GROUP BY uuid HAVING count(*) > 1), "
            "skip AS MATERIALIZED (SELECT e.uuid FROM " +
            s +
@@ -474,13 +519,19 @@ void Bootstrapper::run(json job) {
                                     src + ")")
                       .rows;
       }
+      // JSON Lines events stream from the files, unless their $groups must be mapped first.
       std::vector<int64_t> lines;
+      bool streamed = named_events;
       if (named_events) {
-        for (const auto& f : batch) lines.push_back(count_lines(f));
+        for (const auto& f : batch) {
+          LineScan scan = scan_lines(f);
+          lines.push_back(scan.lines);
+          if (scan.groups) streamed = false;
+        }
       }
       auto batch_started = std::chrono::steady_clock::now();
-      SqlResult result = run_sql_(
-          org, batch_sql(job, batch, sizes, src, columns, named_events ? &lines : nullptr));
+      SqlResult result =
+          run_sql_(org, batch_sql(job, batch, sizes, src, columns, streamed ? &lines : nullptr));
       double took =
           std::chrono::duration<double>(std::chrono::steady_clock::now() - batch_started).count();
       bytes_per_second = took > 0 ? static_cast<double>(batch_bytes) / took : 0;
@@ -488,13 +539,13 @@ void Bootstrapper::run(json job) {
                     batch.size(), batch_bytes, took);
       int64_t n = 0;
       for (const auto& r : result.rows) n += !r.empty() && r[0] ? std::stoll(*r[0]) : 0;
-      // The batch's first INSERT adds the events (or persons): "INSERT 0 <rows>".
+      // The batch's SQL ends with the INSERT of the events (or of the persons, then of their
+      // distinct ids) and the record of its files: "INSERT 0 <rows>".
       int64_t inserted = 0;
-      for (const auto& tag : result.tags) {
-        if (tag.rfind("INSERT ", 0) == 0) {
-          inserted = std::stoll(tag.substr(tag.rfind(' ') + 1));
-          break;
-        }
+      size_t from_end = job["data"] == "events" ? 2 : 3;
+      if (result.tags.size() >= from_end) {
+        const std::string& tag = result.tags[result.tags.size() - from_end];
+        if (tag.rfind("INSERT ", 0) == 0) inserted = std::stoll(tag.substr(tag.rfind(' ') + 1));
       }
       {
         std::lock_guard lock(mutex_);

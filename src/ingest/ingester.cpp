@@ -6,6 +6,7 @@
 #include <fstream>
 #include <map>
 
+#include "ingest/posthog_schema.h"
 #include "sql/quoting.h"
 
 namespace ducklings::ingest {
@@ -90,8 +91,11 @@ std::string Ingester::apply_sql(const std::string& schema, const std::string& pa
          "nullif(elements_chain, '') AS elements_chain, nullif(session_id, '') AS session_id, "
          "nullif(window_id, '') AS window_id, CAST(created_at AS TIMESTAMPTZ) AS created_at, "
          "team_id, " +
-         person_fields + " FROM read_json(" + file + ", format = 'newline_delimited', columns = {" +
-         columns +
+         person_fields +
+         ", CASE WHEN contains(CAST(properties AS VARCHAR), '\"$groups\"') THEN "
+         "TRY_CAST(json_extract(properties, '$.\"$groups\"') AS MAP(VARCHAR, VARCHAR)) END AS "
+         "groups FROM read_json(" +
+         file + ", format = 'newline_delimited', columns = {" + columns +
          "}) WHERE NOT EXISTS (SELECT 1 FROM duckgres_meta.ingested WHERE schema_name = " + team +
          " AND segment = " + seg + ") QUALIFY row_number() OVER (PARTITION BY uuid) = 1;";
   // Persons, as PostHog makes them in the simple cases: $identify and $create_alias link an
@@ -142,16 +146,19 @@ std::string Ingester::apply_sql(const std::string& schema, const std::string& pa
          "NULL OR e.unset_keys IS NOT NULL GROUP BY 1) u WHERE " +
          persons + ".id = u.person_id;";
   // Groups ($groupidentify): a group type gets the next index (PostHog allows five, 0-4)
-  // the first time it is seen; a group's $group_set properties merge in time order.
+  // the first time it is seen, there or among an event's $groups; a group's $group_set
+  // properties merge in time order.
   std::string groups = s + ".groups", mapping = s + ".group_type_mapping";
   out += "CREATE TABLE IF NOT EXISTS " + mapping +
          " (group_type VARCHAR NOT NULL, group_type_index INTEGER NOT NULL);";
   out += "INSERT INTO " + mapping +
          " SELECT t, i FROM (SELECT t, (SELECT coalesce(max(group_type_index), -1) FROM " +
          mapping +
-         ") + row_number() OVER (ORDER BY first, t) AS i FROM (SELECT group_type AS t, min(ts) "
-         "AS first FROM __seg WHERE event = '$groupidentify' AND group_type IS NOT NULL AND "
-         "group_key IS NOT NULL AND group_type NOT IN (SELECT group_type FROM " +
+         ") + row_number() OVER (ORDER BY first, t) AS i FROM (SELECT t, min(ts) AS first FROM "
+         "(SELECT group_type AS t, ts FROM __seg WHERE event = '$groupidentify' AND group_type IS "
+         "NOT NULL AND group_key IS NOT NULL UNION ALL SELECT unnest(map_keys(groups)), ts FROM "
+         "__seg WHERE groups IS NOT NULL) WHERE t IS NOT NULL AND t <> '' AND t NOT IN (SELECT "
+         "group_type FROM " +
          mapping + ") GROUP BY 1)) WHERE i <= 4;";
   out +=
       "CREATE OR REPLACE TEMP TABLE __groups AS SELECT m.group_type_index AS i, e.group_key "
@@ -170,10 +177,12 @@ std::string Ingester::apply_sql(const std::string& schema, const std::string& pa
          groups + " x WHERE x.group_type_index = g.i AND x.group_key = g.k);";
   out += "INSERT INTO " + s +
          ".events (uuid, event, properties, timestamp, distinct_id, person_id, "
-         "elements_chain, \"$session_id\", \"$window_id\", created_at, team_id) SELECT e.uuid, "
-         "e.event, e.properties, e.ts, e.distinct_id, p.person_id, e.elements_chain, e.session_id, "
-         "e.window_id, e.created_at, e.team_id FROM __seg e LEFT JOIN " +
-         pdi + " p ON p.distinct_id = e.distinct_id;";
+         "elements_chain, \"$session_id\", \"$window_id\", created_at, team_id" +
+         group_columns() +
+         ") SELECT e.uuid, e.event, e.properties, e.ts, e.distinct_id, "
+         "p.person_id, e.elements_chain, e.session_id, e.window_id, e.created_at, e.team_id" +
+         group_values("e.groups", "m") + " FROM __seg e LEFT JOIN " + pdi +
+         " p ON p.distinct_id = e.distinct_id, " + group_types(mapping, "m") + ";";
   out += "INSERT INTO duckgres_meta.ingested SELECT " + team + ", " + seg +
          ", (SELECT count(*) FROM __seg), now() WHERE NOT EXISTS (SELECT 1 FROM "
          "duckgres_meta.ingested WHERE schema_name = " +

@@ -12,6 +12,12 @@ std::string team_tables_sql(const std::string& schema) {
          "timestamp TIMESTAMPTZ NOT NULL, distinct_id VARCHAR NOT NULL, person_id UUID, "
          "elements_chain VARCHAR, \"$session_id\" VARCHAR, \"$window_id\" VARCHAR, "
          "created_at TIMESTAMPTZ NOT NULL DEFAULT now(), team_id BIGINT);";
+  // The keys of the event's groups ($groups), by the index of their type (group_type_mapping),
+  // as PostHog keeps them; added to tables made before they existed.
+  for (int i = 0; i < 5; ++i) {
+    out += "ALTER TABLE " + s + ".events ADD COLUMN IF NOT EXISTS \"$group_" + std::to_string(i) +
+           "\" VARCHAR;";
+  }
   out += "CREATE TABLE IF NOT EXISTS " + s +
          ".persons (id UUID NOT NULL, properties JSON, created_at TIMESTAMPTZ, "
          "is_identified BOOLEAN DEFAULT false, version BIGINT DEFAULT 0);";
@@ -39,6 +45,31 @@ std::string team_tables_sql(const std::string& schema) {
   }
   out += "CREATE VIEW IF NOT EXISTS " + s + ".events_typed AS SELECT *" + typed + " FROM " + s +
          ".events;";
+  return out;
+}
+
+std::string group_columns() {
+  std::string out;
+  for (int i = 0; i < 5; ++i) out += ", \"$group_" + std::to_string(i) + "\"";
+  return out;
+}
+
+std::string group_types(const std::string& mapping, const std::string& alias) {
+  std::string out = "(SELECT ";
+  for (int i = 0; i < 5; ++i) {
+    out += std::string(i ? ", " : "") +
+           "max(group_type) FILTER (WHERE group_type_index = " + std::to_string(i) + ") AS t" +
+           std::to_string(i);
+  }
+  return out + " FROM " + mapping + ") " + alias;
+}
+
+std::string group_values(const std::string& groups, const std::string& alias) {
+  std::string out;
+  for (int i = 0; i < 5; ++i) {
+    std::string t = alias + ".t" + std::to_string(i);
+    out += ", CASE WHEN " + t + " IS NOT NULL THEN " + groups + "[" + t + "] END";
+  }
   return out;
 }
 

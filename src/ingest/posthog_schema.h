@@ -9,4 +9,12 @@ namespace ducklings::ingest {
 // is ensured).
 std::string team_tables_sql(const std::string& schema);
 
+// The events' group columns, for an INSERT's column list: `, "$group_0", …, "$group_4"`.
+std::string group_columns();
+// The team's group types by index as one row `alias`(t0 … t4), from its group_type_mapping
+// table (`mapping`), to join with the rows inserted.
+std::string group_types(const std::string& mapping, const std::string& alias);
+// The values of the group columns for a row whose $groups (type → key) is the MAP `groups`.
+std::string group_values(const std::string& groups, const std::string& alias);
+
 }  // namespace ducklings::ingest

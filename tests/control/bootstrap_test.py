@@ -73,6 +73,7 @@ def suite(isolation):
                                     "distinct_ids": ["user-%d" % p, "user-%d" % (p + 100)]}) + "\n")
         out = ctl(srv, "bootstrap", "acme", "1", persons, "--kind", "persons")
         check(out.returncode == 0 and "state: done" in out.stdout, "%s: persons bootstrap: %s %s" % (isolation, out.stdout[-300:], out.stderr[-300:]))
+        check("rows_inserted: 100\n" in out.stdout, "%s: persons inserted: %s" % (isolation, out.stdout[-300:]))
         check(count(srv, "SELECT count(*) FROM team_1.persons") == 100 and
               count(srv, "SELECT count(*) FROM team_1.person_distinct_ids") == 200, "%s: persons and their ids" % isolation)
 
@@ -145,6 +146,28 @@ def suite(isolation):
         check(again["state"] == "done" and again["rows"] == 17 and again["rows_inserted"] == 0 and
               count(srv, "SELECT count(*) FROM team_1.events") == before + 12,
               "%s: the batch again: %s" % (isolation, again))
+        # Groups: an export's $group_N columns are kept; $groups in properties are mapped by
+        # the team's group types, a type first seen here getting the next index.
+        grp = os.path.join(exports, "groups")
+        os.makedirs(grp)
+        with open(os.path.join(grp, "g.jsonl"), "w") as f:
+            f.write(json.dumps({"uuid": str(uuid.UUID(int=70001)), "event": "grp", "distinct_id": "g", "timestamp": t,
+                                "properties": {"$groups": {"company": "c-1", "team": "t-1"}}}) + "\n")
+            f.write(json.dumps({"uuid": str(uuid.UUID(int=70002)), "event": "grp", "distinct_id": "g", "timestamp": t,
+                                "$group_0": "c-2", "properties": {}}) + "\n")
+        out = ctl(srv, "bootstrap", "acme", "1", grp)
+        check(out.returncode == 0, "%s: bootstrap with groups: %s" % (isolation, out.stderr[-300:]))
+        c = connect(srv, "acme", "alice", "alice-secret-1")
+        cur = c.cursor()
+        cur.execute("SELECT group_type, group_type_index FROM team_1.group_type_mapping ORDER BY 2")
+        types = dict(cur.fetchall())
+        cur.execute('SELECT "$group_0", "$group_1" FROM team_1.events WHERE event = \'grp\' ORDER BY uuid')
+        got = cur.fetchall()
+        c.close()
+        check(sorted(types) == ["company", "team"] and
+              got == [tuple("c-1" if types["company"] == i else "t-1" if types["team"] == i else None for i in (0, 1)),
+                      ("c-2", None)], "%s: group columns from an export: %s %s" % (isolation, types, got))
+
         # Compressed JSON Lines, read with their schema sampled; the files' keys differ.
         gz = os.path.join(exports, "gz")
         os.makedirs(gz)

@@ -203,6 +203,28 @@ def suite(isolation):
         check(cur.fetchall() == [("company", 0), ("project", 1)], "%s: group type indexes" % isolation)
         c.close()
 
+        # $groups on any event: its keys land in $group_<index>; a type first seen there gets
+        # the next index.
+        s, _ = post(srv, "/batch", json.dumps({"api_key": key, "batch": [
+            {"event": "clicked", "distinct_id": "ann@example.com", "timestamp": at(9),
+             "properties": {"$groups": {"project": "p-1", "company": "acme-inc"}}},
+            {"event": "clicked", "distinct_id": "ann@example.com", "timestamp": at(10),
+             "properties": {"$groups": {"workspace": "w-9"}}},
+            {"event": "clicked", "distinct_id": "ann@example.com", "timestamp": at(11),
+             "properties": {"$groups": "not an object"}}]}))
+        check(s == 200, "%s: events with $groups" % isolation)
+        check(wait_count(srv, 3, "event = 'clicked'") == 3, "%s: events with $groups stored" % isolation)
+        c = connect(srv, "acme", "alice", "alice-secret-1")
+        cur = c.cursor()
+        cur.execute('SELECT "$group_0", "$group_1", "$group_2", "$group_3", "$group_4" FROM team_1.events '
+                    "WHERE event = 'clicked' ORDER BY timestamp")
+        got = cur.fetchall()
+        check(got == [("acme-inc", "p-1", None, None, None), (None, None, "w-9", None, None), (None, None, None, None, None)],
+              "%s: $group_N columns: %s" % (isolation, got))
+        cur.execute("SELECT group_type FROM team_1.group_type_mapping WHERE group_type_index = 2")
+        check(cur.fetchall() == [("workspace",)], "%s: a type first seen in $groups" % isolation)
+        c.close()
+
         # Text that needs escaping comes back as sent; the project key is not kept as a property.
         odd_name, odd_id = 'say "hi"\\\n\t\u00e9\u4e2d\U0001f986\x01', 'back\\slash "q"'
         s, _ = post(srv, "/e", json.dumps({"api_key": key, "event": odd_name, "distinct_id": odd_id,
