@@ -98,19 +98,48 @@ std::string Ingester::apply_sql(const std::string& schema, const std::string& pa
          file + ", format = 'newline_delimited', columns = {" + columns +
          "}) WHERE NOT EXISTS (SELECT 1 FROM duckgres_meta.ingested WHERE schema_name = " + team +
          " AND segment = " + seg + ") QUALIFY row_number() OVER (PARTITION BY uuid) = 1;";
-  // Persons, as PostHog makes them in the simple cases: $identify and $create_alias link an
-  // anonymous id to the identified one (the identified id joins the anonymous id's person, or
-  // the other way round), every other new distinct_id gets a person of its own.
+  // Persons, as PostHog makes them: $identify, $create_alias and $merge_dangerously link an
+  // id (b: the anonymous id, the alias) to the event's distinct_id (a). When one of them has
+  // no person yet it joins the other's; every other new distinct_id gets a person of its own.
   out +=
-      "CREATE OR REPLACE TEMP TABLE __links AS SELECT distinct_id AS a, anon AS b FROM __seg "
-      "WHERE event = '$identify' AND anon IS NOT NULL AND anon <> distinct_id UNION ALL SELECT "
-      "distinct_id, alias FROM __seg WHERE event = '$create_alias' AND alias IS NOT NULL;";
+      "CREATE OR REPLACE TEMP TABLE __links AS SELECT distinct_id AS a, anon AS b, event AS "
+      "kind, ts FROM __seg WHERE event = '$identify' AND anon IS NOT NULL AND anon <> "
+      "distinct_id UNION ALL SELECT distinct_id, alias, event, ts FROM __seg WHERE event IN "
+      "('$create_alias', '$merge_dangerously') AND alias IS NOT NULL AND alias <> distinct_id;";
   out += "INSERT INTO " + pdi +
          " SELECT DISTINCT ON (l.a) l.a, p.person_id, 0 FROM __links l JOIN " + pdi +
          " p ON p.distinct_id = l.b WHERE l.a NOT IN (SELECT distinct_id FROM " + pdi + ");";
   out += "INSERT INTO " + pdi +
          " SELECT DISTINCT ON (l.b) l.b, p.person_id, 0 FROM __links l JOIN " + pdi +
          " p ON p.distinct_id = l.a WHERE l.b NOT IN (SELECT distinct_id FROM " + pdi + ");";
+  // When both already have persons, b's person merges into a's, as PostHog merges them:
+  // unless b's person is identified already (only $merge_dangerously merges two identified
+  // persons). The merged person keeps a's properties over b's and the earlier created_at;
+  // b's distinct ids and earlier events follow it, and b's person is deleted. A merge into a
+  // person that itself merges away in the same file goes to where that one goes.
+  out +=
+      "CREATE OR REPLACE TEMP TABLE __merge AS SELECT DISTINCT ON (o.person_id) o.person_id "
+      "AS other, m.person_id AS target FROM __links l JOIN " +
+      pdi + " m ON m.distinct_id = l.a JOIN " + pdi + " o ON o.distinct_id = l.b JOIN " + persons +
+      " op ON op.id = o.person_id WHERE m.person_id <> o.person_id AND (NOT "
+      "coalesce(op.is_identified, false) OR l.kind = '$merge_dangerously') ORDER BY "
+      "o.person_id, l.ts;";
+  out +=
+      "UPDATE __merge SET target = m2.target FROM __merge m2 WHERE m2.other = __merge.target AND "
+      "m2.target <> __merge.other;";
+  out += "DELETE FROM __merge WHERE target IN (SELECT other FROM __merge);";
+  out += "UPDATE " + persons + " SET properties = json_merge_patch(g.props, coalesce(" + persons +
+         ".properties, '{}')), created_at = least(" + persons +
+         ".created_at, g.first), is_identified = true, version = " + persons +
+         ".version + 1 FROM (SELECT m.target, list_reduce(list(coalesce(o.properties, '{}') ORDER "
+         "BY o.created_at), (x, y) -> json_merge_patch(x, y)) AS props, min(o.created_at) AS "
+         "first FROM __merge m JOIN " +
+         persons + " o ON o.id = m.other GROUP BY 1) g WHERE " + persons + ".id = g.target;";
+  out += "UPDATE " + pdi + " SET person_id = m.target, version = " + pdi +
+         ".version + 1 FROM __merge m WHERE " + pdi + ".person_id = m.other;";
+  out += "UPDATE " + s + ".events SET person_id = m.target FROM __merge m WHERE " + s +
+         ".events.person_id = m.other;";
+  out += "DELETE FROM " + persons + " WHERE id IN (SELECT other FROM __merge);";
   out +=
       "CREATE OR REPLACE TEMP TABLE __new AS SELECT d, gen_random_uuid() AS pid, min(ts) AS first "
       "FROM (SELECT distinct_id AS d, ts FROM __seg UNION ALL SELECT b, NULL FROM __links) WHERE d "
@@ -126,7 +155,7 @@ std::string Ingester::apply_sql(const std::string& schema, const std::string& pa
   out += "UPDATE " + persons + " SET is_identified = true WHERE id IN (SELECT p.person_id FROM " +
          pdi +
          " p JOIN __seg e ON e.distinct_id = p.distinct_id WHERE e.event IN ('$identify', "
-         "'$create_alias'));";
+         "'$create_alias', '$merge_dangerously'));";
   // As PostHog applies them in time order: every $set of the file, later keys winning;
   // $set_once only fills keys still missing (the earliest wins); $unset removes keys.
   out += "UPDATE " + persons +

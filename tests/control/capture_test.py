@@ -225,6 +225,55 @@ def suite(isolation):
         check(cur.fetchall() == [("workspace",)], "%s: a type first seen in $groups" % isolation)
         c.close()
 
+        # Merging persons that both exist: $identify merges the anonymous id's person into the
+        # identified id's (its properties first, then the other's on top), earlier events follow;
+        # two identified persons merge only with $merge_dangerously.
+        def send_and_wait(events, marker):
+            s, _ = post(srv, "/batch", json.dumps({"api_key": key, "batch": events}))
+            check(s == 200 and wait_count(srv, 1, "event = '%s'" % marker) == 1, "%s: %s stored" % (isolation, marker))
+
+        def person_of(cur, d):
+            cur.execute("SELECT person_id FROM team_1.person_distinct_ids WHERE distinct_id = %s", (d,))
+            r = cur.fetchall()
+            return r[0][0] if len(r) == 1 else r
+
+        send_and_wait([{"event": "m1", "distinct_id": "anon-2", "timestamp": at(20), "properties": {"$set": {"color": "red", "plan": "anon"}}},
+                       {"event": "m1b", "distinct_id": "bob", "timestamp": at(21), "properties": {"$set": {"plan": "pro"}}}], "m1b")
+        send_and_wait([{"event": "$identify", "distinct_id": "bob", "timestamp": at(22), "properties": {"$anon_distinct_id": "anon-2"}},
+                       {"event": "m2", "distinct_id": "bob", "timestamp": at(23)}], "m2")
+        c = connect(srv, "acme", "alice", "alice-secret-1")
+        cur = c.cursor()
+        bob, anon = person_of(cur, "bob"), person_of(cur, "anon-2")
+        cur.execute("SELECT properties, is_identified FROM team_1.persons WHERE id = %s", (bob,))
+        props, identified = cur.fetchone()
+        props = json.loads(props) if isinstance(props, str) else props
+        cur.execute("SELECT count(DISTINCT person_id) FROM team_1.events WHERE distinct_id IN ('anon-2', 'bob')")
+        people = cur.fetchone()[0]
+        cur.execute("SELECT count(*) FROM team_1.persons WHERE id NOT IN (SELECT person_id FROM team_1.person_distinct_ids)")
+        orphans = cur.fetchone()[0]
+        check(bob == anon and identified and props == {"color": "red", "plan": "pro"} and people == 1 and orphans == 0,
+              "%s: the anonymous person merged (%s %s %s %s %s)" % (isolation, bob, anon, props, people, orphans))
+        c.close()
+        send_and_wait([{"event": "$identify", "distinct_id": "carol", "timestamp": at(30), "properties": {"$anon_distinct_id": "anon-c"}},
+                       {"event": "$identify", "distinct_id": "dave", "timestamp": at(31), "properties": {"$anon_distinct_id": "anon-d"}},
+                       {"event": "m3", "distinct_id": "carol", "timestamp": at(32)}], "m3")
+        send_and_wait([{"event": "$identify", "distinct_id": "carol", "timestamp": at(33), "properties": {"$anon_distinct_id": "dave"}},
+                       {"event": "m4", "distinct_id": "carol", "timestamp": at(34)}], "m4")
+        c = connect(srv, "acme", "alice", "alice-secret-1")
+        cur = c.cursor()
+        check(person_of(cur, "carol") != person_of(cur, "dave") and person_of(cur, "anon-d") == person_of(cur, "dave"),
+              "%s: two identified persons are not merged by $identify" % isolation)
+        c.close()
+        send_and_wait([{"event": "$merge_dangerously", "distinct_id": "carol", "timestamp": at(35), "properties": {"alias": "dave"}},
+                       {"event": "m5", "distinct_id": "carol", "timestamp": at(36)}], "m5")
+        c = connect(srv, "acme", "alice", "alice-secret-1")
+        cur = c.cursor()
+        check(person_of(cur, "carol") == person_of(cur, "dave") == person_of(cur, "anon-d") == person_of(cur, "anon-c"),
+              "%s: $merge_dangerously merges them" % isolation)
+        cur.execute("SELECT count(DISTINCT person_id) FROM team_1.events WHERE distinct_id IN ('carol', 'dave', 'anon-c', 'anon-d')")
+        check(cur.fetchone()[0] == 1, "%s: their events share the person" % isolation)
+        c.close()
+
         # Text that needs escaping comes back as sent; the project key is not kept as a property.
         odd_name, odd_id = 'say "hi"\\\n\t\u00e9\u4e2d\U0001f986\x01', 'back\\slash "q"'
         s, _ = post(srv, "/e", json.dumps({"api_key": key, "event": odd_name, "distinct_id": odd_id,
