@@ -98,6 +98,13 @@ std::string Ingester::apply_sql(const std::string& schema, const std::string& pa
          file + ", format = 'newline_delimited', columns = {" + columns +
          "}) WHERE NOT EXISTS (SELECT 1 FROM duckgres_meta.ingested WHERE schema_name = " + team +
          " AND segment = " + seg + ") QUALIFY row_number() OVER (PARTITION BY uuid) = 1;";
+  // An event already stored (an SDK's retry of a request whose answer it did not get lands
+  // in a later file) is dropped before it changes anything: the same uuid among the events
+  // within an hour of the file's, which DuckDB finds from the timestamps' zone maps.
+  out += "DELETE FROM __seg WHERE uuid IN (SELECT x.uuid FROM " + s +
+         ".events x WHERE x.uuid IN (SELECT uuid FROM __seg) AND x.timestamp BETWEEN (SELECT "
+         "min(ts) FROM __seg) - INTERVAL 1 HOUR AND (SELECT max(ts) FROM __seg) + INTERVAL 1 "
+         "HOUR);";
   // Persons, as PostHog makes them: $identify, $create_alias and $merge_dangerously link an
   // id (b: the anonymous id, the alias) to the event's distinct_id (a). When one of them has
   // no person yet it joins the other's; every other new distinct_id gets a person of its own.

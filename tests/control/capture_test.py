@@ -225,6 +225,28 @@ def suite(isolation):
         check(cur.fetchall() == [("workspace",)], "%s: a type first seen in $groups" % isolation)
         c.close()
 
+        # A request sent again (an SDK retrying) after the first was applied stores nothing new,
+        # and its $set does not apply again.
+        retry = {"api_key": key, "sent_at": at(40), "batch": [
+            {"uuid": str(uuid.UUID(int=4242)), "event": "retried", "distinct_id": "rita", "timestamp": at(40),
+             "properties": {"$set": {"n": 1}}}]}
+        send = lambda body: post(srv, "/batch", json.dumps(body))[0]  # noqa: E731
+        check(send(retry) == 200 and wait_count(srv, 1, "event = 'retried'") == 1, "%s: first try stored" % isolation)
+        check(send({"api_key": key, "batch": [{"event": "after-first", "distinct_id": "rita", "timestamp": at(41),
+                                               "properties": {"$set": {"n": 2}}}]}) == 200 and
+              wait_count(srv, 1, "event = 'after-first'") == 1, "%s: a later $set" % isolation)
+        check(send(retry) == 200, "%s: retry accepted" % isolation)
+        check(send({"api_key": key, "batch": [{"event": "after-retry", "distinct_id": "rita", "timestamp": at(42)}]}) == 200 and
+              wait_count(srv, 1, "event = 'after-retry'") == 1, "%s: marker after the retry" % isolation)
+        c = connect(srv, "acme", "alice", "alice-secret-1")
+        cur = c.cursor()
+        cur.execute("SELECT count(*) FROM team_1.events WHERE event = 'retried'")
+        n = cur.fetchone()[0]
+        cur.execute("SELECT p.properties->>'n' FROM team_1.persons p JOIN team_1.person_distinct_ids d ON d.person_id = p.id "
+                    "WHERE d.distinct_id = 'rita'")
+        check(n == 1 and cur.fetchone()[0] == "2", "%s: the retry stored once, its $set not again (%d)" % (isolation, n))
+        c.close()
+
         # Merging persons that both exist: $identify merges the anonymous id's person into the
         # identified id's (its properties first, then the other's on top), earlier events follow;
         # two identified persons merge only with $merge_dangerously.
