@@ -333,7 +333,7 @@ void add_commands(CLI::App& ctl) {
   bootstrap->add_option("team_id", o.team_id)->required();
   bootstrap->add_option("path", o.path, "a file or directory under the server's --readable-directories")
       ->required();
-  bootstrap->add_option("--kind", o.kind, "events (default) or persons");
+  bootstrap->add_option("--kind", o.kind, "events (default), persons or groups");
   bootstrap->add_flag("--detach", o.detach, "start the job and return");
   bootstrap->callback([&o] {
     o.action = [&o] {

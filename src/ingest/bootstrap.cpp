@@ -209,8 +209,8 @@ std::vector<std::string> Bootstrapper::files_of(const std::string& path) {
 
 json Bootstrapper::start(const std::string& org, const std::string& schema, int64_t team_id,
                          const std::string& path, const std::string& kind) {
-  if (kind != "events" && kind != "persons") {
-    throw std::invalid_argument("\"kind\" must be events or persons");
+  if (kind != "events" && kind != "persons" && kind != "groups") {
+    throw std::invalid_argument("\"kind\" must be events, persons or groups");
   }
   if (!sql::path_within(path, readable_) &&
       std::none_of(readable_.begin(), readable_.end(), [&](const std::string& d) {
@@ -375,6 +375,41 @@ std::string Bootstrapper::batch_sql(const json& job, const std::vector<std::stri
            select + "b.uuid IN (SELECT uuid FROM rep) AND NOT EXISTS (SELECT 1 FROM " + s +
            ".events e WHERE e.uuid = b.uuid) QUALIFY row_number() OVER (PARTITION BY b.uuid) = "
            "1;";
+  } else if (job["data"] == "groups") {
+    // Groups name their type (group_type) or its index (group_type_index); a type not known
+    // yet gets the next index. The latest row of a group wins; groups already there stay.
+    if (!has("group_key")) throw missing("group_key");
+    if (!has("group_type") && !has("group_type_index")) throw missing("group_type");
+    const char* props_column = has("group_properties") ? "group_properties" : "properties";
+    std::string props = has(props_column) ? as_json(props_column) : "CAST('{}' AS JSON)";
+    std::string mapping = s + ".group_type_mapping";
+    out += "CREATE OR REPLACE TEMP TABLE __b AS SELECT " +
+           std::string(has("group_type") ? "nullif(CAST(group_type AS VARCHAR), '')"
+                                         : "CAST(NULL AS VARCHAR)") +
+           " AS group_type, " +
+           (has("group_type_index") ? "TRY_CAST(group_type_index AS INTEGER)"
+                                    : std::string("CAST(NULL AS INTEGER)")) +
+           " AS type_index, nullif(CAST(group_key AS VARCHAR), '') AS group_key, " + props +
+           " AS properties, " +
+           (has("created_at") ? "TRY_CAST(created_at AS TIMESTAMPTZ)" : std::string("now()")) +
+           " AS created_at, __file FROM " + src + ";" + kStagedCommit;
+    out += "INSERT INTO " + mapping +
+           " SELECT t, i FROM (SELECT t, (SELECT coalesce(max(group_type_index), -1) FROM " +
+           mapping +
+           ") + row_number() OVER (ORDER BY first, t) AS i FROM (SELECT group_type AS t, "
+           "min(created_at) AS first FROM __b WHERE type_index IS NULL AND group_type IS NOT "
+           "NULL AND group_key IS NOT NULL AND group_type NOT IN (SELECT group_type FROM " +
+           mapping + ") GROUP BY 1)) WHERE i <= 4;";
+    out += "INSERT INTO " + s +
+           ".groups (group_type_index, group_key, properties, created_at) SELECT i, k, "
+           "properties, created_at FROM (SELECT coalesce(b.type_index, m.group_type_index) AS i, "
+           "b.group_key AS k, b.properties, b.created_at FROM __b b LEFT JOIN " +
+           mapping +
+           " m ON m.group_type = b.group_type) g WHERE i BETWEEN 0 AND 4 AND k IS NOT NULL AND "
+           "NOT EXISTS (SELECT 1 FROM " +
+           s +
+           ".groups x WHERE x.group_type_index = g.i AND x.group_key = g.k) QUALIFY "
+           "row_number() OVER (PARTITION BY i, k ORDER BY created_at DESC NULLS LAST) = 1;";
   } else {
     if (!has("id")) throw missing("id");
     std::string props = has("properties") ? as_json("properties") : "CAST('{}' AS JSON)";
@@ -539,10 +574,10 @@ void Bootstrapper::run(json job) {
                     batch.size(), batch_bytes, took);
       int64_t n = 0;
       for (const auto& r : result.rows) n += !r.empty() && r[0] ? std::stoll(*r[0]) : 0;
-      // The batch's SQL ends with the INSERT of the events (or of the persons, then of their
-      // distinct ids) and the record of its files: "INSERT 0 <rows>".
+      // The batch's SQL ends with the INSERT of the events or groups (or of the persons, then
+      // of their distinct ids) and the record of its files: "INSERT 0 <rows>".
       int64_t inserted = 0;
-      size_t from_end = job["data"] == "events" ? 2 : 3;
+      size_t from_end = job["data"] == "persons" ? 3 : 2;
       if (result.tags.size() >= from_end) {
         const std::string& tag = result.tags[result.tags.size() - from_end];
         if (tag.rfind("INSERT ", 0) == 0) inserted = std::stoll(tag.substr(tag.rfind(' ') + 1));

@@ -168,6 +168,36 @@ def suite(isolation):
               got == [tuple("c-1" if types["company"] == i else "t-1" if types["team"] == i else None for i in (0, 1)),
                       ("c-2", None)], "%s: group columns from an export: %s %s" % (isolation, types, got))
 
+        # Groups from an export: by type name (a new one gets the next index) or by index; the
+        # latest row of a group wins, groups already there stay as they are.
+        gdir = os.path.join(exports, "groups-export")
+        os.makedirs(gdir)
+        with open(os.path.join(gdir, "a.csv"), "w", newline="") as f:
+            w = csv.writer(f)
+            w.writerow(["group_type", "group_key", "group_properties", "created_at"])
+            w.writerow(["company", "c-1", json.dumps({"name": "Old"}), "2025-01-01T00:00:00Z"])
+            w.writerow(["company", "c-1", json.dumps({"name": "Acme"}), "2025-02-01T00:00:00Z"])
+            w.writerow(["org", "o-1", json.dumps({"tier": 2}), "2025-01-05T00:00:00Z"])
+            w.writerow(["company", "", "{}", "2025-01-01T00:00:00Z"])
+        out = ctl(srv, "bootstrap", "acme", "1", os.path.join(gdir, "a.csv"), "--kind", "groups")
+        check(out.returncode == 0 and "rows: 4" in out.stdout and "rows_inserted: 2" in out.stdout,
+              "%s: groups bootstrap: %s %s" % (isolation, out.stdout[-300:], out.stderr[-300:]))
+        with open(os.path.join(gdir, "b.jsonl"), "w") as f:
+            f.write(json.dumps({"group_type_index": types["company"], "group_key": "c-2", "properties": {"name": "Beta"}}) + "\n")
+            f.write(json.dumps({"group_type_index": types["company"], "group_key": "c-1", "properties": {"name": "Changed"}}) + "\n")
+        out = ctl(srv, "bootstrap", "acme", "1", os.path.join(gdir, "b.jsonl"), "--kind", "groups")
+        c = connect(srv, "acme", "alice", "alice-secret-1")
+        cur = c.cursor()
+        cur.execute("SELECT m.group_type, g.group_key, g.properties->>'name', g.properties->>'tier' FROM team_1.groups g "
+                    "JOIN team_1.group_type_mapping m USING (group_type_index) WHERE m.group_type IN ('company', 'org') "
+                    "ORDER BY 2")
+        got = cur.fetchall()
+        cur.execute("SELECT group_type_index FROM team_1.group_type_mapping WHERE group_type = 'org'")
+        org_index = cur.fetchone()
+        c.close()
+        check(out.returncode == 0 and got == [("company", "c-1", "Acme", None), ("company", "c-2", "Beta", None), ("org", "o-1", None, "2")]
+              and org_index == (2,), "%s: groups from exports: %s %s" % (isolation, got, org_index))
+
         # Compressed JSON Lines, read with their schema sampled; the files' keys differ.
         gz = os.path.join(exports, "gz")
         os.makedirs(gz)
@@ -192,7 +222,7 @@ def suite(isolation):
         # Refused requests.
         for body, what in (({"path": "/etc"}, "outside the readable directories"), ({"path": exports + "/../"}, ".. out of them"),
                            ({"path": os.path.join(exports, "missing.jsonl")}, "a missing file"),
-                           ({"path": events, "kind": "groups"}, "an unknown kind"), ({}, "no path")):
+                           ({"path": events, "kind": "sessions"}, "an unknown kind"), ({}, "no path")):
             s, b = api.call("POST", "/api/v1/orgs/acme/teams/1/bootstrap", body)
             check(s == 400 and "error" in b, "%s: %s refused: %s %s" % (isolation, what, s, b))
         check(api.call("POST", "/api/v1/orgs/acme/teams/9/bootstrap", {"path": events})[0] == 404, "%s: unknown team 404" % isolation)
