@@ -68,6 +68,11 @@ def main():
             c.close()
             return n
 
+        def server_cpu():
+            # utime + stime of the server process (workers included after they exit)
+            f = open("/proc/%d/stat" % srv.proc.pid).read().rsplit(")", 1)[1].split()
+            return sum(int(x) for x in f[11:15]) / os.sysconf("SC_CLK_TCK")
+
         suites = args.suites.split(",")
         if "capture" in suites:
             body = json.dumps({"api_key": key, "batch": [
@@ -80,6 +85,7 @@ def main():
             with open(os.path.join(tmp, "post.lua"), "w") as f:
                 f.write('wrk.method = "POST"\nwrk.headers["Content-Type"] = "application/json"\n'
                         'local f = io.open("%s")\nwrk.body = f:read("*a")\nf:close()\n' % os.path.join(tmp, "body.json"))
+            cpu0 = server_cpu()
             out = subprocess.run(["wrk", "-t1", "-c%d" % args.clients, "-d%ds" % args.seconds, "-s",
                                   os.path.join(tmp, "post.lua"), "http://%s:%d/batch" % (srv.host, srv.http_port)],
                                  capture_output=True, text=True, check=True).stdout
@@ -91,10 +97,12 @@ def main():
             while count() < acked[0] and time.monotonic() - t1 < 120:
                 time.sleep(0.1)
             lag = time.monotonic() - t1
+            cpu_us = (server_cpu() - cpu0) * 1e6 / max(acked[0], 1)
             results["capture"] = {"events": acked[0], "seconds": elapsed, "events_per_second": acked[0] / elapsed,
-                                  "ingest_lag_seconds": lag, "clients": args.clients}
+                                  "ingest_lag_seconds": lag, "clients": args.clients, "server_cpu_us_per_event": cpu_us}
             print("capture: %d events acknowledged in %.1f s: %.0f events/s (batches of 100, %d clients); all in the "
-                  "table %.1f s later" % (acked[0], elapsed, acked[0] / elapsed, args.clients, lag))
+                  "table %.1f s later; server CPU %.2f us/event (HTTP and ingester)"
+                  % (acked[0], elapsed, acked[0] / elapsed, args.clients, lag, cpu_us))
 
         if "bootstrap" in suites:
             # Bootstrap: JSON Lines, 10 files.

@@ -97,7 +97,13 @@ std::string Ingester::apply_sql(const std::string& schema, const std::string& pa
          "groups FROM read_json(" +
          file + ", format = 'newline_delimited', columns = {" + columns +
          "}) WHERE NOT EXISTS (SELECT 1 FROM duckgres_meta.ingested WHERE schema_name = " + team +
-         " AND segment = " + seg + ") QUALIFY row_number() OVER (PARTITION BY uuid) = 1;";
+         " AND segment = " + seg + ");";
+  // A uuid the file repeats keeps its first copy: only the repeated ones are ranked (ranking
+  // every row by uuid cost more than the rest of the file's statements).
+  out +=
+      "DELETE FROM __seg WHERE rowid IN (SELECT r FROM (SELECT rowid AS r, row_number() OVER "
+      "(PARTITION BY uuid ORDER BY rowid) AS n FROM __seg WHERE uuid IN (SELECT uuid FROM "
+      "__seg GROUP BY uuid HAVING count(*) > 1)) WHERE n > 1);";
   // An event already stored (an SDK's retry of a request whose answer it did not get lands
   // in a later file) is dropped before it changes anything: the same uuid among the events
   // within an hour of the file's, which DuckDB finds from the timestamps' zone maps.

@@ -225,6 +225,19 @@ def suite(isolation):
         check(cur.fetchall() == [("workspace",)], "%s: a type first seen in $groups" % isolation)
         c.close()
 
+        # A uuid repeated within one file keeps its first copy.
+        twice = str(uuid.UUID(int=4343))
+        check(post(srv, "/batch", json.dumps({"api_key": key, "batch": [
+            {"uuid": twice, "event": "dup-first", "distinct_id": "rita", "timestamp": at(38)},
+            {"uuid": twice, "event": "dup-second", "distinct_id": "rita", "timestamp": at(39)}]}))[0] == 200,
+              "%s: a batch repeating a uuid" % isolation)
+        wait_count(srv, 1, "uuid = '%s'" % twice)
+        c = connect(srv, "acme", "alice", "alice-secret-1")
+        cur = c.cursor()
+        cur.execute("SELECT event FROM team_1.events WHERE uuid = %s", (twice,))
+        check(cur.fetchall() == [("dup-first",)], "%s: the first copy of a repeated uuid" % isolation)
+        c.close()
+
         # A request sent again (an SDK retrying) after the first was applied stores nothing new,
         # and its $set does not apply again.
         retry = {"api_key": key, "sent_at": at(40), "batch": [
