@@ -57,17 +57,19 @@ const char* const kEventColumns[][2] = {
 // DuckDB's reader over a batch of files of one format; each row names its file in `__file`.
 // Plain JSON Lines events are read with their columns named: DuckDB sampling the files for a
 // schema took longer than reading the rows.
-std::string reader_sql(Format format, const std::vector<std::string>& files, bool named_events) {
+// `named` holds the columns (name, type) to read; empty: the reader finds them.
+using Columns = std::vector<std::vector<std::optional<std::string>>>;
+std::string reader_sql(Format format, const std::vector<std::string>& files, const Columns& named) {
   std::string list;
   for (const auto& f : files) list += (list.empty() ? "[" : ", ") + sql::quote_literal(f);
   list += "]";
   switch (format) {
     case Format::kJsonLines:
-      if (named_events) {
+      if (!named.empty()) {
         std::string columns;
-        for (const auto& c : kEventColumns) {
+        for (const auto& c : named) {
           if (!columns.empty()) columns += ", ";
-          columns += sql::quote_literal(c[0]) + ": " + sql::quote_literal(c[1]);
+          columns += sql::quote_literal(*c[0]) + ": " + sql::quote_literal(*c[1]);
         }
         return "read_json(" + list +
                ", format = 'newline_delimited', filename = '__file', columns = {" + columns + "})";
@@ -101,21 +103,15 @@ std::vector<std::string> first_line_keys(const std::string& file) {
   return keys;
 }
 
-// What a pass over a JSON Lines file tells before DuckDB reads it.
-struct LineScan {
-  int64_t lines = 0;    // lines that are not blank: the rows DuckDB's reader makes of it
-  bool groups = false;  // "$groups" appears: events whose group columns come from properties
-};
-
+// The lines of a JSON Lines file that are not blank: the rows DuckDB's reader makes of it.
 // The file is mapped, not copied: it is in the page cache DuckDB reads it from next.
-LineScan scan_lines(const std::string& file) {
-  LineScan scan;
+int64_t count_lines(const std::string& file) {
   int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) throw std::runtime_error(file + ": cannot be read");
   struct stat st {};
   if (::fstat(fd, &st) != 0 || st.st_size == 0) {
     ::close(fd);
-    return scan;
+    return 0;
   }
   size_t size = static_cast<size_t>(st.st_size);
   void* map = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
@@ -123,8 +119,7 @@ LineScan scan_lines(const std::string& file) {
   if (map == MAP_FAILED) throw std::runtime_error(file + ": cannot be read");
   const char* p = static_cast<const char*>(map);
   const char* end = p + size;
-  static const char kGroups[] = "\"$groups\"";
-  scan.groups = ::memmem(p, size, kGroups, sizeof(kGroups) - 1) != nullptr;
+  int64_t lines = 0;
   while (p < end) {
     // Most lines start with '{'; a blank one is white space up to its newline.
     while (p < end && (*p == ' ' || *p == '\t' || *p == '\r')) ++p;
@@ -133,12 +128,12 @@ LineScan scan_lines(const std::string& file) {
       ++p;
       continue;
     }
-    ++scan.lines;
+    ++lines;
     const char* nl = static_cast<const char*>(std::memchr(p, '\n', static_cast<size_t>(end - p)));
     p = nl ? nl + 1 : end;
   }
   ::munmap(map, size);
-  return scan;
+  return lines;
 }
 
 // A batch is sized to take about this long at the rate of the previous one (the first reads a
@@ -151,6 +146,9 @@ constexpr size_t kBatchMaxFiles = 256;
 // transaction then reads is committed, which DuckDB scans in parallel (rows a transaction
 // wrote itself it does not), and the staging is not something a restart needs undone.
 constexpr const char* kStagedCommit = "COMMIT;";
+
+// What a streamed batch raises when an event's $groups names a type not mapped yet.
+constexpr const char* kUnmappedGroupTypes = "duckgres bootstrap: group types to register";
 
 }  // namespace
 
@@ -251,7 +249,8 @@ void Bootstrapper::resume(const json& job) {
 
 std::string Bootstrapper::batch_sql(const json& job, const std::vector<std::string>& files,
                                     const std::vector<uintmax_t>& sizes, const std::string& src,
-                                    const Rows& columns, const std::vector<int64_t>* lines) {
+                                    const Rows& columns, const std::vector<int64_t>* lines,
+                                    const std::vector<std::string>& group_types_known) {
   auto has = [&](const char* name) {
     for (const auto& c : columns) {
       if (c[0] && *c[0] == name) return true;
@@ -300,25 +299,20 @@ std::string Bootstrapper::batch_sql(const json& job, const std::vector<std::stri
         std::string(has("created_at") ? "TRY_CAST(created_at AS TIMESTAMPTZ)"
                                       : "CAST(NULL AS TIMESTAMPTZ)") +
         " AS created_at";
+    // An export's own group columns, when its files have them.
+    std::vector<bool> group_column(5);
     for (int i = 0; i < 5; ++i) {
       std::string g = "$group_" + std::to_string(i);
-      typed += ", " +
-               (has(g.c_str()) ? "nullif(CAST(" + sql::quote_identifier(g) + " AS VARCHAR), '')"
-                               : std::string("CAST(NULL AS VARCHAR)")) +
-               " AS g" + std::to_string(i);
-    }
-    // Staged batches also map each event's $groups (type -> key) to the group columns by the
-    // team's group types, registering the types first seen here (PostHog allows five).
-    if (!lines) {
-      typed +=
-          ", CASE WHEN contains(CAST(properties AS VARCHAR), '\"$groups\"') THEN "
-          "TRY_CAST(json_extract(properties, '$.\"$groups\"') AS MAP(VARCHAR, VARCHAR)) END AS "
-          "groups";
+      group_column[i] = has(g.c_str());
+      if (group_column[i])
+        typed += ", nullif(CAST(" + sql::quote_identifier(g) + " AS VARCHAR), '') AS g" +
+                 std::to_string(i);
     }
     typed += ", __file FROM " + src;
     std::string valid =
         " WHERE uuid IS NOT NULL AND ts IS NOT NULL AND event IS NOT NULL AND distinct_id IS NOT "
         "NULL";
+    std::string mapping = s + ".group_type_mapping";
     std::string batch;
     if (lines) {
       // Streamed: the files' rows are counted apart (their lines), so nothing else needs them
@@ -327,39 +321,64 @@ std::string Bootstrapper::batch_sql(const json& job, const std::vector<std::stri
     } else {
       out += "CREATE OR REPLACE TEMP TABLE __b AS " + typed + ";" + kStagedCommit;
       batch = "WITH b AS (SELECT * FROM __b" + valid + "), ";
-      std::string mapping = s + ".group_type_mapping";
+      // Group types first seen in the batch's $groups get the next indexes (PostHog allows
+      // five) before its events are mapped.
       out += "INSERT INTO " + mapping +
              " SELECT t, i FROM (SELECT t, (SELECT coalesce(max(group_type_index), -1) FROM " +
              mapping +
              ") + row_number() OVER (ORDER BY first, t) AS i FROM (SELECT t, min(ts) AS first "
-             "FROM (SELECT unnest(map_keys(groups)) AS t, TRY_CAST(ts AS TIMESTAMPTZ) AS ts FROM "
-             "__b WHERE groups IS NOT NULL) WHERE t IS NOT NULL AND t <> '' AND t NOT IN (SELECT "
-             "group_type FROM " +
+             "FROM (SELECT unnest(map_keys(TRY_CAST(json_extract(properties, '$.\"$groups\"') AS "
+             "MAP(VARCHAR, VARCHAR)))) AS t, TRY_CAST(ts AS TIMESTAMPTZ) AS ts FROM __b WHERE "
+             "contains(CAST(properties AS VARCHAR), '\"$groups\"')) WHERE t IS NOT NULL AND t <> "
+             "'' AND t NOT IN (SELECT group_type FROM " +
              mapping + ") GROUP BY 1)) WHERE i <= 4;";
     }
-    // The group columns: an export's own, else (staged) from $groups.
+    // The group columns: an export's own, else the event's $groups mapped by the team's group
+    // types. A streamed batch cannot register a type: it stops at the first event whose $groups
+    // has a type not mapped while the mapping has room, and the batch is applied staged.
     std::string group_out;
+    // A streamed batch maps by the types known when it was made (an index never changes);
+    // a staged one joins the mapping (`m`).
+    std::string known_list;
+    size_t known = 0;
     for (int i = 0; i < 5; ++i) {
       std::string n = std::to_string(i);
-      group_out += lines ? ", b.g" + n
-                         : ", coalesce(b.g" + n + ", CASE WHEN m.t" + n +
-                               " IS NOT NULL THEN b.groups[m.t" + n + "] END)";
+      std::string mapped;
+      if (!lines) {
+        mapped = "CASE WHEN m.t" + n + " IS NOT NULL THEN b.groups[m.t" + n + "] END";
+      } else if (i < static_cast<int>(group_types_known.size()) && !group_types_known[i].empty()) {
+        mapped = "b.groups[" + sql::quote_literal(group_types_known[i]) + "]";
+        known_list += (known++ ? ", " : "") + sql::quote_literal(group_types_known[i]);
+      } else {
+        mapped = "CAST(NULL AS VARCHAR)";
+      }
+      group_out += group_column[i] ? ", coalesce(b.g" + n + ", " + mapped + ")" : ", " + mapped;
+    }
+    std::string team_id = std::to_string(job["team_id"].get<int64_t>());
+    if (lines && known < 5) {
+      team_id =
+          "CASE WHEN b.groups IS NOT NULL AND len(list_filter(map_keys(b.groups), k -> k <> ''" +
+          (known ? " AND k NOT IN (" + known_list + ")" : std::string()) + ")) > 0 THEN error('" +
+          std::string(kUnmappedGroupTypes) + "') ELSE " + team_id + " END";
     }
     // Events already there (an overlapping export, or captured live) are skipped by uuid: the
     // table's uuids are probed against the batch's. A uuid the batch repeats keeps one row;
     // those few rows take the window, the others go straight in. When nothing is to be
     // skipped (`n`), the batch goes in without an anti-join, which DuckDB may otherwise plan
-    // with a hash table of the whole batch.
+    // with a hash table of the whole batch. Only properties that mention $groups are parsed
+    // for them.
     std::string columns_out =
         "b.uuid, b.event, b.properties, b.ts, b.distinct_id, coalesce(b.person_id, p.person_id), "
-        "b.elements_chain, b.ids[1], b.ids[2], coalesce(b.created_at, b.ts), " +
-        std::to_string(job["team_id"].get<int64_t>()) + group_out;
-    std::string select = " SELECT " + columns_out +
-                         " FROM (SELECT *, json_extract_string(properties, ['$.\"$session_id\"', "
-                         "'$.\"$window_id\"']) AS ids FROM b) b LEFT JOIN " +
-                         s + ".person_distinct_ids p ON p.distinct_id = b.distinct_id" +
-                         (lines ? "" : ", " + group_types(s + ".group_type_mapping", "m")) +
-                         " WHERE ";
+        "b.elements_chain, b.x[1], b.x[2], coalesce(b.created_at, b.ts), " +
+        team_id + group_out;
+    std::string select =
+        " SELECT " + columns_out +
+        " FROM (SELECT *, json_extract_string(properties, ['$.\"$session_id\"', "
+        "'$.\"$window_id\"']) AS x, CASE WHEN contains(CAST(properties AS VARCHAR), "
+        "'$groups\"') THEN TRY_CAST(json_extract(properties, '$.\"$groups\"') AS MAP(VARCHAR, "
+        "VARCHAR)) END AS groups FROM b) b LEFT JOIN " +
+        s + ".person_distinct_ids p ON p.distinct_id = b.distinct_id" +
+        (lines ? std::string() : ", " + group_types(mapping, "m")) + " WHERE ";
     out += "INSERT INTO " + s +
            ".events (uuid, event, properties, timestamp, distinct_id, person_id, "
            "elements_chain, \"$session_id\", \"$window_id\", created_at, team_id" +
@@ -535,43 +554,65 @@ void Bootstrapper::run(json job) {
         sizes.push_back(s);
         batch_bytes += s;
       }
+      auto prepare_started = std::chrono::steady_clock::now();
       bool named_events = job["data"] == "events" && format == Format::kJsonLines;
-      std::string src = reader_sql(format, batch, named_events);
       Rows columns;
       if (named_events) {
-        // A required key the first line of a file lacks is reported as a missing column.
+        // A required key the first line of a file lacks is reported as a missing column; the
+        // group columns are read when a file's first line has them (each costs the reader
+        // and the insert even when absent).
+        std::vector<std::string> present;
         for (const auto& f : batch) {
           std::vector<std::string> keys = first_line_keys(f);
           for (const char* required : {"uuid", "event", "distinct_id", "timestamp"}) {
             if (std::find(keys.begin(), keys.end(), required) == keys.end())
               throw std::runtime_error(f + " has no \"" + required + "\" column");
           }
+          present.insert(present.end(), keys.begin(), keys.end());
         }
-        for (const auto& c : kEventColumns)
-          columns.push_back({std::string(c[0]), std::string(c[1])});
-      } else {
+        for (const auto& c : kEventColumns) {
+          bool group = std::string(c[0]).rfind("$group_", 0) == 0;
+          if (!group || std::find(present.begin(), present.end(), c[0]) != present.end())
+            columns.push_back({std::string(c[0]), std::string(c[1])});
+        }
+      }
+      std::string src = reader_sql(format, batch, columns);
+      if (!named_events) {
         columns = run_sql_(org, "SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM " +
                                     src + ")")
                       .rows;
       }
-      // JSON Lines events stream from the files, unless their $groups must be mapped first.
+      // JSON Lines events stream from the files; a batch that needs group types registered
+      // first is applied again, staged.
       std::vector<int64_t> lines;
-      bool streamed = named_events;
+      std::vector<std::string> types(5);
       if (named_events) {
-        for (const auto& f : batch) {
-          LineScan scan = scan_lines(f);
-          lines.push_back(scan.lines);
-          if (scan.groups) streamed = false;
+        for (const auto& f : batch) lines.push_back(count_lines(f));
+        for (const auto& r :
+             run_sql_(org, "SELECT group_type_index, group_type FROM " +
+                               sql::quote_identifier(job["schema"].get<std::string>()) +
+                               ".group_type_mapping WHERE group_type_index "
+                               "BETWEEN 0 AND 4")
+                 .rows) {
+          if (r.size() == 2 && r[0] && r[1]) types[std::stoul(*r[0])] = *r[1];
         }
       }
       auto batch_started = std::chrono::steady_clock::now();
-      SqlResult result =
-          run_sql_(org, batch_sql(job, batch, sizes, src, columns, streamed ? &lines : nullptr));
+      SqlResult result;
+      try {
+        result = run_sql_(org, batch_sql(job, batch, sizes, src, columns,
+                                         named_events ? &lines : nullptr, types));
+      } catch (const std::exception& e) {
+        if (!named_events || std::string(e.what()).find(kUnmappedGroupTypes) == std::string::npos)
+          throw;
+        result = run_sql_(org, batch_sql(job, batch, sizes, src, columns, nullptr, types));
+      }
       double took =
           std::chrono::duration<double>(std::chrono::steady_clock::now() - batch_started).count();
       bytes_per_second = took > 0 ? static_cast<double>(batch_bytes) / took : 0;
-      spdlog::debug("bootstrap {}: {} file(s), {} bytes in {:.3f} s", job["id"].get<std::string>(),
-                    batch.size(), batch_bytes, took);
+      spdlog::debug("bootstrap {}: {} file(s), {} bytes in {:.3f} s ({:.3f} s before)",
+                    job["id"].get<std::string>(), batch.size(), batch_bytes, took,
+                    std::chrono::duration<double>(batch_started - prepare_started).count());
       int64_t n = 0;
       for (const auto& r : result.rows) n += !r.empty() && r[0] ? std::stoll(*r[0]) : 0;
       // The batch's SQL ends with the INSERT of the events or groups (or of the persons, then

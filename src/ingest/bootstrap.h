@@ -49,10 +49,12 @@ class Bootstrapper {
   void run(nlohmann::json job);
   // The SQL that applies a batch of files of one format read by `src` (one transaction);
   // it returns the rows read from each file. With `lines` (each file's, counted apart) the
-  // rows stream from the files into the table; without, they are staged in a temp table.
+  // rows stream from the files into the table, their $groups mapped by `group_types_known`
+  // (by index); without, they are staged in a temp table.
   std::string batch_sql(const nlohmann::json& job, const std::vector<std::string>& files,
                         const std::vector<uintmax_t>& sizes, const std::string& src,
-                        const Rows& columns, const std::vector<int64_t>* lines);
+                        const Rows& columns, const std::vector<int64_t>* lines,
+                        const std::vector<std::string>& group_types_known);
   std::vector<std::string> readable_;
   SqlRunner run_sql_;
   JobSink save_;

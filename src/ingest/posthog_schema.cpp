@@ -4,6 +4,16 @@
 
 namespace ducklings::ingest {
 
+namespace {
+
+std::string group_columns_ddl() {
+  std::string out;
+  for (int i = 0; i < 5; ++i) out += ", \"$group_" + std::to_string(i) + "\" VARCHAR";
+  return out;
+}
+
+}  // namespace
+
 std::string team_tables_sql(const std::string& schema) {
   std::string s = sql::quote_identifier(schema);
   std::string out = "CREATE SCHEMA IF NOT EXISTS " + s + ";";
@@ -11,7 +21,8 @@ std::string team_tables_sql(const std::string& schema) {
          ".events (uuid UUID NOT NULL, event VARCHAR NOT NULL, properties JSON, "
          "timestamp TIMESTAMPTZ NOT NULL, distinct_id VARCHAR NOT NULL, person_id UUID, "
          "elements_chain VARCHAR, \"$session_id\" VARCHAR, \"$window_id\" VARCHAR, "
-         "created_at TIMESTAMPTZ NOT NULL DEFAULT now(), team_id BIGINT);";
+         "created_at TIMESTAMPTZ NOT NULL DEFAULT now(), team_id BIGINT" +
+         group_columns_ddl() + ");";
   // The keys of the event's groups ($groups), by the index of their type (group_type_mapping),
   // as PostHog keeps them; added to tables made before they existed.
   for (int i = 0; i < 5; ++i) {

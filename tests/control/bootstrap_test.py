@@ -151,12 +151,25 @@ def suite(isolation):
         grp = os.path.join(exports, "groups")
         os.makedirs(grp)
         with open(os.path.join(grp, "g.jsonl"), "w") as f:
-            f.write(json.dumps({"uuid": str(uuid.UUID(int=70001)), "event": "grp", "distinct_id": "g", "timestamp": t,
-                                "properties": {"$groups": {"company": "c-1", "team": "t-1"}}}) + "\n")
             f.write(json.dumps({"uuid": str(uuid.UUID(int=70002)), "event": "grp", "distinct_id": "g", "timestamp": t,
                                 "$group_0": "c-2", "properties": {}}) + "\n")
+            f.write(json.dumps({"uuid": str(uuid.UUID(int=70001)), "event": "grp", "distinct_id": "g", "timestamp": t,
+                                "$group_0": None, "properties": {"$groups": {"company": "c-1", "team": "t-1"}}}) + "\n")
+        with open(os.path.join(grp, "h.jsonl"), "w") as f:
+            f.write(json.dumps({"uuid": str(uuid.UUID(int=70003)), "event": "grp", "distinct_id": "g", "timestamp": t,
+                                "properties": {"$groups": {"team": "t-2"}}}) + "\n")
         out = ctl(srv, "bootstrap", "acme", "1", grp)
         check(out.returncode == 0, "%s: bootstrap with groups: %s" % (isolation, out.stderr[-300:]))
+        # A later job whose $groups types are known streams its events, mapped.
+        later = os.path.join(exports, "groups-later.jsonl")
+        with open(later, "w") as f:
+            f.write(json.dumps({"uuid": str(uuid.UUID(int=70004)), "event": "grp-later", "distinct_id": "g", "timestamp": t,
+                                "properties": {"$groups": {"company": "c-9"}}}) + "\n")
+        out = ctl(srv, "bootstrap", "acme", "1", later)
+        check(out.returncode == 0 and count(srv, "SELECT count(*) FROM team_1.events e JOIN team_1.group_type_mapping m ON "
+                                                 "m.group_type = 'company' WHERE e.event = 'grp-later' AND "
+                                                 "CASE m.group_type_index WHEN 0 THEN e.\"$group_0\" ELSE e.\"$group_1\" END = 'c-9'") == 1,
+              "%s: a later export mapped by known types: %s" % (isolation, out.stderr[-300:]))
         c = connect(srv, "acme", "alice", "alice-secret-1")
         cur = c.cursor()
         cur.execute("SELECT group_type, group_type_index FROM team_1.group_type_mapping ORDER BY 2")
@@ -166,7 +179,8 @@ def suite(isolation):
         c.close()
         check(sorted(types) == ["company", "team"] and
               got == [tuple("c-1" if types["company"] == i else "t-1" if types["team"] == i else None for i in (0, 1)),
-                      ("c-2", None)], "%s: group columns from an export: %s %s" % (isolation, types, got))
+                      ("c-2", None), tuple("t-2" if types["team"] == i else None for i in (0, 1))],
+              "%s: group columns from an export: %s %s" % (isolation, types, got))
 
         # Groups from an export: by type name (a new one gets the next index) or by index; the
         # latest row of a group wins, groups already there stay as they are.
