@@ -98,6 +98,11 @@ def main():
                 time.sleep(0.1)
             lag = time.monotonic() - t1
             cpu_us = (server_cpu() - cpu0) * 1e6 / max(acked[0], 1)
+            c = psycopg2.connect(host=srv.host, port=srv.port, dbname="bench", user="u", password="bench-password-1")
+            cur = c.cursor()
+            cur.execute("SELECT count(*) - count(DISTINCT uuid) FROM team_1.events")
+            assert cur.fetchone()[0] == 0, "made uuids repeat"
+            c.close()
             results["capture"] = {"events": acked[0], "seconds": elapsed, "events_per_second": acked[0] / elapsed,
                                   "ingest_lag_seconds": lag, "clients": args.clients, "server_cpu_us_per_event": cpu_us}
             print("capture: %d events acknowledged in %.1f s: %.0f events/s (batches of 100, %d clients); all in the "
