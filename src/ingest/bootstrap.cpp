@@ -136,6 +136,39 @@ int64_t count_lines(const std::string& file) {
   return lines;
 }
 
+// The columns of JSON Lines events read by name. A required key the first line of a file
+// lacks is reported as a missing column; the group columns are read when a file's first line
+// has them (each costs the reader and the insert even when absent).
+std::vector<std::vector<std::optional<std::string>>> event_columns(
+    const std::vector<std::string>& files) {
+  std::vector<std::string> present;
+  for (const auto& f : files) {
+    std::vector<std::string> keys = first_line_keys(f);
+    for (const char* required : {"uuid", "event", "distinct_id", "timestamp"}) {
+      if (std::find(keys.begin(), keys.end(), required) == keys.end())
+        throw std::runtime_error(f + " has no \"" + required + "\" column");
+    }
+    present.insert(present.end(), keys.begin(), keys.end());
+  }
+  std::vector<std::vector<std::optional<std::string>>> columns;
+  for (const auto& c : kEventColumns) {
+    bool group = std::string(c[0]).rfind("$group_", 0) == 0;
+    if (!group || std::find(present.begin(), present.end(), c[0]) != present.end())
+      columns.push_back({std::string(c[0]), std::string(c[1])});
+  }
+  return columns;
+}
+
+// The rows a batch added, from the command tag of its INSERT of the events or groups (or of
+// the persons, followed by that of their distinct ids), which comes before the record of its
+// files: "INSERT 0 <rows>".
+int64_t inserted_rows(const std::vector<std::string>& tags, const std::string& kind) {
+  size_t from_end = kind == "persons" ? 3 : 2;
+  if (tags.size() < from_end) return 0;
+  const std::string& tag = tags[tags.size() - from_end];
+  return tag.rfind("INSERT ", 0) == 0 ? std::stoll(tag.substr(tag.rfind(' ') + 1)) : 0;
+}
+
 // A batch is sized to take about this long at the rate of the previous one (the first reads a
 // quarter of the most a batch may): long enough that a statement's fixed costs vanish, short
 // enough for progress and for what a restart redoes.
@@ -473,6 +506,19 @@ std::string Bootstrapper::batch_sql(const json& job, const std::vector<std::stri
   return out;
 }
 
+std::vector<std::string> Bootstrapper::known_group_types(const std::string& org,
+                                                         const std::string& schema) {
+  std::vector<std::string> types(5);
+  for (const auto& r :
+       run_sql_(org, "SELECT group_type_index, group_type FROM " + sql::quote_identifier(schema) +
+                         ".group_type_mapping WHERE group_type_index BETWEEN 0 "
+                         "AND 4")
+           .rows) {
+    if (r.size() == 2 && r[0] && r[1]) types[std::stoul(*r[0])] = *r[1];
+  }
+  return types;
+}
+
 void Bootstrapper::run(json job) {
   auto started = std::chrono::steady_clock::now();
   job["state"] = "running";
@@ -557,25 +603,7 @@ void Bootstrapper::run(json job) {
       auto prepare_started = std::chrono::steady_clock::now();
       bool named_events = job["data"] == "events" && format == Format::kJsonLines;
       Rows columns;
-      if (named_events) {
-        // A required key the first line of a file lacks is reported as a missing column; the
-        // group columns are read when a file's first line has them (each costs the reader
-        // and the insert even when absent).
-        std::vector<std::string> present;
-        for (const auto& f : batch) {
-          std::vector<std::string> keys = first_line_keys(f);
-          for (const char* required : {"uuid", "event", "distinct_id", "timestamp"}) {
-            if (std::find(keys.begin(), keys.end(), required) == keys.end())
-              throw std::runtime_error(f + " has no \"" + required + "\" column");
-          }
-          present.insert(present.end(), keys.begin(), keys.end());
-        }
-        for (const auto& c : kEventColumns) {
-          bool group = std::string(c[0]).rfind("$group_", 0) == 0;
-          if (!group || std::find(present.begin(), present.end(), c[0]) != present.end())
-            columns.push_back({std::string(c[0]), std::string(c[1])});
-        }
-      }
+      if (named_events) columns = event_columns(batch);
       std::string src = reader_sql(format, batch, columns);
       if (!named_events) {
         columns = run_sql_(org, "SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM " +
@@ -585,17 +613,10 @@ void Bootstrapper::run(json job) {
       // JSON Lines events stream from the files; a batch that needs group types registered
       // first is applied again, staged.
       std::vector<int64_t> lines;
-      std::vector<std::string> types(5);
+      std::vector<std::string> types;
       if (named_events) {
         for (const auto& f : batch) lines.push_back(count_lines(f));
-        for (const auto& r :
-             run_sql_(org, "SELECT group_type_index, group_type FROM " +
-                               sql::quote_identifier(job["schema"].get<std::string>()) +
-                               ".group_type_mapping WHERE group_type_index "
-                               "BETWEEN 0 AND 4")
-                 .rows) {
-          if (r.size() == 2 && r[0] && r[1]) types[std::stoul(*r[0])] = *r[1];
-        }
+        types = known_group_types(org, job["schema"].get<std::string>());
       }
       auto batch_started = std::chrono::steady_clock::now();
       SqlResult result;
@@ -615,14 +636,7 @@ void Bootstrapper::run(json job) {
                     std::chrono::duration<double>(batch_started - prepare_started).count());
       int64_t n = 0;
       for (const auto& r : result.rows) n += !r.empty() && r[0] ? std::stoll(*r[0]) : 0;
-      // The batch's SQL ends with the INSERT of the events or groups (or of the persons, then
-      // of their distinct ids) and the record of its files: "INSERT 0 <rows>".
-      int64_t inserted = 0;
-      size_t from_end = job["data"] == "persons" ? 3 : 2;
-      if (result.tags.size() >= from_end) {
-        const std::string& tag = result.tags[result.tags.size() - from_end];
-        if (tag.rfind("INSERT ", 0) == 0) inserted = std::stoll(tag.substr(tag.rfind(' ') + 1));
-      }
+      int64_t inserted = inserted_rows(result.tags, job["data"].get<std::string>());
       {
         std::lock_guard lock(mutex_);
         applied_rows_[{org, job["schema"].get<std::string>()}] += static_cast<uint64_t>(inserted);

@@ -47,6 +47,8 @@ class Bootstrapper {
 
  private:
   void run(nlohmann::json job);
+  // The team's group types by index (0-4; "" where none).
+  std::vector<std::string> known_group_types(const std::string& org, const std::string& schema);
   // The SQL that applies a batch of files of one format read by `src` (one transaction);
   // it returns the rows read from each file. With `lines` (each file's, counted apart) the
   // rows stream from the files into the table, their $groups mapped by `group_types_known`
