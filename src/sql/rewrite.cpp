@@ -716,24 +716,41 @@ bool group_by_relation_alias(pg_query::SelectStmt& select) {
   return changed;
 }
 
-// json -> 'key' / json ->> 'key': PostgreSQL looks the key up as written; DuckDB reads a key
-// that starts with '$' as a JSON path ('$browser' would fail), so keys go as the path $."key".
+// json -> 'key' / json ->> 'key' (or an index): PostgreSQL looks the key up as written, DuckDB
+// reads a key that starts with '$' as a JSON path ('$browser' would fail), so keys go as the
+// path $."key". And DuckDB binds -> and ->> looser than AND, comparisons and LIKE (they are its
+// lambda arrows): `a AND j ->> 'k' = 'v'` would read (a AND j) ->> ('k' = 'v'). The operators
+// become the functions they stand for, json_extract(_string), which need no precedence. Only
+// constant keys: `x -> x + 1` may be a DuckDB lambda.
 bool rewrite_json_key(pg_query::Node& n) {
   if (!n.has_a_expr() || n.a_expr().kind() != pg_query::AEXPR_OP || n.a_expr().name_size() != 1 ||
-      !n.a_expr().has_rexpr() || !n.a_expr().rexpr().has_a_const() || !n.a_expr().rexpr().a_const().has_sval()) {
+      !n.a_expr().name(0).has_string() || !n.a_expr().has_lexpr() || !n.a_expr().has_rexpr() ||
+      !n.a_expr().rexpr().has_a_const()) {
     return false;
   }
   const std::string op = n.a_expr().name(0).string().sval();
   if (op != "->" && op != "->>") return false;
-  const std::string& key = n.a_expr().rexpr().a_const().sval().sval();
-  if (key.rfind("$.\"", 0) == 0) return false;  // already a path (rewritten before)
-  std::string path = "$.\"";
-  for (char c : key) {
-    if (c == '"' || c == '\\') path.push_back('\\');
-    path.push_back(c);
+  pg_query::A_Const key = n.a_expr().rexpr().a_const();
+  if (key.has_sval()) {
+    std::string path = "$.\"";
+    for (char c : key.sval().sval()) {
+      if (c == '"' || c == '\\') path.push_back('\\');
+      path.push_back(c);
+    }
+    path += "\"";
+    key.mutable_sval()->set_sval(path);
+  } else if (!key.has_ival()) {
+    return false;
   }
-  path += "\"";
-  n.mutable_a_expr()->mutable_rexpr()->mutable_a_const()->mutable_sval()->set_sval(path);
+  int location = n.a_expr().location();
+  pg_query::FuncCall call;
+  call.add_funcname()->mutable_string()->set_sval(op == "->" ? "json_extract"
+                                                              : "json_extract_string");
+  *call.add_args() = n.a_expr().lexpr();
+  *call.add_args()->mutable_a_const() = std::move(key);
+  call.set_funcformat(pg_query::COERCE_EXPLICIT_CALL);
+  call.set_location(location);
+  *n.mutable_func_call() = std::move(call);
   return true;
 }
 

@@ -67,6 +67,9 @@ CASES = [
     # pg_catalog-qualified functions and operators
     ("pg_catalog.lower", "SELECT pg_catalog.lower('AB'), pg_catalog.upper('cd')", [("ab", "CD")]),
     ("OPERATOR(pg_catalog.=)", "SELECT 1 OPERATOR(pg_catalog.=) 1", [(True,)]),
+    ("json ->> binds tighter than AND, = and LIKE, as in PostgreSQL",
+     "SELECT count(*) FROM (VALUES ('{\"$k\": \"v\", \"u\": \"https://x/1\"}'::json)) t(j) "
+     "WHERE true AND j ->> '$k' = 'v' AND j ->> 'u' LIKE 'https://x/%' AND j -> 'u' IS NOT NULL", [(1,)]),
     ("json ->> keys as PostgreSQL reads them", "SELECT '{\"$browser\": \"Chrome\", \"a.b\": 1}'::json ->> '$browser',"
      " '{\"a.b\": 1}'::json ->> 'a.b', '{\"p\": {\"n\": 3}}'::json -> 'p' ->> 'n'", [("Chrome", "1", "3")]),
     ("EXTRACT", "SELECT extract(hour FROM TIMESTAMP '2024-01-01 05:06:07')::int,"

@@ -4,6 +4,7 @@
 # and bad requests refused; running it again never duplicates; a job interrupted by kill -9
 # resumes on restart and ends with every row exactly once. In both isolation modes.
 import csv
+import ctypes
 import datetime
 import gzip
 import json
@@ -27,6 +28,23 @@ def write_events(path, n, start=0):
                                 "timestamp": (t0 + datetime.timedelta(seconds=i)).isoformat(),
                                 "properties": {"$current_url": "https://shop.example/p/%d" % (i % 40), "$session_id": "s%d" % (i // 50)}}) + "\n")
     return ids
+
+
+def duckdb_run(*statements):
+    """Runs SQL in an in-memory DuckDB (the server's own libduckdb, through its C API) — here to
+    write Parquet files, which nothing else on the machine writes."""
+    root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
+    lib = ctypes.CDLL(os.path.join(root, "third_party", "duckdb", "lib", "libduckdb.so"))
+    db, conn = ctypes.c_void_p(), ctypes.c_void_p()
+    assert lib.duckdb_open(None, ctypes.byref(db)) == 0
+    assert lib.duckdb_connect(db, ctypes.byref(conn)) == 0
+    for sql in statements:
+        result = ctypes.create_string_buffer(256)  # duckdb_result, opaque here
+        ok = lib.duckdb_query(conn, sql.encode(), result) == 0
+        lib.duckdb_destroy_result(result)
+        assert ok, sql
+    lib.duckdb_disconnect(ctypes.byref(conn))
+    lib.duckdb_close(ctypes.byref(db))
 
 
 def count(srv, sql):
@@ -211,6 +229,30 @@ def suite(isolation):
         c.close()
         check(out.returncode == 0 and got == [("company", "c-1", "Acme", None), ("company", "c-2", "Beta", None), ("org", "o-1", None, "2")]
               and org_index == (2,), "%s: groups from exports: %s %s" % (isolation, got, org_index))
+
+        # Parquet: persons, then events in two files of different schemas (properties as JSON
+        # text in one, a struct in the other; a uuid column as text and as UUID).
+        pq, pqp = os.path.join(exports, "parquet"), os.path.join(exports, "parquet-persons")
+        os.makedirs(pq)
+        os.makedirs(pqp)
+        duckdb_run(
+            "COPY (SELECT CAST(uuid() AS VARCHAR) AS id, json_object('email', 'pq' || i || '@x') AS properties, "
+            "['pq-' || i] AS distinct_ids, true AS is_identified FROM range(7) t(i)) TO '%s' (FORMAT parquet)"
+            % os.path.join(pqp, "persons.parquet"),
+            "COPY (SELECT lpad(printf('%%x', 80001 + i), 32, '0') AS uuid, 'pq1' AS event, 'pq-' || (i %% 7) AS distinct_id, "
+            "TIMESTAMPTZ '2025-03-01 00:00:00+00' + INTERVAL (i) MINUTE AS timestamp, json_object('$session_id', "
+            "'s' || (i // 10)) AS properties FROM range(500) t(i)) TO '%s' (FORMAT parquet)" % os.path.join(pq, "e1.parquet"),
+            "COPY (SELECT CAST(lpad(printf('%%x', 90001 + i), 32, '0') AS UUID) AS uuid, 'pq2' AS event, 'pq-' || (i %% 7) AS distinct_id, TIMESTAMPTZ '2025-03-02 "
+            "00:00:00+00' + INTERVAL (i) MINUTE AS timestamp, {'$current_url': 'https://q/' || i} AS properties, "
+            "'x' AS extra FROM range(300) t(i)) TO '%s' (FORMAT parquet)" % os.path.join(pq, "e2.parquet"))
+        out_p = ctl(srv, "bootstrap", "acme", "1", pqp, "--kind", "persons")
+        out_e = ctl(srv, "bootstrap", "acme", "1", pq)
+        check(out_p.returncode == 0 and "rows_inserted: 7\n" in out_p.stdout and out_e.returncode == 0 and
+              "rows_inserted: 800\n" in out_e.stdout, "%s: Parquet bootstrap: %s %s" % (isolation, out_p.stdout[-200:], out_e.stdout[-200:]))
+        check(count(srv, "SELECT count(*) FROM team_1.events WHERE event LIKE 'pq_' AND person_id IS NOT NULL") == 800 and
+              count(srv, "SELECT count(*) FROM team_1.events WHERE event = 'pq1' AND \"$session_id\" IS NOT NULL") == 500 and
+              count(srv, "SELECT count(*) FROM team_1.events WHERE event = 'pq2' AND (properties->>'$current_url') LIKE 'https://q/%'") == 300,
+              "%s: Parquet events with their persons, sessions and properties" % isolation)
 
         # Compressed JSON Lines, read with their schema sampled; the files' keys differ.
         gz = os.path.join(exports, "gz")

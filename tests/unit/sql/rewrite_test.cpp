@@ -30,6 +30,20 @@ TEST(Rewrite, AnyOverAnArrayBecomesAFold) {
   EXPECT_FALSE(contains(rewritten("SELECT 1 WHERE 2 = ANY(SELECT 1)"), "list_bool_or"));
 }
 
+TEST(Rewrite, JsonKeysKeepTheirPrecedence) {
+  // A key that starts with '$' becomes a path; the operator keeps binding tighter than LIKE
+  // and AND, as in PostgreSQL.
+  std::string out = rewritten(
+      "SELECT count(*) FROM t WHERE event = 'e' AND properties->>'$current_url' LIKE 'https://q/%'");
+  EXPECT_TRUE(contains(out, "AND json_extract_string(properties, '$.\"$current_url\"') LIKE 'https://q/%'"))
+      << out;
+  EXPECT_TRUE(contains(rewritten("SELECT j -> 'k' -> 0 FROM t"), "json_extract(json_extract(j, '$.\"k\"'), 0)"))
+      << rewritten("SELECT j -> 'k' -> 0 FROM t");
+  // Not a constant key: a DuckDB lambda stays as it is.
+  EXPECT_TRUE(contains(rewritten("SELECT list_transform(l, x -> x + 1) FROM t"), "x -> (x + 1)"))
+      << rewritten("SELECT list_transform(l, x -> x + 1) FROM t");
+}
+
 TEST(Rewrite, ArrayLiteralsBecomeConstructors) {
   EXPECT_TRUE(contains(rewritten("SELECT '{1,2}'::int[]"), "ARRAY['1', '2']::int[]"));
   EXPECT_TRUE(contains(rewritten("SELECT '{{1},{2}}'::int[]"), "::int[][]"));
