@@ -356,15 +356,9 @@ std::string Bootstrapper::batch_sql(const json& job, const std::vector<std::stri
       batch = "WITH b AS (SELECT * FROM __b" + valid + "), ";
       // Group types first seen in the batch's $groups get the next indexes (PostHog allows
       // five) before its events are mapped.
-      out += "INSERT INTO " + mapping +
-             " SELECT t, i FROM (SELECT t, (SELECT coalesce(max(group_type_index), -1) FROM " +
-             mapping +
-             ") + row_number() OVER (ORDER BY first, t) AS i FROM (SELECT t, min(ts) AS first "
-             "FROM (SELECT unnest(map_keys(TRY_CAST(json_extract(properties, '$.\"$groups\"') AS "
-             "MAP(VARCHAR, VARCHAR)))) AS t, TRY_CAST(ts AS TIMESTAMPTZ) AS ts FROM __b WHERE "
-             "contains(CAST(properties AS VARCHAR), '\"$groups\"')) WHERE t IS NOT NULL AND t <> "
-             "'' AND t NOT IN (SELECT group_type FROM " +
-             mapping + ") GROUP BY 1)) WHERE i <= 4;";
+      out += register_group_types(mapping, "SELECT unnest(map_keys(g)) AS t, ts FROM (SELECT " +
+                                               groups_map("properties") +
+                                               " AS g, ts FROM __b) WHERE g IS NOT NULL");
     }
     // The group columns: an export's own, else the event's $groups mapped by the team's group
     // types. A streamed batch cannot register a type: it stops at the first event whose $groups
@@ -404,14 +398,12 @@ std::string Bootstrapper::batch_sql(const json& job, const std::vector<std::stri
         "b.uuid, b.event, b.properties, b.ts, b.distinct_id, coalesce(b.person_id, p.person_id), "
         "b.elements_chain, b.x[1], b.x[2], coalesce(b.created_at, b.ts), " +
         team_id + group_out;
-    std::string select =
-        " SELECT " + columns_out +
-        " FROM (SELECT *, json_extract_string(properties, ['$.\"$session_id\"', "
-        "'$.\"$window_id\"']) AS x, CASE WHEN contains(CAST(properties AS VARCHAR), "
-        "'$groups\"') THEN TRY_CAST(json_extract(properties, '$.\"$groups\"') AS MAP(VARCHAR, "
-        "VARCHAR)) END AS groups FROM b) b LEFT JOIN " +
-        s + ".person_distinct_ids p ON p.distinct_id = b.distinct_id" +
-        (lines ? std::string() : ", " + group_types(mapping, "m")) + " WHERE ";
+    std::string select = " SELECT " + columns_out +
+                         " FROM (SELECT *, json_extract_string(properties, ['$.\"$session_id\"', "
+                         "'$.\"$window_id\"']) AS x, " +
+                         groups_map("properties") + " AS groups FROM b) b LEFT JOIN " + s +
+                         ".person_distinct_ids p ON p.distinct_id = b.distinct_id" +
+                         (lines ? std::string() : ", " + group_types(mapping, "m")) + " WHERE ";
     out += "INSERT INTO " + s +
            ".events (uuid, event, properties, timestamp, distinct_id, person_id, "
            "elements_chain, \"$session_id\", \"$window_id\", created_at, team_id" +
@@ -445,13 +437,9 @@ std::string Bootstrapper::batch_sql(const json& job, const std::vector<std::stri
            " AS properties, " +
            (has("created_at") ? "TRY_CAST(created_at AS TIMESTAMPTZ)" : std::string("now()")) +
            " AS created_at, __file FROM " + src + ";" + kStagedCommit;
-    out += "INSERT INTO " + mapping +
-           " SELECT t, i FROM (SELECT t, (SELECT coalesce(max(group_type_index), -1) FROM " +
-           mapping +
-           ") + row_number() OVER (ORDER BY first, t) AS i FROM (SELECT group_type AS t, "
-           "min(created_at) AS first FROM __b WHERE type_index IS NULL AND group_type IS NOT "
-           "NULL AND group_key IS NOT NULL AND group_type NOT IN (SELECT group_type FROM " +
-           mapping + ") GROUP BY 1)) WHERE i <= 4;";
+    out += register_group_types(mapping,
+                                "SELECT group_type AS t, created_at AS ts FROM __b WHERE "
+                                "type_index IS NULL AND group_key IS NOT NULL");
     out += "INSERT INTO " + s +
            ".groups (group_type_index, group_key, properties, created_at) SELECT i, k, "
            "properties, created_at FROM (SELECT coalesce(b.type_index, m.group_type_index) AS i, "

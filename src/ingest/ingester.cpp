@@ -91,11 +91,8 @@ std::string Ingester::apply_sql(const std::string& schema, const std::string& pa
          "nullif(elements_chain, '') AS elements_chain, nullif(session_id, '') AS session_id, "
          "nullif(window_id, '') AS window_id, CAST(created_at AS TIMESTAMPTZ) AS created_at, "
          "team_id, " +
-         person_fields +
-         ", CASE WHEN contains(CAST(properties AS VARCHAR), '\"$groups\"') THEN "
-         "TRY_CAST(json_extract(properties, '$.\"$groups\"') AS MAP(VARCHAR, VARCHAR)) END AS "
-         "groups FROM read_json(" +
-         file + ", format = 'newline_delimited', columns = {" + columns +
+         person_fields + ", " + groups_map("properties") + " AS groups FROM read_json(" + file +
+         ", format = 'newline_delimited', columns = {" + columns +
          "}) WHERE NOT EXISTS (SELECT 1 FROM duckgres_meta.ingested WHERE schema_name = " + team +
          " AND segment = " + seg + ");";
   // A uuid the file repeats keeps its first copy: only the repeated ones are ranked (ranking
@@ -193,15 +190,11 @@ std::string Ingester::apply_sql(const std::string& schema, const std::string& pa
   std::string groups = s + ".groups", mapping = s + ".group_type_mapping";
   out += "CREATE TABLE IF NOT EXISTS " + mapping +
          " (group_type VARCHAR NOT NULL, group_type_index INTEGER NOT NULL);";
-  out += "INSERT INTO " + mapping +
-         " SELECT t, i FROM (SELECT t, (SELECT coalesce(max(group_type_index), -1) FROM " +
-         mapping +
-         ") + row_number() OVER (ORDER BY first, t) AS i FROM (SELECT t, min(ts) AS first FROM "
-         "(SELECT group_type AS t, ts FROM __seg WHERE event = '$groupidentify' AND group_type IS "
-         "NOT NULL AND group_key IS NOT NULL UNION ALL SELECT unnest(map_keys(groups)), ts FROM "
-         "__seg WHERE groups IS NOT NULL) WHERE t IS NOT NULL AND t <> '' AND t NOT IN (SELECT "
-         "group_type FROM " +
-         mapping + ") GROUP BY 1)) WHERE i <= 4;";
+  out += register_group_types(
+      mapping,
+      "SELECT group_type AS t, ts FROM __seg WHERE event = '$groupidentify' AND group_type IS NOT "
+      "NULL AND group_key IS NOT NULL UNION ALL SELECT unnest(map_keys(groups)), ts FROM __seg "
+      "WHERE groups IS NOT NULL");
   out +=
       "CREATE OR REPLACE TEMP TABLE __groups AS SELECT m.group_type_index AS i, e.group_key "
       "AS k, coalesce(list_reduce(list(e.group_set ORDER BY e.ts) FILTER (WHERE e.group_set "

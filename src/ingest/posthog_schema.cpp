@@ -84,4 +84,18 @@ std::string group_values(const std::string& groups, const std::string& alias) {
   return out;
 }
 
+std::string groups_map(const std::string& properties) {
+  return "CASE WHEN contains(CAST(" + properties + " AS VARCHAR), '\"$groups\"') THEN " +
+         "TRY_CAST(json_extract(" + properties + ", '$.\"$groups\"') AS MAP(VARCHAR, VARCHAR)) END";
+}
+
+std::string register_group_types(const std::string& mapping, const std::string& seen) {
+  return "INSERT INTO " + mapping +
+         " SELECT t, i FROM (SELECT t, (SELECT coalesce(max(group_type_index), -1) FROM " +
+         mapping +
+         ") + row_number() OVER (ORDER BY first, t) AS i FROM (SELECT t, min(ts) AS first FROM (" +
+         seen + ") WHERE t IS NOT NULL AND t <> '' AND t NOT IN (SELECT group_type FROM " +
+         mapping + ") GROUP BY 1)) WHERE i <= 4;";
+}
+
 }  // namespace ducklings::ingest

@@ -16,5 +16,11 @@ std::string group_columns();
 std::string group_types(const std::string& mapping, const std::string& alias);
 // The values of the group columns for a row whose $groups (type → key) is the MAP `groups`.
 std::string group_values(const std::string& groups, const std::string& alias);
+// An event's $groups (type -> key) as a MAP from its JSON `properties`; NULL without any (only
+// properties that mention $groups are parsed for them).
+std::string groups_map(const std::string& properties);
+// SQL giving the group types `seen` names (a query of rows (t, ts)) that `mapping` lacks the
+// next indexes, in the order they were first seen; PostHog allows five (0-4).
+std::string register_group_types(const std::string& mapping, const std::string& seen);
 
 }  // namespace ducklings::ingest
