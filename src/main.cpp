@@ -27,6 +27,7 @@
 #include "ingest/bootstrap.h"
 #include "ingest/capture.h"
 #include "ingest/event_log.h"
+#include "ingest/events_reader.h"
 #include "ingest/generator.h"
 #include "ingest/ingester.h"
 #include "ingest/posthog_schema.h"
@@ -421,6 +422,8 @@ int main(int argc, char** argv) {
   for (const auto& [name, opt] : options) {
     if (opt->count() > 0) given[name] = values[name];
   }
+  // Every duckling, in this process or a worker, reads bootstrap files with the ingest reader.
+  warehouse::add_function_registrar(ingest::register_events_reader);
   if (serve_cmd->parsed()) return serve(given);
   if (worker_cmd->parsed()) {
     std::map<std::string, std::string> worker_given;

@@ -5,6 +5,9 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include <algorithm>
 #include <chrono>
@@ -16,6 +19,7 @@
 
 #include "common/clock.h"
 #include "common/digest.h"
+#include "ingest/events_reader.h"
 #include "ingest/posthog_schema.h"
 #include "sql/quoting.h"
 #include "sql/sandbox.h"
@@ -90,21 +94,31 @@ std::string reader_sql(Format format, const std::vector<std::string>& files, con
   return "";
 }
 
-// The keys of the file's first line; throws when it is not a JSON object.
+// The keys of the file's first line that is not blank; throws when it is not a JSON object.
 std::vector<std::string> first_line_keys(const std::string& file) {
   std::ifstream in(file);
   std::string line;
-  while (std::getline(in, line) && line.find_first_not_of(" \t\r") == std::string::npos) {
-  }
+  size_t number = 1;
+  while (std::getline(in, line) && line.find_first_not_of(" \t\r") == std::string::npos) ++number;
   json first = json::parse(line, nullptr, false);
-  if (!first.is_object()) throw std::runtime_error(file + ": the first line is not a JSON object");
+  if (!first.is_object())
+    throw std::runtime_error(file + ", line " + std::to_string(number) + ": not a JSON object");
   std::vector<std::string> keys;
   for (const auto& [k, v] : first.items()) keys.push_back(k);
   return keys;
 }
 
+// Whether [begin, end) holds only white space.
+bool blank(const char* begin, const char* end) {
+  for (; begin < end; ++begin) {
+    if (*begin != ' ' && *begin != '\t' && *begin != '\r') return false;
+  }
+  return true;
+}
+
 // The lines of a JSON Lines file that are not blank: the rows DuckDB's reader makes of it.
-// The file is mapped, not copied: it is in the page cache DuckDB reads it from next.
+// Line ends are found 64 bytes at a time; a line counts when the byte before its end is not
+// white space, else when any of it is not.
 int64_t count_lines(const std::string& file) {
   int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) throw std::runtime_error(file + ": cannot be read");
@@ -114,24 +128,41 @@ int64_t count_lines(const std::string& file) {
     return 0;
   }
   size_t size = static_cast<size_t>(st.st_size);
-  void* map = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+  void* map = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd, 0);
   ::close(fd);
   if (map == MAP_FAILED) throw std::runtime_error(file + ": cannot be read");
-  const char* p = static_cast<const char*>(map);
-  const char* end = p + size;
+  ::madvise(map, size, MADV_SEQUENTIAL);
+  const char* data = static_cast<const char*>(map);
   int64_t lines = 0;
-  while (p < end) {
-    // Most lines start with '{'; a blank one is white space up to its newline.
-    while (p < end && (*p == ' ' || *p == '\t' || *p == '\r')) ++p;
-    if (p == end) break;
-    if (*p == '\n') {
-      ++p;
-      continue;
+  size_t line_start = 0;
+  auto line_end = [&](size_t nl) {
+    if (nl > line_start && data[nl - 1] != ' ' && data[nl - 1] != '\t' && data[nl - 1] != '\r')
+      ++lines;
+    else if (!blank(data + line_start, data + nl))
+      ++lines;
+    line_start = nl + 1;
+  };
+  size_t i = 0;
+#ifdef __SSE2__
+  const __m128i newline = _mm_set1_epi8('\n');
+  for (; i + 64 <= size; i += 64) {
+    uint64_t mask = 0;
+    for (int k = 0; k < 4; ++k) {
+      __m128i block = _mm_loadu_si128(reinterpret_cast<const __m128i*>(data + i + 16 * k));
+      mask |= static_cast<uint64_t>(
+                  static_cast<uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(block, newline))))
+              << (16 * k);
     }
-    ++lines;
-    const char* nl = static_cast<const char*>(std::memchr(p, '\n', static_cast<size_t>(end - p)));
-    p = nl ? nl + 1 : end;
+    while (mask) {
+      line_end(i + static_cast<size_t>(__builtin_ctzll(mask)));
+      mask &= mask - 1;
+    }
   }
+#endif
+  for (; i < size; ++i) {
+    if (data[i] == '\n') line_end(i);
+  }
+  if (line_start < size && !blank(data + line_start, data + size)) ++lines;
   ::munmap(map, size);
   return lines;
 }
@@ -313,35 +344,57 @@ std::string Bootstrapper::batch_sql(const json& job, const std::vector<std::stri
   };
   std::string s = sql::quote_identifier(job["schema"].get<std::string>());
   std::string team = sql::quote_literal(job["schema"].get<std::string>());
-  std::string out;
+  // The rows of a batch have no order to keep: DuckDB then writes them from all its threads.
+  // Kept (the default), an insert from a source without batch indexes (our reader) runs on one.
+  std::string out = "SET preserve_insertion_order = false;";
   if (job["data"] == "events") {
     for (const char* required : {"uuid", "event", "distinct_id", "timestamp"}) {
       if (!has(required)) throw missing(required);
     }
-    std::string props = has("properties") ? as_json("properties") : "CAST('{}' AS JSON)";
-    // The batch's rows, typed; those that are events (`valid`) go in.
-    std::string typed =
-        "SELECT TRY_CAST(uuid AS UUID) AS uuid, CAST(event AS VARCHAR) AS event, " + props +
-        " AS properties, TRY_CAST(\"timestamp\" AS TIMESTAMPTZ) AS ts, CAST(distinct_id AS "
-        "VARCHAR) AS distinct_id, " +
-        std::string(has("person_id") ? "TRY_CAST(person_id AS UUID)" : "CAST(NULL AS UUID)") +
-        " AS person_id, " +
-        std::string(has("elements_chain") ? "nullif(CAST(elements_chain AS VARCHAR), '')"
-                                          : "CAST(NULL AS VARCHAR)") +
-        " AS elements_chain, " +
-        std::string(has("created_at") ? "TRY_CAST(created_at AS TIMESTAMPTZ)"
-                                      : "CAST(NULL AS TIMESTAMPTZ)") +
-        " AS created_at";
-    // An export's own group columns, when its files have them.
+    // The batch's rows, typed; those that are events (`valid`) go in. A streamed batch reads
+    // with our reader (typed already, the session and window ids and $groups read out of the
+    // properties); a staged one with DuckDB's, its JSON parsed by the query.
+    std::string typed;
     std::vector<bool> group_column(5);
-    for (int i = 0; i < 5; ++i) {
-      std::string g = "$group_" + std::to_string(i);
-      group_column[i] = has(g.c_str());
-      if (group_column[i])
-        typed += ", nullif(CAST(" + sql::quote_identifier(g) + " AS VARCHAR), '') AS g" +
-                 std::to_string(i);
+    if (lines) {
+      std::string list;
+      for (const auto& f : files) list += (list.empty() ? "[" : ", ") + sql::quote_literal(f);
+      typed =
+          "SELECT uuid, event, coalesce(properties, '{}') AS properties, coalesce(\"timestamp\", "
+          "TRY_CAST(timestamp_text AS TIMESTAMPTZ)) AS ts, distinct_id, person_id, "
+          "nullif(elements_chain, '') AS elements_chain, coalesce(created_at, "
+          "TRY_CAST(created_at_text AS TIMESTAMPTZ)) AS created_at, \"$session_id\" AS sid, "
+          "\"$window_id\" AS wid, \"$groups\" AS groups_json";
+      for (int i = 0; i < 5; ++i) {
+        std::string g = "$group_" + std::to_string(i);
+        group_column[i] = has(g.c_str());
+        if (group_column[i])
+          typed += ", nullif(" + sql::quote_identifier(g) + ", '') AS g" + std::to_string(i);
+      }
+      typed += " FROM " + std::string(kEventsReader) + "(" + list + "])";
+    } else {
+      std::string props = has("properties") ? as_json("properties") : "CAST('{}' AS JSON)";
+      typed = "SELECT TRY_CAST(uuid AS UUID) AS uuid, CAST(event AS VARCHAR) AS event, " + props +
+              " AS properties, TRY_CAST(\"timestamp\" AS TIMESTAMPTZ) AS ts, CAST(distinct_id AS "
+              "VARCHAR) AS distinct_id, " +
+              std::string(has("person_id") ? "TRY_CAST(person_id AS UUID)" : "CAST(NULL AS UUID)") +
+              " AS person_id, " +
+              std::string(has("elements_chain") ? "nullif(CAST(elements_chain AS VARCHAR), '')"
+                                                : "CAST(NULL AS VARCHAR)") +
+              " AS elements_chain, " +
+              std::string(has("created_at") ? "TRY_CAST(created_at AS TIMESTAMPTZ)"
+                                            : "CAST(NULL AS TIMESTAMPTZ)") +
+              " AS created_at";
+      // An export's own group columns, when its files have them.
+      for (int i = 0; i < 5; ++i) {
+        std::string g = "$group_" + std::to_string(i);
+        group_column[i] = has(g.c_str());
+        if (group_column[i])
+          typed += ", nullif(CAST(" + sql::quote_identifier(g) + " AS VARCHAR), '') AS g" +
+                   std::to_string(i);
+      }
+      typed += ", __file FROM " + src;
     }
-    typed += ", __file FROM " + src;
     std::string valid =
         " WHERE uuid IS NOT NULL AND ts IS NOT NULL AND event IS NOT NULL AND distinct_id IS NOT "
         "NULL";
@@ -396,12 +449,17 @@ std::string Bootstrapper::batch_sql(const json& job, const std::vector<std::stri
     // for them.
     std::string columns_out =
         "b.uuid, b.event, b.properties, b.ts, b.distinct_id, coalesce(b.person_id, p.person_id), "
-        "b.elements_chain, b.x[1], b.x[2], coalesce(b.created_at, b.ts), " +
+        "b.elements_chain, b.sid, b.wid, coalesce(b.created_at, b.ts), " +
         team_id + group_out;
-    std::string select = " SELECT " + columns_out +
-                         " FROM (SELECT *, json_extract_string(properties, ['$.\"$session_id\"', "
-                         "'$.\"$window_id\"']) AS x, " +
-                         groups_map("properties") + " AS groups FROM b) b LEFT JOIN " + s +
+    // The session and window ids and $groups: read out already (streamed), else from the JSON.
+    std::string with_ids =
+        lines
+            ? "SELECT *, CASE WHEN groups_json IS NOT NULL THEN TRY_CAST(groups_json AS "
+              "MAP(VARCHAR, VARCHAR)) END AS groups FROM b"
+            : "SELECT * EXCLUDE (x), x[1] AS sid, x[2] AS wid FROM (SELECT *, "
+              "json_extract_string(properties, ['$.\"$session_id\"', '$.\"$window_id\"']) AS x, " +
+                  groups_map("properties") + " AS groups FROM b)";
+    std::string select = " SELECT " + columns_out + " FROM (" + with_ids + ") b LEFT JOIN " + s +
                          ".person_distinct_ids p ON p.distinct_id = b.distinct_id" +
                          (lines ? std::string() : ", " + group_types(mapping, "m")) + " WHERE ";
     out += "INSERT INTO " + s +
@@ -509,6 +567,7 @@ std::vector<std::string> Bootstrapper::known_group_types(const std::string& org,
 
 void Bootstrapper::run(json job) {
   auto started = std::chrono::steady_clock::now();
+  spdlog::debug("bootstrap {}: started", job["id"].get<std::string>());
   job["state"] = "running";
   if (!job.contains("started_at") || job["started_at"].is_null()) job["started_at"] = iso_utc_now();
   save_(job);
@@ -535,6 +594,8 @@ void Bootstrapper::run(json job) {
     size_t files_done = 0;
     double bytes_per_second = 0;  // of the previous batch
     size_t next = 0;
+    std::vector<std::string> types;  // the team's group types by index, as last read
+    bool group_types_read = false;
     auto report = [&] {
       // What this run did sets the rate (files done before a restart took no time now).
       double elapsed =
@@ -599,12 +660,15 @@ void Bootstrapper::run(json job) {
                       .rows;
       }
       // JSON Lines events stream from the files; a batch that needs group types registered
-      // first is applied again, staged.
+      // first is applied again, staged. The types are read once, and again after such a batch
+      // (a type another writer registers meanwhile only sends a batch the staged way).
       std::vector<int64_t> lines;
-      std::vector<std::string> types;
       if (named_events) {
         for (const auto& f : batch) lines.push_back(count_lines(f));
-        types = known_group_types(org, job["schema"].get<std::string>());
+        if (!group_types_read) {
+          types = known_group_types(org, job["schema"].get<std::string>());
+          group_types_read = true;
+        }
       }
       auto batch_started = std::chrono::steady_clock::now();
       SqlResult result;
@@ -615,6 +679,7 @@ void Bootstrapper::run(json job) {
         if (!named_events || std::string(e.what()).find(kUnmappedGroupTypes) == std::string::npos)
           throw;
         result = run_sql_(org, batch_sql(job, batch, sizes, src, columns, nullptr, types));
+        group_types_read = false;
       }
       double took =
           std::chrono::duration<double>(std::chrono::steady_clock::now() - batch_started).count();

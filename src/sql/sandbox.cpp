@@ -52,7 +52,8 @@ const std::set<std::string>& file_functions() {
                                               "iceberg_scan",
                                               "delta_scan",
                                               "read_csv_objects",
-                                              "load_extension"};
+                                              "load_extension",
+                                              "duckgres_read_events"};
   return names;
 }
 

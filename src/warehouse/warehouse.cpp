@@ -23,7 +23,17 @@ SessionDirectory& session_directory() {
   return d;
 }
 
+std::vector<FunctionRegistrar>& function_registrars() {
+  static std::vector<FunctionRegistrar> r;
+  return r;
+}
+
 }  // namespace
+
+void add_function_registrar(FunctionRegistrar registrar) {
+  std::lock_guard lock(directory_mutex);
+  function_registrars().push_back(std::move(registrar));
+}
 
 void set_session_directory(SessionDirectory d) {
   std::lock_guard lock(directory_mutex);
@@ -85,7 +95,16 @@ Warehouse::Warehouse(std::string name, const std::string& directory, const Compu
                   return options;
                 }()),
       assist_(std::make_unique<duck::TaskAssist>(database_.get(), threads_ - 1, kAssistDelay)) {
-  register_session_functions(*database_.connect());  // before the catalog: its views call them
+  {
+    auto conn = database_.connect();
+    register_session_functions(*conn);  // before the catalog: its views call them
+    std::vector<FunctionRegistrar> registrars;
+    {
+      std::lock_guard lock(directory_mutex);
+      registrars = function_registrars();
+    }
+    for (const auto& r : registrars) r(*conn, readable_directories);
+  }
   install_catalog();
   sandbox(readable_directories);
 }

@@ -39,6 +39,13 @@ void set_session_directory(SessionDirectory directory);
 // Registers those functions in `connection`'s database (before the catalog is installed).
 void register_session_functions(duck::Connection& connection);
 
+// Functions a module above this one adds to every warehouse opened after the call (the
+// ingest module's file readers): given a connection and the warehouse's readable directories.
+// Called once at start-up, before any warehouse opens.
+using FunctionRegistrar = std::function<void(duck::Connection& connection,
+                                             const std::vector<std::string>& readable_directories)>;
+void add_function_registrar(FunctionRegistrar registrar);
+
 class Warehouse {
  public:
   Warehouse(std::string name, const std::string& directory, const ComputeLimits& limits,

@@ -8,11 +8,15 @@ import ctypes
 import datetime
 import gzip
 import json
+
+import psycopg2
 import os
 import shutil
 import tempfile
 import time
 import uuid
+
+import psycopg2
 
 from control_lib import Api, Server, check, connect, ctl, failures, finish  # noqa: F401
 
@@ -164,6 +168,68 @@ def suite(isolation):
         check(again["state"] == "done" and again["rows"] == 17 and again["rows_inserted"] == 0 and
               count(srv, "SELECT count(*) FROM team_1.events") == before + 12,
               "%s: the batch again: %s" % (isolation, again))
+        # Lines as exports write them, through the JSON Lines reader: a byte order mark, a uuid
+        # in braces without dashes, offsets and fractions, a time without offset (cast in the
+        # session's zone, UTC), properties as JSON text, numbers where text is expected, an
+        # escaped key, escapes kept as written.
+        forms = os.path.join(exports, "forms")
+        os.makedirs(forms)
+        with open(os.path.join(forms, "a.jsonl"), "w", encoding="utf-8") as f:
+            f.write("\ufeff" + json.dumps({"uuid": "{%s}" % uuid.UUID(int=81001).hex.upper(), "event": 5, "distinct_id": 42,
+                                         "timestamp": "2026-04-01 10:00:00.5+05:30",
+                                         "properties": json.dumps({"$session_id": "s-81", "n": [1, {"b": None}]})}) + "\n")
+            f.write('{"\\u0075uid": "%s", "event": "forms", "distinct_id": "d", "timestamp": "2026-04-01T10:00:00", '
+                    '"properties": {"$window_id": 7, "x": "\\u00e9\\n"}, "created_at": "2026-04-01T12:00:00+0100"}\n'
+                    % uuid.UUID(int=81002))
+            f.write(json.dumps({"uuid": str(uuid.UUID(int=81003)), "event": "forms", "distinct_id": "d",
+                                "timestamp": "2026-04-01T10:00:00.123456Z", "properties": None, "elements_chain": "",
+                                "person_id": None}) + "\n")
+        out = ctl(srv, "bootstrap", "acme", "1", forms)
+        c = connect(srv, "acme", "alice", "alice-secret-1")
+        cur = c.cursor()
+        cur.execute("SELECT CAST(uuid AS VARCHAR), event, distinct_id, timestamp, \"$session_id\", \"$window_id\", "
+                    "properties->>'x', properties->'n'->>0, CAST(properties AS VARCHAR), created_at, elements_chain "
+                    "FROM team_1.events WHERE uuid IN (%s) ORDER BY uuid" % ", ".join(
+                        "CAST('%s' AS UUID)" % uuid.UUID(int=i) for i in (81001, 81002, 81003)))
+        got = cur.fetchall()
+        utc = datetime.timezone.utc
+        want = [(str(uuid.UUID(int=81001)), "5", "42", datetime.datetime(2026, 4, 1, 4, 30, 0, 500000, utc), "s-81", None,
+                 None, "1", got[0][8] if got else None, datetime.datetime(2026, 4, 1, 4, 30, 0, 500000, utc), None),
+                (str(uuid.UUID(int=81002)), "forms", "d", datetime.datetime(2026, 4, 1, 10, 0, 0, 0, utc), None, "7",
+                 "\u00e9\n", None, '{"$window_id": 7, "x": "\\u00e9\\n"}', datetime.datetime(2026, 4, 1, 11, 0, 0, 0, utc), None),
+                (str(uuid.UUID(int=81003)), "forms", "d", datetime.datetime(2026, 4, 1, 10, 0, 0, 123456, utc), None, None,
+                 None, None, "{}", datetime.datetime(2026, 4, 1, 10, 0, 0, 123456, utc), None)]
+        check(out.returncode == 0 and got == want, "%s: lines as exports write them: %s %s" % (isolation, got, out.stderr[-300:]))
+        # The reader is a file reader like DuckDB's: a user may read files under the readable
+        # directories with it, no others.
+        cur.execute("SELECT count(*), count(\"$session_id\") FROM duckgres_read_events(['%s'])" % os.path.join(forms, "a.jsonl"))
+        read = cur.fetchone()
+        try:
+            cur.execute("SELECT * FROM duckgres_read_events(['/etc/passwd'])")
+            refused = None
+        except psycopg2.Error as e:
+            refused = e.pgcode
+        c.close()
+        check(read == (3, 1) and refused == "42501", "%s: duckgres_read_events() for users: %s %s" % (isolation, read, refused))
+        # A line that is not a JSON object fails the job, naming file and line; its batch adds
+        # nothing.
+        bad_dir = os.path.join(exports, "forms-bad")
+        os.makedirs(bad_dir)
+        good = json.dumps({"uuid": str(uuid.UUID(int=82001)), "event": "bad-batch", "distinct_id": "d", "timestamp": t})
+        for text, line, why in ((good + "\n" + good.replace("bad-batch", "x")[:-1] + "\n", 2, "not valid JSON"),
+                                (good + '\n{"uuid": "x", "event": tru}\n', 2, "not valid JSON"),
+                                ("\n" + good + "\n[1, 2]\n", 3, "not a JSON object"),
+                                (good + " " + good + "\n", 1, "not a JSON object"),
+                                ('{"uuid": "unterminated\n' + good + "\n", 1, "not a JSON object"),
+                                (good + "\n" + '{"uuid": "unterminated\n' + good + "\n", 2, "not valid JSON")):
+            with open(os.path.join(bad_dir, "b.jsonl"), "w") as f:
+                f.write(text)
+            s, job = api.call("POST", "/api/v1/orgs/acme/teams/1/bootstrap", {"path": bad_dir})
+            job = wait_job(api, job["id"])
+            check(job["state"] == "failed" and "b.jsonl, line %d: " % line in (job["error"] or "") and why in job["error"] and
+                  count(srv, "SELECT count(*) FROM team_1.events WHERE event = 'bad-batch'") == 0,
+                  "%s: a bad line fails the job: %r -> %s" % (isolation, text[-40:], job))
+
         # Groups: an export's $group_N columns are kept; $groups in properties are mapped by
         # the team's group types, a type first seen here getting the next index.
         grp = os.path.join(exports, "groups")

@@ -1,0 +1,645 @@
+#include "ingest/events_reader.h"
+
+#include <fcntl.h>
+#include <simdjson.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cstring>
+#include <filesystem>
+#include <optional>
+#include <stdexcept>
+#include <thread>
+
+#include "duck/table_function.h"
+#include "sql/sandbox.h"
+
+namespace ducklings::ingest {
+namespace {
+
+namespace od = simdjson::ondemand;
+using duck::ColumnType;
+
+enum Column : size_t {
+  kUuid,
+  kEvent,
+  kDistinctId,
+  kProperties,
+  kTimestamp,
+  kTimestampText,
+  kPersonId,
+  kElementsChain,
+  kCreatedAt,
+  kCreatedAtText,
+  kSessionId,
+  kWindowId,
+  kGroups,
+  kGroup0,  // .. kGroup0 + 4
+  kColumns = kGroup0 + 5
+};
+
+std::vector<std::pair<std::string, ColumnType>> columns() {
+  std::vector<std::pair<std::string, ColumnType>> c = {{"uuid", ColumnType::kUuid},
+                                                       {"event", ColumnType::kVarchar},
+                                                       {"distinct_id", ColumnType::kVarchar},
+                                                       {"properties", ColumnType::kJson},
+                                                       {"timestamp", ColumnType::kTimestampTz},
+                                                       {"timestamp_text", ColumnType::kVarchar},
+                                                       {"person_id", ColumnType::kUuid},
+                                                       {"elements_chain", ColumnType::kVarchar},
+                                                       {"created_at", ColumnType::kTimestampTz},
+                                                       {"created_at_text", ColumnType::kVarchar},
+                                                       {"$session_id", ColumnType::kVarchar},
+                                                       {"$window_id", ColumnType::kVarchar},
+                                                       {"$groups", ColumnType::kJson}};
+  for (int i = 0; i < 5; ++i) c.emplace_back("$group_" + std::to_string(i), ColumnType::kVarchar);
+  return c;
+}
+
+// A file of the call, mapped read-only for the scan's threads.
+class MappedFile {
+ public:
+  explicit MappedFile(const std::string& path) : path_(path) {
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) throw std::runtime_error(path + ": cannot be read");
+    struct stat st {};
+    if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+      ::close(fd);
+      throw std::runtime_error(path + ": not a regular file");
+    }
+    size_ = static_cast<size_t>(st.st_size);
+    if (size_ > 0) {
+      void* map = ::mmap(nullptr, size_, PROT_READ, MAP_PRIVATE, fd, 0);
+      if (map == MAP_FAILED) {
+        ::close(fd);
+        throw std::runtime_error(path + ": cannot be read");
+      }
+      data_ = static_cast<const char*>(map);
+      ::madvise(map, size_, MADV_SEQUENTIAL);
+    }
+    ::close(fd);
+  }
+  MappedFile(const MappedFile&) = delete;
+  ~MappedFile() {
+    if (data_) ::munmap(const_cast<char*>(data_), size_);
+  }
+  const std::string& path() const { return path_; }
+  const char* data() const { return data_; }
+  size_t size() const { return size_; }
+
+ private:
+  std::string path_;
+  const char* data_ = nullptr;
+  size_t size_ = 0;
+};
+
+// Threads take a file in pieces of this size; a piece owns the lines that start in it.
+constexpr size_t kPieceBytes = size_t{4} << 20;
+
+struct Piece {
+  size_t file;
+  size_t begin, end;
+};
+
+int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+// As DuckDB reads a UUID: 32 hex digits, dashes anywhere between them, optionally in braces.
+bool parse_uuid(std::string_view s, uint64_t& high, uint64_t& low) {
+  if (s.size() >= 2 && s.front() == '{') {
+    if (s.back() != '}') return false;
+    s = s.substr(1, s.size() - 2);
+  }
+  high = low = 0;
+  int count = 0;
+  for (char c : s) {
+    if (c == '-') continue;
+    int v = hex_value(c);
+    if (v < 0 || count >= 32) return false;
+    (count < 16 ? high : low) = ((count < 16 ? high : low) << 4) | static_cast<uint64_t>(v);
+    ++count;
+  }
+  return count == 32;
+}
+
+// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil).
+int64_t days_from_civil(int64_t y, unsigned m, unsigned d) {
+  y -= m <= 2;
+  const int64_t era = (y >= 0 ? y : y - 399) / 400;
+  const unsigned yoe = static_cast<unsigned>(y - era * 400);
+  const unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + static_cast<int64_t>(doe) - 719468;
+}
+
+// The ISO 8601 forms exports write, with a UTC offset: YYYY-MM-DD[T ]HH:MM:SS[.f{1,6}] then
+// Z, +HH, +HHMM or +HH:MM. Anything else is left to DuckDB's cast (it knows the session's
+// time zone for a time without offset).
+bool parse_timestamp(std::string_view s, int64_t& micros) {
+  size_t i = 0;
+  auto digits = [&](size_t n, int& out) {
+    if (i + n > s.size()) return false;
+    out = 0;
+    for (size_t k = 0; k < n; ++k) {
+      char c = s[i + k];
+      if (c < '0' || c > '9') return false;
+      out = out * 10 + (c - '0');
+    }
+    i += n;
+    return true;
+  };
+  auto expect = [&](char c) { return i < s.size() && s[i++] == c; };
+  int year, month, day, hour, minute, second;
+  if (!digits(4, year) || !expect('-') || !digits(2, month) || !expect('-') || !digits(2, day))
+    return false;
+  if (i >= s.size() || (s[i] != 'T' && s[i] != ' ')) return false;
+  ++i;
+  if (!digits(2, hour) || !expect(':') || !digits(2, minute) || !expect(':') || !digits(2, second))
+    return false;
+  static constexpr int kDays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+  if (month < 1 || month > 12 || day < 1 || day > kDays[month - 1] ||
+      (month == 2 && day == 29 && !leap) || hour > 23 || minute > 59 || second > 59)
+    return false;
+  int64_t fraction = 0;
+  if (i < s.size() && s[i] == '.') {
+    ++i;
+    size_t n = 0;
+    while (i < s.size() && s[i] >= '0' && s[i] <= '9') {
+      if (++n > 6) return false;
+      fraction = fraction * 10 + (s[i++] - '0');
+    }
+    if (n == 0) return false;
+    while (n++ < 6) fraction *= 10;
+  }
+  int offset_minutes = 0;
+  if (i < s.size() && (s[i] == 'Z' || s[i] == 'z')) {
+    ++i;
+  } else if (i < s.size() && (s[i] == '+' || s[i] == '-')) {
+    int sign = s[i++] == '-' ? -1 : 1, oh = 0, om = 0;
+    if (!digits(2, oh)) return false;
+    if (i < s.size()) {
+      if (s[i] == ':') ++i;
+      if (!digits(2, om)) return false;
+    }
+    if (oh > 23 || om > 59) return false;
+    offset_minutes = sign * (oh * 60 + om);
+  } else {
+    return false;
+  }
+  if (i != s.size()) return false;
+  int64_t seconds =
+      days_from_civil(year, static_cast<unsigned>(month), static_cast<unsigned>(day)) * 86400 +
+      hour * 3600 + minute * 60 + second - offset_minutes * 60;
+  micros = seconds * 1000000 + fraction;
+  return true;
+}
+
+std::string_view trim_right(std::string_view s) {
+  while (!s.empty() &&
+         (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == '\n'))
+    s.remove_suffix(1);
+  return s;
+}
+
+// Walks a value whole, so that a line goes in only when all of it is JSON: skipping a value
+// checks its brackets and strings, not its numbers or literals.
+simdjson::error_code validate(od::value v) {
+  od::json_type type;
+  if (auto e = v.type().get(type)) return e;
+  switch (type) {
+    case od::json_type::object: {
+      od::object o;
+      if (auto e = v.get_object().get(o)) return e;
+      for (auto field : o) {
+        std::string_view key;
+        if (auto e = field.unescaped_key().get(key)) return e;
+        od::value child;
+        if (auto e = field.value().get(child)) return e;
+        if (auto e = validate(child)) return e;
+      }
+      return simdjson::SUCCESS;
+    }
+    case od::json_type::array: {
+      od::array a;
+      if (auto e = v.get_array().get(a)) return e;
+      for (auto element : a) {
+        od::value child;
+        if (auto e = element.get(child)) return e;
+        if (auto e = validate(child)) return e;
+      }
+      return simdjson::SUCCESS;
+    }
+    case od::json_type::string: {
+      std::string_view s;
+      return v.get_string().get(s);
+    }
+    case od::json_type::number: {
+      od::number n;
+      return v.get_number().get(n);
+    }
+    case od::json_type::boolean: {
+      bool b;
+      return v.get_bool().get(b);
+    }
+    case od::json_type::null: {
+      bool null;
+      if (auto e = v.is_null().get(null)) return e;
+      return null ? simdjson::SUCCESS : simdjson::INCORRECT_TYPE;
+    }
+  }
+  return simdjson::INCORRECT_TYPE;
+}
+
+// The JSON text of a value, checked whole: an object or array as written, a scalar's token.
+simdjson::error_code raw_json(od::value v, std::string_view& raw) {
+  od::json_type type;
+  if (auto e = v.type().get(type)) return e;
+  if (type == od::json_type::object) {
+    od::object o;
+    if (auto e = v.get_object().get(o)) return e;
+    if (auto e = o.raw_json().get(raw)) return e;
+    if (auto e = o.reset().error()) return e;
+    for (auto field : o) {
+      std::string_view key;
+      if (auto e = field.unescaped_key().get(key)) return e;
+      od::value child;
+      if (auto e = field.value().get(child)) return e;
+      if (auto e = validate(child)) return e;
+    }
+  } else if (type == od::json_type::array) {
+    od::array a;
+    if (auto e = v.get_array().get(a)) return e;
+    if (auto e = a.raw_json().get(raw)) return e;
+    if (auto e = a.reset().error()) return e;
+    for (auto element : a) {
+      od::value child;
+      if (auto e = element.get(child)) return e;
+      if (auto e = validate(child)) return e;
+    }
+  } else {
+    raw = v.raw_json_token();
+    if (auto e = validate(v)) return e;
+  }
+  raw = trim_right(raw);
+  return simdjson::SUCCESS;
+}
+
+// Text as DuckDB reads a JSON value into VARCHAR: a string unescaped, another value as JSON.
+// `null` is set for JSON null.
+simdjson::error_code text_of(od::value v, std::string_view& text, bool& null) {
+  od::json_type type;
+  if (auto e = v.type().get(type)) return e;
+  null = type == od::json_type::null;
+  if (null) return validate(v);
+  if (type == od::json_type::string) return v.get_string().get(text);
+  return raw_json(v, text);
+}
+
+// Whether the whole document was read: text after its value is not JSON Lines.
+bool at_end(od::document& doc) {
+  return doc.current_location().error() == simdjson::OUT_OF_BOUNDS;
+}
+
+class EventsScan : public duck::Scan {
+ public:
+  explicit EventsScan(const std::vector<std::string>& files) {
+    for (size_t f = 0; f < files.size(); ++f) {
+      files_.push_back(std::make_unique<MappedFile>(files[f]));
+      for (size_t b = 0; b < files_.back()->size(); b += kPieceBytes)
+        pieces_.push_back({f, b, std::min(files_.back()->size(), b + kPieceBytes)});
+    }
+  }
+  std::unique_ptr<duck::ScanThread> thread() override;
+
+  const Piece* claim() {
+    size_t i = next_.fetch_add(1);
+    return i < pieces_.size() ? &pieces_[i] : nullptr;
+  }
+  const MappedFile& file(size_t i) const { return *files_[i]; }
+
+ private:
+  std::vector<std::unique_ptr<MappedFile>> files_;
+  std::vector<Piece> pieces_;
+  std::atomic<size_t> next_{0};
+};
+
+class EventsScanThread : public duck::ScanThread {
+ public:
+  explicit EventsScanThread(EventsScan& scan) : scan_(scan) {}
+
+  size_t next(duck::ChunkWriter& out) override {
+    size_t rows = 0;
+    while (rows < out.capacity()) {
+      if (!streaming_) {
+        if (!open_piece()) break;
+        continue;
+      }
+      if (!(it_ != stream_.end())) {
+        streaming_ = false;
+        if (stream_.truncated_bytes() > 0) fail(region_.size() - stream_.truncated_bytes());
+        continue;
+      }
+      // A stream that met an error says no more about where (its source() is then unsafe).
+      od::document_reference doc;
+      if ((*it_).get(doc)) fail(0);
+      size_t at = it_.current_index();
+      // One object per line: what comes before it on its line is white space only, and it
+      // spans no line end (DuckDB's newline-delimited reader refuses the same).
+      std::string_view source = trim_right(it_.source());
+      if (source.find('\n') != std::string_view::npos || !line_starts_at(at) ||
+          read_event(out, rows, doc))
+        fail(at);
+      for (size_t c = 0; c < kColumns; ++c) {
+        if (!(set_ >> c & 1)) out.mark_null(c, rows);
+      }
+      ++rows;
+      ++it_;
+    }
+    return rows;
+  }
+
+ private:
+  // Takes the next piece: the lines that start in it, parsed as a stream of documents in
+  // place when the file goes on far enough after them for simdjson's padding, else copied.
+  bool open_piece() {
+    const Piece* piece = scan_.claim();
+    if (!piece) return false;
+    file_ = &scan_.file(piece->file);
+    const char* data = file_->data();
+    size_t begin = piece->begin;
+    if (begin == 0 && file_->size() >= 3 && std::memcmp(data, "\xEF\xBB\xBF", 3) == 0) {
+      begin = 3;  // a UTF-8 byte order mark
+    } else if (begin > 0 && data[begin - 1] != '\n') {
+      const char* nl =
+          static_cast<const char*>(std::memchr(data + begin, '\n', file_->size() - begin));
+      begin = nl ? static_cast<size_t>(nl - data) + 1 : file_->size();
+    }
+    size_t end = piece->end;
+    if (end > begin && data[end - 1] != '\n') {
+      const char* nl = static_cast<const char*>(std::memchr(data + end, '\n', file_->size() - end));
+      end = nl ? static_cast<size_t>(nl - data) + 1 : file_->size();
+    }
+    if (end <= begin) return true;  // a line begun in an earlier piece covers this one
+    region_at_ = begin;
+    region_ = std::string_view(data + begin, end - begin);
+    if (file_->size() - end < simdjson::SIMDJSON_PADDING) {
+      copy_.assign(region_.data(), region_.size());
+      copy_.resize(region_.size() + simdjson::SIMDJSON_PADDING, ' ');
+      region_ = std::string_view(copy_.data(), region_.size());
+    }
+    // The whole region is one batch: a document never spans two.
+    size_t batch = std::max<size_t>(region_.size(), size_t{1} << 16);
+    auto e = parser_.iterate_many(region_.data(), region_.size(), batch).get(stream_);
+    if (e == simdjson::EMPTY) return true;
+    if (e) fail(0);
+    it_ = stream_.begin();
+    streaming_ = true;
+    return true;
+  }
+
+  bool line_starts_at(size_t at) const {
+    while (at > 0 && (region_[at - 1] == ' ' || region_[at - 1] == '\t')) --at;
+    return at == 0 || region_[at - 1] == '\n';
+  }
+
+  // Fails the query naming the line: the first of the region that is not one JSON object
+  // (looked for line by line, as a stream's error may not say where), else the one at `at`.
+  [[noreturn]] void fail(size_t at) {
+    size_t line_at = at;
+    std::string why = "not a JSON object";
+    size_t from = 0;
+    while (from < region_.size()) {
+      size_t nl = region_.find('\n', from);
+      if (nl == std::string_view::npos) nl = region_.size();
+      std::string_view line = trim_right(region_.substr(from, nl - from));
+      if (line.find_first_not_of(" \t") != std::string_view::npos) {
+        std::optional<std::string> problem = check_line(line);
+        if (problem) {
+          line_at = from;
+          why = *problem;
+          break;
+        }
+      }
+      from = nl + 1;
+    }
+    size_t offset = region_at_ + std::min(line_at, region_.size());
+    size_t number =
+        1 + static_cast<size_t>(std::count(file_->data(), file_->data() + offset, '\n'));
+    throw std::runtime_error(file_->path() + ", line " + std::to_string(number) + ": " + why);
+  }
+
+  // What is wrong with a line on its own, if anything.
+  std::optional<std::string> check_line(std::string_view line) {
+    std::string padded(line);
+    padded.resize(line.size() + simdjson::SIMDJSON_PADDING, ' ');
+    od::document doc;
+    od::json_type type;
+    od::object o;
+    auto problem = [](simdjson::error_code e) {
+      return "not valid JSON (" + std::string(simdjson::error_message(e)) + ")";
+    };
+    if (auto e = inner_parser_.iterate(padded.data(), line.size(), padded.size()).get(doc))
+      return problem(e);
+    if (auto e = doc.type().get(type)) return problem(e);
+    if (type != od::json_type::object) return "not a JSON object";
+    if (auto e = doc.get_object().get(o)) return problem(e);
+    for (auto field : o) {
+      std::string_view key;
+      if (auto e = field.unescaped_key().get(key)) return problem(e);
+      od::value v;
+      if (auto e = field.value().get(v)) return problem(e);
+      if (auto e = validate(v)) return problem(e);
+    }
+    if (!at_end(doc)) return problem(simdjson::TRAILING_CONTENT);
+    return std::nullopt;
+  }
+
+  void text(duck::ChunkWriter& out, size_t column, size_t row, std::string_view s) {
+    out.set_text(column, row, s);
+    set_ |= uint32_t{1} << column;
+  }
+
+  simdjson::error_code text_column(duck::ChunkWriter& out, size_t column, size_t row, od::value v) {
+    std::string_view s;
+    bool null = false;
+    if (auto e = text_of(v, s, null)) return e;
+    if (!null) text(out, column, row, s);
+    return simdjson::SUCCESS;
+  }
+
+  simdjson::error_code uuid_column(duck::ChunkWriter& out, size_t column, size_t row, od::value v) {
+    std::string_view s;
+    bool null = false;
+    if (auto e = text_of(v, s, null)) return e;
+    uint64_t high, low;
+    if (!null && parse_uuid(s, high, low)) {
+      out.set_uuid(column, row, high, low);
+      set_ |= uint32_t{1} << column;
+    }
+    return simdjson::SUCCESS;
+  }
+
+  simdjson::error_code time_column(duck::ChunkWriter& out, size_t column, size_t text_column,
+                                   size_t row, od::value v) {
+    std::string_view s;
+    bool null = false;
+    if (auto e = text_of(v, s, null)) return e;
+    if (null) return simdjson::SUCCESS;
+    int64_t micros;
+    if (parse_timestamp(s, micros)) {
+      out.set_timestamp(column, row, micros);
+      set_ |= uint32_t{1} << column;
+    } else {
+      text(out, text_column, row, s);
+    }
+    return simdjson::SUCCESS;
+  }
+
+  // The properties: kept as written, with the keys that have columns of their own read out.
+  simdjson::error_code properties(duck::ChunkWriter& out, size_t row, od::object o) {
+    std::string_view raw;
+    if (auto e = o.raw_json().get(raw)) return e;
+    if (auto e = o.reset().error()) return e;
+    for (auto field : o) {
+      std::string_view key;
+      if (auto e = field.unescaped_key().get(key)) return e;
+      od::value v;
+      if (auto e = field.value().get(v)) return e;
+      simdjson::error_code e;
+      if (key == "$session_id") {
+        e = text_column(out, kSessionId, row, v);
+      } else if (key == "$window_id") {
+        e = text_column(out, kWindowId, row, v);
+      } else if (key == "$groups") {
+        std::string_view groups;
+        e = raw_json(v, groups);
+        if (!e) text(out, kGroups, row, groups);
+      } else {
+        e = validate(v);
+      }
+      if (e) return e;
+    }
+    text(out, kProperties, row, trim_right(raw));
+    return simdjson::SUCCESS;
+  }
+
+  // Properties written as a JSON string that holds the object: parsed again from a copy.
+  simdjson::error_code properties_text(duck::ChunkWriter& out, size_t row, std::string_view s) {
+    inner_.assign(s.data(), s.size());
+    inner_.resize(s.size() + simdjson::SIMDJSON_PADDING, ' ');
+    od::document doc;
+    od::object o;
+    // Text that is not a JSON object leaves properties empty, as a failed cast would.
+    if (inner_parser_.iterate(inner_.data(), s.size(), inner_.size()).get(doc) ||
+        doc.get_object().get(o) || properties(out, row, o) || !at_end(doc)) {
+      set_ &= ~(uint32_t{1} << kProperties | uint32_t{1} << kSessionId | uint32_t{1} << kWindowId |
+                uint32_t{1} << kGroups);
+    }
+    return simdjson::SUCCESS;
+  }
+
+  // One line's object into the row.
+  simdjson::error_code read_event(duck::ChunkWriter& out, size_t row, od::document_reference& doc) {
+    set_ = 0;
+    od::object o;
+    if (auto e = doc.get_object().get(o)) return e;
+    for (auto field : o) {
+      std::string_view key;
+      if (auto e = field.unescaped_key().get(key)) return e;
+      od::value v;
+      if (auto e = field.value().get(v)) return e;
+      simdjson::error_code e = simdjson::SUCCESS;
+      if (key == "uuid") {
+        e = uuid_column(out, kUuid, row, v);
+      } else if (key == "event") {
+        e = text_column(out, kEvent, row, v);
+      } else if (key == "distinct_id") {
+        e = text_column(out, kDistinctId, row, v);
+      } else if (key == "timestamp") {
+        e = time_column(out, kTimestamp, kTimestampText, row, v);
+      } else if (key == "properties") {
+        od::json_type type;
+        if ((e = v.type().get(type))) return e;
+        if (type == od::json_type::object) {
+          od::object props;
+          if (!(e = v.get_object().get(props))) e = properties(out, row, props);
+        } else if (type == od::json_type::string) {
+          std::string_view s;
+          if (!(e = v.get_string().get(s))) e = properties_text(out, row, s);
+        } else if (type != od::json_type::null) {
+          std::string_view raw;
+          if (!(e = raw_json(v, raw))) text(out, kProperties, row, raw);
+        } else {
+          e = validate(v);
+        }
+      } else if (key == "person_id") {
+        e = uuid_column(out, kPersonId, row, v);
+      } else if (key == "elements_chain") {
+        e = text_column(out, kElementsChain, row, v);
+      } else if (key == "created_at") {
+        e = time_column(out, kCreatedAt, kCreatedAtText, row, v);
+      } else if (key.size() == 8 && key.substr(0, 7) == "$group_" && key[7] >= '0' &&
+                 key[7] <= '4') {
+        e = text_column(out, kGroup0 + static_cast<size_t>(key[7] - '0'), row, v);
+      } else {
+        e = validate(v);
+      }
+      if (e) return e;
+    }
+    return simdjson::SUCCESS;
+  }
+
+  EventsScan& scan_;
+  const MappedFile* file_ = nullptr;
+  size_t region_at_ = 0;     // where the region starts in the file
+  std::string_view region_;  // the current piece's lines
+  bool streaming_ = false;
+  od::parser parser_, inner_parser_;
+  od::document_stream stream_;
+  od::document_stream::iterator it_;
+  uint32_t set_ = 0;  // the columns the current row has values for
+  std::string copy_, inner_;
+};
+
+std::unique_ptr<duck::ScanThread> EventsScan::thread() {
+  return std::make_unique<EventsScanThread>(*this);
+}
+
+}  // namespace
+
+void register_events_reader(duck::Connection& connection,
+                            const std::vector<std::string>& readable_directories) {
+  duck::TableFunctionSpec spec;
+  spec.name = kEventsReader;
+  spec.columns = columns();
+  spec.max_threads = std::max(1u, std::thread::hardware_concurrency());
+  // The same rule as DuckDB's readers in a duckling: a file under a readable directory, by its
+  // path as written and as resolved (a link out of the directory does not count).
+  std::vector<std::string> resolved_dirs;
+  for (const auto& d : readable_directories) {
+    std::error_code ec;
+    resolved_dirs.push_back(std::filesystem::weakly_canonical(d, ec).string());
+  }
+  spec.bind = [readable = readable_directories,
+               resolved_dirs](const std::vector<std::string>& files) {
+    for (const auto& f : files) {
+      std::error_code ec;
+      std::string resolved = std::filesystem::weakly_canonical(f, ec).string();
+      if (!sql::path_within(f, readable) || ec || !sql::path_within(resolved, resolved_dirs))
+        throw std::runtime_error("Permission Error: " + std::string(kEventsReader) + "() reads " +
+                                 "only files under the server's readable directories: " + f);
+    }
+    return [files] { return std::make_unique<EventsScan>(files); };
+  };
+  duck::register_table_function(connection, std::move(spec));
+}
+
+}  // namespace ducklings::ingest
