@@ -12,21 +12,6 @@ void delete_as(void* p) {
   delete static_cast<T*>(p);
 }
 
-duckdb_type type_id(ColumnType type) {
-  switch (type) {
-    case ColumnType::kUuid:
-      return DUCKDB_TYPE_UUID;
-    case ColumnType::kTimestampTz:
-      return DUCKDB_TYPE_TIMESTAMP_TZ;
-    case ColumnType::kBoolean:
-      return DUCKDB_TYPE_BOOLEAN;
-    case ColumnType::kVarchar:
-    case ColumnType::kJson:
-      break;
-  }
-  return DUCKDB_TYPE_VARCHAR;
-}
-
 void bind(duckdb_bind_info info) {
   auto* spec = static_cast<TableFunctionSpec*>(duckdb_bind_get_extra_info(info));
   duckdb_value list = duckdb_bind_get_parameter(info, 0);
@@ -48,7 +33,10 @@ void bind(duckdb_bind_info info) {
     return;
   }
   for (const auto& [name, type] : spec->columns) {
-    duckdb_logical_type t = duckdb_create_logical_type(type_id(type));
+    duckdb_logical_type t =
+        duckdb_create_logical_type(type == ColumnType::kUuid          ? DUCKDB_TYPE_UUID
+                                   : type == ColumnType::kTimestampTz ? DUCKDB_TYPE_TIMESTAMP_TZ
+                                                                      : DUCKDB_TYPE_VARCHAR);
     if (type == ColumnType::kJson) duckdb_logical_type_set_alias(t, "JSON");
     duckdb_bind_add_result_column(info, name.c_str(), t);
     duckdb_destroy_logical_type(&t);

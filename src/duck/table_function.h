@@ -18,7 +18,7 @@
 namespace ducklings::duck {
 
 // The types a C++ table function emits.
-enum class ColumnType { kVarchar, kJson, kUuid, kTimestampTz, kBoolean };
+enum class ColumnType { kVarchar, kJson, kUuid, kTimestampTz };
 
 // An output chunk as one thread fills it; rows are written at indexes below capacity().
 // Columns are those of the function's spec; a column the query does not read (projection
@@ -44,9 +44,6 @@ class ChunkWriter {
   void set_uuid(size_t column, size_t row, uint64_t high, uint64_t low);
   void set_timestamp(size_t column, size_t row, int64_t micros_since_epoch) {
     if (slots_[column] >= 0) static_cast<int64_t*>(data_[column])[row] = micros_since_epoch;
-  }
-  void set_bool(size_t column, size_t row, bool value) {
-    if (slots_[column] >= 0) static_cast<bool*>(data_[column])[row] = value;
   }
   // Ends the chunk at `rows` rows, its NULLs applied.
   void finish(size_t rows);

@@ -364,7 +364,7 @@ std::string Bootstrapper::batch_sql(const json& job, const std::vector<std::stri
           "TRY_CAST(timestamp_text AS TIMESTAMPTZ)) AS ts, distinct_id, person_id, "
           "nullif(elements_chain, '') AS elements_chain, coalesce(created_at, "
           "TRY_CAST(created_at_text AS TIMESTAMPTZ)) AS created_at, \"$session_id\" AS sid, "
-          "\"$window_id\" AS wid, \"$groups\" AS groups_json, repeated";
+          "\"$window_id\" AS wid, \"$groups\" AS groups_json";
       for (int i = 0; i < 5; ++i) {
         std::string g = "$group_" + std::to_string(i);
         group_column[i] = has(g.c_str());
@@ -442,8 +442,9 @@ std::string Bootstrapper::batch_sql(const json& job, const std::vector<std::stri
           std::string(kUnmappedGroupTypes) + "') ELSE " + team_id + " END";
     }
     // Events already there (an overlapping export, or captured live) are skipped by uuid: the
-    // table's uuids are probed against the batch's. When nothing is to be skipped (`n`), the
-    // batch goes in without an anti-join, which DuckDB may otherwise plan
+    // table's uuids are probed against the batch's. A uuid the batch repeats keeps one row;
+    // those few rows take the window, the others go straight in. When nothing is to be
+    // skipped (`n`), the batch goes in without an anti-join, which DuckDB may otherwise plan
     // with a hash table of the whole batch. Only properties that mention $groups are parsed
     // for them.
     std::string columns_out =
@@ -461,24 +462,19 @@ std::string Bootstrapper::batch_sql(const json& job, const std::vector<std::stri
     std::string select = " SELECT " + columns_out + " FROM (" + with_ids + ") b LEFT JOIN " + s +
                          ".person_distinct_ids p ON p.distinct_id = b.distinct_id" +
                          (lines ? std::string() : ", " + group_types(mapping, "m")) + " WHERE ";
-    // A uuid the batch repeats keeps one row. The streamed reader marks the later rows of a
-    // uuid it saw `repeated`; only rows it could not decide (NULL: their timestamp is DuckDB's
-    // to cast) take the window, with the uuids they share. Staged rows are grouped by uuid.
-    std::string rep = lines ? "SELECT DISTINCT uuid FROM b WHERE repeated IS NULL"
-                            : "SELECT uuid FROM b GROUP BY uuid HAVING count(*) > 1";
-    std::string first = lines ? " AND NOT b.repeated" : "";
-    std::string undecided = lines ? " AND b.repeated IS DISTINCT FROM true" : "";
     out += "INSERT INTO " + s +
            ".events (uuid, event, properties, timestamp, distinct_id, person_id, "
            "elements_chain, \"$session_id\", \"$window_id\", created_at, team_id" +
-           group_columns() + ") " + batch + "rep AS MATERIALIZED (" + rep +
-           "), skip AS MATERIALIZED (SELECT e.uuid FROM " + s +
+           group_columns() + ") " + batch +
+           "rep AS MATERIALIZED (SELECT uuid FROM b GROUP BY uuid HAVING count(*) > 1), "
+           "skip AS MATERIALIZED (SELECT e.uuid FROM " +
+           s +
            ".events e WHERE e.uuid IN (SELECT uuid FROM b) UNION ALL SELECT uuid FROM rep), n AS "
            "MATERIALIZED (SELECT count(*) AS skipped FROM skip)" +
-           select + "(SELECT skipped FROM n) = 0" + first + " UNION ALL" + select +
-           "(SELECT skipped FROM n) > 0" + first +
-           " AND NOT EXISTS (SELECT 1 FROM skip WHERE skip.uuid = b.uuid) UNION ALL" + select +
-           "b.uuid IN (SELECT uuid FROM rep)" + undecided + " AND NOT EXISTS (SELECT 1 FROM " + s +
+           select + "(SELECT skipped FROM n) = 0 UNION ALL" + select +
+           "(SELECT skipped FROM n) > 0 AND NOT EXISTS (SELECT 1 FROM skip WHERE skip.uuid = "
+           "b.uuid) UNION ALL" +
+           select + "b.uuid IN (SELECT uuid FROM rep) AND NOT EXISTS (SELECT 1 FROM " + s +
            ".events e WHERE e.uuid = b.uuid) QUALIFY row_number() OVER (PARTITION BY b.uuid) = "
            "1;";
   } else if (job["data"] == "groups") {

@@ -7,11 +7,9 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <array>
 #include <atomic>
 #include <cstring>
 #include <filesystem>
-#include <mutex>
 #include <optional>
 #include <stdexcept>
 #include <thread>
@@ -40,8 +38,7 @@ enum Column : size_t {
   kWindowId,
   kGroups,
   kGroup0,  // .. kGroup0 + 4
-  kRepeated = kGroup0 + 5,
-  kColumns
+  kColumns = kGroup0 + 5
 };
 
 std::vector<std::pair<std::string, ColumnType>> columns() {
@@ -59,7 +56,6 @@ std::vector<std::pair<std::string, ColumnType>> columns() {
                                                        {"$window_id", ColumnType::kVarchar},
                                                        {"$groups", ColumnType::kJson}};
   for (int i = 0; i < 5; ++i) c.emplace_back("$group_" + std::to_string(i), ColumnType::kVarchar);
-  c.emplace_back("repeated", ColumnType::kBoolean);
   return c;
 }
 
@@ -312,60 +308,6 @@ bool at_end(od::document& doc) {
   return doc.current_location().error() == simdjson::OUT_OF_BOUNDS;
 }
 
-// The uuids a scan's events took, shared by its threads: the first row of a uuid takes it, a
-// later one is `repeated`. Sharded, each shard an open-addressing table under its own lock.
-class UuidSet {
- public:
-  // Whether the uuid was not there yet (it is now).
-  bool insert(uint64_t high, uint64_t low) {
-    if (high == 0 && low == 0) return !nil_.exchange(true);  // (0, 0) marks a free slot
-    uint64_t h = mix(high * 0x9E3779B97F4A7C15ULL ^ low);
-    Shard& shard = shards_[h >> (64 - kShardBits)];
-    std::lock_guard lock(shard.mutex);
-    if (shard.slots.empty() || (shard.used + 1) * 2 > shard.slots.size()) grow(shard);
-    if (!place(shard.slots, h, high, low)) return false;
-    ++shard.used;
-    return true;
-  }
-
- private:
-  static constexpr int kShardBits = 6;
-  struct Shard {
-    std::mutex mutex;
-    std::vector<std::pair<uint64_t, uint64_t>> slots;
-    size_t used = 0;
-  };
-  static uint64_t mix(uint64_t x) {  // splitmix64's finalizer: uuids may count up
-    x ^= x >> 30;
-    x *= 0xBF58476D1CE4E5B9ULL;
-    x ^= x >> 27;
-    x *= 0x94D049BB133111EBULL;
-    return x ^ (x >> 31);
-  }
-  static bool place(std::vector<std::pair<uint64_t, uint64_t>>& slots, uint64_t h, uint64_t high,
-                    uint64_t low) {
-    size_t mask = slots.size() - 1;
-    for (size_t i = h & mask;; i = (i + 1) & mask) {
-      auto& slot = slots[i];
-      if (slot.first == high && slot.second == low) return false;
-      if (slot.first == 0 && slot.second == 0) {
-        slot = {high, low};
-        return true;
-      }
-    }
-  }
-  static void grow(Shard& shard) {
-    std::vector<std::pair<uint64_t, uint64_t>> bigger(
-        std::max<size_t>(1024, shard.slots.size() * 2));
-    for (const auto& [high, low] : shard.slots) {
-      if (high != 0 || low != 0) place(bigger, mix(high * 0x9E3779B97F4A7C15ULL ^ low), high, low);
-    }
-    shard.slots.swap(bigger);
-  }
-  std::array<Shard, size_t{1} << kShardBits> shards_;
-  std::atomic<bool> nil_{false};
-};
-
 class EventsScan : public duck::Scan {
  public:
   explicit EventsScan(const std::vector<std::string>& files) {
@@ -382,10 +324,8 @@ class EventsScan : public duck::Scan {
     return i < pieces_.size() ? &pieces_[i] : nullptr;
   }
   const MappedFile& file(size_t i) const { return *files_[i]; }
-  UuidSet& uuids() { return uuids_; }
 
  private:
-  UuidSet uuids_;
   std::vector<std::unique_ptr<MappedFile>> files_;
   std::vector<Piece> pieces_;
   std::atomic<size_t> next_{0};
@@ -417,7 +357,6 @@ class EventsScanThread : public duck::ScanThread {
       if (source.find('\n') != std::string_view::npos || !line_starts_at(at) ||
           read_event(out, rows, doc))
         fail(at);
-      mark_repeated(out, rows);
       for (size_t c = 0; c < kColumns; ++c) {
         if (!(set_ >> c & 1)) out.mark_null(c, rows);
       }
@@ -428,17 +367,6 @@ class EventsScanThread : public duck::ScanThread {
   }
 
  private:
-  // `repeated` for a row that is an event for sure (uuid, event, distinct id, a timestamp read
-  // here): whether an earlier such row of the scan had its uuid. Other rows leave it NULL, for
-  // the query to decide: their timestamp may or may not cast.
-  void mark_repeated(duck::ChunkWriter& out, size_t row) {
-    constexpr uint32_t kSure = uint32_t{1} << kUuid | uint32_t{1} << kEvent |
-                               uint32_t{1} << kDistinctId | uint32_t{1} << kTimestamp;
-    if (!out.reads(kRepeated) || (set_ & kSure) != kSure) return;
-    out.set_bool(kRepeated, row, !scan_.uuids().insert(uuid_high_, uuid_low_));
-    set_ |= uint32_t{1} << kRepeated;
-  }
-
   // Takes the next piece: the lines that start in it, parsed as a stream of documents in
   // place when the file goes on far enough after them for simdjson's padding, else copied.
   bool open_piece() {
@@ -555,10 +483,6 @@ class EventsScanThread : public duck::ScanThread {
     if (!null && parse_uuid(s, high, low)) {
       out.set_uuid(column, row, high, low);
       set_ |= uint32_t{1} << column;
-      if (column == kUuid) {
-        uuid_high_ = high;
-        uuid_low_ = low;
-      }
     }
     return simdjson::SUCCESS;
   }
@@ -681,8 +605,7 @@ class EventsScanThread : public duck::ScanThread {
   od::parser parser_, inner_parser_;
   od::document_stream stream_;
   od::document_stream::iterator it_;
-  uint32_t set_ = 0;                       // the columns the current row has values for
-  uint64_t uuid_high_ = 0, uuid_low_ = 0;  // the current row's uuid
+  uint32_t set_ = 0;  // the columns the current row has values for
   std::string copy_, inner_;
 };
 

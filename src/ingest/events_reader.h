@@ -20,9 +20,7 @@ inline constexpr const char* kEventsReader = "duckgres_read_events";
 // unwrapped), timestamp, person_id, elements_chain, created_at, "$session_id", "$window_id" and
 // "$groups" (JSON) from the properties, and "$group_0".."$group_4". A timestamp this reader does
 // not parse itself (no UTC offset, say) comes as text in timestamp_text or created_at_text for
-// DuckDB to cast; a key a line lacks and a uuid that is not one read as NULL. `repeated`, for a
-// row that is an event for sure (uuid, event, distinct_id, a timestamp read here), says
-// whether an earlier such row of the call had its uuid (NULL for other rows).
+// DuckDB to cast; a key a line lacks and a uuid that is not one read as NULL.
 void register_events_reader(duck::Connection& connection,
                             const std::vector<std::string>& readable_directories);
 
