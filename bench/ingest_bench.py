@@ -9,8 +9,10 @@ temporary data dir, an organization with one team and a duckling of --size, then
   --clients keep-alive connections for --seconds; reports acknowledged events/s and how long the
   ingester then takes to have every event in the table;
 - bootstrap: writes --rows events as JSON Lines (10 files) under a readable directory and
-  backfills them with `duckgres ctl bootstrap`; reports rows/s of the job (its own
-  rows_per_second) and the wall time.
+  backfills them with `duckgres ctl bootstrap`; reports rows/s over the wall time, the job's own
+  rows_per_second and the server's CPU time per event;
+- bootstrap-realistic (not run by default): the same with --rows events of the generator,
+  exported to JSON Lines first.
 The clients run on the same machine, so capture figures include their cost.
 """
 import argparse
@@ -38,7 +40,8 @@ def main():
     ap.add_argument("--clients", type=int, default=16)
     ap.add_argument("--rows", type=int, default=1000000)
     ap.add_argument("--size", default="s")
-    ap.add_argument("--suites", default="capture,bootstrap", help="capture, bootstrap or both")
+    ap.add_argument("--suites", default="capture,bootstrap",
+                    help="comma-separated: capture, bootstrap, bootstrap-realistic")
     args = ap.parse_args()
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     binary = os.environ.get("DUCKGRES_BIN") or next(
@@ -109,14 +112,35 @@ def main():
                   "table %.1f s later; server CPU %.2f us/event (HTTP and ingester)"
                   % (acked[0], elapsed, acked[0] / elapsed, args.clients, lag, cpu_us))
 
-        if "bootstrap" in suites:
+        def bootstrap(directory, team_id, label):
+            # One `ctl bootstrap` of every file in `directory`: its wall time, the job's own rate
+            # and the server's CPU time per event (steadier than the rate on a shared machine).
+            size = sum(os.path.getsize(os.path.join(directory, f)) for f in os.listdir(directory))
+            env = dict(os.environ, DUCKGRES_URL="http://%s:%d" % (srv.host, srv.http_port), DUCKGRES_TOKEN=srv.token)
+            cpu0 = server_cpu()
+            start = time.monotonic()
+            out = subprocess.run([binary, "ctl", "--json", "bootstrap", "bench", str(team_id), directory], env=env,
+                                 capture_output=True, text=True, timeout=3600)
+            wall = time.monotonic() - start
+            cpu = server_cpu() - cpu0
+            job = json.loads(out.stdout)
+            assert job["state"] == "done", out.stdout + out.stderr
+            results[label] = {"rows": job["rows"], "rows_inserted": job["rows_inserted"], "bytes": size, "seconds": wall,
+                              "rows_per_second": job["rows"] / wall, "job_rows_per_second": job["rows_per_second"],
+                              "server_cpu_us_per_row": cpu * 1e6 / job["rows"]}
+            print("%s: %d JSON Lines events (%.0f MB, %d files) in %.2f s: %.0f rows/s (the job's own rate %d); "
+                  "server CPU %.2f us/event" % (label, job["rows"], size / 1e6, len(os.listdir(directory)), wall,
+                                                job["rows"] / wall, job["rows_per_second"], cpu * 1e6 / job["rows"]))
+
+        if "bootstrap" in suites or "bootstrap-realistic" in suites:
             # What capture left in the write-ahead log is checkpointed first: the bootstrap's first
             # commit would otherwise pay for it.
             c = psycopg2.connect(host=srv.host, port=srv.port, dbname="bench", user="u", password="bench-password-1")
             c.autocommit = True
             c.cursor().execute("CHECKPOINT")
             c.close()
-            # Bootstrap: JSON Lines, 10 files.
+        if "bootstrap" in suites:
+            # Bootstrap: JSON Lines, 10 files, events of five keys.
             t0 = datetime.datetime(2025, 1, 1, tzinfo=datetime.timezone.utc)
             per = args.rows // 10
             for k in range(10):
@@ -126,18 +150,30 @@ def main():
                                             "distinct_id": "user-%d" % (i % 10000),
                                             "timestamp": (t0 + datetime.timedelta(seconds=i)).isoformat(),
                                             "properties": {"$current_url": "https://shop.example/p/%d" % (i % 50)}}) + "\n")
-            size = sum(os.path.getsize(os.path.join(exports, f)) for f in os.listdir(exports))
-            env = dict(os.environ, DUCKGRES_URL="http://%s:%d" % (srv.host, srv.http_port), DUCKGRES_TOKEN=srv.token)
-            start = time.monotonic()
-            out = subprocess.run([binary, "ctl", "--json", "bootstrap", "bench", "1", exports], env=env,
-                                 capture_output=True, text=True, timeout=3600)
-            wall = time.monotonic() - start
-            job = json.loads(out.stdout)
-            assert job["state"] == "done", out.stdout + out.stderr
-            results["bootstrap"] = {"rows": job["rows"], "bytes": size, "seconds": wall,
-                                    "rows_per_second": job["rows"] / wall, "job_rows_per_second": job["rows_per_second"]}
-            print("bootstrap: %d JSON Lines events (%.0f MB, 10 files) in %.1f s: %.0f rows/s" %
-                  (job["rows"], size / 1e6, wall, job["rows"] / wall))
+            bootstrap(exports, 1, "bootstrap")
+        if "bootstrap-realistic" in suites:
+            # Realistic events: the generator's (sessions, autocapture, funnels; ~0.6 KB a line)
+            # in a scratch team, exported as PostHog writes them, then bootstrapped into a team
+            # of their own.
+            api.call("POST", "/api/v1/orgs/bench/teams", {"team_id": 2, "name": "generated"})
+            api.call("POST", "/api/v1/orgs/bench/teams", {"team_id": 3, "name": "imported"})
+            s, _ = api.call("POST", "/api/v1/orgs/bench/teams/2/generate", {"events": args.rows, "persons": args.rows // 50})
+            assert s in (200, 201), s
+            realistic = os.path.join(exports, "realistic")
+            os.makedirs(realistic)
+            c = psycopg2.connect(host=srv.host, port=srv.port, dbname="bench", user="u", password="bench-password-1")
+            cur = c.cursor("export")
+            cur.itersize = 50000
+            cur.execute("SELECT CAST(json_object('uuid', CAST(uuid AS VARCHAR), 'event', event, 'distinct_id', distinct_id, "
+                        "'timestamp', strftime(timestamp AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%M:%S.%fZ'), 'properties', properties, "
+                        "'elements_chain', elements_chain, 'person_id', CAST(person_id AS VARCHAR)) AS VARCHAR) FROM team_2.events")
+            files = [open(os.path.join(realistic, "events-%02d.jsonl" % k), "w") for k in range(10)]
+            for i, (line,) in enumerate(cur):
+                files[i % 10].write(line + "\n")
+            for f in files:
+                f.close()
+            c.close()
+            bootstrap(realistic, 3, "bootstrap-realistic")
         print(json.dumps(results))
     finally:
         if os.environ.get("BENCH_DEBUG"):

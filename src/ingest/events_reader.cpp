@@ -104,15 +104,35 @@ struct Piece {
   size_t begin, end;
 };
 
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
+// Hex digits' values, -1 for other bytes.
+constexpr std::array<int8_t, 256> kHexDigits = [] {
+  std::array<int8_t, 256> t{};
+  for (auto& v : t) v = -1;
+  for (int c = '0'; c <= '9'; ++c) t[c] = static_cast<int8_t>(c - '0');
+  for (int c = 'a'; c <= 'f'; ++c) t[c] = static_cast<int8_t>(c - 'a' + 10);
+  for (int c = 'A'; c <= 'F'; ++c) t[c] = static_cast<int8_t>(c - 'A' + 10);
+  return t;
+}();
+
+// 16 hex digits from `at` (skipping the dashes of the canonical form), or false.
+bool hex64(const char* p, const int* at, uint64_t& out) {
+  int bad = 0;
+  out = 0;
+  for (int i = 0; i < 16; ++i) {
+    int v = kHexDigits[static_cast<unsigned char>(p[at[i]])];
+    bad |= v;
+    out = out << 4 | static_cast<uint64_t>(v & 15);
+  }
+  return bad >= 0;
 }
 
 // As DuckDB reads a UUID: 32 hex digits, dashes anywhere between them, optionally in braces.
 bool parse_uuid(std::string_view s, uint64_t& high, uint64_t& low) {
+  // The canonical 8-4-4-4-12 form first: nearly every uuid of an export.
+  static constexpr int kHigh[16] = {0, 1, 2, 3, 4, 5, 6, 7, 9, 10, 11, 12, 14, 15, 16, 17};
+  static constexpr int kLow[16] = {19, 20, 21, 22, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35};
+  if (s.size() == 36 && s[8] == '-' && s[13] == '-' && s[18] == '-' && s[23] == '-')
+    return hex64(s.data(), kHigh, high) && hex64(s.data(), kLow, low);
   if (s.size() >= 2 && s.front() == '{') {
     if (s.back() != '}') return false;
     s = s.substr(1, s.size() - 2);
@@ -121,7 +141,7 @@ bool parse_uuid(std::string_view s, uint64_t& high, uint64_t& low) {
   int count = 0;
   for (char c : s) {
     if (c == '-') continue;
-    int v = hex_value(c);
+    int v = kHexDigits[static_cast<unsigned char>(c)];
     if (v < 0 || count >= 32) return false;
     (count < 16 ? high : low) = ((count < 16 ? high : low) << 4) | static_cast<uint64_t>(v);
     ++count;
@@ -200,6 +220,13 @@ bool parse_timestamp(std::string_view s, int64_t& micros) {
       hour * 3600 + minute * 60 + second - offset_minutes * 60;
   micros = seconds * 1000000 + fraction;
   return true;
+}
+
+std::string_view trim_left(std::string_view s) {
+  while (!s.empty() &&
+         (s.front() == ' ' || s.front() == '\t' || s.front() == '\r' || s.front() == '\n'))
+    s.remove_prefix(1);
+  return s;
 }
 
 std::string_view trim_right(std::string_view s) {
@@ -504,10 +531,10 @@ class EventsScanThread : public duck::ScanThread {
   }
 
   // The properties: kept as written, with the keys that have columns of their own read out.
-  simdjson::error_code properties(duck::ChunkWriter& out, size_t row, od::object o) {
-    std::string_view raw;
-    if (auto e = o.raw_json().get(raw)) return e;
-    if (auto e = o.reset().error()) return e;
+  // `start` is where the object starts; its end is where the document is after it, or `end`.
+  template <typename Document>
+  simdjson::error_code properties(duck::ChunkWriter& out, size_t row, od::object o,
+                                  const char* start, Document& doc, const char* end) {
     for (auto field : o) {
       std::string_view key;
       if (auto e = field.unescaped_key().get(key)) return e;
@@ -527,7 +554,10 @@ class EventsScanThread : public duck::ScanThread {
       }
       if (e) return e;
     }
-    text(out, kProperties, row, trim_right(raw));
+    // Walked once: the text runs to the next token (the enclosing object's , or }).
+    const char* after = nullptr;
+    if (doc.current_location().get(after)) after = end;
+    text(out, kProperties, row, trim_right(std::string_view(start, after - start)));
     return simdjson::SUCCESS;
   }
 
@@ -539,7 +569,10 @@ class EventsScanThread : public duck::ScanThread {
     od::object o;
     // Text that is not a JSON object leaves properties empty, as a failed cast would.
     if (inner_parser_.iterate(inner_.data(), s.size(), inner_.size()).get(doc) ||
-        doc.get_object().get(o) || properties(out, row, o) || !at_end(doc)) {
+        doc.get_object().get(o) ||
+        properties(out, row, o, inner_.data() + (s.size() - trim_left(s).size()), doc,
+                   inner_.data() + s.size()) ||
+        !at_end(doc)) {
       set_ &= ~(uint32_t{1} << kProperties | uint32_t{1} << kSessionId | uint32_t{1} << kWindowId |
                 uint32_t{1} << kGroups);
     }
@@ -570,7 +603,9 @@ class EventsScanThread : public duck::ScanThread {
         if ((e = v.type().get(type))) return e;
         if (type == od::json_type::object) {
           od::object props;
-          if (!(e = v.get_object().get(props))) e = properties(out, row, props);
+          const char* start = v.raw_json_token().data();
+          if (!(e = v.get_object().get(props)))
+            e = properties(out, row, props, start, doc, region_.data() + region_.size());
         } else if (type == od::json_type::string) {
           std::string_view s;
           if (!(e = v.get_string().get(s))) e = properties_text(out, row, s);
