@@ -226,7 +226,12 @@ int serve(const std::map<std::string, std::string>& flags) {
           {"warm", w != nullptr}, {"sessions", w ? w->sessions() : 0}, {"isolation", "none"}};
     });
     provisioner.start();
-    http::Api api(control, [&provisioner] { provisioner.wake(); });
+    http::Api api(control, [&provisioner](bool wait) {
+      if (wait)
+        provisioner.wake_and_wait(std::chrono::seconds(10));
+      else
+        provisioner.wake();
+    });
     api.set_sql_runner([&server](const std::string& database, const std::string& actor,
                                  const std::string& sql, bool system) {
       return server.run_internal(database, actor, sql, system);

@@ -24,9 +24,14 @@ Provisioner::~Provisioner() {
 }
 
 void Provisioner::start() {
+  {
+    std::lock_guard lock(mutex_);
+    started_ = true;
+  }
   thread_ = std::thread([this] {
     std::unique_lock lock(mutex_);
     while (!stop_) {
+      uint64_t pass = ++passes_begun_;
       lock.unlock();
       try {
         converge();
@@ -42,6 +47,8 @@ void Provisioner::start() {
         spdlog::error("provisioner: {}", e.what());
       }
       lock.lock();
+      passes_done_ = pass;
+      passed_.notify_all();
       // Changes arrive by wake(); the timer catches what another replica changed.
       wake_.wait_for(lock, std::chrono::seconds(2), [this] { return stop_ || woken_; });
       woken_ = false;
@@ -55,6 +62,7 @@ void Provisioner::stop() {
     stop_ = true;
   }
   wake_.notify_all();
+  passed_.notify_all();
   if (thread_.joinable()) thread_.join();
 }
 
@@ -64,6 +72,16 @@ void Provisioner::wake() {
     woken_ = true;
   }
   wake_.notify_all();
+}
+
+void Provisioner::wake_and_wait(std::chrono::milliseconds timeout) {
+  std::unique_lock lock(mutex_);
+  if (!started_) return;
+  // A pass under way may have read the records before the change: wait for the next one.
+  uint64_t target = passes_begun_ + 1;
+  woken_ = true;
+  wake_.notify_all();
+  passed_.wait_for(lock, timeout, [&] { return stop_ || passes_done_ >= target; });
 }
 
 warehouse::ComputeLimits Provisioner::limits_of(int vcpus, int64_t memory_mb, int64_t temp_mb) {

@@ -6,8 +6,8 @@
 #include <condition_variable>
 #include <functional>
 #include <map>
-#include <optional>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -51,6 +51,8 @@ class Provisioner {
   void start();
   void stop();
   void wake();
+  // wake(), then waits (at most `timeout`) for a pass that began after the call to end.
+  void wake_and_wait(std::chrono::milliseconds timeout);
   // One pass over every duckling (also what the thread runs); returns how many changed state.
   int converge();
 
@@ -81,6 +83,9 @@ class Provisioner {
   std::mutex mutex_;
   std::condition_variable wake_;
   bool woken_ = false;
+  bool started_ = false;
+  uint64_t passes_begun_ = 0, passes_done_ = 0;  // the thread's passes, under mutex_
+  std::condition_variable passed_;
   bool stop_ = false;
   std::thread thread_;
   std::mutex ensured_mutex_;

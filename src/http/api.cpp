@@ -61,7 +61,7 @@ std::map<std::string, uint64_t> Api::take_call_counts() {
   return std::exchange(calls_, {});
 }
 
-Api::Api(control::ControlPlane& control, std::function<void()> changed)
+Api::Api(control::ControlPlane& control, std::function<void(bool wait)> changed)
     : control_(control), changed_(std::move(changed)) {}
 
 ApiResponse Api::handle(const std::string& method, const std::string& path,
@@ -174,7 +174,7 @@ ApiResponse Api::route(const std::string& method, const std::vector<std::string>
       if (method == "GET") return {200, control_.list_teams(org)};
       if (method == "POST") {
         json team = control_.create_team(org, body);
-        changed_();
+        changed_(true);  // its schema exists when the answer comes: SQL, capture may follow
         return {201, team};
       }
       method_not_allowed("GET or POST");
@@ -302,17 +302,17 @@ ApiResponse Api::route(const std::string& method, const std::vector<std::string>
     if (method == "GET") return {200, control_.get_duckling(org)};
     if (method == "PUT") {
       auto [status, d] = control_.put_duckling(org, body);
-      changed_();
+      changed_(false);
       return {status, d};
     }
     if (method == "PATCH") {
       json d = control_.scale_duckling(org, body);
-      changed_();
+      changed_(false);
       return {202, d};
     }
     if (method == "DELETE") {
       json d = control_.delete_duckling(org);
-      changed_();
+      changed_(false);
       return {202, d};
     }
     method_not_allowed("GET, PUT, PATCH or DELETE");

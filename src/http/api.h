@@ -23,8 +23,9 @@ struct ApiResponse {
 // Stateless apart from the control plane; safe to call from the HTTP thread.
 class Api {
  public:
-  // `changed` runs after a duckling or team change (wakes the provisioner).
-  Api(control::ControlPlane& control, std::function<void()> changed);
+  // `changed` runs after a duckling or team change (wakes the provisioner); with `wait` it
+  // returns once the change is in effect (a new team's schema exists in its duckling).
+  Api(control::ControlPlane& control, std::function<void(bool wait)> changed);
   // `authorization` is the request's Authorization header.
   ApiResponse handle(const std::string& method, const std::string& path,
                      const std::string& authorization, const std::string& body,
@@ -32,8 +33,7 @@ class Api {
   // How the roles, grants and monitoring routes run SQL in a duckling
   // (pgwire::Server::run_internal; `system`: the server's own reads, not logged as a user's).
   using SqlRunner = std::function<pgwire::Server::InternalResult(
-      const std::string& database, const std::string& actor, const std::string& sql,
-      bool system)>;
+      const std::string& database, const std::string& actor, const std::string& sql, bool system)>;
   void set_sql_runner(SqlRunner runner) { run_sql_ = std::move(runner); }
   // Where POST …/teams/{id}/bootstrap queues its jobs.
   void set_bootstrapper(ingest::Bootstrapper* b) { bootstrapper_ = b; }
@@ -66,7 +66,7 @@ class Api {
   ApiResponse monitoring(const std::string& method, const std::vector<std::string>& parts,
                          const std::map<std::string, std::string>& query, const std::string& actor);
   control::ControlPlane& control_;
-  std::function<void()> changed_;
+  std::function<void(bool wait)> changed_;
   SqlRunner run_sql_;
   ingest::Bootstrapper* bootstrapper_ = nullptr;
   metering::UsageStore* usage_ = nullptr;

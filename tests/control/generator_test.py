@@ -57,6 +57,11 @@ try:
     for body in ({"events": 0}, {"persons": "many"}, {"days": 100000}):
         check(api.call("POST", "/api/v1/orgs/acme/teams/3/generate", body)[0] == 400, "bad %s refused" % body)
     check(api.call("POST", "/api/v1/orgs/acme/teams/9/generate", {})[0] == 404, "unknown team 404")
+    # A team is usable as soon as its creation is answered: its schema is in the open duckling.
+    for team_id in (4, 5, 6):
+        api.call("POST", "/api/v1/orgs/acme/teams", {"team_id": team_id, "name": "t%d" % team_id})
+        s, b = api.call("POST", "/api/v1/orgs/acme/teams/%d/generate" % team_id, {"events": 100, "persons": 10})
+        check(s == 201, "a new team at once: generate %s %s" % (s, b))
     a = connect(srv, "acme", "alice", "alice-secret-1")
     a.autocommit = True  # each check sees what was committed since
     shape("api", a.cursor(), "team_3", 20000, 300)
