@@ -238,6 +238,34 @@ std::string_view trim_right(std::string_view s) {
 
 // Walks a value whole, so that a line goes in only when all of it is JSON: skipping a value
 // checks its brackets and strings, not its numbers or literals.
+simdjson::error_code validate(od::value v);
+
+// Calls `f(key, value)` for each field of the object, up to the first error.
+template <typename F>
+simdjson::error_code each_field(od::object o, F&& f) {
+  for (auto field : o) {
+    std::string_view key;
+    if (auto e = field.unescaped_key().get(key)) return e;
+    od::value v;
+    if (auto e = field.value().get(v)) return e;
+    if (auto e = f(key, v)) return e;
+  }
+  return simdjson::SUCCESS;
+}
+
+simdjson::error_code validate_fields(od::object o) {
+  return each_field(o, [](std::string_view, od::value v) { return validate(v); });
+}
+
+simdjson::error_code validate_elements(od::array a) {
+  for (auto element : a) {
+    od::value v;
+    if (auto e = element.get(v)) return e;
+    if (auto e = validate(v)) return e;
+  }
+  return simdjson::SUCCESS;
+}
+
 simdjson::error_code validate(od::value v) {
   od::json_type type;
   if (auto e = v.type().get(type)) return e;
@@ -245,24 +273,12 @@ simdjson::error_code validate(od::value v) {
     case od::json_type::object: {
       od::object o;
       if (auto e = v.get_object().get(o)) return e;
-      for (auto field : o) {
-        std::string_view key;
-        if (auto e = field.unescaped_key().get(key)) return e;
-        od::value child;
-        if (auto e = field.value().get(child)) return e;
-        if (auto e = validate(child)) return e;
-      }
-      return simdjson::SUCCESS;
+      return validate_fields(o);
     }
     case od::json_type::array: {
       od::array a;
       if (auto e = v.get_array().get(a)) return e;
-      for (auto element : a) {
-        od::value child;
-        if (auto e = element.get(child)) return e;
-        if (auto e = validate(child)) return e;
-      }
-      return simdjson::SUCCESS;
+      return validate_elements(a);
     }
     case od::json_type::string: {
       std::string_view s;
@@ -294,23 +310,13 @@ simdjson::error_code raw_json(od::value v, std::string_view& raw) {
     if (auto e = v.get_object().get(o)) return e;
     if (auto e = o.raw_json().get(raw)) return e;
     if (auto e = o.reset().error()) return e;
-    for (auto field : o) {
-      std::string_view key;
-      if (auto e = field.unescaped_key().get(key)) return e;
-      od::value child;
-      if (auto e = field.value().get(child)) return e;
-      if (auto e = validate(child)) return e;
-    }
+    if (auto e = validate_fields(o)) return e;
   } else if (type == od::json_type::array) {
     od::array a;
     if (auto e = v.get_array().get(a)) return e;
     if (auto e = a.raw_json().get(raw)) return e;
     if (auto e = a.reset().error()) return e;
-    for (auto element : a) {
-      od::value child;
-      if (auto e = element.get(child)) return e;
-      if (auto e = validate(child)) return e;
-    }
+    if (auto e = validate_elements(a)) return e;
   } else {
     raw = v.raw_json_token();
     if (auto e = validate(v)) return e;
@@ -478,13 +484,7 @@ class EventsScanThread : public duck::ScanThread {
     if (auto e = doc.type().get(type)) return problem(e);
     if (type != od::json_type::object) return "not a JSON object";
     if (auto e = doc.get_object().get(o)) return problem(e);
-    for (auto field : o) {
-      std::string_view key;
-      if (auto e = field.unescaped_key().get(key)) return problem(e);
-      od::value v;
-      if (auto e = field.value().get(v)) return problem(e);
-      if (auto e = validate(v)) return problem(e);
-    }
+    if (auto e = validate_fields(o)) return problem(e);
     if (!at_end(doc)) return problem(simdjson::TRAILING_CONTENT);
     return std::nullopt;
   }
@@ -535,25 +535,16 @@ class EventsScanThread : public duck::ScanThread {
   template <typename Document>
   simdjson::error_code properties(duck::ChunkWriter& out, size_t row, od::object o,
                                   const char* start, Document& doc, const char* end) {
-    for (auto field : o) {
-      std::string_view key;
-      if (auto e = field.unescaped_key().get(key)) return e;
-      od::value v;
-      if (auto e = field.value().get(v)) return e;
-      simdjson::error_code e;
-      if (key == "$session_id") {
-        e = text_column(out, kSessionId, row, v);
-      } else if (key == "$window_id") {
-        e = text_column(out, kWindowId, row, v);
-      } else if (key == "$groups") {
-        std::string_view groups;
-        e = raw_json(v, groups);
-        if (!e) text(out, kGroups, row, groups);
-      } else {
-        e = validate(v);
-      }
-      if (e) return e;
-    }
+    auto property = [&](std::string_view key, od::value v) {
+      if (key == "$session_id") return text_column(out, kSessionId, row, v);
+      if (key == "$window_id") return text_column(out, kWindowId, row, v);
+      if (key != "$groups") return validate(v);
+      std::string_view groups;
+      if (auto e = raw_json(v, groups)) return e;
+      text(out, kGroups, row, groups);
+      return simdjson::SUCCESS;
+    };
+    if (auto e = each_field(o, property)) return e;
     // Walked once: the text runs to the next token (the enclosing object's , or }).
     const char* after = nullptr;
     if (doc.current_location().get(after)) after = end;
@@ -584,51 +575,42 @@ class EventsScanThread : public duck::ScanThread {
     set_ = 0;
     od::object o;
     if (auto e = doc.get_object().get(o)) return e;
-    for (auto field : o) {
-      std::string_view key;
-      if (auto e = field.unescaped_key().get(key)) return e;
-      od::value v;
-      if (auto e = field.value().get(v)) return e;
-      simdjson::error_code e = simdjson::SUCCESS;
-      if (key == "uuid") {
-        e = uuid_column(out, kUuid, row, v);
-      } else if (key == "event") {
-        e = text_column(out, kEvent, row, v);
-      } else if (key == "distinct_id") {
-        e = text_column(out, kDistinctId, row, v);
-      } else if (key == "timestamp") {
-        e = time_column(out, kTimestamp, kTimestampText, row, v);
-      } else if (key == "properties") {
-        od::json_type type;
-        if ((e = v.type().get(type))) return e;
-        if (type == od::json_type::object) {
-          od::object props;
-          const char* start = v.raw_json_token().data();
-          if (!(e = v.get_object().get(props)))
-            e = properties(out, row, props, start, doc, region_.data() + region_.size());
-        } else if (type == od::json_type::string) {
-          std::string_view s;
-          if (!(e = v.get_string().get(s))) e = properties_text(out, row, s);
-        } else if (type != od::json_type::null) {
-          std::string_view raw;
-          if (!(e = raw_json(v, raw))) text(out, kProperties, row, raw);
-        } else {
-          e = validate(v);
-        }
-      } else if (key == "person_id") {
-        e = uuid_column(out, kPersonId, row, v);
-      } else if (key == "elements_chain") {
-        e = text_column(out, kElementsChain, row, v);
-      } else if (key == "created_at") {
-        e = time_column(out, kCreatedAt, kCreatedAtText, row, v);
-      } else if (key.size() == 8 && key.substr(0, 7) == "$group_" && key[7] >= '0' &&
-                 key[7] <= '4') {
-        e = text_column(out, kGroup0 + static_cast<size_t>(key[7] - '0'), row, v);
-      } else {
-        e = validate(v);
-      }
-      if (e) return e;
+    return each_field(o, [&](std::string_view key, od::value v) {
+      if (key == "uuid") return uuid_column(out, kUuid, row, v);
+      if (key == "event") return text_column(out, kEvent, row, v);
+      if (key == "distinct_id") return text_column(out, kDistinctId, row, v);
+      if (key == "timestamp") return time_column(out, kTimestamp, kTimestampText, row, v);
+      if (key == "properties") return event_properties(out, row, v, doc);
+      if (key == "person_id") return uuid_column(out, kPersonId, row, v);
+      if (key == "elements_chain") return text_column(out, kElementsChain, row, v);
+      if (key == "created_at") return time_column(out, kCreatedAt, kCreatedAtText, row, v);
+      if (key.size() == 8 && key.substr(0, 7) == "$group_" && key[7] >= '0' && key[7] <= '4')
+        return text_column(out, kGroup0 + static_cast<size_t>(key[7] - '0'), row, v);
+      return validate(v);
+    });
+  }
+
+  // An event's properties: an object (kept as written), JSON text holding one, or another
+  // value (kept as its JSON).
+  simdjson::error_code event_properties(duck::ChunkWriter& out, size_t row, od::value v,
+                                        od::document_reference& doc) {
+    od::json_type type;
+    if (auto e = v.type().get(type)) return e;
+    if (type == od::json_type::object) {
+      od::object props;
+      const char* start = v.raw_json_token().data();
+      if (auto e = v.get_object().get(props)) return e;
+      return properties(out, row, props, start, doc, region_.data() + region_.size());
     }
+    if (type == od::json_type::string) {
+      std::string_view s;
+      if (auto e = v.get_string().get(s)) return e;
+      return properties_text(out, row, s);
+    }
+    if (type == od::json_type::null) return validate(v);
+    std::string_view raw;
+    if (auto e = raw_json(v, raw)) return e;
+    text(out, kProperties, row, raw);
     return simdjson::SUCCESS;
   }
 
