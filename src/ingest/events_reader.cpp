@@ -2,12 +2,12 @@
 
 #include <fcntl.h>
 #include <simdjson.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
+#include <cerrno>
 #include <cstring>
 #include <filesystem>
 #include <optional>
@@ -59,45 +59,48 @@ std::vector<std::pair<std::string, ColumnType>> columns() {
   return c;
 }
 
-// A file of the call, mapped read-only for the scan's threads.
-class MappedFile {
+// A file of the call, open for its threads' reads. It is read, not mapped: a file cut short
+// while it is read must end the read, not raise SIGBUS in the server.
+class InputFile {
  public:
-  explicit MappedFile(const std::string& path) : path_(path) {
-    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) throw std::runtime_error(path + ": cannot be read");
+  explicit InputFile(const std::string& path) : path_(path) {
+    fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd_ < 0) throw std::runtime_error(path + ": cannot be read");
     struct stat st {};
-    if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-      ::close(fd);
+    if (::fstat(fd_, &st) != 0 || !S_ISREG(st.st_mode)) {
+      ::close(fd_);
       throw std::runtime_error(path + ": not a regular file");
     }
     size_ = static_cast<size_t>(st.st_size);
-    if (size_ > 0) {
-      void* map = ::mmap(nullptr, size_, PROT_READ, MAP_PRIVATE, fd, 0);
-      if (map == MAP_FAILED) {
-        ::close(fd);
-        throw std::runtime_error(path + ": cannot be read");
-      }
-      data_ = static_cast<const char*>(map);
-      ::madvise(map, size_, MADV_SEQUENTIAL);
-    }
-    ::close(fd);
   }
-  MappedFile(const MappedFile&) = delete;
-  ~MappedFile() {
-    if (data_) ::munmap(const_cast<char*>(data_), size_);
-  }
+  InputFile(const InputFile&) = delete;
+  ~InputFile() { ::close(fd_); }
   const std::string& path() const { return path_; }
-  const char* data() const { return data_; }
-  size_t size() const { return size_; }
+  size_t size() const { return size_; }  // when the scan began
+  // Appends up to `n` bytes from `offset` to `out`; fewer at the end of the file.
+  size_t read(size_t offset, size_t n, std::string& out) const {
+    size_t had = out.size();
+    out.resize(had + n);
+    size_t got = 0;
+    while (got < n) {
+      ssize_t r = ::pread(fd_, out.data() + had + got, n - got, static_cast<off_t>(offset + got));
+      if (r < 0 && errno == EINTR) continue;
+      if (r < 0) throw std::runtime_error(path_ + ": cannot be read");
+      if (r == 0) break;
+      got += static_cast<size_t>(r);
+    }
+    out.resize(had + got);
+    return got;
+  }
 
  private:
   std::string path_;
-  const char* data_ = nullptr;
+  int fd_ = -1;
   size_t size_ = 0;
 };
 
 // Threads take a file in pieces of this size; a piece owns the lines that start in it.
-constexpr size_t kPieceBytes = size_t{4} << 20;
+std::atomic<size_t> piece_bytes{size_t{4} << 20};
 
 struct Piece {
   size_t file;
@@ -345,9 +348,10 @@ class EventsScan : public duck::Scan {
  public:
   explicit EventsScan(const std::vector<std::string>& files) {
     for (size_t f = 0; f < files.size(); ++f) {
-      files_.push_back(std::make_unique<MappedFile>(files[f]));
-      for (size_t b = 0; b < files_.back()->size(); b += kPieceBytes)
-        pieces_.push_back({f, b, std::min(files_.back()->size(), b + kPieceBytes)});
+      files_.push_back(std::make_unique<InputFile>(files[f]));
+      size_t step = piece_bytes.load();
+      for (size_t b = 0; b < files_.back()->size(); b += step)
+        pieces_.push_back({f, b, std::min(files_.back()->size(), b + step)});
     }
   }
   std::unique_ptr<duck::ScanThread> thread() override;
@@ -356,10 +360,10 @@ class EventsScan : public duck::Scan {
     size_t i = next_.fetch_add(1);
     return i < pieces_.size() ? &pieces_[i] : nullptr;
   }
-  const MappedFile& file(size_t i) const { return *files_[i]; }
+  const InputFile& file(size_t i) const { return *files_[i]; }
 
  private:
-  std::vector<std::unique_ptr<MappedFile>> files_;
+  std::vector<std::unique_ptr<InputFile>> files_;
   std::vector<Piece> pieces_;
   std::atomic<size_t> next_{0};
 };
@@ -400,34 +404,44 @@ class EventsScanThread : public duck::ScanThread {
   }
 
  private:
-  // Takes the next piece: the lines that start in it, parsed as a stream of documents in
-  // place when the file goes on far enough after them for simdjson's padding, else copied.
+  // Takes the next piece: the lines that start in it, read with the byte before them (is it
+  // a line end?) and on to the end of their last line, then padded for simdjson.
   bool open_piece() {
     const Piece* piece = scan_.claim();
     if (!piece) return false;
     file_ = &scan_.file(piece->file);
-    const char* data = file_->data();
-    size_t begin = piece->begin;
-    if (begin == 0 && file_->size() >= 3 && std::memcmp(data, "\xEF\xBB\xBF", 3) == 0) {
+    size_t from = piece->begin > 0 ? piece->begin - 1 : 0;
+    buffer_.clear();
+    file_->read(from, piece->end - from, buffer_);
+    size_t begin = piece->begin - from;
+    if (piece->begin == 0 && buffer_.compare(0, 3, "\xEF\xBB\xBF") == 0) {
       begin = 3;  // a UTF-8 byte order mark
-    } else if (begin > 0 && data[begin - 1] != '\n') {
-      const char* nl =
-          static_cast<const char*>(std::memchr(data + begin, '\n', file_->size() - begin));
-      begin = nl ? static_cast<size_t>(nl - data) + 1 : file_->size();
+    } else if (piece->begin > 0 && !buffer_.empty() && buffer_[0] != '\n') {
+      size_t nl = buffer_.find('\n', 1);
+      if (nl == std::string::npos) return true;  // a line begun in an earlier piece covers it
+      begin = nl + 1;
     }
-    size_t end = piece->end;
-    if (end > begin && data[end - 1] != '\n') {
-      const char* nl = static_cast<const char*>(std::memchr(data + end, '\n', file_->size() - end));
-      end = nl ? static_cast<size_t>(nl - data) + 1 : file_->size();
+    // The last line runs on past the piece's end to its line end (or the file's).
+    if (buffer_.size() == piece->end - from && !buffer_.empty() && buffer_.back() != '\n') {
+      constexpr size_t kStep = 64 << 10;
+      size_t at = piece->end;
+      while (true) {
+        size_t before = buffer_.size();
+        size_t got = file_->read(at, kStep, buffer_);
+        size_t nl = buffer_.find('\n', before);
+        if (nl != std::string::npos) {
+          buffer_.resize(nl + 1);
+          break;
+        }
+        if (got < kStep) break;
+        at += got;
+      }
     }
-    if (end <= begin) return true;  // a line begun in an earlier piece covers this one
-    region_at_ = begin;
-    region_ = std::string_view(data + begin, end - begin);
-    if (file_->size() - end < simdjson::SIMDJSON_PADDING) {
-      copy_.assign(region_.data(), region_.size());
-      copy_.resize(region_.size() + simdjson::SIMDJSON_PADDING, ' ');
-      region_ = std::string_view(copy_.data(), region_.size());
-    }
+    if (buffer_.size() <= begin) return true;
+    region_at_ = from + begin;
+    size_t length = buffer_.size() - begin;
+    buffer_.resize(buffer_.size() + simdjson::SIMDJSON_PADDING, ' ');
+    region_ = std::string_view(buffer_.data() + begin, length);
     // The whole region is one batch: a document never spans two.
     size_t batch = std::max<size_t>(region_.size(), size_t{1} << 16);
     auto e = parser_.iterate_many(region_.data(), region_.size(), batch).get(stream_);
@@ -464,8 +478,15 @@ class EventsScanThread : public duck::ScanThread {
       from = nl + 1;
     }
     size_t offset = region_at_ + std::min(line_at, region_.size());
-    size_t number =
-        1 + static_cast<size_t>(std::count(file_->data(), file_->data() + offset, '\n'));
+    size_t number = 1;
+    std::string chunk;
+    for (size_t at = 0; at < offset;) {
+      chunk.clear();
+      size_t got = file_->read(at, std::min<size_t>(offset - at, 1 << 20), chunk);
+      if (got == 0) break;
+      number += static_cast<size_t>(std::count(chunk.begin(), chunk.end(), '\n'));
+      at += got;
+    }
     throw std::runtime_error(file_->path() + ", line " + std::to_string(number) + ": " + why);
   }
 
@@ -615,15 +636,15 @@ class EventsScanThread : public duck::ScanThread {
   }
 
   EventsScan& scan_;
-  const MappedFile* file_ = nullptr;
+  const InputFile* file_ = nullptr;
   size_t region_at_ = 0;     // where the region starts in the file
   std::string_view region_;  // the current piece's lines
   bool streaming_ = false;
   od::parser parser_, inner_parser_;
   od::document_stream stream_;
   od::document_stream::iterator it_;
-  uint32_t set_ = 0;  // the columns the current row has values for
-  std::string copy_, inner_;
+  uint32_t set_ = 0;            // the columns the current row has values for
+  std::string buffer_, inner_;  // the piece's text; properties written as JSON text
 };
 
 std::unique_ptr<duck::ScanThread> EventsScan::thread() {
@@ -631,6 +652,10 @@ std::unique_ptr<duck::ScanThread> EventsScan::thread() {
 }
 
 }  // namespace
+
+void set_events_reader_piece_bytes(size_t bytes) {
+  piece_bytes = std::max<size_t>(1, bytes);
+}
 
 void register_events_reader(duck::Connection& connection,
                             const std::vector<std::string>& readable_directories) {

@@ -3,6 +3,7 @@
 // DuckDB's own JSON reader writes every properties object out again and leaves the uuid and
 // timestamp casts to the query, which together took half of a batch.
 #pragma once
+#include <cstddef>
 #include <string>
 #include <vector>
 
@@ -23,5 +24,8 @@ inline constexpr const char* kEventsReader = "duckgres_read_events";
 // DuckDB to cast; a key a line lacks and a uuid that is not one read as NULL.
 void register_events_reader(duck::Connection& connection,
                             const std::vector<std::string>& readable_directories);
+
+// The size of the pieces threads take (4 MiB); the fuzzer makes them tiny to cross every line.
+void set_events_reader_piece_bytes(size_t bytes);
 
 }  // namespace ducklings::ingest

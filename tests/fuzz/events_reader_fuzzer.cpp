@@ -1,5 +1,6 @@
-// libFuzzer target for bootstrap's JSON Lines reader, duckgres_read_events(): the input is
-// written to a file and read through DuckDB, every column cast to text. A query may fail (a
+// libFuzzer target for bootstrap's JSON Lines reader, duckgres_read_events(): the input (after
+// a first byte that sizes the reader's pieces) is written to a file and read through DuckDB,
+// every column cast to text. A query may fail (a
 // line that is not a JSON object), never crash; when it succeeds, it made one row per line
 // that is not blank.
 #include <unistd.h>
@@ -59,7 +60,11 @@ int64_t non_blank_lines(std::string_view text) {
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   static Environment env;
-  std::string_view text(reinterpret_cast<const char*>(data), size);
+  if (size == 0) return 0;
+  // The first byte sizes the pieces the reader's threads take (1 to 64 bytes, or the default),
+  // so that pieces start and end inside lines, documents and escapes.
+  ingest::set_events_reader_piece_bytes(data[0] < 192 ? size_t{1} + data[0] % 64 : size_t{4} << 20);
+  std::string_view text(reinterpret_cast<const char*>(data + 1), size - 1);
   {
     std::ofstream out(env.file, std::ios::binary | std::ios::trunc);
     out.write(text.data(), static_cast<std::streamsize>(text.size()));
