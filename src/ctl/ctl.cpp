@@ -362,7 +362,7 @@ void add_commands(CLI::App& ctl) {
           return state == "done" ? rc : 1;
         }
         // Short jobs end within a few polls; longer ones are polled less often.
-        std::this_thread::sleep_for(std::chrono::milliseconds(++polls < 60 ? 50 : 500));
+        std::this_thread::sleep_for(std::chrono::milliseconds(++polls < 150 ? 20 : 500));
       }
     };
   });
