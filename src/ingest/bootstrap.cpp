@@ -61,15 +61,20 @@ const char* const kEventColumns[][2] = {
     {"$group_1", "VARCHAR"},       {"$group_2", "VARCHAR"},   {"$group_3", "VARCHAR"},
     {"$group_4", "VARCHAR"}};
 
+// The files as a SQL list of text: ['a.jsonl', 'b.jsonl'].
+std::string file_list(const std::vector<std::string>& files) {
+  std::string list;
+  for (const auto& f : files) list += (list.empty() ? "[" : ", ") + sql::quote_literal(f);
+  return list + "]";
+}
+
 // DuckDB's reader over a batch of files of one format; each row names its file in `__file`.
 // Plain JSON Lines events are read with their columns named: DuckDB sampling the files for a
 // schema took longer than reading the rows.
 // `named` holds the columns (name, type) to read; empty: the reader finds them.
 using Columns = std::vector<std::vector<std::optional<std::string>>>;
 std::string reader_sql(Format format, const std::vector<std::string>& files, const Columns& named) {
-  std::string list;
-  for (const auto& f : files) list += (list.empty() ? "[" : ", ") + sql::quote_literal(f);
-  list += "]";
+  std::string list = file_list(files);
   switch (format) {
     case Format::kJsonLines:
       if (!named.empty()) {
@@ -396,24 +401,28 @@ std::string Bootstrapper::batch_sql(const json& job, const std::vector<std::stri
     // The batch's rows, typed; those that are events (`valid`) go in. A streamed batch reads
     // with our reader (typed already, the session and window ids and $groups read out of the
     // properties); a staged one with DuckDB's, its JSON parsed by the query.
-    std::string typed;
+    // An export's own group columns, when its files have them (as text, for DuckDB's reader).
     std::vector<bool> group_column(5);
+    for (int i = 0; i < 5; ++i) group_column[i] = has(("$group_" + std::to_string(i)).c_str());
+    auto group_columns_read = [&](bool cast) {
+      std::string out;
+      for (int i = 0; i < 5; ++i) {
+        std::string g = sql::quote_identifier("$group_" + std::to_string(i));
+        if (group_column[i])
+          out += ", nullif(" + (cast ? "CAST(" + g + " AS VARCHAR)" : g) + ", '') AS g" +
+                 std::to_string(i);
+      }
+      return out;
+    };
+    std::string typed;
     if (lines) {
-      std::string list;
-      for (const auto& f : files) list += (list.empty() ? "[" : ", ") + sql::quote_literal(f);
       typed =
           "SELECT uuid, event, coalesce(properties, '{}') AS properties, coalesce(\"timestamp\", "
           "TRY_CAST(timestamp_text AS TIMESTAMPTZ)) AS ts, distinct_id, person_id, "
           "nullif(elements_chain, '') AS elements_chain, coalesce(created_at, "
           "TRY_CAST(created_at_text AS TIMESTAMPTZ)) AS created_at, \"$session_id\" AS sid, "
-          "\"$window_id\" AS wid, \"$groups\" AS groups_json";
-      for (int i = 0; i < 5; ++i) {
-        std::string g = "$group_" + std::to_string(i);
-        group_column[i] = has(g.c_str());
-        if (group_column[i])
-          typed += ", nullif(" + sql::quote_identifier(g) + ", '') AS g" + std::to_string(i);
-      }
-      typed += " FROM " + std::string(kEventsReader) + "(" + list + "])";
+          "\"$window_id\" AS wid, \"$groups\" AS groups_json" +
+          group_columns_read(false) + " FROM " + kEventsReader + "(" + file_list(files) + ")";
     } else {
       std::string props = has("properties") ? as_json("properties") : "CAST('{}' AS JSON)";
       typed = "SELECT TRY_CAST(uuid AS UUID) AS uuid, CAST(event AS VARCHAR) AS event, " + props +
@@ -426,16 +435,7 @@ std::string Bootstrapper::batch_sql(const json& job, const std::vector<std::stri
               " AS elements_chain, " +
               std::string(has("created_at") ? "TRY_CAST(created_at AS TIMESTAMPTZ)"
                                             : "CAST(NULL AS TIMESTAMPTZ)") +
-              " AS created_at";
-      // An export's own group columns, when its files have them.
-      for (int i = 0; i < 5; ++i) {
-        std::string g = "$group_" + std::to_string(i);
-        group_column[i] = has(g.c_str());
-        if (group_column[i])
-          typed += ", nullif(CAST(" + sql::quote_identifier(g) + " AS VARCHAR), '') AS g" +
-                   std::to_string(i);
-      }
-      typed += ", __file FROM " + src;
+              " AS created_at" + group_columns_read(true) + ", __file FROM " + src;
     }
     std::string valid =
         " WHERE uuid IS NOT NULL AND ts IS NOT NULL AND event IS NOT NULL AND distinct_id IS NOT "
@@ -496,8 +496,7 @@ std::string Bootstrapper::batch_sql(const json& job, const std::vector<std::stri
     // table's uuids are probed against the batch's. A uuid the batch repeats keeps one row;
     // those few rows take the window, the others go straight in. When nothing is to be
     // skipped (`n`), the batch goes in without an anti-join, which DuckDB may otherwise plan
-    // with a hash table of the whole batch. Only properties that mention $groups are parsed
-    // for them.
+    // with a hash table of the whole batch.
     std::string columns_out =
         "b.uuid, b.event, b.properties, b.ts, b.distinct_id, b.person_id, "
         "b.elements_chain, b.sid, b.wid, coalesce(b.created_at, b.ts), " +
