@@ -1,8 +1,10 @@
 #include "pgwire/pg_types.h"
 
+#include <algorithm>
 #include <array>
 #include <charconv>
 #include <cmath>
+#include <cstdio>
 #include <cstring>
 #include <limits>
 #include <vector>
@@ -1365,6 +1367,15 @@ void expect_len(int32_t type_oid, std::string_view bytes, size_t n) {
   if (bytes.size() != n) bad_binary(type_oid, "wrong length");
 }
 
+// PostgreSQL's valid dates (4714-11-24 BC to 5874897-12-31) in its days and microseconds
+// since 2000-01-01.
+constexpr int32_t kPgMinDate = -2451545, kPgEndDate = 2145031949;
+constexpr int64_t kPgMinTimestamp = -211813488000000000;
+
+[[noreturn]] void out_of_range(const char* what) {
+  throw SqlError("22008", std::string(what) + " out of range");
+}
+
 duck::Value checked(duckdb_value v, int32_t type_oid) {
   if (!v) bad_binary(type_oid, "value rejected");
   return duck::Value(v);
@@ -1511,9 +1522,11 @@ duck::Value decode_scalar(int32_t t, std::string_view b) {
     case oid::kChar:
     case oid::kJson:
     case oid::kUnknown:
+      check_text_encoding(b);
       return checked(duckdb_create_varchar_length(b.data(), b.size()), t);
     case oid::kJsonb:
       if (b.empty() || b[0] != 1) bad_binary(t, "unsupported jsonb version number");
+      check_text_encoding(b.substr(1));
       return checked(duckdb_create_varchar_length(b.data() + 1, b.size() - 1), t);
     case oid::kBytea:
       return checked(duckdb_create_blob(reinterpret_cast<const uint8_t*>(b.data()), b.size()), t);
@@ -1525,8 +1538,8 @@ duck::Value decode_scalar(int32_t t, std::string_view b) {
         v.days = kDateInfinity;
       else if (d == std::numeric_limits<int32_t>::min())
         v.days = kDateNegInfinity;
-      else if (int64_t{d} + kPgEpochDays >= kDateInfinity)
-        bad_binary(t, "date out of range");
+      else if (d < kPgMinDate || d >= kPgEndDate)
+        out_of_range("date");
       else
         v.days = d + kPgEpochDays;
       return checked(duckdb_create_date(v), t);
@@ -1534,15 +1547,16 @@ duck::Value decode_scalar(int32_t t, std::string_view b) {
     case oid::kTime: {
       expect_len(t, b, 8);
       int64_t us = read_be<int64_t>(b, 0);
-      if (us < 0 || us > kMicrosPerDay) bad_binary(t, "time out of range");
+      if (us < 0 || us > kMicrosPerDay) out_of_range("time");
       return checked(duckdb_create_time(duckdb_time{us}), t);
     }
     case oid::kTimetz: {
       expect_len(t, b, 12);
       int64_t us = read_be<int64_t>(b, 0);
       int32_t west = read_be<int32_t>(b, 8);
-      if (us < 0 || us > kMicrosPerDay || west < -kMaxTzOffset || west > kMaxTzOffset)
-        bad_binary(t, "time with time zone out of range");
+      if (us < 0 || us > kMicrosPerDay) out_of_range("time with time zone");
+      if (west < -kMaxTzOffset || west > kMaxTzOffset)
+        throw SqlError("22009", "time zone displacement out of range");
       return checked(duckdb_create_time_tz_value(duckdb_create_time_tz(us, -west)), t);
     }
     case oid::kTimestamp:
@@ -1554,9 +1568,9 @@ duck::Value decode_scalar(int32_t t, std::string_view b) {
         ts.micros = kTsInfinity;
       else if (us == std::numeric_limits<int64_t>::min())
         ts.micros = kTsNegInfinity;
-      else if (__builtin_add_overflow(us, kPgEpochMicros, &ts.micros) || ts.micros == kTsInfinity ||
-               ts.micros == kTsNegInfinity)
-        bad_binary(t, "timestamp out of range");
+      else if (us < kPgMinTimestamp || __builtin_add_overflow(us, kPgEpochMicros, &ts.micros) ||
+               ts.micros == kTsInfinity)
+        out_of_range("timestamp");
       return checked(
           t == oid::kTimestamp ? duckdb_create_timestamp(ts) : duckdb_create_timestamp_tz(ts), t);
     }
@@ -1641,70 +1655,109 @@ duck::LogicalType element_logical_type(int32_t t, int numeric_scale) {
   return duck::LogicalType(duckdb_create_logical_type(id));
 }
 
+// PostgreSQL's limits on arrays (MAXDIM, MaxArraySize).
+constexpr int32_t kMaxArrayDims = 6;
+constexpr int64_t kMaxArrayItems = (int64_t{1} << 27) - 1;
+
+// Decimal digits of an unscaled NUMERIC magnitude.
+int decimal_digits(u128 v) {
+  int n = 0;
+  for (; v; v /= 10) n++;
+  return n;
+}
+
+// array_recv: every count and length is checked against the bytes there are before anything
+// is read or allocated for it, with PostgreSQL's SQLSTATEs.
 duck::Value decode_array(int32_t array_oid, int32_t elem_oid, std::string_view b) {
-  auto fail = [&](const char* what) -> void { bad_binary(array_oid, what); };
-  if (b.size() < 12) fail("too short");
+  auto fail = [&](const char* what) { bad_binary(array_oid, what); };
+  if (b.size() < 12) fail("insufficient data left in message");
   int32_t ndim = read_be<int32_t>(b, 0);
   int32_t flags = read_be<int32_t>(b, 4);
   int32_t sent_elem = read_be<int32_t>(b, 8);
-  if (ndim < 0 || ndim > 6) fail("invalid number of dimensions");
+  if (ndim < 0) fail("invalid number of dimensions");
+  if (ndim > kMaxArrayDims) {
+    throw SqlError("54000", "number of array dimensions (" + std::to_string(ndim) +
+                                ") exceeds the maximum allowed (" + std::to_string(kMaxArrayDims) +
+                                ")");
+  }
   if (flags != 0 && flags != 1) fail("invalid array flags");
-  if (sent_elem != elem_oid) fail("wrong element type");
+  if (sent_elem != elem_oid) {
+    throw SqlError("42804", "binary data has array element type " +
+                                std::to_string(static_cast<uint32_t>(sent_elem)) +
+                                " instead of expected " + std::to_string(elem_oid));
+  }
   size_t pos = 12;
-  if (b.size() < pos + size_t(ndim) * 8) fail("too short");
-  std::vector<int32_t> dims(ndim);
+  if ((b.size() - pos) / 8 < static_cast<size_t>(ndim)) fail("insufficient data left in message");
+  std::array<int32_t, kMaxArrayDims> dims{};
   int64_t total = ndim > 0 ? 1 : 0;
   for (int d = 0; d < ndim; d++) {
     dims[d] = read_be<int32_t>(b, pos);
+    int32_t lower = read_be<int32_t>(b, pos + 4);
     pos += 8;  // the lower bound does not survive: DuckDB lists start at 1
-    if (dims[d] < 0) fail("invalid dimension");
-    total *= dims[d];
-    if (total > (int64_t{1} << 27)) fail("array too large");
+    int32_t upper;
+    if (dims[d] < 0 || (total *= dims[d]) > kMaxArrayItems) {
+      throw SqlError("54000", "array size exceeds the maximum allowed (" +
+                                  std::to_string(kMaxArrayItems) + ")");
+    }
+    if (__builtin_add_overflow(dims[d], lower, &upper)) {
+      throw SqlError("54000", "array lower bound is too large: " + std::to_string(lower));
+    }
   }
+  // Each element takes at least its length word: a count the bytes cannot hold is refused
+  // before anything is reserved for it.
+  if (total > static_cast<int64_t>((b.size() - pos) / 4)) fail("insufficient data left in message");
   std::vector<duck::Value> leaves;
   leaves.reserve(static_cast<size_t>(total));
-  int max_scale = 0;
+  int max_scale = 0, max_int_digits = 0;
   bool numeric_double = false;
   for (int64_t i = 0; i < total; i++) {
-    if (b.size() < pos + 4) fail("too short");
+    if (b.size() - pos < 4) fail("insufficient data left in message");
     int32_t len = read_be<int32_t>(b, pos);
     pos += 4;
     if (len == -1) {
       leaves.emplace_back(duckdb_create_null_value());
       continue;
     }
-    if (len < 0 || b.size() < pos + size_t(len)) fail("invalid element length");
-    std::string_view eb = b.substr(pos, size_t(len));
-    pos += size_t(len);
+    if (len < 0 || b.size() - pos < static_cast<size_t>(len))
+      fail("insufficient data left in message");
+    std::string_view eb = b.substr(pos, static_cast<size_t>(len));
+    pos += static_cast<size_t>(len);
     if (elem_oid == oid::kNumeric) {
       NumericParts p = parse_numeric(eb);
-      if (p.is_double || p.magnitude >= kMaxDecimal38)
+      if (p.is_double || p.magnitude >= kMaxDecimal38) {
         numeric_double = true;
-      else
+      } else {
         max_scale = std::max(max_scale, p.scale);
+        max_int_digits = std::max(max_int_digits, decimal_digits(p.magnitude) - p.scale);
+      }
     }
     leaves.push_back(decode_scalar(elem_oid, eb));
   }
   if (pos != b.size()) fail("trailing bytes");
+  // One DECIMAL(38, s) must hold every element, else the list is of doubles.
+  if (max_int_digits + max_scale > 38) numeric_double = true;
   duck::LogicalType type = element_logical_type(elem_oid, numeric_double ? -1 : max_scale);
-  if (ndim == 0) {
+  if (total == 0) {
+    // No elements (no dimensions, or one of length 0): PostgreSQL's empty array.
     duckdb_value none = nullptr;  // the C API wants a non-null array even for no values
     return checked(duckdb_create_list_value(type.get(), &none, 0), array_oid);
   }
-  // Fold the innermost dimension into lists, then the next, up to the outermost.
+  // Fold the innermost dimension into lists, then the next, up to the outermost. Every
+  // dimension is at least 1 here, and their product is the number of leaves.
   std::vector<duck::Value> level = std::move(leaves);
   for (int d = ndim - 1; d >= 0; d--) {
     size_t n = static_cast<size_t>(dims[d]);
     std::vector<duck::Value> next;
-    next.reserve(n ? level.size() / n : 0);
+    next.reserve(level.size() / n);
     std::vector<duckdb_value> raw(n);
-    for (size_t start = 0; start < level.size(); start += n) {
+    for (size_t start = 0; start + n <= level.size(); start += n) {
       for (size_t i = 0; i < n; i++) raw[i] = level[start + i].get();
       next.push_back(checked(duckdb_create_list_value(type.get(), raw.data(), n), array_oid));
     }
     level = std::move(next);
     if (d > 0) type = duck::LogicalType(duckdb_create_list_type(type.get()));
   }
+  if (level.size() != 1) fail("inconsistent dimensions");
   return std::move(level[0]);
 }
 
@@ -1834,6 +1887,40 @@ int32_t element_oid_of(int32_t array_oid) {
 std::unique_ptr<ColumnEncoder> make_encoder(duckdb_logical_type type, Format format,
                                             const EncodeOptions& options) {
   return std::make_unique<NodeEncoder>(make_node(type, options), format);
+}
+
+void check_text_encoding(std::string_view text) {
+  const auto* p = reinterpret_cast<const unsigned char*>(text.data());
+  size_t n = text.size();
+  for (size_t i = 0; i < n;) {
+    unsigned char c = p[i];
+    if (c > 0 && c < 0x80) {
+      i++;
+      continue;
+    }
+    size_t len = (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
+    bool ok = len > 0 && len <= n - i && c != 0xC0 && c != 0xC1 && c <= 0xF4;
+    for (size_t k = 1; ok && k < len; ++k) ok = (p[i + k] & 0xC0) == 0x80;
+    if (ok && len == 3) {
+      uint32_t cp = ((c & 0x0Fu) << 12) | ((p[i + 1] & 0x3Fu) << 6) | (p[i + 2] & 0x3Fu);
+      ok = cp >= 0x800 && (cp < 0xD800 || cp > 0xDFFF);
+    } else if (ok && len == 4) {
+      uint32_t cp = ((c & 0x07u) << 18) | ((p[i + 1] & 0x3Fu) << 12) | ((p[i + 2] & 0x3Fu) << 6) |
+                    (p[i + 3] & 0x3Fu);
+      ok = cp >= 0x10000 && cp <= 0x10FFFF;
+    }
+    if (!ok) {
+      // PostgreSQL names the bytes of the bad sequence (NUL included).
+      std::string bytes;
+      for (size_t k = i; k < n && k < i + std::max<size_t>(len, 1); ++k) {
+        char hex[6];
+        std::snprintf(hex, sizeof(hex), k == i ? "0x%02x" : " 0x%02x", p[k]);
+        bytes += hex;
+      }
+      throw SqlError("22021", "invalid byte sequence for encoding \"UTF8\": " + bytes);
+    }
+    i += len;
+  }
 }
 
 duck::Value decode_binary(int32_t type_oid, std::string_view bytes) {

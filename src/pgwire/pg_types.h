@@ -79,9 +79,15 @@ std::unique_ptr<ColumnEncoder> make_encoder(duckdb_logical_type type, Format for
                                             const EncodeOptions& options);
 
 // Decodes a binary-format parameter (or COPY BINARY field) of PostgreSQL type `type_oid`
-// into a DuckDB value; throws SqlError 22P03 (invalid_binary_representation) on bad bytes
-// and 0A000 for a type it cannot decode.
+// into a DuckDB value; throws SqlError 22P03 (invalid_binary_representation) on bad bytes,
+// 22008/22009 for dates and times out of range, 22021 for text that is not UTF-8, 54000 and
+// 42804 for arrays beyond PostgreSQL's limits or of another element type, and 0A000 for a type
+// it cannot decode.
 duck::Value decode_binary(int32_t type_oid, std::string_view bytes);
+
+// Throws SqlError 22021 unless `text` is valid UTF-8 without NUL bytes, as PostgreSQL checks
+// every text it receives.
+void check_text_encoding(std::string_view text);
 
 // The DuckDB type name to cast a text parameter to for a PostgreSQL type OID ("" = leave it
 // to DuckDB's inference).

@@ -27,9 +27,11 @@ std::string trimmed(const std::string& text) {
 
 int64_t parse_int(const char* type, const std::string& text, int64_t min, int64_t max) {
   std::string t = trimmed(text);
+  // PostgreSQL takes a leading '+'; from_chars does not.
+  size_t skip = t.size() > 1 && t[0] == '+' && t[1] >= '0' && t[1] <= '9' ? 1 : 0;
   if (t.empty()) invalid_input(type, text);
   int64_t v = 0;
-  auto [ptr, ec] = std::from_chars(t.data(), t.data() + t.size(), v);
+  auto [ptr, ec] = std::from_chars(t.data() + skip, t.data() + t.size(), v);
   if (ec == std::errc::result_out_of_range || (ec == std::errc() && (v < min || v > max))) {
     throw SqlError("22003", "value \"" + text + "\" is out of range for type " + type);
   }
@@ -152,6 +154,7 @@ bool iso_timestamp(const std::string& t, duckdb_timestamp_struct& ts) {
 }  // namespace
 
 std::optional<duck::Value> typed_text_value(duckdb_type type, const std::string& text) {
+  check_text_encoding(text);
   switch (type) {
     case DUCKDB_TYPE_TINYINT:
       return duck::Value(
@@ -217,6 +220,7 @@ duckdb_type duck_type_for_oid(int32_t type_oid) {
 }
 
 std::string decode_bytea_text(const std::string& text) {
+  check_text_encoding(text);
   std::string out;
   if (text.size() >= 2 && text[0] == '\\' && text[1] == 'x') {
     auto hex = [&](char c) -> int {
@@ -258,28 +262,79 @@ std::string decode_bytea_text(const std::string& text) {
   return out;
 }
 
-duck::Value varchar_list(const sql::ArrayLiteral& a) {
+namespace {
+
+// PostgreSQL's MAXDIM.
+constexpr int kMaxArrayDims = 6;
+
+[[noreturn]] void malformed_array(const char* detail) {
+  throw SqlError("22P02", "malformed array literal", 0, detail);
+}
+
+// Checks `a` as PostgreSQL's array_in does: sub-arrays of one array all have the same shape,
+// an array holds either sub-arrays or elements, and there are at most 6 dimensions. `dims`
+// gets the length of each dimension seen, `leaf` the depth whose arrays hold the elements.
+void array_shape(const sql::ArrayLiteral& a, size_t depth, std::vector<size_t>& dims, int& leaf) {
+  if (depth >= static_cast<size_t>(kMaxArrayDims)) {
+    throw SqlError("54000", "number of array dimensions (" + std::to_string(depth + 1) +
+                                ") exceeds the maximum allowed (" + std::to_string(kMaxArrayDims) +
+                                ")");
+  }
+  const char* mismatch = "Multidimensional arrays must have sub-arrays with matching dimensions.";
+  if (dims.size() == depth) {
+    dims.push_back(a.items.size());
+  } else if (dims[depth] != a.items.size()) {
+    malformed_array(mismatch);
+  }
+  bool nested = !a.items.empty() && a.items[0].is_array;
+  for (const auto& item : a.items) {
+    if (item.is_array != nested) malformed_array(mismatch);
+  }
+  if (!nested) {
+    if (leaf < 0) leaf = static_cast<int>(depth);
+    if (leaf != static_cast<int>(depth)) malformed_array(mismatch);
+    for (const auto& item : a.items) {
+      if (!item.is_null) check_text_encoding(item.text);
+    }
+    return;
+  }
+  for (const auto& item : a.items) array_shape(item, depth + 1, dims, leaf);
+}
+
+duck::Value list_of(const sql::ArrayLiteral& a, size_t depth, size_t ndims) {
   std::vector<duck::Value> items;
   for (const auto& item : a.items) {
     if (item.is_array) {
-      items.push_back(varchar_list(item));
+      items.push_back(list_of(item, depth + 1, ndims));
     } else if (item.is_null) {
       items.emplace_back(duckdb_create_null_value());
     } else {
       items.emplace_back(duckdb_create_varchar_length(item.text.data(), item.text.size()));
     }
   }
-  // The child type: VARCHAR, wrapped once per nesting level below this one.
-  int depth = 0;
-  for (const sql::ArrayLiteral* x = &a; !x->items.empty() && x->items[0].is_array; x = &x->items[0])
-    ++depth;
+  // The child type: VARCHAR, wrapped once per dimension below this one.
   duck::LogicalType child(duckdb_create_logical_type(DUCKDB_TYPE_VARCHAR));
-  for (int d = 0; d < depth; ++d) child = duck::LogicalType(duckdb_create_list_type(child.get()));
+  for (size_t d = depth + 1; d < ndims; ++d)
+    child = duck::LogicalType(duckdb_create_list_type(child.get()));
   std::vector<duckdb_value> raw;
-  for (auto& v : items) raw.push_back(v.get());
+  for (auto& v : items) {
+    if (!v.get()) throw SqlError("22P02", "malformed array literal");
+    raw.push_back(v.get());
+  }
   duckdb_value none = nullptr;  // DuckDB wants a non-null array even for an empty list
-  return duck::Value(
-      duckdb_create_list_value(child.get(), raw.empty() ? &none : raw.data(), raw.size()));
+  duckdb_value list =
+      duckdb_create_list_value(child.get(), raw.empty() ? &none : raw.data(), raw.size());
+  if (!list) throw SqlError("22P02", "malformed array literal");
+  return duck::Value(list);
+}
+
+}  // namespace
+
+duck::Value varchar_list(const sql::ArrayLiteral& a) {
+  std::vector<size_t> dims;
+  int leaf = -1;
+  array_shape(a, 0, dims, leaf);
+  return list_of(a, 0, static_cast<size_t>(leaf) + 1);
 }
 
 }  // namespace ducklings::pgwire

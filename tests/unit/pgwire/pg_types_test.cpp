@@ -5,8 +5,12 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdint>
 #include <optional>
 #include <vector>
+
+#include "pgwire/text_parameters.h"
+#include "sql/array_literal.h"
 
 namespace ducklings::pgwire {
 namespace {
@@ -592,9 +596,9 @@ TEST(PgTypesDecode, RejectsBadBytes) {
   expect_sql_error(oid::kUuid, unhex("00112233"), "22P03");
   expect_sql_error(oid::kJsonb, unhex("027b7d"), "22P03");
   expect_sql_error(oid::kInt4Array, unhex("0000000100000000"), "22P03");
-  // An int4[] header that claims int8 elements.
+  // An int4[] header that claims int8 elements (datatype_mismatch, as PostgreSQL).
   expect_sql_error(oid::kInt4Array,
-                   unhex("00000001000000000000001400000001000000010000000400000001"), "22P03");
+                   unhex("00000001000000000000001400000001000000010000000400000001"), "42804");
   expect_sql_error(oid::kInt4Array,
                    unhex("000000010000000000000017000000020000000100000004000000"
                          "01"),
@@ -671,6 +675,308 @@ TEST(PgTypesText, TimestamptzOffsets) {
   EXPECT_EQ(text_of("TIMESTAMPTZ '2024-01-02 03:04:05+00'", 5 * 3600 + 30 * 60 + 15),
             "2024-01-02 08:34:20+05:30:15");
   EXPECT_EQ(text_of("TIMESTAMPTZ '0001-01-01 00:00:00+00'", -3600), "0001-12-31 23:00:00-01 BC");
+}
+
+// ---- Bind decoders fed hostile bytes (issue 17): each refuses with a SQLSTATE, never crashes,
+// never reads past the bytes it was given. ----
+
+std::string be16(int16_t v) {
+  auto u = static_cast<uint16_t>(v);
+  return {static_cast<char>(u >> 8), static_cast<char>(u)};
+}
+std::string be32(int32_t v) {
+  auto u = static_cast<uint32_t>(v);
+  return be16(static_cast<int16_t>(u >> 16)) + be16(static_cast<int16_t>(u));
+}
+std::string be64(int64_t v) {
+  auto u = static_cast<uint64_t>(v);
+  return be32(static_cast<int32_t>(u >> 32)) + be32(static_cast<int32_t>(u));
+}
+
+// An array header: ndim, flags, element OID, then (length, lower bound) per dimension.
+std::string array_header(int32_t ndim, int32_t flags, int32_t elem,
+                         std::vector<std::pair<int32_t, int32_t>> dims) {
+  std::string out = be32(ndim) + be32(flags) + be32(elem);
+  for (auto [len, lb] : dims) out += be32(len) + be32(lb);
+  return out;
+}
+std::string int4_element(int32_t v) {
+  return be32(4) + be32(v);
+}
+
+std::string decoded_text(int32_t type_oid, const std::string& bytes) {
+  return text_of_param(decode_binary(type_oid, bytes));
+}
+
+// The crash of issue 17: one dimension of length 0 is an empty array, as PostgreSQL reads it.
+TEST(PgTypesDecodeHostile, ZeroLengthDimensionIsAnEmptyArray) {
+  EXPECT_EQ(decoded_text(oid::kInt4Array, array_header(1, 0, oid::kInt4, {{0, 1}})), "{}");
+  EXPECT_EQ(decoded_text(oid::kInt4Array, array_header(2, 0, oid::kInt4, {{0, 1}, {3, 1}})), "{}");
+  EXPECT_EQ(decoded_text(oid::kInt4Array, array_header(2, 1, oid::kInt4, {{3, 1}, {0, 1}})), "{}");
+  EXPECT_EQ(
+      decoded_text(oid::kInt4Array, array_header(6, 0, oid::kInt4,
+                                                 {{2, 1}, {2, 1}, {2, 1}, {2, 1}, {2, 1}, {0, 1}})),
+      "{}");
+  EXPECT_EQ(decoded_text(oid::kTextArray, array_header(1, 0, oid::kText, {{0, 0}})), "{}");
+  EXPECT_EQ(decoded_text(oid::kNumericArray, array_header(1, 0, oid::kNumeric, {{0, 1}})), "{}");
+  EXPECT_EQ(decoded_text(oid::kUuidArray, array_header(1, 0, oid::kUuid, {{0, 1}})), "{}");
+  // Elements after an empty dimension are bytes nobody asked for.
+  expect_sql_error(oid::kInt4Array, array_header(1, 0, oid::kInt4, {{0, 1}}) + int4_element(7),
+                   "22P03");
+  // A dimension of 0 still needs its element type right.
+  expect_sql_error(oid::kInt4Array, array_header(1, 0, oid::kInt8, {{0, 1}}), "42804");
+}
+
+TEST(PgTypesDecodeHostile, ArrayHeadersDimensionsAndCounts) {
+  const std::string good = array_header(2, 1, oid::kInt4, {{2, 1}, {2, 1}}) + int4_element(1) +
+                           int4_element(2) + int4_element(3) + be32(-1);
+  EXPECT_EQ(decoded_text(oid::kInt4Array, good), "{{1,2},{3,NULL}}");
+  // Every truncation of a valid array, headers included.
+  for (size_t n = 0; n < good.size(); ++n) {
+    SCOPED_TRACE(n);
+    expect_sql_error(oid::kInt4Array, good.substr(0, n), "22P03");
+  }
+  expect_sql_error(oid::kInt4Array, good + "x", "22P03");  // trailing bytes
+
+  expect_sql_error(oid::kInt4Array, array_header(-1, 0, oid::kInt4, {}), "22P03");
+  expect_sql_error(oid::kInt4Array, array_header(INT32_MIN, 0, oid::kInt4, {}), "22P03");
+  expect_sql_error(
+      oid::kInt4Array,
+      array_header(7, 0, oid::kInt4, std::vector<std::pair<int32_t, int32_t>>(7, {1, 1})) +
+          int4_element(1),
+      "54000");
+  expect_sql_error(oid::kInt4Array, array_header(INT32_MAX, 0, oid::kInt4, {}), "54000");
+  expect_sql_error(oid::kInt4Array, array_header(1, 2, oid::kInt4, {{1, 1}}) + int4_element(1),
+                   "22P03");
+  expect_sql_error(oid::kInt4Array, array_header(1, 0, oid::kText, {{1, 1}}) + int4_element(1),
+                   "42804");
+  // Negative and huge lengths: refused before anything is allocated for them.
+  expect_sql_error(oid::kInt4Array, array_header(1, 0, oid::kInt4, {{-1, 1}}), "54000");
+  expect_sql_error(oid::kInt4Array, array_header(1, 0, oid::kInt4, {{INT32_MIN, 1}}), "54000");
+  expect_sql_error(oid::kInt4Array, array_header(2, 0, oid::kInt4, {{65536, 1}, {65536, 1}}),
+                   "54000");
+  expect_sql_error(oid::kInt4Array, array_header(2, 0, oid::kInt4, {{-2, 1}, {-2, 1}}), "54000");
+  expect_sql_error(oid::kInt4Array, array_header(1, 0, oid::kInt4, {{100000000, 1}}), "22P03");
+  expect_sql_error(oid::kInt4Array, array_header(1, 0, oid::kInt4, {{INT32_MAX, 1}}), "54000");
+  // The upper bound (lower bound + length - 1) must fit an int4.
+  expect_sql_error(
+      oid::kInt4Array,
+      array_header(1, 0, oid::kInt4, {{2, INT32_MAX}}) + int4_element(1) + int4_element(2),
+      "54000");
+  EXPECT_EQ(decoded_text(oid::kInt4Array,
+                         array_header(1, 0, oid::kInt4, {{1, INT32_MIN}}) + int4_element(5)),
+            "{5}");
+  // Element lengths: below -1, past the end, and not what the element type takes.
+  const std::string one = array_header(1, 0, oid::kInt4, {{1, 1}});
+  expect_sql_error(oid::kInt4Array, one + be32(-2), "22P03");
+  expect_sql_error(oid::kInt4Array, one + be32(INT32_MIN), "22P03");
+  expect_sql_error(oid::kInt4Array, one + be32(5) + be32(1), "22P03");
+  expect_sql_error(oid::kInt4Array, one + be32(INT32_MAX) + be32(1), "22P03");
+  expect_sql_error(oid::kInt4Array, one + be32(3) + "abc", "22P03");
+  // Nesting that does not match the dimensions: too few or too many elements.
+  expect_sql_error(oid::kInt4Array,
+                   array_header(2, 0, oid::kInt4, {{2, 1}, {2, 1}}) + int4_element(1) +
+                       int4_element(2) + int4_element(3),
+                   "22P03");
+  expect_sql_error(oid::kInt4Array,
+                   array_header(2, 0, oid::kInt4, {{1, 1}, {2, 1}}) + int4_element(1) +
+                       int4_element(2) + int4_element(3),
+                   "22P03");
+  // An element's own bytes are checked by its decoder.
+  expect_sql_error(oid::kDateArray, array_header(1, 0, oid::kDate, {{1, 1}}) + be32(2) + "ab",
+                   "22P03");
+  expect_sql_error(
+      oid::kNumericArray,
+      array_header(1, 0, oid::kNumeric, {{1, 1}}) + be32(8) + be16(1) + be16(0) + be16(0) + be16(0),
+      "22P03");
+}
+
+TEST(PgTypesDecodeHostile, NumericArraysOfMixedScaleAndSize) {
+  // 10^36 and 0.00001 do not both fit DECIMAL(38, 5); the list falls back to doubles.
+  std::string big = be16(1) + be16(9) + be16(0) + be16(0) + be16(1);
+  std::string small = be16(1) + be16(-2) + be16(0) + be16(5) + be16(1000);
+  std::string bytes = array_header(1, 0, oid::kNumeric, {{2, 1}}) + be32(int32_t(big.size())) +
+                      big + be32(int32_t(small.size())) + small;
+  EXPECT_EQ(decoded_text(oid::kNumericArray, bytes), "{1e+36,1e-05}");
+}
+
+TEST(PgTypesDecodeHostile, FixedLengthScalarsOfTheWrongLength) {
+  const std::pair<int32_t, size_t> fixed[] = {
+      {oid::kBool, 1},      {oid::kInt2, 2},    {oid::kInt4, 4},      {oid::kInt8, 8},
+      {oid::kOid, 4},       {oid::kFloat4, 4},  {oid::kFloat8, 8},    {oid::kDate, 4},
+      {oid::kTime, 8},      {oid::kTimetz, 12}, {oid::kTimestamp, 8}, {oid::kTimestamptz, 8},
+      {oid::kInterval, 16}, {oid::kUuid, 16},
+  };
+  for (auto [type, len] : fixed) {
+    for (size_t n = 0; n <= len + 9; ++n) {
+      if (n == len) continue;
+      SCOPED_TRACE(std::to_string(type) + " with " + std::to_string(n) + " bytes");
+      expect_sql_error(type, std::string(n, '\0'), "22P03");
+      // And each as an array element.
+      int32_t array = array_oid_of(type);
+      expect_sql_error(array,
+                       array_header(1, 0, type, {{1, 1}}) + be32(int32_t(n)) + std::string(n, '\0'),
+                       "22P03");
+    }
+  }
+  expect_sql_error(oid::kBool, "\x02", "22P03");
+}
+
+TEST(PgTypesDecodeHostile, NumericHeaders) {
+  for (size_t n = 0; n < 8; ++n) expect_sql_error(oid::kNumeric, std::string(n, '\0'), "22P03");
+  auto numeric = [](int16_t ndigits, int16_t weight, uint16_t sign, int16_t dscale,
+                    std::vector<int16_t> digits) {
+    std::string out =
+        be16(ndigits) + be16(weight) + be16(static_cast<int16_t>(sign)) + be16(dscale);
+    for (int16_t d : digits) out += be16(d);
+    return out;
+  };
+  expect_sql_error(oid::kNumeric, numeric(-1, 0, 0, 0, {}), "22P03");
+  expect_sql_error(oid::kNumeric, numeric(2, 0, 0, 0, {1}), "22P03");     // a digit short
+  expect_sql_error(oid::kNumeric, numeric(1, 0, 0, 0, {1, 2}), "22P03");  // a digit over
+  expect_sql_error(oid::kNumeric, numeric(INT16_MAX, 0, 0, 0, {1}), "22P03");
+  expect_sql_error(oid::kNumeric, numeric(1, 0, 0x8000, 0, {1}), "22P03");  // sign
+  expect_sql_error(oid::kNumeric, numeric(1, 0, 0x4001, 0, {1}), "22P03");
+  expect_sql_error(oid::kNumeric, numeric(1, 0, 0, 0x4000, {1}), "22P03");  // dscale
+  expect_sql_error(oid::kNumeric, numeric(1, 0, 0, -1, {1}), "22P03");
+  expect_sql_error(oid::kNumeric, numeric(1, 0, 0, 0, {10000}), "22P03");  // digit
+  expect_sql_error(oid::kNumeric, numeric(1, 0, 0, 0, {-1}), "22P03");
+  // Extreme weights and scales decode to something, without overflow.
+  EXPECT_NO_THROW(decode_binary(oid::kNumeric, numeric(1, INT16_MAX, 0, 0, {9999})));
+  EXPECT_NO_THROW(decode_binary(oid::kNumeric, numeric(1, INT16_MIN, 0x4000, 0x3FFF, {9999})));
+  EXPECT_NO_THROW(decode_binary(oid::kNumeric, numeric(2, INT16_MIN, 0, 0, {9999, 9999})));
+  EXPECT_NO_THROW(decoded_text(oid::kNumeric, numeric(1, 0, 0, 40, {7})));
+}
+
+TEST(PgTypesDecodeHostile, DateAndTimeRanges) {
+  // PostgreSQL's date range: 4714-11-24 BC to 5874897-12-31.
+  EXPECT_EQ(decoded_text(oid::kDate, be32(-2451545)), "4714-11-24 BC");
+  expect_sql_error(oid::kDate, be32(-2451546), "22008");
+  expect_sql_error(oid::kDate, be32(2145031949), "22008");
+  expect_sql_error(oid::kDate, be32(INT32_MAX - 1), "22008");
+  expect_sql_error(oid::kDate, be32(INT32_MIN + 1), "22008");
+  expect_sql_error(oid::kTime, be64(-1), "22008");
+  expect_sql_error(oid::kTime, be64(int64_t{86400} * 1000000 + 1), "22008");
+  expect_sql_error(oid::kTime, be64(INT64_MIN), "22008");
+  expect_sql_error(oid::kTimetz, be64(0) + be32(16 * 3600), "22009");
+  expect_sql_error(oid::kTimetz, be64(0) + be32(INT32_MIN), "22009");
+  expect_sql_error(oid::kTimetz, be64(-5) + be32(0), "22008");
+  for (int32_t t : {oid::kTimestamp, oid::kTimestamptz}) {
+    expect_sql_error(t, be64(INT64_MAX - 1), "22008");
+    expect_sql_error(t, be64(INT64_MIN + 1), "22008");
+    expect_sql_error(t, be64(-211813488000000001), "22008");  // before 4714-11-24 BC
+  }
+  EXPECT_EQ(decoded_text(oid::kTimestamp, be64(-211813488000000000)), "4714-11-24 00:00:00 BC");
+  // Intervals take any field values; the extremes print without overflow.
+  EXPECT_NO_THROW(
+      decoded_text(oid::kInterval, be64(INT64_MIN) + be32(INT32_MIN) + be32(INT32_MIN)));
+  EXPECT_NO_THROW(
+      decoded_text(oid::kInterval, be64(INT64_MAX) + be32(INT32_MAX) + be32(INT32_MAX)));
+}
+
+TEST(PgTypesDecodeHostile, TextMustBeUtf8) {
+  for (int32_t t :
+       {oid::kText, oid::kVarchar, oid::kBpchar, oid::kName, oid::kJson, oid::kUnknown}) {
+    SCOPED_TRACE(t);
+    expect_sql_error(t, "\xff", "22021");
+    expect_sql_error(t, "ab\xc3", "22021");        // cut in the middle of a character
+    expect_sql_error(t, "\xed\xa0\x80", "22021");  // a surrogate
+    expect_sql_error(t, std::string("a\0b", 3), "22021");
+  }
+  expect_sql_error(oid::kJsonb, "\x01\xff", "22021");
+  expect_sql_error(oid::kJsonb, "", "22P03");
+  expect_sql_error(oid::kJsonb, "\x02{}", "22P03");
+  expect_sql_error(oid::kTextArray, array_header(1, 0, oid::kText, {{1, 1}}) + be32(1) + "\xff",
+                   "22021");
+  EXPECT_EQ(decoded_text(oid::kText, "h\xc3\xa9"), "h\xc3\xa9");
+  // bytea takes any bytes.
+  EXPECT_EQ(decoded_text(oid::kBytea, std::string("\0\xff", 2)), "\\x00ff");
+  EXPECT_EQ(decoded_text(oid::kBytea, ""), "\\x");
+  // Types without a binary decoder are refused as such.
+  expect_sql_error(869, "\x02\x20\x00\x04\x7f\x00\x00\x01", "0A000");  // inet
+  expect_sql_error(0, "x", "0A000");
+}
+
+void expect_text_error(duckdb_type type, const std::string& text, const char* sqlstate) {
+  try {
+    typed_text_value(type, text);
+    ADD_FAILURE() << "no error for " << hex(text);
+  } catch (const SqlError& e) {
+    EXPECT_EQ(e.sqlstate(), sqlstate) << hex(text) << ": " << e.what();
+  }
+}
+
+TEST(PgTypesTextParameters, RefusesBadInput) {
+  expect_text_error(DUCKDB_TYPE_INTEGER, "12x", "22P02");
+  expect_text_error(DUCKDB_TYPE_INTEGER, "", "22P02");
+  expect_text_error(DUCKDB_TYPE_INTEGER, "-", "22P02");
+  expect_text_error(DUCKDB_TYPE_INTEGER, "2147483648", "22003");
+  expect_text_error(DUCKDB_TYPE_SMALLINT, "99999999999999999999999", "22003");
+  expect_text_error(DUCKDB_TYPE_BIGINT, "1.5", "22P02");
+  expect_text_error(DUCKDB_TYPE_DOUBLE, "1e999", "22003");
+  expect_text_error(DUCKDB_TYPE_DOUBLE, "", "22P02");
+  expect_text_error(DUCKDB_TYPE_FLOAT, "1e39", "22003");
+  expect_text_error(DUCKDB_TYPE_BOOLEAN, "maybe", "22P02");
+  expect_text_error(DUCKDB_TYPE_UUID, "a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a1", "22P02");
+  expect_text_error(DUCKDB_TYPE_UUID, "{", "22P02");
+  expect_text_error(DUCKDB_TYPE_UUID, "", "22P02");
+  // Invalid UTF-8 and NUL bytes, whatever type the text is read as.
+  for (duckdb_type t : {DUCKDB_TYPE_VARCHAR, DUCKDB_TYPE_INVALID, DUCKDB_TYPE_DATE,
+                        DUCKDB_TYPE_TIMESTAMP, DUCKDB_TYPE_INTEGER}) {
+    expect_text_error(t, "1\xff", "22021");
+    expect_text_error(t, std::string("1\0", 2), "22021");
+  }
+  EXPECT_FALSE(typed_text_value(DUCKDB_TYPE_DATE, "2024-02-30"));  // left to DuckDB's cast
+  EXPECT_FALSE(typed_text_value(DUCKDB_TYPE_TIMESTAMP, "2024-02-29 25:00:00"));
+  EXPECT_TRUE(typed_text_value(DUCKDB_TYPE_INTEGER, " 42 "));
+  EXPECT_TRUE(typed_text_value(DUCKDB_TYPE_INTEGER, "+42"));  // PostgreSQL reads a leading +
+}
+
+TEST(PgTypesTextParameters, ByteaText) {
+  EXPECT_EQ(decode_bytea_text("\\x0a0B"), "\x0a\x0b");
+  EXPECT_EQ(decode_bytea_text("a\\\\b\\001"), std::string("a\\b\001", 4));
+  for (const char* bad : {"\\x0", "\\xzz", "\\x0g", "\\", "a\\", "\\4", "\\400", "\\08"}) {
+    try {
+      decode_bytea_text(bad);
+      ADD_FAILURE() << bad;
+    } catch (const SqlError& e) {
+      EXPECT_EQ(e.sqlstate(), "22P02") << bad;
+    }
+  }
+  try {
+    decode_bytea_text("\xff");
+    ADD_FAILURE() << "invalid UTF-8 bytea text accepted";
+  } catch (const SqlError& e) {
+    EXPECT_EQ(e.sqlstate(), "22021");
+  }
+}
+
+void expect_list_error(const std::string& text, const char* sqlstate) {
+  std::optional<sql::ArrayLiteral> a = sql::parse_array_literal(text);
+  ASSERT_TRUE(a) << text;
+  try {
+    varchar_list(*a);
+    ADD_FAILURE() << "no error for " << text;
+  } catch (const SqlError& e) {
+    EXPECT_EQ(e.sqlstate(), sqlstate) << text << ": " << e.what();
+  }
+}
+
+TEST(PgTypesTextParameters, ArrayTextShapes) {
+  EXPECT_EQ(text_of_param(varchar_list(*sql::parse_array_literal("{{1,2},{3,NULL}}"))),
+            "{{1,2},{3,NULL}}");
+  EXPECT_EQ(text_of_param(varchar_list(*sql::parse_array_literal("{}"))), "{}");
+  // Sub-arrays must match: PostgreSQL refuses ragged and mixed nesting.
+  expect_list_error("{{1,2},{3}}", "22P02");
+  expect_list_error("{{1},2}", "22P02");
+  expect_list_error("{1,{2}}", "22P02");
+  expect_list_error("{{1},NULL}", "22P02");
+  expect_list_error("{{{1}},{2}}", "22P02");
+  expect_list_error("{{1},{}}", "22P02");
+  expect_list_error("{{{{{{{1}}}}}}}", "54000");  // 7 dimensions
+  expect_list_error("{\"\xff\"}", "22021");
+  EXPECT_EQ(text_of_param(varchar_list(*sql::parse_array_literal("{{{{{{1}}}}}}"))),
+            "{{{{{{1}}}}}}");
 }
 
 }  // namespace
