@@ -13,6 +13,7 @@
 
 #include "common/clock.h"
 #include "common/url.h"
+#include "ingest/event_time.h"
 
 namespace ducklings::ingest {
 namespace {
@@ -74,42 +75,20 @@ bool is_gzip(const std::string& s) {
          static_cast<unsigned char>(s[1]) == 0x8b;
 }
 
-// ISO-8601 ("2026-12-01T10:00:00.123Z", "+02:00" offsets, or no zone: UTC) or epoch ms.
-std::optional<Clock::time_point> parse_time(simdjson::dom::element v) {
-  if (v.is_number()) {
-    double ms = v.get_double().value_unsafe();
-    return Clock::time_point(std::chrono::milliseconds(static_cast<int64_t>(ms)));
+// A client's time field as event_time reads it.
+ClientTime client_time(std::optional<simdjson::dom::element> v) {
+  ClientTime t;
+  if (!v) return t;
+  if (v->is_number()) {
+    t.kind = ClientTime::Kind::kNumber;
+    t.number = v->get_double().value_unsafe();
+  } else if (v->is_string()) {
+    t.kind = ClientTime::Kind::kText;
+    t.text = v->get_string().value_unsafe();
+  } else {
+    t.kind = ClientTime::Kind::kOther;
   }
-  if (!v.is_string()) return std::nullopt;
-  std::string s(v.get_string().value_unsafe());
-  std::tm tm{};
-  int y, mo, d, h = 0, mi = 0;
-  double sec = 0;
-  char sep = 'T';
-  int consumed = 0;
-  if (std::sscanf(s.c_str(), "%4d-%2d-%2d%c%2d:%2d:%lf%n", &y, &mo, &d, &sep, &h, &mi, &sec,
-                  &consumed) < 3) {
-    return std::nullopt;
-  }
-  if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec >= 61) return std::nullopt;
-  tm.tm_year = y - 1900;
-  tm.tm_mon = mo - 1;
-  tm.tm_mday = d;
-  tm.tm_hour = h;
-  tm.tm_min = mi;
-  tm.tm_sec = static_cast<int>(sec);
-  int64_t ms =
-      static_cast<int64_t>(timegm(&tm)) * 1000 + static_cast<int64_t>((sec - tm.tm_sec) * 1000);
-  if (consumed > 0 && static_cast<size_t>(consumed) < s.size()) {
-    std::string zone = s.substr(static_cast<size_t>(consumed));
-    int zh = 0, zm = 0;
-    if ((zone[0] == '+' || zone[0] == '-') &&
-        std::sscanf(zone.c_str() + 1, "%2d:%2d", &zh, &zm) >= 1) {
-      int64_t off = (zh * 60 + zm) * 60000;
-      ms -= zone[0] == '+' ? off : -off;
-    }
-  }
-  return Clock::time_point(std::chrono::milliseconds(ms));
+  return t;
 }
 
 bool valid_uuid(const std::string& s) {
@@ -240,6 +219,11 @@ std::string decode_payload(const CaptureRequest& r) {
 
 Capture::Capture(EventLog& log, TeamLookup teams) : log_(log), teams_(std::move(teams)) {}
 
+std::map<std::string, uint64_t> Capture::corrected_times() {
+  std::lock_guard lock(counts_mutex_);
+  return corrected_times_;
+}
+
 std::map<std::pair<std::string, std::string>, uint64_t> Capture::take_team_counts() {
   std::lock_guard lock(counts_mutex_);
   return std::exchange(team_counts_, {});
@@ -314,14 +298,29 @@ CaptureResponse Capture::handle(const CaptureRequest& r) {
     for (simdjson::dom::element e : events) list.push_back(e);
   }
   if (list.empty()) return invalid_payload("the payload holds no events", "no_events");
+  // One project per request, as PostHog's capture has it: the request's key (at the top, else
+  // the first an event carries), and every key an event carries must be the same. A batch
+  // with another project's key in it is refused whole ("batch submitted with inconsistent
+  // api_key values"): routing each event by its own key would let one request write to
+  // several projects, and storing it under the batch's key put another organization's
+  // events here.
   std::string key = string_of(top, "api_key");
   if (key.empty()) key = string_of(top, "token");
-  for (const auto& e : list) {
-    if (!key.empty()) break;
-    key = string_of(e, "api_key");
-    if (key.empty()) key = string_of(e, "token");
-    if (key.empty()) {
-      if (auto props = field(e, "properties")) key = string_of(*props, "token");
+  for (size_t i = 0; i < list.size(); ++i) {
+    const auto& e = list[i];
+    std::optional<simdjson::dom::element> props = field(e, "properties");
+    for (const std::string& own : {string_of(e, "api_key"), string_of(e, "token"),
+                                   props ? string_of(*props, "token") : std::string()}) {
+      if (own.empty()) continue;
+      if (key.empty()) key = own;
+      if (own != key) {
+        std::string name = string_of(e, "event");
+        return invalid_payload("event " + std::to_string(i + 1) +
+                                   (name.empty() ? std::string() : " (\"" + name + "\")") +
+                                   " carries a different project API key than the request: a "
+                                   "request is for one project; nothing was stored",
+                               "inconsistent_api_key");
+      }
     }
   }
   if (key.empty()) {
@@ -346,16 +345,20 @@ CaptureResponse Capture::handle(const CaptureRequest& r) {
           "Project API key invalid. You can find your project API key in your project settings."}}};
   }
   Clock::time_point now = Clock::now();
-  std::optional<Clock::time_point> sent_at;
-  if (auto v = field(top, "sent_at")) sent_at = parse_time(*v);
+  const int64_t now_ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count();
+  // An unparseable sent_at is ignored, as PostHog does.
+  std::optional<int64_t> sent_at = client_time_ms(client_time(field(top, "sent_at")));
   std::string lines;
   lines.reserve(text.size() + list.size() * 256);
   std::string first_error;
   size_t invalid = 0, valid = 0;
+  std::map<std::string, uint64_t> corrected;
   const std::string created = iso_utc(now);
   const std::string team_id = std::to_string(t->team_id);
   for (const auto& e : list) {
     size_t line_start = lines.size();
+    const char* why = "";  // how the event's time was corrected
     try {
       if (!e.is_object()) throw Invalid("an event must be a JSON object");
       std::string name = string_of(e, "event");
@@ -373,19 +376,22 @@ CaptureResponse Capture::handle(const CaptureRequest& r) {
         uuid = new_uuid(now);
       else if (!valid_uuid(uuid))
         throw Invalid("\"uuid\" " + uuid + " is not a UUID");
-      // The client's clock: timestamp is corrected by how far its sent_at was from now.
-      Clock::time_point ts = now;
-      if (auto stamp = field(e, "timestamp")) {
-        auto parsed = parse_time(*stamp);
-        if (!parsed) throw Invalid("\"timestamp\" is not an ISO-8601 time");
-        ts = *parsed;
-        auto event_sent = sent_at;
-        if (auto v = field(e, "sent_at")) event_sent = parse_time(*v);
-        if (event_sent) ts = now + (*parsed - *event_sent);
-      } else if (auto offset = field(e, "offset"); offset && offset->is_number()) {
-        ts = now -
-             std::chrono::milliseconds(static_cast<int64_t>(offset->get_double().value_unsafe()));
+      // The event's time as PostHog decides it: corrected by the client's clock skew (from
+      // sent_at), clamped when more than 23 h ahead, never outside what the table can store.
+      std::optional<int64_t> event_sent = sent_at;
+      if (auto v = field(e, "sent_at")) event_sent = client_time_ms(client_time(v));
+      if (props) {
+        simdjson::dom::element ignore;
+        if (props->at_key("$ignore_sent_at").get(ignore) == simdjson::SUCCESS && ignore.is_bool() &&
+            ignore.get_bool().value_unsafe()) {
+          event_sent.reset();
+        }
       }
+      std::optional<double> offset;
+      if (auto o = field(e, "offset"); o && o->is_number()) offset = o->get_double().value_unsafe();
+      EventTime ts =
+          resolve_event_time(now_ms, client_time(field(e, "timestamp")), event_sent, offset);
+      why = ts.corrected;
       // One line, version 2 (see Ingester): properties stay a JSON object, and what persons
       // need ($set, $set_once, the ids $identify and $create_alias link) has fields of its own
       // so that the ingester does not parse every event's properties.
@@ -418,8 +424,7 @@ CaptureResponse Capture::handle(const CaptureRequest& r) {
         }
         lines.push_back('}');
       }
-      lines += ",\"timestamp\":\"" + iso_utc(std::chrono::time_point_cast<Clock::duration>(ts)) +
-               "\",\"distinct_id\":";
+      lines += ",\"timestamp\":\"" + format_time_ms(ts.ms) + "\",\"distinct_id\":";
       append_quoted(lines, distinct_id);
       lines += ",\"elements_chain\":";
       append_quoted(lines, string_of(e, "elements_chain"));
@@ -443,6 +448,7 @@ CaptureResponse Capture::handle(const CaptureRequest& r) {
       }
       lines += ",\"created_at\":\"" + created + "\",\"team_id\":" + team_id + "}\n";
       ++valid;
+      if (*why) ++corrected[why];
     } catch (const Invalid& err) {
       lines.resize(line_start);
       ++invalid;
@@ -462,6 +468,7 @@ CaptureResponse Capture::handle(const CaptureRequest& r) {
     events_total.fetch_add(valid);
     std::lock_guard lock(counts_mutex_);
     team_counts_[{t->org, t->schema}] += valid;
+    for (const auto& [why, n] : corrected) corrected_times_[why] += n;
   }
   rejected_total.fetch_add(invalid);
   if (invalid > 0) {

@@ -2,7 +2,8 @@
 // batches, JSON, gzip (Content-Encoding or ?compression=gzip-js), base64 and form payloads;
 // the project API key (api_key / token) names the team. Valid events are written ahead to
 // the EventLog before the answer; invalid ones get a 400 with the reason and are not stored,
-// while the valid events of the same batch are.
+// while the valid events of the same batch are. Event times follow PostHog's rules
+// (event_time.h); a request carrying two projects' keys is refused whole.
 #pragma once
 #include <atomic>
 #include <chrono>
@@ -43,6 +44,9 @@ class Capture {
   std::map<std::pair<std::string, std::string>, uint64_t> take_team_counts();
   std::atomic<uint64_t> events_total{0};    // stored
   std::atomic<uint64_t> rejected_total{0};  // invalid events
+  // Stored events whose time was not used as sent, by reason (unparseable, future,
+  // out_of_range: see event_time.h), since the start.
+  std::map<std::string, uint64_t> corrected_times();
 
  private:
   std::optional<TeamRef> team(const std::string& key);
@@ -52,6 +56,7 @@ class Capture {
   std::map<std::string, std::pair<TeamRef, std::chrono::steady_clock::time_point>> cache_;
   std::mutex counts_mutex_;
   std::map<std::pair<std::string, std::string>, uint64_t> team_counts_;
+  std::map<std::string, uint64_t> corrected_times_;
 };
 
 }  // namespace ducklings::ingest
