@@ -247,7 +247,15 @@ int serve(const std::map<std::string, std::string>& flags) {
     ingest::Ingester ingester(event_log, [&server](const std::string& org, const std::string& sql) {
       server.run_internal(org, "ingest", sql, true);
     });
+    ingester.set_ready_check([&control](const std::string& org) {
+      try {
+        return control.get_duckling(org).value("state", "") == "ready";
+      } catch (const std::exception&) {
+        return false;  // no such organization or duckling (yet): its files wait
+      }
+    });
     ingester.start();
+    api.set_ingester(&ingester);
     ingest::Bootstrapper bootstrapper(
         split_list(config.readable_directories),
         [&server](const std::string& org, const std::string& sql) {
@@ -331,6 +339,18 @@ int serve(const std::map<std::string, std::string>& flags) {
             static_cast<double>(capture.rejected_total));
       m.set("duckgres_ingest_files_applied_total", {}, static_cast<double>(ingester.files_applied));
       m.set("duckgres_ingest_apply_errors_total", {}, static_cast<double>(ingester.apply_errors));
+      for (const auto& [team, n] : ingester.quarantined_total()) {
+        m.set("duckgres_ingest_quarantined_files_total",
+              {{"org", m.org_label(team.first)}, {"team", team.second}}, static_cast<double>(n));
+      }
+      for (const auto& [team, n] : ingester.quarantine_files()) {
+        m.set("duckgres_ingest_quarantined_files",
+              {{"org", m.org_label(team.first)}, {"team", team.second}}, static_cast<double>(n));
+      }
+      for (const auto& [reason, n] : capture.corrected_times()) {
+        m.set("duckgres_ingest_event_times_corrected_total", {{"reason", reason}},
+              static_cast<double>(n));
+      }
       m.set("duckgres_query_log_dropped_total", {}, static_cast<double>(query_log.dropped()));
     });
     http.start();

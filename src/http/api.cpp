@@ -127,6 +127,11 @@ void Api::audit(const std::string& method, const std::vector<std::string>& p, co
                      : method == "PUT" ? "provision"
                      : kind == "duckling" ? "scale" : "update";
   std::string target = p.size() >= 4 ? p[3] : org;
+  if (p.size() == 8 && p[4] == "ingest") {  // POST …/teams/{id}/ingest/quarantine/{name}/retry
+    kind = "ingest";
+    verb = "requeue";
+    target = p[3] + "/" + p[6];
+  }
   json detail = body.is_object() ? body : json(nullptr);
   if (detail.is_object() && detail.contains("password")) {
     detail.erase("password");
@@ -219,6 +224,26 @@ ApiResponse Api::route(const std::string& method, const std::vector<std::string>
                                           body.value("kind", std::string("events")))};
       } catch (const std::invalid_argument& e) {
         throw ApiError(400, "invalid_request", e.what());
+      }
+    }
+    // Capture's write-ahead files that could not be applied (ingest/ingester.h): GET lists
+    // them with their reasons, POST …/{name}/retry puts one back to be applied again.
+    if (p.size() >= 6 && p[4] == "ingest" && p[5] == "quarantine") {
+      json team = control_.get_team(org, team_id_of(p[3]));
+      if (!ingester_) throw ApiError(503, "unavailable", "ingestion is not running");
+      std::string schema = team["schema_name"].get<std::string>();
+      if (p.size() == 6) {
+        if (method != "GET") method_not_allowed("GET");
+        return {200, ingester_->quarantined(org, schema)};
+      }
+      if (p.size() == 8 && p[7] == "retry") {
+        if (method != "POST") method_not_allowed("POST");
+        try {
+          ingester_->requeue(org, schema, p[6]);
+        } catch (const std::invalid_argument& e) {
+          throw ApiError(404, "not_found", e.what());
+        }
+        return {202, {{"name", p[6]}, {"status", "queued"}}};
       }
     }
     if (p.size() == 4) {
@@ -625,6 +650,13 @@ json Api::openapi() {
                                {"subtotal_micros", integer()},
                                {"total", number()},
                                {"total_micros", integer()}});
+  schemas["QuarantinedFile"] = object({{"name", str()},
+                                       {"size", integer()},
+                                       {"reason", str()},
+                                       {"sqlstate", str()},
+                                       {"attempts", integer()},
+                                       {"first_failed_at", str()},
+                                       {"quarantined_at", str()}});
   schemas["Signal"] =
       object({{"pid", integer()}, {"action", str()}, {"signalled", {{"type", "boolean"}}}});
   auto op = [&](const char* id, const char* summary, const char* status, json result,
@@ -749,6 +781,15 @@ json Api::openapi() {
        {{"parameters", json::array({param("org"), param("team_id", true)})},
         {"post", op("generateTeamData", "Append synthetic PostHog data to a team", "201", nullptr,
                     object({{"events", integer()}, {"persons", integer()}, {"days", integer()}, {"seed", integer()}}))}}},
+      {"/api/v1/orgs/{org}/teams/{team_id}/ingest/quarantine",
+       {{"parameters", json::array({param("org"), param("team_id", true)})},
+        {"get", op("listIngestQuarantine",
+                   "Captured event files that could not be applied, kept with their reasons", "200",
+                   list("QuarantinedFile"))}}},
+      {"/api/v1/orgs/{org}/teams/{team_id}/ingest/quarantine/{name}/retry",
+       {{"parameters", json::array({param("org"), param("team_id", true), param("name")})},
+        {"post", op("retryIngestQuarantine", "Move a quarantined file back to be applied again",
+                    "202", nullptr)}}},
       {"/api/v1/orgs/{org}/jobs",
        {{"parameters", org_p}, {"get", op("listJobs", "Background jobs, newest first", "200", list("Job"))}}},
       {"/api/v1/orgs/{org}/jobs/{id}",

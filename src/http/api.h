@@ -9,6 +9,7 @@
 
 #include "control/control_plane.h"
 #include "ingest/bootstrap.h"
+#include "ingest/ingester.h"
 #include "metering/pricing.h"
 #include "metering/usage.h"
 #include "pgwire/server.h"
@@ -37,6 +38,8 @@ class Api {
   void set_sql_runner(SqlRunner runner) { run_sql_ = std::move(runner); }
   // Where POST …/teams/{id}/bootstrap queues its jobs.
   void set_bootstrapper(ingest::Bootstrapper* b) { bootstrapper_ = b; }
+  // Whose quarantine GET …/teams/{id}/ingest/quarantine lists.
+  void set_ingester(ingest::Ingester* i) { ingester_ = i; }
   // API requests by organization since the last call (usage metering).
   std::map<std::string, uint64_t> take_call_counts();
   // Where usage is read from and how it is priced (the usage and invoice routes).
@@ -69,6 +72,7 @@ class Api {
   std::function<void(bool wait)> changed_;
   SqlRunner run_sql_;
   ingest::Bootstrapper* bootstrapper_ = nullptr;
+  ingest::Ingester* ingester_ = nullptr;
   metering::UsageStore* usage_ = nullptr;
   const metering::PricingScheme* pricing_ = nullptr;
   std::mutex calls_mutex_;

@@ -49,6 +49,11 @@ std::string EventLog::directory(const std::string& org, const std::string& schem
   return data_dir_ + "/ducklings/" + org + "/tmp/ingest/" + schema;
 }
 
+std::string EventLog::quarantine_directory(const std::string& org,
+                                           const std::string& schema) const {
+  return directory(org, schema) + "/quarantine";
+}
+
 EventLog::Log& EventLog::log(const std::string& org, const std::string& schema) {
   std::lock_guard lock(mutex_);
   auto& l = logs_[org + "/" + schema];
@@ -167,6 +172,25 @@ std::vector<EventLog::Segment> EventLog::sealed() {
     std::string name = f.filename().string();
     if (name.rfind("seg-", 0) != 0) return;
     out.push_back({org.filename().string(), team.filename().string(), f.string(), name});
+  });
+  std::sort(out.begin(), out.end(),
+            [](const Segment& a, const Segment& b) { return a.name < b.name; });
+  return out;
+}
+
+std::vector<EventLog::Segment> EventLog::quarantined() {
+  std::vector<Segment> out;
+  for_each_file([&](const fs::path& org, const fs::path& team, const fs::path& f) {
+    if (f.filename() != "quarantine") return;
+    std::error_code ec;
+    for (const auto& q : fs::directory_iterator(f, ec)) {
+      std::string name = q.path().filename().string();
+      if (name.rfind("seg-", 0) != 0 || name.size() < 6 ||
+          name.compare(name.size() - 6, 6, ".jsonl") != 0) {
+        continue;
+      }
+      out.push_back({org.filename().string(), team.filename().string(), q.path().string(), name});
+    }
   });
   std::sort(out.begin(), out.end(),
             [](const Segment& a, const Segment& b) { return a.name < b.name; });

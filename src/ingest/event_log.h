@@ -33,6 +33,10 @@ class EventLog {
   // Seals whatever a previous run left active, dropping a torn last line (never acknowledged).
   void recover();
   std::string directory(const std::string& org, const std::string& schema) const;
+  // Where a team's files that could not be applied are kept (the Ingester's quarantine).
+  std::string quarantine_directory(const std::string& org, const std::string& schema) const;
+  // Files in every team's quarantine directory (their reason files left out), by name.
+  std::vector<Segment> quarantined();
 
  private:
   struct Log;

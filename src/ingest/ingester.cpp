@@ -2,14 +2,50 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <set>
+#include <stdexcept>
 
+#include "common/clock.h"
+#include "common/errors.h"
 #include "ingest/posthog_schema.h"
 #include "sql/quoting.h"
 
 namespace ducklings::ingest {
+namespace fs = std::filesystem;
+
+namespace {
+
+using SteadyClock = std::chrono::steady_clock;
+
+// The wait before a failed file's next attempt: 200 ms, doubling, at most 10 s.
+std::chrono::milliseconds backoff(int attempts) {
+  int64_t ms = 200LL << std::min(attempts - 1, 6);
+  return std::chrono::milliseconds(std::min<int64_t>(ms, 10000));
+}
+
+// Writes `text` to `path` through a temporary file, so that a reader sees all of it or none.
+void write_whole(const fs::path& path, const std::string& text) {
+  fs::path tmp = path;
+  tmp += ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    out << text;
+    if (!out.flush()) throw std::runtime_error("cannot write " + tmp.string());
+  }
+  fs::permissions(tmp, fs::perms::owner_read | fs::perms::owner_write);
+  fs::rename(tmp, path);
+}
+
+bool is_segment_name(const std::string& name) {
+  return name.rfind("seg-", 0) == 0 && name.find('/') == std::string::npos && name != "." &&
+         name.find("..") == std::string::npos;
+}
+
+}  // namespace
 
 Ingester::Ingester(EventLog& log, SqlRunner run_sql, std::chrono::milliseconds interval)
     : log_(log), run_sql_(std::move(run_sql)), interval_(interval) {}
@@ -233,28 +269,171 @@ int Ingester::line_version(const std::string& path) {
 }
 
 int Ingester::apply_pending() {
+  std::lock_guard pass(pass_mutex_);
   int applied = 0;
   try {
     log_.seal(interval_);
-    std::map<std::string, bool> failed_orgs;  // keep an org's order: stop at its first failure
+    // A failure stops the rest of its team for this pass (a team's files apply in order) or,
+    // when the duckling does not answer, the rest of its organization; never the others.
+    std::set<std::string> waiting_orgs, waiting_teams, ready_orgs;
+    std::set<std::string> present;
     for (const auto& seg : log_.sealed()) {
-      if (failed_orgs.count(seg.org)) continue;
+      present.insert(seg.path);
+      std::string team = seg.org + "/" + seg.schema;
+      if (waiting_orgs.count(seg.org) || waiting_teams.count(team)) continue;
+      if (!ready_orgs.count(seg.org)) {
+        if (ready_ && !ready_(seg.org)) {
+          waiting_orgs.insert(seg.org);
+          continue;
+        }
+        ready_orgs.insert(seg.org);
+      }
+      auto now = SteadyClock::now();
+      if (auto f = failures_.find(seg.path); f != failures_.end() && now < f->second.next_try) {
+        waiting_teams.insert(team);
+        continue;
+      }
+      std::string error, sqlstate;
       try {
         run_sql_(seg.org, apply_sql(seg.schema, seg.path, seg.name, line_version(seg.path)));
         std::error_code ec;
-        std::filesystem::remove(seg.path, ec);
+        fs::remove(seg.path, ec);
+        failures_.erase(seg.path);
         ++applied;
         files_applied.fetch_add(1);
+        continue;
+      } catch (const SqlError& e) {
+        error = e.what();
+        sqlstate = e.sqlstate();
       } catch (const std::exception& e) {
-        failed_orgs[seg.org] = true;
-        apply_errors.fetch_add(1);
-        spdlog::debug("ingest: {} / {}: {} (kept; retried)", seg.org, seg.name, e.what());
+        error = e.what();
       }
+      apply_errors.fetch_add(1);
+      // The file's fault or the duckling's? A duckling that does not answer a trivial
+      // statement is starting, restarting or gone: retry later, count nothing.
+      bool answers = !ready_ || ready_(seg.org);
+      try {
+        if (answers) run_sql_(seg.org, "SELECT 1");
+      } catch (const std::exception&) {
+        answers = false;
+      }
+      if (!answers) {
+        waiting_orgs.insert(seg.org);
+        spdlog::debug("ingest: {} / {}: {} (the duckling does not answer; kept, retried)", seg.org,
+                      seg.name, error);
+        continue;
+      }
+      Failure& f = failures_[seg.path];
+      if (f.attempts++ == 0) {
+        f.first = now;
+        f.first_at = iso_utc_now();
+      }
+      f.error = error;
+      f.sqlstate = sqlstate;
+      bool data_error = sqlstate.rfind("22", 0) == 0;
+      if ((data_error && f.attempts >= kDataErrorAttempts) ||
+          (f.attempts >= kOtherErrorAttempts && now - f.first >= kOtherErrorWindow)) {
+        quarantine(seg, f);
+        failures_.erase(seg.path);
+        continue;  // the team's later files go on in this pass
+      }
+      f.next_try = now + backoff(f.attempts);
+      waiting_teams.insert(team);
+      spdlog::warn("ingest: {} / {} / {}: {} [{}] (attempt {}; kept, retried)", seg.org, seg.schema,
+                   seg.name, error, sqlstate, f.attempts);
+    }
+    // Forget files that are gone (applied elsewhere, their team deleted).
+    for (auto it = failures_.begin(); it != failures_.end();) {
+      it = present.count(it->first) ? std::next(it) : failures_.erase(it);
     }
   } catch (const std::exception& e) {
     spdlog::error("ingest: {}", e.what());
   }
   return applied;
+}
+
+void Ingester::quarantine(const EventLog::Segment& seg, const Failure& failure) {
+  fs::path dir = log_.quarantine_directory(seg.org, seg.schema);
+  std::error_code ec;
+  uintmax_t size = fs::file_size(seg.path, ec);
+  if (ec) size = 0;
+  nlohmann::json reason = {{"name", seg.name},
+                           {"size", size},
+                           {"reason", failure.error},
+                           {"sqlstate", failure.sqlstate},
+                           {"attempts", failure.attempts},
+                           {"first_failed_at", failure.first_at},
+                           {"quarantined_at", iso_utc_now()}};
+  try {
+    fs::create_directories(dir);
+    fs::permissions(dir, fs::perms::owner_all);
+    // The reason first: a crash before the move leaves the file to be tried (and quarantined)
+    // again, never a quarantined file without its reason.
+    write_whole(dir / (seg.name + ".reason.json"), reason.dump(2) + "\n");
+    fs::rename(seg.path, dir / seg.name);
+  } catch (const std::exception& e) {
+    spdlog::error("ingest: {} / {} / {}: cannot quarantine ({}); kept, retried", seg.org,
+                  seg.schema, seg.name, e.what());
+    return;
+  }
+  {
+    std::lock_guard lock(counts_mutex_);
+    ++quarantined_total_[{seg.org, seg.schema}];
+  }
+  spdlog::error(
+      "ingest: {} / {} / {} quarantined after {} failed attempts: {} [{}] (kept in {}; the "
+      "team's later files go on)",
+      seg.org, seg.schema, seg.name, failure.attempts, failure.error, failure.sqlstate,
+      dir.string());
+}
+
+nlohmann::json Ingester::quarantined(const std::string& org, const std::string& schema) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& seg : log_.quarantined()) {
+    if (seg.org != org || seg.schema != schema) continue;
+    nlohmann::json entry = {{"name", seg.name}};
+    std::ifstream in(seg.path + ".reason.json");
+    nlohmann::json reason = nlohmann::json::parse(in, nullptr, false);
+    if (reason.is_object()) {
+      for (const char* k : {"reason", "sqlstate", "attempts", "first_failed_at", "quarantined_at"})
+        if (reason.contains(k)) entry[k] = reason[k];
+    } else {
+      entry["reason"] = "unknown (no reason file)";
+    }
+    std::error_code ec;
+    uintmax_t size = fs::file_size(seg.path, ec);
+    entry["size"] = ec ? 0 : size;
+    out.push_back(std::move(entry));
+  }
+  return out;
+}
+
+void Ingester::requeue(const std::string& org, const std::string& schema, const std::string& name) {
+  fs::path dir = log_.quarantine_directory(org, schema);
+  std::error_code ec;
+  if (!is_segment_name(name) || !fs::is_regular_file(dir / name, ec)) {
+    throw std::invalid_argument("no file \"" + name + "\" in this team's quarantine");
+  }
+  std::lock_guard pass(pass_mutex_);
+  fs::rename(dir / name, fs::path(log_.directory(org, schema)) / name);
+  fs::remove(dir / (name + ".reason.json"), ec);
+  spdlog::info("ingest: {} / {} / {} moved back from quarantine to be applied again", org, schema,
+               name);
+}
+
+std::map<std::pair<std::string, std::string>, uint64_t> Ingester::quarantined_total() {
+  std::lock_guard lock(counts_mutex_);
+  return quarantined_total_;
+}
+
+std::map<std::pair<std::string, std::string>, uint64_t> Ingester::quarantine_files() {
+  std::map<std::pair<std::string, std::string>, uint64_t> out;
+  for (const auto& seg : log_.quarantined()) ++out[{seg.org, seg.schema}];
+  std::lock_guard lock(counts_mutex_);
+  // A team whose quarantine was emptied reports 0 rather than its last count.
+  for (const auto& team : reported_teams_) out.try_emplace(team, 0);
+  for (const auto& [team, n] : out) reported_teams_.insert(team);
+  return out;
 }
 
 }  // namespace ducklings::ingest

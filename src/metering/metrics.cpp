@@ -300,7 +300,15 @@ void declare_server_metrics(Metrics& m) {
   m.declare("duckgres_ingest_files_applied_total", T::kCounter,
             "Event-log files applied to their team's events table.");
   m.declare("duckgres_ingest_apply_errors_total", T::kCounter,
-            "Failed attempts to apply an event-log file (retried).");
+            "Failed attempts to apply an event-log file (retried, or quarantined after several).");
+  m.declare("duckgres_ingest_quarantined_files_total", T::kCounter,
+            "Event-log files quarantined by this process (could not be applied; kept on disk), "
+            "by organization and team schema.");
+  m.declare("duckgres_ingest_quarantined_files", T::kGauge,
+            "Event-log files in quarantine now, by organization and team schema.");
+  m.declare("duckgres_ingest_event_times_corrected_total", T::kCounter,
+            "Captured events stored with another time than the one sent, by reason (unparseable "
+            "and future: the time of receipt; out_of_range: the epoch).");
 }
 
 }  // namespace ducklings::metering
