@@ -1,5 +1,6 @@
 /* libpq against a running server (PG* variables set by with_server.py): text and binary
- * parameters and results byte for byte, prepared statements, pipeline mode with an error
+ * parameters and results byte for byte, binary arrays with empty and hostile dimensions,
+ * prepared statements, pipeline mode with an error
  * (skip until Sync), cancel, single-row streaming, multi-statement queries, transaction
  * status, parameter status. Exits 1 if any check failed. */
 #include <libpq-fe.h>
@@ -299,6 +300,101 @@ static void test_binary(PGconn *c) {
   r = PQexec(c, "SELECT 1");
   CHECK(PQresultStatus(r) == PGRES_TUPLES_OK, "after bad bind: %s", PQresultErrorMessage(r));
   PQclear(r);
+}
+
+/* --- binary arrays in Bind (issue 17) ---------------------------------------------------- */
+static int put_be32(char *at, int32_t v) {
+  uint32_t u = (uint32_t)v;
+  at[0] = (char)(u >> 24);
+  at[1] = (char)(u >> 16);
+  at[2] = (char)(u >> 8);
+  at[3] = (char)u;
+  return 4;
+}
+
+/* An int4[] in binary: ndim, flags, element type 23, (length, lower bound 1) per dimension,
+ * then `n` elements of `values`. Returns its length. */
+static int int4_array(char *out, int ndim, const int32_t *dims, int n, const int32_t *values) {
+  int len = put_be32(out, ndim);
+  len += put_be32(out + len, 0);
+  len += put_be32(out + len, 23);
+  for (int d = 0; d < ndim; d++) {
+    len += put_be32(out + len, dims[d]);
+    len += put_be32(out + len, 1);
+  }
+  for (int i = 0; i < n; i++) {
+    len += put_be32(out + len, 4);
+    len += put_be32(out + len, values[i]);
+  }
+  return len;
+}
+
+/* Executes prepared "arr" with one binary int4[]; returns the text of the first column, or
+ * "ERROR <SQLSTATE>" (a static buffer). */
+static const char *exec_int4_array(PGconn *c, const char *bytes, int len) {
+  static char answer[256];
+  const char *vals[1] = {bytes};
+  int lens[1] = {len}, fmts[1] = {1};
+  PGresult *r = PQexecPrepared(c, "arr", 1, vals, lens, fmts, 0);
+  if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1)
+    snprintf(answer, sizeof answer, "%s", PQgetvalue(r, 0, 0));
+  else if (PQresultStatus(r) == PGRES_FATAL_ERROR)
+    snprintf(answer, sizeof answer, "ERROR %s", sqlstate(r));
+  else
+    snprintf(answer, sizeof answer, "%s %s", PQresStatus(PQresultStatus(r)),
+             PQresultErrorMessage(r));
+  PQclear(r);
+  return answer;
+}
+
+static void test_binary_arrays(PGconn *c) {
+  current = "binary int4[] parameters";
+  Oid types[1] = {1007};
+  PGresult *r = PQprepare(c, "arr", "SELECT $1::int4[]", 1, types);
+  if (PQresultStatus(r) != PGRES_COMMAND_OK) {
+    fail("prepare: %s", PQresultErrorMessage(r));
+    PQclear(r);
+    return;
+  }
+  PQclear(r);
+  char buf[256];
+  const char *got;
+  /* One dimension of length 0 (this crashed the server): PostgreSQL's empty array. */
+  int32_t zero[1] = {0};
+  got = exec_int4_array(c, buf, int4_array(buf, 1, zero, 0, NULL));
+  CHECK(strcmp(got, "{}") == 0, "one dimension of length 0: %s", got);
+  int32_t three_by_zero[2] = {3, 0};
+  got = exec_int4_array(c, buf, int4_array(buf, 2, three_by_zero, 0, NULL));
+  CHECK(strcmp(got, "{}") == 0, "dimensions 3x0: %s", got);
+  got = exec_int4_array(c, buf, int4_array(buf, 0, NULL, 0, NULL));
+  CHECK(strcmp(got, "{}") == 0, "no dimensions: %s", got);
+  int32_t four[1] = {4}, two_by_two[2] = {2, 2}, values[4] = {1, 2, 3, -4};
+  got = exec_int4_array(c, buf, int4_array(buf, 1, four, 4, values));
+  CHECK(strcmp(got, "{1,2,3,-4}") == 0, "four elements: %s", got);
+  /* Counts the bytes do not hold, and dimensions past PostgreSQL's limits: errors. */
+  got = exec_int4_array(c, buf, int4_array(buf, 2, two_by_two, 3, values));
+  CHECK(strcmp(got, "ERROR 22P03") == 0, "2x2 with 3 elements: %s", got);
+  got = exec_int4_array(c, buf, int4_array(buf, 1, zero, 1, values));
+  CHECK(strcmp(got, "ERROR 22P03") == 0, "length 0 with an element: %s", got);
+  int32_t huge[2] = {65536, 65536};
+  got = exec_int4_array(c, buf, int4_array(buf, 2, huge, 0, NULL));
+  CHECK(strcmp(got, "ERROR 54000") == 0, "65536x65536: %s", got);
+  int32_t negative[1] = {-1};
+  got = exec_int4_array(c, buf, int4_array(buf, 1, negative, 0, NULL));
+  CHECK(strcmp(got, "ERROR 54000") == 0, "length -1: %s", got);
+  got = exec_int4_array(c, buf, 11); /* a header cut short */
+  CHECK(strcmp(got, "ERROR 22P03") == 0, "11 bytes: %s", got);
+  /* The session goes on, and so does the server. */
+  r = PQexec(c, "SELECT 1");
+  CHECK(PQresultStatus(r) == PGRES_TUPLES_OK && strcmp(PQgetvalue(r, 0, 0), "1") == 0,
+        "after the arrays: %s", PQresultErrorMessage(r));
+  PQclear(r);
+  PGconn *other = connect_env();
+  r = PQexec(other, "SELECT 2");
+  CHECK(PQresultStatus(r) == PGRES_TUPLES_OK, "a new session after the arrays: %s",
+        PQresultErrorMessage(r));
+  PQclear(r);
+  PQfinish(other);
 }
 
 /* --- prepared statements ------------------------------------------------------------------ */
@@ -829,10 +925,10 @@ static void test_settings_in_prepared(PGconn *c) {
 
 int main(void) {
   /* Each part gets its own session, so a server that drops one does not fail the rest. */
-  void (*tests[])(PGconn *) = {test_parameter_status, test_text_params,       test_binary,
-                               test_prepared,         test_transaction_status, test_multi_statement,
-                               test_pipeline,         test_single_row,        test_cancel,
-                               test_copy,             test_settings_in_prepared};
+  void (*tests[])(PGconn *) = {test_parameter_status, test_text_params,     test_binary,
+                               test_binary_arrays,    test_prepared,        test_transaction_status,
+                               test_multi_statement,  test_pipeline,        test_single_row,
+                               test_cancel,           test_copy,            test_settings_in_prepared};
   for (size_t i = 0; i < sizeof tests / sizeof tests[0]; i++) {
     PGconn *c = connect_env();
     tests[i](c);
