@@ -122,6 +122,21 @@ const std::map<std::string, Setting>& settings() {
       {"max_connections_per_address",
        integer("concurrent sessions one client address may hold; 0 = no cap",
                &ServerConfig::max_connections_per_address, 0, 1000000)},
+      {"authentication_timeout",
+       integer("seconds a connection has to authenticate (PostgreSQL's authentication_timeout); "
+               "under pressure it gets at most 5",
+               &ServerConfig::authentication_timeout, 1, 600)},
+      {"max_startup_connections_per_address",
+       integer("connections not yet authenticated one client address (an IPv6 /64) may hold; "
+               "more are refused with 53300",
+               &ServerConfig::max_startup_connections_per_address, 1, 100000)},
+      {"max_startup_connections",
+       integer("connections not yet authenticated in all; past it the oldest is closed",
+               &ServerConfig::max_startup_connections, 1, 100000)},
+      {"cancel_requests_per_second",
+       integer("CancelRequests acted on per client address (an IPv6 /64) and second, after a "
+               "burst of ten times as many; more are dropped",
+               &ServerConfig::cancel_requests_per_second, 1, 100000)},
       {"bootstrap_batch_mb",
        integer("most MiB of export files one bootstrap transaction reads (memory against speed)",
                &ServerConfig::bootstrap_batch_mb, 1, 65536)},

@@ -34,6 +34,13 @@ struct ServerConfig {
   int bootstrap_batch_mb = 256;          // most MiB of export files a bootstrap transaction reads
   std::string query_profiling = "on";    // DuckDB's per-statement profile in the query log
   std::string pricing_scheme;            // YAML file of the pricing scheme; empty = built-in
+
+  // Before login (pgwire/auth_limiter.h).
+  int authentication_timeout = 60;               // seconds a connection has to authenticate
+  int max_startup_connections_per_address = 32;  // not yet authenticated, per address (/64)
+  int max_startup_connections = 256;             // … in all (past it the oldest is cut)
+  int cancel_requests_per_second = 2;            // CancelRequests per address (burst 10x)
+
   // Directories sessions may read files from (read_csv('/dir/…')), comma-separated; nothing
   // else of the server's file system is reachable from SQL.
   std::string readable_directories;

@@ -1,5 +1,14 @@
 #include "pgwire/auth_limiter.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#include <algorithm>
+#include <cstring>
+
+#include "metering/metrics.h"
+
 namespace ducklings::pgwire {
 
 int64_t AuthLimiter::refused_for(const std::string& address, const std::string& user) {
@@ -59,22 +68,181 @@ void AuthLimiter::success(const std::string& address, const std::string& user) {
   }
 }
 
-bool AuthLimiter::open(const std::string& address) {
+namespace {
+// duckgres_auth_refusals_total{reason}: what the front door turned away before a login.
+void refused(const char* reason, double n = 1) {
+  metering::Metrics::global().add("duckgres_auth_refusals_total", {{"reason", reason}}, n);
+}
+}  // namespace
+
+std::string address_key(const std::string& address) {
+  in6_addr a6{};
+  if (address.find(':') == std::string::npos || ::inet_pton(AF_INET6, address.c_str(), &a6) != 1) {
+    return address;
+  }
+  if (IN6_IS_ADDR_V4MAPPED(&a6)) {
+    char v4[INET_ADDRSTRLEN] = {0};
+    if (::inet_ntop(AF_INET, &a6.s6_addr[12], v4, sizeof(v4))) return v4;
+    return address;
+  }
+  std::memset(&a6.s6_addr[8], 0, 8);
+  char text[INET6_ADDRSTRLEN] = {0};
+  if (!::inet_ntop(AF_INET6, &a6, text, sizeof(text))) return address;
+  return std::string(text) + "/64";
+}
+
+AuthLimiter::Startup AuthLimiter::startup_open(int fd, const std::string& address) {
+  std::string key = address_key(address);
   std::lock_guard lock(mutex_);
+  int& n = startup_by_key_[key];
+  if (n >= limits_.max_startup_per_address) {
+    startup_refusals_total.fetch_add(1);
+    refused("startup_address_cap");
+    return Startup::kAddressFull;
+  }
+  if (startup_ >= limits_.max_startup) {
+    // A full pool cuts its oldest socket rather than refusing: flooding it from many
+    // addresses then only shortens everyone's wait, and a client that authenticates in
+    // milliseconds is rarely the oldest.
+    auto oldest = sockets_.end();
+    for (auto it = sockets_.begin(); it != sockets_.end(); ++it) {
+      if (it->second.state == State::kStartup &&
+          (oldest == sockets_.end() || it->second.since < oldest->second.since)) {
+        oldest = it;
+      }
+    }
+    if (oldest != sockets_.end()) {
+      cut(oldest->first, oldest->second);
+      startup_evictions_total.fetch_add(1);
+      refused("startup_evicted");
+    }
+  }
+  ++n;
+  ++startup_;
+  auto now = Clock::now();
+  sockets_[fd] =
+      Socket{std::move(key), address, now, now + limits_.authentication_timeout, State::kStartup};
+  return Startup::kAdmitted;
+}
+
+void AuthLimiter::leave_startup(Socket& s) {
+  if (s.state != State::kStartup) return;
+  auto it = startup_by_key_.find(s.key);
+  if (it != startup_by_key_.end() && --it->second <= 0) startup_by_key_.erase(it);
+  --startup_;
+}
+
+void AuthLimiter::cut(int fd, Socket& s) {
+  leave_startup(s);
+  s.state = State::kCut;
+  // The session thread still owns the fd (end() runs before it closes it, under this lock),
+  // so this never reaches another socket; its blocked read or TLS handshake ends.
+  ::shutdown(fd, SHUT_RDWR);
+}
+
+std::optional<AuthLimiter::Refusal> AuthLimiter::authenticated(int fd, const std::string& address) {
+  std::lock_guard lock(mutex_);
+  auto it = sockets_.find(fd);
+  if (it == sockets_.end()) return std::nullopt;  // not a counted socket
+  Socket& s = it->second;
+  if (s.state == State::kCut) {
+    return Refusal{"57014", "canceling authentication due to timeout"};
+  }
+  leave_startup(s);
   int& n = connections_[address];
   if (limits_.max_connections_per_address > 0 && n >= limits_.max_connections_per_address) {
     if (n == 0) connections_.erase(address);
+    s.state = State::kRefused;
     cap_refusals_total.fetch_add(1);
-    return false;
+    return Refusal{"53300", "too many connections from " + address + " (limit " +
+                                std::to_string(limits_.max_connections_per_address) + ")"};
+  }
+  if (limits_.max_connections > 0 && sessions_ >= limits_.max_connections) {
+    if (n == 0) connections_.erase(address);
+    s.state = State::kRefused;
+    return Refusal{"53300", "sorry, too many clients already"};
   }
   ++n;
-  return true;
+  ++sessions_;
+  s.state = State::kSession;
+  return std::nullopt;
 }
 
-void AuthLimiter::close(const std::string& address) {
+void AuthLimiter::end(int fd) {
   std::lock_guard lock(mutex_);
-  auto it = connections_.find(address);
-  if (it != connections_.end() && --it->second <= 0) connections_.erase(it);
+  auto it = sockets_.find(fd);
+  if (it == sockets_.end()) return;
+  Socket& s = it->second;
+  leave_startup(s);
+  if (s.state == State::kSession) {
+    --sessions_;
+    auto c = connections_.find(s.address);
+    if (c != connections_.end() && --c->second <= 0) connections_.erase(c);
+  }
+  sockets_.erase(it);
+}
+
+size_t AuthLimiter::expire(Clock::time_point now) {
+  std::lock_guard lock(mutex_);
+  if (startup_ == 0) return 0;
+  // Pressure is read once per sweep (cutting sockets eases it), and a socket that lived
+  // under it keeps the short deadline: a flood that comes and goes cannot reset it.
+  bool pool_pressed = startup_ * 2 >= limits_.max_startup;
+  for (auto& [fd, s] : sockets_) {
+    if (s.state != State::kStartup) continue;
+    auto k = startup_by_key_.find(s.key);
+    if (pool_pressed ||
+        (k != startup_by_key_.end() && k->second >= limits_.max_startup_per_address)) {
+      s.deadline = std::min(s.deadline, s.since + limits_.pressure_timeout);
+    }
+  }
+  size_t cut_now = 0;
+  for (auto& [fd, s] : sockets_) {
+    if (s.state == State::kStartup && now >= s.deadline) {
+      cut(fd, s);
+      ++cut_now;
+    }
+  }
+  if (cut_now > 0) {
+    startup_timeouts_total.fetch_add(cut_now);
+    refused("authentication_timeout", static_cast<double>(cut_now));
+  }
+  return cut_now;
+}
+
+size_t AuthLimiter::startup_count() {
+  std::lock_guard lock(mutex_);
+  return static_cast<size_t>(startup_);
+}
+
+bool AuthLimiter::cancel_allowed(const std::string& address) {
+  auto now = Clock::now();
+  std::string key = address_key(address);
+  std::lock_guard lock(mutex_);
+  if (cancel_buckets_.size() >= 10000) {
+    // Keep the map small: a bucket that has refilled is as good as a new one.
+    for (auto it = cancel_buckets_.begin(); it != cancel_buckets_.end();) {
+      double refill =
+          std::chrono::duration<double>(now - it->second.at).count() * limits_.cancel_per_second;
+      it = it->second.tokens + refill >= limits_.cancel_burst ? cancel_buckets_.erase(it)
+                                                              : std::next(it);
+    }
+  }
+  auto [it, fresh] = cancel_buckets_.try_emplace(key, Bucket{double(limits_.cancel_burst), now});
+  Bucket& b = it->second;
+  if (!fresh) {
+    b.tokens = std::min<double>(
+        limits_.cancel_burst,
+        b.tokens + std::chrono::duration<double>(now - b.at).count() * limits_.cancel_per_second);
+    b.at = now;
+  }
+  if (b.tokens < 1) {
+    cancel_throttled_total.fetch_add(1);
+    refused("cancel_throttled");
+    return false;
+  }
+  b.tokens -= 1;
+  return true;
 }
 
 }  // namespace ducklings::pgwire

@@ -1,13 +1,18 @@
-// Brute-force protection at the front door: failed logins are counted per source address and
-// per user; past a threshold the address (or the user) is refused for a while, and an address
-// may hold only so many connections at once. Thread-safe; counters feed the metrics.
+// The front door's limits: failed logins are counted per source address and per user (past a
+// threshold the address, or the user, is refused for a while); sockets that have not
+// authenticated yet are bounded per address and in all and cut at the authentication timeout
+// (sooner under pressure); only authenticated sessions count against max_connections and the
+// per-address cap; CancelRequests are rate-limited per address. Thread-safe; counters feed
+// the metrics.
 #pragma once
 #include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <string>
+#include <unordered_map>
 
 namespace ducklings::pgwire {
 
@@ -16,7 +21,20 @@ struct AuthLimits {
   int user_failure_threshold = 0;  // failed logins of one user (any address) before it is; 0 = off
   std::chrono::seconds ban{300};   // how long a refusal lasts; failures older than this expire
   int max_connections_per_address = 0;  // 0 = no cap
+  int max_connections = 0;              // authenticated sessions in all; 0 = no cap
+  int max_startup_per_address = 32;     // sockets not yet authenticated, per address (/64)
+  int max_startup = 256;                // … in all; past it the oldest one is cut
+  std::chrono::seconds authentication_timeout{60};
+  // Under pressure (half the startup pool in use, or an address at its bound) sockets get
+  // this long instead.
+  std::chrono::seconds pressure_timeout{5};
+  int cancel_per_second = 2;  // CancelRequests per address (/64), after a burst of cancel_burst
+  int cancel_burst = 20;
 };
+
+// The key per-address limits count under: an IPv4 address, or an IPv6 address's /64 (one
+// subscriber's usual allocation); an IPv4-mapped IPv6 address counts as its IPv4 address.
+std::string address_key(const std::string& address);
 
 class AuthLimiter {
  public:
@@ -30,14 +48,37 @@ class AuthLimiter {
   bool failure(const std::string& address, const std::string& user);
   // A successful login clears the address's and the user's failures.
   void success(const std::string& address, const std::string& user);
-  // Counts a connection in; false (and counts nothing) past the per-address cap.
-  bool open(const std::string& address);
-  void close(const std::string& address);
+
+  // A socket `fd` from `address` was accepted. kAdmitted: it joins the startup pool (the
+  // oldest socket of a full pool is cut to make room); kAddressFull: the address already holds
+  // max_startup_per_address unauthenticated sockets, and this one is not counted.
+  enum class Startup { kAdmitted, kAddressFull };
+  Startup startup_open(int fd, const std::string& address);
+  // The socket authenticated: it leaves the startup pool and counts as a session. Or why not:
+  // 53300 past a session cap, 57014 when it was cut at its timeout (then it counts as nothing).
+  struct Refusal {
+    std::string sqlstate, message;
+  };
+  std::optional<Refusal> authenticated(int fd, const std::string& address);
+  // The socket's session ended (before its fd is closed): it counts no more.
+  void end(int fd);
+  // Shuts down (SHUT_RDWR) the sockets that have not authenticated within their timeout;
+  // their sessions see the end of input and stop. Returns how many. Call often (the accept
+  // loop does, every 50 ms).
+  size_t expire(Clock::time_point now);
+  // Sockets not yet authenticated.
+  size_t startup_count();
+  // A CancelRequest from `address` may be acted on; false past the per-address rate.
+  bool cancel_allowed(const std::string& address);
 
   std::atomic<uint64_t> failures_total{0};
   std::atomic<uint64_t> bans_total{0};
-  std::atomic<uint64_t> refusals_total{0};      // logins refused while banned
-  std::atomic<uint64_t> cap_refusals_total{0};  // connections past the per-address cap
+  std::atomic<uint64_t> refusals_total{0};           // logins refused while banned
+  std::atomic<uint64_t> cap_refusals_total{0};       // sessions past the per-address cap
+  std::atomic<uint64_t> startup_refusals_total{0};   // sockets past the startup bound of an address
+  std::atomic<uint64_t> startup_evictions_total{0};  // sockets cut because the pool was full
+  std::atomic<uint64_t> startup_timeouts_total{0};   // sockets cut at their timeout
+  std::atomic<uint64_t> cancel_throttled_total{0};   // CancelRequests dropped past the rate
 
  private:
   struct Counter {
@@ -52,7 +93,29 @@ class AuthLimiter {
   std::mutex mutex_;
   std::map<std::string, Counter> addresses_;
   std::map<std::string, Counter> users_;
-  std::map<std::string, int> connections_;
+  std::map<std::string, int> connections_;  // authenticated sessions per address
+  int sessions_ = 0;                        // authenticated sessions in all
+
+  enum class State { kStartup, kSession, kCut, kRefused };
+  struct Socket {
+    std::string key;  // address_key of its address
+    std::string address;
+    Clock::time_point since;
+    Clock::time_point deadline;  // shortened for good once it lived under pressure
+    State state = State::kStartup;
+  };
+  // Leaves the startup pool (under mutex_).
+  void leave_startup(Socket& s);
+  void cut(int fd, Socket& s);
+  std::unordered_map<int, Socket> sockets_;
+  std::map<std::string, int> startup_by_key_;
+  int startup_ = 0;
+
+  struct Bucket {
+    double tokens = 0;
+    Clock::time_point at;
+  };
+  std::map<std::string, Bucket> cancel_buckets_;
 };
 
 }  // namespace ducklings::pgwire

@@ -87,9 +87,21 @@ Server::Server(const ServerConfig& config, control::ControlPlane* control,
                WorkerControlHandler worker_control)
     : config_(config),
       control_(control),
-      limiter_(AuthLimits{config.auth_failure_threshold, config.auth_user_failure_threshold,
-                          std::chrono::seconds(config.auth_ban_seconds),
-                          config.max_connections_per_address}),
+      limiter_([&config] {
+        AuthLimits l;
+        l.failure_threshold = config.auth_failure_threshold;
+        l.user_failure_threshold = config.auth_user_failure_threshold;
+        l.ban = std::chrono::seconds(config.auth_ban_seconds);
+        l.max_connections_per_address = config.max_connections_per_address;
+        l.max_connections = config.max_connections;
+        l.max_startup_per_address = config.max_startup_connections_per_address;
+        l.max_startup = config.max_startup_connections;
+        l.authentication_timeout = std::chrono::seconds(config.authentication_timeout);
+        l.pressure_timeout = std::min(l.authentication_timeout, std::chrono::seconds(5));
+        l.cancel_per_second = config.cancel_requests_per_second;
+        l.cancel_burst = 10 * config.cancel_requests_per_second;
+        return l;
+      }()),
       warehouses_(warehouses),
       workers_(workers),
       worker_control_(std::move(worker_control)) {
@@ -187,6 +199,7 @@ void Server::serve() {
         ::accept4(listen_fd_, reinterpret_cast<sockaddr*>(&peer_addr), &peer_len, SOCK_CLOEXEC);
     if (fd < 0) {
       if (errno == EINTR || errno == ECONNABORTED || errno == EAGAIN) continue;
+      if (!unix_) limiter_.expire(now);  // and the authentication_timeout's
       spdlog::warn("accept failed: {}", std::strerror(errno));
       if (errno == EMFILE || errno == ENFILE) ::usleep(100 * 1000);  // wait for fds to free up
       continue;
@@ -215,32 +228,37 @@ void Server::serve() {
               : static_cast<const void*>(&reinterpret_cast<sockaddr_in*>(&peer_addr)->sin_addr);
       if (::inet_ntop(peer_addr.ss_family, a, host, sizeof(host))) peer = host;
     }
-    // Past the per-address cap the session still negotiates TLS, so the client reads why.
-    bool counted = !unix_ && limiter_.open(peer);
+    // Only authenticated sessions count against max_connections and the per-address cap
+    // (startup.cpp); until then a socket is in the startup pool, bounded per address and in
+    // all, and cut at its authentication timeout. A socket past its address's bound is
+    // refused before it costs a thread.
+    if (!unix_ && limiter_.startup_open(fd, peer) == AuthLimiter::Startup::kAddressFull) {
+      refuse_now(fd, "too many connections from " + peer + " not yet authenticated (limit " +
+                         std::to_string(config_.max_startup_connections_per_address) + ")");
+      continue;
+    }
     try {
       auto session = std::make_shared<Session>(services, fd, peer);
-      if (!unix_ && !counted) {
-        session->refuse(SqlError("53300", "too many connections from " + peer + " (limit " +
-                                              std::to_string(config_.max_connections_per_address) +
-                                              ")"));
-      }
-      if (!registry_.add(session.get(), static_cast<size_t>(config_.max_connections))) {
+      // A bound on threads: authenticated sessions plus the startup pool (and sockets cut
+      // from it that have not ended yet).
+      size_t max_sessions = static_cast<size_t>(config_.max_connections);
+      if (!unix_) max_sessions += 2 * static_cast<size_t>(config_.max_startup_connections);
+      if (!registry_.add(session.get(), max_sessions)) {
         // Too many sessions: PostgreSQL answers before authentication with 53300.
         WriteBuffer out;
         write_error(out, {"FATAL", "53300", "sorry, too many clients already"});
-        ::send(fd, out.data().data(), out.size(), MSG_NOSIGNAL);
-        if (counted) limiter_.close(peer);
+        ::send(fd, out.data().data(), out.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+        if (!unix_) limiter_.end(fd);
         continue;  // the session's destructor closes the socket
       }
-      std::thread([session, this, peer, counted] {
+      std::thread([session, this, fd] {
         session->run();
         // Last: once the registry is empty, stop() returns and the server may be destroyed.
-        if (counted) limiter_.close(peer);
         registry_.remove(session.get());
       }).detach();
     } catch (const std::exception& e) {
       spdlog::error("could not start session: {}", e.what());
-      if (counted) limiter_.close(peer);
+      if (!unix_) limiter_.end(fd);
     }
   }
 }
@@ -249,6 +267,7 @@ void Server::stop() {
   if (stopping_.exchange(true)) return;
   char b = 1;
   [[maybe_unused]] auto n = ::write(wake_pipe_[1], &b, 1);
+        if (!unix_) limiter_.end(fd);  // before the session closes fd
   spdlog::info("shutting down: waiting up to {}s for {} sessions", config_.shutdown_timeout,
                registry_.size());
   registry_.request_stop_all();
@@ -260,6 +279,15 @@ void Server::stop() {
 }
 
 }  // namespace ducklings::pgwire
+void Server::refuse_now(int fd, const std::string& message) {
+  // Cheaply: one small write that never blocks, then close; no thread, no TLS. libpq shows
+  // the message whether it sent a startup packet or an SSLRequest.
+  WriteBuffer out;
+  write_error(out, {"FATAL", "53300", message});
+  ::send(fd, out.data().data(), out.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+  ::close(fd);
+}
+
 
 namespace ducklings::pgwire {
 namespace {

@@ -54,8 +54,11 @@ class Server {
   // Where sessions record their statements (before serve()).
   void set_query_log(metering::QueryLog* log) { query_log_ = log; }
   const AuthLimiter& limiter() const { return limiter_; }
+  AuthLimiter& limiter() { return limiter_; }
 
  private:
+  // Answers 53300 with `message` and closes `fd`, without a session (accept loop).
+  void refuse_now(int fd, const std::string& message);
   const ServerConfig& config_;
   control::ControlPlane* control_;
   warehouse::WarehouseRegistry& warehouses_;

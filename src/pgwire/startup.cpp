@@ -46,6 +46,12 @@ bool Session::startup() {
       continue;
     }
     if (auto* c = std::get_if<CancelRequest>(&packet)) {
+      // Rate-limited per address, so that guessing a 32-bit key takes years; a dropped
+      // request is not even checked (nothing is answered either way).
+      if (services_.limiter && !services_.limiter->cancel_allowed(peer_)) {
+        spdlog::debug("dropped a CancelRequest from {}: past the rate", peer_);
+        return false;
+      }
       services_.registry.cancel(c->process_id, c->secret_key);
       return false;  // the cancel connection closes without an answer
     }
@@ -103,7 +109,14 @@ bool Session::startup() {
       }
       throw;
     }
-    if (limiter) limiter->success(peer_, user_);
+    if (limiter) {
+      limiter->success(peer_, user_);
+      // From here the session counts against the connection caps; until now it was only in
+      // the startup pool (bounded per address, cut at authentication_timeout).
+      if (auto refusal = limiter->authenticated(channel_->fd(), peer_)) {
+        throw SqlError(refusal->sqlstate, refusal->message);
+      }
+    }
 
     if (!login->org.empty() && login->duckling_state != "ready") {
       // An organization's database exists while its duckling is ready.
