@@ -15,6 +15,7 @@
 
 #include "common/config.h"
 #include "common/errors.h"
+#include "common/files.h"
 #include "common/logging.h"
 #include "common/signals.h"
 #include "control/config_store.h"
@@ -114,7 +115,8 @@ int serve(const std::map<std::string, std::string>& flags) {
   sigset_t signals = block_stop_signals();
 
   try {
-    std::filesystem::create_directories(config.data_dir);
+    // Verifiers, capture keys, databases and keys: 0600/0700 (docs/security.md).
+    make_private_directory(config.data_dir);
     std::unique_ptr<control::ConfigStore> store =
         control::ConfigStore::open(config.config_store, config.data_dir);
     int applied = control::migrate(*store);

@@ -5,6 +5,8 @@
 
 #include <mutex>
 
+#include "common/files.h"
+
 namespace ducklings::control {
 namespace {
 
@@ -68,6 +70,9 @@ class LockedStore : public ConfigStore {
 class SqliteStore final : public LockedStore {
  public:
   explicit SqliteStore(const std::string& path) {
+    // It holds SCRAM verifiers and capture keys: its owner's only, even outside the data dir
+    // (new files are so under the server's umask; an older one may not be).
+    for (const char* suffix : {"", "-wal", "-shm"}) make_private_file(path + suffix);
     if (sqlite3_open(path.c_str(), &db_) != SQLITE_OK) {
       std::string msg = db_ ? sqlite3_errmsg(db_) : "out of memory";
       sqlite3_close(db_);

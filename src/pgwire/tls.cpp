@@ -272,7 +272,21 @@ void generate_if_missing(const std::string& cert_path, const std::string& key_pa
   // Key first: a crash between the renames leaves a key without certificate, which the
   // check above reports, never a certificate whose key is lost.
   write_file_atomically(key_path, pem.key, 0600);
-  write_file_atomically(cert_path, pem.cert, 0644);
+  write_file_atomically(cert_path, pem.cert, 0600);
+}
+
+// RFC 5929's tls-server-end-point, as PostgreSQL computes it (be_tls_get_certificate_hash).
+std::string certificate_hash(X509* cert) {
+  if (cert == nullptr) return "";
+  int md_nid = NID_undef;
+  if (X509_get_signature_info(cert, &md_nid, nullptr, nullptr, nullptr) != 1) return "";
+  if (md_nid == NID_md5 || md_nid == NID_sha1) md_nid = NID_sha256;
+  const EVP_MD* md = EVP_get_digestbynid(md_nid);
+  if (md == nullptr) return "";
+  unsigned char hash[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  if (X509_digest(cert, md, hash, &len) != 1) return "";
+  return std::string(reinterpret_cast<const char*>(hash), len);
 }
 
 void check_readable(const std::string& setting, const std::string& path) {

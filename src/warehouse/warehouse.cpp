@@ -28,6 +28,26 @@ std::vector<FunctionRegistrar>& function_registrars() {
   return r;
 }
 
+// Removes the COPY FROM STDIN pipes a killed process left in the duckling's tmp/
+// (pgwire/copy.cpp names them copy-<session>-<n>.fifo). Called once the duckling's database is
+// open here: DuckDB's file lock says no other process has it, and no session here has begun.
+void remove_stale_fifos(const std::string& directory) {
+  std::string tmp = directory + "/tmp";
+  std::error_code ec;
+  try {
+    for (const auto& entry : fs::directory_iterator(tmp, ec)) {
+      std::string name = entry.path().filename().string();
+      if (name.rfind("copy-", 0) != 0 || name.size() < 5 ||
+          name.compare(name.size() - 5, 5, ".fifo") != 0 || !entry.is_fifo(ec)) {
+        continue;
+      }
+      fs::remove(entry.path(), ec);
+    }
+  } catch (const fs::filesystem_error&) {
+    // Best effort: a pipe left behind costs nothing but a directory entry.
+  }
+}
+
 }  // namespace
 
 void add_function_registrar(FunctionRegistrar registrar) {
@@ -226,6 +246,7 @@ std::shared_ptr<Warehouse> WarehouseRegistry::create(const std::string& name,
   }
   fs::create_directories(path_of(name) + "/tmp");
   auto w = std::make_shared<Warehouse>(name, path_of(name), limits, readable_directories_);
+  remove_stale_fifos(path_of(name));
   open_[name] = w;
   return w;
 }
@@ -300,6 +321,7 @@ std::shared_ptr<Warehouse> WarehouseRegistry::find(const std::string& name) {
   fs::create_directories(path_of(name) + "/tmp");
   auto w =
       std::make_shared<Warehouse>(name, path_of(name), limits_for(name), readable_directories_);
+  remove_stale_fifos(path_of(name));
   if (open_hook_) open_hook_(name, *w);
   open_[name] = w;
   return w;

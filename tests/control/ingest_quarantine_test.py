@@ -167,6 +167,42 @@ def suite(isolation):
         check(metric_value(metrics(srv), "duckgres_ingest_quarantined_files", [("org", "acme"), ("team", "team_1")]) == 2,
               "%s: files in quarantine after the restart in /metrics" % isolation)
 
+        # A quarantined file, once fixed, is put back and applied.
+        fixed = dict(bad_line, timestamp="2026-01-01T00:00:00.000Z")
+        with open(os.path.join(team_dir, "quarantine", "seg-0000000000000001.jsonl"), "w") as f:
+            f.write(json.dumps(fixed) + "\n")
+        s, b = api.call("POST", "/api/v1/orgs/acme/teams/1/ingest/quarantine/seg-0000000000000001.jsonl/retry")
+        check(s == 202, "%s: retry a quarantined file: %s %s" % (isolation, s, b))
+        check(arrived(srv, "acme", "team_1", "event = 'poison'"), "%s: the fixed file applied" % isolation)
+        s, q = api.call("GET", "/api/v1/orgs/acme/teams/1/ingest/quarantine")
+        check(s == 200 and [f.get("name") for f in q] == ["seg-0000000000000002.jsonl"],
+              "%s: the retried file left the quarantine: %s" % (isolation, q))
+        s, b = api.call("POST", "/api/v1/orgs/acme/teams/1/ingest/quarantine/seg-9.jsonl/retry")
+        check(s == 404, "%s: retry of a file not in quarantine: %s" % (isolation, s))
+        s, b = api.call("POST", "/api/v1/orgs/acme/teams/1/ingest/quarantine/..%2Fseg-0000000000000002.jsonl/retry")
+        check(s == 404, "%s: retry of a name outside the quarantine: %s" % (isolation, s))
+
+        if isolation == "process":
+            # The worker killed while files are applied: retried, nothing quarantined or lost.
+            s, d = api.call("GET", "/api/v1/orgs/acme/duckling")
+            pid = ((d or {}).get("runtime") or {}).get("worker_pid")
+            sent = 0
+            for i in range(10):
+                check(capture(1 + i % 2, [{"event": "around-kill", "distinct_id": "k"}] * 20)[0] == 200,
+                      "%s: capture around a worker kill" % isolation)
+                sent += 20
+                if i == 3 and pid:
+                    os.kill(pid, 9)
+                time.sleep(0.1)
+            check(pid is not None, "%s: the worker's pid" % isolation)
+            check(wait_for(lambda: count(srv, "acme", "team_1", "event = 'around-kill'")
+                           + count(srv, "acme", "team_2", "event = 'around-kill'") == sent, timeout=30),
+                  "%s: every event around the worker kill arrived" % isolation)
+            for tid in (1, 2):
+                s, q = api.call("GET", "/api/v1/orgs/acme/teams/%d/ingest/quarantine" % tid)
+                check(s == 200 and len(q) == (1 if tid == 1 else 0),
+                      "%s: a killed worker quarantines nothing (team %d): %s" % (isolation, tid, q))
+
         # 3. A duckling that is not there yet is waited for (retried), not a reason to quarantine.
         api.call("POST", "/api/v1/orgs", {"name": "gamma"})
         s, team = api.call("POST", "/api/v1/orgs/gamma/teams", {"team_id": 4, "name": "late"})
