@@ -400,7 +400,8 @@ std::string access_mode_of(const json& body) {
 // The team a body's access mode is bound to, checked against the org's teams.
 std::optional<int64_t> team_of(ConfigStore& store, const std::string& org_id,
                                const std::string& mode, const json& body) {
-  return check_access(store, org_id, mode, int_field(body, "team_id", 1, INT64_C(9007199254740991)));
+  return check_access(store, org_id, mode,
+                      int_field(body, "team_id", 1, INT64_C(9007199254740991)));
 }
 }  // namespace
 
@@ -410,6 +411,15 @@ json ControlPlane::create_user(const std::string& org, const json& body,
   std::string username = string_field(body, "username", true);
   if (!valid_username(username)) {
     bad_request("\"username\" must be 1-63 letters, digits, '_', '-', '.' or '@'");
+  }
+  std::string folded = username;
+  for (char& c : folded) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  // A login named after a built-in role would be taken for it (GRANT owner TO …).
+  if (folded == "owner" || folded == "writer" || folded == "reader" || folded == "public" ||
+      folded.rfind("pg_", 0) == 0 || folded.rfind("duckgres", 0) == 0) {
+    bad_request("\"username\" \"" + username +
+                "\" is reserved (built-in roles owner, writer, reader, public; pg_ and duckgres "
+                "prefixes)");
   }
   std::string mode = access_mode_of(body);
   json result;
@@ -542,12 +552,12 @@ json ControlPlane::mint_credential(const std::string& org, const json& body,
     store_.execute(
         "INSERT INTO service_credentials (id, org_id, username, name, verifier, access_mode, "
         "team_id, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        {id, o.id, username, name, verifier, mode,
-         team ? Value(std::to_string(*team)) : Value(), created, expires});
-    result = credential_json({id, username, name, mode,
-                              team ? Value(std::to_string(*team)) : Value(), created, expires,
-                              Value()},
-                             created);
+        {id, o.id, username, name, verifier, mode, team ? Value(std::to_string(*team)) : Value(),
+         created, expires});
+    result =
+        credential_json({id, username, name, mode, team ? Value(std::to_string(*team)) : Value(),
+                         created, expires, Value()},
+                        created);
     result["password"] = secret;  // shown once; only the verifier is kept
     result["database"] = org;
   });
@@ -589,13 +599,15 @@ void ControlPlane::set_user_verifier(const std::string& database, const std::str
                                      const std::string& verifier) {
   auto org = store_.query("SELECT id FROM orgs WHERE name = ?", {database});
   if (org.empty()) {
-    if (store_.execute("UPDATE logins SET verifier = ? WHERE name = ?", {verifier, username}) == 0) {
+    if (store_.execute("UPDATE logins SET verifier = ? WHERE name = ?", {verifier, username}) ==
+        0) {
       throw ApiError(404, "not_found", "role \"" + username + "\" does not exist");
     }
     return;
   }
-  if (store_.execute("UPDATE users SET verifier = ?, updated_at = ? WHERE org_id = ? AND username = ?",
-                     {verifier, iso_utc_now(), *org[0][0], username}) == 0) {
+  if (store_.execute(
+          "UPDATE users SET verifier = ?, updated_at = ? WHERE org_id = ? AND username = ?",
+          {verifier, iso_utc_now(), *org[0][0], username}) == 0) {
     throw ApiError(404, "not_found", "role \"" + username + "\" does not exist");
   }
 }
@@ -621,7 +633,8 @@ json ControlPlane::get_job(const std::string& org, const std::string& id) {
 json ControlPlane::list_jobs(const std::string& org) {
   org_row(org);
   json out = json::array();
-  for (const Row& r : store_.query("SELECT detail FROM jobs WHERE org = ? ORDER BY created_at DESC", {org})) {
+  for (const Row& r :
+       store_.query("SELECT detail FROM jobs WHERE org = ? ORDER BY created_at DESC", {org})) {
     out.push_back(json::parse(*r[0]));
   }
   return out;
@@ -639,8 +652,7 @@ std::vector<json> ControlPlane::unfinished_jobs() {
 // ---- the audit log ----
 
 void ControlPlane::audit(const std::string& org, const std::string& actor,
-                         const std::string& action, const std::string& target,
-                         const json& detail) {
+                         const std::string& action, const std::string& target, const json& detail) {
   std::string now = iso_utc_now();
   // Ids sort with time, so equal timestamps still page in order.
   store_.execute(
@@ -658,7 +670,10 @@ json ControlPlane::list_audit(const std::string& org, int limit, const std::stri
        store_.query("SELECT id, at, actor, action, target, detail FROM audit_log WHERE org = ? AND "
                     "id < ? ORDER BY id DESC LIMIT ?",
                     {org, cursor, std::to_string(limit)})) {
-    json e = {{"id", *r[0]}, {"at", *r[1]}, {"actor", *r[2]}, {"action", *r[3]},
+    json e = {{"id", *r[0]},
+              {"at", *r[1]},
+              {"actor", *r[2]},
+              {"action", *r[3]},
               {"target", r[4] ? json(*r[4]) : json(nullptr)}};
     e["detail"] = r[5] ? json::parse(*r[5], nullptr, false) : json(nullptr);
     out.push_back(e);

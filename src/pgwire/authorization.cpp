@@ -12,6 +12,7 @@
 #include "pgwire/scram.h"
 #include "pgwire/session.h"
 #include "sql/catalog.h"
+#include "sql/function_policy.h"
 #include "sql/quoting.h"
 
 namespace ducklings::pgwire {
@@ -93,9 +94,13 @@ void Session::refresh_privileges() {
         }
       }
     }
-    p.owner = std::find(roles.begin(), roles.end(), "owner") != roles.end();
-    p.write_all = std::find(roles.begin(), roles.end(), "writer") != roles.end();
-    p.read_all = p.write_all || std::find(roles.begin(), roles.end(), "reader") != roles.end();
+    // Built-in roles count by membership only: a login that carries one's name is not it.
+    auto member_of = [&](const char* builtin) {
+      return std::find(roles.begin() + 1, roles.end(), builtin) != roles.end();
+    };
+    p.owner = member_of("owner");
+    p.write_all = member_of("writer");
+    p.read_all = p.write_all || member_of("reader");
     std::string in;
     for (const auto& r : roles) in += (in.empty() ? "" : ", ") + sql::quote_literal(r);
     for (const auto& g :
@@ -147,6 +152,7 @@ void Session::refresh_privileges() {
 bool Session::may(Privilege p, const std::string& schema, const std::string& table) const {
   const SessionPrivileges& s = privileges_;
   if (s.owner) return true;
+  if (schema == "duckgres_meta") return false;  // the query log of every user, roles, grants
   if (internal_schema(schema)) return p == Privilege::kSelect || p == Privilege::kUsage;
   bool reading = p == Privilege::kSelect || p == Privilege::kUsage;
   if (s.write_all || (s.read_all && reading)) return true;
@@ -180,9 +186,43 @@ std::vector<std::string> Session::search_path_schemas() const {
   return out;
 }
 
+void Session::sync_search_path() {
+  if (!warehouse_) return;
+  uint64_t generation = warehouse_->schema_generation();
+  if (search_path_generation_ == generation) return;
+  before_duckdb_call();
+  std::vector<std::string> existing;
+  for (const auto& r : rows_of(*connection_,
+                               "SELECT schema_name FROM duckdb_schemas() WHERE database_name = "
+                               "current_database()")) {
+    if (r[0]) existing.push_back(*r[0]);
+  }
+  effective_search_path_.clear();
+  std::string path;
+  for (const auto& s : search_path_schemas()) {
+    if (std::find(existing.begin(), existing.end(), s) == existing.end()) continue;
+    effective_search_path_.push_back(s);
+    path += (path.empty() ? "" : ",") + sql::quote_identifier(s);
+  }
+  // No schema of the path exists: PostgreSQL then resolves no unqualified name, where DuckDB
+  // would fall back to main; the server's read-only catalog schema holds no user relation.
+  if (path.empty()) path = "duckgres_catalog";
+  if (path == "main" && applied_search_path_.empty()) path.clear();  // DuckDB's default
+  if (path != applied_search_path_) {
+    connection_->query("SET search_path = " + sql::quote_literal(path.empty() ? "main" : path));
+    applied_search_path_ = path;
+    query_cache_.clear();  // plans bound names through the old path
+  }
+  search_path_generation_ = generation;
+}
+
 std::string Session::resolve_schema(const std::string& name, bool creating) {
-  std::vector<std::string> path = search_path_schemas();
-  if (creating) return path.empty() ? "main" : path[0];
+  sync_search_path();
+  const std::vector<std::string>& path = effective_search_path_;
+  if (creating) {
+    if (path.empty()) throw SqlError("3F000", "no schema has been selected to create in");
+    return path[0];
+  }
   uint64_t generation = warehouse_->schema_generation();
   if (relation_schemas_generation_ != generation) {
     relation_schemas_.clear();
@@ -202,7 +242,24 @@ std::string Session::resolve_schema(const std::string& name, bool creating) {
   for (const auto& s : path) {
     if (std::find(it->second.begin(), it->second.end(), s) != it->second.end()) return s;
   }
+  // DuckDB searches its default schema (public) after the path, whatever the path says: the
+  // check resolves as DuckDB will read.
+  if (std::find(it->second.begin(), it->second.end(), "main") != it->second.end()) return "main";
   return "";
+}
+
+bool Session::engine_has_function(const std::string& name) {
+  uint64_t generation = warehouse_->schema_generation();
+  if (function_names_generation_ != generation) {
+    function_names_.clear();
+    before_duckdb_call();
+    for (const auto& r :
+         rows_of(*connection_, "SELECT DISTINCT lower(function_name) FROM duckdb_functions()")) {
+      if (r[0]) function_names_.insert(*r[0]);
+    }
+    function_names_generation_ = generation;
+  }
+  return function_names_.count(name) > 0;
 }
 
 void Session::refuse_server_schema_writes(const sql::StatementAccess& access) const {
@@ -228,10 +285,23 @@ void Session::authorize(const sql::Statement& statement,
   if (!analysis) analysis = sql::analyze_access(statement);
   const sql::StatementAccess& access = *analysis;
   refuse_server_schema_writes(access);
+  for (const auto& need : access.needs) {
+    // Where an unqualified CREATE lands (3F000 when no schema of the path exists).
+    if (need.privilege == Privilege::kCreate && need.table.empty() && need.schema.empty())
+      resolve_schema("", true);
+  }
   if (privileges_.owner) return;
   if (access.owner_only) {
     throw SqlError("42501", "permission denied: " + access.owner_reason + " needs the owner role",
                    0, "", "Ask an owner of the duckling, or to be granted the owner role.");
+  }
+  for (const auto& name : access.functions_not_allowed) {
+    // A name DuckDB does not have fails there with 42883, as it would for an owner.
+    if (!engine_has_function(name)) continue;
+    throw SqlError("42501", "permission denied: function " + name + "() needs the owner role", 0,
+                   "",
+                   "Below the owner role a session calls only functions known to read nothing "
+                   "its grants do not cover (docs/security.md).");
   }
   for (const auto& need : access.needs) {
     std::string schema = duck_schema(need.schema);
@@ -247,7 +317,15 @@ void Session::authorize(const sql::Statement& statement,
     if (schema.empty()) {
       if (sql::is_catalog_relation(need.table)) continue;  // pg_class and friends
       schema = resolve_schema(need.table, false);
-      if (schema.empty()) continue;  // no such relation: DuckDB says so (42P01)
+      if (schema.empty()) {
+        if (sql::is_engine_catalog_view(need.table)) {
+          throw SqlError(
+              "42501",
+              "permission denied: " + need.table + " (DuckDB's catalog) needs the owner role", 0,
+              "", "pg_catalog and information_schema show what the session may use.");
+        }
+        continue;  // no such relation: DuckDB says so (42P01)
+      }
     }
     if (!may(need.privilege, schema, need.table)) {
       throw SqlError("42501", std::string("permission denied: ") +
@@ -263,9 +341,13 @@ void Session::control_request(const std::map<std::string, std::string>& request)
   if (!error.empty()) throw SqlError("42704", error);
 }
 
-void Session::audit(const std::string& action, const std::string& target, const std::string& detail) {
+void Session::audit(const std::string& action, const std::string& target,
+                    const std::string& detail) {
   try {
-    control_request({{"action", "audit"}, {"user", user_}, {"actor", actor_}, {"event", action},
+    control_request({{"action", "audit"},
+                     {"user", user_},
+                     {"actor", actor_},
+                     {"event", action},
                      {"target", target},
                      {"detail", detail}});
   } catch (const std::exception& e) {
@@ -277,17 +359,23 @@ void Session::handle_alter_role(const sql::Statement& statement) {
   const auto& a = sql::root_node(statement)->alter_role_stmt();
   std::string role;
   switch (a.role().roletype()) {
-    case pg_query::ROLESPEC_CSTRING: role = a.role().rolename(); break;
+    case pg_query::ROLESPEC_CSTRING:
+      role = a.role().rolename();
+      break;
     case pg_query::ROLESPEC_CURRENT_USER:
     case pg_query::ROLESPEC_CURRENT_ROLE:
-    case pg_query::ROLESPEC_SESSION_USER: role = user_; break;
-    default: throw SqlError("0A000", "unsupported role specification");
+    case pg_query::ROLESPEC_SESSION_USER:
+      role = user_;
+      break;
+    default:
+      throw SqlError("0A000", "unsupported role specification");
   }
   std::optional<std::string> password;
   for (const auto& o : a.options()) {
     if (!o.has_def_elem() || o.def_elem().defname() != "password") {
-      throw SqlError("0A000", "ALTER ROLE changes passwords only", 0, "",
-                     "Access modes and teams are set with PATCH /api/v1/orgs/{org}/users/{username}.");
+      throw SqlError(
+          "0A000", "ALTER ROLE changes passwords only", 0, "",
+          "Access modes and teams are set with PATCH /api/v1/orgs/{org}/users/{username}.");
     }
     if (!o.def_elem().has_arg() || !o.def_elem().arg().has_string()) {
       throw SqlError("0A000", "a role must keep a password");
@@ -318,9 +406,9 @@ void Session::handle_alter_role(const sql::Statement& statement) {
 
 bool Session::is_role_statement(const sql::Statement& statement) const {
   const pg_query::Node* root = sql::root_node(statement);
-  return root && (root->has_grant_stmt() || root->has_grant_role_stmt() ||
-                  root->has_create_role_stmt() || root->has_drop_role_stmt() ||
-                  root->has_alter_role_stmt());
+  return root &&
+         (root->has_grant_stmt() || root->has_grant_role_stmt() || root->has_create_role_stmt() ||
+          root->has_drop_role_stmt() || root->has_alter_role_stmt());
 }
 
 void Session::handle_role_statement(const sql::Statement& statement) {
@@ -508,10 +596,10 @@ void Session::handle_role_statement(const sql::Statement& statement) {
     }
     tag = g.is_grant() ? "GRANT" : "REVOKE";
   }
-  audit(tag == "CREATE ROLE" ? "role.create"
-        : tag == "DROP ROLE" ? "role.drop"
+  audit(tag == "CREATE ROLE"         ? "role.create"
+        : tag == "DROP ROLE"         ? "role.drop"
         : tag.rfind("GRANT", 0) == 0 ? "grant"
-        : "revoke",
+                                     : "revoke",
         tag, statement.text);
   warehouse_->auth_changed();
   auth_changed_in_txn_ = txn_ != TxnStatus::kIdle || implicit_txn_;

@@ -362,8 +362,22 @@ void Session::handle_query(const std::string& text) {
   if (txn_ == TxnStatus::kIdle) close_portals(true);
 }
 
+namespace {
+
+// Statements built to exhaust a parser's stack or the planner's memory (sql::parse).
+void refuse_too_complex(const sql::Statement& statement) {
+  if (statement.parse_error.too_complex) {
+    throw SqlError("54001", statement.parse_error.message, 0, "",
+                   "Nest expressions, subqueries and list literals less deeply, or split the "
+                   "statement.");
+  }
+}
+
+}  // namespace
+
 void Session::run_statement(const sql::Statement& statement,
                             std::shared_ptr<PreparedQuery> cached) {
+  refuse_too_complex(statement);
   if (is_session_statement(statement)) {
     if (!system_) sql::check_sandbox(statement, sandbox_);  // others: as they are prepared
     std::optional<sql::StatementAccess> access;
@@ -528,7 +542,9 @@ bool Session::run_session_statement(const sql::Statement& st, Portal* portal, Ou
 
 std::shared_ptr<PreparedQuery> Session::prepare(sql::Statement statement,
                                                 const std::vector<int32_t>& parameter_types) {
+  refuse_too_complex(statement);
   if (!system_) sql::check_sandbox(statement, sandbox_);
+  if (!system_) sync_search_path();  // DuckDB binds names as it prepares
   if (!system_ && !statement.read_only && statement.tree) {
     refuse_server_schema_writes(sql::analyze_access(statement));
   }
@@ -945,6 +961,9 @@ void Session::note_transaction_end() {
 
 void Session::start_portal(Portal& portal) {
   PreparedQuery& q = *portal.query;
+  // Every way a portal starts (Execute, Describe of a portal, FETCH, COPY's query) meets the
+  // grants of the moment: Describe used to run it unchecked, and Execute then skipped the check.
+  authorize(q.statement, q.access);
   before_duckdb_call();
   if (q.uses_catalog) refresh_catalog_snapshot();
   uint64_t data = warehouse_ ? warehouse_->data_generation() : 0;

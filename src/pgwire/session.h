@@ -12,6 +12,7 @@
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "common/config.h"
@@ -70,7 +71,7 @@ struct PreparedQuery {
   std::vector<ColumnOrigin> column_origins;  // table OID and attnum per column, when known
   std::vector<int32_t> type_overrides;       // PostgreSQL type OID per column where not DuckDB's
   bool uses_catalog = false;                 // reads the emulated pg_catalog/information_schema
-  bool explain = false;       // DuckDB's EXPLAIN, answered as PostgreSQL's "QUERY PLAN" lines
+  bool explain = false;         // DuckDB's EXPLAIN, answered as PostgreSQL's "QUERY PLAN" lines
   bool reads_settings = false;  // its DuckDB text reads session settings (getvariable)
   uint64_t settings_generation = 0;            // the settings its plan was made with
   std::string duck_text;                       // what DuckDB prepared (to prepare it again)
@@ -184,6 +185,11 @@ class Session {
   // when none has it); `creating`: the schema a new object would go to.
   std::string resolve_schema(const std::string& name, bool creating);
   std::vector<std::string> search_path_schemas() const;
+  // Gives DuckDB the session's search_path (its schemas that exist), so that DuckDB and the
+  // grant check resolve unqualified names alike; again when schemas change.
+  void sync_search_path();
+  // Whether DuckDB has a function or macro of this name (lower case) in any schema.
+  bool engine_has_function(const std::string& name);
   // CREATE ROLE, DROP ROLE, GRANT and REVOKE (of privileges and of roles).
   bool is_role_statement(const sql::Statement& statement) const;
   void handle_role_statement(const sql::Statement& statement);
@@ -334,6 +340,11 @@ class Session {
   bool catalog_restricted_ = false;  // the catalog's visibility variables are set
   std::unordered_map<std::string, std::vector<std::string>> relation_schemas_;  // name → schemas
   uint64_t relation_schemas_generation_ = UINT64_MAX;
+  std::vector<std::string> effective_search_path_;  // search_path's schemas that exist
+  std::string applied_search_path_;                 // what DuckDB was given ("" its default)
+  uint64_t search_path_generation_ = UINT64_MAX;
+  std::unordered_set<std::string> function_names_;  // every function DuckDB has, lower case
+  uint64_t function_names_generation_ = UINT64_MAX;
   bool admitted_ = false;
   std::string bound_database_;  // guarded by run_mutex_  // counted in the warehouse's sessions
                                 // (left in the destructor)

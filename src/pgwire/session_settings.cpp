@@ -60,7 +60,9 @@ void Session::set_parameter(const std::string& name, const std::string& value) {
   std::string canonical = settings_.set(name, value);
   if (ready_for_queries_) publish_settings();
   if (canonical == "TimeZone") apply_timezone();
-  if (canonical == "statement_timeout") statement_timeout_ms_ = sql::parse_duration_ms(canonical, *settings_.get(canonical));
+  if (canonical == "search_path") search_path_generation_ = UINT64_MAX;
+  if (canonical == "statement_timeout")
+    statement_timeout_ms_ = sql::parse_duration_ms(canonical, *settings_.get(canonical));
   if (ready_for_queries_ && settings_.reportable(canonical)) {
     write_parameter_status(out_, canonical, *settings_.get(canonical));
   }
@@ -78,10 +80,12 @@ void Session::check_engine_setting(const std::string& name, bool show) {
   if (!c || c.size() == 0 || *static_cast<int64_t*>(duckdb_vector_get_data(c.column(0))) == 0) {
     throw SqlError("42704", "unrecognized configuration parameter \"" + name + "\"");
   }
-  throw SqlError("42501", "permission denied to " + std::string(show ? "read" : "set") +
-                              " parameter \"" + name + "\"",
-                 0, "", "The duckling's compute size sets threads and memory; other engine "
-                        "settings stay as the server set them.");
+  throw SqlError(
+      "42501",
+      "permission denied to " + std::string(show ? "read" : "set") + " parameter \"" + name + "\"",
+      0, "",
+      "The duckling's compute size sets threads and memory; other engine "
+      "settings stay as the server set them.");
 }
 
 void Session::apply_timezone() {
@@ -126,8 +130,8 @@ bool Session::handle_set(const sql::Statement& st, Output output) {
       check_engine_setting(name, true);
       before_duckdb_call();
       try {
-        duck::Result r =
-            connection_->query("SELECT CAST(current_setting(" + sql::quote_literal(name) + ") AS VARCHAR)");
+        duck::Result r = connection_->query("SELECT CAST(current_setting(" +
+                                            sql::quote_literal(name) + ") AS VARCHAR)");
         duck::DataChunk c = r.fetch();
         if (c && c.size() > 0) value = c.varchar(0, 0);
       } catch (const duck::DuckError&) {
@@ -172,7 +176,8 @@ bool Session::handle_set(const sql::Statement& st, Output output) {
     settings_.reset_all();
     publish_settings();
     apply_timezone();
-    statement_timeout_ms_ = sql::parse_duration_ms("statement_timeout", *settings_.get("statement_timeout"));
+    statement_timeout_ms_ =
+        sql::parse_duration_ms("statement_timeout", *settings_.get("statement_timeout"));
     write_command_complete(out_, "DISCARD ALL");
     return true;
   }
@@ -211,7 +216,9 @@ bool Session::handle_set(const sql::Statement& st, Output output) {
         std::string canonical = settings_.reset(name);
         publish_settings();
         if (canonical == "TimeZone") apply_timezone();
-        if (canonical == "statement_timeout") statement_timeout_ms_ = sql::parse_duration_ms(canonical, *settings_.get(canonical));
+        if (canonical == "search_path") search_path_generation_ = UINT64_MAX;
+        if (canonical == "statement_timeout")
+          statement_timeout_ms_ = sql::parse_duration_ms(canonical, *settings_.get(canonical));
         if (settings_.reportable(canonical)) {
           write_parameter_status(out_, canonical, *settings_.get(canonical));
         }
@@ -236,7 +243,8 @@ bool Session::handle_set(const sql::Statement& st, Output output) {
       settings_.reset_all();
       publish_settings();
       apply_timezone();
-      statement_timeout_ms_ = sql::parse_duration_ms("statement_timeout", *settings_.get("statement_timeout"));
+      statement_timeout_ms_ =
+          sql::parse_duration_ms("statement_timeout", *settings_.get("statement_timeout"));
       write_command_complete(out_, "RESET");
       return true;
     }
@@ -256,7 +264,9 @@ bool Session::handle_set(const sql::Statement& st, Output output) {
       write_command_complete(out_, "SET");
       return true;
     }
-    default: write_command_complete(out_, "SET"); return true;
+    default:
+      write_command_complete(out_, "SET");
+      return true;
   }
 }
 

@@ -1277,7 +1277,13 @@ UNION ALL
 SELECT name, value, NULL, 'DuckDB', description, NULL, CASE WHEN scope = 'GLOBAL' THEN 'sighup' ELSE 'user' END,
   lower(input_type), 'default', NULL, NULL, NULL, value, value, NULL, NULL, false
 FROM duckdb_settings()
-WHERE lower(name) NOT IN (SELECT lower(name) FROM params);
+-- The engine settings a session may read or set (sql::settable_engine_setting and the size):
+-- others show the server (paths of its directories, extensions, secrets).
+WHERE lower(name) NOT IN (SELECT lower(name) FROM params)
+  AND lower(name) IN ('threads', 'memory_limit', 'max_temp_directory_size', 'max_expression_depth',
+    'enable_progress_bar', 'enable_progress_bar_print', 'preserve_insertion_order', 'default_order',
+    'default_null_order', 'ordered_aggregate_threshold', 'errors_as_json', 'pivot_limit',
+    'prefer_range_joins', 'scalar_subquery_error_on_multiple_rows');
 
 CREATE VIEW duckgres_catalog.pg_proc AS
 SELECT f.function_oid AS oid, f.function_name AS proname,

@@ -1,8 +1,11 @@
 #include "sql/parser.h"
 
+#include <google/protobuf/io/coded_stream.h>
 #include <pg_query.h>
 
+#include <algorithm>
 #include <cctype>
+#include <cstring>
 #include <memory>
 #include <optional>
 #include <string_view>
@@ -96,6 +99,178 @@ std::string quote_duckdb_keywords(const std::string& sql) {
   return out;
 }
 
+// An upper bound on the parse-tree depth `sql` can make, and its deepest nesting of square
+// brackets (list and array literals) and longest run of "[]" (array types). Operators chain
+// into one level each (1+1+1 nests), commas, AND and OR do not (PostgreSQL flattens them).
+struct LexicalDepth {
+  size_t bound = 0;
+  size_t brackets = 0;
+  size_t array_suffixes = 0;
+};
+
+LexicalDepth lexical_depth(const std::string& sql) {
+  LexicalDepth out;
+  std::vector<size_t> levels(1, 0);  // operators chained at each open bracket
+  size_t chained = 0;                // sum of levels
+  size_t square = 0, suffix_run = 0;
+  bool last_open_square = false;
+  auto note = [&] {
+    out.bound = std::max(out.bound, chained + levels.size());
+    out.brackets = std::max(out.brackets, square);
+    out.array_suffixes = std::max(out.array_suffixes, suffix_run);
+  };
+  auto chain = [&] {
+    ++levels.back();
+    ++chained;
+    note();
+  };
+  auto reset = [&] {
+    chained -= levels.back();
+    levels.back() = 0;
+  };
+  size_t i = 0, n = sql.size();
+  while (i < n) {
+    char c = sql[i];
+    auto u = static_cast<unsigned char>(c);
+    bool open_square = false;
+    if (c == '\'' || c == '"') {
+      // Literals and quoted names ('' and "" escape themselves; E'\'' is over-skipped
+      // harmlessly: the bound only needs to stay an upper bound).
+      size_t j = i + 1;
+      while (j < n && !(sql[j] == c && (j + 1 >= n || sql[j + 1] != c))) j += sql[j] == c ? 2 : 1;
+      i = j + 1;
+      continue;
+    }
+    if (c == '-' && i + 1 < n && sql[i + 1] == '-') {
+      size_t e = sql.find('\n', i);
+      i = e == std::string::npos ? n : e;
+      continue;
+    }
+    if (c == '/' && i + 1 < n && sql[i + 1] == '*') {
+      size_t e = sql.find("*/", i + 2);
+      i = e == std::string::npos ? n : e + 2;
+      continue;
+    }
+    if (c == '$' &&
+        (i == 0 || !(std::isalnum(static_cast<unsigned char>(sql[i - 1])) || sql[i - 1] == '_'))) {
+      // $tag$ … $tag$ (a parameter $1 has no closing '$').
+      size_t e = sql.find('$', i + 1);
+      if (e != std::string::npos) {
+        std::string tag = sql.substr(i, e - i + 1);
+        bool is_tag = std::all_of(tag.begin() + 1, tag.end() - 1,
+                                  [](char t) {
+                                    return std::isalnum(static_cast<unsigned char>(t)) || t == '_';
+                                  }) &&
+                      !std::isdigit(static_cast<unsigned char>(tag[1]));
+        if (is_tag) {
+          size_t close = sql.find(tag, e + 1);
+          i = close == std::string::npos ? n : close + tag.size();
+          continue;
+        }
+      }
+    }
+    if (c == '(' || c == '[') {
+      levels.push_back(0);
+      if (c == '[') {
+        ++square;
+        open_square = true;
+      }
+      note();
+    } else if (c == ')' || c == ']') {
+      if (c == ']') {
+        if (square > 0) --square;
+        suffix_run = last_open_square ? suffix_run + 1 : 0;
+        note();
+      }
+      if (levels.size() > 1) {
+        chained -= levels.back();
+        levels.pop_back();
+      }
+      ++i;
+      last_open_square = false;
+      continue;
+    } else if (c == ',' || c == ';') {
+      reset();
+    } else if (std::strchr("+-*/%^<>=~!@#&|?:", c) != nullptr) {
+      size_t j = i;
+      while (j < n && std::strchr("+-*/%^<>=~!@#&|?:", sql[j]) != nullptr) ++j;
+      chain();
+      i = j;
+      last_open_square = false;
+      continue;
+    } else if (std::isalpha(u) || c == '_' || u >= 0x80) {
+      size_t j = i;
+      while (j < n && (std::isalnum(static_cast<unsigned char>(sql[j])) || sql[j] == '_' ||
+                       sql[j] == '$' || static_cast<unsigned char>(sql[j]) >= 0x80)) {
+        ++j;
+      }
+      std::string w = sql.substr(i, std::min<size_t>(j - i, 8));
+      for (char& ch : w) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+      if (j - i <= 8) {
+        if (w == "and" || w == "or") {
+          reset();
+        } else if (w == "not" || w == "is" || w == "between" || w == "like" || w == "ilike" ||
+                   w == "similar" || w == "in" || w == "case" || w == "collate" || w == "at" ||
+                   w == "when" || w == "then" || w == "else" || w == "array" || w == "select") {
+          chain();
+        }
+      }
+      i = j;
+      if (w != "array") suffix_run = 0;
+      last_open_square = false;
+      continue;
+    } else if (!std::isspace(u)) {
+      suffix_run = 0;
+    }
+    last_open_square = open_square;
+    ++i;
+  }
+  note();
+  return out;
+}
+
+// The deepest path of Nodes in a parse tree, walked with a stack of our own.
+size_t tree_depth(const google::protobuf::Message& root) {
+  using google::protobuf::FieldDescriptor;
+  using google::protobuf::Message;
+  std::vector<std::pair<const Message*, size_t>> todo = {{&root, 0}};
+  size_t deepest = 0;
+  std::vector<const FieldDescriptor*> fields;
+  while (!todo.empty()) {
+    auto [m, depth] = todo.back();
+    todo.pop_back();
+    if (m->GetDescriptor() == pg_query::Node::descriptor()) ++depth;
+    deepest = std::max(deepest, depth);
+    const auto* r = m->GetReflection();
+    fields.clear();
+    r->ListFields(*m, &fields);
+    for (const FieldDescriptor* f : fields) {
+      if (f->cpp_type() != FieldDescriptor::CPPTYPE_MESSAGE) continue;
+      if (f->is_repeated()) {
+        for (int k = 0; k < r->FieldSize(*m, f); ++k)
+          todo.emplace_back(&r->GetRepeatedMessage(*m, f, k), depth);
+      } else {
+        todo.emplace_back(&r->GetMessage(*m, f), depth);
+      }
+    }
+  }
+  return deepest;
+}
+
+// Above this lexical bound the text is refused unparsed: PostgreSQL's parser and its
+// protobuf output recurse once or more per level on the session thread's stack.
+constexpr size_t kMaxLexicalDepth = 4 * kMaxStatementDepth;
+
+void refuse(ParseError* error, const std::string& why) {
+  if (!error) return;
+  error->message = "statement too complex: " + why;
+  error->too_complex = true;
+}
+
+std::string deeper_than(size_t limit) {
+  return "it nests deeper than " + std::to_string(limit) + " levels";
+}
+
 }  // namespace
 
 std::vector<StatementText> split_statements(const std::string& sql) {
@@ -143,19 +318,43 @@ std::vector<StatementText> split_statements(const std::string& sql) {
 }
 
 std::optional<pg_query::ParseResult> parse(const std::string& sql, ParseError* error) {
+  LexicalDepth depth = lexical_depth(sql);
+  if (depth.brackets > kMaxListDepth || depth.array_suffixes > kMaxListDepth) {
+    refuse(error, "list and array literals and types nest at most " +
+                      std::to_string(kMaxListDepth) + " levels");
+    return std::nullopt;
+  }
+  if (depth.bound > kMaxLexicalDepth) {
+    refuse(error, deeper_than(kMaxStatementDepth));
+    return std::nullopt;
+  }
   PgQueryProtobufParseResult r = pg_query_parse_protobuf(sql.c_str());
   std::unique_ptr<PgQueryProtobufParseResult, void (*)(PgQueryProtobufParseResult*)> guard(
       &r, [](PgQueryProtobufParseResult* p) { pg_query_free_protobuf_parse_result(*p); });
   if (r.error) {
-    if (error) {
+    if (depth.bound > kMaxStatementDepth) {
+      // DuckDB's dialect goes to DuckDB's parser as text: the text's bound decides.
+      refuse(error, deeper_than(kMaxStatementDepth));
+    } else if (error) {
       error->message = r.error->message ? r.error->message : "syntax error";
       error->position = r.error->cursorpos;
     }
     return std::nullopt;
   }
   pg_query::ParseResult tree;
-  if (!tree.ParseFromArray(r.parse_tree.data, static_cast<int>(r.parse_tree.len))) {
+  google::protobuf::io::CodedInputStream in(reinterpret_cast<const uint8_t*>(r.parse_tree.data),
+                                            static_cast<int>(r.parse_tree.len));
+  // Protobuf's default (100 messages) would refuse the trees of ordinary analytics SQL; a
+  // level of text makes at most a few messages.
+  in.SetRecursionLimit(static_cast<int>(8 * kMaxLexicalDepth));
+  if (!tree.ParseFromCodedStream(&in)) {
     if (error) error->message = "could not decode parse tree";
+    return std::nullopt;
+  }
+  // Below a quarter of the limit no tree can be too deep (a level of text makes at most a few
+  // Nodes); above it, the tree's own depth decides.
+  if (depth.bound * 4 > kMaxStatementDepth && tree_depth(tree) > kMaxStatementDepth) {
+    refuse(error, deeper_than(kMaxStatementDepth));
     return std::nullopt;
   }
   return tree;

@@ -23,9 +23,19 @@ std::vector<StatementText> split_statements(const std::string& sql);
 struct ParseError {
   std::string message;
   int position = 0;
+  bool too_complex = false;  // refused before parsing: 54001 statement too complex
 };
 
-// Parses SQL with PostgreSQL's grammar; on failure returns nullopt and fills `error`.
+// How deeply a statement may nest: expressions (parse-tree nodes on one path; DuckDB's own
+// max_expression_depth is 1000), and list and array literals and types, whose planning in
+// DuckDB takes memory that grows steeply with their depth (600 levels: 870 MB).
+constexpr size_t kMaxStatementDepth = 1000;
+constexpr size_t kMaxListDepth = 32;
+
+// Parses SQL with PostgreSQL's grammar; on failure returns nullopt and fills `error`. Text
+// that could nest deeper than the limits above is refused before any parser sees it (a linear
+// scan bounds the depth without recursion, so SELECT 1+1+… of 50,000 terms never reaches a
+// parser's stack), and a tree deeper than kMaxStatementDepth after it: error->too_complex.
 std::optional<pg_query::ParseResult> parse(const std::string& sql, ParseError* error = nullptr);
 
 // Turns a parse tree back into SQL text.

@@ -4,6 +4,9 @@
 #include <cctype>
 #include <set>
 
+#include "sql/catalog.h"
+#include "sql/function_policy.h"
+
 namespace ducklings::sql {
 namespace {
 
@@ -23,6 +26,20 @@ class Collector {
   }
 
   void need(Privilege p, const pg_query::RangeVar& rv, const Scope& scope) {
+    if (rv.catalogname() == "system") {
+      // DuckDB's own catalog views (system.main.duckdb_tables, system.pg_catalog.pg_class)
+      // show every tenant's objects; the emulated catalogs filter.
+      owner("DuckDB's system catalog");
+      return;
+    }
+    // pg_catalog and information_schema relations the gateway does not emulate are DuckDB's,
+    // which show every tenant's objects.
+    if ((rv.schemaname() == "pg_catalog" && !is_catalog_relation(rv.relname())) ||
+        (rv.schemaname() == "information_schema" &&
+         !is_information_schema_relation(rv.relname()))) {
+      owner(rv.schemaname() + "." + rv.relname() + " (not emulated: DuckDB's catalog)");
+      return;
+    }
     if (rv.schemaname().empty() && rv.catalogname().empty() &&
         std::find(scope.begin(), scope.end(), rv.relname()) != scope.end()) {
       return;  // a CTE of the statement, not a relation
@@ -55,6 +72,15 @@ class Collector {
     if (d == pg_query::RangeVar::descriptor()) {
       need(Privilege::kSelect, static_cast<const pg_query::RangeVar&>(m), scope);
       return;
+    }
+    if (d == pg_query::RangeFunction::descriptor()) {
+      // FROM f(…): the calls are table functions.
+      for (const auto& item : static_cast<const pg_query::RangeFunction&>(m).functions()) {
+        if (item.has_list() && item.list().items_size() > 0 && item.list().items(0).has_func_call())
+          from_calls_.insert(&item.list().items(0).func_call());
+      }
+    } else if (d == pg_query::FuncCall::descriptor()) {
+      function(static_cast<const pg_query::FuncCall&>(m), scope);
     }
     children(m, scope);
   }
@@ -282,6 +308,85 @@ class Collector {
     }
   }
 
+  // A function call: allowed below owner only when function_policy lists it.
+  void function(const pg_query::FuncCall& call, const Scope& scope) {
+    const auto& names = call.funcname();
+    if (names.empty() || !names[names.size() - 1].has_string()) return;
+    std::string name = lower(names[names.size() - 1].string().sval());
+    if (names.size() >= 2) {
+      const auto& schema = names[names.size() - 2];
+      if (!schema.has_string() || !builtin_function_schema(lower(schema.string().sval()))) {
+        owner("function " + name + "() of a schema (user-defined functions)");
+        return;
+      }
+    }
+    switch (function_use(name, from_calls_.count(&call) > 0)) {
+      case FunctionUse::kAllowed:
+        return;
+      case FunctionUse::kNotAllowed:
+        if (std::find(out.functions_not_allowed.begin(), out.functions_not_allowed.end(), name) ==
+            out.functions_not_allowed.end()) {
+          out.functions_not_allowed.push_back(name);
+        }
+        return;
+      case FunctionUse::kNamesRelation:
+        break;
+    }
+    // nextval('s'), pragma_table_info('t'): the relation named by a constant.
+    std::optional<pg_query::RangeVar> rv;
+    if (call.args_size() > 0) rv = relation_of(call.args(0));
+    if (!rv) {
+      owner("function " + name + "() of a relation not named by a constant");
+      return;
+    }
+    bool writes = name == "nextval" || name == "setval";
+    need(writes ? Privilege::kUpdate : Privilege::kSelect, *rv, scope);
+  }
+
+  // The relation a constant names: 'name', 'schema.name', '"Quoted"', optionally ::regclass.
+  static std::optional<pg_query::RangeVar> relation_of(const pg_query::Node& arg) {
+    const pg_query::Node* n = &arg;
+    if (n->has_type_cast()) n = &n->type_cast().arg();
+    if (!n->has_a_const() || !n->a_const().has_sval()) return std::nullopt;
+    const std::string& text = n->a_const().sval().sval();
+    std::vector<std::string> parts;
+    std::string part;
+    bool quoted = false, was_quoted = false;
+    for (size_t i = 0; i < text.size(); ++i) {
+      char c = text[i];
+      if (c == '"') {
+        if (quoted && i + 1 < text.size() && text[i + 1] == '"') {
+          part.push_back('"');
+          ++i;
+        } else {
+          quoted = !quoted;
+          was_quoted = true;
+        }
+      } else if (c == '.' && !quoted) {
+        parts.push_back(was_quoted ? part : lower(part));
+        part.clear();
+        was_quoted = false;
+      } else {
+        part.push_back(c);
+      }
+    }
+    parts.push_back(was_quoted ? part : lower(part));
+    if (quoted || parts.size() > 3 ||
+        std::any_of(parts.begin(), parts.end(), [](const std::string& p) { return p.empty(); })) {
+      return std::nullopt;
+    }
+    pg_query::RangeVar rv;
+    rv.set_relname(parts.back());
+    if (parts.size() >= 2) rv.set_schemaname(parts[parts.size() - 2]);
+    if (parts.size() == 3) rv.set_catalogname(parts[0]);
+    return rv;
+  }
+
+  static std::string lower(std::string s) {
+    for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return s;
+  }
+
   static std::vector<std::string> list_names(const pg_query::Node& n) {
     std::vector<std::string> out;
     if (n.has_list()) {
@@ -327,6 +432,7 @@ class Collector {
   }
 
   std::set<const Message*> skip_;
+  std::set<const pg_query::FuncCall*> from_calls_;  // calls in FROM: table functions
 };
 
 std::string upper(std::string s) {

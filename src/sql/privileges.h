@@ -4,6 +4,7 @@
 // it writes, and the schemas it creates objects in. A statement it cannot fully analyse, and
 // the management of roles and grants, need the owner role.
 #pragma once
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -28,6 +29,9 @@ struct StatementAccess {
   std::vector<AccessNeed> needs;
   bool owner_only = false;
   std::string owner_reason;  // what needs the owner role ("GRANT", "a DuckDB-dialect statement")
+  // Functions called that sql::function_use does not allow below owner (lower case); the
+  // gateway refuses them when the engine has them, and lets the engine say 42883 otherwise.
+  std::vector<std::string> functions_not_allowed;
 };
 
 StatementAccess analyze_access(const Statement& statement);

@@ -72,6 +72,8 @@ const std::set<std::string>& server_functions() {
                                               "pragma_user_agent",
                                               "pragma_platform",
                                               "duckdb_external_file_cache",
+                                              "query",
+                                              "json_execute_serialized_sql",
                                               "enable_logging",
                                               "disable_logging",
                                               "truncate_duckdb_logs"};
@@ -121,6 +123,11 @@ void check_function(const pg_query::FuncCall& call, const SandboxContext& contex
   const auto& names = call.funcname();
   if (names.empty() || !names[names.size() - 1].has_string()) return;
   std::string name = lower(names[names.size() - 1].string().sval());
+  if (name == "query" || name == "json_execute_serialized_sql") {
+    // Their SQL is data: no check of the gateway's would see what it reads.
+    deny("function " + name + "() runs SQL given as data, which the gateway cannot check",
+         "Send the statement itself; query_table('schema.table') names a table.");
+  }
   if (server_functions().count(name))
     deny("function " + name + "() shows the server, not the duckling", kServerHint);
   if (!file_functions().count(name)) return;
@@ -376,17 +383,12 @@ void check_sandbox(const Statement& statement, const SandboxContext& context) {
 }
 
 bool settable_engine_setting(const std::string& name) {
-  static const std::set<std::string> names = {"enable_progress_bar",
-                                              "enable_progress_bar_print",
-                                              "preserve_insertion_order",
-                                              "default_order",
-                                              "default_null_order",
-                                              "ordered_aggregate_threshold",
-                                              "errors_as_json",
-                                              "max_expression_depth",
-                                              "pivot_limit",
-                                              "prefer_range_joins",
-                                              "scalar_subquery_error_on_multiple_rows"};
+  static const std::set<std::string> names = {
+      "enable_progress_bar",      "enable_progress_bar_print",
+      "preserve_insertion_order", "default_order",
+      "default_null_order",       "ordered_aggregate_threshold",
+      "errors_as_json",           "pivot_limit",
+      "prefer_range_joins",       "scalar_subquery_error_on_multiple_rows"};
   return names.count(lower(name)) > 0;
 }
 
