@@ -148,6 +148,11 @@ void check_range_var(const pg_query::RangeVar& rv, const SandboxContext& context
     deny("cross-database reference to \"" + catalog + "\"",
          "A session reaches only its own database, \"" + context.database + "\".");
   }
+  // DuckDB's views of the same functions (SELECT path FROM duckdb_databases).
+  if ((rv.schemaname().empty() || rv.schemaname() == "main") &&
+      (catalog.empty() || catalog == "system") && server_functions().count(lower(rv.relname()))) {
+    deny(rv.relname() + " shows the server, not the duckling", kServerHint);
+  }
   if (rv.schemaname().empty() && looks_like_path(rv.relname())) {
     deny("\"" + rv.relname() + "\" names a file: reading files of the server is not allowed");
   }

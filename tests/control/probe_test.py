@@ -234,6 +234,12 @@ def suite(isolation):
         check(owner.fetchone() == (1,), "%s: public.pub unchanged" % isolation)
 
         # Server paths stay hidden, for owners too.
+        for sql in ("SELECT path FROM duckdb_databases", "SELECT * FROM system.main.pragma_database_list",
+                    "SELECT * FROM duckdb_settings()", "SELECT * FROM duckdb_logs",
+                    "SELECT * FROM read_blob('%s/ducklings/acme/warehouse.duckdb')" % srv.data_dir,
+                    "SELECT * FROM read_blob('%s/ducklings/acme/tmp/../warehouse.duckdb')" % srv.data_dir):
+            ok, what = refused(owner, sql)
+            check(ok, "%s: the owner may not: %s (%s)" % (isolation, sql, what))
         owner.execute("SELECT setting FROM pg_settings WHERE name = 'temp_directory'")
         rows = owner.fetchall()
         check(all(srv.data_dir not in (r[0] or "") for r in rows), "%s: pg_settings hides paths: %s" % (isolation, rows))
