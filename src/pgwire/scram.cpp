@@ -366,8 +366,10 @@ bool verify_cleartext_password(const ScramVerifier& verifier, std::string_view p
   return constant_time_equal(hmac_sha256(salted, "Server Key"), verifier.server_key);
 }
 
-ScramServer::ScramServer(std::string user_name, std::optional<ScramVerifier> verifier)
-    : user_name_(std::move(user_name)) {
+ScramServer::ScramServer(std::string user_name, std::optional<ScramVerifier> verifier,
+                         std::optional<std::string> channel_binding, bool plus)
+    : user_name_(std::move(user_name)), channel_binding_(std::move(channel_binding)), plus_(plus) {
+  if (plus_ && !channel_binding_) throw ProtocolError("SCRAM-SHA-256-PLUS without TLS");
   if (verifier) {
     verifier_ = std::move(*verifier);
   } else {
@@ -397,14 +399,40 @@ std::string ScramServer::client_first(std::string_view message) {
   switch (in[0]) {
     case 'n':
     case 'y':
+      if (plus_) {
+        malformed(
+            "The client selected SCRAM-SHA-256-PLUS, but the SCRAM message does not include "
+            "channel binding data.");
+      }
+      // 'y': the client could bind but thinks we cannot. We offered PLUS, so something in
+      // between removed it from the list: a downgrade (as PostgreSQL refuses it).
+      if (in[0] == 'y' && channel_binding_) {
+        throw SqlError("08P01", "SCRAM channel binding negotiation error", 0,
+                       "The client supports SCRAM channel binding but thinks the server does "
+                       "not.  However, this server does support channel binding.");
+      }
       cbind_flag_ = in[0];
       if (in.size() < 2 || in[1] != ',') malformed("Comma expected after channel-binding flag.");
       in.remove_prefix(2);
       break;
-    case 'p':
-      malformed(
-          "The client selected SCRAM-SHA-256 without channel binding, but the SCRAM message "
-          "includes channel binding data.");
+    case 'p': {
+      if (!plus_) {
+        malformed(
+            "The client selected SCRAM-SHA-256 without channel binding, but the SCRAM message "
+            "includes channel binding data.");
+      }
+      cbind_flag_ = 'p';
+      if (in.size() < 2 || in[1] != '=') malformed("Expected \"=\" after channel-binding flag.");
+      in.remove_prefix(2);
+      size_t comma = in.find(',');
+      if (comma == std::string_view::npos) malformed("Comma expected after channel-binding type.");
+      if (in.substr(0, comma) != "tls-server-end-point") {
+        throw SqlError("08P01", "unsupported SCRAM channel-binding type \"" +
+                                    std::string(in.substr(0, comma)) + "\"");
+      }
+      in.remove_prefix(comma + 1);
+      break;
+    }
     default:
       malformed("Unexpected channel-binding flag.");
   }
@@ -414,6 +442,7 @@ std::string ScramServer::client_first(std::string_view message) {
   if (in.empty() || in[0] != ',') malformed("Unexpected attribute in client-first-message.");
   in.remove_prefix(1);
 
+  gs2_header_ = std::string(message.substr(0, message.size() - in.size()));
   client_first_bare_ = std::string(in);
   if (in.starts_with("m=")) {
     throw SqlError("0A000", "client requires an unsupported SCRAM extension");
@@ -443,8 +472,15 @@ std::string ScramServer::client_final(std::string_view message) {
   std::string_view in = message;
 
   std::string_view cbind = read_attribute(in, 'c');
-  // Without channel binding the data is just the gs2 header echoed back: "n,," or "y,,".
-  if (!(cbind == "biws" && cbind_flag_ == 'n') && !(cbind == "eSws" && cbind_flag_ == 'y')) {
+  // The gs2 header echoed back, followed by the binding data with channel binding: for
+  // tls-server-end-point the hash of our certificate, which a man in the middle (holding
+  // another certificate) cannot present.
+  std::string expected = gs2_header_;
+  if (cbind_flag_ == 'p') expected += *channel_binding_;
+  if (!constant_time_equal(std::string(cbind), base64_encode(expected))) {
+    if (cbind_flag_ == 'p') {
+      throw SqlError("28000", "SCRAM channel binding check failed");
+    }
     throw SqlError("08P01", "unexpected SCRAM channel-binding attribute in client-final-message");
   }
   std::string_view nonce = read_attribute(in, 'r');

@@ -6,8 +6,10 @@
 
 namespace ducklings::pgwire {
 
-// The SASL mechanism name we advertise; we never offer SCRAM-SHA-256-PLUS (channel binding).
+// The SASL mechanisms: plain, and with channel binding (offered only over TLS, with the
+// tls-server-end-point binding of RFC 5929 as PostgreSQL does it).
 inline constexpr std::string_view kScramMechanism = "SCRAM-SHA-256";
+inline constexpr std::string_view kScramPlusMechanism = "SCRAM-SHA-256-PLUS";
 
 // A stored SCRAM secret; salt and keys hold raw bytes (not base64).
 struct ScramVerifier {
@@ -34,7 +36,10 @@ class ScramServer {
  public:
   // `verifier` is nullopt when the user does not exist or has no SCRAM secret: the exchange
   // then runs against a mock salt and fails only at client_final, exactly like a wrong password.
-  ScramServer(std::string user_name, std::optional<ScramVerifier> verifier);
+  // `channel_binding`: the tls-server-end-point data when this connection offered
+  // SCRAM-SHA-256-PLUS (nullopt without TLS); `plus`: the client chose it.
+  ScramServer(std::string user_name, std::optional<ScramVerifier> verifier,
+              std::optional<std::string> channel_binding = std::nullopt, bool plus = false);
 
   // Consumes the client-first-message and returns the server-first-message.
   // Throws ProtocolError (08P01) if malformed, SqlError 0A000 for unsupported features.
@@ -56,6 +61,9 @@ class ScramServer {
   ScramVerifier verifier_;
   bool doomed_ = false;  // unknown user: always fails at the end
   char cbind_flag_ = 'n';
+  std::optional<std::string> channel_binding_;
+  bool plus_ = false;
+  std::string gs2_header_;  // as the client sent it; echoed (with the binding) in c=
   std::string client_first_bare_;
   std::string client_nonce_;
   std::string server_nonce_;

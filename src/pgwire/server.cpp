@@ -107,6 +107,21 @@ Server::Server(const ServerConfig& config, control::ControlPlane* control,
       worker_control_(std::move(worker_control)) {
   if (config.tls != "off" && !worker_control_) {
     tls_ = TlsContext::create(config.tls_cert, config.tls_key, config.data_dir);
+    std::string binding = tls_->server_end_point().empty()
+                              ? "SCRAM-SHA-256 only (the certificate's signature has no hash "
+                                "for channel binding)"
+                              : "SCRAM-SHA-256-PLUS with channel binding offered";
+    if (tls_->configured()) {
+      spdlog::info(
+          "TLS with certificate {} ({}); clients should connect with sslmode=verify-full "
+          "(sslrootcert: the CA that signed it) to check they reach this server",
+          tls_->cert_file(), binding);
+    } else {
+      spdlog::info(
+          "TLS with a self-signed certificate {} ({}): it encrypts (sslmode=require) but clients "
+          "cannot verify it; set tls_cert and tls_key to a certificate from a CA they trust",
+          tls_->cert_file(), binding);
+    }
   }
   if (::pipe(wake_pipe_) != 0) throw std::runtime_error("pipe() failed");
   // pg_stat_activity, pg_cancel_backend and pg_terminate_backend ask this registry.
@@ -184,6 +199,7 @@ void Server::serve() {
     auto now = std::chrono::steady_clock::now();
     if (now >= next_timeout_check) {
       registry_.check_timeouts();
+      if (!unix_) limiter_.expire(now);  // and the authentication_timeout's
       next_timeout_check = now + std::chrono::milliseconds(50);
     }
     int rc = ::poll(fds, 2, 50);
@@ -199,7 +215,6 @@ void Server::serve() {
         ::accept4(listen_fd_, reinterpret_cast<sockaddr*>(&peer_addr), &peer_len, SOCK_CLOEXEC);
     if (fd < 0) {
       if (errno == EINTR || errno == ECONNABORTED || errno == EAGAIN) continue;
-      if (!unix_) limiter_.expire(now);  // and the authentication_timeout's
       spdlog::warn("accept failed: {}", std::strerror(errno));
       if (errno == EMFILE || errno == ENFILE) ::usleep(100 * 1000);  // wait for fds to free up
       continue;
@@ -253,6 +268,7 @@ void Server::serve() {
       }
       std::thread([session, this, fd] {
         session->run();
+        if (!unix_) limiter_.end(fd);  // before the session closes fd
         // Last: once the registry is empty, stop() returns and the server may be destroyed.
         registry_.remove(session.get());
       }).detach();
@@ -263,11 +279,19 @@ void Server::serve() {
   }
 }
 
+void Server::refuse_now(int fd, const std::string& message) {
+  // Cheaply: one small write that never blocks, then close; no thread, no TLS. libpq shows
+  // the message whether it sent a startup packet or an SSLRequest.
+  WriteBuffer out;
+  write_error(out, {"FATAL", "53300", message});
+  ::send(fd, out.data().data(), out.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+  ::close(fd);
+}
+
 void Server::stop() {
   if (stopping_.exchange(true)) return;
   char b = 1;
   [[maybe_unused]] auto n = ::write(wake_pipe_[1], &b, 1);
-        if (!unix_) limiter_.end(fd);  // before the session closes fd
   spdlog::info("shutting down: waiting up to {}s for {} sessions", config_.shutdown_timeout,
                registry_.size());
   registry_.request_stop_all();
@@ -279,15 +303,6 @@ void Server::stop() {
 }
 
 }  // namespace ducklings::pgwire
-void Server::refuse_now(int fd, const std::string& message) {
-  // Cheaply: one small write that never blocks, then close; no thread, no TLS. libpq shows
-  // the message whether it sent a startup packet or an SSLRequest.
-  WriteBuffer out;
-  write_error(out, {"FATAL", "53300", message});
-  ::send(fd, out.data().data(), out.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
-  ::close(fd);
-}
-
 
 namespace ducklings::pgwire {
 namespace {

@@ -314,15 +314,25 @@ bool Session::authenticate(const std::string& user,
       throw SqlError("28P01", "password authentication failed for user \"" + user + "\"");
     }
   } else {
-    write_authentication_sasl(out_, {std::string(kScramMechanism)});
+    // Over TLS, SCRAM-SHA-256-PLUS binds the exchange to our certificate (libpq's
+    // channel_binding=prefer|require), so a man in the middle cannot relay it.
+    std::optional<std::string> binding;
+    if (channel_->encrypted() && services_.tls && !services_.tls->server_end_point().empty()) {
+      binding = services_.tls->server_end_point();
+    }
+    std::vector<std::string> mechanisms;
+    if (binding) mechanisms.emplace_back(kScramPlusMechanism);
+    mechanisms.emplace_back(kScramMechanism);
+    write_authentication_sasl(out_, mechanisms);
     flush();
-    ScramServer scram(user, verifier);
     std::string body;
     if (!read_auth_message(body)) return false;
     SaslInitialResponse init = decode_sasl_initial(body);
-    if (init.mechanism != kScramMechanism) {
+    bool plus = binding && init.mechanism == kScramPlusMechanism;
+    if (init.mechanism != kScramMechanism && !plus) {
       throw ProtocolError("client selected an invalid SASL authentication mechanism");
     }
+    ScramServer scram(user, verifier, binding, plus);
     if (!init.data) throw ProtocolError("malformed SCRAM message (missing data)");
     write_authentication_sasl_continue(out_, scram.client_first(*init.data));
     flush();

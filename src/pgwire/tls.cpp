@@ -352,7 +352,12 @@ TlsContext TlsContext::create(const std::string& cert_file, const std::string& k
                       "' does not match the tls_cert certificate '" + cert_path +
                       "': " + openssl_reason("key mismatch"));
   }
-  return TlsContext(std::move(ctx), std::move(cert_path), std::move(key_path));
+  std::string end_point = certificate_hash(SSL_CTX_get0_certificate(ctx.get()));
+  ERR_clear_error();
+  TlsContext context(std::move(ctx), std::move(cert_path), std::move(key_path));
+  context.server_end_point_ = std::move(end_point);
+  context.configured_ = !cert_file.empty();
+  return context;
 }
 
 TlsConnection::TlsConnection(const TlsContext& context, int fd) {

@@ -33,6 +33,12 @@ class TlsContext {
   SSL_CTX* native() const { return ctx_.get(); }
   const std::string& cert_file() const { return cert_file_; }
   const std::string& key_file() const { return key_file_; }
+  // SCRAM's tls-server-end-point channel binding data (RFC 5929): the hash of our certificate
+  // with its signature's hash algorithm (SHA-256 for MD5 and SHA-1); empty when it has none
+  // (e.g. Ed25519), and then SCRAM-SHA-256-PLUS is not offered.
+  const std::string& server_end_point() const { return server_end_point_; }
+  // The operator configured the certificate (it is not our self-signed one).
+  bool configured() const { return configured_; }
 
  private:
   TlsContext(std::unique_ptr<SSL_CTX, SslCtxDeleter> ctx, std::string cert_file,
@@ -40,6 +46,8 @@ class TlsContext {
   std::unique_ptr<SSL_CTX, SslCtxDeleter> ctx_;
   std::string cert_file_;
   std::string key_file_;
+  std::string server_end_point_;
+  bool configured_ = false;
 };
 
 // The server side of TLS on one connected, blocking socket, after we answered SSLRequest

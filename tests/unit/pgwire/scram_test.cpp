@@ -165,6 +165,35 @@ TEST(ScramTest, RoundTripWithGeneratedVerifier) {
   authenticate(server_y, "correct horse battery staple", "y,,", "eSws");
 }
 
+TEST(ScramTest, ChannelBindingTlsServerEndPoint) {
+  auto verifier = ScramVerifier::parse(make_scram_verifier("pw"));
+  const std::string end_point(32, '\x5a');
+  const std::string gs2 = "p=tls-server-end-point,,";
+  // The client binds to the same certificate hash: accepted.
+  ScramServer plus("alice", verifier, end_point, true);
+  authenticate(plus, "pw", gs2, b64_encode(gs2 + end_point));
+  // Another certificate's hash (a man in the middle): refused even with the right password.
+  ScramServer mitm("alice", verifier, end_point, true);
+  SqlError e = expect_sql_error(
+      [&] { authenticate(mitm, "pw", gs2, b64_encode(gs2 + std::string(32, '\x01'))); });
+  EXPECT_EQ(e.sqlstate(), "28000");
+  // PLUS chosen but no binding in the message, and binding data without PLUS: 08P01.
+  ScramServer no_data("alice", verifier, end_point, true);
+  EXPECT_EQ(expect_sql_error([&] { no_data.client_first("n,,n=,r=abc"); }).sqlstate(), "08P01");
+  ScramServer not_plus("alice", verifier, end_point, false);
+  EXPECT_EQ(expect_sql_error([&] { not_plus.client_first(gs2 + "n=,r=abc"); }).sqlstate(), "08P01");
+  // 'y' (the client thinks we cannot bind) while we offered PLUS: a downgrade, refused.
+  ScramServer downgraded("alice", verifier, end_point, false);
+  EXPECT_EQ(expect_sql_error([&] { downgraded.client_first("y,,n=,r=abc"); }).sqlstate(), "08P01");
+  // Plain SCRAM over TLS (channel_binding=disable) still works.
+  ScramServer plain("alice", verifier, end_point, false);
+  authenticate(plain, "pw");
+  // Another binding type is refused.
+  ScramServer unique("alice", verifier, end_point, true);
+  EXPECT_EQ(expect_sql_error([&] { unique.client_first("p=tls-unique,,n=,r=abc"); }).sqlstate(),
+            "08P01");
+}
+
 TEST(ScramTest, ServerNoncesAreFreshAndExtendTheClientNonce) {
   auto verifier = ScramVerifier::parse(make_scram_verifier("pw"));
   ScramServer a("alice", verifier);

@@ -147,6 +147,26 @@ TEST_F(TlsTest, GeneratesSelfSignedCertificateIntoDataDir) {
   EXPECT_LE(days, 3651);
 }
 
+TEST_F(TlsTest, ServerEndPointIsTheCertificatesSha256) {
+  TlsContext ctx = TlsContext::create("", "", dir_.string());
+  EXPECT_FALSE(ctx.configured());
+  std::unique_ptr<FILE, int (*)(FILE*)> f(std::fopen((dir_ / "server.crt").c_str(), "r"),
+                                          &std::fclose);
+  ASSERT_TRUE(f);
+  std::unique_ptr<X509, void (*)(X509*)> cert(PEM_read_X509(f.get(), nullptr, nullptr, nullptr),
+                                              &X509_free);
+  ASSERT_TRUE(cert);
+  // The generated certificate is signed with SHA-256: RFC 5929 hashes it with SHA-256.
+  unsigned char hash[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  ASSERT_EQ(X509_digest(cert.get(), EVP_sha256(), hash, &len), 1);
+  EXPECT_EQ(ctx.server_end_point(), std::string(reinterpret_cast<char*>(hash), len));
+  TlsContext named = TlsContext::create((dir_ / "server.crt").string(),
+                                        (dir_ / "server.key").string(), dir_.string());
+  EXPECT_TRUE(named.configured());
+  EXPECT_EQ(named.server_end_point(), ctx.server_end_point());
+}
+
 TEST_F(TlsTest, ReusesGeneratedCertificateOnRestart) {
   TlsContext::create("", "", dir_.string());
   std::string cert = read_file(dir_ / "server.crt");
