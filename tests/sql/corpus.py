@@ -26,6 +26,7 @@ are escaped as in COPY's text format: NULL is \\N; backslash, tab, newline and C
 \\\\, \\t, \\n, \\r.
 """
 
+import io
 import os
 
 import psycopg2
@@ -42,6 +43,9 @@ psycopg2.extensions.register_type(RAW)  # scalar and array OIDs alike
 # Types whose typmod is part of the compared type (as psycopg2 exposes it).
 _LENGTH_TYPES = {1042, 1043}
 _NUMERIC = 1700
+
+# The rows every `COPY … FROM STDIN` statement of the corpus sends (two columns, text format).
+COPY_INPUT = "1\tcopied one\n2\tcopied two\n"
 
 CLASSES = ["identical", "type", "errcode", "error", "answered", "different"]
 CLASS_RANK = {"identical": 0, "type": 1, "errcode": 1, "error": 2, "answered": 3, "different": 4}
@@ -136,6 +140,9 @@ def column_type(d):
 def execute(conn, sql):
     """Runs one statement; returns its Answer. Raises only when the connection is gone."""
     cur = conn.cursor()
+    words = sql.upper().split()
+    if words and words[0] == "COPY" and ("STDIN" in words or "STDOUT" in words):
+        return _copy(conn, cur, sql, "STDIN" in words)
     try:
         cur.execute(sql)
     except psycopg2.Error as e:
@@ -149,6 +156,23 @@ def execute(conn, sql):
         rows = [list(r) for r in cur.fetchall()]
         return Answer(columns=cols, rows=rows, status=cur.statusmessage)
     return Answer(status=cur.statusmessage)
+
+
+def _copy(conn, cur, sql, from_stdin):
+    """COPY … FROM STDIN sends COPY_INPUT's rows; COPY … TO STDOUT answers its lines as rows."""
+    buf = io.StringIO(COPY_INPUT if from_stdin else "")
+    try:
+        cur.copy_expert(sql, buf)
+    except psycopg2.Error as e:
+        if conn.closed:
+            raise
+        return Answer(error=e.pgcode or "XX000", message=(e.pgerror or str(e)).replace("ERROR:", "").strip())
+    if from_stdin:
+        return Answer(status=cur.statusmessage)
+    lines = buf.getvalue().split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    return Answer(columns=[("copy", "25")], rows=[[l] for l in lines], status=cur.statusmessage)
 
 
 def run_file(connect, path):

@@ -6,7 +6,7 @@ CREATE TABLE fmath.m (id int PRIMARY KEY, i int, b bigint, s smallint, r real, d
 INSERT INTO fmath.m VALUES (1, 7, 10000000000, 3, 1.5, 2.25, 10.125), (2, -3, -5, -1, -0.5, 1e-5, 0.001), (3, 0, 0, 0, 0, 0, 0), (4, NULL, NULL, NULL, NULL, NULL, NULL);
 SELECT id, i + 1, b * 2, s + s, r * 2, d / 2, n * 2 FROM m ORDER BY id;
 SELECT pg_typeof(i + 1), pg_typeof(b * 2), pg_typeof(s + s), pg_typeof(r * 2), pg_typeof(d / 2), pg_typeof(n * 2), pg_typeof(i + n), pg_typeof(i + d) FROM m WHERE id = 1;
-SELECT pg_typeof(s * s), pg_typeof(s + 1), pg_typeof(i * b), pg_typeof(r + d), pg_typeof(n + r);
+SELECT pg_typeof(s * s), pg_typeof(s + 1), pg_typeof(i * b), pg_typeof(r + d), pg_typeof(n + r) FROM m WHERE id = 1;
 SELECT id, i / 2, i % 2, b / 3, n / 3 FROM m ORDER BY id;
 SELECT id, abs(i), sign(i), abs(n), sign(d) FROM m ORDER BY id;
 SELECT id, round(n, 1), round(d::numeric, 3), ceil(n), floor(n), trunc(n) FROM m ORDER BY id;

@@ -23,7 +23,7 @@ SELECT ceil(1.2), floor(-1.2), ceiling(4.0001), sign(-3.5), abs(-4.25);
 SELECT 7 / 2, -7 / 2, 7 % -2, -7 % 2;
 SELECT 7::numeric / 2, (7::numeric / 2)::int;
 SELECT pg_typeof(1::numeric / 3), pg_typeof(10 / 4), pg_typeof(10.0 / 4), pg_typeof(2 ^ 3);
-SELECT 2 ^ 10, 2.0 ^ 0.5, |/ 16, ||/ 27, 5 !;
+SELECT 2 ^ 10, 2.0 ^ 0.5, |/ 16, ||/ 27;
 SELECT sqrt(2), sqrt(2::numeric), power(2, 10), power(2.0, 10);
 SELECT exp(1), ln(10), log(100), log(2, 8), log10(1000);
 SELECT 1e-20::numeric, 1e20::numeric, 123.4500::numeric, 0.0::numeric;

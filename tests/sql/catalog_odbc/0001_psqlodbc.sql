@@ -1,0 +1,31 @@
+-- psqlODBC (Power BI / Excel / Tableau over ODBC): connection setup, SQLTables, SQLColumns,
+-- SQLPrimaryKeys, SQLForeignKeys, SQLStatistics, and bytea parameters inlined as untyped literals.
+DROP SCHEMA IF EXISTS odbccat CASCADE;
+CREATE SCHEMA odbccat;
+SET DateStyle = 'ISO';
+SET extra_float_digits = 2;
+SHOW max_identifier_length;
+select oid, typbasetype from pg_type where typname = 'lo';
+select pg_client_encoding();
+CREATE TABLE odbccat.region (code char(2) PRIMARY KEY, label varchar(40));
+CREATE TABLE odbccat.store (id integer PRIMARY KEY, region char(2) REFERENCES odbccat.region (code), opened timestamp, revenue numeric(14,2), logo bytea);
+CREATE UNIQUE INDEX store_opened_uq ON odbccat.store (opened);
+select relname, nspname, relkind from pg_catalog.pg_class c, pg_catalog.pg_namespace n where relkind in ('r', 'v', 'm', 'f', 'p') and nspname = 'odbccat' and n.oid = relnamespace order by nspname, relname;
+select n.nspname, c.relname, a.attname, a.atttypid, t.typname, a.attnum, a.attlen, a.atttypmod, a.attnotnull, c.relhasrules, c.relkind, pg_catalog.pg_get_expr(d.adbin, d.adrelid), case t.typtype when 'd' then t.typbasetype else 0 end, t.typtypmod, 0 as relhasoids, '', c.relhassubclass from (((pg_catalog.pg_class c inner join pg_catalog.pg_namespace n on n.oid = c.relnamespace and c.relname like 'store' and n.nspname like 'odbccat') inner join pg_catalog.pg_attribute a on (not a.attisdropped) and a.attnum > 0 and a.attrelid = c.oid) inner join pg_catalog.pg_type t on t.oid = a.atttypid) left outer join pg_attrdef d on a.atthasdef and d.adrelid = a.attrelid and d.adnum = a.attnum order by n.nspname, c.relname, attnum;
+select ta.attname, ia.attnum, ic.relname, n.nspname, tc.relname from pg_catalog.pg_attribute ta, pg_catalog.pg_attribute ia, pg_catalog.pg_class tc, pg_catalog.pg_index i, pg_catalog.pg_namespace n, pg_catalog.pg_class ic where tc.relname = 'store' AND n.nspname = 'odbccat' AND tc.oid = i.indrelid AND n.oid = tc.relnamespace AND i.indisprimary = 't' AND ia.attrelid = i.indexrelid AND ta.attrelid = i.indrelid AND ta.attnum = i.indkey[ia.attnum-1] AND (NOT ta.attisdropped) AND (NOT ia.attisdropped) AND ic.oid = i.indexrelid order by ia.attnum;
+select c.relname, i.indkey, i.indisunique, i.indisclustered, a.amname, c.relhasrules, n.nspname, i.indoption from pg_catalog.pg_index i, pg_catalog.pg_class c, pg_catalog.pg_class d, pg_catalog.pg_am a, pg_catalog.pg_namespace n where d.relname = 'store' and n.nspname = 'odbccat' and n.oid = d.relnamespace and d.oid = i.indrelid and i.indexrelid = c.oid and c.relam = a.oid order by i.indisprimary desc, i.indisunique, n.nspname, c.relname;
+select a.attname, a.attnum from pg_catalog.pg_attribute a, pg_catalog.pg_class c, pg_catalog.pg_namespace n where c.relname = 'store' and n.nspname = 'odbccat' and c.relnamespace = n.oid and a.attrelid = c.oid and a.attnum > 0 and not a.attisdropped order by a.attnum;
+select ref.nspname, ref.relname, ref.attname, fk.attname, con.conname, con.confupdtype, con.confdeltype, con.condeferrable, con.condeferred from (select c.oid, c.relname, n.nspname, a.attname, a.attnum from pg_catalog.pg_class c join pg_catalog.pg_namespace n on n.oid = c.relnamespace join pg_catalog.pg_attribute a on a.attrelid = c.oid) ref, (select a.attrelid, a.attname, a.attnum from pg_catalog.pg_attribute a) fk, pg_catalog.pg_constraint con, pg_catalog.pg_class fc, pg_catalog.pg_namespace fn where con.contype = 'f' and con.conrelid = fc.oid and fc.relnamespace = fn.oid and fn.nspname = 'odbccat' and fc.relname = 'store' and ref.oid = con.confrelid and ref.attnum = con.confkey[1] and fk.attrelid = con.conrelid and fk.attnum = con.conkey[1] order by 1, 2;
+INSERT INTO odbccat.region VALUES ('EU', 'Europe'), ('US', 'United States');
+INSERT INTO odbccat.store VALUES (1, 'EU', '2024-01-05 10:00:00', 12345.67, '\xdeadbeef');
+INSERT INTO odbccat.store VALUES (2, 'US', '2024-01-06 11:30:00', 99.5, E'\\x00ff');
+INSERT INTO odbccat.store VALUES (3, 'US', '2024-01-07 09:15:00', NULL, '\x'::bytea);
+SELECT id, logo, length(logo), encode(logo, 'hex') FROM odbccat.store ORDER BY id;
+SELECT id FROM odbccat.store WHERE logo = '\xdeadbeef' ORDER BY id;
+SELECT id FROM odbccat.store WHERE logo = '\xdeadbeef'::bytea ORDER BY id;
+SELECT id, region, opened, revenue FROM odbccat.store ORDER BY id;
+SELECT s.id, r.label FROM odbccat.store s JOIN odbccat.region r ON r.code = s.region ORDER BY s.id;
+SELECT 1 AS "x" WHERE 1 = 0;
+SELECT id, revenue FROM odbccat.store WHERE opened >= '2024-01-06 00:00:00' ORDER BY id;
+select c.relname, n.nspname from pg_catalog.pg_class c, pg_catalog.pg_namespace n where c.relnamespace = n.oid and c.relkind = 'S' and n.nspname = 'odbccat' order by 1;
+select t.typname, t.oid, t.typlen, t.typtype from pg_catalog.pg_type t where t.oid in (16, 17, 18, 19, 20, 21, 23, 25, 700, 701, 1042, 1043, 1082, 1083, 1114, 1184, 1700, 2950) order by t.oid;
