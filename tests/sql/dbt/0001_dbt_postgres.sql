@@ -82,7 +82,7 @@ where (upper(sch.nspname) = upper('dbt_prod'))
   and col.attnum > 0
   and not col.attisdropped
 order by sch.nspname, tbl.relname, col.attnum;
-select max(ordered_at) as max_loaded_at, now() as snapshotted_at, max(ordered_at) < now() as stale from "duckgres"."dbt_prod"."raw_orders";
+select max(ordered_at) as max_loaded_at, now() is not null as snapshotted, max(ordered_at) < now() as stale from "duckgres"."dbt_prod"."raw_orders";
 create table "duckgres"."dbt_prod"."snap" as (select *, md5(coalesce(cast(id as varchar), '') || '|' || coalesce(cast(ordered_at as varchar), '')) as dbt_scd_id, ordered_at as dbt_valid_from, nullif(ordered_at, ordered_at) as dbt_valid_to from "duckgres"."dbt_prod"."raw_orders");
 select id, dbt_scd_id, dbt_valid_from, dbt_valid_to from "duckgres"."dbt_prod"."snap" order by id;
 select date_trunc('month', order_date)::date as month, count(*) as orders, round(sum(amount), 2) as revenue from "duckgres"."dbt_prod"."stg_orders" group by 1 order by 1;
