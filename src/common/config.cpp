@@ -127,8 +127,9 @@ const std::map<std::string, Setting>& settings() {
                "under pressure it gets at most 5",
                &ServerConfig::authentication_timeout, 1, 600)},
       {"max_startup_connections_per_address",
-       integer("connections not yet authenticated one client address (an IPv6 /64) may hold; "
-               "more are refused with 53300",
+       integer("connections one client address (an IPv6 /64) may keep waiting for more than a "
+               "second without authenticating (a burst may hold up to half of "
+               "max_startup_connections); more are refused with 53300",
                &ServerConfig::max_startup_connections_per_address, 1, 100000)},
       {"max_startup_connections",
        integer("connections not yet authenticated in all; past it the oldest is closed",

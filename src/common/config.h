@@ -38,7 +38,7 @@ struct ServerConfig {
   // Before login (pgwire/auth_limiter.h).
   int authentication_timeout = 60;               // seconds a connection has to authenticate
   int max_startup_connections_per_address = 32;  // not yet authenticated, per address (/64)
-  int max_startup_connections = 256;             // … in all (past it the oldest is cut)
+  int max_startup_connections = 1024;            // … in all (past it the oldest is cut)
   int cancel_requests_per_second = 2;            // CancelRequests per address (burst 10x)
 
   // Directories sessions may read files from (read_csv('/dir/…')), comma-separated; nothing

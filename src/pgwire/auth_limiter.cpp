@@ -95,7 +95,10 @@ AuthLimiter::Startup AuthLimiter::startup_open(int fd, const std::string& addres
   std::string key = address_key(address);
   std::lock_guard lock(mutex_);
   int& n = startup_by_key_[key];
-  if (n >= limits_.max_startup_per_address) {
+  auto settled = settled_by_key_.find(key);
+  if ((settled != settled_by_key_.end() && settled->second >= limits_.max_startup_per_address) ||
+      n >= std::max(limits_.max_startup_per_address, limits_.max_startup / 2)) {
+    if (n == 0) startup_by_key_.erase(key);
     startup_refusals_total.fetch_add(1);
     refused("startup_address_cap");
     return Startup::kAddressFull;
@@ -129,6 +132,10 @@ void AuthLimiter::leave_startup(Socket& s) {
   if (s.state != State::kStartup) return;
   auto it = startup_by_key_.find(s.key);
   if (it != startup_by_key_.end() && --it->second <= 0) startup_by_key_.erase(it);
+  if (s.settled) {
+    auto settled = settled_by_key_.find(s.key);
+    if (settled != settled_by_key_.end() && --settled->second <= 0) settled_by_key_.erase(settled);
+  }
   --startup_;
 }
 
@@ -184,15 +191,20 @@ void AuthLimiter::end(int fd) {
 
 size_t AuthLimiter::expire(Clock::time_point now) {
   std::lock_guard lock(mutex_);
+  settled_by_key_.clear();
   if (startup_ == 0) return 0;
+  for (auto& [fd, s] : sockets_) {
+    s.settled = s.state == State::kStartup && now - s.since >= limits_.startup_grace;
+    if (s.settled) ++settled_by_key_[s.key];
+  }
   // Pressure is read once per sweep (cutting sockets eases it), and a socket that lived
   // under it keeps the short deadline: a flood that comes and goes cannot reset it.
   bool pool_pressed = startup_ * 2 >= limits_.max_startup;
   for (auto& [fd, s] : sockets_) {
     if (s.state != State::kStartup) continue;
-    auto k = startup_by_key_.find(s.key);
+    auto k = settled_by_key_.find(s.key);
     if (pool_pressed ||
-        (k != startup_by_key_.end() && k->second >= limits_.max_startup_per_address)) {
+        (k != settled_by_key_.end() && k->second >= limits_.max_startup_per_address)) {
       s.deadline = std::min(s.deadline, s.since + limits_.pressure_timeout);
     }
   }

@@ -22,8 +22,12 @@ struct AuthLimits {
   std::chrono::seconds ban{300};   // how long a refusal lasts; failures older than this expire
   int max_connections_per_address = 0;  // 0 = no cap
   int max_connections = 0;              // authenticated sessions in all; 0 = no cap
-  int max_startup_per_address = 32;     // sockets not yet authenticated, per address (/64)
-  int max_startup = 256;                // … in all; past it the oldest one is cut
+  // Sockets not yet authenticated that one address (/64) may keep waiting: one counts once it
+  // has waited startup_grace, so that a client pool opening many connections at once is not
+  // refused; young ones are bounded by half the pool.
+  int max_startup_per_address = 32;
+  std::chrono::milliseconds startup_grace{1000};
+  int max_startup = 1024;  // sockets not yet authenticated in all; past it the oldest is cut
   std::chrono::seconds authentication_timeout{60};
   // Under pressure (half the startup pool in use, or an address at its bound) sockets get
   // this long instead.
@@ -50,8 +54,9 @@ class AuthLimiter {
   void success(const std::string& address, const std::string& user);
 
   // A socket `fd` from `address` was accepted. kAdmitted: it joins the startup pool (the
-  // oldest socket of a full pool is cut to make room); kAddressFull: the address already holds
-  // max_startup_per_address unauthenticated sockets, and this one is not counted.
+  // oldest socket of a full pool is cut to make room); kAddressFull: the address already keeps
+  // max_startup_per_address sockets waiting past the grace (as of the last expire()), or half
+  // the pool, and this one is not counted.
   enum class Startup { kAdmitted, kAddressFull };
   Startup startup_open(int fd, const std::string& address);
   // The socket authenticated: it leaves the startup pool and counts as a session. Or why not:
@@ -103,12 +108,14 @@ class AuthLimiter {
     Clock::time_point since;
     Clock::time_point deadline;  // shortened for good once it lived under pressure
     State state = State::kStartup;
+    bool settled = false;  // counted in settled_by_key_
   };
   // Leaves the startup pool (under mutex_).
   void leave_startup(Socket& s);
   void cut(int fd, Socket& s);
   std::unordered_map<int, Socket> sockets_;
   std::map<std::string, int> startup_by_key_;
+  std::map<std::string, int> settled_by_key_;  // … of them waiting past the grace (expire())
   int startup_ = 0;
 
   struct Bucket {

@@ -21,11 +21,20 @@ TEST(AuthLimiterTest, AddressKeys) {
 TEST(AuthLimiterTest, StartupPoolPerAddressAndOnlySessionsCount) {
   AuthLimits l;
   l.max_startup_per_address = 2;
-  l.max_startup = 100;
+  l.max_startup = 8;
   l.max_connections = 1;
   AuthLimiter limiter(l);
+  // A burst is admitted up to half the pool...
+  for (int fd : {20, 21, 22, 23})
+    EXPECT_EQ(limiter.startup_open(fd, "c"), AuthLimiter::Startup::kAdmitted);
+  EXPECT_EQ(limiter.startup_open(24, "c"), AuthLimiter::Startup::kAddressFull);
+  for (int fd : {20, 21, 22, 23}) limiter.end(fd);
   EXPECT_EQ(limiter.startup_open(10, "a"), AuthLimiter::Startup::kAdmitted);
   EXPECT_EQ(limiter.startup_open(11, "a"), AuthLimiter::Startup::kAdmitted);
+  EXPECT_EQ(limiter.startup_open(12, "a"), AuthLimiter::Startup::kAdmitted);
+  limiter.end(12);
+  // ...but once two have waited past the grace, the address is at its bound.
+  EXPECT_EQ(limiter.expire(AuthLimiter::Clock::now() + std::chrono::seconds(2)), 0u);
   EXPECT_EQ(limiter.startup_open(12, "a"), AuthLimiter::Startup::kAddressFull);
   EXPECT_EQ(limiter.startup_open(13, "b"), AuthLimiter::Startup::kAdmitted);
   EXPECT_EQ(limiter.startup_count(), 3u);
