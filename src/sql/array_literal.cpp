@@ -1,12 +1,15 @@
 #include "sql/array_literal.h"
 
-#include <cctype>
 #include <strings.h>
+
+#include <cctype>
 
 namespace ducklings::sql {
 namespace {
 
-bool is_space(char c) { return std::isspace(static_cast<unsigned char>(c)) != 0; }
+bool is_space(char c) {
+  return std::isspace(static_cast<unsigned char>(c)) != 0;
+}
 
 class Parser {
  public:
@@ -26,7 +29,10 @@ class Parser {
     while (i_ < s_.size() && is_space(s_[i_])) ++i_;
   }
 
-  bool array(ArrayLiteral& out) {
+  bool array(ArrayLiteral& out, size_t depth = 1) {
+    // PostgreSQL's arrays have at most 6 dimensions; deeper text ('{{{{…' by the million, as
+    // one Bind parameter) would recurse past the session thread's stack.
+    if (depth > kMaxArrayDimensions) return false;
     if (i_ >= s_.size() || s_[i_] != '{') return false;
     ++i_;
     out.is_array = true;
@@ -39,7 +45,7 @@ class Parser {
       skip_space();
       ArrayLiteral item;
       if (i_ < s_.size() && s_[i_] == '{') {
-        if (!array(item)) return false;
+        if (!array(item, depth + 1)) return false;
       } else if (!element(item)) {
         return false;
       }
@@ -87,6 +93,8 @@ class Parser {
 
 }  // namespace
 
-std::optional<ArrayLiteral> parse_array_literal(std::string_view text) { return Parser(text).parse(); }
+std::optional<ArrayLiteral> parse_array_literal(std::string_view text) {
+  return Parser(text).parse();
+}
 
 }  // namespace ducklings::sql

@@ -16,7 +16,11 @@ struct ArrayLiteral {
   std::vector<ArrayLiteral> items;
 };
 
-// The parsed array (is_array set), or nullopt when `text` is not a well-formed array literal.
+// PostgreSQL's MAXDIM.
+constexpr size_t kMaxArrayDimensions = 6;
+
+// The parsed array (is_array set), or nullopt when `text` is not a well-formed array literal
+// (also when it nests deeper than kMaxArrayDimensions).
 std::optional<ArrayLiteral> parse_array_literal(std::string_view text);
 
 }  // namespace ducklings::sql

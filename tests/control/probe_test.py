@@ -258,6 +258,17 @@ def suite(isolation):
                     check(False, "%s: %s should be refused" % (isolation, label))
                 except psycopg2.Error as e:
                     check(e.pgcode == "54001", "%s: %s: 54001 (%s %s)" % (isolation, label, e.pgcode, str(e)[:200]))
+        # A text array of 5,000,000 '{' (the array literal parser recursed once per brace).
+        pq = Libpq("host=%s port=%d dbname=acme user=rita password=rita-secret-1 sslmode=disable"
+                   % (srv.host, srv.port))
+        code, _ = pq.execute("SELECT $1::text[]", ["{" * 5000000], [1009])
+        check(code is not None and code != "XX000", "%s: a 5M-deep text[] parameter: %s" % (isolation, code))
+        pq.close()
+        try:
+            rita.execute("SELECT '%s'::int[]" % ("{" * 1000000 + "1" + "}" * 1000000))
+            check(False, "%s: a 1M-deep array literal should fail" % isolation)
+        except psycopg2.Error as e:
+            check(e.pgcode not in (None, "XX000"), "%s: 1M-deep array literal: %s" % (isolation, e.pgcode))
         owner.execute("SELECT 1 + 1")
         check(owner.fetchone() == (2,), "%s: the server lives after deep statements" % isolation)
         owner.execute("SELECT " + "+".join(["1"] * 200))

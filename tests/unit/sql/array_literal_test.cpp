@@ -38,4 +38,13 @@ TEST(ArrayLiteral, RejectsWhatIsNotAnArray) {
 }
 
 }  // namespace
+// A million '{' once recursed past the session thread's stack (one Bind parameter did it).
+TEST(ArrayLiteral, RefusesMoreThanSixDimensionsWithoutRecursing) {
+  EXPECT_TRUE(parse_array_literal("{{{{{{1}}}}}}"));
+  EXPECT_FALSE(parse_array_literal("{{{{{{{1}}}}}}}"));
+  EXPECT_FALSE(parse_array_literal(std::string(5000000, '{')));
+  std::string deep = std::string(5000000, '{') + "1" + std::string(5000000, '}');
+  EXPECT_FALSE(parse_array_literal(deep));
+}
+
 }  // namespace ducklings::sql
