@@ -30,9 +30,8 @@ class Parser {
   }
 
   bool array(ArrayLiteral& out, size_t depth = 1) {
-    // PostgreSQL's arrays have at most 6 dimensions; deeper text ('{{{{…' by the million, as
-    // one Bind parameter) would recurse past the session thread's stack.
-    if (depth > kMaxArrayDimensions) return false;
+    // '{{{{…' by the million, as one Bind parameter, would recurse past the thread's stack.
+    if (depth > kMaxArrayNesting) return false;
     if (i_ >= s_.size() || s_[i_] != '{') return false;
     ++i_;
     out.is_array = true;

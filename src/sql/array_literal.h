@@ -16,11 +16,12 @@ struct ArrayLiteral {
   std::vector<ArrayLiteral> items;
 };
 
-// PostgreSQL's MAXDIM.
-constexpr size_t kMaxArrayDimensions = 6;
+// How deep the parser follows nested braces: far past PostgreSQL's 6 dimensions (callers
+// refuse those with 54000, as PostgreSQL does), far below what the stack holds.
+constexpr size_t kMaxArrayNesting = 64;
 
 // The parsed array (is_array set), or nullopt when `text` is not a well-formed array literal
-// (also when it nests deeper than kMaxArrayDimensions).
+// (also when it nests deeper than kMaxArrayNesting).
 std::optional<ArrayLiteral> parse_array_literal(std::string_view text);
 
 }  // namespace ducklings::sql
