@@ -104,6 +104,10 @@ Warehouse::Warehouse(std::string name, const std::string& directory, const Compu
                       {"autoload_known_extensions", "false"},
                       {"allow_community_extensions", "false"},
                       {"allow_persistent_secrets", "false"},
+                      // PostgreSQL's NULL order: last ascending, first descending (DuckDB's
+                      // default puts them last both ways, so ORDER BY … DESC, rank() and
+                      // array_agg(… ORDER BY … DESC) answered otherwise).
+                      {"default_null_order", "nulls_last_on_asc_first_on_desc"},
                   };
                   // DuckDB starts no worker threads of its own: queries run on their session's
                   // thread and TaskAssist lends the others to those that run longer than a point
