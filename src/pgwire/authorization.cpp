@@ -190,6 +190,13 @@ void Session::sync_search_path() {
   if (!warehouse_) return;
   uint64_t generation = warehouse_->schema_generation();
   if (search_path_generation_ == generation) return;
+  std::vector<std::string> wanted = search_path_schemas();
+  if (applied_search_path_.empty() && wanted == std::vector<std::string>{"main"}) {
+    // The default path is DuckDB's own, and main always exists: no query per new session.
+    effective_search_path_ = std::move(wanted);
+    search_path_generation_ = generation;
+    return;
+  }
   before_duckdb_call();
   std::vector<std::string> existing;
   for (const auto& r : rows_of(*connection_,
@@ -199,7 +206,7 @@ void Session::sync_search_path() {
   }
   effective_search_path_.clear();
   std::string path;
-  for (const auto& s : search_path_schemas()) {
+  for (const auto& s : wanted) {
     if (std::find(existing.begin(), existing.end(), s) == existing.end()) continue;
     effective_search_path_.push_back(s);
     path += (path.empty() ? "" : ",") + sql::quote_identifier(s);
