@@ -16,6 +16,7 @@
 #include "sql/error_mapping.h"
 #include "sql/quoting.h"
 #include "sql/rewrite.h"
+#include "sql/rewrite_dml.h"
 
 namespace ducklings::pgwire {
 namespace {
@@ -161,6 +162,10 @@ void Session::run() {
       // Reads can still return what arrived after request_stop() shut them down (Linux keeps
       // queued data readable): such a message is not run.
       if (stop_requested_) continue;
+      if (type != 'S' && type != 'H') {
+        std::lock_guard lock(run_mutex_);
+        busy_ = true;
+      }
       try {
         switch (type) {
           case 'Q': {
@@ -272,6 +277,11 @@ void Session::send_error(const SqlError& e, const std::string& severity) {
 }
 
 void Session::send_ready() {
+  {
+    std::lock_guard lock(run_mutex_);
+    busy_ = false;
+    cancel_pending_ = false;
+  }
   if (fatal_sent_) return;  // the session is ending: no ReadyForQuery after FATAL
   write_ready_for_query(out_, static_cast<char>(txn_));
 }
@@ -545,6 +555,23 @@ std::shared_ptr<PreparedQuery> Session::prepare(sql::Statement statement,
   refuse_too_complex(statement);
   if (!system_) sql::check_sandbox(statement, sandbox_);
   if (!system_) sync_search_path();  // DuckDB binds names as it prepares
+  // Statements whose DuckDB form needs catalog facts (sql/rewrite_dml.h), before the checks.
+  std::vector<std::string> adapted = sql::adapt_statement(statement, [this](const std::string& query) {
+    before_duckdb_call();
+    sql::CatalogRows rows;
+    try {
+      duck::Result r = connection_->query(query);
+      for (duck::DataChunk c = r.fetch(); c; c = r.fetch()) {
+        for (idx_t i = 0; i < c.size(); ++i) {
+          auto& row = rows.emplace_back();
+          for (idx_t j = 0; j < r.column_count(); ++j) row.push_back(c.varchar(j, i));
+        }
+      }
+    } catch (const duck::DuckError& e) {
+      throw sql::to_sql_error(e, query, 0);
+    }
+    return rows;
+  });
   if (!system_ && !statement.read_only && statement.tree) {
     refuse_server_schema_writes(sql::analyze_access(statement));
   }
@@ -570,7 +597,8 @@ std::shared_ptr<PreparedQuery> Session::prepare(sql::Statement statement,
       sql::alter_as_view(q->statement);
     }
   }
-  std::vector<std::string> rewritten = sql::rewrite_for_duckdb(q->statement);
+  std::vector<std::string> rewritten =
+      adapted.empty() ? sql::rewrite_for_duckdb(q->statement) : std::move(adapted);
   std::vector<std::string> bookkeeping = sql::catalog_bookkeeping(q->statement);
   auto reads_catalog = [](const std::string& sql) {
     return sql.find("duckgres_catalog") != std::string::npos ||
@@ -1213,6 +1241,7 @@ uint64_t Session::write_rows(Portal& portal, uint64_t max_rows, bool discard) {
 Session::RunningScope::RunningScope(Session& s)
     : session_(s), assist_(s.warehouse_ ? s.warehouse_->assist() : nullptr) {
   std::lock_guard lock(session_.run_mutex_);
+  if (session_.cancel_pending_) throw SqlError("57014", "canceling statement due to user request");
   session_.running_ = true;
   session_.timed_out_ = false;
   session_.running_since_ = std::chrono::steady_clock::now();
@@ -1278,18 +1307,21 @@ void Session::cancel(int32_t key) {
     worker_->cancel(process_id_, secret_key_);
     return;
   }
+  if (busy_) cancel_pending_ = true;
   if (running_ && connection_) connection_->interrupt();
 }
 
 void Session::check_timeout(std::chrono::steady_clock::time_point now) {
   int64_t limit = statement_timeout_ms_;
-  if (limit <= 0) return;
   std::lock_guard lock(run_mutex_);
-  if (running_ && !timed_out_ && connection_ &&
+  if (!running_ || !connection_) return;
+  if (limit > 0 && !timed_out_ && !cancel_pending_ &&
       now - running_since_ > std::chrono::milliseconds(limit)) {
     timed_out_ = true;
-    connection_->interrupt();
   }
+  // Interrupted again on every check: an interrupt that lands just before DuckDB starts the
+  // query is cleared by DuckDB when it does.
+  if (timed_out_ || cancel_pending_) connection_->interrupt();
 }
 
 void Session::interrupt() {

@@ -377,6 +377,11 @@ class Session {
   std::chrono::steady_clock::time_point running_since_;
   std::atomic<int64_t> statement_timeout_ms_{0};
   bool timed_out_ = false;   // the interrupt came from statement_timeout
+  // A CancelRequest for the statement in progress: it may arrive before DuckDB runs it (while
+  // the statement is parsed, prepared or queued), when an interrupt would be lost, so it stays
+  // until ReadyForQuery and stops whatever of the statement runs next.
+  bool busy_ = false;            // a statement message arrived and ReadyForQuery is not sent
+  bool cancel_pending_ = false;  // guarded by run_mutex_, like busy_
   bool terminated_ = false;  // pg_terminate_backend (guarded by run_mutex_)
   bool fatal_sent_ = false;  // the session's last word is out
   std::atomic<bool> stop_requested_{false};
