@@ -597,8 +597,11 @@ std::shared_ptr<PreparedQuery> Session::prepare(sql::Statement statement,
       sql::alter_as_view(q->statement);
     }
   }
+  if (!column_types_) column_types_ = std::make_unique<sql::ColumnTypeCache>(*connection_);
+  column_types_->set_generation(warehouse_->schema_generation());
+  sql::ColumnTypeLookup column_types = column_types_->as_lookup();  // PostgreSQL's result types
   std::vector<std::string> rewritten =
-      adapted.empty() ? sql::rewrite_for_duckdb(q->statement) : std::move(adapted);
+      adapted.empty() ? sql::rewrite_for_duckdb(q->statement, &column_types) : std::move(adapted);
   std::vector<std::string> bookkeeping = sql::catalog_bookkeeping(q->statement);
   auto reads_catalog = [](const std::string& sql) {
     return sql.find("duckgres_catalog") != std::string::npos ||
@@ -693,6 +696,7 @@ std::shared_ptr<PreparedQuery> Session::prepare(sql::Statement statement,
     if (q->statement.kind == sql::StatementKind::kQuery) {
       q->type_overrides = sql::result_type_overrides(q->statement);
       if (q->type_overrides.size() != cols) q->type_overrides.clear();
+      sql::correct_result_types(q->statement, q->column_types, column_types, q->type_overrides);
       if (!origins_) origins_ = std::make_unique<ColumnOriginResolver>(*connection_, *warehouse_);
       q->column_origins = origins_->resolve(q->statement, q->column_names);
     }

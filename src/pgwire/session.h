@@ -26,6 +26,7 @@
 #include "pgwire/pg_types.h"
 #include "pgwire/worker_link.h"
 #include "sql/privileges.h"
+#include "sql/result_types.h"
 #include "sql/sandbox.h"
 #include "sql/settings.h"
 #include "sql/statement.h"
@@ -366,6 +367,7 @@ class Session {
   std::unordered_map<std::string, std::shared_ptr<PreparedQuery>> query_cache_;  // simple Query
   Portal* streaming_ = nullptr;                    // the portal whose DuckDB result streams now
   std::unique_ptr<ColumnOriginResolver> origins_;  // created on first use
+  std::unique_ptr<sql::ColumnTypeCache> column_types_;  // for PostgreSQL result types; on first use
   bool schema_changed_in_txn_ = false;
   bool auth_changed_in_txn_ = false;  // a role statement ran in the open transaction
   static constexpr uint64_t kNoSnapshot = UINT64_MAX;

@@ -928,7 +928,8 @@ const char* const kSessionSetup =
     "CASE WHEN b = 0 THEN error('division by zero') ELSE a % b END;"
     // Clients parse version() for "PostgreSQL <major>.<minor>"; it still names both engines.
     "CREATE OR REPLACE TEMP MACRO version() AS (SELECT 'PostgreSQL 15.0 on x86_64-pc-linux-gnu, "
-    "duckgres (DuckDB ' || library_version || ')' FROM pragma_version());";
+    "duckgres (DuckDB ' || library_version || ')' FROM pragma_version());"
+    DUCKLINGS_RESULT_TYPE_MACROS;
 
 std::vector<std::string> catalog_bookkeeping(const Statement& s) {
   const pg_query::Node* root = root_node(s);
@@ -1020,7 +1021,7 @@ std::vector<int32_t> result_type_overrides(const Statement& s) {
   return any ? out : std::vector<int32_t>{};
 }
 
-std::vector<std::string> rewrite_for_duckdb(const Statement& s) {
+std::vector<std::string> rewrite_for_duckdb(const Statement& s, const ColumnTypeLookup* column_types) {
   const pg_query::Node* root = root_node(s);
   if (!root) return {};
   if (s.kind == StatementKind::kQuery || s.kind == StatementKind::kInsert ||
@@ -1045,6 +1046,7 @@ std::vector<std::string> rewrite_for_duckdb(const Statement& s) {
     if (top->has_select_stmt()) {
       changed = name_result_columns(*top->mutable_select_stmt());
       changed = vector_columns_as_text(*top->mutable_select_stmt()) || changed;
+      if (column_types) changed = rewrite_result_types(tree, *column_types) || changed;
     }
     changed = rewrite_expressions(tree) || changed;
     if (changed || mentions_duckdb_keyword(s.text)) return {deparse(tree)};

@@ -7,13 +7,16 @@
 #include <utility>
 #include <vector>
 
+#include "sql/result_types.h"
 #include "sql/statement.h"
 
 namespace ducklings::sql {
 
 // The DuckDB statements that carry out `statement`; empty when its text runs unchanged.
 // Several statements come back when DuckDB handles one object per statement (DROP a, b).
-std::vector<std::string> rewrite_for_duckdb(const Statement& statement);
+// With `column_types` (sql/result_types.h), SELECTs take PostgreSQL's result types.
+std::vector<std::string> rewrite_for_duckdb(const Statement& statement,
+                                            const ColumnTypeLookup* column_types = nullptr);
 
 // PostgreSQL types of result columns that differ from what DuckDB reports (int2vector and
 // oidvector catalog columns go out as text in their PostgreSQL form): one OID per select-list

@@ -8,6 +8,7 @@
 #include "common/errors.h"
 #include "sql/catalog.h"
 #include "sql/quoting.h"
+#include "sql/result_types.h"
 
 namespace ducklings::warehouse {
 namespace fs = std::filesystem;
@@ -61,6 +62,7 @@ void set_session_directory(SessionDirectory d) {
 }
 
 void register_session_functions(duck::Connection& conn) {
+  sql::register_result_type_functions(conn);  // numeric division at PostgreSQL's scale
   duck::register_text_function(conn, "duckgres_activity", 1,
                                [](const std::vector<std::string>& a) -> std::optional<std::string> {
                                  std::function<std::string(const std::string&)> f;

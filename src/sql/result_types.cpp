@@ -1,0 +1,1082 @@
+#include "sql/result_types.h"
+
+#include <algorithm>
+#include <cctype>
+#include <stdexcept>
+
+#include "sql/tree_walk.h"
+
+namespace ducklings::sql {
+
+std::string figure_colname(const pg_query::Node& n);  // rewrite.cpp: PostgreSQL's column names
+
+namespace {
+
+// PostgreSQL type OIDs the inference deals in.
+constexpr int32_t kBool = 16, kInt8 = 20, kInt2 = 21, kInt4 = 23, kText = 25, kFloat4 = 700,
+                  kFloat8 = 701, kBpchar = 1042, kVarchar = 1043, kDate = 1082, kTime = 1083,
+                  kTimestamp = 1114, kTimestamptz = 1184, kInterval = 1186, kNumeric = 1700;
+
+// The scale DuckDB keeps for numeric values computed by division when they feed another
+// expression (round(avg(x), 2)): PostgreSQL's own scale for quotients of ordinary size.
+constexpr int kNestedQuotientScale = 16;
+
+PgResultType known(int32_t oid, bool exact = true) { return PgResultType{oid, -1, exact}; }
+
+std::string lower(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
+  return s;
+}
+
+bool is_integer(int32_t oid) { return oid == kInt2 || oid == kInt4 || oid == kInt8; }
+bool is_float(int32_t oid) { return oid == kFloat4 || oid == kFloat8; }
+bool is_number(int32_t oid) { return is_integer(oid) || is_float(oid) || oid == kNumeric; }
+bool is_text(int32_t oid) { return oid == kText || oid == kVarchar || oid == kBpchar; }
+
+// Rank in PostgreSQL's implicit numeric promotions (int2 < int4 < int8 < numeric < float4 <
+// float8), which decide the type of mixed arithmetic.
+int number_rank(int32_t oid) {
+  switch (oid) {
+    case kInt2: return 1;
+    case kInt4: return 2;
+    case kInt8: return 3;
+    case kNumeric: return 4;
+    case kFloat4: return 5;
+    case kFloat8: return 6;
+    default: return 0;
+  }
+}
+
+const char* duckdb_name_of(int32_t oid) {
+  switch (oid) {
+    case kInt2: return "int2";
+    case kInt4: return "int4";
+    case kInt8: return "int8";
+    case kFloat4: return "float4";
+    case kFloat8: return "float8";
+    default: return nullptr;
+  }
+}
+
+// The PostgreSQL type a cast's type name means (pg_catalog names as the parser leaves them).
+PgResultType type_of_name(const pg_query::TypeName& t) {
+  if (t.array_bounds_size() > 0 || t.names_size() == 0) return {};
+  const auto& last = t.names(t.names_size() - 1);
+  if (!last.has_string()) return {};
+  std::string name = last.string().sval();
+  if (name == "int2" || name == "smallint") return known(kInt2);
+  if (name == "int4" || name == "integer" || name == "int") return known(kInt4);
+  if (name == "int8" || name == "bigint") return known(kInt8);
+  if (name == "float4" || name == "real") return known(kFloat4);
+  if (name == "float8") return known(kFloat8);
+  if (name == "text") return known(kText);
+  if (name == "varchar") return known(kVarchar);
+  if (name == "bpchar") return known(kBpchar);
+  if (name == "bool" || name == "boolean") return known(kBool);
+  if (name == "date") return known(kDate);
+  if (name == "timestamp") return known(kTimestamp);
+  if (name == "timestamptz") return known(kTimestamptz);
+  if (name == "interval") return known(kInterval);
+  if (name == "numeric" || name == "decimal") {
+    PgResultType out = known(kNumeric);
+    if (t.typmods_size() >= 1 && t.typmods(0).has_a_const() && t.typmods(0).a_const().has_ival()) {
+      int p = t.typmods(0).a_const().ival().ival();
+      int s = 0;
+      if (t.typmods_size() >= 2 && t.typmods(1).has_a_const() && t.typmods(1).a_const().has_ival()) {
+        s = t.typmods(1).a_const().ival().ival();
+      }
+      out.typmod = ((p << 16) | (s & 0xffff)) + 4;
+    }
+    return out;
+  }
+  return {};
+}
+
+pg_query::Node make_call(const std::string& name, std::vector<pg_query::Node> args) {
+  pg_query::Node out;
+  auto* call = out.mutable_func_call();
+  call->add_funcname()->mutable_string()->set_sval(name);
+  for (auto& a : args) *call->add_args() = std::move(a);
+  call->set_funcformat(pg_query::COERCE_EXPLICIT_CALL);
+  return out;
+}
+
+pg_query::Node make_cast(pg_query::Node arg, const std::string& type, std::vector<int> typmods = {}) {
+  pg_query::Node out;
+  auto* cast = out.mutable_type_cast();
+  *cast->mutable_arg() = std::move(arg);
+  cast->mutable_type_name()->add_names()->mutable_string()->set_sval(type);
+  for (int m : typmods) cast->mutable_type_name()->add_typmods()->mutable_a_const()->mutable_ival()->set_ival(m);
+  return out;
+}
+
+std::string func_name(const pg_query::FuncCall& f) {
+  const auto& names = f.funcname();
+  if (names.empty() || !names[names.size() - 1].has_string()) return "";
+  if (names.size() == 2 && names[0].has_string() && names[0].string().sval() != "pg_catalog") return "";
+  return lower(names[names.size() - 1].string().sval());
+}
+
+// The type of a numeric literal as PostgreSQL's scanner gives it.
+PgResultType literal_number_type(const std::string& text) {
+  if (text.find_first_of("eE") != std::string::npos) return PgResultType{kNumeric, -1, false};  // DuckDB: a DOUBLE
+  if (text.find('.') != std::string::npos) return known(kNumeric);
+  // Integers too large for int4 arrive as Float nodes: int8, else numeric.
+  std::string digits = text;
+  if (!digits.empty() && (digits[0] == '-' || digits[0] == '+')) digits = digits.substr(1);
+  if (digits.size() < 19 || (digits.size() == 19 && digits <= "9223372036854775807")) return known(kInt8);
+  return known(kNumeric);
+}
+
+struct Relation {
+  std::string alias;  // lower case; what qualified references use
+  std::string schema, name;  // a table to look up on first use
+  mutable bool looked_up = false;
+  mutable std::optional<TableColumns> columns;
+};
+
+struct Scope {
+  std::vector<Relation> relations;
+  std::map<std::string, TableColumns> ctes;
+  const Scope* outer = nullptr;
+
+  const TableColumns* cte(const std::string& name) const {
+    for (const Scope* s = this; s; s = s->outer) {
+      if (auto it = s->ctes.find(name); it != s->ctes.end()) return &it->second;
+    }
+    return nullptr;
+  }
+};
+
+// Whether a select-list entry is rewritten into PostgreSQL's numeric text.
+enum class Place { kNested, kTopTarget };
+
+class Typer {
+ public:
+  Typer(const ColumnTypeLookup& lookup, bool rewrite) : lookup_(lookup), rewrite_(rewrite) {}
+
+  bool changed = false;
+  // For the top-level select: each target's type and whether it became numeric text.
+  std::vector<PgResultType> top_types;
+  std::vector<bool> top_text;
+  bool top_known = false;
+
+  TableColumns select(pg_query::SelectStmt& s, const Scope* outer, bool top) {
+    Scope scope;
+    scope.outer = outer;
+    if (s.has_with_clause()) {
+      for (auto& cte_node : *s.mutable_with_clause()->mutable_ctes()) {
+        if (!cte_node.has_common_table_expr()) continue;
+        auto* cte = cte_node.mutable_common_table_expr();
+        TableColumns cols;
+        if (cte->has_ctequery() && cte->ctequery().has_select_stmt() && !s.with_clause().recursive()) {
+          cols = select(*cte->mutable_ctequery()->mutable_select_stmt(), &scope, false);
+        }
+        for (int i = 0; i < cte->aliascolnames_size() && i < static_cast<int>(cols.size()); ++i) {
+          if (cte->aliascolnames(i).has_string()) cols[i].first = lower(cte->aliascolnames(i).string().sval());
+        }
+        scope.ctes[lower(cte->ctename())] = std::move(cols);
+      }
+    }
+    if (s.has_larg() && s.has_rarg()) {
+      // UNION & co: each branch on its own; the combined types are not worked out here.
+      select(*s.mutable_larg(), &scope, false);
+      select(*s.mutable_rarg(), &scope, false);
+      return {};
+    }
+    if (s.values_lists_size() > 0) return values(s, scope);
+    for (auto& item : *s.mutable_from_clause()) from_item(item, scope);
+    bool distinct = s.distinct_clause_size() > 0;
+    TableColumns out;
+    std::vector<pg_query::Node> nested_forms;  // for ORDER BY references to numeric texts
+    std::vector<bool> became_text;
+    for (auto& target : *s.mutable_target_list()) {
+      if (!target.has_res_target() || !target.res_target().has_val()) {
+        out.push_back({"", {}});
+        continue;
+      }
+      auto* rt = target.mutable_res_target();
+      const pg_query::Node& v = rt->val();
+      if (v.has_column_ref() && v.column_ref().fields_size() > 0 &&
+          v.column_ref().fields(v.column_ref().fields_size() - 1).has_a_star()) {
+        // A star: its columns come from the relations, in order.
+        star(v.column_ref(), scope, out);
+        nested_forms.emplace_back();
+        became_text.push_back(false);
+        continue;
+      }
+      std::string name = rt->name();
+      pg_query::Node original = rt->val();
+      bool text = false;
+      bool changed_before = changed;
+      changed = false;
+      PgResultType t = expr(*rt->mutable_val(), scope, top && !distinct ? Place::kTopTarget : Place::kNested, &text);
+      if (name.empty() && v.has_column_ref()) {
+        const auto& f = v.column_ref().fields();
+        if (!f.empty() && f[f.size() - 1].has_string()) name = f[f.size() - 1].string().sval();
+      }
+      if (changed && rt->name().empty() && !original.has_column_ref()) {
+        rt->set_name(figure_colname(original));  // as PostgreSQL names the unchanged expression
+      }
+      changed = changed || changed_before;
+      out.push_back({lower(name.empty() ? rt->name() : name), t});
+      became_text.push_back(text);
+      if (text) {
+        pg_query::Node nested = original;
+        expr(nested, scope, Place::kNested, nullptr);
+        nested_forms.push_back(std::move(nested));
+      } else {
+        nested_forms.emplace_back();
+      }
+    }
+    if (top) {
+      top_known = true;
+      for (const auto& target : s.target_list()) {
+        if (target.has_res_target() && target.res_target().has_val() &&
+            target.res_target().val().has_column_ref()) {
+          const auto& f = target.res_target().val().column_ref().fields();
+          if (f.size() > 0 && f[f.size() - 1].has_a_star()) top_known = false;
+        }
+      }
+      for (const auto& c : out) top_types.push_back(c.second);
+      top_text = became_text;
+      if (rewrite_ && top_known) sort_by_numbers(s, out, became_text, nested_forms);
+    }
+    return out;
+  }
+
+  // The value's PostgreSQL type; rewrites `n` in place so DuckDB computes it. `text` (when
+  // given) is set when `n` became numeric text.
+  PgResultType expr(pg_query::Node& n, const Scope& scope, Place place, bool* text) {
+    using N = pg_query::Node;
+    switch (n.node_case()) {
+      case N::kAConst: {
+        const auto& c = n.a_const();
+        if (c.isnull()) return {};
+        if (c.has_ival()) return known(kInt4);
+        if (c.has_fval()) return literal_number_type(c.fval().fval());
+        if (c.has_boolval()) return known(kBool);
+        return {};  // an untyped string literal: its type comes from the context
+      }
+      case N::kTypeCast: {
+        PgResultType inner = expr(*n.mutable_type_cast()->mutable_arg(), scope, Place::kNested, nullptr);
+        PgResultType t = type_of_name(n.type_cast().type_name());
+        if (t.oid == kNumeric && !inner.exact) t.exact = false;
+        if (t.oid == kNumeric && t.typmod < 0 && rewrite_) unconstrained_numeric(n, inner);
+        return t;
+      }
+      case N::kColumnRef: return column(n.column_ref(), scope);
+      case N::kAExpr: return operator_expr(n, scope, place, text);
+      case N::kFuncCall: return function(n, scope, place, text);
+      case N::kBoolExpr:
+      case N::kNullTest:
+      case N::kBooleanTest:
+        children(n, scope);
+        return known(kBool);
+      case N::kCoalesceExpr: {
+        std::vector<PgResultType> ts;
+        for (auto& a : *n.mutable_coalesce_expr()->mutable_args()) ts.push_back(expr(a, scope, Place::kNested, nullptr));
+        return common(ts);
+      }
+      case N::kMinMaxExpr: {
+        std::vector<PgResultType> ts;
+        for (auto& a : *n.mutable_min_max_expr()->mutable_args()) ts.push_back(expr(a, scope, Place::kNested, nullptr));
+        return common(ts);
+      }
+      case N::kCaseExpr: {
+        auto* c = n.mutable_case_expr();
+        if (c->has_arg()) expr(*c->mutable_arg(), scope, Place::kNested, nullptr);
+        std::vector<PgResultType> ts;
+        for (auto& w : *c->mutable_args()) {
+          if (!w.has_case_when()) return {};
+          auto* cw = w.mutable_case_when();
+          if (cw->has_expr()) expr(*cw->mutable_expr(), scope, Place::kNested, nullptr);
+          if (cw->has_result()) ts.push_back(expr(*cw->mutable_result(), scope, Place::kNested, nullptr));
+        }
+        if (c->has_defresult()) ts.push_back(expr(*c->mutable_defresult(), scope, Place::kNested, nullptr));
+        return common(ts);
+      }
+      case N::kGroupingFunc:
+        if (rewrite_) {
+          n = make_cast(n, "int4");
+          changed = true;
+        }
+        return known(kInt4);
+      case N::kSubLink: {
+        auto* link = n.mutable_sub_link();
+        if (link->has_testexpr()) expr(*link->mutable_testexpr(), scope, Place::kNested, nullptr);
+        if (!link->has_subselect() || !link->subselect().has_select_stmt()) return {};
+        TableColumns cols = select(*link->mutable_subselect()->mutable_select_stmt(), &scope, false);
+        if (link->sub_link_type() == pg_query::EXISTS_SUBLINK || link->sub_link_type() == pg_query::ANY_SUBLINK ||
+            link->sub_link_type() == pg_query::ALL_SUBLINK) {
+          return known(kBool);
+        }
+        if (link->sub_link_type() == pg_query::EXPR_SUBLINK && cols.size() == 1) return cols[0].second;
+        return {};
+      }
+      default:
+        children(n, scope);
+        return {};
+    }
+  }
+
+ private:
+  const ColumnTypeLookup& lookup_;
+  bool rewrite_;
+
+  // Visits the expressions below a node the inference does not type (so their subqueries and
+  // casts are still rewritten), without typing them.
+  void children(pg_query::Node& n, const Scope& scope) {
+    using N = pg_query::Node;
+    switch (n.node_case()) {
+      case N::kBoolExpr:
+        for (auto& a : *n.mutable_bool_expr()->mutable_args()) expr(a, scope, Place::kNested, nullptr);
+        break;
+      case N::kNullTest:
+        if (n.null_test().has_arg()) expr(*n.mutable_null_test()->mutable_arg(), scope, Place::kNested, nullptr);
+        break;
+      default: break;
+    }
+  }
+
+  static PgResultType common(const std::vector<PgResultType>& ts) {
+    PgResultType out;
+    bool first = true;
+    for (const auto& t : ts) {
+      if (t.oid == 0) continue;  // NULL or an untyped literal takes the others' type
+      if (first) {
+        out = t;
+        first = false;
+        continue;
+      }
+      if (t.oid == out.oid) {
+        if (t.typmod != out.typmod) out.typmod = -1;
+        out.exact = out.exact && t.exact;
+      } else if (is_number(t.oid) && is_number(out.oid)) {
+        out = known(number_rank(t.oid) > number_rank(out.oid) ? t.oid : out.oid, t.exact && out.exact);
+      } else if (is_text(t.oid) && is_text(out.oid)) {
+        out = known(kText);
+      } else {
+        return {};
+      }
+    }
+    return out;
+  }
+
+  void from_item(pg_query::Node& item, Scope& scope) {
+    if (item.has_range_var()) {
+      const auto& rv = item.range_var();
+      Relation r;
+      r.schema = rv.schemaname();
+      r.name = rv.relname();
+      r.alias = lower(rv.has_alias() ? rv.alias().aliasname() : rv.relname());
+      if (r.schema.empty()) {
+        if (const TableColumns* c = scope.cte(lower(r.name))) {
+          r.columns = *c;
+          r.looked_up = true;
+        }
+      }
+      if (rv.has_alias()) rename(r, rv.alias());
+      scope.relations.push_back(std::move(r));
+    } else if (item.has_range_subselect()) {
+      auto* sub = item.mutable_range_subselect();
+      Relation r;
+      r.looked_up = true;
+      if (sub->has_subquery() && sub->subquery().has_select_stmt()) {
+        r.columns = select(*sub->mutable_subquery()->mutable_select_stmt(), &scope, false);
+      }
+      if (sub->has_alias()) {
+        r.alias = lower(sub->alias().aliasname());
+        rename(r, sub->alias());
+      }
+      scope.relations.push_back(std::move(r));
+    } else if (item.has_join_expr()) {
+      auto* j = item.mutable_join_expr();
+      if (j->has_larg()) from_item(*j->mutable_larg(), scope);
+      if (j->has_rarg()) from_item(*j->mutable_rarg(), scope);
+      if (j->has_quals()) expr(*j->mutable_quals(), scope, Place::kNested, nullptr);
+    } else if (item.has_range_function()) {
+      Relation r;
+      r.looked_up = true;
+      const auto& rf = item.range_function();
+      if (rf.has_alias()) r.alias = lower(rf.alias().aliasname());
+      scope.relations.push_back(std::move(r));  // columns unknown
+    } else {
+      Relation r;
+      r.looked_up = true;
+      scope.relations.push_back(std::move(r));
+    }
+  }
+
+  void rename(Relation& r, const pg_query::Alias& alias) {
+    if (alias.colnames_size() == 0) return;
+    resolve(r);
+    if (!r.columns) return;
+    for (int i = 0; i < alias.colnames_size() && i < static_cast<int>(r.columns->size()); ++i) {
+      if (alias.colnames(i).has_string()) (*r.columns)[i].first = lower(alias.colnames(i).string().sval());
+    }
+  }
+
+  void resolve(const Relation& r) const {
+    if (r.looked_up) return;
+    r.looked_up = true;
+    if (r.schema == "pg_catalog" || r.schema == "information_schema") return;
+    if (lookup_) r.columns = lookup_(r.schema, r.name);
+  }
+
+  TableColumns values(pg_query::SelectStmt& s, const Scope& scope) {
+    TableColumns out;
+    std::vector<std::vector<PgResultType>> by_column;
+    for (auto& row : *s.mutable_values_lists()) {
+      if (!row.has_list()) return {};
+      auto* items = row.mutable_list()->mutable_items();
+      if (by_column.empty()) by_column.resize(items->size());
+      if (static_cast<size_t>(items->size()) != by_column.size()) return {};
+      for (int i = 0; i < items->size(); ++i) {
+        by_column[i].push_back(expr(*items->Mutable(i), scope, Place::kNested, nullptr));
+      }
+    }
+    for (size_t i = 0; i < by_column.size(); ++i) {
+      PgResultType t = common(by_column[i]);
+      t.typmod = -1;
+      bool untyped = std::all_of(by_column[i].begin(), by_column[i].end(), [](const PgResultType& x) { return x.oid == 0; });
+      if (untyped) t = {};
+      out.push_back({"column" + std::to_string(i + 1), t});
+    }
+    return out;
+  }
+
+  void star(const pg_query::ColumnRef& ref, const Scope& scope, TableColumns& out) {
+    std::string only;
+    if (ref.fields_size() >= 2 && ref.fields(ref.fields_size() - 2).has_string()) {
+      only = lower(ref.fields(ref.fields_size() - 2).string().sval());
+    }
+    for (const auto& r : scope.relations) {
+      if (!only.empty() && r.alias != only) continue;
+      resolve(r);
+      if (!r.columns) {
+        out.push_back({"", {}});  // count unknown: the caller marks the select as not known
+        continue;
+      }
+      for (const auto& c : *r.columns) out.push_back(c);
+    }
+  }
+
+  PgResultType column(const pg_query::ColumnRef& ref, const Scope& scope) {
+    const auto& f = ref.fields();
+    if (f.empty() || !f[f.size() - 1].has_string()) return {};
+    std::string name = lower(f[f.size() - 1].string().sval());
+    std::string qualifier = f.size() >= 2 && f[f.size() - 2].has_string() ? lower(f[f.size() - 2].string().sval()) : "";
+    for (const Scope* s = &scope; s; s = s->outer) {
+      const PgResultType* found = nullptr;
+      bool unknown_relation = false;
+      for (const auto& r : s->relations) {
+        if (!qualifier.empty() && r.alias != qualifier) continue;
+        resolve(r);
+        if (!r.columns) {
+          unknown_relation = true;
+          continue;
+        }
+        for (const auto& c : *r.columns) {
+          if (c.first != name) continue;
+          if (found) return {};  // ambiguous
+          found = &c.second;
+        }
+      }
+      if (found) return unknown_relation && qualifier.empty() ? PgResultType{} : *found;
+      if (unknown_relation) return {};
+    }
+    return {};
+  }
+
+  PgResultType operator_expr(pg_query::Node& n, const Scope& scope, Place place, bool* text) {
+    auto* e = n.mutable_a_expr();
+    if (e->kind() != pg_query::AEXPR_OP || e->name_size() != 1 || !e->name(0).has_string()) {
+      if (e->has_lexpr()) expr(*e->mutable_lexpr(), scope, Place::kNested, nullptr);
+      if (e->has_rexpr()) expr(*e->mutable_rexpr(), scope, Place::kNested, nullptr);
+      switch (e->kind()) {
+        case pg_query::AEXPR_OP_ANY:
+        case pg_query::AEXPR_OP_ALL:
+        case pg_query::AEXPR_DISTINCT:
+        case pg_query::AEXPR_NOT_DISTINCT:
+        case pg_query::AEXPR_IN:
+        case pg_query::AEXPR_LIKE:
+        case pg_query::AEXPR_ILIKE:
+        case pg_query::AEXPR_SIMILAR:
+        case pg_query::AEXPR_BETWEEN:
+        case pg_query::AEXPR_NOT_BETWEEN:
+        case pg_query::AEXPR_BETWEEN_SYM:
+        case pg_query::AEXPR_NOT_BETWEEN_SYM: return known(kBool);
+        default: return {};
+      }
+    }
+    std::string op = e->name(0).string().sval();
+    if (!e->has_lexpr()) {  // prefix: -x, +x, ~x
+      PgResultType t = e->has_rexpr() ? expr(*e->mutable_rexpr(), scope, Place::kNested, nullptr) : PgResultType{};
+      if ((op == "-" || op == "+") && is_number(t.oid)) return PgResultType{t.oid, -1, t.exact};
+      return {};
+    }
+    PgResultType l = expr(*e->mutable_lexpr(), scope, Place::kNested, nullptr);
+    PgResultType r = e->has_rexpr() ? expr(*e->mutable_rexpr(), scope, Place::kNested, nullptr) : PgResultType{};
+    if (op == "=" || op == "<>" || op == "!=" || op == "<" || op == ">" || op == "<=" || op == ">=" ||
+        op == "~" || op == "~*" || op == "!~" || op == "!~*" || op == "~~" || op == "!~~") {
+      return known(kBool);
+    }
+    if (op == "||" && (is_text(l.oid) || is_text(r.oid))) return known(kText);
+    if (op == "-" && l.oid == kDate && r.oid == kDate) {
+      if (rewrite_) {
+        n = make_cast(n, "int4");  // DuckDB answers bigint
+        changed = true;
+      }
+      return known(kInt4);
+    }
+    if ((op == "+" || op == "-") && l.oid == kDate && is_integer(r.oid)) return known(kDate);
+    if (op == "-" && (l.oid == kTimestamp || l.oid == kTimestamptz) && l.oid == r.oid) return known(kInterval);
+    bool arithmetic = op == "+" || op == "-" || op == "*" || op == "/" || op == "%";
+    if (!arithmetic || !is_number(l.oid) || !is_number(r.oid)) return {};
+    if (op == "%" && (is_float(l.oid) || is_float(r.oid))) return {};  // PostgreSQL has no float %
+    int32_t result;
+    if (l.oid == kFloat4 && r.oid == kFloat4) {
+      result = kFloat4;
+    } else if (is_float(l.oid) || is_float(r.oid)) {
+      result = kFloat8;
+    } else {
+      result = number_rank(l.oid) >= number_rank(r.oid) ? l.oid : r.oid;
+    }
+    bool exact = l.exact && r.exact;
+    if (rewrite_ && result != kNumeric) {
+      // Mixed widths: the narrower operand widens first, as PostgreSQL's operators take it
+      // (DuckDB keeps smallint + 1 a smallint and real * 2 a real).
+      widen(*e->mutable_lexpr(), l.oid, result);
+      widen(*e->mutable_rexpr(), r.oid, result);
+    }
+    if (op == "/" && result == kNumeric && exact) {
+      if (rewrite_) {
+        pg_query::Node call = make_call("__pg_numeric_div", {make_cast(e->lexpr(), "text"), make_cast(e->rexpr(), "text")});
+        n = finish_quotient(std::move(call), place, text);
+      }
+      return known(kNumeric);
+    }
+    return PgResultType{result, -1, exact};
+  }
+
+  // x::numeric: DuckDB's numeric without precision is DECIMAL(18,3), which rounds away digits.
+  // PostgreSQL keeps every digit: an integer or a decimal literal keeps its own digits (up to
+  // DuckDB's widest decimal, 38 digits), a DECIMAL keeps its scale.
+  void unconstrained_numeric(pg_query::Node& n, const PgResultType& inner) {
+    pg_query::Node& arg = *n.mutable_type_cast()->mutable_arg();
+    auto* tn = n.mutable_type_cast()->mutable_type_name();
+    if (tn->typmods_size() > 0 || tn->array_bounds_size() > 0) return;
+    auto set_scale = [&](int scale) {
+      tn->add_typmods()->mutable_a_const()->mutable_ival()->set_ival(38);
+      tn->add_typmods()->mutable_a_const()->mutable_ival()->set_ival(scale);
+      changed = true;
+    };
+    if (is_integer(inner.oid)) {
+      set_scale(0);
+    } else if (inner.oid == kNumeric && inner.exact) {
+      pg_query::Node keep = arg;
+      n = std::move(keep);  // already a DECIMAL with the digits it has
+      changed = true;
+    } else if (arg.has_a_const() && arg.a_const().has_sval()) {
+      const std::string& v = arg.a_const().sval().sval();
+      size_t i = v.find_first_not_of(" ");
+      if (i == std::string::npos) return;
+      if (v[i] == '-' || v[i] == '+') ++i;
+      int before = 0, after = 0;
+      bool point = false;
+      for (; i < v.size() && v[i] != ' '; ++i) {
+        if (v[i] == '.' && !point) {
+          point = true;
+        } else if (std::isdigit(static_cast<unsigned char>(v[i]))) {
+          (point ? after : before)++;
+        } else {
+          return;  // NaN, exponents, garbage: DuckDB's cast answers as it does
+        }
+      }
+      if (before + after == 0 || before + after > 38) return;
+      set_scale(after);
+    }
+  }
+
+  void widen(pg_query::Node& operand, int32_t from, int32_t to) {
+    if (from == to || from == kNumeric || number_rank(from) >= number_rank(to)) return;
+    if (from == kInt4 && to == kInt8 && operand.has_a_const()) return;  // DuckDB widens literals itself
+    const char* name = duckdb_name_of(to);
+    if (!name) return;
+    operand = make_cast(operand, name);
+    changed = true;
+  }
+
+  // A numeric quotient as DuckDB computes it: PostgreSQL's text when it is a result column of
+  // its own, else a DECIMAL for the expression around it.
+  pg_query::Node finish_quotient(pg_query::Node text_call, Place place, bool* text) {
+    changed = true;
+    if (place == Place::kTopTarget && text) {
+      *text = true;
+      return text_call;
+    }
+    return make_cast(std::move(text_call), "numeric", {38, kNestedQuotientScale});
+  }
+
+  PgResultType function(pg_query::Node& n, const Scope& scope, Place place, bool* text) {
+    auto* f = n.mutable_func_call();
+    std::string name = func_name(*f);
+    std::vector<PgResultType> args;
+    for (auto& a : *f->mutable_args()) args.push_back(expr(a, scope, Place::kNested, nullptr));
+    if (f->has_agg_filter()) expr(*f->mutable_agg_filter(), scope, Place::kNested, nullptr);
+    PgResultType a0 = args.empty() ? PgResultType{} : args[0];
+    bool window = f->has_over();
+    auto to_int4 = [&]() {
+      if (rewrite_) {
+        n = make_cast(n, "int4");
+        changed = true;
+      }
+      return known(kInt4);
+    };
+    if (name.empty()) return {};
+    if (name == "count" || name == "row_number" || name == "rank" || name == "dense_rank" ||
+        name == "regr_count") {
+      return known(kInt8);
+    }
+    if (name == "ntile") return to_int4();
+    if (name == "percent_rank" || name == "cume_dist" || name == "random" || name == "pi") return known(kFloat8);
+    if (name == "sum" && args.size() == 1) {
+      if (a0.oid == kInt2 || a0.oid == kInt4) {
+        if (rewrite_) {
+          n = make_cast(n, "int8");  // DuckDB sums integers into a HUGEINT
+          changed = true;
+        }
+        return known(kInt8);
+      }
+      if (a0.oid == kInt8 || a0.oid == kNumeric) return PgResultType{kNumeric, -1, a0.exact};
+      if (is_float(a0.oid) || a0.oid == kInterval) return known(a0.oid, a0.exact);
+      return {};
+    }
+    if ((name == "min" || name == "max") && args.size() == 1) return PgResultType{a0.oid, -1, a0.exact};
+    if (name == "avg" && args.size() == 1) {
+      if (is_float(a0.oid)) return known(kFloat8, a0.exact);
+      if (a0.oid == kInterval) return known(kInterval);
+      if (!(is_integer(a0.oid) || a0.oid == kNumeric)) return {};
+      if (!a0.exact || f->agg_star() || f->agg_order_size() > 0) return PgResultType{kNumeric, -1, false};
+      if (rewrite_) {
+        pg_query::Node sum = n, count = n;
+        sum.mutable_func_call()->mutable_funcname(sum.func_call().funcname_size() - 1)->mutable_string()->set_sval("sum");
+        count.mutable_func_call()->mutable_funcname(count.func_call().funcname_size() - 1)->mutable_string()->set_sval("count");
+        n = finish_quotient(make_call("__pg_numeric_avg", {sum, count}), place, text);
+      }
+      return known(kNumeric);
+    }
+    if ((name == "variance" || name == "var_samp" || name == "var_pop") && args.size() == 1) {
+      if (is_float(a0.oid)) return known(kFloat8, a0.exact);
+      if (!(is_integer(a0.oid) || a0.oid == kNumeric)) return {};
+      if (!a0.exact || f->agg_star() || f->agg_order_size() > 0 || f->agg_distinct()) {
+        return PgResultType{kNumeric, -1, false};
+      }
+      if (rewrite_) {
+        // n·Σx² − (Σx)² over n(n−1) (or n² for the population), in exact decimals.
+        auto agg = [&](const char* fn, pg_query::Node arg) {
+          pg_query::Node c = n;
+          auto* call = c.mutable_func_call();
+          call->mutable_funcname(call->funcname_size() - 1)->mutable_string()->set_sval(fn);
+          call->clear_args();
+          *call->add_args() = std::move(arg);
+          return c;
+        };
+        pg_query::Node x = f->args(0);
+        pg_query::Node square;
+        auto* m = square.mutable_a_expr();
+        m->set_kind(pg_query::AEXPR_OP);
+        m->add_name()->mutable_string()->set_sval("*");
+        *m->mutable_lexpr() = is_integer(a0.oid) ? make_cast(x, "numeric", {38, 0}) : x;
+        *m->mutable_rexpr() = *m->mutable_lexpr();
+        std::string macro = name == "var_pop" ? "__pg_numeric_var_pop" : "__pg_numeric_var_samp";
+        n = finish_quotient(make_call(macro, {agg("count", x), agg("sum", x), agg("sum", square)}), place, text);
+      }
+      return known(kNumeric);
+    }
+    if ((name == "stddev" || name == "stddev_samp" || name == "stddev_pop") && args.size() == 1) {
+      if (is_float(a0.oid)) return known(kFloat8, a0.exact);
+      if (is_integer(a0.oid) || a0.oid == kNumeric) return PgResultType{kNumeric, -1, false};
+      return {};
+    }
+    if (name == "bool_and" || name == "bool_or" || name == "every") return known(kBool);
+    if (name == "string_agg") return known(kText);
+    if (name == "grouping") return to_int4();
+    if (window && (name == "lag" || name == "lead" || name == "first_value" || name == "last_value" ||
+                   name == "nth_value")) {
+      return PgResultType{a0.oid, a0.typmod, a0.exact};
+    }
+    if (window) return {};
+    if (name == "length" || name == "char_length" || name == "character_length" ||
+        name == "octet_length" || name == "strpos" || name == "position" || name == "ascii" ||
+        name == "array_length" || name == "array_ndims" || name == "width_bucket") {
+      if (name == "length" && !args.empty() && !is_text(a0.oid) && a0.oid != 0) return {};
+      return to_int4();
+    }
+    if (name == "abs" && args.size() == 1 && is_number(a0.oid)) return PgResultType{a0.oid, -1, a0.exact};
+    if ((name == "gcd" || name == "lcm") && args.size() == 2 && is_integer(a0.oid) && a0.oid == args[1].oid) {
+      if (a0.oid == kInt4) return to_int4();
+      return known(a0.oid);
+    }
+    if (name == "mod" && args.size() == 2 && is_integer(a0.oid) && is_integer(args[1].oid)) {
+      return known(number_rank(a0.oid) >= number_rank(args[1].oid) ? a0.oid : args[1].oid);
+    }
+    if ((name == "round" || name == "trunc" || name == "ceil" || name == "ceiling" || name == "floor" ||
+         name == "sign") && !args.empty()) {
+      if (a0.oid == kNumeric) return PgResultType{kNumeric, -1, a0.exact};
+      if (a0.oid == kFloat8 || a0.oid == kFloat4) {
+        if (name == "round" && args.size() == 1 && rewrite_) {
+          // PostgreSQL rounds a double half to even (rint); DuckDB's round goes away from zero.
+          auto* call = n.mutable_func_call();
+          call->mutable_funcname(call->funcname_size() - 1)->mutable_string()->set_sval("round_even");
+          call->add_args()->mutable_a_const()->mutable_ival()->set_ival(0);
+          if (call->funcname_size() == 2) call->mutable_funcname()->DeleteSubrange(0, 1);
+          changed = true;
+        }
+        return known(kFloat8);
+      }
+      return {};
+    }
+    if (name == "sqrt" || name == "cbrt" || name == "exp" || name == "ln" || name == "log" ||
+        name == "log10" || name == "power" || name == "pow") {
+      bool any_numeric = std::any_of(args.begin(), args.end(), [](const PgResultType& t) { return t.oid == kNumeric; });
+      if (name == "cbrt") return known(kFloat8, false);
+      if (any_numeric || (name == "log" && args.size() == 2)) return PgResultType{kNumeric, -1, false};
+      if (std::all_of(args.begin(), args.end(), [](const PgResultType& t) { return is_number(t.oid); })) {
+        return known(kFloat8, false);
+      }
+      return {};
+    }
+    if (name == "factorial") return PgResultType{kNumeric, -1, true};
+    if (name == "coalesce" || name == "greatest" || name == "least") return common(args);
+    if (name == "lower" || name == "upper" || name == "concat" || name == "substr" || name == "substring" ||
+        name == "replace" || name == "trim" || name == "btrim" || name == "ltrim" || name == "rtrim" ||
+        name == "left" || name == "right" || name == "lpad" || name == "rpad" || name == "repeat" ||
+        name == "reverse" || name == "md5" || name == "initcap") {
+      return known(kText);
+    }
+    // sql/rewrite_functions.cpp computes them as PostgreSQL types them.
+    if (name == "extract") return PgResultType{kNumeric, -1, true};
+    if (name == "date_part") return known(kFloat8);
+    return {};
+  }
+
+  // ORDER BY 2 or ORDER BY name where that result column became numeric text: sort by the
+  // number, not by its text.
+  void sort_by_numbers(pg_query::SelectStmt& s, const TableColumns& out, const std::vector<bool>& text,
+                       const std::vector<pg_query::Node>& nested) {
+    if (std::none_of(text.begin(), text.end(), [](bool b) { return b; })) return;
+    for (auto& item : *s.mutable_sort_clause()) {
+      if (!item.has_sort_by() || !item.sort_by().has_node()) continue;
+      auto* node = item.mutable_sort_by()->mutable_node();
+      int index = -1;
+      if (node->has_a_const() && node->a_const().has_ival()) {
+        index = node->a_const().ival().ival() - 1;
+      } else if (node->has_column_ref() && node->column_ref().fields_size() == 1 &&
+                 node->column_ref().fields(0).has_string()) {
+        std::string name = lower(node->column_ref().fields(0).string().sval());
+        for (size_t i = 0; i < out.size(); ++i) {
+          if (out[i].first == name && s.target_list(static_cast<int>(i)).res_target().name() != "") {
+            if (index >= 0) {
+              index = -1;
+              break;
+            }
+            index = static_cast<int>(i);
+          }
+        }
+      }
+      if (index >= 0 && static_cast<size_t>(index) < text.size() && text[index]) {
+        *node = nested[index];
+        changed = true;
+      }
+    }
+  }
+};
+
+pg_query::SelectStmt* top_select(pg_query::ParseResult& tree) {
+  if (tree.stmts_size() != 1 || !tree.stmts(0).has_stmt()) return nullptr;
+  pg_query::Node* root = tree.mutable_stmts(0)->mutable_stmt();
+  if (!root->has_select_stmt() || root->select_stmt().has_into_clause()) return nullptr;
+  return root->mutable_select_stmt();
+}
+
+}  // namespace
+
+PgResultType pg_type_of_duckdb_name(const std::string& duckdb_type) {
+  std::string t = duckdb_type;
+  std::transform(t.begin(), t.end(), t.begin(), [](unsigned char c) { return std::toupper(c); });
+  if (t == "SMALLINT") return known(kInt2);
+  if (t == "INTEGER") return known(kInt4);
+  if (t == "BIGINT") return known(kInt8);
+  if (t == "FLOAT") return known(kFloat4);
+  if (t == "DOUBLE") return known(kFloat8);
+  if (t == "VARCHAR") return known(kText);
+  if (t == "BOOLEAN") return known(kBool);
+  if (t == "DATE") return known(kDate);
+  if (t == "TIME") return known(kTime);
+  if (t == "TIMESTAMP") return known(kTimestamp);
+  if (t == "TIMESTAMP WITH TIME ZONE") return known(kTimestamptz);
+  if (t == "INTERVAL") return known(kInterval);
+  if (t.rfind("DECIMAL(", 0) == 0) {
+    int p = 0, s = 0;
+    if (std::sscanf(t.c_str(), "DECIMAL(%d,%d)", &p, &s) == 2) return PgResultType{kNumeric, ((p << 16) | s) + 4, true};
+    return known(kNumeric);
+  }
+  return {};
+}
+
+bool rewrite_result_types(pg_query::ParseResult& tree, const ColumnTypeLookup& lookup) {
+  pg_query::SelectStmt* select = top_select(tree);
+  if (!select) return false;
+  Typer typer(lookup, true);
+  typer.select(*select, nullptr, true);
+  return typer.changed;
+}
+
+namespace {
+
+// Each top-level result column's PostgreSQL type, and whether the rewrite made it numeric text.
+bool top_level_types(const Statement& statement, const ColumnTypeLookup& lookup,
+                     std::vector<PgResultType>& types, std::vector<bool>& text) {
+  if (!statement.tree) return false;
+  pg_query::ParseResult tree = *statement.tree;
+  pg_query::SelectStmt* select = top_select(tree);
+  if (!select) return false;
+  Typer typer(lookup, true);
+  typer.select(*select, nullptr, true);
+  if (!typer.top_known) return false;
+  types = std::move(typer.top_types);
+  text = std::move(typer.top_text);
+  return types.size() == text.size();
+}
+
+}  // namespace
+
+std::vector<int32_t> result_type_corrections(const Statement& statement, const ColumnTypeLookup& lookup) {
+  std::vector<PgResultType> types;
+  std::vector<bool> text;
+  if (!top_level_types(statement, lookup, types, text)) return {};
+  std::vector<int32_t> out;
+  bool any = false;
+  for (const auto& t : types) {
+    bool plain_numeric = t.oid == kNumeric && t.typmod < 0;
+    out.push_back(plain_numeric ? kNumeric : 0);
+    any = any || plain_numeric;
+  }
+  return any ? out : std::vector<int32_t>{};
+}
+
+void correct_result_types(const Statement& statement, const std::vector<duck::LogicalType>& duckdb_types,
+                          const ColumnTypeLookup& lookup, std::vector<int32_t>& overrides) {
+  auto may_differ = [](const duck::LogicalType& t) {
+    return t.get() && (t.id() == DUCKDB_TYPE_DECIMAL || t.id() == DUCKDB_TYPE_VARCHAR);
+  };
+  if (std::none_of(duckdb_types.begin(), duckdb_types.end(), may_differ)) return;
+  std::vector<PgResultType> types;
+  std::vector<bool> text;
+  if (!top_level_types(statement, lookup, types, text) || types.size() != duckdb_types.size()) return;
+  for (size_t i = 0; i < types.size(); ++i) {
+    if (types[i].oid != kNumeric || types[i].typmod >= 0 || !duckdb_types[i].get()) continue;
+    bool decimal = duckdb_types[i].id() == DUCKDB_TYPE_DECIMAL;
+    bool numeric_text = duckdb_types[i].id() == DUCKDB_TYPE_VARCHAR && text[i];
+    if (!decimal && !numeric_text) continue;
+    if (overrides.empty()) overrides.assign(duckdb_types.size(), 0);
+    if (overrides[i] == 0) overrides[i] = kNumeric;
+  }
+}
+
+namespace {
+
+// A decimal text taken apart: sign, digits without leading zeros, digits after the point.
+struct DecimalText {
+  bool negative = false;
+  std::string digits;
+  int scale = 0;
+};
+
+std::optional<DecimalText> parse_decimal(std::string_view s) {
+  DecimalText out;
+  size_t i = 0;
+  if (i < s.size() && (s[i] == '-' || s[i] == '+')) out.negative = s[i++] == '-';
+  bool point = false, any = false;
+  for (; i < s.size(); ++i) {
+    char c = s[i];
+    if (c == '.' && !point) {
+      point = true;
+    } else if (c >= '0' && c <= '9') {
+      any = true;
+      if (point) ++out.scale;
+      if (!(out.digits.empty() && c == '0')) out.digits.push_back(c);
+    } else {
+      return std::nullopt;
+    }
+  }
+  if (!any) return std::nullopt;
+  return out;
+}
+
+// Base-10000 weight and first base-10000 digit, as PostgreSQL's NumericVar holds them (0 and
+// 0 for zero).
+std::pair<int, int> weight_and_first(const DecimalText& d) {
+  if (d.digits.empty()) return {0, 0};
+  int exponent = static_cast<int>(d.digits.size()) - 1 - d.scale;  // of the leading digit
+  int weight = exponent >= 0 ? exponent / 4 : -((-exponent + 3) / 4);
+  int n = exponent - 4 * weight + 1;  // digits of the first group: 1..4
+  int first = 0;
+  for (int k = 0; k < n; ++k) {
+    first = first * 10 + (k < static_cast<int>(d.digits.size()) ? d.digits[k] - '0' : 0);
+  }
+  return {weight, first};
+}
+
+}  // namespace
+
+std::optional<std::string> numeric_divide(std::string_view x_text, std::string_view y_text) {
+  auto x = parse_decimal(x_text), y = parse_decimal(y_text);
+  if (!x || !y) return std::nullopt;
+  if (y->digits.empty()) throw std::domain_error("division by zero");
+  auto [w1, f1] = weight_and_first(*x);
+  auto [w2, f2] = weight_and_first(*y);
+  int qweight = w1 - w2 - (f1 <= f2 ? 1 : 0);
+  int rscale = std::min(std::max({16 - 4 * qweight, x->scale, y->scale, 0}), 1000);
+  // x/y = X·10^-sx / (Y·10^-sy); scaled by 10^rscale: X·10^(sy + rscale) / (Y·10^sx).
+  using u128 = unsigned __int128;
+  const u128 kMaxDivisor = static_cast<u128>(10000000000000000000ULL) * 1000000000000000000ULL;  // 10^37
+  u128 divisor = 0;
+  for (char c : y->digits) divisor = divisor * 10 + static_cast<unsigned>(c - '0');
+  for (int k = 0; k < x->scale; ++k) {
+    if (divisor > kMaxDivisor / 10) throw std::overflow_error("value overflows numeric format");
+    divisor *= 10;
+  }
+  if (divisor > kMaxDivisor) throw std::overflow_error("value overflows numeric format");
+  std::string dividend = x->digits.empty() ? "0" : x->digits;
+  dividend.append(static_cast<size_t>(y->scale + rscale), '0');
+  std::string quotient;
+  u128 remainder = 0;
+  for (char c : dividend) {
+    remainder = remainder * 10 + static_cast<unsigned>(c - '0');
+    quotient.push_back(static_cast<char>('0' + static_cast<int>(remainder / divisor)));
+    remainder %= divisor;
+  }
+  if (remainder * 2 >= divisor) {  // half away from zero
+    size_t k = quotient.size();
+    while (k > 0 && quotient[k - 1] == '9') quotient[--k] = '0';
+    if (k == 0) {
+      quotient.insert(quotient.begin(), '1');
+    } else {
+      ++quotient[k - 1];
+    }
+  }
+  size_t nonzero = quotient.find_first_not_of('0');
+  bool zero = nonzero == std::string::npos;
+  if (quotient.size() < static_cast<size_t>(rscale) + 1) {
+    quotient.insert(0, static_cast<size_t>(rscale) + 1 - quotient.size(), '0');
+  }
+  size_t int_digits = quotient.size() - static_cast<size_t>(rscale);
+  size_t lead = quotient.find_first_not_of('0');
+  if (lead == std::string::npos || lead >= int_digits) lead = int_digits - 1;  // keep one 0
+  std::string out = (!zero && x->negative != y->negative) ? "-" : "";
+  out.append(quotient, lead, int_digits - lead);
+  if (rscale > 0) {
+    out.push_back('.');
+    out.append(quotient, int_digits, std::string::npos);
+  }
+  return out;
+}
+
+namespace {
+
+void numeric_div_function(duckdb_function_info info, duckdb_data_chunk input, duckdb_vector output) {
+  idx_t rows = duckdb_data_chunk_get_size(input);
+  duckdb_vector xv = duckdb_data_chunk_get_vector(input, 0), yv = duckdb_data_chunk_get_vector(input, 1);
+  auto* xs = static_cast<duckdb_string_t*>(duckdb_vector_get_data(xv));
+  auto* ys = static_cast<duckdb_string_t*>(duckdb_vector_get_data(yv));
+  uint64_t* xvalid = duckdb_vector_get_validity(xv);
+  uint64_t* yvalid = duckdb_vector_get_validity(yv);
+  duckdb_vector_ensure_validity_writable(output);
+  uint64_t* ovalid = duckdb_vector_get_validity(output);
+  try {
+    for (idx_t r = 0; r < rows; ++r) {
+      if (!duckdb_validity_row_is_valid(xvalid, r) || !duckdb_validity_row_is_valid(yvalid, r)) {
+        duckdb_validity_set_row_invalid(ovalid, r);
+        continue;
+      }
+      std::string_view x(duckdb_string_t_data(&xs[r]), duckdb_string_t_length(xs[r]));
+      std::string_view y(duckdb_string_t_data(&ys[r]), duckdb_string_t_length(ys[r]));
+      std::optional<std::string> q = numeric_divide(x, y);
+      if (!q) throw std::invalid_argument("invalid input syntax for type numeric: \"" + std::string(x) + "\"");
+      duckdb_vector_assign_string_element_len(output, r, q->data(), q->size());
+    }
+  } catch (const std::exception& e) {
+    duckdb_scalar_function_set_error(info, e.what());
+  }
+}
+
+}  // namespace
+
+void register_result_type_functions(duck::Connection& connection) {
+  duckdb_scalar_function f = duckdb_create_scalar_function();
+  duckdb_scalar_function_set_name(f, "__pg_numeric_div");
+  duckdb_logical_type text = duckdb_create_logical_type(DUCKDB_TYPE_VARCHAR);
+  duckdb_scalar_function_add_parameter(f, text);
+  duckdb_scalar_function_add_parameter(f, text);
+  duckdb_scalar_function_set_return_type(f, text);
+  duckdb_destroy_logical_type(&text);
+  duckdb_scalar_function_set_function(f, numeric_div_function);
+  duckdb_state state = duckdb_register_scalar_function(connection.get(), f);
+  duckdb_destroy_scalar_function(&f);
+  if (state != DuckDBSuccess) throw std::runtime_error("cannot register __pg_numeric_div");
+}
+
+void ColumnTypeCache::set_generation(uint64_t generation) {
+  if (generation == generation_) return;
+  cache_.clear();
+  generation_ = generation;
+}
+
+std::optional<TableColumns> ColumnTypeCache::lookup(const std::string& schema_in, const std::string& name) {
+  std::string schema = schema_in == "public" ? "main" : schema_in;
+  auto key = std::make_pair(schema, name);
+  if (auto it = cache_.find(key); it != cache_.end()) return it->second;
+  std::optional<TableColumns> found;
+  try {
+    if (!statement_) {
+      // Unqualified names resolve as DuckDB resolves them: the current schema, then main.
+      statement_.emplace(connection_.prepare(
+          "SELECT schema_name, lower(column_name), data_type FROM duckdb_columns() "
+          "WHERE database_name = current_database() AND lower(table_name) = lower($2) "
+          "AND ($1 = '' OR lower(schema_name) = lower($1)) "
+          "ORDER BY schema_name <> current_schema(), schema_name <> 'main', schema_name, column_index"));
+    }
+    duck::PreparedStatement& p = *statement_;
+    p.clear_bindings();
+    p.bind_varchar(0, schema);
+    p.bind_varchar(1, name);
+    duck::Result r = p.execute(false);
+    std::string first_schema;
+    bool done = false;
+    while (!done) {
+      duck::DataChunk c = r.fetch();
+      if (!c) break;
+      for (idx_t row = 0; row < c.size(); ++row) {
+        std::string row_schema = c.varchar(0, row).value_or("");
+        if (!found) {
+          found.emplace();
+          first_schema = row_schema;
+        }
+        if (row_schema != first_schema) {
+          done = true;
+          break;
+        }
+        found->push_back({c.varchar(1, row).value_or(""), pg_type_of_duckdb_name(c.varchar(2, row).value_or(""))});
+      }
+    }
+  } catch (const std::exception&) {
+    found.reset();  // an unknown type is always a safe answer
+  }
+  cache_.emplace(key, found);
+  return found;
+}
+
+}  // namespace ducklings::sql

@@ -1,0 +1,105 @@
+// PostgreSQL's result types for SELECT statements. DuckDB types results by its own rules (sum
+// of integers is HUGEINT, avg and numeric division are DOUBLE, numeric keeps DuckDB's
+// precision and scale); PostgreSQL's depend on the argument types. A small type inference over
+// the parse tree (literals, casts, operators, the common functions, aggregates and window
+// functions, columns of the FROM clause's tables, subqueries, CTEs and VALUES) picks rewrites
+// that give PostgreSQL's values and types, and tells RowDescription which numeric columns carry
+// no typmod. Where the inference does not know a type, nothing changes.
+#pragma once
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "duck/duck.h"
+#include "sql/statement.h"
+
+namespace ducklings::sql {
+
+// A PostgreSQL type as the inference knows it: oid 0 when unknown.
+struct PgResultType {
+  int32_t oid = 0;
+  int32_t typmod = -1;  // numeric(p,s): ((p << 16) | s) + 4, as PostgreSQL encodes it
+  // The value DuckDB computes equals PostgreSQL's digit for digit (integers and DECIMALs);
+  // false where DuckDB computes in double precision (sqrt of a numeric, say).
+  bool exact = true;
+};
+
+// The columns of a table: lower-case names and PostgreSQL types, in order.
+using TableColumns = std::vector<std::pair<std::string, PgResultType>>;
+
+// Looks up a table's columns by (schema, name) (schema empty when unqualified); nullopt when
+// there is no such table. Called only when a statement needs a column's type.
+using ColumnTypeLookup =
+    std::function<std::optional<TableColumns>(const std::string& schema, const std::string& name)>;
+
+// The PostgreSQL type of a DuckDB type as duckdb_columns() spells it ("DECIMAL(10,2)").
+PgResultType pg_type_of_duckdb_name(const std::string& duckdb_type);
+
+// Rewrites the SELECT statement `tree` so DuckDB computes PostgreSQL's result values and types:
+// sum of int2/int4 is bigint, avg and numeric division give numeric at PostgreSQL's scale,
+// integer-valued functions (ntile, grouping, length, date - date, …) are int4, mixed-width
+// arithmetic widens as PostgreSQL's operators do. Returns whether the tree changed.
+bool rewrite_result_types(pg_query::ParseResult& tree, const ColumnTypeLookup& lookup);
+
+// RowDescription corrections for `statement`'s result columns: one OID per select-list entry,
+// 0 where DuckDB's type stands. Numeric results reported as plain numeric (no typmod: every
+// computed numeric but a column reference or an explicit cast to numeric(p,s)) get 1700, as do
+// the numeric texts the rewrite makes. Empty when nothing changes or the columns are not known.
+std::vector<int32_t> result_type_corrections(const Statement& statement, const ColumnTypeLookup& lookup);
+
+// Applies result_type_corrections to a prepared SELECT's RowDescription overrides (one per
+// column, 0 = DuckDB's type; sized to the columns when any is set): DECIMAL columns that
+// PostgreSQL reports as plain numeric, and the numeric texts. Does nothing unless some column
+// is a DECIMAL or VARCHAR.
+void correct_result_types(const Statement& statement, const std::vector<duck::LogicalType>& duckdb_types,
+                          const ColumnTypeLookup& lookup, std::vector<int32_t>& overrides);
+
+// PostgreSQL's numeric division (numeric.c, select_div_scale) of two decimal texts: the
+// quotient rounded half away from zero to max(16 - 4·qweight, scale(x), scale(y)) digits, where
+// qweight estimates the quotient's base-10000 weight from the operands' leading digits. nullopt
+// when a text is not a plain decimal; throws std::domain_error("division by zero") and
+// std::overflow_error when the divisor exceeds 37 digits.
+std::optional<std::string> numeric_divide(std::string_view x, std::string_view y);
+
+// Registers __pg_numeric_div(VARCHAR, VARCHAR) → VARCHAR (numeric_divide) in the connection's
+// database; the macros below and the rewrites call it with DuckDB's text of integers and DECIMALs.
+void register_result_type_functions(duck::Connection& connection);
+
+// DuckDB macros the rewrites call, a string literal appended to kSessionSetup (rewrite.cpp).
+#define DUCKLINGS_RESULT_TYPE_MACROS \
+  /* avg: NULL over no rows; sum and count come from the caller's aggregate calls. */ \
+  "CREATE OR REPLACE TEMP MACRO __pg_numeric_avg(s, c) AS " \
+  "CASE WHEN c = 0 THEN NULL ELSE __pg_numeric_div(CAST(s AS VARCHAR), CAST(c AS VARCHAR)) END;" \
+  /* variance (numeric_stddev_internal): (n·Σx² − (Σx)²) / (n(n−1)), 0 when the numerator is */ \
+  /* not positive, NULL below two rows (one for the population). */ \
+  "CREATE OR REPLACE TEMP MACRO __pgn_var(num, den) AS " \
+  "CASE WHEN num <= 0 THEN '0' ELSE __pg_numeric_div(CAST(num AS VARCHAR), CAST(den AS VARCHAR)) END;" \
+  "CREATE OR REPLACE TEMP MACRO __pg_numeric_var_samp(n, s, s2) AS " \
+  "CASE WHEN n <= 1 THEN NULL ELSE __pgn_var(n * s2 - s * s, CAST(n AS HUGEINT) * (n - 1)) END;" \
+  "CREATE OR REPLACE TEMP MACRO __pg_numeric_var_pop(n, s, s2) AS " \
+  "CASE WHEN n = 0 THEN NULL ELSE __pgn_var(n * s2 - s * s, CAST(n AS HUGEINT) * n) END;"
+
+// Table column types read from DuckDB's catalog, cached until the schema generation changes.
+class ColumnTypeCache {
+ public:
+  explicit ColumnTypeCache(duck::Connection& connection) : connection_(connection) {}
+  // Drops the cache when `generation` differs from the last one seen.
+  void set_generation(uint64_t generation);
+  std::optional<TableColumns> lookup(const std::string& schema, const std::string& name);
+  ColumnTypeLookup as_lookup() {
+    return [this](const std::string& s, const std::string& n) { return lookup(s, n); };
+  }
+
+ private:
+  duck::Connection& connection_;
+  uint64_t generation_ = 0;
+  std::map<std::pair<std::string, std::string>, std::optional<TableColumns>> cache_;
+  std::optional<duck::PreparedStatement> statement_;
+};
+
+}  // namespace ducklings::sql
