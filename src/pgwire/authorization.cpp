@@ -286,6 +286,7 @@ void Session::refuse_server_schema_writes(const sql::StatementAccess& access) co
 void Session::authorize(const sql::Statement& statement,
                         std::optional<sql::StatementAccess>& analysis) {
   if (system_) return;  // the server's own work (ingestion) writes where users may not
+  refuse_write_in_read_only_transaction(statement);
   refresh_privileges();
   // An owner's reads need no analysis: the common case costs nothing.
   if (privileges_.owner && statement.read_only) return;

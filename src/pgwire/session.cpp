@@ -107,6 +107,7 @@ bool is_session_statement(const sql::Statement& s) {
     case pg_query::Node::kCreateRoleStmt:
     case pg_query::Node::kDropRoleStmt:
     case pg_query::Node::kAlterRoleStmt:
+    case pg_query::Node::kUnlistenStmt:
       return true;
     default:
       return false;
@@ -287,8 +288,9 @@ void Session::send_ready() {
 }
 
 void Session::reject_in_failed_transaction(sql::StatementKind kind) const {
+  // ROLLBACK TO SAVEPOINT too (handle_savepoint refuses SAVEPOINT and RELEASE).
   if (txn_ == TxnStatus::kFailed && kind != sql::StatementKind::kCommit &&
-      kind != sql::StatementKind::kRollback) {
+      kind != sql::StatementKind::kRollback && kind != sql::StatementKind::kSavepoint) {
     throw SqlError("25P02",
                    "current transaction is aborted, commands ignored until end of transaction "
                    "block");
@@ -433,6 +435,7 @@ void Session::run_script(const PreparedQuery& q) {
     }
   }
   note_schema_change();
+  note_transaction_script(q);
   write_command_complete(out_, q.statement.tag);
 }
 
@@ -443,66 +446,15 @@ bool Session::run_session_statement(const sql::Statement& st, Portal* portal, Ou
       write_empty_query_response(out_);
       return true;
     case K::kBegin:
-      if (txn_ != TxnStatus::kIdle) {
-        write_error(out_, {"WARNING", "25001", "there is already a transaction in progress"}, true);
-      } else if (implicit_txn_) {
-        implicit_txn_ = false;  // the implicit transaction becomes the explicit block
-        txn_ = TxnStatus::kInBlock;
-      } else {
-        before_duckdb_call();
-        connection_->query("BEGIN TRANSACTION");
-        txn_ = TxnStatus::kInBlock;
-      }
-      write_command_complete(out_, "BEGIN");
-      return true;
     case K::kCommit:
-    case K::kRollback: {
-      bool was_failed = txn_ == TxnStatus::kFailed;
-      if (txn_ == TxnStatus::kIdle && !implicit_txn_) {
-        write_error(out_, {"WARNING", "25P01", "there is no transaction in progress"}, true);
-        write_command_complete(out_, st.kind == K::kCommit ? "COMMIT" : "ROLLBACK");
-        return true;
-      }
-      keep_only_holdable_streams();
-      before_duckdb_call();
-      txn_ = TxnStatus::kIdle;
-      implicit_txn_ = false;
-      close_portals(true);
-      note_transaction_end();
-      if (st.kind != K::kCommit || was_failed) catalog_snapshot_generation_ = kNoSnapshot;
-      if (st.kind == K::kCommit && !was_failed) {
-        connection_->query("COMMIT");
-        write_command_complete(out_, "COMMIT");
-      } else {
-        connection_->query("ROLLBACK");
-        write_command_complete(out_, "ROLLBACK");
-      }
+    case K::kRollback:
+    case K::kSavepoint:
+      handle_transaction_statement(st);  // transaction_state.cpp
       return true;
-    }
-    case K::kSavepoint: {
-      // DuckDB has no savepoints. Setting and releasing one succeed (drivers such as psqlODBC
-      // wrap every statement in one); rolling back to one cannot be honoured.
-      auto kind = sql::root_node(st)->transaction_stmt().kind();
-      if (txn_ == TxnStatus::kIdle && !implicit_txn_) {
-        throw SqlError(
-            "25P01", std::string(kind == pg_query::TRANS_STMT_SAVEPOINT ? "SAVEPOINT"
-                                 : kind == pg_query::TRANS_STMT_RELEASE ? "RELEASE SAVEPOINT"
-                                                                        : "ROLLBACK TO SAVEPOINT") +
-                         " can only be used in transaction blocks");
-      }
-      if (kind == pg_query::TRANS_STMT_SAVEPOINT) {
-        write_command_complete(out_, "SAVEPOINT");
-      } else if (kind == pg_query::TRANS_STMT_RELEASE) {
-        write_command_complete(out_, "RELEASE");
-      } else {
-        txn_ = TxnStatus::kFailed;
-        throw SqlError("0A000", "ROLLBACK TO SAVEPOINT is not supported by duckgres", 0,
-                       "The transaction is aborted; roll it back as a whole.");
-      }
-      return true;
-    }
     case K::kCopy:
       if (portal) throw SqlError("0A000", "COPY is supported only in the simple query protocol");
+      if (sql::root_node(st) && sql::root_node(st)->copy_stmt().is_from())
+        note_transaction_session_write(st, "the rows COPY FROM read are not kept");
       handle_copy(st);
       return true;
     case K::kDeclareCursor:
@@ -536,6 +488,7 @@ bool Session::run_session_statement(const sql::Statement& st, Portal* portal, Ou
     return true;
   }
   if (is_role_statement(st)) {
+    note_transaction_session_write(st, "role and grant statements are not repeated");
     if (output == Output::kDescribe) {
       write_simple(out_, 'n');
     } else if (sql::root_node(st)->has_alter_role_stmt()) {
@@ -545,6 +498,7 @@ bool Session::run_session_statement(const sql::Statement& st, Portal* portal, Ou
     }
     return true;
   }
+  if (handle_unlisten(st, output)) return true;
   return handle_set(st, output);
 }
 
@@ -553,6 +507,7 @@ bool Session::run_session_statement(const sql::Statement& st, Portal* portal, Ou
 std::shared_ptr<PreparedQuery> Session::prepare(sql::Statement statement,
                                                 const std::vector<int32_t>& parameter_types) {
   refuse_too_complex(statement);
+  refuse_unsupported_statement(statement);
   if (!system_) sql::check_sandbox(statement, sandbox_);
   if (!system_) sync_search_path();  // DuckDB binds names as it prepares
   // Statements whose DuckDB form needs catalog facts (sql/rewrite_dml.h), before the checks.
@@ -965,6 +920,7 @@ void Session::end_implicit_transaction(bool commit) {
   if (!commit) catalog_snapshot_generation_ = kNoSnapshot;  // the refresh rolled back too
   connection_->query(commit ? "COMMIT" : "ROLLBACK");
   note_data_change();
+  end_transaction_state();
 }
 
 void Session::refresh_catalog_snapshot() {
@@ -1022,6 +978,7 @@ void Session::start_portal(Portal& portal) {
     }
   }
   portal.result = p.execute(true);
+  note_transaction_statement(portal);  // its writes, for ROLLBACK TO SAVEPOINT
   if (trace_) trace_->ran_in_duckdb = true;
   if (q.statement.kind == sql::StatementKind::kUtility) note_schema_change();
   portal.started = true;

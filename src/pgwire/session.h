@@ -24,6 +24,7 @@
 #include "pgwire/column_origins.h"
 #include "pgwire/messages.h"
 #include "pgwire/pg_types.h"
+#include "pgwire/transaction_state.h"
 #include "pgwire/worker_link.h"
 #include "sql/privileges.h"
 #include "sql/result_types.h"
@@ -35,6 +36,7 @@
 namespace ducklings::pgwire {
 
 class SessionRegistry;
+struct ScrollRows;  // cursors.cpp: the rows of a SCROLL cursor
 
 // What a session needs from the server that accepted it.
 struct ServerServices {
@@ -103,6 +105,7 @@ struct Portal {
   std::vector<int16_t> parameter_formats;
   std::vector<int16_t> result_formats;
   bool holdable = false;  // WITH HOLD cursor: survives the transaction
+  std::shared_ptr<ScrollRows> scroll;  // SCROLL cursor: every row kept, moves both ways
 
   // Execution state.
   bool started = false;
@@ -318,9 +321,42 @@ class Session {
   void send_cursor_rows(Portal& cursor, uint64_t count, bool move, Output output,
                         const std::string& verb);
   void handle_close_cursor(const sql::Statement& statement);
+  // SCROLL cursors: every row read at the first FETCH, then moved over both ways.
+  void load_scroll_rows(Portal& cursor);
+  void write_scroll_row(Portal& cursor, uint64_t row);
+  void scroll_fetch(Portal& cursor, int direction, int64_t count, bool move,
+                    const std::string& verb);
 
   // copy.cpp
   void handle_copy(const sql::Statement& statement);
+
+  // transaction_state.cpp: transaction blocks, savepoints, read-only and isolation modes.
+  void handle_transaction_statement(const sql::Statement& statement);
+  void begin_block(const pg_query::TransactionStmt* options);
+  void end_block(bool commit, bool chain);
+  void handle_savepoint(const pg_query::TransactionStmt& statement);
+  // Rolls DuckDB's transaction back to savepoint `index` by making the earlier writes again.
+  void rollback_to_savepoint(size_t index);
+  // Why the column defaults a write uses would differ when it is made again ("" if not).
+  std::string unrepeatable_defaults(const sql::Statement& statement);
+  // transaction_read_only / transaction_isolation for the open transaction (published).
+  void set_transaction_modes(const std::string& read_only, const std::string& isolation);
+  // Outside a block the transaction_* settings show the session's defaults.
+  void sync_transaction_settings();
+  // The implicit transaction ended (its log and savepoints go).
+  void end_transaction_state();
+  // A statement ran in the open transaction: its writes are logged for ROLLBACK TO SAVEPOINT.
+  void note_transaction_statement(const Portal& portal);
+  void note_transaction_script(const PreparedQuery& query);
+  // A session-run write that cannot be repeated (COPY FROM STDIN, role statements).
+  void note_transaction_session_write(const sql::Statement& statement, const std::string& why);
+  void log_write(LoggedWrite write);
+  // 25006 for a write in a READ ONLY transaction (or session default).
+  void refuse_write_in_read_only_transaction(const sql::Statement& statement);
+  // 0A000 for LISTEN, NOTIFY, pg_notify(), LOCK and FOR UPDATE/SHARE (DuckDB has no locks).
+  void refuse_unsupported_statement(const sql::Statement& statement);
+  // UNLISTEN: the no-op it is when nothing can listen.
+  bool handle_unlisten(const sql::Statement& statement, Output output);
 
   ServerServices services_;
   std::unique_ptr<Channel> channel_;
@@ -359,6 +395,8 @@ class Session {
 
   std::atomic<bool> ready_for_queries_{false};  // startup done: parameter changes are reported
   TxnStatus txn_ = TxnStatus::kIdle;
+  TransactionState transaction_;     // the open transaction's log and savepoints
+  bool warned_serializable_ = false;  // SERIALIZABLE's snapshot isolation was pointed out
   bool implicit_txn_ = false;     // a transaction the server opened for a message/pipeline
   bool skip_until_sync_ = false;  // after an error in the extended protocol
   std::map<std::string, std::shared_ptr<PreparedQuery>> statements_;

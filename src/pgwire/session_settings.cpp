@@ -32,6 +32,7 @@ std::string lower(std::string s) {
 }  // namespace
 
 void Session::publish_settings() {
+  sync_transaction_settings();
   // current_setting() reads the session's parameters from this DuckDB variable.
   std::string map = "SET VARIABLE __pg_settings = MAP {";
   bool first = true;

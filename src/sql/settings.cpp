@@ -233,6 +233,19 @@ std::string SessionSettings::set(const std::string& name, const std::string& raw
       throw SqlError("22023", "duckgres requires standard_conforming_strings to be on");
     }
     value = "on";
+  } else if (key == "default_transaction_read_only" || key == "transaction_read_only" ||
+             key == "default_transaction_deferrable" || key == "transaction_deferrable") {
+    // PostgreSQL's Boolean spellings, shown as on/off.
+    std::string v = lower(raw);
+    static const char* on[] = {"on", "true", "yes", "1", "t", "y", "tr", "tru", "ye"};
+    static const char* off[] = {"off", "false", "no", "0", "f", "n", "fa", "fal", "fals", "of"};
+    if (std::find(std::begin(on), std::end(on), v) != std::end(on)) {
+      value = "on";
+    } else if (std::find(std::begin(off), std::end(off), v) != std::end(off)) {
+      value = "off";
+    } else {
+      throw SqlError("22023", std::string("parameter \"") + p->name + "\" requires a Boolean value");
+    }
   } else if (key == "default_transaction_isolation" || key == "transaction_isolation") {
     std::string v = lower(raw);
     static const char* levels[] = {"serializable", "repeatable read", "read committed",
