@@ -9,6 +9,8 @@
 #include <limits>
 #include <vector>
 
+#include "duck/pg_functions.h"
+
 namespace ducklings::pgwire {
 namespace {
 
@@ -799,13 +801,16 @@ class TimeTzNode : public Node {
 // TIMESTAMP in any unit, and TIMESTAMP WITH TIME ZONE (micros).
 class TimestampNode : public Node {
  public:
-  TimestampNode(int64_t units_per_sec, bool with_tz, int32_t utc_offset)
+  TimestampNode(int64_t units_per_sec, bool with_tz, int32_t utc_offset,
+                const duck::TimeZone* zone = nullptr)
       : Node(with_tz ? oid::kTimestamptz : oid::kTimestamp, true),
         units_per_sec_(units_per_sec),
         with_tz_(with_tz),
-        offset_(utc_offset) {}
+        offset_(utc_offset),
+        zone_(zone) {}
   void text(idx_t row, std::string& out) override {
     Chars c;
+    zone_offset(micros(at<int64_t>(row)));
     append_timestamp(c, micros(at<int64_t>(row)), kMicrosPerSecond, 6,
                      with_tz_ ? &offset_ : nullptr, false);
     c.flush_to(out);
@@ -824,6 +829,7 @@ class TimestampNode : public Node {
   }
   void duck_text(idx_t row, std::string& out) override {
     int64_t v = at<int64_t>(row);
+    zone_offset(micros(v));
     if (units_per_sec_ == 1000000000)
       append_timestamp(out, v, units_per_sec_, 9, with_tz_ ? &offset_ : nullptr, true);
     else
@@ -840,9 +846,16 @@ class TimestampNode : public Node {
       return v < 0 ? kTsNegInfinity : kTsInfinity;
     return us;
   }
+  // The offset in force at that instant (daylight saving time) when the zone is known.
+  void zone_offset(int64_t us) {
+    if (zone_ && with_tz_ && us != kTsInfinity && us != kTsNegInfinity) {
+      offset_ = zone_->offset_at(floor_div(us, kMicrosPerSecond));
+    }
+  }
   int64_t units_per_sec_;
   bool with_tz_;
   int32_t offset_;
+  const duck::TimeZone* zone_;
 };
 
 class IntervalNode : public Node {
@@ -1288,7 +1301,8 @@ std::unique_ptr<Node> make_node(duckdb_logical_type type, const EncodeOptions& o
     case DUCKDB_TYPE_TIMESTAMP_NS:
       return std::make_unique<TimestampNode>(1000000000, false, 0);
     case DUCKDB_TYPE_TIMESTAMP_TZ:
-      return std::make_unique<TimestampNode>(kMicrosPerSecond, true, options.utc_offset_seconds);
+      return std::make_unique<TimestampNode>(kMicrosPerSecond, true, options.utc_offset_seconds,
+                                             options.time_zone);
     case DUCKDB_TYPE_INTERVAL:
       return std::make_unique<IntervalNode>();
     case DUCKDB_TYPE_UUID:

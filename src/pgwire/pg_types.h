@@ -11,6 +11,10 @@
 #include "duck/duck.h"
 #include "pgwire/buffer.h"
 
+namespace ducklings::duck {
+class TimeZone;  // duck/pg_functions.h
+}  // namespace ducklings::duck
+
 namespace ducklings::pgwire {
 
 enum class Format : int16_t { kText = 0, kBinary = 1 };
@@ -50,6 +54,9 @@ int32_t element_oid_of(int32_t array_oid);
 struct EncodeOptions {
   // Offset of the session's TimeZone from UTC in seconds, for timestamptz output.
   int32_t utc_offset_seconds = 0;
+  // The session's TimeZone from the tz database, for the offset in force at each timestamptz
+  // (daylight saving time); nullptr: utc_offset_seconds for every value.
+  const duck::TimeZone* time_zone = nullptr;
 };
 
 // Encodes the values of one result column. Not thread-safe; one per column per portal.

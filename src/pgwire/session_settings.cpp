@@ -2,6 +2,7 @@
 // passed through, and the ParameterStatus messages clients expect when reported ones change.
 #include <algorithm>
 
+#include "duck/pg_functions.h"
 #include "pgwire/session.h"
 #include "sql/error_mapping.h"
 #include "sql/quoting.h"
@@ -101,10 +102,12 @@ void Session::apply_timezone() {
       encode_options_.utc_offset_seconds =
           static_cast<int32_t*>(duckdb_vector_get_data(c.column(0)))[0];
     }
+    encode_options_.time_zone = duck::TimeZone::find(tz);  // per-value offsets (DST)
   } catch (const duck::DuckError&) {
     settings_.set("TimeZone", "UTC");
     connection_->query("SET TimeZone = 'UTC'");
     encode_options_.utc_offset_seconds = 0;
+    encode_options_.time_zone = nullptr;
     throw SqlError("22023", "invalid value for parameter \"TimeZone\": \"" + tz + "\"");
   }
 }

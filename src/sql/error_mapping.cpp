@@ -86,6 +86,11 @@ SqlError to_sql_error(const duck::DuckError& error, const std::string& query, si
     type = DUCKDB_ERROR_CONSTRAINT;
   }
   std::string state = sqlstate_of(type, msg);
+  if (msg.size() > 8 && msg[0] == '[' && msg[6] == ']' && msg[7] == ' ') {
+    // The server's C++ functions (duck/pg_functions) name PostgreSQL's SQLSTATE: "[22007] …".
+    state = msg.substr(1, 5);
+    msg = msg.substr(8);
+  }
   if (type == DUCKDB_ERROR_INTERRUPT) msg = "canceling statement due to user request";
 
   // "LINE n: <text>\n<spaces>^" gives the position of the error in the statement.

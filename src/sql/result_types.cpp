@@ -757,7 +757,7 @@ class Typer {
       return known(kText);
     }
     // sql/rewrite_functions.cpp computes them as PostgreSQL types them.
-    if (name == "extract") return PgResultType{kNumeric, -1, true};
+    if (name == "extract" || name == "to_number") return PgResultType{kNumeric, -1, true};
     if (name == "date_part") return known(kFloat8);
     return {};
   }

@@ -6,6 +6,7 @@
 #include "sql/array_literal.h"
 #include "sql/catalog.h"
 #include "sql/quoting.h"
+#include "sql/rewrite_functions.h"
 #include "sql/tree_walk.h"
 
 namespace ducklings::sql {
@@ -790,6 +791,7 @@ bool rewrite_expressions(pg_query::ParseResult& tree) {
     changed = rewrite_any_all(n) || changed;
     changed = rewrite_array_literal(n) || changed;
     changed = rewrite_json_key(n) || changed;
+    changed = rewrite_function_call(n) || changed;  // before the names change
     changed = rewrite_names(n) || changed;
     changed = rewrite_regex_operator(n) || changed;
     changed = rewrite_function_alias(n) || changed;
@@ -929,7 +931,8 @@ const char* const kSessionSetup =
     // Clients parse version() for "PostgreSQL <major>.<minor>"; it still names both engines.
     "CREATE OR REPLACE TEMP MACRO version() AS (SELECT 'PostgreSQL 15.0 on x86_64-pc-linux-gnu, "
     "duckgres (DuckDB ' || library_version || ')' FROM pragma_version());"
-    DUCKLINGS_RESULT_TYPE_MACROS;
+    DUCKLINGS_RESULT_TYPE_MACROS
+    DUCKLINGS_FUNCTION_MACROS;
 
 std::vector<std::string> catalog_bookkeeping(const Statement& s) {
   const pg_query::Node* root = root_node(s);

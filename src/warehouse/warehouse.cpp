@@ -6,6 +6,7 @@
 
 #include "common/clock.h"
 #include "common/errors.h"
+#include "duck/pg_functions.h"
 #include "sql/catalog.h"
 #include "sql/quoting.h"
 #include "sql/result_types.h"
@@ -124,6 +125,7 @@ Warehouse::Warehouse(std::string name, const std::string& directory, const Compu
   {
     auto conn = database_.connect();
     register_session_functions(*conn);  // before the catalog: its views call them
+    duck::register_pg_functions(*conn, readable_directories);  // to_char, format(), …
     std::vector<FunctionRegistrar> registrars;
     {
       std::lock_guard lock(directory_mutex);
