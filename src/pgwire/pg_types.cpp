@@ -711,6 +711,10 @@ class VarcharNode : public Node {
   void text(idx_t row, std::string& out) override {
     out.append(string_at(static_cast<const duckdb_string_t*>(data_), row));
   }
+  void binary(idx_t row, std::string& out) override {
+    if (oid() == oid::kJsonb) out.push_back(1);  // jsonb's binary format: version 1, then the text
+    text(row, out);
+  }
 };
 
 class BlobNode : public Node {
@@ -1279,8 +1283,9 @@ std::unique_ptr<Node> make_node(duckdb_logical_type type, const EncodeOptions& o
     case DUCKDB_TYPE_VARCHAR: {
       char* alias = duckdb_logical_type_get_alias(type);
       bool json = alias && std::strcmp(alias, "JSON") == 0;
+      bool jsonb = alias && std::strcmp(alias, "jsonb") == 0;  // duck/pg_json.h
       if (alias) duckdb_free(alias);
-      return std::make_unique<VarcharNode>(json ? oid::kJson : oid::kText);
+      return std::make_unique<VarcharNode>(jsonb ? oid::kJsonb : json ? oid::kJson : oid::kText);
     }
     case DUCKDB_TYPE_BLOB:
       return std::make_unique<BlobNode>();
@@ -1812,8 +1817,9 @@ TypeMapping map_type(duckdb_logical_type type) {
     case DUCKDB_TYPE_VARCHAR: {
       char* alias = duckdb_logical_type_get_alias(type);
       bool json = alias && std::strcmp(alias, "JSON") == 0;
+      bool jsonb = alias && std::strcmp(alias, "jsonb") == 0;  // duck/pg_json.h
       if (alias) duckdb_free(alias);
-      return scalar(json ? oid::kJson : oid::kText, -1);
+      return scalar(jsonb ? oid::kJsonb : json ? oid::kJson : oid::kText, -1);
     }
     case DUCKDB_TYPE_ENUM:
       return scalar(oid::kText, -1);
@@ -1965,8 +1971,9 @@ std::string duckdb_type_name_of(int32_t type_oid) {
     case oid::kChar:
       return "VARCHAR";
     case oid::kJson:
-    case oid::kJsonb:
       return "JSON";
+    case oid::kJsonb:
+      return "jsonb";  // duck/pg_json.h
     case oid::kBytea:
       return "BLOB";
     case oid::kDate:

@@ -25,7 +25,7 @@
 
 namespace ducklings::sql {
 
-const int kCatalogVersion = 20;
+const int kCatalogVersion = 21;
 
 namespace {
 
@@ -200,11 +200,11 @@ CREATE MACRO duckgres_catalog.__scalar_type_oid(p_t) AS CAST(coalesce(map_extrac
   'BIGINT': 20, 'UINTEGER': 20, 'UBIGINT': 1700, 'HUGEINT': 1700, 'UHUGEINT': 1700, 'BIGNUM': 1700,
   'VARINT': 1700, 'FLOAT': 700, 'DOUBLE': 701, 'BLOB': 17, 'DATE': 1082, 'TIME': 1083, 'TIME_NS': 1083,
   'TIME WITH TIME ZONE': 1266, 'TIMESTAMP': 1114, 'TIMESTAMP_S': 1114, 'TIMESTAMP_MS': 1114,
-  'TIMESTAMP_NS': 1114, 'TIMESTAMP WITH TIME ZONE': 1184, 'INTERVAL': 1186, 'UUID': 2950, 'JSON': 114,
+  'TIMESTAMP_NS': 1114, 'TIMESTAMP WITH TIME ZONE': 1184, 'INTERVAL': 1186, 'UUID': 2950, 'JSON': 114, 'jsonb': 3802,
   'BIT': 1560}, p_t),
   CASE WHEN starts_with(p_t, 'DECIMAL') THEN 1700 WHEN starts_with(p_t, 'VARCHAR(') THEN 1043 ELSE 25 END) AS BIGINT);
 CREATE MACRO duckgres_catalog.__array_oid(p_e) AS CAST(coalesce(map_extract_value(MAP {16: 1000, 17: 1001,
-  20: 1016, 21: 1005, 23: 1007, 25: 1009, 114: 199, 700: 1021, 701: 1022, 1043: 1015, 1082: 1182, 1083: 1183,
+  20: 1016, 21: 1005, 23: 1007, 25: 1009, 114: 199, 3802: 3807, 700: 1021, 701: 1022, 1043: 1015, 1082: 1182, 1083: 1183,
   1114: 1115, 1184: 1185, 1186: 1187, 1266: 1270, 1560: 1561, 1700: 1231, 2950: 2951}, p_e), 1009) AS BIGINT);
 -- PostgreSQL type OID of a DuckDB type as duckdb_columns() spells it (the wire protocol uses the same mapping).
 CREATE MACRO duckgres_catalog.__type_oid(p_t) AS CASE WHEN p_t IS NULL THEN NULL

@@ -35,7 +35,8 @@ std::string sqlstate_of(duckdb_error_type type, const std::string& msg) {
       if (contains(msg, "CHECK")) return "23514";
       return "23505";
     case DUCKDB_ERROR_CONVERSION:
-      if (contains(msg, "out of range")) return "22003";
+      if (contains(msg, "unsupported Unicode escape sequence")) return "22P05";  // jsonb input
+      if (contains(msg, "out of range") || contains(msg, "overflows numeric")) return "22003";
       return "22P02";
     case DUCKDB_ERROR_OUT_OF_RANGE: return "22003";
     case DUCKDB_ERROR_DIVIDE_BY_ZERO: return "22012";
@@ -62,6 +63,12 @@ std::string sqlstate_of(duckdb_error_type type, const std::string& msg) {
       if (msg.rfind("permission denied", 0) == 0) return "42501";
       if (contains(msg, "Duplicate key") || contains(msg, "duplicate key")) return "23505";
       if (contains(msg, "malformed JSON") || contains(msg, "Malformed JSON")) return "22032";
+      // The json functions' errors (duck/pg_json.cpp), worded as PostgreSQL's.
+      if (msg.rfind("invalid input syntax", 0) == 0 || contains(msg, "is not an integer")) return "22P02";
+      if (contains(msg, "unsupported Unicode escape sequence")) return "22P05";
+      if (msg.rfind("value overflows numeric format", 0) == 0) return "22003";
+      if (msg.rfind("stack depth limit exceeded", 0) == 0) return "54001";
+      if (contains(msg, "holding jsonb values is not supported")) return "0A000";
       return "22023";
     case DUCKDB_ERROR_PARAMETER_NOT_RESOLVED:
     case DUCKDB_ERROR_PARAMETER_NOT_ALLOWED: return "42P18";

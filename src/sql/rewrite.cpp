@@ -6,6 +6,7 @@
 #include "sql/array_literal.h"
 #include "sql/catalog.h"
 #include "sql/quoting.h"
+#include "sql/rewrite_json.h"
 #include "sql/rewrite_functions.h"
 #include "sql/tree_walk.h"
 
@@ -154,10 +155,6 @@ bool rewrite_names(pg_query::Node& n) {
     }
     // PostgreSQL functions DuckDB has under another name.
     static const std::pair<const char*, const char*> renamed[] = {
-        {"json_build_object", "json_object"}, {"jsonb_build_object", "json_object"},
-        {"json_build_array", "json_array"},   {"jsonb_build_array", "json_array"},
-        {"json_agg", "json_group_array"},     {"jsonb_agg", "json_group_array"},
-        {"json_object_agg", "json_group_object"}, {"jsonb_object_agg", "json_group_object"},
         {"btrim", "trim"},
         {"extract", "date_part"},  // EXTRACT(field FROM x) reaches us as pg_catalog.extract('field', x)
     };
@@ -375,8 +372,6 @@ bool rewrite_type_name(pg_query::Node& n) {
   if (name == "name" || name == "char" || name == "regproc" ||
       name == "regprocedure" || name == "regnamespace" || name == "regrole") {
     replacement = "varchar";
-  } else if (name == "jsonb") {
-    replacement = "json";
   } else if (name == "regclass" && n.type_cast().has_arg() && !n.type_cast().arg().has_a_const()) {
     // expr::regclass prints the relation's name, schema-qualified when not on the search path.
     auto parsed = parse(
@@ -429,8 +424,6 @@ bool rewrite_column_type(pg_query::Node& n) {
   const char* replacement = nullptr;
   if (name == "name") {
     replacement = "varchar";
-  } else if (name == "jsonb") {
-    replacement = "json";
   } else if (name == "regclass" || name == "regtype" || name == "regproc" || name == "regnamespace" ||
              name == "regrole" || name == "xid" || name == "cid") {
     replacement = "int8";
@@ -717,44 +710,6 @@ bool group_by_relation_alias(pg_query::SelectStmt& select) {
   return changed;
 }
 
-// json -> 'key' / json ->> 'key' (or an index): PostgreSQL looks the key up as written, DuckDB
-// reads a key that starts with '$' as a JSON path ('$browser' would fail), so keys go as the
-// path $."key". And DuckDB binds -> and ->> looser than AND, comparisons and LIKE (they are its
-// lambda arrows): `a AND j ->> 'k' = 'v'` would read (a AND j) ->> ('k' = 'v'). The operators
-// become the functions they stand for, json_extract(_string), which need no precedence. Only
-// constant keys: `x -> x + 1` may be a DuckDB lambda.
-bool rewrite_json_key(pg_query::Node& n) {
-  if (!n.has_a_expr() || n.a_expr().kind() != pg_query::AEXPR_OP || n.a_expr().name_size() != 1 ||
-      !n.a_expr().name(0).has_string() || !n.a_expr().has_lexpr() || !n.a_expr().has_rexpr() ||
-      !n.a_expr().rexpr().has_a_const()) {
-    return false;
-  }
-  const std::string op = n.a_expr().name(0).string().sval();
-  if (op != "->" && op != "->>") return false;
-  pg_query::A_Const key = n.a_expr().rexpr().a_const();
-  if (key.has_sval()) {
-    std::string path = "$.\"";
-    for (char c : key.sval().sval()) {
-      if (c == '"' || c == '\\') path.push_back('\\');
-      path.push_back(c);
-    }
-    path += "\"";
-    key.mutable_sval()->set_sval(path);
-  } else if (!key.has_ival()) {
-    return false;
-  }
-  int location = n.a_expr().location();
-  pg_query::FuncCall call;
-  call.add_funcname()->mutable_string()->set_sval(op == "->" ? "json_extract"
-                                                              : "json_extract_string");
-  *call.add_args() = n.a_expr().lexpr();
-  *call.add_args()->mutable_a_const() = std::move(key);
-  call.set_funcformat(pg_query::COERCE_EXPLICIT_CALL);
-  call.set_location(location);
-  *n.mutable_func_call() = std::move(call);
-  return true;
-}
-
 // Expression-level rewrites anywhere in the tree; returns whether anything changed.
 // CURRENT_USER, SESSION_USER, CURRENT_CATALOG, CURRENT_SCHEMA…: DuckDB answers its own
 // values ("duckdb", the file's catalog, "main"); the session's are in the catalog's macros.
@@ -790,7 +745,7 @@ bool rewrite_expressions(pg_query::ParseResult& tree) {
     changed = rewrite_vector_column(n) || changed;
     changed = rewrite_any_all(n) || changed;
     changed = rewrite_array_literal(n) || changed;
-    changed = rewrite_json_key(n) || changed;
+    changed = rewrite_json(n) || changed;  // sql/rewrite_json.cpp
     changed = rewrite_function_call(n) || changed;  // before the names change
     changed = rewrite_names(n) || changed;
     changed = rewrite_regex_operator(n) || changed;
@@ -932,6 +887,7 @@ const char* const kSessionSetup =
     "CREATE OR REPLACE TEMP MACRO version() AS (SELECT 'PostgreSQL 15.0 on x86_64-pc-linux-gnu, "
     "duckgres (DuckDB ' || library_version || ')' FROM pragma_version());"
     DUCKLINGS_RESULT_TYPE_MACROS
+    DUCKLINGS_JSON_MACROS
     DUCKLINGS_FUNCTION_MACROS;
 
 std::vector<std::string> catalog_bookkeeping(const Statement& s) {
