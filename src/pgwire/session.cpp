@@ -481,8 +481,14 @@ bool Session::run_session_statement(const sql::Statement& st, Portal* portal, Ou
     if (!settings_.known(name_arg.sval().sval()))
       check_engine_setting(name_arg.sval().sval(), false);
     if (output != Output::kDescribe) {
-      set_parameter(name_arg.sval().sval(), value_arg.has_sval() ? value_arg.sval().sval() : "");
-      result = settings_.get(name_arg.sval().sval());
+      const std::string& name = name_arg.sval().sval();
+      bool local = call->args(2).a_const().has_boolval() && call->args(2).a_const().boolval().boolval();
+      std::optional<std::string> before = settings_.get(name);
+      bool lasts = txn_ != TxnStatus::kIdle || !local;  // LOCAL outside a block: this statement only
+      if (lasts) begin_setting(name, local);
+      set_parameter(name, value_arg.has_sval() ? value_arg.sval().sval() : "");
+      result = settings_.get(name);
+      if (!lasts && before) set_parameter(name, *before);
     }
     send_synthetic({column}, {{result}}, "SELECT 1", output);
     return true;

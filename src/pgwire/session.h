@@ -357,6 +357,13 @@ class Session {
   void refuse_unsupported_statement(const sql::Statement& statement);
   // UNLISTEN: the no-op it is when nothing can listen.
   bool handle_unlisten(const sql::Statement& statement, Output output);
+  // Before a SET of a known parameter: remembers its value for ROLLBACK (and COMMIT, when
+  // LOCAL); false when it must have no effect (SET LOCAL outside a transaction block).
+  bool begin_setting(const std::string& name, bool local);
+  // Undoes the SETs after the first `keep` of the transaction (COMMIT: only LOCAL ones).
+  void undo_settings(size_t keep, bool committed);
+  std::vector<std::pair<std::string, std::string>> settings_to_restore(size_t keep, bool committed);
+  void restore_settings(const std::vector<std::pair<std::string, std::string>>& restore);
 
   ServerServices services_;
   std::unique_ptr<Channel> channel_;

@@ -196,7 +196,7 @@ bool Session::handle_set(const sql::Statement& st, Output output) {
         value += const_text(set.args(i));
       }
       if (settings_.known(name)) {
-        set_parameter(name, value);
+        if (begin_setting(name, set.is_local())) set_parameter(name, value);  // transactional
       } else {
         // Not a PostgreSQL parameter: maybe a DuckDB setting a session may change.
         check_engine_setting(name, false);

@@ -313,6 +313,10 @@ void Session::end_block(bool commit, bool chain) {
   bool was_failed = txn_ == TxnStatus::kFailed;
   std::string read_only = *settings_.get("transaction_read_only");
   std::string isolation = *settings_.get("transaction_isolation");
+  bool committed = commit && !was_failed;
+  // SETs of the transaction are undone once DuckDB's transaction has ended (an aborted one
+  // would refuse publishing them).
+  auto restore = settings_to_restore(0, committed);
   keep_only_holdable_streams();
   before_duckdb_call();
   txn_ = TxnStatus::kIdle;
@@ -321,9 +325,9 @@ void Session::end_block(bool commit, bool chain) {
   note_transaction_end();
   transaction_.clear();
   if (!commit || was_failed) catalog_snapshot_generation_ = kNoSnapshot;
-  bool committed = commit && !was_failed;
   connection_->query(committed ? "COMMIT" : "ROLLBACK");
   note_data_change();
+  restore_settings(restore);
   if (chain) {
     // A new transaction with the same modes.
     connection_->query("BEGIN TRANSACTION");
@@ -342,6 +346,66 @@ void Session::end_transaction_state() {
     set_transaction_modes(*settings_.get("default_transaction_read_only"),
                           *settings_.get("default_transaction_isolation"));
   }
+}
+
+// ---- settings: SET is transactional in PostgreSQL ----
+
+bool Session::begin_setting(const std::string& name, bool local) {
+  if (txn_ == TxnStatus::kIdle) {
+    if (!local) return true;
+    write_error(out_, {"WARNING", "25P01", "SET LOCAL can only be used in transaction blocks"},
+                true);
+    return false;
+  }
+  std::optional<std::string> before = settings_.get(name);
+  std::string key = lower(name);
+  // The transaction's own modes have their own rules (begin_block, end_block).
+  if (before && key != "transaction_read_only" && key != "transaction_isolation") {
+    transaction_.settings.push_back({key, *before, local});
+  }
+  return true;
+}
+
+void Session::undo_settings(size_t keep, bool committed) {
+  restore_settings(settings_to_restore(keep, committed));
+}
+
+void Session::restore_settings(const std::vector<std::pair<std::string, std::string>>& restore) {
+  for (const auto& [name, value] : restore) {
+    if (settings_.get(name) != value) set_parameter(name, value);
+  }
+}
+
+std::vector<std::pair<std::string, std::string>> Session::settings_to_restore(size_t keep,
+                                                                              bool committed) {
+  auto& changes = transaction_.settings;
+  std::vector<std::pair<std::string, std::string>> restore;  // name, value
+  if (changes.size() <= keep) return restore;
+  if (!committed) {
+    // ROLLBACK (TO SAVEPOINT): every change since, newest first.
+    for (size_t i = changes.size(); i-- > keep;) restore.emplace_back(changes[i].name, changes[i].before);
+  } else {
+    // COMMIT: a parameter whose last change was LOCAL returns to its value before its first
+    // LOCAL change after the last plain SET.
+    std::vector<std::string> names;
+    for (const auto& c : changes) {
+      if (std::find(names.begin(), names.end(), c.name) == names.end()) names.push_back(c.name);
+    }
+    for (const auto& name : names) {
+      std::optional<size_t> first_local;
+      for (size_t i = 0; i < changes.size(); ++i) {
+        if (changes[i].name != name) continue;
+        if (!changes[i].local) {
+          first_local.reset();
+        } else if (!first_local) {
+          first_local = i;
+        }
+      }
+      if (first_local) restore.emplace_back(name, changes[*first_local].before);
+    }
+  }
+  changes.resize(keep);
+  return restore;
 }
 
 // ---- savepoints ----
@@ -365,6 +429,7 @@ void Session::handle_savepoint(const pg_query::TransactionStmt& t) {
     Savepoint s;
     s.name = name;
     s.writes = transaction_.writes.size();
+    s.settings = transaction_.settings.size();
     for (const auto& [cursor, portal] : cursors_) s.cursors.push_back(cursor);
     points.push_back(std::move(s));
     write_command_complete(out_, "SAVEPOINT");
@@ -381,6 +446,7 @@ void Session::handle_savepoint(const pg_query::TransactionStmt& t) {
     return;
   }
   rollback_to_savepoint(index);
+  undo_settings(points[index].settings, false);
   points.resize(index + 1);
   txn_ = TxnStatus::kInBlock;
   write_command_complete(out_, "ROLLBACK");

@@ -26,9 +26,17 @@ struct LoggedWrite {
   std::string unrepeatable;  // why making it again could differ ("" when it cannot)
 };
 
+// A SET made inside the transaction block, undone by ROLLBACK (and by COMMIT when LOCAL).
+struct SettingChange {
+  std::string name;
+  std::string before;  // the value it replaced
+  bool local = false;  // SET LOCAL / set_config(…, true): lasts until the transaction ends
+};
+
 struct Savepoint {
   std::string name;
   size_t writes = 0;                 // how many logged writes came before it
+  size_t settings = 0;               // how many setting changes came before it
   std::vector<std::string> cursors;  // the cursors open when it was set (later ones close)
 };
 
@@ -37,6 +45,7 @@ struct TransactionState {
   size_t logged_bytes = 0;
   std::string log_lost;  // why the log was given up ("" while it is whole)
   std::vector<Savepoint> savepoints;
+  std::vector<SettingChange> settings;
   bool ran_statement = false;  // a query ran since BEGIN (isolation can no longer change)
   bool replaying = false;      // ROLLBACK TO SAVEPOINT makes the logged writes again
 
@@ -45,6 +54,7 @@ struct TransactionState {
     logged_bytes = 0;
     log_lost.clear();
     savepoints.clear();
+    settings.clear();
     ran_statement = false;
   }
 };
