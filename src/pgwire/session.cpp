@@ -10,6 +10,7 @@
 #include <cstdlib>
 
 #include "metering/metrics.h"
+#include "pgwire/text_result_encoder.h"
 #include "pgwire/text_parameters.h"
 #include "sql/array_literal.h"
 #include "sql/catalog.h"
@@ -1011,7 +1012,11 @@ void Session::start_portal(Portal& portal) {
     for (idx_t i = 0; i < cols; ++i) {
       duck::LogicalType t = portal.result.column_type(i);
       Format f = format_for(portal.result_formats, i) == 1 ? Format::kBinary : Format::kText;
-      portal.encoders.push_back(make_encoder(t.get(), f, encode_options_));
+      std::unique_ptr<ColumnEncoder> text_result;  // typed otherwise in RowDescription (sql/result_types.h)
+      if (f == Format::kBinary && t.id() == DUCKDB_TYPE_VARCHAR && q.type_overrides.size() == cols) {
+        text_result = make_text_result_binary_encoder(q.type_overrides[i]);
+      }
+      portal.encoders.push_back(text_result ? std::move(text_result) : make_encoder(t.get(), f, encode_options_));
       portal.column_formats.push_back(static_cast<int16_t>(f));
     }
   }

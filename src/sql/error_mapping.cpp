@@ -37,8 +37,13 @@ std::string sqlstate_of(duckdb_error_type type, const std::string& msg) {
     case DUCKDB_ERROR_CONVERSION:
       if (contains(msg, "unsupported Unicode escape sequence")) return "22P05";  // jsonb input
       if (contains(msg, "out of range") || contains(msg, "overflows numeric")) return "22003";
+      if (contains(msg, "Could not cast value") && contains(msg, "to DECIMAL(")) return "22003";  // numeric(p,s)
       return "22P02";
-    case DUCKDB_ERROR_OUT_OF_RANGE: return "22003";
+    case DUCKDB_ERROR_OUT_OF_RANGE:
+      // sqrt and ln/log of a negative number or zero (PostgreSQL's invalid_argument_for_*).
+      if (contains(msg, "cannot take square root")) return "2201F";
+      if (contains(msg, "cannot take logarithm")) return "2201E";
+      return "22003";
     case DUCKDB_ERROR_DIVIDE_BY_ZERO: return "22012";
     case DUCKDB_ERROR_DECIMAL: return "22003";
     case DUCKDB_ERROR_MISMATCH_TYPE: return "42804";

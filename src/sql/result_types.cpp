@@ -13,7 +13,7 @@ std::string figure_colname(const pg_query::Node& n);  // rewrite.cpp: PostgreSQL
 namespace {
 
 // PostgreSQL type OIDs the inference deals in.
-constexpr int32_t kBool = 16, kInt8 = 20, kInt2 = 21, kInt4 = 23, kText = 25, kFloat4 = 700,
+constexpr int32_t kRegtype = 2206, kBool = 16, kInt8 = 20, kInt2 = 21, kInt4 = 23, kText = 25, kFloat4 = 700,
                   kFloat8 = 701, kBpchar = 1042, kVarchar = 1043, kDate = 1082, kTime = 1083,
                   kTimestamp = 1114, kTimestamptz = 1184, kInterval = 1186, kNumeric = 1700;
 
@@ -90,6 +90,28 @@ PgResultType type_of_name(const pg_query::TypeName& t) {
     return out;
   }
   return {};
+}
+
+// How pg_typeof prints a type (format_type without a typmod).
+const char* format_type_name(int32_t oid) {
+  switch (oid) {
+    case kBool: return "boolean";
+    case kInt2: return "smallint";
+    case kInt4: return "integer";
+    case kInt8: return "bigint";
+    case kText: return "text";
+    case kFloat4: return "real";
+    case kFloat8: return "double precision";
+    case kBpchar: return "character";
+    case kVarchar: return "character varying";
+    case kDate: return "date";
+    case kTime: return "time without time zone";
+    case kTimestamp: return "timestamp without time zone";
+    case kTimestamptz: return "timestamp with time zone";
+    case kInterval: return "interval";
+    case kNumeric: return "numeric";
+    default: return nullptr;
+  }
 }
 
 pg_query::Node make_call(const std::string& name, std::vector<pg_query::Node> args) {
@@ -199,8 +221,13 @@ class Typer {
       const pg_query::Node& v = rt->val();
       if (v.has_column_ref() && v.column_ref().fields_size() > 0 &&
           v.column_ref().fields(v.column_ref().fields_size() - 1).has_a_star()) {
-        // A star: its columns come from the relations, in order.
-        star(v.column_ref(), scope, out);
+        // A star: its columns come from the relations, in order (a top-level star's columns
+        // need no types: DuckDB's stand, and a plain SELECT * looks nothing up).
+        if (top) {
+          out.push_back({"", {}});
+        } else {
+          star(v.column_ref(), scope, out);
+        }
         nested_forms.emplace_back();
         became_text.push_back(false);
         continue;
@@ -650,7 +677,14 @@ class Typer {
         return known(kInt8);
       }
       if (a0.oid == kInt8 || a0.oid == kNumeric) return PgResultType{kNumeric, -1, a0.exact};
-      if (is_float(a0.oid) || a0.oid == kInterval) return known(a0.oid, a0.exact);
+      if (a0.oid == kFloat4) {
+        if (rewrite_) {
+          n = make_cast(n, "float4");  // DuckDB sums reals into a double
+          changed = true;
+        }
+        return known(kFloat4, false);
+      }
+      if (a0.oid == kFloat8 || a0.oid == kInterval) return known(a0.oid, a0.exact);
       return {};
     }
     if ((name == "min" || name == "max") && args.size() == 1) return PgResultType{a0.oid, -1, a0.exact};
@@ -705,7 +739,40 @@ class Typer {
     if (name == "grouping") return to_int4();
     if (window && (name == "lag" || name == "lead" || name == "first_value" || name == "last_value" ||
                    name == "nth_value")) {
-      return PgResultType{a0.oid, a0.typmod, a0.exact};
+      return PgResultType{a0.oid, -1, a0.exact};
+    }
+    if (name == "percentile_cont" || name == "percentile_disc") {
+      // WITHIN GROUP (ORDER BY x): percentile_cont interpolates in double precision (DuckDB
+      // would interpolate a DECIMAL in its own scale), percentile_disc returns x's type.
+      if (f->agg_order_size() != 1 || !f->agg_order(0).has_sort_by() || !f->agg_order(0).sort_by().has_node()) return {};
+      auto* node = f->mutable_agg_order(0)->mutable_sort_by()->mutable_node();
+      PgResultType x = expr(*node, scope, Place::kNested, nullptr);
+      if (name == "percentile_disc") return PgResultType{x.oid, -1, x.exact};
+      if (!is_number(x.oid) || (!args.empty() && args[0].oid == 0)) return {};
+      if (rewrite_ && x.oid != kFloat8) {
+        *node = make_cast(*node, "float8");
+        changed = true;
+      }
+      return known(kFloat8);
+    }
+    if (name == "pg_typeof" && args.size() == 1) {
+      const char* type_name = format_type_name(a0.oid);
+      if (!type_name) return {};
+      if (rewrite_) {
+        // PostgreSQL's name of the type; the argument stays (it may be an aggregate).
+        pg_query::Node arg = f->args(0);
+        pg_query::Node out;
+        auto* c = out.mutable_case_expr();
+        auto* when = c->add_args()->mutable_case_when();
+        auto* test = when->mutable_expr()->mutable_null_test();
+        *test->mutable_arg() = std::move(arg);
+        test->set_nulltesttype(pg_query::IS_NULL);
+        when->mutable_result()->mutable_a_const()->mutable_sval()->set_sval(type_name);
+        c->mutable_defresult()->mutable_a_const()->mutable_sval()->set_sval(type_name);
+        n = std::move(out);
+        changed = true;
+      }
+      return known(kRegtype);
     }
     if (window) return {};
     if (name == "length" || name == "char_length" || name == "character_length" ||
@@ -722,8 +789,20 @@ class Typer {
     if (name == "mod" && args.size() == 2 && is_integer(a0.oid) && is_integer(args[1].oid)) {
       return known(number_rank(a0.oid) >= number_rank(args[1].oid) ? a0.oid : args[1].oid);
     }
-    if ((name == "round" || name == "trunc" || name == "ceil" || name == "ceiling" || name == "floor" ||
-         name == "sign") && !args.empty()) {
+    if (name == "mod" && args.size() == 2 && !is_float(a0.oid) && !is_float(args[1].oid) &&
+        (a0.oid == kNumeric || args[1].oid == kNumeric) && is_number(a0.oid) && is_number(args[1].oid)) {
+      return PgResultType{kNumeric, -1, a0.exact && args[1].exact};
+    }
+    if (name == "sign" && args.size() == 1 && is_number(a0.oid)) {
+      // PostgreSQL has sign(numeric) and sign(float8); DuckDB answers a tinyint.
+      if (rewrite_) {
+        n = a0.oid == kNumeric ? make_cast(n, "numeric", {38, 0}) : make_cast(n, "float8");
+        changed = true;
+      }
+      return a0.oid == kNumeric ? known(kNumeric) : known(kFloat8);
+    }
+    if ((name == "round" || name == "trunc" || name == "ceil" || name == "ceiling" || name == "floor") &&
+        !args.empty()) {
       if (a0.oid == kNumeric) return PgResultType{kNumeric, -1, a0.exact};
       if (a0.oid == kFloat8 || a0.oid == kFloat4) {
         if (name == "round" && args.size() == 1 && rewrite_) {
@@ -826,6 +905,14 @@ PgResultType pg_type_of_duckdb_name(const std::string& duckdb_type) {
   return {};
 }
 
+int32_t type_oid_of_name(std::string_view name) {
+  for (int32_t oid : {kBool, kInt2, kInt4, kInt8, kText, kFloat4, kFloat8, kBpchar, kVarchar, kDate, kTime,
+                      kTimestamp, kTimestamptz, kInterval, kNumeric}) {
+    if (name == format_type_name(oid)) return oid;
+  }
+  return 0;
+}
+
 bool rewrite_result_types(pg_query::ParseResult& tree, const ColumnTypeLookup& lookup) {
   pg_query::SelectStmt* select = top_select(tree);
   if (!select) return false;
@@ -877,6 +964,11 @@ void correct_result_types(const Statement& statement, const std::vector<duck::Lo
   std::vector<bool> text;
   if (!top_level_types(statement, lookup, types, text) || types.size() != duckdb_types.size()) return;
   for (size_t i = 0; i < types.size(); ++i) {
+    if (types[i].oid == kRegtype && duckdb_types[i].get() && duckdb_types[i].id() == DUCKDB_TYPE_VARCHAR) {
+      if (overrides.empty()) overrides.assign(duckdb_types.size(), 0);
+      if (overrides[i] == 0) overrides[i] = kRegtype;  // pg_typeof's name, as text
+      continue;
+    }
     if (types[i].oid != kNumeric || types[i].typmod >= 0 || !duckdb_types[i].get()) continue;
     bool decimal = duckdb_types[i].id() == DUCKDB_TYPE_DECIMAL;
     bool numeric_text = duckdb_types[i].id() == DUCKDB_TYPE_VARCHAR && text[i];
@@ -982,6 +1074,48 @@ std::optional<std::string> numeric_divide(std::string_view x_text, std::string_v
     out.push_back('.');
     out.append(quotient, int_digits, std::string::npos);
   }
+  return out;
+}
+
+std::optional<std::string> numeric_text_binary(std::string_view text) {
+  auto d = parse_decimal(text);
+  if (!d) return std::nullopt;
+  // Base-10000 groups aligned on the decimal point: integer digits padded on the left,
+  // fraction digits on the right.
+  std::string all = d->digits;  // without leading zeros
+  int int_digits = static_cast<int>(all.size()) - d->scale;
+  std::string ipart, fpart;
+  if (int_digits > 0) {
+    ipart = all.substr(0, static_cast<size_t>(int_digits));
+    fpart = all.substr(static_cast<size_t>(int_digits));
+  } else {
+    fpart = std::string(static_cast<size_t>(-int_digits), '0') + all;
+  }
+  ipart.insert(0, (4 - ipart.size() % 4) % 4, '0');
+  fpart.append((4 - fpart.size() % 4) % 4, '0');
+  std::vector<int> groups;
+  for (size_t k = 0; k < ipart.size(); k += 4) groups.push_back(std::stoi(ipart.substr(k, 4)));
+  for (size_t k = 0; k < fpart.size(); k += 4) groups.push_back(std::stoi(fpart.substr(k, 4)));
+  int weight = static_cast<int>(ipart.size() / 4) - 1;
+  size_t first = 0;
+  while (first < groups.size() && groups[first] == 0) {
+    ++first;
+    --weight;
+  }
+  size_t last = groups.size();
+  while (last > first && groups[last - 1] == 0) --last;
+  bool zero = first == last;
+  if (zero) weight = 0;
+  std::string out;
+  auto put16 = [&](int v) {
+    out.push_back(static_cast<char>((v >> 8) & 0xff));
+    out.push_back(static_cast<char>(v & 0xff));
+  };
+  put16(static_cast<int>(last - first));
+  put16(weight);
+  put16(d->negative && !zero ? 0x4000 : 0);
+  put16(d->scale);
+  for (size_t k = first; k < last; ++k) put16(groups[k]);
   return out;
 }
 

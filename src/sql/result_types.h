@@ -66,6 +66,14 @@ void correct_result_types(const Statement& statement, const std::vector<duck::Lo
 // std::overflow_error when the divisor exceeds 37 digits.
 std::optional<std::string> numeric_divide(std::string_view x, std::string_view y);
 
+// PostgreSQL's binary form of a numeric given as decimal text (the numeric texts above, for
+// clients that ask for binary results): ndigits, weight, sign, dscale, base-10000 digits.
+// nullopt when the text is not a plain decimal.
+std::optional<std::string> numeric_text_binary(std::string_view text);
+
+// The OID of a type named as pg_typeof prints it ("double precision"), 0 when unknown here.
+int32_t type_oid_of_name(std::string_view name);
+
 // Registers __pg_numeric_div(VARCHAR, VARCHAR) → VARCHAR (numeric_divide) in the connection's
 // database; the macros below and the rewrites call it with DuckDB's text of integers and DECIMALs.
 void register_result_type_functions(duck::Connection& connection);

@@ -1,0 +1,46 @@
+#include "pgwire/text_result_encoder.h"
+
+#include <string_view>
+
+#include "common/errors.h"
+#include "sql/result_types.h"
+
+namespace ducklings::pgwire {
+namespace {
+
+constexpr int32_t kRegtype = 2206;
+
+class TextResultBinaryEncoder : public ColumnEncoder {
+ public:
+  explicit TextResultBinaryEncoder(int32_t type_oid) : type_oid_(type_oid) {}
+  void set_vector(duckdb_vector vector) override {
+    data_ = static_cast<duckdb_string_t*>(duckdb_vector_get_data(vector));
+    validity_ = duckdb_vector_get_validity(vector);
+  }
+  bool is_null(idx_t row) const override { return !duckdb_validity_row_is_valid(validity_, row); }
+  void append_value(idx_t row, std::string& out) override {
+    std::string_view text(duckdb_string_t_data(&data_[row]), duckdb_string_t_length(data_[row]));
+    if (type_oid_ == oid::kNumeric) {
+      auto bytes = sql::numeric_text_binary(text);
+      if (!bytes) throw SqlError("22P02", "invalid input syntax for type numeric: \"" + std::string(text) + "\"");
+      out += *bytes;
+      return;
+    }
+    uint32_t type = static_cast<uint32_t>(sql::type_oid_of_name(text));
+    for (int shift = 24; shift >= 0; shift -= 8) out.push_back(static_cast<char>((type >> shift) & 0xff));
+  }
+
+ private:
+  int32_t type_oid_;
+  duckdb_string_t* data_ = nullptr;
+  uint64_t* validity_ = nullptr;
+};
+
+}  // namespace
+
+std::unique_ptr<ColumnEncoder> make_text_result_binary_encoder(int32_t type_oid) {
+  if (type_oid != oid::kNumeric && type_oid != kRegtype) return nullptr;
+  return std::make_unique<TextResultBinaryEncoder>(type_oid);
+}
+
+}  // namespace ducklings::pgwire

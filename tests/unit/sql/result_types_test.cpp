@@ -1,0 +1,165 @@
+// PostgreSQL's result types: the rewrites the inference picks, RowDescription's corrections and
+// PostgreSQL's numeric division. The values are checked against PostgreSQL 15 end to end by the
+// SQL corpus (tests/sql/aggregates_windows, tests/sql/functions_math).
+#include "sql/result_types.h"
+
+#include <gtest/gtest.h>
+
+#include "sql/rewrite.h"
+
+namespace ducklings::sql {
+namespace {
+
+constexpr int32_t kNumericTypmod102 = ((10 << 16) | 2) + 4;
+
+// Table t: i int, s smallint, b bigint, amount numeric(10,2), d double precision, day date.
+std::optional<TableColumns> lookup_t(const std::string& schema, const std::string& name) {
+  if (!schema.empty() || name != "t") return std::nullopt;
+  return TableColumns{{"i", {23, -1, true}},       {"s", {21, -1, true}},
+                      {"b", {20, -1, true}},       {"amount", {1700, kNumericTypmod102, true}},
+                      {"d", {701, -1, true}},      {"day", {1082, -1, true}}};
+}
+
+std::string rewritten(const std::string& sql, int* lookups = nullptr) {
+  ColumnTypeLookup lookup = [lookups](const std::string& s, const std::string& n) {
+    if (lookups) ++*lookups;
+    return lookup_t(s, n);
+  };
+  auto out = rewrite_for_duckdb(analyze({sql, 0}), &lookup);
+  return out.empty() ? "" : out[0];
+}
+
+bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
+std::vector<int32_t> corrections(const std::string& sql) {
+  return result_type_corrections(analyze({sql, 0}), lookup_t);
+}
+
+TEST(ResultTypes, SumOfInt4IsBigintAndOfInt8StaysNumeric) {
+  std::string out = rewritten("SELECT sum(i), sum(s), sum(b) FROM t");
+  EXPECT_TRUE(contains(out, "sum(i)::int8")) << out;
+  EXPECT_TRUE(contains(out, "sum(s)::int8")) << out;
+  EXPECT_FALSE(contains(out, "sum(b)::")) << out;
+  // The result columns keep PostgreSQL's names.
+  EXPECT_TRUE(contains(out, "AS sum")) << out;
+}
+
+TEST(ResultTypes, AvgAndNumericDivisionBecomePostgresNumericText) {
+  std::string out = rewritten("SELECT avg(i), amount / 3 FROM t");
+  EXPECT_TRUE(contains(out, "__pg_numeric_avg(sum(i), count(i))")) << out;
+  EXPECT_TRUE(contains(out, "__pg_numeric_div(amount::text, 3::text)")) << out;
+  // Inside another expression the quotient is a DECIMAL again.
+  out = rewritten("SELECT round(avg(amount), 2) FROM t");
+  EXPECT_TRUE(contains(out, "round(__pg_numeric_avg(sum(amount), count(amount))::\"numeric\"(38, 16), 2)")) << out;
+  // A window avg divides the window's sum by its count.
+  out = rewritten("SELECT avg(i) OVER (PARTITION BY s) FROM t");
+  EXPECT_TRUE(contains(out, "sum(i) OVER (PARTITION BY s), count(i) OVER (PARTITION BY s)")) << out;
+  // Floats divide as floats.
+  EXPECT_FALSE(contains(rewritten("SELECT d / 2 FROM t"), "__pg_numeric_div"));
+}
+
+TEST(ResultTypes, OrderByANumericTextSortsByTheNumber) {
+  std::string out = rewritten("SELECT s, avg(amount) AS mean FROM t GROUP BY s ORDER BY mean DESC, 2");
+  EXPECT_TRUE(contains(out, "ORDER BY __pg_numeric_avg(sum(amount), count(amount))::\"numeric\"(38, 16) DESC, "
+                            "__pg_numeric_avg(sum(amount), count(amount))::\"numeric\"(38, 16)"))
+      << out;
+}
+
+TEST(ResultTypes, IntegerFunctionsAndDateDifferenceAreInt4) {
+  std::string out = rewritten("SELECT ntile(2) OVER (), day - day, length('abc') FROM t");
+  EXPECT_TRUE(contains(out, "ntile(2) OVER ()::int4")) << out;
+  EXPECT_TRUE(contains(out, "CAST(day - day AS int4)")) << out;
+  EXPECT_TRUE(contains(out, "::int4 AS length")) << out;
+}
+
+TEST(ResultTypes, MixedWidthArithmeticWidensTheNarrowerOperand) {
+  std::string out = rewritten("SELECT s + 1, s + s FROM t");
+  EXPECT_TRUE(contains(out, "s::int4 + 1")) << out;
+  EXPECT_TRUE(contains(out, "s + s")) << out;
+}
+
+TEST(ResultTypes, UnconstrainedNumericCastsKeepTheirDigits) {
+  std::string out = rewritten("SELECT i::numeric, '1.2345'::numeric, 1.5::numeric FROM t");
+  EXPECT_TRUE(contains(out, "i::numeric(38, 0)")) << out;
+  EXPECT_TRUE(contains(out, "'1.2345'::numeric(38, 4)")) << out;
+  EXPECT_FALSE(contains(out, "1.5::numeric")) << out;  // a DECIMAL literal already
+}
+
+TEST(ResultTypes, PgTypeofNamesTheInferredType) {
+  std::string out = rewritten("SELECT pg_typeof(sum(i)), pg_typeof(d) FROM t");
+  EXPECT_TRUE(contains(out, "CASE WHEN sum(i)::int8 IS NULL THEN 'bigint' ELSE 'bigint' END")) << out;
+  EXPECT_TRUE(contains(out, "'double precision'")) << out;
+  EXPECT_EQ(type_oid_of_name("double precision"), 701);
+  EXPECT_EQ(type_oid_of_name("no such type"), 0);
+}
+
+TEST(ResultTypes, UnknownTypesChangeNothingAndSelectOneLooksNothingUp) {
+  int lookups = 0;
+  EXPECT_FALSE(contains(rewritten("SELECT 1", &lookups), "::"));
+  EXPECT_EQ(rewritten("SELECT * FROM t WHERE i = $1", &lookups), "");
+  EXPECT_EQ(lookups, 0);
+  EXPECT_FALSE(contains(rewritten("SELECT sum(x) FROM unknown_table"), "::"));
+}
+
+TEST(ResultTypes, SubqueriesAndCtesCarryColumnTypes) {
+  std::string out = rewritten("WITH g AS (SELECT s, sum(i) AS total FROM t GROUP BY s) SELECT sum(total) FROM g");
+  EXPECT_TRUE(contains(out, "sum(i)::int8 AS total")) << out;
+  EXPECT_FALSE(contains(out, "sum(total)::")) << out;  // sum of int8 is numeric: DuckDB's HUGEINT
+  out = rewritten("SELECT sum(x) FROM (VALUES (1::int2), (2::int2)) v(x)");
+  EXPECT_TRUE(contains(out, "sum(x)::int8")) << out;
+}
+
+TEST(ResultTypes, ComputedNumericsLoseTheTypmodColumnsAndCastsKeepIt) {
+  EXPECT_EQ(corrections("SELECT amount, amount::numeric(5,1) FROM t"), std::vector<int32_t>{});
+  EXPECT_EQ(corrections("SELECT i, sum(amount), max(amount) - min(amount) FROM t"),
+            (std::vector<int32_t>{0, 1700, 1700}));
+  EXPECT_EQ(corrections("SELECT * FROM t"), std::vector<int32_t>{});
+}
+
+TEST(ResultTypes, NumericDivisionTakesPostgresScale) {
+  auto div = [](const char* x, const char* y) { return numeric_divide(x, y).value_or("?"); };
+  EXPECT_EQ(div("5", "3"), "1.6666666666666667");
+  EXPECT_EQ(div("877.74", "6"), "146.2900000000000000");
+  EXPECT_EQ(div("9999999995", "3"), "3333333331.66666667");
+  EXPECT_EQ(div("0.001", "3"), "0.00033333333333333333");
+  EXPECT_EQ(div("-1.50", "7"), "-0.21428571428571428571");
+  EXPECT_EQ(div("10000", "1"), "10000.0000000000000000");
+  EXPECT_EQ(div("30000", "2"), "15000.000000000000");
+  EXPECT_EQ(div("0", "3"), "0.00000000000000000000");
+  EXPECT_EQ(div("2", "1.5"), "1.3333333333333333");
+  EXPECT_EQ(div("2", "3"), "0.66666666666666666667");
+  EXPECT_EQ(div("-2", "-4"), "0.50000000000000000000");
+  EXPECT_EQ(div("1", "-3"), "-0.33333333333333333333");
+  EXPECT_FALSE(numeric_divide("1e5", "2"));
+  EXPECT_THROW(numeric_divide("1", "0.00"), std::domain_error);
+  EXPECT_THROW(numeric_divide("1.000000000000000000000000", "99999999999999999999"), std::overflow_error);
+}
+
+TEST(ResultTypes, NumericTextBinaryIsPostgresWireFormat) {
+  auto hex = [](const std::optional<std::string>& b) {
+    std::string out;
+    char buf[3];
+    for (unsigned char c : b.value_or("")) {
+      std::snprintf(buf, sizeof(buf), "%02x", c);
+      out += buf;
+    }
+    return out;
+  };
+  // ndigits, weight, sign, dscale, then base-10000 digits.
+  EXPECT_EQ(hex(numeric_text_binary("0")), "0000000000000000");
+  EXPECT_EQ(hex(numeric_text_binary("0.000")), "0000000000000003");
+  EXPECT_EQ(hex(numeric_text_binary("-1.50")), "0002000040000002" "00011388");
+  EXPECT_EQ(hex(numeric_text_binary("12345.678")), "0003000100000003" "00010929" "1a7c");
+  EXPECT_EQ(hex(numeric_text_binary("0.00033")), "0002ffff00000005" "00030bb8");
+  EXPECT_FALSE(numeric_text_binary("abc"));
+}
+
+TEST(ResultTypes, DuckdbTypeNames) {
+  EXPECT_EQ(pg_type_of_duckdb_name("DECIMAL(10,2)").typmod, kNumericTypmod102);
+  EXPECT_EQ(pg_type_of_duckdb_name("INTEGER").oid, 23);
+  EXPECT_EQ(pg_type_of_duckdb_name("TIMESTAMP WITH TIME ZONE").oid, 1184);
+  EXPECT_EQ(pg_type_of_duckdb_name("STRUCT(a INTEGER)").oid, 0);
+}
+
+}  // namespace
+}  // namespace ducklings::sql
