@@ -922,7 +922,7 @@ class EnumNode : public Node {
 // BIT: first byte counts the padding bits at the top of the second byte.
 class BitNode : public Node {
  public:
-  BitNode() : Node(oid::kText, false) {}
+  BitNode() : Node(1560, false) {}  // bit
   void text(idx_t row, std::string& out) override {
     std::string_view s = string_at(static_cast<const duckdb_string_t*>(data_), row);
     if (s.empty()) return;
@@ -1843,6 +1843,8 @@ TypeMapping map_type(duckdb_logical_type type) {
       return scalar(oid::kInterval, 16);
     case DUCKDB_TYPE_UUID:
       return scalar(oid::kUuid, 16);
+    case DUCKDB_TYPE_BIT:
+      return scalar(1560, -1);  // bit: what B'1010' and X'1F' are (sql/rewrite_literals)
     case DUCKDB_TYPE_LIST:
     case DUCKDB_TYPE_ARRAY: {
       bool list = duckdb_get_type_id(type) == DUCKDB_TYPE_LIST;

@@ -11,6 +11,7 @@
 
 #include "common/errors.h"
 #include "pgwire/pg_types.h"
+#include "sql/pg_text_io.h"
 
 namespace ducklings::pgwire {
 namespace {
@@ -23,40 +24,6 @@ namespace {
 std::string trimmed(const std::string& text) {
   size_t b = text.find_first_not_of(" \t\n\r"), e = text.find_last_not_of(" \t\n\r");
   return b == std::string::npos ? std::string() : text.substr(b, e - b + 1);
-}
-
-int64_t parse_int(const char* type, const std::string& text, int64_t min, int64_t max) {
-  std::string t = trimmed(text);
-  // PostgreSQL takes a leading '+'; from_chars does not.
-  size_t skip = t.size() > 1 && t[0] == '+' && t[1] >= '0' && t[1] <= '9' ? 1 : 0;
-  if (t.empty()) invalid_input(type, text);
-  int64_t v = 0;
-  auto [ptr, ec] = std::from_chars(t.data() + skip, t.data() + t.size(), v);
-  if (ec == std::errc::result_out_of_range || (ec == std::errc() && (v < min || v > max))) {
-    throw SqlError("22003", "value \"" + text + "\" is out of range for type " + type);
-  }
-  if (ec != std::errc() || ptr != t.data() + t.size()) invalid_input(type, text);
-  return v;
-}
-
-double parse_double(const char* type, const std::string& text) {
-  std::string t = trimmed(text);
-  char* end = nullptr;
-  errno = 0;
-  double d = std::strtod(t.c_str(), &end);
-  if (t.empty() || *end != '\0') invalid_input(type, text);
-  if (errno == ERANGE && std::isinf(d)) {
-    throw SqlError("22003", "\"" + text + "\" is out of range for type " + type);
-  }
-  return d;
-}
-
-bool parse_bool(const std::string& text) {
-  std::string l = trimmed(text);
-  std::transform(l.begin(), l.end(), l.begin(), ::tolower);
-  if (l == "t" || l == "true" || l == "yes" || l == "on" || l == "1" || l == "y") return true;
-  if (l == "f" || l == "false" || l == "no" || l == "off" || l == "0" || l == "n") return false;
-  invalid_input("boolean", text);
 }
 
 int hex_digit(char c) {
@@ -158,26 +125,21 @@ std::optional<duck::Value> typed_text_value(duckdb_type type, const std::string&
   switch (type) {
     case DUCKDB_TYPE_TINYINT:
       return duck::Value(
-          duckdb_create_int8(static_cast<int8_t>(parse_int("tinyint", text, INT8_MIN, INT8_MAX))));
+          duckdb_create_int8(static_cast<int8_t>(sql::parse_pg_int("tinyint", text, INT8_MIN, INT8_MAX))));
     case DUCKDB_TYPE_SMALLINT:
       return duck::Value(duckdb_create_int16(
-          static_cast<int16_t>(parse_int("smallint", text, INT16_MIN, INT16_MAX))));
+          static_cast<int16_t>(sql::parse_pg_int("smallint", text, INT16_MIN, INT16_MAX))));
     case DUCKDB_TYPE_INTEGER:
       return duck::Value(duckdb_create_int32(
-          static_cast<int32_t>(parse_int("integer", text, INT32_MIN, INT32_MAX))));
+          static_cast<int32_t>(sql::parse_pg_int("integer", text, INT32_MIN, INT32_MAX))));
     case DUCKDB_TYPE_BIGINT:
-      return duck::Value(duckdb_create_int64(parse_int("bigint", text, INT64_MIN, INT64_MAX)));
-    case DUCKDB_TYPE_FLOAT: {
-      double d = parse_double("real", text);
-      if (std::isfinite(d) && std::fabs(d) > FLT_MAX) {
-        throw SqlError("22003", "\"" + text + "\" is out of range for type real");
-      }
-      return duck::Value(duckdb_create_float(static_cast<float>(d)));
-    }
+      return duck::Value(duckdb_create_int64(sql::parse_pg_int("bigint", text, INT64_MIN, INT64_MAX)));
+    case DUCKDB_TYPE_FLOAT:
+      return duck::Value(duckdb_create_float(sql::parse_pg_float(text)));
     case DUCKDB_TYPE_DOUBLE:
-      return duck::Value(duckdb_create_double(parse_double("double precision", text)));
+      return duck::Value(duckdb_create_double(sql::parse_pg_double(text)));
     case DUCKDB_TYPE_BOOLEAN:
-      return duck::Value(duckdb_create_bool(parse_bool(text)));
+      return duck::Value(duckdb_create_bool(sql::parse_pg_bool(text)));
     case DUCKDB_TYPE_VARCHAR:
       return duck::Value(duckdb_create_varchar_length(text.data(), text.size()));
     case DUCKDB_TYPE_UUID:
@@ -221,85 +183,10 @@ duckdb_type duck_type_for_oid(int32_t type_oid) {
 
 std::string decode_bytea_text(const std::string& text) {
   check_text_encoding(text);
-  std::string out;
-  if (text.size() >= 2 && text[0] == '\\' && text[1] == 'x') {
-    auto hex = [&](char c) -> int {
-      if (c >= '0' && c <= '9') return c - '0';
-      if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-      if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-      return -1;
-    };
-    for (size_t i = 2; i < text.size();) {
-      if (std::isspace(static_cast<unsigned char>(text[i]))) {
-        ++i;
-        continue;
-      }
-      int hi = hex(text[i]), lo = i + 1 < text.size() ? hex(text[i + 1]) : -1;
-      if (hi < 0 || lo < 0) {
-        throw SqlError("22P02", "invalid hexadecimal data: odd number of digits or invalid digit");
-      }
-      out.push_back(static_cast<char>(hi * 16 + lo));
-      i += 2;
-    }
-    return out;
-  }
-  for (size_t i = 0; i < text.size(); ++i) {
-    if (text[i] != '\\') {
-      out.push_back(text[i]);
-    } else if (i + 1 < text.size() && text[i + 1] == '\\') {
-      out.push_back('\\');
-      ++i;
-    } else if (i + 3 < text.size() + 0 && text[i + 1] >= '0' && text[i + 1] <= '3' &&
-               text[i + 2] >= '0' && text[i + 2] <= '7' && text[i + 3] >= '0' &&
-               text[i + 3] <= '7') {
-      out.push_back(static_cast<char>((text[i + 1] - '0') * 64 + (text[i + 2] - '0') * 8 +
-                                      (text[i + 3] - '0')));
-      i += 3;
-    } else {
-      invalid_input("bytea", text);
-    }
-  }
-  return out;
+  return sql::decode_pg_bytea(text);
 }
 
 namespace {
-
-// PostgreSQL's MAXDIM.
-constexpr int kMaxArrayDims = 6;
-
-[[noreturn]] void malformed_array(const char* detail) {
-  throw SqlError("22P02", "malformed array literal", 0, detail);
-}
-
-// Checks `a` as PostgreSQL's array_in does: sub-arrays of one array all have the same shape,
-// an array holds either sub-arrays or elements, and there are at most 6 dimensions. `dims`
-// gets the length of each dimension seen, `leaf` the depth whose arrays hold the elements.
-void array_shape(const sql::ArrayLiteral& a, size_t depth, std::vector<size_t>& dims, int& leaf) {
-  if (depth >= static_cast<size_t>(kMaxArrayDims)) {
-    throw SqlError("54000", "number of array dimensions (" + std::to_string(depth + 1) +
-                                ") exceeds the maximum allowed (" + std::to_string(kMaxArrayDims) +
-                                ")");
-  }
-  const char* mismatch = "Multidimensional arrays must have sub-arrays with matching dimensions.";
-  if (dims.size() == depth) {
-    dims.push_back(a.items.size());
-  } else if (dims[depth] != a.items.size()) {
-    malformed_array(mismatch);
-  }
-  bool nested = !a.items.empty() && a.items[0].is_array;
-  for (const auto& item : a.items) {
-    if (item.is_array != nested) malformed_array(mismatch);
-  }
-  if (!nested) {
-    if (leaf < 0) leaf = static_cast<int>(depth);
-    if (leaf != static_cast<int>(depth)) malformed_array(mismatch);
-    for (const auto& item : a.items) {
-      if (!item.is_null) check_text_encoding(item.text);
-    }
-    return;
-  }
-  for (const auto& item : a.items) array_shape(item, depth + 1, dims, leaf);
-}
 
 duck::Value list_of(const sql::ArrayLiteral& a, size_t depth, size_t ndims) {
   std::vector<duck::Value> items;
@@ -328,13 +215,22 @@ duck::Value list_of(const sql::ArrayLiteral& a, size_t depth, size_t ndims) {
   return duck::Value(list);
 }
 
+void check_element_encoding(const sql::ArrayLiteral& a) {
+  for (const auto& item : a.items) {
+    if (item.is_array) {
+      check_element_encoding(item);
+    } else if (!item.is_null) {
+      check_text_encoding(item.text);
+    }
+  }
+}
+
 }  // namespace
 
 duck::Value varchar_list(const sql::ArrayLiteral& a) {
-  std::vector<size_t> dims;
-  int leaf = -1;
-  array_shape(a, 0, dims, leaf);
-  return list_of(a, 0, static_cast<size_t>(leaf) + 1);
+  int ndims = sql::array_dimensions(a);
+  check_element_encoding(a);
+  return list_of(a, 0, static_cast<size_t>(std::max(ndims, 1)));
 }
 
 }  // namespace ducklings::pgwire

@@ -3,6 +3,9 @@
 #include <strings.h>
 
 #include <cctype>
+#include <vector>
+
+#include "common/errors.h"
 
 namespace ducklings::sql {
 namespace {
@@ -90,10 +93,47 @@ class Parser {
   size_t i_ = 0;
 };
 
+[[noreturn]] void malformed_array(const char* detail) {
+  throw SqlError("22P02", "malformed array literal", 0, detail);
+}
+
+// `dims` gets the length of each dimension seen, `leaf` the depth whose arrays hold the
+// elements.
+void array_shape(const ArrayLiteral& a, size_t depth, std::vector<size_t>& dims, int& leaf) {
+  if (depth >= static_cast<size_t>(kMaxArrayDims)) {
+    throw SqlError("54000", "number of array dimensions (" + std::to_string(depth + 1) +
+                                ") exceeds the maximum allowed (" + std::to_string(kMaxArrayDims) +
+                                ")");
+  }
+  const char* mismatch = "Multidimensional arrays must have sub-arrays with matching dimensions.";
+  if (dims.size() == depth) {
+    dims.push_back(a.items.size());
+  } else if (dims[depth] != a.items.size()) {
+    malformed_array(mismatch);
+  }
+  bool nested = !a.items.empty() && a.items[0].is_array;
+  for (const auto& item : a.items) {
+    if (item.is_array != nested) malformed_array(mismatch);
+  }
+  if (!nested) {
+    if (leaf < 0) leaf = static_cast<int>(depth);
+    if (leaf != static_cast<int>(depth)) malformed_array(mismatch);
+    return;
+  }
+  for (const auto& item : a.items) array_shape(item, depth + 1, dims, leaf);
+}
+
 }  // namespace
 
 std::optional<ArrayLiteral> parse_array_literal(std::string_view text) {
   return Parser(text).parse();
+}
+
+int array_dimensions(const ArrayLiteral& a) {
+  std::vector<size_t> dims;
+  int leaf = -1;
+  array_shape(a, 0, dims, leaf);
+  return a.items.empty() ? 0 : leaf + 1;
 }
 
 }  // namespace ducklings::sql

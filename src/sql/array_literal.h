@@ -24,4 +24,13 @@ constexpr size_t kMaxArrayNesting = 64;
 // (also when it nests deeper than kMaxArrayNesting).
 std::optional<ArrayLiteral> parse_array_literal(std::string_view text);
 
+// PostgreSQL's MAXDIM.
+constexpr int kMaxArrayDims = 6;
+
+// Checks `a` as PostgreSQL's array_in does and returns its number of dimensions (0 for '{}'):
+// sub-arrays of one array all have the same shape, an array holds either sub-arrays or
+// elements, at most kMaxArrayDims dimensions. Throws SqlError 22P02 "malformed array literal"
+// or 54000.
+int array_dimensions(const ArrayLiteral& a);
+
 }  // namespace ducklings::sql

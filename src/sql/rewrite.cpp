@@ -6,6 +6,7 @@
 #include "sql/array_literal.h"
 #include "sql/catalog.h"
 #include "sql/quoting.h"
+#include "sql/rewrite_literals.h"
 #include "sql/rewrite_json.h"
 #include "sql/rewrite_functions.h"
 #include "sql/tree_walk.h"
@@ -24,51 +25,6 @@ bool is_operator(const pg_query::A_Expr& e, const char* op) {
 bool names_type(const pg_query::TypeName& t, const char* name) {
   return t.names_size() >= 1 && t.names(t.names_size() - 1).has_string() &&
          t.names(t.names_size() - 1).string().sval() == name;
-}
-
-// PostgreSQL's bytea input text ("\x00ff" hex or the escape format) as DuckDB's BLOB literal
-// text, which spells every byte as \xNN.
-bool bytea_literal_for_duckdb(const std::string& pg, std::string& out) {
-  static const char digits[] = "0123456789ABCDEF";
-  std::string bytes;
-  if (pg.size() >= 2 && pg[0] == '\\' && pg[1] == 'x') {
-    std::string hex;
-    for (size_t i = 2; i < pg.size(); ++i) {
-      if (!std::isspace(static_cast<unsigned char>(pg[i]))) hex.push_back(pg[i]);
-    }
-    if (hex.size() % 2) return false;
-    for (size_t i = 0; i < hex.size(); i += 2) {
-      auto v = [](char c) {
-        return std::isdigit(static_cast<unsigned char>(c)) ? c - '0' : std::tolower(c) - 'a' + 10;
-      };
-      if (!std::isxdigit(static_cast<unsigned char>(hex[i])) ||
-          !std::isxdigit(static_cast<unsigned char>(hex[i + 1]))) {
-        return false;
-      }
-      bytes.push_back(static_cast<char>(v(hex[i]) * 16 + v(hex[i + 1])));
-    }
-  } else {
-    for (size_t i = 0; i < pg.size(); ++i) {
-      if (pg[i] != '\\') {
-        bytes.push_back(pg[i]);
-      } else if (i + 1 < pg.size() && pg[i + 1] == '\\') {
-        bytes.push_back('\\');
-        ++i;
-      } else if (i + 3 < pg.size() && pg[i + 1] >= '0' && pg[i + 1] <= '3') {
-        bytes.push_back(static_cast<char>((pg[i + 1] - '0') * 64 + (pg[i + 2] - '0') * 8 + (pg[i + 3] - '0')));
-        i += 3;
-      } else {
-        return false;
-      }
-    }
-  }
-  out.clear();
-  for (unsigned char c : bytes) {
-    out += "\\x";
-    out.push_back(digits[c >> 4]);
-    out.push_back(digits[c & 15]);
-  }
-  return true;
 }
 
 constexpr const char* kCatalogSchema = "duckgres_catalog";
@@ -591,11 +547,18 @@ bool unnest_select_list_series(pg_query::SelectStmt& select) {
   return changed;
 }
 
+pg_query::Node array_expression(const ArrayLiteral& a);
+
 // x op ANY (array) / x op ALL (array): DuckDB reads ANY/ALL as subquery comparisons only, so
-// they become a fold over the list:
-//   CASE WHEN arr IS NULL THEN NULL ELSE coalesce(list_bool_or(list_transform(arr,
-//     __duckgres_e -> x op __duckgres_e)), false) END
-// (list_bool_and and true for ALL; an empty array gives false for ANY and true for ALL).
+// they become a fold over the list that keeps PostgreSQL's NULLs (ANY: true if one
+// comparison is, else NULL if one is NULL, else false; ALL the other way round). Each
+// comparison counts 2 (true), 1 (NULL) or 0 (false) and the list's max (ANY) or min (ALL)
+// decides:
+//   CASE WHEN arr IS NULL THEN NULL ELSE CASE coalesce(list_max(list_transform(arr,
+//     __duckgres_e -> coalesce(CAST(x op __duckgres_e AS INTEGER) * 2, 1))), 0)
+//     WHEN 2 THEN true WHEN 1 THEN NULL ELSE false END END
+// (list_min and 2 for ALL: an empty array gives false for ANY and true for ALL). An untyped
+// '{a,b}' is the array it spells.
 bool rewrite_any_all(pg_query::Node& n) {
   if (!n.has_a_expr()) return false;
   const auto& e = n.a_expr();
@@ -604,33 +567,58 @@ bool rewrite_any_all(pg_query::Node& n) {
       e.rexpr().has_sub_link()) {
     return false;
   }
+  pg_query::Node array = e.rexpr();
+  if (array.has_a_const() && array.a_const().has_sval()) {
+    std::optional<ArrayLiteral> parsed = parse_array_literal(array.a_const().sval().sval());
+    if (parsed) array = array_expression(*parsed);
+  }
   pg_query::Node compare;
   auto* c = compare.mutable_a_expr();
   c->set_kind(pg_query::AEXPR_OP);
   *c->mutable_name() = e.name();
   *c->mutable_lexpr() = e.lexpr();
   *c->mutable_rexpr() = column_ref("__duckgres_e");
+  pg_query::Node as_int;
+  *as_int.mutable_type_cast()->mutable_arg() = std::move(compare);
+  as_int.mutable_type_cast()->mutable_type_name()->add_names()->mutable_string()->set_sval("int4");
+  pg_query::Node doubled;
+  auto* d = doubled.mutable_a_expr();
+  d->set_kind(pg_query::AEXPR_OP);
+  d->add_name()->mutable_string()->set_sval("*");
+  *d->mutable_lexpr() = std::move(as_int);
+  d->mutable_rexpr()->mutable_a_const()->mutable_ival()->set_ival(2);
+  pg_query::Node score;
+  *score.mutable_coalesce_expr()->add_args() = std::move(doubled);
+  score.mutable_coalesce_expr()->add_args()->mutable_a_const()->mutable_ival()->set_ival(1);
   pg_query::Node lambda;
   auto* l = lambda.mutable_a_expr();
   l->set_kind(pg_query::AEXPR_OP);
   l->add_name()->mutable_string()->set_sval("->");
   *l->mutable_lexpr() = column_ref("__duckgres_e");
-  *l->mutable_rexpr() = std::move(compare);
-  pg_query::Node fold = func_call(any ? "list_bool_or" : "list_bool_and",
-                                  {func_call("list_transform", {e.rexpr(), std::move(lambda)})});
-  pg_query::Node empty;
-  empty.mutable_a_const()->mutable_boolval()->set_boolval(!any);
+  *l->mutable_rexpr() = std::move(score);
+  pg_query::Node fold = func_call(any ? "list_max" : "list_min",
+                                  {func_call("list_transform", {array, std::move(lambda)})});
   pg_query::Node folded;
   *folded.mutable_coalesce_expr()->add_args() = std::move(fold);
-  *folded.mutable_coalesce_expr()->add_args() = std::move(empty);
+  folded.mutable_coalesce_expr()->add_args()->mutable_a_const()->mutable_ival()->set_ival(any ? 0 : 2);
+  pg_query::Node decided;
+  auto* pick = decided.mutable_case_expr();
+  *pick->mutable_arg() = std::move(folded);
+  auto* is_true = pick->add_args()->mutable_case_when();
+  is_true->mutable_expr()->mutable_a_const()->mutable_ival()->set_ival(any ? 2 : 0);
+  is_true->mutable_result()->mutable_a_const()->mutable_boolval()->set_boolval(any);
+  auto* is_null_score = pick->add_args()->mutable_case_when();
+  is_null_score->mutable_expr()->mutable_a_const()->mutable_ival()->set_ival(1);
+  is_null_score->mutable_result()->mutable_a_const()->set_isnull(true);
+  pick->mutable_defresult()->mutable_a_const()->mutable_boolval()->set_boolval(!any);
   pg_query::Node out;
   auto* kase = out.mutable_case_expr();
   auto* when = kase->add_args()->mutable_case_when();
   auto* is_null = when->mutable_expr()->mutable_null_test();
-  *is_null->mutable_arg() = e.rexpr();
+  *is_null->mutable_arg() = array;
   is_null->set_nulltesttype(pg_query::IS_NULL);
   when->mutable_result()->mutable_a_const()->set_isnull(true);
-  *kase->mutable_defresult() = std::move(folded);
+  *kase->mutable_defresult() = std::move(decided);
   kase->set_location(e.location());
   n = std::move(out);
   return true;
@@ -751,6 +739,7 @@ bool rewrite_expressions(pg_query::ParseResult& tree) {
     changed = rewrite_regex_operator(n) || changed;
     changed = rewrite_function_alias(n) || changed;
     changed = rewrite_type_name(n) || changed;
+    changed = rewrite_literal(n) || changed;
     if (n.has_res_target() && n.res_target().name().empty() && n.res_target().has_val() &&
         n.res_target().val().has_sqlvalue_function()) {
       // Named before the value becomes a macro call (the walk visits parents first), in
@@ -771,17 +760,6 @@ bool rewrite_expressions(pg_query::ParseResult& tree) {
       call.set_location(n.a_expr().location());
       *n.mutable_func_call() = std::move(call);
       changed = true;
-    } else if (n.has_type_cast() && n.type_cast().has_type_name() &&
-               names_type(n.type_cast().type_name(), "bytea") && n.type_cast().has_arg() &&
-               n.type_cast().arg().has_a_const() && n.type_cast().arg().a_const().has_sval()) {
-      std::string duck;
-      auto* sval = n.mutable_type_cast()->mutable_arg()->mutable_a_const()->mutable_sval();
-      if (sval->sval().rfind("\\x", 0) == 0 || sval->sval().find('\\') != std::string::npos) {
-        if (bytea_literal_for_duckdb(sval->sval(), duck) && duck != sval->sval()) {
-          sval->set_sval(duck);
-          changed = true;
-        }
-      }
     }
   });
   return changed;
@@ -813,7 +791,12 @@ std::string figure_colname(const pg_query::Node& n) {
       return n.a_expr().kind() == pg_query::AEXPR_NULLIF ? "nullif" : "?column?";
     case N::kTypeCast: {
       std::string inner = n.type_cast().has_arg() ? figure_colname(n.type_cast().arg()) : "?column?";
-      if (inner != "?column?") return inner;
+      // A name an inner cast took from its type gives way to this cast's ('t'::bool::int is
+      // int4), as in PostgreSQL; a column's or function's name stays.
+      const pg_query::Node* arg = &n.type_cast().arg();
+      while (arg->has_type_cast()) arg = &arg->type_cast().arg();
+      bool from_type = n.type_cast().arg().has_type_cast() && figure_colname(*arg) == "?column?";
+      if (inner != "?column?" && !from_type) return inner;
       const auto& names = n.type_cast().type_name().names();
       return names.empty() ? inner : names[names.size() - 1].string().sval();
     }

@@ -935,14 +935,16 @@ TEST(PgTypesTextParameters, RefusesBadInput) {
 TEST(PgTypesTextParameters, ByteaText) {
   EXPECT_EQ(decode_bytea_text("\\x0a0B"), "\x0a\x0b");
   EXPECT_EQ(decode_bytea_text("a\\\\b\\001"), std::string("a\\b\001", 4));
-  for (const char* bad : {"\\x0", "\\xzz", "\\x0g", "\\", "a\\", "\\4", "\\400", "\\08"}) {
+  // Bad hex digits are 22023 in PostgreSQL, a bad escape 22P02.
+  for (const char* bad : {"\\x0", "\\xzz", "\\x0g", "\\x0 a", "\\", "a\\", "\\4", "\\400", "\\08"}) {
     try {
       decode_bytea_text(bad);
       ADD_FAILURE() << bad;
     } catch (const SqlError& e) {
-      EXPECT_EQ(e.sqlstate(), "22P02") << bad;
+      EXPECT_EQ(e.sqlstate(), bad[1] == 'x' ? "22023" : "22P02") << bad;
     }
   }
+  EXPECT_EQ(decode_bytea_text("\\x 0a\n0b"), "\x0a\x0b");
   try {
     decode_bytea_text("\xff");
     ADD_FAILURE() << "invalid UTF-8 bytea text accepted";
