@@ -47,11 +47,17 @@ pg_query::Node concat(pg_query::Node a, pg_query::Node b) {
   return out;
 }
 
-// DuckDB lambdas the other rewrites build (x op ANY (…)) use -> too; their parameter names start so.
+// A constant or a parameter: what a json key or path is written as.
+bool is_key(const pg_query::Node& n) {
+  if (n.has_a_const() || n.has_param_ref() || n.has_a_array_expr()) return true;
+  return n.has_type_cast() && is_key(n.type_cast().arg());
+}
+
+// `x -> x + 1`: a DuckDB lambda (the other rewrites build some: x op ANY (…)), not a json key.
 bool is_lambda(const pg_query::A_Expr& e) {
-  if (!e.lexpr().has_column_ref()) return false;
+  if (!e.lexpr().has_column_ref() || is_key(e.rexpr())) return false;
   const auto& f = e.lexpr().column_ref().fields();
-  return f.size() == 1 && f[0].has_string() && f[0].string().sval().rfind("__duckgres", 0) == 0;
+  return f.size() == 1 && f[0].has_string();
 }
 
 // json -> 'key' and friends: the operators PostgreSQL has for json and jsonb. DuckDB reads a

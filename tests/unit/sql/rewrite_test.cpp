@@ -31,14 +31,15 @@ TEST(Rewrite, AnyOverAnArrayBecomesAFold) {
 }
 
 TEST(Rewrite, JsonKeysKeepTheirPrecedence) {
-  // A key that starts with '$' becomes a path; the operator keeps binding tighter than LIKE
-  // and AND, as in PostgreSQL.
+  // The operators become calls (sql/rewrite_json.cpp): a key that starts with '$' is a key, and
+  // the operator keeps binding tighter than LIKE and AND, as in PostgreSQL.
   std::string out = rewritten(
       "SELECT count(*) FROM t WHERE event = 'e' AND properties->>'$current_url' LIKE 'https://q/%'");
-  EXPECT_TRUE(contains(out, "AND json_extract_string(properties, '$.\"$current_url\"') LIKE 'https://q/%'"))
-      << out;
-  EXPECT_TRUE(contains(rewritten("SELECT j -> 'k' -> 0 FROM t"), "json_extract(json_extract(j, '$.\"k\"'), 0)"))
+  EXPECT_TRUE(contains(out, "AND __pgj_get_text(properties, '$current_url') LIKE 'https://q/%'")) << out;
+  EXPECT_TRUE(contains(rewritten("SELECT j -> 'k' -> 0 FROM t"), "__pgj_get(__pgj_get(j, 'k'), 0)"))
       << rewritten("SELECT j -> 'k' -> 0 FROM t");
+  EXPECT_TRUE(contains(rewritten("SELECT j #>> '{a,b}' FROM t"), "__pgj_path_text(j, ARRAY['a', 'b']::text[])"))
+      << rewritten("SELECT j #>> '{a,b}' FROM t");
   // Not a constant key: a DuckDB lambda stays as it is.
   EXPECT_TRUE(contains(rewritten("SELECT list_transform(l, x -> x + 1) FROM t"), "x -> (x + 1)"))
       << rewritten("SELECT list_transform(l, x -> x + 1) FROM t");
