@@ -268,9 +268,11 @@ Moment moment_of_interval(const duckdb_interval& iv) {
   return m;
 }
 
+// printf's %0*d: the width counts the sign.
 std::string padded(int64_t v, int width, bool fill) {
   std::string digits = std::to_string(v < 0 ? -v : v);
-  if (!fill && static_cast<int>(digits.size()) < width) digits.insert(0, width - digits.size(), '0');
+  int w = v < 0 ? width - 1 : width;
+  if (!fill && static_cast<int>(digits.size()) < w) digits.insert(0, w - digits.size(), '0');
   return v < 0 ? "-" + digits : digits;
 }
 
@@ -483,7 +485,7 @@ std::string format_moment(const Moment& m, std::string_view fmt) {
       number = m.days + 2440588;
     } else if (upper == "HH24") {
       number = m.hour;
-      text = padded(number, 2, fill);
+      text = padded(number, number < 0 ? 3 : 2, fill);  // a negative interval's hours: -02
       numeric = false;
     } else if (upper == "HH" || upper == "HH12") {
       number = hour12;
@@ -491,11 +493,11 @@ std::string format_moment(const Moment& m, std::string_view fmt) {
       numeric = false;
     } else if (upper == "MI") {
       number = m.minute;
-      text = padded(number, 2, fill);
+      text = padded(number, number < 0 ? 3 : 2, fill);
       numeric = false;
     } else if (upper == "SS") {
       number = m.second;
-      text = padded(number, 2, fill);
+      text = padded(number, number < 0 ? 3 : 2, fill);
       numeric = false;
     } else if (upper == "MS") {
       number = m.micros / 1000;
@@ -779,6 +781,10 @@ std::string format_number(const std::string& value_text, std::string_view fmt) {
       while (cut > keep && out[cut - 1] == '0') --cut;
       out.erase(cut, tail - cut);
     }
+  }
+  if (fill && point && !overflow && out.find_first_of("0123456789") == std::string::npos) {
+    size_t dp = out.find('.');
+    if (dp != std::string::npos) out.insert(dp, "0");  // FM: a zero rather than a bare point
   }
   if (pr) out += negative ? ">" : (fill ? "" : " ");
   return out;
@@ -1295,8 +1301,10 @@ std::string decode_text(std::string_view s, std::string_view format) {
   } else if (format == "base64") {
     uint32_t acc = 0;
     int bits = 0, pad = 0;
+    size_t symbols = 0;
     for (char c : s) {
       if (c == ' ' || c == '\n' || c == '\t' || c == '\r') continue;
+      ++symbols;
       if (c == '=') {
         ++pad;
         continue;
@@ -1310,7 +1318,7 @@ std::string decode_text(std::string_view s, std::string_view format) {
         out += static_cast<char>((acc >> bits) & 0xFF);
       }
     }
-    if (bits >= 6) fail("22023", "invalid base64 end sequence");
+    if (symbols % 4 != 0 || pad > 2) fail("22023", "invalid base64 end sequence");
   } else if (format == "escape") {
     for (size_t i = 0; i < s.size(); ++i) {
       if (s[i] != '\\') {
@@ -1512,6 +1520,8 @@ int32_t TimeZone::offset_at(int64_t utc_seconds, std::string* abbreviation) cons
   if (abbreviation) *abbreviation = types_[type].abbreviation;
   return types_[type].offset;
 }
+
+int64_t days_from_civil(int64_t year, int month, int day) { return days_of(year, month, day); }
 
 int64_t TimeZone::utc_of_local(int64_t local_seconds) const {
   // Try the offsets in force around that time; the first that maps back to itself wins.

@@ -41,6 +41,9 @@ class TimeZone {
   bool load(const std::string& path);
 };
 
+// Days from 1970-01-01 to a date of the proleptic Gregorian calendar.
+int64_t days_from_civil(int64_t year, int month, int day);
+
 // PostgreSQL's reading of a SIMILAR TO pattern as a regular expression matching the whole
 // string (similar_to_escape): % and _ are .* and ., the escape character (default \) quotes
 // the next one. nullopt when the pattern is malformed (a trailing escape).

@@ -19,6 +19,11 @@ namespace {
 // rewrite them again (they already have DuckDB's meaning).
 constexpr int kGenerated = -4242;
 
+std::string lower_text(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
 std::string type_name_of(const pg_query::Node& cast) {
   const auto& names = cast.type_cast().type_name().names();
   if (names.empty() || cast.type_cast().type_name().array_bounds_size() > 0) return "";
@@ -200,6 +205,9 @@ std::optional<pg_query::Node> extract_call(const std::string& field_in, const pg
   if (field == "microsecond") field = "microseconds";
   std::vector<pg_query::Node> a = {source};
   if (numeric) {
+    if (field == "epoch" && source.has_type_cast() && type_name_of(source) == "date") {
+      return expand("CAST(date_part('epoch', __pg_arg1) AS DECIMAL(38,0))", a);  // whole seconds
+    }
     if (field == "epoch") {
       return expand("CAST(round(date_part('epoch', __pg_arg1) * 1000000) AS DECIMAL(38,0)) * "
                     "CAST(0.000001 AS DECIMAL(7,6))", a);
@@ -301,8 +309,15 @@ bool rewrite_call(pg_query::Node& n) {
     }
     return replace(cast_to(std::move(inner), "integer"));
   }
-  if ((name == "lpad" || name == "rpad") && argc == 2) {
-    return replace(call(name, {args[0], args[1], string_node(" ")}));
+  if ((name == "lpad" || name == "rpad") && (argc == 2 || argc == 3)) {
+    // PostgreSQL: no length is an empty string, an empty fill only truncates.
+    std::vector<pg_query::Node> a = args;
+    if (argc == 2) a.push_back(string_node(" "));
+    return replace(call(name == "lpad" ? "__pg_lpad" : "__pg_rpad", std::move(a)));
+  }
+  if (name == "split_part" && argc == 3 &&
+      !(args[2].has_a_const() && args[2].a_const().has_ival() && args[2].a_const().ival().ival() != 0)) {
+    return replace(call("__pg_split_part", args));  // field 0 is an error (a constant n is checked here)
   }
   if (name == "overlay" && (argc == 3 || argc == 4)) {
     if (argc == 3) return replace(expand("__pg_overlay(__pg_arg1, __pg_arg2, __pg_arg3, length(__pg_arg2))", args));
@@ -373,6 +388,16 @@ bool rewrite_call(pg_query::Node& n) {
     return replace(std::move(*out));
   }
   if (name == "date_trunc" && argc == 2) {
+    auto field = string_constant(args[0]);
+    std::string f = lower_text(field.value_or(""));
+    if (f == "century" || f == "millennium") {
+      // PostgreSQL's centuries start in years ending in 01 (2001); DuckDB's in 00.
+      std::string span = f == "century" ? "100" : "1000";
+      pg_query::Node x = call("__pg_date_as_timestamptz", {args[1], session_time_zone()});
+      return replace(expand("date_trunc('year', __pg_arg1) - to_years(CAST((date_part('year', __pg_arg1) - 1) % " +
+                                span + " AS INTEGER))",
+                            {x}));
+    }
     return replace(call("date_trunc", {args[0], call("__pg_date_as_timestamptz", {args[1], session_time_zone()})}));
   }
   if (name == "date_bin" && argc == 3) return replace(call("time_bucket", args));
@@ -463,11 +488,6 @@ bool rewrite_similar(pg_query::Node& n) {
 // dates, times with AM/PM, zone abbreviations and short offsets, 'today' and friends, ISO 8601
 // intervals. A literal is turned into DuckDB's canonical text (or an expression for the
 // words that depend on today); what this reader does not recognise goes to DuckDB unchanged.
-
-std::string lower_text(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
 
 std::string type_of_cast(const pg_query::TypeCast& c) {
   const auto& names = c.type_name().names();
@@ -605,6 +625,15 @@ std::optional<DateTimeText> read_datetime(const std::string& in, const std::stri
       pm = w == "pm";
       continue;
     }
+    if (raw.find('/') != std::string::npos && d.have_time && d.have_date) {
+      // 2024-01-05 10:30 Europe/Paris: the zone's offset at that local time
+      const duck::TimeZone* tz = duck::TimeZone::find(raw);
+      if (!tz) return std::nullopt;
+      int64_t local = duck::days_from_civil(d.year, d.month, d.day) * 86400 + d.hour * 3600 + d.minute * 60 + d.second;
+      d.zone = static_cast<int>(local - tz->utc_of_local(local));
+      d.have_zone = true;
+      continue;
+    }
     if (auto z = zone_abbreviation(w)) {
       if (!d.have_time && !d.have_date && words.size() > 1) return std::nullopt;
       d.zone = *z;
@@ -681,7 +710,7 @@ std::optional<DateTimeText> read_datetime(const std::string& in, const std::stri
     return std::nullopt;
   }
   if (pm >= 0) {
-    if (d.hour < 1 || d.hour > 12) datetime_out_of_range(in);
+    if (d.hour > 12) datetime_out_of_range(in);
     if (pm == 1 && d.hour < 12) d.hour += 12;
     if (pm == 0 && d.hour == 12) d.hour = 0;
   }

@@ -32,6 +32,12 @@ bool rewrite_function_call(pg_query::Node& node);
   "CASE WHEN s = '' THEN CAST([] AS VARCHAR[]) ELSE string_split(s, d) END;"                       \
   "CREATE OR REPLACE TEMP MACRO __pg_string_to_array(s, d, null_text) AS "                         \
   "list_transform(__pg_string_to_array2(s, d), x -> CASE WHEN x = null_text THEN NULL ELSE x END);" \
+  "CREATE OR REPLACE TEMP MACRO __pg_lpad(s, n, f) AS "                                           \
+  "CASE WHEN n <= 0 THEN '' WHEN f = '' THEN left(s, n) ELSE lpad(s, CAST(n AS INTEGER), f) END;"                   \
+  "CREATE OR REPLACE TEMP MACRO __pg_rpad(s, n, f) AS "                                           \
+  "CASE WHEN n <= 0 THEN '' WHEN f = '' THEN left(s, n) ELSE rpad(s, CAST(n AS INTEGER), f) END;"                   \
+  "CREATE OR REPLACE TEMP MACRO __pg_split_part(s, d, n) AS "                                     \
+  "CASE WHEN n = 0 THEN error('[22023] field position must not be zero') ELSE split_part(s, d, n) END;" \
   "CREATE OR REPLACE TEMP MACRO __pg_array_to_string(a, d, null_text) AS "                         \
   "array_to_string(list_transform(a, x -> coalesce(CAST(x AS VARCHAR), null_text)), d);"         \
   /* (s1, e1) OVERLAPS (s2, e2) as PostgreSQL decides it: ends in either order */                 \
