@@ -109,6 +109,8 @@ bool is_session_statement(const sql::Statement& s) {
     case pg_query::Node::kDropRoleStmt:
     case pg_query::Node::kAlterRoleStmt:
     case pg_query::Node::kUnlistenStmt:
+    case pg_query::Node::kPrepareStmt:
+    case pg_query::Node::kExecuteStmt:
       return true;
     default:
       return false;
@@ -506,6 +508,7 @@ bool Session::run_session_statement(const sql::Statement& st, Portal* portal, Ou
     return true;
   }
   if (handle_unlisten(st, output)) return true;
+  if (handle_sql_prepare(st, portal, output)) return true;
   return handle_set(st, output);
 }
 

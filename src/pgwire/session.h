@@ -365,6 +365,12 @@ class Session {
   std::vector<std::pair<std::string, std::string>> settings_to_restore(size_t keep, bool committed);
   void restore_settings(const std::vector<std::pair<std::string, std::string>>& restore);
 
+  // sql_prepare.cpp: PREPARE … AS and EXECUTE (false: not one of them).
+  bool handle_sql_prepare(const sql::Statement& statement, Portal* portal, Output output);
+  // The prepared query with $n replaced by args[n-1] (NULL when missing), cast to its type.
+  pg_query::Node substitute_parameters(const pg_query::PrepareStmt& prepare,
+                                       const std::vector<const pg_query::Node*>& args);
+
   ServerServices services_;
   std::unique_ptr<Channel> channel_;
   WriteBuffer out_;

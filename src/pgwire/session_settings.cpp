@@ -153,13 +153,12 @@ bool Session::handle_set(const sql::Statement& st, Output output) {
     const std::string& name = root->deallocate_stmt().name();
     if (name.empty()) {  // DEALLOCATE ALL
       statements_.clear();
-    } else if (!statements_.erase(name)) {
-      before_duckdb_call();
-      try {
-        connection_->query("DEALLOCATE " + sql::quote_identifier(name));
-      } catch (const duck::DuckError&) {
-        throw SqlError("26000", "prepared statement \"" + name + "\" does not exist");
-      }
+      write_command_complete(out_, "DEALLOCATE ALL");
+      return true;
+    }
+    // SQL PREPAREs live beside the protocol's statements (sql_prepare.cpp), none in DuckDB.
+    if (!statements_.erase(name)) {
+      throw SqlError("26000", "prepared statement \"" + name + "\" does not exist");
     }
     write_command_complete(out_, "DEALLOCATE");
     return true;
