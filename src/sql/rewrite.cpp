@@ -135,6 +135,12 @@ bool rewrite_names(pg_query::Node& n) {
       return true;
     }
   }
+  if (n.has_column_ref() && n.column_ref().fields_size() == 3 && n.column_ref().fields(0).has_string() &&
+      n.column_ref().fields(0).string().sval() == "public") {
+    // "public"."events"."properties" (Metabase qualifies every column): the relation is main.events.
+    n.mutable_column_ref()->mutable_fields(0)->mutable_string()->set_sval("main");
+    return true;
+  }
   if (n.has_collate_clause() && n.collate_clause().has_arg()) {
     // Collations: DuckDB has none of PostgreSQL's names ("default", "C", "POSIX").
     std::string coll = last_name(n.collate_clause().collname());
