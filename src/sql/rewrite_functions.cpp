@@ -19,6 +19,9 @@ namespace {
 // rewrite them again (they already have DuckDB's meaning).
 constexpr int kGenerated = -4242;
 
+std::optional<int> zone_abbreviation(const std::string& w);  // below, with the literals
+bool all_digits(const std::string& s);
+
 std::string lower_text(std::string s) {
   for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return s;
@@ -399,6 +402,26 @@ bool rewrite_call(pg_query::Node& n) {
                             {x}));
     }
     return replace(call("date_trunc", {args[0], call("__pg_date_as_timestamptz", {args[1], session_time_zone()})}));
+  }
+  if (name == "timezone" && argc == 2) {
+    // AT TIME ZONE 'PST': PostgreSQL's abbreviations are fixed offsets (ICU reads PST as Los
+    // Angeles, with daylight saving time); '+02' is POSIX's, west of Greenwich positive.
+    auto zone = string_constant(args[0]);
+    if (!zone) return false;
+    std::string z = lower_text(*zone);
+    std::optional<int> west_hours;
+    if (auto off = zone_abbreviation(z); off && z != "utc" && z != "gmt" && z != "z" && *off % 3600 == 0) {
+      west_hours = -*off / 3600;
+    } else if (z.size() >= 2 && z.size() <= 3 && (z[0] == '+' || z[0] == '-') && all_digits(z.substr(1))) {
+      west_hours = (z[0] == '-' ? -1 : 1) * std::stoi(z.substr(1));
+    }
+    if (!west_hours) return false;
+    if (*west_hours > 14 || *west_hours < -14) return false;
+    std::string etc = *west_hours == 0 ? "UTC" : "Etc/GMT" + std::string(*west_hours > 0 ? "+" : "-") +
+                                                    std::to_string(std::abs(*west_hours));
+    pg_query::Node out = original();
+    *out.mutable_func_call()->mutable_args(0) = string_node(etc);
+    return replace(std::move(out));
   }
   if (name == "date_bin" && argc == 3) return replace(call("time_bucket", args));
   if (name == "overlaps" && argc == 4) return replace(call("__pg_overlaps", args));

@@ -69,3 +69,9 @@ SELECT to_char(timestamptz '2024-07-04 16:00:00+00', 'YYYY-MM-DD HH24:MI TZ'), t
 SELECT '2024-07-04 12:00'::timestamptz, '2024-01-04 12:00'::timestamptz, extract(hour FROM timestamptz '2024-07-04 16:00:00+00');
 SELECT date_trunc('day', created_at) AS local_day, count(*) FROM orders GROUP BY 1 ORDER BY 1;
 RESET TimeZone;
+SELECT timestamptz '2024-07-05 12:00+00' AT TIME ZONE 'PST', timestamptz '2024-07-05 12:00+00' AT TIME ZONE 'CET', timestamptz '2024-07-05 12:00+00' AT TIME ZONE '+02', timestamp '2024-07-05 12:00' AT TIME ZONE 'EST';
+SELECT to_char(interval '-1 day -2 hours -3 minutes', 'DD HH24:MI:SS'), to_char(0.001, 'FM9.99'), to_char(0.5, 'FM9.99');
+SELECT date_trunc('decade', date '2024-05-05'), date_trunc('century', date '2024-05-05'), date_trunc('millennium', timestamp '2024-05-05');
+SELECT '12:00 AM'::time, '12:00 PM'::time, '0:30 PM'::time, '2024-01-05 10:30 Europe/Paris'::timestamptz;
+SELECT '2024-02-30'::date;
+SELECT 'not a date'::date;
