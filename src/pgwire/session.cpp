@@ -526,7 +526,9 @@ std::shared_ptr<PreparedQuery> Session::prepare(sql::Statement statement,
     sql::CatalogRows rows;
     try {
       duck::Result r = connection_->query(query);
-      for (duck::DataChunk c = r.fetch(); c; c = r.fetch()) {
+      while (true) {
+        duck::DataChunk c = r.fetch();
+        if (!c) break;
         for (idx_t i = 0; i < c.size(); ++i) {
           auto& row = rows.emplace_back();
           for (idx_t j = 0; j < r.column_count(); ++j) row.push_back(c.varchar(j, i));

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cmath>
 #include <stdexcept>
 
 #include "sql/tree_walk.h"
@@ -427,12 +428,61 @@ class Typer {
       r.looked_up = true;
       const auto& rf = item.range_function();
       if (rf.has_alias()) r.alias = lower(rf.alias().aliasname());
-      scope.relations.push_back(std::move(r));  // columns unknown
+      if (std::optional<std::string> column = integer_series(item)) {
+        r.columns = TableColumns{{lower(*column), known(kInt4)}};
+        if (r.alias.empty()) r.alias = "generate_series";
+      }
+      scope.relations.push_back(std::move(r));  // columns unknown unless a series of integers
     } else {
       Relation r;
       r.looked_up = true;
       scope.relations.push_back(std::move(r));
     }
+  }
+
+  // FROM generate_series(a, b[, step]) of integer constants: PostgreSQL's column is integer,
+  // DuckDB's bigint. The function becomes a subquery that casts, under the same names; returns
+  // the column's name.
+  std::optional<std::string> integer_series(pg_query::Node& item) {
+    const auto& rf = item.range_function();
+    if (rf.ordinality() || rf.is_rowsfrom() || rf.functions_size() != 1 || rf.coldeflist_size() > 0) return std::nullopt;
+    const auto& pair = rf.functions(0);
+    if (!pair.has_list() || pair.list().items_size() < 1 || !pair.list().items(0).has_func_call()) return std::nullopt;
+    const auto& call = pair.list().items(0).func_call();
+    if (func_name(call) != "generate_series" || call.args_size() < 2 || call.args_size() > 3) return std::nullopt;
+    for (const auto& a : call.args()) {
+      bool constant = a.has_a_const() && a.a_const().has_ival();
+      bool negative = a.has_a_expr() && a.a_expr().kind() == pg_query::AEXPR_OP && !a.a_expr().has_lexpr() &&
+                      a.a_expr().has_rexpr() && a.a_expr().rexpr().has_a_const() && a.a_expr().rexpr().a_const().has_ival();
+      if (!constant && !negative) return std::nullopt;
+    }
+    std::string alias = rf.has_alias() ? rf.alias().aliasname() : "generate_series";
+    if (rf.has_alias() && rf.alias().colnames_size() > 1) return std::nullopt;
+    std::string column = rf.has_alias() && rf.alias().colnames_size() == 1 && rf.alias().colnames(0).has_string()
+                             ? rf.alias().colnames(0).string().sval()
+                             : alias;
+    if (!rewrite_) return column;
+    pg_query::SelectStmt inner;
+    auto* target = inner.add_target_list()->mutable_res_target();
+    target->set_name(column);
+    pg_query::Node ref;
+    ref.mutable_column_ref()->add_fields()->mutable_string()->set_sval("__series");
+    *target->mutable_val() = make_cast(ref, "int4");
+    pg_query::Node from = item;
+    auto* from_alias = from.mutable_range_function()->mutable_alias();
+    from_alias->set_aliasname("__series");
+    from_alias->clear_colnames();
+    from_alias->add_colnames()->mutable_string()->set_sval("__series");
+    *inner.add_from_clause() = std::move(from);
+    inner.set_limit_option(pg_query::LIMIT_OPTION_DEFAULT);
+    inner.set_op(pg_query::SETOP_NONE);
+    pg_query::Node sub;
+    auto* rs = sub.mutable_range_subselect();
+    *rs->mutable_subquery()->mutable_select_stmt() = std::move(inner);
+    rs->mutable_alias()->set_aliasname(alias);
+    item = std::move(sub);
+    changed = true;
+    return column;
   }
 
   void rename(Relation& r, const pg_query::Alias& alias) {
@@ -519,9 +569,10 @@ class Typer {
   PgResultType operator_expr(pg_query::Node& n, const Scope& scope, Place place, bool* text) {
     auto* e = n.mutable_a_expr();
     if (e->kind() != pg_query::AEXPR_OP || e->name_size() != 1 || !e->name(0).has_string()) {
-      if (e->has_lexpr()) expr(*e->mutable_lexpr(), scope, Place::kNested, nullptr);
+      PgResultType l = e->has_lexpr() ? expr(*e->mutable_lexpr(), scope, Place::kNested, nullptr) : PgResultType{};
       if (e->has_rexpr()) expr(*e->mutable_rexpr(), scope, Place::kNested, nullptr);
       switch (e->kind()) {
+        case pg_query::AEXPR_NULLIF: return PgResultType{l.oid, -1, l.exact};
         case pg_query::AEXPR_OP_ANY:
         case pg_query::AEXPR_OP_ALL:
         case pg_query::AEXPR_DISTINCT:
@@ -729,12 +780,82 @@ class Typer {
       }
       return known(kNumeric);
     }
+    if (name == "every" && rewrite_) {
+      // PostgreSQL's SQL-standard name of bool_and.
+      f->mutable_funcname()->Clear();
+      f->add_funcname()->mutable_string()->set_sval("bool_and");
+      changed = true;
+    }
+    if (name == "bool_and" || name == "bool_or" || name == "every") return known(kBool);
+    if (name == "div" && args.size() == 2 && is_number(a0.oid) && is_number(args[1].oid) && !is_float(a0.oid) &&
+        !is_float(args[1].oid) && a0.exact && args[1].exact) {
+      // The integral part of a / b: (a - a % b) / b divides exactly.
+      if (rewrite_) {
+        pg_query::Node a = f->args(0), b = f->args(1);
+        auto op = [](const char* o, pg_query::Node l, pg_query::Node r) {
+          pg_query::Node out;
+          auto* x = out.mutable_a_expr();
+          x->set_kind(pg_query::AEXPR_OP);
+          x->add_name()->mutable_string()->set_sval(o);
+          *x->mutable_lexpr() = std::move(l);
+          *x->mutable_rexpr() = std::move(r);
+          return out;
+        };
+        pg_query::Node multiple = op("-", a, op("%", a, b));
+        n = make_cast(make_call("__pg_numeric_div", {make_cast(multiple, "text"), make_cast(b, "text")}), "numeric",
+                      {38, 0});
+        changed = true;
+      }
+      return known(kNumeric);
+    }
+    if (name == "width_bucket" && args.size() == 4) {
+      if (rewrite_) {
+        f->mutable_funcname()->Clear();
+        f->add_funcname()->mutable_string()->set_sval("__pg_width_bucket");
+        changed = true;
+      }
+      return known(kInt4);
+    }
+    if ((name == "stddev" || name == "stddev_samp" || name == "stddev_pop") && args.size() == 1 &&
+        (is_integer(a0.oid) || a0.oid == kNumeric) && a0.exact && !f->agg_star() && f->agg_order_size() == 0 &&
+        !f->agg_distinct()) {
+      if (rewrite_) {
+        // The square root of the variance at the variance's scale, as numeric_stddev_internal.
+        auto agg = [&](const char* fn, pg_query::Node arg) {
+          pg_query::Node c = n;
+          auto* call = c.mutable_func_call();
+          call->mutable_funcname()->Clear();
+          call->add_funcname()->mutable_string()->set_sval(fn);
+          call->clear_args();
+          *call->add_args() = std::move(arg);
+          return c;
+        };
+        pg_query::Node x = f->args(0);
+        pg_query::Node square;
+        auto* m = square.mutable_a_expr();
+        m->set_kind(pg_query::AEXPR_OP);
+        m->add_name()->mutable_string()->set_sval("*");
+        *m->mutable_lexpr() = is_integer(a0.oid) ? make_cast(x, "numeric", {38, 0}) : x;
+        *m->mutable_rexpr() = *m->mutable_lexpr();
+        std::string macro = name == "stddev_pop" ? "__pg_numeric_var_pop" : "__pg_numeric_var_samp";
+        pg_query::Node variance = make_call(macro, {agg("count", x), agg("sum", x), agg("sum", square)});
+        n = finish_quotient(make_call("__pg_numeric_sqrt", {variance}), place, text);
+      }
+      return known(kNumeric);
+    }
     if ((name == "stddev" || name == "stddev_samp" || name == "stddev_pop") && args.size() == 1) {
       if (is_float(a0.oid)) return known(kFloat8, a0.exact);
       if (is_integer(a0.oid) || a0.oid == kNumeric) return PgResultType{kNumeric, -1, false};
       return {};
     }
-    if (name == "bool_and" || name == "bool_or" || name == "every") return known(kBool);
+    if (name == "generate_series" && !window && (args.size() == 2 || args.size() == 3) &&
+        std::all_of(args.begin(), args.end(), [](const PgResultType& t) { return t.oid == kInt4 || t.oid == kInt2; })) {
+      if (rewrite_) {
+        n = make_cast(n, "int4");  // DuckDB's series are bigint
+        changed = true;
+      }
+      return known(kInt4);
+    }
     if (name == "string_agg") return known(kText);
     if (name == "grouping") return to_int4();
     if (window && (name == "lag" || name == "lead" || name == "first_value" || name == "last_value" ||
@@ -777,7 +898,7 @@ class Typer {
     if (window) return {};
     if (name == "length" || name == "char_length" || name == "character_length" ||
         name == "octet_length" || name == "strpos" || name == "position" || name == "ascii" ||
-        name == "array_length" || name == "array_ndims" || name == "width_bucket") {
+        name == "width_bucket") {
       if (name == "length" && !args.empty() && !is_text(a0.oid) && a0.oid != 0) return {};
       return to_int4();
     }
@@ -1077,6 +1198,43 @@ std::optional<std::string> numeric_divide(std::string_view x_text, std::string_v
   return out;
 }
 
+namespace {
+
+// An unsigned magnitude as decimal text with `scale` digits after the point.
+std::string format_scaled(unsigned __int128 value, int scale, bool negative) {
+  std::string digits;
+  do {
+    digits.insert(digits.begin(), static_cast<char>('0' + static_cast<int>(value % 10)));
+    value /= 10;
+  } while (value > 0);
+  if (digits.size() < static_cast<size_t>(scale) + 1) digits.insert(0, static_cast<size_t>(scale) + 1 - digits.size(), '0');
+  bool zero = digits.find_first_not_of('0') == std::string::npos;
+  std::string out = negative && !zero ? "-" : "";
+  out.append(digits, 0, digits.size() - static_cast<size_t>(scale));
+  if (scale > 0) out.append(".").append(digits, digits.size() - static_cast<size_t>(scale), std::string::npos);
+  return out;
+}
+
+}  // namespace
+
+std::optional<std::string> numeric_sqrt(std::string_view text) {
+  auto d = parse_decimal(text);
+  if (!d) return std::nullopt;
+  if (d->digits.empty()) return format_scaled(0, d->scale, false);
+  if (d->negative) throw std::domain_error("cannot take square root of a negative number");
+  // sqrt(V / 10^r) · 10^r = sqrt(V · 10^r), rounded: s = isqrt(M), plus one when M - s² > s.
+  if (d->digits.size() + static_cast<size_t>(d->scale) > 38) throw std::overflow_error("value overflows numeric format");
+  using u128 = unsigned __int128;
+  u128 m = 0;
+  for (char c : d->digits) m = m * 10 + static_cast<unsigned>(c - '0');
+  for (int k = 0; k < d->scale; ++k) m *= 10;
+  u128 root = static_cast<u128>(std::sqrt(static_cast<long double>(m)));
+  while (root > 0 && root * root > m) --root;
+  while ((root + 1) * (root + 1) <= m) ++root;
+  if (m - root * root > root) ++root;
+  return format_scaled(root, d->scale, false);
+}
+
 std::optional<std::string> numeric_text_binary(std::string_view text) {
   auto d = parse_decimal(text);
   if (!d) return std::nullopt;
@@ -1121,46 +1279,71 @@ std::optional<std::string> numeric_text_binary(std::string_view text) {
 
 namespace {
 
-void numeric_div_function(duckdb_function_info info, duckdb_data_chunk input, duckdb_vector output) {
+// Calls `fn` on each row's VARCHAR arguments (one or two); NULL in, NULL out.
+template <typename Fn>
+void text_rows(duckdb_function_info info, duckdb_data_chunk input, duckdb_vector output, Fn fn) {
   idx_t rows = duckdb_data_chunk_get_size(input);
-  duckdb_vector xv = duckdb_data_chunk_get_vector(input, 0), yv = duckdb_data_chunk_get_vector(input, 1);
-  auto* xs = static_cast<duckdb_string_t*>(duckdb_vector_get_data(xv));
-  auto* ys = static_cast<duckdb_string_t*>(duckdb_vector_get_data(yv));
-  uint64_t* xvalid = duckdb_vector_get_validity(xv);
-  uint64_t* yvalid = duckdb_vector_get_validity(yv);
+  idx_t columns = duckdb_data_chunk_get_column_count(input);
+  duckdb_string_t* data[2] = {nullptr, nullptr};
+  uint64_t* valid[2] = {nullptr, nullptr};
+  for (idx_t c = 0; c < columns && c < 2; ++c) {
+    duckdb_vector v = duckdb_data_chunk_get_vector(input, c);
+    data[c] = static_cast<duckdb_string_t*>(duckdb_vector_get_data(v));
+    valid[c] = duckdb_vector_get_validity(v);
+  }
   duckdb_vector_ensure_validity_writable(output);
   uint64_t* ovalid = duckdb_vector_get_validity(output);
   try {
     for (idx_t r = 0; r < rows; ++r) {
-      if (!duckdb_validity_row_is_valid(xvalid, r) || !duckdb_validity_row_is_valid(yvalid, r)) {
+      std::string_view args[2];
+      bool null = false;
+      for (idx_t c = 0; c < columns && c < 2; ++c) {
+        if (!duckdb_validity_row_is_valid(valid[c], r)) {
+          null = true;
+          break;
+        }
+        args[c] = std::string_view(duckdb_string_t_data(&data[c][r]), duckdb_string_t_length(data[c][r]));
+      }
+      if (null) {
         duckdb_validity_set_row_invalid(ovalid, r);
         continue;
       }
-      std::string_view x(duckdb_string_t_data(&xs[r]), duckdb_string_t_length(xs[r]));
-      std::string_view y(duckdb_string_t_data(&ys[r]), duckdb_string_t_length(ys[r]));
-      std::optional<std::string> q = numeric_divide(x, y);
-      if (!q) throw std::invalid_argument("invalid input syntax for type numeric: \"" + std::string(x) + "\"");
-      duckdb_vector_assign_string_element_len(output, r, q->data(), q->size());
+      std::optional<std::string> out = fn(args[0], args[1]);
+      if (!out) throw std::invalid_argument("invalid input syntax for type numeric: \"" + std::string(args[0]) + "\"");
+      duckdb_vector_assign_string_element_len(output, r, out->data(), out->size());
     }
   } catch (const std::exception& e) {
     duckdb_scalar_function_set_error(info, e.what());
   }
 }
 
+void numeric_div_function(duckdb_function_info info, duckdb_data_chunk input, duckdb_vector output) {
+  text_rows(info, input, output, [](std::string_view x, std::string_view y) { return numeric_divide(x, y); });
+}
+
+void numeric_sqrt_function(duckdb_function_info info, duckdb_data_chunk input, duckdb_vector output) {
+  text_rows(info, input, output, [](std::string_view x, std::string_view) { return numeric_sqrt(x); });
+}
+
+void register_text_function(duck::Connection& connection, const char* name, int arity,
+                            duckdb_scalar_function_t function) {
+  duckdb_scalar_function f = duckdb_create_scalar_function();
+  duckdb_scalar_function_set_name(f, name);
+  duckdb_logical_type text = duckdb_create_logical_type(DUCKDB_TYPE_VARCHAR);
+  for (int i = 0; i < arity; ++i) duckdb_scalar_function_add_parameter(f, text);
+  duckdb_scalar_function_set_return_type(f, text);
+  duckdb_destroy_logical_type(&text);
+  duckdb_scalar_function_set_function(f, function);
+  duckdb_state state = duckdb_register_scalar_function(connection.get(), f);
+  duckdb_destroy_scalar_function(&f);
+  if (state != DuckDBSuccess) throw std::runtime_error(std::string("cannot register ") + name);
+}
+
 }  // namespace
 
 void register_result_type_functions(duck::Connection& connection) {
-  duckdb_scalar_function f = duckdb_create_scalar_function();
-  duckdb_scalar_function_set_name(f, "__pg_numeric_div");
-  duckdb_logical_type text = duckdb_create_logical_type(DUCKDB_TYPE_VARCHAR);
-  duckdb_scalar_function_add_parameter(f, text);
-  duckdb_scalar_function_add_parameter(f, text);
-  duckdb_scalar_function_set_return_type(f, text);
-  duckdb_destroy_logical_type(&text);
-  duckdb_scalar_function_set_function(f, numeric_div_function);
-  duckdb_state state = duckdb_register_scalar_function(connection.get(), f);
-  duckdb_destroy_scalar_function(&f);
-  if (state != DuckDBSuccess) throw std::runtime_error("cannot register __pg_numeric_div");
+  register_text_function(connection, "__pg_numeric_div", 2, numeric_div_function);
+  register_text_function(connection, "__pg_numeric_sqrt", 1, numeric_sqrt_function);
 }
 
 void ColumnTypeCache::set_generation(uint64_t generation) {

@@ -74,8 +74,14 @@ std::optional<std::string> numeric_text_binary(std::string_view text);
 // The OID of a type named as pg_typeof prints it ("double precision"), 0 when unknown here.
 int32_t type_oid_of_name(std::string_view name);
 
-// Registers __pg_numeric_div(VARCHAR, VARCHAR) → VARCHAR (numeric_divide) in the connection's
-// database; the macros below and the rewrites call it with DuckDB's text of integers and DECIMALs.
+// The square root of a decimal text rounded (half away from zero) to the text's own scale, as
+// PostgreSQL's stddev takes it of the variance. nullopt when the text is not a plain decimal;
+// throws std::domain_error for a negative number, std::overflow_error beyond 38 digits.
+std::optional<std::string> numeric_sqrt(std::string_view x);
+
+// Registers __pg_numeric_div(VARCHAR, VARCHAR) and __pg_numeric_sqrt(VARCHAR) → VARCHAR
+// (numeric_divide, numeric_sqrt) in the connection's database; the macros below and the
+// rewrites call them with DuckDB's text of integers and DECIMALs.
 void register_result_type_functions(duck::Connection& connection);
 
 // DuckDB macros the rewrites call, a string literal appended to kSessionSetup (rewrite.cpp).
@@ -90,7 +96,15 @@ void register_result_type_functions(duck::Connection& connection);
   "CREATE OR REPLACE TEMP MACRO __pg_numeric_var_samp(n, s, s2) AS " \
   "CASE WHEN n <= 1 THEN NULL ELSE __pgn_var(n * s2 - s * s, CAST(n AS HUGEINT) * (n - 1)) END;" \
   "CREATE OR REPLACE TEMP MACRO __pg_numeric_var_pop(n, s, s2) AS " \
-  "CASE WHEN n = 0 THEN NULL ELSE __pgn_var(n * s2 - s * s, CAST(n AS HUGEINT) * n) END;"
+  "CASE WHEN n = 0 THEN NULL ELSE __pgn_var(n * s2 - s * s, CAST(n AS HUGEINT) * n) END;" \
+  /* width_bucket(x, low, high, count) (the float8 form; 2201G for a bad count or bounds). */ \
+  "CREATE OR REPLACE TEMP MACRO __pg_width_bucket(x, lo, hi, n) AS CASE " \
+  "WHEN n <= 0 THEN error('count must be greater than zero') " \
+  "WHEN lo = hi THEN error('lower bound cannot equal upper bound') " \
+  "WHEN lo < hi THEN CASE WHEN x < lo THEN 0 WHEN x >= hi THEN n + 1 " \
+  "ELSE CAST(floor((CAST(x AS DOUBLE) - lo) / (CAST(hi AS DOUBLE) - lo) * n) AS INTEGER) + 1 END " \
+  "ELSE CASE WHEN x > lo THEN 0 WHEN x <= hi THEN n + 1 " \
+  "ELSE CAST(floor((CAST(lo AS DOUBLE) - x) / (CAST(lo AS DOUBLE) - hi) * n) AS INTEGER) + 1 END END;"
 
 // Table column types read from DuckDB's catalog, cached until the schema generation changes.
 class ColumnTypeCache {

@@ -135,6 +135,31 @@ TEST(ResultTypes, NumericDivisionTakesPostgresScale) {
   EXPECT_THROW(numeric_divide("1.000000000000000000000000", "99999999999999999999"), std::overflow_error);
 }
 
+TEST(ResultTypes, StddevIsTheRoundedRootOfTheVariance) {
+  // PostgreSQL 15: stddev(amount) of the corpus' orders, whose variance is 11574.045600000000.
+  EXPECT_EQ(numeric_sqrt("11574.045600000000").value_or("?"), "107.582738392365");
+  EXPECT_EQ(numeric_sqrt("9.9047619047619048").value_or("?"), "3.1471831698777726");
+  EXPECT_EQ(numeric_sqrt("4").value_or("?"), "2");
+  EXPECT_EQ(numeric_sqrt("0.000").value_or("?"), "0.000");
+  EXPECT_THROW(numeric_sqrt("-1"), std::domain_error);
+  std::string out = rewritten("SELECT stddev(i), every(i > 0), div(amount, 3) FROM t");
+  EXPECT_TRUE(contains(out, "__pg_numeric_sqrt(__pg_numeric_var_samp(count(i), sum(i), sum(i::\"numeric\"(38, 0) * "
+                            "i::\"numeric\"(38, 0))))"))
+      << out;
+  EXPECT_TRUE(contains(out, "bool_and(i > 0) AS every")) << out;
+  EXPECT_TRUE(contains(out, "__pg_numeric_div(CAST(amount - __duckgres_mod(amount, 3) AS text), 3::text)::\"numeric\"(38, 0)")) << out;
+}
+
+TEST(ResultTypes, IntegerSeriesAreInt4) {
+  std::string out = rewritten("SELECT sum(x) FROM generate_series(1, 100) AS x");
+  EXPECT_TRUE(contains(out, "FROM (SELECT __series::int4 AS x FROM generate_series(1, 100) __series(__series)) x")) << out;
+  EXPECT_TRUE(contains(out, "sum(x)::int8")) << out;
+  out = rewritten("SELECT generate_series(1, 3)");
+  EXPECT_TRUE(contains(out, "::int4")) << out;
+  // A series over a column stays as it is (it may refer to the row beside it).
+  EXPECT_FALSE(contains(rewritten("SELECT n FROM t, generate_series(1, t.i) AS n"), "__series"));
+}
+
 TEST(ResultTypes, NumericTextBinaryIsPostgresWireFormat) {
   auto hex = [](const std::optional<std::string>& b) {
     std::string out;
