@@ -115,10 +115,15 @@ CopyOptions parse_options(const pg_query::CopyStmt& stmt) {
   return o;
 }
 
+// The table in DuckDB's terms: PostgreSQL's public is main, and a database qualifier names the
+// session's own database (DuckDB's catalog of it has another name), as in sql/rewrite.cpp.
 std::string relation_name(const pg_query::RangeVar& r) {
   std::string out;
-  if (!r.catalogname().empty()) out += quote_identifier(r.catalogname()) + ".";
-  if (!r.schemaname().empty()) out += quote_identifier(r.schemaname()) + ".";
+  const std::string& catalog = r.catalogname();
+  if (catalog == "system" || catalog == "temp") out += quote_identifier(catalog) + ".";
+  if (!r.schemaname().empty()) {
+    out += quote_identifier(r.schemaname() == "public" ? std::string("main") : r.schemaname()) + ".";
+  }
   return out + quote_identifier(r.relname());
 }
 

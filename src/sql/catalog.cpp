@@ -1409,7 +1409,20 @@ CREATE MACRO duckgres_catalog.array_upper(a, d) AS CASE WHEN d = 1 AND len(a) > 
 CREATE MACRO duckgres_catalog.array_lower(a, d) AS CASE WHEN d = 1 AND len(a) > 0 THEN 1 END;
 CREATE MACRO duckgres_catalog.pg_get_partkeydef(p_o) AS CAST(NULL AS VARCHAR);
 CREATE MACRO duckgres_catalog.pg_get_statisticsobjdef_columns(p_o) AS CAST(NULL AS VARCHAR);
-CREATE MACRO duckgres_catalog.pg_get_serial_sequence(p_t, p_c) AS CAST(NULL AS VARCHAR);
+-- serial and identity columns default to nextval of <table>_<column>_seq (sql/rewrite_ddl.cpp).
+CREATE MACRO duckgres_catalog.pg_get_serial_sequence(p_t, p_c) AS (
+  SELECT CASE WHEN c.schema_name = 'main' THEN 'public' ELSE c.schema_name END || '.' || c.table_name || '_' ||
+         c.column_name || '_seq'
+  FROM (SELECT CASE WHEN contains(p_t, '"') THEN replace(p_t, '"', '') ELSE lower(p_t) END AS t) n,
+       duckdb_columns() c
+  WHERE c.database_name = current_database()
+    AND c.schema_name = CASE WHEN contains(n.t, '.') THEN (CASE WHEN split_part(n.t, '.', 1) = 'public'
+        THEN 'main' ELSE split_part(n.t, '.', 1) END) ELSE current_schema() END
+    AND c.table_name = CASE WHEN contains(n.t, '.') THEN split_part(n.t, '.', 2) ELSE n.t END
+    AND c.column_name = p_c
+    AND contains(c.column_default, 'nextval(')
+    AND contains(c.column_default, '"' || c.table_name || '_' || c.column_name || '_seq"')
+  LIMIT 1);
 CREATE MACRO duckgres_catalog.pg_get_triggerdef(p_o) AS CAST(NULL AS VARCHAR), (p_o, p_p) AS CAST(NULL AS VARCHAR);
 CREATE MACRO duckgres_catalog.pg_get_ruledef(p_o) AS CAST(NULL AS VARCHAR), (p_o, p_p) AS CAST(NULL AS VARCHAR);
 CREATE MACRO duckgres_catalog.to_regclass(p_n) AS (SELECT min(m_r.m_oid) FROM (SELECT oid AS m_oid, nspoid AS m_nspoid, schema_name AS m_schema_name, name AS m_name FROM duckgres_catalog.__relations) m_r

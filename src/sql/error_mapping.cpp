@@ -13,7 +13,13 @@ std::string sqlstate_of(duckdb_error_type type, const std::string& msg) {
     case DUCKDB_ERROR_PARSER:
     case DUCKDB_ERROR_SYNTAX: return "42601";
     case DUCKDB_ERROR_CATALOG:
+      if (contains(msg, "Column with name") && contains(msg, "already exists")) return "42701";
+      if (contains(msg, "Schema with name") && contains(msg, "already exists")) return "42P06";
       if (contains(msg, "already exists")) return "42P07";
+      // DROP TABLE of a table other tables' foreign keys reference.
+      if (contains(msg, "main key table")) return "2BP01";
+      // DROP TABLE of a view and the like: wrong_object_type.
+      if (contains(msg, "Existing object") && contains(msg, "trying to drop type")) return "42809";
       if (contains(msg, "Schema with name") && contains(msg, "does not exist")) return "3F000";
       if (contains(msg, "Function with name") || contains(msg, "Macro Function")) return "42883";
       if (contains(msg, "Type with name")) return "42704";
@@ -21,7 +27,8 @@ std::string sqlstate_of(duckdb_error_type type, const std::string& msg) {
       return "42P01";
     case DUCKDB_ERROR_BINDER:
       if (contains(msg, "Referenced column") || contains(msg, "not found in FROM clause") ||
-          contains(msg, "Column with name")) {
+          contains(msg, "Column with name") || contains(msg, "does not have a column with name") ||
+          contains(msg, "Referenced update column")) {
         return "42703";
       }
       if (contains(msg, "No function matches") || contains(msg, "does not exist")) return "42883";
@@ -65,6 +72,13 @@ std::string sqlstate_of(duckdb_error_type type, const std::string& msg) {
     case DUCKDB_ERROR_SEQUENCE: return "2200H";
     case DUCKDB_ERROR_INVALID_INPUT:
       if (contains(msg, "division by zero")) return "22012";
+      // cardinality_violation: a scalar subquery's second row, an upsert's repeated key
+      // (sql/rewrite_dml.cpp).
+      if (contains(msg, "More than one row returned by a subquery") ||
+          contains(msg, "cannot affect row a second time")) {
+        return "21000";
+      }
+      if (contains(msg, "does not have a column with name")) return "42703";
       // The server's own functions (pg_cancel_backend) refusing their caller.
       if (msg.rfind("permission denied", 0) == 0) return "42501";
       if (contains(msg, "Duplicate key") || contains(msg, "duplicate key")) return "23505";

@@ -130,7 +130,15 @@ void classify_tree(Statement& s, const pg_query::Node& node) {
     case N::kCreateRoleStmt: s.tag = "CREATE ROLE"; break;
     case N::kDropStmt: s.tag = "DROP " + object_name(node.drop_stmt().remove_type()); break;
     case N::kAlterTableStmt: s.tag = "ALTER " + object_name(node.alter_table_stmt().objtype()); break;
-    case N::kRenameStmt: s.tag = "ALTER " + object_name(node.rename_stmt().rename_type()); break;
+    case N::kRenameStmt: {
+      // RENAME COLUMN / CONSTRAINT answer with the relation's kind: ALTER TABLE.
+      auto type = node.rename_stmt().rename_type();
+      if (type == pg_query::OBJECT_COLUMN || type == pg_query::OBJECT_TABCONSTRAINT) {
+        type = node.rename_stmt().relation_type();
+      }
+      s.tag = "ALTER " + object_name(type);
+      break;
+    }
     case N::kTruncateStmt: s.tag = "TRUNCATE TABLE"; break;
     case N::kVariableSetStmt:
       s.tag = node.variable_set_stmt().kind() == pg_query::VAR_RESET ||

@@ -1,0 +1,474 @@
+#include "sql/rewrite_ddl.h"
+
+#include <algorithm>
+#include <set>
+
+#include "common/errors.h"
+#include "sql/quoting.h"
+#include "sql/rewrite.h"
+#include "sql/tree_walk.h"
+
+namespace ducklings::sql {
+std::string figure_colname(const pg_query::Node& n);  // rewrite.cpp: PostgreSQL's column names
+
+namespace {
+
+constexpr size_t kMaxNameLength = 63;  // NAMEDATALEN - 1
+
+std::string qualified(const pg_query::RangeVar& rv, const std::string& name) {
+  std::string schema = duckdb_schema(rv.schemaname());
+  return (schema.empty() ? "" : quote_identifier(schema) + ".") + quote_identifier(name);
+}
+
+std::string qualified(const pg_query::RangeVar& rv) { return qualified(rv, rv.relname()); }
+
+pg_query::Node parsed_expression(const std::string& sql) {
+  auto parsed = parse("SELECT " + sql);
+  if (!parsed) throw SqlError("XX000", "could not parse " + sql);
+  return parsed->stmts(0).stmt().select_stmt().target_list(0).res_target().val();
+}
+
+// PostgreSQL's makeObjectName: name1_name2_label, the longer part shortened to fit 63 bytes.
+std::string object_name(std::string name1, std::string name2, const std::string& label) {
+  size_t overhead = label.size() + 1 + (name2.empty() ? 0 : 1);
+  size_t avail = kMaxNameLength > overhead ? kMaxNameLength - overhead : 0;
+  size_t n1 = name1.size(), n2 = name2.size();
+  while (n1 + n2 > avail) {
+    if (n1 > n2) {
+      --n1;
+    } else {
+      --n2;
+    }
+  }
+  std::string out = name1.substr(0, n1);
+  if (!name2.empty()) out += "_" + name2.substr(0, n2);
+  return out + "_" + label;
+}
+
+// Names of relations and indexes in the schema of `rv` (PostgreSQL keeps them in one namespace).
+std::set<std::string> names_in_schema(const pg_query::RangeVar& rv, const CatalogLookup& lookup) {
+  std::string schema = rv.schemaname().empty() ? std::string("current_schema()")
+                                               : quote_literal(duckdb_schema(rv.schemaname()));
+  std::string where = " WHERE database_name = current_database() AND lower(schema_name) = lower(" + schema + ")";
+  std::set<std::string> out;
+  for (const auto& row : lookup("SELECT index_name::VARCHAR FROM duckdb_indexes()" + where +
+                                " UNION ALL SELECT table_name::VARCHAR FROM duckdb_tables()" + where +
+                                " UNION ALL SELECT view_name::VARCHAR FROM duckdb_views()" + where +
+                                " UNION ALL SELECT sequence_name::VARCHAR FROM duckdb_sequences()" + where)) {
+    if (!row.empty() && row[0]) out.insert(*row[0]);
+  }
+  return out;
+}
+
+// CREATE INDEX without a name: PostgreSQL's ChooseIndexName (<table>_<columns>_idx, then idx1 …).
+void name_index(pg_query::IndexStmt& index, const CatalogLookup& lookup) {
+  std::string columns;
+  for (const auto& p : index.index_params()) {
+    if (!p.has_index_elem()) continue;
+    const auto& e = p.index_elem();
+    std::string name = !e.indexcolname().empty() ? e.indexcolname()
+                       : !e.name().empty()        ? e.name()
+                       : e.has_expr()             ? figure_colname(e.expr())
+                                                  : "expr";
+    if (name == "?column?") name = "expr";
+    if (!columns.empty()) columns += "_";
+    columns += name;
+    if (columns.size() >= kMaxNameLength) break;
+  }
+  std::string label = index.primary() ? "pkey" : index.isconstraint() ? "key" : "idx";
+  std::set<std::string> taken = names_in_schema(index.relation(), lookup);
+  std::string name = object_name(index.relation().relname(), columns, label);
+  for (int pass = 1; taken.count(name); ++pass) {
+    name = object_name(index.relation().relname(), columns, label + std::to_string(pass));
+  }
+  index.set_idxname(name);
+}
+
+// Identity columns: a sequence <table>_<column>_seq with the identity's options, the column
+// defaulting to its nextval and NOT NULL.
+std::vector<std::string> expand_identity_columns(pg_query::CreateStmt& create) {
+  std::vector<std::string> sequences;
+  const auto& rel = create.relation();
+  for (auto& elt : *create.mutable_table_elts()) {
+    if (!elt.has_column_def()) continue;
+    auto* def = elt.mutable_column_def();
+    auto* constraints = def->mutable_constraints();
+    for (int i = 0; i < constraints->size(); ++i) {
+      if (!constraints->Get(i).has_constraint() ||
+          constraints->Get(i).constraint().contype() != pg_query::CONSTR_IDENTITY) {
+        continue;
+      }
+      pg_query::Node seq_node;
+      auto* seq = seq_node.mutable_create_seq_stmt();
+      *seq->mutable_sequence() = rel;
+      seq->mutable_sequence()->set_schemaname(duckdb_schema(rel.schemaname()));
+      seq->mutable_sequence()->set_relname(rel.relname() + "_" + def->colname() + "_seq");
+      for (const auto& option : constraints->Get(i).constraint().options()) {
+        if (option.has_def_elem() && option.def_elem().defname() == "as") continue;  // the column's type
+        *seq->add_options() = option;
+      }
+      std::string sequence = deparse_statement(seq_node);
+      // A sequence left by an earlier table of that name starts afresh (DROP TABLE keeps it).
+      sequence.replace(0, std::string("CREATE SEQUENCE").size(),
+                       create.if_not_exists() ? "CREATE SEQUENCE IF NOT EXISTS" : "CREATE OR REPLACE SEQUENCE");
+      sequences.push_back(sequence);
+      pg_query::Node default_constraint;
+      auto* c = default_constraint.mutable_constraint();
+      c->set_contype(pg_query::CONSTR_DEFAULT);
+      *c->mutable_raw_expr() =
+          parsed_expression("nextval(" + quote_literal(qualified(rel, rel.relname() + "_" + def->colname() + "_seq")) + ")");
+      constraints->Mutable(i)->Swap(&default_constraint);
+      bool not_null = false;
+      for (const auto& con : *constraints) {
+        if (con.has_constraint() && (con.constraint().contype() == pg_query::CONSTR_NOTNULL ||
+                                     con.constraint().contype() == pg_query::CONSTR_PRIMARY)) {
+          not_null = true;
+        }
+      }
+      if (!not_null) def->add_constraints()->mutable_constraint()->set_contype(pg_query::CONSTR_NOTNULL);
+      break;
+    }
+  }
+  return sequences;
+}
+
+// CREATE TABLE … (LIKE t [INCLUDING DEFAULTS]): t's columns, their types (declared lengths
+// too) and NOT NULL.
+bool expand_like(pg_query::CreateStmt& create, const CatalogLookup& lookup) {
+  constexpr uint32_t kDefaults = 1u << 3, kConstraints = 1u << 2, kIndexes = 1u << 6,
+                     kIdentity = 1u << 5, kGenerated = 1u << 4;
+  bool changed = false;
+  if (std::none_of(create.table_elts().begin(), create.table_elts().end(),
+                   [](const pg_query::Node& n) { return n.has_table_like_clause(); })) {
+    return false;
+  }
+  google::protobuf::RepeatedPtrField<pg_query::Node> elements;
+  for (auto& elt : *create.mutable_table_elts()) {
+    if (!elt.has_table_like_clause()) {
+      *elements.Add() = elt;
+      continue;
+    }
+    changed = true;
+    const auto& like = elt.table_like_clause();
+    uint32_t options = like.options();
+    if (options != 0x7fffffff && (options & (kConstraints | kIndexes | kIdentity | kGenerated))) {
+      throw SqlError("0A000",
+                     "CREATE TABLE … (LIKE … INCLUDING CONSTRAINTS, INDEXES, IDENTITY or GENERATED) is not "
+                     "supported by duckgres; add the constraints and indexes with their own statements");
+    }
+    if (options == 0x7fffffff) options = kDefaults;  // INCLUDING ALL: what can be copied
+    const auto& rv = like.relation();
+    auto rows = lookup(
+        "SELECT c.column_name::VARCHAR, c.data_type::VARCHAR, c.is_nullable::VARCHAR, c.column_default::VARCHAR, "
+        "d.type_oid::VARCHAR, d.char_length::VARCHAR FROM duckdb_columns() c LEFT JOIN duckgres_meta.declared_types d "
+        "ON d.schema_name = c.schema_name AND d.table_name = c.table_name AND d.column_name = c.column_name "
+        "WHERE " + relation_filter(rv.schemaname(), rv.relname(), "c.") + " ORDER BY c.column_index");
+    if (rows.empty()) {
+      throw SqlError("42P01", "relation \"" + (rv.schemaname().empty() ? "" : rv.schemaname() + ".") +
+                                  rv.relname() + "\" does not exist");
+    }
+    for (const auto& row : rows) {
+      if (row.size() < 6 || !row[0] || !row[1]) continue;
+      std::string type = *row[1];
+      if (row[4] && row[5]) type = std::string(*row[4] == "1042" ? "char" : "varchar") + "(" + *row[5] + ")";
+      auto parsed = parse("CREATE TABLE x (" + quote_identifier(*row[0]) + " " + type + ")");
+      if (!parsed) {
+        throw SqlError("0A000", "CREATE TABLE … (LIKE …): column " + *row[0] + " of type " + *row[1] +
+                                    " cannot be copied by duckgres");
+      }
+      pg_query::Node column = parsed->stmts(0).stmt().create_stmt().table_elts(0);
+      auto* def = column.mutable_column_def();
+      if (row[2] && *row[2] == "NO") def->add_constraints()->mutable_constraint()->set_contype(pg_query::CONSTR_NOTNULL);
+      if ((options & kDefaults) && row[3]) {
+        auto* c = def->add_constraints()->mutable_constraint();
+        c->set_contype(pg_query::CONSTR_DEFAULT);
+        *c->mutable_raw_expr() = parsed_expression(*row[3]);
+      }
+      *elements.Add() = std::move(column);
+    }
+  }
+  if (changed) create.mutable_table_elts()->Swap(&elements);
+  return changed;
+}
+
+std::vector<std::string> adapt_create(Statement& s, const CatalogLookup& lookup) {
+  auto* create = s.tree->mutable_stmts(0)->mutable_stmt()->mutable_create_stmt();
+  bool changed = expand_like(*create, lookup);
+  bool generated = false;
+  for (const auto& elt : create->table_elts()) {
+    if (!elt.has_column_def()) continue;
+    for (const auto& c : elt.column_def().constraints()) {
+      if (c.has_constraint() && c.constraint().contype() == pg_query::CONSTR_GENERATED) generated = true;
+    }
+  }
+  std::vector<std::string> out = expand_identity_columns(*create);
+  if (!changed && !generated && out.empty()) return {};
+  s.text = deparse(*s.tree);
+  std::vector<std::string> rest = rewrite_for_duckdb(s);
+  if (rest.empty()) rest.push_back(s.text);
+  for (auto& statement : rest) out.push_back(generated ? generated_columns_virtual(statement) : statement);
+  return out;
+}
+
+// CREATE TABLE t AS … WITH NO DATA: the query's columns, no rows. A script, so that it is
+// answered "CREATE TABLE AS" as PostgreSQL answers it rather than with a row count.
+std::vector<std::string> adapt_create_table_as(Statement& s, const CatalogLookup& lookup) {
+  auto* ctas = s.tree->mutable_stmts(0)->mutable_stmt()->mutable_create_table_as_stmt();
+  if (ctas->objtype() != pg_query::OBJECT_TABLE) return {};
+  if (ctas->if_not_exists() && ctas->into().has_rel()) {
+    // An existing table: PostgreSQL skips the query and answers CREATE TABLE AS.
+    const auto& rel = ctas->into().rel();
+    if (!lookup("SELECT table_name::VARCHAR FROM duckdb_tables() WHERE " +
+                relation_filter(rel.schemaname(), rel.relname()))
+             .empty()) {
+      return {"SELECT 1", "SELECT 1"};
+    }
+  }
+  if (!ctas->into().skip_data()) return {};
+  auto parsed = parse("SELECT * FROM (SELECT 1) AS __duckgres_q LIMIT 0");
+  pg_query::Node wrapper = parsed->stmts(0).stmt();
+  auto* sub = wrapper.mutable_select_stmt()->mutable_from_clause(0)->mutable_range_subselect();
+  *sub->mutable_subquery() = std::move(*ctas->mutable_query());
+  *ctas->mutable_query() = std::move(wrapper);
+  ctas->mutable_into()->set_skip_data(false);
+  s.text = deparse(*s.tree);
+  std::vector<std::string> out = rewrite_for_duckdb(s);
+  if (out.empty()) out.push_back(s.text);
+  out.push_back("SELECT 1");  // a second statement makes it a script
+  return out;
+}
+
+void adapt_index(Statement& s, const CatalogLookup& lookup) {
+  auto* index = s.tree->mutable_stmts(0)->mutable_stmt()->mutable_index_stmt();
+  bool changed = false;
+  if (index->has_where_clause()) {
+    if (index->unique()) {
+      throw SqlError("0A000",
+                     "partial unique indexes (CREATE UNIQUE INDEX … WHERE …) are not supported by duckgres: "
+                     "DuckDB cannot limit uniqueness to some rows");
+    }
+    index->clear_where_clause();  // an index on every row answers the same
+    changed = true;
+  }
+  if (index->idxname().empty()) {
+    name_index(*index, lookup);
+    changed = true;
+  }
+  if (index->access_method() == "btree") {  // DuckDB's is ART
+    index->clear_access_method();
+    changed = true;
+  }
+  if (changed) s.text = deparse(*s.tree);
+}
+
+// Tables whose foreign keys reference `table` (schema, name in DuckDB's terms).
+std::vector<std::pair<std::string, std::string>> referencing_tables(const std::string& schema, const std::string& table,
+                                                                    const CatalogLookup& lookup) {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const auto& row : lookup("SELECT DISTINCT schema_name::VARCHAR, table_name::VARCHAR FROM duckdb_constraints() "
+                                "WHERE database_name = current_database() AND constraint_type = 'FOREIGN KEY' AND "
+                                "lower(referenced_table) = lower(" + quote_literal(table) + ") AND lower(schema_name) = lower(" +
+                                (schema.empty() ? std::string("current_schema()") : quote_literal(schema)) + ")")) {
+    if (row.size() == 2 && row[0] && row[1]) out.emplace_back(*row[0], *row[1]);
+  }
+  return out;
+}
+
+std::vector<std::string> adapt_truncate(Statement& s, const CatalogLookup& lookup) {
+  const auto& t = s.tree->stmts(0).stmt().truncate_stmt();
+  bool cascade = t.behavior() == pg_query::DROP_CASCADE;
+  if (!cascade && !t.restart_seqs()) {
+    s.text = deparse(*s.tree);  // without CONTINUE IDENTITY, which DuckDB does not parse
+    return {};
+  }
+  // The tables, referencing ones first (CASCADE), each once.
+  std::vector<std::pair<std::string, std::string>> order;
+  std::set<std::pair<std::string, std::string>> seen;
+  std::vector<std::pair<std::string, std::string>> pending;
+  for (const auto& r : t.relations()) {
+    if (r.has_range_var()) pending.emplace_back(duckdb_schema(r.range_var().schemaname()), r.range_var().relname());
+  }
+  while (!pending.empty()) {
+    auto next = pending.back();
+    pending.pop_back();
+    if (!seen.insert(next).second) continue;
+    order.push_back(next);
+    if (cascade) {
+      for (auto& r : referencing_tables(next.first, next.second, lookup)) pending.push_back(r);
+    }
+  }
+  if (t.restart_seqs()) {
+    for (const auto& [schema, table] : order) {
+      pg_query::RangeVar rv;
+      rv.set_schemaname(schema);
+      rv.set_relname(table);
+      for (const auto& row : lookup(
+               "SELECT q.sequence_name::VARCHAR FROM duckdb_columns() c JOIN duckdb_sequences() q ON "
+               "q.database_name = c.database_name AND contains(c.column_default, 'nextval(') AND "
+               "contains(c.column_default, '\"' || q.sequence_name || '\"') WHERE " +
+               relation_filter(schema, table, "c.") + " AND q.last_value IS NOT NULL")) {
+        throw SqlError("0A000",
+                       "TRUNCATE … RESTART IDENTITY cannot reset sequence \"" + row[0].value_or("") +
+                           "\": DuckDB cannot reset a sequence a column default uses; TRUNCATE without it "
+                           "continues the numbering");
+      }
+    }
+  }
+  // Referencing tables were found after the ones they reference: truncate them first.
+  std::vector<std::string> out;
+  for (auto it = order.rbegin(); it != order.rend(); ++it) {
+    out.push_back("TRUNCATE " + (it->first.empty() ? "" : quote_identifier(it->first) + ".") +
+                  quote_identifier(it->second));
+  }
+  return out;
+}
+
+std::string column_list(const google::protobuf::RepeatedPtrField<pg_query::Node>& keys) {
+  std::string out;
+  for (const auto& k : keys) {
+    if (!out.empty()) out += ", ";
+    out += quote_identifier(k.string().sval());
+  }
+  return out;
+}
+
+std::vector<std::string> adapt_alter_table(Statement& s, const CatalogLookup& lookup) {
+  const auto& alter = s.tree->stmts(0).stmt().alter_table_stmt();
+  if (alter.objtype() != pg_query::OBJECT_TABLE || !alter.has_relation()) return {};
+  const auto& rel = alter.relation();
+  bool special = alter.cmds_size() > 1;
+  for (const auto& c : alter.cmds()) {
+    const auto& cmd = c.alter_table_cmd();
+    if (cmd.subtype() == pg_query::AT_AddConstraint || cmd.subtype() == pg_query::AT_DropConstraint) special = true;
+  }
+  if (!special) return {};
+  std::vector<std::string> out;
+  for (const auto& c : alter.cmds()) {
+    const auto& cmd = c.alter_table_cmd();
+    if (cmd.subtype() == pg_query::AT_AddConstraint && cmd.def().has_constraint()) {
+      const auto& con = cmd.def().constraint();
+      switch (con.contype()) {
+        case pg_query::CONSTR_UNIQUE: {
+          std::string name = con.conname();
+          if (name.empty()) {
+            std::string cols;
+            for (const auto& k : con.keys()) cols += (cols.empty() ? "" : "_") + k.string().sval();
+            name = object_name(rel.relname(), cols, "key");
+          }
+          out.push_back("CREATE UNIQUE INDEX " + quote_identifier(name) + " ON " + qualified(rel) + " (" +
+                        column_list(con.keys()) + ")");
+          continue;
+        }
+        case pg_query::CONSTR_PRIMARY:
+          if (con.keys_size() > 0) {
+            out.push_back("ALTER TABLE " + qualified(rel) + " ADD PRIMARY KEY (" + column_list(con.keys()) + ")");
+            continue;
+          }
+          break;
+        case pg_query::CONSTR_CHECK:
+          throw SqlError("0A000",
+                         "ALTER TABLE … ADD CONSTRAINT … CHECK is not supported by duckgres (DuckDB checks "
+                         "only constraints declared in CREATE TABLE)");
+        case pg_query::CONSTR_FOREIGN:
+          throw SqlError("0A000",
+                         "ALTER TABLE … ADD CONSTRAINT … FOREIGN KEY is not supported by duckgres (DuckDB "
+                         "checks only foreign keys declared in CREATE TABLE)");
+        default: break;
+      }
+      throw SqlError("0A000", "this ALTER TABLE … ADD CONSTRAINT is not supported by duckgres");
+    }
+    if (cmd.subtype() == pg_query::AT_DropConstraint) {
+      // A unique constraint added above is a unique index of that name.
+      std::string schema = rel.schemaname().empty() ? std::string("current_schema()")
+                                                    : quote_literal(duckdb_schema(rel.schemaname()));
+      auto rows = lookup("SELECT index_name::VARCHAR FROM duckdb_indexes() WHERE database_name = current_database() "
+                         "AND lower(schema_name) = lower(" + schema + ") AND index_name = " +
+                         quote_literal(cmd.name()));
+      if (!rows.empty()) {
+        out.push_back("DROP INDEX " + qualified(rel, cmd.name()));
+        continue;
+      }
+      if (cmd.missing_ok()) continue;
+      throw SqlError("0A000", "ALTER TABLE … DROP CONSTRAINT " + cmd.name() +
+                                  " is not supported by duckgres (DuckDB cannot drop constraints declared in "
+                                  "CREATE TABLE)");
+    }
+    pg_query::Node one = s.tree->stmts(0).stmt();
+    auto* a = one.mutable_alter_table_stmt();
+    a->clear_cmds();
+    *a->add_cmds() = c;
+    Statement part = s;
+    *part.tree->mutable_stmts(0)->mutable_stmt() = one;
+    part.text = deparse(*part.tree);
+    std::vector<std::string> rewritten = rewrite_for_duckdb(part);
+    if (rewritten.empty()) rewritten.push_back(part.text);
+    out.insert(out.end(), rewritten.begin(), rewritten.end());
+  }
+  if (out.empty()) out.push_back("SELECT 1");  // DROP CONSTRAINT IF EXISTS of nothing
+  return out;
+}
+
+}  // namespace
+
+std::string generated_columns_virtual(const std::string& sql) {
+  static const std::string kStart = "GENERATED ALWAYS AS (";
+  static const std::string kStored = " STORED";
+  std::string out;
+  size_t i = 0;
+  while (i < sql.size()) {
+    char c = sql[i];
+    if (c == '\'' || c == '"') {  // a literal or quoted name: copied whole
+      size_t j = i + 1;
+      while (j < sql.size()) {
+        if (sql[j] == c) {
+          if (j + 1 < sql.size() && sql[j + 1] == c) {
+            j += 2;
+            continue;
+          }
+          break;
+        }
+        ++j;
+      }
+      out.append(sql, i, j + 1 - i);
+      i = j + 1;
+      continue;
+    }
+    if (sql.compare(i, kStart.size(), kStart) == 0) {
+      // Copy up to the matching parenthesis, then drop " STORED".
+      size_t j = i + kStart.size();
+      int depth = 1;
+      while (j < sql.size() && depth > 0) {
+        char d = sql[j];
+        if (d == '\'' || d == '"') {
+          size_t k = j + 1;
+          while (k < sql.size() && !(sql[k] == d && (k + 1 >= sql.size() || sql[k + 1] != d))) k += sql[k] == d ? 2 : 1;
+          j = k + 1;
+          continue;
+        }
+        if (d == '(') ++depth;
+        if (d == ')') --depth;
+        ++j;
+      }
+      out.append(sql, i, j - i);
+      i = j;
+      if (sql.compare(i, kStored.size(), kStored) == 0) i += kStored.size();
+      continue;
+    }
+    out.push_back(c);
+    ++i;
+  }
+  return out;
+}
+
+std::vector<std::string> adapt_ddl(Statement& s, const CatalogLookup& lookup) {
+  switch (s.tree->stmts(0).stmt().node_case()) {
+    case pg_query::Node::kCreateStmt: return adapt_create(s, lookup);
+    case pg_query::Node::kCreateTableAsStmt: return adapt_create_table_as(s, lookup);
+    case pg_query::Node::kIndexStmt: adapt_index(s, lookup); return {};
+    case pg_query::Node::kTruncateStmt: return adapt_truncate(s, lookup);
+    case pg_query::Node::kAlterTableStmt: return adapt_alter_table(s, lookup);
+    default: return {};
+  }
+}
+
+}  // namespace ducklings::sql
