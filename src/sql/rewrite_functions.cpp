@@ -827,10 +827,25 @@ bool rewrite_datetime_literal(pg_query::Node& n) {
     return true;
   };
   if (is_interval) {
-    if (auto iso = iso_interval(word == text ? text : text)) {
-      return set_text(iso->a_const().sval().sval());
+    if (auto iso = iso_interval(text)) return set_text(iso->a_const().sval().sval());
+    // '1-2' is PostgreSQL's year-month form; '+3 days' (in its own output) DuckDB refuses.
+    std::string t = word;
+    bool negative = !t.empty() && t[0] == '-';
+    std::string body = negative ? t.substr(1) : t;
+    size_t dash = body.find('-');
+    if (dash != std::string::npos && dash > 0 && all_digits(body.substr(0, dash)) && all_digits(body.substr(dash + 1))) {
+      std::string sign = negative ? "-" : "";
+      return set_text(sign + body.substr(0, dash) + " years " + sign + body.substr(dash + 1) + " months");
     }
-    return false;
+    std::string out;
+    for (size_t i = 0; i < text.size(); ++i) {
+      bool token_start = i == 0 || text[i - 1] == ' ';
+      if (text[i] == '+' && token_start && i + 1 < text.size() && std::isdigit(static_cast<unsigned char>(text[i + 1]))) {
+        continue;
+      }
+      out += text[i];
+    }
+    return set_text(out);
   }
   // Words that name a day relative to today: the cast of current_date.
   if (!is_time && (word == "today" || word == "tomorrow" || word == "yesterday" || word == "now")) {

@@ -75,3 +75,5 @@ SELECT date_trunc('decade', date '2024-05-05'), date_trunc('century', date '2024
 SELECT '12:00 AM'::time, '12:00 PM'::time, '0:30 PM'::time, '2024-01-05 10:30 Europe/Paris'::timestamptz;
 SELECT '2024-02-30'::date;
 SELECT 'not a date'::date;
+SELECT '-1 years -2 mons +3 days -04:05:06'::interval, '1-2'::interval, '+1 day'::interval, '1 year 2 mons 3 days 04:05:06.5'::interval;
+SELECT CAST(date_trunc('week', created_at) AS date) AS week_start, to_char(date_trunc('week', created_at), 'Mon DD') AS label, count(*) FROM orders GROUP BY 1, 2 ORDER BY 1;
