@@ -415,7 +415,8 @@ void Session::handle_savepoint(const pg_query::TransactionStmt& t) {
   const char* what = kind == pg_query::TRANS_STMT_SAVEPOINT ? "SAVEPOINT"
                      : kind == pg_query::TRANS_STMT_RELEASE ? "RELEASE SAVEPOINT"
                                                             : "ROLLBACK TO SAVEPOINT";
-  if (txn_ == TxnStatus::kIdle && !implicit_txn_) {
+  // Not in an implicit transaction either (several statements in one Query, a pipeline).
+  if (txn_ == TxnStatus::kIdle) {
     throw SqlError("25P01", std::string(what) + " can only be used in transaction blocks");
   }
   if (txn_ == TxnStatus::kFailed && kind != pg_query::TRANS_STMT_ROLLBACK_TO) {
