@@ -107,7 +107,8 @@ constexpr const char* kDuckDbExpressionFunctions =
 // IS NORMALIZED into calls of these). A name DuckDB does not have fails with 42883 as it would
 // for an owner.
 constexpr const char* kPostgresExpressionFunctions =
-    "array_dims array_fill array_lower array_ndims array_remove array_replace array_upper "
+    "array_dims array_fill array_lower array_ndims array_positions array_remove array_replace "
+    "array_upper trim_array "
     "bool_and bool_or btrim clock_timestamp concat convert convert_from convert_to date_bin "
     "div every extract format get_byte initcap is_normalized isfinite json_agg "
     "json_array_elements json_array_elements_text json_build_array json_build_object json_each "

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <set>
 
+#include "sql/array_functions.h"
 #include "sql/array_literal.h"
 #include "sql/catalog.h"
 #include "sql/quoting.h"
@@ -877,7 +878,8 @@ const char* const kSessionSetup =
     "duckgres (DuckDB ' || library_version || ')' FROM pragma_version());"
     DUCKLINGS_RESULT_TYPE_MACROS
     DUCKLINGS_JSON_MACROS
-    DUCKLINGS_FUNCTION_MACROS;
+    DUCKLINGS_FUNCTION_MACROS
+    DUCKLINGS_ARRAY_MACROS;
 
 std::vector<std::string> catalog_bookkeeping(const Statement& s) {
   const pg_query::Node* root = root_node(s);

@@ -4,7 +4,12 @@
 #include <utility>
 #include <vector>
 
+#include "common/errors.h"
+
 namespace ducklings::sql {
+// PostgreSQL's name for an unnamed result column (sql/rewrite.cpp).
+std::string figure_colname(const pg_query::Node& n);
+
 namespace {
 
 std::string last_name_of(const google::protobuf::RepeatedPtrField<pg_query::Node>& names) {
@@ -253,8 +258,14 @@ bool rewrite_similar_to(pg_query::Node& n) {
     return true;
   }
   std::string regex;
-  if (!is_string_const(pattern) || !similar_to_regex(pattern.a_const().sval().sval(), escape, regex)) {
-    return false;  // left as written: DuckDB refuses what it cannot read either
+  if (!is_string_const(pattern)) {
+    // DuckDB would read the pattern as a plain regular expression: another answer.
+    throw SqlError("0A000", "SIMILAR TO with a pattern that is not a constant is not supported",
+                   0, "", "Use a constant pattern, or ~ with a regular expression.");
+  }
+  if (!similar_to_regex(pattern.a_const().sval().sval(), escape, regex)) {
+    throw SqlError("2201B", "invalid regular expression: SIMILAR TO pattern ends with or uses an escape "
+                            "this server does not translate");
   }
   pg_query::Node match = call("regexp_matches", {e.lexpr(), text_const(regex), text_const("s")}, e.location());
   n = negated ? boolean(pg_query::NOT_EXPR, {std::move(match)}, e.location()) : std::move(match);
@@ -296,6 +307,55 @@ bool rewrite_row_comparison(pg_query::Node& n) {
   return true;
 }
 
+// cardinality, array_ndims and array_dims count every dimension of a nested array; DuckDB's
+// answer for a list of lists would count the outer list (sql/array_functions). array_length,
+// array_upper and array_lower are NULL for an empty array (DuckDB: 0).
+bool rewrite_array_shape_function(pg_query::Node& n) {
+  if (!n.has_func_call() || n.func_call().args_size() < 1 || n.func_call().args_size() > 2) return false;
+  const auto& names = n.func_call().funcname();
+  if (names.size() > 2 || (names.size() == 2 && names[0].string().sval() != "pg_catalog")) return false;
+  std::string name = last_name_of(names);
+  bool two = n.func_call().args_size() == 2;
+  const char* to = !two && name == "cardinality"   ? "__pg_cardinality"
+                   : !two && name == "array_ndims" ? "__pg_array_ndims"
+                   : !two && name == "array_dims"  ? "__pg_array_dims"
+                   : two && (name == "array_length" || name == "array_upper") ? "__pg_array_length"
+                   : two && name == "array_lower" ? "__pg_array_lower"
+                                                  : nullptr;
+  if (!to) return false;
+  auto* f = n.mutable_func_call();
+  f->clear_funcname();
+  f->add_funcname()->mutable_string()->set_sval(to);
+  return true;
+}
+
+// SELECT 'ab'::char(5): PostgreSQL prints a character(n) value blank-padded to n. The values
+// are stored unpadded (DuckDB has no blank-insensitive comparison), so the padding is added
+// where a select list casts to char(n) itself, naming the column as before.
+bool pad_char_casts(pg_query::Node& n) {
+  if (!n.has_select_stmt()) return false;
+  bool changed = false;
+  for (auto& target : *n.mutable_select_stmt()->mutable_target_list()) {
+    if (!target.has_res_target() || !target.res_target().has_val()) continue;
+    const auto& val = target.res_target().val();
+    if (!val.has_type_cast()) continue;
+    const auto& tn = val.type_cast().type_name();
+    std::string type = last_name_of(tn.names());
+    if (type != "bpchar" || tn.typmods_size() != 1 || !tn.typmods(0).has_a_const() ||
+        !tn.typmods(0).a_const().has_ival() || tn.array_bounds_size() > 0) {
+      continue;
+    }
+    auto* rt = target.mutable_res_target();
+    if (rt->name().empty()) rt->set_name(figure_colname(val));
+    pg_query::Node length;
+    length.mutable_a_const()->mutable_ival()->set_ival(tn.typmods(0).a_const().ival().ival());
+    pg_query::Node padded = call("rpad", {val, std::move(length), text_const(" ")}, val.type_cast().location());
+    *rt->mutable_val() = std::move(padded);
+    changed = true;
+  }
+  return changed;
+}
+
 }  // namespace
 
 bool rewrite_literal(pg_query::Node& n) {
@@ -308,6 +368,8 @@ bool rewrite_literal(pg_query::Node& n) {
   changed = rewrite_like_escape(n) || changed;
   changed = rewrite_similar_to(n) || changed;
   changed = rewrite_row_comparison(n) || changed;
+  changed = rewrite_array_shape_function(n) || changed;
+  changed = pad_char_casts(n) || changed;
   return changed;
 }
 

@@ -9,6 +9,7 @@
 #include "duck/pg_json.h"
 #include "duck/pg_functions.h"
 #include "sql/catalog.h"
+#include "sql/array_functions.h"
 #include "sql/pg_casts.h"
 #include "sql/quoting.h"
 #include "sql/result_types.h"
@@ -129,6 +130,7 @@ Warehouse::Warehouse(std::string name, const std::string& directory, const Compu
     auto conn = database_.connect();
     register_session_functions(*conn);  // before the catalog: its views call them
     sql::register_pg_casts(*conn);       // PostgreSQL's text input for bytea, bool, int, arrays
+    sql::register_array_functions(*conn);  // cardinality, array_ndims, array_dims of nested arrays
     duck::register_pg_functions(*conn, readable_directories);  // to_char, format(), …
     std::vector<FunctionRegistrar> registrars;
     {

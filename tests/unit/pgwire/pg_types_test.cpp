@@ -433,7 +433,7 @@ TEST(PgTypesTypeOf, MapsDuckTypesToPostgres) {
       {"{'a': 1}", 25, -1, -1},
       {"MAP {'a': 1}", 25, -1, -1},
       {"[{'a': 1}]", 25, -1, -1},
-      {"'101'::BIT", 25, -1, -1},
+      {"'101'::BIT", 1560, -1, -1},  // bit, what B'101' is
       {"1::BIGNUM", 25, -1, -1},
       {"union_value(n := 1)", 25, -1, -1},
   };

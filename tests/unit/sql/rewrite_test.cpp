@@ -23,11 +23,17 @@ bool contains(const std::string& text, const std::string& part) { return text.fi
 
 TEST(Rewrite, AnyOverAnArrayBecomesAFold) {
   std::string out = rewritten("SELECT 1 WHERE 2 = ANY(ARRAY[1, 2])");
-  EXPECT_TRUE(contains(out, "CASE WHEN ARRAY[1, 2] IS NULL THEN NULL ELSE COALESCE(list_bool_or(list_transform("
-                       "ARRAY[1, 2], __duckgres_e -> (2 = __duckgres_e))), false) END")) << out;
-  EXPECT_TRUE(contains(rewritten("SELECT 1 WHERE 2 <> ALL(ARRAY[1])"), "list_bool_and")) << out;
+  // Each comparison scores 2 (true), 1 (NULL) or 0 (false); ANY takes the best, ALL the worst.
+  EXPECT_TRUE(contains(out, "CASE WHEN ARRAY[1, 2] IS NULL THEN NULL ELSE CASE COALESCE(list_max(list_transform("
+                       "ARRAY[1, 2], __duckgres_e -> COALESCE(CAST(2 = __duckgres_e AS int4) * 2, 1))), 0) "
+                       "WHEN 2 THEN true WHEN 1 THEN NULL ELSE false END END")) << out;
+  out = rewritten("SELECT 1 WHERE 2 <> ALL(ARRAY[1])");
+  EXPECT_TRUE(contains(out, "list_min(") && contains(out, "2) WHEN 0 THEN false")) << out;
+  // An untyped '{…}' is the array it spells.
+  out = rewritten("SELECT 1 WHERE 'a' = ANY('{a,b}')");
+  EXPECT_TRUE(contains(out, "list_transform(ARRAY['a', 'b'],")) << out;
   // A subquery stays as it is.
-  EXPECT_FALSE(contains(rewritten("SELECT 1 WHERE 2 = ANY(SELECT 1)"), "list_bool_or"));
+  EXPECT_FALSE(contains(rewritten("SELECT 1 WHERE 2 = ANY(SELECT 1)"), "list_max"));
 }
 
 TEST(Rewrite, JsonKeysKeepTheirPrecedence) {

@@ -1,0 +1,33 @@
+// PostgreSQL's array functions whose answer depends on the array's dimensions, which DuckDB's
+// nested lists only show at run time: cardinality (every element of every dimension),
+// array_ndims and array_dims. C-API functions over any list type, called by the names the
+// rewriter gives them (sql/rewrite_literals), with the macros for the one-dimensional rest.
+#pragma once
+
+#include "duck/duck.h"
+
+namespace ducklings::sql {
+
+// Registers __pg_cardinality, __pg_array_ndims and __pg_array_dims in `connection`'s database.
+void register_array_functions(duck::Connection& connection);
+
+}  // namespace ducklings::sql
+
+// array_remove, array_replace, array_positions, trim_array, array_length/array_upper/array_lower
+// (__pg_array_length, __pg_array_lower): PostgreSQL's, on DuckDB lists
+// (elements compared with IS NOT DISTINCT FROM, as PostgreSQL does). Appended to
+// kSessionSetup.
+#define DUCKLINGS_ARRAY_MACROS                                                                      \
+  "CREATE OR REPLACE TEMP MACRO array_remove(a, x) AS list_filter(a, e -> e IS DISTINCT FROM x);"   \
+  "CREATE OR REPLACE TEMP MACRO array_replace(a, x, y) AS "                                         \
+  "list_transform(a, e -> CASE WHEN e IS NOT DISTINCT FROM x THEN y ELSE e END);"                   \
+  "CREATE OR REPLACE TEMP MACRO array_positions(a, x) AS "                                          \
+  "CAST(list_filter(range(1, len(a) + 1), i -> a[i] IS NOT DISTINCT FROM x) AS INTEGER[]);"        \
+  /* array_length/upper/lower: NULL for an empty array or a dimension it does not have */       \
+  "CREATE OR REPLACE TEMP MACRO __pg_array_length(a, d) AS CASE WHEN d < 1 OR "                     \
+  "d > coalesce(__pg_array_ndims(a), 0) THEN NULL ELSE CAST(array_length(a, d) AS INTEGER) END;"    \
+  "CREATE OR REPLACE TEMP MACRO __pg_array_lower(a, d) AS CASE WHEN d < 1 OR "                      \
+  "d > coalesce(__pg_array_ndims(a), 0) THEN NULL ELSE 1 END;"                                      \
+  "CREATE OR REPLACE TEMP MACRO trim_array(a, n) AS "                                               \
+  "CASE WHEN n < 0 OR n > len(a) THEN error('number of elements to trim must be between 0 and ' "   \
+  "|| len(a)) ELSE a[1:len(a) - n] END;"
