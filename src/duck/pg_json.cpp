@@ -264,6 +264,152 @@ class Parser {
 
 Json parse(std::string_view text) { return Parser(text).parse(); }
 
+std::optional<int64_t> path_index_of(std::string_view s);
+
+// The fast path of -> ->> #> #>>: a member or element found in the text without building the
+// tree (events' properties run to kilobytes and one key is wanted). kUnsure: the text is not
+// as expected here; the caller parses it in full, which reports what is wrong.
+enum class Found { kNo, kYes, kUnsure };
+
+class Scan {
+ public:
+  explicit Scan(std::string_view s) : s_(s) {}
+
+  Found field(std::string_view key, std::string_view& out) {
+    ws();
+    if (at_ >= s_.size() || s_[at_] != '{') return Found::kUnsure;
+    ++at_;
+    ws();
+    Found result = Found::kNo;
+    if (at_ < s_.size() && s_[at_] == '}') return end(result);
+    while (true) {
+      ws();
+      if (at_ >= s_.size() || s_[at_] != '"') return Found::kUnsure;
+      size_t key_start = at_;
+      if (!skip_string()) return Found::kUnsure;
+      std::string_view raw = s_.substr(key_start + 1, at_ - key_start - 2);
+      bool match = raw.find('\\') == std::string_view::npos ? raw == key
+                                                             : parse(s_.substr(key_start, at_ - key_start)).text == key;
+      ws();
+      if (at_ >= s_.size() || s_[at_] != ':') return Found::kUnsure;
+      ++at_;
+      ws();
+      size_t value_start = at_;
+      if (!skip_value()) return Found::kUnsure;
+      if (match) {
+        out = s_.substr(value_start, at_ - value_start);  // the last of duplicate keys wins
+        result = Found::kYes;
+      }
+      ws();
+      if (at_ < s_.size() && s_[at_] == ',') {
+        ++at_;
+        continue;
+      }
+      if (at_ < s_.size() && s_[at_] == '}') return end(result);
+      return Found::kUnsure;
+    }
+  }
+
+  Found element(int64_t index, std::string_view& out) {
+    ws();
+    if (at_ >= s_.size() || s_[at_] != '[') return Found::kUnsure;
+    ++at_;
+    ws();
+    std::vector<std::string_view> items;
+    if (at_ < s_.size() && s_[at_] == ']') return end(Found::kNo);
+    while (true) {
+      ws();
+      size_t value_start = at_;
+      if (!skip_value()) return Found::kUnsure;
+      items.push_back(s_.substr(value_start, at_ - value_start));
+      ws();
+      if (at_ < s_.size() && s_[at_] == ',') {
+        ++at_;
+        continue;
+      }
+      if (at_ < s_.size() && s_[at_] == ']') break;
+      return Found::kUnsure;
+    }
+    int64_t n = static_cast<int64_t>(items.size());
+    if (index < 0) index += n;
+    if (index < 0 || index >= n) return end(Found::kNo);
+    out = items[static_cast<size_t>(index)];
+    return end(Found::kYes);
+  }
+
+  // The first character of the value (after white space); 0 when there is none.
+  char first() {
+    ws();
+    return at_ < s_.size() ? s_[at_] : 0;
+  }
+
+ private:
+  std::string_view s_;
+  size_t at_ = 0;
+
+  Found end(Found result) {
+    ++at_;  // the closing bracket
+    ws();
+    return at_ == s_.size() ? result : Found::kUnsure;
+  }
+  void ws() {
+    while (at_ < s_.size() && (s_[at_] == ' ' || s_[at_] == '\t' || s_[at_] == '\n' || s_[at_] == '\r')) ++at_;
+  }
+  bool skip_string() {
+    ++at_;
+    while (at_ < s_.size()) {
+      char c = s_[at_++];
+      if (c == '\\') {
+        ++at_;
+      } else if (c == '"') {
+        return at_ <= s_.size();
+      }
+    }
+    return false;
+  }
+  bool skip_value() {
+    if (at_ >= s_.size()) return false;
+    char c = s_[at_];
+    if (c == '"') return skip_string();
+    if (c == '{' || c == '[') {
+      int depth = 0;
+      while (at_ < s_.size()) {
+        char d = s_[at_];
+        if (d == '"') {
+          if (!skip_string()) return false;
+          continue;
+        }
+        if (d == '{' || d == '[') {
+          ++depth;
+        } else if (d == '}' || d == ']') {
+          if (--depth == 0) {
+            ++at_;
+            return true;
+          }
+        }
+        ++at_;
+      }
+      return false;
+    }
+    size_t start = at_;
+    while (at_ < s_.size() && !std::strchr(",]} \t\n\r", s_[at_])) ++at_;
+    return at_ > start;
+  }
+};
+
+// One step of a fast lookup: a key, or an index when the value is an array.
+Found scan_step(std::string_view doc, const std::string& step, std::string_view& out) {
+  Scan scan(doc);
+  char c = scan.first();
+  if (c == '{') return Scan(doc).field(step, out);
+  if (c == '[') {
+    auto index = path_index_of(step);
+    if (!index) return Found::kNo;
+    return Scan(doc).element(*index, out);
+  }
+  return Found::kUnsure;
+}
+
 // A JSON number as PostgreSQL's numeric prints it: 1e2 → 100, 1.50 → 1.50, 1.5e-3 → 0.0015.
 std::string numeric_text(std::string_view in) {
   bool negative = !in.empty() && in[0] == '-';
@@ -508,7 +654,7 @@ const Json* element(const Json& v, int64_t index, bool jsonb) {
 }
 
 // A path element naming an array position ("2", "-1"); nullopt when it is not an integer.
-std::optional<int64_t> path_index(std::string_view s) {
+std::optional<int64_t> path_index_of(std::string_view s) {
   if (s.empty()) return std::nullopt;
   size_t i = s[0] == '-' || s[0] == '+' ? 1 : 0;
   if (i == s.size() || s.size() - i > 18) return std::nullopt;
@@ -529,7 +675,7 @@ const Json* follow(const Json& root, const Path& path) {
     if (at->kind == Json::Kind::kObject) {
       at = field(*at, *step);
     } else if (at->kind == Json::Kind::kArray) {
-      auto index = path_index(*step);
+      auto index = path_index_of(*step);
       at = index ? element(*at, *index, false) : nullptr;
     } else {
       return nullptr;
@@ -650,7 +796,7 @@ void delete_index(Json& v, int64_t index) {
 }
 
 int64_t path_position(const std::string& step, size_t position) {
-  auto index = path_index(step);
+  auto index = path_index_of(step);
   if (!index) {
     fail("path element at position " + std::to_string(position + 1) + " is not an integer: \"" + step + "\"");
   }
@@ -1030,36 +1176,83 @@ void register_pg_json(duckdb_connection connection) {
 
   using P = Param;
   // -> and ->> (key or index), #> and #>> (text[] path).
-  for (P key : {P::kText, P::kBigint}) {
-    r.add_both("__pgj_get", {P::kDoc, key}, true, nullptr, [key](const Args& a, Out& o) {
-      Json v = parse(a.text(0));
-      const Json* x = key == P::kText ? field(v, a.text(1)) : element(v, a.bigint(1), a.jsonb());
-      if (x) {
-        o.text(value_text(*x));
-      } else {
-        o.null();
+  // -> ->> #> #>>: the fast scan first; the full parse when it is unsure (scalars, bad text).
+  struct Lookup {
+    Found found;
+    std::string_view span;
+    const Json* value;  // when parsed in full
+    Json tree;
+  };
+  // Fills `l` in place: its value may point at its own tree.
+  auto lookup = [](const Args& a, P key, Lookup& l) {
+    std::string_view doc = a.text(0);
+    if (key == P::kText) {
+      l.found = Scan(doc).field(a.text(1), l.span);
+    } else if (key == P::kBigint && Scan(doc).first() == '[') {
+      l.found = Scan(doc).element(a.bigint(1), l.span);
+    } else if (key == P::kTextList) {
+      Path path = a.text_list(1);
+      std::string_view at = doc;
+      l.found = path.empty() ? Found::kUnsure : Found::kYes;
+      for (const auto& step : path) {
+        if (!step) {
+          l.found = Found::kNo;
+          break;
+        }
+        std::string_view next;
+        l.found = scan_step(at, *step, next);
+        if (l.found != Found::kYes) break;
+        at = next;
       }
-    });
-    r.add_both("__pgj_get_text", {P::kDoc, key}, false, t.varchar, [key](const Args& a, Out& o) {
-      Json v = parse(a.text(0));
-      const Json* x = key == P::kText ? field(v, a.text(1)) : element(v, a.bigint(1), a.jsonb());
-      o.maybe_text(x ? as_text(*x) : std::nullopt);
-    });
-  }
-  r.add_both("__pgj_path", {P::kDoc, P::kTextList}, true, nullptr, [](const Args& a, Out& o) {
-    Json v = parse(a.text(0));
-    const Json* x = follow(v, a.text_list(1));
-    if (x) {
-      o.text(value_text(*x));
-    } else {
-      o.null();
+      if (l.found == Found::kYes) l.span = at;
     }
-  });
-  r.add_both("__pgj_path_text", {P::kDoc, P::kTextList}, false, t.varchar, [](const Args& a, Out& o) {
-    Json v = parse(a.text(0));
-    const Json* x = follow(v, a.text_list(1));
-    o.maybe_text(x ? as_text(*x) : std::nullopt);
-  });
+    if (l.found == Found::kUnsure) {
+      l.tree = parse(doc);
+      l.value = key == P::kText     ? field(l.tree, a.text(1))
+                : key == P::kBigint ? element(l.tree, a.bigint(1), a.jsonb())
+                                    : follow(l.tree, a.text_list(1));
+    }
+  };
+  auto put = [](const Lookup& l, Out& o, bool as_text_value) {
+    if (l.found == Found::kNo || (l.found == Found::kUnsure && !l.value)) {
+      o.null();
+    } else if (l.found == Found::kUnsure) {
+      if (as_text_value) {
+        o.maybe_text(as_text(*l.value));
+      } else {
+        o.text(value_text(*l.value));
+      }
+    } else if (!as_text_value) {
+      o.text(l.span);
+    } else if (l.span == "null") {
+      o.null();
+    } else if (!l.span.empty() && l.span[0] == '"') {
+      std::string_view inner = l.span.substr(1, l.span.size() - 2);
+      if (inner.find('\\') == std::string_view::npos) {
+        o.text(inner);
+      } else {
+        o.text(std::string_view(parse(l.span).text));
+      }
+    } else {
+      o.text(l.span);
+    }
+  };
+  for (P key : {P::kText, P::kBigint, P::kTextList}) {
+    const char* get = key == P::kTextList ? "__pgj_path" : "__pgj_get";
+    const char* get_text = key == P::kTextList ? "__pgj_path_text" : "__pgj_get_text";
+    r.add_both(get, {P::kDoc, key}, true, nullptr,
+               [=](const Args& a, Out& o) {
+                 Lookup l{Found::kUnsure, {}, nullptr, {}};
+                 lookup(a, key, l);
+                 put(l, o, false);
+               });
+    r.add_both(get_text, {P::kDoc, key}, false, t.varchar,
+               [=](const Args& a, Out& o) {
+                 Lookup l{Found::kUnsure, {}, nullptr, {}};
+                 lookup(a, key, l);
+                 put(l, o, true);
+               });
+  }
   r.add_both("__pgj_typeof", {P::kDoc}, false, t.varchar,
              [](const Args& a, Out& o) { o.text(type_name(parse(a.text(0)))); });
   r.add_both("__pgj_array_length", {P::kDoc}, false, t.integer, [](const Args& a, Out& o) {
