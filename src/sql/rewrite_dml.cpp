@@ -326,9 +326,27 @@ bool mentions_setval(const std::string& text) {
 
 }  // namespace
 
+// WITH d AS (DELETE … RETURNING …) …: DuckDB's CTEs hold queries only.
+void refuse_data_modifying_cte(const pg_query::Node& root) {
+  const pg_query::WithClause* with = root.has_select_stmt()   ? &root.select_stmt().with_clause()
+                                     : root.has_insert_stmt() ? &root.insert_stmt().with_clause()
+                                     : root.has_update_stmt() ? &root.update_stmt().with_clause()
+                                     : root.has_delete_stmt() ? &root.delete_stmt().with_clause()
+                                                              : nullptr;
+  if (!with) return;
+  for (const auto& cte : with->ctes()) {
+    const auto& q = cte.common_table_expr().ctequery();
+    if (q.has_insert_stmt() || q.has_update_stmt() || q.has_delete_stmt() || q.has_merge_stmt()) {
+      throw SqlError("0A000", "data-modifying statements in WITH are not supported by duckgres (DuckDB's WITH "
+                              "holds queries only): run the INSERT, UPDATE or DELETE … RETURNING on its own");
+    }
+  }
+}
+
 std::vector<std::string> adapt_statement(Statement& s, const CatalogLookup& lookup) {
   if (!s.tree || s.tree->stmts_size() != 1) return {};
   pg_query::Node* root = s.tree->mutable_stmts(0)->mutable_stmt();
+  refuse_data_modifying_cte(*root);
   bool changed = false;
   switch (root->node_case()) {
     case pg_query::Node::kInsertStmt:
