@@ -613,7 +613,6 @@ std::string Session::unrepeatable_defaults(const sql::Statement& st) {
 void Session::note_transaction_statement(const Portal& portal) {
   if (transaction_.replaying) return;
   if (txn_ == TxnStatus::kIdle && !implicit_txn_) return;
-  transaction_.ran_statement = true;
   const PreparedQuery& q = *portal.query;
   if (!writes_data(q.statement)) return;
   LoggedWrite w;
@@ -629,7 +628,6 @@ void Session::note_transaction_statement(const Portal& portal) {
 void Session::note_transaction_script(const PreparedQuery& q) {
   if (transaction_.replaying) return;
   if (txn_ == TxnStatus::kIdle && !implicit_txn_) return;
-  transaction_.ran_statement = true;
   // A script is DDL run as several DuckDB statements: its texts are all it takes to repeat it.
   LoggedWrite w;
   w.query = std::make_shared<PreparedQuery>();
@@ -706,7 +704,10 @@ void Session::refuse_unsupported_statement(const sql::Statement& st) {
                    "Drop the locking clause and retry the transaction on 40001.");
   }
   // pg_notify() anywhere in the statement; the text test spares the walk almost always.
-  if (lower(st.text).find("pg_notify") == std::string::npos) return;
+  static const std::string kNotify = "pg_notify";
+  auto at = std::search(st.text.begin(), st.text.end(), kNotify.begin(), kNotify.end(),
+                        [](char a, char b) { return std::tolower(static_cast<unsigned char>(a)) == b; });
+  if (at == st.text.end()) return;
   bool found = false;
   sql::walk_nodes(mutable_root(st), [&](pg_query::Node& n) {
     if (n.has_func_call() && function_name(n.func_call()) == "pg_notify") found = true;

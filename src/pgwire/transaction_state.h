@@ -46,7 +46,6 @@ struct TransactionState {
   std::string log_lost;  // why the log was given up ("" while it is whole)
   std::vector<Savepoint> savepoints;
   std::vector<SettingChange> settings;
-  bool ran_statement = false;  // a query ran since BEGIN (isolation can no longer change)
   bool replaying = false;      // ROLLBACK TO SAVEPOINT makes the logged writes again
 
   void clear() {
@@ -55,7 +54,6 @@ struct TransactionState {
     log_lost.clear();
     savepoints.clear();
     settings.clear();
-    ran_statement = false;
   }
 };
 
