@@ -317,6 +317,8 @@ struct Piece {
   std::string text;  // the literal, or the keyword as written
   bool fill = false;  // FM
   int th = 0;         // 1 = TH, 2 = th
+  std::string upper;  // the keyword upper-cased
+  int style = 0;      // 0 = Capitalised, 1 = UPPER, 2 = lower (as written)
 };
 
 bool starts_with(std::string_view s, size_t at, const char* prefix) {
@@ -347,6 +349,8 @@ std::vector<Piece> parse_date_template(std::string_view fmt) {
     }
     if (match) {
       Piece p{Piece::kKeyword, match, fill};
+      p.upper = cased(p.text, 1);
+      p.style = p.text == p.upper ? 1 : (p.text == cased(p.text, 2) ? 2 : 0);
       i += std::strlen(match);
       if (starts_with(fmt, i, "TH")) {
         p.th = 1;
@@ -394,15 +398,29 @@ std::string offset_text(int32_t offset, bool always_minutes) {
   return s;
 }
 
+// The template of the previous call on this thread, parsed (a column's template is constant).
+const std::vector<Piece>& cached_template(std::string_view fmt) {
+  thread_local std::string last;
+  thread_local std::vector<Piece> pieces;
+  thread_local bool valid = false;
+  if (!valid || fmt != last) {
+    valid = false;
+    pieces = parse_date_template(fmt);
+    last.assign(fmt);
+    valid = true;
+  }
+  return pieces;
+}
+
 std::string format_moment(const Moment& m, std::string_view fmt) {
   std::string out;
-  for (const Piece& p : parse_date_template(fmt)) {
+  for (const Piece& p : cached_template(fmt)) {
     if (p.kind == Piece::kLiteral) {
       out += p.text;
       continue;
     }
-    std::string k = p.text;
-    std::string upper = cased(k, 1);
+    const std::string& k = p.text;
+    const std::string& upper = p.upper;
     bool fill = p.fill;
     int64_t number = 0;
     bool numeric = true;
@@ -410,7 +428,7 @@ std::string format_moment(const Moment& m, std::string_view fmt) {
     int64_t year = m.year;
     bool bc = !m.interval && year <= 0;
     int64_t shown_year = bc ? 1 - year : year;
-    int style = k == upper ? 1 : (k == cased(k, 2) ? 2 : 0);
+    int style = p.style;
     int64_t hour12 = m.hour % 12 == 0 ? 12 : m.hour % 12;
     auto need_date = [&] {
       if (m.interval) fail("0A000", "to_char of an interval does not support the pattern \"" + k + "\"");
@@ -857,7 +875,7 @@ Parsed parse_with_template(std::string_view in, std::string_view fmt, const char
     bad(key);
     return 0;
   };
-  for (const Piece& piece : parse_date_template(fmt)) {
+  for (const Piece& piece : cached_template(fmt)) {
     if (piece.kind == Piece::kLiteral) {
       // A separator in the template skips one separator (or nothing) in the input; other
       // characters are skipped one for one.
@@ -1418,8 +1436,13 @@ duckdb_interval justify_interval(duckdb_interval iv) {
 }
 
 const TimeZone& zone_named(std::string_view name) {
+  thread_local std::string last;
+  thread_local const TimeZone* last_zone = nullptr;
+  if (last_zone && name == last) return *last_zone;
   const TimeZone* tz = TimeZone::find(std::string(name));
   if (!tz) fail("22023", "time zone \"" + std::string(name) + "\" not recognized");
+  last.assign(name);
+  last_zone = tz;
   return *tz;
 }
 
