@@ -594,17 +594,24 @@ std::string format_moment(const Moment& m, std::string_view fmt) {
 // to_char of numbers: digits 9 and 0, decimal point . or D, group separator , or G, signs
 // S MI PL SG PR, FM; anything else is refused rather than printed otherwise.
 
-std::string format_number(const std::string& value_text, std::string_view fmt) {
-  // value_text: the exact decimal text of the value ("-12.5", "1234").
+struct NumberItem {
+  char kind;  // '9' '0' '.' ',' 'S' 'M' 'P' 'G' (SG) or 'L' literal
+  std::string text;
+};
+
+struct NumberTemplate {
+  bool fill, sign_s, mi, pl, sg, pr, point, sign_first;
+  int pre, post, first_zero, last_post_zero;
+  std::vector<NumberItem> items;
+};
+
+NumberTemplate parse_number_template(std::string_view fmt) {
+  using Item = NumberItem;
   bool fill = false, sign_s = false, mi = false, pl = false, sg = false, pr = false;
   int pre = 0, post = 0;
   bool point = false, zero_from_left = false;
   int first_zero = -1;  // index among integer digit positions of the first '0'
   int last_post_zero = 0;
-  struct Item {
-    char kind;  // '9' '0' '.' ',' 'S' 'M' 'P' 'G' 'R' (PR) or 'L' literal
-    std::string text;
-  };
   std::vector<Item> items;
   bool sign_first = false;  // S before the digits
   size_t i = 0;
@@ -671,7 +678,31 @@ std::string format_number(const std::string& value_text, std::string_view fmt) {
     }
   }
   (void)zero_from_left;
-  (void)last_post_zero;
+  return NumberTemplate{fill, sign_s, mi, pl, sg, pr, point, sign_first, pre, post, first_zero, last_post_zero,
+                        std::move(items)};
+}
+
+// The template of the previous call on this thread, parsed.
+const NumberTemplate& cached_number_template(std::string_view fmt) {
+  thread_local std::string last;
+  thread_local NumberTemplate parsed;
+  thread_local bool valid = false;
+  if (!valid || fmt != last) {
+    valid = false;
+    parsed = parse_number_template(fmt);
+    last.assign(fmt);
+    valid = true;
+  }
+  return parsed;
+}
+
+std::string format_number(const std::string& value_text, std::string_view fmt) {
+  // value_text: the exact decimal text of the value ("-12.5", "1234").
+  const NumberTemplate& t = cached_number_template(fmt);
+  const bool fill = t.fill, sign_s = t.sign_s, mi = t.mi, pl = t.pl, sg = t.sg, pr = t.pr, point = t.point,
+             sign_first = t.sign_first;
+  const int pre = t.pre, post = t.post, first_zero = t.first_zero, last_post_zero = t.last_post_zero;
+  const auto& items = t.items;
   // Round the value to `post` decimals (half away from zero, on the decimal text).
   bool negative = !value_text.empty() && value_text[0] == '-';
   std::string digits = negative ? value_text.substr(1) : value_text;
@@ -728,7 +759,7 @@ std::string format_number(const std::string& value_text, std::string_view fmt) {
       sign_done = true;
     }
   };
-  for (const Item& it : items) {
+  for (const NumberItem& it : items) {
     switch (it.kind) {
       case '9':
       case '0':
