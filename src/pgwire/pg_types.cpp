@@ -1154,7 +1154,34 @@ class StructNode : public Node {
     for (size_t i = 0; i < children_.size(); i++)
       children_[i]->set_vector(duckdb_struct_vector_get_child(v, i));
   }
-  void text(idx_t row, std::string& out) override { duck_text(row, out); }
+  void text(idx_t row, std::string& out) override {
+    if (!unnamed_) {
+      duck_text(row, out);
+      return;
+    }
+    // ROW(1, 'a b') as PostgreSQL's record_out writes it: (1,"a b"), NULL as nothing.
+    out.push_back('(');
+    for (size_t i = 0; i < children_.size(); i++) {
+      if (i) out.push_back(',');
+      if (children_[i]->is_null(row)) continue;
+      size_t at = out.size();
+      children_[i]->text(row, out);
+      std::string_view v = std::string_view(out).substr(at);
+      bool quote = v.empty();
+      for (char c : v) {
+        if (c == '"' || c == '\\' || c == '(' || c == ')' || c == ',' || pg_array_isspace(c)) quote = true;
+      }
+      if (!quote) continue;
+      scratch_.assign("\"");
+      for (char c : v) {
+        if (c == '"' || c == '\\') scratch_.push_back(c);
+        scratch_.push_back(c);
+      }
+      scratch_.push_back('"');
+      out.replace(at, std::string::npos, scratch_);
+    }
+    out.push_back(')');
+  }
   void duck_text(idx_t row, std::string& out) override {
     out.push_back(unnamed_ ? '(' : '{');
     for (size_t i = 0; i < children_.size(); i++) {
