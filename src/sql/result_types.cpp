@@ -940,6 +940,24 @@ class Typer {
       }
       return {};
     }
+    if (name == "sqrt" && args.size() == 1 && a0.oid == kNumeric && a0.exact) {
+      if (rewrite_) {
+        // Negative: DuckDB's own sqrt raises PostgreSQL's error (2201F).
+        pg_query::Node x = f->args(0);
+        pg_query::Node out;
+        auto* c = out.mutable_case_expr();
+        auto* when = c->add_args()->mutable_case_when();
+        auto* test = when->mutable_expr()->mutable_a_expr();
+        test->set_kind(pg_query::AEXPR_OP);
+        test->add_name()->mutable_string()->set_sval("<");
+        *test->mutable_lexpr() = x;
+        test->mutable_rexpr()->mutable_a_const()->mutable_ival()->set_ival(0);
+        *when->mutable_result() = make_cast(make_call("sqrt", {x}), "text");
+        *c->mutable_defresult() = make_call("__pg_numeric_sqrt_scaled", {make_cast(x, "text")});
+        n = finish_quotient(std::move(out), place, text);
+      }
+      return known(kNumeric);
+    }
     if (name == "sqrt" || name == "cbrt" || name == "exp" || name == "ln" || name == "log" ||
         name == "log10" || name == "power" || name == "pow") {
       bool any_numeric = std::any_of(args.begin(), args.end(), [](const PgResultType& t) { return t.oid == kNumeric; });
@@ -1237,6 +1255,22 @@ std::optional<std::string> numeric_sqrt(std::string_view text) {
   return format_scaled(root, d->scale, false);
 }
 
+std::optional<std::string> numeric_sqrt_scaled(std::string_view text) {
+  auto d = parse_decimal(text);
+  if (!d) return std::nullopt;
+  // numeric_sqrt: sweight = (weight + 1) * DEC_DIGITS / 2 - 1; rscale = 16 - sweight, at least
+  // the argument's scale.
+  int weight = weight_and_first(*d).first;
+  int sweight = (weight + 1) * 4 / 2 - 1;
+  int rscale = std::min(std::max({16 - sweight, d->scale, 0}), 1000);
+  std::string padded(text);
+  if (rscale > d->scale) {
+    if (d->scale == 0) padded.push_back('.');
+    padded.append(static_cast<size_t>(rscale - d->scale), '0');
+  }
+  return numeric_sqrt(padded);
+}
+
 std::optional<__int128> numeric_text_scaled(std::string_view text, int scale) {
   auto d = parse_decimal(text);
   if (!d) return std::nullopt;
@@ -1355,6 +1389,10 @@ void numeric_sqrt_function(duckdb_function_info info, duckdb_data_chunk input, d
   text_rows(info, input, output, [](std::string_view x, std::string_view) { return numeric_sqrt(x); });
 }
 
+void numeric_sqrt_scaled_function(duckdb_function_info info, duckdb_data_chunk input, duckdb_vector output) {
+  text_rows(info, input, output, [](std::string_view x, std::string_view) { return numeric_sqrt_scaled(x); });
+}
+
 // __pg_numeric_decimal(text) → DECIMAL(38,16): the numeric text rounded (half away from zero).
 void numeric_decimal_function(duckdb_function_info info, duckdb_data_chunk input, duckdb_vector output) {
   idx_t rows = duckdb_data_chunk_get_size(input);
@@ -1400,6 +1438,7 @@ void register_text_function(duck::Connection& connection, const char* name, int 
 void register_result_type_functions(duck::Connection& connection) {
   register_text_function(connection, "__pg_numeric_div", 2, numeric_div_function);
   register_text_function(connection, "__pg_numeric_sqrt", 1, numeric_sqrt_function);
+  register_text_function(connection, "__pg_numeric_sqrt_scaled", 1, numeric_sqrt_scaled_function);
   duckdb_logical_type decimal = duckdb_create_decimal_type(38, kNestedQuotientScale);
   register_text_function(connection, "__pg_numeric_decimal", 1, numeric_decimal_function, decimal);
   duckdb_destroy_logical_type(&decimal);

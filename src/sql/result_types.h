@@ -74,6 +74,10 @@ std::optional<std::string> numeric_text_binary(std::string_view text);
 // The OID of a type named as pg_typeof prints it ("double precision"), 0 when unknown here.
 int32_t type_oid_of_name(std::string_view name);
 
+// PostgreSQL's sqrt(numeric): rounded to max(16 - sweight, scale) digits, sweight being the
+// root's estimated decimal weight.
+std::optional<std::string> numeric_sqrt_scaled(std::string_view x);
+
 // A decimal text as an integer scaled by 10^scale, rounded half away from zero; nullopt when not
 // a plain decimal; throws std::overflow_error at 38 digits.
 std::optional<__int128> numeric_text_scaled(std::string_view text, int scale);

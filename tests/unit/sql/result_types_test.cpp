@@ -142,6 +142,11 @@ TEST(ResultTypes, StddevIsTheRoundedRootOfTheVariance) {
   EXPECT_EQ(numeric_sqrt("4").value_or("?"), "2");
   EXPECT_EQ(numeric_sqrt("0.000").value_or("?"), "0.000");
   EXPECT_THROW(numeric_sqrt("-1"), std::domain_error);
+  // PostgreSQL 15: sqrt(4.0), sqrt(2.0), sqrt(0.0001), sqrt(1000000.0).
+  EXPECT_EQ(numeric_sqrt_scaled("4.0").value_or("?"), "2.000000000000000");
+  EXPECT_EQ(numeric_sqrt_scaled("2.0").value_or("?"), "1.414213562373095");
+  EXPECT_EQ(numeric_sqrt_scaled("0.0001").value_or("?"), "0.01000000000000000");
+  EXPECT_EQ(numeric_sqrt_scaled("1000000.0").value_or("?"), "1000.0000000000000");
   std::string out = rewritten("SELECT stddev(i), every(i > 0), div(amount, 3) FROM t");
   EXPECT_TRUE(contains(out, "__pg_numeric_sqrt(__pg_numeric_var_samp(count(i), sum(i), sum(i::\"numeric\"(38, 0) * "
                             "i::\"numeric\"(38, 0))))"))
