@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "duck/pg_functions.h"
+#include "sql/catalog_types.h"
 
 namespace ducklings::pgwire {
 namespace {
@@ -981,6 +982,14 @@ class EmptyNode : public Node {
 
 std::unique_ptr<Node> make_node(duckdb_logical_type type, const EncodeOptions& options);
 
+// A BIGINT the catalog declares as oid (pg_class.oid & co, sql/catalog_types.h).
+bool is_catalog_oid(duckdb_logical_type type) {
+  char* alias = duckdb_logical_type_get_alias(type);
+  bool catalog = alias && sql::catalog_type_oid(alias) == oid::kOid;
+  if (alias) duckdb_free(alias);
+  return catalog;
+}
+
 // LIST and ARRAY: a PostgreSQL array when the element type maps, else DuckDB's `[a, b]`.
 class SequenceNode : public Node {
  public:
@@ -1281,6 +1290,7 @@ std::unique_ptr<Node> make_node(duckdb_logical_type type, const EncodeOptions& o
     case DUCKDB_TYPE_USMALLINT:
       return std::make_unique<IntNode<uint16_t, int32_t>>(oid::kInt4);
     case DUCKDB_TYPE_BIGINT:
+      if (is_catalog_oid(type)) return std::make_unique<IntNode<int64_t, uint32_t>>(oid::kOid);
       return std::make_unique<IntNode<int64_t, int64_t>>(oid::kInt8);
     case DUCKDB_TYPE_UINTEGER:
       return std::make_unique<IntNode<uint32_t, int64_t>>(oid::kInt8);
@@ -1311,8 +1321,9 @@ std::unique_ptr<Node> make_node(duckdb_logical_type type, const EncodeOptions& o
       char* alias = duckdb_logical_type_get_alias(type);
       bool json = alias && std::strcmp(alias, "JSON") == 0;
       bool jsonb = alias && std::strcmp(alias, "jsonb") == 0;  // duck/pg_json.h
+      int32_t catalog = alias ? sql::catalog_type_oid(alias) : 0;  // name, "char", …
       if (alias) duckdb_free(alias);
-      return std::make_unique<VarcharNode>(jsonb ? oid::kJsonb : json ? oid::kJson : oid::kText);
+      return std::make_unique<VarcharNode>(catalog ? catalog : jsonb ? oid::kJsonb : json ? oid::kJson : oid::kText);
     }
     case DUCKDB_TYPE_BLOB:
       return std::make_unique<BlobNode>();
@@ -1826,6 +1837,8 @@ TypeMapping map_type(duckdb_logical_type type) {
     case DUCKDB_TYPE_USMALLINT:
       return scalar(oid::kInt4, 4);
     case DUCKDB_TYPE_BIGINT:
+      if (is_catalog_oid(type)) return scalar(oid::kOid, 4);
+      return scalar(oid::kInt8, 8);
     case DUCKDB_TYPE_UINTEGER:
       return scalar(oid::kInt8, 8);
     case DUCKDB_TYPE_UBIGINT:
@@ -1845,7 +1858,13 @@ TypeMapping map_type(duckdb_logical_type type) {
       char* alias = duckdb_logical_type_get_alias(type);
       bool json = alias && std::strcmp(alias, "JSON") == 0;
       bool jsonb = alias && std::strcmp(alias, "jsonb") == 0;  // duck/pg_json.h
+      int32_t catalog = alias ? sql::catalog_type_oid(alias) : 0;  // name, "char", …
+      int32_t typmod = alias ? sql::catalog_type_typmod(alias) : -1;
       if (alias) duckdb_free(alias);
+      if (catalog) {
+        int16_t len = catalog == oid::kName ? 64 : catalog == oid::kChar ? 1 : -1;
+        return TypeMapping{{catalog, len, typmod}, true, false};
+      }
       return scalar(jsonb ? oid::kJsonb : json ? oid::kJson : oid::kText, -1);
     }
     case DUCKDB_TYPE_ENUM:

@@ -25,7 +25,7 @@
 
 namespace ducklings::sql {
 
-const int kCatalogVersion = 21;
+const int kCatalogVersion = 22;
 
 namespace {
 
@@ -47,6 +47,7 @@ constexpr std::array kCatalogRelations = {
     "pg_index",
     "pg_indexes",
     "pg_inherits",
+    "pg_language",
     "pg_matviews",
     "pg_namespace",
     "pg_partitioned_table",
@@ -59,8 +60,18 @@ constexpr std::array kCatalogRelations = {
     "pg_rewrite",
     "pg_roles",
     "pg_sequence",
+    "pg_sequences",
     "pg_settings",
     "pg_stat_activity",
+    "pg_stat_all_indexes",
+    "pg_stat_all_tables",
+    "pg_stat_sys_tables",
+    "pg_stat_user_indexes",
+    "pg_stat_user_tables",
+    "pg_statio_all_indexes",
+    "pg_statio_all_tables",
+    "pg_statio_user_indexes",
+    "pg_statio_user_tables",
     "pg_statistic_ext",
     "pg_tables",
     "pg_tablespace",
@@ -78,8 +89,8 @@ constexpr std::array kSnapshotViews = {"constraints", "fkeys", "indexes", "relat
 
 constexpr std::array kInformationSchemaRelations = {
     "character_sets",          "columns",  "key_column_usage",
-    "referential_constraints", "routines", "schemata",
-    "table_constraints",       "tables",   "views",
+    "referential_constraints", "role_table_grants", "routines", "schemata",
+    "table_constraints",       "table_privileges", "tables",   "views",
 };
 
 // information_schema's helper functions that drivers call by qualified name (pgjdbc's
@@ -103,6 +114,8 @@ constexpr std::array kCatalogFunctions = {
     "obj_description",
     "pg_backend_pid",
     "pg_cancel_backend",
+    "pg_char_to_encoding",
+    "pg_client_encoding",
     "pg_database_size",
     "pg_encoding_to_char",
     "pg_function_is_visible",
@@ -128,6 +141,12 @@ constexpr std::array kCatalogFunctions = {
     "pg_relation_is_publishable",
     "pg_relation_size",
     "pg_size_pretty",
+    "pg_stat_get_dead_tuples",
+    "pg_stat_get_live_tuples",
+    "pg_stat_get_numscans",
+    "pg_stat_get_tuples_deleted",
+    "pg_stat_get_tuples_inserted",
+    "pg_stat_get_tuples_updated",
     "pg_table_is_visible",
     "pg_table_size",
     "pg_terminate_backend",
@@ -155,6 +174,10 @@ CREATE SCHEMA duckgres_catalog;
 CREATE SCHEMA IF NOT EXISTS duckgres_meta;
 CREATE TABLE IF NOT EXISTS duckgres_meta.declared_types (schema_name VARCHAR, table_name VARCHAR,
   column_name VARCHAR, type_oid BIGINT, typmod INTEGER, char_length INTEGER);
+-- Constraint names as PostgreSQL knows them (sql/catalog_constraints.h), recorded on CREATE
+-- TABLE: key columns joined by commas, or for a CHECK its position among the table's checks.
+CREATE TABLE IF NOT EXISTS duckgres_meta.constraint_names (schema_name VARCHAR, table_name VARCHAR,
+  contype VARCHAR, columns VARCHAR, check_position INTEGER, name VARCHAR);
 -- Roles and grants of the duckling (docs/security.md), written by the gateway's CREATE ROLE,
 -- GRANT and REVOKE; users are recorded as roles ('user') when they first log in. Schemas are
 -- DuckDB's names (main for public); table_name '' is a privilege on the schema itself, '*'
@@ -191,6 +214,12 @@ CREATE VIEW duckgres_catalog.__system_query_log AS SELECT * FROM duckgres_meta.q
 CREATE MACRO duckgres_catalog.__visible_rel(p_s, p_n) AS NOT ((p_s = 'duckgres_catalog' OR p_s = 'duckgres_information_schema') AND starts_with(p_n, '__')) AND (p_s <> 'pg_catalog' AND p_s <> 'information_schema' AND p_s <> 'duckgres_meta')
   AND (p_s = 'duckgres_catalog' OR p_s = 'duckgres_information_schema' OR duckgres_catalog.__may_see(p_s, p_n));
 CREATE MACRO duckgres_catalog.__quote_ident(p_x) AS CASE WHEN regexp_matches(p_x, '^[a-z_][a-z0-9_$]*$') THEN p_x ELSE '"' || replace(p_x, '"', '""') || '"' END;
+-- The session's search_path (PostgreSQL's schema names), from its published settings: what
+-- psql's \d, regclass output and pg_get_*def leave unqualified.
+CREATE MACRO duckgres_catalog.__search_path() AS list_transform(string_split(coalesce(map_extract_value(
+    coalesce(getvariable('__pg_settings'), CAST(MAP {} AS MAP(VARCHAR, VARCHAR))), 'search_path'), '"$user", public'), ','),
+  m_x -> CASE WHEN starts_with(trim(m_x), '"') THEN replace(trim(m_x)[2:-2], '""', '"') ELSE lower(trim(m_x)) END);
+CREATE MACRO duckgres_catalog.__nsp_visible(p_n) AS p_n = 'pg_catalog' OR list_contains(duckgres_catalog.__search_path(), p_n);
 CREATE MACRO duckgres_catalog.__unquote_ident(p_x) AS CASE WHEN length(p_x) >= 2 AND starts_with(p_x, '"') AND ends_with(p_x, '"') THEN replace(p_x[2:-2], '""', '"') ELSE p_x END;
 -- Lookups in constant maps: a macro argument is substituted wherever the parameter appears,
 -- so a CASE p WHEN … over a computed argument would compute it once per branch; and an IN
@@ -998,7 +1027,14 @@ INSERT INTO duckgres_catalog.__keywords VALUES
 ;
 CREATE MACRO duckgres_catalog.pg_get_keywords() AS TABLE SELECT word, catcode, catdesc FROM duckgres_catalog.__keywords;
 CREATE VIEW duckgres_catalog.pg_type AS
-SELECT oid, typname, typnamespace, typowner, typlen, typbyval, typtype, typcategory, typispreferred,
+SELECT CAST(oid AS duckgres_oid) AS oid, CAST(typname AS duckgres_name) AS typname, CAST(typnamespace AS duckgres_oid) AS typnamespace,
+  CAST(typowner AS duckgres_oid) AS typowner, typlen, typbyval, CAST(typtype AS duckgres_char) AS typtype,
+  CAST(typcategory AS duckgres_char) AS typcategory, typispreferred, typisdefined, CAST(typdelim AS duckgres_char) AS typdelim,
+  CAST(typrelid AS duckgres_oid) AS typrelid, CAST(typelem AS duckgres_oid) AS typelem, CAST(typarray AS duckgres_oid) AS typarray,
+  typinput, typoutput, typreceive, typsend, typmodin, typmodout, typanalyze, CAST(typalign AS duckgres_char) AS typalign,
+  CAST(typstorage AS duckgres_char) AS typstorage, typnotnull, CAST(typbasetype AS duckgres_oid) AS typbasetype, typtypmod, typndims,
+  CAST(typcollation AS duckgres_oid) AS typcollation, typdefaultbin, typdefault, typacl
+FROM (SELECT oid, typname, typnamespace, typowner, typlen, typbyval, typtype, typcategory, typispreferred,
   typisdefined, typdelim, typrelid, typelem, typarray, typinput, typoutput, typreceive, typsend, typmodin,
   typmodout, typanalyze, typalign, typstorage, typnotnull, typbasetype, typtypmod, typndims, typcollation,
   CAST(NULL AS VARCHAR) AS typdefaultbin, CAST(NULL AS VARCHAR) AS typdefault, CAST(NULL AS VARCHAR) AS typacl
@@ -1016,11 +1052,11 @@ SELECT t.type_oid, t.type_name, duckgres_catalog.__nspoid(t.schema_name, t.schem
   CASE WHEN t.logical_type = 'ENUM' THEN 0 ELSE duckgres_catalog.__type_oid(t.logical_type) END, -1, 0, 0,
   NULL, NULL, NULL
 FROM duckdb_types() t
-WHERE t.database_name = system.main.current_database() AND NOT t.internal;
+WHERE t.database_name = system.main.current_database() AND NOT t.internal) t;
 
 CREATE VIEW duckgres_catalog.pg_namespace AS
-SELECT duckgres_catalog.__nspoid(schema_name, oid) AS oid, duckgres_catalog.__nspname(schema_name) AS nspname,
-  CAST(10 AS BIGINT) AS nspowner, CAST(NULL AS VARCHAR) AS nspacl
+SELECT CAST(duckgres_catalog.__nspoid(schema_name, oid) AS duckgres_oid) AS oid, CAST(duckgres_catalog.__nspname(schema_name) AS duckgres_name) AS nspname,
+  CAST(CASE WHEN schema_name = 'main' THEN 6171 ELSE 10 END AS duckgres_oid) AS nspowner, CAST(NULL AS VARCHAR) AS nspacl
 FROM duckdb_schemas()
 WHERE database_name = system.main.current_database() AND schema_name NOT IN ('pg_catalog', 'information_schema', 'duckgres_meta')
   AND duckgres_catalog.__may_use(schema_name);
@@ -1032,24 +1068,31 @@ SELECT c.*, CAST(1000000000 + c.table_oid * 100 + c.k AS BIGINT) AS oid,
     WHEN 'p' THEN 'PRIMARY KEY (' || array_to_string(list_transform(c.colnames, x -> duckgres_catalog.__quote_ident(x)), ', ') || ')'
     WHEN 'u' THEN 'UNIQUE (' || array_to_string(list_transform(c.colnames, x -> duckgres_catalog.__quote_ident(x)), ', ') || ')'
     WHEN 'f' THEN 'FOREIGN KEY (' || array_to_string(list_transform(c.colnames, x -> duckgres_catalog.__quote_ident(x)), ', ') || ') REFERENCES '
-      || duckgres_catalog.__quote_ident(c.referenced_table) || '(' || array_to_string(list_transform(c.refcolnames, x -> duckgres_catalog.__quote_ident(x)), ', ') || ')'
-    ELSE 'CHECK (' || c.expression || ')' END AS condef
+      || '{{referenced_schema}}' || duckgres_catalog.__quote_ident(c.referenced_table) || '(' || array_to_string(list_transform(c.refcolnames, x -> duckgres_catalog.__quote_ident(x)), ', ') || ')'
+    ELSE CASE WHEN starts_with(c.expression, '(') AND ends_with(c.expression, ')') THEN 'CHECK ' || c.expression
+      ELSE 'CHECK (' || c.expression || ')' END END AS condef
 FROM (
-  SELECT table_oid, schema_name, schema_oid, duckgres_catalog.__nspoid(schema_name, schema_oid) AS nspoid, table_name,
-    -- PostgreSQL's default names (DuckDB's differ: orders_order_id_pkey, …_id_fkey).
-    CASE constraint_type WHEN 'PRIMARY KEY' THEN table_name || '_pkey'
-      WHEN 'UNIQUE' THEN table_name || '_' || array_to_string(constraint_column_names, '_') || '_key'
-      WHEN 'FOREIGN KEY' THEN table_name || '_' || array_to_string(constraint_column_names, '_') || '_fkey'
-      ELSE constraint_name END AS constraint_name,
-    CASE constraint_type WHEN 'PRIMARY KEY' THEN 'p' WHEN 'UNIQUE' THEN 'u' WHEN 'FOREIGN KEY' THEN 'f' ELSE 'c' END AS contype,
-    constraint_text, expression,
-    list_transform(constraint_column_indexes, i -> CAST(i + 1 AS SMALLINT)) AS conkey,
-    constraint_column_names AS colnames, referenced_table, referenced_column_names AS refcolnames,
-    CAST(row_number() OVER (PARTITION BY table_oid ORDER BY constraint_index) - 1 AS BIGINT) AS k
-  FROM duckdb_constraints()
-  WHERE database_name = system.main.current_database()
-    AND constraint_type IN ('PRIMARY KEY', 'UNIQUE', 'FOREIGN KEY', 'CHECK')
-    AND duckgres_catalog.__visible_rel(schema_name, table_name)) c;
+  SELECT d.table_oid, d.schema_name, d.schema_oid, duckgres_catalog.__nspoid(d.schema_name, d.schema_oid) AS nspoid, d.table_name,
+    -- The name given in DDL or PostgreSQL's default, as recorded; else PostgreSQL's default
+    -- (DuckDB's differ: orders_order_id_pkey, …_id_fkey).
+    coalesce(n.name, CASE d.constraint_type WHEN 'PRIMARY KEY' THEN d.table_name || '_pkey'
+      WHEN 'UNIQUE' THEN d.table_name || '_' || array_to_string(d.constraint_column_names, '_') || '_key'
+      WHEN 'FOREIGN KEY' THEN d.table_name || '_' || array_to_string(d.constraint_column_names, '_') || '_fkey'
+      ELSE d.constraint_name END) AS constraint_name,
+    d.contype, d.constraint_text, d.expression,
+    list_transform(d.constraint_column_indexes, i -> CAST(i + 1 AS SMALLINT)) AS conkey,
+    d.constraint_column_names AS colnames, d.referenced_table, d.referenced_column_names AS refcolnames, d.k
+  FROM (
+    SELECT *, CASE constraint_type WHEN 'PRIMARY KEY' THEN 'p' WHEN 'UNIQUE' THEN 'u' WHEN 'FOREIGN KEY' THEN 'f' ELSE 'c' END AS contype,
+      CAST(row_number() OVER (PARTITION BY table_oid ORDER BY constraint_index) - 1 AS BIGINT) AS k,
+      CAST(row_number() OVER (PARTITION BY table_oid, constraint_type = 'CHECK' ORDER BY constraint_index) - 1 AS INTEGER) AS check_position
+    FROM duckdb_constraints()
+    WHERE database_name = system.main.current_database()
+      AND constraint_type IN ('PRIMARY KEY', 'UNIQUE', 'FOREIGN KEY', 'CHECK')
+      AND duckgres_catalog.__visible_rel(schema_name, table_name)) d
+  LEFT JOIN duckgres_meta.constraint_names n ON n.schema_name = d.schema_name AND n.table_name = d.table_name
+    AND n.contype = d.contype AND (CASE WHEN d.contype = 'c' THEN n.check_position = d.check_position
+      ELSE n.columns = array_to_string(d.constraint_column_names, ',') END)) c;
 CREATE OR REPLACE TEMP TABLE __duckgres_snap_constraints AS SELECT * FROM duckgres_catalog.__live_constraints LIMIT 0;
 CREATE VIEW duckgres_catalog.__constraints AS SELECT * FROM temp.main.__duckgres_snap_constraints;
 
@@ -1068,7 +1111,10 @@ CREATE VIEW duckgres_catalog.__fkeys AS SELECT * FROM temp.main.__duckgres_snap_
 CREATE VIEW duckgres_catalog.__live_indexes AS
 WITH ix AS (
   SELECT index_oid, index_name, table_oid, table_name, schema_name, schema_oid, is_unique, is_primary,
-    list_transform(CAST(expressions AS VARCHAR[]), e -> duckgres_catalog.__unquote_ident(e)) AS exprs
+    -- expressions is DuckDB's list text ([a, '"B x"', '(lower(c))']), parsed here rather than
+    -- cast (a VARCHAR[] cast reads PostgreSQL's array literals).
+    list_transform(regexp_extract_all(expressions, '''(?:[^'']|'''')*''|[^,\[\]\s][^,\[\]]*'),
+      e -> duckgres_catalog.__unquote_ident(CASE WHEN starts_with(e, '''') THEN replace(e[2:-2], '''''', '''') ELSE trim(e) END)) AS exprs
   FROM duckdb_indexes()
   WHERE database_name = system.main.current_database() AND duckgres_catalog.__visible_rel(schema_name, table_name)),
 parts AS (SELECT index_oid, table_oid, unnest(exprs) AS expr, generate_subscripts(exprs, 1) AS pos FROM ix),
@@ -1108,19 +1154,19 @@ CREATE OR REPLACE TEMP TABLE __duckgres_snap_relations AS SELECT * FROM duckgres
 CREATE VIEW duckgres_catalog.__relations AS SELECT * FROM temp.main.__duckgres_snap_relations;
 
 CREATE VIEW duckgres_catalog.pg_class AS
-SELECT oid, name AS relname, nspoid AS relnamespace, CAST(0 AS BIGINT) AS reltype, CAST(0 AS BIGINT) AS reloftype,
-  CAST(10 AS BIGINT) AS relowner,
-  CAST(CASE kind WHEN 'r' THEN 2 WHEN 'i' THEN 403 ELSE 0 END AS BIGINT) AS relam,
-  oid AS relfilenode, CAST(0 AS BIGINT) AS reltablespace, CAST(0 AS INTEGER) AS relpages, tuples AS reltuples,
-  CAST(0 AS INTEGER) AS relallvisible, CAST(0 AS BIGINT) AS reltoastrelid, hasindex AS relhasindex,
-  false AS relisshared, 'p' AS relpersistence, kind AS relkind, natts AS relnatts, checks AS relchecks,
+SELECT CAST(oid AS duckgres_oid) AS oid, CAST(name AS duckgres_name) AS relname, CAST(nspoid AS duckgres_oid) AS relnamespace,
+  CAST(0 AS duckgres_oid) AS reltype, CAST(0 AS duckgres_oid) AS reloftype, CAST(10 AS duckgres_oid) AS relowner,
+  CAST(CASE kind WHEN 'r' THEN 2 WHEN 'i' THEN 403 ELSE 0 END AS duckgres_oid) AS relam,
+  CAST(oid AS duckgres_oid) AS relfilenode, CAST(0 AS duckgres_oid) AS reltablespace, CAST(0 AS INTEGER) AS relpages, tuples AS reltuples,
+  CAST(0 AS INTEGER) AS relallvisible, CAST(0 AS duckgres_oid) AS reltoastrelid, hasindex AS relhasindex,
+  false AS relisshared, CAST('p' AS duckgres_char) AS relpersistence, CAST(kind AS duckgres_char) AS relkind, CAST(natts AS SMALLINT) AS relnatts, CAST(checks AS SMALLINT) AS relchecks,
   false AS relhasrules,
   -- PostgreSQL enforces foreign keys with triggers on both tables; psql looks for them here.
   kind = 'r' AND EXISTS (SELECT 1 FROM duckgres_catalog.__fkeys f WHERE f.table_oid = r.oid OR f.confrelid = r.oid)
     AS relhastriggers,
   false AS relhassubclass, false AS relrowsecurity,
-  false AS relforcerowsecurity, true AS relispopulated, CASE WHEN (kind = 'r') THEN 'd' ELSE 'n' END AS relreplident,
-  false AS relispartition, CAST(0 AS BIGINT) AS relrewrite, CAST(0 AS BIGINT) AS relfrozenxid,
+  false AS relforcerowsecurity, true AS relispopulated, CAST(CASE WHEN (kind = 'r') THEN 'd' ELSE 'n' END AS duckgres_char) AS relreplident,
+  false AS relispartition, CAST(0 AS duckgres_oid) AS relrewrite, CAST(0 AS BIGINT) AS relfrozenxid,
   CAST(0 AS BIGINT) AS relminmxid, CAST(NULL AS VARCHAR) AS relacl, CAST(NULL AS VARCHAR[]) AS reloptions,
   CAST(NULL AS VARCHAR) AS relpartbound
 FROM duckgres_catalog.__relations r;
@@ -1161,24 +1207,42 @@ WITH a AS (
     column_default IS NOT NULL AS hasdef FROM duckgres_catalog.__columns
   UNION ALL
   SELECT table_oid, column_name, typid, attnum, ndims, typmod, false, false FROM duckgres_catalog.__index_columns)
-SELECT a.table_oid AS attrelid, a.column_name AS attname, a.typid AS atttypid, CAST(-1 AS INTEGER) AS attstattarget,
+SELECT CAST(a.table_oid AS duckgres_oid) AS attrelid, CAST(a.column_name AS duckgres_name) AS attname, CAST(a.typid AS duckgres_oid) AS atttypid, CAST(-1 AS INTEGER) AS attstattarget,
   coalesce(t.typlen, CAST(-1 AS SMALLINT)) AS attlen, a.attnum, a.ndims AS attndims, CAST(-1 AS INTEGER) AS attcacheoff,
-  a.typmod AS atttypmod, coalesce(t.typbyval, false) AS attbyval, coalesce(t.typalign, 'i') AS attalign,
-  coalesce(t.typstorage, 'x') AS attstorage, '' AS attcompression, a.notnull AS attnotnull,
-  a.hasdef AS atthasdef, false AS atthasmissing, '' AS attidentity, '' AS attgenerated,
+  a.typmod AS atttypmod, coalesce(t.typbyval, false) AS attbyval, CAST(coalesce(t.typalign, 'i') AS duckgres_char) AS attalign,
+  CAST(coalesce(t.typstorage, 'x') AS duckgres_char) AS attstorage, CAST('' AS duckgres_char) AS attcompression, a.notnull AS attnotnull,
+  a.hasdef AS atthasdef, false AS atthasmissing, CAST('' AS duckgres_char) AS attidentity, CAST('' AS duckgres_char) AS attgenerated,
   false AS attisdropped, true AS attislocal, CAST(0 AS INTEGER) AS attinhcount,
-  CAST(CASE WHEN (a.typid = 25 OR a.typid = 1043 OR a.typid = 1009 OR a.typid = 1015) THEN 100 ELSE 0 END AS BIGINT) AS attcollation,
+  CAST(CASE WHEN (a.typid = 25 OR a.typid = 1043 OR a.typid = 1009 OR a.typid = 1015) THEN 100 ELSE 0 END AS duckgres_oid) AS attcollation,
   CAST(NULL AS VARCHAR) AS attacl, CAST(NULL AS VARCHAR[]) AS attoptions, CAST(NULL AS VARCHAR[]) AS attfdwoptions,
   CAST(NULL AS VARCHAR) AS attmissingval
 FROM a LEFT JOIN duckgres_catalog.__pg_type_builtin t ON t.oid = a.typid;
 
+-- A default as PostgreSQL prints it: nextval('s.seq'::regclass) (the schema only when it is
+-- not on the search path), a string constant cast to the column's type ('x'::text).
+CREATE MACRO duckgres_catalog.__sequence_ref(p_r) AS CASE
+  WHEN len(p_r) = 2 AND duckgres_catalog.__nsp_visible(duckgres_catalog.__nspname(p_r[1])) THEN duckgres_catalog.__quote_ident(p_r[2])
+  WHEN len(p_r) = 2 THEN duckgres_catalog.__quote_ident(duckgres_catalog.__nspname(p_r[1])) || '.' || duckgres_catalog.__quote_ident(p_r[2])
+  ELSE duckgres_catalog.__quote_ident(p_r[-1]) END;
+CREATE MACRO duckgres_catalog.__pg_default(p_d, p_t) AS CASE
+  WHEN regexp_matches(p_d, '^nextval\(''[^'']*''\)$') THEN 'nextval(''' || duckgres_catalog.__sequence_ref(list_transform(
+      regexp_extract_all(regexp_extract(p_d, '^nextval\(''([^'']*)''\)$', 1), '"(?:[^"]|"")*"|[^."]+'),
+      m_p -> duckgres_catalog.__unquote_ident(m_p))) || '''::regclass)'
+  WHEN regexp_matches(p_d, '^''(?:[^'']|'''')*''$') AND p_t IN (25, 1043, 1042, 1082, 1083, 1114, 1184, 1186, 2950, 114)
+    THEN p_d || '::' || CASE p_t WHEN 25 THEN 'text' WHEN 1043 THEN 'character varying' WHEN 1042 THEN 'bpchar' WHEN 1082 THEN 'date'
+      WHEN 1083 THEN 'time without time zone' WHEN 1114 THEN 'timestamp without time zone' WHEN 1184 THEN 'timestamp with time zone'
+      WHEN 1186 THEN 'interval' WHEN 2950 THEN 'uuid' ELSE 'json' END
+  WHEN upper(p_d) = 'CURRENT_TIMESTAMP' THEN 'CURRENT_TIMESTAMP'
+  WHEN p_d = 'CAST(''t'' AS BOOLEAN)' THEN 'true'
+  WHEN p_d = 'CAST(''f'' AS BOOLEAN)' THEN 'false'
+  ELSE p_d END;
 CREATE VIEW duckgres_catalog.pg_attrdef AS
-SELECT CAST(3000000000 + table_oid * 1000 + attnum AS BIGINT) AS oid, table_oid AS adrelid, attnum AS adnum,
-  column_default AS adbin
+SELECT CAST(3000000000 + table_oid * 1000 + attnum AS duckgres_oid) AS oid, CAST(table_oid AS duckgres_oid) AS adrelid, attnum AS adnum,
+  duckgres_catalog.__pg_default(column_default, typid) AS adbin
 FROM duckgres_catalog.__columns WHERE column_default IS NOT NULL;
 
 CREATE VIEW duckgres_catalog.pg_index AS
-SELECT i.oid AS indexrelid, i.table_oid AS indrelid, CAST(len(i.indkey) AS SMALLINT) AS indnatts,
+SELECT CAST(i.oid AS duckgres_oid) AS indexrelid, CAST(i.table_oid AS duckgres_oid) AS indrelid, CAST(len(i.indkey) AS SMALLINT) AS indnatts,
   CAST(len(i.indkey) AS SMALLINT) AS indnkeyatts, i.is_unique AS indisunique, i.is_primary AS indisprimary,
   false AS indisexclusion, true AS indimmediate, false AS indisclustered, true AS indisvalid, false AS indcheckxmin,
   true AS indisready, true AS indislive, false AS indisreplident, i.indkey,
@@ -1190,45 +1254,48 @@ SELECT i.oid AS indexrelid, i.table_oid AS indrelid, CAST(len(i.indkey) AS SMALL
 FROM duckgres_catalog.__indexes i;
 
 CREATE VIEW duckgres_catalog.pg_constraint AS
-SELECT c.oid, c.constraint_name AS conname, c.nspoid AS connamespace, c.contype, false AS condeferrable,
-  false AS condeferred, true AS convalidated, c.table_oid AS conrelid, CAST(0 AS BIGINT) AS contypid,
+SELECT CAST(c.oid AS duckgres_oid) AS oid, CAST(c.constraint_name AS duckgres_name) AS conname, CAST(c.nspoid AS duckgres_oid) AS connamespace,
+  CAST(c.contype AS duckgres_char) AS contype, false AS condeferrable,
+  false AS condeferred, true AS convalidated, CAST(c.table_oid AS duckgres_oid) AS conrelid, CAST(0 AS duckgres_oid) AS contypid,
   CAST(CASE WHEN (c.contype = 'p' OR c.contype = 'u') THEN c.indexoid
     WHEN c.contype = 'f' THEN coalesce((SELECT r.indexoid FROM duckgres_catalog.__constraints r
       WHERE r.table_oid = f.confrelid AND r.contype IN ('p', 'u') AND r.conkey = f.confkey LIMIT 1), 0)
-    ELSE 0 END AS BIGINT) AS conindid,
-  CAST(0 AS BIGINT) AS conparentid, coalesce(f.confrelid, 0) AS confrelid,
-  CASE WHEN c.contype = 'f' THEN 'a' ELSE ' ' END AS confupdtype, CASE WHEN c.contype = 'f' THEN 'a' ELSE ' ' END AS confdeltype,
-  CASE WHEN c.contype = 'f' THEN 's' ELSE ' ' END AS confmatchtype, true AS conislocal, CAST(0 AS INTEGER) AS coninhcount,
+    ELSE 0 END AS duckgres_oid) AS conindid,
+  CAST(0 AS duckgres_oid) AS conparentid, CAST(coalesce(f.confrelid, 0) AS duckgres_oid) AS confrelid,
+  CAST(CASE WHEN c.contype = 'f' THEN 'a' ELSE ' ' END AS duckgres_char) AS confupdtype,
+  CAST(CASE WHEN c.contype = 'f' THEN 'a' ELSE ' ' END AS duckgres_char) AS confdeltype,
+  CAST(CASE WHEN c.contype = 'f' THEN 's' ELSE ' ' END AS duckgres_char) AS confmatchtype, true AS conislocal, CAST(0 AS INTEGER) AS coninhcount,
   false AS connoinherit, c.conkey, f.confkey, CAST(NULL AS BIGINT[]) AS conpfeqop, CAST(NULL AS BIGINT[]) AS conppeqop,
   CAST(NULL AS BIGINT[]) AS conffeqop, CAST(NULL AS BIGINT[]) AS conexclop,
   CASE WHEN c.contype = 'c' THEN c.expression END AS conbin
 FROM duckgres_catalog.__constraints c LEFT JOIN duckgres_catalog.__fkeys f ON f.oid = c.oid;
 
 CREATE VIEW duckgres_catalog.pg_description AS
+SELECT CAST(objoid AS duckgres_oid) AS objoid, CAST(classoid AS duckgres_oid) AS classoid, objsubid, description FROM (
 SELECT oid AS objoid, CAST(1259 AS BIGINT) AS classoid, CAST(0 AS INTEGER) AS objsubid, comment AS description
 FROM duckgres_catalog.__relations WHERE comment IS NOT NULL AND comment <> ''
 UNION ALL
 SELECT table_oid, 1259, attnum, comment FROM duckgres_catalog.__columns WHERE comment IS NOT NULL AND comment <> ''
 UNION ALL
 SELECT duckgres_catalog.__nspoid(schema_name, oid), 2615, 0, comment FROM duckdb_schemas()
-WHERE database_name = system.main.current_database() AND comment IS NOT NULL AND comment <> '';
+WHERE database_name = system.main.current_database() AND comment IS NOT NULL AND comment <> '') d;
 
 CREATE VIEW duckgres_catalog.pg_database AS
-SELECT database_oid AS oid, duckgres_catalog.__database() AS datname, CAST(10 AS BIGINT) AS datdba,
-  CAST(6 AS INTEGER) AS encoding, 'c' AS datlocprovider, false AS datistemplate, true AS datallowconn,
+SELECT CAST(database_oid AS duckgres_oid) AS oid, CAST(duckgres_catalog.__database() AS duckgres_name) AS datname, CAST(10 AS duckgres_oid) AS datdba,
+  CAST(6 AS INTEGER) AS encoding, CAST('c' AS duckgres_char) AS datlocprovider, false AS datistemplate, true AS datallowconn,
   CAST(-1 AS INTEGER) AS datconnlimit, CAST(0 AS BIGINT) AS datfrozenxid, CAST(1 AS BIGINT) AS datminmxid,
-  CAST(1663 AS BIGINT) AS dattablespace, 'C' AS datcollate, 'C' AS datctype, CAST(NULL AS VARCHAR) AS daticulocale,
+  CAST(1663 AS duckgres_oid) AS dattablespace, 'C' AS datcollate, 'C' AS datctype, CAST(NULL AS VARCHAR) AS daticulocale,
   CAST(NULL AS VARCHAR) AS datcollversion, CAST(NULL AS VARCHAR) AS datacl
 FROM duckdb_databases() WHERE database_name = system.main.current_database();
 
 CREATE VIEW duckgres_catalog.pg_roles AS
-SELECT duckgres_catalog.__user() AS rolname, true AS rolsuper, true AS rolinherit, true AS rolcreaterole,
+SELECT CAST(duckgres_catalog.__user() AS duckgres_name) AS rolname, true AS rolsuper, true AS rolinherit, true AS rolcreaterole,
   true AS rolcreatedb, true AS rolcanlogin, false AS rolreplication, CAST(-1 AS INTEGER) AS rolconnlimit,
   '********' AS rolpassword, CAST(NULL AS TIMESTAMPTZ) AS rolvaliduntil, false AS rolbypassrls,
-  CAST(NULL AS VARCHAR[]) AS rolconfig, CAST(10 AS BIGINT) AS oid;
+  CAST(NULL AS VARCHAR[]) AS rolconfig, CAST(10 AS duckgres_oid) AS oid;
 
 CREATE VIEW duckgres_catalog.pg_user AS
-SELECT duckgres_catalog.__user() AS usename, CAST(10 AS BIGINT) AS usesysid, true AS usecreatedb, true AS usesuper,
+SELECT CAST(duckgres_catalog.__user() AS duckgres_name) AS usename, CAST(10 AS duckgres_oid) AS usesysid, true AS usecreatedb, true AS usesuper,
   false AS userepl, false AS usebypassrls, '********' AS passwd, CAST(NULL AS TIMESTAMPTZ) AS valuntil,
   CAST(NULL AS VARCHAR[]) AS useconfig;
 )SQL",
@@ -1286,17 +1353,17 @@ WHERE lower(name) NOT IN (SELECT lower(name) FROM params)
     'prefer_range_joins', 'scalar_subquery_error_on_multiple_rows');
 
 CREATE VIEW duckgres_catalog.pg_proc AS
-SELECT f.function_oid AS oid, f.function_name AS proname,
-  CASE WHEN f.database_name = 'system' THEN CAST(11 AS BIGINT) ELSE duckgres_catalog.__nspoid(f.schema_name, s.oid) END AS pronamespace,
-  CAST(10 AS BIGINT) AS proowner, CAST(CASE WHEN f.function_type LIKE '%macro' THEN 14 ELSE 12 END AS BIGINT) AS prolang,
+SELECT CAST(f.function_oid AS duckgres_oid) AS oid, CAST(f.function_name AS duckgres_name) AS proname,
+  CAST(CASE WHEN f.database_name = 'system' THEN 11 ELSE duckgres_catalog.__nspoid(f.schema_name, s.oid) END AS duckgres_oid) AS pronamespace,
+  CAST(10 AS duckgres_oid) AS proowner, CAST(CASE WHEN f.function_type LIKE '%macro' THEN 14 ELSE 12 END AS duckgres_oid) AS prolang,
   CAST(1 AS FLOAT) AS procost, CAST(CASE WHEN f.function_type LIKE 'table%' THEN 1000 ELSE 0 END AS FLOAT) AS prorows,
-  CAST(0 AS BIGINT) AS provariadic, '-' AS prosupport,
-  CASE WHEN f.function_type = 'aggregate' THEN 'a' ELSE 'f' END AS prokind, false AS prosecdef, false AS proleakproof,
+  CAST(0 AS duckgres_oid) AS provariadic, '-' AS prosupport,
+  CAST(CASE WHEN f.function_type = 'aggregate' THEN 'a' ELSE 'f' END AS duckgres_char) AS prokind, false AS prosecdef, false AS proleakproof,
   false AS proisstrict, f.function_type LIKE 'table%' AS proretset,
-  CASE WHEN f.has_side_effects THEN 'v' ELSE 'i' END AS provolatile, 's' AS proparallel,
+  CAST(CASE WHEN f.has_side_effects THEN 'v' ELSE 'i' END AS duckgres_char) AS provolatile, CAST('s' AS duckgres_char) AS proparallel,
   CAST(len(f.parameters) AS SMALLINT) AS pronargs, CAST(0 AS SMALLINT) AS pronargdefaults,
-  CASE WHEN f.function_type LIKE 'table%' THEN CAST(2249 AS BIGINT) WHEN f.return_type IS NULL THEN CAST(2283 AS BIGINT)
-    ELSE duckgres_catalog.__type_oid(f.return_type) END AS prorettype,
+  CAST(CASE WHEN f.function_type LIKE 'table%' THEN CAST(2249 AS BIGINT) WHEN f.return_type IS NULL THEN CAST(2283 AS BIGINT)
+    ELSE duckgres_catalog.__type_oid(f.return_type) END AS duckgres_oid) AS prorettype,
   list_transform(f.parameter_types, x -> coalesce(duckgres_catalog.__type_oid(x), CAST(2283 AS BIGINT))) AS proargtypes,
   CAST(NULL AS BIGINT[]) AS proallargtypes, CAST(NULL AS VARCHAR[]) AS proargmodes, f.parameters AS proargnames,
   CAST(NULL AS VARCHAR) AS proargdefaults, CAST(NULL AS BIGINT[]) AS protrftypes,
@@ -1332,18 +1399,26 @@ CREATE MACRO duckgres_catalog.format_type(p_t, p_m) AS CASE WHEN p_t IS NULL THE
     WHERE m_e.m_oid = p_t AND m_e.m_typelem <> 0 AND m_e.m_typlen = -1 AND m_e.m_typstorage <> 'p'),
   duckgres_catalog.__format_base(p_t, coalesce(p_m, -1)), '???') END;
 
-CREATE MACRO duckgres_catalog.pg_get_userbyid(p_o) AS duckgres_catalog.__user();
+-- public belongs to pg_database_owner (6171), as in PostgreSQL 15; everything else to the user.
+CREATE MACRO duckgres_catalog.pg_get_userbyid(p_o) AS CAST(CASE WHEN p_o = 6171 THEN 'pg_database_owner' ELSE duckgres_catalog.__user() END AS duckgres_name);
 CREATE MACRO duckgres_catalog.pg_table_is_visible(p_o) AS coalesce(
-  (SELECT max(m_r.m_nspoid) IN (11, 2200) FROM (SELECT oid AS m_oid, nspoid AS m_nspoid, schema_name AS m_schema_name, name AS m_name FROM duckgres_catalog.__relations) m_r WHERE m_r.m_oid = p_o), false);
-CREATE MACRO duckgres_catalog.pg_type_is_visible(p_o) AS true;
+  (SELECT bool_or(duckgres_catalog.__nsp_visible(duckgres_catalog.__nspname(m_r.m_schema_name))) FROM (SELECT oid AS m_oid, nspoid AS m_nspoid, schema_name AS m_schema_name, name AS m_name FROM duckgres_catalog.__relations) m_r WHERE m_r.m_oid = p_o), false);
+CREATE MACRO duckgres_catalog.pg_type_is_visible(p_o) AS p_o < 16384 OR coalesce((SELECT bool_or(duckgres_catalog.__nsp_visible(
+    duckgres_catalog.__nspname(m_t.m_schema_name))) FROM (SELECT type_oid AS m_oid, schema_name AS m_schema_name FROM duckdb_types()) m_t
+  WHERE m_t.m_oid = p_o), true);
 CREATE MACRO duckgres_catalog.pg_function_is_visible(p_o) AS true;
 CREATE MACRO duckgres_catalog.pg_get_expr(p_e, p_r) AS CAST(p_e AS VARCHAR), (p_e, p_r, p_p) AS CAST(p_e AS VARCHAR);
-CREATE MACRO duckgres_catalog.pg_get_constraintdef(p_c) AS
-    (SELECT max(m_x.m_condef) FROM (SELECT oid AS m_oid, condef AS m_condef FROM duckgres_catalog.__constraints) m_x WHERE m_x.m_oid = p_c),
-  (p_c, p_p) AS (SELECT max(m_x.m_condef) FROM (SELECT oid AS m_oid, condef AS m_condef FROM duckgres_catalog.__constraints) m_x WHERE m_x.m_oid = p_c);
+-- A foreign key's referenced table is schema-qualified unless its schema is on the search path.
+CREATE MACRO duckgres_catalog.__constraintdef(p_c) AS (SELECT max(replace(m_x.m_condef, '{{referenced_schema}}',
+    CASE WHEN duckgres_catalog.__nsp_visible(duckgres_catalog.__nspname(m_x.m_schema_name)) THEN ''
+      ELSE duckgres_catalog.__quote_ident(duckgres_catalog.__nspname(m_x.m_schema_name)) || '.' END))
+  FROM (SELECT oid AS m_oid, condef AS m_condef, schema_name AS m_schema_name FROM duckgres_catalog.__constraints) m_x WHERE m_x.m_oid = p_c);
+CREATE MACRO duckgres_catalog.pg_get_constraintdef(p_c) AS duckgres_catalog.__constraintdef(p_c),
+  (p_c, p_p) AS duckgres_catalog.__constraintdef(p_c);
 CREATE MACRO duckgres_catalog.__indexdef(p_o) AS (SELECT max('CREATE ' || CASE WHEN m_i.m_is_unique THEN 'UNIQUE ' ELSE '' END
-    || 'INDEX ' || duckgres_catalog.__quote_ident(m_i.m_name) || ' ON ' || duckgres_catalog.__quote_ident(duckgres_catalog.__nspname(m_i.m_schema_name))
-    || '.' || duckgres_catalog.__quote_ident(m_i.m_table_name) || ' USING btree ('
+    || 'INDEX ' || duckgres_catalog.__quote_ident(m_i.m_name) || ' ON ' || CASE WHEN duckgres_catalog.__nsp_visible(duckgres_catalog.__nspname(m_i.m_schema_name)) THEN ''
+      ELSE duckgres_catalog.__quote_ident(duckgres_catalog.__nspname(m_i.m_schema_name)) || '.' END
+    || duckgres_catalog.__quote_ident(m_i.m_table_name) || ' USING btree ('
     || array_to_string(list_transform(list_zip(m_i.m_exprs, m_i.m_indkey), m_x -> CASE WHEN m_x[2] = 0 THEN m_x[1] ELSE duckgres_catalog.__quote_ident(m_x[1]) END), ', ') || ')')
   FROM (SELECT oid AS m_oid, is_unique AS m_is_unique, name AS m_name, schema_name AS m_schema_name, table_name AS m_table_name, exprs AS m_exprs, indkey AS m_indkey FROM duckgres_catalog.__indexes) m_i WHERE m_i.m_oid = p_o);
 CREATE MACRO duckgres_catalog.pg_get_indexdef(p_o) AS duckgres_catalog.__indexdef(p_o),
@@ -1362,10 +1437,13 @@ CREATE MACRO duckgres_catalog.obj_description(p_o) AS
 CREATE MACRO duckgres_catalog.col_description(p_o, p_n) AS
   (SELECT max(m_d.m_description) FROM (SELECT objoid AS m_objoid, objsubid AS m_objsubid, description AS m_description, classoid AS m_classoid FROM duckgres_catalog.pg_description) m_d WHERE m_d.m_objoid = p_o AND m_d.m_objsubid = p_n);
 CREATE MACRO duckgres_catalog.shobj_description(p_o, p_c) AS CAST(NULL AS VARCHAR);
-CREATE MACRO duckgres_catalog.current_schemas(p_b) AS CASE WHEN p_b THEN ['pg_catalog', 'public'] ELSE ['public'] END;
-CREATE MACRO duckgres_catalog.current_schema() AS duckgres_catalog.__nspname(system.main.current_schema());
-CREATE MACRO duckgres_catalog.current_database() AS duckgres_catalog.__database();
-CREATE MACRO duckgres_catalog.pg_encoding_to_char(p_e) AS CASE p_e WHEN 6 THEN 'UTF8' WHEN 0 THEN 'SQL_ASCII' ELSE '' END;
+-- The search path's schemas (without "$user"), pg_catalog first when implicit ones are asked
+-- for. (No subquery: clients call it inside table functions.)
+CREATE MACRO duckgres_catalog.current_schemas(p_b) AS CAST((CASE WHEN p_b THEN ['pg_catalog'] ELSE [] END)
+  || list_filter(duckgres_catalog.__search_path(), m_x -> m_x <> '$user' AND m_x <> 'pg_catalog') AS duckgres_name[]);
+CREATE MACRO duckgres_catalog.current_schema() AS CAST(duckgres_catalog.__nspname(system.main.current_schema()) AS duckgres_name);
+CREATE MACRO duckgres_catalog.current_database() AS CAST(duckgres_catalog.__database() AS duckgres_name);
+CREATE MACRO duckgres_catalog.pg_encoding_to_char(p_e) AS CAST(CASE p_e WHEN 6 THEN 'UTF8' WHEN 0 THEN 'SQL_ASCII' ELSE '' END AS duckgres_name);
 CREATE MACRO duckgres_catalog.has_table_privilege(p_a) AS true, (p_a, p_b) AS true, (p_a, p_b, p_c) AS true;
 CREATE MACRO duckgres_catalog.has_schema_privilege(p_a) AS true, (p_a, p_b) AS true, (p_a, p_b, p_c) AS true;
 CREATE MACRO duckgres_catalog.has_database_privilege(p_a) AS true, (p_a, p_b) AS true, (p_a, p_b, p_c) AS true;
@@ -1433,8 +1511,8 @@ CREATE MACRO duckgres_catalog.to_regtype(p_n) AS (SELECT min(m_t.m_oid) FROM (SE
 -- The duckling's sessions, from the server's registry (warehouse::SessionDirectory); other
 -- users' statements are hidden from roles below owner, as PostgreSQL hides them.
 CREATE VIEW duckgres_catalog.pg_stat_activity AS
-SELECT d.oid AS datid, a.datname, a.pid, CAST(NULL AS INTEGER) AS leader_pid, CAST(10 AS BIGINT) AS usesysid,
-  a.usename, a.application_name, a.client_addr, CAST(NULL AS VARCHAR) AS client_hostname,
+SELECT d.oid AS datid, CAST(a.datname AS duckgres_name) AS datname, a.pid, CAST(NULL AS INTEGER) AS leader_pid, CAST(10 AS duckgres_oid) AS usesysid,
+  CAST(a.usename AS duckgres_name) AS usename, a.application_name, a.client_addr, CAST(NULL AS VARCHAR) AS client_hostname,
   CAST(NULL AS INTEGER) AS client_port, a.backend_start, a.xact_start, a.query_start, a.state_change,
   CASE WHEN a.state = 'active' THEN 'Client' END AS wait_event_type,
   CASE WHEN a.state = 'active' THEN NULL ELSE 'ClientRead' END AS wait_event, a.state,
@@ -1453,21 +1531,21 @@ CREATE MACRO duckgres_catalog.pg_terminate_backend(p_pid) AS CAST(duckgres_signa
   CAST(p_pid AS VARCHAR), CAST(duckgres_catalog.pg_backend_pid() AS VARCHAR), 'terminate') AS BOOLEAN);
 
 CREATE VIEW duckgres_catalog.pg_am AS
-SELECT CAST(oid AS BIGINT) AS oid, amname, amhandler, amtype FROM (VALUES
+SELECT CAST(oid AS duckgres_oid) AS oid, CAST(amname AS duckgres_name) AS amname, amhandler, CAST(amtype AS duckgres_char) AS amtype FROM (VALUES
   (2, 'heap', 'heap_tableam_handler', 't'), (403, 'btree', 'bthandler', 'i'), (405, 'hash', 'hashhandler', 'i'),
   (783, 'gist', 'gisthandler', 'i'), (2742, 'gin', 'ginhandler', 'i'), (4000, 'spgist', 'spghandler', 'i'),
   (3580, 'brin', 'brinhandler', 'i')) AS t(oid, amname, amhandler, amtype);
 
 CREATE VIEW duckgres_catalog.pg_collation AS
-SELECT CAST(oid AS BIGINT) AS oid, collname, CAST(11 AS BIGINT) AS collnamespace, CAST(10 AS BIGINT) AS collowner,
-  collprovider, true AS collisdeterministic, CAST(-1 AS INTEGER) AS collencoding, collcollate, collctype,
+SELECT CAST(oid AS duckgres_oid) AS oid, CAST(collname AS duckgres_name) AS collname, CAST(11 AS duckgres_oid) AS collnamespace,
+  CAST(10 AS duckgres_oid) AS collowner, CAST(collprovider AS duckgres_char) AS collprovider, true AS collisdeterministic, CAST(-1 AS INTEGER) AS collencoding, collcollate, collctype,
   CAST(NULL AS VARCHAR) AS colliculocale, CAST(NULL AS VARCHAR) AS collversion
 FROM (VALUES (100, 'default', 'd', NULL, NULL), (950, 'C', 'c', 'C', 'C'), (951, 'POSIX', 'c', 'POSIX', 'POSIX'))
   AS t(oid, collname, collprovider, collcollate, collctype);
 
 CREATE VIEW duckgres_catalog.pg_enum AS
-SELECT CAST(e.type_oid * 1000 + e.pos AS BIGINT) AS oid, e.type_oid AS enumtypid, CAST(e.pos AS FLOAT) AS enumsortorder,
-  e.label AS enumlabel
+SELECT CAST(e.type_oid * 1000 + e.pos AS duckgres_oid) AS oid, CAST(e.type_oid AS duckgres_oid) AS enumtypid, CAST(e.pos AS FLOAT) AS enumsortorder,
+  CAST(e.label AS duckgres_name) AS enumlabel
 FROM (SELECT type_oid, unnest(labels) AS label, generate_subscripts(labels, 1) AS pos FROM duckdb_types()
   WHERE database_name = system.main.current_database() AND NOT internal AND logical_type = 'ENUM') e;
 
@@ -1481,6 +1559,47 @@ CREATE VIEW duckgres_catalog.pg_inherits AS
 SELECT CAST(NULL AS BIGINT) AS inhrelid, CAST(NULL AS BIGINT) AS inhparent, CAST(NULL AS INTEGER) AS inhseqno,
   CAST(NULL AS BOOLEAN) AS inhdetachpending
 WHERE false;
+
+-- Statistics views: DuckDB counts no scans or tuple changes, so the counters are 0 and the
+-- times NULL; n_live_tup is DuckDB's row count. Tools read them for sizes and "has stats".
+CREATE VIEW duckgres_catalog.pg_stat_all_tables AS
+SELECT CAST(r.oid AS duckgres_oid) AS relid, CAST(duckgres_catalog.__nspname(r.schema_name) AS duckgres_name) AS schemaname,
+  CAST(r.name AS duckgres_name) AS relname, CAST(0 AS BIGINT) AS seq_scan, CAST(0 AS BIGINT) AS seq_tup_read,
+  CAST(CASE WHEN r.hasindex THEN 0 END AS BIGINT) AS idx_scan, CAST(CASE WHEN r.hasindex THEN 0 END AS BIGINT) AS idx_tup_fetch,
+  CAST(0 AS BIGINT) AS n_tup_ins, CAST(0 AS BIGINT) AS n_tup_upd, CAST(0 AS BIGINT) AS n_tup_del, CAST(0 AS BIGINT) AS n_tup_hot_upd,
+  CAST(r.tuples AS BIGINT) AS n_live_tup, CAST(0 AS BIGINT) AS n_dead_tup, CAST(0 AS BIGINT) AS n_mod_since_analyze,
+  CAST(0 AS BIGINT) AS n_ins_since_vacuum, CAST(NULL AS TIMESTAMPTZ) AS last_vacuum, CAST(NULL AS TIMESTAMPTZ) AS last_autovacuum,
+  CAST(NULL AS TIMESTAMPTZ) AS last_analyze, CAST(NULL AS TIMESTAMPTZ) AS last_autoanalyze, CAST(0 AS BIGINT) AS vacuum_count,
+  CAST(0 AS BIGINT) AS autovacuum_count, CAST(0 AS BIGINT) AS analyze_count, CAST(0 AS BIGINT) AS autoanalyze_count
+FROM duckgres_catalog.__relations r WHERE r.kind = 'r';
+CREATE VIEW duckgres_catalog.pg_stat_user_tables AS SELECT * FROM duckgres_catalog.pg_stat_all_tables;
+CREATE VIEW duckgres_catalog.pg_stat_sys_tables AS SELECT * FROM duckgres_catalog.pg_stat_all_tables WHERE false;
+CREATE VIEW duckgres_catalog.pg_statio_all_tables AS
+SELECT relid, schemaname, relname, CAST(0 AS BIGINT) AS heap_blks_read, CAST(0 AS BIGINT) AS heap_blks_hit,
+  CAST(idx_scan AS BIGINT) AS idx_blks_read, CAST(idx_scan AS BIGINT) AS idx_blks_hit, CAST(NULL AS BIGINT) AS toast_blks_read,
+  CAST(NULL AS BIGINT) AS toast_blks_hit, CAST(NULL AS BIGINT) AS tidx_blks_read, CAST(NULL AS BIGINT) AS tidx_blks_hit
+FROM duckgres_catalog.pg_stat_all_tables;
+CREATE VIEW duckgres_catalog.pg_statio_user_tables AS SELECT * FROM duckgres_catalog.pg_statio_all_tables;
+CREATE VIEW duckgres_catalog.pg_stat_all_indexes AS
+SELECT CAST(i.table_oid AS duckgres_oid) AS relid, CAST(i.oid AS duckgres_oid) AS indexrelid,
+  CAST(duckgres_catalog.__nspname(i.schema_name) AS duckgres_name) AS schemaname, CAST(i.table_name AS duckgres_name) AS relname,
+  CAST(i.name AS duckgres_name) AS indexrelname, CAST(0 AS BIGINT) AS idx_scan, CAST(0 AS BIGINT) AS idx_tup_read,
+  CAST(0 AS BIGINT) AS idx_tup_fetch
+FROM duckgres_catalog.__indexes i;
+CREATE VIEW duckgres_catalog.pg_stat_user_indexes AS SELECT * FROM duckgres_catalog.pg_stat_all_indexes;
+CREATE VIEW duckgres_catalog.pg_statio_all_indexes AS
+SELECT relid, indexrelid, schemaname, relname, indexrelname, CAST(0 AS BIGINT) AS idx_blks_read, CAST(0 AS BIGINT) AS idx_blks_hit
+FROM duckgres_catalog.pg_stat_all_indexes;
+CREATE VIEW duckgres_catalog.pg_statio_user_indexes AS SELECT * FROM duckgres_catalog.pg_statio_all_indexes;
+CREATE MACRO duckgres_catalog.pg_stat_get_numscans(p_o) AS CAST(0 AS BIGINT);
+CREATE MACRO duckgres_catalog.pg_stat_get_tuples_inserted(p_o) AS CAST(0 AS BIGINT);
+CREATE MACRO duckgres_catalog.pg_stat_get_tuples_updated(p_o) AS CAST(0 AS BIGINT);
+CREATE MACRO duckgres_catalog.pg_stat_get_tuples_deleted(p_o) AS CAST(0 AS BIGINT);
+CREATE MACRO duckgres_catalog.pg_stat_get_live_tuples(p_o) AS (SELECT CAST(coalesce(max(m_r.m_tuples), 0) AS BIGINT)
+  FROM (SELECT oid AS m_oid, tuples AS m_tuples FROM duckgres_catalog.__relations) m_r WHERE m_r.m_oid = p_o);
+CREATE MACRO duckgres_catalog.pg_stat_get_dead_tuples(p_o) AS CAST(0 AS BIGINT);
+CREATE MACRO duckgres_catalog.pg_client_encoding() AS CAST('UTF8' AS duckgres_name);
+CREATE MACRO duckgres_catalog.pg_char_to_encoding(p_e) AS CAST(CASE upper(p_e) WHEN 'UTF8' THEN 6 WHEN 'SQL_ASCII' THEN 0 ELSE -1 END AS INTEGER);
 
 -- Empty relations that psql's \d and \du and drivers join against.
 CREATE VIEW duckgres_catalog.pg_auth_members AS
@@ -1521,28 +1640,46 @@ SELECT CAST(NULL AS BIGINT) AS partrelid, CAST(NULL AS VARCHAR) AS partstrat, CA
   CAST(NULL AS BIGINT) AS partdefid, CAST(NULL AS INTEGER[]) AS partattrs WHERE false;
 
 CREATE VIEW duckgres_catalog.pg_extension AS
-SELECT CAST(13559 AS BIGINT) AS oid, 'plpgsql' AS extname, CAST(10 AS BIGINT) AS extowner,
-  CAST(11 AS BIGINT) AS extnamespace, false AS extrelocatable, '1.0' AS extversion,
+SELECT CAST(13559 AS duckgres_oid) AS oid, CAST('plpgsql' AS duckgres_name) AS extname, CAST(10 AS duckgres_oid) AS extowner,
+  CAST(11 AS duckgres_oid) AS extnamespace, false AS extrelocatable, '1.0' AS extversion,
   CAST(NULL AS BIGINT[]) AS extconfig, CAST(NULL AS VARCHAR[]) AS extcondition;
 
 CREATE VIEW duckgres_catalog.pg_tablespace AS
-SELECT CAST(oid AS BIGINT) AS oid, spcname, CAST(10 AS BIGINT) AS spcowner, CAST(NULL AS VARCHAR) AS spcacl,
+SELECT CAST(oid AS duckgres_oid) AS oid, CAST(spcname AS duckgres_name) AS spcname, CAST(10 AS duckgres_oid) AS spcowner, CAST(NULL AS VARCHAR) AS spcacl,
   CAST(NULL AS VARCHAR[]) AS spcoptions
 FROM (VALUES (1663, 'pg_default'), (1664, 'pg_global')) AS t(oid, spcname);
 
 CREATE VIEW duckgres_catalog.pg_sequence AS
-SELECT sequence_oid AS seqrelid, CAST(20 AS BIGINT) AS seqtypid, start_value AS seqstart, increment_by AS seqincrement,
+SELECT CAST(sequence_oid AS duckgres_oid) AS seqrelid, CAST(20 AS duckgres_oid) AS seqtypid, start_value AS seqstart, increment_by AS seqincrement,
   max_value AS seqmax, min_value AS seqmin, CAST(1 AS BIGINT) AS seqcache, cycle AS seqcycle
 FROM duckdb_sequences()
 WHERE database_name = system.main.current_database() AND NOT temporary AND duckgres_catalog.__visible_rel(schema_name, sequence_name);
 
 CREATE VIEW duckgres_catalog.pg_tables AS
-SELECT duckgres_catalog.__nspname(schema_name) AS schemaname, name AS tablename, duckgres_catalog.__user() AS tableowner,
-  CAST(NULL AS VARCHAR) AS tablespace, hasindex AS hasindexes, false AS hasrules, false AS hastriggers, false AS rowsecurity
-FROM duckgres_catalog.__relations WHERE kind = 'r';
+SELECT CAST(duckgres_catalog.__nspname(r.schema_name) AS duckgres_name) AS schemaname, CAST(r.name AS duckgres_name) AS tablename,
+  CAST(duckgres_catalog.__user() AS duckgres_name) AS tableowner, CAST(NULL AS duckgres_name) AS tablespace, r.hasindex AS hasindexes,
+  false AS hasrules,
+  EXISTS (SELECT 1 FROM duckgres_catalog.__fkeys f WHERE f.table_oid = r.oid OR f.confrelid = r.oid) AS hastriggers,
+  false AS rowsecurity
+FROM duckgres_catalog.__relations r WHERE r.kind = 'r';
+
+CREATE VIEW duckgres_catalog.pg_sequences AS
+SELECT CAST(duckgres_catalog.__nspname(schema_name) AS duckgres_name) AS schemaname, CAST(sequence_name AS duckgres_name) AS sequencename,
+  CAST(duckgres_catalog.__user() AS duckgres_name) AS sequenceowner, 'bigint' AS data_type, start_value, min_value, max_value,
+  increment_by, cycle, CAST(1 AS BIGINT) AS cache_size, CAST(last_value AS BIGINT) AS last_value
+FROM duckdb_sequences()
+WHERE database_name = system.main.current_database() AND NOT temporary AND duckgres_catalog.__visible_rel(schema_name, sequence_name);
+
+CREATE VIEW duckgres_catalog.pg_language AS
+SELECT CAST(oid AS duckgres_oid) AS oid, CAST(lanname AS duckgres_name) AS lanname, CAST(10 AS duckgres_oid) AS lanowner,
+  lanispl, lanpltrusted, CAST(0 AS duckgres_oid) AS lanplcallfoid, CAST(0 AS duckgres_oid) AS laninline,
+  CAST(0 AS duckgres_oid) AS lanvalidator, CAST(NULL AS VARCHAR) AS lanacl
+FROM (VALUES (12, 'internal', false, false), (13, 'c', false, false), (14, 'sql', false, true), (13560, 'plpgsql', true, true))
+  AS t(oid, lanname, lanispl, lanpltrusted);
 
 CREATE VIEW duckgres_catalog.pg_views AS
-SELECT duckgres_catalog.__nspname(schema_name) AS schemaname, name AS viewname, duckgres_catalog.__user() AS viewowner,
+SELECT CAST(duckgres_catalog.__nspname(schema_name) AS duckgres_name) AS schemaname, CAST(name AS duckgres_name) AS viewname,
+  CAST(duckgres_catalog.__user() AS duckgres_name) AS viewowner,
   duckgres_catalog.pg_get_viewdef(oid) AS definition
 FROM duckgres_catalog.__relations WHERE kind = 'v';
 
@@ -1553,8 +1690,8 @@ SELECT CAST(NULL AS VARCHAR) AS schemaname, CAST(NULL AS VARCHAR) AS matviewname
 WHERE false;
 
 CREATE VIEW duckgres_catalog.pg_indexes AS
-SELECT duckgres_catalog.__nspname(i.schema_name) AS schemaname, i.table_name AS tablename, i.name AS indexname,
-  CAST(NULL AS VARCHAR) AS tablespace, duckgres_catalog.__indexdef(i.oid) AS indexdef
+SELECT CAST(duckgres_catalog.__nspname(i.schema_name) AS duckgres_name) AS schemaname, CAST(i.table_name AS duckgres_name) AS tablename,
+  CAST(i.name AS duckgres_name) AS indexname, CAST(NULL AS duckgres_name) AS tablespace, duckgres_catalog.__indexdef(i.oid) AS indexdef
 FROM duckgres_catalog.__indexes i;
 
 -- information_schema
@@ -1562,99 +1699,116 @@ FROM duckgres_catalog.__indexes i;
 CREATE MACRO duckgres_information_schema._pg_expandarray(p_a) AS
   unnest(list_transform(range(1, len(p_a) + 1), m_i -> {'x': p_a[m_i], 'n': CAST(m_i AS INTEGER)}));
 CREATE VIEW duckgres_information_schema.schemata AS
-SELECT duckgres_catalog.__database() AS catalog_name, nspname AS schema_name, duckgres_catalog.__user() AS schema_owner,
-  CAST(NULL AS VARCHAR) AS default_character_set_catalog, CAST(NULL AS VARCHAR) AS default_character_set_schema,
-  CAST(NULL AS VARCHAR) AS default_character_set_name, CAST(NULL AS VARCHAR) AS sql_path
+SELECT CAST(duckgres_catalog.__database() AS duckgres_name) AS catalog_name, nspname AS schema_name,
+  duckgres_catalog.pg_get_userbyid(nspowner) AS schema_owner,
+  CAST(NULL AS duckgres_name) AS default_character_set_catalog, CAST(NULL AS duckgres_name) AS default_character_set_schema,
+  CAST(NULL AS duckgres_name) AS default_character_set_name, CAST(NULL AS duckgres_varchar) AS sql_path
 FROM duckgres_catalog.pg_namespace;
 
 CREATE VIEW duckgres_information_schema.tables AS
-SELECT duckgres_catalog.__database() AS table_catalog, duckgres_catalog.__nspname(schema_name) AS table_schema,
-  name AS table_name, CASE kind WHEN 'r' THEN 'BASE TABLE' ELSE 'VIEW' END AS table_type,
-  CAST(NULL AS VARCHAR) AS self_referencing_column_name, CAST(NULL AS VARCHAR) AS reference_generation,
-  CAST(NULL AS VARCHAR) AS user_defined_type_catalog, CAST(NULL AS VARCHAR) AS user_defined_type_schema,
-  CAST(NULL AS VARCHAR) AS user_defined_type_name, CASE kind WHEN 'r' THEN 'YES' ELSE 'NO' END AS is_insertable_into,
-  'NO' AS is_typed, CAST(NULL AS VARCHAR) AS commit_action
+SELECT CAST(duckgres_catalog.__database() AS duckgres_name) AS table_catalog, CAST(duckgres_catalog.__nspname(schema_name) AS duckgres_name) AS table_schema,
+  CAST(name AS duckgres_name) AS table_name, CAST(CASE kind WHEN 'r' THEN 'BASE TABLE' ELSE 'VIEW' END AS duckgres_varchar) AS table_type,
+  CAST(NULL AS duckgres_name) AS self_referencing_column_name, CAST(NULL AS duckgres_varchar) AS reference_generation,
+  CAST(NULL AS duckgres_name) AS user_defined_type_catalog, CAST(NULL AS duckgres_name) AS user_defined_type_schema,
+  CAST(NULL AS duckgres_name) AS user_defined_type_name, CAST(CASE kind WHEN 'r' THEN 'YES' ELSE 'NO' END AS duckgres_yes_or_no) AS is_insertable_into,
+  CAST('NO' AS duckgres_yes_or_no) AS is_typed, CAST(NULL AS duckgres_varchar) AS commit_action
 FROM duckgres_catalog.__relations WHERE kind IN ('r', 'v');
 
 CREATE VIEW duckgres_information_schema.columns AS
-SELECT duckgres_catalog.__database() AS table_catalog, duckgres_catalog.__nspname(c.schema_name) AS table_schema,
-  c.table_name, c.column_name, CAST(c.attnum AS INTEGER) AS ordinal_position, c.column_default,
-  CASE WHEN c.is_nullable THEN 'YES' ELSE 'NO' END AS is_nullable,
-  CASE WHEN c.ndims > 0 THEN 'ARRAY' WHEN c.typid = 1043 THEN 'character varying'
-    ELSE duckgres_catalog.__format_base(c.typid, -1) END AS data_type,
-  CAST(CASE WHEN c.typid = 1043 AND c.typmod > 4 THEN c.typmod - 4 END AS INTEGER) AS character_maximum_length,
+SELECT CAST(duckgres_catalog.__database() AS duckgres_name) AS table_catalog, CAST(duckgres_catalog.__nspname(c.schema_name) AS duckgres_name) AS table_schema,
+  CAST(c.table_name AS duckgres_name) AS table_name, CAST(c.column_name AS duckgres_name) AS column_name, CAST(c.attnum AS INTEGER) AS ordinal_position,
+  CAST(duckgres_catalog.__pg_default(c.column_default, c.typid) AS duckgres_varchar) AS column_default,
+  CAST(CASE WHEN c.is_nullable THEN 'YES' ELSE 'NO' END AS duckgres_yes_or_no) AS is_nullable,
+  CAST(CASE WHEN c.ndims > 0 THEN 'ARRAY' WHEN c.typid = 1043 THEN 'character varying' WHEN c.typid = 1042 THEN 'character'
+    ELSE duckgres_catalog.__format_base(c.typid, -1) END AS duckgres_varchar) AS data_type,
+  CAST(CASE WHEN (c.typid = 1043 OR c.typid = 1042) AND c.typmod > 4 THEN c.typmod - 4 END AS INTEGER) AS character_maximum_length,
   CAST(CASE WHEN (c.typid = 25 OR c.typid = 1043) THEN 1073741824 END AS INTEGER) AS character_octet_length,
   CAST(CASE c.typid WHEN 21 THEN 16 WHEN 23 THEN 32 WHEN 20 THEN 64 WHEN 700 THEN 24 WHEN 701 THEN 53
     WHEN 1700 THEN CASE WHEN c.typmod > 4 THEN (c.typmod - 4) >> 16 END END AS INTEGER) AS numeric_precision,
   CAST(CASE WHEN (c.typid = 21 OR c.typid = 23 OR c.typid = 20 OR c.typid = 700 OR c.typid = 701) THEN 2 WHEN c.typid = 1700 THEN 10 END AS INTEGER) AS numeric_precision_radix,
   CAST(CASE WHEN (c.typid = 21 OR c.typid = 23 OR c.typid = 20) THEN 0 WHEN c.typid = 1700 AND c.typmod > 4 THEN (c.typmod - 4) & 65535 END AS INTEGER) AS numeric_scale,
   CAST(CASE WHEN c.typid = 1082 THEN 0 WHEN (c.typid = 1083 OR c.typid = 1114 OR c.typid = 1184 OR c.typid = 1186 OR c.typid = 1266) THEN 6 END AS INTEGER) AS datetime_precision,
-  CAST(NULL AS VARCHAR) AS interval_type, CAST(NULL AS INTEGER) AS interval_precision,
-  CAST(NULL AS VARCHAR) AS character_set_catalog, CAST(NULL AS VARCHAR) AS character_set_schema,
-  CAST(NULL AS VARCHAR) AS character_set_name, CAST(NULL AS VARCHAR) AS collation_catalog,
-  CAST(NULL AS VARCHAR) AS collation_schema, CAST(NULL AS VARCHAR) AS collation_name,
-  CAST(NULL AS VARCHAR) AS domain_catalog, CAST(NULL AS VARCHAR) AS domain_schema, CAST(NULL AS VARCHAR) AS domain_name,
-  duckgres_catalog.__database() AS udt_catalog, 'pg_catalog' AS udt_schema, t.typname AS udt_name,
-  CAST(NULL AS VARCHAR) AS scope_catalog, CAST(NULL AS VARCHAR) AS scope_schema, CAST(NULL AS VARCHAR) AS scope_name,
-  CAST(NULL AS INTEGER) AS maximum_cardinality, CAST(c.attnum AS VARCHAR) AS dtd_identifier, 'NO' AS is_self_referencing,
-  'NO' AS is_identity, CAST(NULL AS VARCHAR) AS identity_generation, CAST(NULL AS VARCHAR) AS identity_start,
-  CAST(NULL AS VARCHAR) AS identity_increment, CAST(NULL AS VARCHAR) AS identity_maximum,
-  CAST(NULL AS VARCHAR) AS identity_minimum, CAST(NULL AS VARCHAR) AS identity_cycle, 'NEVER' AS is_generated,
-  CAST(NULL AS VARCHAR) AS generation_expression, 'YES' AS is_updatable
+  CAST(NULL AS duckgres_varchar) AS interval_type, CAST(NULL AS INTEGER) AS interval_precision,
+  CAST(NULL AS duckgres_name) AS character_set_catalog, CAST(NULL AS duckgres_name) AS character_set_schema,
+  CAST(NULL AS duckgres_name) AS character_set_name, CAST(NULL AS duckgres_name) AS collation_catalog,
+  CAST(NULL AS duckgres_name) AS collation_schema, CAST(NULL AS duckgres_name) AS collation_name,
+  CAST(NULL AS duckgres_name) AS domain_catalog, CAST(NULL AS duckgres_name) AS domain_schema, CAST(NULL AS duckgres_name) AS domain_name,
+  CAST(duckgres_catalog.__database() AS duckgres_name) AS udt_catalog, CAST('pg_catalog' AS duckgres_name) AS udt_schema, CAST(t.typname AS duckgres_name) AS udt_name,
+  CAST(NULL AS duckgres_name) AS scope_catalog, CAST(NULL AS duckgres_name) AS scope_schema, CAST(NULL AS duckgres_name) AS scope_name,
+  CAST(NULL AS INTEGER) AS maximum_cardinality, CAST(CAST(c.attnum AS VARCHAR) AS duckgres_name) AS dtd_identifier, CAST('NO' AS duckgres_yes_or_no) AS is_self_referencing,
+  CAST('NO' AS duckgres_yes_or_no) AS is_identity, CAST(NULL AS duckgres_varchar) AS identity_generation, CAST(NULL AS duckgres_varchar) AS identity_start,
+  CAST(NULL AS duckgres_varchar) AS identity_increment, CAST(NULL AS duckgres_varchar) AS identity_maximum,
+  CAST(NULL AS duckgres_varchar) AS identity_minimum, CAST(NULL AS duckgres_yes_or_no) AS identity_cycle, CAST('NEVER' AS duckgres_varchar) AS is_generated,
+  CAST(NULL AS duckgres_varchar) AS generation_expression, CAST('YES' AS duckgres_yes_or_no) AS is_updatable
 FROM duckgres_catalog.__columns c LEFT JOIN duckgres_catalog.__pg_type_builtin t ON t.oid = c.typid;
 
 CREATE VIEW duckgres_information_schema.views AS
-SELECT duckgres_catalog.__database() AS table_catalog, duckgres_catalog.__nspname(schema_name) AS table_schema,
-  name AS table_name, duckgres_catalog.pg_get_viewdef(oid) AS view_definition, 'NONE' AS check_option,
-  'NO' AS is_updatable, 'NO' AS is_insertable_into, 'NO' AS is_trigger_updatable, 'NO' AS is_trigger_deletable,
-  'NO' AS is_trigger_insertable_into
+SELECT CAST(duckgres_catalog.__database() AS duckgres_name) AS table_catalog, CAST(duckgres_catalog.__nspname(schema_name) AS duckgres_name) AS table_schema,
+  CAST(name AS duckgres_name) AS table_name, CAST(duckgres_catalog.pg_get_viewdef(oid) AS duckgres_varchar) AS view_definition,
+  CAST('NONE' AS duckgres_varchar) AS check_option, CAST('NO' AS duckgres_yes_or_no) AS is_updatable,
+  CAST('NO' AS duckgres_yes_or_no) AS is_insertable_into, CAST('NO' AS duckgres_yes_or_no) AS is_trigger_updatable,
+  CAST('NO' AS duckgres_yes_or_no) AS is_trigger_deletable, CAST('NO' AS duckgres_yes_or_no) AS is_trigger_insertable_into
 FROM duckgres_catalog.__relations WHERE kind = 'v';
 
 CREATE VIEW duckgres_information_schema.table_constraints AS
-SELECT duckgres_catalog.__database() AS constraint_catalog, duckgres_catalog.__nspname(schema_name) AS constraint_schema,
-  constraint_name, duckgres_catalog.__database() AS table_catalog, duckgres_catalog.__nspname(schema_name) AS table_schema,
-  table_name, CASE contype WHEN 'p' THEN 'PRIMARY KEY' WHEN 'u' THEN 'UNIQUE' WHEN 'f' THEN 'FOREIGN KEY' ELSE 'CHECK' END AS constraint_type,
-  'NO' AS is_deferrable, 'NO' AS initially_deferred, 'YES' AS enforced,
-  CASE WHEN (contype = 'p' OR contype = 'u') THEN 'YES' END AS nulls_distinct
+SELECT CAST(duckgres_catalog.__database() AS duckgres_name) AS constraint_catalog, CAST(duckgres_catalog.__nspname(schema_name) AS duckgres_name) AS constraint_schema,
+  CAST(constraint_name AS duckgres_name) AS constraint_name, CAST(duckgres_catalog.__database() AS duckgres_name) AS table_catalog,
+  CAST(duckgres_catalog.__nspname(schema_name) AS duckgres_name) AS table_schema, CAST(table_name AS duckgres_name) AS table_name,
+  CAST(CASE contype WHEN 'p' THEN 'PRIMARY KEY' WHEN 'u' THEN 'UNIQUE' WHEN 'f' THEN 'FOREIGN KEY' ELSE 'CHECK' END AS duckgres_varchar) AS constraint_type,
+  CAST('NO' AS duckgres_yes_or_no) AS is_deferrable, CAST('NO' AS duckgres_yes_or_no) AS initially_deferred, CAST('YES' AS duckgres_yes_or_no) AS enforced,
+  CAST(CASE WHEN (contype = 'p' OR contype = 'u') THEN 'YES' END AS duckgres_yes_or_no) AS nulls_distinct
 FROM duckgres_catalog.__constraints;
 
 CREATE VIEW duckgres_information_schema.key_column_usage AS
-SELECT duckgres_catalog.__database() AS constraint_catalog, duckgres_catalog.__nspname(k.schema_name) AS constraint_schema,
-  k.constraint_name, duckgres_catalog.__database() AS table_catalog, duckgres_catalog.__nspname(k.schema_name) AS table_schema,
-  k.table_name, k.column_name, CAST(k.pos AS INTEGER) AS ordinal_position,
+SELECT CAST(duckgres_catalog.__database() AS duckgres_name) AS constraint_catalog, CAST(duckgres_catalog.__nspname(k.schema_name) AS duckgres_name) AS constraint_schema,
+  CAST(k.constraint_name AS duckgres_name) AS constraint_name, CAST(duckgres_catalog.__database() AS duckgres_name) AS table_catalog,
+  CAST(duckgres_catalog.__nspname(k.schema_name) AS duckgres_name) AS table_schema, CAST(k.table_name AS duckgres_name) AS table_name,
+  CAST(k.column_name AS duckgres_name) AS column_name, CAST(k.pos AS INTEGER) AS ordinal_position,
   CAST(CASE WHEN k.contype = 'f' THEN k.pos END AS INTEGER) AS position_in_unique_constraint
 FROM (SELECT schema_name, constraint_name, table_name, contype, unnest(colnames) AS column_name,
     generate_subscripts(colnames, 1) AS pos
   FROM duckgres_catalog.__constraints WHERE contype IN ('p', 'u', 'f')) k;
 
 CREATE VIEW duckgres_information_schema.referential_constraints AS
-SELECT duckgres_catalog.__database() AS constraint_catalog, duckgres_catalog.__nspname(c.schema_name) AS constraint_schema,
-  c.constraint_name, duckgres_catalog.__database() AS unique_constraint_catalog,
-  duckgres_catalog.__nspname(c.schema_name) AS unique_constraint_schema,
-  (SELECT r.constraint_name FROM duckgres_catalog.__constraints r
-    WHERE r.table_oid = f.confrelid AND r.contype IN ('p', 'u') AND r.conkey = f.confkey LIMIT 1) AS unique_constraint_name,
-  'NONE' AS match_option, 'NO ACTION' AS update_rule, 'NO ACTION' AS delete_rule
+SELECT CAST(duckgres_catalog.__database() AS duckgres_name) AS constraint_catalog, CAST(duckgres_catalog.__nspname(c.schema_name) AS duckgres_name) AS constraint_schema,
+  CAST(c.constraint_name AS duckgres_name) AS constraint_name, CAST(duckgres_catalog.__database() AS duckgres_name) AS unique_constraint_catalog,
+  CAST(duckgres_catalog.__nspname(c.schema_name) AS duckgres_name) AS unique_constraint_schema,
+  CAST((SELECT r.constraint_name FROM duckgres_catalog.__constraints r
+    WHERE r.table_oid = f.confrelid AND r.contype IN ('p', 'u') AND r.conkey = f.confkey LIMIT 1) AS duckgres_name) AS unique_constraint_name,
+  CAST('NONE' AS duckgres_varchar) AS match_option, CAST('NO ACTION' AS duckgres_varchar) AS update_rule, CAST('NO ACTION' AS duckgres_varchar) AS delete_rule
 FROM duckgres_catalog.__constraints c JOIN duckgres_catalog.__fkeys f ON f.oid = c.oid;
 
 CREATE VIEW duckgres_information_schema.routines AS
-SELECT duckgres_catalog.__database() AS specific_catalog, n.nspname AS specific_schema,
-  p.proname || '_' || p.oid AS specific_name, duckgres_catalog.__database() AS routine_catalog, n.nspname AS routine_schema,
-  p.proname AS routine_name, 'FUNCTION' AS routine_type, CAST(NULL AS VARCHAR) AS module_catalog,
-  CAST(NULL AS VARCHAR) AS module_schema, CAST(NULL AS VARCHAR) AS module_name, CAST(NULL AS VARCHAR) AS udt_catalog,
-  CAST(NULL AS VARCHAR) AS udt_schema, CAST(NULL AS VARCHAR) AS udt_name,
-  duckgres_catalog.__format_base(p.prorettype, -1) AS data_type, 'pg_catalog' AS type_udt_schema,
+SELECT CAST(duckgres_catalog.__database() AS duckgres_name) AS specific_catalog, n.nspname AS specific_schema,
+  CAST(p.proname || '_' || p.oid AS duckgres_name) AS specific_name, CAST(duckgres_catalog.__database() AS duckgres_name) AS routine_catalog, n.nspname AS routine_schema,
+  p.proname AS routine_name, 'FUNCTION' AS routine_type, CAST(NULL AS duckgres_name) AS module_catalog,
+  CAST(NULL AS duckgres_name) AS module_schema, CAST(NULL AS duckgres_name) AS module_name, CAST(NULL AS duckgres_name) AS udt_catalog,
+  CAST(NULL AS duckgres_name) AS udt_schema, CAST(NULL AS duckgres_name) AS udt_name,
+  duckgres_catalog.__format_base(p.prorettype, -1) AS data_type, CAST('pg_catalog' AS duckgres_name) AS type_udt_schema,
   CASE WHEN p.prolang = 14 THEN 'SQL' ELSE 'EXTERNAL' END AS routine_body,
-  CASE WHEN p.prolang = 14 THEN p.prosrc END AS routine_definition, CAST(NULL AS VARCHAR) AS external_name,
+  CASE WHEN p.prolang = 14 THEN p.prosrc END AS routine_definition, CAST(NULL AS duckgres_name) AS external_name,
   CASE WHEN p.prolang = 14 THEN 'SQL' ELSE 'C' END AS external_language, 'GENERAL' AS parameter_style,
   CASE WHEN p.provolatile = 'i' THEN 'YES' ELSE 'NO' END AS is_deterministic, 'MODIFIES' AS sql_data_access,
   'NO' AS is_null_call, 'INVOKER' AS security_type
 FROM duckgres_catalog.pg_proc p JOIN duckgres_catalog.pg_namespace n ON n.oid = p.pronamespace;
 
+-- The session's privileges on tables: an owner (or a role that sees everything) holds all of
+-- them, as PostgreSQL's table owner does; other roles see the relations they may read.
+CREATE VIEW duckgres_information_schema.table_privileges AS
+SELECT CAST(duckgres_catalog.__user() AS duckgres_name) AS grantor, CAST(duckgres_catalog.__user() AS duckgres_name) AS grantee,
+  CAST(duckgres_catalog.__database() AS duckgres_name) AS table_catalog, CAST(duckgres_catalog.__nspname(r.schema_name) AS duckgres_name) AS table_schema,
+  CAST(r.name AS duckgres_name) AS table_name, CAST(p.privilege AS duckgres_varchar) AS privilege_type,
+  CAST('YES' AS duckgres_yes_or_no) AS is_grantable, CAST(CASE WHEN p.privilege = 'SELECT' THEN 'YES' ELSE 'NO' END AS duckgres_yes_or_no) AS with_hierarchy
+FROM duckgres_catalog.__relations r,
+  (SELECT unnest(['INSERT', 'SELECT', 'UPDATE', 'DELETE', 'TRUNCATE', 'REFERENCES', 'TRIGGER']) AS privilege) p
+WHERE r.kind IN ('r', 'v') AND (coalesce(getvariable('duckgres_sees_all'), true) OR p.privilege = 'SELECT');
+CREATE VIEW duckgres_information_schema.role_table_grants AS SELECT * FROM duckgres_information_schema.table_privileges;
+
 CREATE VIEW duckgres_information_schema.character_sets AS
-SELECT CAST(NULL AS VARCHAR) AS character_set_catalog, CAST(NULL AS VARCHAR) AS character_set_schema,
-  'UTF8' AS character_set_name, 'UCS' AS character_repertoire, 'UTF8' AS form_of_use,
-  duckgres_catalog.__database() AS default_collate_catalog, 'pg_catalog' AS default_collate_schema,
-  'C' AS default_collate_name;
+SELECT CAST(NULL AS duckgres_name) AS character_set_catalog, CAST(NULL AS duckgres_name) AS character_set_schema,
+  CAST('UTF8' AS duckgres_name) AS character_set_name, CAST('UCS' AS duckgres_name) AS character_repertoire, CAST('UTF8' AS duckgres_name) AS form_of_use,
+  CAST(duckgres_catalog.__database() AS duckgres_name) AS default_collate_catalog, CAST('pg_catalog' AS duckgres_name) AS default_collate_schema,
+  CAST('C' AS duckgres_name) AS default_collate_name;
 )SQL",
 };
 
@@ -1698,6 +1852,21 @@ bool is_information_schema_function(std::string_view name) {
 
 bool is_catalog_function(std::string_view name) {
   return contains(kCatalogFunctions, name);
+}
+
+int32_t catalog_table_oid(std::string_view schema, std::string_view name) {
+  if (!schema.empty() && schema != "pg_catalog") return 0;
+  static const std::pair<std::string_view, int32_t> tables[] = {
+      {"pg_am", 2601},         {"pg_attrdef", 2604}, {"pg_attribute", 1249}, {"pg_class", 1259},
+      {"pg_collation", 3456},  {"pg_constraint", 2606}, {"pg_database", 1262}, {"pg_depend", 2608},
+      {"pg_description", 2609}, {"pg_enum", 3501},   {"pg_extension", 3079}, {"pg_index", 2610},
+      {"pg_inherits", 2611},   {"pg_namespace", 2615}, {"pg_proc", 1255},     {"pg_rewrite", 2618},
+      {"pg_sequence", 2224},   {"pg_tablespace", 1213}, {"pg_trigger", 2620}, {"pg_type", 1247},
+  };
+  for (const auto& [table, oid] : tables) {
+    if (table == name) return oid;
+  }
+  return 0;
 }
 
 }  // namespace ducklings::sql

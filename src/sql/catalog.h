@@ -2,6 +2,7 @@
 // views, as SQL that DuckDB runs. Installed once per database in the schemas duckgres_catalog
 // and duckgres_information_schema; the transpiler points client references at them.
 #pragma once
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -29,5 +30,9 @@ bool is_information_schema_relation(std::string_view name);
 bool is_information_schema_function(std::string_view name);
 // Emulated functions (pg_get_userbyid, format_type, …), installed in duckgres_catalog.
 bool is_catalog_function(std::string_view name);
+
+// PostgreSQL's fixed oid of a system catalog table ("pg_class" 1259, with schema "" or
+// "pg_catalog"), 0 for any other name: 'pg_class'::regclass is what pg_description.classoid holds.
+int32_t catalog_table_oid(std::string_view schema, std::string_view name);
 
 }  // namespace ducklings::sql

@@ -6,10 +6,11 @@
 #include "sql/array_functions.h"
 #include "sql/array_literal.h"
 #include "sql/catalog.h"
+#include "sql/catalog_constraints.h"
 #include "sql/quoting.h"
-#include "sql/rewrite_literals.h"
-#include "sql/rewrite_json.h"
 #include "sql/rewrite_functions.h"
+#include "sql/rewrite_json.h"
+#include "sql/rewrite_literals.h"
 #include "sql/tree_walk.h"
 
 namespace ducklings::sql {
@@ -133,6 +134,18 @@ bool rewrite_names(pg_query::Node& n) {
     auto* names = n.mutable_a_expr()->mutable_name();
     if ((*names)[0].has_string() && (*names)[0].string().sval() == "pg_catalog") {
       names->DeleteSubrange(0, 1);
+      return true;
+    }
+  }
+  if (n.has_column_ref() && n.column_ref().fields_size() >= 3 && n.column_ref().fields(0).has_string() &&
+      n.column_ref().fields(1).has_string()) {
+    // pg_catalog.pg_class.relname (SQLAlchemy): the relation is duckgres_catalog's; its
+    // unqualified name still finds it in the FROM clause.
+    const std::string& schema = n.column_ref().fields(0).string().sval();
+    const std::string& relation = n.column_ref().fields(1).string().sval();
+    if ((schema == "pg_catalog" && is_catalog_relation(relation)) ||
+        (schema == "information_schema" && is_information_schema_relation(relation))) {
+      n.mutable_column_ref()->mutable_fields()->DeleteSubrange(0, 1);
       return true;
     }
   }
@@ -268,6 +281,7 @@ bool rewrite_type_name(pg_query::Node& n) {
     if (arg.has_a_const() && arg.a_const().has_sval()) {
       // 'integer'::regtype → the type's oid, by its name or by how format_type spells it.
       std::string text = arg.a_const().sval().sval();
+      if (text.rfind("pg_catalog.", 0) == 0) text = text.substr(11);
       auto parsed = parse("SELECT (SELECT min(t_oid) FROM (SELECT oid AS t_oid, typname AS t_name, "
                           "format_type(oid, NULL) AS t_formatted FROM duckgres_catalog.pg_type) t "
                           "WHERE t_name = lower(" + quote_literal(text) + ") OR t_formatted = lower(" +
@@ -311,6 +325,12 @@ bool rewrite_type_name(pg_query::Node& n) {
       schema = text.substr(0, dot);
       rel = text.substr(dot + 1);
     }
+    if (int32_t fixed = catalog_table_oid(schema, rel)) {
+      // 'pg_class'::regclass: PostgreSQL's fixed oid, as pg_description.classoid holds it.
+      n = pg_query::Node();
+      n.mutable_a_const()->mutable_ival()->set_ival(fixed);
+      return true;
+    }
     auto unquote = [](std::string v) {
       if (v.size() >= 2 && v.front() == '"' && v.back() == '"') return v.substr(1, v.size() - 2);
       for (auto& c : v) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -331,19 +351,59 @@ bool rewrite_type_name(pg_query::Node& n) {
     *n.mutable_sub_link() = std::move(link);
     return true;
   }
+  if (name == "regnamespace" && n.type_cast().has_arg()) {
+    // 'sales'::regnamespace is the schema's oid; relnamespace::regnamespace prints its name.
+    const pg_query::Node& arg = n.type_cast().arg();
+    bool literal = arg.has_a_const() && arg.a_const().has_sval();
+    std::string sql;
+    if (literal) {
+      std::string text = arg.a_const().sval().sval();
+      if (text.size() >= 2 && text.front() == '"' && text.back() == '"') {
+        text = text.substr(1, text.size() - 2);
+      } else {
+        for (auto& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      }
+      sql = "SELECT (SELECT min(n_oid) FROM (SELECT oid AS n_oid, nspname AS n_name FROM duckgres_catalog.pg_namespace) n "
+            "WHERE n_name = " + quote_literal(text) + ")";
+    } else {
+      sql = "SELECT (SELECT min(n_name) FROM (SELECT oid AS n_oid, CAST(nspname AS VARCHAR) AS n_name FROM "
+            "duckgres_catalog.pg_namespace) n WHERE n_oid = CAST(NULL AS BIGINT))";
+    }
+    auto parsed = parse(sql);
+    if (!parsed) return false;
+    pg_query::Node sub = parsed->stmts(0).stmt().select_stmt().target_list(0).res_target().val();
+    if (!literal) {
+      walk_nodes(sub, [&](pg_query::Node& m) {
+        if (m.has_type_cast() && m.type_cast().has_arg() && m.type_cast().arg().has_a_const() &&
+            m.type_cast().arg().a_const().isnull()) {
+          *m.mutable_type_cast()->mutable_arg() = arg;
+        }
+      });
+    }
+    n = std::move(sub);
+    return true;
+  }
   const char* replacement = nullptr;
   if (name == "name" || name == "char" || name == "regproc" ||
       name == "regprocedure" || name == "regnamespace" || name == "regrole") {
     replacement = "varchar";
   } else if (name == "regclass" && n.type_cast().has_arg() && !n.type_cast().arg().has_a_const()) {
     // expr::regclass prints the relation's name, schema-qualified when not on the search path.
-    auto parsed = parse(
+    // An operand that is no cast may be a name as text ('"s"."t"', format('%I.%I', …)); a cast
+    // (x::regclass::text comes here as (oid cast)::regclass) is an oid.
+    const pg_query::Node& operand = n.type_cast().arg();
+    bool may_be_text = !operand.has_type_cast();
+    auto parsed = parse(std::string(
         // Only r_oid and r_name are visible inside, so the operand's own columns (often
         // a bare "oid") still bind to the outer query.
-        "SELECT (SELECT r_name FROM (SELECT c.oid AS r_oid, CASE WHEN ns.nspname IN "
-        "('public', 'pg_catalog') THEN c.relname ELSE ns.nspname || '.' || c.relname END AS r_name "
+        "SELECT (SELECT r_name FROM (SELECT c.oid AS r_oid, CAST(CASE WHEN "
+        "duckgres_catalog.__nsp_visible(ns.nspname) THEN c.relname ELSE ns.nspname || '.' || c.relname END AS VARCHAR) AS r_name, "
+        "ns.nspname || '.' || c.relname AS r_path "
         "FROM duckgres_catalog.pg_class c JOIN duckgres_catalog.pg_namespace ns "
-        "ON ns.oid = c.relnamespace) r WHERE r_oid = CAST(NULL AS BIGINT))");
+        "ON ns.oid = c.relnamespace) r WHERE ") +
+        (may_be_text ? "r_oid = CASE WHEN regexp_full_match(CAST(NULL AS VARCHAR), '[0-9]+') "
+                       "THEN CAST(CAST(NULL AS VARCHAR) AS BIGINT) END OR r_path = replace(CAST(NULL AS VARCHAR), '\"', ''))"
+                     : "r_oid = CAST(NULL AS BIGINT))"));
     if (!parsed) return false;
     pg_query::Node sub = parsed->stmts(0).stmt().select_stmt().target_list(0).res_target().val();
     pg_query::Node arg = n.type_cast().arg();
@@ -909,7 +969,10 @@ std::vector<std::string> catalog_bookkeeping(const Statement& s) {
                     std::to_string(type == "varchar" ? 1043 : 1042) + ", " + std::to_string(n + 4) +
                     ", " + std::to_string(n) + ")");
     }
-    return out.size() > 1 ? out : std::vector<std::string>{};
+    if (out.size() == 1) out.clear();
+    std::string schema = rel.schemaname().empty() || rel.schemaname() == "public" ? "main" : rel.schemaname();
+    for (auto& named : record_constraint_names(create, schema)) out.push_back(std::move(named));
+    return out;
   }
   if (root->has_drop_stmt() && root->drop_stmt().remove_type() == pg_query::OBJECT_TABLE) {
     std::vector<std::string> out;
@@ -919,6 +982,7 @@ std::vector<std::string> catalog_bookkeeping(const Statement& s) {
       std::string table = parts.empty() ? "" : parts[parts.size() - 1].string().sval();
       std::string schema = parts.size() >= 2 ? parts[parts.size() - 2].string().sval() : "";
       out.push_back("DELETE FROM duckgres_meta.declared_types" + where(schema, table));
+      out.push_back(forget_constraint_names(schema.empty() || schema == "public" ? "main" : schema, table));
     }
     return out;
   }
@@ -1022,6 +1086,17 @@ std::vector<std::string> rewrite_for_duckdb(const Statement& s, const ColumnType
             object.mutable_list()->mutable_items()->DeleteSubrange(0, 1);
             renamed = true;
           }
+        }
+      }
+      if (named_copy.has_comment_stmt() && named_copy.comment_stmt().has_object() &&
+          named_copy.comment_stmt().object().has_list()) {
+        // COMMENT ON TABLE db.schema.t / COLUMN db.schema.t.c (dbt's persist_docs).
+        auto* items = named_copy.mutable_comment_stmt()->mutable_object()->mutable_list()->mutable_items();
+        int qualified = named_copy.comment_stmt().objtype() == pg_query::OBJECT_COLUMN ? 4 : 3;
+        if (items->size() == qualified && (*items)[0].has_string() &&
+            is_database_qualifier((*items)[0].string().sval())) {
+          items->DeleteSubrange(0, 1);
+          renamed = true;
         }
       }
       walk_nodes(named_copy, [&](pg_query::Node& n) {

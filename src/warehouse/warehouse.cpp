@@ -9,6 +9,7 @@
 #include "duck/pg_json.h"
 #include "duck/pg_functions.h"
 #include "sql/catalog.h"
+#include "sql/catalog_types.h"
 #include "sql/array_functions.h"
 #include "sql/pg_casts.h"
 #include "sql/quoting.h"
@@ -66,7 +67,8 @@ void set_session_directory(SessionDirectory d) {
 }
 
 void register_session_functions(duck::Connection& conn) {
-  duck::register_pg_json(conn.get());  // jsonb and the json operators' functions
+  sql::register_catalog_types(conn.get());  // the catalog's views cast to them
+  duck::register_pg_json(conn.get());        // jsonb and the json operators' functions
   sql::register_result_type_functions(conn);  // numeric division at PostgreSQL's scale
   duck::register_text_function(conn, "duckgres_activity", 1,
                                [](const std::vector<std::string>& a) -> std::optional<std::string> {

@@ -1,0 +1,23 @@
+// The names of a table's constraints as PostgreSQL knows them. DuckDB generates its own names
+// (orders_customer_id_id_fkey, t_a_b_check) and forgets the ones given in DDL (CONSTRAINT pk_x
+// PRIMARY KEY …), so CREATE TABLE records every PRIMARY KEY, UNIQUE, FOREIGN KEY and CHECK
+// constraint's name in duckgres_meta.constraint_names: the declared one, else PostgreSQL's
+// default (<table>_pkey, <table>_<columns>_key, <table>_<columns>_fkey, <table>_<column>_check
+// or <table>_check). The catalog (pg_constraint, information_schema, index names) answers them.
+#pragma once
+#include <string>
+#include <vector>
+
+#include "pg_query.pb.h"
+
+namespace ducklings::sql {
+
+// Statements that replace the recorded names of `create`'s table with its constraints' names
+// (none for a table without constraints, or a temporary one).
+// `schema` is DuckDB's schema name (main for public).
+std::vector<std::string> record_constraint_names(const pg_query::CreateStmt& create, const std::string& schema);
+
+// The statement that forgets the names recorded for a dropped table.
+std::string forget_constraint_names(const std::string& schema, const std::string& table);
+
+}  // namespace ducklings::sql
