@@ -42,8 +42,8 @@ std::string sqlstate_of(duckdb_error_type type, const std::string& msg) {
       if (contains(msg, "CHECK")) return "23514";
       return "23505";
     case DUCKDB_ERROR_CONVERSION:
-      if (contains(msg, "invalid hexadecimal")) return "22023";  // bytea's hex input (sql/pg_casts)
       if (contains(msg, "unsupported Unicode escape sequence")) return "22P05";  // jsonb input
+      if (contains(msg, "invalid hexadecimal")) return "22023";  // bytea's hex input (sql/pg_casts)
       if (contains(msg, "out of range") || contains(msg, "overflows numeric")) return "22003";
       if (contains(msg, "Could not cast value") && contains(msg, "to DECIMAL(")) return "22003";  // numeric(p,s)
       return "22P02";

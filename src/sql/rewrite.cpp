@@ -245,6 +245,41 @@ pg_query::Node format_type_of(const pg_query::Node& type_oid) {
   return out;
 }
 
+// expr::regclass as a lookup in the emulated pg_class: the relation's name (schema-qualified
+// when not on the search path) where the value is printed, its oid where a function takes it
+// (obj_description(x::regclass, …)). An operand that is no cast may be a name as text
+// ('"s"."t"', format('%I.%I', …)); a cast (x::regclass::text comes here as (oid cast)::regclass)
+// is an oid.
+bool regclass_lookup(pg_query::Node& n, bool want_oid) {
+    const pg_query::Node& operand = n.type_cast().arg();
+    bool may_be_text = !operand.has_type_cast();
+    auto parsed = parse(std::string(
+        // Only r_oid and r_name are visible inside, so the operand's own columns (often
+        // a bare "oid") still bind to the outer query.
+        std::string("SELECT (SELECT ") + (want_oid ? "r_oid" : "r_name") + " FROM (SELECT c.oid AS r_oid, CAST(CASE WHEN "
+        "duckgres_catalog.__nsp_visible(ns.nspname) THEN c.relname ELSE ns.nspname || '.' || c.relname END AS VARCHAR) AS r_name, "
+        "ns.nspname || '.' || c.relname AS r_path "
+        "FROM duckgres_catalog.pg_class c JOIN duckgres_catalog.pg_namespace ns "
+        "ON ns.oid = c.relnamespace) r WHERE ") +
+        // The CASE sits inside the cast: DuckDB may evaluate a THEN branch for rows the WHEN
+        // rejects (a join filter), and casting a name to BIGINT fails.
+        (may_be_text ? "r_oid = CAST(CASE WHEN regexp_full_match(CAST(NULL AS VARCHAR), '[0-9]+') "
+                       "THEN CAST(NULL AS VARCHAR) END AS BIGINT) OR r_path = replace(CAST(NULL AS VARCHAR), '\"', ''))"
+                     : "r_oid = CAST(NULL AS BIGINT))"));
+    if (!parsed) return false;
+    pg_query::Node sub = parsed->stmts(0).stmt().select_stmt().target_list(0).res_target().val();
+    pg_query::Node arg = n.type_cast().arg();
+    // Put the cast's operand where the NULL placeholder stands.
+    walk_nodes(sub, [&](pg_query::Node& m) {
+      if (m.has_type_cast() && m.type_cast().has_arg() && m.type_cast().arg().has_a_const() &&
+          m.type_cast().arg().a_const().isnull()) {
+        *m.mutable_type_cast()->mutable_arg() = arg;
+      }
+    });
+    n = std::move(sub);
+    return true;
+}
+
 bool rewrite_type_name(pg_query::Node& n) {
   if (!n.has_type_cast() || !n.type_cast().has_type_name()) return false;
   auto* tn = n.mutable_type_cast()->mutable_type_name();
@@ -388,34 +423,7 @@ bool rewrite_type_name(pg_query::Node& n) {
       name == "regprocedure" || name == "regnamespace" || name == "regrole") {
     replacement = "varchar";
   } else if (name == "regclass" && n.type_cast().has_arg() && !n.type_cast().arg().has_a_const()) {
-    // expr::regclass prints the relation's name, schema-qualified when not on the search path.
-    // An operand that is no cast may be a name as text ('"s"."t"', format('%I.%I', …)); a cast
-    // (x::regclass::text comes here as (oid cast)::regclass) is an oid.
-    const pg_query::Node& operand = n.type_cast().arg();
-    bool may_be_text = !operand.has_type_cast();
-    auto parsed = parse(std::string(
-        // Only r_oid and r_name are visible inside, so the operand's own columns (often
-        // a bare "oid") still bind to the outer query.
-        "SELECT (SELECT r_name FROM (SELECT c.oid AS r_oid, CAST(CASE WHEN "
-        "duckgres_catalog.__nsp_visible(ns.nspname) THEN c.relname ELSE ns.nspname || '.' || c.relname END AS VARCHAR) AS r_name, "
-        "ns.nspname || '.' || c.relname AS r_path "
-        "FROM duckgres_catalog.pg_class c JOIN duckgres_catalog.pg_namespace ns "
-        "ON ns.oid = c.relnamespace) r WHERE ") +
-        (may_be_text ? "r_oid = CASE WHEN regexp_full_match(CAST(NULL AS VARCHAR), '[0-9]+') "
-                       "THEN CAST(CAST(NULL AS VARCHAR) AS BIGINT) END OR r_path = replace(CAST(NULL AS VARCHAR), '\"', ''))"
-                     : "r_oid = CAST(NULL AS BIGINT))"));
-    if (!parsed) return false;
-    pg_query::Node sub = parsed->stmts(0).stmt().select_stmt().target_list(0).res_target().val();
-    pg_query::Node arg = n.type_cast().arg();
-    // Put the cast's operand where the NULL placeholder stands.
-    walk_nodes(sub, [&](pg_query::Node& m) {
-      if (m.has_type_cast() && m.type_cast().has_arg() && m.type_cast().arg().has_a_const() &&
-          m.type_cast().arg().a_const().isnull()) {
-        *m.mutable_type_cast()->mutable_arg() = arg;
-      }
-    });
-    n = std::move(sub);
-    return true;
+    return regclass_lookup(n, false);
   } else if (name == "regclass" || name == "xid" || name == "cid") {
     replacement = "int8";
   }
@@ -805,6 +813,25 @@ bool rewrite_expressions(pg_query::ParseResult& tree) {
     changed = rewrite_names(n) || changed;
     changed = rewrite_regex_operator(n) || changed;
     changed = rewrite_function_alias(n) || changed;
+    {
+      // A function takes a regclass as its oid (obj_description(x::regclass, …)), and so does a
+      // cast to oid: not the name the value prints as (the walk visits them before the operand).
+      auto as_oid = [&](pg_query::Node& arg) {
+        if (arg.has_type_cast() && arg.type_cast().has_type_name() &&
+            names_type(arg.type_cast().type_name(), "regclass") && arg.type_cast().has_arg() &&
+            !arg.type_cast().arg().has_a_const() && !arg.type_cast().arg().has_type_cast()) {
+          changed = regclass_lookup(arg, true) || changed;
+        }
+      };
+      if (n.has_func_call()) {
+        for (auto& arg : *n.mutable_func_call()->mutable_args()) as_oid(arg);
+      } else if (n.has_type_cast() && n.type_cast().has_type_name() && n.type_cast().has_arg() &&
+                 (names_type(n.type_cast().type_name(), "oid") ||
+                  names_type(n.type_cast().type_name(), "int8") ||
+                  names_type(n.type_cast().type_name(), "int4"))) {
+        as_oid(*n.mutable_type_cast()->mutable_arg());
+      }
+    }
     changed = rewrite_type_name(n) || changed;
     changed = rewrite_literal(n) || changed;
     if (n.has_res_target() && n.res_target().name().empty() && n.res_target().has_val() &&

@@ -131,9 +131,9 @@ Warehouse::Warehouse(std::string name, const std::string& directory, const Compu
   {
     auto conn = database_.connect();
     register_session_functions(*conn);  // before the catalog: its views call them
+    duck::register_pg_functions(*conn, readable_directories);  // to_char, format(), …
     sql::register_pg_casts(*conn);       // PostgreSQL's text input for bytea, bool, int, arrays
     sql::register_array_functions(*conn);  // cardinality, array_ndims, array_dims of nested arrays
-    duck::register_pg_functions(*conn, readable_directories);  // to_char, format(), …
     std::vector<FunctionRegistrar> registrars;
     {
       std::lock_guard lock(directory_mutex);

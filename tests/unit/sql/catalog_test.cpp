@@ -200,7 +200,7 @@ TEST_F(CatalogTest, ConstraintsAndTheirDefinitions) {
            "true), CAST(r.conkey AS VARCHAR), CAST(r.confkey AS VARCHAR) "
            "FROM duckgres_catalog.pg_constraint r JOIN duckgres_catalog.pg_class c ON c.oid = "
            "r.conrelid ORDER BY 1, 3, 2"),
-      (Rows{"child|child_a_check|c|CHECK ((a > 0))|[1]|NULL",
+      (Rows{"child|child_a_check|c|CHECK (a > 0)|[1]|NULL",
             "child|child_pid_fkey|f|FOREIGN KEY (pid) REFERENCES parent(id)|[3]|[1]",
             "child|child_pkey|p|PRIMARY KEY (a, b)|[1, 2]|NULL",
             "parent|parent_pkey|p|PRIMARY KEY (id)|[1]|NULL",
@@ -223,9 +223,10 @@ TEST_F(CatalogTest, IndexesIncludeConstraintIndexes) {
                  "FROM duckgres_catalog.pg_class c, duckgres_catalog.pg_class c2, "
                  "duckgres_catalog.pg_index i WHERE c.relname = 'child' AND c.oid = i.indrelid AND "
                  "i.indexrelid = c2.oid ORDER BY i.indisprimary DESC, c2.relname"),
+            // Pretty (true) names the table unqualified when it is on the search path.
             (Rows{"child_pkey|true|true|[1, 2]|CREATE UNIQUE INDEX child_pkey ON "
-                  "public.child USING btree (a, b)",
-                  "child_note_idx|false|false|[4]|CREATE INDEX child_note_idx ON public.child "
+                  "child USING btree (a, b)",
+                  "child_note_idx|false|false|[4]|CREATE INDEX child_note_idx ON child "
                   "USING btree (note)"}));
   EXPECT_EQ(
       one("SELECT indexname, indexdef FROM duckgres_catalog.pg_indexes WHERE schemaname = 's1'"),
