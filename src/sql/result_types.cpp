@@ -304,12 +304,12 @@ class Typer {
       case N::kCoalesceExpr: {
         std::vector<PgResultType> ts;
         for (auto& a : *n.mutable_coalesce_expr()->mutable_args()) ts.push_back(expr(a, scope, Place::kNested, nullptr));
-        return common(ts);
+        return common_of(n.coalesce_expr().args(), ts);
       }
       case N::kMinMaxExpr: {
         std::vector<PgResultType> ts;
         for (auto& a : *n.mutable_min_max_expr()->mutable_args()) ts.push_back(expr(a, scope, Place::kNested, nullptr));
-        return common(ts);
+        return common_of(n.min_max_expr().args(), ts);
       }
       case N::kCaseExpr: {
         auto* c = n.mutable_case_expr();
@@ -389,6 +389,18 @@ class Typer {
       }
     }
     return out;
+  }
+
+  // common() over the arguments, unknown when an argument that is no literal is unknown: an
+  // unresolved column would otherwise take its type from coalesce(x, 0)'s 0.
+  template <class Args>
+  static PgResultType common_of(const Args& nodes, const std::vector<PgResultType>& ts) {
+    int i = 0;
+    for (const auto& a : nodes) {
+      if (i < static_cast<int>(ts.size()) && ts[i].oid == 0 && !a.has_a_const()) return {};
+      ++i;
+    }
+    return common(ts);
   }
 
   void from_item(pg_query::Node& item, Scope& scope) {
@@ -969,7 +981,7 @@ class Typer {
       return {};
     }
     if (name == "factorial") return PgResultType{kNumeric, -1, true};
-    if (name == "coalesce" || name == "greatest" || name == "least") return common(args);
+    if (name == "coalesce" || name == "greatest" || name == "least") return common_of(f->args(), args);
     if (name == "lower" || name == "upper" || name == "concat" || name == "substr" || name == "substring" ||
         name == "replace" || name == "trim" || name == "btrim" || name == "ltrim" || name == "rtrim" ||
         name == "left" || name == "right" || name == "lpad" || name == "rpad" || name == "repeat" ||

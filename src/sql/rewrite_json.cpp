@@ -1,3 +1,4 @@
+#include <algorithm>
 #include "sql/rewrite_json.h"
 
 #include <string>
@@ -54,10 +55,19 @@ bool is_key(const pg_query::Node& n) {
 }
 
 // `x -> x + 1`: a DuckDB lambda (the other rewrites build some: x op ANY (…)), not a json key.
+// `(x, y) -> f(x, y)` too (list_reduce's): a row has no json operators in PostgreSQL.
 bool is_lambda(const pg_query::A_Expr& e) {
-  if (!e.lexpr().has_column_ref() || is_key(e.rexpr())) return false;
-  const auto& f = e.lexpr().column_ref().fields();
-  return f.size() == 1 && f[0].has_string();
+  if (is_key(e.rexpr())) return false;
+  auto is_name = [](const pg_query::Node& n) {
+    if (!n.has_column_ref()) return false;
+    const auto& f = n.column_ref().fields();
+    return f.size() == 1 && f[0].has_string();
+  };
+  if (e.lexpr().has_row_expr()) {
+    const auto& args = e.lexpr().row_expr().args();
+    return !args.empty() && std::all_of(args.begin(), args.end(), is_name);
+  }
+  return is_name(e.lexpr());
 }
 
 // json -> 'key' and friends: the operators PostgreSQL has for json and jsonb. DuckDB reads a
