@@ -341,6 +341,18 @@ class BinaryToCsv {
           break;
         }
         std::string_view bytes = in.get_bytes(static_cast<size_t>(len));
+        if (oids_[f] == oid::kBytea) {
+          // PostgreSQL's hex form, which the table's text-to-bytea cast reads (DuckDB's own
+          // "\x00\xFF" form is not bytea text input).
+          static const char* digits = "0123456789abcdef";
+          row += "\"\\x";
+          for (unsigned char b : bytes) {
+            row.push_back(digits[b >> 4]);
+            row.push_back(digits[b & 15]);
+          }
+          row.push_back('"');
+          continue;
+        }
         duck::Value v = decode_binary(oids_[f], bytes);
         char* text = duckdb_get_varchar(v.get());
         row.push_back('"');
