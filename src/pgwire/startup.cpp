@@ -210,7 +210,8 @@ void Session::open_session(const std::map<std::string, std::string>& parameters,
   connection_ = warehouse_->connect();
   // The SET must run before the macros are parsed: it changes how '/' parses.
   connection_->query("SET integer_division = true");
-  connection_->query(sql::kSessionSetup);
+  // One transaction for the setup's few dozen macros, not one commit each.
+  connection_->query(std::string("BEGIN TRANSACTION;") + sql::kSessionSetup + "COMMIT;");
   if (services_.query_log && services_.config.query_profiling == "on") {
     // Each statement's CPU time, peak memory, rows scanned and slowest operators, for the
     // query log (read back by Session::end_trace); nothing is printed.
