@@ -24,7 +24,7 @@ SELECT array_agg(id ORDER BY amount DESC NULLS LAST) FROM orders;
 SELECT array_agg(id ORDER BY amount DESC) FROM orders;
 SELECT region, array_agg(DISTINCT customer ORDER BY customer) FROM orders GROUP BY region ORDER BY region;
 SELECT json_agg(customer ORDER BY id) FROM orders WHERE region = 'EU';
-SELECT region, customer, sum(amount) FROM orders GROUP BY ROLLUP (region, customer) ORDER BY region, customer;
+SELECT region, customer, sum(amount) FROM orders GROUP BY ROLLUP (region, customer) ORDER BY region, customer, 3;
 SELECT region, shipped, count(*) FROM orders GROUP BY CUBE (region, shipped) ORDER BY region, shipped, 3;
 SELECT region, shipped, count(*), grouping(region, shipped) FROM orders GROUP BY GROUPING SETS ((region), (shipped), ()) ORDER BY 4, 1, 2;
 SELECT count(*) FROM orders WHERE amount > (SELECT avg(amount) FROM orders);
