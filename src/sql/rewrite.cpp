@@ -11,6 +11,7 @@
 #include "sql/rewrite_functions.h"
 #include "sql/rewrite_json.h"
 #include "sql/rewrite_literals.h"
+#include "sql/rewrite_sample.h"
 #include "sql/tree_walk.h"
 
 namespace ducklings::sql {
@@ -805,6 +806,7 @@ bool rewrite_expressions(pg_query::ParseResult& tree) {
       changed = unnest_select_list_series(*n.mutable_select_stmt()) || changed;
       changed = group_by_relation_alias(*n.mutable_select_stmt()) || changed;
     }
+    changed = rewrite_table_sample(n) || changed;  // sql/rewrite_sample.cpp
     changed = rewrite_vector_column(n) || changed;
     changed = rewrite_any_all(n) || changed;
     changed = rewrite_array_literal(n) || changed;

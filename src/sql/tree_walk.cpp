@@ -51,4 +51,19 @@ void walk_range_vars(google::protobuf::Message& message,
   });
 }
 
+pg_query::Node make_func_call(const std::string& name, std::vector<pg_query::Node> args) {
+  pg_query::Node out;
+  auto* call = out.mutable_func_call();
+  call->add_funcname()->mutable_string()->set_sval(name);
+  for (auto& a : args) *call->add_args() = std::move(a);
+  call->set_funcformat(pg_query::COERCE_EXPLICIT_CALL);
+  return out;
+}
+
+pg_query::Node make_column_ref(const std::string& name) {
+  pg_query::Node out;
+  out.mutable_column_ref()->add_fields()->mutable_string()->set_sval(name);
+  return out;
+}
+
 }  // namespace ducklings::sql

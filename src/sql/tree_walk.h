@@ -2,6 +2,8 @@
 // know every node type that may contain the ones they change.
 #pragma once
 #include <functional>
+#include <string>
+#include <vector>
 
 #include "pg_query.pb.h"
 
@@ -19,5 +21,9 @@ void walk_range_vars(google::protobuf::Message& message,
 // Calls `visit` on every message below `message` (one pass for checks of several kinds).
 void walk_messages(google::protobuf::Message& message,
                    const std::function<void(google::protobuf::Message&)>& visit);
+
+// Node builders for rewrites: a call `name(args…)` as written explicitly, a column reference.
+pg_query::Node make_func_call(const std::string& name, std::vector<pg_query::Node> args);
+pg_query::Node make_column_ref(const std::string& name);
 
 }  // namespace ducklings::sql
