@@ -5,6 +5,7 @@
 #include <cmath>
 #include <stdexcept>
 
+#include "sql/pg_numeric.h"
 #include "sql/tree_walk.h"
 
 namespace ducklings::sql {
@@ -1052,7 +1053,10 @@ PgResultType pg_type_of_duckdb_name(const std::string& duckdb_type) {
   if (t == "INTERVAL") return known(kInterval);
   if (t.rfind("DECIMAL(", 0) == 0) {
     int p = 0, s = 0;
-    if (std::sscanf(t.c_str(), "DECIMAL(%d,%d)", &p, &s) == 2) return PgResultType{kNumeric, ((p << 16) | s) + 4, true};
+    if (std::sscanf(t.c_str(), "DECIMAL(%d,%d)", &p, &s) == 2) {
+      if (p == kUnconstrainedWidth && s == kUnconstrainedScale) return known(kNumeric);  // numeric
+      return PgResultType{kNumeric, ((p << 16) | s) + 4, true};
+    }
     return known(kNumeric);
   }
   return {};
@@ -1495,6 +1499,7 @@ std::optional<TableColumns> ColumnTypeCache::lookup(const std::string& schema_in
         if (row_schema != first_schema) {
           done = true;
           break;
+  register_numeric_functions(connection);  // numeric without precision (sql/pg_numeric)
         }
         found->push_back({c.varchar(1, row).value_or(""), pg_type_of_duckdb_name(c.varchar(2, row).value_or(""))});
       }

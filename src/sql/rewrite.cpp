@@ -7,6 +7,7 @@
 #include "sql/array_literal.h"
 #include "sql/catalog.h"
 #include "sql/catalog_constraints.h"
+#include "sql/pg_numeric.h"
 #include "sql/quoting.h"
 #include "sql/rewrite_functions.h"
 #include "sql/rewrite_json.h"
@@ -281,6 +282,15 @@ bool regclass_lookup(pg_query::Node& n, bool want_oid) {
     return true;
 }
 
+// numeric without precision: DECIMAL(38,17) (sql/pg_numeric), not DuckDB's DECIMAL(18,3),
+// which rounds to 3 decimals.
+bool set_unconstrained_numeric(pg_query::TypeName& tn) {
+  if (last_name(tn.names()) != "numeric" || tn.typmods_size() > 0) return false;
+  tn.add_typmods()->mutable_a_const()->mutable_ival()->set_ival(kUnconstrainedWidth);
+  tn.add_typmods()->mutable_a_const()->mutable_ival()->set_ival(kUnconstrainedScale);
+  return true;
+}
+
 bool rewrite_type_name(pg_query::Node& n) {
   if (!n.has_type_cast() || !n.type_cast().has_type_name()) return false;
   auto* tn = n.mutable_type_cast()->mutable_type_name();
@@ -419,6 +429,7 @@ bool rewrite_type_name(pg_query::Node& n) {
     n = std::move(sub);
     return true;
   }
+  if (set_unconstrained_numeric(*tn)) return true;
   const char* replacement = nullptr;
   if (name == "name" || name == "char" || name == "regproc" ||
       name == "regprocedure" || name == "regnamespace" || name == "regrole") {
@@ -452,6 +463,7 @@ bool rewrite_type_name(pg_query::Node& n) {
 bool rewrite_column_type(pg_query::Node& n) {
   if (!n.has_column_def() || !n.column_def().has_type_name()) return false;
   auto* tn = n.mutable_column_def()->mutable_type_name();
+  if (set_unconstrained_numeric(*tn)) return true;
   std::string name = last_name(tn->names());
   const char* replacement = nullptr;
   if (name == "name") {
