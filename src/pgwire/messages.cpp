@@ -39,6 +39,11 @@ StartupPacket decode_startup(std::string_view body) {
     expect_end(in, "CancelRequest");
     return c;
   }
+  if (code == kWorkerCancelCode) {
+    WorkerCancel c{in.get_i32(), in.get_i32(), static_cast<uint64_t>(in.get_i64())};
+    expect_end(in, "worker cancel");
+    return c;
+  }
   if (code == kTrustedStartupCode || code == kWorkerControlCode) {
     std::map<std::string, std::string> params;
     while (true) {
@@ -91,6 +96,16 @@ std::string encode_cancel_request(int32_t process_id, int32_t secret_key) {
   out.put_i32(kCancelRequestCode);
   out.put_i32(process_id);
   out.put_i32(secret_key);
+  return std::move(out.data());
+}
+
+std::string encode_worker_cancel(const WorkerCancel& cancel) {
+  WriteBuffer out;
+  out.put_i32(24);
+  out.put_i32(kWorkerCancelCode);
+  out.put_i32(cancel.process_id);
+  out.put_i32(cancel.secret_key);
+  out.put_i64(static_cast<int64_t>(cancel.until_ready));
   return std::move(out.data());
 }
 

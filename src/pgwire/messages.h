@@ -22,6 +22,7 @@ constexpr int32_t kCancelRequestCode = 80877102;
 // worker accepts nothing else there; a TCP port refuses them as unsupported protocols).
 constexpr int32_t kTrustedStartupCode = (1234 << 16) | 5700;  // an authenticated session
 constexpr int32_t kWorkerControlCode = (1234 << 16) | 5701;   // configure / status
+constexpr int32_t kWorkerCancelCode = (1234 << 16) | 5702;    // a relayed CancelRequest
 
 // ---- the startup phase (messages without a type byte) ----
 struct SslRequest {};
@@ -43,13 +44,22 @@ struct TrustedStartup {
 struct WorkerControl {
   std::map<std::string, std::string> parameters;
 };
+// A CancelRequest the control plane relays to a worker, naming the statement it stops by the
+// ReadyForQuery that will end it (the session's n-th, counting the one after startup): the
+// relay knows it even when the statement has not reached the worker's session yet.
+struct WorkerCancel {
+  int32_t process_id;
+  int32_t secret_key;
+  uint64_t until_ready;
+};
 using StartupPacket = std::variant<SslRequest, GssEncRequest, CancelRequest, StartupMessage,
-                                   TrustedStartup, WorkerControl>;
+                                   TrustedStartup, WorkerControl, WorkerCancel>;
 // `body` is the packet after its length word.
 StartupPacket decode_startup(std::string_view body);
 // A whole startup-phase packet (length word included) with `code` and name/value pairs.
 std::string encode_startup_packet(int32_t code, const std::map<std::string, std::string>& params);
 std::string encode_cancel_request(int32_t process_id, int32_t secret_key);
+std::string encode_worker_cancel(const WorkerCancel& cancel);
 
 // ---- typed frontend messages ----
 struct QueryMessage {

@@ -45,6 +45,13 @@ class FrameTracker {
     }
   }
   bool at_boundary() const { return header_len_ == 0; }
+  // Client side: ReadyForQuery messages the messages so far ask for, besides the one after
+  // startup: one per Query, Sync and FunctionCall, and one for a Sync-unit (Parse, Bind,
+  // Execute…) or message that has begun.
+  uint64_t ready_asked() const {
+    bool started = open_ || (header_len_ > 0 && (ends_unit(header_[0]) || opens_unit(header_[0])));
+    return units_ + (started ? 1 : 0);
+  }
   // Whole messages of `type` seen so far.
   uint64_t count(char type) const { return counts_[static_cast<unsigned char>(type)]; }
   char last_type() const { return last_type_; }
@@ -52,9 +59,20 @@ class FrameTracker {
   bool last_was_fatal() const { return last_fatal_; }
 
  private:
+  static bool ends_unit(char t) { return t == 'Q' || t == 'S' || t == 'F'; }
+  // Not Flush, Terminate or COPY data (which belongs to a Query already counted).
+  static bool opens_unit(char t) {
+    return !ends_unit(t) && t != 'H' && t != 'X' && t != 'd' && t != 'c' && t != 'f';
+  }
   void finish() {
     last_type_ = header_[0];
     ++counts_[static_cast<unsigned char>(last_type_)];
+    if (ends_unit(last_type_)) {
+      ++units_;
+      open_ = false;
+    } else if (opens_unit(last_type_)) {
+      open_ = true;
+    }
     last_fatal_ = false;
     if (last_type_ == 'E') {
       std::string severity = decode_error_response(body_).severity;  // the body's first 256 bytes
@@ -69,9 +87,25 @@ class FrameTracker {
   char last_type_ = 0;
   bool last_fatal_ = false;
   uint64_t counts_[256] = {};
+  uint64_t units_ = 0;  // Query, Sync and FunctionCall messages
+  bool open_ = false;   // a Sync-unit has begun (Parse, Bind, Execute… without their Sync yet)
 };
 
 }  // namespace
+
+// A CancelRequest stops the statement the client awaits when it was sent. That statement may
+// still be on its way (in the relay, in the worker's socket, being read): the worker is told
+// which ReadyForQuery ends it, and it stands until that one is sent however late the statement
+// arrives. A client that awaits nothing has nothing to cancel, as in PostgreSQL; one whose bytes
+// the relay has not read yet is decided by the relay thread once it has read them.
+void Session::relay_cancel() {
+  uint64_t seen = relay_ready_seen_.load();
+  if (relay_ready_awaited_.load() > seen) {
+    worker_->cancel(process_id_, secret_key_, seen + 1);
+  } else {
+    relay_cancel_wanted_ = true;
+  }
+}
 
 void Session::relay() {
   const int wfd = worker_->fd();
@@ -115,14 +149,17 @@ void Session::relay() {
     }
     bool take_client = client_open && to_worker.size() < kMaxPendingToWorker;
     bool client_pending = take_client && channel_->has_pending_input();
+    // Seen before the poll, so the poll shows what the client sent before it cancelled.
+    bool cancel_wanted = relay_cancel_wanted_.load();
     pollfd fds[2] = {{channel_->fd(), static_cast<short>(take_client ? POLLIN : 0), 0},
                      {wfd, static_cast<short>(POLLIN | (to_worker.empty() ? 0 : POLLOUT)), 0}};
-    int rc = ::poll(fds, 2, client_pending ? 0 : 100);
+    int rc = ::poll(fds, 2, client_pending || cancel_wanted ? 0 : 100);
     if (rc < 0) {
       if (errno == EINTR) continue;
       throw std::runtime_error(std::string("poll: ") + std::strerror(errno));
     }
-    if (client_pending || (fds[0].revents & (POLLIN | POLLHUP | POLLERR))) {
+    bool client_readable = client_pending || (fds[0].revents & (POLLIN | POLLHUP | POLLERR));
+    if (client_readable) {
       size_t n = channel_->read_available(buf.data(), buf.size());
       if (n == 0) {
         if (!stop_requested_) return;  // the client left; closing the link ends the worker's side
@@ -131,6 +168,16 @@ void Session::relay() {
         from_client.feed(buf.data(), n);
         if (from_client.at_boundary() && from_client.last_type() == 'X') return;
         to_worker.append(buf.data(), n);
+        relay_ready_awaited_ = from_client.ready_asked() + 1;
+      }
+    }
+    if (cancel_wanted) {
+      uint64_t seen = from_worker.count('Z');
+      if (relay_ready_awaited_.load() > seen) {
+        relay_cancel_wanted_ = false;
+        worker_->cancel(process_id_, secret_key_, seen + 1);
+      } else if (!client_readable || !take_client) {
+        relay_cancel_wanted_ = false;  // the client awaits nothing
       }
     }
     if (!to_worker.empty()) {
@@ -150,6 +197,7 @@ void Session::relay() {
         return;
       }
       from_worker.feed(buf.data(), static_cast<size_t>(n));
+      relay_ready_seen_ = from_worker.count('Z');
       // Blocking: a client that stops reading holds its worker back, as with one process.
       channel_->write(std::string_view(buf.data(), static_cast<size_t>(n)));
     }

@@ -29,19 +29,24 @@ bool SessionRegistry::add(Session* s, size_t max_sessions) {
 
 void SessionRegistry::remove(Session* s) {
   std::lock_guard lock(mutex_);
-  sessions_.erase(s->process_id());
+  // Only its own entry: another session's under the same id stays reachable.
+  if (auto it = sessions_.find(s->process_id()); it != sessions_.end() && it->second == s) {
+    sessions_.erase(it);
+  }
   if (sessions_.empty()) empty_.notify_all();
 }
 
 void SessionRegistry::renumber(Session* s, int32_t old_process_id) {
   std::lock_guard lock(mutex_);
-  sessions_.erase(old_process_id);
+  if (auto it = sessions_.find(old_process_id); it != sessions_.end() && it->second == s) {
+    sessions_.erase(it);
+  }
   sessions_[s->process_id()] = s;
 }
 
-void SessionRegistry::cancel(int32_t pid, int32_t key) {
+void SessionRegistry::cancel(int32_t pid, int32_t key, uint64_t until_ready) {
   std::lock_guard lock(mutex_);
-  if (auto it = sessions_.find(pid); it != sessions_.end()) it->second->cancel(key);
+  if (auto it = sessions_.find(pid); it != sessions_.end()) it->second->cancel(key, until_ready);
 }
 
 void SessionRegistry::request_stop_all() {

@@ -23,6 +23,11 @@ namespace ducklings::pgwire {
 namespace {
 
 std::atomic<int32_t> next_process_id{1000};
+// A session that takes its process id from a trusted startup (inside a worker) holds a negative
+// one until then, as do the worker's cancel and control connections: a positive id could be a
+// relayed session's, whose registry entry it would replace (its cancels and statement_timeout
+// then reached nobody).
+std::atomic<int32_t> next_provisional_id{-1};
 constexpr size_t kFlushThreshold = 256 * 1024;
 constexpr size_t kQueryCacheSize = 256;
 constexpr idx_t kMaxColumns = 1664;  // PostgreSQL's MaxTupleAttributeNumber
@@ -127,7 +132,8 @@ int16_t format_for(const std::vector<int16_t>& formats, size_t i) {
 
 Session::Session(ServerServices services, int fd, std::string peer)
     : services_(services), channel_(std::make_unique<Channel>(fd)), peer_(std::move(peer)) {
-  process_id_ = next_process_id.fetch_add(1);
+  process_id_ = services_.worker_control ? next_provisional_id.fetch_sub(1)
+                                         : next_process_id.fetch_add(1);
   backend_start_ = std::chrono::system_clock::now();
   if (RAND_bytes(reinterpret_cast<unsigned char*>(&secret_key_), sizeof(secret_key_)) != 1) {
     throw std::runtime_error("could not generate a cancel key");
@@ -169,6 +175,7 @@ void Session::run() {
       if (type != 'S' && type != 'H') {
         std::lock_guard lock(run_mutex_);
         busy_ = true;
+        statement_since_ = std::chrono::steady_clock::now();
       }
       try {
         switch (type) {
@@ -284,7 +291,9 @@ void Session::send_ready() {
   {
     std::lock_guard lock(run_mutex_);
     busy_ = false;
-    cancel_pending_ = false;
+    statement_since_.reset();
+    if (!fatal_sent_) ++ready_sent_;
+    cancel_pending_ = ready_sent_ < cancel_until_;
   }
   if (fatal_sent_) return;  // the session is ending: no ReadyForQuery after FATAL
   write_ready_for_query(out_, static_cast<char>(txn_));
@@ -339,6 +348,10 @@ void Session::handle_query(const std::string& text) {
   bool multi = parts.size() > 1;
   message_first_query_id_.clear();
   for (const auto& part : parts) {
+    if (&part != &parts.front()) {  // each statement of the message has its statement_timeout
+      std::lock_guard lock(run_mutex_);
+      statement_since_ = std::chrono::steady_clock::now();
+    }
     // Repeated statements skip parsing and planning: clients send the same text again and again.
     std::shared_ptr<PreparedQuery> cached;
     if (auto it = query_cache_.find(part.text); it != query_cache_.end()) cached = it->second;
@@ -1221,7 +1234,7 @@ Session::RunningScope::RunningScope(Session& s)
   if (session_.cancel_pending_) throw SqlError("57014", "canceling statement due to user request");
   session_.running_ = true;
   session_.timed_out_ = false;
-  session_.running_since_ = std::chrono::steady_clock::now();
+  session_.running_since_ = session_.statement_since_.value_or(std::chrono::steady_clock::now());
 }
 
 Session::RunningScope::~RunningScope() {
@@ -1277,14 +1290,21 @@ void Session::send_synthetic(const std::vector<std::string>& columns,
   write_command_complete(out_, tag);
 }
 
-void Session::cancel(int32_t key) {
+void Session::cancel(int32_t key, uint64_t until_ready) {
   if (key != secret_key_) return;
   std::lock_guard lock(run_mutex_);
   if (worker_) {
-    worker_->cancel(process_id_, secret_key_);
+    worker_->cancel(process_id_, secret_key_, 0);
     return;
   }
-  if (busy_) cancel_pending_ = true;
+  cancel_locked(until_ready);
+}
+
+void Session::cancel_locked(uint64_t until_ready) {
+  uint64_t target = until_ready ? until_ready : busy_ ? ready_sent_ + 1 : 0;
+  if (target <= ready_sent_) return;  // idle, or that statement has its answer already
+  cancel_until_ = std::max(cancel_until_, target);
+  cancel_pending_ = true;
   if (running_ && connection_) connection_->interrupt();
 }
 
@@ -1305,7 +1325,7 @@ void Session::interrupt() {
   std::lock_guard lock(run_mutex_);
   if (worker_) {
     // The worker stops the statement; the relay then ends the session at the next message.
-    worker_->cancel(process_id_, secret_key_);
+    relay_cancel();
     relay_abort_ = true;
     return;
   }

@@ -132,8 +132,9 @@ class Session {
   void run();
   // Ends the session with `reason` once its startup packet is read (after TLS).
   void refuse(SqlError reason) { refusal_ = std::move(reason); }
-  // Interrupts the running statement if `key` matches (CancelRequest); any thread.
-  void cancel(int32_t key);
+  // Interrupts the running statement if `key` matches (CancelRequest); any thread. Inside a
+  // worker, `until_ready` names the statement a relayed cancel stops (WorkerCancel).
+  void cancel(int32_t key, uint64_t until_ready = 0);
   // Asks the session to end after its current statement (server shutdown); any thread.
   void request_stop();
   // The database the session is bound to, once startup has bound it (any thread).
@@ -213,6 +214,8 @@ class Session {
   void maybe_flush();
   void send_error(const SqlError& e, const std::string& severity = "ERROR");
   void send_ready();
+  // Forwards a cancel of the statement the relayed client awaits, if any (under run_mutex_).
+  void relay_cancel();
   // 25P02 for anything but COMMIT/ROLLBACK while the transaction is aborted.
   void reject_in_failed_transaction(sql::StatementKind kind) const;
   void handle_query(const std::string& sql);
@@ -417,6 +420,11 @@ class Session {
   std::map<std::string, Portal> cursors_;
   std::unordered_map<std::string, std::shared_ptr<PreparedQuery>> query_cache_;  // simple Query
   Portal* streaming_ = nullptr;                    // the portal whose DuckDB result streams now
+  // For cancels (relay.cpp): ReadyForQuery messages passed to the client, and those it awaits
+  // (the one after startup, one per Query, Sync and FunctionCall, one for a started Sync-unit).
+  std::atomic<uint64_t> relay_ready_seen_{0};
+  std::atomic<uint64_t> relay_ready_awaited_{0};
+  std::atomic<bool> relay_cancel_wanted_{false};  // the relay thread decides (client bytes unread)
   std::unique_ptr<ColumnOriginResolver> origins_;  // created on first use
   std::unique_ptr<sql::ColumnTypeCache> column_types_;  // for PostgreSQL result types; on first use
   bool schema_changed_in_txn_ = false;
@@ -447,11 +455,19 @@ class SessionRegistry {
   void remove(Session* s);
   // The session took the process id its trusted startup gave it (inside a worker).
   void renumber(Session* s, int32_t old_process_id);
-  void cancel(int32_t pid, int32_t key);
+  void cancel(int32_t pid, int32_t key, uint64_t until_ready = 0);
   void request_stop_all();
   // Ends the sessions of `database` (its duckling is being deleted): 57P01 to their clients.
   void terminate_database(const std::string& database);
   void interrupt_all();
+  uint64_t ready_sent_ = 0;      // ReadyForQuery messages written (the one after startup too)
+  uint64_t cancel_until_ = 0;    // a cancel stands until ReadyForQuery number cancel_until_
+  // When the statement (or protocol message) in progress arrived: statement_timeout counts
+  // from there, not from when DuckDB starts it (parsing, preparing and waiting count too).
+  std::optional<std::chrono::steady_clock::time_point> statement_since_;
+  // Under run_mutex_: a cancel of the statement that ReadyForQuery number `until_ready` ends
+  // (0: the one in progress, if any).
+  void cancel_locked(uint64_t until_ready);
   void check_timeouts();
   size_t size();
   // The sessions bound to `database` (every one when empty), and the same as JSON for

@@ -120,10 +120,10 @@ SessionActivity Session::activity() {
 void Session::cancel_statement() {
   std::lock_guard lock(run_mutex_);
   if (worker_) {
-    worker_->cancel(process_id_, secret_key_);
+    relay_cancel();
     return;
   }
-  if (running_ && connection_) connection_->interrupt();
+  cancel_locked(0);  // as a CancelRequest: it stops the statement even before DuckDB runs it
 }
 
 bool Session::may_signal(const Session& target) const {

@@ -17,8 +17,9 @@ class WorkerLink {
   virtual ~WorkerLink() = default;
   // The connected Unix socket (blocking); the session owns the relay over it.
   virtual int fd() const = 0;
-  // Forwards a CancelRequest for the worker's session `process_id`.
-  virtual void cancel(int32_t process_id, int32_t secret_key) = 0;
+  // Forwards a CancelRequest for the worker's session `process_id`: of the statement that its
+  // ReadyForQuery number `until_ready` ends (WorkerCancel), or with 0 of whatever it runs.
+  virtual void cancel(int32_t process_id, int32_t secret_key, uint64_t until_ready) = 0;
   // Why the worker process ended ("killed by signal 9", …), waiting briefly for its exit to
   // be reaped; empty while it runs.
   virtual std::string exit_reason() = 0;

@@ -99,10 +99,12 @@ class Link : public pgwire::WorkerLink {
     worker_->sessions.fetch_sub(1);
   }
   int fd() const override { return fd_; }
-  void cancel(int32_t process_id, int32_t secret_key) override {
+  void cancel(int32_t process_id, int32_t secret_key, uint64_t until_ready) override {
     int fd = connect_unix(worker_->socket_path);
     if (fd < 0) return;
-    pgwire::send_all(fd, pgwire::encode_cancel_request(process_id, secret_key));
+    pgwire::send_all(fd, until_ready ? pgwire::encode_worker_cancel({process_id, secret_key,
+                                                                     until_ready})
+                                     : pgwire::encode_cancel_request(process_id, secret_key));
     ::close(fd);
   }
   std::string exit_reason() override {

@@ -194,6 +194,19 @@ TEST(DecodeStartupTest, CancelRequest) {
   expect_trailing_fails([](std::string_view b) { decode_startup(b); }, body, "CancelRequest");
 }
 
+TEST(DecodeStartupTest, WorkerCancelRoundTrips) {
+  std::string packet = encode_worker_cancel({4242, -123456789, (uint64_t{1} << 40) + 7});
+  ASSERT_EQ(packet.size(), 24u);
+  std::string body = packet.substr(4);
+  StartupPacket p = decode_startup(body);
+  ASSERT_TRUE(std::holds_alternative<WorkerCancel>(p));
+  EXPECT_EQ(std::get<WorkerCancel>(p).process_id, 4242);
+  EXPECT_EQ(std::get<WorkerCancel>(p).secret_key, -123456789);
+  EXPECT_EQ(std::get<WorkerCancel>(p).until_ready, (uint64_t{1} << 40) + 7);
+  expect_all_prefixes_fail([](std::string_view b) { decode_startup(b); }, body, "worker cancel");
+  expect_trailing_fails([](std::string_view b) { decode_startup(b); }, body, "worker cancel");
+}
+
 TEST(DecodeStartupTest, StartupMessageV3) {
   std::string body = be32(196608) + cstr("user") + cstr("alice") + cstr("database") + cstr("db1") +
                      cstr("application_name") + cstr("") + cstr("options") +
