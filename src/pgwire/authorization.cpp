@@ -125,6 +125,30 @@ void Session::refresh_privileges() {
     }
     p.grants.push_back({Privilege::kUsage, "main", ""});  // PostgreSQL's default for public
   }
+  // What has_table_privilege() answers (duckgres_catalog.__holds): "PRIVILEGE schema.table"
+  // entries, "*" for every table or schema; unset for an owner, who holds everything. A
+  // table's grants count only with USAGE on its schema, as in Session::may.
+  bool was_listed = privileges_.generation != UINT64_MAX && !privileges_.owner;
+  std::string held_query;
+  if (!p.owner) {
+    std::vector<std::string> held;
+    auto all = [&](Privilege x) { held.push_back(std::string(sql::privilege_name(x)) + " *.*"); };
+    if (p.read_all || p.write_all) all(Privilege::kSelect);
+    if (p.write_all) {
+      for (Privilege w : {Privilege::kInsert, Privilege::kUpdate, Privilege::kDelete}) all(w);
+    }
+    for (const auto& g : p.grants) {
+      if (g.table.empty()) continue;
+      bool usage = std::any_of(p.grants.begin(), p.grants.end(), [&](const RoleGrant& u) {
+        return u.privilege == Privilege::kUsage && u.schema == g.schema && u.table.empty();
+      });
+      if (usage) held.push_back(std::string(sql::privilege_name(g.privilege)) + " " + g.schema + "." + g.table);
+    }
+    held_query = "SET VARIABLE duckgres_privileges = " + list_literal(held);
+  } else if (was_listed) {
+    held_query = "RESET VARIABLE duckgres_privileges";
+  }
+  if (!held_query.empty()) connection_->query(held_query);
   privileges_ = std::move(p);
   // What catalogs show follows (duckgres_catalog.__may_see / __may_use).
   if (privileges_.owner || privileges_.read_all) {

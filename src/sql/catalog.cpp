@@ -1444,7 +1444,6 @@ CREATE MACRO duckgres_catalog.current_schemas(p_b) AS CAST((CASE WHEN p_b THEN [
 CREATE MACRO duckgres_catalog.current_schema() AS CAST(duckgres_catalog.__nspname(system.main.current_schema()) AS duckgres_name);
 CREATE MACRO duckgres_catalog.current_database() AS CAST(duckgres_catalog.__database() AS duckgres_name);
 CREATE MACRO duckgres_catalog.pg_encoding_to_char(p_e) AS CAST(CASE p_e WHEN 6 THEN 'UTF8' WHEN 0 THEN 'SQL_ASCII' ELSE '' END AS duckgres_name);
-CREATE MACRO duckgres_catalog.has_table_privilege(p_a) AS true, (p_a, p_b) AS true, (p_a, p_b, p_c) AS true;
 CREATE MACRO duckgres_catalog.has_schema_privilege(p_a) AS true, (p_a, p_b) AS true, (p_a, p_b, p_c) AS true;
 CREATE MACRO duckgres_catalog.has_database_privilege(p_a) AS true, (p_a, p_b) AS true, (p_a, p_b, p_c) AS true;
 CREATE MACRO duckgres_catalog.has_column_privilege(p_a, p_b) AS true, (p_a, p_b, p_c) AS true, (p_a, p_b, p_c, p_d) AS true;
@@ -1508,6 +1507,29 @@ CREATE MACRO duckgres_catalog.to_regclass(p_n) AS (SELECT min(m_r.m_oid) FROM (S
       AND lower(m_r.m_name) = lower(split_part(p_n, '.', 2))
     ELSE lower(m_r.m_name) = lower(p_n) AND m_r.m_nspoid IN (11, 2200) END);
 CREATE MACRO duckgres_catalog.to_regtype(p_n) AS (SELECT min(m_t.m_oid) FROM (SELECT oid AS m_oid, typname AS m_typname FROM duckgres_catalog.pg_type) m_t WHERE m_t.m_typname = lower(p_n));
+-- has_table_privilege: owners hold everything (duckgres_privileges unset); other roles what
+-- their grants give, listed by the server (pgwire/authorization.cpp) as "PRIVILEGE schema.table"
+-- with * for every table or schema. Any one of a comma-separated list suffices, as in
+-- PostgreSQL; only owners hold WITH GRANT OPTION; the catalogs are readable by everyone.
+CREATE MACRO duckgres_catalog.__holds(p_s, p_n, p_p) AS CASE
+  WHEN replace(p_p, ' WITH GRANT OPTION', '') NOT IN ('SELECT', 'INSERT', 'UPDATE', 'DELETE', 'TRUNCATE', 'REFERENCES', 'TRIGGER')
+    THEN error('unrecognized privilege type: "' || p_p || '"')
+  WHEN getvariable('duckgres_privileges') IS NULL THEN true
+  WHEN contains(p_p, ' WITH GRANT OPTION') OR p_s = 'duckgres_meta' THEN false
+  WHEN p_s IN ('duckgres_catalog', 'duckgres_information_schema', 'pg_catalog', 'information_schema', 'system', 'temp') THEN p_p = 'SELECT'
+  ELSE list_has_any(CAST(getvariable('duckgres_privileges') AS VARCHAR[]), [p_p || ' ' || p_s || '.' || p_n, p_p || ' ' || p_s || '.*', p_p || ' *.*']) END;
+CREATE MACRO duckgres_catalog.__table_privilege(p_a, p_p) AS (SELECT CASE
+    WHEN m_r.m_oid IS NOT NULL THEN list_bool_or(list_transform(string_split(upper(CAST(p_p AS VARCHAR)), ','),
+      m_x -> duckgres_catalog.__holds(m_r.m_schema, m_r.m_name, trim(m_x))))
+    WHEN m_in.m_t IS NOT NULL THEN error('relation "' || m_in.m_t || '" does not exist')
+  END
+  FROM (SELECT coalesce(TRY_CAST(p_a AS BIGINT), duckgres_catalog.to_regclass(CAST(p_a AS VARCHAR))) AS m_oid,
+      CASE WHEN TRY_CAST(p_a AS BIGINT) IS NULL THEN CAST(p_a AS VARCHAR) END AS m_t) m_in
+  LEFT JOIN (SELECT oid AS m_oid, schema_name AS m_schema, name AS m_name FROM duckgres_catalog.__relations) m_r
+    ON m_r.m_oid = m_in.m_oid);
+CREATE MACRO duckgres_catalog.has_table_privilege(p_a, p_b) AS duckgres_catalog.__table_privilege(p_a, p_b),
+  (p_a, p_b, p_c) AS CASE WHEN CAST(p_a AS VARCHAR) IN (duckgres_catalog.__user(), '10') THEN duckgres_catalog.__table_privilege(p_b, p_c)
+    ELSE error('has_table_privilege for another role is not supported') END;
 -- The duckling's sessions, from the server's registry (warehouse::SessionDirectory); other
 -- users' statements are hidden from roles below owner, as PostgreSQL hides them.
 CREATE VIEW duckgres_catalog.pg_stat_activity AS

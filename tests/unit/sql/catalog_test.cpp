@@ -351,11 +351,40 @@ TEST_F(CatalogTest, InformationSchemaTablesAndConstraints) {
   EXPECT_FALSE(db.empty());
 }
 
+TEST_F(CatalogTest, TablePrivilegesFollowTheSessionsGrants) {
+  auto has = [&](const std::string& table, const std::string& priv) {
+    return one("SELECT duckgres_catalog.has_table_privilege('" + table + "', '" + priv + "')");
+  };
+  // An owner (no list published) holds everything, with grant option.
+  EXPECT_EQ(has("s1.t1", "INSERT"), "true");
+  EXPECT_EQ(has("parent", "select with grant option"), "true");
+  // A role's grants: SELECT on s1's tables, INSERT on main.parent.
+  conn_->query("SET VARIABLE duckgres_privileges = ['SELECT s1.*', 'INSERT main.parent']");
+  EXPECT_EQ(has("s1.t1", "SELECT"), "true");
+  EXPECT_EQ(has("s1.t1", "INSERT"), "false");
+  EXPECT_EQ(has("s1.t1", "UPDATE, SELECT"), "true");  // any one of the list
+  EXPECT_EQ(has("parent", "SELECT"), "false");
+  EXPECT_EQ(has("public.parent", "insert"), "true");
+  EXPECT_EQ(has("parent", "INSERT WITH GRANT OPTION"), "false");
+  EXPECT_EQ(has("pg_class", "SELECT"), "true");
+  EXPECT_EQ(one("SELECT duckgres_catalog.has_table_privilege(oid, 'SELECT') FROM "
+                "duckgres_catalog.pg_class WHERE relname = 't1'"),
+            "true");
+  EXPECT_EQ(one("SELECT duckgres_catalog.has_table_privilege(CAST(1 AS BIGINT), 'SELECT')"),
+            "NULL");  // no such oid
+  // A reader: SELECT everywhere, nothing else.
+  conn_->query("SET VARIABLE duckgres_privileges = ['SELECT *.*']");
+  EXPECT_EQ(has("child", "SELECT"), "true");
+  EXPECT_EQ(has("child", "DELETE"), "false");
+  EXPECT_THROW(has("nosuch", "SELECT"), std::exception);
+  EXPECT_THROW(has("child", "FLY"), std::exception);
+}
+
 TEST_F(CatalogTest, SessionAndServerFunctions) {
   EXPECT_EQ(one("SELECT CAST(duckgres_catalog.current_schemas(true) AS VARCHAR), "
                 "CAST(duckgres_catalog.current_schemas(false) AS VARCHAR), "
                 "duckgres_catalog.current_schema(), duckgres_catalog.pg_encoding_to_char(6), "
-                "duckgres_catalog.pg_is_in_recovery(), duckgres_catalog.has_table_privilege('t', "
+                "duckgres_catalog.pg_is_in_recovery(), duckgres_catalog.has_table_privilege('parent', "
                 "'SELECT'), duckgres_catalog.has_schema_privilege('u', 's1', 'USAGE'), "
                 "duckgres_catalog.pg_get_partkeydef(1), duckgres_catalog.current_database() = "
                 "current_database()"),
