@@ -112,6 +112,11 @@ const char* format_type_name(int32_t oid) {
     case kTimestamptz: return "timestamp with time zone";
     case kInterval: return "interval";
     case kNumeric: return "numeric";
+    case 17: return "bytea";
+    case 114: return "json";
+    case 3802: return "jsonb";
+    case 2950: return "uuid";
+    case 1266: return "time with time zone";
     default: return nullptr;
   }
 }
@@ -613,7 +618,19 @@ class Typer {
         op == "~" || op == "~*" || op == "!~" || op == "!~*" || op == "~~" || op == "!~~") {
       return known(kBool);
     }
-    if (op == "||" && (is_text(l.oid) || is_text(r.oid))) return known(kText);
+    if (op == "||" && (is_text(l.oid) || is_text(r.oid))) {
+      // character(n) loses its trailing blanks when it becomes text.
+      auto trim_bpchar = [&](pg_query::Node* side, const PgResultType& t) {
+        if (t.oid != kBpchar || !rewrite_) return;
+        pg_query::Node blank;
+        blank.mutable_a_const()->mutable_sval()->set_sval(" ");
+        *side = make_call("rtrim", {*side, std::move(blank)});
+        changed = true;
+      };
+      trim_bpchar(e->mutable_lexpr(), l);
+      if (e->has_rexpr()) trim_bpchar(e->mutable_rexpr(), r);
+      return known(kText);
+    }
     if (op == "-" && l.oid == kDate && r.oid == kDate) {
       if (rewrite_) {
         n = make_cast(n, "int4");  // DuckDB answers bigint
@@ -893,7 +910,18 @@ class Typer {
     }
     if (name == "pg_typeof" && args.size() == 1) {
       const char* type_name = format_type_name(a0.oid);
-      if (!type_name) return {};
+      if (!type_name) {
+        // Arrays and types the inference does not follow: PostgreSQL's name for DuckDB's type at
+        // run time (DuckDB's own pg_typeof says decimal(2,1)[] and varchar[]). Untyped literals
+        // are unknown (sql/rewrite_literals).
+        const auto& arg = f->args(0);
+        if (arg.has_a_const() && (arg.a_const().has_sval() || arg.a_const().isnull())) return {};
+        if (rewrite_) {
+          n = make_call("__pg_format_type", {make_call("typeof", {arg})});
+          changed = true;
+        }
+        return known(kRegtype);
+      }
       if (rewrite_) {
         // PostgreSQL's name of the type; the argument stays (it may be an aggregate).
         pg_query::Node arg = f->args(0);
@@ -911,6 +939,25 @@ class Typer {
       return known(kRegtype);
     }
     if (window) return {};
+    if (a0.oid == kBpchar && args.size() == 1 && rewrite_ &&
+        (name == "length" || name == "char_length" || name == "character_length" ||
+         (name == "octet_length" && a0.typmod > 4))) {
+      // character(n): its trailing blanks do not count for length; octet_length counts the
+      // value blank-padded to n (DuckDB keeps the text as it was stored).
+      pg_query::Node arg = f->args(0);
+      if (name == "octet_length") {
+        pg_query::Node width;
+        width.mutable_a_const()->mutable_ival()->set_ival(a0.typmod - 4);
+        pg_query::Node blank;
+        blank.mutable_a_const()->mutable_sval()->set_sval(" ");
+        *f->mutable_args(0) = make_call("rpad", {std::move(arg), std::move(width), std::move(blank)});
+      } else {
+        pg_query::Node blank;
+        blank.mutable_a_const()->mutable_sval()->set_sval(" ");
+        *f->mutable_args(0) = make_call("rtrim", {std::move(arg), std::move(blank)});
+      }
+      changed = true;
+    }
     if (name == "length" || name == "char_length" || name == "character_length" ||
         name == "octet_length" || name == "strpos" || name == "position" || name == "ascii" ||
         name == "width_bucket") {

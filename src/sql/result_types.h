@@ -94,6 +94,20 @@ void register_result_type_functions(duck::Connection& connection);
 
 // DuckDB macros the rewrites call, a string literal appended to kSessionSetup (rewrite.cpp).
 #define DUCKLINGS_RESULT_TYPE_MACROS \
+  /* pg_typeof of a value the inference does not type: PostgreSQL's name for DuckDB's type */ \
+  /* (typeof's text); an array of any dimensions is its element's name with one []. */ \
+  "CREATE OR REPLACE TEMP MACRO __pg_format_base(b) AS CASE " \
+  "WHEN b LIKE 'DECIMAL(%' OR b = 'HUGEINT' THEN 'numeric' WHEN b IN ('VARCHAR', '\"NULL\"') THEN 'text' " \
+  "WHEN b = 'INTEGER' THEN 'integer' WHEN b = 'BIGINT' THEN 'bigint' WHEN b = 'SMALLINT' THEN 'smallint' " \
+  "WHEN b = 'BOOLEAN' THEN 'boolean' WHEN b = 'DOUBLE' THEN 'double precision' WHEN b = 'FLOAT' THEN 'real' " \
+  "WHEN b = 'DATE' THEN 'date' WHEN b = 'TIME' THEN 'time without time zone' " \
+  "WHEN b = 'TIMESTAMP' THEN 'timestamp without time zone' " \
+  "WHEN b = 'TIMESTAMP WITH TIME ZONE' THEN 'timestamp with time zone' " \
+  "WHEN b = 'TIME WITH TIME ZONE' THEN 'time with time zone' WHEN b = 'INTERVAL' THEN 'interval' " \
+  "WHEN b = 'BLOB' THEN 'bytea' WHEN b = 'UUID' THEN 'uuid' WHEN b = 'JSON' THEN 'json' " \
+  "WHEN b LIKE 'STRUCT(%' THEN 'record' ELSE lower(b) END;" \
+  "CREATE OR REPLACE TEMP MACRO __pg_format_type(t) AS " \
+  "__pg_format_base(regexp_replace(t, '(\\[\\])+$', '')) || CASE WHEN t LIKE '%[]' THEN '[]' ELSE '' END;" \
   /* avg: NULL over no rows; sum and count come from the caller's aggregate calls. */ \
   "CREATE OR REPLACE TEMP MACRO __pg_numeric_avg(s, c) AS " \
   "CASE WHEN c = 0 THEN NULL ELSE __pg_numeric_div(CAST(s AS VARCHAR), CAST(c AS VARCHAR)) END;" \

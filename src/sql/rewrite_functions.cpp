@@ -232,6 +232,30 @@ std::optional<pg_query::Node> extract_call(const std::string& field_in, const pg
   return expand("CAST(date_part('" + field + "', __pg_arg1) AS DOUBLE)", a);
 }
 
+// The dimensions an array expression visibly has: ARRAY[[…]] nesting, a '{{…}}' literal's
+// leading braces, a cast's [][]; 0 when it cannot be told from the text.
+int array_depth(const pg_query::Node& n) {
+  if (n.has_a_array_expr()) {
+    const auto& e = n.a_array_expr();
+    return 1 + (e.elements_size() > 0 ? array_depth(e.elements(0)) : 0);
+  }
+  if (!n.has_type_cast()) return 0;
+  const auto& c = n.type_cast();
+  int bounds = c.has_type_name() ? c.type_name().array_bounds_size() : 0;
+  if (bounds == 0) return 0;
+  int inner = c.has_arg() ? array_depth(c.arg()) : 0;
+  if (auto text = string_constant(c.arg())) {
+    for (char ch : *text) {
+      if (ch == '{') {
+        ++inner;
+      } else if (ch != ' ' && ch != '\t' && ch != '\n') {
+        break;
+      }
+    }
+  }
+  return std::max(bounds, inner);
+}
+
 // to_number's result scale: the digit positions after the template's decimal point.
 int number_scale(const std::string& fmt) {
   size_t dot = fmt.find_first_of(".D");
@@ -245,8 +269,26 @@ bool rewrite_call(pg_query::Node& n) {
   auto& f = *n.mutable_func_call();
   if (f.location() == kGenerated) return false;
   std::string name = function_name(f);
-  if (name == "string_agg" && f.agg_distinct() && f.agg_order_size() == 0 && f.args_size() == 2 && !f.has_over()) {
-    // PostgreSQL's DISTINCT aggregate reads its input sorted; DuckDB's in arrival order.
+  bool ordered_agg = name == "string_agg" || name == "array_agg" || name == "json_agg" || name == "jsonb_agg" ||
+                     name == "xmlagg";
+  if (ordered_agg && f.agg_distinct() && f.agg_order_size() == 0 && f.args_size() >= 1 && !f.has_over()) {
+    // PostgreSQL's DISTINCT aggregate reads its input sorted by the argument; DuckDB's comes
+    // in hash order, which differs from run to run. DuckDB binds ORDER BY x with DISTINCT x
+    // only for a plain column; other arguments: the aggregated list sorted afterwards.
+    if (!f.args(0).has_column_ref() && (name == "array_agg" || name == "string_agg")) {
+      pg_query::Node agg = n;
+      auto* a = agg.mutable_func_call();
+      a->set_location(kGenerated);
+      if (name == "string_agg") {
+        a->clear_funcname();
+        a->add_funcname()->mutable_string()->set_sval("array_agg");
+        a->mutable_args()->DeleteSubrange(1, a->args_size() - 1);
+      }
+      pg_query::Node sorted = call("list_sort", {std::move(agg), string_node("ASC"), string_node("NULLS LAST")});
+      if (name == "string_agg") sorted = call("array_to_string", {std::move(sorted), f.args(1)});
+      n = std::move(sorted);
+      return true;
+    }
     auto* sort = f.add_agg_order()->mutable_sort_by();
     *sort->mutable_node() = f.args(0);
     sort->set_sortby_dir(pg_query::SORTBY_DEFAULT);
@@ -422,6 +464,19 @@ bool rewrite_call(pg_query::Node& n) {
     pg_query::Node out = original();
     *out.mutable_func_call()->mutable_args(0) = string_node(etc);
     return replace(std::move(out));
+  }
+  if (name == "unnest" && argc == 1) {
+    // PostgreSQL's unnest reads every element of a multidimensional array; DuckDB's unnests the
+    // outer list only. Arrays known to be nested here (a '{{…}}' literal, ARRAY[[…]], a cast to
+    // int[][]) are flattened first.
+    int depth = array_depth(args[0]);
+    if (depth >= 2) {
+      pg_query::Node list = args[0];
+      for (int i = 1; i < depth; ++i) list = call("flatten", {std::move(list)});
+      pg_query::Node out = original();
+      *out.mutable_func_call()->mutable_args(0) = std::move(list);
+      return replace(std::move(out));
+    }
   }
   if (name == "date_bin" && argc == 3) return replace(call("time_bucket", args));
   if (name == "overlaps" && argc == 4) return replace(call("__pg_overlaps", args));

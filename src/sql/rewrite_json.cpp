@@ -143,9 +143,18 @@ pg_query::Node build_array_text(const pg_query::FuncCall& f) {
 
 // An aggregate's argument list moved onto list(): ORDER BY, FILTER, DISTINCT and OVER stay with it.
 pg_query::Node list_of(const pg_query::FuncCall& agg, pg_query::Node element) {
+  pg_query::Node sort_key = element;
   pg_query::Node out = call("list", {std::move(element)}, agg.location());
   auto* c = out.mutable_func_call();
   *c->mutable_agg_order() = agg.agg_order();
+  if (agg.agg_distinct() && agg.agg_order_size() == 0) {
+    // PostgreSQL's DISTINCT aggregate reads its input sorted; DuckDB's comes in hash order.
+    auto* sort = c->add_agg_order()->mutable_sort_by();
+    *sort->mutable_node() = std::move(sort_key);
+    sort->set_sortby_dir(pg_query::SORTBY_DEFAULT);
+    sort->set_sortby_nulls(pg_query::SORTBY_NULLS_DEFAULT);
+    sort->set_location(-1);
+  }
   if (agg.has_agg_filter()) *c->mutable_agg_filter() = agg.agg_filter();
   c->set_agg_distinct(agg.agg_distinct());
   if (agg.has_over()) *c->mutable_over() = agg.over();

@@ -51,6 +51,28 @@ TEST(Rewrite, JsonKeysKeepTheirPrecedence) {
       << rewritten("SELECT list_transform(l, x -> x + 1) FROM t");
 }
 
+TEST(Rewrite, DistinctAggregatesReadTheirInputSorted) {
+  // PostgreSQL sorts a DISTINCT aggregate's input; DuckDB's comes in hash order.
+  std::string out = rewritten("SELECT array_agg(DISTINCT id % 2) FROM p");
+  EXPECT_TRUE(contains(out, "list_sort(array_agg(DISTINCT __duckgres_mod(id, 2)), 'ASC', 'NULLS LAST')")) << out;
+  out = rewritten("SELECT string_agg(DISTINCT name, ',') FROM p");
+  EXPECT_TRUE(contains(out, "ORDER BY name)")) << out;
+  out = rewritten("SELECT json_agg(DISTINCT name) FROM p");
+  EXPECT_TRUE(contains(out, "list(DISTINCT name ORDER BY name)")) << out;
+  // An ORDER BY of its own stays.
+  out = rewritten("SELECT array_agg(DISTINCT id ORDER BY id DESC) FROM p");
+  EXPECT_TRUE(contains(out, "array_agg(DISTINCT id ORDER BY id DESC)")) << out;
+}
+
+TEST(Rewrite, UnnestReadsEveryDimension) {
+  std::string out = rewritten("SELECT unnest('{{1,2},{3,4}}'::int[])");
+  EXPECT_TRUE(contains(out, "unnest(flatten(")) << out;
+  out = rewritten("SELECT unnest(ARRAY[[[1]], [[2]]])");
+  EXPECT_TRUE(contains(out, "unnest(flatten(flatten(")) << out;
+  EXPECT_FALSE(contains(rewritten("SELECT unnest('{1,2}'::int[])"), "flatten"));
+  EXPECT_FALSE(contains(rewritten("SELECT unnest(tags) FROM posts"), "flatten"));
+}
+
 TEST(Rewrite, ArrayLiteralsBecomeConstructors) {
   EXPECT_TRUE(contains(rewritten("SELECT '{1,2}'::int[]"), "ARRAY['1', '2']::int[]"));
   EXPECT_TRUE(contains(rewritten("SELECT '{{1},{2}}'::int[]"), "::int[][]"));
