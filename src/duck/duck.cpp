@@ -25,6 +25,92 @@ std::string LogicalType::alias() const {
   return out;
 }
 
+namespace {
+
+std::string quote_name(const std::string& name) {
+  std::string out = "\"";
+  for (char c : name) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return out + "\"";
+}
+
+std::string owned_string(char* s) {
+  std::string out = s ? s : "";
+  if (s) duckdb_free(s);
+  return out;
+}
+
+}  // namespace
+
+std::string type_sql(duckdb_logical_type type) {
+  std::string alias = owned_string(duckdb_logical_type_get_alias(type));
+  if (!alias.empty()) return alias;
+  switch (duckdb_get_type_id(type)) {
+    case DUCKDB_TYPE_BOOLEAN: return "BOOLEAN";
+    case DUCKDB_TYPE_TINYINT: return "TINYINT";
+    case DUCKDB_TYPE_SMALLINT: return "SMALLINT";
+    case DUCKDB_TYPE_INTEGER: return "INTEGER";
+    case DUCKDB_TYPE_BIGINT: return "BIGINT";
+    case DUCKDB_TYPE_HUGEINT: return "HUGEINT";
+    case DUCKDB_TYPE_UTINYINT: return "UTINYINT";
+    case DUCKDB_TYPE_USMALLINT: return "USMALLINT";
+    case DUCKDB_TYPE_UINTEGER: return "UINTEGER";
+    case DUCKDB_TYPE_UBIGINT: return "UBIGINT";
+    case DUCKDB_TYPE_UHUGEINT: return "UHUGEINT";
+    case DUCKDB_TYPE_FLOAT: return "FLOAT";
+    case DUCKDB_TYPE_DOUBLE: return "DOUBLE";
+    case DUCKDB_TYPE_DECIMAL:
+      return "DECIMAL(" + std::to_string(duckdb_decimal_width(type)) + "," +
+             std::to_string(duckdb_decimal_scale(type)) + ")";
+    case DUCKDB_TYPE_VARCHAR: return "VARCHAR";
+    case DUCKDB_TYPE_BLOB: return "BLOB";
+    case DUCKDB_TYPE_BIT: return "BIT";
+    case DUCKDB_TYPE_DATE: return "DATE";
+    case DUCKDB_TYPE_TIME: return "TIME";
+    case DUCKDB_TYPE_TIME_TZ: return "TIMETZ";
+    case DUCKDB_TYPE_TIMESTAMP: return "TIMESTAMP";
+    case DUCKDB_TYPE_TIMESTAMP_S: return "TIMESTAMP_S";
+    case DUCKDB_TYPE_TIMESTAMP_MS: return "TIMESTAMP_MS";
+    case DUCKDB_TYPE_TIMESTAMP_NS: return "TIMESTAMP_NS";
+    case DUCKDB_TYPE_TIMESTAMP_TZ: return "TIMESTAMPTZ";
+    case DUCKDB_TYPE_INTERVAL: return "INTERVAL";
+    case DUCKDB_TYPE_UUID: return "UUID";
+    case DUCKDB_TYPE_LIST: {
+      LogicalType child(duckdb_list_type_child_type(type));
+      return type_sql(child.get()) + "[]";
+    }
+    case DUCKDB_TYPE_ARRAY: {
+      LogicalType child(duckdb_array_type_child_type(type));
+      return type_sql(child.get()) + "[" + std::to_string(duckdb_array_type_array_size(type)) + "]";
+    }
+    case DUCKDB_TYPE_STRUCT: {
+      std::string out = "STRUCT(";
+      for (idx_t i = 0; i < duckdb_struct_type_child_count(type); ++i) {
+        LogicalType child(duckdb_struct_type_child_type(type, i));
+        out += (i ? ", " : "") + quote_name(owned_string(duckdb_struct_type_child_name(type, i))) + " " +
+               type_sql(child.get());
+      }
+      return out + ")";
+    }
+    case DUCKDB_TYPE_MAP: {
+      LogicalType key(duckdb_map_type_key_type(type));
+      LogicalType value(duckdb_map_type_value_type(type));
+      return "MAP(" + type_sql(key.get()) + ", " + type_sql(value.get()) + ")";
+    }
+    case DUCKDB_TYPE_ENUM: {
+      std::string out = "ENUM(";
+      for (idx_t i = 0; i < duckdb_enum_dictionary_size(type); ++i) {
+        std::string v = owned_string(duckdb_enum_dictionary_value(type, i));
+        std::string quoted = "'";
+        for (char c : v) quoted += c == '\'' ? std::string("''") : std::string(1, c);
+        out += (i ? ", " : "") + quoted + "'";
+      }
+      return out + ")";
+    }
+    default:
+      throw DuckError(DUCKDB_ERROR_NOT_IMPLEMENTED, "no SQL spelling for this DuckDB type");
+  }
+}
+
 Value& Value::operator=(Value&& o) noexcept {
   if (this != &o) {
     if (value_) duckdb_destroy_value(&value_);
@@ -254,6 +340,20 @@ Appender::Appender(Connection& connection, const std::string& schema, const std:
     duckdb_appender_destroy(&appender_);
     throw DuckError(DUCKDB_ERROR_INVALID, message);
   }
+}
+
+Appender::Appender(Connection& connection, const std::string& catalog, const std::string& schema,
+                   const std::string& table) {
+  if (duckdb_appender_create_ext(connection.get(), catalog.c_str(), schema.c_str(), table.c_str(), &appender_) !=
+      DuckDBSuccess) {
+    std::string message = appender_ ? duckdb_appender_error(appender_) : "appender";
+    duckdb_appender_destroy(&appender_);
+    throw DuckError(DUCKDB_ERROR_INVALID, message);
+  }
+}
+
+void Appender::append_chunk(const DataChunk& chunk) {
+  check(duckdb_append_data_chunk(appender_, chunk.get()), "append");
 }
 
 Appender::~Appender() {

@@ -73,6 +73,10 @@ class DataChunk {
   duckdb_data_chunk chunk_;
 };
 
+// `type` as DuckDB SQL spells it (DECIMAL(10,2), INTEGER[], STRUCT("a" VARCHAR), its alias when
+// it has one); throws DuckError for a type that has no such spelling here.
+std::string type_sql(duckdb_logical_type type);
+
 // Owns a query result; streaming results yield chunks as DuckDB produces them.
 class Result {
  public:
@@ -165,6 +169,8 @@ class Connection {
 class Appender {
  public:
   Appender(Connection& connection, const std::string& schema, const std::string& table);
+  // A table of another catalog (the session's temp tables: catalog "temp", schema "main").
+  Appender(Connection& connection, const std::string& catalog, const std::string& schema, const std::string& table);
   Appender(const Appender&) = delete;
   ~Appender();
   Appender& text(std::string_view v);
@@ -172,6 +178,8 @@ class Appender {
   Appender& real(double v);
   Appender& null();
   void end_row();
+  // A whole chunk whose column types are the table's.
+  void append_chunk(const DataChunk& chunk);
   void close();
 
  private:

@@ -162,8 +162,10 @@ std::string_view string_at(const duckdb_string_t* data, idx_t row) {
 // Floats: shortest round-trip digits, laid out as PostgreSQL's float8out/float4out (or as
 // DuckDB's VARCHAR cast inside nested values).
 
+// `precision` > 0: that many significant digits at most, as PostgreSQL prints floats when
+// extra_float_digits <= 0 (printf's %.*g with FLT_DIG or DBL_DIG + extra_float_digits).
 template <typename Out, typename F>
-void append_float(Out& out, F v, bool duck_style) {
+void append_float(Out& out, F v, bool duck_style, int precision = 0) {
   if (std::isnan(v)) {
     out += duck_style ? "nan" : "NaN";
     return;
@@ -176,7 +178,8 @@ void append_float(Out& out, F v, bool duck_style) {
     return;
   }
   char buf[64];
-  auto r = std::to_chars(buf, buf + sizeof(buf), v, std::chars_format::scientific);
+  auto r = precision > 0 ? std::to_chars(buf, buf + sizeof(buf), v, std::chars_format::scientific, precision - 1)
+                         : std::to_chars(buf, buf + sizeof(buf), v, std::chars_format::scientific);
   // buf holds [-]d[.ddd]e(+|-)XX: collect the significant digits and the decimal exponent.
   const char* p = buf;
   bool neg = *p == '-';
@@ -189,8 +192,12 @@ void append_float(Out& out, F v, bool duck_style) {
   }
   int exp = 0;
   std::from_chars(p + 1 + (p[1] == '+'), r.ptr, exp);
+  if (precision > 0) {
+    while (n > 1 && digits[n - 1] == '0') --n;  // %g drops trailing zeros
+    if (n == 1 && digits[0] == '0') exp = 0;
+  }
   if (neg) out.push_back('-');
-  int upper = duck_style ? 16 : (sizeof(F) == 4 ? 6 : 15);
+  int upper = duck_style ? 16 : precision > 0 ? precision : (sizeof(F) == 4 ? 6 : 15);
   if (exp >= -4 && exp < upper) {
     if (exp < 0) {
       out += "0.";
@@ -687,13 +694,6 @@ class DecimalNode : public Node {
     else
       return at<T>(row);
   }
-  int scale_;
-};
-
-template <typename F>
-class FloatNode : public Node {
- public:
-  FloatNode() : Node(sizeof(F) == 4 ? oid::kFloat4 : oid::kFloat8, true) {}
   // Without its trailing zeros when trim_ (down to `scale` digits after the point).
   i128 trimmed(i128 v, int& scale) const {
     while (trim_ && scale > 0 && v % 10 == 0) {
@@ -702,10 +702,19 @@ class FloatNode : public Node {
     }
     return v;
   }
-  void text(idx_t row, std::string& out) override {
+  int scale_;
   bool trim_;
+};
+
+template <typename F>
+class FloatNode : public Node {
+ public:
+  explicit FloatNode(int extra_float_digits)
+      : Node(sizeof(F) == 4 ? oid::kFloat4 : oid::kFloat8, true),
+        precision_(extra_float_digits > 0 ? 0 : std::max(1, (sizeof(F) == 4 ? 6 : 15) + extra_float_digits)) {}
+  void text(idx_t row, std::string& out) override {
     Chars c;
-    append_float(c, at<F>(row), false);
+    append_float(c, at<F>(row), false, precision_);
     c.flush_to(out);
   }
   void binary(idx_t row, std::string& out) override {
@@ -716,6 +725,9 @@ class FloatNode : public Node {
     put_be(out, bits);
   }
   void duck_text(idx_t row, std::string& out) override { append_float(out, at<F>(row), true); }
+
+ private:
+  int precision_;  // 0: the shortest digits that read back the same (extra_float_digits >= 1)
 };
 
 // VARCHAR and JSON: the bytes as they are, in either format.
@@ -1323,13 +1335,16 @@ std::unique_ptr<Node> make_node(duckdb_logical_type type, const EncodeOptions& o
         case DUCKDB_TYPE_BIGINT:
           return std::make_unique<DecimalNode<int64_t>>(scale);
         default:
-          return std::make_unique<DecimalNode<duckdb_hugeint>>(scale);
+          // DECIMAL(38,17) is numeric without precision (sql/pg_numeric): a stored value's
+          // display scale is its digits without trailing zeros.
+          return std::make_unique<DecimalNode<duckdb_hugeint>>(
+              scale, duckdb_decimal_width(type) == 38 && scale == 17);
       }
     }
     case DUCKDB_TYPE_FLOAT:
-      return std::make_unique<FloatNode<float>>();
+      return std::make_unique<FloatNode<float>>(options.extra_float_digits);
     case DUCKDB_TYPE_DOUBLE:
-      return std::make_unique<FloatNode<double>>();
+      return std::make_unique<FloatNode<double>>(options.extra_float_digits);
     case DUCKDB_TYPE_VARCHAR: {
       char* alias = duckdb_logical_type_get_alias(type);
       bool json = alias && std::strcmp(alias, "JSON") == 0;
@@ -1861,6 +1876,7 @@ TypeMapping map_type(duckdb_logical_type type) {
     case DUCKDB_TYPE_DECIMAL: {
       int32_t typmod =
           ((int32_t{duckdb_decimal_width(type)} << 16) | duckdb_decimal_scale(type)) + 4;
+      if (duckdb_decimal_width(type) == 38 && duckdb_decimal_scale(type) == 17) typmod = -1;  // numeric
       return TypeMapping{{oid::kNumeric, -1, typmod}, true, false};
     }
     case DUCKDB_TYPE_FLOAT:
@@ -1876,7 +1892,6 @@ TypeMapping map_type(duckdb_logical_type type) {
       if (alias) duckdb_free(alias);
       if (catalog) {
         int16_t len = catalog == oid::kName ? 64 : catalog == oid::kChar ? 1 : -1;
-      if (duckdb_decimal_width(type) == 38 && duckdb_decimal_scale(type) == 17) typmod = -1;  // numeric
         return TypeMapping{{catalog, len, typmod}, true, false};
       }
       return scalar(jsonb ? oid::kJsonb : json ? oid::kJson : oid::kText, -1);

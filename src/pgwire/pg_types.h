@@ -57,6 +57,9 @@ struct EncodeOptions {
   // The session's TimeZone from the tz database, for the offset in force at each timestamptz
   // (daylight saving time); nullptr: utc_offset_seconds for every value.
   const duck::TimeZone* time_zone = nullptr;
+  // extra_float_digits: 1 to 3 print floats' shortest exact digits; 0 and below round them to
+  // 15 (double precision) or 6 (real) digits plus this, as PostgreSQL does.
+  int extra_float_digits = 1;
 };
 
 // Encodes the values of one result column. Not thread-safe; one per column per portal.

@@ -437,10 +437,22 @@ void Session::run_statement(const sql::Statement& statement,
     }
   } guard{this, &portal};
   execute_portal(portal, 0, true);
+  if (!portal.query->modifying_steps.empty()) {
+    query_cache_.erase(portal.query->statement.text);  // its temp tables go now
+    drop_modifying_tables(*portal.query);
+  }
 }
 
 void Session::run_script(const PreparedQuery& q) {
   before_duckdb_call();
+  // The statements together are one: all or none (an index dropped to alter its table is made
+  // again only at the end). Not TRUNCATE … CASCADE's: DuckDB checks a foreign key against the
+  // rows its own transaction deleted, so the referenced table's TRUNCATE would fail.
+  size_t truncates = std::count_if(q.script.begin(), q.script.end(),
+                                   [](const std::string& sql) { return sql.rfind("TRUNCATE ", 0) == 0; });
+  if (txn_ == TxnStatus::kIdle && !implicit_txn_ && q.script.size() > 1 && truncates < 2) {
+    begin_implicit_transaction();
+  }
   RunningScope running(*this);
   if (q.uses_catalog) refresh_catalog_snapshot();
   for (const auto& sql : q.script) {
@@ -533,6 +545,7 @@ std::shared_ptr<PreparedQuery> Session::prepare(sql::Statement statement,
   refuse_unsupported_statement(statement);
   if (!system_) sql::check_sandbox(statement, sandbox_);
   if (!system_) sync_search_path();  // DuckDB binds names as it prepares
+  std::vector<PreparedQuery::ModifyingStep> modifying = prepare_modifying_steps(statement);
   // Statements whose DuckDB form needs catalog facts (sql/rewrite_dml.h), before the checks.
   std::vector<std::string> adapted = sql::adapt_statement(statement, [this](const std::string& query) {
     before_duckdb_call();
@@ -558,6 +571,7 @@ std::shared_ptr<PreparedQuery> Session::prepare(sql::Statement statement,
   auto q = std::make_shared<PreparedQuery>();
   q->statement = std::move(statement);
   q->parameter_types = parameter_types;
+  q->modifying_steps = std::move(modifying);
   if (is_session_statement(q->statement)) {
     q->returns_rows = q->statement.returns_rows;
     return q;
@@ -588,6 +602,10 @@ std::shared_ptr<PreparedQuery> Session::prepare(sql::Statement statement,
            sql.find("duckgres_information_schema") != std::string::npos;
   };
   if (rewritten.size() > 1 || !bookkeeping.empty()) {
+    if (!q->modifying_steps.empty()) {
+      throw SqlError("0A000", "this data-modifying statement in WITH is not supported by duckgres: the "
+                              "statement after WITH runs as several statements here");
+    }
     if (rewritten.empty()) rewritten.push_back(q->statement.text);
     rewritten.insert(rewritten.end(), bookkeeping.begin(), bookkeeping.end());
     q->uses_catalog = std::any_of(rewritten.begin(), rewritten.end(), reads_catalog);
@@ -989,6 +1007,7 @@ void Session::start_portal(Portal& portal) {
     q.settings_generation = settings_generation_;
     q.data_generation = data;
   }
+  if (!q.modifying_steps.empty()) run_modifying_steps(q);
   duck::PreparedStatement& p = *q.duck;
   p.clear_bindings();
   for (size_t i = 0; i < portal.parameters.size(); ++i) {

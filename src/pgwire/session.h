@@ -80,6 +80,13 @@ struct PreparedQuery {
   std::string duck_text;                       // what DuckDB prepared (to prepare it again)
   uint64_t data_generation = 0;                // the warehouse's data its plan was made with
   std::optional<sql::StatementAccess> access;  // what it reads and writes, once asked
+  // WITH d AS (DELETE … RETURNING …) …: each data-modifying CTE runs first, its rows kept in a
+  // temp table (none without RETURNING) that the statement reads (data_modifying_with.cpp).
+  struct ModifyingStep {
+    std::shared_ptr<PreparedQuery> query;
+    std::string table;
+  };
+  std::vector<ModifyingStep> modifying_steps;
 };
 
 // A privilege a role holds: on a schema (table ""), on every table in it ("*"), or one table.
@@ -368,6 +375,15 @@ class Session {
   std::vector<std::pair<std::string, std::string>> settings_to_restore(size_t keep, bool committed);
   void restore_settings(const std::vector<std::pair<std::string, std::string>>& restore);
 
+  // data_modifying_with.cpp: WITH d AS (INSERT/UPDATE/DELETE … RETURNING …) … (sql/rewrite_dml.h).
+  // Prepares the steps of `statement` and creates their temp tables; `statement` is left
+  // reading them.
+  std::vector<PreparedQuery::ModifyingStep> prepare_modifying_steps(sql::Statement& statement);
+  // Runs the steps before the statement (in one transaction with it), keeping their rows.
+  void run_modifying_steps(PreparedQuery& query);
+  // Drops the steps' temp tables (a simple Query's statement is done with them).
+  void drop_modifying_tables(const PreparedQuery& query);
+
   // sql_prepare.cpp: PREPARE … AS and EXECUTE (false: not one of them).
   bool handle_sql_prepare(const sql::Statement& statement, Portal* portal, Output output);
   // The prepared query with $n replaced by args[n-1] (NULL when missing), cast to its type.
@@ -432,6 +448,7 @@ class Session {
   static constexpr uint64_t kNoSnapshot = UINT64_MAX;
   uint64_t catalog_snapshot_generation_ = kNoSnapshot;  // schema generation the snapshot shows
   uint64_t settings_generation_ = 0;  // bumped whenever the session's parameters change
+  uint64_t modifying_tables_ = 0;     // numbers the temp tables of data-modifying WITHs
 
   std::mutex run_mutex_;  // guards running_ against cancel()
   bool running_ = false;

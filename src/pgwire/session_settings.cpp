@@ -63,6 +63,13 @@ void Session::set_parameter(const std::string& name, const std::string& value) {
   if (ready_for_queries_) publish_settings();
   if (canonical == "TimeZone") apply_timezone();
   if (canonical == "search_path") search_path_generation_ = UINT64_MAX;
+  if (canonical == "extra_float_digits") {
+    try {
+      encode_options_.extra_float_digits = std::stoi(*settings_.get(canonical));
+    } catch (const std::exception&) {
+      encode_options_.extra_float_digits = 1;
+    }
+  }
   if (canonical == "statement_timeout")
     statement_timeout_ms_ = sql::parse_duration_ms(canonical, *settings_.get(canonical));
   if (ready_for_queries_ && settings_.reportable(canonical)) {

@@ -87,6 +87,7 @@ std::string sqlstate_of(duckdb_error_type type, const std::string& msg) {
       if (msg.rfind("invalid input syntax", 0) == 0 || contains(msg, "is not an integer")) return "22P02";
       if (contains(msg, "unsupported Unicode escape sequence")) return "22P05";
       if (msg.rfind("value overflows numeric format", 0) == 0) return "22003";
+      if (msg.rfind("value too long for type", 0) == 0) return "22001";  // varchar(n) (sql/rewrite_dml)
       if (msg.rfind("stack depth limit exceeded", 0) == 0) return "54001";
       if (contains(msg, "holding jsonb values is not supported")) return "0A000";
       return "22023";

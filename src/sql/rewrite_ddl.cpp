@@ -1,6 +1,9 @@
 #include "sql/rewrite_ddl.h"
 
+#include <strings.h>
+
 #include <algorithm>
+#include <optional>
 #include <set>
 
 #include "common/errors.h"
@@ -112,6 +115,12 @@ std::vector<std::string> expand_identity_columns(pg_query::CreateStmt& create) {
       sequence.replace(0, std::string("CREATE SEQUENCE").size(),
                        create.if_not_exists() ? "CREATE SEQUENCE IF NOT EXISTS" : "CREATE OR REPLACE SEQUENCE");
       sequences.push_back(sequence);
+      if (constraints->Get(i).constraint().generated_when() == "a") {
+        // GENERATED ALWAYS: INSERT refuses a value for the column (rewrite_dml reads the mark).
+        sequences.push_back("COMMENT ON SEQUENCE " +
+                            qualified(rel, rel.relname() + "_" + def->colname() + "_seq") + " IS " +
+                            quote_literal(kIdentityAlwaysComment));
+      }
       pg_query::Node default_constraint;
       auto* c = default_constraint.mutable_constraint();
       c->set_contype(pg_query::CONSTR_DEFAULT);
@@ -297,28 +306,41 @@ std::vector<std::string> adapt_truncate(Statement& s, const CatalogLookup& looku
       for (auto& r : referencing_tables(next.first, next.second, lookup)) pending.push_back(r);
     }
   }
-  if (t.restart_seqs()) {
-    for (const auto& [schema, table] : order) {
-      pg_query::RangeVar rv;
-      rv.set_schemaname(schema);
-      rv.set_relname(table);
-      for (const auto& row : lookup(
-               "SELECT q.sequence_name::VARCHAR FROM duckdb_columns() c JOIN duckdb_sequences() q ON "
-               "q.database_name = c.database_name AND contains(c.column_default, 'nextval(') AND "
-               "contains(c.column_default, '\"' || q.sequence_name || '\"') WHERE " +
-               relation_filter(schema, table, "c.") + " AND q.last_value IS NOT NULL")) {
-        throw SqlError("0A000",
-                       "TRUNCATE … RESTART IDENTITY cannot reset sequence \"" + row[0].value_or("") +
-                           "\": DuckDB cannot reset a sequence a column default uses; TRUNCATE without it "
-                           "continues the numbering");
-      }
-    }
-  }
   // Referencing tables were found after the ones they reference: truncate them first.
   std::vector<std::string> out;
   for (auto it = order.rbegin(); it != order.rend(); ++it) {
     out.push_back("TRUNCATE " + (it->first.empty() ? "" : quote_identifier(it->first) + ".") +
                   quote_identifier(it->second));
+  }
+  if (t.restart_seqs()) {
+    // DuckDB cannot reset a sequence, nor drop one a column default uses: the default goes, the
+    // sequence is made again with its options, and the default comes back.
+    for (const auto& [schema, table] : order) {
+      std::string target = (schema.empty() ? "" : quote_identifier(schema) + ".") + quote_identifier(table);
+      for (const auto& row : lookup(
+               "SELECT q.schema_name::VARCHAR, q.sequence_name::VARCHAR, c.column_name::VARCHAR, "
+               "c.column_default::VARCHAR, q.start_value::VARCHAR, q.increment_by::VARCHAR, q.min_value::VARCHAR, "
+               "q.max_value::VARCHAR, q.cycle::VARCHAR, q.comment::VARCHAR FROM duckdb_columns() c JOIN "
+               "duckdb_sequences() q ON q.database_name = c.database_name AND contains(c.column_default, "
+               "'nextval(') AND contains(c.column_default, '\"' || q.sequence_name || '\"') WHERE " +
+               relation_filter(schema, table, "c.") + " AND q.last_value IS NOT NULL")) {
+        if (row.size() < 10 || !row[0] || !row[1] || !row[2] || !row[3] || !row[4] || !row[5] || !row[6] ||
+            !row[7]) {
+          continue;
+        }
+        std::string sequence = quote_identifier(*row[0]) + "." + quote_identifier(*row[1]);
+        std::string column = quote_identifier(*row[2]);
+        out.push_back("ALTER TABLE " + target + " ALTER COLUMN " + column + " DROP DEFAULT");
+        out.push_back("DROP SEQUENCE " + sequence);
+        out.push_back("CREATE SEQUENCE " + sequence + " INCREMENT BY " + *row[5] + " MINVALUE " + *row[6] +
+                      " MAXVALUE " + *row[7] + " START WITH " + *row[4] +
+                      (row[8] && *row[8] == "true" ? " CYCLE" : ""));
+        if (row[9] && !row[9]->empty()) {
+          out.push_back("COMMENT ON SEQUENCE " + sequence + " IS " + quote_literal(*row[9]));
+        }
+        out.push_back("ALTER TABLE " + target + " ALTER COLUMN " + column + " SET DEFAULT " + *row[3]);
+      }
+    }
   }
   return out;
 }
@@ -332,16 +354,159 @@ std::string column_list(const google::protobuf::RepeatedPtrField<pg_query::Node>
   return out;
 }
 
+std::vector<std::string> adapt_alter_table_actions(Statement& s, const CatalogLookup& lookup);
+
+// An index DuckDB made with CREATE INDEX (not a key constraint's): its name and statement.
+struct TableIndex {
+  std::string name;
+  std::string sql;
+};
+
+std::vector<TableIndex> table_indexes(const std::string& filter, const CatalogLookup& lookup) {
+  std::vector<TableIndex> out;
+  for (const auto& row : lookup("SELECT index_name::VARCHAR, sql::VARCHAR FROM duckdb_indexes() WHERE " + filter +
+                                " AND sql IS NOT NULL ORDER BY index_oid")) {
+    if (row.size() == 2 && row[0] && row[1]) out.push_back({*row[0], *row[1]});
+  }
+  return out;
+}
+
+// The CREATE INDEX that makes `index` again on table `rel`, named `name`, with column `from`
+// renamed `to` (none when empty); nullopt when DuckDB's statement cannot be read.
+std::optional<std::string> recreate_index(const TableIndex& index, const pg_query::RangeVar& rel, const std::string& name,
+                                          const std::string& from = "", const std::string& to = "") {
+  auto parsed = parse(index.sql);
+  if (!parsed || parsed->stmts_size() != 1 || !parsed->stmts(0).stmt().has_index_stmt()) return std::nullopt;
+  pg_query::Node node = parsed->stmts(0).stmt();
+  auto* stmt = node.mutable_index_stmt();
+  stmt->set_idxname(name);
+  stmt->mutable_relation()->set_schemaname(duckdb_schema(rel.schemaname()));
+  stmt->mutable_relation()->set_relname(rel.relname());
+  stmt->clear_access_method();
+  if (!from.empty()) {
+    auto same = [&](const std::string& n) { return strcasecmp(n.c_str(), from.c_str()) == 0; };
+    walk_nodes(node, [&](pg_query::Node& n) {
+      if (n.has_index_elem() && same(n.index_elem().name())) n.mutable_index_elem()->set_name(to);
+      if (n.has_column_ref() && n.column_ref().fields_size() >= 1) {
+        auto* last = n.mutable_column_ref()->mutable_fields(n.column_ref().fields_size() - 1);
+        if (last->has_string() && same(last->string().sval())) last->mutable_string()->set_sval(to);
+      }
+    });
+  }
+  return deparse_statement(node);
+}
+
+bool mentions_column(const TableIndex& index, const std::string& column) {
+  auto parsed = parse(index.sql);
+  if (!parsed) return true;
+  bool found = false;
+  walk_nodes(*parsed, [&](pg_query::Node& n) {
+    if (n.has_index_elem() && strcasecmp(n.index_elem().name().c_str(), column.c_str()) == 0) found = true;
+    if (n.has_column_ref() && n.column_ref().fields_size() >= 1) {
+      const auto& last = n.column_ref().fields(n.column_ref().fields_size() - 1);
+      if (last.has_string() && strcasecmp(last.string().sval().c_str(), column.c_str()) == 0) found = true;
+    }
+  });
+  return found;
+}
+
+// DuckDB cannot alter a column's type or nullability, rename or drop a column while an index
+// depends on the table (2BP01): the indexes are dropped, the table altered and the indexes made
+// again (an index on a dropped column goes with it, as in PostgreSQL). `statements` carry out
+// the change; `renamed` is {old, new} for RENAME COLUMN.
+std::vector<std::string> around_indexes(const pg_query::RangeVar& rel, std::vector<std::string> statements,
+                                        const std::vector<std::string>& dropped_columns,
+                                        const std::pair<std::string, std::string>& renamed,
+                                        const CatalogLookup& lookup) {
+  std::vector<TableIndex> indexes = table_indexes(relation_filter(rel.schemaname(), rel.relname()), lookup);
+  if (indexes.empty()) return statements;
+  std::vector<std::string> out;
+  std::vector<std::string> again;
+  for (const auto& index : indexes) {
+    bool goes = std::any_of(dropped_columns.begin(), dropped_columns.end(),
+                            [&](const std::string& c) { return mentions_column(index, c); });
+    if (!goes) {
+      auto sql = recreate_index(index, rel, index.name, renamed.first, renamed.second);
+      if (!sql) return statements;  // DuckDB's own error then
+      again.push_back(*sql);
+    }
+    out.push_back("DROP INDEX " + qualified(rel, index.name));
+  }
+  out.insert(out.end(), statements.begin(), statements.end());
+  out.insert(out.end(), again.begin(), again.end());
+  return out;
+}
+
+bool alters_under_indexes(pg_query::AlterTableType t) {
+  return t == pg_query::AT_SetNotNull || t == pg_query::AT_DropNotNull || t == pg_query::AT_AlterColumnType ||
+         t == pg_query::AT_DropColumn;
+}
+
+// ALTER TABLE … RENAME COLUMN of a table with indexes; ALTER INDEX … RENAME TO (DuckDB has
+// neither): the index is made again under its new name.
+std::vector<std::string> adapt_rename(Statement& s, const CatalogLookup& lookup) {
+  const auto& rename = s.tree->stmts(0).stmt().rename_stmt();
+  if (!rename.has_relation()) return {};
+  const auto& rel = rename.relation();
+  if (rename.rename_type() == pg_query::OBJECT_COLUMN && rename.relation_type() == pg_query::OBJECT_TABLE) {
+    Statement copy = s;  // left as it was when there are no indexes
+    std::vector<std::string> statements = rewrite_for_duckdb(copy);
+    if (statements.empty()) statements.push_back(copy.text);
+    std::vector<std::string> out =
+        around_indexes(rel, statements, {}, {rename.subname(), rename.newname()}, lookup);
+    if (out.size() == statements.size()) return {};
+    return out;
+  }
+  if (rename.rename_type() != pg_query::OBJECT_INDEX) return {};
+  std::string schema = rel.schemaname().empty() ? std::string("current_schema()")
+                                                : quote_literal(duckdb_schema(rel.schemaname()));
+  auto rows = lookup("SELECT index_name::VARCHAR, sql::VARCHAR, table_name::VARCHAR FROM duckdb_indexes() WHERE "
+                     "database_name = current_database() AND lower(schema_name) = lower(" + schema +
+                     ") AND lower(index_name) = lower(" + quote_literal(rel.relname()) + ")");
+  if (rows.empty() || rows[0].size() < 3 || !rows[0][1] || !rows[0][2]) {
+    if (rename.missing_ok()) return {"SELECT 1", "SELECT 1"};
+    throw SqlError("42P01", "relation \"" + rel.relname() + "\" does not exist");
+  }
+  pg_query::RangeVar table = rel;
+  table.set_relname(*rows[0][2]);
+  auto sql = recreate_index({*rows[0][0], *rows[0][1]}, table, rename.newname());
+  if (!sql) throw SqlError("0A000", "ALTER INDEX … RENAME cannot remake index " + rel.relname() + " in duckgres");
+  return {"DROP INDEX " + qualified(rel, *rows[0][0]), *sql};
+}
+
 std::vector<std::string> adapt_alter_table(Statement& s, const CatalogLookup& lookup) {
   const auto& alter = s.tree->stmts(0).stmt().alter_table_stmt();
   if (alter.objtype() != pg_query::OBJECT_TABLE || !alter.has_relation()) return {};
   const auto& rel = alter.relation();
   bool special = alter.cmds_size() > 1;
+  bool under_indexes = false;
+  std::vector<std::string> dropped_columns;
   for (const auto& c : alter.cmds()) {
     const auto& cmd = c.alter_table_cmd();
     if (cmd.subtype() == pg_query::AT_AddConstraint || cmd.subtype() == pg_query::AT_DropConstraint) special = true;
+    if (alters_under_indexes(cmd.subtype())) under_indexes = true;
+    if (cmd.subtype() == pg_query::AT_DropColumn) dropped_columns.push_back(cmd.name());
+  }
+  if (under_indexes) {
+    std::vector<std::string> statements;
+    if (special) {
+      statements = adapt_alter_table_actions(s, lookup);
+    } else {
+      Statement copy = s;  // left as it was when there are no indexes
+      statements = rewrite_for_duckdb(copy);
+      if (statements.empty()) statements.push_back(copy.text);
+    }
+    std::vector<std::string> out = around_indexes(rel, statements, dropped_columns, {}, lookup);
+    if (out.size() > statements.size() || special) return out;
+    return {};
   }
   if (!special) return {};
+  return adapt_alter_table_actions(s, lookup);
+}
+
+std::vector<std::string> adapt_alter_table_actions(Statement& s, const CatalogLookup& lookup) {
+  const auto& alter = s.tree->stmts(0).stmt().alter_table_stmt();
+  const auto& rel = alter.relation();
   std::vector<std::string> out;
   for (const auto& c : alter.cmds()) {
     const auto& cmd = c.alter_table_cmd();
@@ -467,6 +632,7 @@ std::vector<std::string> adapt_ddl(Statement& s, const CatalogLookup& lookup) {
     case pg_query::Node::kIndexStmt: adapt_index(s, lookup); return {};
     case pg_query::Node::kTruncateStmt: return adapt_truncate(s, lookup);
     case pg_query::Node::kAlterTableStmt: return adapt_alter_table(s, lookup);
+    case pg_query::Node::kRenameStmt: return adapt_rename(s, lookup);
     default: return {};
   }
 }

@@ -19,6 +19,10 @@
 
 namespace ducklings::sql {
 
+// The comment that marks the sequence of a GENERATED ALWAYS identity column (an explicit value
+// for the column is 428C9 without OVERRIDING SYSTEM VALUE).
+inline constexpr const char* kIdentityAlwaysComment = "duckgres: identity generated always";
+
 // For CREATE TABLE, CREATE TABLE AS, CREATE INDEX, TRUNCATE and ALTER TABLE: the DuckDB
 // statements that carry `statement` out, or empty when rewrite_for_duckdb's own form will do.
 // May change the statement's tree in place.

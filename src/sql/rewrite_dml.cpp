@@ -3,6 +3,8 @@
 #include <strings.h>
 
 #include <algorithm>
+#include <map>
+#include <set>
 
 #include "common/errors.h"
 #include "sql/quoting.h"
@@ -25,6 +27,12 @@ namespace {
 constexpr const char* kCardinalityMessage = "ON CONFLICT DO UPDATE command cannot affect row a second time";
 
 std::string table_label(const pg_query::RangeVar& rv) { return rv.relname(); }
+
+pg_query::Node parsed_value(const std::string& sql) {
+  auto parsed = parse("SELECT " + sql);
+  if (!parsed) throw SqlError("XX000", "could not parse " + sql);
+  return parsed->stmts(0).stmt().select_stmt().target_list(0).res_target().val();
+}
 
 // The table's columns in order.
 std::vector<std::string> table_columns(const pg_query::RangeVar& rv, const CatalogLookup& lookup) {
@@ -166,8 +174,100 @@ void check_key_cardinality(pg_query::InsertStmt& insert, const std::vector<std::
   *insert.mutable_select_stmt() = std::move(wrapper);
 }
 
-bool adapt_insert(pg_query::InsertStmt& insert, const CatalogLookup& lookup) {
+// PostgreSQL refuses a value for a GENERATED ALWAYS identity column unless the INSERT says
+// OVERRIDING SYSTEM VALUE (428C9); DEFAULT is fine. Such columns' sequences carry a mark
+// (rewrite_ddl), so the common INSERT costs one look at the sequences.
+// varchar(n) columns (DuckDB keeps no length): a value of more than n characters is 22001
+// unless the rest is blanks, which PostgreSQL cuts off. Checked for INSERT … VALUES.
+pg_query::Node varchar_checked(const pg_query::Node& value, const std::string& n) {
+  pg_query::Node out = parsed_value(
+      "CASE WHEN length(CAST(__duckgres_v AS VARCHAR)) <= " + n + " THEN CAST(__duckgres_v AS VARCHAR) "
+      "WHEN length(rtrim(CAST(__duckgres_v AS VARCHAR), ' ')) <= " + n + " THEN left(CAST(__duckgres_v AS VARCHAR), " +
+      n + ") ELSE error('value too long for type character varying(" + n + ")') END");
+  walk_nodes(out, [&](pg_query::Node& m) {
+    if (m.has_column_ref() && m.column_ref().fields_size() == 1 && m.column_ref().fields(0).has_string() &&
+        m.column_ref().fields(0).string().sval() == "__duckgres_v") {
+      m = value;
+    }
+  });
+  return out;
+}
+
+// GENERATED ALWAYS identity columns (refused values, 428C9) and varchar(n) columns (lengths
+// checked) of the INSERT's table: one look at the catalog, usually answered with no rows.
+bool check_insert_columns(pg_query::InsertStmt& insert, const CatalogLookup& lookup) {
+  const auto& rv = insert.relation();
+  std::string schema = rv.schemaname().empty() ? std::string("current_schema()")
+                                               : quote_literal(duckdb_schema(rv.schemaname()));
+  bool system_value = insert.override() == pg_query::OVERRIDING_SYSTEM_VALUE;
+  std::string sql = "SELECT 'v', column_name::VARCHAR, char_length::VARCHAR FROM duckgres_meta.declared_types "
+                    "WHERE type_oid = 1043 AND lower(schema_name) = lower(" + schema + ") AND lower(table_name) = "
+                    "lower(" + quote_literal(rv.relname()) + ")";
+  if (!system_value) {
+    sql += " UNION ALL SELECT 'i', sequence_name::VARCHAR, NULL FROM duckdb_sequences() WHERE database_name = "
+           "current_database() AND lower(schema_name) = lower(" + schema + ") AND comment = " +
+           quote_literal(kIdentityAlwaysComment) + " AND starts_with(lower(sequence_name), lower(" +
+           quote_literal(rv.relname() + "_") + "))";
+  }
+  auto rows = lookup(sql);
+  if (rows.empty()) return false;
+  std::vector<std::string> targets;
+  if (insert.cols_size() > 0) {
+    for (const auto& c : insert.cols()) targets.push_back(c.res_target().name());
+  } else {
+    targets = table_columns(rv, lookup);
+  }
+  pg_query::SelectStmt* values = insert.has_select_stmt() && insert.select_stmt().has_select_stmt()
+                                     ? insert.mutable_select_stmt()->mutable_select_stmt()
+                                     : nullptr;
   bool changed = false;
+  for (const auto& row : rows) {
+    if (row.size() < 3 || !row[0] || !row[1]) continue;
+    if (*row[0] == "v") {
+      if (!values || values->values_lists_size() == 0 || !row[2]) continue;
+      for (size_t i = 0; i < targets.size(); ++i) {
+        if (strcasecmp(targets[i].c_str(), row[1]->c_str()) != 0) continue;
+        for (auto& list : *values->mutable_values_lists()) {
+          auto* items = list.mutable_list()->mutable_items();
+          if (static_cast<int>(i) >= items->size()) continue;
+          pg_query::Node& v = *items->Mutable(static_cast<int>(i));
+          if (v.has_set_to_default() || (v.has_a_const() && v.a_const().isnull())) continue;
+          v = varchar_checked(v, *row[2]);
+          changed = true;
+        }
+      }
+      continue;
+    }
+    const std::string& seq = *row[0];
+    size_t prefix = rv.relname().size() + 1;
+    if (seq.size() <= prefix + 4 || seq.compare(seq.size() - 4, 4, "_seq") != 0) continue;
+    std::string column = seq.substr(prefix, seq.size() - prefix - 4);
+    for (size_t i = 0; i < targets.size(); ++i) {
+      if (strcasecmp(targets[i].c_str(), column.c_str()) != 0) continue;
+      bool only_defaults = values && values->values_lists_size() > 0;
+      if (only_defaults) {
+        for (const auto& list : values->values_lists()) {
+          const auto& items = list.list().items();
+          if (static_cast<int>(i) < items.size() && !items[i].has_set_to_default()) only_defaults = false;
+        }
+      }
+      if (!only_defaults && insert.has_select_stmt()) {
+        throw SqlError("428C9", "cannot insert a non-DEFAULT value into column \"" + targets[i] + "\"", 0,
+                       "Column \"" + targets[i] + "\" is an identity column defined as GENERATED ALWAYS.",
+                       "Use OVERRIDING SYSTEM VALUE to override.");
+      }
+    }
+  }
+  return changed;
+}
+
+bool adapt_insert(pg_query::InsertStmt& insert, const CatalogLookup& lookup) {
+  if (insert.override() == pg_query::OVERRIDING_USER_VALUE) {
+    // PostgreSQL then ignores the values given for identity columns.
+    throw SqlError("0A000", "INSERT … OVERRIDING USER VALUE is not supported by duckgres: leave the identity "
+                            "column out of the INSERT instead");
+  }
+  bool changed = check_insert_columns(insert, lookup);
   if (insert.override() != pg_query::OVERRIDING_NOT_SET &&
       insert.override() != pg_query::OVERRIDING_KIND_UNDEFINED) {
     // Identity columns are sequences with a default here (see rewrite_ddl): a value given
@@ -346,6 +446,144 @@ void refuse_data_modifying_cte(const pg_query::Node& root) {
   }
 }
 
+namespace {
+
+// The statement's WITH clause, made empty when `create` and it has none (nullptr otherwise).
+pg_query::WithClause* mutable_with_clause(pg_query::Node& root, bool create = false) {
+  if (root.has_select_stmt() && (create || root.select_stmt().has_with_clause()))
+    return root.mutable_select_stmt()->mutable_with_clause();
+  if (root.has_insert_stmt() && (create || root.insert_stmt().has_with_clause()))
+    return root.mutable_insert_stmt()->mutable_with_clause();
+  if (root.has_update_stmt() && (create || root.update_stmt().has_with_clause()))
+    return root.mutable_update_stmt()->mutable_with_clause();
+  if (root.has_delete_stmt() && (create || root.delete_stmt().has_with_clause()))
+    return root.mutable_delete_stmt()->mutable_with_clause();
+  return nullptr;
+}
+
+bool data_modifying(const pg_query::Node& q) {
+  return q.has_insert_stmt() || q.has_update_stmt() || q.has_delete_stmt() || q.has_merge_stmt();
+}
+
+// The table a data-modifying statement writes.
+const pg_query::RangeVar* written_relation(const pg_query::Node& q) {
+  if (q.has_insert_stmt()) return &q.insert_stmt().relation();
+  if (q.has_update_stmt()) return &q.update_stmt().relation();
+  if (q.has_delete_stmt()) return &q.delete_stmt().relation();
+  return nullptr;
+}
+
+int returning_size(const pg_query::Node& q) {
+  if (q.has_insert_stmt()) return q.insert_stmt().returning_list_size();
+  if (q.has_update_stmt()) return q.update_stmt().returning_list_size();
+  if (q.has_delete_stmt()) return q.delete_stmt().returning_list_size();
+  return 0;
+}
+
+std::string lower(std::string v) {
+  std::transform(v.begin(), v.end(), v.begin(), [](unsigned char c) { return std::tolower(c); });
+  return v;
+}
+
+[[noreturn]] void refuse_modifying_with(const std::string& why) {
+  throw SqlError("0A000", "this data-modifying statement in WITH is not supported by duckgres: " + why +
+                              "; run the INSERT, UPDATE or DELETE … RETURNING on its own");
+}
+
+}  // namespace
+
+DataModifyingWith split_data_modifying_with(Statement& s, uint64_t& next_table) {
+  DataModifyingWith out;
+  if (!s.tree || s.tree->stmts_size() != 1) return out;
+  pg_query::Node* root = s.tree->mutable_stmts(0)->mutable_stmt();
+  pg_query::WithClause* with = mutable_with_clause(*root);
+  if (!with || std::none_of(with->ctes().begin(), with->ctes().end(), [](const pg_query::Node& c) {
+        return data_modifying(c.common_table_expr().ctequery());
+      })) {
+    return out;
+  }
+  if (with->recursive()) refuse_modifying_with("WITH RECURSIVE");
+  bool parameters = false;
+  walk_nodes(*root, [&](pg_query::Node& n) { parameters = parameters || n.has_param_ref(); });
+  if (parameters) refuse_modifying_with("parameters ($1) in such a statement");
+  std::set<std::string> cte_names;
+  for (const auto& c : with->ctes()) cte_names.insert(lower(c.common_table_expr().ctename()));
+  // The tables the data-modifying statements write. PostgreSQL runs every part of the statement
+  // on the snapshot taken before any of them: one after another, a part reading a table another
+  // part changed would see the change.
+  std::map<std::string, size_t> written;  // relation name -> its CTE's index
+  for (int i = 0; i < with->ctes_size(); ++i) {
+    const auto& q = with->ctes(i).common_table_expr().ctequery();
+    if (!data_modifying(q)) continue;
+    if (q.has_merge_stmt()) refuse_modifying_with("MERGE");
+    if (!written.emplace(lower(written_relation(q)->relname()), i).second) {
+      refuse_modifying_with("two of them write table " + written_relation(q)->relname());
+    }
+  }
+  auto check_reads = [&](google::protobuf::Message& part, int part_index, const pg_query::RangeVar* own) {
+    walk_range_vars(part, [&](pg_query::RangeVar& rv) {
+      if (&rv == own) return;
+      if (rv.schemaname().empty() && cte_names.count(lower(rv.relname()))) return;  // a CTE
+      auto it = written.find(lower(rv.relname()));
+      if (it != written.end() && static_cast<int>(it->second) != part_index) {
+        refuse_modifying_with("table " + rv.relname() + " is written by one part of the statement and read by "
+                              "another (PostgreSQL reads it as it was before the statement)");
+      }
+    });
+  };
+  for (int i = 0; i < with->ctes_size(); ++i) {
+    auto* q = with->mutable_ctes(i)->mutable_common_table_expr()->mutable_ctequery();
+    check_reads(*q, i, written_relation(*q));
+  }
+  pg_query::WithClause saved = *with;
+  with->clear_ctes();
+  check_reads(*root, -1, nullptr);
+  *with = std::move(saved);
+
+  // Each data-modifying CTE becomes a statement of its own that sees the CTEs before it (the
+  // earlier data-modifying ones as their temp tables); the statement keeps the others.
+  google::protobuf::RepeatedPtrField<pg_query::Node> kept;
+  google::protobuf::RepeatedPtrField<pg_query::Node> before;
+  for (auto& c : *with->mutable_ctes()) {
+    auto* cte = c.mutable_common_table_expr();
+    if (!data_modifying(cte->ctequery())) {
+      *kept.Add() = c;
+      *before.Add() = c;
+      continue;
+    }
+    pg_query::Node step = cte->ctequery();
+    if (!before.empty()) {
+      pg_query::WithClause* own = mutable_with_clause(step, true);
+      google::protobuf::RepeatedPtrField<pg_query::Node> all = before;
+      for (const auto& o : own->ctes()) *all.Add() = o;
+      own->mutable_ctes()->Swap(&all);
+    }
+    Statement part = analyze(StatementText{deparse_statement(step), 0});
+    if (!part.tree) refuse_modifying_with("its parts could not be parsed again");
+    out.steps.push_back(std::move(part));
+    if (returning_size(cte->ctequery()) == 0) {
+      out.tables.emplace_back();  // without RETURNING nothing can read it
+      continue;
+    }
+    std::string table = "__duckgres_wcte_" + std::to_string(next_table++);
+    out.tables.push_back(table);
+    auto parsed = parse("SELECT * FROM temp.main." + table);
+    *cte->mutable_ctequery() = parsed->stmts(0).stmt();
+    *kept.Add() = c;
+    *before.Add() = c;
+  }
+  with->mutable_ctes()->Swap(&kept);
+  if (with->ctes_size() == 0) {
+    if (root->has_select_stmt()) root->mutable_select_stmt()->clear_with_clause();
+    if (root->has_insert_stmt()) root->mutable_insert_stmt()->clear_with_clause();
+    if (root->has_update_stmt()) root->mutable_update_stmt()->clear_with_clause();
+    if (root->has_delete_stmt()) root->mutable_delete_stmt()->clear_with_clause();
+  }
+  s.text = deparse(*s.tree);
+  s.read_only = false;  // it writes, through its steps
+  return out;
+}
+
 std::vector<std::string> adapt_statement(Statement& s, const CatalogLookup& lookup) {
   if (!s.tree || s.tree->stmts_size() != 1) return {};
   pg_query::Node* root = s.tree->mutable_stmts(0)->mutable_stmt();
@@ -363,6 +601,7 @@ std::vector<std::string> adapt_statement(Statement& s, const CatalogLookup& look
     case pg_query::Node::kIndexStmt:
     case pg_query::Node::kTruncateStmt:
     case pg_query::Node::kAlterTableStmt:
+    case pg_query::Node::kRenameStmt:
       return adapt_ddl(s, lookup);
     default:
       break;

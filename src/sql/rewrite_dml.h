@@ -24,6 +24,20 @@ using CatalogLookup = std::function<CatalogRows(const std::string& sql)>;
 // cannot be carried out (PostgreSQL's SQLSTATE, or 0A000 naming the feature).
 std::vector<std::string> adapt_statement(Statement& statement, const CatalogLookup& lookup);
 
+// A statement whose WITH holds data-modifying statements (WITH d AS (DELETE … RETURNING …) …),
+// which DuckDB's WITH cannot hold: each of them runs first as a statement of its own (`steps`, in
+// the order written), its RETURNING rows kept in temp table `tables[i]` (hidden from the
+// catalog), and the statement left in place reads those tables instead. Empty when `statement`
+// has none. Throws 0A000 where running them one after another could answer otherwise than
+// PostgreSQL, which runs them all on one snapshot: a table one of them changes is read elsewhere
+// in the statement or changed twice; also for parameters ($1) and WITH RECURSIVE.
+// `next_table` numbers the temp tables (unique in the session).
+struct DataModifyingWith {
+  std::vector<Statement> steps;
+  std::vector<std::string> tables;
+};
+DataModifyingWith split_data_modifying_with(Statement& statement, uint64_t& next_table);
+
 // The SQL condition, in DuckDB terms, that selects the relation `schema`.`name` in DuckDB's
 // catalog functions (duckdb_columns() …): an empty schema means the session's current one.
 // `alias` qualifies the columns ("c." in a join).
