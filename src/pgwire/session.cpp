@@ -1313,7 +1313,7 @@ void Session::cancel(int32_t key, uint64_t until_ready) {
   if (key != secret_key_) return;
   std::lock_guard lock(run_mutex_);
   if (worker_) {
-    worker_->cancel(process_id_, secret_key_, 0);
+    relay_cancel();
     return;
   }
   cancel_locked(until_ready);
@@ -1344,7 +1344,7 @@ void Session::interrupt() {
   std::lock_guard lock(run_mutex_);
   if (worker_) {
     // The worker stops the statement; the relay then ends the session at the next message.
-    relay_cancel();
+    worker_->cancel(process_id_, secret_key_, 0);
     relay_abort_ = true;
     return;
   }

@@ -214,6 +214,8 @@ class Session {
 
   // relay.cpp: copies bytes between the client and the worker until either side ends.
   void relay();
+  // Forwards a cancel of the statement the relayed client awaits, if any (under run_mutex_).
+  void relay_cancel();
 
   // session.cpp
   bool read_message(char& type, std::string& body);
@@ -221,8 +223,6 @@ class Session {
   void maybe_flush();
   void send_error(const SqlError& e, const std::string& severity = "ERROR");
   void send_ready();
-  // Forwards a cancel of the statement the relayed client awaits, if any (under run_mutex_).
-  void relay_cancel();
   // 25P02 for anything but COMMIT/ROLLBACK while the transaction is aborted.
   void reject_in_failed_transaction(sql::StatementKind kind) const;
   void handle_query(const std::string& sql);
@@ -420,6 +420,11 @@ class Session {
   std::shared_ptr<warehouse::Warehouse> warehouse_;
   std::unique_ptr<WorkerLink> worker_;  // set when a worker runs the session (relay mode)
   std::atomic<bool> relay_abort_{false};
+  // For cancels (relay.cpp): ReadyForQuery messages passed to the client, and those it awaits
+  // (the one after startup, one per Query, Sync and FunctionCall, one for a started Sync-unit).
+  std::atomic<uint64_t> relay_ready_seen_{0};
+  std::atomic<uint64_t> relay_ready_awaited_{0};
+  std::atomic<bool> relay_cancel_wanted_{false};  // the relay thread decides (client bytes unread)
   std::unique_ptr<duck::Connection> connection_;
   sql::SessionSettings settings_;
   sql::SandboxContext sandbox_;  // what the session's statements may reach
@@ -436,11 +441,6 @@ class Session {
   std::map<std::string, Portal> cursors_;
   std::unordered_map<std::string, std::shared_ptr<PreparedQuery>> query_cache_;  // simple Query
   Portal* streaming_ = nullptr;                    // the portal whose DuckDB result streams now
-  // For cancels (relay.cpp): ReadyForQuery messages passed to the client, and those it awaits
-  // (the one after startup, one per Query, Sync and FunctionCall, one for a started Sync-unit).
-  std::atomic<uint64_t> relay_ready_seen_{0};
-  std::atomic<uint64_t> relay_ready_awaited_{0};
-  std::atomic<bool> relay_cancel_wanted_{false};  // the relay thread decides (client bytes unread)
   std::unique_ptr<ColumnOriginResolver> origins_;  // created on first use
   std::unique_ptr<sql::ColumnTypeCache> column_types_;  // for PostgreSQL result types; on first use
   bool schema_changed_in_txn_ = false;
@@ -460,6 +460,14 @@ class Session {
   // until ReadyForQuery and stops whatever of the statement runs next.
   bool busy_ = false;            // a statement message arrived and ReadyForQuery is not sent
   bool cancel_pending_ = false;  // guarded by run_mutex_, like busy_
+  uint64_t ready_sent_ = 0;      // ReadyForQuery messages written (the one after startup too)
+  uint64_t cancel_until_ = 0;    // a cancel stands until ReadyForQuery number cancel_until_
+  // When the statement (or protocol message) in progress arrived: statement_timeout counts
+  // from there, not from when DuckDB starts it (parsing, preparing and waiting count too).
+  std::optional<std::chrono::steady_clock::time_point> statement_since_;
+  // Under run_mutex_: a cancel of the statement that ReadyForQuery number `until_ready` ends
+  // (0: the one in progress, if any).
+  void cancel_locked(uint64_t until_ready);
   bool terminated_ = false;  // pg_terminate_backend (guarded by run_mutex_)
   bool fatal_sent_ = false;  // the session's last word is out
   std::atomic<bool> stop_requested_{false};
@@ -477,14 +485,6 @@ class SessionRegistry {
   // Ends the sessions of `database` (its duckling is being deleted): 57P01 to their clients.
   void terminate_database(const std::string& database);
   void interrupt_all();
-  uint64_t ready_sent_ = 0;      // ReadyForQuery messages written (the one after startup too)
-  uint64_t cancel_until_ = 0;    // a cancel stands until ReadyForQuery number cancel_until_
-  // When the statement (or protocol message) in progress arrived: statement_timeout counts
-  // from there, not from when DuckDB starts it (parsing, preparing and waiting count too).
-  std::optional<std::chrono::steady_clock::time_point> statement_since_;
-  // Under run_mutex_: a cancel of the statement that ReadyForQuery number `until_ready` ends
-  // (0: the one in progress, if any).
-  void cancel_locked(uint64_t until_ready);
   void check_timeouts();
   size_t size();
   // The sessions bound to `database` (every one when empty), and the same as JSON for
