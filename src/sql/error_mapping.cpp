@@ -11,7 +11,10 @@ bool contains(const std::string& s, const char* needle) { return s.find(needle) 
 std::string sqlstate_of(duckdb_error_type type, const std::string& msg) {
   switch (type) {
     case DUCKDB_ERROR_PARSER:
-    case DUCKDB_ERROR_SYNTAX: return "42601";
+    case DUCKDB_ERROR_SYNTAX:
+      // ON DELETE/UPDATE CASCADE, SET NULL, SET DEFAULT: valid PostgreSQL DuckDB cannot do.
+      if (contains(msg, "FOREIGN KEY constraints cannot use")) return "0A000";
+      return "42601";
     case DUCKDB_ERROR_CATALOG:
       if (contains(msg, "Column with name") && contains(msg, "already exists")) return "42701";
       if (contains(msg, "Schema with name") && contains(msg, "already exists")) return "42P06";

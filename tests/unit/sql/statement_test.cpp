@@ -168,6 +168,13 @@ TEST(ErrorMapping, SqlstateMessageAndPosition) {
       to_sql_error(duck::DuckError(DUCKDB_ERROR_INTERRUPT, "INTERRUPT Error: Interrupted!"), "")
           .sqlstate(),
       "57014");
+  // Valid PostgreSQL that DuckDB cannot do is feature_not_supported, not a syntax error.
+  EXPECT_EQ(to_sql_error(duck::DuckError(DUCKDB_ERROR_PARSER,
+                                         "Parser Error: FOREIGN KEY constraints cannot use CASCADE, SET NULL or "
+                                         "SET DEFAULT"),
+                         "")
+                .sqlstate(),
+            "0A000");
 }
 
 TEST(SessionSettings, ValidatesAndNormalizes) {
