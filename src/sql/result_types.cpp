@@ -1499,6 +1499,7 @@ void register_text_function(duck::Connection& connection, const char* name, int 
 }  // namespace
 
 void register_result_type_functions(duck::Connection& connection) {
+  register_numeric_functions(connection);  // numeric without precision (sql/pg_numeric)
   register_text_function(connection, "__pg_numeric_div", 2, numeric_div_function);
   register_text_function(connection, "__pg_numeric_sqrt", 1, numeric_sqrt_function);
   register_text_function(connection, "__pg_numeric_sqrt_scaled", 1, numeric_sqrt_scaled_function);
@@ -1546,7 +1547,6 @@ std::optional<TableColumns> ColumnTypeCache::lookup(const std::string& schema_in
         if (row_schema != first_schema) {
           done = true;
           break;
-  register_numeric_functions(connection);  // numeric without precision (sql/pg_numeric)
         }
         found->push_back({c.varchar(1, row).value_or(""), pg_type_of_duckdb_name(c.varchar(2, row).value_or(""))});
       }
