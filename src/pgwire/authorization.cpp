@@ -12,6 +12,7 @@
 #include "pgwire/scram.h"
 #include "pgwire/session.h"
 #include "sql/catalog.h"
+#include "sql/engine_macros.h"
 #include "sql/function_policy.h"
 #include "sql/quoting.h"
 
@@ -216,7 +217,8 @@ void Session::sync_search_path() {
   if (search_path_generation_ == generation) return;
   std::vector<std::string> wanted = search_path_schemas();
   if (applied_search_path_.empty() && wanted == std::vector<std::string>{"main"}) {
-    // The default path is DuckDB's own, and main always exists: no query per new session.
+    // The path the session began with (main and the macros), and main always exists: no
+    // query per new session.
     effective_search_path_ = std::move(wanted);
     search_path_generation_ = generation;
     return;
@@ -238,9 +240,12 @@ void Session::sync_search_path() {
   // No schema of the path exists: PostgreSQL then resolves no unqualified name, where DuckDB
   // would fall back to main; the server's read-only catalog schema holds no user relation.
   if (path.empty()) path = "duckgres_catalog";
-  if (path == "main" && applied_search_path_.empty()) path.clear();  // DuckDB's default
+  if (path == "main" && applied_search_path_.empty()) path.clear();  // as the session began
   if (path != applied_search_path_) {
-    connection_->query("SET search_path = " + sql::quote_literal(path.empty() ? "main" : path));
+    // The instance's macros (sql/engine_macros) stay on the path whatever the client's is.
+    connection_->query("SET search_path = " +
+                       sql::quote_literal((path.empty() ? "main" : path) + "," +
+                                          sql::kMacroSchemaPath));
     applied_search_path_ = path;
     query_cache_.clear();  // plans bound names through the old path
   }

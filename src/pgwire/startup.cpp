@@ -8,6 +8,7 @@
 
 #include "pgwire/scram.h"
 #include "pgwire/session.h"
+#include "sql/engine_macros.h"
 #include "sql/quoting.h"
 #include "sql/rewrite.h"
 
@@ -213,10 +214,9 @@ void Session::open_session(const std::map<std::string, std::string>& parameters,
     bound_database_ = database_;
   }
   connection_ = warehouse_->connect();
-  // The SET must run before the macros are parsed: it changes how '/' parses.
-  connection_->query("SET integer_division = true");
-  // One transaction for the setup's few dozen macros, not one commit each.
-  connection_->query(std::string("BEGIN TRANSACTION;") + sql::kSessionSetup + "COMMIT;");
+  // integer_division, and the search path that finds the instance's macros (sql/engine_macros:
+  // created once per DuckDB instance, so a new session creates nothing).
+  connection_->query(sql::session_setup_sql());
   if (services_.query_log && services_.config.query_profiling == "on") {
     // Each statement's CPU time, peak memory, rows scanned and slowest operators, for the
     // query log (read back by Session::end_trace); nothing is printed.

@@ -15,8 +15,8 @@ void register_array_functions(duck::Connection& connection);
 
 // array_remove, array_replace, array_positions, trim_array, array_length/array_upper/array_lower
 // (__pg_array_length, __pg_array_lower): PostgreSQL's, on DuckDB lists
-// (elements compared with IS NOT DISTINCT FROM, as PostgreSQL does). Appended to
-// kSessionSetup.
+// (elements compared with IS NOT DISTINCT FROM, as PostgreSQL does). Created once per
+// DuckDB instance by sql/engine_macros.
 #define DUCKLINGS_ARRAY_MACROS                                                                      \
   "CREATE OR REPLACE TEMP MACRO array_remove(a, x) AS list_filter(a, e -> e IS DISTINCT FROM x);"   \
   "CREATE OR REPLACE TEMP MACRO array_replace(a, x, y) AS "                                         \

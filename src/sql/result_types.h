@@ -92,7 +92,7 @@ std::optional<std::string> numeric_sqrt(std::string_view x);
 // rewrites call them with DuckDB's text of integers and DECIMALs.
 void register_result_type_functions(duck::Connection& connection);
 
-// DuckDB macros the rewrites call, a string literal appended to kSessionSetup (rewrite.cpp).
+// DuckDB macros the rewrites call, created once per DuckDB instance (sql/engine_macros).
 #define DUCKLINGS_RESULT_TYPE_MACROS \
   /* pg_typeof of a value the inference does not type: PostgreSQL's name for DuckDB's type */ \
   /* (typeof's text); an array of any dimensions is its element's name with one []. */ \

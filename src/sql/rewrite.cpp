@@ -858,7 +858,7 @@ bool rewrite_expressions(pg_query::ParseResult& tree) {
     if (n.has_a_expr() && (is_operator(n.a_expr(), "/") || is_operator(n.a_expr(), "%")) &&
         n.a_expr().has_lexpr() && n.a_expr().has_rexpr()) {
       // PostgreSQL raises division_by_zero where DuckDB returns NULL; the session's macros
-      // (see kSessionSetup) keep PostgreSQL's semantics.
+      // (see sql/engine_macros) keep PostgreSQL's semantics.
       bool div = is_operator(n.a_expr(), "/");
       pg_query::FuncCall call;
       call.add_funcname()->mutable_string()->set_sval(div ? "__duckgres_div" : "__duckgres_mod");
@@ -968,19 +968,6 @@ bool name_result_columns(pg_query::SelectStmt& select) {
   }
   return changed;
 }
-
-const char* const kSessionSetup =
-    "CREATE OR REPLACE TEMP MACRO __duckgres_div(a, b) AS "
-    "CASE WHEN b = 0 THEN error('division by zero') ELSE a / b END;"
-    "CREATE OR REPLACE TEMP MACRO __duckgres_mod(a, b) AS "
-    "CASE WHEN b = 0 THEN error('division by zero') ELSE a % b END;"
-    // Clients parse version() for "PostgreSQL <major>.<minor>"; it still names both engines.
-    "CREATE OR REPLACE TEMP MACRO version() AS (SELECT 'PostgreSQL 15.0 on x86_64-pc-linux-gnu, "
-    "duckgres (DuckDB ' || library_version || ')' FROM pragma_version());"
-    DUCKLINGS_RESULT_TYPE_MACROS
-    DUCKLINGS_JSON_MACROS
-    DUCKLINGS_FUNCTION_MACROS
-    DUCKLINGS_ARRAY_MACROS;
 
 std::vector<std::string> catalog_bookkeeping(const Statement& s) {
   const pg_query::Node* root = root_node(s);

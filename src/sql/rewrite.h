@@ -34,7 +34,4 @@ void alter_as_view(Statement& statement);
 // (the n of varchar(n) and char(n), recorded in duckgres_meta.declared_types).
 std::vector<std::string> catalog_bookkeeping(const Statement& statement);
 
-// Run on every new DuckDB connection: settings and macros the rewrites rely on.
-extern const char* const kSessionSetup;
-
 }  // namespace ducklings::sql

@@ -10,7 +10,7 @@ namespace ducklings::sql {
 // see it, so names are still PostgreSQL's); true when it changed something.
 bool rewrite_function_call(pg_query::Node& node);
 
-// DuckDB macros the rewrites call: a string literal appended to kSessionSetup (rewrite.cpp).
+// DuckDB macros the rewrites call, created once per DuckDB instance (sql/engine_macros).
 #define DUCKLINGS_FUNCTION_MACROS                                                                  \
   "CREATE OR REPLACE TEMP MACRO __pg_no_matches() AS CAST([] AS VARCHAR[][]);"                     \
   "CREATE OR REPLACE TEMP MACRO __pg_each_as_list(l) AS list_transform(l, x -> [x]);"               \

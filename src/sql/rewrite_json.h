@@ -12,7 +12,7 @@ bool rewrite_json(pg_query::Node& n);
 
 }  // namespace ducklings::sql
 
-// Macros the rewritten SQL calls, part of every connection's setup (kSessionSetup):
+// Macros the rewritten SQL calls, created once per DuckDB instance (sql/engine_macros):
 //   __pgj_to_json(x)  x as json, as PostgreSQL's to_json writes it (NULL stays NULL): json and
 //                     jsonb as they are, timestamps with a T, numerics with their scale;
 //   __pgj_val(x)      its text, 'null' for NULL (an element of json_build_object and friends);

@@ -380,6 +380,16 @@ void check_text(const Statement& s, const SandboxContext& context) {
 }  // namespace
 
 void check_sandbox(const Statement& statement, const SandboxContext& context) {
+  // The instance's shared macros (sql/engine_macros): one session dropping or replacing one
+  // would change every session's answers. Calls reach them unqualified, never by this name.
+  static const std::string_view macros = "__duckgres_macros";
+  auto nocase = [](char a, char b) {
+    return std::tolower(static_cast<unsigned char>(a)) == static_cast<unsigned char>(b);
+  };
+  if (std::search(statement.text.begin(), statement.text.end(), macros.begin(), macros.end(),
+                  nocase) != statement.text.end()) {
+    deny("\"__duckgres_macros\" belongs to the server");
+  }
   if (statement.tree) {
     check_tree(statement, context);
   } else {

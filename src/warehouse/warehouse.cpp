@@ -10,6 +10,7 @@
 #include "duck/pg_functions.h"
 #include "sql/catalog.h"
 #include "sql/catalog_types.h"
+#include "sql/engine_macros.h"
 #include "sql/array_functions.h"
 #include "sql/pg_casts.h"
 #include "sql/quoting.h"
@@ -140,6 +141,9 @@ Warehouse::Warehouse(std::string name, const std::string& directory, const Compu
       registrars = function_registrars();
     }
     for (const auto& r : registrars) r(*conn, readable_directories);
+    // The macros the rewritten SQL calls, once per instance rather than per session (they
+    // call the functions above; ATTACH needs external access, switched off below).
+    sql::install_engine_macros(*conn);
   }
   install_catalog();
   sandbox(readable_directories);
