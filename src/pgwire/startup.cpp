@@ -56,12 +56,12 @@ bool Session::startup() {
       services_.registry.cancel(c->process_id, c->secret_key);
       return false;  // the cancel connection closes without an answer
     }
-    if (auto* t = std::get_if<TrustedStartup>(&packet)) {
     if (auto* c = std::get_if<WorkerCancel>(&packet)) {
       if (!services_.worker_control) throw ProtocolError("unsupported frontend protocol 1234.5702");
       services_.registry.cancel(c->process_id, c->secret_key, c->until_ready);
       return false;
     }
+    if (auto* t = std::get_if<TrustedStartup>(&packet)) {
       if (!services_.worker_control) throw ProtocolError("unsupported frontend protocol 1234.5700");
       start_trusted(t->parameters);
       return true;
