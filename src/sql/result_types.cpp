@@ -121,14 +121,6 @@ const char* format_type_name(int32_t oid) {
   }
 }
 
-pg_query::Node make_call(const std::string& name, std::vector<pg_query::Node> args) {
-  pg_query::Node out;
-  auto* call = out.mutable_func_call();
-  call->add_funcname()->mutable_string()->set_sval(name);
-  for (auto& a : args) *call->add_args() = std::move(a);
-  call->set_funcformat(pg_query::COERCE_EXPLICIT_CALL);
-  return out;
-}
 
 pg_query::Node make_cast(pg_query::Node arg, const std::string& type, std::vector<int> typmods = {}) {
   pg_query::Node out;
@@ -624,7 +616,7 @@ class Typer {
         if (t.oid != kBpchar || !rewrite_) return;
         pg_query::Node blank;
         blank.mutable_a_const()->mutable_sval()->set_sval(" ");
-        *side = make_call("rtrim", {*side, std::move(blank)});
+        *side = make_func_call("rtrim", {*side, std::move(blank)});
         changed = true;
       };
       trim_bpchar(e->mutable_lexpr(), l);
@@ -660,7 +652,7 @@ class Typer {
     }
     if (op == "/" && result == kNumeric && exact) {
       if (rewrite_) {
-        pg_query::Node call = make_call("__pg_numeric_div", {make_cast(e->lexpr(), "text"), make_cast(e->rexpr(), "text")});
+        pg_query::Node call = make_func_call("__pg_numeric_div", {make_cast(e->lexpr(), "text"), make_cast(e->rexpr(), "text")});
         n = finish_quotient(std::move(call), place, text);
       }
       return known(kNumeric);
@@ -726,7 +718,7 @@ class Typer {
     }
     // Not CAST(… AS DECIMAL(38,16)): DuckDB's cast from text to a 38-digit decimal takes ~20 µs
     // a row.
-    return make_call("__pg_numeric_decimal", {std::move(text_call)});
+    return make_func_call("__pg_numeric_decimal", {std::move(text_call)});
   }
 
   PgResultType function(pg_query::Node& n, const Scope& scope, Place place, bool* text) {
@@ -780,7 +772,7 @@ class Typer {
         pg_query::Node sum = n, count = n;
         sum.mutable_func_call()->mutable_funcname(sum.func_call().funcname_size() - 1)->mutable_string()->set_sval("sum");
         count.mutable_func_call()->mutable_funcname(count.func_call().funcname_size() - 1)->mutable_string()->set_sval("count");
-        n = finish_quotient(make_call("__pg_numeric_avg", {sum, count}), place, text);
+        n = finish_quotient(make_func_call("__pg_numeric_avg", {sum, count}), place, text);
       }
       return known(kNumeric);
     }
@@ -808,7 +800,7 @@ class Typer {
         *m->mutable_lexpr() = is_integer(a0.oid) ? make_cast(x, "numeric", {38, 0}) : x;
         *m->mutable_rexpr() = *m->mutable_lexpr();
         std::string macro = name == "var_pop" ? "__pg_numeric_var_pop" : "__pg_numeric_var_samp";
-        n = finish_quotient(make_call(macro, {agg("count", x), agg("sum", x), agg("sum", square)}), place, text);
+        n = finish_quotient(make_func_call(macro, {agg("count", x), agg("sum", x), agg("sum", square)}), place, text);
       }
       return known(kNumeric);
     }
@@ -834,7 +826,7 @@ class Typer {
           return out;
         };
         pg_query::Node multiple = op("-", a, op("%", a, b));
-        n = make_cast(make_call("__pg_numeric_div", {make_cast(multiple, "text"), make_cast(b, "text")}), "numeric",
+        n = make_cast(make_func_call("__pg_numeric_div", {make_cast(multiple, "text"), make_cast(b, "text")}), "numeric",
                       {38, 0});
         changed = true;
       }
@@ -870,8 +862,8 @@ class Typer {
         *m->mutable_lexpr() = is_integer(a0.oid) ? make_cast(x, "numeric", {38, 0}) : x;
         *m->mutable_rexpr() = *m->mutable_lexpr();
         std::string macro = name == "stddev_pop" ? "__pg_numeric_var_pop" : "__pg_numeric_var_samp";
-        pg_query::Node variance = make_call(macro, {agg("count", x), agg("sum", x), agg("sum", square)});
-        n = finish_quotient(make_call("__pg_numeric_sqrt", {variance}), place, text);
+        pg_query::Node variance = make_func_call(macro, {agg("count", x), agg("sum", x), agg("sum", square)});
+        n = finish_quotient(make_func_call("__pg_numeric_sqrt", {variance}), place, text);
       }
       return known(kNumeric);
     }
@@ -917,7 +909,7 @@ class Typer {
         const auto& arg = f->args(0);
         if (arg.has_a_const() && (arg.a_const().has_sval() || arg.a_const().isnull())) return {};
         if (rewrite_) {
-          n = make_call("__pg_format_type", {make_call("typeof", {arg})});
+          n = make_func_call("__pg_format_type", {make_func_call("typeof", {arg})});
           changed = true;
         }
         return known(kRegtype);
@@ -950,11 +942,11 @@ class Typer {
         width.mutable_a_const()->mutable_ival()->set_ival(a0.typmod - 4);
         pg_query::Node blank;
         blank.mutable_a_const()->mutable_sval()->set_sval(" ");
-        *f->mutable_args(0) = make_call("rpad", {std::move(arg), std::move(width), std::move(blank)});
+        *f->mutable_args(0) = make_func_call("rpad", {std::move(arg), std::move(width), std::move(blank)});
       } else {
         pg_query::Node blank;
         blank.mutable_a_const()->mutable_sval()->set_sval(" ");
-        *f->mutable_args(0) = make_call("rtrim", {std::move(arg), std::move(blank)});
+        *f->mutable_args(0) = make_func_call("rtrim", {std::move(arg), std::move(blank)});
       }
       changed = true;
     }
@@ -1012,8 +1004,8 @@ class Typer {
         test->add_name()->mutable_string()->set_sval("<");
         *test->mutable_lexpr() = x;
         test->mutable_rexpr()->mutable_a_const()->mutable_ival()->set_ival(0);
-        *when->mutable_result() = make_cast(make_call("sqrt", {x}), "text");
-        *c->mutable_defresult() = make_call("__pg_numeric_sqrt_scaled", {make_cast(x, "text")});
+        *when->mutable_result() = make_cast(make_func_call("sqrt", {x}), "text");
+        *c->mutable_defresult() = make_func_call("__pg_numeric_sqrt_scaled", {make_cast(x, "text")});
         n = finish_quotient(std::move(out), place, text);
       }
       return known(kNumeric);

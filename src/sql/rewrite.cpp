@@ -520,20 +520,7 @@ std::vector<std::string> expand_serial_columns(pg_query::CreateStmt& create) {
   return sequences;
 }
 
-pg_query::Node func_call(const char* name, std::vector<pg_query::Node> args) {
-  pg_query::Node out;
-  auto* call = out.mutable_func_call();
-  call->add_funcname()->mutable_string()->set_sval(name);
-  for (auto& a : args) *call->add_args() = std::move(a);
-  call->set_funcformat(pg_query::COERCE_EXPLICIT_CALL);
-  return out;
-}
 
-pg_query::Node column_ref(const char* name) {
-  pg_query::Node out;
-  out.mutable_column_ref()->add_fields()->mutable_string()->set_sval(name);
-  return out;
-}
 
 // pg_index.indkey and friends are int2vector/oidvector in PostgreSQL: subscripts count from 0
 // and the text form is space-separated ("1 3"). The catalog keeps them as DuckDB lists, so
@@ -559,7 +546,7 @@ bool is_vector_column(const pg_query::Node& n) { return vector_column_type(n) !=
 pg_query::Node vector_as_text(const pg_query::Node& column) {
   pg_query::Node space;
   space.mutable_a_const()->mutable_sval()->set_sval(" ");
-  return func_call("array_to_string", {column, std::move(space)});
+  return make_func_call("array_to_string", {column, std::move(space)});
 }
 
 bool rewrite_vector_column(pg_query::Node& n) {
@@ -665,7 +652,7 @@ bool rewrite_any_all(pg_query::Node& n) {
   c->set_kind(pg_query::AEXPR_OP);
   *c->mutable_name() = e.name();
   *c->mutable_lexpr() = e.lexpr();
-  *c->mutable_rexpr() = column_ref("__duckgres_e");
+  *c->mutable_rexpr() = make_column_ref("__duckgres_e");
   pg_query::Node as_int;
   *as_int.mutable_type_cast()->mutable_arg() = std::move(compare);
   as_int.mutable_type_cast()->mutable_type_name()->add_names()->mutable_string()->set_sval("int4");
@@ -682,10 +669,10 @@ bool rewrite_any_all(pg_query::Node& n) {
   auto* l = lambda.mutable_a_expr();
   l->set_kind(pg_query::AEXPR_OP);
   l->add_name()->mutable_string()->set_sval("->");
-  *l->mutable_lexpr() = column_ref("__duckgres_e");
+  *l->mutable_lexpr() = make_column_ref("__duckgres_e");
   *l->mutable_rexpr() = std::move(score);
-  pg_query::Node fold = func_call(any ? "list_max" : "list_min",
-                                  {func_call("list_transform", {array, std::move(lambda)})});
+  pg_query::Node fold = make_func_call(any ? "list_max" : "list_min",
+                                  {make_func_call("list_transform", {array, std::move(lambda)})});
   pg_query::Node folded;
   *folded.mutable_coalesce_expr()->add_args() = std::move(fold);
   folded.mutable_coalesce_expr()->add_args()->mutable_a_const()->mutable_ival()->set_ival(any ? 0 : 2);

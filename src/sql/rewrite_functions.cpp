@@ -52,21 +52,19 @@ std::optional<std::string> string_constant(const pg_query::Node& n) {
   return std::nullopt;
 }
 
+// A generated call: kGenerated marks it so later passes do not rewrite it again.
+pg_query::Node call(const std::string& name, std::vector<pg_query::Node> args) {
+  pg_query::Node n = make_func_call(name, std::move(args));
+  n.mutable_func_call()->set_location(kGenerated);
+  return n;
+}
+
 pg_query::Node string_node(const std::string& s) {
   pg_query::Node n;
   n.mutable_a_const()->mutable_sval()->set_sval(s);
   return n;
 }
 
-pg_query::Node call(const std::string& name, std::vector<pg_query::Node> args) {
-  pg_query::Node n;
-  auto* f = n.mutable_func_call();
-  f->add_funcname()->mutable_string()->set_sval(name);
-  for (auto& a : args) *f->add_args() = std::move(a);
-  f->set_funcformat(pg_query::COERCE_EXPLICIT_CALL);
-  f->set_location(kGenerated);
-  return n;
-}
 
 // current_setting('TimeZone'): the session's zone, which rewrite_names turns into a lookup.
 pg_query::Node session_time_zone() {
