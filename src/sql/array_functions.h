@@ -30,4 +30,12 @@ void register_array_functions(duck::Connection& connection);
   "d > coalesce(__pg_array_ndims(a), 0) THEN NULL ELSE 1 END;"                                      \
   "CREATE OR REPLACE TEMP MACRO trim_array(a, n) AS "                                               \
   "CASE WHEN n < 0 OR n > len(a) THEN error('number of elements to trim must be between 0 and ' "   \
-  "|| len(a)) ELSE a[1:len(a) - n] END;"
+  "|| len(a)) ELSE a[1:len(a) - n] END;"                                                            \
+  /* UPDATE … SET a[i] = v (rewrite_dml): PostgreSQL pads with NULLs past the end; an element */   \
+  /* before the first, or any but the first of an empty array, would move the lower bound. */       \
+  "CREATE OR REPLACE TEMP MACRO __pg_array_assign(a, i, v) AS CASE "                                \
+  "WHEN i IS NULL THEN error('[22004] array subscript in assignment must not be null') "            \
+  "WHEN i < 1 OR (i > 1 AND coalesce(len(a), 0) = 0) THEN error('[0A000] array subscript ' || i || " \
+  "' would give the array a lower bound other than 1, which duckgres does not support') "          \
+  "ELSE list_concat(list_resize(coalesce(a, [v][1:0])[1:i - 1], i - 1), [v], "                      \
+  "coalesce(a, [v][1:0])[i + 1:]) END;"

@@ -261,6 +261,48 @@ bool check_insert_columns(pg_query::InsertStmt& insert, const CatalogLookup& loo
   return changed;
 }
 
+// SET a[i] = v (UPDATE, ON CONFLICT DO UPDATE): DuckDB assigns whole columns only, so the
+// element assignment becomes a = __pg_array_assign(a, i, v), and several on one column nest
+// in the order written, as PostgreSQL applies them.
+bool assign_array_elements(google::protobuf::RepeatedPtrField<pg_query::Node>& targets) {
+  bool changed = false;
+  std::map<std::string, int> first_target;  // column → index of its whole-column target
+  google::protobuf::RepeatedPtrField<pg_query::Node> kept;
+  for (auto& t : targets) {
+    if (!t.has_res_target()) {
+      *kept.Add() = std::move(t);
+      continue;
+    }
+    auto* rt = t.mutable_res_target();
+    if (rt->indirection_size() == 0) {
+      first_target[rt->name()] = kept.size();
+      *kept.Add() = std::move(t);
+      continue;
+    }
+    if (rt->indirection_size() != 1 || !rt->indirection(0).has_a_indices() ||
+        rt->indirection(0).a_indices().is_slice()) {
+      throw SqlError("0A000", "assignment to a slice, a field or more than one subscript of \"" + rt->name() +
+                                  "\" is not supported by duckgres: assign the whole column");
+    }
+    auto it = first_target.find(rt->name());
+    pg_query::Node base = it == first_target.end() ? make_column_ref(rt->name())
+                                                   : kept[it->second].res_target().val();
+    pg_query::Node index = rt->indirection(0).a_indices().uidx();
+    pg_query::Node assigned = make_func_call("__pg_array_assign", {std::move(base), std::move(index), rt->val()});
+    if (it != first_target.end()) {
+      *kept[it->second].mutable_res_target()->mutable_val() = std::move(assigned);
+    } else {
+      rt->clear_indirection();
+      *rt->mutable_val() = std::move(assigned);
+      first_target[rt->name()] = kept.size();
+      *kept.Add() = std::move(t);
+    }
+    changed = true;
+  }
+  if (changed) targets.Swap(&kept);
+  return changed;
+}
+
 bool adapt_insert(pg_query::InsertStmt& insert, const CatalogLookup& lookup) {
   if (insert.override() == pg_query::OVERRIDING_USER_VALUE) {
     // PostgreSQL then ignores the values given for identity columns.
@@ -291,6 +333,7 @@ bool adapt_insert(pg_query::InsertStmt& insert, const CatalogLookup& lookup) {
   }
   if (!insert.has_on_conflict_clause()) return changed;
   auto* conflict = insert.mutable_on_conflict_clause();
+  changed = assign_array_elements(*conflict->mutable_target_list()) || changed;
   auto* infer = conflict->mutable_infer();
   if (!infer->conname().empty()) {
     // ON CONFLICT ON CONSTRAINT name: DuckDB wants the columns.
@@ -595,6 +638,9 @@ std::vector<std::string> adapt_statement(Statement& s, const CatalogLookup& look
       break;
     case pg_query::Node::kSelectStmt:
       changed = adapt_select_into(s, *root);
+      break;
+    case pg_query::Node::kUpdateStmt:
+      changed = assign_array_elements(*root->mutable_update_stmt()->mutable_target_list());
       break;
     case pg_query::Node::kCreateStmt:
     case pg_query::Node::kCreateTableAsStmt:
