@@ -1178,6 +1178,7 @@ SELECT c.table_oid, CASE WHEN c.database_name = 'temp' THEN 'pg_temp' ELSE c.sch
   c.column_default, c.is_nullable, c.data_type,
   coalesce(d.type_oid, duckgres_catalog.__type_oid(c.data_type)) AS typid,
   CAST(CASE WHEN d.typmod IS NOT NULL THEN d.typmod
+    WHEN c.data_type = 'DECIMAL(38,17)' THEN -1
     WHEN starts_with(c.data_type, 'DECIMAL(') THEN c.numeric_precision * 65536 + c.numeric_scale + 4
     WHEN starts_with(c.data_type, 'VARCHAR(') AND c.character_maximum_length IS NOT NULL THEN c.character_maximum_length + 4
     ELSE -1 END AS INTEGER) AS typmod,

@@ -1109,11 +1109,48 @@ int32_t type_oid_of_name(std::string_view name) {
   return 0;
 }
 
+// The query whose rows a statement stores: CREATE TABLE … AS, CREATE VIEW … AS (its rows are
+// read as a table's) and INSERT … SELECT; nullptr for others.
+pg_query::SelectStmt* stored_select(pg_query::ParseResult& tree, bool& keeps_types) {
+  if (tree.stmts_size() != 1 || !tree.stmts(0).has_stmt()) return nullptr;
+  pg_query::Node* root = tree.mutable_stmts(0)->mutable_stmt();
+  pg_query::Node* query = nullptr;
+  keeps_types = true;
+  if (root->has_create_table_as_stmt()) {
+    query = root->mutable_create_table_as_stmt()->mutable_query();
+  } else if (root->has_view_stmt()) {
+    query = root->mutable_view_stmt()->mutable_query();
+  } else if (root->has_insert_stmt() && root->insert_stmt().has_select_stmt()) {
+    query = root->mutable_insert_stmt()->mutable_select_stmt();
+    keeps_types = false;  // the table's columns decide
+  }
+  return query && query->has_select_stmt() ? query->mutable_select_stmt() : nullptr;
+}
+
 bool rewrite_result_types(pg_query::ParseResult& tree, const ColumnTypeLookup& lookup) {
-  pg_query::SelectStmt* select = top_select(tree);
+  if (pg_query::SelectStmt* select = top_select(tree)) {
+    Typer typer(lookup, true);
+    typer.select(*select, nullptr, true);
+    return typer.changed;
+  }
+  bool keeps_types = false;
+  pg_query::SelectStmt* select = stored_select(tree, keeps_types);
   if (!select) return false;
+  // Stored rows get exact numerics as DECIMALs (a quotient is not DuckDB's double), and a
+  // new table's or view's numeric quotient column is numeric without precision.
   Typer typer(lookup, true);
-  typer.select(*select, nullptr, true);
+  TableColumns columns = typer.select(*select, nullptr, false);
+  if (!keeps_types || select->has_larg()) return typer.changed;
+  for (int i = 0; i < select->target_list_size() && i < static_cast<int>(columns.size()); ++i) {
+    auto* rt = select->mutable_target_list(i)->mutable_res_target();
+    const PgResultType& t = columns[i].second;
+    if (t.oid != kNumeric || t.typmod >= 0 || !rt->has_val() || !rt->val().has_func_call() ||
+        func_name(rt->val().func_call()) != "__pg_numeric_decimal") {
+      continue;
+    }
+    *rt->mutable_val() = make_cast(rt->val(), "numeric", {kUnconstrainedWidth, kUnconstrainedScale});
+    typer.changed = true;
+  }
   return typer.changed;
 }
 

@@ -43,7 +43,9 @@ PgResultType pg_type_of_duckdb_name(const std::string& duckdb_type);
 // Rewrites the SELECT statement `tree` so DuckDB computes PostgreSQL's result values and types:
 // sum of int2/int4 is bigint, avg and numeric division give numeric at PostgreSQL's scale,
 // integer-valued functions (ntile, grouping, length, date - date, …) are int4, mixed-width
-// arithmetic widens as PostgreSQL's operators do. Returns whether the tree changed.
+// arithmetic widens as PostgreSQL's operators do. The query of CREATE TABLE … AS, CREATE
+// VIEW and INSERT … SELECT is rewritten too, so stored rows hold the same exact values (a
+// numeric quotient column is numeric without precision). Returns whether the tree changed.
 bool rewrite_result_types(pg_query::ParseResult& tree, const ColumnTypeLookup& lookup);
 
 // RowDescription corrections for `statement`'s result columns: one OID per select-list entry,

@@ -972,13 +972,23 @@ std::vector<std::string> catalog_bookkeeping(const Statement& s) {
       if (!elt.has_column_def() || !elt.column_def().has_type_name()) continue;
       const auto& tn = elt.column_def().type_name();
       std::string type = last_name(tn.names());
+      std::string schema = rel.schemaname().empty() || rel.schemaname() == "public" ? "main" : rel.schemaname();
+      if (type == "numeric" && tn.typmods_size() == 2 && tn.array_bounds_size() == 0 &&
+          tn.typmods(0).a_const().ival().ival() == kUnconstrainedWidth &&
+          tn.typmods(1).a_const().ival().ival() == kUnconstrainedScale) {
+        // DECIMAL(38,17) is numeric without precision (sql/pg_numeric) unless declared so.
+        out.push_back("INSERT INTO duckgres_meta.declared_types VALUES (" + quote_literal(schema) + ", " +
+                      quote_literal(rel.relname()) + ", " + quote_literal(elt.column_def().colname()) +
+                      ", 1700, " + std::to_string((kUnconstrainedWidth << 16) + kUnconstrainedScale + 4) +
+                      ", NULL)");
+        continue;
+      }
       if ((type != "varchar" && type != "bpchar") || tn.typmods_size() != 1 ||
           !tn.typmods(0).has_a_const() || !tn.typmods(0).a_const().has_ival() ||
           tn.array_bounds_size() > 0) {
         continue;
       }
       int n = tn.typmods(0).a_const().ival().ival();
-      std::string schema = rel.schemaname().empty() || rel.schemaname() == "public" ? "main" : rel.schemaname();
       out.push_back("INSERT INTO duckgres_meta.declared_types VALUES (" + quote_literal(schema) + ", " +
                     quote_literal(rel.relname()) + ", " + quote_literal(elt.column_def().colname()) + ", " +
                     std::to_string(type == "varchar" ? 1043 : 1042) + ", " + std::to_string(n + 4) +
@@ -1076,6 +1086,8 @@ std::vector<std::string> rewrite_for_duckdb(const Statement& s, const ColumnType
       changed = name_result_columns(*top->mutable_select_stmt());
       changed = vector_columns_as_text(*top->mutable_select_stmt()) || changed;
       if (column_types) changed = rewrite_result_types(tree, *column_types) || changed;
+    } else if (column_types && (top->has_create_table_as_stmt() || top->has_view_stmt() || top->has_insert_stmt())) {
+      changed = rewrite_result_types(tree, *column_types) || changed;  // the rows they store
     }
     changed = rewrite_expressions(tree) || changed;
     if (changed || mentions_duckdb_keyword(s.text)) return {deparse(tree)};

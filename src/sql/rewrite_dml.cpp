@@ -265,6 +265,11 @@ bool check_insert_columns(pg_query::InsertStmt& insert, const CatalogLookup& loo
 // element assignment becomes a = __pg_array_assign(a, i, v), and several on one column nest
 // in the order written, as PostgreSQL applies them.
 bool assign_array_elements(google::protobuf::RepeatedPtrField<pg_query::Node>& targets) {
+  if (std::none_of(targets.begin(), targets.end(), [](const pg_query::Node& t) {
+        return t.has_res_target() && t.res_target().indirection_size() > 0;
+      })) {
+    return false;  // the usual case, left untouched
+  }
   bool changed = false;
   std::map<std::string, int> first_target;  // column → index of its whole-column target
   google::protobuf::RepeatedPtrField<pg_query::Node> kept;
