@@ -1,6 +1,8 @@
 // The startup phase of a session: SSL negotiation, startup packet, authentication and the
 // parameters reported to the client before the first ReadyForQuery.
 #include <spdlog/spdlog.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <sys/socket.h>
 
 #include <cerrno>
@@ -15,7 +17,38 @@
 namespace ducklings::pgwire {
 namespace {
 constexpr size_t kMaxStartupPacket = 10000;  // as PostgreSQL's MAX_STARTUP_PACKET_LENGTH
+
+// "; SET VARIABLE duckgres_<side>_addr = …; … _port = …" for a TCP address; "" otherwise.
+std::string address_variables(const sockaddr_storage& a, const char* side) {
+  char host[INET6_ADDRSTRLEN] = {};
+  int port = 0;
+  if (a.ss_family == AF_INET) {
+    const auto& v4 = reinterpret_cast<const sockaddr_in&>(a);
+    ::inet_ntop(AF_INET, &v4.sin_addr, host, sizeof(host));
+    port = ntohs(v4.sin_port);
+  } else if (a.ss_family == AF_INET6) {
+    const auto& v6 = reinterpret_cast<const sockaddr_in6&>(a);
+    ::inet_ntop(AF_INET6, &v6.sin6_addr, host, sizeof(host));
+    port = ntohs(v6.sin6_port);
+  } else {
+    return "";
+  }
+  std::string prefix = std::string("; SET VARIABLE duckgres_") + side;
+  return prefix + "_addr = " + sql::quote_literal(host) + prefix + "_port = " + std::to_string(port);
 }
+
+// The connection's two ends, for inet_server_addr() and its siblings.
+std::string socket_variables(int fd) {
+  std::string out;
+  sockaddr_storage a{};
+  socklen_t len = sizeof(a);
+  if (::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len) == 0) out += address_variables(a, "server");
+  a = {};
+  len = sizeof(a);
+  if (::getpeername(fd, reinterpret_cast<sockaddr*>(&a), &len) == 0) out += address_variables(a, "client");
+  return out;
+}
+}  // namespace
 
 bool Session::startup() {
   bool ssl_answered = false;
@@ -250,7 +283,7 @@ void Session::open_session(const std::map<std::string, std::string>& parameters,
   connection_->query("SET VARIABLE duckgres_user = " + sql::quote_literal(user_) +
                      "; SET VARIABLE duckgres_database = " + sql::quote_literal(database_) +
                      "; SET VARIABLE duckgres_backend_pid = " + std::to_string(process_id_) +
-                     "; SET VARIABLE duckgres_start_time = now()");
+                     "; SET VARIABLE duckgres_start_time = now()" + socket_variables(channel_->fd()));
   if (!superuser_) register_login_role();  // the server's own admins need no grants
   refresh_privileges();
   publish_settings();

@@ -16,7 +16,8 @@
 // macro's own schema first, where current_database() is our own macro).
 //
 // Session values the server may set with SET VARIABLE: duckgres_user, duckgres_database,
-// duckgres_backend_pid, duckgres_application_name, duckgres_start_time.
+// duckgres_backend_pid, duckgres_application_name, duckgres_start_time, duckgres_server_addr,
+// duckgres_server_port, duckgres_client_addr, duckgres_client_port.
 #include "sql/catalog.h"
 
 #include <algorithm>
@@ -25,7 +26,7 @@
 
 namespace ducklings::sql {
 
-const int kCatalogVersion = 22;
+const int kCatalogVersion = 23;
 
 namespace {
 
@@ -111,6 +112,10 @@ constexpr std::array kCatalogFunctions = {
     "has_schema_privilege",
     "has_sequence_privilege",
     "has_table_privilege",
+    "inet_client_addr",
+    "inet_client_port",
+    "inet_server_addr",
+    "inet_server_port",
     "obj_description",
     "pg_backend_pid",
     "pg_cancel_backend",
@@ -1477,6 +1482,11 @@ CREATE MACRO duckgres_catalog.pg_backend_pid() AS CAST(coalesce(getvariable('duc
 CREATE MACRO duckgres_catalog.pg_postmaster_start_time() AS
   CAST(coalesce(getvariable('duckgres_start_time'), TIMESTAMPTZ '2000-01-01 00:00:00+00') AS TIMESTAMPTZ);
 CREATE MACRO duckgres_catalog.pg_is_in_recovery() AS false;
+-- The connection's two ends, set at startup (NULL over a Unix socket, as in PostgreSQL).
+CREATE MACRO duckgres_catalog.inet_server_addr() AS CAST(getvariable('duckgres_server_addr') AS VARCHAR);
+CREATE MACRO duckgres_catalog.inet_server_port() AS CAST(getvariable('duckgres_server_port') AS INTEGER);
+CREATE MACRO duckgres_catalog.inet_client_addr() AS CAST(getvariable('duckgres_client_addr') AS VARCHAR);
+CREATE MACRO duckgres_catalog.inet_client_port() AS CAST(getvariable('duckgres_client_port') AS INTEGER);
 CREATE MACRO duckgres_catalog.pg_relation_is_publishable(relid) AS false;
 -- No partitioning: a relation is its own only ancestor. (A scalar here: psql calls it in a
 -- SELECT list, where PostgreSQL expands set-returning functions.)

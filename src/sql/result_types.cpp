@@ -289,6 +289,14 @@ class Typer {
         PgResultType t = type_of_name(n.type_cast().type_name());
         if (t.oid == kNumeric && !inner.exact) t.exact = false;
         if (t.oid == kNumeric && t.typmod < 0 && rewrite_) unconstrained_numeric(n, inner);
+        if ((t.oid == kFloat8 || t.oid == kFloat4) && inner.oid == kNumeric && rewrite_ &&
+            n.type_cast().type_name().array_bounds_size() == 0) {
+          // DuckDB divides a 38-digit DECIMAL's integer by its power of ten in double, rounding
+          // twice (1.23456789 became 1.2345678900000001); from the digits it is exact.
+          auto* arg = n.mutable_type_cast()->mutable_arg();
+          *arg = make_cast(std::move(*arg), "text");
+          changed = true;
+        }
         return t;
       }
       case N::kColumnRef: return column(n.column_ref(), scope);
