@@ -694,7 +694,7 @@ std::shared_ptr<PreparedQuery> Session::prepare(sql::Statement statement,
     if (q->statement.kind == sql::StatementKind::kQuery) {
       q->type_overrides = sql::result_type_overrides(q->statement);
       if (q->type_overrides.size() != cols) q->type_overrides.clear();
-      sql::correct_result_types(q->statement, q->column_types, column_types, q->type_overrides);
+      sql::correct_result_types(q->statement, q->column_types, column_types, q->type_overrides, q->typmod_overrides);
       if (!origins_) origins_ = std::make_unique<ColumnOriginResolver>(*connection_, *warehouse_);
       q->column_origins = origins_->resolve(q->statement, q->column_names);
     }
@@ -757,7 +757,9 @@ void Session::describe_rows(const PreparedQuery& q, const std::vector<int16_t>& 
     PgType t = q.column_types[i].get() && q.column_types[i].id() != DUCKDB_TYPE_INVALID
                    ? pg_type_of(q.column_types[i].get())
                    : PgType{oid::kText, -1, -1};
-    if (i < q.type_overrides.size() && q.type_overrides[i]) t = {q.type_overrides[i], -1, -1};
+    if (i < q.type_overrides.size() && q.type_overrides[i]) {
+      t = {q.type_overrides[i], -1, i < q.typmod_overrides.size() ? q.typmod_overrides[i] : -1};
+    }
     ColumnOrigin o = i < q.column_origins.size() ? q.column_origins[i] : ColumnOrigin{};
     fields.push_back({q.column_names[i], o.table_oid, o.attnum, t.oid, t.typlen, t.typmod,
                       format_for(formats, i)});
@@ -821,7 +823,10 @@ void Session::describe_result(Portal& portal) {
     duck::LogicalType t = portal.result.column_type(i);
     PgType pt = pg_type_of(t.get());
     const auto& overrides = portal.query->type_overrides;
-    if (overrides.size() == cols && overrides[i]) pt = {overrides[i], -1, -1};
+    if (overrides.size() == cols && overrides[i]) {
+      const auto& typmods = portal.query->typmod_overrides;
+      pt = {overrides[i], -1, typmods.size() == cols ? typmods[i] : -1};
+    }
     const auto& origins = portal.query->column_origins;
     ColumnOrigin o = origins.size() == cols ? origins[i] : ColumnOrigin{};
     fields.push_back({portal.result.column_name(i), o.table_oid, o.attnum, pt.oid, pt.typlen,

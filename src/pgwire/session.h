@@ -73,6 +73,7 @@ struct PreparedQuery {
   std::vector<duck::LogicalType> column_types;
   std::vector<ColumnOrigin> column_origins;  // table OID and attnum per column, when known
   std::vector<int32_t> type_overrides;       // PostgreSQL type OID per column where not DuckDB's
+  std::vector<int32_t> typmod_overrides;     // and its typmod (varchar(n)), -1 for none
   bool uses_catalog = false;                 // reads the emulated pg_catalog/information_schema
   bool explain = false;         // DuckDB's EXPLAIN, answered as PostgreSQL's "QUERY PLAN" lines
   bool reads_settings = false;  // its DuckDB text reads session settings (getvariable)

@@ -244,6 +244,14 @@ class Typer {
       if (changed && rt->name().empty() && !original.has_column_ref()) {
         rt->set_name(figure_colname(original));  // as PostgreSQL names the unchanged expression
       }
+      if (top && rewrite_ && t.oid == kBpchar && t.typmod > 4) {
+        // character(n) prints padded to n (stored values are not).
+        if (rt->name().empty()) rt->set_name(name.empty() ? figure_colname(original) : name);
+        pg_query::Node width;
+        width.mutable_a_const()->mutable_ival()->set_ival(t.typmod - 4);
+        *rt->mutable_val() = make_func_call("__pg_bpchar_out", {rt->val(), std::move(width)});
+        changed = true;
+      }
       changed = changed || changed_before;
       out.push_back({lower(name.empty() ? rt->name() : name), t});
       became_text.push_back(text);
@@ -1196,7 +1204,8 @@ std::vector<int32_t> result_type_corrections(const Statement& statement, const C
 }
 
 void correct_result_types(const Statement& statement, const std::vector<duck::LogicalType>& duckdb_types,
-                          const ColumnTypeLookup& lookup, std::vector<int32_t>& overrides) {
+                          const ColumnTypeLookup& lookup, std::vector<int32_t>& overrides,
+                          std::vector<int32_t>& typmods) {
   auto may_differ = [](const duck::LogicalType& t) {
     return t.get() && (t.id() == DUCKDB_TYPE_DECIMAL || t.id() == DUCKDB_TYPE_VARCHAR);
   };
@@ -1208,6 +1217,15 @@ void correct_result_types(const Statement& statement, const std::vector<duck::Lo
     if (types[i].oid == kRegtype && duckdb_types[i].get() && duckdb_types[i].id() == DUCKDB_TYPE_VARCHAR) {
       if (overrides.empty()) overrides.assign(duckdb_types.size(), 0);
       if (overrides[i] == 0) overrides[i] = kRegtype;  // pg_typeof's name, as text
+      continue;
+    }
+    if ((types[i].oid == kVarchar || types[i].oid == kBpchar) && types[i].typmod > 4 && duckdb_types[i].get() &&
+        duckdb_types[i].id() == DUCKDB_TYPE_VARCHAR) {
+      if (overrides.empty()) overrides.assign(duckdb_types.size(), 0);
+      if (overrides[i] != 0) continue;
+      overrides[i] = types[i].oid;  // varchar(n), char(n): their declared length
+      typmods.resize(duckdb_types.size(), -1);
+      typmods[i] = types[i].typmod;
       continue;
     }
     if (types[i].oid != kNumeric || types[i].typmod >= 0 || !duckdb_types[i].get()) continue;
@@ -1560,10 +1578,13 @@ std::optional<TableColumns> ColumnTypeCache::lookup(const std::string& schema_in
     if (!statement_) {
       // Unqualified names resolve as DuckDB resolves them: the current schema, then main.
       statement_.emplace(connection_.prepare(
-          "SELECT schema_name, lower(column_name), data_type FROM duckdb_columns() "
-          "WHERE database_name = current_database() AND lower(table_name) = lower($2) "
-          "AND ($1 = '' OR lower(schema_name) = lower($1)) "
-          "ORDER BY schema_name <> current_schema(), schema_name <> 'main', schema_name, column_index"));
+          "SELECT c.schema_name, lower(c.column_name), c.data_type, CAST(d.type_oid AS VARCHAR), CAST(d.typmod AS VARCHAR) "
+          "FROM duckdb_columns() c "
+          "LEFT JOIN duckgres_meta.declared_types d ON d.schema_name = c.schema_name "
+          "AND d.table_name = c.table_name AND d.column_name = c.column_name "
+          "WHERE c.database_name = current_database() AND lower(c.table_name) = lower($2) "
+          "AND ($1 = '' OR lower(c.schema_name) = lower($1)) "
+          "ORDER BY c.schema_name <> current_schema(), c.schema_name <> 'main', c.schema_name, c.column_index"));
     }
     duck::PreparedStatement& p = *statement_;
     p.clear_bindings();
@@ -1585,7 +1606,14 @@ std::optional<TableColumns> ColumnTypeCache::lookup(const std::string& schema_in
           done = true;
           break;
         }
-        found->push_back({c.varchar(1, row).value_or(""), pg_type_of_duckdb_name(c.varchar(2, row).value_or(""))});
+        PgResultType t = pg_type_of_duckdb_name(c.varchar(2, row).value_or(""));
+        // varchar(n), char(n) and numeric(38,17) as declared (DuckDB keeps none of them).
+        auto declared = c.varchar(3, row);
+        auto typmod = c.varchar(4, row);
+        if (declared && typmod && (t.oid == kText || t.oid == kNumeric)) {
+          t = PgResultType{static_cast<int32_t>(std::stol(*declared)), static_cast<int32_t>(std::stol(*typmod)), true};
+        }
+        found->push_back({c.varchar(1, row).value_or(""), t});
       }
     }
   } catch (const std::exception&) {

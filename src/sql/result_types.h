@@ -58,8 +58,11 @@ std::vector<int32_t> result_type_corrections(const Statement& statement, const C
 // column, 0 = DuckDB's type; sized to the columns when any is set): DECIMAL columns that
 // PostgreSQL reports as plain numeric, and the numeric texts. Does nothing unless some column
 // is a DECIMAL or VARCHAR.
+// varchar(n) and char(n) columns get their type and, in `typmods` (sized to the columns when
+// any is set, -1 = none), their declared length.
 void correct_result_types(const Statement& statement, const std::vector<duck::LogicalType>& duckdb_types,
-                          const ColumnTypeLookup& lookup, std::vector<int32_t>& overrides);
+                          const ColumnTypeLookup& lookup, std::vector<int32_t>& overrides,
+                          std::vector<int32_t>& typmods);
 
 // PostgreSQL's numeric division (numeric.c, select_div_scale) of two decimal texts: the
 // quotient rounded half away from zero to max(16 - 4·qweight, scale(x), scale(y)) digits, where
@@ -111,6 +114,7 @@ void register_result_type_functions(duck::Connection& connection);
   "CREATE OR REPLACE TEMP MACRO __pg_format_type(t) AS " \
   "__pg_format_base(regexp_replace(t, '(\\[\\])+$', '')) || CASE WHEN t LIKE '%[]' THEN '[]' ELSE '' END;" \
   /* avg: NULL over no rows; sum and count come from the caller's aggregate calls. */ \
+  "CREATE OR REPLACE TEMP MACRO __pg_bpchar_out(s, n) AS CASE WHEN length(s) < n THEN rpad(s, n, ' ') ELSE s END;" \
   "CREATE OR REPLACE TEMP MACRO __pg_numeric_avg(s, c) AS " \
   "CASE WHEN c = 0 THEN NULL ELSE __pg_numeric_div(CAST(s AS VARCHAR), CAST(c AS VARCHAR)) END;" \
   /* variance (numeric_stddev_internal): (n·Σx² − (Σx)²) / (n(n−1)), 0 when the numerator is */ \
