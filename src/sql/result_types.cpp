@@ -208,6 +208,14 @@ class Typer {
     if (s.values_lists_size() > 0) return values(s, scope);
     for (auto& item : *s.mutable_from_clause()) from_item(item, scope);
     bool distinct = s.distinct_clause_size() > 0;
+    bool grouped = s.group_clause_size() > 0 || s.has_having_clause();
+    for (const auto& target : s.target_list()) {
+      if (target.has_res_target() && target.res_target().has_val() && target.res_target().val().has_func_call() &&
+          !target.res_target().val().func_call().has_over()) {
+        std::string f = func_name(target.res_target().val().func_call());
+        if (f == "sum" || f == "max" || f == "min" || f == "count" || f == "avg") grouped = true;
+      }
+    }
     TableColumns out;
     std::vector<pg_query::Node> nested_forms;  // for ORDER BY references to numeric texts
     std::vector<bool> became_text;
@@ -243,6 +251,9 @@ class Typer {
       }
       if (changed && rt->name().empty() && !original.has_column_ref()) {
         rt->set_name(figure_colname(original));  // as PostgreSQL names the unchanged expression
+      }
+      if (top && !distinct && rewrite_ && !text && t.oid == kNumeric && t.typmod < 0 && t.exact) {
+        text = print_with_scale(*rt, original, scope, grouped);
       }
       if (top && rewrite_ && t.oid == kBpchar && t.typmod > 4) {
         // character(n) prints padded to n (stored values are not).
@@ -735,6 +746,147 @@ class Typer {
     // Not CAST(… AS DECIMAL(38,16)): DuckDB's cast from text to a 38-digit decimal takes ~20 µs
     // a row.
     return make_func_call("__pg_numeric_decimal", {std::move(text_call)});
+  }
+
+  // PostgreSQL's display scale of a numeric expression (numeric keeps each value's own: '12.50'
+  // ::numeric prints 12.50, x * 2 keeps x's digits), where DuckDB's DECIMAL(38,17) for numeric
+  // without precision has lost it: a constant, or an SQL expression giving it row by row.
+  struct DisplayScale {
+    std::optional<int> fixed;
+    pg_query::Node expr;  // when not fixed
+  };
+
+  static pg_query::Node int_node(int v) {
+    pg_query::Node n;
+    n.mutable_a_const()->mutable_ival()->set_ival(v);
+    return n;
+  }
+
+  static pg_query::Node as_node(const DisplayScale& d) { return d.fixed ? int_node(*d.fixed) : d.expr; }
+
+  static DisplayScale combine(const char* op, const DisplayScale& a, const DisplayScale& b) {
+    bool sum = std::string(op) == "+";
+    if (a.fixed && b.fixed) return {sum ? *a.fixed + *b.fixed : std::max(*a.fixed, *b.fixed), {}};
+    if (sum) {
+      pg_query::Node e;
+      auto* x = e.mutable_a_expr();
+      x->set_kind(pg_query::AEXPR_OP);
+      x->add_name()->mutable_string()->set_sval("+");
+      *x->mutable_lexpr() = as_node(a);
+      *x->mutable_rexpr() = as_node(b);
+      return {std::nullopt, std::move(e)};
+    }
+    return {std::nullopt, make_func_call("greatest", {as_node(a), as_node(b)})};
+  }
+
+  std::optional<DisplayScale> display_scale(const pg_query::Node& original, const Scope& scope, int depth = 0) {
+    if (depth > 16) return std::nullopt;
+    pg_query::Node n = original;
+    PgResultType t = expr(n, scope, Place::kNested, nullptr);  // n: as DuckDB will compute it
+    if (is_integer(t.oid)) return DisplayScale{0, {}};
+    if (t.oid != kNumeric || !t.exact) return std::nullopt;
+    if (t.typmod >= 4) return DisplayScale{(t.typmod - 4) & 0xffff, {}};
+    switch (original.node_case()) {
+      case pg_query::Node::kAConst:
+        if (original.a_const().has_fval()) {
+          if (auto sc = numeric_text_scale(original.a_const().fval().fval())) return DisplayScale{*sc, {}};
+        }
+        return std::nullopt;
+      case pg_query::Node::kColumnRef:
+        return DisplayScale{std::nullopt, make_func_call("__pg_numeric_scale", {std::move(n)})};
+      case pg_query::Node::kTypeCast: {
+        const auto& arg = original.type_cast().arg();
+        pg_query::Node arg_rewritten = arg;
+        PgResultType at = expr(arg_rewritten, scope, Place::kNested, nullptr);
+        if (at.oid == kNumeric) return display_scale(arg, scope, depth + 1);
+        if (is_integer(at.oid)) return DisplayScale{0, {}};
+        if (arg.has_a_const() && arg.a_const().has_sval()) {
+          if (auto sc = numeric_text_scale(arg.a_const().sval().sval())) return DisplayScale{*sc, {}};
+          return std::nullopt;
+        }
+        // Text (or a value DuckDB types): the scale its digits have.
+        return DisplayScale{std::nullopt, make_func_call("__pg_numeric_scale", {std::move(arg_rewritten)})};
+      }
+      case pg_query::Node::kAExpr: {
+        const auto& e = original.a_expr();
+        if (e.kind() != pg_query::AEXPR_OP || e.name_size() != 1 || !e.name(0).has_string()) return std::nullopt;
+        std::string op = e.name(0).string().sval();
+        if (!e.has_lexpr()) {
+          if ((op == "-" || op == "+") && e.has_rexpr()) return display_scale(e.rexpr(), scope, depth + 1);
+          return std::nullopt;
+        }
+        if (op != "+" && op != "-" && op != "*") return std::nullopt;
+        auto l = display_scale(e.lexpr(), scope, depth + 1);
+        auto r = l ? display_scale(e.rexpr(), scope, depth + 1) : std::nullopt;
+        if (!l || !r) return std::nullopt;
+        return combine(op == "*" ? "+" : "max", *l, *r);  // numeric.c: add/sub max, mul sum
+      }
+      case pg_query::Node::kFuncCall: {
+        const auto& f = original.func_call();
+        std::string name = func_name(f);
+        if (f.has_over() || f.agg_distinct() || f.args_size() == 0) return std::nullopt;
+        if ((name == "abs") && f.args_size() == 1) return display_scale(f.args(0), scope, depth + 1);
+        if ((name == "round" || name == "trunc") && f.args_size() <= 2) {
+          if (f.args_size() == 1) return DisplayScale{0, {}};
+          const auto& places = f.args(1);
+          if (places.has_a_const() && places.a_const().has_ival()) {
+            return DisplayScale{std::max<int>(0, places.a_const().ival().ival()), {}};
+          }
+          return std::nullopt;
+        }
+        if ((name == "sum" || name == "max" || name == "min") && f.args_size() == 1 && !f.has_agg_filter() &&
+            f.agg_order_size() == 0) {
+          auto a = display_scale(f.args(0), scope, depth + 1);
+          if (!a || a->fixed) return a;
+          if (name == "sum") return DisplayScale{std::nullopt, make_func_call("max", {a->expr})};  // numeric_add
+          // The chosen value's own scale.
+          pg_query::Node value = f.args(0);
+          expr(value, scope, Place::kNested, nullptr);
+          return DisplayScale{std::nullopt,
+                              make_func_call(name == "max" ? "arg_max" : "arg_min", {a->expr, std::move(value)})};
+        }
+        return std::nullopt;
+      }
+      case pg_query::Node::kCoalesceExpr: {
+        // The first non-NULL argument's scale.
+        pg_query::Node c;
+        auto* ce = c.mutable_case_expr();
+        for (const auto& a : original.coalesce_expr().args()) {
+          auto sa = display_scale(a, scope, depth + 1);
+          if (!sa) return std::nullopt;
+          pg_query::Node value = a;
+          expr(value, scope, Place::kNested, nullptr);
+          pg_query::Node test;
+          test.mutable_null_test()->set_nulltesttype(pg_query::IS_NOT_NULL);
+          *test.mutable_null_test()->mutable_arg() = std::move(value);
+          auto* w = ce->add_args()->mutable_case_when();
+          *w->mutable_expr() = std::move(test);
+          *w->mutable_result() = as_node(*sa);
+        }
+        return DisplayScale{std::nullopt, std::move(c)};
+      }
+      default:
+        return std::nullopt;
+    }
+  }
+
+  // A top-level numeric result printed with PostgreSQL's display scale, as numeric text.
+  bool print_with_scale(pg_query::ResTarget& rt, const pg_query::Node& original, const Scope& scope,
+                        bool grouped) {
+    if (original.has_column_ref() || original.has_a_const()) return false;  // prints right already
+    if (grouped) {
+      // Only aggregates: another expression's scale may read columns the grouping does not keep.
+      if (!original.has_func_call() || original.func_call().has_over()) return false;
+      std::string name = func_name(original.func_call());
+      if (name != "sum" && name != "max" && name != "min") return false;
+    }
+    auto scale = display_scale(original, scope);
+    if (!scale) return false;
+    pg_query::Node value = rt.val();
+    *rt.mutable_val() = make_func_call("__pg_numeric_text", {std::move(value), make_cast(as_node(*scale), "int4")});
+    if (rt.name().empty()) rt.set_name(figure_colname(original));
+    changed = true;
+    return true;
   }
 
   PgResultType function(pg_query::Node& n, const Scope& scope, Place place, bool* text) {
