@@ -865,6 +865,28 @@ class Typer {
         }
         return DisplayScale{std::nullopt, std::move(c)};
       }
+      case pg_query::Node::kMinMaxExpr: {
+        // The chosen argument's scale: the first equal to the result, as ExecEvalMinMax keeps
+        // the first of equal values.
+        pg_query::Node c;
+        auto* ce = c.mutable_case_expr();
+        for (const auto& a : original.min_max_expr().args()) {
+          auto sa = display_scale(a, scope, depth + 1);
+          if (!sa) return std::nullopt;
+          pg_query::Node value = a;
+          expr(value, scope, Place::kNested, nullptr);
+          pg_query::Node test;
+          auto* eq = test.mutable_a_expr();
+          eq->set_kind(pg_query::AEXPR_OP);
+          eq->add_name()->mutable_string()->set_sval("=");
+          *eq->mutable_lexpr() = n;
+          *eq->mutable_rexpr() = std::move(value);
+          auto* w = ce->add_args()->mutable_case_when();
+          *w->mutable_expr() = std::move(test);
+          *w->mutable_result() = as_node(*sa);
+        }
+        return DisplayScale{std::nullopt, std::move(c)};
+      }
       default:
         return std::nullopt;
     }
