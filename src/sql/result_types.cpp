@@ -5,6 +5,8 @@
 #include <cmath>
 #include <stdexcept>
 
+#include "sql/decimal_text.h"
+#include "sql/numeric_math.h"
 #include "sql/pg_numeric.h"
 #include "sql/tree_walk.h"
 
@@ -170,7 +172,8 @@ struct Scope {
 };
 
 // Whether a select-list entry is rewritten into PostgreSQL's numeric text.
-enum class Place { kNested, kTopTarget };
+// kTextCast: the operand of a cast to text, which takes a numeric text as it is.
+enum class Place { kNested, kTopTarget, kTextCast };
 
 class Typer {
  public:
@@ -304,8 +307,11 @@ class Typer {
         return {};  // an untyped string literal: its type comes from the context
       }
       case N::kTypeCast: {
-        PgResultType inner = expr(*n.mutable_type_cast()->mutable_arg(), scope, Place::kNested, nullptr);
         PgResultType t = type_of_name(n.type_cast().type_name());
+        bool to_text = (t.oid == kText || t.oid == kVarchar) && n.type_cast().type_name().typmods_size() == 0;
+        bool inner_text = false;
+        PgResultType inner = expr(*n.mutable_type_cast()->mutable_arg(), scope,
+                                  to_text ? Place::kTextCast : Place::kNested, to_text ? &inner_text : nullptr);
         if (t.oid == kNumeric && !inner.exact) t.exact = false;
         if (t.oid == kNumeric && t.typmod < 0 && rewrite_) unconstrained_numeric(n, inner);
         if ((t.oid == kFloat8 || t.oid == kFloat4) && inner.oid == kNumeric && rewrite_ &&
@@ -659,6 +665,14 @@ class Typer {
     }
     if ((op == "+" || op == "-") && l.oid == kDate && is_integer(r.oid)) return known(kDate);
     if (op == "-" && (l.oid == kTimestamp || l.oid == kTimestamptz) && l.oid == r.oid) return known(kInterval);
+    if (op == "^" && (l.oid == kNumeric || r.oid == kNumeric) && l.exact && r.exact &&
+        (l.oid == kNumeric || is_integer(l.oid)) && (r.oid == kNumeric || is_integer(r.oid))) {
+      if (rewrite_) {
+        pg_query::Node call = make_func_call("__pg_numeric_power", {make_cast(e->lexpr(), "text"), make_cast(e->rexpr(), "text")});
+        n = finish_quotient(std::move(call), place, text);
+      }
+      return known(kNumeric);
+    }
     bool arithmetic = op == "+" || op == "-" || op == "*" || op == "/" || op == "%";
     if (!arithmetic || !is_number(l.oid) || !is_number(r.oid)) return {};
     if (op == "%" && (is_float(l.oid) || is_float(r.oid))) return {};  // PostgreSQL has no float %
@@ -739,7 +753,7 @@ class Typer {
   // its own, else a DECIMAL for the expression around it.
   pg_query::Node finish_quotient(pg_query::Node text_call, Place place, bool* text) {
     changed = true;
-    if (place == Place::kTopTarget && text) {
+    if ((place == Place::kTopTarget || place == Place::kTextCast) && text) {
       *text = true;
       return text_call;
     }
@@ -909,6 +923,30 @@ class Typer {
     if (rt.name().empty()) rt.set_name(figure_colname(original));
     changed = true;
     return true;
+  }
+
+  // exp, ln, log, log10 and power of exact numerics (numeric.c's digits, sql/numeric_math):
+  // the call computing them as numeric text, or nullopt for PostgreSQL's float8 forms.
+  static std::optional<pg_query::Node> numeric_math_call(const std::string& name, const pg_query::FuncCall& f,
+                                                         const std::vector<PgResultType>& args) {
+    auto exact = [](const PgResultType& t) { return t.exact && (t.oid == kNumeric || is_integer(t.oid)); };
+    bool any_numeric = std::any_of(args.begin(), args.end(), [](const PgResultType& t) { return t.oid == kNumeric; });
+    if (!std::all_of(args.begin(), args.end(), exact) || static_cast<int>(args.size()) != f.args_size()) {
+      return std::nullopt;
+    }
+    auto text_arg = [&](int i) { return make_cast(f.args(i), "text"); };
+    pg_query::Node ten;
+    ten.mutable_a_const()->mutable_sval()->set_sval("10");
+    if (args.size() == 1 && any_numeric) {
+      if (name == "exp") return make_func_call("__pg_numeric_exp", {text_arg(0)});
+      if (name == "ln") return make_func_call("__pg_numeric_ln", {text_arg(0)});
+      if (name == "log" || name == "log10") return make_func_call("__pg_numeric_log", {ten, text_arg(0)});
+    }
+    if (args.size() == 2 && name == "log") return make_func_call("__pg_numeric_log", {text_arg(0), text_arg(1)});
+    if (args.size() == 2 && any_numeric && (name == "power" || name == "pow")) {
+      return make_func_call("__pg_numeric_power", {text_arg(0), text_arg(1)});
+    }
+    return std::nullopt;
   }
 
   PgResultType function(pg_query::Node& n, const Scope& scope, Place place, bool* text) {
@@ -1200,6 +1238,10 @@ class Typer {
       }
       return known(kNumeric);
     }
+    if (auto call = numeric_math_call(name, *f, args)) {
+      if (rewrite_) n = finish_quotient(std::move(*call), place, text);
+      return known(kNumeric);
+    }
     if (name == "sqrt" || name == "cbrt" || name == "exp" || name == "ln" || name == "log" ||
         name == "log10" || name == "power" || name == "pow") {
       bool any_numeric = std::any_of(args.begin(), args.end(), [](const PgResultType& t) { return t.oid == kNumeric; });
@@ -1411,14 +1453,6 @@ void correct_result_types(const Statement& statement, const std::vector<duck::Lo
   }
 }
 
-namespace {
-
-// A decimal text taken apart: sign, digits without leading zeros, digits after the point.
-struct DecimalText {
-  bool negative = false;
-  std::string digits;
-  int scale = 0;
-};
 
 std::optional<DecimalText> parse_decimal(std::string_view s) {
   DecimalText out;
@@ -1441,8 +1475,6 @@ std::optional<DecimalText> parse_decimal(std::string_view s) {
   return out;
 }
 
-// Base-10000 weight and first base-10000 digit, as PostgreSQL's NumericVar holds them (0 and
-// 0 for zero).
 std::pair<int, int> weight_and_first(const DecimalText& d) {
   if (d.digits.empty()) return {0, 0};
   int exponent = static_cast<int>(d.digits.size()) - 1 - d.scale;  // of the leading digit
@@ -1454,8 +1486,6 @@ std::pair<int, int> weight_and_first(const DecimalText& d) {
   }
   return {weight, first};
 }
-
-}  // namespace
 
 std::optional<std::string> numeric_divide(std::string_view x_text, std::string_view y_text) {
   auto x = parse_decimal(x_text), y = parse_decimal(y_text);
@@ -1677,6 +1707,22 @@ void numeric_div_function(duckdb_function_info info, duckdb_data_chunk input, du
   text_rows(info, input, output, [](std::string_view x, std::string_view y) { return numeric_divide(x, y); });
 }
 
+void numeric_exp_function(duckdb_function_info info, duckdb_data_chunk input, duckdb_vector output) {
+  text_rows(info, input, output, [](std::string_view x, std::string_view) { return numeric_exp(x); });
+}
+
+void numeric_ln_function(duckdb_function_info info, duckdb_data_chunk input, duckdb_vector output) {
+  text_rows(info, input, output, [](std::string_view x, std::string_view) { return numeric_ln(x); });
+}
+
+void numeric_log_function(duckdb_function_info info, duckdb_data_chunk input, duckdb_vector output) {
+  text_rows(info, input, output, [](std::string_view b, std::string_view x) { return numeric_log(b, x); });
+}
+
+void numeric_power_function(duckdb_function_info info, duckdb_data_chunk input, duckdb_vector output) {
+  text_rows(info, input, output, [](std::string_view b, std::string_view e) { return numeric_power(b, e); });
+}
+
 void numeric_sqrt_function(duckdb_function_info info, duckdb_data_chunk input, duckdb_vector output) {
   text_rows(info, input, output, [](std::string_view x, std::string_view) { return numeric_sqrt(x); });
 }
@@ -1731,6 +1777,10 @@ void register_result_type_functions(duck::Connection& connection) {
   register_numeric_functions(connection);  // numeric without precision (sql/pg_numeric)
   register_text_function(connection, "__pg_numeric_div", 2, numeric_div_function);
   register_text_function(connection, "__pg_numeric_sqrt", 1, numeric_sqrt_function);
+  register_text_function(connection, "__pg_numeric_exp", 1, numeric_exp_function);
+  register_text_function(connection, "__pg_numeric_ln", 1, numeric_ln_function);
+  register_text_function(connection, "__pg_numeric_log", 2, numeric_log_function);
+  register_text_function(connection, "__pg_numeric_power", 2, numeric_power_function);
   register_text_function(connection, "__pg_numeric_sqrt_scaled", 1, numeric_sqrt_scaled_function);
   duckdb_logical_type decimal = duckdb_create_decimal_type(38, kNestedQuotientScale);
   register_text_function(connection, "__pg_numeric_decimal", 1, numeric_decimal_function, decimal);
