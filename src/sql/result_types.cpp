@@ -302,7 +302,19 @@ class Typer {
         const auto& c = n.a_const();
         if (c.isnull()) return {};
         if (c.has_ival()) return known(kInt4);
-        if (c.has_fval()) return literal_number_type(c.fval().fval());
+        if (c.has_fval()) {
+          PgResultType t = literal_number_type(c.fval().fval());
+          if (t.oid == kInt8 && c.fval().fval() == "-2147483648") {
+            // PostgreSQL's make_const makes -2147483648 an int4; DuckDB a bigint, on which int4
+            // arithmetic would not overflow where PostgreSQL's does (22003).
+            if (rewrite_) {
+              n = make_cast(n, "int4");
+              changed = true;
+            }
+            return known(kInt4);
+          }
+          return t;
+        }
         if (c.has_boolval()) return known(kBool);
         return {};  // an untyped string literal: its type comes from the context
       }

@@ -238,7 +238,7 @@ bool check_insert_columns(pg_query::InsertStmt& insert, const CatalogLookup& loo
       }
       continue;
     }
-    const std::string& seq = *row[0];
+    const std::string& seq = *row[1];  // row[0] is the 'i' tag
     size_t prefix = rv.relname().size() + 1;
     if (seq.size() <= prefix + 4 || seq.compare(seq.size() - 4, 4, "_seq") != 0) continue;
     std::string column = seq.substr(prefix, seq.size() - prefix - 4);
