@@ -26,7 +26,7 @@
 
 namespace ducklings::sql {
 
-const int kCatalogVersion = 23;
+const int kCatalogVersion = 24;
 
 namespace {
 
@@ -1188,10 +1188,18 @@ SELECT c.table_oid, CASE WHEN c.database_name = 'temp' THEN 'pg_temp' ELSE c.sch
     WHEN starts_with(c.data_type, 'VARCHAR(') AND c.character_maximum_length IS NOT NULL THEN c.character_maximum_length + 4
     ELSE -1 END AS INTEGER) AS typmod,
   CAST(CASE WHEN ends_with(c.data_type, ']') THEN 1 ELSE 0 END AS SMALLINT) AS ndims,
-  c.numeric_precision, c.numeric_scale, coalesce(d.char_length, c.character_maximum_length) AS character_maximum_length
+  c.numeric_precision, c.numeric_scale, coalesce(d.char_length, c.character_maximum_length) AS character_maximum_length,
+  coalesce(s.identity, '') AS identity, s.start_value AS identity_start, s.increment_by AS identity_increment,
+  s.min_value AS identity_minimum, s.max_value AS identity_maximum, s.cycle AS identity_cycle
 FROM duckdb_columns() c
 LEFT JOIN duckgres_meta.declared_types d
   ON d.schema_name = c.schema_name AND d.table_name = c.table_name AND d.column_name = c.column_name
+-- Identity columns are a sequence <table>_<column>_seq marked by its comment (sql/rewrite_ddl.h).
+LEFT JOIN (SELECT database_name, schema_name, sequence_name, start_value, increment_by, min_value, max_value, cycle,
+    CASE comment WHEN 'duckgres: identity generated always' THEN 'a' ELSE 'd' END AS identity
+  FROM duckdb_sequences() WHERE comment IN ('duckgres: identity generated always', 'duckgres: identity by default')) s
+  ON s.database_name = c.database_name AND s.schema_name = c.schema_name
+  AND s.sequence_name = c.table_name || '_' || c.column_name || '_seq'
 WHERE c.database_name IN (system.main.current_database(), 'temp') AND NOT c.internal AND duckgres_catalog.__visible_rel(c.schema_name, c.table_name)
   AND NOT (c.database_name = 'temp' AND starts_with(c.table_name, '__duckgres_'));
 CREATE OR REPLACE TEMP TABLE __duckgres_snap_columns AS SELECT * FROM duckgres_catalog.__live_columns LIMIT 0;
@@ -1210,14 +1218,14 @@ CREATE VIEW duckgres_catalog.__index_columns AS SELECT * FROM temp.main.__duckgr
 CREATE VIEW duckgres_catalog.pg_attribute AS
 WITH a AS (
   SELECT table_oid, column_name, typid, attnum, ndims, typmod, NOT is_nullable AS notnull,
-    column_default IS NOT NULL AS hasdef FROM duckgres_catalog.__columns
+    column_default IS NOT NULL AND identity = '' AS hasdef, identity FROM duckgres_catalog.__columns
   UNION ALL
-  SELECT table_oid, column_name, typid, attnum, ndims, typmod, false, false FROM duckgres_catalog.__index_columns)
+  SELECT table_oid, column_name, typid, attnum, ndims, typmod, false, false, '' FROM duckgres_catalog.__index_columns)
 SELECT CAST(a.table_oid AS duckgres_oid) AS attrelid, CAST(a.column_name AS duckgres_name) AS attname, CAST(a.typid AS duckgres_oid) AS atttypid, CAST(-1 AS INTEGER) AS attstattarget,
   coalesce(t.typlen, CAST(-1 AS SMALLINT)) AS attlen, a.attnum, a.ndims AS attndims, CAST(-1 AS INTEGER) AS attcacheoff,
   a.typmod AS atttypmod, coalesce(t.typbyval, false) AS attbyval, CAST(coalesce(t.typalign, 'i') AS duckgres_char) AS attalign,
   CAST(coalesce(t.typstorage, 'x') AS duckgres_char) AS attstorage, CAST('' AS duckgres_char) AS attcompression, a.notnull AS attnotnull,
-  a.hasdef AS atthasdef, false AS atthasmissing, CAST('' AS duckgres_char) AS attidentity, CAST('' AS duckgres_char) AS attgenerated,
+  a.hasdef AS atthasdef, false AS atthasmissing, CAST(a.identity AS duckgres_char) AS attidentity, CAST('' AS duckgres_char) AS attgenerated,
   false AS attisdropped, true AS attislocal, CAST(0 AS INTEGER) AS attinhcount,
   CAST(CASE WHEN (a.typid = 25 OR a.typid = 1043 OR a.typid = 1009 OR a.typid = 1015) THEN 100 ELSE 0 END AS duckgres_oid) AS attcollation,
   CAST(NULL AS VARCHAR) AS attacl, CAST(NULL AS VARCHAR[]) AS attoptions, CAST(NULL AS VARCHAR[]) AS attfdwoptions,
@@ -1245,7 +1253,7 @@ CREATE MACRO duckgres_catalog.__pg_default(p_d, p_t) AS CASE
 CREATE VIEW duckgres_catalog.pg_attrdef AS
 SELECT CAST(3000000000 + table_oid * 1000 + attnum AS duckgres_oid) AS oid, CAST(table_oid AS duckgres_oid) AS adrelid, attnum AS adnum,
   duckgres_catalog.__pg_default(column_default, typid) AS adbin
-FROM duckgres_catalog.__columns WHERE column_default IS NOT NULL;
+FROM duckgres_catalog.__columns WHERE column_default IS NOT NULL AND identity = '';
 
 CREATE VIEW duckgres_catalog.pg_index AS
 SELECT CAST(i.oid AS duckgres_oid) AS indexrelid, CAST(i.table_oid AS duckgres_oid) AS indrelid, CAST(len(i.indkey) AS SMALLINT) AS indnatts,
@@ -1750,7 +1758,7 @@ FROM duckgres_catalog.__relations WHERE kind IN ('r', 'v');
 CREATE VIEW duckgres_information_schema.columns AS
 SELECT CAST(duckgres_catalog.__database() AS duckgres_name) AS table_catalog, CAST(duckgres_catalog.__nspname(c.schema_name) AS duckgres_name) AS table_schema,
   CAST(c.table_name AS duckgres_name) AS table_name, CAST(c.column_name AS duckgres_name) AS column_name, CAST(c.attnum AS INTEGER) AS ordinal_position,
-  CAST(duckgres_catalog.__pg_default(c.column_default, c.typid) AS duckgres_varchar) AS column_default,
+  CAST(CASE WHEN c.identity = '' THEN duckgres_catalog.__pg_default(c.column_default, c.typid) END AS duckgres_varchar) AS column_default,
   CAST(CASE WHEN c.is_nullable THEN 'YES' ELSE 'NO' END AS duckgres_yes_or_no) AS is_nullable,
   CAST(CASE WHEN c.ndims > 0 THEN 'ARRAY' WHEN c.typid = 1043 THEN 'character varying' WHEN c.typid = 1042 THEN 'character'
     ELSE duckgres_catalog.__format_base(c.typid, -1) END AS duckgres_varchar) AS data_type,
@@ -1769,9 +1777,16 @@ SELECT CAST(duckgres_catalog.__database() AS duckgres_name) AS table_catalog, CA
   CAST(duckgres_catalog.__database() AS duckgres_name) AS udt_catalog, CAST('pg_catalog' AS duckgres_name) AS udt_schema, CAST(t.typname AS duckgres_name) AS udt_name,
   CAST(NULL AS duckgres_name) AS scope_catalog, CAST(NULL AS duckgres_name) AS scope_schema, CAST(NULL AS duckgres_name) AS scope_name,
   CAST(NULL AS INTEGER) AS maximum_cardinality, CAST(CAST(c.attnum AS VARCHAR) AS duckgres_name) AS dtd_identifier, CAST('NO' AS duckgres_yes_or_no) AS is_self_referencing,
-  CAST('NO' AS duckgres_yes_or_no) AS is_identity, CAST(NULL AS duckgres_varchar) AS identity_generation, CAST(NULL AS duckgres_varchar) AS identity_start,
-  CAST(NULL AS duckgres_varchar) AS identity_increment, CAST(NULL AS duckgres_varchar) AS identity_maximum,
-  CAST(NULL AS duckgres_varchar) AS identity_minimum, CAST(NULL AS duckgres_yes_or_no) AS identity_cycle, CAST('NEVER' AS duckgres_varchar) AS is_generated,
+  CAST(CASE WHEN c.identity = '' THEN 'NO' ELSE 'YES' END AS duckgres_yes_or_no) AS is_identity,
+  CAST(CASE c.identity WHEN 'a' THEN 'ALWAYS' WHEN 'd' THEN 'BY DEFAULT' END AS duckgres_varchar) AS identity_generation,
+  CAST(CASE WHEN c.identity <> '' THEN CAST(c.identity_start AS VARCHAR) END AS duckgres_varchar) AS identity_start,
+  CAST(CASE WHEN c.identity <> '' THEN CAST(c.identity_increment AS VARCHAR) END AS duckgres_varchar) AS identity_increment,
+  -- The sequence keeps bigint's bounds; PostgreSQL's has the column type's.
+  CAST(CASE WHEN c.identity = '' THEN NULL WHEN c.identity_maximum = 9223372036854775807 AND c.typid = 23 THEN '2147483647'
+    WHEN c.identity_maximum = 9223372036854775807 AND c.typid = 21 THEN '32767'
+    ELSE CAST(c.identity_maximum AS VARCHAR) END AS duckgres_varchar) AS identity_maximum,
+  CAST(CASE WHEN c.identity <> '' THEN CAST(c.identity_minimum AS VARCHAR) END AS duckgres_varchar) AS identity_minimum,
+  CAST(CASE WHEN c.identity <> '' AND c.identity_cycle THEN 'YES' ELSE 'NO' END AS duckgres_yes_or_no) AS identity_cycle, CAST('NEVER' AS duckgres_varchar) AS is_generated,
   CAST(NULL AS duckgres_varchar) AS generation_expression, CAST('YES' AS duckgres_yes_or_no) AS is_updatable
 FROM duckgres_catalog.__columns c LEFT JOIN duckgres_catalog.__pg_type_builtin t ON t.oid = c.typid;
 

@@ -115,12 +115,11 @@ std::vector<std::string> expand_identity_columns(pg_query::CreateStmt& create) {
       sequence.replace(0, std::string("CREATE SEQUENCE").size(),
                        create.if_not_exists() ? "CREATE SEQUENCE IF NOT EXISTS" : "CREATE OR REPLACE SEQUENCE");
       sequences.push_back(sequence);
-      if (constraints->Get(i).constraint().generated_when() == "a") {
-        // GENERATED ALWAYS: INSERT refuses a value for the column (rewrite_dml reads the mark).
-        sequences.push_back("COMMENT ON SEQUENCE " +
-                            qualified(rel, rel.relname() + "_" + def->colname() + "_seq") + " IS " +
-                            quote_literal(kIdentityAlwaysComment));
-      }
+      // GENERATED ALWAYS: INSERT refuses a value for the column (rewrite_dml reads the mark);
+      // either mark makes it an identity column in the catalog.
+      bool always = constraints->Get(i).constraint().generated_when() == "a";
+      sequences.push_back("COMMENT ON SEQUENCE " + qualified(rel, rel.relname() + "_" + def->colname() + "_seq") +
+                          " IS " + quote_literal(always ? kIdentityAlwaysComment : kIdentityByDefaultComment));
       pg_query::Node default_constraint;
       auto* c = default_constraint.mutable_constraint();
       c->set_contype(pg_query::CONSTR_DEFAULT);
