@@ -17,7 +17,7 @@ std::string figure_colname(const pg_query::Node& n);  // rewrite.cpp: PostgreSQL
 namespace {
 
 // PostgreSQL type OIDs the inference deals in.
-constexpr int32_t kRegtype = 2206, kBool = 16, kInt8 = 20, kInt2 = 21, kInt4 = 23, kText = 25, kFloat4 = 700,
+constexpr int32_t kRegtype = 2206, kName = 19, kBool = 16, kInt8 = 20, kInt2 = 21, kInt4 = 23, kText = 25, kFloat4 = 700,
                   kFloat8 = 701, kBpchar = 1042, kVarchar = 1043, kDate = 1082, kTime = 1083,
                   kTimestamp = 1114, kTimestamptz = 1184, kInterval = 1186, kNumeric = 1700;
 
@@ -74,8 +74,15 @@ PgResultType type_of_name(const pg_query::TypeName& t) {
   if (name == "float4" || name == "real") return known(kFloat4);
   if (name == "float8") return known(kFloat8);
   if (name == "text") return known(kText);
-  if (name == "varchar") return known(kVarchar);
-  if (name == "bpchar") return known(kBpchar);
+  if (name == "varchar" || name == "bpchar") {
+    PgResultType out = known(name == "varchar" ? kVarchar : kBpchar);
+    if (t.typmods_size() == 1 && t.typmods(0).has_a_const() && t.typmods(0).a_const().has_ival()) {
+      out.typmod = t.typmods(0).a_const().ival().ival() + 4;
+    } else if (name == "bpchar") {
+      out.typmod = 5;  // char is char(1)
+    }
+    return out;
+  }
   if (name == "bool" || name == "boolean") return known(kBool);
   if (name == "date") return known(kDate);
   if (name == "timestamp") return known(kTimestamp);
@@ -185,7 +192,10 @@ class Typer {
   std::vector<bool> top_text;
   bool top_known = false;
 
-  TableColumns select(pg_query::SelectStmt& s, const Scope* outer, bool top) {
+  // `outputs`: the select's columns are a result or a relation (top level, FROM, WITH), where
+  // PostgreSQL resolves a bare NULL to text; not a set-operation branch or a subquery
+  // expression, where the other side decides its type.
+  TableColumns select(pg_query::SelectStmt& s, const Scope* outer, bool top, bool outputs = true) {
     Scope scope;
     scope.outer = outer;
     if (s.has_with_clause()) {
@@ -204,8 +214,8 @@ class Typer {
     }
     if (s.has_larg() && s.has_rarg()) {
       // UNION & co: each branch on its own; the combined types are not worked out here.
-      select(*s.mutable_larg(), &scope, false);
-      select(*s.mutable_rarg(), &scope, false);
+      select(*s.mutable_larg(), &scope, false, false);
+      select(*s.mutable_rarg(), &scope, false, false);
       return {};
     }
     if (s.values_lists_size() > 0) return values(s, scope);
@@ -238,6 +248,17 @@ class Typer {
         } else {
           star(v.column_ref(), scope, out);
         }
+        nested_forms.emplace_back();
+        became_text.push_back(false);
+        continue;
+      }
+      if (outputs && rewrite_ && v.has_a_const() && v.a_const().isnull()) {
+        // SELECT NULL AS x: PostgreSQL's column is text; DuckDB's an integer once it leaves a
+        // subquery.
+        if (rt->name().empty()) rt->set_name(figure_colname(v));
+        *rt->mutable_val() = make_cast(rt->val(), "text");
+        changed = true;
+        out.push_back({lower(rt->name()), known(kText)});
         nested_forms.emplace_back();
         became_text.push_back(false);
         continue;
@@ -337,6 +358,16 @@ class Typer {
         return t;
       }
       case N::kColumnRef: return column(n.column_ref(), scope);
+      case N::kSqlvalueFunction:
+        switch (n.sqlvalue_function().op()) {
+          case pg_query::SVFOP_CURRENT_USER:
+          case pg_query::SVFOP_CURRENT_ROLE:
+          case pg_query::SVFOP_SESSION_USER:
+          case pg_query::SVFOP_USER:
+          case pg_query::SVFOP_CURRENT_CATALOG:
+          case pg_query::SVFOP_CURRENT_SCHEMA: return known(kName);
+          default: return {};
+        }
       case N::kAExpr: return operator_expr(n, scope, place, text);
       case N::kFuncCall: return function(n, scope, place, text);
       case N::kBoolExpr:
@@ -377,7 +408,7 @@ class Typer {
         auto* link = n.mutable_sub_link();
         if (link->has_testexpr()) expr(*link->mutable_testexpr(), scope, Place::kNested, nullptr);
         if (!link->has_subselect() || !link->subselect().has_select_stmt()) return {};
-        TableColumns cols = select(*link->mutable_subselect()->mutable_select_stmt(), &scope, false);
+        TableColumns cols = select(*link->mutable_subselect()->mutable_select_stmt(), &scope, false, false);
         if (link->sub_link_type() == pg_query::EXISTS_SUBLINK || link->sub_link_type() == pg_query::ANY_SUBLINK ||
             link->sub_link_type() == pg_query::ALL_SUBLINK) {
           return known(kBool);
@@ -439,11 +470,15 @@ class Typer {
   template <class Args>
   static PgResultType common_of(const Args& nodes, const std::vector<PgResultType>& ts) {
     int i = 0;
+    bool untyped_literal = false;
     for (const auto& a : nodes) {
       if (i < static_cast<int>(ts.size()) && ts[i].oid == 0 && !a.has_a_const()) return {};
+      if (a.has_a_const() && a.a_const().has_sval()) untyped_literal = true;
       ++i;
     }
-    return common(ts);
+    PgResultType out = common(ts);
+    if (untyped_literal && (out.oid == kVarchar || out.oid == kBpchar)) out.typmod = -1;  // 'x' has none
+    return out;
   }
 
   void from_item(pg_query::Node& item, Scope& scope) {
@@ -627,7 +662,9 @@ class Typer {
       PgResultType l = e->has_lexpr() ? expr(*e->mutable_lexpr(), scope, Place::kNested, nullptr) : PgResultType{};
       if (e->has_rexpr()) expr(*e->mutable_rexpr(), scope, Place::kNested, nullptr);
       switch (e->kind()) {
-        case pg_query::AEXPR_NULLIF: return PgResultType{l.oid, -1, l.exact};
+        case pg_query::AEXPR_NULLIF:
+          if (is_text(l.oid)) return known(kText);  // compared as text, so answered as text
+          return PgResultType{l.oid, -1, l.exact};
         case pg_query::AEXPR_OP_ANY:
         case pg_query::AEXPR_OP_ALL:
         case pg_query::AEXPR_DISTINCT:
@@ -1265,6 +1302,10 @@ class Typer {
       return {};
     }
     if (name == "factorial") return PgResultType{kNumeric, -1, true};
+    if ((name == "current_database" || name == "current_schema" || name == "current_user" ||
+         name == "session_user") && args.empty()) {
+      return known(kName);
+    }
     if (name == "coalesce" || name == "greatest" || name == "least") return common_of(f->args(), args);
     if (name == "lower" || name == "upper" || name == "concat" || name == "substr" || name == "substring" ||
         name == "replace" || name == "trim" || name == "btrim" || name == "ltrim" || name == "rtrim" ||
@@ -1383,7 +1424,7 @@ bool rewrite_result_types(pg_query::ParseResult& tree, const ColumnTypeLookup& l
   // Stored rows get exact numerics as DECIMALs (a quotient is not DuckDB's double), and a
   // new table's or view's numeric quotient column is numeric without precision.
   Typer typer(lookup, true);
-  TableColumns columns = typer.select(*select, nullptr, false);
+  TableColumns columns = typer.select(*select, nullptr, false, keeps_types);
   if (!keeps_types || select->has_larg()) return typer.changed;
   for (int i = 0; i < select->target_list_size() && i < static_cast<int>(columns.size()); ++i) {
     auto* rt = select->mutable_target_list(i)->mutable_res_target();
@@ -1447,8 +1488,8 @@ void correct_result_types(const Statement& statement, const std::vector<duck::Lo
       if (overrides[i] == 0) overrides[i] = kRegtype;  // pg_typeof's name, as text
       continue;
     }
-    if ((types[i].oid == kVarchar || types[i].oid == kBpchar) && types[i].typmod > 4 && duckdb_types[i].get() &&
-        duckdb_types[i].id() == DUCKDB_TYPE_VARCHAR) {
+    if ((types[i].oid == kVarchar || (types[i].oid == kBpchar && types[i].typmod > 4) || types[i].oid == kName) &&
+        duckdb_types[i].get() && duckdb_types[i].id() == DUCKDB_TYPE_VARCHAR) {
       if (overrides.empty()) overrides.assign(duckdb_types.size(), 0);
       if (overrides[i] != 0) continue;
       overrides[i] = types[i].oid;  // varchar(n), char(n): their declared length
