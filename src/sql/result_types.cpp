@@ -187,6 +187,9 @@ class Typer {
   Typer(const ColumnTypeLookup& lookup, bool rewrite) : lookup_(lookup), rewrite_(rewrite) {}
 
   bool changed = false;
+  // Whether a top-level star's columns are typed (to describe them; the rewrite leaves stars
+  // alone and looks nothing up for them).
+  bool describe_stars = false;
   // For the top-level select: each target's type and whether it became numeric text.
   std::vector<PgResultType> top_types;
   std::vector<bool> top_text;
@@ -221,6 +224,7 @@ class Typer {
     if (s.values_lists_size() > 0) return values(s, scope);
     for (auto& item : *s.mutable_from_clause()) from_item(item, scope);
     bool distinct = s.distinct_clause_size() > 0;
+    bool unresolved_star = false;
     bool grouped = s.group_clause_size() > 0 || s.has_having_clause();
     for (const auto& target : s.target_list()) {
       if (target.has_res_target() && target.res_target().has_val() && target.res_target().val().has_func_call() &&
@@ -241,15 +245,20 @@ class Typer {
       const pg_query::Node& v = rt->val();
       if (v.has_column_ref() && v.column_ref().fields_size() > 0 &&
           v.column_ref().fields(v.column_ref().fields_size() - 1).has_a_star()) {
-        // A star: its columns come from the relations, in order (a top-level star's columns
-        // need no types: DuckDB's stand, and a plain SELECT * looks nothing up).
-        if (top) {
-          out.push_back({"", {}});
-        } else {
-          star(v.column_ref(), scope, out);
+        // A star: its columns come from the relations, in order (looked up once per schema
+        // change; a top-level star's columns are only described, never rewritten).
+        size_t before = out.size();
+        if ((top && !describe_stars) || !star(v.column_ref(), scope, out) || out.size() == before ||
+            std::any_of(s.from_clause().begin(), s.from_clause().end(),
+                        [](const pg_query::Node& f) { return f.has_join_expr(); })) {
+          // Unknown relations, or joins (USING and NATURAL merge columns): not described.
+          if (out.size() == before) out.push_back({"", {}});
+          unresolved_star = true;
         }
-        nested_forms.emplace_back();
-        became_text.push_back(false);
+        for (size_t k = before; k < out.size(); ++k) {
+          nested_forms.emplace_back();
+          became_text.push_back(false);
+        }
         continue;
       }
       if (outputs && rewrite_ && v.has_a_const() && v.a_const().isnull()) {
@@ -299,17 +308,19 @@ class Typer {
       }
     }
     if (top) {
-      top_known = true;
+      bool any_star = false;
       for (const auto& target : s.target_list()) {
         if (target.has_res_target() && target.res_target().has_val() &&
             target.res_target().val().has_column_ref()) {
           const auto& f = target.res_target().val().column_ref().fields();
-          if (f.size() > 0 && f[f.size() - 1].has_a_star()) top_known = false;
+          if (f.size() > 0 && f[f.size() - 1].has_a_star()) any_star = true;
         }
       }
+      top_known = !unresolved_star;
       for (const auto& c : out) top_types.push_back(c.second);
       top_text = became_text;
-      if (rewrite_ && top_known) sort_by_numbers(s, out, became_text, nested_forms);
+      // ORDER BY positions count targets, which a star's columns would shift.
+      if (rewrite_ && top_known && !any_star) sort_by_numbers(s, out, became_text, nested_forms);
     }
     return out;
   }
@@ -613,7 +624,9 @@ class Typer {
     return out;
   }
 
-  void star(const pg_query::ColumnRef& ref, const Scope& scope, TableColumns& out) {
+  // Whether every relation's columns were known.
+  bool star(const pg_query::ColumnRef& ref, const Scope& scope, TableColumns& out) {
+    bool known_all = true;
     std::string only;
     if (ref.fields_size() >= 2 && ref.fields(ref.fields_size() - 2).has_string()) {
       only = lower(ref.fields(ref.fields_size() - 2).string().sval());
@@ -623,10 +636,12 @@ class Typer {
       resolve(r);
       if (!r.columns) {
         out.push_back({"", {}});  // count unknown: the caller marks the select as not known
+        known_all = false;
         continue;
       }
       for (const auto& c : *r.columns) out.push_back(c);
     }
+    return known_all;
   }
 
   PgResultType column(const pg_query::ColumnRef& ref, const Scope& scope) {
@@ -1449,6 +1464,7 @@ bool top_level_types(const Statement& statement, const ColumnTypeLookup& lookup,
   pg_query::SelectStmt* select = top_select(tree);
   if (!select) return false;
   Typer typer(lookup, true);
+  typer.describe_stars = true;
   typer.select(*select, nullptr, true);
   if (!typer.top_known) return false;
   types = std::move(typer.top_types);

@@ -983,6 +983,13 @@ std::vector<std::string> catalog_bookkeeping(const Statement& s) {
                       ", NULL)");
         continue;
       }
+      if (type == "varchar" && tn.typmods_size() == 0 && tn.array_bounds_size() == 0) {
+        // varchar without a length: DuckDB's VARCHAR is text to the catalog otherwise.
+        out.push_back("INSERT INTO duckgres_meta.declared_types VALUES (" + quote_literal(schema) + ", " +
+                      quote_literal(rel.relname()) + ", " + quote_literal(elt.column_def().colname()) +
+                      ", 1043, -1, NULL)");
+        continue;
+      }
       if ((type != "varchar" && type != "bpchar") || tn.typmods_size() != 1 ||
           !tn.typmods(0).has_a_const() || !tn.typmods(0).a_const().has_ival() ||
           tn.array_bounds_size() > 0) {

@@ -178,7 +178,11 @@ bool expand_like(pg_query::CreateStmt& create, const CatalogLookup& lookup) {
     for (const auto& row : rows) {
       if (row.size() < 6 || !row[0] || !row[1]) continue;
       std::string type = *row[1];
-      if (row[4] && row[5]) type = std::string(*row[4] == "1042" ? "char" : "varchar") + "(" + *row[5] + ")";
+      if (row[4] && row[5]) {
+        type = std::string(*row[4] == "1042" ? "char" : "varchar") + "(" + *row[5] + ")";
+      } else if (type == "VARCHAR") {
+        type = row[4] && *row[4] == "1043" ? "varchar" : "text";  // as the source table declared it
+      }
       auto parsed = parse("CREATE TABLE x (" + quote_identifier(*row[0]) + " " + type + ")");
       if (!parsed) {
         throw SqlError("0A000", "CREATE TABLE … (LIKE …): column " + *row[0] + " of type " + *row[1] +
