@@ -26,7 +26,7 @@
 
 namespace ducklings::sql {
 
-const int kCatalogVersion = 24;
+const int kCatalogVersion = 25;
 
 namespace {
 
@@ -1763,7 +1763,9 @@ SELECT CAST(duckgres_catalog.__database() AS duckgres_name) AS table_catalog, CA
   CAST(CASE WHEN c.ndims > 0 THEN 'ARRAY' WHEN c.typid = 1043 THEN 'character varying' WHEN c.typid = 1042 THEN 'character'
     ELSE duckgres_catalog.__format_base(c.typid, -1) END AS duckgres_varchar) AS data_type,
   CAST(CASE WHEN (c.typid = 1043 OR c.typid = 1042) AND c.typmod > 4 THEN c.typmod - 4 END AS INTEGER) AS character_maximum_length,
-  CAST(CASE WHEN (c.typid = 25 OR c.typid = 1043) THEN 1073741824 END AS INTEGER) AS character_octet_length,
+  -- Up to 4 bytes a character in UTF8.
+  CAST(CASE WHEN (c.typid = 1043 OR c.typid = 1042) AND c.typmod > 4 THEN (c.typmod - 4) * 4
+    WHEN (c.typid = 25 OR c.typid = 1043) THEN 1073741824 END AS INTEGER) AS character_octet_length,
   CAST(CASE c.typid WHEN 21 THEN 16 WHEN 23 THEN 32 WHEN 20 THEN 64 WHEN 700 THEN 24 WHEN 701 THEN 53
     WHEN 1700 THEN CASE WHEN c.typmod > 4 THEN (c.typmod - 4) >> 16 END END AS INTEGER) AS numeric_precision,
   CAST(CASE WHEN (c.typid = 21 OR c.typid = 23 OR c.typid = 20 OR c.typid = 700 OR c.typid = 701) THEN 2 WHEN c.typid = 1700 THEN 10 END AS INTEGER) AS numeric_precision_radix,
