@@ -595,7 +595,7 @@ std::string Bootstrapper::batch_sql(const json& job, const std::vector<std::stri
   out += "INSERT INTO duckgres_meta.bootstrapped SELECT " + team +
          ", f.file, f.size, coalesce(f.lines, n.rows, 0), now() FROM (VALUES " + values +
          ") f(file, size, i, lines) LEFT JOIN (" +
-         (lines ? std::string("SELECT NULL AS __file, NULL AS rows")
+         (lines ? std::string("SELECT CAST(NULL AS VARCHAR) AS __file, CAST(NULL AS BIGINT) AS rows")
                 : std::string("SELECT __file, count(*) AS rows FROM __b GROUP BY __file")) +
          ") n ON n.__file = f.file ORDER BY f.i RETURNING rows;";
   return out;
