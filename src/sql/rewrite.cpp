@@ -382,10 +382,14 @@ bool rewrite_type_name(pg_query::Node& n) {
       for (auto& c : v) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
       return v;
     };
-    std::string sql = "SELECT c.oid FROM duckgres_catalog.pg_class c JOIN duckgres_catalog.pg_namespace ns ON ns.oid = c.relnamespace WHERE c.relname = '" +
-                      unquote(rel) + "'" +
-                      (schema.empty() ? std::string() : " AND ns.nspname = '" + unquote(schema) + "'") +
-                      " LIMIT 1";
+    // A name that is no relation is 42P01, as PostgreSQL's regclass input raises.
+    std::string sql = "SELECT CASE WHEN m_o IS NULL THEN error(" +
+                      quote_literal("[42P01] relation \"" + text + "\" does not exist") +
+                      ") ELSE m_o END FROM (SELECT (SELECT c.oid FROM duckgres_catalog.pg_class c JOIN "
+                      "duckgres_catalog.pg_namespace ns ON ns.oid = c.relnamespace WHERE c.relname = " +
+                      quote_literal(unquote(rel)) +
+                      (schema.empty() ? std::string() : " AND ns.nspname = " + quote_literal(unquote(schema))) +
+                      " LIMIT 1) AS m_o) AS m_q";
     for (char c : sql) {
       if (c == '\\') return false;
     }

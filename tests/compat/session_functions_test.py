@@ -58,7 +58,16 @@ check(one("SELECT pg_catalog.set_config('search_path', 'public', false)") == "pu
 check(isinstance(one("SELECT txid_current()"), int), "txid_current")
 check(one("SELECT version()").startswith("PostgreSQL 15."), "version")
 check(one("SELECT count(*) FROM pg_catalog.pg_type WHERE typname = 'int4' AND oid = 23") == 1, "pg_type int4")
-check(one("SELECT 'orders'::regclass IS NULL") in (True, False), "regclass literal")
+# A regclass literal is the relation's oid; a name that is no relation is 42P01, as in
+# PostgreSQL (it used to answer NULL, so `WHERE attrelid = 'typo'::regclass` found nothing).
+cur.execute("CREATE TABLE regclass_probe (id int)")
+check(one("SELECT 'regclass_probe'::regclass::oid = (SELECT oid FROM pg_class WHERE relname = 'regclass_probe')"),
+      "regclass literal")
+try:
+    one("SELECT 'no_such_relation'::regclass")
+    check(False, "regclass of a missing relation answered")
+except psycopg2.Error as e:
+    check(e.pgcode == "42P01", "regclass of a missing relation: %s" % e.pgcode)
 
 if failures:
     print("%d session function check(s) failed" % len(failures), file=sys.stderr)
