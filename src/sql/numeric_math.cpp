@@ -121,15 +121,7 @@ std::string format_exact(std::string digits, int scale, int rscale, bool negativ
     if (digits.size() < drop + 1) digits.insert(0, drop + 1 - digits.size(), '0');
     bool up = digits[digits.size() - drop] >= '5';
     digits.resize(digits.size() - drop);
-    if (up) {
-      size_t i = digits.size();
-      while (i > 0 && digits[i - 1] == '9') digits[--i] = '0';
-      if (i == 0) {
-        digits.insert(digits.begin(), '1');
-      } else {
-        ++digits[i - 1];
-      }
-    }
+    if (up) increment_digits(digits);
     scale = rscale;
   } else {
     digits.append(static_cast<size_t>(rscale - scale), '0');
@@ -148,47 +140,23 @@ std::string format_exact(std::string digits, int scale, int rscale, bool negativ
   return out;
 }
 
-// Base 10^9 limbs, least significant first: enough arithmetic for exact integer powers.
-using Limbs = std::vector<uint32_t>;
-constexpr uint32_t kLimbBase = 1000000000;
-
 Limbs to_limbs(const std::string& digits) {
   Limbs out;
   for (size_t end = digits.size(); end > 0;) {
     size_t begin = end >= 9 ? end - 9 : 0;
-    out.push_back(static_cast<uint32_t>(std::stoul(digits.substr(begin, end - begin))));
+    out.push_back(std::stoull(digits.substr(begin, end - begin)));
     end = begin;
   }
-  if (out.empty()) out.push_back(0);
   return out;
 }
 
 std::string to_digits(const Limbs& limbs) {
+  if (limbs.empty()) return "0";  // multiply_limbs' zero
   std::string out = std::to_string(limbs.back());
   for (size_t i = limbs.size() - 1; i-- > 0;) {
     std::string part = std::to_string(limbs[i]);
     out.append(9 - part.size(), '0').append(part);
   }
-  return out;
-}
-
-Limbs multiply(const Limbs& a, const Limbs& b) {
-  std::vector<uint64_t> acc(a.size() + b.size(), 0);
-  for (size_t i = 0; i < a.size(); ++i) {
-    uint64_t carry = 0;
-    for (size_t j = 0; j < b.size(); ++j) {
-      uint64_t cur = acc[i + j] + static_cast<uint64_t>(a[i]) * b[j] + carry;
-      acc[i + j] = cur % kLimbBase;
-      carry = cur / kLimbBase;
-    }
-    for (size_t k = i + b.size(); carry > 0; ++k) {
-      uint64_t cur = acc[k] + carry;
-      acc[k] = cur % kLimbBase;
-      carry = cur / kLimbBase;
-    }
-  }
-  Limbs out(acc.begin(), acc.end());
-  while (out.size() > 1 && out.back() == 0) out.pop_back();
   return out;
 }
 
@@ -256,8 +224,8 @@ std::optional<std::string> numeric_power(std::string_view base_text, std::string
       if (b->d.digits.size() * static_cast<size_t>(k) > kMaxExactDigits) fail("22003", "value overflows numeric format");
       Limbs result{1}, square = to_limbs(b->d.digits.empty() ? "0" : b->d.digits);
       for (int64_t n = k; n > 0; n >>= 1) {
-        if (n & 1) result = multiply(result, square);
-        if (n > 1) square = multiply(square, square);
+        if (n & 1) result = multiply_limbs(result, square);
+        if (n > 1) square = multiply_limbs(square, square);
       }
       return format_exact(to_digits(result), b->d.scale * static_cast<int>(k), rscale, b->d.negative && (k & 1));
     }

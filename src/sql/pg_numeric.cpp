@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "common/errors.h"
+#include "sql/decimal_text.h"
 
 namespace ducklings::sql {
 namespace {
@@ -308,35 +309,12 @@ void numeric_text(duckdb_function_info info, duckdb_data_chunk input, duckdb_vec
   }
 }
 
-// Magnitudes as base-10^9 limbs, least significant first: the exact product of two DECIMALs.
-using Limbs = std::vector<uint64_t>;
-constexpr uint64_t kBase = 1000000000ull;
-
 Limbs limbs_of(u128 v) {
   Limbs out;
   while (v > 0) {
-    out.push_back(static_cast<uint64_t>(v % kBase));
-    v /= kBase;
+    out.push_back(static_cast<uint64_t>(v % kLimbBase));
+    v /= kLimbBase;
   }
-  return out;
-}
-
-Limbs multiply(const Limbs& a, const Limbs& b) {
-  Limbs out(a.size() + b.size() + 1, 0);
-  for (size_t i = 0; i < a.size(); ++i) {
-    uint64_t carry = 0;
-    for (size_t j = 0; j < b.size(); ++j) {
-      uint64_t cur = out[i + j] + a[i] * b[j] + carry;
-      out[i + j] = cur % kBase;
-      carry = cur / kBase;
-    }
-    for (size_t k = i + b.size(); carry > 0; ++k) {
-      uint64_t cur = out[k] + carry;
-      out[k] = cur % kBase;
-      carry = cur / kBase;
-    }
-  }
-  while (!out.empty() && out.back() == 0) out.pop_back();
   return out;
 }
 
@@ -344,7 +322,7 @@ Limbs multiply(const Limbs& a, const Limbs& b) {
 uint64_t divide10(Limbs& a) {
   uint64_t rem = 0;
   for (size_t i = a.size(); i-- > 0;) {
-    uint64_t cur = a[i] + rem * kBase;
+    uint64_t cur = a[i] + rem * kLimbBase;
     a[i] = cur / 10;
     rem = cur % 10;
   }
@@ -367,7 +345,7 @@ void numeric_mul(duckdb_function_info info, duckdb_data_chunk input, duckdb_vect
         continue;
       }
       if (!a.exact(r, x) || !b.exact(r, y)) throw SqlError("42883", "operator does not exist: numeric * this type");
-      Limbs p = multiply(limbs_of(magnitude(x)), limbs_of(magnitude(y)));
+      Limbs p = multiply_limbs(limbs_of(magnitude(x)), limbs_of(magnitude(y)));
       int scale = a.scale + b.scale;
       bool negative = (x < 0) != (y < 0);
       // Down to kUnconstrainedScale digits after the point: only zeros may go.
@@ -378,8 +356,8 @@ void numeric_mul(duckdb_function_info info, duckdb_data_chunk input, duckdb_vect
       }
       u128 m = 0;
       for (size_t i = p.size(); i-- > 0;) {
-        if (m > (kLimit - 1) / kBase) too_wide(numeric_to_text(x, a.scale, a.scale) + " * …");
-        m = m * kBase + p[i];
+        if (m > (kLimit - 1) / kLimbBase) too_wide(numeric_to_text(x, a.scale, a.scale) + " * …");
+        m = m * kLimbBase + p[i];
       }
       put_hugeint(output, r, rescale(m, negative, scale, kUnconstrainedScale,
                                      numeric_to_text(x, a.scale, a.scale) + " * " +

@@ -857,6 +857,25 @@ class Typer {
     return {std::nullopt, make_func_call("greatest", {as_node(a), as_node(b)})};
   }
 
+  // CASE WHEN chooses(arg1) THEN scale(arg1) WHEN … END: the scale of whichever argument
+  // coalesce, greatest or least answers.
+  template <typename Args, typename Chooses>
+  std::optional<DisplayScale> chosen_argument_scale(const Args& args, const Scope& scope, int depth,
+                                                    Chooses chooses) {
+    pg_query::Node c;
+    auto* ce = c.mutable_case_expr();
+    for (const auto& a : args) {
+      auto sa = display_scale(a, scope, depth + 1);
+      if (!sa) return std::nullopt;
+      pg_query::Node value = a;
+      expr(value, scope, Place::kNested, nullptr);
+      auto* w = ce->add_args()->mutable_case_when();
+      *w->mutable_expr() = chooses(std::move(value));
+      *w->mutable_result() = as_node(*sa);
+    }
+    return DisplayScale{std::nullopt, std::move(c)};
+  }
+
   std::optional<DisplayScale> display_scale(const pg_query::Node& original, const Scope& scope, int depth = 0) {
     if (depth > 16) return std::nullopt;
     pg_query::Node n = original;
@@ -925,46 +944,25 @@ class Typer {
         }
         return std::nullopt;
       }
-      case pg_query::Node::kCoalesceExpr: {
+      case pg_query::Node::kCoalesceExpr:
         // The first non-NULL argument's scale.
-        pg_query::Node c;
-        auto* ce = c.mutable_case_expr();
-        for (const auto& a : original.coalesce_expr().args()) {
-          auto sa = display_scale(a, scope, depth + 1);
-          if (!sa) return std::nullopt;
-          pg_query::Node value = a;
-          expr(value, scope, Place::kNested, nullptr);
+        return chosen_argument_scale(original.coalesce_expr().args(), scope, depth, [](pg_query::Node value) {
           pg_query::Node test;
           test.mutable_null_test()->set_nulltesttype(pg_query::IS_NOT_NULL);
           *test.mutable_null_test()->mutable_arg() = std::move(value);
-          auto* w = ce->add_args()->mutable_case_when();
-          *w->mutable_expr() = std::move(test);
-          *w->mutable_result() = as_node(*sa);
-        }
-        return DisplayScale{std::nullopt, std::move(c)};
-      }
-      case pg_query::Node::kMinMaxExpr: {
-        // The chosen argument's scale: the first equal to the result, as ExecEvalMinMax keeps
-        // the first of equal values.
-        pg_query::Node c;
-        auto* ce = c.mutable_case_expr();
-        for (const auto& a : original.min_max_expr().args()) {
-          auto sa = display_scale(a, scope, depth + 1);
-          if (!sa) return std::nullopt;
-          pg_query::Node value = a;
-          expr(value, scope, Place::kNested, nullptr);
+          return test;
+        });
+      case pg_query::Node::kMinMaxExpr:
+        // The first argument equal to the result, as ExecEvalMinMax keeps the first of equals.
+        return chosen_argument_scale(original.min_max_expr().args(), scope, depth, [&n](pg_query::Node value) {
           pg_query::Node test;
           auto* eq = test.mutable_a_expr();
           eq->set_kind(pg_query::AEXPR_OP);
           eq->add_name()->mutable_string()->set_sval("=");
           *eq->mutable_lexpr() = n;
           *eq->mutable_rexpr() = std::move(value);
-          auto* w = ce->add_args()->mutable_case_when();
-          *w->mutable_expr() = std::move(test);
-          *w->mutable_result() = as_node(*sa);
-        }
-        return DisplayScale{std::nullopt, std::move(c)};
-      }
+          return test;
+        });
       default:
         return std::nullopt;
     }
@@ -1523,39 +1521,6 @@ void correct_result_types(const Statement& statement, const std::vector<duck::Lo
 }
 
 
-std::optional<DecimalText> parse_decimal(std::string_view s) {
-  DecimalText out;
-  size_t i = 0;
-  if (i < s.size() && (s[i] == '-' || s[i] == '+')) out.negative = s[i++] == '-';
-  bool point = false, any = false;
-  for (; i < s.size(); ++i) {
-    char c = s[i];
-    if (c == '.' && !point) {
-      point = true;
-    } else if (c >= '0' && c <= '9') {
-      any = true;
-      if (point) ++out.scale;
-      if (!(out.digits.empty() && c == '0')) out.digits.push_back(c);
-    } else {
-      return std::nullopt;
-    }
-  }
-  if (!any) return std::nullopt;
-  return out;
-}
-
-std::pair<int, int> weight_and_first(const DecimalText& d) {
-  if (d.digits.empty()) return {0, 0};
-  int exponent = static_cast<int>(d.digits.size()) - 1 - d.scale;  // of the leading digit
-  int weight = exponent >= 0 ? exponent / 4 : -((-exponent + 3) / 4);
-  int n = exponent - 4 * weight + 1;  // digits of the first group: 1..4
-  int first = 0;
-  for (int k = 0; k < n; ++k) {
-    first = first * 10 + (k < static_cast<int>(d.digits.size()) ? d.digits[k] - '0' : 0);
-  }
-  return {weight, first};
-}
-
 std::optional<std::string> numeric_divide(std::string_view x_text, std::string_view y_text) {
   auto x = parse_decimal(x_text), y = parse_decimal(y_text);
   if (!x || !y) return std::nullopt;
@@ -1583,15 +1548,7 @@ std::optional<std::string> numeric_divide(std::string_view x_text, std::string_v
     quotient.push_back(static_cast<char>('0' + static_cast<int>(remainder / divisor)));
     remainder %= divisor;
   }
-  if (remainder * 2 >= divisor) {  // half away from zero
-    size_t k = quotient.size();
-    while (k > 0 && quotient[k - 1] == '9') quotient[--k] = '0';
-    if (k == 0) {
-      quotient.insert(quotient.begin(), '1');
-    } else {
-      ++quotient[k - 1];
-    }
-  }
+  if (remainder * 2 >= divisor) increment_digits(quotient);  // half away from zero
   size_t nonzero = quotient.find_first_not_of('0');
   bool zero = nonzero == std::string::npos;
   if (quotient.size() < static_cast<size_t>(rscale) + 1) {
