@@ -972,41 +972,34 @@ std::vector<std::string> catalog_bookkeeping(const Statement& s) {
     const auto& rel = create.relation();
     std::vector<std::string> out = {"DELETE FROM duckgres_meta.declared_types" +
                                     where(rel.schemaname(), rel.relname())};
+    std::string schema = rel.schemaname().empty() || rel.schemaname() == "public" ? "main" : rel.schemaname();
+    // A row of declared_types: what the catalog shows instead of DuckDB's type.
+    auto declare = [&](const std::string& column, int type_oid, int typmod, const std::string& char_length) {
+      out.push_back("INSERT INTO duckgres_meta.declared_types VALUES (" + quote_literal(schema) + ", " +
+                    quote_literal(rel.relname()) + ", " + quote_literal(column) + ", " + std::to_string(type_oid) +
+                    ", " + std::to_string(typmod) + ", " + char_length + ")");
+    };
     for (const auto& elt : create.table_elts()) {
       if (!elt.has_column_def() || !elt.column_def().has_type_name()) continue;
       const auto& tn = elt.column_def().type_name();
+      const std::string& column = elt.column_def().colname();
       std::string type = last_name(tn.names());
-      std::string schema = rel.schemaname().empty() || rel.schemaname() == "public" ? "main" : rel.schemaname();
-      if (type == "numeric" && tn.typmods_size() == 2 && tn.array_bounds_size() == 0 &&
+      if (tn.array_bounds_size() > 0) continue;
+      if (type == "numeric" && tn.typmods_size() == 2 &&
           tn.typmods(0).a_const().ival().ival() == kUnconstrainedWidth &&
           tn.typmods(1).a_const().ival().ival() == kUnconstrainedScale) {
         // DECIMAL(38,17) is numeric without precision (sql/pg_numeric) unless declared so.
-        out.push_back("INSERT INTO duckgres_meta.declared_types VALUES (" + quote_literal(schema) + ", " +
-                      quote_literal(rel.relname()) + ", " + quote_literal(elt.column_def().colname()) +
-                      ", 1700, " + std::to_string((kUnconstrainedWidth << 16) + kUnconstrainedScale + 4) +
-                      ", NULL)");
-        continue;
-      }
-      if (type == "varchar" && tn.typmods_size() == 0 && tn.array_bounds_size() == 0) {
+        declare(column, 1700, (kUnconstrainedWidth << 16) + kUnconstrainedScale + 4, "NULL");
+      } else if (type == "varchar" && tn.typmods_size() == 0) {
         // varchar without a length: DuckDB's VARCHAR is text to the catalog otherwise.
-        out.push_back("INSERT INTO duckgres_meta.declared_types VALUES (" + quote_literal(schema) + ", " +
-                      quote_literal(rel.relname()) + ", " + quote_literal(elt.column_def().colname()) +
-                      ", 1043, -1, NULL)");
-        continue;
+        declare(column, 1043, -1, "NULL");
+      } else if ((type == "varchar" || type == "bpchar") && tn.typmods_size() == 1 && tn.typmods(0).has_a_const() &&
+                 tn.typmods(0).a_const().has_ival()) {
+        int n = tn.typmods(0).a_const().ival().ival();
+        declare(column, type == "varchar" ? 1043 : 1042, n + 4, std::to_string(n));
       }
-      if ((type != "varchar" && type != "bpchar") || tn.typmods_size() != 1 ||
-          !tn.typmods(0).has_a_const() || !tn.typmods(0).a_const().has_ival() ||
-          tn.array_bounds_size() > 0) {
-        continue;
-      }
-      int n = tn.typmods(0).a_const().ival().ival();
-      out.push_back("INSERT INTO duckgres_meta.declared_types VALUES (" + quote_literal(schema) + ", " +
-                    quote_literal(rel.relname()) + ", " + quote_literal(elt.column_def().colname()) + ", " +
-                    std::to_string(type == "varchar" ? 1043 : 1042) + ", " + std::to_string(n + 4) +
-                    ", " + std::to_string(n) + ")");
     }
     if (out.size() == 1) out.clear();
-    std::string schema = rel.schemaname().empty() || rel.schemaname() == "public" ? "main" : rel.schemaname();
     for (auto& named : record_constraint_names(create, schema)) out.push_back(std::move(named));
     return out;
   }
