@@ -26,7 +26,7 @@
 
 namespace ducklings::sql {
 
-const int kCatalogVersion = 25;
+const int kCatalogVersion = 26;
 
 namespace {
 
@@ -202,6 +202,8 @@ CREATE SCHEMA duckgres_information_schema;
 
 -- Helpers (names starting with __ are hidden from the emulated catalogs).
 CREATE MACRO duckgres_catalog.__user() AS coalesce(CAST(getvariable('duckgres_user') AS VARCHAR), 'duckgres');
+-- A superuser made by CREATE ROLE … SUPERUSER: CREATEROLE and CREATEDB stay false, as in pg_roles.
+CREATE MACRO duckgres_catalog.__superuser() AS coalesce(CAST(getvariable('duckgres_superuser') AS BOOLEAN), true);
 CREATE MACRO duckgres_catalog.__database() AS coalesce(CAST(getvariable('duckgres_database') AS VARCHAR), system.main.current_database());
 CREATE MACRO duckgres_catalog.__nspname(p_s) AS CASE p_s WHEN 'main' THEN 'public' WHEN 'duckgres_catalog' THEN 'pg_catalog' WHEN 'duckgres_information_schema' THEN 'information_schema' ELSE p_s END;
 CREATE MACRO duckgres_catalog.__nspoid(p_s, p_o) AS CAST(CASE p_s WHEN 'main' THEN 2200 WHEN 'duckgres_catalog' THEN 11 WHEN 'duckgres_information_schema' THEN 13207 ELSE p_o END AS BIGINT);
@@ -1303,13 +1305,14 @@ SELECT CAST(database_oid AS duckgres_oid) AS oid, CAST(duckgres_catalog.__databa
 FROM duckdb_databases() WHERE database_name = system.main.current_database();
 
 CREATE VIEW duckgres_catalog.pg_roles AS
-SELECT CAST(duckgres_catalog.__user() AS duckgres_name) AS rolname, true AS rolsuper, true AS rolinherit, true AS rolcreaterole,
-  true AS rolcreatedb, true AS rolcanlogin, false AS rolreplication, CAST(-1 AS INTEGER) AS rolconnlimit,
+SELECT CAST(duckgres_catalog.__user() AS duckgres_name) AS rolname, duckgres_catalog.__superuser() AS rolsuper, true AS rolinherit,
+  false AS rolcreaterole, false AS rolcreatedb, true AS rolcanlogin, false AS rolreplication, CAST(-1 AS INTEGER) AS rolconnlimit,
   '********' AS rolpassword, CAST(NULL AS TIMESTAMPTZ) AS rolvaliduntil, false AS rolbypassrls,
   CAST(NULL AS VARCHAR[]) AS rolconfig, CAST(10 AS duckgres_oid) AS oid;
 
 CREATE VIEW duckgres_catalog.pg_user AS
-SELECT CAST(duckgres_catalog.__user() AS duckgres_name) AS usename, CAST(10 AS duckgres_oid) AS usesysid, true AS usecreatedb, true AS usesuper,
+SELECT CAST(duckgres_catalog.__user() AS duckgres_name) AS usename, CAST(10 AS duckgres_oid) AS usesysid, false AS usecreatedb,
+  duckgres_catalog.__superuser() AS usesuper,
   false AS userepl, false AS usebypassrls, '********' AS passwd, CAST(NULL AS TIMESTAMPTZ) AS valuntil,
   CAST(NULL AS VARCHAR[]) AS useconfig;
 )SQL",

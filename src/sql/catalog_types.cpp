@@ -56,12 +56,16 @@ void register_catalog_types(duckdb_connection connection) {
   register_alias(connection, DUCKDB_TYPE_BIGINT, kOidAlias);
   register_alias(connection, DUCKDB_TYPE_VARCHAR, kVarcharAlias);
   register_alias(connection, DUCKDB_TYPE_VARCHAR, kYesOrNoAlias);
+  register_alias(connection, DUCKDB_TYPE_VARCHAR, kRegclassAlias);
+  register_alias(connection, DUCKDB_TYPE_VARCHAR, kRegtypeAlias);
 }
 
 int32_t catalog_type_oid(std::string_view alias) {
   if (equals_ignoring_case(alias, kNameAlias)) return 19;
   if (equals_ignoring_case(alias, kCharAlias)) return 18;
   if (equals_ignoring_case(alias, kOidAlias)) return 26;
+  if (equals_ignoring_case(alias, kRegclassAlias)) return 2205;
+  if (equals_ignoring_case(alias, kRegtypeAlias)) return 2206;
   if (equals_ignoring_case(alias, kVarcharAlias) || equals_ignoring_case(alias, kYesOrNoAlias)) return 1043;
   return 0;
 }

@@ -13,6 +13,9 @@ namespace ducklings::sql {
 inline constexpr std::string_view kNameAlias = "duckgres_name";  // VARCHAR shown as name (19)
 inline constexpr std::string_view kCharAlias = "duckgres_char";  // VARCHAR shown as "char" (18)
 inline constexpr std::string_view kOidAlias = "duckgres_oid";    // BIGINT shown as oid (26)
+// A regclass or regtype value where it is printed: its name (regclass 2205, regtype 2206).
+inline constexpr std::string_view kRegclassAlias = "duckgres_regclass";
+inline constexpr std::string_view kRegtypeAlias = "duckgres_regtype";
 // information_schema's character_data and yes_or_no domains: varchar, and varchar(3).
 inline constexpr std::string_view kVarcharAlias = "duckgres_varchar";
 inline constexpr std::string_view kYesOrNoAlias = "duckgres_yes_or_no";

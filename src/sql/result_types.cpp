@@ -5,6 +5,8 @@
 #include <cmath>
 #include <stdexcept>
 
+#include "sql/catalog.h"
+#include "sql/catalog_types.h"
 #include "sql/decimal_text.h"
 #include "sql/numeric_math.h"
 #include "sql/pg_numeric.h"
@@ -17,7 +19,7 @@ std::string figure_colname(const pg_query::Node& n);  // rewrite.cpp: PostgreSQL
 namespace {
 
 // PostgreSQL type OIDs the inference deals in.
-constexpr int32_t kRegtype = 2206, kName = 19, kBool = 16, kInt8 = 20, kInt2 = 21, kInt4 = 23, kText = 25, kFloat4 = 700,
+constexpr int32_t kVoid = 2278, kRegclass = 2205, kRegtype = 2206, kOid = 26, kName = 19, kBool = 16, kInt8 = 20, kInt2 = 21, kInt4 = 23, kText = 25, kFloat4 = 700,
                   kFloat8 = 701, kBpchar = 1042, kVarchar = 1043, kDate = 1082, kTime = 1083,
                   kTimestamp = 1114, kTimestamptz = 1184, kInterval = 1186, kNumeric = 1700;
 
@@ -74,6 +76,7 @@ PgResultType type_of_name(const pg_query::TypeName& t) {
   if (name == "float4" || name == "real") return known(kFloat4);
   if (name == "float8") return known(kFloat8);
   if (name == "text") return known(kText);
+  if (name == "oid") return known(kOid);
   if (name == "varchar" || name == "bpchar") {
     PgResultType out = known(name == "varchar" ? kVarchar : kBpchar);
     if (t.typmods_size() == 1 && t.typmods(0).has_a_const() && t.typmods(0).a_const().has_ival()) {
@@ -126,6 +129,11 @@ const char* format_type_name(int32_t oid) {
     case 3802: return "jsonb";
     case 2950: return "uuid";
     case 1266: return "time with time zone";
+    case kVoid: return "void";
+    case kOid: return "oid";
+    case kName: return "name";
+    case kRegclass: return "regclass";
+    case kRegtype: return "regtype";
     default: return nullptr;
   }
 }
@@ -351,6 +359,34 @@ class Typer {
         return {};  // an untyped string literal: its type comes from the context
       }
       case N::kTypeCast: {
+        const auto& tn = n.type_cast().type_name();
+        std::string target = tn.names_size() > 0 && tn.names(tn.names_size() - 1).has_string()
+                                 ? tn.names(tn.names_size() - 1).string().sval() : std::string();
+        if ((target == "regclass" || target == "regtype") && tn.array_bounds_size() == 0) {
+          // A printed 'name'::regclass shows the name (PostgreSQL's regclass output); elsewhere
+          // it stays the oid it compares as (sql/rewrite: regclass_lookup).
+          const auto& arg = n.type_cast().arg();
+          bool literal = arg.has_a_const() && arg.a_const().has_sval();
+          if (!literal) expr(*n.mutable_type_cast()->mutable_arg(), scope, Place::kNested, nullptr);
+          if (literal && place == Place::kTopTarget && rewrite_) {
+            std::string text = arg.a_const().sval().sval();
+            std::string schema, rel = text;
+            if (auto dot = text.find('.'); dot != std::string::npos) {
+              schema = text.substr(0, dot);
+              rel = text.substr(dot + 1);
+            }
+            if (target == "regclass" && catalog_table_oid(schema, rel) != 0) {
+              // pg_class & co have PostgreSQL's fixed oids, not rows of the emulated pg_class.
+              pg_query::Node name;
+              name.mutable_a_const()->mutable_sval()->set_sval(rel);
+              n = make_cast(std::move(name), std::string(kRegclassAlias));
+            } else {
+              n = make_cast(make_cast(n, "int8"), target);
+            }
+            changed = true;
+          }
+          return known(target == "regclass" ? kRegclass : kRegtype);
+        }
         PgResultType t = type_of_name(n.type_cast().type_name());
         bool to_text = (t.oid == kText || t.oid == kVarchar) && n.type_cast().type_name().typmods_size() == 0;
         bool inner_text = false;
@@ -1190,6 +1226,23 @@ class Typer {
       }
       return known(kFloat8);
     }
+    if ((name == "to_regclass" || name == "to_regtype") && args.size() == 1) {
+      std::string type = name.substr(3);
+      if (rewrite_ && (place == Place::kTopTarget || place == Place::kTextCast)) {
+        n = make_cast(make_cast(n, "int8"), type);  // printed: the name, not the oid
+        changed = true;
+      }
+      return known(type == "regclass" ? kRegclass : kRegtype);
+    }
+    if ((name == "setseed" || name == "pg_sleep") && args.size() == 1) {
+      // void: PostgreSQL's result is an empty value, not NULL (setseed(0.5) IS NULL is false).
+      if (rewrite_) {
+        pg_query::Node call = n;
+        n = make_func_call("__pg_void", {std::move(call)});
+        changed = true;
+      }
+      return known(kVoid);
+    }
     if (name == "pg_typeof" && args.size() == 1) {
       const char* type_name = format_type_name(a0.oid);
       if (!type_name) {
@@ -1497,9 +1550,10 @@ void correct_result_types(const Statement& statement, const std::vector<duck::Lo
   std::vector<bool> text;
   if (!top_level_types(statement, lookup, types, text) || types.size() != duckdb_types.size()) return;
   for (size_t i = 0; i < types.size(); ++i) {
-    if (types[i].oid == kRegtype && duckdb_types[i].get() && duckdb_types[i].id() == DUCKDB_TYPE_VARCHAR) {
+    if ((types[i].oid == kRegtype || types[i].oid == kVoid) && duckdb_types[i].get() &&
+        duckdb_types[i].id() == DUCKDB_TYPE_VARCHAR) {
       if (overrides.empty()) overrides.assign(duckdb_types.size(), 0);
-      if (overrides[i] == 0) overrides[i] = kRegtype;  // pg_typeof's name, as text
+      if (overrides[i] == 0) overrides[i] = types[i].oid;  // pg_typeof's name or void's '', as text
       continue;
     }
     if ((types[i].oid == kVarchar || (types[i].oid == kBpchar && types[i].typmod > 4) || types[i].oid == kName) &&

@@ -110,10 +110,15 @@ void register_result_type_functions(duck::Connection& connection);
   "WHEN b = 'TIMESTAMP WITH TIME ZONE' THEN 'timestamp with time zone' " \
   "WHEN b = 'TIME WITH TIME ZONE' THEN 'time with time zone' WHEN b = 'INTERVAL' THEN 'interval' " \
   "WHEN b = 'BLOB' THEN 'bytea' WHEN b = 'UUID' THEN 'uuid' WHEN b = 'JSON' THEN 'json' " \
-  "WHEN b LIKE 'STRUCT(%' THEN 'record' ELSE lower(b) END;" \
+  "WHEN b LIKE 'STRUCT(%' THEN 'record' WHEN lower(b) = 'duckgres_name' THEN 'name' " \
+  "WHEN lower(b) = 'duckgres_oid' THEN 'oid' WHEN lower(b) = 'duckgres_char' THEN '\"char\"' " \
+  "WHEN lower(b) IN ('duckgres_regclass', 'duckgres_regtype') THEN substr(lower(b), 10) " \
+  "WHEN lower(b) IN ('duckgres_varchar', 'duckgres_yes_or_no') THEN 'character varying' ELSE lower(b) END;" \
   "CREATE OR REPLACE TEMP MACRO __pg_format_type(t) AS " \
   "__pg_format_base(regexp_replace(t, '(\\[\\])+$', '')) || CASE WHEN t LIKE '%[]' THEN '[]' ELSE '' END;" \
   /* avg: NULL over no rows; sum and count come from the caller's aggregate calls. */ \
+  /* A void function's value: '' once the call has run (its NULL would read as a value). */ \
+  "CREATE OR REPLACE TEMP MACRO __pg_void(x) AS CASE WHEN x IS NULL THEN '' ELSE left(CAST(x AS VARCHAR), 0) END;" \
   "CREATE OR REPLACE TEMP MACRO __pg_bpchar_out(s, n) AS CASE WHEN length(s) < n THEN rpad(s, n, ' ') ELSE s END;" \
   "CREATE OR REPLACE TEMP MACRO __pg_numeric_avg(s, c) AS " \
   "CASE WHEN c = 0 THEN NULL ELSE __pg_numeric_div(CAST(s AS VARCHAR), CAST(c AS VARCHAR)) END;" \

@@ -1,5 +1,7 @@
 #include "sql/rewrite.h"
 
+#include "sql/catalog_types.h"
+
 #include <algorithm>
 #include <set>
 
@@ -7,6 +9,7 @@
 #include "sql/array_literal.h"
 #include "sql/catalog.h"
 #include "sql/catalog_constraints.h"
+#include "sql/catalog_types.h"
 #include "sql/pg_numeric.h"
 #include "sql/quoting.h"
 #include "sql/rewrite_functions.h"
@@ -258,8 +261,10 @@ bool regclass_lookup(pg_query::Node& n, bool want_oid) {
     auto parsed = parse(std::string(
         // Only r_oid and r_name are visible inside, so the operand's own columns (often
         // a bare "oid") still bind to the outer query.
-        std::string("SELECT (SELECT ") + (want_oid ? "r_oid" : "r_name") + " FROM (SELECT c.oid AS r_oid, CAST(CASE WHEN "
-        "duckgres_catalog.__nsp_visible(ns.nspname) THEN c.relname ELSE ns.nspname || '.' || c.relname END AS VARCHAR) AS r_name, "
+        std::string("SELECT ") + (want_oid || may_be_text ? "" : "coalesce(") + "(SELECT " +
+        (want_oid ? "r_oid" : "r_name") + " FROM (SELECT c.oid AS r_oid, CAST(CASE WHEN "
+        "duckgres_catalog.__nsp_visible(ns.nspname) THEN c.relname ELSE ns.nspname || '.' || c.relname END AS " +
+        std::string(kRegclassAlias) + ") AS r_name, "
         "ns.nspname || '.' || c.relname AS r_path "
         "FROM duckgres_catalog.pg_class c JOIN duckgres_catalog.pg_namespace ns "
         "ON ns.oid = c.relnamespace) r WHERE ") +
@@ -267,7 +272,10 @@ bool regclass_lookup(pg_query::Node& n, bool want_oid) {
         // rejects (a join filter), and casting a name to BIGINT fails.
         (may_be_text ? "r_oid = CAST(CASE WHEN regexp_full_match(CAST(NULL AS VARCHAR), '[0-9]+') "
                        "THEN CAST(NULL AS VARCHAR) END AS BIGINT) OR r_path = replace(CAST(NULL AS VARCHAR), '\"', ''))"
-                     : "r_oid = CAST(NULL AS BIGINT))"));
+                     // An oid no relation has prints as the number, as PostgreSQL's regclass does.
+                     : want_oid ? "r_oid = CAST(NULL AS BIGINT))"
+                                : "r_oid = CAST(NULL AS BIGINT)), CAST(CAST(NULL AS BIGINT) AS " +
+                                      std::string(kRegclassAlias) + "))"));
     if (!parsed) return false;
     pg_query::Node sub = parsed->stmts(0).stmt().select_stmt().target_list(0).res_target().val();
     pg_query::Node arg = n.type_cast().arg();
@@ -311,8 +319,12 @@ bool rewrite_type_name(pg_query::Node& n) {
         oid_cast->mutable_type_name()->add_names()->mutable_string()->set_sval("int8");
         *oid_cast->mutable_arg() = std::move(operand);
       }
-      n = std::move(as_name);
-      rewrite_type_name(n);  // now an expr::regclass: print the name
+      rewrite_type_name(as_name);  // now an expr::regclass: the name, as text
+      pg_query::Node text;
+      auto* cast = text.mutable_type_cast();
+      *cast->mutable_arg() = std::move(as_name);
+      cast->mutable_type_name()->add_names()->mutable_string()->set_sval("varchar");
+      n = std::move(text);
       return true;
     }
     if (names_type(inner.type_name(), "regtype")) {
@@ -336,9 +348,13 @@ bool rewrite_type_name(pg_query::Node& n) {
       n = parsed->stmts(0).stmt().select_stmt().target_list(0).res_target().val();
       return true;
     }
-    // An oid shown as a type: 25::regtype, atttypid::regtype.
+    // An oid shown as a type: 25::regtype, atttypid::regtype (described as regtype).
     pg_query::Node operand = arg;
-    n = format_type_of(operand);
+    pg_query::Node shown;
+    auto* cast = shown.mutable_type_cast();
+    *cast->mutable_arg() = format_type_of(operand);
+    cast->mutable_type_name()->add_names()->mutable_string()->set_sval(std::string(kRegtypeAlias));
+    n = std::move(shown);
     return true;
   }
   if ((name == "varchar" || name == "bpchar") && tn->typmods_size() == 1 && tn->array_bounds_size() == 0 &&
@@ -442,6 +458,8 @@ bool rewrite_type_name(pg_query::Node& n) {
     return regclass_lookup(n, false);
   } else if (name == "regclass" || name == "xid" || name == "cid") {
     replacement = "int8";
+  } else if (name == "oid" && tn->array_bounds_size() == 0) {
+    replacement = kOidAlias.data();  // described as oid (26), a BIGINT to DuckDB
   }
   if (!replacement) {
     // pg_catalog.text and friends: DuckDB has no schema-qualified type names. The deparser
