@@ -455,16 +455,24 @@ void Session::run_script(const PreparedQuery& q) {
   }
   RunningScope running(*this);
   if (q.uses_catalog) refresh_catalog_snapshot();
-  for (const auto& sql : q.script) {
+  std::string tag = q.statement.tag;
+  for (size_t i = 0; i < q.script.size(); ++i) {
     try {
-      connection_->query(sql);
+      duck::Result r = connection_->query(q.script[i]);
+      if (i == 0 && q.script_counts_rows && r.column_count() == 1 &&
+          r.column_type(0).id() == DUCKDB_TYPE_BIGINT) {
+        // Its rows count ("SELECT n"), as when it runs on its own.
+        duck::DataChunk c = r.fetch();
+        int64_t n = c && c.size() > 0 ? *static_cast<int64_t*>(duckdb_vector_get_data(c.column(0))) : 0;
+        tag = "SELECT " + std::to_string(n);
+      }
     } catch (const duck::DuckError& e) {
-      throw sql::to_sql_error(e, sql, 0);
+      throw sql::to_sql_error(e, q.script[i], 0);
     }
   }
   note_schema_change();
   note_transaction_script(q);
-  write_command_complete(out_, q.statement.tag);
+  write_command_complete(out_, tag);
 }
 
 bool Session::run_session_statement(const sql::Statement& st, Portal* portal, Output output) {
@@ -594,9 +602,11 @@ std::shared_ptr<PreparedQuery> Session::prepare(sql::Statement statement,
   if (!column_types_) column_types_ = std::make_unique<sql::ColumnTypeCache>(*connection_);
   column_types_->set_generation(warehouse_->schema_generation());
   sql::ColumnTypeLookup column_types = column_types_->as_lookup();  // PostgreSQL's result types
+  bool was_adapted = !adapted.empty();
   std::vector<std::string> rewritten =
       adapted.empty() ? sql::rewrite_for_duckdb(q->statement, &column_types) : std::move(adapted);
   std::vector<std::string> bookkeeping = sql::catalog_bookkeeping(q->statement);
+  for (auto& row : sql::stored_declared_types(q->statement, column_types)) bookkeeping.push_back(std::move(row));
   auto reads_catalog = [](const std::string& sql) {
     return sql.find("duckgres_catalog") != std::string::npos ||
            sql.find("duckgres_information_schema") != std::string::npos;
@@ -607,6 +617,8 @@ std::shared_ptr<PreparedQuery> Session::prepare(sql::Statement statement,
                               "statement after WITH runs as several statements here");
     }
     if (rewritten.empty()) rewritten.push_back(q->statement.text);
+    // A plain CREATE TABLE AS with bookkeeping after it (adapted ones answer as they are).
+    q->script_counts_rows = !was_adapted && rewritten.size() == 1 && q->statement.tag == "CREATE TABLE AS";
     rewritten.insert(rewritten.end(), bookkeeping.begin(), bookkeeping.end());
     q->uses_catalog = std::any_of(rewritten.begin(), rewritten.end(), reads_catalog);
     q->script = std::move(rewritten);

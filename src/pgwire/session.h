@@ -65,6 +65,7 @@ struct PreparedQuery {
   sql::Statement statement;
   std::unique_ptr<duck::PreparedStatement> duck;  // null for statements the session answers
   std::vector<std::string> script;       // several DuckDB statements that together carry it out
+  bool script_counts_rows = false;       // CREATE TABLE AS: the first statement's count is the tag's
   std::vector<int32_t> parameter_types;  // PostgreSQL OIDs
   std::vector<duckdb_type> parameter_duck_types;  // as DuckDB inferred it; INVALID when not
   std::vector<bool> parameter_declared;           // the client named the type in Parse

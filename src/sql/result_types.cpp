@@ -10,6 +10,8 @@
 #include "sql/decimal_text.h"
 #include "sql/numeric_math.h"
 #include "sql/pg_numeric.h"
+#include "sql/quoting.h"
+#include "sql/rewrite.h"
 #include "sql/tree_walk.h"
 
 namespace ducklings::sql {
@@ -1503,6 +1505,44 @@ bool rewrite_result_types(pg_query::ParseResult& tree, const ColumnTypeLookup& l
     typer.changed = true;
   }
   return typer.changed;
+}
+
+std::vector<std::string> stored_declared_types(const Statement& statement, const ColumnTypeLookup& lookup) {
+  if (!statement.tree || statement.tree->stmts_size() != 1) return {};
+  const pg_query::Node& root = statement.tree->stmts(0).stmt();
+  const pg_query::RangeVar* rel = nullptr;
+  const google::protobuf::RepeatedPtrField<pg_query::Node>* aliases = nullptr;
+  if (root.has_view_stmt()) {
+    rel = &root.view_stmt().view();
+    aliases = &root.view_stmt().aliases();
+  } else if (root.has_create_table_as_stmt() && root.create_table_as_stmt().has_into()) {
+    rel = &root.create_table_as_stmt().into().rel();
+    aliases = &root.create_table_as_stmt().into().col_names();
+  } else {
+    return {};
+  }
+  pg_query::ParseResult tree = *statement.tree;
+  bool keeps_types = false;
+  pg_query::SelectStmt* select = stored_select(tree, keeps_types);
+  std::vector<std::string> out = {"DELETE FROM duckgres_meta.declared_types WHERE schema_name = " +
+                                  quote_literal(rel->schemaname().empty() || rel->schemaname() == "public"
+                                                    ? "main" : rel->schemaname()) +
+                                  " AND table_name = " + quote_literal(rel->relname())};
+  if (!select) return out;
+  Typer typer(lookup, false);
+  typer.describe_stars = true;
+  TableColumns columns = typer.select(*select, nullptr, false, true);
+  for (size_t i = 0; i < columns.size(); ++i) {
+    std::string name = i < static_cast<size_t>(aliases->size()) && (*aliases)[i].has_string()
+                           ? (*aliases)[i].string().sval() : columns[i].first;
+    const PgResultType& t = columns[i].second;
+    bool declared = t.oid == kVarchar || (t.oid == kBpchar && t.typmod > 4) ||
+                    (t.oid == kNumeric && t.typmod == (kUnconstrainedWidth << 16) + kUnconstrainedScale + 4);
+    if (!name.empty() && declared) {
+      out.push_back(declared_type_insert(rel->schemaname(), rel->relname(), name, t.oid, t.typmod));
+    }
+  }
+  return out;
 }
 
 namespace {

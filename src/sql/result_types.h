@@ -48,6 +48,11 @@ PgResultType pg_type_of_duckdb_name(const std::string& duckdb_type);
 // numeric quotient column is numeric without precision). Returns whether the tree changed.
 bool rewrite_result_types(pg_query::ParseResult& tree, const ColumnTypeLookup& lookup);
 
+// CREATE VIEW and CREATE TABLE … AS: the declared_types rows (sql/rewrite.h) for the new
+// relation's columns whose PostgreSQL type DuckDB does not keep — a view over a varchar(10)
+// column has a varchar(10) column, as PostgreSQL's does. Empty for other statements.
+std::vector<std::string> stored_declared_types(const Statement& statement, const ColumnTypeLookup& lookup);
+
 // RowDescription corrections for `statement`'s result columns: one OID per select-list entry,
 // 0 where DuckDB's type stands. Numeric results reported as plain numeric (no typmod: every
 // computed numeric but a column reference or an explicit cast to numeric(p,s)) get 1700, as do

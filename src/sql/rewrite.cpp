@@ -978,62 +978,145 @@ bool name_result_columns(pg_query::SelectStmt& select) {
   return changed;
 }
 
+std::string declared_type_insert(const std::string& schema, const std::string& table, const std::string& column,
+                                 int32_t type_oid, int32_t typmod) {
+  bool has_length = (type_oid == 1043 || type_oid == 1042) && typmod >= 4;
+  return "INSERT INTO duckgres_meta.declared_types VALUES (" +
+         quote_literal(schema.empty() || schema == "public" ? "main" : schema) + ", " + quote_literal(table) + ", " +
+         quote_literal(column) + ", " + std::to_string(type_oid) + ", " + std::to_string(typmod) + ", " +
+         (has_length ? std::to_string(typmod - 4) : std::string("NULL")) + ")";
+}
+
+namespace {
+
+std::string meta_where(const std::string& schema, const std::string& table) {
+  return " WHERE schema_name = " + quote_literal(schema.empty() || schema == "public" ? "main" : schema) +
+         " AND table_name = " + quote_literal(table);
+}
+
+// The row of declared_types for a column declared `tn`, when the catalog shows it otherwise
+// than DuckDB's type: varchar(n), char(n), varchar without a length (DuckDB's VARCHAR is text
+// to the catalog) and numeric(38,17) (plain numeric is DECIMAL(38,17), sql/pg_numeric).
+std::optional<std::string> declared_type_row(const std::string& schema, const std::string& table,
+                                             const std::string& column, const pg_query::TypeName& tn) {
+  std::string type = last_name(tn.names());
+  if (tn.array_bounds_size() > 0) return std::nullopt;
+  int oid = 0, typmod = -1;
+  if (type == "numeric" && tn.typmods_size() == 2 && tn.typmods(0).a_const().ival().ival() == kUnconstrainedWidth &&
+      tn.typmods(1).a_const().ival().ival() == kUnconstrainedScale) {
+    oid = 1700;
+    typmod = (kUnconstrainedWidth << 16) + kUnconstrainedScale + 4;
+  } else if (type == "varchar" && tn.typmods_size() == 0) {
+    oid = 1043;
+  } else if ((type == "varchar" || type == "bpchar") && tn.typmods_size() == 1 && tn.typmods(0).has_a_const() &&
+             tn.typmods(0).a_const().has_ival()) {
+    oid = type == "varchar" ? 1043 : 1042;
+    typmod = tn.typmods(0).a_const().ival().ival() + 4;
+  } else {
+    return std::nullopt;
+  }
+  return declared_type_insert(schema, table, column, oid, typmod);
+}
+
+// What the bookkeeping tables know of a relation follows its renames, schema moves and
+// column changes (dbt renames every model it builds).
+std::vector<std::string> follow_alter(const pg_query::Node& root) {
+  std::vector<std::string> out;
+  const char* tables[] = {"duckgres_meta.declared_types", "duckgres_meta.constraint_names"};
+  if (root.has_rename_stmt() && root.rename_stmt().has_relation()) {
+    const auto& r = root.rename_stmt();
+    const std::string& schema = r.relation().schemaname();
+    const std::string& table = r.relation().relname();
+    switch (r.rename_type()) {
+      case pg_query::OBJECT_TABLE:
+      case pg_query::OBJECT_VIEW:
+      case pg_query::OBJECT_MATVIEW:
+        for (const char* t : tables) {
+          out.push_back(std::string("UPDATE ") + t + " SET table_name = " + quote_literal(r.newname()) +
+                        meta_where(schema, table));
+        }
+        break;
+      case pg_query::OBJECT_COLUMN:
+        out.push_back("UPDATE duckgres_meta.declared_types SET column_name = " + quote_literal(r.newname()) +
+                      meta_where(schema, table) + " AND column_name = " + quote_literal(r.subname()));
+        out.push_back("UPDATE duckgres_meta.constraint_names SET columns = array_to_string(list_transform("
+                      "string_split(columns, ','), lambda x: CASE WHEN x = " + quote_literal(r.subname()) + " THEN " +
+                      quote_literal(r.newname()) + " ELSE x END), ',')" + meta_where(schema, table));
+        break;
+      default: break;
+    }
+    return out;
+  }
+  if (root.has_alter_object_schema_stmt() && root.alter_object_schema_stmt().has_relation()) {
+    const auto& a = root.alter_object_schema_stmt();
+    std::string target = a.newschema() == "public" ? "main" : a.newschema();
+    for (const char* t : tables) {
+      out.push_back(std::string("UPDATE ") + t + " SET schema_name = " + quote_literal(target) +
+                    meta_where(a.relation().schemaname(), a.relation().relname()));
+    }
+    return out;
+  }
+  if (root.has_alter_table_stmt() && root.alter_table_stmt().has_relation()) {
+    const auto& a = root.alter_table_stmt();
+    const std::string& schema = a.relation().schemaname();
+    const std::string& table = a.relation().relname();
+    for (const auto& cmd_node : a.cmds()) {
+      if (!cmd_node.has_alter_table_cmd()) continue;
+      const auto& cmd = cmd_node.alter_table_cmd();
+      std::string column = cmd.name();
+      const pg_query::TypeName* type = nullptr;
+      if (cmd.has_def() && cmd.def().has_column_def()) {
+        if (column.empty()) column = cmd.def().column_def().colname();
+        if (cmd.def().column_def().has_type_name()) type = &cmd.def().column_def().type_name();
+      }
+      bool changes_type = cmd.subtype() == pg_query::AT_AddColumn || cmd.subtype() == pg_query::AT_AlterColumnType;
+      if (!changes_type && cmd.subtype() != pg_query::AT_DropColumn) continue;
+      if (column.empty()) continue;
+      out.push_back("DELETE FROM duckgres_meta.declared_types" + meta_where(schema, table) +
+                    " AND column_name = " + quote_literal(column));
+      if (changes_type && type) {
+        if (auto row = declared_type_row(schema, table, column, *type)) out.push_back(*row);
+      }
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
 std::vector<std::string> catalog_bookkeeping(const Statement& s) {
   const pg_query::Node* root = root_node(s);
   if (!root) return {};
-  auto where = [](const std::string& schema, const std::string& table) {
-    return " WHERE schema_name = " + quote_literal(schema.empty() || schema == "public" ? "main" : schema) +
-           " AND table_name = " + quote_literal(table);
-  };
   if (root->has_create_stmt()) {
     const auto& create = root->create_stmt();
     const auto& rel = create.relation();
     std::vector<std::string> out = {"DELETE FROM duckgres_meta.declared_types" +
-                                    where(rel.schemaname(), rel.relname())};
+                                    meta_where(rel.schemaname(), rel.relname())};
     std::string schema = rel.schemaname().empty() || rel.schemaname() == "public" ? "main" : rel.schemaname();
-    // A row of declared_types: what the catalog shows instead of DuckDB's type.
-    auto declare = [&](const std::string& column, int type_oid, int typmod, const std::string& char_length) {
-      out.push_back("INSERT INTO duckgres_meta.declared_types VALUES (" + quote_literal(schema) + ", " +
-                    quote_literal(rel.relname()) + ", " + quote_literal(column) + ", " + std::to_string(type_oid) +
-                    ", " + std::to_string(typmod) + ", " + char_length + ")");
-    };
     for (const auto& elt : create.table_elts()) {
       if (!elt.has_column_def() || !elt.column_def().has_type_name()) continue;
-      const auto& tn = elt.column_def().type_name();
-      const std::string& column = elt.column_def().colname();
-      std::string type = last_name(tn.names());
-      if (tn.array_bounds_size() > 0) continue;
-      if (type == "numeric" && tn.typmods_size() == 2 &&
-          tn.typmods(0).a_const().ival().ival() == kUnconstrainedWidth &&
-          tn.typmods(1).a_const().ival().ival() == kUnconstrainedScale) {
-        // DECIMAL(38,17) is numeric without precision (sql/pg_numeric) unless declared so.
-        declare(column, 1700, (kUnconstrainedWidth << 16) + kUnconstrainedScale + 4, "NULL");
-      } else if (type == "varchar" && tn.typmods_size() == 0) {
-        // varchar without a length: DuckDB's VARCHAR is text to the catalog otherwise.
-        declare(column, 1043, -1, "NULL");
-      } else if ((type == "varchar" || type == "bpchar") && tn.typmods_size() == 1 && tn.typmods(0).has_a_const() &&
-                 tn.typmods(0).a_const().has_ival()) {
-        int n = tn.typmods(0).a_const().ival().ival();
-        declare(column, type == "varchar" ? 1043 : 1042, n + 4, std::to_string(n));
+      if (auto row = declared_type_row(schema, rel.relname(), elt.column_def().colname(), elt.column_def().type_name())) {
+        out.push_back(*row);
       }
     }
     if (out.size() == 1) out.clear();
     for (auto& named : record_constraint_names(create, schema)) out.push_back(std::move(named));
     return out;
   }
-  if (root->has_drop_stmt() && root->drop_stmt().remove_type() == pg_query::OBJECT_TABLE) {
+  if (root->has_drop_stmt() && (root->drop_stmt().remove_type() == pg_query::OBJECT_TABLE ||
+                                root->drop_stmt().remove_type() == pg_query::OBJECT_VIEW)) {
     std::vector<std::string> out;
     for (const auto& object : root->drop_stmt().objects()) {
       if (!object.has_list()) continue;
       const auto& parts = object.list().items();
       std::string table = parts.empty() ? "" : parts[parts.size() - 1].string().sval();
       std::string schema = parts.size() >= 2 ? parts[parts.size() - 2].string().sval() : "";
-      out.push_back("DELETE FROM duckgres_meta.declared_types" + where(schema, table));
+      out.push_back("DELETE FROM duckgres_meta.declared_types" + meta_where(schema, table));
       out.push_back(forget_constraint_names(schema.empty() || schema == "public" ? "main" : schema, table));
     }
     return out;
   }
-  return {};
+  return follow_alter(*root);
 }
 
 std::optional<std::pair<std::string, std::string>> altered_table(const Statement& s) {

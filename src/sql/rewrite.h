@@ -33,5 +33,8 @@ void alter_as_view(Statement& statement);
 // Statements to run after `statement` succeeds that keep catalog facts DuckDB itself drops
 // (the n of varchar(n) and char(n), recorded in duckgres_meta.declared_types).
 std::vector<std::string> catalog_bookkeeping(const Statement& statement);
+// A row of duckgres_meta.declared_types (schema as the client named it: public or empty is main).
+std::string declared_type_insert(const std::string& schema, const std::string& table, const std::string& column,
+                                 int32_t type_oid, int32_t typmod);
 
 }  // namespace ducklings::sql

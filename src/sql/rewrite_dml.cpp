@@ -654,6 +654,10 @@ std::vector<std::string> adapt_statement(Statement& s, const CatalogLookup& look
     case pg_query::Node::kAlterTableStmt:
     case pg_query::Node::kRenameStmt:
       return adapt_ddl(s, lookup);
+    case pg_query::Node::kAlterObjectSchemaStmt:
+      throw SqlError("0A000", "ALTER … SET SCHEMA is not supported by duckgres: DuckDB cannot move a relation "
+                              "to another schema",
+                     0, "", "Create it in the other schema (CREATE TABLE … AS SELECT) and drop the old one.");
     default:
       break;
   }
