@@ -26,7 +26,7 @@
 
 namespace ducklings::sql {
 
-const int kCatalogVersion = 26;
+const int kCatalogVersion = 27;
 
 namespace {
 
@@ -243,6 +243,9 @@ CREATE MACRO duckgres_catalog.__array_oid(p_e) AS CAST(coalesce(map_extract_valu
   20: 1016, 21: 1005, 23: 1007, 25: 1009, 114: 199, 3802: 3807, 700: 1021, 701: 1022, 1043: 1015, 1082: 1182, 1083: 1183,
   1114: 1115, 1184: 1185, 1186: 1187, 1266: 1270, 1560: 1561, 1700: 1231, 2950: 2951}, p_e), 1009) AS BIGINT);
 -- PostgreSQL type OID of a DuckDB type as duckdb_columns() spells it (the wire protocol uses the same mapping).
+-- The oid of a relation's row type (its array type's is 2^29 more): DuckDB's catalog oids are
+-- small sequential numbers, far below 2^30.
+CREATE MACRO duckgres_catalog.__rowtype_oid(p_o) AS p_o + 1073741824;
 CREATE MACRO duckgres_catalog.__type_oid(p_t) AS CASE WHEN p_t IS NULL THEN NULL
   WHEN ends_with(p_t, ']') THEN duckgres_catalog.__array_oid(duckgres_catalog.__scalar_type_oid(regexp_replace(p_t, '(\[\d*\])+$', '')))
   ELSE duckgres_catalog.__scalar_type_oid(p_t) END;
@@ -400,6 +403,18 @@ CREATE TABLE duckgres_catalog.__pg_type_builtin(oid BIGINT, typname VARCHAR, typ
 (3807,'_jsonb',11,10,-1,false,'b','A',false,true,',',0,3802,0,'array_in','array_out','array_recv','array_send','-','-','array_typanalyze','i','x',false,0,-1,0,0),
 (3831,'anyrange',11,10,-1,false,'p','P',false,true,',',0,0,0,'anyrange_in','anyrange_out','-','-','-','-','-','d','x',false,0,-1,0,0),
 (3838,'event_trigger',11,10,4,true,'p','P',false,true,',',0,0,0,'event_trigger_in','event_trigger_out','-','-','-','-','-','i','p',false,0,-1,0,0),
+(3904,'int4range',11,10,-1,false,'r','R',false,true,',',0,0,3905,'range_in','range_out','range_recv','range_send','-','-','range_typanalyze','i','x',false,0,-1,0,0),
+(3906,'numrange',11,10,-1,false,'r','R',false,true,',',0,0,3907,'range_in','range_out','range_recv','range_send','-','-','range_typanalyze','i','x',false,0,-1,0,0),
+(3908,'tsrange',11,10,-1,false,'r','R',false,true,',',0,0,3909,'range_in','range_out','range_recv','range_send','-','-','range_typanalyze','d','x',false,0,-1,0,0),
+(3910,'tstzrange',11,10,-1,false,'r','R',false,true,',',0,0,3911,'range_in','range_out','range_recv','range_send','-','-','range_typanalyze','d','x',false,0,-1,0,0),
+(3912,'daterange',11,10,-1,false,'r','R',false,true,',',0,0,3913,'range_in','range_out','range_recv','range_send','-','-','range_typanalyze','i','x',false,0,-1,0,0),
+(3926,'int8range',11,10,-1,false,'r','R',false,true,',',0,0,3927,'range_in','range_out','range_recv','range_send','-','-','range_typanalyze','d','x',false,0,-1,0,0),
+(4451,'int4multirange',11,10,-1,false,'m','R',false,true,',',0,0,6150,'multirange_in','multirange_out','multirange_recv','multirange_send','-','-','multirange_typanalyze','i','x',false,0,-1,0,0),
+(4532,'nummultirange',11,10,-1,false,'m','R',false,true,',',0,0,6151,'multirange_in','multirange_out','multirange_recv','multirange_send','-','-','multirange_typanalyze','i','x',false,0,-1,0,0),
+(4533,'tsmultirange',11,10,-1,false,'m','R',false,true,',',0,0,6152,'multirange_in','multirange_out','multirange_recv','multirange_send','-','-','multirange_typanalyze','d','x',false,0,-1,0,0),
+(4534,'tstzmultirange',11,10,-1,false,'m','R',false,true,',',0,0,6153,'multirange_in','multirange_out','multirange_recv','multirange_send','-','-','multirange_typanalyze','d','x',false,0,-1,0,0),
+(4535,'datemultirange',11,10,-1,false,'m','R',false,true,',',0,0,6155,'multirange_in','multirange_out','multirange_recv','multirange_send','-','-','multirange_typanalyze','i','x',false,0,-1,0,0),
+(4536,'int8multirange',11,10,-1,false,'m','R',false,true,',',0,0,6157,'multirange_in','multirange_out','multirange_recv','multirange_send','-','-','multirange_typanalyze','d','x',false,0,-1,0,0),
 (3905,'_int4range',11,10,-1,false,'b','A',false,true,',',0,3904,0,'array_in','array_out','array_recv','array_send','-','-','array_typanalyze','i','x',false,0,-1,0,0),
 (3907,'_numrange',11,10,-1,false,'b','A',false,true,',',0,3906,0,'array_in','array_out','array_recv','array_send','-','-','array_typanalyze','i','x',false,0,-1,0,0),
 (3909,'_tsrange',11,10,-1,false,'b','A',false,true,',',0,3908,0,'array_in','array_out','array_recv','array_send','-','-','array_typanalyze','d','x',false,0,-1,0,0),
@@ -1033,34 +1048,6 @@ INSERT INTO duckgres_catalog.__keywords VALUES
 ('zone','U','unreserved')
 ;
 CREATE MACRO duckgres_catalog.pg_get_keywords() AS TABLE SELECT word, catcode, catdesc FROM duckgres_catalog.__keywords;
-CREATE VIEW duckgres_catalog.pg_type AS
-SELECT CAST(oid AS duckgres_oid) AS oid, CAST(typname AS duckgres_name) AS typname, CAST(typnamespace AS duckgres_oid) AS typnamespace,
-  CAST(typowner AS duckgres_oid) AS typowner, typlen, typbyval, CAST(typtype AS duckgres_char) AS typtype,
-  CAST(typcategory AS duckgres_char) AS typcategory, typispreferred, typisdefined, CAST(typdelim AS duckgres_char) AS typdelim,
-  CAST(typrelid AS duckgres_oid) AS typrelid, CAST(typelem AS duckgres_oid) AS typelem, CAST(typarray AS duckgres_oid) AS typarray,
-  typinput, typoutput, typreceive, typsend, typmodin, typmodout, typanalyze, CAST(typalign AS duckgres_char) AS typalign,
-  CAST(typstorage AS duckgres_char) AS typstorage, typnotnull, CAST(typbasetype AS duckgres_oid) AS typbasetype, typtypmod, typndims,
-  CAST(typcollation AS duckgres_oid) AS typcollation, typdefaultbin, typdefault, typacl
-FROM (SELECT oid, typname, typnamespace, typowner, typlen, typbyval, typtype, typcategory, typispreferred,
-  typisdefined, typdelim, typrelid, typelem, typarray, typinput, typoutput, typreceive, typsend, typmodin,
-  typmodout, typanalyze, typalign, typstorage, typnotnull, typbasetype, typtypmod, typndims, typcollation,
-  CAST(NULL AS VARCHAR) AS typdefaultbin, CAST(NULL AS VARCHAR) AS typdefault, CAST(NULL AS VARCHAR) AS typacl
-FROM duckgres_catalog.__pg_type_builtin
-UNION ALL
-SELECT t.type_oid, t.type_name, duckgres_catalog.__nspoid(t.schema_name, t.schema_oid), 10,
-  CAST(CASE WHEN t.logical_type = 'ENUM' THEN 4 ELSE -1 END AS SMALLINT), t.logical_type = 'ENUM',
-  CASE WHEN t.logical_type = 'ENUM' THEN 'e' ELSE 'd' END, CASE WHEN t.logical_type = 'ENUM' THEN 'E' ELSE 'U' END,
-  false, true, ',', 0, 0, 0,
-  CASE WHEN t.logical_type = 'ENUM' THEN 'enum_in' ELSE 'domain_in' END,
-  CASE WHEN t.logical_type = 'ENUM' THEN 'enum_out' ELSE 'textout' END,
-  CASE WHEN t.logical_type = 'ENUM' THEN 'enum_recv' ELSE 'domain_recv' END,
-  CASE WHEN t.logical_type = 'ENUM' THEN 'enum_send' ELSE 'textsend' END,
-  '-', '-', '-', 'i', CASE WHEN t.logical_type = 'ENUM' THEN 'p' ELSE 'x' END, false,
-  CASE WHEN t.logical_type = 'ENUM' THEN 0 ELSE duckgres_catalog.__type_oid(t.logical_type) END, -1, 0, 0,
-  NULL, NULL, NULL
-FROM duckdb_types() t
-WHERE t.database_name = system.main.current_database() AND NOT t.internal) t;
-
 CREATE VIEW duckgres_catalog.pg_namespace AS
 SELECT CAST(duckgres_catalog.__nspoid(schema_name, oid) AS duckgres_oid) AS oid, CAST(duckgres_catalog.__nspname(schema_name) AS duckgres_name) AS nspname,
   CAST(CASE WHEN schema_name = 'main' THEN 6171 ELSE 10 END AS duckgres_oid) AS nspowner, CAST(NULL AS VARCHAR) AS nspacl
@@ -1160,9 +1147,56 @@ WHERE database_name = system.main.current_database() AND NOT temporary AND duckg
 CREATE OR REPLACE TEMP TABLE __duckgres_snap_relations AS SELECT * FROM duckgres_catalog.__live_relations LIMIT 0;
 CREATE VIEW duckgres_catalog.__relations AS SELECT * FROM temp.main.__duckgres_snap_relations;
 
+CREATE VIEW duckgres_catalog.pg_type AS
+SELECT CAST(oid AS duckgres_oid) AS oid, CAST(typname AS duckgres_name) AS typname, CAST(typnamespace AS duckgres_oid) AS typnamespace,
+  CAST(typowner AS duckgres_oid) AS typowner, typlen, typbyval, CAST(typtype AS duckgres_char) AS typtype,
+  CAST(typcategory AS duckgres_char) AS typcategory, typispreferred, typisdefined, CAST(typdelim AS duckgres_char) AS typdelim,
+  CAST(typrelid AS duckgres_oid) AS typrelid, CAST(typelem AS duckgres_oid) AS typelem, CAST(typarray AS duckgres_oid) AS typarray,
+  typinput, typoutput, typreceive, typsend, typmodin, typmodout, typanalyze, CAST(typalign AS duckgres_char) AS typalign,
+  CAST(typstorage AS duckgres_char) AS typstorage, typnotnull, CAST(typbasetype AS duckgres_oid) AS typbasetype, typtypmod, typndims,
+  CAST(typcollation AS duckgres_oid) AS typcollation, typdefaultbin, typdefault, typacl
+FROM (SELECT oid, typname, typnamespace, typowner, typlen, typbyval, typtype, typcategory, typispreferred,
+  typisdefined, typdelim, typrelid, typelem, typarray, typinput, typoutput, typreceive, typsend, typmodin,
+  typmodout, typanalyze, typalign, typstorage, typnotnull, typbasetype, typtypmod, typndims, typcollation,
+  CAST(NULL AS VARCHAR) AS typdefaultbin, CAST(NULL AS VARCHAR) AS typdefault, CAST(NULL AS VARCHAR) AS typacl
+FROM duckgres_catalog.__pg_type_builtin
+UNION ALL
+SELECT t.type_oid, t.type_name, duckgres_catalog.__nspoid(t.schema_name, t.schema_oid), 10,
+  CAST(CASE WHEN t.logical_type = 'ENUM' THEN 4 ELSE -1 END AS SMALLINT), t.logical_type = 'ENUM',
+  CASE WHEN t.logical_type = 'ENUM' THEN 'e' ELSE 'd' END, CASE WHEN t.logical_type = 'ENUM' THEN 'E' ELSE 'U' END,
+  false, true, ',', 0, 0, CASE WHEN t.logical_type = 'ENUM' THEN t.type_oid + 536870912 ELSE 0 END,
+  CASE WHEN t.logical_type = 'ENUM' THEN 'enum_in' ELSE 'domain_in' END,
+  CASE WHEN t.logical_type = 'ENUM' THEN 'enum_out' ELSE 'textout' END,
+  CASE WHEN t.logical_type = 'ENUM' THEN 'enum_recv' ELSE 'domain_recv' END,
+  CASE WHEN t.logical_type = 'ENUM' THEN 'enum_send' ELSE 'textsend' END,
+  '-', '-', '-', 'i', CASE WHEN t.logical_type = 'ENUM' THEN 'p' ELSE 'x' END, false,
+  CASE WHEN t.logical_type = 'ENUM' THEN 0 ELSE duckgres_catalog.__type_oid(t.logical_type) END, -1, 0, 0,
+  NULL, NULL, NULL
+FROM duckdb_types() t
+WHERE t.database_name = system.main.current_database() AND NOT t.internal
+UNION ALL
+SELECT t.type_oid + 536870912, '_' || t.type_name, duckgres_catalog.__nspoid(t.schema_name, t.schema_oid), 10,
+  CAST(-1 AS SMALLINT), false, 'b', 'A', false, true, ',', 0, t.type_oid, 0, 'array_in', 'array_out', 'array_recv',
+  'array_send', '-', '-', 'array_typanalyze', 'i', 'x', false, 0, -1, 0, 0, NULL, NULL, NULL
+FROM duckdb_types() t
+WHERE t.database_name = system.main.current_database() AND NOT t.internal AND t.logical_type = 'ENUM'
+UNION ALL
+-- Every table and view has a composite row type, and an array type of it (JDBC's getTypeInfo
+-- and Npgsql's type loading list them).
+SELECT duckgres_catalog.__rowtype_oid(r.oid), r.name, r.nspoid, 10, CAST(-1 AS SMALLINT), false, 'c', 'C', false, true, ',', r.oid, 0,
+  duckgres_catalog.__rowtype_oid(r.oid) + 536870912, 'record_in', 'record_out', 'record_recv', 'record_send', '-', '-', '-',
+  'd', 'x', false, 0, -1, 0, 0, NULL, NULL, NULL
+FROM duckgres_catalog.__relations r WHERE r.kind IN ('r', 'v', 'm')
+UNION ALL
+SELECT duckgres_catalog.__rowtype_oid(r.oid) + 536870912, '_' || r.name, r.nspoid, 10, CAST(-1 AS SMALLINT), false, 'b', 'A', false, true, ',', 0,
+  duckgres_catalog.__rowtype_oid(r.oid), 0, 'array_in', 'array_out', 'array_recv', 'array_send', '-', '-', 'array_typanalyze',
+  'd', 'x', false, 0, -1, 0, 0, NULL, NULL, NULL
+FROM duckgres_catalog.__relations r WHERE r.kind IN ('r', 'v', 'm')) t;
+
 CREATE VIEW duckgres_catalog.pg_class AS
 SELECT CAST(oid AS duckgres_oid) AS oid, CAST(name AS duckgres_name) AS relname, CAST(nspoid AS duckgres_oid) AS relnamespace,
-  CAST(0 AS duckgres_oid) AS reltype, CAST(0 AS duckgres_oid) AS reloftype, CAST(10 AS duckgres_oid) AS relowner,
+  CAST(CASE WHEN kind IN ('r', 'v', 'm') THEN duckgres_catalog.__rowtype_oid(oid) ELSE 0 END AS duckgres_oid) AS reltype,
+  CAST(0 AS duckgres_oid) AS reloftype, CAST(10 AS duckgres_oid) AS relowner,
   CAST(CASE kind WHEN 'r' THEN 2 WHEN 'i' THEN 403 ELSE 0 END AS duckgres_oid) AS relam,
   CAST(oid AS duckgres_oid) AS relfilenode, CAST(0 AS duckgres_oid) AS reltablespace, CAST(0 AS INTEGER) AS relpages, tuples AS reltuples,
   CAST(0 AS INTEGER) AS relallvisible, CAST(0 AS duckgres_oid) AS reltoastrelid, hasindex AS relhasindex,
@@ -1410,7 +1444,9 @@ CREATE MACRO duckgres_catalog.__format_base(p_t, p_m) AS CASE p_t
   -- Built-in names first, then DuckDB's user types (enums): scanning the whole pg_type view for
   -- every call made format_type cost milliseconds.
   ELSE coalesce((SELECT max(m_pt.m_typname) FROM (SELECT oid AS m_oid, typname AS m_typname FROM duckgres_catalog.__pg_type_builtin) m_pt WHERE m_pt.m_oid = p_t),
-    (SELECT max(m_ut.type_name) FROM duckdb_types() m_ut WHERE m_ut.type_oid = p_t AND NOT m_ut.internal)) END;
+    (SELECT max(CASE WHEN duckgres_catalog.__nsp_visible(duckgres_catalog.__nspname(m_ut.schema_name)) THEN m_ut.type_name
+       ELSE duckgres_catalog.__nspname(m_ut.schema_name) || '.' || m_ut.type_name END)
+     FROM duckdb_types() m_ut WHERE m_ut.type_oid = p_t AND NOT m_ut.internal)) END;
 CREATE MACRO duckgres_catalog.format_type(p_t, p_m) AS CASE WHEN p_t IS NULL THEN NULL ELSE coalesce(
   (SELECT duckgres_catalog.__format_base(m_e.m_typelem, p_m) || '[]' FROM (SELECT oid AS m_oid, typelem AS m_typelem, typlen AS m_typlen, typstorage AS m_typstorage FROM duckgres_catalog.__pg_type_builtin) m_e
     WHERE m_e.m_oid = p_t AND m_e.m_typelem <> 0 AND m_e.m_typlen = -1 AND m_e.m_typstorage <> 'p'),
@@ -1593,11 +1629,17 @@ SELECT CAST(e.type_oid * 1000 + e.pos AS duckgres_oid) AS oid, CAST(e.type_oid A
 FROM (SELECT type_oid, unnest(labels) AS label, generate_subscripts(labels, 1) AS pos FROM duckdb_types()
   WHERE database_name = system.main.current_database() AND NOT internal AND logical_type = 'ENUM') e;
 
+-- PostgreSQL's built-in range types (listed in pg_type, as drivers that load every type expect;
+-- no range value can be made here).
 CREATE VIEW duckgres_catalog.pg_range AS
-SELECT CAST(NULL AS BIGINT) AS rngtypid, CAST(NULL AS BIGINT) AS rngsubtype, CAST(NULL AS BIGINT) AS rngmultitypid,
-  CAST(NULL AS BIGINT) AS rngcollation, CAST(NULL AS BIGINT) AS rngsubopc, CAST(NULL AS VARCHAR) AS rngcanonical,
-  CAST(NULL AS VARCHAR) AS rngsubdiff
-WHERE false;
+SELECT CAST(rngtypid AS duckgres_oid) AS rngtypid, CAST(rngsubtype AS duckgres_oid) AS rngsubtype,
+  CAST(rngmultitypid AS duckgres_oid) AS rngmultitypid, CAST(rngcollation AS duckgres_oid) AS rngcollation,
+  CAST(rngsubopc AS duckgres_oid) AS rngsubopc, rngcanonical, rngsubdiff
+FROM (VALUES (3904, 23, 4451, 0, 1978, 'int4range_canonical', 'int4range_subdiff'),
+  (3906, 1700, 4532, 0, 3125, '-', 'numrange_subdiff'), (3908, 1114, 4533, 0, 3128, '-', 'tsrange_subdiff'),
+  (3910, 1184, 4534, 0, 3127, '-', 'tstzrange_subdiff'), (3912, 1082, 4535, 0, 3122, 'daterange_canonical', 'daterange_subdiff'),
+  (3926, 20, 4536, 0, 3124, 'int8range_canonical', 'int8range_subdiff'))
+  r(rngtypid, rngsubtype, rngmultitypid, rngcollation, rngsubopc, rngcanonical, rngsubdiff);
 
 CREATE VIEW duckgres_catalog.pg_inherits AS
 SELECT CAST(NULL AS BIGINT) AS inhrelid, CAST(NULL AS BIGINT) AS inhparent, CAST(NULL AS INTEGER) AS inhseqno,
@@ -1764,6 +1806,7 @@ SELECT CAST(duckgres_catalog.__database() AS duckgres_name) AS table_catalog, CA
   CAST(CASE WHEN c.identity = '' THEN duckgres_catalog.__pg_default(c.column_default, c.typid) END AS duckgres_varchar) AS column_default,
   CAST(CASE WHEN c.is_nullable THEN 'YES' ELSE 'NO' END AS duckgres_yes_or_no) AS is_nullable,
   CAST(CASE WHEN c.ndims > 0 THEN 'ARRAY' WHEN c.typid = 1043 THEN 'character varying' WHEN c.typid = 1042 THEN 'character'
+    WHEN u.type_oid IS NOT NULL THEN 'USER-DEFINED'
     ELSE duckgres_catalog.__format_base(c.typid, -1) END AS duckgres_varchar) AS data_type,
   CAST(CASE WHEN (c.typid = 1043 OR c.typid = 1042) AND c.typmod > 4 THEN c.typmod - 4 END AS INTEGER) AS character_maximum_length,
   -- Up to 4 bytes a character in UTF8.
@@ -1779,7 +1822,9 @@ SELECT CAST(duckgres_catalog.__database() AS duckgres_name) AS table_catalog, CA
   CAST(NULL AS duckgres_name) AS character_set_name, CAST(NULL AS duckgres_name) AS collation_catalog,
   CAST(NULL AS duckgres_name) AS collation_schema, CAST(NULL AS duckgres_name) AS collation_name,
   CAST(NULL AS duckgres_name) AS domain_catalog, CAST(NULL AS duckgres_name) AS domain_schema, CAST(NULL AS duckgres_name) AS domain_name,
-  CAST(duckgres_catalog.__database() AS duckgres_name) AS udt_catalog, CAST('pg_catalog' AS duckgres_name) AS udt_schema, CAST(t.typname AS duckgres_name) AS udt_name,
+  CAST(duckgres_catalog.__database() AS duckgres_name) AS udt_catalog,
+  CAST(CASE WHEN u.type_oid IS NOT NULL THEN duckgres_catalog.__nspname(u.schema_name) ELSE 'pg_catalog' END AS duckgres_name) AS udt_schema,
+  CAST(coalesce(t.typname, u.type_name) AS duckgres_name) AS udt_name,
   CAST(NULL AS duckgres_name) AS scope_catalog, CAST(NULL AS duckgres_name) AS scope_schema, CAST(NULL AS duckgres_name) AS scope_name,
   CAST(NULL AS INTEGER) AS maximum_cardinality, CAST(CAST(c.attnum AS VARCHAR) AS duckgres_name) AS dtd_identifier, CAST('NO' AS duckgres_yes_or_no) AS is_self_referencing,
   CAST(CASE WHEN c.identity = '' THEN 'NO' ELSE 'YES' END AS duckgres_yes_or_no) AS is_identity,
@@ -1793,7 +1838,9 @@ SELECT CAST(duckgres_catalog.__database() AS duckgres_name) AS table_catalog, CA
   CAST(CASE WHEN c.identity <> '' THEN CAST(c.identity_minimum AS VARCHAR) END AS duckgres_varchar) AS identity_minimum,
   CAST(CASE WHEN c.identity <> '' AND c.identity_cycle THEN 'YES' ELSE 'NO' END AS duckgres_yes_or_no) AS identity_cycle, CAST('NEVER' AS duckgres_varchar) AS is_generated,
   CAST(NULL AS duckgres_varchar) AS generation_expression, CAST('YES' AS duckgres_yes_or_no) AS is_updatable
-FROM duckgres_catalog.__columns c LEFT JOIN duckgres_catalog.__pg_type_builtin t ON t.oid = c.typid;
+FROM duckgres_catalog.__columns c LEFT JOIN duckgres_catalog.__pg_type_builtin t ON t.oid = c.typid
+LEFT JOIN (SELECT type_oid, type_name, schema_name FROM duckdb_types()
+  WHERE database_name = system.main.current_database() AND NOT internal) u ON u.type_oid = c.typid AND c.typid >= 16384;
 
 CREATE VIEW duckgres_information_schema.views AS
 SELECT CAST(duckgres_catalog.__database() AS duckgres_name) AS table_catalog, CAST(duckgres_catalog.__nspname(schema_name) AS duckgres_name) AS table_schema,

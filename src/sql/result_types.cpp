@@ -308,6 +308,12 @@ class Typer {
       }
       changed = changed || changed_before;
       out.push_back({lower(name.empty() ? rt->name() : name), t});
+      if (top && (t.oid == kRegclass || t.oid == kRegtype)) {
+        // Printed as a name, sorted as PostgreSQL sorts the type: by the oid.
+        became_text.push_back(true);
+        nested_forms.push_back(make_cast(original, "int8"));
+        continue;
+      }
       became_text.push_back(text);
       if (text) {
         pg_query::Node nested = original;

@@ -844,6 +844,12 @@ bool rewrite_expressions(pg_query::ParseResult& tree) {
             names_type(arg.type_cast().type_name(), "regclass") && arg.type_cast().has_arg() &&
             !arg.type_cast().arg().has_a_const() && !arg.type_cast().arg().has_type_cast()) {
           changed = regclass_lookup(arg, true) || changed;
+        } else if (arg.has_type_cast() && arg.type_cast().has_type_name() &&
+                   names_type(arg.type_cast().type_name(), "regtype") && arg.type_cast().has_arg() &&
+                   !arg.type_cast().arg().has_a_const()) {
+          pg_query::Node operand = arg.type_cast().arg();  // an oid shown as a type: the oid
+          arg = std::move(operand);
+          changed = true;
         }
       };
       if (n.has_func_call()) {
@@ -989,6 +995,19 @@ std::string declared_type_insert(const std::string& schema, const std::string& t
 
 namespace {
 
+// Type names DuckDB or PostgreSQL know without a CREATE TYPE (as the parser leaves them).
+bool is_builtin_type_name(const std::string& name) {
+  static const std::set<std::string> names = {
+      "bool", "int2", "int4", "int8", "float4", "float8", "numeric", "text", "varchar", "bpchar", "date", "time",
+      "timetz", "timestamp", "timestamptz", "interval", "bytea", "json", "jsonb", "uuid", "name", "oid", "char",
+      "bit", "varbit", "inet", "cidr", "macaddr", "money", "xml", "regclass", "regtype", "regproc", "regnamespace",
+      "regrole", "xid", "cid", "tsvector", "tsquery", "point", "line", "lseg", "box", "path", "polygon", "circle",
+      "int", "integer", "bigint", "smallint", "real", "double", "boolean", "decimal", "blob", "string", "hugeint",
+      "ubigint", "uinteger", "usmallint", "utinyint", "tinyint", "uhugeint", "serial", "bigserial", "smallserial",
+      "serial4", "serial8", "serial2", "struct", "map", "list", "union", "varint", "bignum", "float", "double precision"};
+  return names.count(name) > 0;
+}
+
 std::string meta_where(const std::string& schema, const std::string& table) {
   return " WHERE schema_name = " + quote_literal(schema.empty() || schema == "public" ? "main" : schema) +
          " AND table_name = " + quote_literal(table);
@@ -1012,6 +1031,17 @@ std::optional<std::string> declared_type_row(const std::string& schema, const st
              tn.typmods(0).a_const().has_ival()) {
     oid = type == "varchar" ? 1043 : 1042;
     typmod = tn.typmods(0).a_const().ival().ival() + 4;
+  } else if (tn.names_size() <= 2 && !tn.names().empty() && tn.typmods_size() == 0 && !is_builtin_type_name(type)) {
+    // A user's enum: DuckDB's column type is the label list, not the type's name (found here
+    // by name, in the type's schema or else the current one).
+    std::string type_schema = tn.names_size() == 2 ? tn.names(0).string().sval() : std::string();
+    if (type_schema == "public") type_schema = "main";
+    return "INSERT INTO duckgres_meta.declared_types SELECT " +
+           quote_literal(schema.empty() || schema == "public" ? "main" : schema) + ", " + quote_literal(table) + ", " +
+           quote_literal(column) + ", type_oid, -1, NULL FROM duckdb_types() WHERE database_name = "
+           "system.main.current_database() AND NOT internal AND logical_type = 'ENUM' AND type_name = " +
+           quote_literal(type) + " AND schema_name = " +
+           (type_schema.empty() ? std::string("system.main.current_schema()") : quote_literal(type_schema)) + " LIMIT 1";
   } else {
     return std::nullopt;
   }

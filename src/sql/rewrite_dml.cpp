@@ -654,6 +654,12 @@ std::vector<std::string> adapt_statement(Statement& s, const CatalogLookup& look
     case pg_query::Node::kAlterTableStmt:
     case pg_query::Node::kRenameStmt:
       return adapt_ddl(s, lookup);
+    case pg_query::Node::kCompositeTypeStmt:
+      throw SqlError("0A000", "composite types (CREATE TYPE … AS (…)) are not supported by duckgres", 0, "",
+                     "Use a table's columns, or a json or jsonb column.");
+    case pg_query::Node::kCreateDomainStmt:
+      throw SqlError("0A000", "domains (CREATE DOMAIN) are not supported by duckgres: DuckDB would not check "
+                              "their constraints", 0, "", "Declare the column with the base type and a CHECK constraint.");
     case pg_query::Node::kAlterObjectSchemaStmt:
       throw SqlError("0A000", "ALTER … SET SCHEMA is not supported by duckgres: DuckDB cannot move a relation "
                               "to another schema",

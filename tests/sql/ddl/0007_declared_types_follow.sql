@@ -36,5 +36,16 @@ SELECT c.oid::regclass, c.relkind FROM pg_class c JOIN pg_namespace n ON n.oid =
 SELECT 'varchar'::regtype, 'int8'::regtype::oid, atttypid::regtype FROM pg_attribute WHERE attrelid = 'dtf.accounts_v2'::regclass AND attname = 'id';
 SELECT pg_typeof('dtf.accounts_v2'::regclass), pg_typeof(1::oid), pg_typeof(relname) FROM pg_class WHERE relname = 'accounts_v2';
 SELECT setseed(0.25), pg_typeof(setseed(0.25));
+CREATE TYPE dtf.mood AS ENUM ('sad', 'ok', 'happy');
+CREATE TABLE dtf.moods (id int, m dtf.mood, ms dtf.mood[]);
+ALTER TABLE dtf.moods ADD COLUMN later dtf.mood;
+ALTER TABLE dtf.moods RENAME TO moods2;
+SELECT column_name, data_type, udt_schema, udt_name FROM information_schema.columns WHERE table_schema = 'dtf' AND table_name = 'moods2' AND column_name <> 'ms' ORDER BY ordinal_position;
+SELECT attname, format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid = 'dtf.moods2'::regclass AND attnum > 0 AND attname <> 'ms' ORDER BY attnum;
+SELECT t.typname, t.typtype, t.typcategory, t.typrelid = c.oid, c.reltype = t.oid FROM pg_type t JOIN pg_class c ON c.relname = 'moods2' AND t.typname IN ('moods2', '_moods2') JOIN pg_namespace n ON n.oid = t.typnamespace AND n.nspname = 'dtf' ORDER BY 1;
+SELECT a.typname, e.typname FROM pg_type a JOIN pg_type e ON e.oid = a.typelem JOIN pg_namespace n ON n.oid = a.typnamespace WHERE n.nspname = 'dtf' AND a.typcategory = 'A' ORDER BY 1;
+SELECT count(*) FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace WHERE n.nspname = 'dtf';
+SELECT typname, typtype FROM pg_type WHERE typname IN ('int4range', 'daterange', 'int8multirange') ORDER BY 1;
+SELECT rngtypid::regtype, rngsubtype::regtype FROM pg_range ORDER BY rngtypid;
 DROP SCHEMA dtf CASCADE;
 DROP SCHEMA dtf_archive CASCADE;

@@ -424,7 +424,10 @@ TEST_F(CatalogTest, SmallCatalogsAndProcs) {
             (Rows{"1663|pg_default", "1664|pg_global"}));
   EXPECT_EQ(one("SELECT extname FROM duckgres_catalog.pg_extension"), "plpgsql");
   EXPECT_EQ(one("SELECT count(*) FROM duckgres_catalog.pg_inherits"), "0");
-  EXPECT_EQ(one("SELECT count(*) FROM duckgres_catalog.pg_range"), "0");
+  // PostgreSQL's six built-in range types, each listed in pg_type with its subtype.
+  EXPECT_EQ(one("SELECT count(*) FROM duckgres_catalog.pg_range r JOIN duckgres_catalog.pg_type t ON t.oid = "
+                "r.rngtypid AND t.typtype = 'r'"),
+            "6");
   EXPECT_EQ(one("SELECT count(*) FROM duckgres_catalog.pg_matviews"), "0");
   EXPECT_EQ(one("SELECT s.seqstart, s.seqincrement FROM duckgres_catalog.pg_sequence s JOIN "
                 "duckgres_catalog.pg_class c ON c.oid = s.seqrelid WHERE c.relname = 'seq1'"),
