@@ -181,6 +181,8 @@ CREATE TABLE IF NOT EXISTS duckgres_meta.declared_types (schema_name VARCHAR, ta
   column_name VARCHAR, type_oid BIGINT, typmod INTEGER, char_length INTEGER);
 -- Constraint names as PostgreSQL knows them (sql/catalog_constraints.h), recorded on CREATE
 -- TABLE: key columns joined by commas, or for a CHECK its position among the table's checks.
+-- COMMENT ON SCHEMA (DuckDB keeps none), by DuckDB's schema name.
+CREATE TABLE IF NOT EXISTS duckgres_meta.schema_comments (schema_name VARCHAR PRIMARY KEY, comment VARCHAR);
 CREATE TABLE IF NOT EXISTS duckgres_meta.constraint_names (schema_name VARCHAR, table_name VARCHAR,
   contype VARCHAR, columns VARCHAR, check_position INTEGER, name VARCHAR);
 -- Roles and grants of the duckling (docs/security.md), written by the gateway's CREATE ROLE,
@@ -1327,8 +1329,9 @@ FROM duckgres_catalog.__relations WHERE comment IS NOT NULL AND comment <> ''
 UNION ALL
 SELECT table_oid, 1259, attnum, comment FROM duckgres_catalog.__columns WHERE comment IS NOT NULL AND comment <> ''
 UNION ALL
-SELECT duckgres_catalog.__nspoid(schema_name, oid), 2615, 0, comment FROM duckdb_schemas()
-WHERE database_name = system.main.current_database() AND comment IS NOT NULL AND comment <> '') d;
+SELECT duckgres_catalog.__nspoid(s.schema_name, s.oid), 2615, 0, m.comment FROM duckdb_schemas() s
+JOIN duckgres_meta.schema_comments m ON m.schema_name = s.schema_name
+WHERE s.database_name = system.main.current_database()) d;
 
 CREATE VIEW duckgres_catalog.pg_database AS
 SELECT CAST(database_oid AS duckgres_oid) AS oid, CAST(duckgres_catalog.__database() AS duckgres_name) AS datname, CAST(10 AS duckgres_oid) AS datdba,
@@ -1468,14 +1471,18 @@ CREATE MACRO duckgres_catalog.__constraintdef(p_c) AS (SELECT max(replace(m_x.m_
   FROM (SELECT oid AS m_oid, condef AS m_condef, schema_name AS m_schema_name FROM duckgres_catalog.__constraints) m_x WHERE m_x.m_oid = p_c);
 CREATE MACRO duckgres_catalog.pg_get_constraintdef(p_c) AS duckgres_catalog.__constraintdef(p_c),
   (p_c, p_p) AS duckgres_catalog.__constraintdef(p_c);
-CREATE MACRO duckgres_catalog.__indexdef(p_o) AS (SELECT max('CREATE ' || CASE WHEN m_i.m_is_unique THEN 'UNIQUE ' ELSE '' END
-    || 'INDEX ' || duckgres_catalog.__quote_ident(m_i.m_name) || ' ON ' || CASE WHEN duckgres_catalog.__nsp_visible(duckgres_catalog.__nspname(m_i.m_schema_name)) THEN ''
+CREATE MACRO duckgres_catalog.__indexdef(p_o, p_p) AS (SELECT max('CREATE ' || CASE WHEN m_i.m_is_unique THEN 'UNIQUE ' ELSE '' END
+    -- The table is schema-qualified unless pretty-printed and on the search path, as
+    -- pg_get_indexdef prints it; a function call needs no parentheses of its own (lower(email)).
+    || 'INDEX ' || duckgres_catalog.__quote_ident(m_i.m_name) || ' ON '
+    || CASE WHEN p_p AND duckgres_catalog.__nsp_visible(duckgres_catalog.__nspname(m_i.m_schema_name)) THEN ''
       ELSE duckgres_catalog.__quote_ident(duckgres_catalog.__nspname(m_i.m_schema_name)) || '.' END
     || duckgres_catalog.__quote_ident(m_i.m_table_name) || ' USING btree ('
-    || array_to_string(list_transform(list_zip(m_i.m_exprs, m_i.m_indkey), m_x -> CASE WHEN m_x[2] = 0 THEN m_x[1] ELSE duckgres_catalog.__quote_ident(m_x[1]) END), ', ') || ')')
+    || array_to_string(list_transform(list_zip(m_i.m_exprs, m_i.m_indkey), m_x -> CASE WHEN m_x[2] <> 0 THEN duckgres_catalog.__quote_ident(m_x[1])
+         WHEN regexp_full_match(m_x[1], '\(([a-z_][a-z0-9_]*\([^()]*\))\)') THEN m_x[1][2:-2] ELSE m_x[1] END), ', ') || ')')
   FROM (SELECT oid AS m_oid, is_unique AS m_is_unique, name AS m_name, schema_name AS m_schema_name, table_name AS m_table_name, exprs AS m_exprs, indkey AS m_indkey FROM duckgres_catalog.__indexes) m_i WHERE m_i.m_oid = p_o);
-CREATE MACRO duckgres_catalog.pg_get_indexdef(p_o) AS duckgres_catalog.__indexdef(p_o),
-  (p_o, p_c, p_p) AS CASE WHEN p_c = 0 THEN duckgres_catalog.__indexdef(p_o)
+CREATE MACRO duckgres_catalog.pg_get_indexdef(p_o) AS duckgres_catalog.__indexdef(p_o, false),
+  (p_o, p_c, p_p) AS CASE WHEN p_c = 0 THEN duckgres_catalog.__indexdef(p_o, p_p)
     ELSE (SELECT max(CASE WHEN m_i.m_indkey[p_c] = 0 THEN m_i.m_exprs[p_c] ELSE duckgres_catalog.__quote_ident(m_i.m_exprs[p_c]) END) FROM (SELECT oid AS m_oid, is_unique AS m_is_unique, name AS m_name, schema_name AS m_schema_name, table_name AS m_table_name, exprs AS m_exprs, indkey AS m_indkey FROM duckgres_catalog.__indexes) m_i WHERE m_i.m_oid = p_o) END;
 CREATE MACRO duckgres_catalog.pg_get_viewdef(p_o) AS (SELECT max(' ' || regexp_extract(m_v.m_sql,
     '(?is)^\s*CREATE\s+(?:OR\s+REPLACE\s+)?(?:TEMP(?:ORARY)?\s+)?VIEW\s+.*?\s+AS\s+(.*)$', 1))
@@ -1777,7 +1784,7 @@ WHERE false;
 
 CREATE VIEW duckgres_catalog.pg_indexes AS
 SELECT CAST(duckgres_catalog.__nspname(i.schema_name) AS duckgres_name) AS schemaname, CAST(i.table_name AS duckgres_name) AS tablename,
-  CAST(i.name AS duckgres_name) AS indexname, CAST(NULL AS duckgres_name) AS tablespace, duckgres_catalog.__indexdef(i.oid) AS indexdef
+  CAST(i.name AS duckgres_name) AS indexname, CAST(NULL AS duckgres_name) AS tablespace, duckgres_catalog.__indexdef(i.oid, false) AS indexdef
 FROM duckgres_catalog.__indexes i;
 
 -- information_schema

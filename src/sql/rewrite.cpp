@@ -1146,6 +1146,18 @@ std::vector<std::string> catalog_bookkeeping(const Statement& s) {
     }
     return out;
   }
+  if (root->has_drop_stmt() && root->drop_stmt().remove_type() == pg_query::OBJECT_SCHEMA) {
+    std::vector<std::string> out;
+    for (const auto& object : root->drop_stmt().objects()) {
+      if (!object.has_string()) continue;
+      std::string schema = object.string().sval() == "public" ? "main" : object.string().sval();
+      for (const char* table : {"duckgres_meta.schema_comments", "duckgres_meta.declared_types",
+                                "duckgres_meta.constraint_names"}) {
+        out.push_back(std::string("DELETE FROM ") + table + " WHERE schema_name = " + quote_literal(schema));
+      }
+    }
+    return out;
+  }
   return follow_alter(*root);
 }
 

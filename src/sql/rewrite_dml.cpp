@@ -632,6 +632,28 @@ DataModifyingWith split_data_modifying_with(Statement& s, uint64_t& next_table) 
   return out;
 }
 
+namespace {
+
+// COMMENT ON SCHEMA: DuckDB keeps no schema comments, duckgres_meta.schema_comments does
+// (pg_description shows them); IS NULL or '' removes it, as in PostgreSQL.
+std::vector<std::string> comment_on_schema(const pg_query::CommentStmt& c, const CatalogLookup& lookup) {
+  std::string schema = c.object().has_string() ? c.object().string().sval() : std::string();
+  std::string duck_schema = schema == "public" ? "main" : schema;
+  if (lookup("SELECT schema_name::VARCHAR FROM duckdb_schemas() WHERE database_name = current_database() AND "
+             "schema_name = " + quote_literal(duck_schema)).empty()) {
+    throw SqlError("3F000", "schema \"" + schema + "\" does not exist");
+  }
+  std::vector<std::string> out = {"DELETE FROM duckgres_meta.schema_comments WHERE schema_name = " +
+                                  quote_literal(duck_schema)};
+  if (!c.comment().empty()) {
+    out.push_back("INSERT INTO duckgres_meta.schema_comments VALUES (" + quote_literal(duck_schema) + ", " +
+                  quote_literal(c.comment()) + ")");
+  }
+  return out;
+}
+
+}  // namespace
+
 std::vector<std::string> adapt_statement(Statement& s, const CatalogLookup& lookup) {
   if (!s.tree || s.tree->stmts_size() != 1) return {};
   pg_query::Node* root = s.tree->mutable_stmts(0)->mutable_stmt();
@@ -654,6 +676,9 @@ std::vector<std::string> adapt_statement(Statement& s, const CatalogLookup& look
     case pg_query::Node::kAlterTableStmt:
     case pg_query::Node::kRenameStmt:
       return adapt_ddl(s, lookup);
+    case pg_query::Node::kCommentStmt:
+      if (root->comment_stmt().objtype() == pg_query::OBJECT_SCHEMA) return comment_on_schema(root->comment_stmt(), lookup);
+      break;
     case pg_query::Node::kCompositeTypeStmt:
       throw SqlError("0A000", "composite types (CREATE TYPE … AS (…)) are not supported by duckgres", 0, "",
                      "Use a table's columns, or a json or jsonb column.");
