@@ -181,6 +181,9 @@ CREATE TABLE IF NOT EXISTS duckgres_meta.declared_types (schema_name VARCHAR, ta
   column_name VARCHAR, type_oid BIGINT, typmod INTEGER, char_length INTEGER);
 -- Constraint names as PostgreSQL knows them (sql/catalog_constraints.h), recorded on CREATE
 -- TABLE: key columns joined by commas, or for a CHECK its position among the table's checks.
+-- The relations each view reads (recorded on CREATE VIEW; DuckDB tracks no dependencies).
+CREATE TABLE IF NOT EXISTS duckgres_meta.view_dependencies (schema_name VARCHAR, view_name VARCHAR,
+  ref_schema VARCHAR, ref_name VARCHAR);
 -- COMMENT ON SCHEMA (DuckDB keeps none), by DuckDB's schema name.
 CREATE TABLE IF NOT EXISTS duckgres_meta.schema_comments (schema_name VARCHAR PRIMARY KEY, comment VARCHAR);
 CREATE TABLE IF NOT EXISTS duckgres_meta.constraint_names (schema_name VARCHAR, table_name VARCHAR,
@@ -1471,6 +1474,8 @@ CREATE MACRO duckgres_catalog.__constraintdef(p_c) AS (SELECT max(replace(m_x.m_
   FROM (SELECT oid AS m_oid, condef AS m_condef, schema_name AS m_schema_name FROM duckgres_catalog.__constraints) m_x WHERE m_x.m_oid = p_c);
 CREATE MACRO duckgres_catalog.pg_get_constraintdef(p_c) AS duckgres_catalog.__constraintdef(p_c),
   (p_c, p_p) AS duckgres_catalog.__constraintdef(p_c);
+CREATE MACRO duckgres_catalog.__index_key(p_e, p_k) AS CASE WHEN p_k <> 0 THEN duckgres_catalog.__quote_ident(p_e)
+  WHEN regexp_full_match(p_e, '\(([a-z_][a-z0-9_]*\([^()]*\))\)') THEN p_e[2:-2] ELSE p_e END;
 CREATE MACRO duckgres_catalog.__indexdef(p_o, p_p) AS (SELECT max('CREATE ' || CASE WHEN m_i.m_is_unique THEN 'UNIQUE ' ELSE '' END
     -- The table is schema-qualified unless pretty-printed and on the search path, as
     -- pg_get_indexdef prints it; a function call needs no parentheses of its own (lower(email)).
@@ -1478,12 +1483,11 @@ CREATE MACRO duckgres_catalog.__indexdef(p_o, p_p) AS (SELECT max('CREATE ' || C
     || CASE WHEN p_p AND duckgres_catalog.__nsp_visible(duckgres_catalog.__nspname(m_i.m_schema_name)) THEN ''
       ELSE duckgres_catalog.__quote_ident(duckgres_catalog.__nspname(m_i.m_schema_name)) || '.' END
     || duckgres_catalog.__quote_ident(m_i.m_table_name) || ' USING btree ('
-    || array_to_string(list_transform(list_zip(m_i.m_exprs, m_i.m_indkey), m_x -> CASE WHEN m_x[2] <> 0 THEN duckgres_catalog.__quote_ident(m_x[1])
-         WHEN regexp_full_match(m_x[1], '\(([a-z_][a-z0-9_]*\([^()]*\))\)') THEN m_x[1][2:-2] ELSE m_x[1] END), ', ') || ')')
+    || array_to_string(list_transform(list_zip(m_i.m_exprs, m_i.m_indkey), m_x -> duckgres_catalog.__index_key(m_x[1], m_x[2])), ', ') || ')')
   FROM (SELECT oid AS m_oid, is_unique AS m_is_unique, name AS m_name, schema_name AS m_schema_name, table_name AS m_table_name, exprs AS m_exprs, indkey AS m_indkey FROM duckgres_catalog.__indexes) m_i WHERE m_i.m_oid = p_o);
 CREATE MACRO duckgres_catalog.pg_get_indexdef(p_o) AS duckgres_catalog.__indexdef(p_o, false),
   (p_o, p_c, p_p) AS CASE WHEN p_c = 0 THEN duckgres_catalog.__indexdef(p_o, p_p)
-    ELSE (SELECT max(CASE WHEN m_i.m_indkey[p_c] = 0 THEN m_i.m_exprs[p_c] ELSE duckgres_catalog.__quote_ident(m_i.m_exprs[p_c]) END) FROM (SELECT oid AS m_oid, is_unique AS m_is_unique, name AS m_name, schema_name AS m_schema_name, table_name AS m_table_name, exprs AS m_exprs, indkey AS m_indkey FROM duckgres_catalog.__indexes) m_i WHERE m_i.m_oid = p_o) END;
+    ELSE (SELECT max(duckgres_catalog.__index_key(m_i.m_exprs[p_c], m_i.m_indkey[p_c])) FROM (SELECT oid AS m_oid, is_unique AS m_is_unique, name AS m_name, schema_name AS m_schema_name, table_name AS m_table_name, exprs AS m_exprs, indkey AS m_indkey FROM duckgres_catalog.__indexes) m_i WHERE m_i.m_oid = p_o) END;
 CREATE MACRO duckgres_catalog.pg_get_viewdef(p_o) AS (SELECT max(' ' || regexp_extract(m_v.m_sql,
     '(?is)^\s*CREATE\s+(?:OR\s+REPLACE\s+)?(?:TEMP(?:ORARY)?\s+)?VIEW\s+.*?\s+AS\s+(.*)$', 1))
   FROM (SELECT view_oid AS m_view_oid, sql AS m_sql FROM duckdb_views()) m_v WHERE m_v.m_view_oid = p_o),
@@ -1719,13 +1723,23 @@ CREATE VIEW duckgres_catalog.pg_trigger AS
 SELECT CAST(NULL AS BIGINT) AS oid, CAST(NULL AS BIGINT) AS tgrelid, CAST(NULL AS BIGINT) AS tgparentid,
   CAST(NULL AS VARCHAR) AS tgname, CAST(NULL AS BIGINT) AS tgfoid, CAST(NULL AS SMALLINT) AS tgtype,
   CAST(NULL AS VARCHAR) AS tgenabled, CAST(NULL AS BOOLEAN) AS tgisinternal WHERE false;
+-- A view's _RETURN rule (oid: the view's + 3·2^28, apart from the row and enum array types').
 CREATE VIEW duckgres_catalog.pg_rewrite AS
-SELECT CAST(NULL AS BIGINT) AS oid, CAST(NULL AS VARCHAR) AS rulename, CAST(NULL AS BIGINT) AS ev_class,
-  CAST(NULL AS VARCHAR) AS ev_type, CAST(NULL AS VARCHAR) AS ev_enabled, CAST(NULL AS BOOLEAN) AS is_instead WHERE false;
+SELECT CAST(r.oid + 805306368 AS duckgres_oid) AS oid, CAST('_RETURN' AS duckgres_name) AS rulename,
+  CAST(r.oid AS duckgres_oid) AS ev_class, CAST('1' AS duckgres_char) AS ev_type, CAST('O' AS duckgres_char) AS ev_enabled,
+  true AS is_instead, CAST(NULL AS VARCHAR) AS ev_qual, CAST(NULL AS VARCHAR) AS ev_action
+FROM duckgres_catalog.__relations r WHERE r.kind IN ('v', 'm');
+-- A view's rule depends on the relations its query reads ('n') and on the view itself ('i' and 'n').
 CREATE VIEW duckgres_catalog.pg_depend AS
-SELECT CAST(NULL AS BIGINT) AS classid, CAST(NULL AS BIGINT) AS objid, CAST(NULL AS INTEGER) AS objsubid,
-  CAST(NULL AS BIGINT) AS refclassid, CAST(NULL AS BIGINT) AS refobjid, CAST(NULL AS INTEGER) AS refobjsubid,
-  CAST(NULL AS VARCHAR) AS deptype WHERE false;
+SELECT CAST(2618 AS duckgres_oid) AS classid, CAST(v.oid + 805306368 AS duckgres_oid) AS objid, CAST(0 AS INTEGER) AS objsubid,
+  CAST(1259 AS duckgres_oid) AS refclassid, CAST(t.oid AS duckgres_oid) AS refobjid, CAST(0 AS INTEGER) AS refobjsubid,
+  CAST('n' AS duckgres_char) AS deptype
+FROM duckgres_meta.view_dependencies d
+JOIN duckgres_catalog.__relations v ON v.schema_name = d.schema_name AND v.name = d.view_name AND v.kind IN ('v', 'm')
+JOIN duckgres_catalog.__relations t ON t.schema_name = d.ref_schema AND t.name = d.ref_name AND t.kind IN ('r', 'v', 'm')
+UNION ALL
+SELECT 2618, v.oid + 805306368, 0, 1259, v.oid, 0, d.deptype FROM duckgres_catalog.__relations v,
+  (VALUES ('i'), ('n')) d(deptype) WHERE v.kind IN ('v', 'm');
 CREATE VIEW duckgres_catalog.pg_foreign_table AS
 SELECT CAST(NULL AS BIGINT) AS ftrelid, CAST(NULL AS BIGINT) AS ftserver, CAST(NULL AS VARCHAR[]) AS ftoptions WHERE false;
 CREATE VIEW duckgres_catalog.pg_partitioned_table AS

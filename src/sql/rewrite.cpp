@@ -1065,6 +1065,12 @@ std::vector<std::string> follow_alter(const pg_query::Node& root) {
           out.push_back(std::string("UPDATE ") + t + " SET table_name = " + quote_literal(r.newname()) +
                         meta_where(schema, table));
         }
+        out.push_back("UPDATE duckgres_meta.view_dependencies SET view_name = " + quote_literal(r.newname()) +
+                      " WHERE schema_name = " + quote_literal(schema.empty() || schema == "public" ? "main" : schema) +
+                      " AND view_name = " + quote_literal(table));
+        out.push_back("UPDATE duckgres_meta.view_dependencies SET ref_name = " + quote_literal(r.newname()) +
+                      " WHERE ref_schema = " + quote_literal(schema.empty() || schema == "public" ? "main" : schema) +
+                      " AND ref_name = " + quote_literal(table));
         break;
       case pg_query::OBJECT_COLUMN:
         out.push_back("UPDATE duckgres_meta.declared_types SET column_name = " + quote_literal(r.newname()) +
@@ -1114,9 +1120,49 @@ std::vector<std::string> follow_alter(const pg_query::Node& root) {
 
 }  // namespace
 
+namespace {
+
+// CREATE VIEW: the tables and views its query reads (duckgres_meta.view_dependencies), for
+// pg_depend and pg_rewrite as dbt's relation-dependency query reads them. An unqualified name
+// is the relation the current schema (or main) has.
+std::vector<std::string> record_view_dependencies(const pg_query::ViewStmt& view) {
+  std::string schema = view.view().schemaname().empty() || view.view().schemaname() == "public"
+                           ? std::string() : view.view().schemaname();
+  std::string schema_sql = schema.empty() ? "system.main.current_schema()" : quote_literal(schema);
+  std::vector<std::string> out = {"DELETE FROM duckgres_meta.view_dependencies WHERE schema_name = " + schema_sql +
+                                  " AND view_name = " + quote_literal(view.view().relname())};
+  pg_query::Node query = view.query();
+  std::set<std::string> ctes, seen;
+  walk_nodes(query, [&](pg_query::Node& n) {
+    if (n.has_common_table_expr()) ctes.insert(n.common_table_expr().ctename());
+  });
+  walk_nodes(query, [&](pg_query::Node& n) {
+    if (!n.has_range_var()) return;
+    const auto& rv = n.range_var();
+    if (rv.schemaname().empty() && ctes.count(rv.relname())) return;
+    std::string ref_schema = rv.schemaname() == "public" ? "main" : rv.schemaname();
+    if (!seen.insert(ref_schema + "." + rv.relname()).second) return;
+    out.push_back("INSERT INTO duckgres_meta.view_dependencies SELECT " + schema_sql + ", " +
+                  quote_literal(view.view().relname()) + ", r_schema, r_name FROM (SELECT schema_name AS r_schema, "
+                  "table_name AS r_name FROM duckdb_tables() WHERE database_name = system.main.current_database() "
+                  "UNION ALL SELECT schema_name, view_name FROM duckdb_views() WHERE database_name = "
+                  "system.main.current_database() AND NOT internal) r WHERE r_name = " + quote_literal(rv.relname()) +
+                  (ref_schema.empty() ? " AND r_schema IN (system.main.current_schema(), 'main') ORDER BY "
+                                        "r_schema = system.main.current_schema() DESC"
+                                      : " AND r_schema = " + quote_literal(ref_schema)) +
+                  " LIMIT 1");
+  });
+  return out;
+}
+
+}  // namespace
+
 std::vector<std::string> catalog_bookkeeping(const Statement& s) {
   const pg_query::Node* root = root_node(s);
   if (!root) return {};
+  if (root->has_view_stmt() && root->view_stmt().has_view() && root->view_stmt().has_query()) {
+    return record_view_dependencies(root->view_stmt());
+  }
   if (root->has_create_stmt()) {
     const auto& create = root->create_stmt();
     const auto& rel = create.relation();
@@ -1143,6 +1189,9 @@ std::vector<std::string> catalog_bookkeeping(const Statement& s) {
       std::string schema = parts.size() >= 2 ? parts[parts.size() - 2].string().sval() : "";
       out.push_back("DELETE FROM duckgres_meta.declared_types" + meta_where(schema, table));
       out.push_back(forget_constraint_names(schema.empty() || schema == "public" ? "main" : schema, table));
+      out.push_back("DELETE FROM duckgres_meta.view_dependencies WHERE schema_name = " +
+                    quote_literal(schema.empty() || schema == "public" ? "main" : schema) + " AND view_name = " +
+                    quote_literal(table));
     }
     return out;
   }
@@ -1152,7 +1201,7 @@ std::vector<std::string> catalog_bookkeeping(const Statement& s) {
       if (!object.has_string()) continue;
       std::string schema = object.string().sval() == "public" ? "main" : object.string().sval();
       for (const char* table : {"duckgres_meta.schema_comments", "duckgres_meta.declared_types",
-                                "duckgres_meta.constraint_names"}) {
+                                "duckgres_meta.constraint_names", "duckgres_meta.view_dependencies"}) {
         out.push_back(std::string("DELETE FROM ") + table + " WHERE schema_name = " + quote_literal(schema));
       }
     }
