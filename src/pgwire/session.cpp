@@ -456,9 +456,16 @@ void Session::run_script(const PreparedQuery& q) {
   RunningScope running(*this);
   if (q.uses_catalog) refresh_catalog_snapshot();
   std::string tag = q.statement.tag;
+  bool insert = q.statement.kind == sql::StatementKind::kInsert;  // an INSERT row by row: its rows count
+  int64_t inserted = 0;
   for (size_t i = 0; i < q.script.size(); ++i) {
     try {
       duck::Result r = connection_->query(q.script[i]);
+      if (insert && r.column_count() == 1 && r.column_type(0).id() == DUCKDB_TYPE_BIGINT) {
+        duck::DataChunk c = r.fetch();
+        if (c && c.size() > 0) inserted += *static_cast<int64_t*>(duckdb_vector_get_data(c.column(0)));
+        tag = "INSERT 0 " + std::to_string(inserted);
+      }
       if (i == 0 && q.script_counts_rows && r.column_count() == 1 &&
           r.column_type(0).id() == DUCKDB_TYPE_BIGINT) {
         // Its rows count ("SELECT n"), as when it runs on its own.

@@ -8,6 +8,7 @@
 
 #include "common/errors.h"
 #include "sql/quoting.h"
+#include "sql/rewrite.h"
 #include "sql/rewrite_ddl.h"
 #include "sql/tree_walk.h"
 
@@ -634,6 +635,104 @@ DataModifyingWith split_data_modifying_with(Statement& s, uint64_t& next_table) 
 
 namespace {
 
+// The VALUES rows of `insert` with each row after the row its one-column self-referencing key
+// names (constants compared as written); the given order where values are not constants or
+// rows form a cycle.
+std::vector<int> parents_first(const pg_query::InsertStmt& insert, const CatalogRows& keys, const CatalogLookup& lookup) {
+  const auto& values = insert.select_stmt().select_stmt();
+  int n = values.values_lists_size();
+  std::vector<int> order(n);
+  for (int i = 0; i < n; ++i) order[i] = i;
+  if (keys.size() != 1 || keys[0].size() != 3 || !keys[0][0] || !keys[0][1] || *keys[0][2] != "1") return order;
+  std::vector<std::string> columns;
+  for (const auto& c : insert.cols()) columns.push_back(c.res_target().name());
+  if (columns.empty()) columns = table_columns(insert.relation(), lookup);
+  auto position = [&](const std::string& name) {
+    for (size_t i = 0; i < columns.size(); ++i) {
+      if (strcasecmp(columns[i].c_str(), name.c_str()) == 0) return static_cast<int>(i);
+    }
+    return -1;
+  };
+  int fk = position(*keys[0][0]), key = position(*keys[0][1]);
+  if (fk < 0 || key < 0) return order;
+  auto constant = [&](int row, int column, std::string& out) {
+    const auto& items = values.values_lists(row).list().items();
+    if (column >= items.size()) return false;
+    const auto& v = items[column];
+    if (!v.has_a_const()) return false;
+    const auto& c = v.a_const();
+    if (c.isnull()) {
+      out.clear();
+    } else if (c.has_ival()) {
+      out = std::to_string(c.ival().ival());
+    } else if (c.has_fval()) {
+      out = c.fval().fval();
+    } else if (c.has_sval()) {
+      out = c.sval().sval();
+    } else {
+      return false;
+    }
+    return true;
+  };
+  std::map<std::string, int> row_of_key;
+  std::vector<std::string> parent(n);
+  for (int i = 0; i < n; ++i) {
+    std::string k;
+    if (!constant(i, key, k) || !constant(i, fk, parent[i])) return order;
+    row_of_key[k] = i;
+  }
+  std::vector<int> out;
+  std::vector<int> state(n, 0);  // 0 new, 1 being placed, 2 placed
+  std::function<bool(int)> place = [&](int i) {
+    if (state[i] == 2) return true;
+    if (state[i] == 1) return false;  // a cycle
+    state[i] = 1;
+    auto it = parent[i].empty() ? row_of_key.end() : row_of_key.find(parent[i]);
+    if (it != row_of_key.end() && it->second != i && !place(it->second)) return false;
+    state[i] = 2;
+    out.push_back(i);
+    return true;
+  };
+  for (int i = 0; i < n; ++i) {
+    if (!place(i)) return order;
+  }
+  return out;
+}
+
+// A multi-row INSERT … VALUES into a table whose foreign key references the table itself:
+// PostgreSQL checks the key at the end of the statement, DuckDB before inserting any row, so
+// a parent and its child in one VALUES list failed (23503). Row by row, in the script's one
+// transaction, each row sees those before it. Empty when this does not apply.
+std::vector<std::string> insert_self_referencing(const Statement& s, const CatalogLookup& lookup) {
+  const auto& insert = s.tree->stmts(0).stmt().insert_stmt();
+  if (!insert.has_select_stmt() || !insert.select_stmt().has_select_stmt() || insert.returning_list_size() > 0 ||
+      insert.has_with_clause() || s.text.find('$') != std::string::npos) {
+    return {};
+  }
+  const auto& values = insert.select_stmt().select_stmt();
+  if (values.values_lists_size() < 2) return {};
+  const auto& rv = insert.relation();
+  CatalogRows keys = lookup(
+      "SELECT constraint_column_names[1]::VARCHAR, referenced_column_names[1]::VARCHAR, "
+      "len(constraint_column_names)::VARCHAR FROM duckdb_constraints() WHERE constraint_type = 'FOREIGN KEY' AND "
+      "lower(referenced_table) = lower(table_name) AND " + relation_filter(rv.schemaname(), rv.relname(), ""));
+  if (keys.empty()) return {};
+  std::vector<int> order = parents_first(insert, keys, lookup);
+  std::vector<std::string> out;
+  for (int i : order) {
+    Statement row = s;
+    auto* select = row.tree->mutable_stmts(0)->mutable_stmt()->mutable_insert_stmt()->mutable_select_stmt()->mutable_select_stmt();
+    pg_query::Node only = select->values_lists(i);
+    select->clear_values_lists();
+    *select->add_values_lists() = std::move(only);
+    row.text = deparse(*row.tree);
+    std::vector<std::string> rewritten = rewrite_for_duckdb(row);
+    if (rewritten.empty()) rewritten.push_back(row.text);
+    out.insert(out.end(), rewritten.begin(), rewritten.end());
+  }
+  return out;
+}
+
 // COMMENT ON SCHEMA: DuckDB keeps no schema comments, duckgres_meta.schema_comments does
 // (pg_description shows them); IS NULL or '' removes it, as in PostgreSQL.
 std::vector<std::string> comment_on_schema(const pg_query::CommentStmt& c, const CatalogLookup& lookup) {
@@ -660,9 +759,12 @@ std::vector<std::string> adapt_statement(Statement& s, const CatalogLookup& look
   refuse_data_modifying_cte(*root);
   bool changed = false;
   switch (root->node_case()) {
-    case pg_query::Node::kInsertStmt:
+    case pg_query::Node::kInsertStmt: {
       changed = adapt_insert(*root->mutable_insert_stmt(), lookup);
+      std::vector<std::string> rows = insert_self_referencing(s, lookup);
+      if (!rows.empty()) return rows;
       break;
+    }
     case pg_query::Node::kSelectStmt:
       changed = adapt_select_into(s, *root);
       break;
