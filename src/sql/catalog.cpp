@@ -89,7 +89,7 @@ constexpr std::array kCatalogRelations = {
 constexpr std::array kSnapshotViews = {"constraints", "fkeys", "indexes", "relations", "columns", "index_columns"};
 
 constexpr std::array kInformationSchemaRelations = {
-    "character_sets",          "columns",  "key_column_usage",
+    "character_sets",          "columns",  "constraint_column_usage", "key_column_usage",
     "referential_constraints", "role_table_grants", "routines", "schemata",
     "table_constraints",       "table_privileges", "tables",   "views",
 };
@@ -1457,6 +1457,7 @@ CREATE MACRO duckgres_catalog.format_type(p_t, p_m) AS CASE WHEN p_t IS NULL THE
   (SELECT duckgres_catalog.__format_base(m_e.m_typelem, p_m) || '[]' FROM (SELECT oid AS m_oid, typelem AS m_typelem, typlen AS m_typlen, typstorage AS m_typstorage FROM duckgres_catalog.__pg_type_builtin) m_e
     WHERE m_e.m_oid = p_t AND m_e.m_typelem <> 0 AND m_e.m_typlen = -1 AND m_e.m_typstorage <> 'p'),
   duckgres_catalog.__format_base(p_t, coalesce(p_m, -1)), '???') END;
+CREATE MACRO duckgres_catalog.__regtype_name(p_t) AS CASE WHEN p_t = 1042 THEN 'character' ELSE duckgres_catalog.format_type(p_t, NULL) END;
 
 -- public belongs to pg_database_owner (6171), as in PostgreSQL 15; everything else to the user.
 CREATE MACRO duckgres_catalog.pg_get_userbyid(p_o) AS CAST(CASE WHEN p_o = 6171 THEN 'pg_database_owner' ELSE duckgres_catalog.__user() END AS duckgres_name);
@@ -1889,6 +1890,18 @@ SELECT CAST(duckgres_catalog.__database() AS duckgres_name) AS constraint_catalo
 FROM (SELECT schema_name, constraint_name, table_name, contype, unnest(colnames) AS column_name,
     generate_subscripts(colnames, 1) AS pos
   FROM duckgres_catalog.__constraints WHERE contype IN ('p', 'u', 'f')) k;
+
+-- The columns each constraint uses: a key's or check's own columns, a foreign key's referenced ones.
+CREATE VIEW duckgres_information_schema.constraint_column_usage AS
+SELECT CAST(duckgres_catalog.__database() AS duckgres_name) AS table_catalog, CAST(duckgres_catalog.__nspname(u.schema_name) AS duckgres_name) AS table_schema,
+  CAST(u.table_name AS duckgres_name) AS table_name, CAST(u.column_name AS duckgres_name) AS column_name,
+  CAST(duckgres_catalog.__database() AS duckgres_name) AS constraint_catalog, CAST(duckgres_catalog.__nspname(u.schema_name) AS duckgres_name) AS constraint_schema,
+  CAST(u.constraint_name AS duckgres_name) AS constraint_name
+FROM (SELECT schema_name, constraint_name, table_name, unnest(colnames) AS column_name
+    FROM duckgres_catalog.__constraints WHERE contype IN ('p', 'u', 'c')
+  UNION ALL
+  SELECT schema_name, constraint_name, referenced_table, unnest(refcolnames)
+    FROM duckgres_catalog.__constraints WHERE contype = 'f') u;
 
 CREATE VIEW duckgres_information_schema.referential_constraints AS
 SELECT CAST(duckgres_catalog.__database() AS duckgres_name) AS constraint_catalog, CAST(duckgres_catalog.__nspname(c.schema_name) AS duckgres_name) AS constraint_schema,

@@ -239,13 +239,13 @@ pg_query::Node format_type_of(const pg_query::Node& type_oid) {
   pg_query::Node out;
   auto* call = out.mutable_func_call();
   // The emulated one, named in full: this node is not renamed again, and DuckDB has a
-  // format_type of its own that spells types its way.
+  // format_type of its own that spells types its way. regtype's output is format_type's
+  // but for bpchar, which it calls character.
   call->add_funcname()->mutable_string()->set_sval("duckgres_catalog");
-  call->add_funcname()->mutable_string()->set_sval("format_type");
+  call->add_funcname()->mutable_string()->set_sval("__regtype_name");
   auto* oid = call->add_args()->mutable_type_cast();
   *oid->mutable_arg() = type_oid;
   oid->mutable_type_name()->add_names()->mutable_string()->set_sval("int8");
-  call->add_args()->mutable_a_const()->set_isnull(true);
   call->set_funcformat(pg_query::COERCE_EXPLICIT_CALL);
   return out;
 }
