@@ -1287,7 +1287,12 @@ CREATE MACRO duckgres_catalog.__pg_default(p_d, p_t) AS CASE
     THEN p_d || '::' || CASE p_t WHEN 25 THEN 'text' WHEN 1043 THEN 'character varying' WHEN 1042 THEN 'bpchar' WHEN 1082 THEN 'date'
       WHEN 1083 THEN 'time without time zone' WHEN 1114 THEN 'timestamp without time zone' WHEN 1184 THEN 'timestamp with time zone'
       WHEN 1186 THEN 'interval' WHEN 2950 THEN 'uuid' ELSE 'json' END
-  WHEN upper(p_d) = 'CURRENT_TIMESTAMP' THEN 'CURRENT_TIMESTAMP'
+  WHEN regexp_matches(p_d, '^''(?:[^'']|'''')*''$') AND p_t IN (1007, 1016, 1005, 1009, 1015, 1000, 1021, 1022, 1231, 1182, 1115, 1185, 2951, 199, 3807)
+    THEN p_d || '::' || CASE p_t WHEN 1007 THEN 'integer' WHEN 1016 THEN 'bigint' WHEN 1005 THEN 'smallint' WHEN 1009 THEN 'text'
+      WHEN 1015 THEN 'character varying' WHEN 1000 THEN 'boolean' WHEN 1021 THEN 'real' WHEN 1022 THEN 'double precision'
+      WHEN 1231 THEN 'numeric' WHEN 1182 THEN 'date' WHEN 1115 THEN 'timestamp without time zone'
+      WHEN 1185 THEN 'timestamp with time zone' WHEN 2951 THEN 'uuid' WHEN 199 THEN 'json' ELSE 'jsonb' END || '[]'
+  WHEN upper(p_d) IN ('CURRENT_TIMESTAMP', 'CURRENT_DATE', 'CURRENT_TIME', 'LOCALTIMESTAMP', 'LOCALTIME') THEN upper(p_d)
   WHEN p_d = 'CAST(''t'' AS BOOLEAN)' THEN 'true'
   WHEN p_d = 'CAST(''f'' AS BOOLEAN)' THEN 'false'
   ELSE p_d END;
