@@ -26,7 +26,7 @@
 
 namespace ducklings::sql {
 
-const int kCatalogVersion = 27;
+const int kCatalogVersion = 28;
 
 namespace {
 
@@ -181,6 +181,9 @@ CREATE TABLE IF NOT EXISTS duckgres_meta.declared_types (schema_name VARCHAR, ta
   column_name VARCHAR, type_oid BIGINT, typmod INTEGER, char_length INTEGER);
 -- Constraint names as PostgreSQL knows them (sql/catalog_constraints.h), recorded on CREATE
 -- TABLE: key columns joined by commas, or for a CHECK its position among the table's checks.
+-- Columns declared GENERATED ALWAYS AS (…) STORED (DuckDB computes them as virtual columns and
+-- shows the expression as a default).
+CREATE TABLE IF NOT EXISTS duckgres_meta.generated_columns (schema_name VARCHAR, table_name VARCHAR, column_name VARCHAR);
 -- The relations each view reads (recorded on CREATE VIEW; DuckDB tracks no dependencies).
 CREATE TABLE IF NOT EXISTS duckgres_meta.view_dependencies (schema_name VARCHAR, view_name VARCHAR,
   ref_schema VARCHAR, ref_name VARCHAR);
@@ -1231,10 +1234,13 @@ SELECT c.table_oid, CASE WHEN c.database_name = 'temp' THEN 'pg_temp' ELSE c.sch
   CAST(CASE WHEN ends_with(c.data_type, ']') THEN 1 ELSE 0 END AS SMALLINT) AS ndims,
   c.numeric_precision, c.numeric_scale, coalesce(d.char_length, c.character_maximum_length) AS character_maximum_length,
   coalesce(s.identity, '') AS identity, s.start_value AS identity_start, s.increment_by AS identity_increment,
-  s.min_value AS identity_minimum, s.max_value AS identity_maximum, s.cycle AS identity_cycle
+  s.min_value AS identity_minimum, s.max_value AS identity_maximum, s.cycle AS identity_cycle,
+  g.column_name IS NOT NULL AS generated
 FROM duckdb_columns() c
 LEFT JOIN duckgres_meta.declared_types d
   ON d.schema_name = c.schema_name AND d.table_name = c.table_name AND d.column_name = c.column_name
+LEFT JOIN duckgres_meta.generated_columns g
+  ON g.schema_name = c.schema_name AND g.table_name = c.table_name AND g.column_name = c.column_name
 -- Identity columns are a sequence <table>_<column>_seq marked by its comment (sql/rewrite_ddl.h).
 LEFT JOIN (SELECT database_name, schema_name, sequence_name, start_value, increment_by, min_value, max_value, cycle,
     CASE comment WHEN 'duckgres: identity generated always' THEN 'a' ELSE 'd' END AS identity
@@ -1259,14 +1265,15 @@ CREATE VIEW duckgres_catalog.__index_columns AS SELECT * FROM temp.main.__duckgr
 CREATE VIEW duckgres_catalog.pg_attribute AS
 WITH a AS (
   SELECT table_oid, column_name, typid, attnum, ndims, typmod, NOT is_nullable AS notnull,
-    column_default IS NOT NULL AND identity = '' AS hasdef, identity FROM duckgres_catalog.__columns
+    column_default IS NOT NULL AND identity = '' AS hasdef, identity, generated FROM duckgres_catalog.__columns
   UNION ALL
-  SELECT table_oid, column_name, typid, attnum, ndims, typmod, false, false, '' FROM duckgres_catalog.__index_columns)
+  SELECT table_oid, column_name, typid, attnum, ndims, typmod, false, false, '', false FROM duckgres_catalog.__index_columns)
 SELECT CAST(a.table_oid AS duckgres_oid) AS attrelid, CAST(a.column_name AS duckgres_name) AS attname, CAST(a.typid AS duckgres_oid) AS atttypid, CAST(-1 AS INTEGER) AS attstattarget,
   coalesce(t.typlen, CAST(-1 AS SMALLINT)) AS attlen, a.attnum, a.ndims AS attndims, CAST(-1 AS INTEGER) AS attcacheoff,
   a.typmod AS atttypmod, coalesce(t.typbyval, false) AS attbyval, CAST(coalesce(t.typalign, 'i') AS duckgres_char) AS attalign,
   CAST(coalesce(t.typstorage, 'x') AS duckgres_char) AS attstorage, CAST('' AS duckgres_char) AS attcompression, a.notnull AS attnotnull,
-  a.hasdef AS atthasdef, false AS atthasmissing, CAST(a.identity AS duckgres_char) AS attidentity, CAST('' AS duckgres_char) AS attgenerated,
+  a.hasdef AS atthasdef, false AS atthasmissing, CAST(a.identity AS duckgres_char) AS attidentity,
+  CAST(CASE WHEN a.generated THEN 's' ELSE '' END AS duckgres_char) AS attgenerated,
   false AS attisdropped, true AS attislocal, CAST(0 AS INTEGER) AS attinhcount,
   CAST(CASE WHEN (a.typid = 25 OR a.typid = 1043 OR a.typid = 1009 OR a.typid = 1015) THEN 100 ELSE 0 END AS duckgres_oid) AS attcollation,
   CAST(NULL AS VARCHAR) AS attacl, CAST(NULL AS VARCHAR[]) AS attoptions, CAST(NULL AS VARCHAR[]) AS attfdwoptions,
@@ -1279,6 +1286,9 @@ CREATE MACRO duckgres_catalog.__sequence_ref(p_r) AS CASE
   WHEN len(p_r) = 2 AND duckgres_catalog.__nsp_visible(duckgres_catalog.__nspname(p_r[1])) THEN duckgres_catalog.__quote_ident(p_r[2])
   WHEN len(p_r) = 2 THEN duckgres_catalog.__quote_ident(duckgres_catalog.__nspname(p_r[1])) || '.' || duckgres_catalog.__quote_ident(p_r[2])
   ELSE duckgres_catalog.__quote_ident(p_r[-1]) END;
+-- A generated column's expression as PostgreSQL prints it: DuckDB's cast to the column type goes.
+CREATE MACRO duckgres_catalog.__generation_expr(p_d) AS
+  CASE WHEN regexp_full_match(p_d, '(?s)CAST\((.*) AS [A-Z0-9(), ]+\)') THEN regexp_extract(p_d, '(?s)^CAST\((.*) AS [A-Z0-9(), ]+\)$', 1) ELSE p_d END;
 CREATE MACRO duckgres_catalog.__pg_default(p_d, p_t) AS CASE
   WHEN regexp_matches(p_d, '^nextval\(''[^'']*''\)$') THEN 'nextval(''' || duckgres_catalog.__sequence_ref(list_transform(
       regexp_extract_all(regexp_extract(p_d, '^nextval\(''([^'']*)''\)$', 1), '"(?:[^"]|"")*"|[^."]+'),
@@ -1298,7 +1308,7 @@ CREATE MACRO duckgres_catalog.__pg_default(p_d, p_t) AS CASE
   ELSE p_d END;
 CREATE VIEW duckgres_catalog.pg_attrdef AS
 SELECT CAST(3000000000 + table_oid * 1000 + attnum AS duckgres_oid) AS oid, CAST(table_oid AS duckgres_oid) AS adrelid, attnum AS adnum,
-  duckgres_catalog.__pg_default(column_default, typid) AS adbin
+  CASE WHEN generated THEN duckgres_catalog.__generation_expr(column_default) ELSE duckgres_catalog.__pg_default(column_default, typid) END AS adbin
 FROM duckgres_catalog.__columns WHERE column_default IS NOT NULL AND identity = '';
 
 CREATE VIEW duckgres_catalog.pg_index AS
@@ -1472,7 +1482,11 @@ CREATE MACRO duckgres_catalog.pg_type_is_visible(p_o) AS p_o < 16384 OR coalesce
     duckgres_catalog.__nspname(m_t.m_schema_name))) FROM (SELECT type_oid AS m_oid, schema_name AS m_schema_name FROM duckdb_types()) m_t
   WHERE m_t.m_oid = p_o), true);
 CREATE MACRO duckgres_catalog.pg_function_is_visible(p_o) AS true;
-CREATE MACRO duckgres_catalog.pg_get_expr(p_e, p_r) AS CAST(p_e AS VARCHAR), (p_e, p_r, p_p) AS CAST(p_e AS VARCHAR);
+-- Pretty-printed, an expression loses its outer parentheses (psql's \d shows a generated
+-- column as "generated always as (a * 2) stored").
+CREATE MACRO duckgres_catalog.pg_get_expr(p_e, p_r) AS CAST(p_e AS VARCHAR),
+  (p_e, p_r, p_p) AS CASE WHEN p_p AND regexp_full_match(CAST(p_e AS VARCHAR), '\((?:[^()]|\([^()]*\))*\)')
+    THEN CAST(p_e AS VARCHAR)[2:-2] ELSE CAST(p_e AS VARCHAR) END;
 -- A foreign key's referenced table is schema-qualified unless its schema is on the search path.
 CREATE MACRO duckgres_catalog.__constraintdef(p_c) AS (SELECT max(replace(m_x.m_condef, '{{referenced_schema}}',
     CASE WHEN duckgres_catalog.__nsp_visible(duckgres_catalog.__nspname(m_x.m_schema_name)) THEN ''
@@ -1830,7 +1844,7 @@ FROM duckgres_catalog.__relations WHERE kind IN ('r', 'v');
 CREATE VIEW duckgres_information_schema.columns AS
 SELECT CAST(duckgres_catalog.__database() AS duckgres_name) AS table_catalog, CAST(duckgres_catalog.__nspname(c.schema_name) AS duckgres_name) AS table_schema,
   CAST(c.table_name AS duckgres_name) AS table_name, CAST(c.column_name AS duckgres_name) AS column_name, CAST(c.attnum AS INTEGER) AS ordinal_position,
-  CAST(CASE WHEN c.identity = '' THEN duckgres_catalog.__pg_default(c.column_default, c.typid) END AS duckgres_varchar) AS column_default,
+  CAST(CASE WHEN c.identity = '' AND NOT c.generated THEN duckgres_catalog.__pg_default(c.column_default, c.typid) END AS duckgres_varchar) AS column_default,
   CAST(CASE WHEN c.is_nullable THEN 'YES' ELSE 'NO' END AS duckgres_yes_or_no) AS is_nullable,
   CAST(CASE WHEN c.ndims > 0 THEN 'ARRAY' WHEN c.typid = 1043 THEN 'character varying' WHEN c.typid = 1042 THEN 'character'
     WHEN u.type_oid IS NOT NULL THEN 'USER-DEFINED'
@@ -1863,8 +1877,8 @@ SELECT CAST(duckgres_catalog.__database() AS duckgres_name) AS table_catalog, CA
     WHEN c.identity_maximum = 9223372036854775807 AND c.typid = 21 THEN '32767'
     ELSE CAST(c.identity_maximum AS VARCHAR) END AS duckgres_varchar) AS identity_maximum,
   CAST(CASE WHEN c.identity <> '' THEN CAST(c.identity_minimum AS VARCHAR) END AS duckgres_varchar) AS identity_minimum,
-  CAST(CASE WHEN c.identity <> '' AND c.identity_cycle THEN 'YES' ELSE 'NO' END AS duckgres_yes_or_no) AS identity_cycle, CAST('NEVER' AS duckgres_varchar) AS is_generated,
-  CAST(NULL AS duckgres_varchar) AS generation_expression, CAST('YES' AS duckgres_yes_or_no) AS is_updatable
+  CAST(CASE WHEN c.identity <> '' AND c.identity_cycle THEN 'YES' ELSE 'NO' END AS duckgres_yes_or_no) AS identity_cycle, CAST(CASE WHEN c.generated THEN 'ALWAYS' ELSE 'NEVER' END AS duckgres_varchar) AS is_generated,
+  CAST(CASE WHEN c.generated THEN duckgres_catalog.__generation_expr(c.column_default) END AS duckgres_varchar) AS generation_expression, CAST('YES' AS duckgres_yes_or_no) AS is_updatable
 FROM duckgres_catalog.__columns c LEFT JOIN duckgres_catalog.__pg_type_builtin t ON t.oid = c.typid
 LEFT JOIN (SELECT type_oid, type_name, schema_name FROM duckdb_types()
   WHERE database_name = system.main.current_database() AND NOT internal) u ON u.type_oid = c.typid AND c.typid >= 16384;

@@ -1052,7 +1052,8 @@ std::optional<std::string> declared_type_row(const std::string& schema, const st
 // column changes (dbt renames every model it builds).
 std::vector<std::string> follow_alter(const pg_query::Node& root) {
   std::vector<std::string> out;
-  const char* tables[] = {"duckgres_meta.declared_types", "duckgres_meta.constraint_names"};
+  const char* tables[] = {"duckgres_meta.declared_types", "duckgres_meta.constraint_names",
+                          "duckgres_meta.generated_columns"};
   if (root.has_rename_stmt() && root.rename_stmt().has_relation()) {
     const auto& r = root.rename_stmt();
     const std::string& schema = r.relation().schemaname();
@@ -1073,8 +1074,10 @@ std::vector<std::string> follow_alter(const pg_query::Node& root) {
                       " AND ref_name = " + quote_literal(table));
         break;
       case pg_query::OBJECT_COLUMN:
-        out.push_back("UPDATE duckgres_meta.declared_types SET column_name = " + quote_literal(r.newname()) +
-                      meta_where(schema, table) + " AND column_name = " + quote_literal(r.subname()));
+        for (const char* t : {"duckgres_meta.declared_types", "duckgres_meta.generated_columns"}) {
+          out.push_back(std::string("UPDATE ") + t + " SET column_name = " + quote_literal(r.newname()) +
+                        meta_where(schema, table) + " AND column_name = " + quote_literal(r.subname()));
+        }
         out.push_back("UPDATE duckgres_meta.constraint_names SET columns = array_to_string(list_transform("
                       "string_split(columns, ','), lambda x: CASE WHEN x = " + quote_literal(r.subname()) + " THEN " +
                       quote_literal(r.newname()) + " ELSE x END), ',')" + meta_where(schema, table));
@@ -1108,8 +1111,10 @@ std::vector<std::string> follow_alter(const pg_query::Node& root) {
       bool changes_type = cmd.subtype() == pg_query::AT_AddColumn || cmd.subtype() == pg_query::AT_AlterColumnType;
       if (!changes_type && cmd.subtype() != pg_query::AT_DropColumn) continue;
       if (column.empty()) continue;
-      out.push_back("DELETE FROM duckgres_meta.declared_types" + meta_where(schema, table) +
-                    " AND column_name = " + quote_literal(column));
+      for (const char* t : {"duckgres_meta.declared_types", "duckgres_meta.generated_columns"}) {
+        out.push_back(std::string("DELETE FROM ") + t + meta_where(schema, table) + " AND column_name = " +
+                      quote_literal(column));
+      }
       if (changes_type && type) {
         if (auto row = declared_type_row(schema, table, column, *type)) out.push_back(*row);
       }
@@ -1169,13 +1174,21 @@ std::vector<std::string> catalog_bookkeeping(const Statement& s) {
     std::vector<std::string> out = {"DELETE FROM duckgres_meta.declared_types" +
                                     meta_where(rel.schemaname(), rel.relname())};
     std::string schema = rel.schemaname().empty() || rel.schemaname() == "public" ? "main" : rel.schemaname();
+    out.push_back("DELETE FROM duckgres_meta.generated_columns" + meta_where(rel.schemaname(), rel.relname()));
     for (const auto& elt : create.table_elts()) {
       if (!elt.has_column_def() || !elt.column_def().has_type_name()) continue;
-      if (auto row = declared_type_row(schema, rel.relname(), elt.column_def().colname(), elt.column_def().type_name())) {
+      const auto& column = elt.column_def();
+      if (auto row = declared_type_row(schema, rel.relname(), column.colname(), column.type_name())) {
         out.push_back(*row);
       }
+      for (const auto& c : column.constraints()) {
+        if (c.has_constraint() && c.constraint().contype() == pg_query::CONSTR_GENERATED) {
+          out.push_back("INSERT INTO duckgres_meta.generated_columns VALUES (" + quote_literal(schema) + ", " +
+                        quote_literal(rel.relname()) + ", " + quote_literal(column.colname()) + ")");
+        }
+      }
     }
-    if (out.size() == 1) out.clear();
+    if (out.size() == 2) out.clear();
     for (auto& named : record_constraint_names(create, schema)) out.push_back(std::move(named));
     return out;
   }
@@ -1188,6 +1201,7 @@ std::vector<std::string> catalog_bookkeeping(const Statement& s) {
       std::string table = parts.empty() ? "" : parts[parts.size() - 1].string().sval();
       std::string schema = parts.size() >= 2 ? parts[parts.size() - 2].string().sval() : "";
       out.push_back("DELETE FROM duckgres_meta.declared_types" + meta_where(schema, table));
+      out.push_back("DELETE FROM duckgres_meta.generated_columns" + meta_where(schema, table));
       out.push_back(forget_constraint_names(schema.empty() || schema == "public" ? "main" : schema, table));
       out.push_back("DELETE FROM duckgres_meta.view_dependencies WHERE schema_name = " +
                     quote_literal(schema.empty() || schema == "public" ? "main" : schema) + " AND view_name = " +
@@ -1201,7 +1215,8 @@ std::vector<std::string> catalog_bookkeeping(const Statement& s) {
       if (!object.has_string()) continue;
       std::string schema = object.string().sval() == "public" ? "main" : object.string().sval();
       for (const char* table : {"duckgres_meta.schema_comments", "duckgres_meta.declared_types",
-                                "duckgres_meta.constraint_names", "duckgres_meta.view_dependencies"}) {
+                                "duckgres_meta.constraint_names", "duckgres_meta.view_dependencies",
+                                "duckgres_meta.generated_columns"}) {
         out.push_back(std::string("DELETE FROM ") + table + " WHERE schema_name = " + quote_literal(schema));
       }
     }

@@ -47,5 +47,12 @@ SELECT a.typname, e.typname FROM pg_type a JOIN pg_type e ON e.oid = a.typelem J
 SELECT count(*) FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace WHERE n.nspname = 'dtf';
 SELECT typname, typtype FROM pg_type WHERE typname IN ('int4range', 'daterange', 'int8multirange') ORDER BY 1;
 SELECT rngtypid::regtype, rngsubtype::regtype FROM pg_range ORDER BY rngtypid;
+CREATE TABLE dtf.lines (qty int, price int, total int GENERATED ALWAYS AS (qty * price) STORED, note text DEFAULT 'n/a');
+INSERT INTO dtf.lines (qty, price) VALUES (3, 250);
+ALTER TABLE dtf.lines RENAME TO order_lines;
+SELECT column_name, column_default, is_generated, generation_expression FROM information_schema.columns WHERE table_schema = 'dtf' AND table_name = 'order_lines' ORDER BY ordinal_position;
+SELECT attname, attgenerated, atthasdef FROM pg_attribute WHERE attrelid = 'dtf.order_lines'::regclass AND attnum > 0 ORDER BY attnum;
+SELECT a.attname, pg_get_expr(d.adbin, d.adrelid), pg_get_expr(d.adbin, d.adrelid, true) FROM pg_attrdef d JOIN pg_attribute a ON a.attrelid = d.adrelid AND a.attnum = d.adnum WHERE d.adrelid = 'dtf.order_lines'::regclass ORDER BY a.attnum;
+SELECT qty, price, total FROM dtf.order_lines;
 DROP SCHEMA dtf CASCADE;
 DROP SCHEMA dtf_archive CASCADE;
