@@ -26,7 +26,7 @@
 
 namespace ducklings::sql {
 
-const int kCatalogVersion = 28;
+const int kCatalogVersion = 29;
 
 namespace {
 
@@ -191,6 +191,9 @@ CREATE TABLE IF NOT EXISTS duckgres_meta.view_dependencies (schema_name VARCHAR,
 CREATE TABLE IF NOT EXISTS duckgres_meta.schema_comments (schema_name VARCHAR PRIMARY KEY, comment VARCHAR);
 CREATE TABLE IF NOT EXISTS duckgres_meta.constraint_names (schema_name VARCHAR, table_name VARCHAR,
   contype VARCHAR, columns VARCHAR, check_position INTEGER, name VARCHAR);
+-- A CHECK's text as pg_get_constraintdef prints it, plain and pretty (sql/catalog_constraints.h).
+ALTER TABLE duckgres_meta.constraint_names ADD COLUMN IF NOT EXISTS definition VARCHAR;
+ALTER TABLE duckgres_meta.constraint_names ADD COLUMN IF NOT EXISTS pretty_definition VARCHAR;
 -- Roles and grants of the duckling (docs/security.md), written by the gateway's CREATE ROLE,
 -- GRANT and REVOKE; users are recorded as roles ('user') when they first log in. Schemas are
 -- DuckDB's names (main for public); table_name '' is a privilege on the schema itself, '*'
@@ -1071,8 +1074,8 @@ SELECT c.*, CAST(1000000000 + c.table_oid * 100 + c.k AS BIGINT) AS oid,
     WHEN 'u' THEN 'UNIQUE (' || array_to_string(list_transform(c.colnames, x -> duckgres_catalog.__quote_ident(x)), ', ') || ')'
     WHEN 'f' THEN 'FOREIGN KEY (' || array_to_string(list_transform(c.colnames, x -> duckgres_catalog.__quote_ident(x)), ', ') || ') REFERENCES '
       || '{{referenced_schema}}' || duckgres_catalog.__quote_ident(c.referenced_table) || '(' || array_to_string(list_transform(c.refcolnames, x -> duckgres_catalog.__quote_ident(x)), ', ') || ')'
-    ELSE CASE WHEN starts_with(c.expression, '(') AND ends_with(c.expression, ')') THEN 'CHECK ' || c.expression
-      ELSE 'CHECK (' || c.expression || ')' END END AS condef
+    ELSE coalesce(c.check_definition, CASE WHEN starts_with(c.expression, '(') AND ends_with(c.expression, ')') THEN 'CHECK ' || c.expression
+      ELSE 'CHECK (' || c.expression || ')' END) END AS condef, c.check_pretty
 FROM (
   SELECT d.table_oid, d.schema_name, d.schema_oid, duckgres_catalog.__nspoid(d.schema_name, d.schema_oid) AS nspoid, d.table_name,
     -- The name given in DDL or PostgreSQL's default, as recorded; else PostgreSQL's default
@@ -1081,7 +1084,7 @@ FROM (
       WHEN 'UNIQUE' THEN d.table_name || '_' || array_to_string(d.constraint_column_names, '_') || '_key'
       WHEN 'FOREIGN KEY' THEN d.table_name || '_' || array_to_string(d.constraint_column_names, '_') || '_fkey'
       ELSE d.constraint_name END) AS constraint_name,
-    d.contype, d.constraint_text, d.expression,
+    d.contype, d.constraint_text, d.expression, n.definition AS check_definition, n.pretty_definition AS check_pretty,
     list_transform(d.constraint_column_indexes, i -> CAST(i + 1 AS SMALLINT)) AS conkey,
     d.constraint_column_names AS colnames, d.referenced_table, d.referenced_column_names AS refcolnames, d.k
   FROM (
@@ -1488,12 +1491,12 @@ CREATE MACRO duckgres_catalog.pg_get_expr(p_e, p_r) AS CAST(p_e AS VARCHAR),
   (p_e, p_r, p_p) AS CASE WHEN p_p AND regexp_full_match(CAST(p_e AS VARCHAR), '\((?:[^()]|\([^()]*\))*\)')
     THEN CAST(p_e AS VARCHAR)[2:-2] ELSE CAST(p_e AS VARCHAR) END;
 -- A foreign key's referenced table is schema-qualified unless its schema is on the search path.
-CREATE MACRO duckgres_catalog.__constraintdef(p_c) AS (SELECT max(replace(m_x.m_condef, '{{referenced_schema}}',
+CREATE MACRO duckgres_catalog.__constraintdef(p_c, p_p) AS (SELECT max(replace(CASE WHEN p_p THEN coalesce(m_x.m_pretty, m_x.m_condef) ELSE m_x.m_condef END, '{{referenced_schema}}',
     CASE WHEN duckgres_catalog.__nsp_visible(duckgres_catalog.__nspname(m_x.m_schema_name)) THEN ''
       ELSE duckgres_catalog.__quote_ident(duckgres_catalog.__nspname(m_x.m_schema_name)) || '.' END))
-  FROM (SELECT oid AS m_oid, condef AS m_condef, schema_name AS m_schema_name FROM duckgres_catalog.__constraints) m_x WHERE m_x.m_oid = p_c);
-CREATE MACRO duckgres_catalog.pg_get_constraintdef(p_c) AS duckgres_catalog.__constraintdef(p_c),
-  (p_c, p_p) AS duckgres_catalog.__constraintdef(p_c);
+  FROM (SELECT oid AS m_oid, condef AS m_condef, check_pretty AS m_pretty, schema_name AS m_schema_name FROM duckgres_catalog.__constraints) m_x WHERE m_x.m_oid = p_c);
+CREATE MACRO duckgres_catalog.pg_get_constraintdef(p_c) AS duckgres_catalog.__constraintdef(p_c, false),
+  (p_c, p_p) AS duckgres_catalog.__constraintdef(p_c, p_p);
 CREATE MACRO duckgres_catalog.__index_key(p_e, p_k) AS CASE WHEN p_k <> 0 THEN duckgres_catalog.__quote_ident(p_e)
   WHEN regexp_full_match(p_e, '\(([a-z_][a-z0-9_]*\([^()]*\))\)') THEN p_e[2:-2] ELSE p_e END;
 CREATE MACRO duckgres_catalog.__indexdef(p_o, p_p) AS (SELECT max('CREATE ' || CASE WHEN m_i.m_is_unique THEN 'UNIQUE ' ELSE '' END

@@ -5,7 +5,9 @@
 // default (<table>_pkey, <table>_<columns>_key, <table>_<columns>_fkey, <table>_<column>_check
 // or <table>_check). The catalog (pg_constraint, information_schema, index names) answers them.
 #pragma once
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "pg_query.pb.h"
@@ -16,6 +18,13 @@ namespace ducklings::sql {
 // (none for a table without constraints, or a temporary one).
 // `schema` is DuckDB's schema name (main for public).
 std::vector<std::string> record_constraint_names(const pg_query::CreateStmt& create, const std::string& schema);
+
+// A CHECK constraint of `create` as pg_get_constraintdef prints it, plain and pretty
+// (CHECK ((b >= (0)::numeric)), CHECK (b >= 0::numeric)): PostgreSQL's implicit casts worked out
+// from the column types. Comparisons, arithmetic, AND/OR, IS [NOT] NULL, BETWEEN, IN lists and
+// length/lower/upper/abs; nullopt for anything else (DuckDB's own text is shown then).
+std::optional<std::pair<std::string, std::string>> check_definition(const pg_query::CreateStmt& create,
+                                                                    const pg_query::Node& expr);
 
 // The statement that forgets the names recorded for a dropped table.
 std::string forget_constraint_names(const std::string& schema, const std::string& table);

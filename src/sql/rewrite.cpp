@@ -1081,6 +1081,9 @@ std::vector<std::string> follow_alter(const pg_query::Node& root) {
         out.push_back("UPDATE duckgres_meta.constraint_names SET columns = array_to_string(list_transform("
                       "string_split(columns, ','), lambda x: CASE WHEN x = " + quote_literal(r.subname()) + " THEN " +
                       quote_literal(r.newname()) + " ELSE x END), ',')" + meta_where(schema, table));
+        // A CHECK's recorded text named the old column: DuckDB's own text is shown instead.
+        out.push_back("UPDATE duckgres_meta.constraint_names SET definition = NULL, pretty_definition = NULL" +
+                      meta_where(schema, table) + " AND contains(definition, " + quote_literal(r.subname()) + ")");
         break;
       default: break;
     }
