@@ -695,6 +695,20 @@ bool scalar_equal(const Json& a, const Json& b) {
   return true;
 }
 
+// jsonb = jsonb: the same structure with equal values (1.0 = 1); objects' keys are in jsonb's
+// order on both sides.
+bool deep_equal(const Json& a, const Json& b) {
+  if (a.kind != b.kind) return false;
+  if (a.kind == Json::Kind::kObject || a.kind == Json::Kind::kArray) {
+    if (a.items.size() != b.items.size() || a.keys != b.keys) return false;
+    for (size_t i = 0; i < a.items.size(); ++i) {
+      if (!deep_equal(a.items[i], b.items[i])) return false;
+    }
+    return true;
+  }
+  return scalar_equal(a, b);
+}
+
 bool contains(const Json& a, const Json& b, bool top) {
   if (a.kind == Json::Kind::kObject) {
     if (b.kind != Json::Kind::kObject) return false;
@@ -1339,6 +1353,9 @@ void register_pg_json(duckdb_connection connection) {
       o.boolean(contains(parse(a.text(0)), parse(a.text(1)), true));
     });
   }
+  r.add("__pgj_equal", t.jsonb, {P::kDoc, P::kJsonb}, t.boolean, [](const Args& a, Out& o) {
+    o.boolean(deep_equal(parse(a.text(0)), parse(a.text(1))));
+  });
   r.add("<@", t.jsonb, {P::kDoc, P::kJsonb}, t.boolean, [](const Args& a, Out& o) {
     o.boolean(contains(parse(a.text(1)), parse(a.text(0)), true));
   });

@@ -21,7 +21,7 @@ std::string figure_colname(const pg_query::Node& n);  // rewrite.cpp: PostgreSQL
 namespace {
 
 // PostgreSQL type OIDs the inference deals in.
-constexpr int32_t kVoid = 2278, kRegclass = 2205, kRegtype = 2206, kOid = 26, kName = 19, kBool = 16, kInt8 = 20, kInt2 = 21, kInt4 = 23, kText = 25, kFloat4 = 700,
+constexpr int32_t kJsonb = 3802, kVoid = 2278, kRegclass = 2205, kRegtype = 2206, kOid = 26, kName = 19, kBool = 16, kInt8 = 20, kInt2 = 21, kInt4 = 23, kText = 25, kFloat4 = 700,
                   kFloat8 = 701, kBpchar = 1042, kVarchar = 1043, kDate = 1082, kTime = 1083,
                   kTimestamp = 1114, kTimestamptz = 1184, kInterval = 1186, kNumeric = 1700;
 
@@ -79,6 +79,7 @@ PgResultType type_of_name(const pg_query::TypeName& t) {
   if (name == "float8") return known(kFloat8);
   if (name == "text") return known(kText);
   if (name == "oid") return known(kOid);
+  if (name == "jsonb") return known(kJsonb);
   if (name == "varchar" || name == "bpchar") {
     PgResultType out = known(name == "varchar" ? kVarchar : kBpchar);
     if (t.typmods_size() == 1 && t.typmods(0).has_a_const() && t.typmods(0).a_const().has_ival()) {
@@ -128,7 +129,7 @@ const char* format_type_name(int32_t oid) {
     case kNumeric: return "numeric";
     case 17: return "bytea";
     case 114: return "json";
-    case 3802: return "jsonb";
+    case kJsonb: return "jsonb";
     case 2950: return "uuid";
     case 1266: return "time with time zone";
     case kVoid: return "void";
@@ -747,6 +748,27 @@ class Typer {
     }
     PgResultType l = expr(*e->mutable_lexpr(), scope, Place::kNested, nullptr);
     PgResultType r = e->has_rexpr() ? expr(*e->mutable_rexpr(), scope, Place::kNested, nullptr) : PgResultType{};
+    auto untyped_literal = [](const pg_query::Node& side) { return side.has_a_const() && side.a_const().has_sval(); };
+    if ((op == "=" || op == "<>" || op == "!=") && e->has_rexpr() &&
+        ((l.oid == kJsonb && (r.oid == kJsonb || untyped_literal(e->rexpr()))) ||
+         (r.oid == kJsonb && untyped_literal(e->lexpr())))) {
+      // jsonb compares values, not text: '{"a": 1.0}'::jsonb = '{"a": 1}'::jsonb.
+      if (rewrite_) {
+        pg_query::Node left = l.oid == kJsonb ? e->lexpr() : make_cast(e->lexpr(), "jsonb");
+        pg_query::Node right = r.oid == kJsonb ? e->rexpr() : make_cast(e->rexpr(), "jsonb");
+        pg_query::Node equal = make_func_call("__pgj_equal", {std::move(left), std::move(right)});
+        if (op != "=") {
+          pg_query::Node negated;
+          auto* b = negated.mutable_bool_expr();
+          b->set_boolop(pg_query::NOT_EXPR);
+          *b->add_args() = std::move(equal);
+          equal = std::move(negated);
+        }
+        n = std::move(equal);
+        changed = true;
+      }
+      return known(kBool);
+    }
     if (op == "=" || op == "<>" || op == "!=" || op == "<" || op == ">" || op == "<=" || op == ">=" ||
         op == "~" || op == "~*" || op == "!~" || op == "!~*" || op == "~~" || op == "!~~") {
       return known(kBool);
@@ -1449,6 +1471,7 @@ PgResultType pg_type_of_duckdb_name(const std::string& duckdb_type) {
   if (t == "TIMESTAMP") return known(kTimestamp);
   if (t == "TIMESTAMP WITH TIME ZONE") return known(kTimestamptz);
   if (t == "INTERVAL") return known(kInterval);
+  if (t == "JSONB") return known(kJsonb);
   if (t.rfind("DECIMAL(", 0) == 0) {
     int p = 0, s = 0;
     if (std::sscanf(t.c_str(), "DECIMAL(%d,%d)", &p, &s) == 2) {

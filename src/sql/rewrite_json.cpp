@@ -80,6 +80,27 @@ bool rewrite_operator(pg_query::Node& n) {
     return false;
   }
   const std::string op = last_name(n.a_expr().name());
+  auto is_jsonb_cast = [](const pg_query::Node& side) {
+    return side.has_type_cast() && side.type_cast().has_type_name() &&
+           side.type_cast().type_name().array_bounds_size() == 0 &&
+           last_name(side.type_cast().type_name().names()) == "jsonb";
+  };
+  if ((op == "=" || op == "<>" || op == "!=") && (is_jsonb_cast(n.a_expr().lexpr()) || is_jsonb_cast(n.a_expr().rexpr()))) {
+    // jsonb compares values, not text ('{"a": 1.0}'::jsonb = '{"a": 1}'::jsonb); the select
+    // list's comparisons of jsonb columns are typed by sql/result_types.
+    int location = n.a_expr().location();
+    pg_query::Node equal = call("__pgj_equal", {cast(n.a_expr().lexpr(), "jsonb"), cast(n.a_expr().rexpr(), "jsonb")},
+                                location);
+    if (op == "=") {
+      n = std::move(equal);
+    } else {
+      pg_query::Node negated;
+      negated.mutable_bool_expr()->set_boolop(pg_query::NOT_EXPR);
+      *negated.mutable_bool_expr()->add_args() = std::move(equal);
+      n = std::move(negated);
+    }
+    return true;
+  }
   const char* fn = nullptr;
   bool path = false;  // the right operand is a text[]
   if (op == "->") {
