@@ -1270,7 +1270,14 @@ WITH a AS (
   SELECT table_oid, column_name, typid, attnum, ndims, typmod, NOT is_nullable AS notnull,
     column_default IS NOT NULL AND identity = '' AS hasdef, identity, generated FROM duckgres_catalog.__columns
   UNION ALL
-  SELECT table_oid, column_name, typid, attnum, ndims, typmod, false, false, '', false FROM duckgres_catalog.__index_columns)
+  SELECT table_oid, column_name, typid, attnum, ndims, typmod, false, false, '', false FROM duckgres_catalog.__index_columns
+  UNION ALL
+  -- A sequence is a relation of one row with these columns (DBeaver lists them).
+  SELECT r.oid, s.column_name, s.typid, s.attnum, CAST(0 AS SMALLINT), -1, true, false, '', false
+  FROM duckgres_catalog.__relations r,
+    (VALUES ('last_value', 20, CAST(1 AS SMALLINT)), ('log_cnt', 20, CAST(2 AS SMALLINT)), ('is_called', 16, CAST(3 AS SMALLINT)))
+      s(column_name, typid, attnum)
+  WHERE r.kind = 'S')
 SELECT CAST(a.table_oid AS duckgres_oid) AS attrelid, CAST(a.column_name AS duckgres_name) AS attname, CAST(a.typid AS duckgres_oid) AS atttypid, CAST(-1 AS INTEGER) AS attstattarget,
   coalesce(t.typlen, CAST(-1 AS SMALLINT)) AS attlen, a.attnum, a.ndims AS attndims, CAST(-1 AS INTEGER) AS attcacheoff,
   a.typmod AS atttypmod, coalesce(t.typbyval, false) AS attbyval, CAST(coalesce(t.typalign, 'i') AS duckgres_char) AS attalign,
@@ -1901,7 +1908,13 @@ SELECT CAST(duckgres_catalog.__database() AS duckgres_name) AS constraint_catalo
   CAST(CASE contype WHEN 'p' THEN 'PRIMARY KEY' WHEN 'u' THEN 'UNIQUE' WHEN 'f' THEN 'FOREIGN KEY' ELSE 'CHECK' END AS duckgres_varchar) AS constraint_type,
   CAST('NO' AS duckgres_yes_or_no) AS is_deferrable, CAST('NO' AS duckgres_yes_or_no) AS initially_deferred, CAST('YES' AS duckgres_yes_or_no) AS enforced,
   CAST(CASE WHEN (contype = 'p' OR contype = 'u') THEN 'YES' END AS duckgres_yes_or_no) AS nulls_distinct
-FROM duckgres_catalog.__constraints;
+FROM (SELECT schema_name, constraint_name, table_name, contype FROM duckgres_catalog.__constraints
+  UNION ALL
+  -- NOT NULL columns are CHECK constraints here, named <schema oid>_<table oid>_<column>_not_null.
+  SELECT c.schema_name, CAST(r.nspoid AS VARCHAR) || '_' || CAST(r.oid AS VARCHAR) || '_' || CAST(c.attnum AS VARCHAR) || '_not_null',
+    c.table_name, 'n'
+  FROM duckgres_catalog.__columns c JOIN duckgres_catalog.__relations r ON r.oid = c.table_oid AND r.kind = 'r'
+  WHERE NOT c.is_nullable) k;
 
 CREATE VIEW duckgres_information_schema.key_column_usage AS
 SELECT CAST(duckgres_catalog.__database() AS duckgres_name) AS constraint_catalog, CAST(duckgres_catalog.__nspname(k.schema_name) AS duckgres_name) AS constraint_schema,

@@ -9,7 +9,7 @@ CREATE TABLE ddl1.named (a int CONSTRAINT named_a_positive CHECK (a > 0), b int,
 CREATE TABLE IF NOT EXISTS ddl1.customers (id int);
 CREATE TABLE ddl1.customers (id int);
 SELECT conname, contype FROM pg_constraint c JOIN pg_namespace n ON n.oid = c.connamespace WHERE n.nspname = 'ddl1' ORDER BY conname;
-SELECT table_name, constraint_name, constraint_type FROM information_schema.table_constraints WHERE table_schema = 'ddl1' ORDER BY table_name, constraint_name;
+SELECT table_name, regexp_replace(constraint_name, '^[0-9]+_[0-9]+_', '<oids>_') AS constraint_name, constraint_type FROM information_schema.table_constraints WHERE table_schema = 'ddl1' ORDER BY 1, 2;
 SELECT pg_get_constraintdef(c.oid) FROM pg_constraint c JOIN pg_namespace n ON n.oid = c.connamespace WHERE n.nspname = 'ddl1' ORDER BY conname;
 CREATE INDEX ON ddl1.orders (status);
 CREATE INDEX orders_total_idx ON ddl1.orders (total DESC);

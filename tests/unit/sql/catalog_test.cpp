@@ -330,10 +330,18 @@ TEST_F(CatalogTest, InformationSchemaTablesAndConstraints) {
             (Rows{"true|public|child|BASE TABLE", "true|public|parent|BASE TABLE",
                   "true|public|v|VIEW", "true|s1|t1|BASE TABLE"}));
   EXPECT_EQ(rows("SELECT constraint_name, table_name, constraint_type FROM "
-                 "duckgres_information_schema.table_constraints ORDER BY 1"),
+                 "duckgres_information_schema.table_constraints WHERE constraint_name NOT LIKE '%_not_null' "
+                 "ORDER BY 1"),
             (Rows{"child_a_check|child|CHECK", "child_pid_fkey|child|FOREIGN KEY",
                   "child_pkey|child|PRIMARY KEY", "parent_code_key|parent|UNIQUE",
                   "parent_pkey|parent|PRIMARY KEY"}));
+  // Each NOT NULL column is a CHECK constraint named <schema oid>_<table oid>_<column>_not_null.
+  EXPECT_EQ(rows("SELECT regexp_replace(t.constraint_name, '^[0-9]+_[0-9]+_', ''), t.table_name FROM "
+                 "duckgres_information_schema.table_constraints t JOIN duckgres_catalog.pg_class c ON c.relname = "
+                 "t.table_name JOIN duckgres_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE "
+                 "t.constraint_name = CAST(n.oid AS VARCHAR) || '_' || CAST(c.oid AS VARCHAR) || '_' || "
+                 "regexp_replace(t.constraint_name, '^[0-9]+_[0-9]+_', '') ORDER BY 2, 1"),
+            (Rows{"1_not_null|child", "2_not_null|child", "1_not_null|parent", "2_not_null|parent"}));
   EXPECT_EQ(rows("SELECT constraint_name, column_name, ordinal_position FROM "
                  "duckgres_information_schema.key_column_usage ORDER BY 1, 3"),
             (Rows{"child_pid_fkey|pid|1", "child_pkey|a|1", "child_pkey|b|2",
