@@ -1197,16 +1197,17 @@ UNION ALL
 SELECT duckgres_catalog.__rowtype_oid(r.oid), r.name, r.nspoid, 10, CAST(-1 AS SMALLINT), false, 'c', 'C', false, true, ',', r.oid, 0,
   duckgres_catalog.__rowtype_oid(r.oid) + 536870912, 'record_in', 'record_out', 'record_recv', 'record_send', '-', '-', '-',
   'd', 'x', false, 0, -1, 0, 0, NULL, NULL, NULL
-FROM duckgres_catalog.__relations r WHERE r.kind IN ('r', 'v', 'm')
+FROM duckgres_catalog.__relations r WHERE r.kind IN ('r', 'v', 'm') AND r.nspoid NOT IN (11, 13207)
 UNION ALL
 SELECT duckgres_catalog.__rowtype_oid(r.oid) + 536870912, '_' || r.name, r.nspoid, 10, CAST(-1 AS SMALLINT), false, 'b', 'A', false, true, ',', 0,
   duckgres_catalog.__rowtype_oid(r.oid), 0, 'array_in', 'array_out', 'array_recv', 'array_send', '-', '-', 'array_typanalyze',
   'd', 'x', false, 0, -1, 0, 0, NULL, NULL, NULL
-FROM duckgres_catalog.__relations r WHERE r.kind IN ('r', 'v', 'm')) t;
+-- (pg_catalog's and information_schema's own row types are among the built-in rows)
+FROM duckgres_catalog.__relations r WHERE r.kind IN ('r', 'v', 'm') AND r.nspoid NOT IN (11, 13207)) t;
 
 CREATE VIEW duckgres_catalog.pg_class AS
 SELECT CAST(oid AS duckgres_oid) AS oid, CAST(name AS duckgres_name) AS relname, CAST(nspoid AS duckgres_oid) AS relnamespace,
-  CAST(CASE WHEN kind IN ('r', 'v', 'm') THEN duckgres_catalog.__rowtype_oid(oid) ELSE 0 END AS duckgres_oid) AS reltype,
+  CAST(CASE WHEN kind IN ('r', 'v', 'm') AND nspoid NOT IN (11, 13207) THEN duckgres_catalog.__rowtype_oid(oid) ELSE 0 END AS duckgres_oid) AS reltype,
   CAST(0 AS duckgres_oid) AS reloftype, CAST(10 AS duckgres_oid) AS relowner,
   CAST(CASE kind WHEN 'r' THEN 2 WHEN 'i' THEN 403 ELSE 0 END AS duckgres_oid) AS relam,
   CAST(oid AS duckgres_oid) AS relfilenode, CAST(0 AS duckgres_oid) AS reltablespace, CAST(0 AS INTEGER) AS relpages, tuples AS reltuples,
