@@ -26,7 +26,7 @@
 
 namespace ducklings::sql {
 
-const int kCatalogVersion = 29;
+const int kCatalogVersion = 30;
 
 namespace {
 
@@ -184,6 +184,9 @@ CREATE TABLE IF NOT EXISTS duckgres_meta.declared_types (schema_name VARCHAR, ta
 -- Columns declared GENERATED ALWAYS AS (…) STORED (DuckDB computes them as virtual columns and
 -- shows the expression as a default).
 CREATE TABLE IF NOT EXISTS duckgres_meta.generated_columns (schema_name VARCHAR, table_name VARCHAR, column_name VARCHAR);
+-- CREATE INDEX keys' DESC / NULLS FIRST (pg_index.indoption: 1 DESC, 2 NULLS FIRST, one per key
+-- as comma-separated numbers); DuckDB's indexes keep no order.
+CREATE TABLE IF NOT EXISTS duckgres_meta.index_options (schema_name VARCHAR, index_name VARCHAR, indoption VARCHAR);
 -- The relations each view reads (recorded on CREATE VIEW; DuckDB tracks no dependencies).
 CREATE TABLE IF NOT EXISTS duckgres_meta.view_dependencies (schema_name VARCHAR, view_name VARCHAR,
   ref_schema VARCHAR, ref_name VARCHAR);
@@ -1129,10 +1132,14 @@ keys AS (
   GROUP BY p.index_oid)
 SELECT ix.index_oid AS oid, ix.index_name AS name, ix.table_oid, ix.table_name, ix.schema_name,
   duckgres_catalog.__nspoid(ix.schema_name, ix.schema_oid) AS nspoid, ix.is_unique, ix.is_primary, ix.exprs,
-  keys.indkey, CAST(0 AS BIGINT) AS conoid
+  keys.indkey, CAST(0 AS BIGINT) AS conoid,
+  coalesce(list_transform(string_split(o.indoption, ','), x -> CAST(x AS SMALLINT)),
+    list_transform(keys.indkey, x -> CAST(0 AS SMALLINT))) AS indoption
 FROM ix JOIN keys USING (index_oid)
+LEFT JOIN duckgres_meta.index_options o ON o.schema_name = ix.schema_name AND o.index_name = ix.index_name
 UNION ALL
-SELECT indexoid, constraint_name, table_oid, table_name, schema_name, nspoid, true, contype = 'p', colnames, conkey, oid
+SELECT indexoid, constraint_name, table_oid, table_name, schema_name, nspoid, true, contype = 'p', colnames, conkey, oid,
+  list_transform(conkey, x -> CAST(0 AS SMALLINT))
 FROM duckgres_catalog.__constraints WHERE contype IN ('p', 'u');
 CREATE OR REPLACE TEMP TABLE __duckgres_snap_indexes AS SELECT * FROM duckgres_catalog.__live_indexes LIMIT 0;
 CREATE VIEW duckgres_catalog.__indexes AS SELECT * FROM temp.main.__duckgres_snap_indexes;
@@ -1329,7 +1336,7 @@ SELECT CAST(i.oid AS duckgres_oid) AS indexrelid, CAST(i.table_oid AS duckgres_o
   true AS indisready, true AS indislive, false AS indisreplident, i.indkey,
   list_transform(i.indkey, x -> CAST(0 AS BIGINT)) AS indcollation,
   list_transform(i.indkey, x -> CAST(0 AS BIGINT)) AS indclass,
-  list_transform(i.indkey, x -> CAST(0 AS SMALLINT)) AS indoption,
+  i.indoption,
   CASE WHEN list_contains(i.indkey, 0) THEN array_to_string(list_transform(list_filter(list_zip(i.exprs, i.indkey), z -> z[2] = 0), z -> z[1]), ', ') END AS indexprs,
   CAST(NULL AS VARCHAR) AS indpred
 FROM duckgres_catalog.__indexes i;
@@ -1514,8 +1521,9 @@ CREATE MACRO duckgres_catalog.__indexdef(p_o, p_p) AS (SELECT max('CREATE ' || C
     || CASE WHEN p_p AND duckgres_catalog.__nsp_visible(duckgres_catalog.__nspname(m_i.m_schema_name)) THEN ''
       ELSE duckgres_catalog.__quote_ident(duckgres_catalog.__nspname(m_i.m_schema_name)) || '.' END
     || duckgres_catalog.__quote_ident(m_i.m_table_name) || ' USING btree ('
-    || array_to_string(list_transform(list_zip(m_i.m_exprs, m_i.m_indkey), m_x -> duckgres_catalog.__index_key(m_x[1], m_x[2])), ', ') || ')')
-  FROM (SELECT oid AS m_oid, is_unique AS m_is_unique, name AS m_name, schema_name AS m_schema_name, table_name AS m_table_name, exprs AS m_exprs, indkey AS m_indkey FROM duckgres_catalog.__indexes) m_i WHERE m_i.m_oid = p_o);
+    || array_to_string(list_transform(list_zip(m_i.m_exprs, m_i.m_indkey, m_i.m_indoption), m_x -> duckgres_catalog.__index_key(m_x[1], m_x[2])
+         || CASE m_x[3] WHEN 3 THEN ' DESC' WHEN 1 THEN ' DESC NULLS LAST' WHEN 2 THEN ' NULLS FIRST' ELSE '' END), ', ') || ')')
+  FROM (SELECT oid AS m_oid, is_unique AS m_is_unique, name AS m_name, schema_name AS m_schema_name, table_name AS m_table_name, exprs AS m_exprs, indkey AS m_indkey, indoption AS m_indoption FROM duckgres_catalog.__indexes) m_i WHERE m_i.m_oid = p_o);
 CREATE MACRO duckgres_catalog.pg_get_indexdef(p_o) AS duckgres_catalog.__indexdef(p_o, false),
   (p_o, p_c, p_p) AS CASE WHEN p_c = 0 THEN duckgres_catalog.__indexdef(p_o, p_p)
     ELSE (SELECT max(duckgres_catalog.__index_key(m_i.m_exprs[p_c], m_i.m_indkey[p_c])) FROM (SELECT oid AS m_oid, is_unique AS m_is_unique, name AS m_name, schema_name AS m_schema_name, table_name AS m_table_name, exprs AS m_exprs, indkey AS m_indkey FROM duckgres_catalog.__indexes) m_i WHERE m_i.m_oid = p_o) END;

@@ -1073,6 +1073,11 @@ std::vector<std::string> follow_alter(const pg_query::Node& root) {
                       " WHERE ref_schema = " + quote_literal(schema.empty() || schema == "public" ? "main" : schema) +
                       " AND ref_name = " + quote_literal(table));
         break;
+      case pg_query::OBJECT_INDEX:
+        out.push_back("UPDATE duckgres_meta.index_options SET index_name = " + quote_literal(r.newname()) +
+                      " WHERE schema_name = " + quote_literal(schema.empty() || schema == "public" ? "main" : schema) +
+                      " AND index_name = " + quote_literal(table));
+        break;
       case pg_query::OBJECT_COLUMN:
         for (const char* t : {"duckgres_meta.declared_types", "duckgres_meta.generated_columns"}) {
           out.push_back(std::string("UPDATE ") + t + " SET column_name = " + quote_literal(r.newname()) +
@@ -1212,12 +1217,52 @@ std::vector<std::string> catalog_bookkeeping(const Statement& s) {
     }
     return out;
   }
+  if (root->has_index_stmt() && !root->index_stmt().idxname().empty()) {
+    // Each key's DESC / NULLS FIRST, as pg_index.indoption holds them (DuckDB keeps no order).
+    const auto& index = root->index_stmt();
+    std::string schema = index.relation().schemaname().empty() || index.relation().schemaname() == "public"
+                             ? "main" : index.relation().schemaname();
+    std::string options;
+    bool any = false;
+    for (const auto& param : index.index_params()) {
+      int option = 0;
+      if (param.has_index_elem()) {
+        const auto& e = param.index_elem();
+        bool desc = e.ordering() == pg_query::SORTBY_DESC;
+        bool nulls_first = e.nulls_ordering() == pg_query::SORTBY_NULLS_FIRST ||
+                           (desc && e.nulls_ordering() != pg_query::SORTBY_NULLS_LAST);
+        option = (desc ? 1 : 0) | (nulls_first ? 2 : 0);
+      }
+      any = any || option != 0;
+      options += (options.empty() ? "" : ",") + std::to_string(option);
+    }
+    std::vector<std::string> out = {"DELETE FROM duckgres_meta.index_options WHERE schema_name = " +
+                                    quote_literal(schema) + " AND index_name = " + quote_literal(index.idxname())};
+    if (any) {
+      out.push_back("INSERT INTO duckgres_meta.index_options VALUES (" + quote_literal(schema) + ", " +
+                    quote_literal(index.idxname()) + ", " + quote_literal(options) + ")");
+    }
+    return out;
+  }
+  if (root->has_drop_stmt() && root->drop_stmt().remove_type() == pg_query::OBJECT_INDEX) {
+    std::vector<std::string> out;
+    for (const auto& object : root->drop_stmt().objects()) {
+      if (!object.has_list()) continue;
+      const auto& parts = object.list().items();
+      std::string index = parts.empty() ? "" : parts[parts.size() - 1].string().sval();
+      std::string schema = parts.size() >= 2 ? parts[parts.size() - 2].string().sval() : "";
+      out.push_back("DELETE FROM duckgres_meta.index_options WHERE schema_name = " +
+                    quote_literal(schema.empty() || schema == "public" ? "main" : schema) + " AND index_name = " +
+                    quote_literal(index));
+    }
+    return out;
+  }
   if (root->has_drop_stmt() && root->drop_stmt().remove_type() == pg_query::OBJECT_SCHEMA) {
     std::vector<std::string> out;
     for (const auto& object : root->drop_stmt().objects()) {
       if (!object.has_string()) continue;
       std::string schema = object.string().sval() == "public" ? "main" : object.string().sval();
-      for (const char* table : {"duckgres_meta.schema_comments", "duckgres_meta.declared_types",
+      for (const char* table : {"duckgres_meta.schema_comments", "duckgres_meta.declared_types", "duckgres_meta.index_options",
                                 "duckgres_meta.constraint_names", "duckgres_meta.view_dependencies",
                                 "duckgres_meta.generated_columns"}) {
         out.push_back(std::string("DELETE FROM ") + table + " WHERE schema_name = " + quote_literal(schema));

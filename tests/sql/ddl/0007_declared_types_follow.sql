@@ -54,5 +54,12 @@ SELECT column_name, column_default, is_generated, generation_expression FROM inf
 SELECT attname, attgenerated, atthasdef FROM pg_attribute WHERE attrelid = 'dtf.order_lines'::regclass AND attnum > 0 ORDER BY attnum;
 SELECT a.attname, pg_get_expr(d.adbin, d.adrelid), pg_get_expr(d.adbin, d.adrelid, true) FROM pg_attrdef d JOIN pg_attribute a ON a.attrelid = d.adrelid AND a.attnum = d.adnum WHERE d.adrelid = 'dtf.order_lines'::regclass ORDER BY a.attnum;
 SELECT qty, price, total FROM dtf.order_lines;
+CREATE INDEX lines_price_desc ON dtf.order_lines (price DESC, qty);
+CREATE INDEX ON dtf.order_lines (qty NULLS FIRST);
+CREATE INDEX lines_note_idx ON dtf.order_lines (note DESC NULLS LAST);
+SELECT c.relname, i.indoption FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE i.indrelid = 'dtf.order_lines'::regclass ORDER BY 1;
+SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = 'dtf' AND tablename = 'order_lines' ORDER BY 1;
+ALTER INDEX dtf.lines_price_desc RENAME TO lines_by_price;
+SELECT pg_get_indexdef('dtf.lines_by_price'::regclass);
 DROP SCHEMA dtf CASCADE;
 DROP SCHEMA dtf_archive CASCADE;
