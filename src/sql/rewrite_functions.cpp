@@ -1,6 +1,7 @@
 #include "sql/rewrite_functions.h"
 
 #include <algorithm>
+#include <set>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -267,6 +268,16 @@ bool rewrite_call(pg_query::Node& n) {
   auto& f = *n.mutable_func_call();
   if (f.location() == kGenerated) return false;
   std::string name = function_name(f);
+  static const std::set<std::string> regression = {
+      "corr",      "covar_pop", "covar_samp", "regr_slope", "regr_intercept", "regr_r2",
+      "regr_sxx",  "regr_syy",  "regr_sxy",   "regr_avgx",  "regr_avgy"};
+  if (regression.count(name) && f.args_size() == 2 && !f.agg_star() && !f.has_over()) {
+    // PostgreSQL's algorithm, to its last digit (duck/pg_aggregates.h). Not as a window
+    // function: DuckDB's window operator hands a C API aggregate fewer states than rows.
+    f.clear_funcname();
+    f.add_funcname()->mutable_string()->set_sval("__pg_" + name);
+    return true;
+  }
   bool ordered_agg = name == "string_agg" || name == "array_agg" || name == "json_agg" || name == "jsonb_agg" ||
                      name == "xmlagg";
   if (ordered_agg && f.agg_distinct() && f.agg_order_size() == 0 && f.args_size() >= 1 && !f.has_over()) {

@@ -7,6 +7,7 @@
 #include "common/clock.h"
 #include "common/errors.h"
 #include "duck/pg_json.h"
+#include "duck/pg_aggregates.h"
 #include "duck/pg_functions.h"
 #include "sql/catalog.h"
 #include "sql/catalog_types.h"
@@ -133,6 +134,7 @@ Warehouse::Warehouse(std::string name, const std::string& directory, const Compu
     auto conn = database_.connect();
     register_session_functions(*conn);  // before the catalog: its views call them
     duck::register_pg_functions(*conn, readable_directories);  // to_char, format(), …
+    duck::register_pg_aggregates(*conn);  // corr, covar_*, regr_* as PostgreSQL computes them
     sql::register_pg_casts(*conn);       // PostgreSQL's text input for bytea, bool, int, arrays
     sql::register_array_functions(*conn);  // cardinality, array_ndims, array_dims of nested arrays
     std::vector<FunctionRegistrar> registrars;
