@@ -271,9 +271,10 @@ bool rewrite_call(pg_query::Node& n) {
   static const std::set<std::string> regression = {
       "corr",      "covar_pop", "covar_samp", "regr_slope", "regr_intercept", "regr_r2",
       "regr_sxx",  "regr_syy",  "regr_sxy",   "regr_avgx",  "regr_avgy"};
-  if (regression.count(name) && f.args_size() == 2 && !f.agg_star() && !f.has_over()) {
+  if (regression.count(name) && f.args_size() == 2 && !f.agg_star() && !f.has_over() && f.agg_order_size() == 0) {
     // PostgreSQL's algorithm, to its last digit (duck/pg_aggregates.h). Not as a window
-    // function: DuckDB's window operator hands a C API aggregate fewer states than rows.
+    // function nor with ORDER BY: DuckDB's window and sorted-aggregate operators hand a C API
+    // aggregate one state for many rows (a crash); DuckDB's own aggregates serve those.
     f.clear_funcname();
     f.add_funcname()->mutable_string()->set_sval("__pg_" + name);
     return true;

@@ -141,3 +141,18 @@ TEST(ColumnOrigins, PlainColumnsStarsAndComputedOnes) {
 
 }  // namespace
 }  // namespace ducklings::sql
+
+namespace ducklings::sql {
+namespace {
+
+TEST(Rewrite, RegressionAggregatesUsePostgresAlgorithmOutsideWindows) {
+  EXPECT_TRUE(contains(rewritten("SELECT corr(x, y), regr_slope(y, x) FILTER (WHERE x > 0) FROM t"), "__pg_corr("));
+  EXPECT_TRUE(contains(rewritten("SELECT regr_slope(y, x) FROM t GROUP BY g"), "__pg_regr_slope("));
+  // DuckDB's window and sorted-aggregate operators would give the C API aggregate one state for
+  // many rows: those calls keep DuckDB's own aggregate.
+  EXPECT_FALSE(contains(rewritten("SELECT corr(x, y) OVER () FROM t"), "__pg_corr"));
+  EXPECT_FALSE(contains(rewritten("SELECT corr(x, y ORDER BY x) FROM t"), "__pg_corr"));
+}
+
+}  // namespace
+}  // namespace ducklings::sql
