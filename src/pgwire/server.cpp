@@ -92,6 +92,9 @@ Server::Server(const ServerConfig& config, control::ControlPlane* control,
                WorkerControlHandler worker_control)
     : config_(config),
       control_(control),
+      warehouses_(warehouses),
+      workers_(workers),
+      worker_control_(std::move(worker_control)),
       limiter_([&config] {
         AuthLimits l;
         l.failure_threshold = config.auth_failure_threshold;
@@ -106,10 +109,7 @@ Server::Server(const ServerConfig& config, control::ControlPlane* control,
         l.cancel_per_second = config.cancel_requests_per_second;
         l.cancel_burst = 10 * config.cancel_requests_per_second;
         return l;
-      }()),
-      warehouses_(warehouses),
-      workers_(workers),
-      worker_control_(std::move(worker_control)) {
+      }()) {
   if (config.tls != "off" && !worker_control_) {
     tls_ = TlsContext::create(config.tls_cert, config.tls_key, config.data_dir);
     std::string binding = tls_->server_end_point().empty()
