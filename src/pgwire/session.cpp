@@ -1077,7 +1077,12 @@ void Session::start_portal(Portal& portal) {
       if (f == Format::kBinary && t.id() == DUCKDB_TYPE_VARCHAR && q.type_overrides.size() == cols) {
         text_result = make_text_result_binary_encoder(q.type_overrides[i]);
       }
-      portal.encoders.push_back(text_result ? std::move(text_result) : make_encoder(t.get(), f, encode_options_));
+      std::unique_ptr<ColumnEncoder> encoder = text_result ? std::move(text_result) : make_encoder(t.get(), f, encode_options_);
+      if (t.id() == DUCKDB_TYPE_VARCHAR && i < q.type_overrides.size() && q.type_overrides[i] == oid::kBpchar &&
+          i < q.typmod_overrides.size() && q.typmod_overrides[i] > 5) {
+        encoder = pad_to_length(std::move(encoder), q.typmod_overrides[i] - 4);
+      }
+      portal.encoders.push_back(std::move(encoder));
       portal.column_formats.push_back(static_cast<int16_t>(f));
     }
   }

@@ -36,7 +36,33 @@ class TextResultBinaryEncoder : public ColumnEncoder {
   uint64_t* validity_ = nullptr;
 };
 
+// character(n): values are stored without their trailing blanks; every result (a star, a
+// view's column) shows them padded to n characters, text and binary alike.
+class BlankPaddedEncoder : public ColumnEncoder {
+ public:
+  BlankPaddedEncoder(std::unique_ptr<ColumnEncoder> inner, int32_t length) : inner_(std::move(inner)), length_(length) {}
+  void set_vector(duckdb_vector vector) override { inner_->set_vector(vector); }
+  bool is_null(idx_t row) const override { return inner_->is_null(row); }
+  void append_value(idx_t row, std::string& out) override {
+    size_t start = out.size();
+    inner_->append_value(row, out);
+    int32_t characters = 0;
+    for (size_t i = start; i < out.size(); ++i) {
+      if ((static_cast<unsigned char>(out[i]) & 0xC0) != 0x80) ++characters;
+    }
+    if (characters < length_) out.append(static_cast<size_t>(length_ - characters), ' ');
+  }
+
+ private:
+  std::unique_ptr<ColumnEncoder> inner_;
+  int32_t length_;
+};
+
 }  // namespace
+
+std::unique_ptr<ColumnEncoder> pad_to_length(std::unique_ptr<ColumnEncoder> inner, int32_t length) {
+  return std::make_unique<BlankPaddedEncoder>(std::move(inner), length);
+}
 
 std::unique_ptr<ColumnEncoder> make_text_result_binary_encoder(int32_t type_oid) {
   if (type_oid != oid::kNumeric && type_oid != kRegtype) return nullptr;

@@ -61,5 +61,11 @@ SELECT c.relname, i.indoption FROM pg_index i JOIN pg_class c ON c.oid = i.index
 SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = 'dtf' AND tablename = 'order_lines' ORDER BY 1;
 ALTER INDEX dtf.lines_price_desc RENAME TO lines_by_price;
 SELECT pg_get_indexdef('dtf.lines_by_price'::regclass);
+CREATE TABLE dtf.codes (id int, code char(4), label varchar(10));
+INSERT INTO dtf.codes VALUES (1, 'ab', 'x'), (2, 'abcd', NULL), (3, NULL, 'z');
+CREATE VIEW dtf.codes_v AS SELECT * FROM dtf.codes;
+SELECT * FROM dtf.codes ORDER BY id;
+SELECT c.* FROM dtf.codes c ORDER BY id;
+SELECT * FROM dtf.codes_v ORDER BY id;
 DROP SCHEMA dtf CASCADE;
 DROP SCHEMA dtf_archive CASCADE;
