@@ -984,11 +984,18 @@ bool name_result_columns(pg_query::SelectStmt& select) {
   return changed;
 }
 
+namespace {
+
+// DuckDB's name of the schema a statement names (unqualified and public are main).
+std::string meta_schema(const std::string& schema) { return schema.empty() || schema == "public" ? "main" : schema; }
+
+}  // namespace
+
 std::string declared_type_insert(const std::string& schema, const std::string& table, const std::string& column,
                                  int32_t type_oid, int32_t typmod) {
   bool has_length = (type_oid == 1043 || type_oid == 1042) && typmod >= 4;
   return "INSERT INTO duckgres_meta.declared_types VALUES (" +
-         quote_literal(schema.empty() || schema == "public" ? "main" : schema) + ", " + quote_literal(table) + ", " +
+         quote_literal(meta_schema(schema)) + ", " + quote_literal(table) + ", " +
          quote_literal(column) + ", " + std::to_string(type_oid) + ", " + std::to_string(typmod) + ", " +
          (has_length ? std::to_string(typmod - 4) : std::string("NULL")) + ")";
 }
@@ -1008,8 +1015,21 @@ bool is_builtin_type_name(const std::string& name) {
   return names.count(name) > 0;
 }
 
+// The (schema, name) pairs a DROP TABLE / VIEW / INDEX names (schema empty when unqualified).
+std::vector<std::pair<std::string, std::string>> dropped_relations(const pg_query::DropStmt& drop) {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const auto& object : drop.objects()) {
+    if (!object.has_list()) continue;
+    const auto& parts = object.list().items();
+    std::string name = parts.empty() ? "" : parts[parts.size() - 1].string().sval();
+    std::string schema = parts.size() >= 2 ? parts[parts.size() - 2].string().sval() : "";
+    out.emplace_back(schema, name);
+  }
+  return out;
+}
+
 std::string meta_where(const std::string& schema, const std::string& table) {
-  return " WHERE schema_name = " + quote_literal(schema.empty() || schema == "public" ? "main" : schema) +
+  return " WHERE schema_name = " + quote_literal(meta_schema(schema)) +
          " AND table_name = " + quote_literal(table);
 }
 
@@ -1037,7 +1057,7 @@ std::optional<std::string> declared_type_row(const std::string& schema, const st
     std::string type_schema = tn.names_size() == 2 ? tn.names(0).string().sval() : std::string();
     if (type_schema == "public") type_schema = "main";
     return "INSERT INTO duckgres_meta.declared_types SELECT " +
-           quote_literal(schema.empty() || schema == "public" ? "main" : schema) + ", " + quote_literal(table) + ", " +
+           quote_literal(meta_schema(schema)) + ", " + quote_literal(table) + ", " +
            quote_literal(column) + ", type_oid, -1, NULL FROM duckdb_types() WHERE database_name = "
            "system.main.current_database() AND NOT internal AND logical_type = 'ENUM' AND type_name = " +
            quote_literal(type) + " AND schema_name = " +
@@ -1067,15 +1087,15 @@ std::vector<std::string> follow_alter(const pg_query::Node& root) {
                         meta_where(schema, table));
         }
         out.push_back("UPDATE duckgres_meta.view_dependencies SET view_name = " + quote_literal(r.newname()) +
-                      " WHERE schema_name = " + quote_literal(schema.empty() || schema == "public" ? "main" : schema) +
+                      " WHERE schema_name = " + quote_literal(meta_schema(schema)) +
                       " AND view_name = " + quote_literal(table));
         out.push_back("UPDATE duckgres_meta.view_dependencies SET ref_name = " + quote_literal(r.newname()) +
-                      " WHERE ref_schema = " + quote_literal(schema.empty() || schema == "public" ? "main" : schema) +
+                      " WHERE ref_schema = " + quote_literal(meta_schema(schema)) +
                       " AND ref_name = " + quote_literal(table));
         break;
       case pg_query::OBJECT_INDEX:
         out.push_back("UPDATE duckgres_meta.index_options SET index_name = " + quote_literal(r.newname()) +
-                      " WHERE schema_name = " + quote_literal(schema.empty() || schema == "public" ? "main" : schema) +
+                      " WHERE schema_name = " + quote_literal(meta_schema(schema)) +
                       " AND index_name = " + quote_literal(table));
         break;
       case pg_query::OBJECT_COLUMN:
@@ -1203,16 +1223,12 @@ std::vector<std::string> catalog_bookkeeping(const Statement& s) {
   if (root->has_drop_stmt() && (root->drop_stmt().remove_type() == pg_query::OBJECT_TABLE ||
                                 root->drop_stmt().remove_type() == pg_query::OBJECT_VIEW)) {
     std::vector<std::string> out;
-    for (const auto& object : root->drop_stmt().objects()) {
-      if (!object.has_list()) continue;
-      const auto& parts = object.list().items();
-      std::string table = parts.empty() ? "" : parts[parts.size() - 1].string().sval();
-      std::string schema = parts.size() >= 2 ? parts[parts.size() - 2].string().sval() : "";
+    for (const auto& [schema, table] : dropped_relations(root->drop_stmt())) {
       out.push_back("DELETE FROM duckgres_meta.declared_types" + meta_where(schema, table));
       out.push_back("DELETE FROM duckgres_meta.generated_columns" + meta_where(schema, table));
-      out.push_back(forget_constraint_names(schema.empty() || schema == "public" ? "main" : schema, table));
+      out.push_back(forget_constraint_names(meta_schema(schema), table));
       out.push_back("DELETE FROM duckgres_meta.view_dependencies WHERE schema_name = " +
-                    quote_literal(schema.empty() || schema == "public" ? "main" : schema) + " AND view_name = " +
+                    quote_literal(meta_schema(schema)) + " AND view_name = " +
                     quote_literal(table));
     }
     return out;
@@ -1220,8 +1236,7 @@ std::vector<std::string> catalog_bookkeeping(const Statement& s) {
   if (root->has_index_stmt() && !root->index_stmt().idxname().empty()) {
     // Each key's DESC / NULLS FIRST, as pg_index.indoption holds them (DuckDB keeps no order).
     const auto& index = root->index_stmt();
-    std::string schema = index.relation().schemaname().empty() || index.relation().schemaname() == "public"
-                             ? "main" : index.relation().schemaname();
+    std::string schema = meta_schema(index.relation().schemaname());
     std::string options;
     bool any = false;
     for (const auto& param : index.index_params()) {
@@ -1246,13 +1261,9 @@ std::vector<std::string> catalog_bookkeeping(const Statement& s) {
   }
   if (root->has_drop_stmt() && root->drop_stmt().remove_type() == pg_query::OBJECT_INDEX) {
     std::vector<std::string> out;
-    for (const auto& object : root->drop_stmt().objects()) {
-      if (!object.has_list()) continue;
-      const auto& parts = object.list().items();
-      std::string index = parts.empty() ? "" : parts[parts.size() - 1].string().sval();
-      std::string schema = parts.size() >= 2 ? parts[parts.size() - 2].string().sval() : "";
+    for (const auto& [schema, index] : dropped_relations(root->drop_stmt())) {
       out.push_back("DELETE FROM duckgres_meta.index_options WHERE schema_name = " +
-                    quote_literal(schema.empty() || schema == "public" ? "main" : schema) + " AND index_name = " +
+                    quote_literal(meta_schema(schema)) + " AND index_name = " +
                     quote_literal(index));
     }
     return out;
