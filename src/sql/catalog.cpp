@@ -26,7 +26,7 @@
 
 namespace ducklings::sql {
 
-const int kCatalogVersion = 30;
+const int kCatalogVersion = 31;
 
 namespace {
 
@@ -1217,7 +1217,8 @@ SELECT CAST(oid AS duckgres_oid) AS oid, CAST(name AS duckgres_name) AS relname,
   CAST(CASE WHEN kind IN ('r', 'v', 'm') AND nspoid NOT IN (11, 13207) THEN duckgres_catalog.__rowtype_oid(oid) ELSE 0 END AS duckgres_oid) AS reltype,
   CAST(0 AS duckgres_oid) AS reloftype, CAST(10 AS duckgres_oid) AS relowner,
   CAST(CASE kind WHEN 'r' THEN 2 WHEN 'i' THEN 403 ELSE 0 END AS duckgres_oid) AS relam,
-  CAST(oid AS duckgres_oid) AS relfilenode, CAST(0 AS duckgres_oid) AS reltablespace, CAST(0 AS INTEGER) AS relpages, tuples AS reltuples,
+  CAST(oid AS duckgres_oid) AS relfilenode, CAST(0 AS duckgres_oid) AS reltablespace, -- An index has its metapage from the start (JDBC's getIndexInfo PAGES), and a leaf page per ~256 rows.
+  CAST(CASE WHEN kind = 'i' THEN 1 + ceil(coalesce(tuples, 0) / 256.0) ELSE 0 END AS INTEGER) AS relpages, tuples AS reltuples,
   CAST(0 AS INTEGER) AS relallvisible, CAST(0 AS duckgres_oid) AS reltoastrelid, hasindex AS relhasindex,
   false AS relisshared, CAST('p' AS duckgres_char) AS relpersistence, CAST(kind AS duckgres_char) AS relkind, CAST(natts AS SMALLINT) AS relnatts, CAST(checks AS SMALLINT) AS relchecks,
   false AS relhasrules,
@@ -1742,8 +1743,8 @@ CREATE VIEW duckgres_catalog.pg_auth_members AS
 SELECT CAST(NULL AS BIGINT) AS oid, CAST(NULL AS BIGINT) AS roleid, CAST(NULL AS BIGINT) AS member,
   CAST(NULL AS BIGINT) AS grantor, CAST(NULL AS BOOLEAN) AS admin_option WHERE false;
 CREATE VIEW duckgres_catalog.pg_policy AS
-SELECT CAST(NULL AS BIGINT) AS oid, CAST(NULL AS VARCHAR) AS polname, CAST(NULL AS BIGINT) AS polrelid,
-  CAST(NULL AS VARCHAR) AS polcmd, CAST(NULL AS BOOLEAN) AS polpermissive, CAST(NULL AS BIGINT[]) AS polroles,
+SELECT CAST(NULL AS duckgres_oid) AS oid, CAST(NULL AS duckgres_name) AS polname, CAST(NULL AS duckgres_oid) AS polrelid,
+  CAST(NULL AS duckgres_char) AS polcmd, CAST(NULL AS BOOLEAN) AS polpermissive, CAST(NULL AS BIGINT[]) AS polroles,
   CAST(NULL AS VARCHAR) AS polqual, CAST(NULL AS VARCHAR) AS polwithcheck WHERE false;
 CREATE VIEW duckgres_catalog.pg_statistic_ext AS
 SELECT CAST(NULL AS BIGINT) AS oid, CAST(NULL AS BIGINT) AS stxrelid, CAST(NULL AS VARCHAR) AS stxname,
@@ -1758,10 +1759,25 @@ SELECT CAST(NULL AS BIGINT) AS oid, CAST(NULL AS BIGINT) AS prpubid, CAST(NULL A
   CAST(NULL AS VARCHAR) AS prqual, CAST(NULL AS INTEGER[]) AS prattrs WHERE false;
 CREATE VIEW duckgres_catalog.pg_publication_namespace AS
 SELECT CAST(NULL AS BIGINT) AS oid, CAST(NULL AS BIGINT) AS pnpubid, CAST(NULL AS BIGINT) AS pnnspid WHERE false;
+-- PostgreSQL enforces a foreign key with four internal triggers, in this order: ON DELETE and ON
+-- UPDATE on the referenced table ('a'), insert and update checks on the referencing one ('c').
+-- Their oids: 2·10^9 + four per constraint (constraint oids are 10^9 + table oid·100 + k).
 CREATE VIEW duckgres_catalog.pg_trigger AS
-SELECT CAST(NULL AS BIGINT) AS oid, CAST(NULL AS BIGINT) AS tgrelid, CAST(NULL AS BIGINT) AS tgparentid,
-  CAST(NULL AS VARCHAR) AS tgname, CAST(NULL AS BIGINT) AS tgfoid, CAST(NULL AS SMALLINT) AS tgtype,
-  CAST(NULL AS VARCHAR) AS tgenabled, CAST(NULL AS BOOLEAN) AS tgisinternal WHERE false;
+WITH t AS (
+  SELECT f.oid AS conoid, f.confrelid AS relid, f.table_oid AS other, 0 AS k, 1654 AS foid, 9 AS tgtype, 'a' AS side FROM duckgres_catalog.__fkeys f
+  UNION ALL SELECT f.oid, f.confrelid, f.table_oid, 1, 1655, 17, 'a' FROM duckgres_catalog.__fkeys f
+  UNION ALL SELECT f.oid, f.table_oid, f.confrelid, 2, 1644, 5, 'c' FROM duckgres_catalog.__fkeys f
+  UNION ALL SELECT f.oid, f.table_oid, f.confrelid, 3, 1645, 17, 'c' FROM duckgres_catalog.__fkeys f)
+SELECT CAST(2000000000 + (t.conoid - 1000000000) * 4 + t.k AS duckgres_oid) AS oid, CAST(t.relid AS duckgres_oid) AS tgrelid,
+  CAST(0 AS duckgres_oid) AS tgparentid,
+  CAST('RI_ConstraintTrigger_' || t.side || '_' || (2000000000 + (t.conoid - 1000000000) * 4 + t.k) AS duckgres_name) AS tgname,
+  CAST(t.foid AS duckgres_oid) AS tgfoid, CAST(t.tgtype AS SMALLINT) AS tgtype, CAST('O' AS duckgres_char) AS tgenabled,
+  true AS tgisinternal, CAST(t.other AS duckgres_oid) AS tgconstrrelid,
+  CAST(coalesce((SELECT c.conindid FROM duckgres_catalog.pg_constraint c WHERE c.oid = t.conoid), 0) AS duckgres_oid) AS tgconstrindid,
+  CAST(t.conoid AS duckgres_oid) AS tgconstraint, false AS tgdeferrable, false AS tginitdeferred, CAST(0 AS SMALLINT) AS tgnargs,
+  CAST([] AS SMALLINT[]) AS tgattr, CAST('' AS BLOB) AS tgargs, CAST(NULL AS VARCHAR) AS tgqual,
+  CAST(NULL AS duckgres_name) AS tgoldtable, CAST(NULL AS duckgres_name) AS tgnewtable
+FROM t;
 -- A view's _RETURN rule (oid: the view's + 3·2^28, apart from the row and enum array types').
 CREATE VIEW duckgres_catalog.pg_rewrite AS
 SELECT CAST(r.oid + 805306368 AS duckgres_oid) AS oid, CAST('_RETURN' AS duckgres_name) AS rulename,

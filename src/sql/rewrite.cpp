@@ -546,14 +546,15 @@ std::vector<std::string> expand_serial_columns(pg_query::CreateStmt& create) {
 
 // pg_index.indkey and friends are int2vector/oidvector in PostgreSQL: subscripts count from 0
 // and the text form is space-separated ("1 3"). The catalog keeps them as DuckDB lists, so
-// references to these columns (their names are distinctive) are adjusted where it shows.
+// references to these columns (their names are distinctive, and pgjdbc's getIndexInfo aliases
+// indoption as i_indoption) are adjusted where it shows.
 constexpr int32_t kInt2VectorOid = 22;
 constexpr int32_t kOidVectorOid = 30;
 
 // The PostgreSQL type of a vector column reference, or 0 when `n` is not one.
 int32_t vector_column_type(const pg_query::Node& n) {
   static const std::pair<const char*, int32_t> columns[] = {
-      {"indkey", kInt2VectorOid},      {"indoption", kInt2VectorOid}, {"indclass", kOidVectorOid},
+      {"indkey", kInt2VectorOid},      {"indoption", kInt2VectorOid}, {"i_indoption", kInt2VectorOid}, {"indclass", kOidVectorOid},
       {"indcollation", kOidVectorOid}, {"proargtypes", kOidVectorOid}};
   if (!n.has_column_ref()) return 0;
   std::string name = last_name(n.column_ref().fields());

@@ -1,8 +1,10 @@
-#include <algorithm>
 #include "sql/rewrite_json.h"
 
+#include <algorithm>
 #include <string>
 #include <vector>
+
+#include "common/errors.h"
 
 namespace ducklings::sql {
 namespace {
@@ -70,6 +72,19 @@ bool is_lambda(const pg_query::A_Expr& e) {
   return is_name(e.lexpr());
 }
 
+// An expression that is json (not jsonb) by its shape: a cast to json, or -> / #> applied to one.
+bool is_json_valued(const pg_query::Node& n) {
+  if (n.has_type_cast() && n.type_cast().has_type_name()) {
+    return n.type_cast().type_name().array_bounds_size() == 0 && last_name(n.type_cast().type_name().names()) == "json";
+  }
+  if (n.has_a_expr() && n.a_expr().kind() == pg_query::AEXPR_OP && n.a_expr().name_size() >= 1 &&
+      n.a_expr().has_lexpr() && n.a_expr().has_rexpr()) {
+    const std::string op = last_name(n.a_expr().name());
+    return (op == "->" || op == "#>") && is_json_valued(n.a_expr().lexpr());
+  }
+  return false;
+}
+
 // json -> 'key' and friends: the operators PostgreSQL has for json and jsonb. DuckDB reads a
 // key starting with '$' as a JSON path and binds -> and ->> looser than AND (they are its lambda
 // arrows), and knows no #> #>> ? ?| ?& #-: each becomes the function doing its work
@@ -85,6 +100,12 @@ bool rewrite_operator(pg_query::Node& n) {
            side.type_cast().type_name().array_bounds_size() == 0 &&
            last_name(side.type_cast().type_name().names()) == "jsonb";
   };
+  if ((op == "=" || op == "<>" || op == "!=" || op == "<" || op == ">" || op == "<=" || op == ">=") &&
+      is_json_valued(n.a_expr().lexpr()) && is_json_valued(n.a_expr().rexpr())) {
+    // json (unlike jsonb) has no comparison operators; DuckDB would compare the texts.
+    throw SqlError("42883", "operator does not exist: json " + op + " json", n.a_expr().location() + 1, "",
+                   "No operator matches the given name and argument types. You might need to add explicit type casts.");
+  }
   if ((op == "=" || op == "<>" || op == "!=") && (is_jsonb_cast(n.a_expr().lexpr()) || is_jsonb_cast(n.a_expr().rexpr()))) {
     // jsonb compares values, not text ('{"a": 1.0}'::jsonb = '{"a": 1}'::jsonb); the select
     // list's comparisons of jsonb columns are typed by sql/result_types.

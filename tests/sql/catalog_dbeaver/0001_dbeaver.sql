@@ -37,7 +37,7 @@ select c.oid::regclass::text, c.relkind from pg_catalog.pg_class c where c.relna
 select pg_catalog.pg_total_relation_size('dbvcat.projects'::regclass) >= 0, pg_catalog.pg_relation_size('dbvcat.projects'::regclass) >= 0;
 select pg_catalog.pg_get_userbyid(c.relowner) as owner, c.relacl from pg_catalog.pg_class c where c.oid = 'dbvcat.projects'::regclass;
 select inhparent::regclass from pg_catalog.pg_inherits where inhrelid = 'dbvcat.projects'::regclass;
-select t.tgname from pg_catalog.pg_trigger t where t.tgrelid = 'dbvcat.projects'::regclass;
+select regexp_replace(t.tgname, '[0-9]+$', 'N') AS tgname, t.tgfoid, t.tgtype, t.tgenabled, t.tgisinternal, t.tgconstrrelid::regclass::text, t.tgnargs from pg_catalog.pg_trigger t where t.tgrelid in ('dbvcat.projects'::regclass, 'dbvcat.tasks'::regclass) order by t.oid;
 select p.proname from pg_catalog.pg_proc p where p.pronamespace = 'dbvcat'::regnamespace order by 1;
 select st.relname, st.seq_scan >= 0, st.n_tup_ins >= 0 from pg_catalog.pg_stat_user_tables st where st.schemaname = 'dbvcat' order by 1;
 select pg_stat_get_numscans('dbvcat.projects'::regclass) >= 0;
