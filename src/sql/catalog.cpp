@@ -26,7 +26,7 @@
 
 namespace ducklings::sql {
 
-const int kCatalogVersion = 31;
+const int kCatalogVersion = 32;
 
 namespace {
 
@@ -598,6 +598,25 @@ CREATE TABLE duckgres_catalog.__pg_type_builtin(oid BIGINT, typname VARCHAR, typ
 (12337,'_pg_stat_subscription_stats',11,10,-1,false,'b','A',false,true,',',0,12338,0,'array_in','array_out','array_recv','array_send','-','-','array_typanalyze','d','x',false,0,-1,0,0)
 ;
 )SQL",
+    // PostgreSQL 15's functions, one row per overload (scripts/regen-pg-proc writes them).
+    R"SQL(CREATE TABLE duckgres_catalog.__pg_proc_builtin(oid BIGINT, proname VARCHAR, prokind VARCHAR, proretset BOOLEAN,
+  provolatile VARCHAR, proisstrict BOOLEAN, pronargs SMALLINT, pronargdefaults SMALLINT, prorettype BIGINT,
+  proargtypes BIGINT[], proallargtypes BIGINT[], proargmodes VARCHAR[], proargnames VARCHAR[], provariadic BIGINT,
+  prolang BIGINT, procost FLOAT, prorows FLOAT, prosrc VARCHAR, proparallel VARCHAR, proleakproof BOOLEAN,
+  prosecdef BOOLEAN, prosupport VARCHAR, arguments VARCHAR, identity_arguments VARCHAR, result VARCHAR);
+-- The rows come as tab-separated lines (\N for NULL, lists space-separated, \\ \t \n escaped).
+CREATE MACRO duckgres_catalog.__tsv_text(p_x) AS CASE WHEN p_x = '\N' THEN NULL
+  ELSE replace(replace(replace(replace(p_x, '\\', chr(1)), '\n', chr(10)), '\t', chr(9)), chr(1), '\') END;
+CREATE MACRO duckgres_catalog.__tsv_list(p_x) AS CASE WHEN p_x = '\N' THEN NULL WHEN p_x = '' THEN [] ELSE string_split(p_x, ' ') END;
+CREATE MACRO duckgres_catalog.__pg_proc_rows(p_text) AS TABLE
+SELECT CAST(f[1] AS BIGINT), f[2], f[3], f[4] = 't', f[5], f[6] = 't', CAST(f[7] AS SMALLINT), CAST(f[8] AS SMALLINT),
+  CAST(f[9] AS BIGINT), CAST(duckgres_catalog.__tsv_list(f[10]) AS BIGINT[]), CAST(duckgres_catalog.__tsv_list(f[11]) AS BIGINT[]),
+  duckgres_catalog.__tsv_list(f[12]), duckgres_catalog.__tsv_list(f[13]), CAST(f[14] AS BIGINT), CAST(f[15] AS BIGINT),
+  CAST(f[16] AS FLOAT), CAST(f[17] AS FLOAT), duckgres_catalog.__tsv_text(f[18]), f[19], f[20] = 't', f[21] = 't', f[22],
+  duckgres_catalog.__tsv_text(f[23]), duckgres_catalog.__tsv_text(f[24]), duckgres_catalog.__tsv_text(f[25])
+FROM (SELECT string_split(m_line, chr(9)) AS f FROM (SELECT unnest(string_split(p_text, chr(10))) AS m_line) WHERE m_line <> '');
+)SQL",
+#include "sql/pg_proc_builtin.inc"
     R"SQL(CREATE TABLE duckgres_catalog.__keywords(word VARCHAR, catcode VARCHAR, catdesc VARCHAR);
 INSERT INTO duckgres_catalog.__keywords VALUES
 ('abort','U','unreserved'),
@@ -1443,28 +1462,45 @@ WHERE lower(name) NOT IN (SELECT lower(name) FROM params)
     'default_null_order', 'ordered_aggregate_threshold', 'errors_as_json', 'pivot_limit',
     'prefer_range_joins', 'scalar_subquery_error_on_multiple_rows');
 
-CREATE VIEW duckgres_catalog.pg_proc AS
-SELECT CAST(f.function_oid AS duckgres_oid) AS oid, CAST(f.function_name AS duckgres_name) AS proname,
-  CAST(CASE WHEN f.database_name = 'system' THEN 11 ELSE duckgres_catalog.__nspoid(f.schema_name, s.oid) END AS duckgres_oid) AS pronamespace,
-  CAST(10 AS duckgres_oid) AS proowner, CAST(CASE WHEN f.function_type LIKE '%macro' THEN 14 ELSE 12 END AS duckgres_oid) AS prolang,
-  CAST(1 AS FLOAT) AS procost, CAST(CASE WHEN f.function_type LIKE 'table%' THEN 1000 ELSE 0 END AS FLOAT) AS prorows,
-  CAST(0 AS duckgres_oid) AS provariadic, '-' AS prosupport,
-  CAST(CASE WHEN f.function_type = 'aggregate' THEN 'a' ELSE 'f' END AS duckgres_char) AS prokind, false AS prosecdef, false AS proleakproof,
-  false AS proisstrict, f.function_type LIKE 'table%' AS proretset,
-  CAST(CASE WHEN f.has_side_effects THEN 'v' ELSE 'i' END AS duckgres_char) AS provolatile, CAST('s' AS duckgres_char) AS proparallel,
-  CAST(len(f.parameters) AS SMALLINT) AS pronargs, CAST(0 AS SMALLINT) AS pronargdefaults,
-  CAST(CASE WHEN f.function_type LIKE 'table%' THEN CAST(2249 AS BIGINT) WHEN f.return_type IS NULL THEN CAST(2283 AS BIGINT)
-    ELSE duckgres_catalog.__type_oid(f.return_type) END AS duckgres_oid) AS prorettype,
-  list_transform(f.parameter_types, x -> coalesce(duckgres_catalog.__type_oid(x), CAST(2283 AS BIGINT))) AS proargtypes,
-  CAST(NULL AS BIGINT[]) AS proallargtypes, CAST(NULL AS VARCHAR[]) AS proargmodes, f.parameters AS proargnames,
-  CAST(NULL AS VARCHAR) AS proargdefaults, CAST(NULL AS BIGINT[]) AS protrftypes,
-  coalesce(f.macro_definition, f.function_name) AS prosrc, CAST(NULL AS VARCHAR) AS probin,
-  CAST(NULL AS VARCHAR) AS prosqlbody, CAST(NULL AS VARCHAR[]) AS proconfig, CAST(NULL AS VARCHAR) AS proacl
+-- PostgreSQL's own functions as PostgreSQL 15 lists them, then DuckDB's functions of other names
+-- (callable as they are) and the duckling's macros, each overload its own row (oids from 3·10^9:
+-- DuckDB numbers a function's overloads alike, and its numbers overlap PostgreSQL's).
+CREATE VIEW duckgres_catalog.__procs AS
+SELECT oid, proname, CAST(11 AS BIGINT) AS pronamespace, prolang, procost, prorows, provariadic, prosupport, prokind,
+  prosecdef, proleakproof, proisstrict, proretset, provolatile, proparallel, pronargs, pronargdefaults, prorettype,
+  proargtypes, proallargtypes, proargmodes, proargnames, prosrc, arguments, identity_arguments, result
+FROM duckgres_catalog.__pg_proc_builtin
+UNION ALL
+SELECT CAST(3000000000 + f.function_oid * 64 + row_number() OVER (PARTITION BY f.database_name, f.function_oid ORDER BY f.parameter_types::VARCHAR) - 1 AS BIGINT),
+  f.function_name, CASE WHEN f.database_name = 'system' THEN 11 ELSE duckgres_catalog.__nspoid(f.schema_name, s.oid) END,
+  CASE WHEN f.function_type LIKE '%macro' THEN 14 ELSE 12 END, 1, CASE WHEN f.function_type LIKE 'table%' THEN 1000 ELSE 0 END,
+  0, '-', CASE WHEN f.function_type = 'aggregate' THEN 'a' ELSE 'f' END, false, false, false, f.function_type LIKE 'table%',
+  CASE WHEN f.has_side_effects THEN 'v' ELSE 'i' END, 's', CAST(len(f.parameters) AS SMALLINT), CAST(0 AS SMALLINT),
+  CASE WHEN f.function_type LIKE 'table%' THEN CAST(2249 AS BIGINT) WHEN f.return_type IS NULL THEN CAST(2283 AS BIGINT)
+    ELSE duckgres_catalog.__type_oid(f.return_type) END,
+  list_transform(f.parameter_types, x -> coalesce(duckgres_catalog.__type_oid(x), CAST(2283 AS BIGINT))),
+  NULL, NULL, f.parameters, coalesce(f.macro_definition, f.function_name),
+  array_to_string(list_transform(list_zip(f.parameters, f.parameter_types),
+    m_x -> m_x[1] || CASE WHEN m_x[2] IS NULL OR m_x[2] = 'ANY' THEN '' ELSE ' ' || lower(m_x[2]) END), ', '),
+  NULL, NULL
 FROM duckdb_functions() f
 LEFT JOIN duckdb_schemas() s ON s.database_name = f.database_name AND s.schema_name = f.schema_name
 WHERE f.function_type <> 'pragma'
-  AND ((f.database_name = 'system' AND f.schema_name = 'main')
+  AND ((f.database_name = 'system' AND f.schema_name = 'main'
+      AND NOT EXISTS (SELECT 1 FROM duckgres_catalog.__pg_proc_builtin b WHERE b.proname = f.function_name))
     OR (f.database_name = system.main.current_database() AND NOT starts_with(f.function_name, '__')));
+
+CREATE VIEW duckgres_catalog.pg_proc AS
+SELECT CAST(oid AS duckgres_oid) AS oid, CAST(proname AS duckgres_name) AS proname, CAST(pronamespace AS duckgres_oid) AS pronamespace,
+  CAST(10 AS duckgres_oid) AS proowner, CAST(prolang AS duckgres_oid) AS prolang, CAST(procost AS FLOAT) AS procost,
+  CAST(prorows AS FLOAT) AS prorows, CAST(provariadic AS duckgres_oid) AS provariadic, prosupport,
+  CAST(prokind AS duckgres_char) AS prokind, prosecdef, proleakproof, proisstrict, proretset,
+  CAST(provolatile AS duckgres_char) AS provolatile, CAST(proparallel AS duckgres_char) AS proparallel,
+  CAST(pronargs AS SMALLINT) AS pronargs, CAST(pronargdefaults AS SMALLINT) AS pronargdefaults,
+  CAST(prorettype AS duckgres_oid) AS prorettype, proargtypes, proallargtypes, proargmodes, proargnames,
+  CAST(NULL AS VARCHAR) AS proargdefaults, CAST(NULL AS BIGINT[]) AS protrftypes, prosrc, CAST(NULL AS VARCHAR) AS probin,
+  CAST(NULL AS VARCHAR) AS prosqlbody, CAST(NULL AS VARCHAR[]) AS proconfig, CAST(NULL AS VARCHAR) AS proacl
+FROM duckgres_catalog.__procs;
 
 CREATE MACRO duckgres_catalog.__format_base(p_t, p_m) AS CASE p_t
   WHEN 16 THEN 'boolean' WHEN 17 THEN 'bytea' WHEN 18 THEN '"char"' WHEN 19 THEN 'name' WHEN 20 THEN 'bigint'
@@ -1555,12 +1591,13 @@ CREATE MACRO duckgres_catalog.has_function_privilege(p_a) AS true, (p_a, p_b) AS
 CREATE MACRO duckgres_catalog.has_sequence_privilege(p_a) AS true, (p_a, p_b) AS true, (p_a, p_b, p_c) AS true;
 CREATE MACRO duckgres_catalog.pg_has_role(p_a) AS true, (p_a, p_b) AS true, (p_a, p_b, p_c) AS true;
 CREATE MACRO duckgres_catalog.pg_get_function_result(p_o) AS
-  (SELECT max(duckgres_catalog.__format_base(m_p.m_prorettype, -1)) FROM (SELECT oid AS m_oid, prorettype AS m_prorettype FROM duckgres_catalog.pg_proc) m_p WHERE m_p.m_oid = p_o);
+  (SELECT max(coalesce(m_p.m_result, duckgres_catalog.__format_base(m_p.m_prorettype, -1)))
+   FROM (SELECT oid AS m_oid, result AS m_result, prorettype AS m_prorettype FROM duckgres_catalog.__procs) m_p WHERE m_p.m_oid = p_o);
 CREATE MACRO duckgres_catalog.pg_get_function_arguments(p_o) AS
-  (SELECT max(array_to_string(list_transform(list_zip(m_f.m_parameters, m_f.m_parameter_types),
-      m_x -> m_x[1] || CASE WHEN m_x[2] IS NULL OR m_x[2] = 'ANY' THEN '' ELSE ' ' || lower(m_x[2]) END), ', '))
-    FROM (SELECT function_oid AS m_function_oid, parameters AS m_parameters, parameter_types AS m_parameter_types FROM duckdb_functions()) m_f WHERE m_f.m_function_oid = p_o);
-CREATE MACRO duckgres_catalog.pg_get_function_identity_arguments(p_o) AS duckgres_catalog.pg_get_function_arguments(p_o);
+  (SELECT max(m_p.m_arguments) FROM (SELECT oid AS m_oid, arguments AS m_arguments FROM duckgres_catalog.__procs) m_p WHERE m_p.m_oid = p_o);
+CREATE MACRO duckgres_catalog.pg_get_function_identity_arguments(p_o) AS
+  (SELECT max(coalesce(m_p.m_identity, m_p.m_arguments))
+   FROM (SELECT oid AS m_oid, identity_arguments AS m_identity, arguments AS m_arguments FROM duckgres_catalog.__procs) m_p WHERE m_p.m_oid = p_o);
 CREATE MACRO duckgres_catalog.pg_relation_size(p_o) AS CAST(0 AS BIGINT), (p_o, p_f) AS CAST(0 AS BIGINT);
 CREATE MACRO duckgres_catalog.pg_total_relation_size(p_o) AS CAST(0 AS BIGINT);
 CREATE MACRO duckgres_catalog.pg_table_size(p_o) AS CAST(0 AS BIGINT);
