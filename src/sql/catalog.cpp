@@ -26,7 +26,7 @@
 
 namespace ducklings::sql {
 
-const int kCatalogVersion = 32;
+const int kCatalogVersion = 33;
 
 namespace {
 
@@ -187,6 +187,12 @@ CREATE TABLE IF NOT EXISTS duckgres_meta.generated_columns (schema_name VARCHAR,
 -- CREATE INDEX keys' DESC / NULLS FIRST (pg_index.indoption: 1 DESC, 2 NULLS FIRST, one per key
 -- as comma-separated numbers); DuckDB's indexes keep no order.
 CREATE TABLE IF NOT EXISTS duckgres_meta.index_options (schema_name VARCHAR, index_name VARCHAR, indoption VARCHAR);
+-- And a partial index's predicate and its expression keys as pg_get_indexdef prints them
+-- (DuckDB indexes every row; an expression key prints without PostgreSQL's casts there).
+ALTER TABLE duckgres_meta.index_options ADD COLUMN IF NOT EXISTS predicate VARCHAR;
+ALTER TABLE duckgres_meta.index_options ADD COLUMN IF NOT EXISTS keys VARCHAR[];
+ALTER TABLE duckgres_meta.index_options ADD COLUMN IF NOT EXISTS pretty_predicate VARCHAR;
+ALTER TABLE duckgres_meta.index_options ADD COLUMN IF NOT EXISTS pretty_keys VARCHAR[];
 -- The relations each view reads (recorded on CREATE VIEW; DuckDB tracks no dependencies).
 CREATE TABLE IF NOT EXISTS duckgres_meta.view_dependencies (schema_name VARCHAR, view_name VARCHAR,
   ref_schema VARCHAR, ref_name VARCHAR);
@@ -1153,12 +1159,14 @@ SELECT ix.index_oid AS oid, ix.index_name AS name, ix.table_oid, ix.table_name, 
   duckgres_catalog.__nspoid(ix.schema_name, ix.schema_oid) AS nspoid, ix.is_unique, ix.is_primary, ix.exprs,
   keys.indkey, CAST(0 AS BIGINT) AS conoid,
   coalesce(list_transform(string_split(o.indoption, ','), x -> CAST(x AS SMALLINT)),
-    list_transform(keys.indkey, x -> CAST(0 AS SMALLINT))) AS indoption
+    list_transform(keys.indkey, x -> CAST(0 AS SMALLINT))) AS indoption,
+  o.predicate, coalesce(o.keys, list_transform(ix.exprs, x -> '')) AS key_texts,
+  o.pretty_predicate, coalesce(o.pretty_keys, list_transform(ix.exprs, x -> '')) AS pretty_key_texts
 FROM ix JOIN keys USING (index_oid)
 LEFT JOIN duckgres_meta.index_options o ON o.schema_name = ix.schema_name AND o.index_name = ix.index_name
 UNION ALL
 SELECT indexoid, constraint_name, table_oid, table_name, schema_name, nspoid, true, contype = 'p', colnames, conkey, oid,
-  list_transform(conkey, x -> CAST(0 AS SMALLINT))
+  list_transform(conkey, x -> CAST(0 AS SMALLINT)), NULL, list_transform(conkey, x -> ''), NULL, list_transform(conkey, x -> '')
 FROM duckgres_catalog.__constraints WHERE contype IN ('p', 'u');
 CREATE OR REPLACE TEMP TABLE __duckgres_snap_indexes AS SELECT * FROM duckgres_catalog.__live_indexes LIMIT 0;
 CREATE VIEW duckgres_catalog.__indexes AS SELECT * FROM temp.main.__duckgres_snap_indexes;
@@ -1358,7 +1366,7 @@ SELECT CAST(i.oid AS duckgres_oid) AS indexrelid, CAST(i.table_oid AS duckgres_o
   list_transform(i.indkey, x -> CAST(0 AS BIGINT)) AS indclass,
   i.indoption,
   CASE WHEN list_contains(i.indkey, 0) THEN array_to_string(list_transform(list_filter(list_zip(i.exprs, i.indkey), z -> z[2] = 0), z -> z[1]), ', ') END AS indexprs,
-  CAST(NULL AS VARCHAR) AS indpred
+  i.predicate AS indpred
 FROM duckgres_catalog.__indexes i;
 
 CREATE VIEW duckgres_catalog.pg_constraint AS
@@ -1558,12 +1566,19 @@ CREATE MACRO duckgres_catalog.__indexdef(p_o, p_p) AS (SELECT max('CREATE ' || C
     || CASE WHEN p_p AND duckgres_catalog.__nsp_visible(duckgres_catalog.__nspname(m_i.m_schema_name)) THEN ''
       ELSE duckgres_catalog.__quote_ident(duckgres_catalog.__nspname(m_i.m_schema_name)) || '.' END
     || duckgres_catalog.__quote_ident(m_i.m_table_name) || ' USING btree ('
-    || array_to_string(list_transform(list_zip(m_i.m_exprs, m_i.m_indkey, m_i.m_indoption), m_x -> duckgres_catalog.__index_key(m_x[1], m_x[2])
-         || CASE m_x[3] WHEN 3 THEN ' DESC' WHEN 1 THEN ' DESC NULLS LAST' WHEN 2 THEN ' NULLS FIRST' ELSE '' END), ', ') || ')')
-  FROM (SELECT oid AS m_oid, is_unique AS m_is_unique, name AS m_name, schema_name AS m_schema_name, table_name AS m_table_name, exprs AS m_exprs, indkey AS m_indkey, indoption AS m_indoption FROM duckgres_catalog.__indexes) m_i WHERE m_i.m_oid = p_o);
+    || array_to_string(list_transform(list_zip(m_i.m_exprs, m_i.m_indkey, m_i.m_indoption,
+         CASE WHEN p_p THEN m_i.m_pretty_key_texts ELSE m_i.m_key_texts END),
+         m_x -> CASE WHEN m_x[4] <> '' THEN m_x[4] ELSE duckgres_catalog.__index_key(m_x[1], m_x[2]) END
+         || CASE m_x[3] WHEN 3 THEN ' DESC' WHEN 1 THEN ' DESC NULLS LAST' WHEN 2 THEN ' NULLS FIRST' ELSE '' END), ', ') || ')'
+    || CASE WHEN m_i.m_predicate IS NOT NULL THEN ' WHERE ' || CASE WHEN p_p THEN m_i.m_pretty_predicate ELSE m_i.m_predicate END ELSE '' END)
+  FROM (SELECT oid AS m_oid, is_unique AS m_is_unique, name AS m_name, schema_name AS m_schema_name, table_name AS m_table_name, exprs AS m_exprs,
+    indkey AS m_indkey, indoption AS m_indoption, key_texts AS m_key_texts, predicate AS m_predicate,
+    pretty_key_texts AS m_pretty_key_texts, pretty_predicate AS m_pretty_predicate FROM duckgres_catalog.__indexes) m_i WHERE m_i.m_oid = p_o);
 CREATE MACRO duckgres_catalog.pg_get_indexdef(p_o) AS duckgres_catalog.__indexdef(p_o, false),
   (p_o, p_c, p_p) AS CASE WHEN p_c = 0 THEN duckgres_catalog.__indexdef(p_o, p_p)
-    ELSE (SELECT max(duckgres_catalog.__index_key(m_i.m_exprs[p_c], m_i.m_indkey[p_c])) FROM (SELECT oid AS m_oid, is_unique AS m_is_unique, name AS m_name, schema_name AS m_schema_name, table_name AS m_table_name, exprs AS m_exprs, indkey AS m_indkey FROM duckgres_catalog.__indexes) m_i WHERE m_i.m_oid = p_o) END;
+    ELSE (SELECT max(CASE WHEN p_p AND m_i.m_pretty[p_c] <> '' THEN m_i.m_pretty[p_c] WHEN NOT p_p AND m_i.m_key_texts[p_c] <> '' THEN m_i.m_key_texts[p_c]
+        ELSE duckgres_catalog.__index_key(m_i.m_exprs[p_c], m_i.m_indkey[p_c]) END)
+      FROM (SELECT oid AS m_oid, exprs AS m_exprs, indkey AS m_indkey, key_texts AS m_key_texts, pretty_key_texts AS m_pretty FROM duckgres_catalog.__indexes) m_i WHERE m_i.m_oid = p_o) END;
 CREATE MACRO duckgres_catalog.pg_get_viewdef(p_o) AS (SELECT max(' ' || regexp_extract(m_v.m_sql,
     '(?is)^\s*CREATE\s+(?:OR\s+REPLACE\s+)?(?:TEMP(?:ORARY)?\s+)?VIEW\s+.*?\s+AS\s+(.*)$', 1))
   FROM (SELECT view_oid AS m_view_oid, sql AS m_sql FROM duckdb_views()) m_v WHERE m_v.m_view_oid = p_o),

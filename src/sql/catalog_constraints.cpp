@@ -250,8 +250,9 @@ class CheckDeparser {
     for (const auto& arg : b.args()) {
       auto p = expr(arg);
       if (!p || p->type != "boolean") return std::nullopt;
-      // Pretty: a nested AND/OR keeps its parentheses, a comparison needs none.
-      bool nested = arg.has_bool_expr();
+      // Pretty: a nested AND/OR keeps its parentheses, and so does x = ANY (…) (ruleutils'
+      // isSimpleNode), a comparison needs none.
+      bool nested = arg.has_bool_expr() || (arg.has_a_expr() && arg.a_expr().kind() == pg_query::AEXPR_IN);
       text += (text.empty() ? "" : word) + (pretty_ && nested ? "(" + p->text + ")" : p->text);
     }
     return Part{wrap(text), "boolean", false, true};
@@ -283,14 +284,32 @@ class CheckDeparser {
 
 }  // namespace
 
-std::optional<std::pair<std::string, std::string>> check_definition(const pg_query::CreateStmt& create,
-                                                                    const pg_query::Node& expr) {
+namespace {
+
+std::map<std::string, std::string> column_types(const pg_query::CreateStmt& create) {
   std::map<std::string, std::string> columns;
   for (const auto& elt : create.table_elts()) {
     if (elt.has_column_def() && elt.column_def().has_type_name()) {
       columns[elt.column_def().colname()] = pg_type_of_column(elt.column_def().type_name());
     }
   }
+  return columns;
+}
+
+}  // namespace
+
+std::optional<std::pair<std::string, std::string>> expression_definition(const pg_query::CreateStmt& create,
+                                                                         const pg_query::Node& expr) {
+  auto columns = column_types(create);
+  CheckDeparser plain(columns, false), pretty(columns, true);
+  auto p = plain.expr(expr), q = pretty.expr(expr);
+  if (!p || !q) return std::nullopt;
+  return std::make_pair(p->text, q->text);
+}
+
+std::optional<std::pair<std::string, std::string>> check_definition(const pg_query::CreateStmt& create,
+                                                                    const pg_query::Node& expr) {
+  auto columns = column_types(create);
   CheckDeparser plain(columns, false), pretty(columns, true);
   auto p = plain.expr(expr), q = pretty.expr(expr);
   if (!p || !q || p->type != "boolean") return std::nullopt;

@@ -26,6 +26,12 @@ std::vector<std::string> record_constraint_names(const pg_query::CreateStmt& cre
 std::optional<std::pair<std::string, std::string>> check_definition(const pg_query::CreateStmt& create,
                                                                     const pg_query::Node& expr);
 
+// Any expression over `create`'s columns as PostgreSQL deparses it, plain and pretty
+// (lower((email)::text) and lower(email::text)): an index's key expression or its predicate as
+// pg_get_indexdef prints them. nullopt for the shapes check_definition does not know.
+std::optional<std::pair<std::string, std::string>> expression_definition(const pg_query::CreateStmt& create,
+                                                                         const pg_query::Node& expr);
+
 // The statement that forgets the names recorded for a dropped table.
 std::string forget_constraint_names(const std::string& schema, const std::string& table);
 

@@ -1191,6 +1191,11 @@ std::vector<std::string> record_view_dependencies(const pg_query::ViewStmt& view
 
 }  // namespace
 
+// Forgets what was recorded for indexes that no longer exist (those of a dropped table).
+const char* const kForgetDroppedIndexes =
+    "DELETE FROM duckgres_meta.index_options WHERE schema_name || '.' || index_name NOT IN (SELECT schema_name || '.' || "
+    "index_name FROM duckdb_indexes() WHERE database_name = current_database())";
+
 std::vector<std::string> catalog_bookkeeping(const Statement& s) {
   const pg_query::Node* root = root_node(s);
   if (!root) return {};
@@ -1232,6 +1237,7 @@ std::vector<std::string> catalog_bookkeeping(const Statement& s) {
                     quote_literal(meta_schema(schema)) + " AND view_name = " +
                     quote_literal(table));
     }
+    out.push_back(kForgetDroppedIndexes);  // the table's indexes went with it
     return out;
   }
   if (root->has_index_stmt() && !root->index_stmt().idxname().empty()) {
@@ -1252,11 +1258,28 @@ std::vector<std::string> catalog_bookkeeping(const Statement& s) {
       any = any || option != 0;
       options += (options.empty() ? "" : ",") + std::to_string(option);
     }
-    std::vector<std::string> out = {"DELETE FROM duckgres_meta.index_options WHERE schema_name = " +
-                                    quote_literal(schema) + " AND index_name = " + quote_literal(index.idxname())};
-    if (any) {
-      out.push_back("INSERT INTO duckgres_meta.index_options VALUES (" + quote_literal(schema) + ", " +
-                    quote_literal(index.idxname()) + ", " + quote_literal(options) + ")");
+    // IF NOT EXISTS over an existing index keeps what that index recorded.
+    std::string where = " WHERE schema_name = " + quote_literal(schema) + " AND index_name = " + quote_literal(index.idxname());
+    std::vector<std::string> out;
+    if (!index.if_not_exists()) out.push_back("DELETE FROM duckgres_meta.index_options" + where);
+    const auto& definition = s.index_definition;  // the predicate and expressions (adapt_index)
+    if (any || definition) {
+      auto list = [](const std::vector<std::string>& texts) {
+        std::string out;
+        for (const auto& k : texts) out += (out.empty() ? "[" : ", ") + quote_literal(k);
+        return out.empty() ? std::string("NULL") : out + "]";
+      };
+      auto text = [](const std::string& t) { return t.empty() ? std::string("NULL") : quote_literal(t); };
+      std::string values = quote_literal(schema) + ", " + quote_literal(index.idxname()) + ", " +
+                           (any ? quote_literal(options) : "NULL") + ", " +
+                           (definition ? text(definition->predicate) + ", " + list(definition->keys) + ", " +
+                                             text(definition->pretty_predicate) + ", " + list(definition->pretty_keys)
+                                       : std::string("NULL, NULL, NULL, NULL"));
+      out.push_back("INSERT INTO duckgres_meta.index_options (schema_name, index_name, indoption, predicate, keys, "
+                    "pretty_predicate, pretty_keys) " +
+                    (index.if_not_exists()
+                         ? "SELECT " + values + " WHERE NOT EXISTS (SELECT 1 FROM duckgres_meta.index_options" + where + ")"
+                         : "VALUES (" + values + ")"));
     }
     return out;
   }

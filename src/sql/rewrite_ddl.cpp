@@ -7,6 +7,7 @@
 #include <set>
 
 #include "common/errors.h"
+#include "sql/catalog_constraints.h"
 #include "sql/quoting.h"
 #include "sql/rewrite.h"
 #include "sql/tree_walk.h"
@@ -250,9 +251,69 @@ std::vector<std::string> adapt_create_table_as(Statement& s, const CatalogLookup
   return out;
 }
 
+// The columns of `rv` as a CREATE TABLE with PostgreSQL's types (varchar(n) and char(n) as
+// declared), for deparsing expressions over them; nullopt when the table is not found.
+std::optional<pg_query::CreateStmt> table_columns(const pg_query::RangeVar& rv, const CatalogLookup& lookup) {
+  auto rows = lookup(
+      "SELECT c.column_name::VARCHAR, c.data_type::VARCHAR, d.type_oid::VARCHAR, d.char_length::VARCHAR "
+      "FROM duckdb_columns() c LEFT JOIN duckgres_meta.declared_types d ON d.schema_name = c.schema_name AND "
+      "d.table_name = c.table_name AND d.column_name = c.column_name WHERE " +
+      relation_filter(rv.schemaname(), rv.relname(), "c.") + " ORDER BY c.column_index");
+  std::string columns;
+  for (const auto& row : rows) {
+    if (row.size() < 4 || !row[0] || !row[1]) continue;
+    std::string type = *row[1];
+    if (row[2] && row[3]) {
+      type = std::string(*row[2] == "1042" ? "char" : "varchar") + "(" + *row[3] + ")";
+    } else if (type == "VARCHAR") {
+      type = row[2] && *row[2] == "1043" ? "varchar" : "text";
+    } else if (type.rfind("DECIMAL", 0) == 0) {
+      type = "numeric";
+    }
+    columns += (columns.empty() ? "" : ", ") + quote_identifier(*row[0]) + " " + type;
+  }
+  if (columns.empty()) return std::nullopt;
+  auto parsed = parse("CREATE TABLE x (" + columns + ")");
+  if (!parsed || parsed->stmts_size() != 1) return std::nullopt;
+  return parsed->stmts(0).stmt().create_stmt();
+}
+
+// What pg_get_indexdef prints of an index's predicate and expression keys, PostgreSQL's casts
+// included; nullopt for an index of plain columns, or one whose expressions it cannot print.
+std::optional<Statement::IndexDefinition> index_definition(const pg_query::IndexStmt& index, const CatalogLookup& lookup) {
+  bool expressions = std::any_of(index.index_params().begin(), index.index_params().end(), [](const pg_query::Node& p) {
+    return p.has_index_elem() && p.index_elem().has_expr();
+  });
+  if (!index.has_where_clause() && !expressions) return std::nullopt;
+  auto table = table_columns(index.relation(), lookup);
+  if (!table) return std::nullopt;
+  Statement::IndexDefinition d;
+  if (index.has_where_clause()) {
+    auto text = expression_definition(*table, index.where_clause());
+    if (!text) return std::nullopt;
+    d.predicate = text->first;
+    d.pretty_predicate = text->second;
+  }
+  for (const auto& p : index.index_params()) {
+    std::string key, pretty;
+    if (p.has_index_elem() && p.index_elem().has_expr()) {
+      const auto& e = p.index_elem().expr();
+      auto text = expression_definition(*table, e);
+      if (!text) return std::nullopt;
+      // A function call prints as it is, any other expression inside parentheses of its own.
+      key = e.has_func_call() ? text->first : "(" + text->first + ")";
+      pretty = e.has_func_call() ? text->second : "(" + text->second + ")";
+    }
+    d.keys.push_back(std::move(key));
+    d.pretty_keys.push_back(std::move(pretty));
+  }
+  return d;
+}
+
 void adapt_index(Statement& s, const CatalogLookup& lookup) {
   auto* index = s.tree->mutable_stmts(0)->mutable_stmt()->mutable_index_stmt();
   bool changed = false;
+  s.index_definition = index_definition(*index, lookup);
   if (index->has_where_clause()) {
     if (index->unique()) {
       throw SqlError("0A000",

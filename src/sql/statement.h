@@ -4,6 +4,7 @@
 #pragma once
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "sql/parser.h"
 
@@ -35,6 +36,13 @@ struct Statement {
   bool read_only = false;     // no writes (SELECT without INTO, SHOW, EXPLAIN)
   std::optional<pg_query::ParseResult> tree;  // set when PostgreSQL's grammar accepts it
   ParseError parse_error;                      // why it did not, otherwise
+  // CREATE INDEX: its predicate and key expressions as PostgreSQL prints them, worked out from
+  // the table's column types before the statement is adapted for DuckDB (which drops WHERE).
+  struct IndexDefinition {
+    std::string predicate, pretty_predicate;      // "" for none
+    std::vector<std::string> keys, pretty_keys;  // per key: "" for a column, else the expression's text
+  };
+  std::optional<IndexDefinition> index_definition;
 };
 
 // Classifies one statement (as produced by split_statements).
