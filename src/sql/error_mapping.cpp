@@ -167,6 +167,19 @@ SqlError to_sql_error(const duck::DuckError& error, const std::string& query, si
     }
   }
   while (!msg.empty() && (msg.back() == '\n' || msg.back() == ' ')) msg.pop_back();
+  static const std::regex referenced(R"re(^Cannot alter entry "(.*)" because there are entries that depend on it\.$)re");
+  std::smatch rm;
+  if (std::regex_match(msg, rm, referenced)) {
+    // DuckDB alters no table other tables' foreign keys reference (the gateway remakes indexes
+    // around an ALTER, so this is what is left); PostgreSQL would alter it.
+    return SqlError("0A000",
+                    "cannot alter table \"" + rm[1].str() +
+                        "\" in duckgres while foreign keys of other tables reference it: DuckDB cannot alter a "
+                        "referenced table this way",
+                    position, "",
+                    "ADD COLUMN, SET/DROP DEFAULT and COMMENT ON work; for other changes, recreate the referencing "
+                    "tables without their foreign keys first.");
+  }
   return SqlError(state, msg, position);
 }
 

@@ -47,5 +47,21 @@ TEST(CheckDefinition, UnknownShapesAreLeftToDuckDB) {
   EXPECT_EQ(check_of("CREATE TABLE t (a int CHECK (a::text <> ''))").first, "-");
 }
 
+// An index's key expressions and predicate (pg_get_indexdef) go through the same deparser.
+TEST(ExpressionDefinition, IndexKeysAndPredicates) {
+  Statement table = analyze({"CREATE TABLE t (email varchar(255), st varchar(10), n numeric, a int, b int)", 0});
+  const auto& create = table.tree->stmts(0).stmt().create_stmt();
+  auto of = [&](const std::string& where) {
+    Statement s = analyze({"SELECT 1 FROM t WHERE " + where, 0});
+    auto d = expression_definition(create, s.tree->stmts(0).stmt().select_stmt().where_clause());
+    return d ? *d : std::make_pair(std::string("-"), std::string("-"));
+  };
+  EXPECT_EQ(of("lower(email)"), std::make_pair(std::string("lower((email)::text)"), std::string("lower(email::text)")));
+  EXPECT_EQ(of("st <> 'done'").first, "((st)::text <> 'done'::text)");
+  EXPECT_EQ(of("n >= 10 OR b IN (1, 2)").second, "n >= 10::numeric OR (b = ANY (ARRAY[1, 2]))");
+  EXPECT_EQ(of("a + b").first, "(a + b)");
+  EXPECT_EQ(of("coalesce(a, b)").first, "-");  // not known: DuckDB's text is shown
+}
+
 }  // namespace
 }  // namespace ducklings::sql

@@ -175,6 +175,14 @@ TEST(ErrorMapping, SqlstateMessageAndPosition) {
                          "")
                 .sqlstate(),
             "0A000");
+  // ALTER of a table other tables' foreign keys reference: said so, with what does work.
+  SqlError referenced = to_sql_error(
+      duck::DuckError(DUCKDB_ERROR_DEPENDENCY,
+                      "Dependency Error: Cannot alter entry \"par\" because there are entries that depend on it."),
+      "");
+  EXPECT_EQ(referenced.sqlstate(), "0A000");
+  EXPECT_NE(std::string(referenced.what()).find("foreign keys of other tables reference it"), std::string::npos);
+  EXPECT_NE(referenced.hint().find("ADD COLUMN"), std::string::npos);
 }
 
 TEST(SessionSettings, ValidatesAndNormalizes) {
