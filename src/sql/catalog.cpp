@@ -26,7 +26,7 @@
 
 namespace ducklings::sql {
 
-const int kCatalogVersion = 33;
+const int kCatalogVersion = 34;
 
 namespace {
 
@@ -1815,14 +1815,14 @@ SELECT CAST(NULL AS BIGINT) AS oid, CAST(NULL AS BIGINT) AS pnpubid, CAST(NULL A
 -- UPDATE on the referenced table ('a'), insert and update checks on the referencing one ('c').
 -- Their oids: 2·10^9 + four per constraint (constraint oids are 10^9 + table oid·100 + k).
 CREATE VIEW duckgres_catalog.pg_trigger AS
-WITH t AS (
+WITH rows AS (
   SELECT f.oid AS conoid, f.confrelid AS relid, f.table_oid AS other, 0 AS k, 1654 AS foid, 9 AS tgtype, 'a' AS side FROM duckgres_catalog.__fkeys f
   UNION ALL SELECT f.oid, f.confrelid, f.table_oid, 1, 1655, 17, 'a' FROM duckgres_catalog.__fkeys f
   UNION ALL SELECT f.oid, f.table_oid, f.confrelid, 2, 1644, 5, 'c' FROM duckgres_catalog.__fkeys f
-  UNION ALL SELECT f.oid, f.table_oid, f.confrelid, 3, 1645, 17, 'c' FROM duckgres_catalog.__fkeys f)
-SELECT CAST(2000000000 + (t.conoid - 1000000000) * 4 + t.k AS duckgres_oid) AS oid, CAST(t.relid AS duckgres_oid) AS tgrelid,
-  CAST(0 AS duckgres_oid) AS tgparentid,
-  CAST('RI_ConstraintTrigger_' || t.side || '_' || (2000000000 + (t.conoid - 1000000000) * 4 + t.k) AS duckgres_name) AS tgname,
+  UNION ALL SELECT f.oid, f.table_oid, f.confrelid, 3, 1645, 17, 'c' FROM duckgres_catalog.__fkeys f),
+t AS (SELECT *, 2000000000 + (conoid - 1000000000) * 4 + k AS tgoid FROM rows)
+SELECT CAST(t.tgoid AS duckgres_oid) AS oid, CAST(t.relid AS duckgres_oid) AS tgrelid, CAST(0 AS duckgres_oid) AS tgparentid,
+  CAST('RI_ConstraintTrigger_' || t.side || '_' || t.tgoid AS duckgres_name) AS tgname,
   CAST(t.foid AS duckgres_oid) AS tgfoid, CAST(t.tgtype AS SMALLINT) AS tgtype, CAST('O' AS duckgres_char) AS tgenabled,
   true AS tgisinternal, CAST(t.other AS duckgres_oid) AS tgconstrrelid,
   CAST(coalesce((SELECT c.conindid FROM duckgres_catalog.pg_constraint c WHERE c.oid = t.conoid), 0) AS duckgres_oid) AS tgconstrindid,

@@ -141,6 +141,34 @@ std::vector<std::string> expand_identity_columns(pg_query::CreateStmt& create) {
   return sequences;
 }
 
+// A column of a table as its CREATE TABLE declared it: DuckDB's type, or the one recorded in
+// duckgres_meta.declared_types where DuckDB lost it (varchar(n), char(n), varchar vs text).
+struct DeclaredColumn {
+  std::string name, type, duckdb_type;
+  std::optional<std::string> is_nullable, column_default;
+};
+
+// The columns of `rv` in order (none when it does not exist).
+std::vector<DeclaredColumn> declared_columns(const pg_query::RangeVar& rv, const CatalogLookup& lookup) {
+  auto rows = lookup(
+      "SELECT c.column_name::VARCHAR, c.data_type::VARCHAR, c.is_nullable::VARCHAR, c.column_default::VARCHAR, "
+      "d.type_oid::VARCHAR, d.char_length::VARCHAR FROM duckdb_columns() c LEFT JOIN duckgres_meta.declared_types d "
+      "ON d.schema_name = c.schema_name AND d.table_name = c.table_name AND d.column_name = c.column_name "
+      "WHERE " + relation_filter(rv.schemaname(), rv.relname(), "c.") + " ORDER BY c.column_index");
+  std::vector<DeclaredColumn> out;
+  for (const auto& row : rows) {
+    if (row.size() < 6 || !row[0] || !row[1]) continue;
+    std::string type = *row[1];
+    if (row[4] && row[5]) {
+      type = std::string(*row[4] == "1042" ? "char" : "varchar") + "(" + *row[5] + ")";
+    } else if (type == "VARCHAR") {
+      type = row[4] && *row[4] == "1043" ? "varchar" : "text";
+    }
+    out.push_back({*row[0], std::move(type), *row[1], row[2], row[3]});
+  }
+  return out;
+}
+
 // CREATE TABLE … (LIKE t [INCLUDING DEFAULTS]): t's columns, their types (declared lengths
 // too) and NOT NULL.
 bool expand_like(pg_query::CreateStmt& create, const CatalogLookup& lookup) {
@@ -167,35 +195,24 @@ bool expand_like(pg_query::CreateStmt& create, const CatalogLookup& lookup) {
     }
     if (options == 0x7fffffff) options = kDefaults;  // INCLUDING ALL: what can be copied
     const auto& rv = like.relation();
-    auto rows = lookup(
-        "SELECT c.column_name::VARCHAR, c.data_type::VARCHAR, c.is_nullable::VARCHAR, c.column_default::VARCHAR, "
-        "d.type_oid::VARCHAR, d.char_length::VARCHAR FROM duckdb_columns() c LEFT JOIN duckgres_meta.declared_types d "
-        "ON d.schema_name = c.schema_name AND d.table_name = c.table_name AND d.column_name = c.column_name "
-        "WHERE " + relation_filter(rv.schemaname(), rv.relname(), "c.") + " ORDER BY c.column_index");
-    if (rows.empty()) {
+    auto columns = declared_columns(rv, lookup);
+    if (columns.empty()) {
       throw SqlError("42P01", "relation \"" + (rv.schemaname().empty() ? "" : rv.schemaname() + ".") +
                                   rv.relname() + "\" does not exist");
     }
-    for (const auto& row : rows) {
-      if (row.size() < 6 || !row[0] || !row[1]) continue;
-      std::string type = *row[1];
-      if (row[4] && row[5]) {
-        type = std::string(*row[4] == "1042" ? "char" : "varchar") + "(" + *row[5] + ")";
-      } else if (type == "VARCHAR") {
-        type = row[4] && *row[4] == "1043" ? "varchar" : "text";  // as the source table declared it
-      }
-      auto parsed = parse("CREATE TABLE x (" + quote_identifier(*row[0]) + " " + type + ")");
+    for (const auto& col : columns) {
+      auto parsed = parse("CREATE TABLE x (" + quote_identifier(col.name) + " " + col.type + ")");
       if (!parsed) {
-        throw SqlError("0A000", "CREATE TABLE … (LIKE …): column " + *row[0] + " of type " + *row[1] +
+        throw SqlError("0A000", "CREATE TABLE … (LIKE …): column " + col.name + " of type " + col.duckdb_type +
                                     " cannot be copied by duckgres");
       }
       pg_query::Node column = parsed->stmts(0).stmt().create_stmt().table_elts(0);
       auto* def = column.mutable_column_def();
-      if (row[2] && *row[2] == "NO") def->add_constraints()->mutable_constraint()->set_contype(pg_query::CONSTR_NOTNULL);
-      if ((options & kDefaults) && row[3]) {
+      if (col.is_nullable == "NO") def->add_constraints()->mutable_constraint()->set_contype(pg_query::CONSTR_NOTNULL);
+      if ((options & kDefaults) && col.column_default) {
         auto* c = def->add_constraints()->mutable_constraint();
         c->set_contype(pg_query::CONSTR_DEFAULT);
-        *c->mutable_raw_expr() = parsed_expression(*row[3]);
+        *c->mutable_raw_expr() = parsed_expression(*col.column_default);
       }
       *elements.Add() = std::move(column);
     }
@@ -254,23 +271,9 @@ std::vector<std::string> adapt_create_table_as(Statement& s, const CatalogLookup
 // The columns of `rv` as a CREATE TABLE with PostgreSQL's types (varchar(n) and char(n) as
 // declared), for deparsing expressions over them; nullopt when the table is not found.
 std::optional<pg_query::CreateStmt> table_columns(const pg_query::RangeVar& rv, const CatalogLookup& lookup) {
-  auto rows = lookup(
-      "SELECT c.column_name::VARCHAR, c.data_type::VARCHAR, d.type_oid::VARCHAR, d.char_length::VARCHAR "
-      "FROM duckdb_columns() c LEFT JOIN duckgres_meta.declared_types d ON d.schema_name = c.schema_name AND "
-      "d.table_name = c.table_name AND d.column_name = c.column_name WHERE " +
-      relation_filter(rv.schemaname(), rv.relname(), "c.") + " ORDER BY c.column_index");
-  std::string columns;
-  for (const auto& row : rows) {
-    if (row.size() < 4 || !row[0] || !row[1]) continue;
-    std::string type = *row[1];
-    if (row[2] && row[3]) {
-      type = std::string(*row[2] == "1042" ? "char" : "varchar") + "(" + *row[3] + ")";
-    } else if (type == "VARCHAR") {
-      type = row[2] && *row[2] == "1043" ? "varchar" : "text";
-    } else if (type.rfind("DECIMAL", 0) == 0) {
-      type = "numeric";
-    }
-    columns += (columns.empty() ? "" : ", ") + quote_identifier(*row[0]) + " " + type;
+  std::string columns;  // (DECIMAL(p,s) reads as numeric in PostgreSQL's grammar)
+  for (const auto& col : declared_columns(rv, lookup)) {
+    columns += (columns.empty() ? "" : ", ") + quote_identifier(col.name) + " " + col.type;
   }
   if (columns.empty()) return std::nullopt;
   auto parsed = parse("CREATE TABLE x (" + columns + ")");
