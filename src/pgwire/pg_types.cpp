@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "duck/pg_functions.h"
+#include "sql/catalog.h"
 #include "sql/catalog_types.h"
 
 namespace ducklings::pgwire {
@@ -730,6 +731,8 @@ class FloatNode : public Node {
   int precision_;  // 0: the shortest digits that read back the same (extra_float_digits >= 1)
 };
 
+constexpr int32_t kRegproc = 24;
+
 // VARCHAR and JSON: the bytes as they are, in either format.
 class VarcharNode : public Node {
  public:
@@ -739,6 +742,12 @@ class VarcharNode : public Node {
   }
   void binary(idx_t row, std::string& out) override {
     if (oid() == oid::kJsonb) out.push_back(1);  // jsonb's binary format: version 1, then the text
+    if (oid() == kRegproc) {
+      // regproc's binary format is the function's 4-byte oid.
+      int64_t function = sql::builtin_function_oid(string_at(static_cast<const duckdb_string_t*>(data_), row));
+      put_be(out, static_cast<uint32_t>(function < 0 ? 0 : function));
+      return;
+    }
     text(row, out);
   }
 };

@@ -23,10 +23,11 @@
 #include <algorithm>
 #include <array>
 #include <string>
+#include <unordered_map>
 
 namespace ducklings::sql {
 
-const int kCatalogVersion = 34;
+const int kCatalogVersion = 35;
 
 namespace {
 
@@ -1197,7 +1198,10 @@ SELECT CAST(oid AS duckgres_oid) AS oid, CAST(typname AS duckgres_name) AS typna
   CAST(typowner AS duckgres_oid) AS typowner, typlen, typbyval, CAST(typtype AS duckgres_char) AS typtype,
   CAST(typcategory AS duckgres_char) AS typcategory, typispreferred, typisdefined, CAST(typdelim AS duckgres_char) AS typdelim,
   CAST(typrelid AS duckgres_oid) AS typrelid, CAST(typelem AS duckgres_oid) AS typelem, CAST(typarray AS duckgres_oid) AS typarray,
-  typinput, typoutput, typreceive, typsend, typmodin, typmodout, typanalyze, CAST(typalign AS duckgres_char) AS typalign,
+  CAST(typinput AS duckgres_regproc) AS typinput, CAST(typoutput AS duckgres_regproc) AS typoutput,
+  CAST(typreceive AS duckgres_regproc) AS typreceive, CAST(typsend AS duckgres_regproc) AS typsend,
+  CAST(typmodin AS duckgres_regproc) AS typmodin, CAST(typmodout AS duckgres_regproc) AS typmodout,
+  CAST(typanalyze AS duckgres_regproc) AS typanalyze, CAST(typalign AS duckgres_char) AS typalign,
   CAST(typstorage AS duckgres_char) AS typstorage, typnotnull, CAST(typbasetype AS duckgres_oid) AS typbasetype, typtypmod, typndims,
   CAST(typcollation AS duckgres_oid) AS typcollation, typdefaultbin, typdefault, typacl
 FROM (SELECT oid, typname, typnamespace, typowner, typlen, typbyval, typtype, typcategory, typispreferred,
@@ -1501,7 +1505,8 @@ WHERE f.function_type <> 'pragma'
 CREATE VIEW duckgres_catalog.pg_proc AS
 SELECT CAST(oid AS duckgres_oid) AS oid, CAST(proname AS duckgres_name) AS proname, CAST(pronamespace AS duckgres_oid) AS pronamespace,
   CAST(10 AS duckgres_oid) AS proowner, CAST(prolang AS duckgres_oid) AS prolang, CAST(procost AS FLOAT) AS procost,
-  CAST(prorows AS FLOAT) AS prorows, CAST(provariadic AS duckgres_oid) AS provariadic, prosupport,
+  CAST(prorows AS FLOAT) AS prorows, CAST(provariadic AS duckgres_oid) AS provariadic,
+  CAST(prosupport AS duckgres_regproc) AS prosupport,
   CAST(prokind AS duckgres_char) AS prokind, prosecdef, proleakproof, proisstrict, proretset,
   CAST(provolatile AS duckgres_char) AS provolatile, CAST(proparallel AS duckgres_char) AS proparallel,
   CAST(pronargs AS SMALLINT) AS pronargs, CAST(pronargdefaults AS SMALLINT) AS pronargdefaults,
@@ -1737,7 +1742,8 @@ FROM (SELECT type_oid, unnest(labels) AS label, generate_subscripts(labels, 1) A
 CREATE VIEW duckgres_catalog.pg_range AS
 SELECT CAST(rngtypid AS duckgres_oid) AS rngtypid, CAST(rngsubtype AS duckgres_oid) AS rngsubtype,
   CAST(rngmultitypid AS duckgres_oid) AS rngmultitypid, CAST(rngcollation AS duckgres_oid) AS rngcollation,
-  CAST(rngsubopc AS duckgres_oid) AS rngsubopc, rngcanonical, rngsubdiff
+  CAST(rngsubopc AS duckgres_oid) AS rngsubopc, CAST(rngcanonical AS duckgres_regproc) AS rngcanonical,
+  CAST(rngsubdiff AS duckgres_regproc) AS rngsubdiff
 FROM (VALUES (3904, 23, 4451, 0, 1978, 'int4range_canonical', 'int4range_subdiff'),
   (3906, 1700, 4532, 0, 3125, '-', 'numrange_subdiff'), (3908, 1114, 4533, 0, 3128, '-', 'tsrange_subdiff'),
   (3910, 1184, 4534, 0, 3127, '-', 'tstzrange_subdiff'), (3912, 1082, 4535, 0, 3122, 'daterange_canonical', 'daterange_subdiff'),
@@ -2113,6 +2119,49 @@ int32_t catalog_table_oid(std::string_view schema, std::string_view name) {
     if (table == name) return oid;
   }
   return 0;
+}
+
+namespace {
+
+void add_builtin_function_oids(std::string_view rows, std::unordered_map<std::string, int64_t>& m) {
+  size_t at = 0;
+  while (at < rows.size()) {
+    size_t end = rows.find('\n', at);
+    if (end == std::string_view::npos) end = rows.size();
+    std::string_view line = rows.substr(at, end - at);
+    at = end + 1;
+    size_t tab = line.find('\t');
+    if (tab == std::string_view::npos || tab == 0) continue;
+    size_t name_end = line.find('\t', tab + 1);
+    if (name_end == std::string_view::npos) continue;
+    int64_t oid = 0;
+    bool digits = true;
+    for (char c : line.substr(0, tab)) {
+      if (c < '0' || c > '9') digits = false;
+      oid = oid * 10 + (c - '0');
+    }
+    if (!digits) continue;
+    std::string name(line.substr(tab + 1, name_end - tab - 1));
+    auto [it, inserted] = m.emplace(name, oid);
+    if (!inserted && oid < it->second) it->second = oid;
+  }
+}
+
+}  // namespace
+
+int64_t builtin_function_oid(std::string_view proname) {
+  static const std::unordered_map<std::string, int64_t> oids = [] {
+    std::unordered_map<std::string, int64_t> m;
+    for (std::string_view rows : kInstallPieces) {
+      if (rows.find("INSERT INTO duckgres_catalog.__pg_proc_builtin") == std::string_view::npos) continue;
+      // The generated rows: oid TAB proname TAB …, one a line.
+      add_builtin_function_oids(rows, m);
+    }
+    m.emplace("-", 0);
+    return m;
+  }();
+  auto it = oids.find(std::string(proname));
+  return it == oids.end() ? -1 : it->second;
 }
 
 }  // namespace ducklings::sql

@@ -35,4 +35,8 @@ bool is_catalog_function(std::string_view name);
 // "pg_catalog"), 0 for any other name: 'pg_class'::regclass is what pg_description.classoid holds.
 int32_t catalog_table_oid(std::string_view schema, std::string_view name);
 
+// The oid of PostgreSQL 15's built-in function `proname` (the lowest, when overloaded), as a
+// regproc value names it ('boolrecv' → 2436; '-' → 0); -1 when there is none.
+int64_t builtin_function_oid(std::string_view proname);
+
 }  // namespace ducklings::sql

@@ -3,6 +3,8 @@
 #include <stdexcept>
 #include <string>
 
+#include "sql/catalog.h"
+
 namespace ducklings::sql {
 
 namespace {
@@ -23,6 +25,33 @@ void register_cast(duckdb_connection connection, duckdb_logical_type from, duckd
   duckdb_state state = duckdb_register_cast_function(connection, cast);
   duckdb_destroy_cast_function(&cast);
   if (state != DuckDBSuccess) throw std::runtime_error("cannot register a catalog type cast");
+}
+
+// regproc → oid: the built-in function's oid by its name ('-' is 0); a name no built-in has
+// is NULL (joins on it find nothing) and digits are the oid itself.
+bool regproc_to_oid(duckdb_function_info, idx_t count, duckdb_vector input, duckdb_vector output) {
+  auto* in = static_cast<duckdb_string_t*>(duckdb_vector_get_data(input));
+  auto* out = static_cast<int64_t*>(duckdb_vector_get_data(output));
+  uint64_t* in_valid = duckdb_vector_get_validity(input);
+  duckdb_vector_ensure_validity_writable(output);
+  uint64_t* out_valid = duckdb_vector_get_validity(output);
+  for (idx_t i = 0; i < count; ++i) {
+    if (in_valid && !duckdb_validity_row_is_valid(in_valid, i)) {
+      duckdb_validity_set_row_invalid(out_valid, i);
+      continue;
+    }
+    std::string_view name(duckdb_string_t_data(&in[i]), duckdb_string_t_length(in[i]));
+    int64_t oid = builtin_function_oid(name);
+    if (oid < 0 && !name.empty() && name.size() <= 18 && name.find_first_not_of("0123456789") == std::string_view::npos) {
+      oid = std::stoll(std::string(name));
+    }
+    if (oid < 0) {
+      duckdb_validity_set_row_invalid(out_valid, i);
+    } else {
+      out[i] = oid;
+    }
+  }
+  return true;
 }
 
 void register_alias(duckdb_connection connection, duckdb_type base, std::string_view alias) {
@@ -58,6 +87,23 @@ void register_catalog_types(duckdb_connection connection) {
   register_alias(connection, DUCKDB_TYPE_VARCHAR, kYesOrNoAlias);
   register_alias(connection, DUCKDB_TYPE_VARCHAR, kRegclassAlias);
   register_alias(connection, DUCKDB_TYPE_VARCHAR, kRegtypeAlias);
+  register_alias(connection, DUCKDB_TYPE_VARCHAR, kRegprocAlias);
+  duck::LogicalType regproc(duckdb_create_logical_type(DUCKDB_TYPE_VARCHAR));
+  duckdb_logical_type_set_alias(regproc.get(), std::string(kRegprocAlias).c_str());
+  duck::LogicalType bigint(duckdb_create_logical_type(DUCKDB_TYPE_BIGINT));
+  duck::LogicalType oid(duckdb_create_logical_type(DUCKDB_TYPE_BIGINT));
+  duckdb_logical_type_set_alias(oid.get(), std::string(kOidAlias).c_str());
+  for (duckdb_logical_type to : {bigint.get(), oid.get()}) {
+    duckdb_cast_function cast = duckdb_create_cast_function();
+    duckdb_cast_function_set_source_type(cast, regproc.get());
+    duckdb_cast_function_set_target_type(cast, to);
+    // Dearer than the cast to VARCHAR: a function of text and of numbers takes the name.
+    duckdb_cast_function_set_implicit_cast_cost(cast, 100);
+    duckdb_cast_function_set_function(cast, regproc_to_oid);
+    duckdb_state state = duckdb_register_cast_function(connection, cast);
+    duckdb_destroy_cast_function(&cast);
+    if (state != DuckDBSuccess) throw std::runtime_error("cannot register the regproc cast");
+  }
 }
 
 int32_t catalog_type_oid(std::string_view alias) {
@@ -66,6 +112,7 @@ int32_t catalog_type_oid(std::string_view alias) {
   if (equals_ignoring_case(alias, kOidAlias)) return 26;
   if (equals_ignoring_case(alias, kRegclassAlias)) return 2205;
   if (equals_ignoring_case(alias, kRegtypeAlias)) return 2206;
+  if (equals_ignoring_case(alias, kRegprocAlias)) return 24;
   if (equals_ignoring_case(alias, kVarcharAlias) || equals_ignoring_case(alias, kYesOrNoAlias)) return 1043;
   return 0;
 }

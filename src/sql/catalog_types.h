@@ -16,6 +16,9 @@ inline constexpr std::string_view kOidAlias = "duckgres_oid";    // BIGINT shown
 // A regclass or regtype value where it is printed: its name (regclass 2205, regtype 2206).
 inline constexpr std::string_view kRegclassAlias = "duckgres_regclass";
 inline constexpr std::string_view kRegtypeAlias = "duckgres_regtype";
+// A regproc catalog column (pg_type.typreceive, …): the function's name, as PostgreSQL prints
+// it (24); compared with or cast to an oid it is the function's oid (proc.oid = typ.typreceive).
+inline constexpr std::string_view kRegprocAlias = "duckgres_regproc";
 // information_schema's character_data and yes_or_no domains: varchar, and varchar(3).
 inline constexpr std::string_view kVarcharAlias = "duckgres_varchar";
 inline constexpr std::string_view kYesOrNoAlias = "duckgres_yes_or_no";

@@ -137,6 +137,7 @@ const char* format_type_name(int32_t oid) {
     case kName: return "name";
     case kRegclass: return "regclass";
     case kRegtype: return "regtype";
+    case 24: return "regproc";
     default: return nullptr;
   }
 }

@@ -117,7 +117,7 @@ void register_result_type_functions(duck::Connection& connection);
   "WHEN b = 'BLOB' THEN 'bytea' WHEN b = 'UUID' THEN 'uuid' WHEN b = 'JSON' THEN 'json' " \
   "WHEN b LIKE 'STRUCT(%' THEN 'record' WHEN lower(b) = 'duckgres_name' THEN 'name' " \
   "WHEN lower(b) = 'duckgres_oid' THEN 'oid' WHEN lower(b) = 'duckgres_char' THEN '\"char\"' " \
-  "WHEN lower(b) IN ('duckgres_regclass', 'duckgres_regtype') THEN substr(lower(b), 10) " \
+  "WHEN lower(b) IN ('duckgres_regclass', 'duckgres_regtype', 'duckgres_regproc') THEN substr(lower(b), 10) " \
   "WHEN lower(b) IN ('duckgres_varchar', 'duckgres_yes_or_no') THEN 'character varying' ELSE lower(b) END;" \
   "CREATE OR REPLACE TEMP MACRO __pg_format_type(t) AS " \
   "__pg_format_base(regexp_replace(t, '(\\[\\])+$', '')) || CASE WHEN t LIKE '%[]' THEN '[]' ELSE '' END;" \

@@ -290,6 +290,42 @@ bool regclass_lookup(pg_query::Node& n, bool want_oid) {
     return true;
 }
 
+// An operand of ::regtype that is computed text ('"' || udt_schema || '"."' || udt_name || '"',
+// format('%I.%I', …)), not an oid: a column or a cast stays the oid it usually is.
+bool is_computed_text(const pg_query::Node& operand) {
+  if (operand.has_a_expr()) {
+    const auto& e = operand.a_expr();
+    return e.kind() == pg_query::AEXPR_OP && e.name_size() == 1 && last_name(e.name()) == "||";
+  }
+  if (!operand.has_func_call()) return false;
+  static const char* text_functions[] = {"format", "quote_ident", "concat", "concat_ws", "lower", "upper",
+                                         "replace", "btrim", "ltrim", "rtrim", "substr", "substring",
+                                         "split_part", "trim"};
+  std::string name = last_name(operand.func_call().funcname());
+  return std::find(std::begin(text_functions), std::end(text_functions), name) != std::end(text_functions);
+}
+
+// text::regtype as regtypein reads it: a type's name, schema-qualified or not, quoted or not,
+// or as format_type spells it ('character varying'); 42704 when no type has it.
+std::optional<pg_query::Node> regtype_lookup(const pg_query::Node& operand) {
+  auto parsed = parse(
+      "SELECT (SELECT CASE WHEN m_o IS NULL THEN error('[42704] type \"' || m_v || '\" does not exist') "
+      "ELSE m_o END FROM (SELECT CAST(NULL AS VARCHAR) AS m_v, (SELECT min(t.oid) FROM duckgres_catalog.pg_type t "
+      "JOIN duckgres_catalog.pg_namespace ns ON ns.oid = t.typnamespace WHERE "
+      "ns.nspname || '.' || t.typname = replace(CAST(NULL AS VARCHAR), '\"', '') "
+      "OR (t.typname = replace(CAST(NULL AS VARCHAR), '\"', '') AND duckgres_catalog.__nsp_visible(ns.nspname)) "
+      "OR format_type(t.oid, NULL) = lower(CAST(NULL AS VARCHAR))) AS m_o) AS m_q)");
+  if (!parsed || parsed->stmts_size() != 1) return std::nullopt;
+  pg_query::Node sub = parsed->stmts(0).stmt().select_stmt().target_list(0).res_target().val();
+  walk_nodes(sub, [&](pg_query::Node& m) {
+    if (m.has_type_cast() && m.type_cast().has_arg() && m.type_cast().arg().has_a_const() &&
+        m.type_cast().arg().a_const().isnull()) {
+      *m.mutable_type_cast()->mutable_arg() = operand;
+    }
+  });
+  return sub;
+}
+
 // numeric without precision: DECIMAL(38,17) (sql/pg_numeric), not DuckDB's DECIMAL(18,3),
 // which rounds to 3 decimals.
 bool set_unconstrained_numeric(pg_query::TypeName& tn) {
@@ -330,6 +366,11 @@ bool rewrite_type_name(pg_query::Node& n) {
     if (names_type(inner.type_name(), "regtype")) {
       pg_query::Node oid = n.type_cast().arg();
       if (!inner.arg().has_a_const() || !inner.arg().a_const().has_sval()) oid = inner.arg();
+      if (is_computed_text(inner.arg())) {
+        auto looked_up = regtype_lookup(inner.arg());
+        if (!looked_up) return false;
+        oid = std::move(*looked_up);
+      }
       n = format_type_of(oid);
       return true;
     }
@@ -350,6 +391,11 @@ bool rewrite_type_name(pg_query::Node& n) {
     }
     // An oid shown as a type: 25::regtype, atttypid::regtype (described as regtype).
     pg_query::Node operand = arg;
+    if (is_computed_text(arg)) {
+      auto looked_up = regtype_lookup(arg);
+      if (!looked_up) return false;
+      operand = std::move(*looked_up);
+    }
     pg_query::Node shown;
     auto* cast = shown.mutable_type_cast();
     *cast->mutable_arg() = format_type_of(operand);

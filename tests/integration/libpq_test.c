@@ -276,6 +276,17 @@ static void test_binary(PGconn *c) {
   }
   PQclear(r);
 
+  /* regproc's binary form is the function's oid (Npgsql reads every column in binary). */
+  r = PQexecParams(c, "SELECT typreceive FROM pg_type WHERE typname = 'bool'", 0, NULL, NULL, NULL, NULL, 1);
+  if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+    fail("regproc binary: %s", PQresultErrorMessage(r));
+  } else {
+    static const char boolrecv[] = {0, 0, 0x09, 0x84}; /* 2436 */
+    CHECK(PQftype(r, 0) == 24, "regproc column type %u", PQftype(r, 0));
+    check_bytes(r, 0, "regproc boolrecv", boolrecv, sizeof boolrecv);
+  }
+  PQclear(r);
+
   /* Binary NULLs, and mixed formats within one Bind. */
   const char *mixed[3] = {int4, "42", NULL};
   int mlens[3] = {4, 0, 0};
