@@ -35,6 +35,8 @@ std::string sqlstate_of(duckdb_error_type type, const std::string& msg) {
         return "42703";
       }
       if (contains(msg, "No function matches") || contains(msg, "does not exist")) return "42883";
+      // integer || text[]: PostgreSQL has no such || operator.
+      if (contains(msg, "Cannot concatenate")) return "42883";
       if (contains(msg, "GROUP BY")) return "42803";
       if (contains(msg, "Ambiguous") || contains(msg, "ambiguous")) return "42702";
       if (contains(msg, "Could not find parameter") || contains(msg, "parameter")) return "42P02";

@@ -67,6 +67,31 @@ const char* duckdb_name_of(int32_t oid) {
 }
 
 // The PostgreSQL type a cast's type name means (pg_catalog names as the parser leaves them).
+// The type name an array literal's elements are cast to (numeric keeps its own digits, so
+// none for it).
+const char* pg_name_of_element(int32_t oid) {
+  switch (oid) {
+    case kBool: return "bool";
+    case kInt2: return "int2";
+    case kInt4: return "int4";
+    case kInt8: return "int8";
+    case kFloat4: return "float4";
+    case kFloat8: return "float8";
+    case kText: return "text";
+    case kVarchar: return "varchar";
+    case kDate: return "date";
+    case kTimestamp: return "timestamp";
+    case kTimestamptz: return "timestamptz";
+    default: return nullptr;
+  }
+}
+
+PgResultType array_type() {
+  PgResultType t;
+  t.array = true;
+  return t;
+}
+
 PgResultType type_of_name(const pg_query::TypeName& t) {
   if (t.array_bounds_size() > 0 || t.names_size() == 0) return {};
   const auto& last = t.names(t.names_size() - 1);
@@ -398,6 +423,13 @@ class Typer {
           return known(target == "regclass" ? kRegclass : kRegtype);
         }
         PgResultType t = type_of_name(n.type_cast().type_name());
+        if (n.type_cast().type_name().array_bounds_size() > 0) {
+          pg_query::TypeName element = n.type_cast().type_name();
+          element.clear_array_bounds();
+          t = array_type();
+          PgResultType e = type_of_name(element);
+          if (e.oid != kNumeric) t.element = e.oid;
+        }
         bool to_text = (t.oid == kText || t.oid == kVarchar) && n.type_cast().type_name().typmods_size() == 0;
         bool inner_text = false;
         PgResultType inner = expr(*n.mutable_type_cast()->mutable_arg(), scope,
@@ -472,6 +504,19 @@ class Typer {
         }
         if (link->sub_link_type() == pg_query::EXPR_SUBLINK && cols.size() == 1) return cols[0].second;
         return {};
+      }
+      case N::kAArrayExpr: {
+        std::vector<PgResultType> ts;
+        for (auto& a : *n.mutable_a_array_expr()->mutable_elements()) {
+          ts.push_back(expr(a, scope, Place::kNested, nullptr));
+        }
+        PgResultType element = common(ts);
+        bool all_untyped = !ts.empty() && std::all_of(n.a_array_expr().elements().begin(), n.a_array_expr().elements().end(),
+                                                      [](const pg_query::Node& x) { return x.has_a_const() && x.a_const().has_sval(); });
+        if (all_untyped) element = known(kText);  // ARRAY['a'] is text[]
+        PgResultType t = array_type();
+        if (!element.array && element.oid != kNumeric) t.element = element.oid;
+        return t;
       }
       default:
         children(n, scope);
@@ -774,6 +819,40 @@ class Typer {
         op == "~" || op == "~*" || op == "!~" || op == "!~*" || op == "~~" || op == "!~~") {
       return known(kBool);
     }
+    if (op == "||" && e->has_rexpr() && l.array != r.array &&
+        (untyped_literal(e->lexpr()) || untyped_literal(e->rexpr()))) {
+      // array || '{…}': the literal is an array of the other side's type, as PostgreSQL
+      // resolves an unknown operand of anyarray || anyarray.
+      const PgResultType& known_side = l.array ? l : r;
+      const char* element = known_side.element ? pg_name_of_element(known_side.element) : nullptr;
+      if (rewrite_ && element) {
+        pg_query::Node& literal = l.array ? *e->mutable_rexpr() : *e->mutable_lexpr();
+        pg_query::Node cast = make_cast(literal, element);
+        cast.mutable_type_cast()->mutable_type_name()->add_array_bounds()->mutable_integer()->set_ival(-1);
+        literal = std::move(cast);
+        n = make_func_call("__pg_array_cat", {e->lexpr(), e->rexpr()});
+        changed = true;
+      }
+      return known_side;
+    }
+    if (op == "||" && e->has_rexpr() && l.array != r.array) {
+      // array || element and element || array (DuckDB concatenates lists only).
+      if (rewrite_) {
+        n = l.array ? make_func_call("list_append", {e->lexpr(), e->rexpr()})
+                    : make_func_call("list_prepend", {e->lexpr(), e->rexpr()});
+        changed = true;
+      }
+      return array_type();
+    }
+    if (op == "||" && e->has_rexpr() && l.array && r.array) {
+      // array_cat: a NULL array is no elements beside another (DuckDB's || is NULL).
+      if (rewrite_) {
+        n = make_func_call("__pg_array_cat", {e->lexpr(), e->rexpr()});
+        changed = true;
+      }
+      return l;
+    }
+    if (op == "||" && (l.array || r.array)) return array_type();
     if (op == "||" && (is_text(l.oid) || is_text(r.oid))) {
       // character(n) loses its trailing blanks when it becomes text.
       auto trim_bpchar = [&](pg_query::Node* side, const PgResultType& t) {
@@ -1413,6 +1492,11 @@ class Typer {
     // sql/rewrite_functions.cpp computes them as PostgreSQL types them.
     if (name == "extract" || name == "to_number") return PgResultType{kNumeric, -1, true};
     if (name == "date_part") return known(kFloat8);
+    if (name == "array_agg" || name == "string_to_array" || name == "regexp_split_to_array" ||
+        name == "array_append" || name == "array_prepend" || name == "array_cat" || name == "array_remove" ||
+        name == "array_replace" || name == "array_fill") {
+      return array_type();
+    }
     return {};
   }
 
@@ -1473,6 +1557,12 @@ PgResultType pg_type_of_duckdb_name(const std::string& duckdb_type) {
   if (t == "TIMESTAMP WITH TIME ZONE") return known(kTimestamptz);
   if (t == "INTERVAL") return known(kInterval);
   if (t == "JSONB") return known(kJsonb);
+  if (t.size() > 2 && t.compare(t.size() - 2, 2, "[]") == 0) {
+    PgResultType a = array_type();
+    PgResultType element = pg_type_of_duckdb_name(t.substr(0, t.size() - 2));
+    if (!element.array && element.oid != kNumeric) a.element = element.oid;
+    return a;
+  }
   if (t.rfind("DECIMAL(", 0) == 0) {
     int p = 0, s = 0;
     if (std::sscanf(t.c_str(), "DECIMAL(%d,%d)", &p, &s) == 2) {

@@ -27,6 +27,9 @@ struct PgResultType {
   // The value DuckDB computes equals PostgreSQL's digit for digit (integers and DECIMALs);
   // false where DuckDB computes in double precision (sqrt of a numeric, say).
   bool exact = true;
+  // An array (oid then says nothing of it): PostgreSQL's || appends or prepends an element to it.
+  bool array = false;
+  int32_t element = 0;  // an array's element type, when known
 };
 
 // The columns of a table: lower-case names and PostgreSQL types, in order.
@@ -123,6 +126,9 @@ void register_result_type_functions(duck::Connection& connection);
   "__pg_format_base(regexp_replace(t, '(\\[\\])+$', '')) || CASE WHEN t LIKE '%[]' THEN '[]' ELSE '' END;" \
   /* avg: NULL over no rows; sum and count come from the caller's aggregate calls. */ \
   /* A void function's value: '' once the call has run (its NULL would read as a value). */ \
+  /* array || array (array_cat): NULL only when both are. */ \
+  "CREATE OR REPLACE TEMP MACRO __pg_array_cat(a, b) AS " \
+  "CASE WHEN a IS NULL THEN b WHEN b IS NULL THEN a ELSE list_concat(a, b) END;" \
   "CREATE OR REPLACE TEMP MACRO __pg_void(x) AS CASE WHEN x IS NULL THEN '' ELSE left(CAST(x AS VARCHAR), 0) END;" \
   "CREATE OR REPLACE TEMP MACRO __pg_bpchar_out(s, n) AS CASE WHEN length(s) < n THEN rpad(s, n, ' ') ELSE s END;" \
   "CREATE OR REPLACE TEMP MACRO __pg_numeric_avg(s, c) AS " \
