@@ -47,14 +47,15 @@ _NUMERIC = 1700
 # The rows every `COPY … FROM STDIN` statement of the corpus sends (two columns, text format).
 COPY_INPUT = "1\tcopied one\n2\tcopied two\n"
 
-CLASSES = ["identical", "type", "errcode", "error", "answered", "different"]
-CLASS_RANK = {"identical": 0, "type": 1, "errcode": 1, "error": 2, "answered": 3, "different": 4}
+CLASSES = ["identical", "type", "errcode", "error", "answered", "after-error", "different"]
+CLASS_RANK = {"identical": 0, "type": 1, "errcode": 1, "error": 2, "answered": 3, "after-error": 3, "different": 4}
 CLASS_TEXT = {
     "identical": "identical (values and types)",
     "type": "same values, different column types or names",
     "errcode": "both errors, different SQLSTATE",
     "error": "error where PostgreSQL answered",
     "answered": "answered where PostgreSQL errored",
+    "after-error": "different only because an earlier statement of its file was refused (listed in after_errors.txt)",
     "different": "different values (silently wrong)",
 }
 

@@ -15,6 +15,10 @@ each statement against the .expected file beside it (see corpus.py):
     errcode     both errors, different SQLSTATE
     error       error where PostgreSQL answered
     answered    answered where PostgreSQL errored
+    after-error different, but only as the consequence of an earlier statement of the same
+                file that duckgres refused with an error (PostgreSQL ran it): listed with its
+                reason in tests/sql/after_errors.txt, and counted so only while each statement
+                it names still is an error here (the user saw that error; nothing is silent)
     different   different values: silently wrong, the worst class
 
 tests/sql/baseline.txt lists every statement that is not identical today. The test fails
@@ -38,6 +42,32 @@ import corpus  # noqa: E402
 from with_server import Server  # noqa: E402
 
 BASELINE = os.path.join(HERE, "baseline.txt")
+AFTER_ERRORS = os.path.join(HERE, "after_errors.txt")
+
+
+def read_after_errors():
+    """{(file, statement): [earlier statements of that file whose refusal explains it]}."""
+    out = {}
+    with open(AFTER_ERRORS) as f:
+        for line in f:
+            if not line.strip() or line.startswith("#"):
+                continue
+            rel, n, causes, _reason = line.rstrip("\n").split("\t", 3)
+            out[(rel, int(n))] = [int(c) for c in causes.split(",")]
+    return out
+
+
+def apply_after_errors(results):
+    """Reclassifies a listed 'different' statement as after-error while its causes still fail."""
+    listed = read_after_errors()
+    cls_of = {(r[0], r[1]): r[4] for r in results}
+    out = []
+    for r in results:
+        causes = listed.get((r[0], r[1]))
+        if r[4] == "different" and causes and all(cls_of.get((r[0], c)) == "error" for c in causes):
+            r = r[:4] + ("after-error",) + r[5:]
+        out.append(r)
+    return out
 
 
 def read_baseline():
@@ -107,7 +137,7 @@ def run(connect, files):
             continue
         for (n, line, sql, exp), (_l, _s, act) in zip(expected, actual):
             results.append((rel, n, line, sql, corpus.classify(exp, act), exp, act))
-    return results, stale
+    return apply_after_errors(results), stale
 
 
 def report(results):
@@ -115,21 +145,22 @@ def report(results):
     for rel, _n, _l, _s, cls, _e, _a in results:
         area = rel.split("/")[0]
         areas.setdefault(area, dict.fromkeys(corpus.CLASSES, 0))[cls] += 1
-    print("%-22s %6s %9s %5s %7s %6s %8s %9s" % ("area", "total", "identical", "type", "errcode",
-                                               "error", "answered", "different"))
+    print("%-22s %6s %9s %5s %7s %6s %8s %11s %9s" % ("area", "total", "identical", "type", "errcode",
+                                                    "error", "answered", "after-error", "different"))
     tot = dict.fromkeys(corpus.CLASSES, 0)
     for area in sorted(areas):
         c = areas[area]
         for k in c:
             tot[k] += c[k]
-        print("%-22s %6d %9d %5d %7d %6d %8d %9d" % ((area, sum(c.values())) + tuple(c[k] for k in corpus.CLASSES)))
+        print("%-22s %6d %9d %5d %7d %6d %8d %11d %9d" % ((area, sum(c.values())) + tuple(c[k] for k in corpus.CLASSES)))
     total = sum(tot.values())
-    print("%-22s %6d %9d %5d %7d %6d %8d %9d" % (("TOTAL", total) + tuple(tot[k] for k in corpus.CLASSES)))
+    print("%-22s %6d %9d %5d %7d %6d %8d %11d %9d" % (("TOTAL", total) + tuple(tot[k] for k in corpus.CLASSES)))
     pct = 100.0 * tot["identical"] / total if total else 0.0
     print("corpus: %d statements, %d identical (%.1f%%), %d type only, %d error (%d more with another "
-          "SQLSTATE), %d answered where PostgreSQL errored, %d silently different"
+          "SQLSTATE), %d answered where PostgreSQL errored, %d different after a refused statement, "
+          "%d silently different"
           % (total, tot["identical"], pct, tot["type"], tot["error"], tot["errcode"], tot["answered"],
-             tot["different"]))
+             tot["after-error"], tot["different"]))
 
 
 def main():
