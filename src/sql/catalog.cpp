@@ -27,7 +27,7 @@
 
 namespace ducklings::sql {
 
-const int kCatalogVersion = 35;
+const int kCatalogVersion = 36;
 
 namespace {
 
@@ -91,7 +91,7 @@ constexpr std::array kSnapshotViews = {"constraints", "fkeys", "indexes", "relat
 
 constexpr std::array kInformationSchemaRelations = {
     "character_sets",          "columns",  "constraint_column_usage", "key_column_usage",
-    "referential_constraints", "role_table_grants", "routines", "schemata",
+    "referential_constraints", "role_table_grants", "routines", "schemata", "sequences",
     "table_constraints",       "table_privileges", "tables",   "views",
 };
 
@@ -1869,8 +1869,12 @@ SELECT CAST(oid AS duckgres_oid) AS oid, CAST(spcname AS duckgres_name) AS spcna
   CAST(NULL AS VARCHAR[]) AS spcoptions
 FROM (VALUES (1663, 'pg_default'), (1664, 'pg_global')) AS t(oid, spcname);
 
+-- A sequence's type, as its bounds tell it (serial's sequences end at integer's maximum).
+CREATE MACRO duckgres_catalog.__seq_type(p_min, p_max) AS CASE WHEN p_max = 2147483647 OR p_min = -2147483648 THEN 23
+  WHEN p_max = 32767 OR p_min = -32768 THEN 21 ELSE 20 END;
+
 CREATE VIEW duckgres_catalog.pg_sequence AS
-SELECT CAST(sequence_oid AS duckgres_oid) AS seqrelid, CAST(20 AS duckgres_oid) AS seqtypid, start_value AS seqstart, increment_by AS seqincrement,
+SELECT CAST(sequence_oid AS duckgres_oid) AS seqrelid, CAST(duckgres_catalog.__seq_type(min_value, max_value) AS duckgres_oid) AS seqtypid, start_value AS seqstart, increment_by AS seqincrement,
   max_value AS seqmax, min_value AS seqmin, CAST(1 AS BIGINT) AS seqcache, cycle AS seqcycle
 FROM duckdb_sequences()
 WHERE database_name = system.main.current_database() AND NOT temporary AND duckgres_catalog.__visible_rel(schema_name, sequence_name);
@@ -1885,7 +1889,9 @@ FROM duckgres_catalog.__relations r WHERE r.kind = 'r';
 
 CREATE VIEW duckgres_catalog.pg_sequences AS
 SELECT CAST(duckgres_catalog.__nspname(schema_name) AS duckgres_name) AS schemaname, CAST(sequence_name AS duckgres_name) AS sequencename,
-  CAST(duckgres_catalog.__user() AS duckgres_name) AS sequenceowner, 'bigint' AS data_type, start_value, min_value, max_value,
+  CAST(duckgres_catalog.__user() AS duckgres_name) AS sequenceowner,
+  CAST(CASE duckgres_catalog.__seq_type(min_value, max_value) WHEN 23 THEN 'integer' WHEN 21 THEN 'smallint' ELSE 'bigint' END AS duckgres_regtype) AS data_type,
+  start_value, min_value, max_value,
   increment_by, cycle, CAST(1 AS BIGINT) AS cache_size, CAST(last_value AS BIGINT) AS last_value
 FROM duckdb_sequences()
 WHERE database_name = system.main.current_database() AND NOT temporary AND duckgres_catalog.__visible_rel(schema_name, sequence_name);
@@ -1933,6 +1939,20 @@ SELECT CAST(duckgres_catalog.__database() AS duckgres_name) AS table_catalog, CA
   CAST(NULL AS duckgres_name) AS user_defined_type_name, CAST(CASE kind WHEN 'r' THEN 'YES' ELSE 'NO' END AS duckgres_yes_or_no) AS is_insertable_into,
   CAST('NO' AS duckgres_yes_or_no) AS is_typed, CAST(NULL AS duckgres_varchar) AS commit_action
 FROM duckgres_catalog.__relations WHERE kind IN ('r', 'v');
+
+CREATE VIEW duckgres_information_schema.sequences AS
+SELECT CAST(duckgres_catalog.__database() AS duckgres_name) AS sequence_catalog,
+  CAST(duckgres_catalog.__nspname(schema_name) AS duckgres_name) AS sequence_schema, CAST(sequence_name AS duckgres_name) AS sequence_name,
+  CAST(CASE duckgres_catalog.__seq_type(min_value, max_value) WHEN 23 THEN 'integer' WHEN 21 THEN 'smallint' ELSE 'bigint' END AS duckgres_varchar) AS data_type,
+  CAST(CASE duckgres_catalog.__seq_type(min_value, max_value) WHEN 23 THEN 32 WHEN 21 THEN 16 ELSE 64 END AS INTEGER) AS numeric_precision,
+  CAST(2 AS INTEGER) AS numeric_precision_radix, CAST(0 AS INTEGER) AS numeric_scale,
+  CAST(CAST(start_value AS VARCHAR) AS duckgres_varchar) AS start_value, CAST(CAST(min_value AS VARCHAR) AS duckgres_varchar) AS minimum_value,
+  CAST(CAST(max_value AS VARCHAR) AS duckgres_varchar) AS maximum_value, CAST(CAST(increment_by AS VARCHAR) AS duckgres_varchar) AS increment,
+  CAST(CASE WHEN cycle THEN 'YES' ELSE 'NO' END AS duckgres_yes_or_no) AS cycle_option
+FROM duckdb_sequences()
+WHERE database_name = system.main.current_database() AND NOT temporary AND duckgres_catalog.__visible_rel(schema_name, sequence_name)
+  -- An identity column's sequence is internal to it (PostgreSQL lists serial's, not identity's).
+  AND coalesce(comment, '') NOT IN ('duckgres: identity generated always', 'duckgres: identity by default');
 
 CREATE VIEW duckgres_information_schema.columns AS
 SELECT CAST(duckgres_catalog.__database() AS duckgres_name) AS table_catalog, CAST(duckgres_catalog.__nspname(c.schema_name) AS duckgres_name) AS table_schema,

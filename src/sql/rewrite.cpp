@@ -565,9 +565,13 @@ std::vector<std::string> expand_serial_columns(pg_query::CreateStmt& create) {
     std::string schema = rel.schemaname() == "public" ? "main" : rel.schemaname();
     std::string sequence = rel.relname() + "_" + def->colname() + "_seq";
     std::string qualified = (schema.empty() ? "" : quote_identifier(schema) + ".") + quote_identifier(sequence);
+    // serial's sequence is AS integer (smallserial's AS smallint): it ends at the type's maximum.
+    const char* maximum = integer == std::string("int4") ? " MAXVALUE 2147483647"
+                          : integer == std::string("int2") ? " MAXVALUE 32767"
+                                                           : "";
     sequences.push_back(std::string(create.if_not_exists() ? "CREATE SEQUENCE IF NOT EXISTS "
                                                            : "CREATE OR REPLACE SEQUENCE ") +
-                        qualified);
+                        qualified + maximum);
     def->mutable_type_name()->clear_names();
     def->mutable_type_name()->add_names()->mutable_string()->set_sval(integer);
     auto parsed = parse("SELECT nextval(" + quote_literal(qualified) + ")");

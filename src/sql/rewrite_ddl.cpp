@@ -1,5 +1,7 @@
 #include "sql/rewrite_ddl.h"
 
+#include <cstdint>
+
 #include <strings.h>
 
 #include <algorithm>
@@ -90,6 +92,53 @@ void name_index(pg_query::IndexStmt& index, const CatalogLookup& lookup) {
 
 // Identity columns: a sequence <table>_<column>_seq with the identity's options, the column
 // defaulting to its nextval and NOT NULL.
+// CREATE SEQUENCE … AS smallint|integer|bigint (DuckDB has no AS): the type's bounds become the
+// sequence's, as PostgreSQL takes them, unless given (the catalog reads the type from them).
+void bound_sequence_by_type(pg_query::CreateSeqStmt& seq, std::string type) {
+  auto* options = seq.mutable_options();
+  bool has_max = false, has_min = false, descending = false;
+  for (int i = 0; i < options->size();) {
+    const auto& o = options->Get(i);
+    if (!o.has_def_elem()) {
+      ++i;
+      continue;
+    }
+    const std::string& name = o.def_elem().defname();
+    if (name == "as") {
+      if (o.def_elem().has_arg() && o.def_elem().arg().has_type_name()) {
+        const auto& names = o.def_elem().arg().type_name().names();
+        if (!names.empty() && names[names.size() - 1].has_string()) type = names[names.size() - 1].string().sval();
+      }
+      options->DeleteSubrange(i, 1);
+      continue;
+    }
+    if (name == "maxvalue" && o.def_elem().has_arg()) has_max = true;
+    if (name == "minvalue" && o.def_elem().has_arg()) has_min = true;
+    if (name == "increment" && o.def_elem().has_arg() && o.def_elem().arg().has_integer() &&
+        o.def_elem().arg().integer().ival() < 0) {
+      descending = true;
+    }
+    ++i;
+  }
+  int64_t lowest = 0, highest = 0;
+  if (type == "int4" || type == "integer" || type == "int") {
+    lowest = INT32_MIN;
+    highest = INT32_MAX;
+  } else if (type == "int2" || type == "smallint") {
+    lowest = INT16_MIN;
+    highest = INT16_MAX;
+  } else {
+    return;  // bigint: DuckDB's own bounds
+  }
+  auto add = [&](const char* name, int64_t v) {
+    auto* d = seq.add_options()->mutable_def_elem();
+    d->set_defname(name);
+    d->mutable_arg()->mutable_integer()->set_ival(static_cast<int32_t>(v));
+  };
+  if (!descending && !has_max) add("maxvalue", highest);
+  if (descending && !has_min) add("minvalue", lowest);
+}
+
 std::vector<std::string> expand_identity_columns(pg_query::CreateStmt& create) {
   std::vector<std::string> sequences;
   const auto& rel = create.relation();
@@ -107,10 +156,11 @@ std::vector<std::string> expand_identity_columns(pg_query::CreateStmt& create) {
       *seq->mutable_sequence() = rel;
       seq->mutable_sequence()->set_schemaname(duckdb_schema(rel.schemaname()));
       seq->mutable_sequence()->set_relname(rel.relname() + "_" + def->colname() + "_seq");
-      for (const auto& option : constraints->Get(i).constraint().options()) {
-        if (option.has_def_elem() && option.def_elem().defname() == "as") continue;  // the column's type
-        *seq->add_options() = option;
-      }
+      for (const auto& option : constraints->Get(i).constraint().options()) *seq->add_options() = option;
+      const auto& type_names = def->type_name().names();
+      std::string column_type = type_names.empty() || !type_names[type_names.size() - 1].has_string()
+                                    ? std::string() : type_names[type_names.size() - 1].string().sval();
+      bound_sequence_by_type(*seq, column_type);  // an integer column's sequence ends at its maximum
       std::string sequence = deparse_statement(seq_node);
       // A sequence left by an earlier table of that name starts afresh (DROP TABLE keeps it).
       sequence.replace(0, std::string("CREATE SEQUENCE").size(),
@@ -700,6 +750,13 @@ std::vector<std::string> adapt_ddl(Statement& s, const CatalogLookup& lookup) {
     case pg_query::Node::kTruncateStmt: return adapt_truncate(s, lookup);
     case pg_query::Node::kAlterTableStmt: return adapt_alter_table(s, lookup);
     case pg_query::Node::kRenameStmt: return adapt_rename(s, lookup);
+    case pg_query::Node::kCreateSeqStmt: {
+      auto& seq = *s.tree->mutable_stmts(0)->mutable_stmt()->mutable_create_seq_stmt();
+      std::string before = seq.SerializeAsString();
+      bound_sequence_by_type(seq, "bigint");
+      if (seq.SerializeAsString() != before) s.text = deparse(*s.tree);
+      return {};
+    }
     default: return {};
   }
 }

@@ -777,6 +777,7 @@ std::vector<std::string> adapt_statement(Statement& s, const CatalogLookup& look
     case pg_query::Node::kTruncateStmt:
     case pg_query::Node::kAlterTableStmt:
     case pg_query::Node::kRenameStmt:
+    case pg_query::Node::kCreateSeqStmt:
       return adapt_ddl(s, lookup);
     case pg_query::Node::kCommentStmt:
       if (root->comment_stmt().objtype() == pg_query::OBJECT_SCHEMA) return comment_on_schema(root->comment_stmt(), lookup);
