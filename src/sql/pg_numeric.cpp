@@ -255,7 +255,9 @@ bool cast_to_numeric(duckdb_function_info info, idx_t count, duckdb_vector input
   return all;
 }
 
-// __pg_numeric_scale(x): the display scale PostgreSQL's numeric of x has.
+// __pg_numeric_scale(x): the display scale PostgreSQL's numeric of x has; with kMinimal
+// (__pg_numeric_min_scale, PostgreSQL's min_scale) the fewest decimals that keep its value.
+template <bool kMinimal>
 void numeric_scale(duckdb_function_info info, duckdb_data_chunk input, duckdb_vector output) {
   idx_t rows = duckdb_data_chunk_get_size(input);
   AnyNumber in(duckdb_data_chunk_get_vector(input, 0));
@@ -270,11 +272,13 @@ void numeric_scale(duckdb_function_info info, duckdb_data_chunk input, duckdb_ve
       }
       i128 v = 0;
       if (in.is_text()) {
-        out[r] = numeric_text_scale(in.text(r)).value_or(0);
+        std::string_view text = in.text(r);
+        out[r] = kMinimal ? numeric_min_text_scale(text) : numeric_text_scale(text).value_or(0);
       } else if (in.is_float()) {
-        out[r] = numeric_text_scale(in.float_text(r)).value_or(0);
+        std::string text = in.float_text(r);
+        out[r] = kMinimal ? numeric_min_text_scale(text) : numeric_text_scale(text).value_or(0);
       } else if (in.exact(r, v)) {
-        out[r] = in.unconstrained() ? numeric_min_scale(v, in.scale) : in.scale;
+        out[r] = kMinimal || in.unconstrained() ? numeric_min_scale(v, in.scale) : in.scale;
       } else {
         out[r] = 0;
       }
@@ -423,6 +427,11 @@ std::optional<int> numeric_text_scale(std::string_view text) {
   return std::max(0, p->fraction);
 }
 
+// min_scale of a numeric's text (through numeric without precision's digits).
+int numeric_min_text_scale(std::string_view text) {
+  return numeric_min_scale(parse_numeric_input(text).unscaled, kUnconstrainedScale);
+}
+
 int numeric_min_scale(i128 unscaled, int value_scale) {
   u128 m = magnitude(unscaled);
   int scale = value_scale;
@@ -457,7 +466,8 @@ void register_numeric_functions(duck::Connection& connection) {
   duck::LogicalType integer(duckdb_create_logical_type(DUCKDB_TYPE_INTEGER));
   duck::LogicalType varchar(duckdb_create_logical_type(DUCKDB_TYPE_VARCHAR));
   add(connection, "__pg_to_numeric", {DUCKDB_TYPE_ANY}, decimal.get(), to_numeric);
-  add(connection, "__pg_numeric_scale", {DUCKDB_TYPE_ANY}, integer.get(), numeric_scale);
+  add(connection, "__pg_numeric_scale", {DUCKDB_TYPE_ANY}, integer.get(), numeric_scale<false>);
+  add(connection, "__pg_numeric_min_scale", {DUCKDB_TYPE_ANY}, integer.get(), numeric_scale<true>);
   add(connection, "__pg_numeric_text", {DUCKDB_TYPE_ANY, DUCKDB_TYPE_INTEGER}, varchar.get(), numeric_text);
   add(connection, "__pg_numeric_mul", {DUCKDB_TYPE_ANY, DUCKDB_TYPE_ANY}, decimal.get(), numeric_mul);
   // Casts DuckDB would round (text, floats, DECIMALs of more than 17 decimals) check instead.

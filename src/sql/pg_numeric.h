@@ -39,6 +39,7 @@ std::string numeric_to_text(__int128 unscaled, int value_scale, int scale);
 
 // The digits after the point a value needs (its scale without trailing zeros).
 int numeric_min_scale(__int128 unscaled, int value_scale);
+int numeric_min_text_scale(std::string_view text);
 
 // Registers __pg_to_numeric(ANY) → DECIMAL(38,17), __pg_numeric_scale(ANY) → INTEGER,
 // __pg_numeric_text(ANY, INTEGER) → VARCHAR and __pg_numeric_mul(ANY, ANY) → DECIMAL(38,17).

@@ -458,7 +458,14 @@ class Typer {
           default: return {};
         }
       case N::kAExpr: return operator_expr(n, scope, place, text);
-      case N::kFuncCall: return function(n, scope, place, text);
+      case N::kFuncCall: {
+        std::string name = func_name(n.func_call());
+        if ((name == "scale" || name == "min_scale" || name == "trim_scale") && n.func_call().args_size() == 1 &&
+            !n.func_call().has_over()) {
+          return numeric_scale_function(n, name, scope);
+        }
+        return function(n, scope, place, text);
+      }
       case N::kBoolExpr:
       case N::kNullTest:
       case N::kBooleanTest:
@@ -1069,6 +1076,11 @@ class Typer {
         std::string name = func_name(f);
         if (f.has_over() || f.agg_distinct() || f.args_size() == 0) return std::nullopt;
         if ((name == "abs") && f.args_size() == 1) return display_scale(f.args(0), scope, depth + 1);
+        if (name == "trim_scale" && f.args_size() == 1) {
+          pg_query::Node value = f.args(0);
+          expr(value, scope, Place::kNested, nullptr);
+          return DisplayScale{std::nullopt, make_func_call("__pg_numeric_min_scale", {std::move(value)})};
+        }
         if ((name == "round" || name == "trunc") && f.args_size() <= 2) {
           if (f.args_size() == 1) return DisplayScale{0, {}};
           const auto& places = f.args(1);
@@ -1155,6 +1167,43 @@ class Typer {
       return make_func_call("__pg_numeric_power", {text_arg(0), text_arg(1)});
     }
     return std::nullopt;
+  }
+
+  // scale(x), min_scale(x) and trim_scale(x) of a numeric: the display scale PostgreSQL's value
+  // has (the inference's, as it prints), the fewest decimals that keep the value, and the value
+  // printed with those.
+  PgResultType numeric_scale_function(pg_query::Node& n, const std::string& name, const Scope& scope) {
+    pg_query::Node original = n.func_call().args(0);
+    PgResultType t = expr(*n.mutable_func_call()->mutable_args(0), scope, Place::kNested, nullptr);
+    if (!(t.oid == kNumeric || is_integer(t.oid))) return {};
+    pg_query::Node value = n.func_call().args(0);
+    if (name == "trim_scale") {
+      if (rewrite_) {
+        n = std::move(value);  // the value; its display scale comes from display_scale()
+        changed = true;
+      }
+      return PgResultType{kNumeric, -1, t.exact};
+    }
+    if (rewrite_) {
+      std::optional<DisplayScale> shown = name == "scale" ? display_scale(original, scope) : std::nullopt;
+      if (shown) {
+        // NULL for NULL, whatever scale the type gives.
+        pg_query::Node c;
+        auto* ce = c.mutable_case_expr();
+        auto* when = ce->add_args()->mutable_case_when();
+        auto* test = when->mutable_expr()->mutable_null_test();
+        *test->mutable_arg() = std::move(value);
+        test->set_nulltesttype(pg_query::IS_NULL);
+        when->mutable_result()->mutable_a_const()->set_isnull(true);
+        *ce->mutable_defresult() = as_node(*shown);
+        n = make_cast(std::move(c), "int4");
+      } else {
+        n = make_cast(make_func_call(name == "scale" ? "__pg_numeric_scale" : "__pg_numeric_min_scale", {std::move(value)}),
+                      "int4");
+      }
+      changed = true;
+    }
+    return known(kInt4);
   }
 
   PgResultType function(pg_query::Node& n, const Scope& scope, Place place, bool* text) {

@@ -172,15 +172,48 @@ bool rewrite_names(pg_query::Node& n) {
   return false;
 }
 
+// SELECT * FROM current_schema(), FROM current_user u: a scalar function in FROM is a one-row
+// table whose column the alias (or the function) names; DuckDB takes only table functions there.
+bool scalar_function_as_table(pg_query::Node& n, const std::string& name) {
+  const auto& rf = n.range_function();
+  if (rf.lateral() || rf.ordinality() || rf.coldeflist_size() > 0 || (rf.has_alias() && rf.alias().colnames_size() > 1)) {
+    return false;
+  }
+  std::string table = rf.has_alias() ? rf.alias().aliasname() : name;
+  std::string column = rf.has_alias() && rf.alias().colnames_size() == 1 && rf.alias().colnames(0).has_string()
+                           ? rf.alias().colnames(0).string().sval() : table;
+  pg_query::Node select;
+  auto* stmt = select.mutable_select_stmt();
+  auto* target = stmt->add_target_list()->mutable_res_target();
+  target->set_name(column);
+  *target->mutable_val() = rf.functions(0).list().items(0);
+  static const char* name_valued[] = {"current_user", "session_user", "user", "current_role", "current_catalog",
+                                      "current_schema", "current_database"};
+  if (std::find(std::begin(name_valued), std::end(name_valued), name) != std::end(name_valued)) {
+    pg_query::Node value = std::move(*target->mutable_val());
+    auto* cast = target->mutable_val()->mutable_type_cast();
+    *cast->mutable_arg() = std::move(value);
+    cast->mutable_type_name()->add_names()->mutable_string()->set_sval(std::string(kNameAlias));  // typed name, as PostgreSQL
+  }
+  stmt->set_limit_option(pg_query::LIMIT_OPTION_DEFAULT);
+  stmt->set_op(pg_query::SETOP_NONE);
+  pg_query::Node sub;
+  auto* rs = sub.mutable_range_subselect();
+  *rs->mutable_subquery() = std::move(select);
+  rs->mutable_alias()->set_aliasname(table);
+  n = std::move(sub);
+  return true;
+}
+
 // FROM generate_series(…) s: in PostgreSQL a scalar function's alias also names its column.
 bool rewrite_function_alias(pg_query::Node& n) {
   if (!n.has_range_function()) return false;
   auto* rf = n.mutable_range_function();
   if (rf->functions_size() != 1) return false;
   pg_query::Node* pair = rf->mutable_functions(0);
-  if (!pair->has_list() || pair->list().items_size() < 1 || !pair->list().items(0).has_func_call()) {
-    return false;
-  }
+  if (!pair->has_list() || pair->list().items_size() < 1) return false;
+  if (pair->list().items(0).has_sqlvalue_function()) return scalar_function_as_table(n, figure_colname(pair->list().items(0)));
+  if (!pair->list().items(0).has_func_call()) return false;
   auto* names = pair->mutable_list()->mutable_items(0)->mutable_func_call()->mutable_funcname();
   std::string name = last_name(*names);
   if (name == "pg_partition_ancestors") {
@@ -190,6 +223,14 @@ bool rewrite_function_alias(pg_query::Node& n) {
     names->Add()->mutable_string()->set_sval("__partition_ancestors");
     rf->set_ordinality(false);  // the table form already carries the depth column
     return true;
+  }
+  static const char* scalar_functions[] = {"current_schema", "current_database", "current_user", "session_user",
+                                           "version", "now", "current_setting", "pg_backend_pid", "txid_current",
+                                           "to_regclass", "pg_postmaster_start_time", "inet_server_addr",
+                                           "inet_server_port", "pg_my_temp_schema", "statement_timestamp",
+                                           "transaction_timestamp", "clock_timestamp", "timeofday"};
+  if (std::find(std::begin(scalar_functions), std::end(scalar_functions), name) != std::end(scalar_functions)) {
+    return scalar_function_as_table(n, name);
   }
   if (!rf->has_alias() || rf->alias().colnames_size() > 0 || rf->ordinality()) return false;
   static const char* scalar_set_functions[] = {"generate_series", "unnest", "generate_subscripts",
