@@ -19,6 +19,13 @@ void register_array_functions(duck::Connection& connection);
 // DuckDB instance by sql/engine_macros.
 #define DUCKLINGS_ARRAY_MACROS                                                                      \
   "CREATE OR REPLACE TEMP MACRO array_remove(a, x) AS list_filter(a, e -> e IS DISTINCT FROM x);"   \
+  /* array_fill(v, ARRAY[n]): one dimension (a DuckDB list's lower bound is 1) */                   \
+  "CREATE OR REPLACE TEMP MACRO array_fill(v, d) AS CASE WHEN len(d) <> 1 THEN error('[0A000] "       \
+  "array_fill of other than one dimension is not supported by duckgres') WHEN d[1] < 0 THEN "        \
+  "error('[22023] array size exceeds the maximum allowed') ELSE list_transform(range(d[1]), i -> v) END;" \
+  /* width_bucket(x, thresholds): how many of the (ascending) lower bounds x reaches */            \
+  "CREATE OR REPLACE TEMP MACRO __pg_width_bucket_array(x, b) AS "                                  \
+  "CASE WHEN x IS NULL THEN NULL ELSE CAST(len(list_filter(b, t -> t <= x)) AS INTEGER) END;"       \
   "CREATE OR REPLACE TEMP MACRO array_replace(a, x, y) AS "                                         \
   "list_transform(a, e -> CASE WHEN e IS NOT DISTINCT FROM x THEN y ELSE e END);"                   \
   "CREATE OR REPLACE TEMP MACRO array_positions(a, x) AS "                                          \

@@ -1317,6 +1317,14 @@ class Typer {
       }
       return known(kNumeric);
     }
+    if (name == "width_bucket" && args.size() == 2) {
+      if (rewrite_) {
+        f->mutable_funcname()->Clear();
+        f->add_funcname()->mutable_string()->set_sval("__pg_width_bucket_array");
+        changed = true;
+      }
+      return known(kInt4);
+    }
     if (name == "width_bucket" && args.size() == 4) {
       if (rewrite_) {
         f->mutable_funcname()->Clear();

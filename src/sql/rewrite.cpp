@@ -232,6 +232,32 @@ bool rewrite_function_alias(pg_query::Node& n) {
   if (std::find(std::begin(scalar_functions), std::end(scalar_functions), name) != std::end(scalar_functions)) {
     return scalar_function_as_table(n, name);
   }
+  if (name == "unnest" && pair->list().items(0).func_call().args_size() >= 2 && !rf->ordinality() &&
+      rf->coldeflist_size() == 0) {
+    // FROM unnest(a, b) AS u(x, y): the arrays side by side, the shorter padded with NULLs,
+    // as DuckDB's unnests in one select list are.
+    const auto& call = pair->list().items(0).func_call();
+    pg_query::Node select;
+    auto* stmt = select.mutable_select_stmt();
+    for (int i = 0; i < call.args_size(); ++i) {
+      auto* target = stmt->add_target_list()->mutable_res_target();
+      bool named = rf->has_alias() && i < rf->alias().colnames_size() && rf->alias().colnames(i).has_string();
+      target->set_name(named ? rf->alias().colnames(i).string().sval() : "unnest");
+      pg_query::Node one = pair->list().items(0);
+      one.mutable_func_call()->mutable_args()->Clear();
+      *one.mutable_func_call()->add_args() = call.args(i);
+      *target->mutable_val() = std::move(one);
+    }
+    stmt->set_limit_option(pg_query::LIMIT_OPTION_DEFAULT);
+    stmt->set_op(pg_query::SETOP_NONE);
+    pg_query::Node sub;
+    auto* rs = sub.mutable_range_subselect();
+    rs->set_lateral(rf->lateral());
+    *rs->mutable_subquery() = std::move(select);
+    rs->mutable_alias()->set_aliasname(rf->has_alias() ? rf->alias().aliasname() : "unnest");
+    n = std::move(sub);
+    return true;
+  }
   if (!rf->has_alias() || rf->alias().colnames_size() > 0 || rf->ordinality()) return false;
   static const char* scalar_set_functions[] = {"generate_series", "unnest", "generate_subscripts",
                                                "regexp_split_to_table"};
