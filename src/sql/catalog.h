@@ -8,8 +8,9 @@
 
 namespace ducklings::sql {
 
-// Version of the installed catalog; bump when the SQL changes.
-extern const int kCatalogVersion;
+// Version of the installed catalog: a hash of its SQL files (src/sql/catalog/*.sql), so any
+// change to them reinstalls the catalog of existing databases.
+extern const char* const kCatalogVersion;
 
 // SQL (several statements) that creates or replaces schemas duckgres_catalog and
 // duckgres_information_schema with every view, table and macro; idempotent and safe to run

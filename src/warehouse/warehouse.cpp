@@ -217,12 +217,9 @@ void Warehouse::install_catalog() {
   // catalog version, so sessions start without creating anything.
   auto conn = database_.connect();
   try {
-    duck::Result r = conn->query("SELECT CAST(version AS INTEGER) FROM duckgres_catalog.__version");
+    duck::Result r = conn->query("SELECT CAST(version AS VARCHAR) FROM duckgres_catalog.__version");
     duck::DataChunk c = r.fetch();
-    if (c && c.size() == 1 &&
-        static_cast<int32_t*>(duckdb_vector_get_data(c.column(0)))[0] == sql::kCatalogVersion) {
-      return;
-    }
+    if (c && c.size() == 1 && c.varchar(0, 0) == std::optional<std::string>(sql::kCatalogVersion)) return;
   } catch (const duck::DuckError&) {
     // Not installed yet.
   }

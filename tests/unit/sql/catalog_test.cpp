@@ -85,7 +85,7 @@ TEST(CatalogNames, KnowsTheEmulatedNames) {
   EXPECT_TRUE(is_catalog_function("current_database"));
   EXPECT_FALSE(is_catalog_function("__format_base"));
   EXPECT_FALSE(is_catalog_function("abs"));
-  EXPECT_GT(kCatalogVersion, 0);
+  EXPECT_EQ(std::string(kCatalogVersion).size(), 16u);  // a hash of the catalog's SQL files
 }
 
 TEST_F(CatalogTest, InstallsInsideATransaction) {
@@ -93,7 +93,7 @@ TEST_F(CatalogTest, InstallsInsideATransaction) {
   conn_->query(catalog_install_sql());
   conn_->query("COMMIT");
   EXPECT_EQ(one("SELECT count(*) FROM duckgres_catalog.pg_class WHERE relname = 'parent'"), "1");
-  EXPECT_EQ(one("SELECT version FROM duckgres_catalog.__version"), std::to_string(kCatalogVersion));
+  EXPECT_EQ(one("SELECT version FROM duckgres_catalog.__version"), std::string(kCatalogVersion));
 }
 
 TEST_F(CatalogTest, PgTypeHoldsPostgresBuiltins) {
