@@ -49,8 +49,18 @@ std::string sqlstate_of(duckdb_error_type type, const std::string& msg) {
     case DUCKDB_ERROR_CONVERSION:
       if (contains(msg, "unsupported Unicode escape sequence")) return "22P05";  // jsonb input
       if (contains(msg, "invalid hexadecimal")) return "22023";  // bytea's hex input (sql/pg_casts)
+      // '2024-13-01' as a date (inside an array literal DuckDB reads it itself).
+      if (contains(msg, "date field value out of range") || contains(msg, "timestamp field value out of range")) {
+        return "22008";
+      }
       if (contains(msg, "out of range") || contains(msg, "overflows numeric")) return "22003";
       if (contains(msg, "Could not cast value") && contains(msg, "to DECIMAL(")) return "22003";  // numeric(p,s)
+      {
+        // A number too wide for numeric(p,s) is numeric field overflow; text that is no number
+        // is invalid input.
+        static const std::regex too_wide(R"re(Could not convert string "[ ]*[-+]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?[ ]*" to DECIMAL\()re");
+        if (std::regex_search(msg, too_wide)) return "22003";
+      }
       return "22P02";
     case DUCKDB_ERROR_OUT_OF_RANGE:
       // sqrt and ln/log of a negative number or zero (PostgreSQL's invalid_argument_for_*).

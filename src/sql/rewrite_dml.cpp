@@ -3,6 +3,8 @@
 #include <strings.h>
 
 #include <algorithm>
+#include <cctype>
+#include <cstdio>
 #include <map>
 #include <set>
 
@@ -309,6 +311,111 @@ bool assign_array_elements(google::protobuf::RepeatedPtrField<pg_query::Node>& t
   return changed;
 }
 
+// A PostgreSQL array literal ('{2024-01-05}') given for an array column of dates, times,
+// timestamps, intervals, uuids or numerics: DuckDB reads array text only for text, integer,
+// float, boolean and bytea elements (sql/pg_casts), so the literal gets the column's type as an
+// explicit cast, which sql/rewrite turns into a list of elements. Costs a lookup only when a
+// value looks like an array literal.
+bool is_array_text(const pg_query::Node& n) {
+  if (!n.has_a_const() || !n.a_const().has_sval()) return false;
+  const std::string& v = n.a_const().sval().sval();
+  size_t i = v.find_first_not_of(" \t\n");
+  return i != std::string::npos && v[i] == '{';
+}
+
+// The columns of a table with their DuckDB types, in order.
+std::vector<std::pair<std::string, std::string>> column_types(const pg_query::RangeVar& rv, const CatalogLookup& lookup) {
+  std::string schema = duckdb_schema(rv.schemaname());
+  std::string name = (schema.empty() ? "" : quote_identifier(schema) + ".") + quote_identifier(rv.relname());
+  std::vector<std::pair<std::string, std::string>> columns;
+  for (const auto& r : lookup("SELECT name::VARCHAR, type::VARCHAR FROM pragma_table_info(" + quote_literal(name) +
+                              ") ORDER BY cid")) {
+    if (r.size() >= 2 && r[0] && r[1]) columns.emplace_back(*r[0], *r[1]);
+  }
+  return columns;
+}
+
+std::string type_of_column(const std::vector<std::pair<std::string, std::string>>& columns, const std::string& name) {
+  for (const auto& c : columns) {
+    if (strcasecmp(c.first.c_str(), name.c_str()) == 0) return c.second;
+  }
+  return "";
+}
+
+// `value`, an array literal, cast to the array column type `type` (DuckDB's spelling) when
+// DuckDB cannot read its text itself.
+bool cast_array_literal(pg_query::Node& value, const std::string& type) {
+  if (!is_array_text(value) || type.size() < 3 || type.compare(type.size() - 2, 2, "[]") != 0) return false;
+  std::string base = type.substr(0, type.find('['));
+  pg_query::TypeName tn;
+  int p = 0, sc = 0;
+  if (base == "DATE" || base == "TIME" || base == "TIMESTAMP" || base == "INTERVAL" || base == "UUID") {
+    std::string lowered = base;
+    for (auto& ch : lowered) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    tn.add_names()->mutable_string()->set_sval(lowered);
+  } else if (base == "TIMESTAMP WITH TIME ZONE") {
+    tn.add_names()->mutable_string()->set_sval("timestamptz");
+  } else if (std::sscanf(base.c_str(), "DECIMAL(%d,%d)", &p, &sc) == 2) {
+    tn.add_names()->mutable_string()->set_sval("numeric");
+    tn.add_typmods()->mutable_a_const()->mutable_ival()->set_ival(p);
+    tn.add_typmods()->mutable_a_const()->mutable_ival()->set_ival(sc);
+  } else {
+    return false;  // the registered text casts read it
+  }
+  for (size_t at = type.find("[]"); at != std::string::npos; at = type.find("[]", at + 2)) {
+    tn.add_array_bounds()->mutable_integer()->set_ival(-1);
+  }
+  pg_query::Node cast;
+  *cast.mutable_type_cast()->mutable_arg() = value;
+  *cast.mutable_type_cast()->mutable_type_name() = std::move(tn);
+  value.Swap(&cast);
+  return true;
+}
+
+bool cast_array_literals_to_columns(pg_query::InsertStmt& insert, const CatalogLookup& lookup) {
+  if (!insert.has_select_stmt() || !insert.select_stmt().has_select_stmt()) return false;
+  auto* values = insert.mutable_select_stmt()->mutable_select_stmt()->mutable_values_lists();
+  bool any = false;
+  for (const auto& row : *values) {
+    if (!row.has_list()) continue;
+    for (const auto& item : row.list().items()) any = any || is_array_text(item);
+  }
+  if (!any) return false;
+  auto columns = column_types(insert.relation(), lookup);
+  std::vector<std::string> targets;  // the DuckDB type of each VALUES position
+  if (insert.cols_size() == 0) {
+    for (const auto& c : columns) targets.push_back(c.second);
+  } else {
+    for (const auto& col : insert.cols()) targets.push_back(col.has_res_target() ? type_of_column(columns, col.res_target().name()) : "");
+  }
+  bool changed = false;
+  for (auto& row : *values) {
+    if (!row.has_list()) continue;
+    auto* items = row.mutable_list()->mutable_items();
+    for (int i = 0; i < items->size() && i < static_cast<int>(targets.size()); ++i) {
+      changed = cast_array_literal(*items->Mutable(i), targets[i]) || changed;
+    }
+  }
+  return changed;
+}
+
+// UPDATE … SET days = '{…}': as for INSERT.
+bool cast_array_literals_to_columns(pg_query::UpdateStmt& update, const CatalogLookup& lookup) {
+  bool any = false;
+  for (const auto& t : update.target_list()) {
+    any = any || (t.has_res_target() && t.res_target().indirection_size() == 0 && is_array_text(t.res_target().val()));
+  }
+  if (!any) return false;
+  auto columns = column_types(update.relation(), lookup);
+  bool changed = false;
+  for (auto& t : *update.mutable_target_list()) {
+    if (!t.has_res_target() || t.res_target().indirection_size() > 0) continue;
+    auto* rt = t.mutable_res_target();
+    changed = cast_array_literal(*rt->mutable_val(), type_of_column(columns, rt->name())) || changed;
+  }
+  return changed;
+}
+
 bool adapt_insert(pg_query::InsertStmt& insert, const CatalogLookup& lookup) {
   if (insert.override() == pg_query::OVERRIDING_USER_VALUE) {
     // PostgreSQL then ignores the values given for identity columns.
@@ -316,6 +423,7 @@ bool adapt_insert(pg_query::InsertStmt& insert, const CatalogLookup& lookup) {
                             "column out of the INSERT instead");
   }
   bool changed = check_insert_columns(insert, lookup);
+  changed = cast_array_literals_to_columns(insert, lookup) || changed;
   if (insert.override() != pg_query::OVERRIDING_NOT_SET &&
       insert.override() != pg_query::OVERRIDING_KIND_UNDEFINED) {
     // Identity columns are sequences with a default here (see rewrite_ddl): a value given
@@ -770,6 +878,7 @@ std::vector<std::string> adapt_statement(Statement& s, const CatalogLookup& look
       break;
     case pg_query::Node::kUpdateStmt:
       changed = assign_array_elements(*root->mutable_update_stmt()->mutable_target_list());
+      changed = cast_array_literals_to_columns(*root->mutable_update_stmt(), lookup) || changed;
       break;
     case pg_query::Node::kCreateStmt:
     case pg_query::Node::kCreateTableAsStmt:

@@ -175,6 +175,23 @@ TEST(ErrorMapping, SqlstateMessageAndPosition) {
                          "")
                 .sqlstate(),
             "0A000");
+  // numeric(p,s) too narrow for a number is numeric field overflow; text that is no number is
+  // invalid input; a month 13 is a date/time field out of range.
+  EXPECT_EQ(to_sql_error(duck::DuckError(DUCKDB_ERROR_CONVERSION,
+                                         "Conversion Error: Could not convert string \"123456789.5\" to DECIMAL(10,2)"),
+                         "")
+                .sqlstate(),
+            "22003");
+  EXPECT_EQ(to_sql_error(duck::DuckError(DUCKDB_ERROR_CONVERSION,
+                                         "Conversion Error: Could not convert string \"abc\" to DECIMAL(10,2)"),
+                         "")
+                .sqlstate(),
+            "22P02");
+  EXPECT_EQ(to_sql_error(duck::DuckError(DUCKDB_ERROR_CONVERSION,
+                                         "Conversion Error: date field value out of range: \"2024-13-01\""),
+                         "")
+                .sqlstate(),
+            "22008");
   // ALTER of a table other tables' foreign keys reference: said so, with what does work.
   SqlError referenced = to_sql_error(
       duck::DuckError(DUCKDB_ERROR_DEPENDENCY,
