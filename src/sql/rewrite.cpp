@@ -381,7 +381,8 @@ std::optional<pg_query::Node> regtype_lookup(const pg_query::Node& operand) {
       "JOIN duckgres_catalog.pg_namespace ns ON ns.oid = t.typnamespace WHERE "
       "ns.nspname || '.' || t.typname = replace(CAST(NULL AS VARCHAR), '\"', '') "
       "OR (t.typname = replace(CAST(NULL AS VARCHAR), '\"', '') AND duckgres_catalog.__nsp_visible(ns.nspname)) "
-      "OR format_type(t.oid, NULL) = lower(CAST(NULL AS VARCHAR))) AS m_o) AS m_q)");
+      "OR (t.typname = duckgres_catalog.__typname_of(lower(trim(CAST(NULL AS VARCHAR)))) "
+      "AND duckgres_catalog.__nsp_visible(ns.nspname))) AS m_o) AS m_q)");
   if (!parsed || parsed->stmts_size() != 1) return std::nullopt;
   pg_query::Node sub = parsed->stmts(0).stmt().select_stmt().target_list(0).res_target().val();
   walk_nodes(sub, [&](pg_query::Node& m) {

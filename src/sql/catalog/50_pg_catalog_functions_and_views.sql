@@ -117,6 +117,15 @@ CREATE MACRO duckgres_catalog.format_type(p_t, p_m) AS CASE WHEN p_t IS NULL THE
     WHERE m_e.m_oid = p_t AND m_e.m_typelem <> 0 AND m_e.m_typlen = -1 AND m_e.m_typstorage <> 'p'),
   duckgres_catalog.__format_base(p_t, coalesce(p_m, -1)), '???') END;
 CREATE MACRO duckgres_catalog.__regtype_name(p_t) AS CASE WHEN p_t = 1042 THEN 'character' ELSE duckgres_catalog.format_type(p_t, NULL) END;
+-- The pg_type name a type's SQL spelling stands for (text::regtype reads 'integer', 'character
+-- varying', 'integer[]'), by a table rather than format_type of every type (seconds a lookup).
+CREATE MACRO duckgres_catalog.__typname_base(p_s) AS coalesce(map_extract_value(MAP {'integer': 'int4', 'int': 'int4',
+  'smallint': 'int2', 'bigint': 'int8', 'boolean': 'bool', 'real': 'float4', 'double precision': 'float8', 'float': 'float8',
+  'character varying': 'varchar', 'character': 'bpchar', 'char': 'bpchar', 'decimal': 'numeric',
+  'timestamp without time zone': 'timestamp', 'timestamp with time zone': 'timestamptz', 'time without time zone': 'time',
+  'time with time zone': 'timetz', 'bit varying': 'varbit'}, p_s), p_s);
+CREATE MACRO duckgres_catalog.__typname_of(p_s) AS CASE WHEN ends_with(p_s, '[]')
+  THEN '_' || duckgres_catalog.__typname_base(left(p_s, length(p_s) - 2)) ELSE duckgres_catalog.__typname_base(p_s) END;
 
 -- public belongs to pg_database_owner (6171), as in PostgreSQL 15; everything else to the user.
 CREATE MACRO duckgres_catalog.pg_get_userbyid(p_o) AS CAST(CASE WHEN p_o = 6171 THEN 'pg_database_owner' ELSE duckgres_catalog.__user() END AS duckgres_name);
