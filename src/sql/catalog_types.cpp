@@ -16,12 +16,12 @@ bool same_vector(duckdb_function_info, idx_t, duckdb_vector input, duckdb_vector
 }
 
 void register_cast(duckdb_connection connection, duckdb_logical_type from, duckdb_logical_type to,
-                   int64_t implicit_cost) {
+                   int64_t implicit_cost, duckdb_cast_function_t function = same_vector) {
   duckdb_cast_function cast = duckdb_create_cast_function();
   duckdb_cast_function_set_source_type(cast, from);
   duckdb_cast_function_set_target_type(cast, to);
   if (implicit_cost >= 0) duckdb_cast_function_set_implicit_cast_cost(cast, implicit_cost);
-  duckdb_cast_function_set_function(cast, same_vector);
+  duckdb_cast_function_set_function(cast, function);
   duckdb_state state = duckdb_register_cast_function(connection, cast);
   duckdb_destroy_cast_function(&cast);
   if (state != DuckDBSuccess) throw std::runtime_error("cannot register a catalog type cast");
@@ -93,17 +93,8 @@ void register_catalog_types(duckdb_connection connection) {
   duck::LogicalType bigint(duckdb_create_logical_type(DUCKDB_TYPE_BIGINT));
   duck::LogicalType oid(duckdb_create_logical_type(DUCKDB_TYPE_BIGINT));
   duckdb_logical_type_set_alias(oid.get(), std::string(kOidAlias).c_str());
-  for (duckdb_logical_type to : {bigint.get(), oid.get()}) {
-    duckdb_cast_function cast = duckdb_create_cast_function();
-    duckdb_cast_function_set_source_type(cast, regproc.get());
-    duckdb_cast_function_set_target_type(cast, to);
-    // Dearer than the cast to VARCHAR: a function of text and of numbers takes the name.
-    duckdb_cast_function_set_implicit_cast_cost(cast, 100);
-    duckdb_cast_function_set_function(cast, regproc_to_oid);
-    duckdb_state state = duckdb_register_cast_function(connection, cast);
-    duckdb_destroy_cast_function(&cast);
-    if (state != DuckDBSuccess) throw std::runtime_error("cannot register the regproc cast");
-  }
+  // Dearer than the cast to VARCHAR: a function of text and of numbers takes the name.
+  for (duckdb_logical_type to : {bigint.get(), oid.get()}) register_cast(connection, regproc.get(), to, 100, regproc_to_oid);
 }
 
 int32_t catalog_type_oid(std::string_view alias) {

@@ -1317,18 +1317,11 @@ class Typer {
       }
       return known(kNumeric);
     }
-    if (name == "width_bucket" && args.size() == 2) {
+    if (name == "width_bucket" && (args.size() == 2 || args.size() == 4)) {
       if (rewrite_) {
+        // (x, thresholds array) or (x, low, high, count)
         f->mutable_funcname()->Clear();
-        f->add_funcname()->mutable_string()->set_sval("__pg_width_bucket_array");
-        changed = true;
-      }
-      return known(kInt4);
-    }
-    if (name == "width_bucket" && args.size() == 4) {
-      if (rewrite_) {
-        f->mutable_funcname()->Clear();
-        f->add_funcname()->mutable_string()->set_sval("__pg_width_bucket");
+        f->add_funcname()->mutable_string()->set_sval(args.size() == 2 ? "__pg_width_bucket_array" : "__pg_width_bucket");
         changed = true;
       }
       return known(kInt4);

@@ -172,6 +172,28 @@ bool rewrite_names(pg_query::Node& n) {
   return false;
 }
 
+// Puts `operand` where a lookup's SQL has its placeholders, CAST(NULL AS …).
+void fill_placeholders(pg_query::Node& sub, const pg_query::Node& operand) {
+  walk_nodes(sub, [&](pg_query::Node& m) {
+    if (m.has_type_cast() && m.type_cast().has_arg() && m.type_cast().arg().has_a_const() &&
+        m.type_cast().arg().a_const().isnull()) {
+      *m.mutable_type_cast()->mutable_arg() = operand;
+    }
+  });
+}
+
+// FROM (SELECT <targets>) alias, in place of a function in FROM.
+void replace_with_subselect(pg_query::Node& n, pg_query::Node select, const std::string& alias, bool lateral) {
+  select.mutable_select_stmt()->set_limit_option(pg_query::LIMIT_OPTION_DEFAULT);
+  select.mutable_select_stmt()->set_op(pg_query::SETOP_NONE);
+  pg_query::Node sub;
+  auto* rs = sub.mutable_range_subselect();
+  rs->set_lateral(lateral);
+  *rs->mutable_subquery() = std::move(select);
+  rs->mutable_alias()->set_aliasname(alias);
+  n = std::move(sub);
+}
+
 // SELECT * FROM current_schema(), FROM current_user u: a scalar function in FROM is a one-row
 // table whose column the alias (or the function) names; DuckDB takes only table functions there.
 bool scalar_function_as_table(pg_query::Node& n, const std::string& name) {
@@ -195,13 +217,7 @@ bool scalar_function_as_table(pg_query::Node& n, const std::string& name) {
     *cast->mutable_arg() = std::move(value);
     cast->mutable_type_name()->add_names()->mutable_string()->set_sval(std::string(kNameAlias));  // typed name, as PostgreSQL
   }
-  stmt->set_limit_option(pg_query::LIMIT_OPTION_DEFAULT);
-  stmt->set_op(pg_query::SETOP_NONE);
-  pg_query::Node sub;
-  auto* rs = sub.mutable_range_subselect();
-  *rs->mutable_subquery() = std::move(select);
-  rs->mutable_alias()->set_aliasname(table);
-  n = std::move(sub);
+  replace_with_subselect(n, std::move(select), table, false);
   return true;
 }
 
@@ -248,14 +264,7 @@ bool rewrite_function_alias(pg_query::Node& n) {
       *one.mutable_func_call()->add_args() = call.args(i);
       *target->mutable_val() = std::move(one);
     }
-    stmt->set_limit_option(pg_query::LIMIT_OPTION_DEFAULT);
-    stmt->set_op(pg_query::SETOP_NONE);
-    pg_query::Node sub;
-    auto* rs = sub.mutable_range_subselect();
-    rs->set_lateral(rf->lateral());
-    *rs->mutable_subquery() = std::move(select);
-    rs->mutable_alias()->set_aliasname(rf->has_alias() ? rf->alias().aliasname() : "unnest");
-    n = std::move(sub);
+    replace_with_subselect(n, std::move(select), rf->has_alias() ? rf->alias().aliasname() : "unnest", rf->lateral());
     return true;
   }
   if (!rf->has_alias() || rf->alias().colnames_size() > 0 || rf->ordinality()) return false;
@@ -345,14 +354,7 @@ bool regclass_lookup(pg_query::Node& n, bool want_oid) {
                                       std::string(kRegclassAlias) + "))"));
     if (!parsed) return false;
     pg_query::Node sub = parsed->stmts(0).stmt().select_stmt().target_list(0).res_target().val();
-    pg_query::Node arg = n.type_cast().arg();
-    // Put the cast's operand where the NULL placeholder stands.
-    walk_nodes(sub, [&](pg_query::Node& m) {
-      if (m.has_type_cast() && m.type_cast().has_arg() && m.type_cast().arg().has_a_const() &&
-          m.type_cast().arg().a_const().isnull()) {
-        *m.mutable_type_cast()->mutable_arg() = arg;
-      }
-    });
+    fill_placeholders(sub, n.type_cast().arg());
     n = std::move(sub);
     return true;
 }
@@ -385,12 +387,7 @@ std::optional<pg_query::Node> regtype_lookup(const pg_query::Node& operand) {
       "AND duckgres_catalog.__nsp_visible(ns.nspname))) AS m_o) AS m_q)");
   if (!parsed || parsed->stmts_size() != 1) return std::nullopt;
   pg_query::Node sub = parsed->stmts(0).stmt().select_stmt().target_list(0).res_target().val();
-  walk_nodes(sub, [&](pg_query::Node& m) {
-    if (m.has_type_cast() && m.type_cast().has_arg() && m.type_cast().arg().has_a_const() &&
-        m.type_cast().arg().a_const().isnull()) {
-      *m.mutable_type_cast()->mutable_arg() = operand;
-    }
-  });
+  fill_placeholders(sub, operand);
   return sub;
 }
 
@@ -552,14 +549,7 @@ bool rewrite_type_name(pg_query::Node& n) {
     auto parsed = parse(sql);
     if (!parsed) return false;
     pg_query::Node sub = parsed->stmts(0).stmt().select_stmt().target_list(0).res_target().val();
-    if (!literal) {
-      walk_nodes(sub, [&](pg_query::Node& m) {
-        if (m.has_type_cast() && m.type_cast().has_arg() && m.type_cast().arg().has_a_const() &&
-            m.type_cast().arg().a_const().isnull()) {
-          *m.mutable_type_cast()->mutable_arg() = arg;
-        }
-      });
-    }
+    if (!literal) fill_placeholders(sub, arg);
     n = std::move(sub);
     return true;
   }

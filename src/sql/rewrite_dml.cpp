@@ -38,19 +38,27 @@ pg_query::Node parsed_value(const std::string& sql) {
 }
 
 // The table's columns in order.
-std::vector<std::string> table_columns(const pg_query::RangeVar& rv, const CatalogLookup& lookup) {
-  // pragma_table_info reads one table's entry (duckdb_columns() builds every column of every
-  // table: milliseconds per INSERT); a missing table is DuckDB's error, 42P01.
+// The columns of a table with their DuckDB types, in order. pragma_table_info reads one table's
+// entry (duckdb_columns() builds every column of every table: milliseconds per INSERT); a
+// missing table is 42P01.
+std::vector<std::pair<std::string, std::string>> column_types(const pg_query::RangeVar& rv, const CatalogLookup& lookup) {
   std::string schema = duckdb_schema(rv.schemaname());
   std::string name = (schema.empty() ? "" : quote_identifier(schema) + ".") + quote_identifier(rv.relname());
-  std::vector<std::string> out;
-  for (const auto& row : lookup("SELECT name::VARCHAR FROM pragma_table_info(" + quote_literal(name) + ") ORDER BY cid")) {
-    if (!row.empty() && row[0]) out.push_back(*row[0]);
+  std::vector<std::pair<std::string, std::string>> columns;
+  for (const auto& r : lookup("SELECT name::VARCHAR, type::VARCHAR FROM pragma_table_info(" + quote_literal(name) +
+                              ") ORDER BY cid")) {
+    if (r.size() >= 2 && r[0] && r[1]) columns.emplace_back(*r[0], *r[1]);
   }
-  if (out.empty()) {
+  if (columns.empty()) {
     throw SqlError("42P01", "relation \"" + (rv.schemaname().empty() ? "" : rv.schemaname() + ".") +
                                 rv.relname() + "\" does not exist");
   }
+  return columns;
+}
+
+std::vector<std::string> table_columns(const pg_query::RangeVar& rv, const CatalogLookup& lookup) {
+  std::vector<std::string> out;
+  for (auto& [name, type] : column_types(rv, lookup)) out.push_back(std::move(name));
   return out;
 }
 
@@ -323,17 +331,6 @@ bool is_array_text(const pg_query::Node& n) {
   return i != std::string::npos && v[i] == '{';
 }
 
-// The columns of a table with their DuckDB types, in order.
-std::vector<std::pair<std::string, std::string>> column_types(const pg_query::RangeVar& rv, const CatalogLookup& lookup) {
-  std::string schema = duckdb_schema(rv.schemaname());
-  std::string name = (schema.empty() ? "" : quote_identifier(schema) + ".") + quote_identifier(rv.relname());
-  std::vector<std::pair<std::string, std::string>> columns;
-  for (const auto& r : lookup("SELECT name::VARCHAR, type::VARCHAR FROM pragma_table_info(" + quote_literal(name) +
-                              ") ORDER BY cid")) {
-    if (r.size() >= 2 && r[0] && r[1]) columns.emplace_back(*r[0], *r[1]);
-  }
-  return columns;
-}
 
 std::string type_of_column(const std::vector<std::pair<std::string, std::string>>& columns, const std::string& name) {
   for (const auto& c : columns) {
