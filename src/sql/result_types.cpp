@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <functional>
 #include <stdexcept>
 
 #include "sql/catalog.h"
@@ -270,6 +271,31 @@ class Typer {
         if (f == "sum" || f == "max" || f == "min" || f == "count" || f == "avg") grouped = true;
       }
     }
+    // GROUP BY and HAVING computed as the select list computes them: PostgreSQL matches a
+    // target to a GROUP BY expression as written, DuckDB as rewritten.
+    std::vector<pg_query::Node> group_expressions;
+    if (rewrite_) {
+      std::function<void(pg_query::Node&)> group_item = [&](pg_query::Node& g) {
+        if (g.has_grouping_set()) {
+          for (auto& inner : *g.mutable_grouping_set()->mutable_content()) group_item(inner);
+          return;
+        }
+        if (g.has_a_const() || g.has_row_expr()) return;  // a position, or () of a grouping set
+        group_expressions.push_back(g);
+        // A select-list expression computes as the target does (a quotient as its numeric
+        // text), so the target stays a grouped expression.
+        bool selected = top && !distinct &&
+                        std::any_of(s.target_list().begin(), s.target_list().end(), [&](const pg_query::Node& t) {
+                          return t.has_res_target() && t.res_target().has_val() &&
+                                 same_expression(t.res_target().val(), g);
+                        });
+        bool text = false;
+        expr(g, scope, selected ? Place::kTopTarget : Place::kNested, &text);
+      };
+      for (auto& g : *s.mutable_group_clause()) group_item(g);
+      if (s.has_having_clause()) expr(*s.mutable_having_clause(), scope, Place::kNested, nullptr);
+    }
+    std::swap(group_expressions_, group_expressions);
     TableColumns out;
     std::vector<pg_query::Node> nested_forms;  // for ORDER BY references to numeric texts
     std::vector<bool> became_text;
@@ -314,7 +340,8 @@ class Typer {
       bool text = false;
       bool changed_before = changed;
       changed = false;
-      PgResultType t = expr(*rt->mutable_val(), scope, top && !distinct ? Place::kTopTarget : Place::kNested, &text);
+      bool as_top = top && !distinct;
+      PgResultType t = expr(*rt->mutable_val(), scope, as_top ? Place::kTopTarget : Place::kNested, &text);
       if (name.empty() && v.has_column_ref()) {
         const auto& f = v.column_ref().fields();
         if (!f.empty() && f[f.size() - 1].has_string()) name = f[f.size() - 1].string().sval();
@@ -322,7 +349,7 @@ class Typer {
       if (changed && rt->name().empty() && !original.has_column_ref()) {
         rt->set_name(figure_colname(original));  // as PostgreSQL names the unchanged expression
       }
-      if (top && !distinct && rewrite_ && !text && t.oid == kNumeric && t.typmod < 0 && t.exact) {
+      if (as_top && rewrite_ && !text && t.oid == kNumeric && t.typmod < 0 && t.exact) {
         text = print_with_scale(*rt, original, scope, grouped);
       }
       if (top && rewrite_ && t.oid == kBpchar && t.typmod > 4) {
@@ -348,6 +375,17 @@ class Typer {
         nested_forms.push_back(std::move(nested));
       } else {
         nested_forms.emplace_back();
+      }
+    }
+    std::swap(group_expressions_, group_expressions);
+    if (rewrite_) {
+      // ORDER BY expressions as the select list and GROUP BY compute them (positions and
+      // output names are matched below).
+      for (auto& item : *s.mutable_sort_clause()) {
+        if (!item.has_sort_by() || !item.sort_by().has_node()) continue;
+        auto* node = item.mutable_sort_by()->mutable_node();
+        if (node->has_a_const() || (node->has_column_ref() && node->column_ref().fields_size() == 1)) continue;
+        expr(*node, scope, Place::kNested, nullptr);
       }
     }
     if (top) {
@@ -430,10 +468,18 @@ class Typer {
           PgResultType e = type_of_name(element);
           if (e.oid != kNumeric) t.element = e.oid;
         }
-        bool to_text = (t.oid == kText || t.oid == kVarchar) && n.type_cast().type_name().typmods_size() == 0;
+        bool to_text = (t.oid == kText || t.oid == kVarchar) && n.type_cast().type_name().typmods_size() == 0 &&
+                       !grouped_expression(n.type_cast().arg());
         bool inner_text = false;
+        std::optional<pg_query::Node> original_arg;
+        if (to_text && rewrite_) original_arg = n.type_cast().arg();
         PgResultType inner = expr(*n.mutable_type_cast()->mutable_arg(), scope,
                                   to_text ? Place::kTextCast : Place::kNested, to_text ? &inner_text : nullptr);
+        if (original_arg && !inner_text && inner.oid == kNumeric && inner.exact && inner.typmod < 0) {
+          auto* arg = n.mutable_type_cast()->mutable_arg();
+          *arg = numeric_text(*original_arg, std::move(*arg), inner, scope);
+          changed = true;
+        }
         if (t.oid == kNumeric && !inner.exact) t.exact = false;
         if (t.oid == kNumeric && t.typmod < 0 && rewrite_) unconstrained_numeric(n, inner);
         if ((t.oid == kFloat8 || t.oid == kFloat4) && inner.oid == kNumeric && rewrite_ &&
@@ -532,6 +578,13 @@ class Typer {
   }
 
  private:
+  // The GROUP BY expressions (as written) of the select whose list is being typed.
+  std::vector<pg_query::Node> group_expressions_;
+  bool grouped_expression(const pg_query::Node& e) const {
+    return std::any_of(group_expressions_.begin(), group_expressions_.end(),
+                       [&](const pg_query::Node& g) { return same_expression(g, e); });
+  }
+
   const ColumnTypeLookup& lookup_;
   bool rewrite_;
 
@@ -799,6 +852,12 @@ class Typer {
       if ((op == "-" || op == "+") && is_number(t.oid)) return PgResultType{t.oid, -1, t.exact};
       return {};
     }
+    // The operands as written, for the display scale a numeric quotient's operands have.
+    std::optional<pg_query::Node> lo, ro;
+    if ((op == "/" || op == "^") && rewrite_ && e->has_rexpr()) {
+      lo = e->lexpr();
+      ro = e->rexpr();
+    }
     PgResultType l = expr(*e->mutable_lexpr(), scope, Place::kNested, nullptr);
     PgResultType r = e->has_rexpr() ? expr(*e->mutable_rexpr(), scope, Place::kNested, nullptr) : PgResultType{};
     auto untyped_literal = [](const pg_query::Node& side) { return side.has_a_const() && side.a_const().has_sval(); };
@@ -885,7 +944,8 @@ class Typer {
     if (op == "^" && (l.oid == kNumeric || r.oid == kNumeric) && l.exact && r.exact &&
         (l.oid == kNumeric || is_integer(l.oid)) && (r.oid == kNumeric || is_integer(r.oid))) {
       if (rewrite_) {
-        pg_query::Node call = make_func_call("__pg_numeric_power", {make_cast(e->lexpr(), "text"), make_cast(e->rexpr(), "text")});
+        pg_query::Node call = make_func_call(
+            "__pg_numeric_power", {numeric_text(*lo, e->lexpr(), l, scope), numeric_text(*ro, e->rexpr(), r, scope)});
         n = finish_quotient(std::move(call), place, text);
       }
       return known(kNumeric);
@@ -908,9 +968,19 @@ class Typer {
       widen(*e->mutable_lexpr(), l.oid, result);
       widen(*e->mutable_rexpr(), r.oid, result);
     }
+    if (op == "*" && l.oid == kNumeric && r.oid == kNumeric && exact && (l.typmod < 0 || r.typmod < 0)) {
+      // DuckDB's product of DECIMAL(38,17)s has 34 decimals and overflows beyond 9999; this
+      // one is exact, and refuses (22003) only digits it would drop.
+      if (rewrite_) {
+        n = make_func_call("__pg_numeric_mul", {e->lexpr(), e->rexpr()});
+        changed = true;
+      }
+      return PgResultType{kNumeric, -1, true};
+    }
     if (op == "/" && result == kNumeric && exact) {
       if (rewrite_) {
-        pg_query::Node call = make_func_call("__pg_numeric_div", {make_cast(e->lexpr(), "text"), make_cast(e->rexpr(), "text")});
+        pg_query::Node call = make_func_call(
+            "__pg_numeric_div", {numeric_text(*lo, e->lexpr(), l, scope), numeric_text(*ro, e->rexpr(), r, scope)});
         n = finish_quotient(std::move(call), place, text);
       }
       return known(kNumeric);
@@ -1126,18 +1196,82 @@ class Typer {
     }
   }
 
+  // An exact number as the text PostgreSQL's numeric of it prints: the digits of its display
+  // scale, where DuckDB's text of a stored numeric without precision has 17 decimals.
+  pg_query::Node numeric_text(const pg_query::Node& original, pg_query::Node rewritten, const PgResultType& t,
+                              const Scope& scope) {
+    if (t.oid != kNumeric || !t.exact || t.typmod >= 0) return make_cast(std::move(rewritten), "text");
+    if (auto scale = display_scale(original, scope)) {
+      return make_func_call("__pg_numeric_text", {std::move(rewritten), make_cast(as_node(*scale), "int4")});
+    }
+    pg_query::Node scale = make_func_call("__pg_numeric_scale", {rewritten});
+    return make_func_call("__pg_numeric_text", {std::move(rewritten), std::move(scale)});
+  }
+
+  // variance of an exact number (numeric_stddev_internal): (n·Σx² − (Σx)²) / (n(n−1)), or n²
+  // for the population, in exact decimals; the numerator has twice the digits Σx shows.
+  // `call` is the aggregate call (its FILTER and OVER apply to each part).
+  pg_query::Node numeric_variance(const pg_query::Node& call, const PgResultType& t,
+                                  const std::optional<pg_query::Node>& written, bool population, const Scope& scope) {
+    auto agg = [&](const char* fn, pg_query::Node arg) {
+      pg_query::Node c = call;
+      auto* f = c.mutable_func_call();
+      f->mutable_funcname()->Clear();
+      f->add_funcname()->mutable_string()->set_sval(fn);
+      f->clear_args();
+      *f->add_args() = std::move(arg);
+      return c;
+    };
+    pg_query::Node x = call.func_call().args(0);
+    bool unconstrained = t.oid == kNumeric && t.typmod < 0;
+    pg_query::Node square, sum_squared;
+    pg_query::Node sum = agg("sum", x);
+    if (unconstrained) {
+      // DuckDB's DECIMAL(38,17) product has 34 decimals and overflows beyond 9999.
+      square = make_func_call("__pg_numeric_mul", {x, x});
+      sum_squared = make_func_call("__pg_numeric_mul", {sum, sum});
+    } else {
+      pg_query::Node operand = is_integer(t.oid) ? make_cast(x, "numeric", {38, 0}) : x;
+      auto times = [](pg_query::Node l, pg_query::Node r) {
+        pg_query::Node out;
+        auto* m = out.mutable_a_expr();
+        m->set_kind(pg_query::AEXPR_OP);
+        m->add_name()->mutable_string()->set_sval("*");
+        *m->mutable_lexpr() = std::move(l);
+        *m->mutable_rexpr() = std::move(r);
+        return out;
+      };
+      square = times(operand, operand);
+      sum_squared = times(sum, sum);
+    }
+    pg_query::Node scale = int_node(0);
+    if (t.oid == kNumeric) {
+      std::optional<DisplayScale> d = written ? display_scale(*written, scope) : std::nullopt;
+      if (d && d->fixed) {
+        scale = int_node(*d->fixed);
+      } else {
+        scale = agg("max", d ? d->expr : make_func_call("__pg_numeric_scale", {x}));
+      }
+    }
+    return make_func_call(population ? "__pg_numeric_var_pop" : "__pg_numeric_var_samp",
+                          {agg("count", x), agg("sum", square), std::move(sum_squared), std::move(scale)});
+  }
+
   // A top-level numeric result printed with PostgreSQL's display scale, as numeric text.
   bool print_with_scale(pg_query::ResTarget& rt, const pg_query::Node& original, const Scope& scope,
                         bool grouped) {
     if (original.has_column_ref() || original.has_a_const()) return false;  // prints right already
-    if (grouped) {
-      // Only aggregates: another expression's scale may read columns the grouping does not keep.
+    // Grouped: aggregates, and GROUP BY expressions with the scale of any of the group's rows
+    // (another expression's scale may read columns the grouping does not keep).
+    bool group_key = grouped && grouped_expression(original);
+    if (grouped && !group_key) {
       if (!original.has_func_call() || original.func_call().has_over()) return false;
       std::string name = func_name(original.func_call());
       if (name != "sum" && name != "max" && name != "min") return false;
     }
     auto scale = display_scale(original, scope);
     if (!scale) return false;
+    if (group_key && !scale->fixed) scale->expr = make_func_call("any_value", {scale->expr});
     pg_query::Node value = rt.val();
     *rt.mutable_val() = make_func_call("__pg_numeric_text", {std::move(value), make_cast(as_node(*scale), "int4")});
     if (rt.name().empty()) rt.set_name(figure_colname(original));
@@ -1209,6 +1343,13 @@ class Typer {
   PgResultType function(pg_query::Node& n, const Scope& scope, Place place, bool* text) {
     auto* f = n.mutable_func_call();
     std::string name = func_name(*f);
+    // avg's and variance's argument as written: the display scale of its sum.
+    std::optional<pg_query::Node> original_arg;
+    if (rewrite_ && f->args_size() == 1 &&
+        (name == "avg" || name == "variance" || name == "var_samp" || name == "var_pop" || name == "stddev" ||
+         name == "stddev_samp" || name == "stddev_pop")) {
+      original_arg = f->args(0);
+    }
     std::vector<PgResultType> args;
     for (auto& a : *f->mutable_args()) args.push_back(expr(a, scope, Place::kNested, nullptr));
     if (f->has_agg_filter()) expr(*f->mutable_agg_filter(), scope, Place::kNested, nullptr);
@@ -1257,6 +1398,14 @@ class Typer {
         pg_query::Node sum = n, count = n;
         sum.mutable_func_call()->mutable_funcname(sum.func_call().funcname_size() - 1)->mutable_string()->set_sval("sum");
         count.mutable_func_call()->mutable_funcname(count.func_call().funcname_size() - 1)->mutable_string()->set_sval("count");
+        if (a0.oid == kNumeric && original_arg) {
+          // Σx with the digits PostgreSQL's sum shows (the most any value has), not DuckDB's 17.
+          pg_query::Node written_sum = n;
+          written_sum.mutable_func_call()->mutable_funcname(written_sum.func_call().funcname_size() - 1)
+              ->mutable_string()->set_sval("sum");
+          *written_sum.mutable_func_call()->mutable_args(0) = *original_arg;
+          sum = numeric_text(written_sum, std::move(sum), a0, scope);
+        }
         n = finish_quotient(make_func_call("__pg_numeric_avg", {sum, count}), place, text);
       }
       return known(kNumeric);
@@ -1268,24 +1417,7 @@ class Typer {
         return PgResultType{kNumeric, -1, false};
       }
       if (rewrite_) {
-        // n·Σx² − (Σx)² over n(n−1) (or n² for the population), in exact decimals.
-        auto agg = [&](const char* fn, pg_query::Node arg) {
-          pg_query::Node c = n;
-          auto* call = c.mutable_func_call();
-          call->mutable_funcname(call->funcname_size() - 1)->mutable_string()->set_sval(fn);
-          call->clear_args();
-          *call->add_args() = std::move(arg);
-          return c;
-        };
-        pg_query::Node x = f->args(0);
-        pg_query::Node square;
-        auto* m = square.mutable_a_expr();
-        m->set_kind(pg_query::AEXPR_OP);
-        m->add_name()->mutable_string()->set_sval("*");
-        *m->mutable_lexpr() = is_integer(a0.oid) ? make_cast(x, "numeric", {38, 0}) : x;
-        *m->mutable_rexpr() = *m->mutable_lexpr();
-        std::string macro = name == "var_pop" ? "__pg_numeric_var_pop" : "__pg_numeric_var_samp";
-        n = finish_quotient(make_func_call(macro, {agg("count", x), agg("sum", x), agg("sum", square)}), place, text);
+        n = finish_quotient(numeric_variance(n, a0, original_arg, name == "var_pop", scope), place, text);
       }
       return known(kNumeric);
     }
@@ -1331,24 +1463,7 @@ class Typer {
         !f->agg_distinct()) {
       if (rewrite_) {
         // The square root of the variance at the variance's scale, as numeric_stddev_internal.
-        auto agg = [&](const char* fn, pg_query::Node arg) {
-          pg_query::Node c = n;
-          auto* call = c.mutable_func_call();
-          call->mutable_funcname()->Clear();
-          call->add_funcname()->mutable_string()->set_sval(fn);
-          call->clear_args();
-          *call->add_args() = std::move(arg);
-          return c;
-        };
-        pg_query::Node x = f->args(0);
-        pg_query::Node square;
-        auto* m = square.mutable_a_expr();
-        m->set_kind(pg_query::AEXPR_OP);
-        m->add_name()->mutable_string()->set_sval("*");
-        *m->mutable_lexpr() = is_integer(a0.oid) ? make_cast(x, "numeric", {38, 0}) : x;
-        *m->mutable_rexpr() = *m->mutable_lexpr();
-        std::string macro = name == "stddev_pop" ? "__pg_numeric_var_pop" : "__pg_numeric_var_samp";
-        pg_query::Node variance = make_func_call(macro, {agg("count", x), agg("sum", x), agg("sum", square)});
+        pg_query::Node variance = numeric_variance(n, a0, original_arg, name == "stddev_pop", scope);
         n = finish_quotient(make_func_call("__pg_numeric_sqrt", {variance}), place, text);
       }
       return known(kNumeric);
@@ -1849,22 +1964,80 @@ std::string format_scaled(unsigned __int128 value, int scale, bool negative) {
 
 }  // namespace
 
+namespace {
+
+// Unsigned integers as decimal digits, most significant first, no leading zeros ("" is 0):
+// enough arithmetic for a square root of up to a few hundred digits.
+int compare_digits(const std::string& a, const std::string& b) {
+  if (a.size() != b.size()) return a.size() < b.size() ? -1 : 1;
+  return a.compare(b) < 0 ? -1 : (a == b ? 0 : 1);
+}
+
+std::string subtract_digits(const std::string& a, const std::string& b) {  // a >= b
+  std::string out(a);
+  int borrow = 0;
+  for (size_t i = 0; i < out.size(); ++i) {
+    size_t ai = out.size() - 1 - i;
+    int v = (out[ai] - '0') - borrow - (i < b.size() ? b[b.size() - 1 - i] - '0' : 0);
+    borrow = v < 0;
+    out[ai] = static_cast<char>('0' + (v + 10) % 10);
+  }
+  size_t first = out.find_first_not_of('0');
+  return first == std::string::npos ? "" : out.substr(first);
+}
+
+std::string times_small_plus(const std::string& a, int factor, int addend) {
+  std::string out;
+  int carry = addend;
+  for (size_t i = a.size(); i-- > 0;) {
+    int v = (a[i] - '0') * factor + carry;
+    out.push_back(static_cast<char>('0' + v % 10));
+    carry = v / 10;
+  }
+  for (; carry > 0; carry /= 10) out.push_back(static_cast<char>('0' + carry % 10));
+  while (!out.empty() && out.back() == '0') out.pop_back();
+  return std::string(out.rbegin(), out.rend());
+}
+
+}  // namespace
+
+// The square root of the integer `m` (decimal digits), rounded half up, by the schoolbook
+// method: one digit of the root per pair of digits of m.
+std::string decimal_isqrt_rounded(const std::string& m) {
+  std::string digits = m.size() % 2 ? "0" + m : m;
+  std::string root, remainder;
+  for (size_t i = 0; i < digits.size(); i += 2) {
+    remainder = times_small_plus(remainder, 100, (digits[i] - '0') * 10 + (digits[i + 1] - '0'));
+    std::string twenty_root = times_small_plus(root, 20, 0);
+    int x = 9;
+    std::string take;
+    for (; x > 0; --x) {
+      take = times_small_plus(times_small_plus(twenty_root, 1, x), x, 0);  // (20·root + x)·x
+      if (compare_digits(take, remainder) <= 0) break;
+    }
+    if (x > 0) remainder = subtract_digits(remainder, take);
+    root = times_small_plus(root, 10, x);
+  }
+  // Rounded: one more when m − s² > s.
+  if (compare_digits(remainder, root) > 0) root = times_small_plus(root, 1, 1);
+  return root.empty() ? "0" : root;
+}
+
 std::optional<std::string> numeric_sqrt(std::string_view text) {
   auto d = parse_decimal(text);
   if (!d) return std::nullopt;
   if (d->digits.empty()) return format_scaled(0, d->scale, false);
   if (d->negative) throw std::domain_error("cannot take square root of a negative number");
   // sqrt(V / 10^r) · 10^r = sqrt(V · 10^r), rounded: s = isqrt(M), plus one when M - s² > s.
-  if (d->digits.size() + static_cast<size_t>(d->scale) > 38) throw std::overflow_error("value overflows numeric format");
-  using u128 = unsigned __int128;
-  u128 m = 0;
-  for (char c : d->digits) m = m * 10 + static_cast<unsigned>(c - '0');
-  for (int k = 0; k < d->scale; ++k) m *= 10;
-  u128 root = static_cast<u128>(std::sqrt(static_cast<long double>(m)));
-  while (root > 0 && root * root > m) --root;
-  while ((root + 1) * (root + 1) <= m) ++root;
-  if (m - root * root > root) ++root;
-  return format_scaled(root, d->scale, false);
+  // M has twice the digits of the result (41 for 1.00000000000000000000): the root is taken
+  // digit by digit on decimal digits, not in 128 bits.
+  std::string m = d->digits;
+  m.append(static_cast<size_t>(d->scale), '0');
+  std::string root = decimal_isqrt_rounded(m);
+  if (root.size() > 38) throw std::overflow_error("value overflows numeric format");
+  unsigned __int128 value = 0;
+  for (char c : root) value = value * 10 + static_cast<unsigned>(c - '0');
+  return format_scaled(value, d->scale, false);
 }
 
 std::optional<std::string> numeric_sqrt_scaled(std::string_view text) {
@@ -2092,13 +2265,16 @@ std::optional<TableColumns> ColumnTypeCache::lookup(const std::string& schema_in
     if (!statement_) {
       // Unqualified names resolve as DuckDB resolves them: the current schema, then main.
       statement_.emplace(connection_.prepare(
-          "SELECT c.schema_name, lower(c.column_name), c.data_type, CAST(d.type_oid AS VARCHAR), CAST(d.typmod AS VARCHAR) "
+          "SELECT c.database_name || '.' || c.schema_name, lower(c.column_name), c.data_type, CAST(d.type_oid AS VARCHAR), CAST(d.typmod AS VARCHAR) "
           "FROM duckdb_columns() c "
           "LEFT JOIN duckgres_meta.declared_types d ON d.schema_name = c.schema_name "
           "AND d.table_name = c.table_name AND d.column_name = c.column_name "
-          "WHERE c.database_name = current_database() AND lower(c.table_name) = lower($2) "
-          "AND ($1 = '' OR lower(c.schema_name) = lower($1)) "
-          "ORDER BY c.schema_name <> current_schema(), c.schema_name <> 'main', c.schema_name, c.column_index"));
+          "WHERE (c.database_name = current_database() AND ($1 = '' OR lower(c.schema_name) = lower($1)) "
+          "OR c.database_name = 'temp' AND $1 IN ('', 'pg_temp')) AND lower(c.table_name) = lower($2) "
+          // A temporary table hides a permanent one of the same name, as pg_temp comes first in
+          // PostgreSQL's search_path.
+          "ORDER BY c.database_name <> 'temp', c.schema_name <> current_schema(), c.schema_name <> 'main', "
+          "c.schema_name, c.column_index"));
     }
     duck::PreparedStatement& p = *statement_;
     p.clear_bindings();

@@ -100,6 +100,9 @@ std::optional<__int128> numeric_text_scaled(std::string_view text, int scale);
 // throws std::domain_error for a negative number, std::overflow_error beyond 38 digits.
 std::optional<std::string> numeric_sqrt(std::string_view x);
 
+// The square root of a non-negative integer given as decimal digits, rounded half up.
+std::string decimal_isqrt_rounded(const std::string& m);
+
 // Registers __pg_numeric_div(VARCHAR, VARCHAR) and __pg_numeric_sqrt(VARCHAR) → VARCHAR
 // (numeric_divide, numeric_sqrt) in the connection's database; the macros below and the
 // rewrites call them with DuckDB's text of integers and DECIMALs.
@@ -135,12 +138,14 @@ void register_result_type_functions(duck::Connection& connection);
   "CASE WHEN c = 0 THEN NULL ELSE __pg_numeric_div(CAST(s AS VARCHAR), CAST(c AS VARCHAR)) END;" \
   /* variance (numeric_stddev_internal): (n·Σx² − (Σx)²) / (n(n−1)), 0 when the numerator is */ \
   /* not positive, NULL below two rows (one for the population). */ \
-  "CREATE OR REPLACE TEMP MACRO __pgn_var(num, den) AS " \
-  "CASE WHEN num <= 0 THEN '0' ELSE __pg_numeric_div(CAST(num AS VARCHAR), CAST(den AS VARCHAR)) END;" \
-  "CREATE OR REPLACE TEMP MACRO __pg_numeric_var_samp(n, s, s2) AS " \
-  "CASE WHEN n <= 1 THEN NULL ELSE __pgn_var(n * s2 - s * s, CAST(n AS HUGEINT) * (n - 1)) END;" \
-  "CREATE OR REPLACE TEMP MACRO __pg_numeric_var_pop(n, s, s2) AS " \
-  "CASE WHEN n = 0 THEN NULL ELSE __pgn_var(n * s2 - s * s, CAST(n AS HUGEINT) * n) END;" \
+  "CREATE OR REPLACE TEMP MACRO __pgn_var(num, den, sc) AS " \
+  "CASE WHEN num <= 0 THEN '0' ELSE __pg_numeric_div(__pg_numeric_text(num, CAST(2 * sc AS INTEGER)), " \
+  "CAST(den AS VARCHAR)) END;" \
+  /* n, Σx², (Σx)², the display scale of x */ \
+  "CREATE OR REPLACE TEMP MACRO __pg_numeric_var_samp(n, s2, ss, sc) AS " \
+  "CASE WHEN n <= 1 THEN NULL ELSE __pgn_var(n * s2 - ss, CAST(n AS HUGEINT) * (n - 1), sc) END;" \
+  "CREATE OR REPLACE TEMP MACRO __pg_numeric_var_pop(n, s2, ss, sc) AS " \
+  "CASE WHEN n = 0 THEN NULL ELSE __pgn_var(n * s2 - ss, CAST(n AS HUGEINT) * n, sc) END;" \
   /* width_bucket(x, low, high, count) (the float8 form; 2201G for a bad count or bounds). */ \
   "CREATE OR REPLACE TEMP MACRO __pg_width_bucket(x, lo, hi, n) AS CASE " \
   "WHEN n <= 0 THEN error('count must be greater than zero') " \

@@ -51,6 +51,18 @@ void walk_range_vars(google::protobuf::Message& message,
   });
 }
 
+bool same_expression(const pg_query::Node& a, const pg_query::Node& b) {
+  auto without_locations = [](pg_query::Node n) {
+    visit_messages(n, [](google::protobuf::Message& m) {
+      if (const auto* field = m.GetDescriptor()->FindFieldByName("location")) {
+        m.GetReflection()->ClearField(&m, field);
+      }
+    });
+    return n.SerializeAsString();
+  };
+  return without_locations(a) == without_locations(b);
+}
+
 pg_query::Node make_func_call(const std::string& name, std::vector<pg_query::Node> args) {
   pg_query::Node out;
   auto* call = out.mutable_func_call();

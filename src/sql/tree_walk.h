@@ -22,6 +22,10 @@ void walk_range_vars(google::protobuf::Message& message,
 void walk_messages(google::protobuf::Message& message,
                    const std::function<void(google::protobuf::Message&)>& visit);
 
+// Whether two expressions are written alike (their positions in the text aside), as
+// PostgreSQL matches a GROUP BY expression to the select list's.
+bool same_expression(const pg_query::Node& a, const pg_query::Node& b);
+
 // Node builders for rewrites: a call `name(args…)` as written explicitly, a column reference.
 pg_query::Node make_func_call(const std::string& name, std::vector<pg_query::Node> args);
 pg_query::Node make_column_ref(const std::string& name);
