@@ -8,6 +8,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <type_traits>
 
 #include "common/errors.h"
 #include "sql/array_literal.h"
@@ -184,6 +185,26 @@ bool bytea_to_text(duckdb_function_info info, idx_t count, duckdb_vector input, 
   });
 }
 
+// float8out / float4out: 3 and 1e+20 where DuckDB writes 3.0 and 1e20 (x::text, 'x' || x).
+template <typename T>
+bool float_to_text(duckdb_function_info, idx_t count, duckdb_vector input, duckdb_vector output) {
+  uint64_t* in_valid = duckdb_vector_get_validity(input);
+  duckdb_vector_ensure_validity_writable(output);
+  uint64_t* out_valid = duckdb_vector_get_validity(output);
+  const T* values = data_of<T>(input);
+  std::string text;
+  for (idx_t i = 0; i < count; ++i) {
+    if (in_valid && !duckdb_validity_row_is_valid(in_valid, i)) {
+      duckdb_validity_set_row_invalid(out_valid, i);
+      continue;
+    }
+    text.clear();
+    append_pg_float(text, values[i], std::is_same_v<T, float>);
+    duckdb_vector_assign_string_element_len(output, i, text.data(), text.size());
+  }
+  return true;
+}
+
 void append_list_text(std::string& out, duckdb_vector v, duckdb_logical_type type, idx_t row);
 
 // An array element at `row` of `v` (of DuckDB type `type`) as array_out writes it.
@@ -263,6 +284,10 @@ void register_pg_casts(duck::Connection& connection) {
   duck::LogicalType text(duckdb_create_logical_type(DUCKDB_TYPE_VARCHAR));
   duck::LogicalType bytea(duckdb_create_logical_type(DUCKDB_TYPE_BLOB));
   add_cast(connection, bytea.get(), text.get(), bytea_to_text);
+  duck::LogicalType real(duckdb_create_logical_type(DUCKDB_TYPE_FLOAT));
+  duck::LogicalType double_precision(duckdb_create_logical_type(DUCKDB_TYPE_DOUBLE));
+  add_cast(connection, real.get(), text.get(), float_to_text<float>);
+  add_cast(connection, double_precision.get(), text.get(), float_to_text<double>);
   const duckdb_type scalars[] = {DUCKDB_TYPE_BOOLEAN, DUCKDB_TYPE_SMALLINT, DUCKDB_TYPE_INTEGER,
                                  DUCKDB_TYPE_BIGINT,  DUCKDB_TYPE_FLOAT,    DUCKDB_TYPE_DOUBLE,
                                  DUCKDB_TYPE_BLOB};

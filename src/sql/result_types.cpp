@@ -186,6 +186,35 @@ std::string func_name(const pg_query::FuncCall& f) {
 }
 
 // The type of a numeric literal as PostgreSQL's scanner gives it.
+// 1.5e-3 as plain digits with numeric_in's display scale ("0.0015", 1e3 → "1000", 1.50e1 →
+// "15.0"), which DuckDB reads as a DECIMAL rather than a DOUBLE; nullopt beyond 38 digits.
+std::optional<std::string> plain_decimal_literal(const std::string& text) {
+  auto e = text.find_first_of("eE");
+  if (e == std::string::npos) return std::nullopt;
+  auto mantissa = parse_decimal(text.substr(0, e));
+  if (!mantissa) return std::nullopt;
+  long exponent = 0;
+  try {
+    size_t used = 0;
+    exponent = std::stol(text.substr(e + 1), &used);
+    if (used != text.size() - e - 1) return std::nullopt;
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+  if (exponent > 38 || exponent < -38) return std::nullopt;
+  // value = digits · 10^(exponent - scale); display scale = max(0, scale - exponent).
+  std::string digits = mantissa->digits.empty() ? "0" : mantissa->digits;
+  int shift = static_cast<int>(exponent) - mantissa->scale;
+  int scale = std::max(0, -shift);
+  if (shift > 0) digits.append(static_cast<size_t>(shift), '0');
+  if (static_cast<int>(digits.size()) <= scale) digits.insert(0, static_cast<size_t>(scale - digits.size() + 1), '0');
+  if (digits.size() > 38) return std::nullopt;
+  std::string out = mantissa->negative ? "-" : "";
+  out += digits.substr(0, digits.size() - static_cast<size_t>(scale));
+  if (scale > 0) out += "." + digits.substr(digits.size() - static_cast<size_t>(scale));
+  return out;
+}
+
 PgResultType literal_number_type(const std::string& text) {
   if (text.find_first_of("eE") != std::string::npos) return PgResultType{kNumeric, -1, false};  // DuckDB: a DOUBLE
   if (text.find('.') != std::string::npos) return known(kNumeric);
@@ -416,6 +445,14 @@ class Typer {
         if (c.isnull()) return {};
         if (c.has_ival()) return known(kInt4);
         if (c.has_fval()) {
+          if (auto plain = plain_decimal_literal(c.fval().fval())) {
+            // PostgreSQL's 1e3 is a numeric; DuckDB's a DOUBLE.
+            if (rewrite_) {
+              n.mutable_a_const()->mutable_fval()->set_fval(*plain);
+              changed = true;
+            }
+            return known(kNumeric);
+          }
           PgResultType t = literal_number_type(c.fval().fval());
           if (t.oid == kInt8 && c.fval().fval() == "-2147483648") {
             // PostgreSQL's make_const makes -2147483648 an int4; DuckDB a bigint, on which int4
@@ -1146,6 +1183,7 @@ class Typer {
         std::string name = func_name(f);
         if (f.has_over() || f.agg_distinct() || f.args_size() == 0) return std::nullopt;
         if ((name == "abs") && f.args_size() == 1) return display_scale(f.args(0), scope, depth + 1);
+        if ((name == "floor" || name == "ceil" || name == "ceiling") && f.args_size() == 1) return DisplayScale{0, {}};
         if (name == "trim_scale" && f.args_size() == 1) {
           pg_query::Node value = f.args(0);
           expr(value, scope, Place::kNested, nullptr);

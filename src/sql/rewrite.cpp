@@ -3,6 +3,7 @@
 #include "sql/catalog_types.h"
 
 #include <algorithm>
+#include <functional>
 #include <set>
 
 #include "sql/array_functions.h"
@@ -876,6 +877,68 @@ void collect_from_aliases(const pg_query::Node& n, std::set<std::string>& out) {
   }
 }
 
+// SELECT unnest(tags) AS tag, count(*) … GROUP BY tag: PostgreSQL expands the rows of a
+// set-returning result column before it groups them; DuckDB refuses UNNEST in a grouped
+// select. The function moves into a LATERAL subquery of FROM, which expands the same rows,
+// and the result column reads its value. Only for one such column: several zip in
+// PostgreSQL, where a join would multiply them.
+bool lateral_grouped_set_function(pg_query::SelectStmt& select) {
+  static const char* kSetFunctions[] = {"unnest", "jsonb_object_keys", "json_object_keys", "jsonb_array_elements",
+                                        "json_array_elements", "jsonb_array_elements_text",
+                                        "json_array_elements_text", "regexp_split_to_table", "string_to_table",
+                                        "generate_series", "regexp_matches"};
+  bool has_aggregate = false;
+  int found = -1, count = 0;
+  for (int i = 0; i < select.target_list_size(); ++i) {
+    const auto& t = select.target_list(i);
+    if (!t.has_res_target() || !t.res_target().has_val()) continue;
+    walk_nodes(const_cast<pg_query::ResTarget&>(t.res_target()), [&](pg_query::Node& n) {
+      if (!n.has_func_call() || n.func_call().has_over()) return;
+      std::string name = last_name(n.func_call().funcname());
+      if (name == "count" || name == "sum" || name == "avg" || name == "min" || name == "max" ||
+          name == "array_agg" || name == "string_agg" || name == "bool_or" || name == "bool_and") {
+        has_aggregate = true;
+      }
+    });
+    const auto& v = t.res_target().val();
+    if (v.has_func_call() && !v.func_call().has_over() &&
+        std::find_if(std::begin(kSetFunctions), std::end(kSetFunctions), [&](const char* f) {
+          return last_name(v.func_call().funcname()) == f;
+        }) != std::end(kSetFunctions)) {
+      found = i;
+      ++count;
+    }
+  }
+  if (count != 1 || (select.group_clause_size() == 0 && !has_aggregate) || select.from_clause_size() == 0) {
+    return false;
+  }
+  auto* target = select.mutable_target_list(found)->mutable_res_target();
+  pg_query::Node call = target->val();
+  std::string column = target->name().empty() ? last_name(call.func_call().funcname()) : target->name();
+  // GROUP BY the call as written: the column instead.
+  pg_query::Node replacement;
+  auto* ref = replacement.mutable_column_ref();
+  ref->add_fields()->mutable_string()->set_sval("__duckgres_srf");
+  ref->add_fields()->mutable_string()->set_sval(column);
+  for (auto& g : *select.mutable_group_clause()) {
+    if (same_expression(g, call)) g = replacement;
+  }
+  pg_query::Node inner;
+  auto* expand = inner.mutable_select_stmt();
+  auto* inner_target = expand->add_target_list()->mutable_res_target();
+  inner_target->set_name(column);
+  *inner_target->mutable_val() = std::move(call);
+  pg_query::Node lateral;
+  auto* sub = lateral.mutable_range_subselect();
+  sub->set_lateral(true);
+  *sub->mutable_subquery() = std::move(inner);
+  sub->mutable_alias()->set_aliasname("__duckgres_srf");
+  *select.add_from_clause() = std::move(lateral);
+  target->set_name(column);
+  *target->mutable_val() = std::move(replacement);
+  return true;
+}
+
 // GROUP BY x where x is both a FROM alias and a result column's name: PostgreSQL groups by
 // that relation's whole row (dbt's relations query relies on it), which DuckDB cannot; the
 // result column it names groups the same rows.
@@ -933,8 +996,15 @@ bool rewrite_expressions(pg_query::ParseResult& tree) {
   bool changed = rewrite_range_vars(tree);
   walk_nodes(tree, [&](pg_query::Node& n) {
     if (n.has_select_stmt()) {
-      changed = unnest_select_list_series(*n.mutable_select_stmt()) || changed;
-      changed = group_by_relation_alias(*n.mutable_select_stmt()) || changed;
+      // UNION & co hold their branches as SelectStmts, not Nodes: each branch too.
+      std::function<void(pg_query::SelectStmt&)> each_branch = [&](pg_query::SelectStmt& select) {
+        if (select.has_larg()) each_branch(*select.mutable_larg());
+        if (select.has_rarg()) each_branch(*select.mutable_rarg());
+        changed = lateral_grouped_set_function(select) || changed;
+        changed = unnest_select_list_series(select) || changed;
+        changed = group_by_relation_alias(select) || changed;
+      };
+      each_branch(*n.mutable_select_stmt());
     }
     changed = rewrite_table_sample(n) || changed;  // sql/rewrite_sample.cpp
     changed = rewrite_vector_column(n) || changed;
