@@ -18,6 +18,13 @@ void register_array_functions(duck::Connection& connection);
 // (elements compared with IS NOT DISTINCT FROM, as PostgreSQL does). Created once per
 // DuckDB instance by sql/engine_macros.
 #define DUCKLINGS_ARRAY_MACROS                                                                      \
+  /* array_out's text of a list whose elements DuckDB prints as PostgreSQL does (dates, times, */   \
+  /* timestamps, uuids): {…}, elements quoted when empty, NULL-like or holding {}",\ or blanks. */ \
+  R"(CREATE OR REPLACE TEMP MACRO __pg_array_element(s) AS CASE WHEN s = '' OR lower(s) = 'null' )" \
+  R"(OR regexp_matches(s, '[{}",\\\s]') THEN '"' || replace(replace(s, '\', '\\'), '"', '\"') || '"' ELSE s END;)" \
+  R"(CREATE OR REPLACE TEMP MACRO __pg_array_text(a) AS CASE WHEN a IS NULL THEN NULL ELSE '{' || )" \
+  R"(array_to_string(list_transform(a, e -> CASE WHEN e IS NULL THEN 'NULL' )"                      \
+  R"(ELSE __pg_array_element(CAST(e AS VARCHAR)) END), ',') || '}' END;)"                           \
   "CREATE OR REPLACE TEMP MACRO array_remove(a, x) AS list_filter(a, e -> e IS DISTINCT FROM x);"   \
   /* array_fill(v, ARRAY[n]): one dimension (a DuckDB list's lower bound is 1) */                   \
   "CREATE OR REPLACE TEMP MACRO array_fill(v, d) AS CASE WHEN len(d) <> 1 THEN error('[0A000] "       \

@@ -24,7 +24,7 @@ namespace {
 // PostgreSQL type OIDs the inference deals in.
 constexpr int32_t kJsonb = 3802, kVoid = 2278, kRegclass = 2205, kRegtype = 2206, kOid = 26, kName = 19, kBool = 16, kInt8 = 20, kInt2 = 21, kInt4 = 23, kText = 25, kFloat4 = 700,
                   kFloat8 = 701, kBpchar = 1042, kVarchar = 1043, kDate = 1082, kTime = 1083,
-                  kTimestamp = 1114, kTimestamptz = 1184, kInterval = 1186, kNumeric = 1700;
+                  kTimestamp = 1114, kTimestamptz = 1184, kInterval = 1186, kNumeric = 1700, kUuid = 2950;
 
 // The scale DuckDB keeps for numeric values computed by division when they feed another
 // expression (round(avg(x), 2)): PostgreSQL's own scale for quotients of ordinary size.
@@ -119,6 +119,8 @@ PgResultType type_of_name(const pg_query::TypeName& t) {
   if (name == "date") return known(kDate);
   if (name == "timestamp") return known(kTimestamp);
   if (name == "timestamptz") return known(kTimestamptz);
+  if (name == "time") return known(kTime);
+  if (name == "uuid") return known(kUuid);
   if (name == "interval") return known(kInterval);
   if (name == "numeric" || name == "decimal") {
     PgResultType out = known(kNumeric);
@@ -515,6 +517,21 @@ class Typer {
         if (original_arg && !inner_text && inner.oid == kNumeric && inner.exact && inner.typmod < 0) {
           auto* arg = n.mutable_type_cast()->mutable_arg();
           *arg = numeric_text(*original_arg, std::move(*arg), inner, scope);
+          changed = true;
+        }
+        if (to_text && rewrite_ && inner.array &&
+            (inner.element == kDate || inner.element == kTime || inner.element == kTimestamp ||
+             inner.element == kTimestamptz || inner.element == kUuid)) {
+          // array_out's {…}, where DuckDB's own list text is […, …].
+          auto* arg = n.mutable_type_cast()->mutable_arg();
+          *arg = make_func_call("__pg_array_text", {std::move(*arg)});
+          changed = true;
+        }
+        if (t.oid == kTime && inner.oid == kTimestamptz && !inner.array && rewrite_) {
+          // DuckDB has no cast from TIMESTAMPTZ to TIME: the local timestamp's time, as
+          // PostgreSQL takes it in the session's time zone.
+          auto* arg = n.mutable_type_cast()->mutable_arg();
+          *arg = make_cast(std::move(*arg), "timestamp");
           changed = true;
         }
         if (t.oid == kNumeric && !inner.exact) t.exact = false;
@@ -1695,6 +1712,11 @@ class Typer {
     // sql/rewrite_functions.cpp computes them as PostgreSQL types them.
     if (name == "extract" || name == "to_number") return PgResultType{kNumeric, -1, true};
     if (name == "date_part") return known(kFloat8);
+    if (name == "array_agg" && args.size() == 1 && !a0.array && a0.oid != 0 && a0.oid != kNumeric) {
+      PgResultType t = array_type();
+      t.element = a0.oid;
+      return t;
+    }
     if (name == "array_agg" || name == "string_to_array" || name == "regexp_split_to_array" ||
         name == "array_append" || name == "array_prepend" || name == "array_cat" || name == "array_remove" ||
         name == "array_replace" || name == "array_fill") {

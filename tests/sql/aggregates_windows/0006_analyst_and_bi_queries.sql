@@ -131,4 +131,8 @@ SELECT jsonb_object_keys(e.properties) k, count(DISTINCT e.distinct_id) FROM pr.
 SELECT jsonb_array_elements_text(properties->'items') AS item, sum(qty) FROM pr.events GROUP BY item ORDER BY 1;
 SELECT count(*), unnest(ARRAY[country, event]) u FROM pr.events GROUP BY u ORDER BY 2 NULLS FIRST;
 SELECT ceil(amount / 7), floor(dur), ceiling(amount) FROM pr.events ORDER BY id;
+SELECT array_agg(ts ORDER BY id)::text, array_agg(ts::date ORDER BY id)::text FROM pr.events WHERE id < 3;
+SELECT array_agg(ts::timestamp ORDER BY id)::text, array_agg(ts::time ORDER BY id)::text FROM pr.events WHERE id < 3;
+SELECT id, ts::time, ts::date, date(ts), ts::timestamp(0) FROM pr.events ORDER BY id;
+SELECT ARRAY['2024-01-01'::date, NULL]::text, array_agg(event ORDER BY id)::text FROM pr.events;
 DROP SCHEMA pr CASCADE;
