@@ -187,7 +187,6 @@ std::string func_name(const pg_query::FuncCall& f) {
   return lower(names[names.size() - 1].string().sval());
 }
 
-// The type of a numeric literal as PostgreSQL's scanner gives it.
 // 1.5e-3 as plain digits with numeric_in's display scale ("0.0015", 1e3 → "1000", 1.50e1 →
 // "15.0"), which DuckDB reads as a DECIMAL rather than a DOUBLE; nullopt beyond 38 digits.
 std::optional<std::string> plain_decimal_literal(const std::string& text) {
@@ -217,6 +216,7 @@ std::optional<std::string> plain_decimal_literal(const std::string& text) {
   return out;
 }
 
+// The type of a numeric literal as PostgreSQL's scanner gives it.
 PgResultType literal_number_type(const std::string& text) {
   if (text.find_first_of("eE") != std::string::npos) return PgResultType{kNumeric, -1, false};  // DuckDB: a DOUBLE
   if (text.find('.') != std::string::npos) return known(kNumeric);
@@ -1122,15 +1122,7 @@ class Typer {
   static DisplayScale combine(const char* op, const DisplayScale& a, const DisplayScale& b) {
     bool sum = std::string(op) == "+";
     if (a.fixed && b.fixed) return {sum ? *a.fixed + *b.fixed : std::max(*a.fixed, *b.fixed), {}};
-    if (sum) {
-      pg_query::Node e;
-      auto* x = e.mutable_a_expr();
-      x->set_kind(pg_query::AEXPR_OP);
-      x->add_name()->mutable_string()->set_sval("+");
-      *x->mutable_lexpr() = as_node(a);
-      *x->mutable_rexpr() = as_node(b);
-      return {std::nullopt, std::move(e)};
-    }
+    if (sum) return {std::nullopt, make_operator("+", as_node(a), as_node(b))};
     return {std::nullopt, make_func_call("greatest", {as_node(a), as_node(b)})};
   }
 
@@ -1238,13 +1230,7 @@ class Typer {
       case pg_query::Node::kMinMaxExpr:
         // The first argument equal to the result, as ExecEvalMinMax keeps the first of equals.
         return chosen_argument_scale(original.min_max_expr().args(), scope, depth, [&n](pg_query::Node value) {
-          pg_query::Node test;
-          auto* eq = test.mutable_a_expr();
-          eq->set_kind(pg_query::AEXPR_OP);
-          eq->add_name()->mutable_string()->set_sval("=");
-          *eq->mutable_lexpr() = n;
-          *eq->mutable_rexpr() = std::move(value);
-          return test;
+          return make_operator("=", n, std::move(value));
         });
       default:
         return std::nullopt;
@@ -1287,17 +1273,8 @@ class Typer {
       sum_squared = make_func_call("__pg_numeric_mul", {sum, sum});
     } else {
       pg_query::Node operand = is_integer(t.oid) ? make_cast(x, "numeric", {38, 0}) : x;
-      auto times = [](pg_query::Node l, pg_query::Node r) {
-        pg_query::Node out;
-        auto* m = out.mutable_a_expr();
-        m->set_kind(pg_query::AEXPR_OP);
-        m->add_name()->mutable_string()->set_sval("*");
-        *m->mutable_lexpr() = std::move(l);
-        *m->mutable_rexpr() = std::move(r);
-        return out;
-      };
-      square = times(operand, operand);
-      sum_squared = times(sum, sum);
+      square = make_operator("*", operand, operand);
+      sum_squared = make_operator("*", sum, sum);
     }
     pg_query::Node scale = int_node(0);
     if (t.oid == kNumeric) {
@@ -1455,9 +1432,7 @@ class Typer {
         count.mutable_func_call()->mutable_funcname(count.func_call().funcname_size() - 1)->mutable_string()->set_sval("count");
         if (a0.oid == kNumeric && original_arg) {
           // Σx with the digits PostgreSQL's sum shows (the most any value has), not DuckDB's 17.
-          pg_query::Node written_sum = n;
-          written_sum.mutable_func_call()->mutable_funcname(written_sum.func_call().funcname_size() - 1)
-              ->mutable_string()->set_sval("sum");
+          pg_query::Node written_sum = sum;
           *written_sum.mutable_func_call()->mutable_args(0) = *original_arg;
           sum = numeric_text(written_sum, std::move(sum), a0, scope);
         }
@@ -1488,16 +1463,7 @@ class Typer {
       // The integral part of a / b: (a - a % b) / b divides exactly.
       if (rewrite_) {
         pg_query::Node a = f->args(0), b = f->args(1);
-        auto op = [](const char* o, pg_query::Node l, pg_query::Node r) {
-          pg_query::Node out;
-          auto* x = out.mutable_a_expr();
-          x->set_kind(pg_query::AEXPR_OP);
-          x->add_name()->mutable_string()->set_sval(o);
-          *x->mutable_lexpr() = std::move(l);
-          *x->mutable_rexpr() = std::move(r);
-          return out;
-        };
-        pg_query::Node multiple = op("-", a, op("%", a, b));
+        pg_query::Node multiple = make_operator("-", a, make_operator("%", a, b));
         n = make_cast(make_func_call("__pg_numeric_div", {make_cast(multiple, "text"), make_cast(b, "text")}), "numeric",
                       {38, 0});
         changed = true;

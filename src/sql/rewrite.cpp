@@ -687,13 +687,9 @@ bool rewrite_vector_column(pg_query::Node& n) {
       !n.a_indirection().indirection(0).a_indices().is_slice() &&
       n.a_indirection().indirection(0).a_indices().has_uidx()) {
     auto* indices = n.mutable_a_indirection()->mutable_indirection(0)->mutable_a_indices();
-    pg_query::Node plus_one;
-    auto* e = plus_one.mutable_a_expr();
-    e->set_kind(pg_query::AEXPR_OP);
-    e->add_name()->mutable_string()->set_sval("+");
-    *e->mutable_lexpr() = indices->uidx();
-    e->mutable_rexpr()->mutable_a_const()->mutable_ival()->set_ival(1);
-    *indices->mutable_uidx() = std::move(plus_one);
+    pg_query::Node one;
+    one.mutable_a_const()->mutable_ival()->set_ival(1);
+    *indices->mutable_uidx() = make_operator("+", indices->uidx(), std::move(one));
     return true;
   }
   if (n.has_type_cast() && is_vector_column(n.type_cast().arg()) &&
@@ -788,21 +784,13 @@ bool rewrite_any_all(pg_query::Node& n) {
   pg_query::Node as_int;
   *as_int.mutable_type_cast()->mutable_arg() = std::move(compare);
   as_int.mutable_type_cast()->mutable_type_name()->add_names()->mutable_string()->set_sval("int4");
-  pg_query::Node doubled;
-  auto* d = doubled.mutable_a_expr();
-  d->set_kind(pg_query::AEXPR_OP);
-  d->add_name()->mutable_string()->set_sval("*");
-  *d->mutable_lexpr() = std::move(as_int);
-  d->mutable_rexpr()->mutable_a_const()->mutable_ival()->set_ival(2);
+  pg_query::Node two;
+  two.mutable_a_const()->mutable_ival()->set_ival(2);
+  pg_query::Node doubled = make_operator("*", std::move(as_int), std::move(two));
   pg_query::Node score;
   *score.mutable_coalesce_expr()->add_args() = std::move(doubled);
   score.mutable_coalesce_expr()->add_args()->mutable_a_const()->mutable_ival()->set_ival(1);
-  pg_query::Node lambda;
-  auto* l = lambda.mutable_a_expr();
-  l->set_kind(pg_query::AEXPR_OP);
-  l->add_name()->mutable_string()->set_sval("->");
-  *l->mutable_lexpr() = make_column_ref("__duckgres_e");
-  *l->mutable_rexpr() = std::move(score);
+  pg_query::Node lambda = make_operator("->", make_column_ref("__duckgres_e"), std::move(score));
   pg_query::Node fold = make_func_call(any ? "list_max" : "list_min",
                                   {make_func_call("list_transform", {array, std::move(lambda)})});
   pg_query::Node folded;
@@ -892,7 +880,7 @@ bool lateral_grouped_set_function(pg_query::SelectStmt& select) {
   for (int i = 0; i < select.target_list_size(); ++i) {
     const auto& t = select.target_list(i);
     if (!t.has_res_target() || !t.res_target().has_val()) continue;
-    walk_nodes(const_cast<pg_query::ResTarget&>(t.res_target()), [&](pg_query::Node& n) {
+    walk_nodes(*select.mutable_target_list(i)->mutable_res_target(), [&](pg_query::Node& n) {
       if (!n.has_func_call() || n.func_call().has_over()) return;
       std::string name = last_name(n.func_call().funcname());
       if (name == "count" || name == "sum" || name == "avg" || name == "min" || name == "max" ||

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "common/errors.h"
+#include "sql/tree_walk.h"
 
 namespace ducklings::sql {
 namespace {
@@ -40,15 +41,7 @@ pg_query::Node text_const(const std::string& s) {
   return out;
 }
 
-pg_query::Node concat(pg_query::Node a, pg_query::Node b) {
-  pg_query::Node out;
-  auto* e = out.mutable_a_expr();
-  e->set_kind(pg_query::AEXPR_OP);
-  e->add_name()->mutable_string()->set_sval("||");
-  *e->mutable_lexpr() = std::move(a);
-  *e->mutable_rexpr() = std::move(b);
-  return out;
-}
+pg_query::Node concat(pg_query::Node a, pg_query::Node b) { return make_operator("||", std::move(a), std::move(b)); }
 
 // A constant or a parameter: what a json key or path is written as.
 bool is_key(const pg_query::Node& n) {

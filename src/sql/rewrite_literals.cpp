@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "common/errors.h"
+#include "sql/tree_walk.h"
 
 namespace ducklings::sql {
 // PostgreSQL's name for an unnamed result column (sql/rewrite.cpp).
@@ -35,14 +36,9 @@ pg_query::Node text_const(const std::string& s) {
   return out;
 }
 
-pg_query::Node binary(const char* op, pg_query::Node l, pg_query::Node r, int location) {
-  pg_query::Node out;
-  auto* e = out.mutable_a_expr();
-  e->set_kind(pg_query::AEXPR_OP);
-  e->add_name()->mutable_string()->set_sval(op);
-  *e->mutable_lexpr() = std::move(l);
-  *e->mutable_rexpr() = std::move(r);
-  e->set_location(location);
+pg_query::Node binary(const std::string& op, pg_query::Node l, pg_query::Node r, int location) {
+  pg_query::Node out = make_operator(op, std::move(l), std::move(r));
+  out.mutable_a_expr()->set_location(location);
   return out;
 }
 
@@ -298,10 +294,10 @@ bool rewrite_row_comparison(pg_query::Node& n) {
   if (op != "<" && op != "<=" && op != ">" && op != ">=") return false;
   // a < c OR (a = c AND (b < d OR (b = d AND …))), the last pair with the operator itself.
   std::string strict = op.substr(0, 1);
-  pg_query::Node out = binary(op.c_str(), l[size - 1], r[size - 1], loc);
+  pg_query::Node out = binary(op, l[size - 1], r[size - 1], loc);
   for (int i = size - 2; i >= 0; --i) {
     pg_query::Node same = boolean(pg_query::AND_EXPR, {binary("=", l[i], r[i], loc), std::move(out)}, loc);
-    out = boolean(pg_query::OR_EXPR, {binary(strict.c_str(), l[i], r[i], loc), std::move(same)}, loc);
+    out = boolean(pg_query::OR_EXPR, {binary(strict, l[i], r[i], loc), std::move(same)}, loc);
   }
   n = std::move(out);
   return true;

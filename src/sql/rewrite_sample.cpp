@@ -23,15 +23,6 @@ pg_query::Node as_float8(pg_query::Node arg) {
   return out;
 }
 
-pg_query::Node binary(const char* op, pg_query::Node l, pg_query::Node r) {
-  pg_query::Node out;
-  auto* e = out.mutable_a_expr();
-  e->set_kind(pg_query::AEXPR_OP);
-  e->add_name()->mutable_string()->set_sval(op);
-  *e->mutable_lexpr() = std::move(l);
-  *e->mutable_rexpr() = std::move(r);
-  return out;
-}
 
 // The constant value of a numeric literal, if `n` is one (possibly negated).
 bool constant_value(const pg_query::Node& n, double& out) {
@@ -78,7 +69,7 @@ bool rewrite_table_sample(pg_query::Node& n) {
   if (constant_value(percent, p) && !(p >= 0 && p <= 100)) {
     throw SqlError("2202H", "sample percentage must be between 0 and 100");
   }
-  pg_query::Node fraction = binary("/", as_float8(percent), float_const(100));
+  pg_query::Node fraction = make_operator("/", as_float8(percent), float_const(100));
   pg_query::Node draw;
   if (sample.has_repeatable()) {
     // REPEATABLE (seed): the same rows for the same seed while the table is unchanged, so the
@@ -87,7 +78,7 @@ bool rewrite_table_sample(pg_query::Node& n) {
       throw SqlError("2202G", "TABLESAMPLE REPEATABLE parameter cannot be null");
     }
     pg_query::Node hash = make_func_call("hash", {make_column_ref("rowid"), as_float8(sample.repeatable())});
-    draw = binary("/", as_float8(std::move(hash)), float_const(18446744073709551616.0));
+    draw = make_operator("/", as_float8(std::move(hash)), float_const(18446744073709551616.0));
   } else {
     draw = make_func_call("random", {});
   }
@@ -107,7 +98,7 @@ bool rewrite_table_sample(pg_query::Node& n) {
   auto* star = select->add_target_list()->mutable_res_target()->mutable_val()->mutable_column_ref();
   star->add_fields()->mutable_a_star();
   *select->add_from_clause()->mutable_range_var() = std::move(relation);
-  *select->mutable_where_clause() = binary("<", std::move(draw), std::move(fraction));
+  *select->mutable_where_clause() = make_operator("<", std::move(draw), std::move(fraction));
 
   pg_query::Node out;
   auto* sub = out.mutable_range_subselect();

@@ -72,6 +72,16 @@ pg_query::Node make_func_call(const std::string& name, std::vector<pg_query::Nod
   return out;
 }
 
+pg_query::Node make_operator(const std::string& op, pg_query::Node l, pg_query::Node r) {
+  pg_query::Node out;
+  auto* e = out.mutable_a_expr();
+  e->set_kind(pg_query::AEXPR_OP);
+  e->add_name()->mutable_string()->set_sval(op);
+  *e->mutable_lexpr() = std::move(l);
+  *e->mutable_rexpr() = std::move(r);
+  return out;
+}
+
 pg_query::Node make_column_ref(const std::string& name) {
   pg_query::Node out;
   out.mutable_column_ref()->add_fields()->mutable_string()->set_sval(name);

@@ -26,8 +26,10 @@ void walk_messages(google::protobuf::Message& message,
 // PostgreSQL matches a GROUP BY expression to the select list's.
 bool same_expression(const pg_query::Node& a, const pg_query::Node& b);
 
-// Node builders for rewrites: a call `name(args…)` as written explicitly, a column reference.
+// Node builders for rewrites: a call `name(args…)` as written explicitly, `l op r`, a column
+// reference.
 pg_query::Node make_func_call(const std::string& name, std::vector<pg_query::Node> args);
+pg_query::Node make_operator(const std::string& op, pg_query::Node l, pg_query::Node r);
 pg_query::Node make_column_ref(const std::string& name);
 
 }  // namespace ducklings::sql
