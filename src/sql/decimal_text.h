@@ -36,4 +36,24 @@ Limbs multiply_limbs(const Limbs& a, const Limbs& b);
 // rounding half away from zero once the dropped digits call for it.
 void increment_digits(std::string& digits);
 
+// Unsigned integers as decimal digits, most significant first, without leading zeros ("" is
+// 0): exact arithmetic of any width, for square roots and sums and products of quotients.
+int compare_digits(const std::string& a, const std::string& b);
+std::string add_digits(const std::string& a, const std::string& b);
+std::string subtract_digits(const std::string& a, const std::string& b);  // a >= b
+std::string multiply_digits(const std::string& a, const std::string& b);
+std::string times_small_plus(const std::string& a, int factor, int addend);
+
+// Digits (as above) with `scale` of them after the point, as numeric's text prints them:
+// "0.05" for ("5", 2), no sign for zero.
+std::string format_digits(bool negative, const std::string& digits, int scale);
+
+// numeric + numeric, numeric - numeric and numeric * numeric on numeric texts, exact and with
+// PostgreSQL's display scales (add_var: the larger of the two; mul_var: their sum); nullopt
+// when an operand is not a plain decimal.
+std::optional<std::string> numeric_add_text(std::string_view a, std::string_view b, bool subtract);
+std::optional<std::string> numeric_mul_text(std::string_view a, std::string_view b);
+// -1, 0 or 1 as a is below, equal to or above b (1.0 equals 1.00).
+std::optional<int> numeric_compare_text(std::string_view a, std::string_view b);
+
 }  // namespace ducklings::sql

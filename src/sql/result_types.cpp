@@ -4,6 +4,7 @@
 #include <cctype>
 #include <cmath>
 #include <functional>
+#include <set>
 #include <stdexcept>
 
 #include "sql/catalog.h"
@@ -27,8 +28,11 @@ constexpr int32_t kJsonb = 3802, kVoid = 2278, kRegclass = 2205, kRegtype = 2206
                   kTimestamp = 1114, kTimestamptz = 1184, kInterval = 1186, kNumeric = 1700, kUuid = 2950;
 
 // The scale DuckDB keeps for numeric values computed by division when they feed another
-// expression (round(avg(x), 2)): PostgreSQL's own scale for quotients of ordinary size.
+// expression (round(avg(x), 2)): PostgreSQL's own scale for quotients of ordinary size. Summed
+// (sum(x / 7.0)), quotients keep 20, the digits PostgreSQL's have below 1 (1/7.0 is
+// 0.14285714285714285714), with 18 integer digits left.
 constexpr int kNestedQuotientScale = 16;
+constexpr int kSummedQuotientScale = 20;
 
 PgResultType known(int32_t oid, bool exact = true) { return PgResultType{oid, -1, exact}; }
 
@@ -270,6 +274,7 @@ class Typer {
   TableColumns select(pg_query::SelectStmt& s, const Scope* outer, bool top, bool outputs = true) {
     Scope scope;
     scope.outer = outer;
+    if (top) scale_columns_ = rewrite_ && !exposes_whole_rows(s);
     if (s.has_with_clause()) {
       for (auto& cte_node : *s.mutable_with_clause()->mutable_ctes()) {
         if (!cte_node.has_common_table_expr()) continue;
@@ -330,6 +335,10 @@ class Typer {
     TableColumns out;
     std::vector<pg_query::Node> nested_forms;  // for ORDER BY references to numeric texts
     std::vector<bool> became_text;
+    // A FROM subquery's or WITH query's numeric columns carry their rows' display scales in
+    // hidden columns (and a quotient its 20 decimals), read where the outer query shows them.
+    bool with_scales = scale_columns_ && !top && outputs && !distinct;
+    std::vector<pg_query::Node> hidden_targets;
     for (auto& target : *s.mutable_target_list()) {
       if (!target.has_res_target() || !target.res_target().has_val()) {
         out.push_back({"", {}});
@@ -372,7 +381,10 @@ class Typer {
       bool changed_before = changed;
       changed = false;
       bool as_top = top && !distinct;
+      summed_ += with_scales;
       PgResultType t = expr(*rt->mutable_val(), scope, as_top ? Place::kTopTarget : Place::kNested, &text);
+      summed_ -= with_scales;
+      t.scale_column.clear();
       if (name.empty() && v.has_column_ref()) {
         const auto& f = v.column_ref().fields();
         if (!f.empty() && f[f.size() - 1].has_string()) name = f[f.size() - 1].string().sval();
@@ -393,6 +405,14 @@ class Typer {
       }
       changed = changed || changed_before;
       out.push_back({lower(name.empty() ? rt->name() : name), t});
+      if (with_scales && !out.back().first.empty() && t.oid == kNumeric && t.exact && t.typmod < 0) {
+        summed_ += 1;
+        if (auto hidden = scale_target(original, out.back().first, scope, grouped)) {
+          out.back().second.scale_column = hidden->res_target().name();
+          hidden_targets.push_back(std::move(*hidden));
+        }
+        summed_ -= 1;
+      }
       if (top && (t.oid == kRegclass || t.oid == kRegtype)) {
         // Printed as a name, sorted as PostgreSQL sorts the type: by the oid.
         became_text.push_back(true);
@@ -408,6 +428,7 @@ class Typer {
         nested_forms.emplace_back();
       }
     }
+    for (auto& hidden : hidden_targets) *s.add_target_list() = std::move(hidden);
     std::swap(group_expressions_, group_expressions);
     if (rewrite_) {
       // ORDER BY expressions as the select list and GROUP BY compute them (positions and
@@ -573,8 +594,17 @@ class Typer {
         return known(kBool);
       case N::kCoalesceExpr: {
         std::vector<PgResultType> ts;
-        for (auto& a : *n.mutable_coalesce_expr()->mutable_args()) ts.push_back(expr(a, scope, Place::kNested, nullptr));
-        return common_of(n.coalesce_expr().args(), ts);
+        std::vector<pg_query::Node*> values;
+        std::vector<pg_query::Node> originals;
+        bool shown = rewrite_ && text && (place == Place::kTopTarget || place == Place::kTextCast);
+        for (auto& a : *n.mutable_coalesce_expr()->mutable_args()) {
+          if (shown) originals.push_back(a);
+          ts.push_back(expr(a, scope, Place::kNested, nullptr));
+          values.push_back(&a);
+        }
+        PgResultType t = common_of(n.coalesce_expr().args(), ts);
+        values_as_numeric_text(values, originals, ts, t, scope, place, text);
+        return t;
       }
       case N::kMinMaxExpr: {
         std::vector<PgResultType> ts;
@@ -585,14 +615,24 @@ class Typer {
         auto* c = n.mutable_case_expr();
         if (c->has_arg()) expr(*c->mutable_arg(), scope, Place::kNested, nullptr);
         std::vector<PgResultType> ts;
+        std::vector<pg_query::Node*> values;
+        std::vector<pg_query::Node> originals;
+        bool shown = rewrite_ && text && (place == Place::kTopTarget || place == Place::kTextCast);
+        auto value = [&](pg_query::Node* v) {
+          if (shown) originals.push_back(*v);
+          ts.push_back(expr(*v, scope, Place::kNested, nullptr));
+          values.push_back(v);
+        };
         for (auto& w : *c->mutable_args()) {
           if (!w.has_case_when()) return {};
           auto* cw = w.mutable_case_when();
           if (cw->has_expr()) expr(*cw->mutable_expr(), scope, Place::kNested, nullptr);
-          if (cw->has_result()) ts.push_back(expr(*cw->mutable_result(), scope, Place::kNested, nullptr));
+          if (cw->has_result()) value(cw->mutable_result());
         }
-        if (c->has_defresult()) ts.push_back(expr(*c->mutable_defresult(), scope, Place::kNested, nullptr));
-        return common(ts);
+        if (c->has_defresult()) value(c->mutable_defresult());
+        PgResultType t = common(ts);
+        values_as_numeric_text(values, originals, ts, t, scope, place, text);
+        return t;
       }
       case N::kGroupingFunc:
         if (rewrite_) {
@@ -632,6 +672,58 @@ class Typer {
   }
 
  private:
+  int summed_ = 0;  // > 0 while typing the argument of sum, avg & co.
+  bool scale_columns_ = false;  // subqueries may add hidden display-scale columns
+
+  // Whether a statement reads a relation's columns without naming them (a star, a whole-row
+  // reference such as row_to_json(t)): hidden columns would show there.
+  static bool exposes_whole_rows(pg_query::SelectStmt& s) {
+    std::set<std::string> relations;
+    bool exposed = false;
+    walk_messages(s, [&](google::protobuf::Message& m) {
+      const auto* d = m.GetDescriptor();
+      if (d == pg_query::CommonTableExpr::descriptor()) {
+        relations.insert(lower(static_cast<pg_query::CommonTableExpr&>(m).ctename()));
+      } else if (d == pg_query::RangeVar::descriptor()) {
+        const auto& rv = static_cast<pg_query::RangeVar&>(m);
+        relations.insert(lower(rv.has_alias() ? rv.alias().aliasname() : rv.relname()));
+      } else if (d == pg_query::RangeSubselect::descriptor()) {
+        const auto& sub = static_cast<pg_query::RangeSubselect&>(m);
+        if (sub.has_alias()) relations.insert(lower(sub.alias().aliasname()));
+      }
+    });
+    walk_messages(s, [&](google::protobuf::Message& m) {
+      if (exposed || m.GetDescriptor() != pg_query::ColumnRef::descriptor()) return;
+      const auto& ref = static_cast<pg_query::ColumnRef&>(m);
+      for (const auto& f : ref.fields()) {
+        if (f.has_a_star()) exposed = true;
+      }
+      if (ref.fields_size() == 1 && ref.fields(0).has_string() && relations.count(lower(ref.fields(0).string().sval()))) {
+        exposed = true;
+      }
+    });
+    return exposed;
+  }
+
+  // The hidden target `__dscale__<name>` holding the display scale of a subquery's numeric
+  // column, when it varies row by row and is not the outer query's to work out (a table's
+  // column); nullopt otherwise.
+  std::optional<pg_query::Node> scale_target(const pg_query::Node& original, const std::string& name,
+                                             const Scope& scope, bool grouped) {
+    std::optional<DisplayScale> scale = display_scale(original, scope);
+    if (!scale || scale->fixed) return std::nullopt;
+    if (original.has_column_ref()) {
+      pg_query::Node ref = original;
+      if (expr(ref, scope, Place::kNested, nullptr).scale_column.empty()) return std::nullopt;
+    }
+    if (grouped && grouped_expression(original)) scale->expr = make_func_call("any_value", {scale->expr});
+    pg_query::Node target;
+    auto* rt = target.mutable_res_target();
+    rt->set_name("__dscale__" + name);
+    *rt->mutable_val() = std::move(scale->expr);
+    changed = true;
+    return target;
+  }
   // The GROUP BY expressions (as written) of the select whose list is being typed.
   std::vector<pg_query::Node> group_expressions_;
   bool grouped_expression(const pg_query::Node& e) const {
@@ -903,12 +995,21 @@ class Typer {
     std::string op = e->name(0).string().sval();
     if (!e->has_lexpr()) {  // prefix: -x, +x, ~x
       PgResultType t = e->has_rexpr() ? expr(*e->mutable_rexpr(), scope, Place::kNested, nullptr) : PgResultType{};
-      if ((op == "-" || op == "+") && is_number(t.oid)) return PgResultType{t.oid, -1, t.exact};
+      if ((op == "-" || op == "+") && is_number(t.oid)) {
+        if (op == "-" && rewrite_ && quotient_text(e->rexpr())) {
+          pg_query::Node zero;
+          zero.mutable_a_const()->mutable_sval()->set_sval("0");
+          pg_query::Node call = make_func_call("__pg_numeric_sub_text", {std::move(zero), *quotient_text(e->rexpr())});
+          n = finish_quotient(std::move(call), place, text);
+        }
+        return PgResultType{t.oid, -1, t.exact};
+      }
       return {};
     }
     // The operands as written, for the display scale a numeric quotient's operands have.
     std::optional<pg_query::Node> lo, ro;
-    if ((op == "/" || op == "^") && rewrite_ && e->has_rexpr()) {
+    bool comparison = op == "=" || op == "<>" || op == "!=" || op == "<" || op == ">" || op == "<=" || op == ">=";
+    if ((op == "/" || op == "^" || op == "+" || op == "-" || op == "*" || comparison) && rewrite_ && e->has_rexpr()) {
       lo = e->lexpr();
       ro = e->rexpr();
     }
@@ -933,6 +1034,18 @@ class Typer {
         n = std::move(equal);
         changed = true;
       }
+      return known(kBool);
+    }
+    auto exact_number = [](const PgResultType& t) { return t.exact && (t.oid == kNumeric || is_integer(t.oid)); };
+    if (comparison && rewrite_ && e->has_rexpr() && (quotient_text(e->lexpr()) || quotient_text(e->rexpr())) &&
+        exact_number(l) && (exact_number(r) || untyped_literal(e->rexpr()))) {
+      // A quotient compares with all its digits (1/3::numeric * 3 is not 1).
+      pg_query::Node zero;
+      zero.mutable_a_const()->mutable_ival()->set_ival(0);
+      pg_query::Node compared = make_func_call(
+          "__pg_numeric_cmp", {numeric_text(*lo, e->lexpr(), l, scope), numeric_text(*ro, e->rexpr(), r, scope)});
+      n = make_operator(op, make_cast(std::move(compared), "int4"), std::move(zero));
+      changed = true;
       return known(kBool);
     }
     if (op == "=" || op == "<>" || op == "!=" || op == "<" || op == ">" || op == "<=" || op == ">=" ||
@@ -1022,6 +1135,17 @@ class Typer {
       widen(*e->mutable_lexpr(), l.oid, result);
       widen(*e->mutable_rexpr(), r.oid, result);
     }
+    if ((op == "+" || op == "-" || op == "*") && result == kNumeric && exact && rewrite_ &&
+        (quotient_text(e->lexpr()) || quotient_text(e->rexpr()) || !l.scale_column.empty() ||
+         !r.scale_column.empty())) {
+      // Beside a quotient (whose digits and scale vary row by row, 20 decimals for 2/3): the
+      // exact sum, difference or product of the numerics' texts, as numeric.c computes it.
+      const char* fn = op == "+" ? "__pg_numeric_add_text" : op == "-" ? "__pg_numeric_sub_text" : "__pg_numeric_mul_text";
+      pg_query::Node call =
+          make_func_call(fn, {numeric_text(*lo, e->lexpr(), l, scope), numeric_text(*ro, e->rexpr(), r, scope)});
+      n = finish_quotient(std::move(call), place, text);
+      return known(kNumeric);
+    }
     if (op == "*" && l.oid == kNumeric && r.oid == kNumeric && exact && (l.typmod < 0 || r.typmod < 0)) {
       // DuckDB's product of DECIMAL(38,17)s has 34 decimals and overflows beyond 9999; this
       // one is exact, and refuses (22003) only digits it would drop.
@@ -1090,6 +1214,26 @@ class Typer {
     changed = true;
   }
 
+  // CASE's and COALESCE's values, shown as a result column with a quotient among them: each as
+  // its numeric text, so every row keeps its own scale (a DECIMAL has one for the column).
+  void values_as_numeric_text(const std::vector<pg_query::Node*>& values, const std::vector<pg_query::Node>& originals,
+                              const std::vector<PgResultType>& ts, const PgResultType& result, const Scope& scope,
+                              Place place, bool* text) {
+    if (!rewrite_ || !text || (place != Place::kTopTarget && place != Place::kTextCast)) return;
+    if (originals.size() != values.size() || result.oid != kNumeric || !result.exact || result.typmod >= 0) return;
+    if (std::none_of(values.begin(), values.end(), [](const pg_query::Node* v) { return quotient_text(*v); })) return;
+    for (size_t i = 0; i < values.size(); ++i) *values[i] = numeric_text(originals[i], std::move(*values[i]), ts[i], scope);
+    *text = true;
+    changed = true;
+  }
+
+  // The exact numeric text inside a nested quotient's DECIMAL (finish_quotient), or nullptr.
+  static const pg_query::Node* quotient_text(const pg_query::Node& n) {
+    if (!n.has_func_call() || n.func_call().args_size() != 1) return nullptr;
+    std::string name = func_name(n.func_call());
+    return name == "__pg_numeric_decimal" || name == "__pg_numeric_decimal_summed" ? &n.func_call().args(0) : nullptr;
+  }
+
   // A numeric quotient as DuckDB computes it: PostgreSQL's text when it is a result column of
   // its own, else a DECIMAL for the expression around it.
   pg_query::Node finish_quotient(pg_query::Node text_call, Place place, bool* text) {
@@ -1100,7 +1244,7 @@ class Typer {
     }
     // Not CAST(… AS DECIMAL(38,16)): DuckDB's cast from text to a 38-digit decimal takes ~20 µs
     // a row.
-    return make_func_call("__pg_numeric_decimal", {std::move(text_call)});
+    return make_func_call(summed_ > 0 ? "__pg_numeric_decimal_summed" : "__pg_numeric_decimal", {std::move(text_call)});
   }
 
   // PostgreSQL's display scale of a numeric expression (numeric keeps each value's own: '12.50'
@@ -1152,6 +1296,10 @@ class Typer {
     if (is_integer(t.oid)) return DisplayScale{0, {}};
     if (t.oid != kNumeric || !t.exact) return std::nullopt;
     if (t.typmod >= 4) return DisplayScale{(t.typmod - 4) & 0xffff, {}};
+    // A quotient (or a sum, difference or product with one): its text's, row by row.
+    if (const pg_query::Node* exact = quotient_text(n)) {
+      return DisplayScale{std::nullopt, make_func_call("__pg_numeric_scale", {*exact})};
+    }
     switch (original.node_case()) {
       case pg_query::Node::kAConst:
         if (original.a_const().has_fval()) {
@@ -1159,6 +1307,13 @@ class Typer {
         }
         return std::nullopt;
       case pg_query::Node::kColumnRef:
+        if (!t.scale_column.empty()) {
+          // The subquery's hidden column, qualified as the reference is.
+          pg_query::Node ref = original;
+          auto* fields = ref.mutable_column_ref()->mutable_fields();
+          fields->Mutable(fields->size() - 1)->mutable_string()->set_sval(t.scale_column);
+          return DisplayScale{std::nullopt, std::move(ref)};
+        }
         return DisplayScale{std::nullopt, make_func_call("__pg_numeric_scale", {std::move(n)})};
       case pg_query::Node::kTypeCast: {
         const auto& arg = original.type_cast().arg();
@@ -1241,6 +1396,7 @@ class Typer {
   // scale, where DuckDB's text of a stored numeric without precision has 17 decimals.
   pg_query::Node numeric_text(const pg_query::Node& original, pg_query::Node rewritten, const PgResultType& t,
                               const Scope& scope) {
+    if (const pg_query::Node* exact = quotient_text(rewritten)) return *exact;
     if (t.oid != kNumeric || !t.exact || t.typmod >= 0) return make_cast(std::move(rewritten), "text");
     if (auto scale = display_scale(original, scope)) {
       return make_func_call("__pg_numeric_text", {std::move(rewritten), make_cast(as_node(*scale), "int4")});
@@ -1292,7 +1448,12 @@ class Typer {
   // A top-level numeric result printed with PostgreSQL's display scale, as numeric text.
   bool print_with_scale(pg_query::ResTarget& rt, const pg_query::Node& original, const Scope& scope,
                         bool grouped) {
-    if (original.has_column_ref() || original.has_a_const()) return false;  // prints right already
+    if (original.has_a_const()) return false;  // prints right already
+    if (original.has_column_ref()) {
+      // A table's column prints right already; a subquery's quotient with its rows' scales.
+      pg_query::Node ref = original;
+      if (expr(ref, scope, Place::kNested, nullptr).scale_column.empty()) return false;
+    }
     // Grouped: aggregates, and GROUP BY expressions with the scale of any of the group's rows
     // (another expression's scale may read columns the grouping does not keep).
     bool group_key = grouped && grouped_expression(original);
@@ -1320,7 +1481,10 @@ class Typer {
     if (!std::all_of(args.begin(), args.end(), exact) || static_cast<int>(args.size()) != f.args_size()) {
       return std::nullopt;
     }
-    auto text_arg = [&](int i) { return make_cast(f.args(i), "text"); };
+    auto text_arg = [&](int i) {
+      const pg_query::Node* exact = quotient_text(f.args(i));
+      return exact ? *exact : make_cast(f.args(i), "text");
+    };
     pg_query::Node ten;
     ten.mutable_a_const()->mutable_sval()->set_sval("10");
     if (args.size() == 1 && any_numeric) {
@@ -1383,7 +1547,13 @@ class Typer {
       original_arg = f->args(0);
     }
     std::vector<PgResultType> args;
+    bool accumulates = f->args_size() == 1 && !f->agg_distinct() &&
+                       (name == "sum" || name == "avg" || name == "min" || name == "max" || name == "variance" ||
+                        name == "var_samp" || name == "var_pop" || name == "stddev" || name == "stddev_samp" ||
+                        name == "stddev_pop");
+    summed_ += accumulates;
     for (auto& a : *f->mutable_args()) args.push_back(expr(a, scope, Place::kNested, nullptr));
+    summed_ -= accumulates;
     if (f->has_agg_filter()) expr(*f->mutable_agg_filter(), scope, Place::kNested, nullptr);
     PgResultType a0 = args.empty() ? PgResultType{} : args[0];
     bool window = f->has_over();
@@ -1976,56 +2146,12 @@ namespace {
 // An unsigned magnitude as decimal text with `scale` digits after the point.
 std::string format_scaled(unsigned __int128 value, int scale, bool negative) {
   std::string digits;
-  do {
-    digits.insert(digits.begin(), static_cast<char>('0' + static_cast<int>(value % 10)));
-    value /= 10;
-  } while (value > 0);
-  if (digits.size() < static_cast<size_t>(scale) + 1) digits.insert(0, static_cast<size_t>(scale) + 1 - digits.size(), '0');
-  bool zero = digits.find_first_not_of('0') == std::string::npos;
-  std::string out = negative && !zero ? "-" : "";
-  out.append(digits, 0, digits.size() - static_cast<size_t>(scale));
-  if (scale > 0) out.append(".").append(digits, digits.size() - static_cast<size_t>(scale), std::string::npos);
-  return out;
+  for (; value > 0; value /= 10) digits.insert(digits.begin(), static_cast<char>('0' + static_cast<int>(value % 10)));
+  return format_digits(negative, digits, scale);
 }
 
 }  // namespace
 
-namespace {
-
-// Unsigned integers as decimal digits, most significant first, no leading zeros ("" is 0):
-// enough arithmetic for a square root of up to a few hundred digits.
-int compare_digits(const std::string& a, const std::string& b) {
-  if (a.size() != b.size()) return a.size() < b.size() ? -1 : 1;
-  return a.compare(b) < 0 ? -1 : (a == b ? 0 : 1);
-}
-
-std::string subtract_digits(const std::string& a, const std::string& b) {  // a >= b
-  std::string out(a);
-  int borrow = 0;
-  for (size_t i = 0; i < out.size(); ++i) {
-    size_t ai = out.size() - 1 - i;
-    int v = (out[ai] - '0') - borrow - (i < b.size() ? b[b.size() - 1 - i] - '0' : 0);
-    borrow = v < 0;
-    out[ai] = static_cast<char>('0' + (v + 10) % 10);
-  }
-  size_t first = out.find_first_not_of('0');
-  return first == std::string::npos ? "" : out.substr(first);
-}
-
-std::string times_small_plus(const std::string& a, int factor, int addend) {
-  std::string out;
-  int carry = addend;
-  for (size_t i = a.size(); i-- > 0;) {
-    int v = (a[i] - '0') * factor + carry;
-    out.push_back(static_cast<char>('0' + v % 10));
-    carry = v / 10;
-  }
-  for (; carry > 0; carry /= 10) out.push_back(static_cast<char>('0' + carry % 10));
-  while (!out.empty() && out.back() == '0') out.pop_back();
-  return std::string(out.rbegin(), out.rend());
-}
-
-}  // namespace
 
 // The square root of the integer `m` (decimal digits), rounded half up, by the schoolbook
 // method: one digit of the root per pair of digits of m.
@@ -2196,6 +2322,26 @@ void numeric_div_function(duckdb_function_info info, duckdb_data_chunk input, du
   text_rows(info, input, output, [](std::string_view x, std::string_view y) { return numeric_divide(x, y); });
 }
 
+void numeric_add_function(duckdb_function_info info, duckdb_data_chunk input, duckdb_vector output) {
+  text_rows(info, input, output, [](std::string_view x, std::string_view y) { return numeric_add_text(x, y, false); });
+}
+
+void numeric_sub_function(duckdb_function_info info, duckdb_data_chunk input, duckdb_vector output) {
+  text_rows(info, input, output, [](std::string_view x, std::string_view y) { return numeric_add_text(x, y, true); });
+}
+
+void numeric_mul_text_function(duckdb_function_info info, duckdb_data_chunk input, duckdb_vector output) {
+  text_rows(info, input, output, [](std::string_view x, std::string_view y) { return numeric_mul_text(x, y); });
+}
+
+void numeric_cmp_function(duckdb_function_info info, duckdb_data_chunk input, duckdb_vector output) {
+  text_rows(info, input, output, [](std::string_view x, std::string_view y) -> std::optional<std::string> {
+    std::optional<int> c = numeric_compare_text(x, y);
+    if (!c) return std::nullopt;
+    return std::to_string(*c);
+  });
+}
+
 void numeric_exp_function(duckdb_function_info info, duckdb_data_chunk input, duckdb_vector output) {
   text_rows(info, input, output, [](std::string_view x, std::string_view) { return numeric_exp(x); });
 }
@@ -2220,7 +2366,9 @@ void numeric_sqrt_scaled_function(duckdb_function_info info, duckdb_data_chunk i
   text_rows(info, input, output, [](std::string_view x, std::string_view) { return numeric_sqrt_scaled(x); });
 }
 
-// __pg_numeric_decimal(text) → DECIMAL(38,16): the numeric text rounded (half away from zero).
+// __pg_numeric_decimal(text) → DECIMAL(38,16) and __pg_numeric_decimal_summed(text) →
+// DECIMAL(38,20): the numeric text rounded (half away from zero).
+template <int kScale>
 void numeric_decimal_function(duckdb_function_info info, duckdb_data_chunk input, duckdb_vector output) {
   idx_t rows = duckdb_data_chunk_get_size(input);
   duckdb_vector v = duckdb_data_chunk_get_vector(input, 0);
@@ -2236,7 +2384,7 @@ void numeric_decimal_function(duckdb_function_info info, duckdb_data_chunk input
         continue;
       }
       std::string_view text(duckdb_string_t_data(&data[r]), duckdb_string_t_length(data[r]));
-      std::optional<__int128> value = numeric_text_scaled(text, kNestedQuotientScale);
+      std::optional<__int128> value = numeric_text_scaled(text, kScale);
       if (!value) throw std::invalid_argument("invalid input syntax for type numeric: \"" + std::string(text) + "\"");
       out[r].lower = static_cast<uint64_t>(static_cast<unsigned __int128>(*value));
       out[r].upper = static_cast<int64_t>(*value >> 64);
@@ -2265,6 +2413,10 @@ void register_text_function(duck::Connection& connection, const char* name, int 
 void register_result_type_functions(duck::Connection& connection) {
   register_numeric_functions(connection);  // numeric without precision (sql/pg_numeric)
   register_text_function(connection, "__pg_numeric_div", 2, numeric_div_function);
+  register_text_function(connection, "__pg_numeric_add_text", 2, numeric_add_function);
+  register_text_function(connection, "__pg_numeric_sub_text", 2, numeric_sub_function);
+  register_text_function(connection, "__pg_numeric_mul_text", 2, numeric_mul_text_function);
+  register_text_function(connection, "__pg_numeric_cmp", 2, numeric_cmp_function);
   register_text_function(connection, "__pg_numeric_sqrt", 1, numeric_sqrt_function);
   register_text_function(connection, "__pg_numeric_exp", 1, numeric_exp_function);
   register_text_function(connection, "__pg_numeric_ln", 1, numeric_ln_function);
@@ -2272,7 +2424,11 @@ void register_result_type_functions(duck::Connection& connection) {
   register_text_function(connection, "__pg_numeric_power", 2, numeric_power_function);
   register_text_function(connection, "__pg_numeric_sqrt_scaled", 1, numeric_sqrt_scaled_function);
   duckdb_logical_type decimal = duckdb_create_decimal_type(38, kNestedQuotientScale);
-  register_text_function(connection, "__pg_numeric_decimal", 1, numeric_decimal_function, decimal);
+  register_text_function(connection, "__pg_numeric_decimal", 1, numeric_decimal_function<kNestedQuotientScale>, decimal);
+  duckdb_destroy_logical_type(&decimal);
+  decimal = duckdb_create_decimal_type(38, kSummedQuotientScale);
+  register_text_function(connection, "__pg_numeric_decimal_summed", 1, numeric_decimal_function<kSummedQuotientScale>,
+                         decimal);
   duckdb_destroy_logical_type(&decimal);
 }
 

@@ -30,6 +30,9 @@ struct PgResultType {
   // An array (oid then says nothing of it): PostgreSQL's || appends or prepends an element to it.
   bool array = false;
   int32_t element = 0;  // an array's element type, when known
+  // A subquery's or WITH query's numeric column: the hidden column beside it holding each row's
+  // display scale (a quotient's 16 or 20 decimals), empty when there is none.
+  std::string scale_column;
 };
 
 // The columns of a table: lower-case names and PostgreSQL types, in order.

@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include "sql/decimal_text.h"
 #include "sql/rewrite.h"
 
 namespace ducklings::sql {
@@ -206,6 +207,28 @@ TEST(ResultTypes, DuckdbTypeNames) {
   EXPECT_EQ(pg_type_of_duckdb_name("INTEGER").oid, 23);
   EXPECT_EQ(pg_type_of_duckdb_name("TIMESTAMP WITH TIME ZONE").oid, 1184);
   EXPECT_EQ(pg_type_of_duckdb_name("STRUCT(a INTEGER)").oid, 0);
+}
+
+TEST(ResultTypes, QuotientArithmeticIsExactOnNumericText) {
+  // numeric.c: a sum keeps the larger scale, a product the sum of the scales, exactly.
+  EXPECT_EQ(numeric_add_text("0.66666666666666666667", "1", false).value_or("?"), "1.66666666666666666667");
+  EXPECT_EQ(numeric_add_text("10", "2.5", true).value_or("?"), "7.5");
+  EXPECT_EQ(numeric_add_text("2.5", "10", true).value_or("?"), "-7.5");
+  EXPECT_EQ(numeric_add_text("-0.50", "0.5", false).value_or("?"), "0.00");
+  EXPECT_EQ(numeric_add_text("0", "0.33333333333333333333", true).value_or("?"), "-0.33333333333333333333");
+  EXPECT_EQ(numeric_mul_text("0.33333333333333333333", "3").value_or("?"), "0.99999999999999999999");
+  EXPECT_EQ(numeric_mul_text("0.33333333333333333333", "0.33333333333333333333").value_or("?"),
+            "0.1111111111111111111088888888888888888889");
+  EXPECT_EQ(numeric_mul_text("-1.5", "0").value_or("?"), "0.0");
+  EXPECT_FALSE(numeric_mul_text("1e5", "2"));
+  EXPECT_EQ(numeric_compare_text("0.99999999999999999999", "1").value_or(9), -1);
+  EXPECT_EQ(numeric_compare_text("1.00", "1").value_or(9), 0);
+  EXPECT_EQ(numeric_compare_text("-0.0", "0").value_or(9), 0);
+  EXPECT_EQ(numeric_compare_text("-2", "-10").value_or(9), 1);
+  // A quotient beside another operand computes on the texts; compared, with every digit.
+  std::string out = rewritten("SELECT count(*)::numeric / 7 * 100, 1/3::numeric * 3 = 1 FROM t");
+  EXPECT_TRUE(contains(out, "__pg_numeric_mul_text(__pg_numeric_div(")) << out;
+  EXPECT_TRUE(contains(out, "__pg_numeric_cmp(__pg_numeric_mul_text(")) << out;
 }
 
 }  // namespace
