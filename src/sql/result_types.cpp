@@ -1970,21 +1970,12 @@ bool rewrite_result_types(pg_query::ParseResult& tree, const ColumnTypeLookup& l
   bool keeps_types = false;
   pg_query::SelectStmt* select = stored_select(tree, keeps_types);
   if (!select) return false;
-  // Stored rows get exact numerics as DECIMALs (a quotient is not DuckDB's double), and a
-  // new table's or view's numeric quotient column is numeric without precision.
+  // Stored rows get exact numerics as DECIMALs (a quotient is not DuckDB's double). A new
+  // table's or view's quotient column keeps DECIMAL(38,16), so it prints the 16 decimals
+  // PostgreSQL's quotients of ordinary size have (12.5000000000000000 for 1250 / 100.0), and is
+  // numeric without precision to the catalog (stored_declared_types).
   Typer typer(lookup, true);
-  TableColumns columns = typer.select(*select, nullptr, false, keeps_types);
-  if (!keeps_types || select->has_larg()) return typer.changed;
-  for (int i = 0; i < select->target_list_size() && i < static_cast<int>(columns.size()); ++i) {
-    auto* rt = select->mutable_target_list(i)->mutable_res_target();
-    const PgResultType& t = columns[i].second;
-    if (t.oid != kNumeric || t.typmod >= 0 || !rt->has_val() || !rt->val().has_func_call() ||
-        func_name(rt->val().func_call()) != "__pg_numeric_decimal") {
-      continue;
-    }
-    *rt->mutable_val() = make_cast(rt->val(), "numeric", {kUnconstrainedWidth, kUnconstrainedScale});
-    typer.changed = true;
-  }
+  typer.select(*select, nullptr, false, keeps_types);
   return typer.changed;
 }
 
@@ -2017,8 +2008,10 @@ std::vector<std::string> stored_declared_types(const Statement& statement, const
     std::string name = i < static_cast<size_t>(aliases->size()) && (*aliases)[i].has_string()
                            ? (*aliases)[i].string().sval() : columns[i].first;
     const PgResultType& t = columns[i].second;
+    // numeric without precision whatever DECIMAL holds it (a quotient's is DECIMAL(38,16)).
     bool declared = t.oid == kVarchar || (t.oid == kBpchar && t.typmod > 4) ||
-                    (t.oid == kNumeric && t.typmod == (kUnconstrainedWidth << 16) + kUnconstrainedScale + 4);
+                    (t.oid == kNumeric && (t.typmod == (kUnconstrainedWidth << 16) + kUnconstrainedScale + 4 ||
+                                           (t.typmod < 0 && t.exact)));
     if (!name.empty() && declared) {
       out.push_back(declared_type_insert(rel->schemaname(), rel->relname(), name, t.oid, t.typmod));
     }
