@@ -25,6 +25,10 @@ void register_array_functions(duck::Connection& connection);
   R"(CREATE OR REPLACE TEMP MACRO __pg_array_text(a) AS CASE WHEN a IS NULL THEN NULL ELSE '{' || )" \
   R"(array_to_string(list_transform(a, e -> CASE WHEN e IS NULL THEN 'NULL' )"                      \
   R"(ELSE __pg_array_element(CAST(e AS VARCHAR)) END), ',') || '}' END;)"                           \
+  /* numeric[] as text: each element with its display scale (sql/pg_numeric) */                    \
+  R"(CREATE OR REPLACE TEMP MACRO __pg_numeric_array_text(a) AS CASE WHEN a IS NULL THEN NULL ELSE )" \
+  R"('{' || array_to_string(list_transform(a, e -> CASE WHEN e IS NULL THEN 'NULL' ELSE )"          \
+  R"(__pg_numeric_text(e, __pg_numeric_scale(e)) END), ',') || '}' END;)"                           \
   "CREATE OR REPLACE TEMP MACRO array_remove(a, x) AS list_filter(a, e -> e IS DISTINCT FROM x);"   \
   /* array_fill(v, ARRAY[n]): one dimension (a DuckDB list's lower bound is 1) */                   \
   "CREATE OR REPLACE TEMP MACRO array_fill(v, d) AS CASE WHEN len(d) <> 1 THEN error('[0A000] "       \

@@ -307,6 +307,12 @@ class Typer {
         if (f == "sum" || f == "max" || f == "min" || f == "count" || f == "avg") grouped = true;
       }
     }
+    struct Restore {
+      bool& flag;
+      bool saved;
+      ~Restore() { flag = saved; }
+    } restore{grouped_select_, grouped_select_};
+    grouped_select_ = grouped;
     // GROUP BY and HAVING computed as the select list computes them: PostgreSQL matches a
     // target to a GROUP BY expression as written, DuckDB as rewritten.
     std::vector<pg_query::Node> group_expressions;
@@ -423,6 +429,8 @@ class Typer {
       if (text) {
         pg_query::Node nested = original;
         expr(nested, scope, Place::kNested, nullptr);
+        // A column's name alone would sort by the output column (the text) in DuckDB.
+        if (nested.has_column_ref() && nested.column_ref().fields_size() == 1) qualify(nested, scope);
         nested_forms.push_back(std::move(nested));
       } else {
         nested_forms.emplace_back();
@@ -548,6 +556,11 @@ class Typer {
           *arg = make_func_call("__pg_array_text", {std::move(*arg)});
           changed = true;
         }
+        if (to_text && rewrite_ && inner.array && inner.element == kNumeric) {
+          auto* arg = n.mutable_type_cast()->mutable_arg();
+          *arg = make_func_call("__pg_numeric_array_text", {std::move(*arg)});
+          changed = true;
+        }
         if (t.oid == kTime && inner.oid == kTimestamptz && !inner.array && rewrite_) {
           // DuckDB has no cast from TIMESTAMPTZ to TIME: the local timestamp's time, as
           // PostgreSQL takes it in the session's time zone.
@@ -661,8 +674,9 @@ class Typer {
         bool all_untyped = !ts.empty() && std::all_of(n.a_array_expr().elements().begin(), n.a_array_expr().elements().end(),
                                                       [](const pg_query::Node& x) { return x.has_a_const() && x.a_const().has_sval(); });
         if (all_untyped) element = known(kText);  // ARRAY['a'] is text[]
+        if (rewrite_ && element.oid == kNumeric) mixed_scale_literals(*n.mutable_a_array_expr()->mutable_elements());
         PgResultType t = array_type();
-        if (!element.array && element.oid != kNumeric) t.element = element.oid;
+        if (!element.array) t.element = element.oid;
         return t;
       }
       default:
@@ -672,7 +686,89 @@ class Typer {
   }
 
  private:
+  // A column reference qualified by the name of the relation of this scope that has it.
+  void qualify(pg_query::Node& ref, const Scope& scope) {
+    std::string name = lower(ref.column_ref().fields(0).string().sval());
+    for (const auto& r : scope.relations) {
+      resolve(r);
+      if (!r.columns || r.alias.empty()) continue;
+      for (const auto& c : *r.columns) {
+        if (c.first != name) continue;
+        pg_query::Node q;
+        q.mutable_column_ref()->add_fields()->mutable_string()->set_sval(r.alias);
+        *q.mutable_column_ref()->add_fields() = ref.column_ref().fields(0);
+        ref = std::move(q);
+        return;
+      }
+    }
+  }
+
+  // (VALUES (0.5), (3.0)) v(x): a numeric column whose literals have several scales carries each
+  // row's in a hidden column (DuckDB's VALUES column has one: 0.50, 3.00), named in the alias.
+  void values_scales(pg_query::SelectStmt& s, pg_query::Alias& alias, TableColumns& columns) {
+    if (s.values_lists_size() == 0 || columns.empty()) return;
+    std::vector<std::vector<int>> scales(columns.size());
+    std::vector<bool> eligible(columns.size(), true);
+    for (const auto& row : s.values_lists()) {
+      if (!row.has_list() || row.list().items_size() != static_cast<int>(columns.size())) return;
+      for (size_t i = 0; i < columns.size(); ++i) {
+        const auto& item = row.list().items(static_cast<int>(i));
+        std::optional<int> scale;
+        if (item.has_a_const() && item.a_const().isnull()) scale = 0;
+        if (item.has_a_const() && item.a_const().has_ival()) scale = 0;
+        if (item.has_a_const() && item.a_const().has_fval()) scale = numeric_text_scale(item.a_const().fval().fval());
+        if (!scale) eligible[i] = false;
+        scales[i].push_back(scale.value_or(0));
+      }
+    }
+    for (size_t i = 0; i < columns.size(); ++i) {
+      const PgResultType& t = columns[i].second;
+      bool varies = std::adjacent_find(scales[i].begin(), scales[i].end(), std::not_equal_to<int>()) != scales[i].end();
+      if (!eligible[i] || !varies || t.oid != kNumeric || !t.exact || columns[i].first.empty()) continue;
+      for (size_t k = static_cast<size_t>(alias.colnames_size()); k < columns.size(); ++k) {
+        alias.add_colnames()->mutable_string()->set_sval(columns[k].first);
+      }
+      std::string hidden = "__dscale__" + columns[i].first;
+      alias.add_colnames()->mutable_string()->set_sval(hidden);
+      int k = 0;
+      for (auto& row : *s.mutable_values_lists()) {
+        row.mutable_list()->add_items()->mutable_a_const()->mutable_ival()->set_ival(scales[i][k++]);
+      }
+      columns[i].second.scale_column = hidden;
+      changed = true;
+    }
+  }
+
+  // ARRAY[1.5, 2]: numeric literals of several scales, which DuckDB would give one (2.0), as
+  // numeric without precision, whose values print without trailing zeros. Literals written
+  // with trailing zeros (1.50) stay as they are.
+  void mixed_scale_literals(google::protobuf::RepeatedPtrField<pg_query::Node>& elements) {
+    std::set<int> scales;
+    for (const auto& e : elements) {
+      if (!e.has_a_const()) return;
+      const auto& c = e.a_const();
+      if (c.isnull()) continue;
+      if (c.has_ival()) {
+        scales.insert(0);
+        continue;
+      }
+      if (!c.has_fval()) return;
+      auto d = parse_decimal(c.fval().fval());
+      if (!d || d->scale > kUnconstrainedScale ||
+          static_cast<int>(d->digits.size()) - d->scale > kUnconstrainedWidth - kUnconstrainedScale) {
+        return;
+      }
+      const std::string& text = c.fval().fval();
+      if (d->scale > 0 && text.back() == '0') return;
+      scales.insert(d->scale);
+    }
+    if (scales.size() < 2) return;
+    for (auto& e : elements) e = make_cast(e, "numeric", {kUnconstrainedWidth, kUnconstrainedScale});
+    changed = true;
+  }
+
   int summed_ = 0;  // > 0 while typing the argument of sum, avg & co.
+  bool grouped_select_ = false;  // typing a select with GROUP BY, HAVING or aggregates
   bool scale_columns_ = false;  // subqueries may add hidden display-scale columns
 
   // Whether a statement reads a relation's columns without naming them (a star, a whole-row
@@ -814,6 +910,9 @@ class Typer {
       if (sub->has_alias()) {
         r.alias = lower(sub->alias().aliasname());
         rename(r, sub->alias());
+        if (scale_columns_ && r.columns && sub->subquery().has_select_stmt()) {
+          values_scales(*sub->mutable_subquery()->mutable_select_stmt(), *sub->mutable_alias(), *r.columns);
+        }
       }
       scope.relations.push_back(std::move(r));
     } else if (item.has_join_expr()) {
@@ -822,6 +921,13 @@ class Typer {
       if (j->has_rarg()) from_item(*j->mutable_rarg(), scope);
       if (j->has_quals()) expr(*j->mutable_quals(), scope, Place::kNested, nullptr);
     } else if (item.has_range_function()) {
+      // The functions' arguments are expressions like any (unnest(ARRAY[1.5, 2])).
+      for (auto& pair : *item.mutable_range_function()->mutable_functions()) {
+        if (!pair.has_list() || pair.list().items_size() < 1 || !pair.list().items(0).has_func_call()) continue;
+        for (auto& a : *pair.mutable_list()->mutable_items(0)->mutable_func_call()->mutable_args()) {
+          if (a.has_a_array_expr()) expr(a, scope, Place::kNested, nullptr);
+        }
+      }
       Relation r;
       r.looked_up = true;
       const auto& rf = item.range_function();
@@ -1136,8 +1242,8 @@ class Typer {
       widen(*e->mutable_rexpr(), r.oid, result);
     }
     if ((op == "+" || op == "-" || op == "*") && result == kNumeric && exact && rewrite_ &&
-        (quotient_text(e->lexpr()) || quotient_text(e->rexpr()) || !l.scale_column.empty() ||
-         !r.scale_column.empty())) {
+        (quotient_text(e->lexpr()) || quotient_text(e->rexpr()) ||
+         (!grouped_select_ && (!l.scale_column.empty() || !r.scale_column.empty())))) {
       // Beside a quotient (whose digits and scale vary row by row, 20 decimals for 2/3): the
       // exact sum, difference or product of the numerics' texts, as numeric.c computes it.
       const char* fn = op == "+" ? "__pg_numeric_add_text" : op == "-" ? "__pg_numeric_sub_text" : "__pg_numeric_mul_text";
@@ -1363,7 +1469,9 @@ class Typer {
         }
         if ((name == "sum" || name == "max" || name == "min") && f.args_size() == 1 && !f.has_agg_filter() &&
             f.agg_order_size() == 0) {
+          ++summed_;  // the argument's scale row by row, inside the aggregate
           auto a = display_scale(f.args(0), scope, depth + 1);
+          --summed_;
           if (!a || a->fixed) return a;
           if (name == "sum") return DisplayScale{std::nullopt, make_func_call("max", {a->expr})};  // numeric_add
           // The chosen value's own scale.
@@ -1434,7 +1542,9 @@ class Typer {
     }
     pg_query::Node scale = int_node(0);
     if (t.oid == kNumeric) {
+      ++summed_;  // inside the aggregate
       std::optional<DisplayScale> d = written ? display_scale(*written, scope) : std::nullopt;
+      --summed_;
       if (d && d->fixed) {
         scale = int_node(*d->fixed);
       } else {
