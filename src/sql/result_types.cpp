@@ -11,6 +11,7 @@
 #include "sql/catalog_types.h"
 #include "sql/decimal_text.h"
 #include "sql/numeric_math.h"
+#include "sql/pg_float.h"
 #include "sql/pg_numeric.h"
 #include "sql/quoting.h"
 #include "sql/rewrite.h"
@@ -1241,6 +1242,15 @@ class Typer {
       widen(*e->mutable_lexpr(), l.oid, result);
       widen(*e->mutable_rexpr(), r.oid, result);
     }
+    if (rewrite_ && result == kFloat8 && op != "%") {
+      // PostgreSQL's float8 operators refuse a finite result out of range (22003), where
+      // DuckDB's doubles answer Infinity or 0.
+      const char* fn = op == "+" ? "__pg_float8_add" : op == "-" ? "__pg_float8_sub"
+                       : op == "*" ? "__pg_float8_mul" : "__pg_float8_div";
+      n = make_func_call(fn, {e->lexpr(), e->rexpr()});
+      changed = true;
+      return PgResultType{result, -1, exact};
+    }
     if ((op == "+" || op == "-" || op == "*") && result == kNumeric && exact && rewrite_ &&
         (quotient_text(e->lexpr()) || quotient_text(e->rexpr()) ||
          (!grouped_select_ && (!l.scale_column.empty() || !r.scale_column.empty())))) {
@@ -1327,7 +1337,19 @@ class Typer {
                               Place place, bool* text) {
     if (!rewrite_ || !text || (place != Place::kTopTarget && place != Place::kTextCast)) return;
     if (originals.size() != values.size() || result.oid != kNumeric || !result.exact || result.typmod >= 0) return;
-    if (std::none_of(values.begin(), values.end(), [](const pg_query::Node* v) { return quotient_text(*v); })) return;
+    if (std::none_of(values.begin(), values.end(), [](const pg_query::Node* v) { return quotient_text(*v); })) {
+      // Or values of different scales (CASE … THEN amount ELSE 0 END: 0 prints as 0, not 0.00).
+      std::set<int> scales;
+      bool varies = false;
+      for (const auto& o : originals) {
+        if (o.has_a_const() && o.a_const().isnull()) continue;
+        std::optional<DisplayScale> d = display_scale(o, scope);
+        if (!d) return;
+        if (d->fixed) scales.insert(*d->fixed);
+        varies = varies || !d->fixed;
+      }
+      if (scales.size() < 2 && !(varies && !scales.empty())) return;
+    }
     for (size_t i = 0; i < values.size(); ++i) *values[i] = numeric_text(originals[i], std::move(*values[i]), ts[i], scope);
     *text = true;
     changed = true;
@@ -2515,6 +2537,7 @@ void register_text_function(duck::Connection& connection, const char* name, int 
 
 void register_result_type_functions(duck::Connection& connection) {
   register_numeric_functions(connection);  // numeric without precision (sql/pg_numeric)
+  register_float_functions(connection);    // double precision overflow (sql/pg_float)
   register_text_function(connection, "__pg_numeric_div", 2, numeric_div_function);
   register_text_function(connection, "__pg_numeric_add_text", 2, numeric_add_function);
   register_text_function(connection, "__pg_numeric_sub_text", 2, numeric_sub_function);

@@ -79,4 +79,8 @@ SELECT X FROM (VALUES (0.5), (10.75), (3.0)) "T"(x) ORDER BY X;
 WITH a AS (SELECT i / 3.0 AS r FROM generate_series(1, 40) i) SELECT r FROM a ORDER BY r LIMIT 5;
 WITH a AS (SELECT i / 3.0 AS r FROM generate_series(1, 40) i) SELECT r AS rr FROM a ORDER BY rr DESC LIMIT 3;
 WITH a AS (SELECT g, i / 3.0 AS r FROM quot.ff) SELECT g, r, count(*) FROM a GROUP BY g, r ORDER BY r DESC, g;
+SELECT CASE WHEN x > 1 THEN 1.5 ELSE 2.25 END FROM generate_series(1,2) x;
+SELECT coalesce(a, 0), CASE WHEN a > 5 THEN a ELSE 0 END FROM (VALUES (10.50::numeric(10,2)), (NULL), (3.00)) v(a);
+SELECT i, coalesce(a, 0), CASE WHEN c > 5 THEN a ELSE 0 END, CASE WHEN i > 2 THEN 1 ELSE 0.5 END FROM quot.ff ORDER BY i;
+SELECT coalesce(NULL::numeric(10,2), 0);
 DROP SCHEMA quot CASCADE;
