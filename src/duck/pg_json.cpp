@@ -1175,6 +1175,8 @@ std::string normalize_jsonb(std::string_view text) {
   return jsonb_text(v);
 }
 
+void append_json_string(std::string& out, std::string_view s) { escape_string(out, s); }
+
 void register_pg_json(duckdb_connection connection) {
   Registry r(connection);
   const Types& t = r.types();

@@ -23,4 +23,7 @@ void register_pg_json(duckdb_connection connection);
 // PostgreSQL's) when it is not JSON. Exposed for tests.
 std::string normalize_jsonb(std::string_view text);
 
+// `s` as a JSON string (quoted, escaped as PostgreSQL escapes), appended to `out`.
+void append_json_string(std::string& out, std::string_view s);
+
 }  // namespace ducklings::duck

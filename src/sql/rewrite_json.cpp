@@ -294,16 +294,8 @@ bool rewrite_function(pg_query::Node& n) {
   } else if ((name == "to_json" || name == "to_jsonb") && argc == 1) {
     out = call("__pgj_to_json", {arg(0)}, location);
     if (b) out = cast(std::move(out), "jsonb");
-  } else if (name == "row_to_json" && argc == 1 && arg(0).has_row_expr()) {
-    // row(a, b): a record whose fields PostgreSQL names f1, f2, …
-    std::vector<pg_query::Node> pairs;
-    const auto& fields = arg(0).row_expr().args();
-    for (int i = 0; i < fields.size(); ++i) {
-      pairs.push_back(text_const("f" + std::to_string(i + 1)));
-      pairs.push_back(call("__pgj_to_json", {fields[i]}));
-    }
-    out = call("json_object", std::move(pairs), location);
   } else if (name == "row_to_json" && argc == 1) {
+    // A record's fields (row(a, b)'s f1, f2) as PostgreSQL writes them (duck/pg_record_json).
     out = call("__pgj_to_json", {arg(0)}, location);
   } else if (name == "json_build_object" || name == "jsonb_build_object") {
     if (argc % 2) {

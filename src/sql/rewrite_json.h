@@ -24,8 +24,8 @@ bool rewrite_json(pg_query::Node& n);
 #define DUCKLINGS_JSON_MACROS \
     "CREATE OR REPLACE TEMP MACRO __pgj_to_json(x) AS CASE " \
     "WHEN typeof(x) IN ('jsonb', 'JSON') THEN CAST(CAST(x AS VARCHAR) AS JSON) " \
-    "WHEN regexp_matches(typeof(x), '(^|[ (])jsonb([,)\\[]|$)') THEN error('to_json of a record or array " \
-    "holding jsonb values is not supported: cast those values to json first') " \
+    "WHEN starts_with(typeof(x), 'STRUCT') OR ends_with(typeof(x), ']') " \
+    "THEN __pgj_record(x, current_setting('TimeZone')) " \
     "WHEN typeof(x) = 'TIMESTAMP' THEN to_json(replace(CAST(x AS VARCHAR), ' ', 'T')) " \
     "WHEN typeof(x) = 'TIMESTAMP WITH TIME ZONE' THEN " \
     "to_json(regexp_replace(replace(CAST(x AS VARCHAR), ' ', 'T'), '([+-][0-9][0-9])$', '\\1:00')) " \

@@ -7,6 +7,7 @@
 #include "common/clock.h"
 #include "common/errors.h"
 #include "duck/pg_json.h"
+#include "duck/pg_record_json.h"
 #include "duck/pg_aggregates.h"
 #include "duck/pg_functions.h"
 #include "sql/catalog.h"
@@ -71,6 +72,7 @@ void set_session_directory(SessionDirectory d) {
 void register_session_functions(duck::Connection& conn) {
   sql::register_catalog_types(conn.get());  // the catalog's views cast to them
   duck::register_pg_json(conn.get());        // jsonb and the json operators' functions
+  duck::register_record_json(conn.get());     // to_json of records (row_to_json(t), json_agg(t))
   sql::register_result_type_functions(conn);  // numeric division at PostgreSQL's scale
   duck::register_text_function(conn, "duckgres_activity", 1,
                                [](const std::vector<std::string>& a) -> std::optional<std::string> {
