@@ -980,77 +980,113 @@ bool rewrite_session_value(pg_query::Node& n) {
   return true;
 }
 
+// UNION & co hold their branches as SelectStmts, not Nodes: each branch's select list and
+// GROUP BY.
+bool rewrite_select_branches(pg_query::Node& n) {
+  if (!n.has_select_stmt()) return false;
+  bool changed = false;
+  std::function<void(pg_query::SelectStmt&)> each_branch = [&](pg_query::SelectStmt& select) {
+    if (select.has_larg()) each_branch(*select.mutable_larg());
+    if (select.has_rarg()) each_branch(*select.mutable_rarg());
+    changed = lateral_grouped_set_function(select) || changed;
+    changed = unnest_select_list_series(select) || changed;
+    changed = group_by_relation_alias(select) || changed;
+  };
+  each_branch(*n.mutable_select_stmt());
+  return changed;
+}
+
+// A function takes a regclass as its oid (obj_description(x::regclass, …)), and so does a cast
+// to oid: not the name the value prints as (the walk visits them before the operand).
+bool rewrite_oid_operands(pg_query::Node& n) {
+  bool changed = false;
+  auto as_oid = [&](pg_query::Node& arg) {
+    if (arg.has_type_cast() && arg.type_cast().has_type_name() &&
+        names_type(arg.type_cast().type_name(), "regclass") && arg.type_cast().has_arg() &&
+        !arg.type_cast().arg().has_a_const() && !arg.type_cast().arg().has_type_cast()) {
+      changed = regclass_lookup(arg, true) || changed;
+    } else if (arg.has_type_cast() && arg.type_cast().has_type_name() &&
+               names_type(arg.type_cast().type_name(), "regtype") && arg.type_cast().has_arg() &&
+               !arg.type_cast().arg().has_a_const()) {
+      pg_query::Node operand = arg.type_cast().arg();  // an oid shown as a type: the oid
+      arg = std::move(operand);
+      changed = true;
+    }
+  };
+  if (n.has_func_call()) {
+    for (auto& arg : *n.mutable_func_call()->mutable_args()) as_oid(arg);
+  } else if (n.has_type_cast() && n.type_cast().has_type_name() && n.type_cast().has_arg() &&
+             (names_type(n.type_cast().type_name(), "oid") || names_type(n.type_cast().type_name(), "int8") ||
+              names_type(n.type_cast().type_name(), "int4"))) {
+    as_oid(*n.mutable_type_cast()->mutable_arg());
+  }
+  return changed;
+}
+
+// An unnamed select-list entry of current_user & co is named before its value becomes a macro
+// call (the walk visits parents first), in subqueries too: SELECT * FROM (SELECT current_user)
+// t has a column current_user.
+bool name_session_value(pg_query::Node& n) {
+  if (n.has_res_target() && n.res_target().name().empty() && n.res_target().has_val() &&
+      n.res_target().val().has_sqlvalue_function()) {
+    n.mutable_res_target()->set_name(figure_colname(n.res_target().val()));
+  }
+  return false;  // a name alone need not be deparsed
+}
+
+// PostgreSQL raises division_by_zero where DuckDB returns NULL; the session's macros (see
+// sql/engine_macros) keep PostgreSQL's semantics.
+bool rewrite_division(pg_query::Node& n) {
+  if (!n.has_a_expr() || !(is_operator(n.a_expr(), "/") || is_operator(n.a_expr(), "%")) ||
+      !n.a_expr().has_lexpr() || !n.a_expr().has_rexpr()) {
+    return false;
+  }
+  bool div = is_operator(n.a_expr(), "/");
+  pg_query::FuncCall call;
+  call.add_funcname()->mutable_string()->set_sval(div ? "__duckgres_div" : "__duckgres_mod");
+  *call.add_args() = n.a_expr().lexpr();
+  *call.add_args() = n.a_expr().rexpr();
+  call.set_funcformat(pg_query::COERCE_EXPLICIT_CALL);
+  call.set_location(n.a_expr().location());
+  *n.mutable_func_call() = std::move(call);
+  return true;
+}
+
+// The expression rules, in the order each node meets them (each sees the node as the ones
+// before it left it; the walk visits parents before children).
+struct NodeRule {
+  const char* name;
+  bool (*apply)(pg_query::Node&);
+};
+const NodeRule kNodeRules[] = {
+    // Clauses: set-returning functions and GROUP BY in select lists, TABLESAMPLE.
+    {"select_branches", rewrite_select_branches},
+    {"table_sample", rewrite_table_sample},  // sql/rewrite_sample.cpp
+    // Operators and literals whose meaning differs.
+    {"vector_column", rewrite_vector_column},
+    {"any_all", rewrite_any_all},
+    {"array_literal", rewrite_array_literal},
+    // Functions: json first, then calls by PostgreSQL's name, before the names change.
+    {"json", rewrite_json},  // sql/rewrite_json.cpp
+    {"function_call", rewrite_function_call},  // sql/rewrite_functions.cpp
+    // Names of schemas, catalogs and functions.
+    {"names", rewrite_names},
+    {"regex_operator", rewrite_regex_operator},
+    {"function_alias", rewrite_function_alias},
+    // Types and literals.
+    {"oid_operands", rewrite_oid_operands},
+    {"type_name", rewrite_type_name},
+    {"literal", rewrite_literal},  // sql/rewrite_literals.cpp
+    // Session values and division last: they turn expressions into macro calls.
+    {"name_session_value", name_session_value},
+    {"session_value", rewrite_session_value},
+    {"division", rewrite_division},
+};
+
 bool rewrite_expressions(pg_query::ParseResult& tree) {
   bool changed = rewrite_range_vars(tree);
   walk_nodes(tree, [&](pg_query::Node& n) {
-    if (n.has_select_stmt()) {
-      // UNION & co hold their branches as SelectStmts, not Nodes: each branch too.
-      std::function<void(pg_query::SelectStmt&)> each_branch = [&](pg_query::SelectStmt& select) {
-        if (select.has_larg()) each_branch(*select.mutable_larg());
-        if (select.has_rarg()) each_branch(*select.mutable_rarg());
-        changed = lateral_grouped_set_function(select) || changed;
-        changed = unnest_select_list_series(select) || changed;
-        changed = group_by_relation_alias(select) || changed;
-      };
-      each_branch(*n.mutable_select_stmt());
-    }
-    changed = rewrite_table_sample(n) || changed;  // sql/rewrite_sample.cpp
-    changed = rewrite_vector_column(n) || changed;
-    changed = rewrite_any_all(n) || changed;
-    changed = rewrite_array_literal(n) || changed;
-    changed = rewrite_json(n) || changed;  // sql/rewrite_json.cpp
-    changed = rewrite_function_call(n) || changed;  // before the names change
-    changed = rewrite_names(n) || changed;
-    changed = rewrite_regex_operator(n) || changed;
-    changed = rewrite_function_alias(n) || changed;
-    {
-      // A function takes a regclass as its oid (obj_description(x::regclass, …)), and so does a
-      // cast to oid: not the name the value prints as (the walk visits them before the operand).
-      auto as_oid = [&](pg_query::Node& arg) {
-        if (arg.has_type_cast() && arg.type_cast().has_type_name() &&
-            names_type(arg.type_cast().type_name(), "regclass") && arg.type_cast().has_arg() &&
-            !arg.type_cast().arg().has_a_const() && !arg.type_cast().arg().has_type_cast()) {
-          changed = regclass_lookup(arg, true) || changed;
-        } else if (arg.has_type_cast() && arg.type_cast().has_type_name() &&
-                   names_type(arg.type_cast().type_name(), "regtype") && arg.type_cast().has_arg() &&
-                   !arg.type_cast().arg().has_a_const()) {
-          pg_query::Node operand = arg.type_cast().arg();  // an oid shown as a type: the oid
-          arg = std::move(operand);
-          changed = true;
-        }
-      };
-      if (n.has_func_call()) {
-        for (auto& arg : *n.mutable_func_call()->mutable_args()) as_oid(arg);
-      } else if (n.has_type_cast() && n.type_cast().has_type_name() && n.type_cast().has_arg() &&
-                 (names_type(n.type_cast().type_name(), "oid") ||
-                  names_type(n.type_cast().type_name(), "int8") ||
-                  names_type(n.type_cast().type_name(), "int4"))) {
-        as_oid(*n.mutable_type_cast()->mutable_arg());
-      }
-    }
-    changed = rewrite_type_name(n) || changed;
-    changed = rewrite_literal(n) || changed;
-    if (n.has_res_target() && n.res_target().name().empty() && n.res_target().has_val() &&
-        n.res_target().val().has_sqlvalue_function()) {
-      // Named before the value becomes a macro call (the walk visits parents first), in
-      // subqueries too: SELECT * FROM (SELECT current_user) t has a column current_user.
-      n.mutable_res_target()->set_name(figure_colname(n.res_target().val()));
-    }
-    changed = rewrite_session_value(n) || changed;
-    if (n.has_a_expr() && (is_operator(n.a_expr(), "/") || is_operator(n.a_expr(), "%")) &&
-        n.a_expr().has_lexpr() && n.a_expr().has_rexpr()) {
-      // PostgreSQL raises division_by_zero where DuckDB returns NULL; the session's macros
-      // (see sql/engine_macros) keep PostgreSQL's semantics.
-      bool div = is_operator(n.a_expr(), "/");
-      pg_query::FuncCall call;
-      call.add_funcname()->mutable_string()->set_sval(div ? "__duckgres_div" : "__duckgres_mod");
-      *call.add_args() = n.a_expr().lexpr();
-      *call.add_args() = n.a_expr().rexpr();
-      call.set_funcformat(pg_query::COERCE_EXPLICIT_CALL);
-      call.set_location(n.a_expr().location());
-      *n.mutable_func_call() = std::move(call);
-      changed = true;
-    }
+    for (const NodeRule& rule : kNodeRules) changed = rule.apply(n) || changed;
   });
   return changed;
 }
