@@ -2,17 +2,12 @@
 # session changes the schema): it must never show a stale schema. Another session's committed
 # DDL shows at once; a transaction sees its own DDL; a rollback takes it away again.
 # PG* variables come from with_server.py (or --external for a real PostgreSQL).
+import os
 import sys
 
 import psycopg2
-
-failures = []
-
-
-def check(cond, what):
-    if not cond:
-        failures.append(what)
-        print("FAIL: %s" % what, file=sys.stderr)
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from harness import case, check, failures  # noqa: E402,F401  (tests/harness.py)
 
 
 a = psycopg2.connect("")

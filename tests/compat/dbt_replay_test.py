@@ -8,16 +8,11 @@ import os
 import sys
 
 import psycopg2
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from harness import case, check, failures  # noqa: E402,F401  (tests/harness.py)
 
 DB = os.environ.get("PGDATABASE", "duckgres")
 SCHEMA = "analytics"
-failures = []
-
-
-def check(cond, what):
-    if not cond:
-        failures.append(what)
-        print("FAIL: %s" % what, file=sys.stderr)
 
 
 def header(node):

@@ -5,14 +5,8 @@ import os
 import sys
 
 import pyodbc
-
-failures = []
-
-
-def check(cond, what):
-    if not cond:
-        failures.append(what)
-        print("FAIL: %s" % what, file=sys.stderr)
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from harness import case, check, failures  # noqa: E402,F401  (tests/harness.py)
 
 
 conn = pyodbc.connect(

@@ -10,21 +10,8 @@ import urllib.request
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "integration"))
 from with_server import Server, port_open  # noqa: E402,F401
 
-failures = []
-
-
-def check(cond, what):
-    if not cond:
-        failures.append(what)
-        print("FAIL: %s" % what, file=sys.stderr)
-    return cond
-
-
-def finish(name):
-    if failures:
-        print("%s: %d check(s) failed" % (name, len(failures)), file=sys.stderr)
-        sys.exit(1)
-    print("%s: all checks passed" % name)
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from harness import case, check, failures, finish  # noqa: E402,F401  (tests/harness.py)
 
 
 class Api:

@@ -14,12 +14,12 @@ import datetime
 import decimal
 import os
 import sys
-import traceback
 
 import pyodbc
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from harness import case, check, failures  # noqa: E402,F401  (tests/harness.py)
 
 DRIVER = "/usr/lib/x86_64-linux-gnu/odbc/psqlodbcw.so"
-failures = []
 
 
 def conn_str(sslmode="disable", password=None, extra=""):
@@ -38,26 +38,6 @@ MODE = {"extra": ""}
 def connect(**kw):
     kw.setdefault("extra", MODE["extra"])
     return pyodbc.connect(conn_str(**kw), timeout=30)
-
-
-def check(cond, what):
-    if not cond:
-        failures.append(what)
-        print("FAIL: %s" % what, file=sys.stderr)
-
-
-def case(fn, label=""):
-    name = fn.__name__ + label
-    before = len(failures)
-    try:
-        fn()
-        if len(failures) == before:
-            print("ok: %s" % name)
-        else:
-            print("FAIL: %s (%d checks)" % (name, len(failures) - before), file=sys.stderr)
-    except Exception:
-        failures.append(name)
-        print("FAIL: %s raised:\n%s" % (name, traceback.format_exc()), file=sys.stderr)
 
 
 def sqlstate(exc):

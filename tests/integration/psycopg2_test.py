@@ -10,18 +10,19 @@ that must not wait behind one slow query.
 import datetime
 import decimal
 import io
+import os
 import sys
 import threading
 import time
-import traceback
 import uuid
 
 import psycopg2
 import psycopg2.errors
 import psycopg2.extensions
 import psycopg2.extras
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from harness import case, check, failures  # noqa: E402,F401  (tests/harness.py)
 
-failures = []
 # Never finishes by itself, in PostgreSQL or DuckDB.
 ENDLESS = ("SELECT sum(a.x * b.y + c.z) FROM generate_series(1, 100000) AS a(x), "
            "generate_series(1, 100000) AS b(y), generate_series(1, 100000) AS c(z)")
@@ -29,27 +30,6 @@ ENDLESS = ("SELECT sum(a.x * b.y + c.z) FROM generate_series(1, 100000) AS a(x),
 
 def connect(**kw):
     return psycopg2.connect("", **kw)
-
-
-def check(cond, what):
-    if not cond:
-        failures.append(what)
-        print("FAIL: %s" % what, file=sys.stderr)
-
-
-def case(fn):
-    """Runs one test function; an unexpected exception is a failure of that test."""
-    before = len(failures)
-    try:
-        fn()
-        if len(failures) == before:
-            print("ok: %s" % fn.__name__)
-        else:
-            print("FAIL: %s (%d checks)" % (fn.__name__, len(failures) - before), file=sys.stderr)
-    except Exception:
-        failures.append(fn.__name__)
-        print("FAIL: %s raised:\n%s" % (fn.__name__, traceback.format_exc()), file=sys.stderr)
-    return fn
 
 
 def test_parameter_types():

@@ -27,7 +27,6 @@ import sys
 import tempfile
 import threading
 import time
-import traceback
 import urllib.request
 
 import psycopg2
@@ -35,6 +34,8 @@ import psycopg2.errors
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import with_server  # noqa: E402
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from harness import case, check, failures  # noqa: E402,F401  (tests/harness.py)
 
 HOST = os.environ.get("PGHOST", "127.0.0.1")
 PORT = int(os.environ.get("PGPORT", "5432"))
@@ -45,26 +46,6 @@ IO_TIMEOUT = 10
 # with_server.py sets DUCKGRES_HTTP_PORT; its absence means an external server (e.g. a
 # real PostgreSQL used to check these tests).
 IS_DUCKGRES = "DUCKGRES_HTTP_PORT" in os.environ
-failures = []
-
-
-def check(cond, what):
-    if not cond:
-        failures.append(what)
-        print("FAIL: %s" % what, file=sys.stderr)
-
-
-def case(fn):
-    before = len(failures)
-    try:
-        fn()
-        if len(failures) == before:
-            print("ok: %s" % fn.__name__)
-        else:
-            print("FAIL: %s (%d checks)" % (fn.__name__, len(failures) - before), file=sys.stderr)
-    except Exception:
-        failures.append(fn.__name__)
-        print("FAIL: %s raised:\n%s" % (fn.__name__, traceback.format_exc()), file=sys.stderr)
 
 
 # --- a minimal protocol v3 client ------------------------------------------------------------
