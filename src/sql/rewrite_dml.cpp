@@ -369,13 +369,41 @@ bool cast_array_literal(pg_query::Node& value, const std::string& type) {
   return true;
 }
 
-bool cast_array_literals_to_columns(pg_query::InsertStmt& insert, const CatalogLookup& lookup) {
+// A date and time PostgreSQL reads and DuckDB's cast from text does not: minutes without
+// seconds ('2024-01-05 10:00+00', '2024-01-05 10:00'), as an untyped literal for a timestamp
+// or timestamptz column. Given the column's type as an explicit cast, sql/rewrite_literals
+// reads it as PostgreSQL does.
+bool is_minutes_timestamp_text(const pg_query::Node& n) {
+  if (!n.has_a_const() || !n.a_const().has_sval()) return false;
+  const std::string& v = n.a_const().sval().sval();
+  if (v.size() < 16 || v.size() > 64 || !std::isdigit(static_cast<unsigned char>(v[0]))) return false;
+  size_t colon = v.find(':');
+  if (colon == std::string::npos || colon < 2 || colon + 3 > v.size()) return false;
+  auto digit = [&](size_t i) { return i < v.size() && std::isdigit(static_cast<unsigned char>(v[i])); };
+  // HH:MM not followed by :SS.
+  return digit(colon - 1) && digit(colon + 1) && digit(colon + 2) && (colon + 3 == v.size() || v[colon + 3] != ':') &&
+         !digit(colon + 3);
+}
+
+// `value`, such a timestamp, cast to the timestamp column type `type` (DuckDB's spelling).
+bool cast_timestamp_literal(pg_query::Node& value, const std::string& type) {
+  if (!is_minutes_timestamp_text(value)) return false;
+  const char* name = type == "TIMESTAMP WITH TIME ZONE" ? "timestamptz" : type == "TIMESTAMP" ? "timestamp" : nullptr;
+  if (!name) return false;
+  pg_query::Node cast;
+  *cast.mutable_type_cast()->mutable_arg() = value;
+  cast.mutable_type_cast()->mutable_type_name()->add_names()->mutable_string()->set_sval(name);
+  value.Swap(&cast);
+  return true;
+}
+
+bool cast_literals_to_columns(pg_query::InsertStmt& insert, const CatalogLookup& lookup) {
   if (!insert.has_select_stmt() || !insert.select_stmt().has_select_stmt()) return false;
   auto* values = insert.mutable_select_stmt()->mutable_select_stmt()->mutable_values_lists();
   bool any = false;
   for (const auto& row : *values) {
     if (!row.has_list()) continue;
-    for (const auto& item : row.list().items()) any = any || is_array_text(item);
+    for (const auto& item : row.list().items()) any = any || is_array_text(item) || is_minutes_timestamp_text(item);
   }
   if (!any) return false;
   auto columns = column_types(insert.relation(), lookup);
@@ -391,16 +419,18 @@ bool cast_array_literals_to_columns(pg_query::InsertStmt& insert, const CatalogL
     auto* items = row.mutable_list()->mutable_items();
     for (int i = 0; i < items->size() && i < static_cast<int>(targets.size()); ++i) {
       changed = cast_array_literal(*items->Mutable(i), targets[i]) || changed;
+      changed = cast_timestamp_literal(*items->Mutable(i), targets[i]) || changed;
     }
   }
   return changed;
 }
 
 // UPDATE … SET days = '{…}': as for INSERT.
-bool cast_array_literals_to_columns(pg_query::UpdateStmt& update, const CatalogLookup& lookup) {
+bool cast_literals_to_columns(pg_query::UpdateStmt& update, const CatalogLookup& lookup) {
   bool any = false;
   for (const auto& t : update.target_list()) {
-    any = any || (t.has_res_target() && t.res_target().indirection_size() == 0 && is_array_text(t.res_target().val()));
+    any = any || (t.has_res_target() && t.res_target().indirection_size() == 0 &&
+                  (is_array_text(t.res_target().val()) || is_minutes_timestamp_text(t.res_target().val())));
   }
   if (!any) return false;
   auto columns = column_types(update.relation(), lookup);
@@ -408,7 +438,9 @@ bool cast_array_literals_to_columns(pg_query::UpdateStmt& update, const CatalogL
   for (auto& t : *update.mutable_target_list()) {
     if (!t.has_res_target() || t.res_target().indirection_size() > 0) continue;
     auto* rt = t.mutable_res_target();
-    changed = cast_array_literal(*rt->mutable_val(), type_of_column(columns, rt->name())) || changed;
+    std::string type = type_of_column(columns, rt->name());
+    changed = cast_array_literal(*rt->mutable_val(), type) || changed;
+    changed = cast_timestamp_literal(*rt->mutable_val(), type) || changed;
   }
   return changed;
 }
@@ -420,7 +452,7 @@ bool adapt_insert(pg_query::InsertStmt& insert, const CatalogLookup& lookup) {
                             "column out of the INSERT instead");
   }
   bool changed = check_insert_columns(insert, lookup);
-  changed = cast_array_literals_to_columns(insert, lookup) || changed;
+  changed = cast_literals_to_columns(insert, lookup) || changed;
   if (insert.override() != pg_query::OVERRIDING_NOT_SET &&
       insert.override() != pg_query::OVERRIDING_KIND_UNDEFINED) {
     // Identity columns are sequences with a default here (see rewrite_ddl): a value given
@@ -875,7 +907,7 @@ std::vector<std::string> adapt_statement(Statement& s, const CatalogLookup& look
       break;
     case pg_query::Node::kUpdateStmt:
       changed = assign_array_elements(*root->mutable_update_stmt()->mutable_target_list());
-      changed = cast_array_literals_to_columns(*root->mutable_update_stmt(), lookup) || changed;
+      changed = cast_literals_to_columns(*root->mutable_update_stmt(), lookup) || changed;
       break;
     case pg_query::Node::kCreateStmt:
     case pg_query::Node::kCreateTableAsStmt:
