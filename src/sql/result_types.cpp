@@ -1489,12 +1489,12 @@ class Typer {
           }
           return std::nullopt;
         }
-        if ((name == "sum" || name == "max" || name == "min") && f.args_size() == 1 && !f.has_agg_filter() &&
-            f.agg_order_size() == 0) {
+        if ((name == "sum" || name == "max" || name == "min") && f.args_size() == 1) {
           ++summed_;  // the argument's scale row by row, inside the aggregate
           auto a = display_scale(f.args(0), scope, depth + 1);
           --summed_;
-          if (!a || a->fixed) return a;
+          if (!a || a->fixed) return a;  // with a FILTER too: every row has that scale
+          if (f.has_agg_filter() || f.agg_order_size() > 0) return std::nullopt;
           if (name == "sum") return DisplayScale{std::nullopt, make_func_call("max", {a->expr})};  // numeric_add
           // The chosen value's own scale.
           pg_query::Node value = f.args(0);
