@@ -35,3 +35,10 @@ def finish(name):
         print("%s: %d check(s) failed" % (name, len(failures)), file=sys.stderr)
         sys.exit(1)
     print("%s: all checks passed" % name)
+
+
+def watchdog(seconds):
+    """Dumps every thread's stack and exits after `seconds`: a hang names where it waits
+    (set below the suite's ctest timeout)."""
+    import faulthandler
+    faulthandler.dump_traceback_later(seconds, exit=True)
