@@ -775,11 +775,16 @@ class Typer {
   // Whether a statement reads a relation's columns without naming them (a star, a whole-row
   // reference such as row_to_json(t)): hidden columns would show there.
   static bool exposes_whole_rows(pg_query::SelectStmt& s) {
-    std::set<std::string> relations;
-    bool exposed = false;
+    // One walk: the relations' names and the one-word column references, compared after.
+    std::set<std::string> relations, single_names;
+    bool star = false;
     walk_messages(s, [&](google::protobuf::Message& m) {
       const auto* d = m.GetDescriptor();
-      if (d == pg_query::CommonTableExpr::descriptor()) {
+      if (d == pg_query::ColumnRef::descriptor()) {
+        const auto& ref = static_cast<pg_query::ColumnRef&>(m);
+        for (const auto& f : ref.fields()) star = star || f.has_a_star();
+        if (ref.fields_size() == 1 && ref.fields(0).has_string()) single_names.insert(lower(ref.fields(0).string().sval()));
+      } else if (d == pg_query::CommonTableExpr::descriptor()) {
         relations.insert(lower(static_cast<pg_query::CommonTableExpr&>(m).ctename()));
       } else if (d == pg_query::RangeVar::descriptor()) {
         const auto& rv = static_cast<pg_query::RangeVar&>(m);
@@ -789,17 +794,9 @@ class Typer {
         if (sub.has_alias()) relations.insert(lower(sub.alias().aliasname()));
       }
     });
-    walk_messages(s, [&](google::protobuf::Message& m) {
-      if (exposed || m.GetDescriptor() != pg_query::ColumnRef::descriptor()) return;
-      const auto& ref = static_cast<pg_query::ColumnRef&>(m);
-      for (const auto& f : ref.fields()) {
-        if (f.has_a_star()) exposed = true;
-      }
-      if (ref.fields_size() == 1 && ref.fields(0).has_string() && relations.count(lower(ref.fields(0).string().sval()))) {
-        exposed = true;
-      }
-    });
-    return exposed;
+    if (star) return true;
+    return std::any_of(single_names.begin(), single_names.end(),
+                       [&](const std::string& n) { return relations.count(n) > 0; });
   }
 
   // The hidden target `__dscale__<name>` holding the display scale of a subquery's numeric
