@@ -374,6 +374,7 @@ def test_concurrency():
             c.close()
         except Exception as e:  # noqa: BLE001 - reported below
             results[i] = e
+            barrier.abort()  # the others stop waiting for a client that will not come
 
     threads = [threading.Thread(target=worker, args=(i,)) for i in range(n)]
     for t in threads:
