@@ -2,6 +2,7 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 
 #include <algorithm>
@@ -123,9 +124,18 @@ AuthLimiter::Startup AuthLimiter::startup_open(int fd, const std::string& addres
   ++n;
   ++startup_;
   auto now = Clock::now();
-  sockets_[fd] =
+  Socket& s = sockets_[fd] =
       Socket{std::move(key), address, now, now + limits_.authentication_timeout, State::kStartup};
+  s.turn_since = now;
   return Startup::kAdmitted;
+}
+
+void AuthLimiter::turn(int fd, bool client) {
+  std::lock_guard lock(mutex_);
+  auto it = sockets_.find(fd);
+  if (it == sockets_.end() || it->second.state != State::kStartup) return;
+  it->second.client_turn = client;
+  if (client) it->second.turn_since = Clock::now();
 }
 
 void AuthLimiter::leave_startup(Socket& s) {
@@ -189,12 +199,21 @@ void AuthLimiter::end(int fd) {
   sockets_.erase(it);
 }
 
+bool AuthLimiter::stalling(int fd, const Socket& s, Clock::time_point now) const {
+  if (!s.client_turn || now - s.turn_since < limits_.startup_grace) return false;
+  // Bytes the session has not read yet mean the server is behind (its thread not scheduled
+  // yet on a loaded machine), not the client. The fd is the session's until end(), which
+  // takes mutex_ (held here), so it is this socket's.
+  int unread = 0;
+  return ::ioctl(fd, FIONREAD, &unread) != 0 || unread == 0;
+}
+
 size_t AuthLimiter::expire(Clock::time_point now) {
   std::lock_guard lock(mutex_);
   settled_by_key_.clear();
   if (startup_ == 0) return 0;
   for (auto& [fd, s] : sockets_) {
-    s.settled = s.state == State::kStartup && now - s.since >= limits_.startup_grace;
+    s.settled = s.state == State::kStartup && stalling(fd, s, now);
     if (s.settled) ++settled_by_key_[s.key];
   }
   // Pressure is read once per sweep (cutting sockets eases it), and a socket that lived

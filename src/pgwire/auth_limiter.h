@@ -22,9 +22,11 @@ struct AuthLimits {
   std::chrono::seconds ban{300};   // how long a refusal lasts; failures older than this expire
   int max_connections_per_address = 0;  // 0 = no cap
   int max_connections = 0;              // authenticated sessions in all; 0 = no cap
-  // Sockets not yet authenticated that one address (/64) may keep waiting: one counts once it
-  // has waited startup_grace, so that a client pool opening many connections at once is not
-  // refused; young ones are bounded by half the pool.
+  // Sockets not yet authenticated that one address (/64) may keep stalling: one counts once
+  // the server has waited startup_grace on its client for the next step of the startup (not
+  // while the server is behind: bytes unread or its own work in progress), so that a client
+  // pool opening many connections at once on a loaded server is not refused; all sockets of
+  // an address, stalling or not, are bounded by half the pool.
   int max_startup_per_address = 32;
   std::chrono::milliseconds startup_grace{1000};
   int max_startup = 1024;  // sockets not yet authenticated in all; past it the oldest is cut
@@ -59,6 +61,10 @@ class AuthLimiter {
   // the pool, and this one is not counted.
   enum class Startup { kAdmitted, kAddressFull };
   Startup startup_open(int fd, const std::string& address);
+  // Whose turn it is in the startup of `fd`: the client's (the server waits for its next
+  // message; the grace runs from now) or the server's (it works on one: the socket does not
+  // count as stalling, however long that takes).
+  void turn(int fd, bool client);
   // The socket authenticated: it leaves the startup pool and counts as a session. Or why not:
   // 53300 past a session cap, 57014 when it was cut at its timeout (then it counts as nothing).
   struct Refusal {
@@ -109,10 +115,15 @@ class AuthLimiter {
     Clock::time_point deadline;  // shortened for good once it lived under pressure
     State state = State::kStartup;
     bool settled = false;  // counted in settled_by_key_
+    bool client_turn = true;           // the server waits for the client (turn())
+    Clock::time_point turn_since;      // … since then
+
   };
   // Leaves the startup pool (under mutex_).
   void leave_startup(Socket& s);
   void cut(int fd, Socket& s);
+  // The server has waited past the grace on the client of this startup socket (under mutex_).
+  bool stalling(int fd, const Socket& s, Clock::time_point now) const;
   std::unordered_map<int, Socket> sockets_;
   std::map<std::string, int> startup_by_key_;
   std::map<std::string, int> settled_by_key_;  // … of them waiting past the grace (expire())

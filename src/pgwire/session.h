@@ -221,6 +221,9 @@ class Session {
 
   // session.cpp
   bool read_message(char& type, std::string& body);
+  // Tells the startup pool whose turn it is (AuthLimiter::turn), so that a slow server is
+  // not taken for a stalling client.
+  void startup_turn(bool client);
   void flush();
   void maybe_flush();
   void send_error(const SqlError& e, const std::string& severity = "ERROR");

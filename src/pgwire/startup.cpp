@@ -55,6 +55,7 @@ bool Session::startup() {
   bool gss_answered = false;
   while (true) {
     std::string header;
+    startup_turn(true);
     if (!channel_->read_exact(4, header)) return false;
     int32_t len = ReadBuffer(header).get_i32();
     if (len < 8 || static_cast<size_t>(len) > kMaxStartupPacket) {
@@ -64,13 +65,17 @@ bool Session::startup() {
     if (!channel_->read_exact(static_cast<size_t>(len) - 4, body)) {
       throw ProtocolError("incomplete startup packet");
     }
+    startup_turn(false);
     StartupPacket packet = decode_startup(body);
     if (std::holds_alternative<SslRequest>(packet)) {
       if (ssl_answered) throw ProtocolError("duplicate SSL request");
       ssl_answered = true;
       bool offer = services_.tls != nullptr && !channel_->encrypted();
       channel_->write(offer ? "S" : "N");
-      if (offer) channel_->start_tls(*services_.tls);
+      if (offer) {
+        startup_turn(true);  // the handshake is mostly the client's; unread bytes are not
+        channel_->start_tls(*services_.tls);
+      }
       continue;
     }
     if (std::holds_alternative<GssEncRequest>(packet)) {
@@ -329,6 +334,10 @@ void Session::apply_startup_options(const std::string& options) {
   }
 }
 
+void Session::startup_turn(bool client) {
+  if (services_.limiter) services_.limiter->turn(channel_->fd(), client);
+}
+
 bool Session::authenticate(const std::string& user,
                            const std::optional<control::LoginTarget>& login) {
   std::optional<ScramVerifier> verifier;
@@ -337,7 +346,9 @@ bool Session::authenticate(const std::string& user,
 
   auto read_auth_message = [&](std::string& body) {
     char type;
+    startup_turn(true);
     if (!read_message(type, body)) return false;
+    startup_turn(false);
     if (type != 'p')
       throw ProtocolError("expected password response, got message type " + std::string(1, type));
     return true;
