@@ -1,10 +1,13 @@
-// PostgreSQL types for DuckDB values: type OIDs for RowDescription, text and binary encoders
-// that read straight from DuckDB vectors, and decoders for binary Bind parameters.
+// PostgreSQL types for DuckDB values: the type table and type OIDs for RowDescription
+// (pg_type_table.cpp), text and binary encoders that read straight from DuckDB vectors
+// (pg_encoders.cpp, with value_format.h), and decoders for binary Bind parameters
+// (pg_binary_decode.cpp).
 #pragma once
 #include <duckdb.h>
 
 #include <cstdint>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -42,6 +45,20 @@ struct PgType {
   int32_t typmod;  // -1 when none
 };
 
+// A PostgreSQL type of the one table the server speaks (pg_type_table.cpp); its name, length
+// and array type agree with the catalog's pg_type.
+struct PgTypeInfo {
+  int32_t oid;
+  const char* name;     // typname
+  int16_t length;       // typlen: -1 for variable length
+  int32_t array_oid;    // typarray
+  duckdb_type duck;     // what a value of it becomes in DuckDB (DECIMAL: numeric)
+  const char* duck_cast;  // the DuckDB type a text parameter of it is cast to ("": inferred)
+};
+std::span<const PgTypeInfo> pg_type_table();
+// The table's entry for `type_oid`, nullptr when it has none.
+const PgTypeInfo* pg_type_info(int32_t type_oid);
+
 // The PostgreSQL type a DuckDB column is presented as (text OID 25 when it has no twin).
 PgType pg_type_of(duckdb_logical_type type);
 
@@ -49,6 +66,11 @@ PgType pg_type_of(duckdb_logical_type type);
 int32_t array_oid_of(int32_t element_oid);
 // The element type OID of an array type OID, 0 when it is not an array.
 int32_t element_oid_of(int32_t array_oid);
+// The DuckDB type of a decoded value of PostgreSQL type `type_oid` (for building LIST values);
+// numeric is DECIMAL(38, numeric_scale), or DOUBLE when the scale is negative.
+duck::LogicalType element_logical_type(int32_t type_oid, int numeric_scale);
+// A BIGINT the catalog declares as oid (pg_class.oid & co, sql/catalog_types.h).
+bool is_catalog_oid(duckdb_logical_type type);
 
 // Session settings that change how values are written.
 struct EncodeOptions {

@@ -10,6 +10,8 @@
 #include <vector>
 
 #include "pgwire/text_parameters.h"
+#include "duck/pg_json.h"
+#include "sql/catalog.h"
 #include "sql/array_literal.h"
 
 namespace ducklings::pgwire {
@@ -469,6 +471,35 @@ TEST(PgTypesTypeOf, ArrayAndElementOids) {
     std::string name = duckdb_type_name_of(o);
     ASSERT_FALSE(name.empty()) << o;
     EXPECT_NO_THROW(conn().query("SELECT NULL::" + name)) << name;
+  }
+}
+
+// The one type table agrees with the catalog's pg_type (PostgreSQL 15's rows) on every
+// entry's name, length and array type, and each array type names its element back.
+TEST(PgTypesTable, AgreesWithTheCatalog) {
+  duck::Database db("", {});
+  auto c = db.connect();
+  duck::register_pg_json(c->get());
+  c->query(sql::catalog_install_sql());
+  for (const PgTypeInfo& t : pg_type_table()) {
+    duck::Result r = c->query("SELECT typname || '|' || typlen || '|' || typarray FROM "
+                              "pg_catalog.pg_type WHERE oid = " + std::to_string(t.oid));
+    char* v = duckdb_row_count(r.raw()) == 1 ? duckdb_value_varchar(r.raw(), 0, 0) : nullptr;
+    std::string row = v ? v : "(none)";
+    if (v) duckdb_free(v);
+    EXPECT_EQ(row, std::string(t.name) + "|" + std::to_string(t.length) + "|" +
+                       std::to_string(t.array_oid))
+        << "oid " << t.oid;
+    EXPECT_EQ(element_oid_of(t.array_oid), t.oid) << t.name;
+    EXPECT_EQ(pg_type_info(t.oid), &t);
+  }
+  // Each scalar's decoded DuckDB type is the one a text parameter is cast to (numeric: by scale).
+  for (const PgTypeInfo& t : pg_type_table()) {
+    if (t.oid == oid::kNumeric) continue;
+    duck::LogicalType decoded = element_logical_type(t.oid, -1);
+    duck::Result r = c->query(std::string("SELECT NULL::") + t.duck_cast);
+    duck::LogicalType cast(duckdb_column_logical_type(r.raw(), 0));
+    EXPECT_EQ(duckdb_get_type_id(decoded.get()), duckdb_get_type_id(cast.get())) << t.name;
   }
 }
 
