@@ -15,6 +15,7 @@
 #include "sql/engine_macros.h"
 #include "sql/function_policy.h"
 #include "sql/quoting.h"
+#include "warehouse/role_store.h"
 
 namespace ducklings::pgwire {
 namespace {
@@ -70,12 +71,7 @@ std::vector<std::vector<std::optional<std::string>>> rows_of(duck::Connection& c
 
 void Session::register_login_role() {
   // Users become roles of the duckling when they first log in, so GRANT can name them.
-  auto rows = rows_of(
-      *connection_, "SELECT 1 FROM duckgres_meta.roles WHERE name = " + sql::quote_literal(user_));
-  if (rows.empty()) {
-    connection_->query("INSERT OR IGNORE INTO duckgres_meta.roles VALUES (" +
-                       sql::quote_literal(user_) + ", 'user')");
-  }
+  warehouse::RoleStore(*connection_).add_user(user_);
 }
 
 void Session::refresh_privileges() {
@@ -86,12 +82,13 @@ void Session::refresh_privileges() {
   p.owner = superuser_ || access_mode_.empty() || access_mode_ == "unrestricted";
   if (!p.owner) {
     // The user's roles: itself, PUBLIC, and every role it belongs to, through other roles.
+    warehouse::RoleStore store(*connection_);
     std::vector<std::string> roles = {user_, "public"};
-    auto members = rows_of(*connection_, "SELECT role, member FROM duckgres_meta.role_members");
+    auto members = store.memberships();
     for (size_t i = 0; i < roles.size(); ++i) {
-      for (const auto& m : members) {
-        if (m[1] == roles[i] && std::find(roles.begin(), roles.end(), *m[0]) == roles.end()) {
-          roles.push_back(*m[0]);
+      for (const auto& [role, member] : members) {
+        if (member == roles[i] && std::find(roles.begin(), roles.end(), role) == roles.end()) {
+          roles.push_back(role);
         }
       }
     }
@@ -102,15 +99,9 @@ void Session::refresh_privileges() {
     p.owner = member_of("owner");
     p.write_all = member_of("writer");
     p.read_all = p.write_all || member_of("reader");
-    std::string in;
-    for (const auto& r : roles) in += (in.empty() ? "" : ", ") + sql::quote_literal(r);
-    for (const auto& g :
-         rows_of(*connection_,
-                 "SELECT privilege, schema_name, table_name FROM duckgres_meta.grants "
-                 "WHERE grantee IN (" +
-                     in + ")")) {
+    for (const auto& g : store.grants(roles)) {
       Privilege priv;
-      if (sql::parse_privilege(*g[0], priv)) p.grants.push_back({priv, *g[1], *g[2]});
+      if (sql::parse_privilege(g.privilege, priv)) p.grants.push_back({priv, g.schema, g.table});
     }
     // A project user writes its team's schema; a project reader reads it.
     if (!team_schema_.empty()) {
@@ -451,11 +442,9 @@ bool Session::is_role_statement(const sql::Statement& statement) const {
 void Session::handle_role_statement(const sql::Statement& statement) {
   const pg_query::Node& root = *sql::root_node(statement);
   before_duckdb_call();
+  warehouse::RoleStore store(*connection_);
   auto role_exists = [&](const std::string& name) {
-    return is_builtin_role(name) || name == "public" ||
-           !rows_of(*connection_,
-                    "SELECT 1 FROM duckgres_meta.roles WHERE name = " + sql::quote_literal(name))
-                .empty();
+    return is_builtin_role(name) || name == "public" || store.kind(name).has_value();
   };
   auto role_name = [&](const pg_query::Node& n) -> std::string {
     if (!n.has_role_spec()) throw SqlError("0A000", "unsupported role specification");
@@ -499,8 +488,7 @@ void Session::handle_role_statement(const sql::Statement& statement) {
       throw SqlError("42939", "role name \"" + c.role() + "\" is reserved");
     }
     if (role_exists(c.role())) throw SqlError("42710", "role \"" + c.role() + "\" already exists");
-    connection_->query("INSERT INTO duckgres_meta.roles VALUES (" + sql::quote_literal(c.role()) +
-                       ", 'role')");
+    store.create_role(c.role());
     tag = "CREATE ROLE";
   } else if (root.has_drop_role_stmt()) {
     const auto& d = root.drop_role_stmt();
@@ -509,9 +497,8 @@ void Session::handle_role_statement(const sql::Statement& statement) {
       if (is_builtin_role(name) || name == "public") {
         throw SqlError("42939", "cannot drop the built-in role \"" + name + "\"");
       }
-      auto kind = rows_of(*connection_, "SELECT kind FROM duckgres_meta.roles WHERE name = " +
-                                            sql::quote_literal(name));
-      if (kind.empty()) {
+      auto kind = store.kind(name);
+      if (!kind) {
         if (d.missing_ok()) {
           write_error(out_, {"NOTICE", "00000", "role \"" + name + "\" does not exist, skipping"},
                       true);
@@ -519,15 +506,11 @@ void Session::handle_role_statement(const sql::Statement& statement) {
         }
         throw SqlError("42704", "role \"" + name + "\" does not exist");
       }
-      if (*kind[0][0] == "user") {
+      if (*kind == "user") {
         throw SqlError("0A000", "\"" + name + "\" is a user", 0, "",
                        "Delete users with DELETE /api/v1/orgs/{org}/users/{username}.");
       }
-      std::string q = sql::quote_literal(name);
-      connection_->query("DELETE FROM duckgres_meta.grants WHERE grantee = " + q +
-                         "; DELETE FROM duckgres_meta.role_members WHERE role = " + q +
-                         " OR member = " + q +
-                         "; DELETE FROM duckgres_meta.roles WHERE name = " + q);
+      store.drop_role(name);
     }
     tag = "DROP ROLE";
   } else if (root.has_grant_role_stmt()) {
@@ -536,15 +519,10 @@ void Session::handle_role_statement(const sql::Statement& statement) {
       std::string role = existing_role(granted.access_priv().priv_name());
       for (const auto& grantee : g.grantee_roles()) {
         std::string member = existing_role(role_name(grantee));
-        std::string where =
-            "role = " + sql::quote_literal(role) + " AND member = " + sql::quote_literal(member);
-        connection_->query("DELETE FROM duckgres_meta.role_members WHERE " + where);
-        if (g.is_grant()) {
-          if (member == role)
-            throw SqlError("0LP01", "role \"" + role + "\" cannot be a member of itself");
-          connection_->query("INSERT INTO duckgres_meta.role_members VALUES (" +
-                             sql::quote_literal(role) + ", " + sql::quote_literal(member) + ")");
+        if (g.is_grant() && member == role) {
+          throw SqlError("0LP01", "role \"" + role + "\" cannot be a member of itself");
         }
+        store.set_member(role, member, g.is_grant());
       }
     }
     tag = g.is_grant() ? "GRANT ROLE" : "REVOKE ROLE";
@@ -617,17 +595,7 @@ void Session::handle_role_statement(const sql::Statement& statement) {
       std::string grantee = existing_role(role_name(grantee_node));
       for (Privilege p : privileges) {
         for (const auto& [schema, table] : objects) {
-          std::string where = "grantee = " + sql::quote_literal(grantee) +
-                              " AND privilege = " + sql::quote_literal(sql::privilege_name(p)) +
-                              " AND schema_name = " + sql::quote_literal(schema) +
-                              " AND table_name = " + sql::quote_literal(table);
-          connection_->query("DELETE FROM duckgres_meta.grants WHERE " + where);
-          if (g.is_grant()) {
-            connection_->query("INSERT INTO duckgres_meta.grants VALUES (" +
-                               sql::quote_literal(grantee) + ", " +
-                               sql::quote_literal(sql::privilege_name(p)) + ", " +
-                               sql::quote_literal(schema) + ", " + sql::quote_literal(table) + ")");
-          }
+          store.set_grant({grantee, sql::privilege_name(p), schema, table}, g.is_grant());
         }
       }
     }
