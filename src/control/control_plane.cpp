@@ -15,13 +15,13 @@ const char* const kDucklingColumns =
     "updated_at, ready_at";
 
 [[noreturn]] void bad_request(const std::string& message) {
-  throw ApiError(400, "invalid_request", message);
+  throw RefusedError(Refusal::kInvalid, "invalid_request", message);
 }
 [[noreturn]] void not_found(const std::string& message) {
-  throw ApiError(404, "not_found", message);
+  throw RefusedError(Refusal::kNotFound, "not_found", message);
 }
 [[noreturn]] void conflict(const std::string& message) {
-  throw ApiError(409, "conflict", message);
+  throw RefusedError(Refusal::kConflict, "conflict", message);
 }
 
 std::string new_uuid() {
@@ -601,14 +601,14 @@ void ControlPlane::set_user_verifier(const std::string& database, const std::str
   if (org.empty()) {
     if (store_.execute("UPDATE logins SET verifier = ? WHERE name = ?", {verifier, username}) ==
         0) {
-      throw ApiError(404, "not_found", "role \"" + username + "\" does not exist");
+      not_found("role \"" + username + "\" does not exist");
     }
     return;
   }
   if (store_.execute(
           "UPDATE users SET verifier = ?, updated_at = ? WHERE org_id = ? AND username = ?",
           {verifier, iso_utc_now(), *org[0][0], username}) == 0) {
-    throw ApiError(404, "not_found", "role \"" + username + "\" does not exist");
+    not_found("role \"" + username + "\" does not exist");
   }
 }
 
@@ -711,14 +711,14 @@ json ControlPlane::duckling_json(const std::string& org, const Row& r) {
   return out;
 }
 
-std::pair<int, json> ControlPlane::put_duckling(const std::string& org, const json& body) {
+ControlPlane::Provisioning ControlPlane::put_duckling(const std::string& org, const json& body) {
   require_object(body);
   ComputeSize size = parse_size(body.contains("size") ? body["size"] : json(nullptr));
-  std::pair<int, json> result;
+  Provisioning result;
   store_.transaction([&] {
     OrgRow o = org_row(org);
     if (size.vcpus > o.max_vcpus) {
-      throw ApiError(422, "quota_exceeded",
+      throw RefusedError(Refusal::kQuotaExceeded, "quota_exceeded",
                      "size " + size.name + " needs " + std::to_string(size.vcpus) + " vCPUs; \"" +
                          org + "\" may use " + std::to_string(o.max_vcpus) + " (max_vcpus)");
     }
@@ -731,7 +731,7 @@ std::pair<int, json> ControlPlane::put_duckling(const std::string& org, const js
         conflict("the duckling is being deleted; try again when it is deleted");
       bool same = std::stoi(*r[3]) == size.vcpus && std::stoll(*r[4]) == size.memory_mb;
       if (!same) conflict("the duckling exists with another size; change it with PATCH");
-      result = {200, duckling_json(org, r)};  // idempotent: already provisioned or on its way
+      result = {false, duckling_json(org, r)};  // idempotent: already provisioned or on its way
       return;
     }
     std::string path = "ducklings/" + org;
@@ -745,7 +745,7 @@ std::pair<int, json> ControlPlane::put_duckling(const std::string& org, const js
          std::to_string(size.temp_mb), path, now, now});
     auto fresh = store_.query(
         std::string("SELECT ") + kDucklingColumns + " FROM ducklings WHERE org_id = ?", {o.id});
-    result = {202, duckling_json(org, fresh[0])};
+    result = {true, duckling_json(org, fresh[0])};
   });
   return result;
 }
@@ -771,7 +771,7 @@ json ControlPlane::scale_duckling(const std::string& org, const json& body) {
     if (rows.empty() || *rows[0][0] == "deleted") not_found("\"" + org + "\" has no duckling");
     if (*rows[0][0] == "deleting") conflict("the duckling is being deleted");
     if (size.vcpus > o.max_vcpus) {
-      throw ApiError(422, "quota_exceeded",
+      throw RefusedError(Refusal::kQuotaExceeded, "quota_exceeded",
                      "size needs " + std::to_string(size.vcpus) + " vCPUs; \"" + org +
                          "\" may use " + std::to_string(o.max_vcpus) + " (max_vcpus)");
     }

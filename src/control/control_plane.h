@@ -11,16 +11,21 @@
 
 namespace ducklings::control {
 
-// A request the control plane refuses: an HTTP status, a stable code and a message.
-class ApiError : public std::runtime_error {
+// Why the control plane refuses a request. It knows nothing of HTTP: the API maps each to its
+// status (http/api.cpp), and other callers (a worker's password change) read the message.
+enum class Refusal { kInvalid, kNotFound, kConflict, kQuotaExceeded };
+
+// A refused request: why, a stable code (invalid_request, not_found, conflict,
+// quota_exceeded) and a message for people.
+class RefusedError : public std::runtime_error {
  public:
-  ApiError(int status, std::string code, const std::string& message)
-      : std::runtime_error(message), status_(status), code_(std::move(code)) {}
-  int status() const { return status_; }
+  RefusedError(Refusal why, std::string code, const std::string& message)
+      : std::runtime_error(message), why_(why), code_(std::move(code)) {}
+  Refusal why() const { return why_; }
   const std::string& code() const { return code_; }
 
  private:
-  int status_;
+  Refusal why_;
   std::string code_;
 };
 
@@ -32,7 +37,7 @@ struct ComputeSize {
   int64_t temp_mb = 10240;  // spill limit on disk
 };
 
-// xs|s|m|l, or {"vcpus": n, "memory": "8GB" | megabytes}; throws ApiError 400 otherwise.
+// xs|s|m|l, or {"vcpus": n, "memory": "8GB" | megabytes}; throws RefusedError otherwise.
 ComputeSize parse_size(const nlohmann::json& size);
 nlohmann::json size_json(const ComputeSize& s);
 
@@ -88,7 +93,12 @@ class ControlPlane {
   void delete_user(const std::string& org, const std::string& username);
 
   // PUT: provisions (202 when work was started, 200 when already there with that size).
-  std::pair<int, nlohmann::json> put_duckling(const std::string& org, const nlohmann::json& body);
+  // Provisions it (started) or finds it already there with that size (not started).
+  struct Provisioning {
+    bool started = false;
+    nlohmann::json duckling;
+  };
+  Provisioning put_duckling(const std::string& org, const nlohmann::json& body);
   nlohmann::json get_duckling(const std::string& org);
   nlohmann::json scale_duckling(const std::string& org, const nlohmann::json& body);
   nlohmann::json delete_duckling(const std::string& org);

@@ -2,11 +2,15 @@
 
 #include <curl/curl.h>
 
+#include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <cstdlib>
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <thread>
+
+#include "http/api.h"
 
 namespace ducklings::ctl {
 namespace {
@@ -16,16 +20,8 @@ struct Options {
   std::string url;
   std::string token;
   bool as_json = false;
-  // Arguments of the subcommands.
-  std::string org, name, username, password, access_mode, schema, size, vcpus_memory;
-  int64_t team_id = 0;
-  int ttl_seconds = 0, limit = 0;
-  std::string id, path, kind;
-  bool detach = false;
-  int64_t events = 0, persons = 0;
-  int days = 0;
-  int max_vcpus = 0, max_connections = 0;
-  bool wait = false;
+  bool detach = false;  // follow_job commands: start the job and return
+  bool wait = false;    // wait_ready / wait_deleted commands
   int timeout = 120;
   std::function<int()> action;
 };
@@ -135,19 +131,18 @@ int show(long status, const json& body) {
   return 0;
 }
 
-json size_value() {
-  const std::string& s = opts().size;
-  if (s.find(':') == std::string::npos) return s;  // xs|s|m|l
-  // "VCPUS:MEMORY", e.g. 3:6GB
+// A size: xs|s|m|l, or "VCPUS:MEMORY" (e.g. 3:6GB).
+json size_value(const std::string& s) {
   size_t c = s.find(':');
+  if (c == std::string::npos) return s;
   return {{"vcpus", std::stoi(s.substr(0, c))}, {"memory", s.substr(c + 1)}};
 }
 
-// Polls the duckling until its state is one of `states` (or the timeout passes).
-int wait_for(const std::vector<std::string>& states) {
+// Polls `org`'s duckling until its state is one of `states` (or the timeout passes).
+int wait_for(const std::string& org, const std::vector<std::string>& states) {
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(opts().timeout);
   while (true) {
-    auto [status, body] = call("GET", "/api/v1/orgs/" + opts().org + "/duckling");
+    auto [status, body] = call("GET", "/api/v1/orgs/" + org + "/duckling");
     if (status >= 400) return show(status, body);
     std::string state = body.value("state", "");
     for (const auto& s : states) {
@@ -168,6 +163,129 @@ int wait_for(const std::vector<std::string>& states) {
   }
 }
 
+// A progress bar on stderr until job `id` of `org` ends; then the job as usual.
+int follow_job(const std::string& org, const std::string& id) {
+  int polls = 0;
+  while (true) {
+    auto [status, job] = call("GET", "/api/v1/orgs/" + org + "/jobs/" + id);
+    if (status >= 400) return show(status, job);
+    double total = job.value("bytes_total", 0.0), done = job.value("bytes_done", 0.0);
+    int pct = total > 0 ? static_cast<int>(100 * done / total) : 0;
+    std::string bar(static_cast<size_t>(pct / 4), '#');
+    bar.resize(25, '.');
+    std::cerr << "\r[" << bar << "] " << pct << "%  " << job.value("rows", 0) << " rows  "
+              << job.value("rows_per_second", 0) << " rows/s  ETA "
+              << (job["eta_seconds"].is_number()
+                      ? std::to_string(job["eta_seconds"].get<int64_t>()) + " s"
+                      : "-")
+              << "   " << std::flush;
+    std::string state = job.value("state", "");
+    if (state == "done" || state == "failed") {
+      std::cerr << "\n";
+      int rc = show(status, job);
+      return state == "done" ? rc : 1;
+    }
+    // Short jobs end within a few polls; longer ones are polled less often.
+    std::this_thread::sleep_for(std::chrono::milliseconds(++polls < 150 ? 20 : 500));
+  }
+}
+
+std::string percent_encode(const std::string& s) {
+  static const char* hex = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : s) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += hex[c >> 4];
+      out += hex[c & 15];
+    }
+  }
+  return out;
+}
+
+// An option's text as the field's JSON type.
+json field_value(const http::Field& field, const std::string& text) {
+  if (field.schema.contains("oneOf")) return size_value(text);  // the duckling's size
+  std::string type = field.schema.value("type", "string");
+  if (type == "integer") return std::stoll(text);
+  if (type == "boolean") return text == "true" || text == "on" || text == "1";
+  if (type == "array") {
+    json items = json::array();
+    size_t i = 0;
+    while (i <= text.size()) {
+      size_t comma = text.find(',', i);
+      if (comma == std::string::npos) comma = text.size();
+      if (comma > i) items.push_back(text.substr(i, comma - i));
+      i = comma + 1;
+    }
+    return items;
+  }
+  return text;
+}
+
+// A command made from a route: its options, what they hold, and the call it makes.
+struct RouteCommand {
+  const http::Route* route = nullptr;
+  std::map<std::string, std::string> values;  // path parameters, fields and query parameters
+  std::map<std::string, CLI::Option*> given;  // … by name, to tell which were given
+
+  bool has(const std::string& name) const {
+    auto it = given.find(name);
+    return it != given.end() && it->second->count() > 0;
+  }
+
+  int run() const {
+    std::string path = "/api/v1" + route->pattern;
+    for (const auto& name : http::pattern_parameters(route->pattern)) {
+      path.replace(path.find("{" + name + "}"), name.size() + 2, percent_encode(values.at(name)));
+    }
+    std::string query;
+    for (const auto& f : route->query) {
+      if (!has(f.name)) continue;
+      query += (query.empty() ? "?" : "&") + f.name + "=" + percent_encode(values.at(f.name));
+    }
+    json body = json::object();
+    for (const auto& f : route->body) {
+      if (has(f.name)) {
+        body[f.name] = field_value(f, values.at(f.name));
+      } else if (!f.env.empty() && std::getenv(f.env.c_str())) {
+        body[f.name] = field_value(f, std::getenv(f.env.c_str()));
+      }
+    }
+    bool sends_body = route->method != "GET" && route->method != "DELETE";
+    auto [status, answer] = call(route->method, path + query, sends_body ? &body : nullptr);
+    const std::string& after = route->cli->after;
+    if (status >= 400 || after.empty()) return show(status, answer);
+    if (after == "follow_job") {
+      if (opts().detach) return show(status, answer);
+      return follow_job(values.at("org"), answer.value("id", ""));
+    }
+    if (!opts().wait) return show(status, answer);
+    return wait_for(values.at("org"), {after == "wait_ready" ? "ready" : "deleted"});
+  }
+};
+
+std::string option_name(const http::Field& field) {
+  if (!field.cli.empty()) return field.cli;
+  std::string name = "--" + field.name;
+  std::replace(name.begin(), name.end(), '_', '-');
+  return name;
+}
+
+const std::map<std::string, std::string> kGroups = {
+    {"org", "organizations"},
+    {"team", "teams (PostHog projects)"},
+    {"user", "users of an organization"},
+    {"credential", "service credentials (logins with a TTL)"},
+    {"duckling", "an organization's warehouse"},
+    {"role", "roles of a duckling and their members"},
+    {"session", "the duckling's sessions"},
+    {"job", "background jobs"},
+    {"quarantine", "captured event files that could not be applied"},
+};
+
 }  // namespace
 
 void add_commands(CLI::App& ctl) {
@@ -177,267 +295,63 @@ void add_commands(CLI::App& ctl) {
   ctl.add_flag("--json", o.as_json, "print the API's JSON");
   ctl.require_subcommand(1);
 
-  CLI::App* org = ctl.add_subcommand("org", "organizations")->require_subcommand(1);
-  auto* org_create = org->add_subcommand("create", "create an organization");
-  org_create->add_option("name", o.name, "name (also its database name)")->required();
-  org_create->add_option("--max-vcpus", o.max_vcpus, "vCPU cap");
-  org_create->add_option("--max-connections", o.max_connections, "session cap of its duckling");
-  org_create->callback([&o] {
-    o.action = [&o] {
-      json body = {{"name", o.name}};
-      if (o.max_vcpus) body["max_vcpus"] = o.max_vcpus;
-      if (o.max_connections) body["max_connections"] = o.max_connections;
-      auto [s, b] = call("POST", "/api/v1/orgs", &body);
-      return show(s, b);
-    };
-  });
-  org->add_subcommand("list", "list organizations")->callback([&o] {
-    o.action = [] {
-      auto [s, b] = call("GET", "/api/v1/orgs");
-      return show(s, b);
-    };
-  });
-  for (const char* verb : {"get", "delete"}) {
-    auto* c = org->add_subcommand(verb, std::string(verb) + " an organization");
-    c->add_option("org", o.org)->required();
-    std::string v = verb;
-    c->callback([&o, v] {
-      o.action = [&o, v] {
-        auto [s, b] = call(v == "get" ? "GET" : "DELETE", "/api/v1/orgs/" + o.org);
-        return show(s, b);
-      };
-    });
-  }
-
-  CLI::App* team = ctl.add_subcommand("team", "teams (PostHog projects)")->require_subcommand(1);
-  auto* team_create = team->add_subcommand("create", "create a team");
-  team_create->add_option("org", o.org)->required();
-  team_create->add_option("--team-id", o.team_id, "PostHog project id")->required();
-  team_create->add_option("--name", o.name, "team name")->required();
-  team_create->add_option("--schema", o.schema, "schema name (default team_<id>)");
-  team_create->callback([&o] {
-    o.action = [&o] {
-      json body = {{"team_id", o.team_id}, {"name", o.name}};
-      if (!o.schema.empty()) body["schema_name"] = o.schema;
-      auto [s, b] = call("POST", "/api/v1/orgs/" + o.org + "/teams", &body);
-      return show(s, b);
-    };
-  });
-  auto* team_list = team->add_subcommand("list", "list teams");
-  team_list->add_option("org", o.org)->required();
-  team_list->callback([&o] {
-    o.action = [&o] {
-      auto [s, b] = call("GET", "/api/v1/orgs/" + o.org + "/teams");
-      return show(s, b);
-    };
-  });
-  auto* team_delete = team->add_subcommand("delete", "delete a team");
-  team_delete->add_option("org", o.org)->required();
-  team_delete->add_option("team_id", o.team_id)->required();
-  team_delete->callback([&o] {
-    o.action = [&o] {
-      auto [s, b] = call("DELETE", "/api/v1/orgs/" + o.org + "/teams/" + std::to_string(o.team_id));
-      return show(s, b);
-    };
-  });
-
-  CLI::App* user = ctl.add_subcommand("user", "users of an organization")->require_subcommand(1);
-  auto* user_create = user->add_subcommand("create", "create a user");
-  user_create->add_option("org", o.org)->required();
-  user_create->add_option("username", o.username)->required();
-  user_create->add_option("--password", o.password, "password (or DUCKGRES_USER_PASSWORD)");
-  user_create->add_option("--access-mode", o.access_mode,
-                          "unrestricted | project_reader | project_user");
-  user_create->add_option("--team-id", o.team_id, "the team of a project_* user");
-  user_create->callback([&o] {
-    o.action = [&o] {
-      json body = {
-          {"username", o.username},
-          {"password", o.password.empty() ? env_or("DUCKGRES_USER_PASSWORD", "") : o.password}};
-      if (!o.access_mode.empty()) body["access_mode"] = o.access_mode;
-      if (o.team_id) body["team_id"] = o.team_id;
-      auto [s, b] = call("POST", "/api/v1/orgs/" + o.org + "/users", &body);
-      return show(s, b);
-    };
-  });
-  auto* user_list = user->add_subcommand("list", "list users");
-  user_list->add_option("org", o.org)->required();
-  user_list->callback([&o] {
-    o.action = [&o] {
-      auto [s, b] = call("GET", "/api/v1/orgs/" + o.org + "/users");
-      return show(s, b);
-    };
-  });
-  auto* user_password = user->add_subcommand("set-password", "change a user's password");
-  user_password->add_option("org", o.org)->required();
-  user_password->add_option("username", o.username)->required();
-  user_password->add_option("--password", o.password, "new password (or DUCKGRES_USER_PASSWORD)");
-  user_password->callback([&o] {
-    o.action = [&o] {
-      json body = {
-          {"password", o.password.empty() ? env_or("DUCKGRES_USER_PASSWORD", "") : o.password}};
-      auto [s, b] = call("PATCH", "/api/v1/orgs/" + o.org + "/users/" + o.username, &body);
-      return show(s, b);
-    };
-  });
-  auto* user_delete = user->add_subcommand("delete", "delete a user");
-  user_delete->add_option("org", o.org)->required();
-  user_delete->add_option("username", o.username)->required();
-  user_delete->callback([&o] {
-    o.action = [&o] {
-      auto [s, b] = call("DELETE", "/api/v1/orgs/" + o.org + "/users/" + o.username);
-      return show(s, b);
-    };
-  });
-
-  CLI::App* credential =
-      ctl.add_subcommand("credential", "service credentials (logins with a TTL)")
-          ->require_subcommand(1);
-  auto* mint = credential->add_subcommand("mint", "mint one (its password is shown once)");
-  mint->add_option("org", o.org)->required();
-  mint->add_option("--ttl", o.ttl_seconds, "seconds it is valid (60-3600, default 900)");
-  mint->add_option("--name", o.name, "what it is for");
-  mint->add_option("--access-mode", o.access_mode, "unrestricted | project_reader | project_user");
-  mint->add_option("--team-id", o.team_id, "the team of a project_* credential");
-  mint->callback([&o] {
-    o.action = [&o] {
-      json body = json::object();
-      if (o.ttl_seconds) body["ttl_seconds"] = o.ttl_seconds;
-      if (!o.name.empty()) body["name"] = o.name;
-      if (!o.access_mode.empty()) body["access_mode"] = o.access_mode;
-      if (o.team_id) body["team_id"] = o.team_id;
-      auto [s, b] = call("POST", "/api/v1/orgs/" + o.org + "/credentials", &body);
-      return show(s, b);
-    };
-  });
-  auto* credential_list = credential->add_subcommand("list", "list them (without secrets)");
-  credential_list->add_option("org", o.org)->required();
-  credential_list->callback([&o] {
-    o.action = [&o] {
-      auto [s, b] = call("GET", "/api/v1/orgs/" + o.org + "/credentials");
-      return show(s, b);
-    };
-  });
-  auto* revoke = credential->add_subcommand("revoke", "revoke one");
-  revoke->add_option("org", o.org)->required();
-  revoke->add_option("id", o.id)->required();
-  revoke->callback([&o] {
-    o.action = [&o] {
-      auto [s, b] = call("DELETE", "/api/v1/orgs/" + o.org + "/credentials/" + o.id);
-      return show(s, b);
-    };
-  });
-  auto* bootstrap = ctl.add_subcommand(
-      "bootstrap", "backfill a team from export files on the server (JSON Lines, CSV, Parquet)");
-  bootstrap->add_option("org", o.org)->required();
-  bootstrap->add_option("team_id", o.team_id)->required();
-  bootstrap->add_option("path", o.path, "a file or directory under the server's --readable-directories")
-      ->required();
-  bootstrap->add_option("--kind", o.kind, "events (default), persons or groups");
-  bootstrap->add_flag("--detach", o.detach, "start the job and return");
-  bootstrap->callback([&o] {
-    o.action = [&o] {
-      json body = {{"path", o.path}};
-      if (!o.kind.empty()) body["kind"] = o.kind;
-      auto [s, b] = call("POST", "/api/v1/orgs/" + o.org + "/teams/" + std::to_string(o.team_id) + "/bootstrap", &body);
-      if (s >= 400 || o.detach) return show(s, b);
-      // A progress bar on stderr until the job ends; then the job as usual.
-      std::string id = b.value("id", "");
-      int polls = 0;
-      while (true) {
-        auto [gs, job] = call("GET", "/api/v1/orgs/" + o.org + "/jobs/" + id);
-        if (gs >= 400) return show(gs, job);
-        double total = job.value("bytes_total", 0.0), done = job.value("bytes_done", 0.0);
-        int pct = total > 0 ? static_cast<int>(100 * done / total) : 0;
-        std::string bar(static_cast<size_t>(pct / 4), '#');
-        bar.resize(25, '.');
-        std::cerr << "\r[" << bar << "] " << pct << "%  " << job.value("rows", 0) << " rows  "
-                  << job.value("rows_per_second", 0) << " rows/s  ETA "
-                  << (job["eta_seconds"].is_number() ? std::to_string(job["eta_seconds"].get<int64_t>()) + " s" : "-")
-                  << "   " << std::flush;
-        std::string state = job.value("state", "");
-        if (state == "done" || state == "failed") {
-          std::cerr << "\n";
-          int rc = show(gs, job);
-          return state == "done" ? rc : 1;
-        }
-        // Short jobs end within a few polls; longer ones are polled less often.
-        std::this_thread::sleep_for(std::chrono::milliseconds(++polls < 150 ? 20 : 500));
+  // One command per route of the API's table (http/routes.h), grouped by resource.
+  static std::vector<std::unique_ptr<RouteCommand>> commands;
+  std::map<std::string, CLI::App*> groups;
+  for (const http::Route& route : http::Api::routes()) {
+    if (!route.cli) continue;
+    const http::CliCommand& cli = *route.cli;
+    CLI::App* parent = &ctl;
+    if (!cli.group.empty()) {
+      CLI::App*& group = groups[cli.group];
+      if (!group) {
+        auto help = kGroups.find(cli.group);
+        group = ctl.add_subcommand(cli.group, help == kGroups.end() ? cli.group : help->second);
+        group->require_subcommand(1);
       }
+      parent = group;
+    }
+    auto* command = parent->add_subcommand(cli.verb, cli.help);
+    for (const auto& alias : cli.aliases) command->alias(alias);
+    auto& made = *commands.emplace_back(std::make_unique<RouteCommand>());
+    made.route = &route;
+    auto field_help = [](const http::Field& f) {
+      return f.help.empty() ? f.schema.value("description", "") : f.help;
     };
-  });
-  auto* generate = ctl.add_subcommand("generate", "fill a team with synthetic PostHog data");
-  generate->add_option("org", o.org)->required();
-  generate->add_option("team_id", o.team_id)->required();
-  generate->add_option("--events", o.events, "events (default 100000)");
-  generate->add_option("--persons", o.persons, "persons (default 2000)");
-  generate->add_option("--days", o.days, "days of history (default 30)");
-  generate->callback([&o] {
-    o.action = [&o] {
-      json body = json::object();
-      if (o.events) body["events"] = o.events;
-      if (o.persons) body["persons"] = o.persons;
-      if (o.days) body["days"] = o.days;
-      auto [s, b] = call("POST", "/api/v1/orgs/" + o.org + "/teams/" + std::to_string(o.team_id) + "/generate", &body);
-      return show(s, b);
-    };
-  });
-  auto* audit = ctl.add_subcommand("audit", "an organization's audit log, newest first");
-  audit->add_option("org", o.org)->required();
-  audit->add_option("--limit", o.limit, "entries (1-1000, default 100)");
-  audit->callback([&o] {
-    o.action = [&o] {
-      std::string q = o.limit ? "?limit=" + std::to_string(o.limit) : "";
-      auto [s, b] = call("GET", "/api/v1/orgs/" + o.org + "/audit" + q);
-      return show(s, b);
-    };
-  });
-
-  CLI::App* duckling =
-      ctl.add_subcommand("duckling", "an organization's warehouse")->require_subcommand(1);
-  auto* provision = duckling->add_subcommand("provision", "provision it (PUT)");
-  provision->add_option("org", o.org)->required();
-  provision->add_option("--size", o.size, "xs | s | m | l | VCPUS:MEMORY (e.g. 3:6GB)")
-      ->default_val("xs");
-  provision->add_flag("--wait", o.wait, "wait until it is ready");
-  provision->add_option("--timeout", o.timeout, "seconds --wait waits");
-  provision->callback([&o] {
-    o.action = [&o] {
-      json body = {{"size", size_value()}};
-      auto [s, b] = call("PUT", "/api/v1/orgs/" + o.org + "/duckling", &body);
-      if (s >= 400 || !o.wait) return show(s, b);
-      return wait_for({"ready"});
-    };
-  });
-  auto* scale = duckling->add_subcommand("scale", "change its size (PATCH)");
-  scale->add_option("org", o.org)->required();
-  scale->add_option("--size", o.size, "xs | s | m | l | VCPUS:MEMORY")->required();
-  scale->callback([&o] {
-    o.action = [&o] {
-      json body = {{"size", size_value()}};
-      auto [s, b] = call("PATCH", "/api/v1/orgs/" + o.org + "/duckling", &body);
-      return show(s, b);
-    };
-  });
-  auto* status = duckling->add_subcommand("status", "state, size and connection details");
-  status->add_option("org", o.org)->required();
-  status->callback([&o] {
-    o.action = [&o] {
-      auto [s, b] = call("GET", "/api/v1/orgs/" + o.org + "/duckling");
-      return show(s, b);
-    };
-  });
-  auto* remove = duckling->add_subcommand("delete", "deprovision it and remove its data");
-  remove->add_option("org", o.org)->required();
-  remove->add_flag("--wait", o.wait, "wait until it is deleted");
-  remove->add_option("--timeout", o.timeout, "seconds --wait waits");
-  remove->callback([&o] {
-    o.action = [&o] {
-      auto [s, b] = call("DELETE", "/api/v1/orgs/" + o.org + "/duckling");
-      if (s >= 400 || !o.wait) return show(s, b);
-      return wait_for({"deleted"});
-    };
-  });
+    std::vector<std::string> positional = cli.positional;
+    for (const auto& name : http::pattern_parameters(route.pattern)) {
+      if (std::find(positional.begin(), positional.end(), name) == positional.end()) {
+        positional.push_back(name);
+      }
+    }
+    for (const auto& name : positional) {
+      std::string help;
+      for (const auto& f : route.body) {
+        if (f.name == name) help = field_help(f);
+      }
+      made.given[name] = command->add_option(name, made.values[name], help)->required();
+    }
+    for (const auto* fields : {&route.body, &route.query}) {
+      for (const auto& f : *fields) {
+        if (f.cli == "-" || made.given.count(f.name)) continue;
+        CLI::Option* option =
+            command->add_option(option_name(f), made.values[f.name], field_help(f));
+        if (f.schema.value("type", "") == "integer") option->check(CLI::Number);
+        if (f.required && f.env.empty()) option->required();
+        made.given[f.name] = option;
+      }
+    }
+    if (cli.after == "wait_ready" || cli.after == "wait_deleted") {
+      command->add_flag(
+          "--wait", o.wait,
+          cli.after == "wait_ready" ? "wait until it is ready" : "wait until it is deleted");
+      command->add_option("--timeout", o.timeout, "seconds --wait waits");
+    }
+    if (cli.after == "follow_job") {
+      command->add_flag("--detach", o.detach, "start the job and return");
+    }
+    command->callback([&o, &made] { o.action = [&made] { return made.run(); }; });
+  }
 }
 
 int run_ctl() {

@@ -1,4 +1,6 @@
 // The REST API under /api/v1: organizations, teams, users and ducklings (JSON, bearer token).
+// Its routes are tables (routes.h), one per resource next to its handlers: control_routes.cpp,
+// role_routes.cpp, monitoring.cpp.
 #pragma once
 #include <functional>
 #include <map>
@@ -8,6 +10,7 @@
 #include <utility>
 
 #include "control/control_plane.h"
+#include "http/routes.h"
 #include "ingest/bootstrap.h"
 #include "ingest/ingester.h"
 #include "metering/pricing.h"
@@ -15,11 +18,6 @@
 #include "pgwire/server.h"
 
 namespace ducklings::http {
-
-struct ApiResponse {
-  int status = 200;
-  nlohmann::json body;  // null for 204
-};
 
 // Stateless apart from the control plane; safe to call from the HTTP thread.
 class Api {
@@ -49,25 +47,24 @@ class Api {
   }
   // The OpenAPI 3 description of every route.
   static nlohmann::json openapi();
+  // Every route, in the order requests are matched.
+  static const std::vector<Route>& routes();
 
  private:
-  ApiResponse route(const std::string& method, const std::vector<std::string>& parts,
-                    const nlohmann::json& body, const std::map<std::string, std::string>& query,
-                    const std::string& actor);
+  static std::vector<Route> control_routes();     // control_routes.cpp
+  static std::vector<Route> role_routes();        // role_routes.cpp
+  static std::vector<Route> monitoring_routes();  // monitoring.cpp
   // Records a change the API made in the audit log (what, on what; never a secret).
   void audit(const std::string& method, const std::vector<std::string>& parts,
              const nlohmann::json& body, const ApiResponse& response, const std::string& actor);
-  // Roles and grants: GET/POST …/roles, DELETE …/roles/{name}, POST/DELETE
-  // …/roles/{name}/members[/{member}], POST …/grants and …/grants/revoke.
-  ApiResponse roles(const std::string& method, const std::vector<std::string>& parts,
-                    const nlohmann::json& body, const std::string& actor);
   // Runs `sql` in `org`'s duckling; SQL errors become ApiErrors (404, 409, 503 or 400).
   pgwire::Server::InternalResult run_in_duckling(const std::string& org, const std::string& actor,
                                                  const std::string& sql, bool system = false);
   // monitoring.cpp: GET …/queries (the query log), GET …/activity, POST
-  // …/activity/{pid}/cancel|terminate.
-  ApiResponse monitoring(const std::string& method, const std::vector<std::string>& parts,
-                         const std::map<std::string, std::string>& query, const std::string& actor);
+  // …/activity/{pid}/cancel|terminate (`action`).
+  ApiResponse list_queries(const Call& call);
+  ApiResponse list_activity(const Call& call);
+  ApiResponse signal_session(const Call& call, const std::string& action);
   control::ControlPlane& control_;
   std::function<void(bool wait)> changed_;
   SqlRunner run_sql_;
@@ -77,9 +74,8 @@ class Api {
   const metering::PricingScheme* pricing_ = nullptr;
   std::mutex calls_mutex_;
   std::map<std::string, uint64_t> calls_;
-  // monitoring.cpp: GET …/usage and …/invoice.
-  ApiResponse billing(const std::string& method, const std::vector<std::string>& parts,
-                      const std::map<std::string, std::string>& query);
+  // monitoring.cpp: GET …/usage, or …/invoice.
+  ApiResponse billing(const Call& call, bool invoice);
 };
 
 }  // namespace ducklings::http

@@ -12,7 +12,6 @@
 namespace ducklings::http {
 namespace {
 using json = nlohmann::json;
-using control::ApiError;
 
 json time_of_ms(const std::optional<std::string>& ms) {
   if (!ms) return nullptr;
@@ -60,137 +59,136 @@ const char* const kQueryColumns =
 
 }  // namespace
 
-ApiResponse Api::monitoring(const std::string& method, const std::vector<std::string>& p,
-                            const std::map<std::string, std::string>& q, const std::string& actor) {
-  const std::string& org = p[1];
-  if (p[2] == "queries" && p.size() == 3) {
-    if (method != "GET") throw ApiError(405, "method_not_allowed", "use GET");
-    int64_t limit = integer_param(q, "limit", 1, 1000, 100);
-    std::string where = "true";
-    auto equals = [&](const char* param, const char* column) {
-      if (auto it = q.find(param); it != q.end() && !it->second.empty())
-        where += std::string(" AND ") + column + " = " + sql::quote_literal(it->second);
-    };
-    equals("user", "user_name");
-    equals("team", "team");
-    equals("fingerprint", "fingerprint");
-    equals("application_name", "application_name");
-    if (auto it = q.find("status"); it != q.end() && !it->second.empty()) {
-      if (it->second != "ok" && it->second != "error" && it->second != "canceled")
-        throw ApiError(400, "invalid_request", "\"status\" must be ok, error or canceled");
-      where += " AND status = " + sql::quote_literal(it->second);
-    }
-    if (auto it = q.find("command"); it != q.end() && !it->second.empty()) {
-      where += " AND upper(command) = upper(" + sql::quote_literal(it->second) + ")";
-    }
-    if (auto it = q.find("q"); it != q.end() && !it->second.empty()) {
-      where += " AND contains(lower(query), lower(" + sql::quote_literal(it->second) + "))";
-    }
-    if (auto it = q.find("since"); it != q.end() && !it->second.empty())
-      where += " AND started_at >= " + time_param("since", it->second);
-    if (auto it = q.find("until"); it != q.end() && !it->second.empty())
-      where += " AND started_at < " + time_param("until", it->second);
-    if (q.count("min_duration_ms")) {
-      where += " AND duration_ms >= " +
-               std::to_string(integer_param(q, "min_duration_ms", 0, INT64_MAX, 0));
-    }
-    if (auto it = q.find("before"); it != q.end() && !it->second.empty()) {
-      // The cursor a previous page gave: its last row's time (µs) and id.
-      size_t colon = it->second.find(':');
-      int64_t us = 0;
-      try {
-        if (colon == std::string::npos) throw std::invalid_argument("");
-        us = std::stoll(it->second.substr(0, colon));
-      } catch (const std::exception&) {
-        throw ApiError(400, "invalid_request", "\"before\" must be a next_before cursor");
-      }
-      std::string id = sql::quote_literal(it->second.substr(colon + 1));
-      where += " AND (epoch_us(started_at) < " + std::to_string(us) +
-               " OR (epoch_us(started_at) = " + std::to_string(us) + " AND query_id < " + id + "))";
-    }
-    auto result = run_in_duckling(
-        org, actor,
-        std::string("SELECT ") + kQueryColumns + " FROM duckgres_meta.query_log WHERE " + where +
-            " ORDER BY started_at DESC, query_id DESC LIMIT " + std::to_string(limit + 1),
-        true);
-    json out = json::array();
-    json next = nullptr;
-    for (size_t i = 0; i < result.rows.size(); ++i) {
-      const auto& r = result.rows[i];
-      if (static_cast<int64_t>(i) == limit) break;
-      auto text = [&](size_t c) { return r[c] ? json(*r[c]) : json(nullptr); };
-      json operators = nullptr;
-      if (r[21]) operators = json::parse(*r[21], nullptr, false);
-      out.push_back({{"query_id", text(0)},
-                     {"parent_query_id", text(1)},
-                     {"org", text(2)},
-                     {"team", text(3)},
-                     {"duckling", text(4)},
-                     {"user", text(5)},
-                     {"application_name", text(6)},
-                     {"query", text(7)},
-                     {"fingerprint", text(8)},
-                     {"command", text(9)},
-                     {"pid", number_or_null(r[10], true)},
-                     {"started_at", time_of_ms(r[11])},
-                     {"duration_ms", number_or_null(r[12], false)},
-                     {"rows", number_or_null(r[13], true)},
-                     {"result_bytes", number_or_null(r[14], true)},
-                     {"status", text(15)},
-                     {"sqlstate", text(16)},
-                     {"error", text(17)},
-                     {"cpu_time_ms", number_or_null(r[18], false)},
-                     {"peak_memory_bytes", number_or_null(r[19], true)},
-                     {"rows_scanned", number_or_null(r[20], true)},
-                     {"slowest_operators", operators}});
-      if (static_cast<int64_t>(i) == limit - 1 && result.rows.size() > static_cast<size_t>(limit))
-        next = *r[22] + ":" + *r[0];
-    }
-    return {200, {{"queries", out}, {"next_before", next}}};
+ApiResponse Api::list_queries(const Call& c) {
+  const std::string& org = c.param("org");
+  const auto& q = c.query;
+  int64_t limit = integer_param(q, "limit", 1, 1000, 100);
+  std::string where = "true";
+  auto equals = [&](const char* param, const char* column) {
+    if (auto it = q.find(param); it != q.end() && !it->second.empty())
+      where += std::string(" AND ") + column + " = " + sql::quote_literal(it->second);
+  };
+  equals("user", "user_name");
+  equals("team", "team");
+  equals("fingerprint", "fingerprint");
+  equals("application_name", "application_name");
+  if (auto it = q.find("status"); it != q.end() && !it->second.empty()) {
+    if (it->second != "ok" && it->second != "error" && it->second != "canceled")
+      throw ApiError(400, "invalid_request", "\"status\" must be ok, error or canceled");
+    where += " AND status = " + sql::quote_literal(it->second);
   }
-  if (p[2] == "activity" && p.size() == 3) {
-    if (method != "GET") throw ApiError(405, "method_not_allowed", "use GET");
-    auto result = run_in_duckling(
-        org, actor,
-        "SELECT pid, usename, application_name, client_addr, state, query, "
-        "epoch_ms(backend_start), epoch_ms(xact_start), epoch_ms(query_start), "
-        "epoch_ms(state_change) FROM pg_stat_activity WHERE pid <> pg_backend_pid() ORDER BY pid",
-        true);
-    json out = json::array();
-    for (const auto& r : result.rows) {
-      auto text = [&](size_t c) { return r[c] ? json(*r[c]) : json(nullptr); };
-      out.push_back({{"pid", number_or_null(r[0], true)},
-                     {"user", text(1)},
-                     {"application_name", text(2)},
-                     {"client_addr", text(3)},
-                     {"state", text(4)},
-                     {"query", text(5)},
-                     {"backend_start", time_of_ms(r[6])},
-                     {"xact_start", time_of_ms(r[7])},
-                     {"query_start", time_of_ms(r[8])},
-                     {"state_change", time_of_ms(r[9])}});
-    }
-    return {200, {{"sessions", out}}};
+  if (auto it = q.find("command"); it != q.end() && !it->second.empty()) {
+    where += " AND upper(command) = upper(" + sql::quote_literal(it->second) + ")";
   }
-  if (p[2] == "activity" && p.size() == 5 && (p[4] == "cancel" || p[4] == "terminate")) {
-    if (method != "POST") throw ApiError(405, "method_not_allowed", "use POST");
-    int64_t pid = 0;
+  if (auto it = q.find("q"); it != q.end() && !it->second.empty()) {
+    where += " AND contains(lower(query), lower(" + sql::quote_literal(it->second) + "))";
+  }
+  if (auto it = q.find("since"); it != q.end() && !it->second.empty())
+    where += " AND started_at >= " + time_param("since", it->second);
+  if (auto it = q.find("until"); it != q.end() && !it->second.empty())
+    where += " AND started_at < " + time_param("until", it->second);
+  if (q.count("min_duration_ms")) {
+    where += " AND duration_ms >= " +
+             std::to_string(integer_param(q, "min_duration_ms", 0, INT64_MAX, 0));
+  }
+  if (auto it = q.find("before"); it != q.end() && !it->second.empty()) {
+    // The cursor a previous page gave: its last row's time (µs) and id.
+    size_t colon = it->second.find(':');
+    int64_t us = 0;
     try {
-      size_t used = 0;
-      pid = std::stoll(p[3], &used);
-      if (used != p[3].size() || pid <= 0 || pid > INT32_MAX) throw std::invalid_argument("");
+      if (colon == std::string::npos) throw std::invalid_argument("");
+      us = std::stoll(it->second.substr(0, colon));
     } catch (const std::exception&) {
-      throw ApiError(400, "invalid_request", "the session id must be a positive integer (its pid)");
+      throw ApiError(400, "invalid_request", "\"before\" must be a next_before cursor");
     }
-    std::string fn = p[4] == "cancel" ? "pg_cancel_backend" : "pg_terminate_backend";
-    auto result =
-        run_in_duckling(org, actor, "SELECT " + fn + "(" + std::to_string(pid) + ")", true);
-    bool done = !result.rows.empty() && result.rows[0][0] &&
-                (*result.rows[0][0] == "t" || *result.rows[0][0] == "true");
-    if (!done) throw ApiError(404, "not_found", "no session " + std::to_string(pid) + " in " + org);
-    return {200, {{"pid", pid}, {"action", p[4]}, {"signalled", true}}};
+    std::string id = sql::quote_literal(it->second.substr(colon + 1));
+    where += " AND (epoch_us(started_at) < " + std::to_string(us) +
+             " OR (epoch_us(started_at) = " + std::to_string(us) + " AND query_id < " + id + "))";
   }
-  throw ApiError(404, "not_found", "no such route");
+  auto result = run_in_duckling(
+      org, c.actor,
+      std::string("SELECT ") + kQueryColumns + " FROM duckgres_meta.query_log WHERE " + where +
+          " ORDER BY started_at DESC, query_id DESC LIMIT " + std::to_string(limit + 1),
+      true);
+  json out = json::array();
+  json next = nullptr;
+  for (size_t i = 0; i < result.rows.size(); ++i) {
+    const auto& r = result.rows[i];
+    if (static_cast<int64_t>(i) == limit) break;
+    auto text = [&](size_t c) { return r[c] ? json(*r[c]) : json(nullptr); };
+    json operators = nullptr;
+    if (r[21]) operators = json::parse(*r[21], nullptr, false);
+    out.push_back({{"query_id", text(0)},
+                   {"parent_query_id", text(1)},
+                   {"org", text(2)},
+                   {"team", text(3)},
+                   {"duckling", text(4)},
+                   {"user", text(5)},
+                   {"application_name", text(6)},
+                   {"query", text(7)},
+                   {"fingerprint", text(8)},
+                   {"command", text(9)},
+                   {"pid", number_or_null(r[10], true)},
+                   {"started_at", time_of_ms(r[11])},
+                   {"duration_ms", number_or_null(r[12], false)},
+                   {"rows", number_or_null(r[13], true)},
+                   {"result_bytes", number_or_null(r[14], true)},
+                   {"status", text(15)},
+                   {"sqlstate", text(16)},
+                   {"error", text(17)},
+                   {"cpu_time_ms", number_or_null(r[18], false)},
+                   {"peak_memory_bytes", number_or_null(r[19], true)},
+                   {"rows_scanned", number_or_null(r[20], true)},
+                   {"slowest_operators", operators}});
+    if (static_cast<int64_t>(i) == limit - 1 && result.rows.size() > static_cast<size_t>(limit))
+      next = *r[22] + ":" + *r[0];
+  }
+  return {200, {{"queries", out}, {"next_before", next}}};
+}
+
+ApiResponse Api::list_activity(const Call& c) {
+  auto result = run_in_duckling(
+      c.param("org"), c.actor,
+      "SELECT pid, usename, application_name, client_addr, state, query, "
+      "epoch_ms(backend_start), epoch_ms(xact_start), epoch_ms(query_start), "
+      "epoch_ms(state_change) FROM pg_stat_activity WHERE pid <> pg_backend_pid() ORDER BY pid",
+      true);
+  json out = json::array();
+  for (const auto& r : result.rows) {
+    auto text = [&](size_t c) { return r[c] ? json(*r[c]) : json(nullptr); };
+    out.push_back({{"pid", number_or_null(r[0], true)},
+                   {"user", text(1)},
+                   {"application_name", text(2)},
+                   {"client_addr", text(3)},
+                   {"state", text(4)},
+                   {"query", text(5)},
+                   {"backend_start", time_of_ms(r[6])},
+                   {"xact_start", time_of_ms(r[7])},
+                   {"query_start", time_of_ms(r[8])},
+                   {"state_change", time_of_ms(r[9])}});
+  }
+  return {200, {{"sessions", out}}};
+}
+
+ApiResponse Api::signal_session(const Call& c, const std::string& action) {
+  const std::string& org = c.param("org");
+  int64_t pid = 0;
+  try {
+    size_t used = 0;
+    pid = std::stoll(c.param("pid"), &used);
+    if (used != c.param("pid").size() || pid <= 0 || pid > INT32_MAX) {
+      throw std::invalid_argument("");
+    }
+  } catch (const std::exception&) {
+    throw ApiError(400, "invalid_request", "the session id must be a positive integer (its pid)");
+  }
+  std::string fn = action == "cancel" ? "pg_cancel_backend" : "pg_terminate_backend";
+  auto result =
+      run_in_duckling(org, c.actor, "SELECT " + fn + "(" + std::to_string(pid) + ")", true);
+  bool done = !result.rows.empty() && result.rows[0][0] &&
+              (*result.rows[0][0] == "t" || *result.rows[0][0] == "true");
+  if (!done) throw ApiError(404, "not_found", "no session " + std::to_string(pid) + " in " + org);
+  return {200, {{"pid", pid}, {"action", action}, {"signalled", true}}};
 }
 
 // An hour bound for the usage table: "2026-11-01", "2026-11-01T05", "2026-11-01T05:00:00Z"…
@@ -205,18 +203,18 @@ std::string hour_param(const std::string& name, const std::string& v) {
   return buf;
 }
 
-ApiResponse Api::billing(const std::string& method, const std::vector<std::string>& p,
-                         const std::map<std::string, std::string>& q) {
-  if (method != "GET") throw ApiError(405, "method_not_allowed", "use GET");
+ApiResponse Api::billing(const Call& c, bool invoice_wanted) {
+  const std::string& org = c.param("org");
+  control_.get_org(org);  // 404 for an unknown organization
   if (!usage_ || !pricing_) throw ApiError(503, "unavailable", "usage metering is not running");
-  const std::string& org = p[1];
+  const auto& q = c.query;
   auto param = [&](const char* name) {
     auto it = q.find(name);
     return it == q.end() ? std::string() : it->second;
   };
   std::string this_month =
       metering::UsageStore::hour_of(std::chrono::system_clock::now()).substr(0, 7);
-  if (p[2] == "usage") {
+  if (!invoice_wanted) {
     auto [month_from, month_to] = metering::month_bounds(this_month);
     std::string from = param("from").empty() ? month_from : hour_param("from", param("from"));
     std::string to = param("to").empty() ? month_to : hour_param("to", param("to"));
@@ -258,6 +256,91 @@ ApiResponse Api::billing(const std::string& method, const std::vector<std::strin
   invoice["from"] = bounds.first;
   invoice["to"] = bounds.second;
   return {200, invoice};
+}
+
+std::vector<Route> Api::monitoring_routes() {
+  using namespace schema;
+  auto text = [](const char* name, const char* help) { return Field{name, str(), false, help}; };
+  auto whole = [](const char* name, const char* help) {
+    return Field{name, integer(), false, help};
+  };
+  return {
+      {"GET",
+       "/orgs/{org}/queries",
+       "listQueries",
+       "The query log, newest first (filters, next_before pages)",
+       200,
+       ref("QueryLogPage"),
+       {},
+       "",
+       {text("user", "only this user's"), text("team", "only this team's"),
+        Field{"status", one_of({"ok", "error", "canceled"}), false, "ok | error | canceled"},
+        text("command", "only this command (SELECT, INSERT, …)"),
+        text("fingerprint", "only statements of this shape"),
+        text("application_name", "only this application's"),
+        text("q", "text the statement contains"), text("since", "from this ISO-8601 time"),
+        text("until", "before this ISO-8601 time"), whole("min_duration_ms", "at least this long"),
+        whole("limit", "entries (1-1000, default 100)"),
+        text("before", "the next_before of the previous page")},
+       [](Api& api, const Call& c) { return api.list_queries(c); },
+       CliCommand{"", "queries", "the query log, newest first"}},
+      {"GET",
+       "/orgs/{org}/activity",
+       "listActivity",
+       "The duckling's sessions now (pg_stat_activity)",
+       200,
+       object({{"sessions", list_of("Session")}}),
+       {},
+       "",
+       {},
+       [](Api& api, const Call& c) { return api.list_activity(c); },
+       CliCommand{"session", "list", "the duckling's sessions now"}},
+      {"POST",
+       "/orgs/{org}/activity/{pid}/cancel",
+       "cancelQuery",
+       "Cancel the session's running statement",
+       200,
+       ref("Signal"),
+       {},
+       "",
+       {},
+       [](Api& api, const Call& c) { return api.signal_session(c, "cancel"); },
+       CliCommand{"session", "cancel", "cancel a session's running statement"}},
+      {"POST",
+       "/orgs/{org}/activity/{pid}/terminate",
+       "terminateSession",
+       "End the session (57P01 to its client)",
+       200,
+       ref("Signal"),
+       {},
+       "",
+       {},
+       [](Api& api, const Call& c) { return api.signal_session(c, "terminate"); },
+       CliCommand{"session", "terminate", "end a session"}},
+      {"GET",
+       "/orgs/{org}/usage",
+       "getUsage",
+       "Usage by meter (and hour, team, user, duckling, size), from and to ISO hours",
+       200,
+       ref("Usage"),
+       {},
+       "",
+       {text("from", "from this ISO hour (default: this month)"), text("to", "to this ISO hour"),
+        text("group_by", "hour, team, user, duckling, size (comma-separated)")},
+       [](Api& api, const Call& c) { return api.billing(c, false); },
+       CliCommand{"", "usage", "usage by meter"}},
+      {"GET",
+       "/orgs/{org}/invoice",
+       "getInvoice",
+       "The invoice of a month (period=YYYY-MM) under the pricing scheme",
+       200,
+       ref("Invoice"),
+       {},
+       "",
+       {text("period", "the month, YYYY-MM (default: this month)")},
+       [](Api& api, const Call& c) { return api.billing(c, true); },
+       CliCommand{"", "invoice", "the invoice of a month"}},
+  };
 }
 
 }  // namespace ducklings::http

@@ -73,8 +73,19 @@ def run_suite(store_label, extra_args):
         check(s == 200 and b["max_connections"] == 3, "%s: patch org (%s %s)" % (store_label, s, b))
         s, b = api.call("PATCH", "/api/v1/orgs/acme", {"name": "other"})
         check(s == 400, "%s: renaming an org is refused" % store_label)
+        # A field the route's schema does not name is refused, not ignored: a misspelt cap
+        # would otherwise leave the default in place without a word.
+        s, b = api.call("POST", "/api/v1/orgs", {"name": "typo-org", "max_vcpu": 2})
+        check(s == 400 and error_code(b) == "invalid_request" and '"max_vcpu"' in b["error"]["message"],
+              "%s: an unknown body field is 400 naming it (%s %s)" % (store_label, s, b))
+        s, b = api.call("GET", "/api/v1/orgs/typo-org")
+        check(s == 404, "%s: nothing was created for a refused body (%s)" % (store_label, s))
+        s, b = api.call("PATCH", "/api/v1/orgs/acme", {"max_connections": 3, "colour": "red"})
+        check(s == 400 and '"colour"' in b["error"]["message"], "%s: unknown PATCH field is 400 (%s)" % (store_label, b))
         s, b = api.call("PUT", "/api/v1/orgs")
         check(s == 405 and error_code(b) == "method_not_allowed", "%s: wrong method is 405" % store_label)
+        s, b = api.call("PUT", "/api/v1/orgs/acme")
+        check(s == 405 and "GET, PATCH or DELETE" in b["error"]["message"], "%s: a 405 names the allowed methods (%s)" % (store_label, b))
         s, b = api.call("GET", "/api/v1/nothing")
         check(s == 404, "%s: unknown route is 404" % store_label)
 
@@ -238,8 +249,18 @@ def run_suite(store_label, extra_args):
         check(r.returncode == 0 and json.loads(r.stdout)["max_vcpus"] == 2, "%s: ctl --json org get" % store_label)
         r = ctl(srv, "team", "create", "initech", "--team-id", "7", "--name", "Main")
         check(r.returncode == 0 and "schema_name: team_7" in r.stdout, "%s: ctl team create" % store_label)
-        r = ctl(srv, "user", "create", "initech", "peter", "--password", "peter-secret-9")
+        r = ctl(srv, "user", "create", "initech", "peter", "--password", "peter-secret-0")
         check(r.returncode == 0 and "username: peter" in r.stdout, "%s: ctl user create" % store_label)
+        # Commands made from the route table: every route has one (team get, user update and
+        # its old name set-password, org update, …).
+        r = ctl(srv, "user", "set-password", "initech", "peter", "--password", "peter-secret-9")
+        check(r.returncode == 0 and "username: peter" in r.stdout, "%s: ctl user set-password (%s)" % (store_label, r.stderr))
+        r = ctl(srv, "--json", "team", "get", "initech", "7")
+        check(r.returncode == 0 and json.loads(r.stdout)["schema_name"] == "team_7", "%s: ctl team get (%s)" % (store_label, r.stderr))
+        r = ctl(srv, "--json", "org", "update", "initech", "--max-connections", "9")
+        check(r.returncode == 0 and json.loads(r.stdout)["max_connections"] == 9, "%s: ctl org update (%s)" % (store_label, r.stderr))
+        r = ctl(srv, "team", "get", "initech", "seven")
+        check(r.returncode == 1 and "positive integer" in r.stderr, "%s: ctl shows the API's 400 (%s)" % (store_label, r.stderr))
         r = ctl(srv, "duckling", "provision", "initech", "--size", "xs", "--wait")
         check(r.returncode == 0 and "state: ready" in r.stdout, "%s: ctl duckling provision --wait (%s %s)" % (store_label, r.stdout, r.stderr))
         r = ctl(srv, "duckling", "provision", "initech", "--size", "l")

@@ -248,17 +248,23 @@ def prometheus_suite(srv, api, isolation, tmp):
         a = connect(srv, "acme", "alice", "alice-secret-1")
         a.autocommit = True
         cur = a.cursor()
+        divisions = "SELECT count(*) FROM system.query_log WHERE query LIKE 'SELECT 1 / %'"
+        cur.execute(divisions)
+        earlier = cur.fetchone()[0]  # the query log suite's, if its rows are in already
         for i in range(5):
             try:
                 cur.execute("SELECT 1 / %s" % (0 if i % 2 else 1))
             except psycopg2.Error:
                 pass
-        # Counts from the query log, then Prometheus must come to the same numbers.
-        time.sleep(1.5)  # the log's writer (and a worker's push) catch up
+        # Counts from the query log, once its writer has the five statements, then Prometheus
+        # must come to the same numbers (a worker pushes its registry every 2 s: polled below).
+        def logged():
+            cur.execute(divisions)
+            return cur.fetchone()[0] >= earlier + 5
+        check(wait_for(logged, timeout=30), "%s: the five statements reach the query log" % isolation)
         cur.execute("SELECT status, count(*) FROM system.query_log GROUP BY status")
         log_counts = dict(cur.fetchall())
         a.close()
-        time.sleep(2.5)  # a worker pushes its registry every 2 s
 
         def agrees():
             result = query('sum by (status) (duckgres_queries_total{org="acme"})')

@@ -9,8 +9,18 @@ using json = nlohmann::json;
 int status_of(const std::function<void()>& f) {
   try {
     f();
-  } catch (const ApiError& e) {
-    return e.status();
+  } catch (const RefusedError& e) {
+    // As the API answers it (http/api.cpp).
+    switch (e.why()) {
+      case Refusal::kInvalid:
+        return 400;
+      case Refusal::kNotFound:
+        return 404;
+      case Refusal::kConflict:
+        return 409;
+      case Refusal::kQuotaExceeded:
+        return 422;
+    }
   }
   return 0;
 }
