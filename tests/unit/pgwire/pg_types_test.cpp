@@ -10,8 +10,8 @@
 #include <vector>
 
 #include "pgwire/text_parameters.h"
-#include "duck/pg_json.h"
 #include "sql/catalog.h"
+#include "warehouse/warehouse.h"
 #include "sql/array_literal.h"
 
 namespace ducklings::pgwire {
@@ -479,11 +479,11 @@ TEST(PgTypesTypeOf, ArrayAndElementOids) {
 TEST(PgTypesTable, AgreesWithTheCatalog) {
   duck::Database db("", {});
   auto c = db.connect();
-  duck::register_pg_json(c->get());
+  warehouse::register_session_functions(*c);  // jsonb and the types the catalog uses
   c->query(sql::catalog_install_sql());
   for (const PgTypeInfo& t : pg_type_table()) {
     duck::Result r = c->query("SELECT typname || '|' || typlen || '|' || typarray FROM "
-                              "pg_catalog.pg_type WHERE oid = " + std::to_string(t.oid));
+                              "duckgres_catalog.__pg_type_builtin WHERE oid = " + std::to_string(t.oid));
     char* v = duckdb_row_count(r.raw()) == 1 ? duckdb_value_varchar(r.raw(), 0, 0) : nullptr;
     std::string row = v ? v : "(none)";
     if (v) duckdb_free(v);

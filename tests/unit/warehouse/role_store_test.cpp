@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "sql/catalog.h"
+#include "warehouse/warehouse.h"
 
 namespace ducklings::warehouse {
 namespace {
@@ -14,6 +15,7 @@ class RoleStoreTest : public ::testing::Test {
   void SetUp() override {
     db_ = std::make_unique<duck::Database>("", std::vector<std::pair<std::string, std::string>>{});
     conn_ = db_->connect();
+    register_session_functions(*conn_);  // the types and functions the catalog uses
     conn_->query(sql::catalog_install_sql());
   }
   std::unique_ptr<duck::Database> db_;
