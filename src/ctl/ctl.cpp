@@ -274,6 +274,14 @@ std::string option_name(const http::Field& field) {
   return name;
 }
 
+// Help for the path parameters (the routes' fields carry their own).
+const std::map<std::string, std::string> kParameters = {
+    {"org", "the organization"},  {"team_id", "the team's PostHog project id"},
+    {"username", "the user"},     {"id", "its id"},
+    {"role", "the role"},         {"member", "the member user or role"},
+    {"pid", "the session's pid"}, {"name", "its name"},
+};
+
 const std::map<std::string, std::string> kGroups = {
     {"org", "organizations"},
     {"team", "teams (PostHog projects)"},
@@ -325,7 +333,8 @@ void add_commands(CLI::App& ctl) {
       }
     }
     for (const auto& name : positional) {
-      std::string help;
+      auto known = kParameters.find(name);
+      std::string help = known == kParameters.end() ? "" : known->second;
       for (const auto& f : route.body) {
         if (f.name == name) help = field_help(f);
       }

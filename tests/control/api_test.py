@@ -268,6 +268,18 @@ def run_suite(store_label, extra_args):
         p = connect(srv, "initech", "peter", "peter-secret-9")
         p.cursor().execute("SELECT 1")
         p.close()
+        # Roles and grants from a shell: a list option (--privileges) and a positional body field (peter is a role once
+        # he has logged in).
+        r = ctl(srv, "role", "create", "initech", "analysts")
+        check(r.returncode == 0, "%s: ctl role create (%s)" % (store_label, r.stderr))
+        r = ctl(srv, "grant", "initech", "--privileges", "SELECT,INSERT", "--all-tables-in-schema", "team_7", "--to", "analysts")
+        check(r.returncode == 0, "%s: ctl grant (%s)" % (store_label, r.stderr))
+        r = ctl(srv, "role", "add-member", "initech", "analysts", "peter")
+        check(r.returncode == 0, "%s: ctl role add-member (%s)" % (store_label, r.stderr))
+        r = ctl(srv, "--json", "role", "list", "initech")
+        roles = {x["name"]: x for x in json.loads(r.stdout)} if r.returncode == 0 else {}
+        check(sorted(g["privilege"] for g in roles.get("analysts", {}).get("grants", [])) == ["INSERT", "SELECT"] and
+              roles["analysts"]["members"] == ["peter"], "%s: ctl role list shows the grants and members (%s)" % (store_label, r.stdout[-400:]))
         r = ctl(srv, "duckling", "delete", "initech", "--wait")
         check(r.returncode == 0 and "state: deleted" in r.stdout, "%s: ctl duckling delete --wait (%s %s)" % (store_label, r.stdout, r.stderr))
         r = ctl(srv, "org", "delete", "initech")
