@@ -188,7 +188,13 @@ try:
     # kill -9 of the worker during a statement: the session gets an error at once, the next
     # session gets a new worker, committed data is there.
     def kill_soon():
-        time.sleep(1.0)
+        # Once the statement runs (another session of the worker sees it active), not after
+        # a guessed delay that a loaded machine can outlast.
+        def running():
+            cur.execute("SELECT count(*) FROM pg_stat_activity WHERE state = 'active' AND "
+                        "query LIKE 'SELECT count(*) FROM range(100000000000)%'")
+            return cur.fetchone()[0] > 0
+        wait_until(running)
         os.kill(pid_a, signal.SIGKILL)
 
     threading.Thread(target=kill_soon).start()

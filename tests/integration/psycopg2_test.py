@@ -353,9 +353,20 @@ def test_concurrency():
         except Exception as e:  # noqa: BLE001 - reported below
             slow_result.append(repr(e))
 
+    slow_pid = slow.get_backend_pid()
     st = threading.Thread(target=run_slow)
     st.start()
-    time.sleep(0.5)
+    # The others start once the slow query runs (pg_stat_activity shows it), not after a guess.
+    watcher = connect()
+    watcher.autocommit = True
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and not slow_result:
+        w = watcher.cursor()
+        w.execute("SELECT count(*) FROM pg_stat_activity WHERE state = 'active' AND pid = %s", (slow_pid,))
+        if w.fetchone()[0]:
+            break
+        time.sleep(0.02)
+    watcher.close()
     n = 200
     results = [None] * n
     # Connecting 200 clients (SCRAM each) is slow on a loaded ASan build; what is checked is

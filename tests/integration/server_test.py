@@ -617,9 +617,20 @@ def test_sigterm_lets_statement_finish():
             except Exception as e:  # noqa: BLE001 - reported below
                 result.append(e)
 
+        watcher = login(srv.port, srv.password)
+        watcher.autocommit = True
         t = threading.Thread(target=run)
         t.start()
-        time.sleep(0.7)
+        # SIGTERM once the statement runs (pg_stat_activity shows it), not after a guess.
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            w = watcher.cursor()
+            w.execute("SELECT count(*) FROM pg_stat_activity WHERE state = 'active' AND "
+                      "query LIKE 'SELECT sum(a.x + b.y)%'")
+            if w.fetchone()[0] > 0:
+                break
+            time.sleep(0.02)
+        watcher.close()
         check(t.is_alive(), "calibrated statement finished too early")
         srv.proc.send_signal(15)
         t.join(timeout=60)
