@@ -234,10 +234,7 @@ int serve(const std::map<std::string, std::string>& flags) {
       else
         provisioner.wake();
     });
-    api.set_sql_runner([&server](const std::string& database, const std::string& actor,
-                                 const std::string& sql, bool system) {
-      return server.run_internal(database, actor, sql, system);
-    });
+    api.set_gateway(&server);
     // PostHog capture: events written ahead, then applied to their team's table.
     ingest::EventLog event_log(config.data_dir);
     ingest::Capture capture(event_log,
@@ -247,7 +244,7 @@ int serve(const std::map<std::string, std::string>& flags) {
                               return ingest::TeamRef{t->org, t->schema, t->team_id};
                             });
     ingest::Ingester ingester(event_log, [&server](const std::string& org, const std::string& sql) {
-      server.run_internal(org, "ingest", sql, true);
+      server.run({org, "ingest", sql, {}, true});
     });
     ingester.set_ready_check([&control](const std::string& org) {
       try {
@@ -261,7 +258,7 @@ int serve(const std::map<std::string, std::string>& flags) {
     ingest::Bootstrapper bootstrapper(
         split_list(config.readable_directories),
         [&server](const std::string& org, const std::string& sql) {
-          auto r = server.run_internal(org, "bootstrap", sql, true);
+          auto r = server.run({org, "bootstrap", sql, {}, true});
           return ingest::Bootstrapper::SqlResult{std::move(r.rows), std::move(r.tags)};
         },
         [&control](const nlohmann::json& job) { control.save_job(job); },
@@ -299,13 +296,14 @@ int serve(const std::map<std::string, std::string>& flags) {
       return out;
     };
     sources.query_usage = [&server](const std::string& org, const std::string& since) {
-      auto result = server.run_internal(
-          org, "usage",
-          "SELECT strftime(date_trunc('hour', started_at AT TIME ZONE 'UTC'), "
-          "'%Y-%m-%dT%H:00:00Z'), coalesce(team, ''), user_name, count(*), sum(duration_ms) / "
-          "1000.0, coalesce(sum(cpu_time_ms), 0) / 1000.0 FROM duckgres_meta.query_log WHERE started_at >= CAST(" +
-              sql::quote_literal(since) + " AS TIMESTAMPTZ) GROUP BY ALL",
-          true);
+      auto result = server.run(
+          {org, "usage",
+           "SELECT strftime(date_trunc('hour', started_at AT TIME ZONE 'UTC'), "
+           "'%Y-%m-%dT%H:00:00Z'), coalesce(team, ''), user_name, count(*), sum(duration_ms) / "
+           "1000.0, coalesce(sum(cpu_time_ms), 0) / 1000.0 FROM duckgres_meta.query_log WHERE "
+           "started_at >= $1 GROUP BY ALL",
+           {gateway::timestamptz(since)},
+           true});
       std::vector<std::vector<std::string>> rows;
       for (const auto& r : result.rows) {
         std::vector<std::string> row;

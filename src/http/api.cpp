@@ -150,13 +150,13 @@ void Api::audit(const std::string& method, const std::vector<std::string>& p, co
   }
 }
 
-pgwire::Server::InternalResult Api::run_in_duckling(const std::string& org,
-                                                    const std::string& actor,
-                                                    const std::string& sql, bool system) {
+gateway::Result Api::run_in_duckling(const std::string& org, const std::string& actor,
+                                     const std::string& sql, bool system,
+                                     std::vector<gateway::Parameter> parameters) {
   control_.get_duckling(org);  // 404 for an unknown organization or duckling
-  if (!run_sql_) throw ApiError(503, "unavailable", "this server cannot reach ducklings");
+  if (!gateway_) throw ApiError(503, "unavailable", "this server cannot reach ducklings");
   try {
-    return run_sql_(org, actor, sql, system);
+    return gateway_->run({org, actor, sql, std::move(parameters), system});
   } catch (const SqlError& e) {
     const std::string& c = e.sqlstate();
     if (c == "42704" || c == "42P01" || c == "3F000") throw ApiError(404, "not_found", e.what());

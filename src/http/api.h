@@ -10,6 +10,7 @@
 #include <utility>
 
 #include "control/control_plane.h"
+#include "gateway/gateway.h"
 #include "http/routes.h"
 #include "ingest/bootstrap.h"
 #include "ingest/ingester.h"
@@ -29,11 +30,8 @@ class Api {
   ApiResponse handle(const std::string& method, const std::string& path,
                      const std::string& authorization, const std::string& body,
                      const std::string& query = "");
-  // How the roles, grants and monitoring routes run SQL in a duckling
-  // (pgwire::Server::run_internal; `system`: the server's own reads, not logged as a user's).
-  using SqlRunner = std::function<pgwire::Server::InternalResult(
-      const std::string& database, const std::string& actor, const std::string& sql, bool system)>;
-  void set_sql_runner(SqlRunner runner) { run_sql_ = std::move(runner); }
+  // Where the roles, grants, monitoring and generate routes run SQL in a duckling.
+  void set_gateway(gateway::Gateway* gateway) { gateway_ = gateway; }
   // Where POST …/teams/{id}/bootstrap queues its jobs.
   void set_bootstrapper(ingest::Bootstrapper* b) { bootstrapper_ = b; }
   // Whose quarantine GET …/teams/{id}/ingest/quarantine lists.
@@ -57,9 +55,11 @@ class Api {
   // Records a change the API made in the audit log (what, on what; never a secret).
   void audit(const std::string& method, const std::vector<std::string>& parts,
              const nlohmann::json& body, const ApiResponse& response, const std::string& actor);
-  // Runs `sql` in `org`'s duckling; SQL errors become ApiErrors (404, 409, 503 or 400).
-  pgwire::Server::InternalResult run_in_duckling(const std::string& org, const std::string& actor,
-                                                 const std::string& sql, bool system = false);
+  // Runs `sql` in `org`'s duckling with `parameters` ($1, …); SQL errors become ApiErrors
+  // (404, 409, 503 or 400).
+  gateway::Result run_in_duckling(const std::string& org, const std::string& actor,
+                                  const std::string& sql, bool system = false,
+                                  std::vector<gateway::Parameter> parameters = {});
   // monitoring.cpp: GET …/queries (the query log), GET …/activity, POST
   // …/activity/{pid}/cancel|terminate (`action`).
   ApiResponse list_queries(const Call& call);
@@ -67,7 +67,7 @@ class Api {
   ApiResponse signal_session(const Call& call, const std::string& action);
   control::ControlPlane& control_;
   std::function<void(bool wait)> changed_;
-  SqlRunner run_sql_;
+  gateway::Gateway* gateway_ = nullptr;
   ingest::Bootstrapper* bootstrapper_ = nullptr;
   ingest::Ingester* ingester_ = nullptr;
   metering::UsageStore* usage_ = nullptr;

@@ -256,13 +256,12 @@ std::vector<Route> Api::control_routes() {
          spec.persons = integer_field(c.body, "persons", 1, 10000000, spec.persons);
          spec.days = static_cast<int>(integer_field(c.body, "days", 1, 3650, spec.days));
          spec.seed = integer_field(c.body, "seed", 0, INT64_MAX, spec.seed);
-         if (!api.run_sql_)
+         if (!api.gateway_)
            throw ApiError(503, "unavailable", "this server cannot reach ducklings");
          try {
-           api.run_sql_(org, c.actor + " (generate)",
-                        ingest::generate_sql(team["schema_name"].get<std::string>(),
-                                             team["team_id"].get<int64_t>(), spec),
-                        false);
+           api.gateway_->run({org, c.actor + " (generate)",
+                              ingest::generate_sql(team["schema_name"].get<std::string>(),
+                                                   team["team_id"].get<int64_t>(), spec)});
          } catch (const SqlError& e) {
            throw ApiError(e.sqlstate() == "57P03" || e.sqlstate() == "3D000" ? 409 : 503,
                           "unavailable", e.what());

@@ -7,7 +7,6 @@
 
 #include "common/clock.h"
 #include "http/api.h"
-#include "sql/quoting.h"
 
 namespace ducklings::http {
 namespace {
@@ -39,7 +38,7 @@ int64_t integer_param(const std::map<std::string, std::string>& q, const char* n
                      " to " + std::to_string(hi));
 }
 
-// ISO-8601 text for a TIMESTAMPTZ literal: digits and the punctuation of a time only.
+// An ISO-8601 time as given, or a 400: digits and the punctuation of a time only.
 std::string time_param(const std::string& name, const std::string& v) {
   bool ok = !v.empty() && v.size() <= 40 && std::isdigit(static_cast<unsigned char>(v[0]));
   for (char c : v) {
@@ -48,7 +47,7 @@ std::string time_param(const std::string& name, const std::string& v) {
       ok = false;
   }
   if (!ok) throw ApiError(400, "invalid_request", "\"" + name + "\" must be an ISO-8601 time");
-  return "CAST(" + sql::quote_literal(v) + " AS TIMESTAMPTZ)";
+  return v;
 }
 
 const char* const kQueryColumns =
@@ -63,53 +62,63 @@ ApiResponse Api::list_queries(const Call& c) {
   const std::string& org = c.param("org");
   const auto& q = c.query;
   int64_t limit = integer_param(q, "limit", 1, 1000, 100);
+  // Every value is a parameter ($n), never pasted into the statement.
   std::string where = "true";
-  auto equals = [&](const char* param, const char* column) {
-    if (auto it = q.find(param); it != q.end() && !it->second.empty())
-      where += std::string(" AND ") + column + " = " + sql::quote_literal(it->second);
+  std::vector<gateway::Parameter> values;
+  auto bind = [&](gateway::Parameter p) {
+    values.push_back(std::move(p));
+    return "$" + std::to_string(values.size());
   };
-  equals("user", "user_name");
-  equals("team", "team");
-  equals("fingerprint", "fingerprint");
-  equals("application_name", "application_name");
-  if (auto it = q.find("status"); it != q.end() && !it->second.empty()) {
-    if (it->second != "ok" && it->second != "error" && it->second != "canceled")
+  auto given = [&](const char* name) -> const std::string* {
+    auto it = q.find(name);
+    return it == q.end() || it->second.empty() ? nullptr : &it->second;
+  };
+  for (auto [param, column] : {std::pair{"user", "user_name"}, std::pair{"team", "team"},
+                               std::pair{"fingerprint", "fingerprint"},
+                               std::pair{"application_name", "application_name"}}) {
+    if (auto* v = given(param))
+      where += std::string(" AND ") + column + " = " + bind(gateway::text(*v));
+  }
+  if (auto* v = given("status")) {
+    if (*v != "ok" && *v != "error" && *v != "canceled")
       throw ApiError(400, "invalid_request", "\"status\" must be ok, error or canceled");
-    where += " AND status = " + sql::quote_literal(it->second);
+    where += " AND status = " + bind(gateway::text(*v));
   }
-  if (auto it = q.find("command"); it != q.end() && !it->second.empty()) {
-    where += " AND upper(command) = upper(" + sql::quote_literal(it->second) + ")";
+  if (auto* v = given("command"))
+    where += " AND upper(command) = upper(" + bind(gateway::text(*v)) + ")";
+  if (auto* v = given("q")) {
+    where += " AND contains(lower(query), lower(" + bind(gateway::text(*v)) + "))";
   }
-  if (auto it = q.find("q"); it != q.end() && !it->second.empty()) {
-    where += " AND contains(lower(query), lower(" + sql::quote_literal(it->second) + "))";
+  if (auto* v = given("since")) {
+    where += " AND started_at >= " + bind(gateway::timestamptz(time_param("since", *v)));
   }
-  if (auto it = q.find("since"); it != q.end() && !it->second.empty())
-    where += " AND started_at >= " + time_param("since", it->second);
-  if (auto it = q.find("until"); it != q.end() && !it->second.empty())
-    where += " AND started_at < " + time_param("until", it->second);
+  if (auto* v = given("until")) {
+    where += " AND started_at < " + bind(gateway::timestamptz(time_param("until", *v)));
+  }
   if (q.count("min_duration_ms")) {
     where += " AND duration_ms >= " +
-             std::to_string(integer_param(q, "min_duration_ms", 0, INT64_MAX, 0));
+             bind(gateway::int8(integer_param(q, "min_duration_ms", 0, INT64_MAX, 0)));
   }
-  if (auto it = q.find("before"); it != q.end() && !it->second.empty()) {
+  if (auto* v = given("before")) {
     // The cursor a previous page gave: its last row's time (µs) and id.
-    size_t colon = it->second.find(':');
+    size_t colon = v->find(':');
     int64_t us = 0;
     try {
       if (colon == std::string::npos) throw std::invalid_argument("");
-      us = std::stoll(it->second.substr(0, colon));
+      us = std::stoll(v->substr(0, colon));
     } catch (const std::exception&) {
       throw ApiError(400, "invalid_request", "\"before\" must be a next_before cursor");
     }
-    std::string id = sql::quote_literal(it->second.substr(colon + 1));
-    where += " AND (epoch_us(started_at) < " + std::to_string(us) +
-             " OR (epoch_us(started_at) = " + std::to_string(us) + " AND query_id < " + id + "))";
+    std::string time = bind(gateway::int8(us));
+    std::string id = bind(gateway::text(v->substr(colon + 1)));
+    where += " AND (epoch_us(started_at) < " + time + " OR (epoch_us(started_at) = " + time +
+             " AND query_id < " + id + "))";
   }
   auto result = run_in_duckling(
       org, c.actor,
       std::string("SELECT ") + kQueryColumns + " FROM duckgres_meta.query_log WHERE " + where +
           " ORDER BY started_at DESC, query_id DESC LIMIT " + std::to_string(limit + 1),
-      true);
+      true, std::move(values));
   json out = json::array();
   json next = nullptr;
   for (size_t i = 0; i < result.rows.size(); ++i) {
@@ -183,8 +192,7 @@ ApiResponse Api::signal_session(const Call& c, const std::string& action) {
     throw ApiError(400, "invalid_request", "the session id must be a positive integer (its pid)");
   }
   std::string fn = action == "cancel" ? "pg_cancel_backend" : "pg_terminate_backend";
-  auto result =
-      run_in_duckling(org, c.actor, "SELECT " + fn + "(" + std::to_string(pid) + ")", true);
+  auto result = run_in_duckling(org, c.actor, "SELECT " + fn + "($1)", true, {gateway::int8(pid)});
   bool done = !result.rows.empty() && result.rows[0][0] &&
               (*result.rows[0][0] == "t" || *result.rows[0][0] == "true");
   if (!done) throw ApiError(404, "not_found", "no session " + std::to_string(pid) + " in " + org);

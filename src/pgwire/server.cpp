@@ -320,7 +320,7 @@ class InternalClient {
     if (!send_all(fd_, data)) throw SqlError("08006", "the internal session ended");
   }
   // Reads messages until ReadyForQuery; fills `result`, throws the first ErrorResponse.
-  void until_ready(Server::InternalResult* result) {
+  void until_ready(gateway::Result* result) {
     std::optional<SqlError> error;
     while (true) {
       std::string header = read(5);
@@ -391,8 +391,8 @@ std::atomic<int32_t> next_internal_pid{1 << 30};
 
 }  // namespace
 
-Server::InternalResult Server::run_internal(const std::string& database, const std::string& actor,
-                                            const std::string& sql, bool system) {
+gateway::Result Server::run(const gateway::Request& request) {
+  const std::string& database = request.database;
   std::unique_ptr<WorkerLink> link;
   int fds[2] = {-1, -1};
   std::thread local;
@@ -439,17 +439,52 @@ Server::InternalResult Server::run_internal(const std::string& database, const s
                             {"database", database},
                             {"application_name", "duckgres api"},
                             {"duckgres.superuser", "on"},
-                            {"duckgres.actor", actor},
-                            {"duckgres.system", system ? "on" : "off"},
+                            {"duckgres.actor", request.actor},
+                            {"duckgres.system", request.system ? "on" : "off"},
                             {"duckgres.process_id", std::to_string(next_internal_pid.fetch_add(1))},
                             {"duckgres.secret_key", "0"}}));
   client.until_ready(nullptr);
   WriteBuffer query;
-  query.put_u8('Q');
-  query.put_i32(static_cast<int32_t>(4 + sql.size() + 1));
-  query.put_cstring(sql);
+  if (request.parameters.empty()) {
+    size_t at = query.begin_message('Q');
+    query.put_cstring(request.sql);
+    query.end_message(at);
+  } else {
+    // The extended protocol: the statement, then its values with their types, all as text.
+    size_t at = query.begin_message('P');
+    query.put_cstring("");
+    query.put_cstring(request.sql);
+    query.put_i16(static_cast<int16_t>(request.parameters.size()));
+    for (const auto& p : request.parameters) query.put_i32(p.type_oid);
+    query.end_message(at);
+    at = query.begin_message('B');
+    query.put_cstring("");
+    query.put_cstring("");
+    query.put_i16(0);  // every parameter in text format
+    query.put_i16(static_cast<int16_t>(request.parameters.size()));
+    for (const auto& p : request.parameters) {
+      if (!p.text) {
+        query.put_i32(-1);
+        continue;
+      }
+      query.put_i32(static_cast<int32_t>(p.text->size()));
+      query.put_bytes(*p.text);
+    }
+    query.put_i16(0);  // every column in text format
+    query.end_message(at);
+    at = query.begin_message('D');
+    query.put_u8('P');
+    query.put_cstring("");
+    query.end_message(at);
+    at = query.begin_message('E');
+    query.put_cstring("");
+    query.put_i32(0);
+    query.end_message(at);
+    at = query.begin_message('S');
+    query.end_message(at);
+  }
   client.send(query.data());
-  InternalResult result;
+  gateway::Result result;
   client.until_ready(&result);
   WriteBuffer terminate;
   terminate.put_u8('X');

@@ -9,20 +9,21 @@
 
 #include "common/config.h"
 #include "control/control_plane.h"
+#include "gateway/gateway.h"
 #include "pgwire/session.h"
 #include "pgwire/tls.h"
 #include "warehouse/warehouse.h"
 
 namespace ducklings::pgwire {
 
-class Server {
+class Server : public gateway::Gateway {
  public:
   // `control` is nullptr inside a worker, which sets `worker_control` and listens on a Unix
   // socket; `workers` hosts organizations' ducklings in worker processes (else in-process).
   Server(const ServerConfig& config, control::ControlPlane* control,
          warehouse::WarehouseRegistry& warehouses, WorkerHost* workers = nullptr,
          WorkerControlHandler worker_control = {});
-  ~Server();
+  ~Server() override;
   SessionRegistry& sessions() { return registry_; }
   // Binds the listening socket (throws naming the address on failure).
   void listen();
@@ -34,19 +35,11 @@ class Server {
   // interrupts what is left and waits for every session to end. Any thread.
   void stop();
   int port() const { return bound_port_; }
-  // Runs `sql` (one statement) in `database` as a superuser session on behalf of the control
-  // plane (the API's roles and grants), through the same session code as a client's: over
-  // a socket pair here, or to the duckling's worker. Throws SqlError as a client would get it.
-  struct InternalResult {
-    std::vector<std::string> columns;
-    std::vector<std::vector<std::optional<std::string>>> rows;
-    std::string tag;                // the last statement's command tag
-    std::vector<std::string> tags;  // every statement's, in order
-  };
-  // `system`: the server's own work (ingestion), past the sandbox's and the roles' checks;
-  // DuckDB's own file restrictions still hold.
-  InternalResult run_internal(const std::string& database, const std::string& actor,
-                              const std::string& sql, bool system = false);
+  // The server's own SQL (gateway/gateway.h): runs as a superuser session on behalf of the
+  // control plane, through the same session code as a client's: over a socket pair here, or
+  // to the duckling's worker. With parameters, by the extended protocol (Parse, Bind with
+  // their types, Execute). Throws SqlError as a client would get it.
+  gateway::Result run(const gateway::Request& request) override;
   // Where sessions send password changes and audit entries (before serve()).
   void set_control_requests(ControlRequestHandler handler) {
     control_requests_ = std::move(handler);

@@ -144,6 +144,15 @@ def query_log_suite(srv, api, isolation):
     for bad in ("limit=0", "limit=x", "status=maybe", "since=yesterday", "before=nonsense", "min_duration_ms=-1"):
         s, body = api.call("GET", "/api/v1/orgs/acme/queries?" + bad)
         check(s == 400 and "error" in body, "%s: %s refused: %s" % (isolation, bad, s))
+    # Time, command and duration filters (values bound as parameters: a quote is just a character).
+    hour_ago = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() - 3600))
+    s, page = api.call("GET", "/api/v1/orgs/acme/queries?user=alice&command=select&min_duration_ms=0&since=" + hour_ago)
+    check(s == 200 and page["queries"] and all(q["command"] == "SELECT" for q in page["queries"]),
+          "%s: since, command and min_duration_ms filters: %s %s" % (isolation, s, page))
+    s, page = api.call("GET", "/api/v1/orgs/acme/queries?until=2001-01-01T00:00:00Z")
+    check(s == 200 and page["queries"] == [], "%s: until filters out everything later: %s" % (isolation, page))
+    s, page = api.call("GET", "/api/v1/orgs/acme/queries?user=" + urllib.parse.quote("o'brien') OR true --"))
+    check(s == 200 and page["queries"] == [], "%s: a quote in a filter is a value: %s %s" % (isolation, s, page))
     check(api.call("GET", "/api/v1/orgs/nope/queries")[0] == 404, "%s: unknown org 404" % isolation)
     a.close()
     b.close()
