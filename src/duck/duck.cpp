@@ -452,21 +452,39 @@ std::optional<Connection::Profile> Connection::last_profile() {
   return p;
 }
 
+void register_scalar(duckdb_connection connection, const ScalarFunction& spec) {
+  duckdb_scalar_function f = duckdb_create_scalar_function();
+  duckdb_scalar_function_set_name(f, spec.name.c_str());
+  for (duckdb_type p : spec.parameters) {
+    LogicalType t(duckdb_create_logical_type(p));
+    duckdb_scalar_function_add_parameter(f, t.get());
+  }
+  if (spec.varargs) {
+    LogicalType t(duckdb_create_logical_type(*spec.varargs));
+    duckdb_scalar_function_set_varargs(f, t.get());
+  }
+  if (spec.result_type) {
+    duckdb_scalar_function_set_return_type(f, spec.result_type);
+  } else {
+    LogicalType t(duckdb_create_logical_type(spec.result));
+    duckdb_scalar_function_set_return_type(f, t.get());
+  }
+  if (spec.is_volatile) duckdb_scalar_function_set_volatile(f);
+  if (spec.handles_nulls) duckdb_scalar_function_set_special_handling(f);
+  if (spec.extra) duckdb_scalar_function_set_extra_info(f, spec.extra, spec.delete_extra);
+  duckdb_scalar_function_set_function(f, spec.function);
+  duckdb_state state = duckdb_register_scalar_function(connection, f);
+  duckdb_destroy_scalar_function(&f);
+  if (state != DuckDBSuccess) throw std::runtime_error("cannot register function " + spec.name);
+}
+
 void register_text_function(Connection& connection, const std::string& name, size_t arity,
                             TextFunction fn) {
-  duckdb_scalar_function f = duckdb_create_scalar_function();
-  duckdb_scalar_function_set_name(f, name.c_str());
-  duckdb_logical_type varchar = duckdb_create_logical_type(DUCKDB_TYPE_VARCHAR);
-  for (size_t i = 0; i < arity; ++i) duckdb_scalar_function_add_parameter(f, varchar);
-  duckdb_scalar_function_set_return_type(f, varchar);
-  duckdb_destroy_logical_type(&varchar);
-  duckdb_scalar_function_set_volatile(f);
-  duckdb_scalar_function_set_extra_info(f, new TextFunction(std::move(fn)),
-                                        [](void* p) { delete static_cast<TextFunction*>(p); });
-  duckdb_scalar_function_set_function(f, call_text_function);
-  duckdb_state state = duckdb_register_scalar_function(connection.get(), f);
-  duckdb_destroy_scalar_function(&f);
-  if (state != DuckDBSuccess) throw std::runtime_error("cannot register function " + name);
+  register_scalar(connection.get(),
+                  {name, std::vector<duckdb_type>(arity, DUCKDB_TYPE_VARCHAR), DUCKDB_TYPE_VARCHAR,
+                   nullptr, call_text_function, new TextFunction(std::move(fn)),
+                   [](void* p) { delete static_cast<TextFunction*>(p); }, std::nullopt, false,
+                   true});
 }
 
 }  // namespace ducklings::duck

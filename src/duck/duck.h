@@ -170,7 +170,8 @@ class Appender {
  public:
   Appender(Connection& connection, const std::string& schema, const std::string& table);
   // A table of another catalog (the session's temp tables: catalog "temp", schema "main").
-  Appender(Connection& connection, const std::string& catalog, const std::string& schema, const std::string& table);
+  Appender(Connection& connection, const std::string& catalog, const std::string& schema,
+           const std::string& table);
   Appender(const Appender&) = delete;
   ~Appender();
   Appender& text(std::string_view v);
@@ -186,6 +187,23 @@ class Appender {
   void check(duckdb_state state, const char* what);
   duckdb_appender appender_ = nullptr;
 };
+
+// A scalar function for DuckDB's C API, as every registration states it: its name, argument
+// and result types, the C function and what it is handed. register_scalar() registers it in
+// the connection's database (every connection then sees it); throws std::runtime_error.
+struct ScalarFunction {
+  std::string name;
+  std::vector<duckdb_type> parameters;
+  duckdb_type result = DUCKDB_TYPE_VARCHAR;
+  duckdb_logical_type result_type = nullptr;  // instead of `result` (a DECIMAL, an alias); borrowed
+  duckdb_scalar_function_t function = nullptr;
+  void* extra = nullptr;  // duckdb_scalar_function_get_extra_info; owned by DuckDB once registered
+  duckdb_delete_callback_t delete_extra = nullptr;
+  std::optional<duckdb_type> varargs = std::nullopt;  // more arguments of this type
+  bool handles_nulls = false;  // NULL arguments reach the function (else NULL in, NULL out)
+  bool is_volatile = false;    // evaluated for every row, never folded
+};
+void register_scalar(duckdb_connection connection, const ScalarFunction& function);
 
 // A scalar function of `arity` VARCHAR arguments returning VARCHAR, computed row by row by C++
 // (on DuckDB's threads): NULL in, NULL out; an exception becomes the query's error.

@@ -182,43 +182,20 @@ struct Registration {
 
 void add_function(Connection& connection, const char* name, std::vector<duckdb_type> parameters,
                   duckdb_type result, RowFunction fn, Registration how = {}) {
-  duckdb_scalar_function f = duckdb_create_scalar_function();
-  duckdb_scalar_function_set_name(f, name);
-  for (duckdb_type p : parameters) {
-    duckdb_logical_type t = duckdb_create_logical_type(p);
-    duckdb_scalar_function_add_parameter(f, t);
-    duckdb_destroy_logical_type(&t);
-  }
-  duckdb_logical_type r = duckdb_create_logical_type(result);
-  duckdb_scalar_function_set_return_type(f, r);
-  duckdb_destroy_logical_type(&r);
-  if (how.is_volatile) duckdb_scalar_function_set_volatile(f);
-  if (how.handles_nulls) duckdb_scalar_function_set_special_handling(f);
-  duckdb_scalar_function_set_extra_info(f, new Spec{std::move(fn), !how.handles_nulls},
-                                        [](void* p) { delete static_cast<Spec*>(p); });
-  duckdb_scalar_function_set_function(f, call_row_function);
-  duckdb_state state = duckdb_register_scalar_function(connection.get(), f);
-  duckdb_destroy_scalar_function(&f);
-  if (state != DuckDBSuccess) throw std::runtime_error(std::string("cannot register function ") + name);
+  register_scalar(connection.get(),
+                  {name, std::move(parameters), result, nullptr, call_row_function,
+                   new Spec{std::move(fn), !how.handles_nulls},
+                   [](void* p) { delete static_cast<Spec*>(p); }, std::nullopt, how.handles_nulls,
+                   how.is_volatile});
 }
 
 // A varargs function of VARCHARs after `fixed` leading VARCHARs.
 void add_varargs_text_function(Connection& connection, const char* name, size_t fixed,
                                RowFunction fn) {
-  duckdb_scalar_function f = duckdb_create_scalar_function();
-  duckdb_scalar_function_set_name(f, name);
-  duckdb_logical_type t = duckdb_create_logical_type(DUCKDB_TYPE_VARCHAR);
-  for (size_t i = 0; i < fixed; ++i) duckdb_scalar_function_add_parameter(f, t);
-  duckdb_scalar_function_set_varargs(f, t);
-  duckdb_scalar_function_set_return_type(f, t);
-  duckdb_destroy_logical_type(&t);
-  duckdb_scalar_function_set_special_handling(f);
-  duckdb_scalar_function_set_extra_info(f, new Spec{std::move(fn), false},
-                                        [](void* p) { delete static_cast<Spec*>(p); });
-  duckdb_scalar_function_set_function(f, call_row_function);
-  duckdb_state state = duckdb_register_scalar_function(connection.get(), f);
-  duckdb_destroy_scalar_function(&f);
-  if (state != DuckDBSuccess) throw std::runtime_error(std::string("cannot register function ") + name);
+  register_scalar(connection.get(),
+                  {name, std::vector<duckdb_type>(fixed, DUCKDB_TYPE_VARCHAR), DUCKDB_TYPE_VARCHAR,
+                   nullptr, call_row_function, new Spec{std::move(fn), false},
+                   [](void* p) { delete static_cast<Spec*>(p); }, DUCKDB_TYPE_VARCHAR, true});
 }
 
 // ---------------------------------------------------------------------------------------

@@ -11,6 +11,7 @@
 #include <string>
 #include <string_view>
 
+#include "duck/duck.h"
 #include "duck/pg_json.h"
 
 namespace ducklings::duck {
@@ -391,22 +392,10 @@ void record_json(duckdb_function_info info, duckdb_data_chunk input, duckdb_vect
 }  // namespace
 
 void register_record_json(duckdb_connection connection) {
-  duckdb_scalar_function f = duckdb_create_scalar_function();
-  duckdb_scalar_function_set_name(f, "__pgj_record");
-  duckdb_logical_type any = duckdb_create_logical_type(DUCKDB_TYPE_ANY);
-  duckdb_logical_type text = duckdb_create_logical_type(DUCKDB_TYPE_VARCHAR);
-  duckdb_logical_type json = duckdb_create_logical_type(DUCKDB_TYPE_VARCHAR);
-  duckdb_logical_type_set_alias(json, "JSON");
-  duckdb_scalar_function_add_parameter(f, any);
-  duckdb_scalar_function_add_parameter(f, text);
-  duckdb_scalar_function_set_return_type(f, json);
-  duckdb_scalar_function_set_function(f, record_json);
-  duckdb_state state = duckdb_register_scalar_function(connection, f);
-  duckdb_destroy_logical_type(&any);
-  duckdb_destroy_logical_type(&text);
-  duckdb_destroy_logical_type(&json);
-  duckdb_destroy_scalar_function(&f);
-  if (state != DuckDBSuccess) throw std::runtime_error("cannot register __pgj_record");
+  LogicalType json(duckdb_create_logical_type(DUCKDB_TYPE_VARCHAR));
+  duckdb_logical_type_set_alias(json.get(), "JSON");
+  register_scalar(connection, {"__pgj_record", {DUCKDB_TYPE_ANY, DUCKDB_TYPE_VARCHAR},
+                               DUCKDB_TYPE_VARCHAR, json.get(), record_json});
 }
 
 }  // namespace ducklings::duck

@@ -40,7 +40,8 @@ idx_t leaves(duckdb_vector v, duckdb_logical_type type, idx_t row) {
 enum class Answer { kCardinality, kNdims, kDims };
 
 void array_info(duckdb_function_info info, duckdb_data_chunk input, duckdb_vector output) {
-  auto what = static_cast<Answer>(reinterpret_cast<intptr_t>(duckdb_scalar_function_get_extra_info(info)));
+  auto what =
+      static_cast<Answer>(reinterpret_cast<intptr_t>(duckdb_scalar_function_get_extra_info(info)));
   duckdb_vector v = duckdb_data_chunk_get_vector(input, 0);
   duck::LogicalType type(duckdb_vector_get_column_type(v));
   idx_t rows = duckdb_data_chunk_get_size(input);
@@ -57,7 +58,8 @@ void array_info(duckdb_function_info info, duckdb_data_chunk input, duckdb_vecto
       continue;
     }
     if (what == Answer::kCardinality) {
-      static_cast<int32_t*>(duckdb_vector_get_data(output))[r] = static_cast<int32_t>(leaves(v, type.get(), r));
+      static_cast<int32_t*>(duckdb_vector_get_data(output))[r] =
+          static_cast<int32_t>(leaves(v, type.get(), r));
       continue;
     }
     std::vector<idx_t> dims;
@@ -75,17 +77,13 @@ void array_info(duckdb_function_info info, duckdb_data_chunk input, duckdb_vecto
 }
 
 void add(duck::Connection& connection, const char* name, Answer what, duckdb_type result) {
-  duckdb_scalar_function f = duckdb_create_scalar_function();
-  duckdb_scalar_function_set_name(f, name);
-  duck::LogicalType any(duckdb_create_logical_type(DUCKDB_TYPE_ANY));
-  duck::LogicalType out(duckdb_create_logical_type(result));
-  duckdb_scalar_function_add_parameter(f, any.get());
-  duckdb_scalar_function_set_return_type(f, out.get());
-  duckdb_scalar_function_set_extra_info(f, reinterpret_cast<void*>(static_cast<intptr_t>(what)), nullptr);
-  duckdb_scalar_function_set_function(f, array_info);
-  duckdb_state state = duckdb_register_scalar_function(connection.get(), f);
-  duckdb_destroy_scalar_function(&f);
-  if (state != DuckDBSuccess) throw std::runtime_error(std::string("cannot register ") + name);
+  duck::register_scalar(connection.get(), {name,
+                                           {DUCKDB_TYPE_ANY},
+                                           result,
+                                           nullptr,
+                                           array_info,
+                                           reinterpret_cast<void*>(static_cast<intptr_t>(what)),
+                                           nullptr});
 }
 
 }  // namespace

@@ -13,7 +13,8 @@ enum class Op { kAdd, kSub, kMul, kDiv };
 template <Op kOp>
 void float8_arith(duckdb_function_info info, duckdb_data_chunk input, duckdb_vector output) {
   idx_t rows = duckdb_data_chunk_get_size(input);
-  duckdb_vector a = duckdb_data_chunk_get_vector(input, 0), b = duckdb_data_chunk_get_vector(input, 1);
+  duckdb_vector a = duckdb_data_chunk_get_vector(input, 0),
+                b = duckdb_data_chunk_get_vector(input, 1);
   const auto* x = static_cast<const double*>(duckdb_vector_get_data(a));
   const auto* y = static_cast<const double*>(duckdb_vector_get_data(b));
   uint64_t* xvalid = duckdb_vector_get_validity(a);
@@ -25,7 +26,9 @@ void float8_arith(duckdb_function_info info, duckdb_data_chunk input, duckdb_vec
     ovalid = duckdb_vector_get_validity(output);
   }
   // Validity bits read here, not through a call into the library per row.
-  auto valid = [](const uint64_t* mask, idx_t r) { return !mask || ((mask[r / 64] >> (r % 64)) & 1); };
+  auto valid = [](const uint64_t* mask, idx_t r) {
+    return !mask || ((mask[r / 64] >> (r % 64)) & 1);
+  };
   for (idx_t r = 0; r < rows; ++r) {
     if (!valid(xvalid, r) || !valid(yvalid, r)) {
       ovalid[r / 64] &= ~(uint64_t{1} << (r % 64));
@@ -58,8 +61,8 @@ void float8_arith(duckdb_function_info info, duckdb_data_chunk input, duckdb_vec
         break;
     }
     if (overflow || underflow) {
-      duckdb_scalar_function_set_error(
-          info, overflow ? "[22003] value out of range: overflow" : "[22003] value out of range: underflow");
+      duckdb_scalar_function_set_error(info, overflow ? "[22003] value out of range: overflow"
+                                                      : "[22003] value out of range: underflow");
       return;
     }
     out[r] = v;
@@ -67,17 +70,9 @@ void float8_arith(duckdb_function_info info, duckdb_data_chunk input, duckdb_vec
 }
 
 void add(duck::Connection& connection, const char* name, duckdb_scalar_function_t fn) {
-  duckdb_scalar_function f = duckdb_create_scalar_function();
-  duckdb_scalar_function_set_name(f, name);
-  duckdb_logical_type d = duckdb_create_logical_type(DUCKDB_TYPE_DOUBLE);
-  duckdb_scalar_function_add_parameter(f, d);
-  duckdb_scalar_function_add_parameter(f, d);
-  duckdb_scalar_function_set_return_type(f, d);
-  duckdb_destroy_logical_type(&d);
-  duckdb_scalar_function_set_function(f, fn);
-  duckdb_state state = duckdb_register_scalar_function(connection.get(), f);
-  duckdb_destroy_scalar_function(&f);
-  if (state != DuckDBSuccess) throw std::runtime_error(std::string("cannot register ") + name);
+  duck::register_scalar(
+      connection.get(),
+      {name, {DUCKDB_TYPE_DOUBLE, DUCKDB_TYPE_DOUBLE}, DUCKDB_TYPE_DOUBLE, nullptr, fn});
 }
 
 }  // namespace

@@ -374,18 +374,9 @@ void numeric_mul(duckdb_function_info info, duckdb_data_chunk input, duckdb_vect
 
 void add(duck::Connection& connection, const char* name, std::vector<duckdb_type> params,
          duckdb_logical_type result, duckdb_scalar_function_t fn) {
-  duckdb_scalar_function f = duckdb_create_scalar_function();
-  duckdb_scalar_function_set_name(f, name);
-  for (duckdb_type p : params) {
-    duck::LogicalType t(duckdb_create_logical_type(p));
-    duckdb_scalar_function_add_parameter(f, t.get());
-  }
-  duckdb_scalar_function_set_return_type(f, result);
-  duckdb_scalar_function_set_special_handling(f);  // NULLs reach the function (SQLNULL inputs)
-  duckdb_scalar_function_set_function(f, fn);
-  duckdb_state state = duckdb_register_scalar_function(connection.get(), f);
-  duckdb_destroy_scalar_function(&f);
-  if (state != DuckDBSuccess) throw std::runtime_error(std::string("cannot register ") + name);
+  // NULLs reach the function (SQLNULL inputs).
+  duck::register_scalar(connection.get(), {name, std::move(params), DUCKDB_TYPE_VARCHAR, result, fn,
+                                           nullptr, nullptr, std::nullopt, true});
 }
 
 }  // namespace

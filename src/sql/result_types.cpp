@@ -2518,16 +2518,9 @@ void numeric_decimal_function(duckdb_function_info info, duckdb_data_chunk input
 
 void register_text_function(duck::Connection& connection, const char* name, int arity,
                             duckdb_scalar_function_t function, duckdb_logical_type result = nullptr) {
-  duckdb_scalar_function f = duckdb_create_scalar_function();
-  duckdb_scalar_function_set_name(f, name);
-  duckdb_logical_type text = duckdb_create_logical_type(DUCKDB_TYPE_VARCHAR);
-  for (int i = 0; i < arity; ++i) duckdb_scalar_function_add_parameter(f, text);
-  duckdb_scalar_function_set_return_type(f, result ? result : text);
-  duckdb_destroy_logical_type(&text);
-  duckdb_scalar_function_set_function(f, function);
-  duckdb_state state = duckdb_register_scalar_function(connection.get(), f);
-  duckdb_destroy_scalar_function(&f);
-  if (state != DuckDBSuccess) throw std::runtime_error(std::string("cannot register ") + name);
+  duck::register_scalar(connection.get(),
+                        {name, std::vector<duckdb_type>(static_cast<size_t>(arity), DUCKDB_TYPE_VARCHAR),
+                         DUCKDB_TYPE_VARCHAR, result, function});
 }
 
 }  // namespace
