@@ -207,8 +207,10 @@ def run_suite(store_label, extra_args):
                 gc.execute(probe)
                 rows = gc.fetchall()
                 check(False, "%s: globex reached acme with %s: %s" % (store_label, probe, rows))
-            except psycopg2.Error:
-                pass
+            except psycopg2.Error as e:
+                # Refused as another database's or a missing relation, not by some other failure.
+                check(e.pgcode in ("0A000", "3D000", "3F000", "42P01", "42501"),
+                      "%s: %s refused as out of reach: %s %s" % (store_label, probe, e.pgcode, e))
         g.close()
 
         # Connection cap: max_connections 3 on acme.
@@ -295,8 +297,9 @@ def run_suite(store_label, extra_args):
         try:
             cur.execute("SELECT 1")
             check(False, "%s: a session on a deleted duckling must end" % store_label)
-        except psycopg2.Error:
-            pass
+        except psycopg2.Error as e:
+            # Ended by the server (57P01) or found closed: not a statement's error.
+            check(e.pgcode in (None, "57P01"), "%s: the session was ended: %s %s" % (store_label, e.pgcode, e))
         import os
         check(not os.path.exists(os.path.join(srv.data_dir, "ducklings", "acme")), "%s: its data is removed" % store_label)
         try:

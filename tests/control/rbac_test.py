@@ -148,8 +148,8 @@ def suite(isolation):
         try:
             rcur.execute("SELECT id FROM team_2.stuff")
             check(False, "%s: an uncommitted grant counted" % isolation)
-        except psycopg2.Error:
-            pass
+        except psycopg2.Error as e:
+            check(e.pgcode == "42501", "%s: refused for want of the grant, not otherwise: %s %s" % (isolation, e.pgcode, e))
         owner_conn.commit()
         owner_conn.autocommit = True
         rcur.execute("SELECT id FROM team_2.stuff")

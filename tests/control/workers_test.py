@@ -207,8 +207,8 @@ try:
     try:
         cur.execute("SELECT 1")
         check(False, "the idle session survived its worker")
-    except psycopg2.Error:
-        pass
+    except psycopg2.Error as e:
+        check(e.pgcode in (None, "57P02"), "the idle session ended with its worker: %s %s" % (e.pgcode, e))
     a2 = connect(srv, "acme", "alice", "alice-secret-1")
     c2 = a2.cursor()
     c2.execute("SELECT count(*) FROM team_1.clicks")
@@ -264,8 +264,8 @@ try:
     try:
         cc.execute("SELECT 1")
         check(False, "session survived deletion")
-    except psycopg2.Error:
-        pass
+    except psycopg2.Error as e:
+        check(e.pgcode in (None, "57P01"), "the session was ended: %s %s" % (e.pgcode, e))
     check(not alive(pid_a5), "the worker ended with its duckling")
     check(not os.path.exists(os.path.join(srv.data_dir, "ducklings", "acme")), "files removed")
     check(srv.stop() == 0, "final clean stop")
