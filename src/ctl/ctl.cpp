@@ -250,7 +250,7 @@ struct RouteCommand {
     for (const auto& f : route->body) {
       if (has(f.name)) {
         body[f.name] = field_value(f, values.at(f.name));
-      } else if (!f.env.empty() && std::getenv(f.env.c_str())) {
+      } else if (f.required && !f.env.empty() && std::getenv(f.env.c_str())) {
         body[f.name] = field_value(f, std::getenv(f.env.c_str()));
       }
     }

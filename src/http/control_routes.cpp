@@ -365,7 +365,9 @@ std::vector<Route> Api::control_routes() {
        "Change password, access_mode, team_id",
        200,
        ref("User"),
-       {password, access_mode, team_of_user},
+       // No DUCKGRES_USER_PASSWORD here: `user update --access-mode …` must not also
+       // change the password because the variable happens to be set.
+       {{"password", str(), false, "a new password"}, access_mode, team_of_user},
        "",
        {},
        [](Api& api, const Call& c) {
