@@ -32,31 +32,24 @@ std::string new_uuid() {
          "-" + h.substr(20);
 }
 
-const json& require_object(const json& body) {
-  if (!body.is_object()) bad_request("the request body must be a JSON object");
-  return body;
-}
-
-std::string string_field(const json& body, const char* name, bool required) {
-  auto it = body.find(name);
-  if (it == body.end() || it->is_null()) {
-    if (required) bad_request(std::string("\"") + name + "\" is required");
-    return "";
-  }
-  if (!it->is_string()) bad_request(std::string("\"") + name + "\" must be a string");
-  return it->get<std::string>();
-}
-
-std::optional<int64_t> int_field(const json& body, const char* name, int64_t min, int64_t max) {
-  auto it = body.find(name);
-  if (it == body.end() || it->is_null()) return std::nullopt;
-  if (!it->is_number_integer()) bad_request(std::string("\"") + name + "\" must be an integer");
-  int64_t v = it->get<int64_t>();
-  if (v < min || v > max) {
+// A value the API read is in range, or a 400 naming the field.
+std::optional<int64_t> in_range(const char* name, std::optional<int64_t> v, int64_t min,
+                                int64_t max) {
+  if (v && (*v < min || *v > max)) {
     bad_request(std::string("\"") + name + "\" must be between " + std::to_string(min) + " and " +
                 std::to_string(max));
   }
   return v;
+}
+
+constexpr int64_t kMaxTeamId = INT64_C(9007199254740991);  // JSON's largest exact integer
+
+// An integer member of a size object (parse_size).
+std::optional<int64_t> int_field(const json& body, const char* name, int64_t min, int64_t max) {
+  auto it = body.find(name);
+  if (it == body.end() || it->is_null()) return std::nullopt;
+  if (!it->is_number_integer()) bad_request(std::string("\"") + name + "\" must be an integer");
+  return in_range(name, it->get<int64_t>(), min, max);
 }
 
 // Schema names and usernames: identifiers a SQL user can type unquoted.
@@ -182,17 +175,16 @@ json ControlPlane::org_json(const OrgRow& o) {
           {"updated_at", o.updated_at}};
 }
 
-json ControlPlane::create_org(const json& body) {
-  require_object(body);
-  std::string name = string_field(body, "name", true);
+json ControlPlane::create_org(const OrgSpec& spec) {
+  const std::string& name = spec.name;
   if (!valid_org_name(name)) {
     bad_request(
         "\"name\" must be 1-63 lower-case letters, digits, '_' or '-', starting with a "
         "letter (it is the duckling's database name; duckgres and postgres are reserved)");
   }
-  int max_vcpus = static_cast<int>(int_field(body, "max_vcpus", 1, 1024).value_or(8));
+  int max_vcpus = static_cast<int>(in_range("max_vcpus", spec.max_vcpus, 1, 1024).value_or(8));
   int max_connections =
-      static_cast<int>(int_field(body, "max_connections", 1, 10000).value_or(100));
+      static_cast<int>(in_range("max_connections", spec.max_connections, 1, 10000).value_or(100));
   std::string now = iso_utc_now();
   OrgRow o{new_uuid(), name, max_vcpus, max_connections, now, now};
   try {
@@ -224,17 +216,13 @@ json ControlPlane::get_org(const std::string& org) {
   return o;
 }
 
-json ControlPlane::update_org(const std::string& org, const json& body) {
-  require_object(body);
-  for (auto it = body.begin(); it != body.end(); ++it) {
-    if (it.key() != "max_vcpus" && it.key() != "max_connections") {
-      bad_request("\"" + it.key() + "\" cannot be changed (max_vcpus, max_connections can)");
-    }
-  }
+json ControlPlane::update_org(const std::string& org, const OrgChange& change) {
+  in_range("max_vcpus", change.max_vcpus, 1, 1024);
+  in_range("max_connections", change.max_connections, 1, 10000);
   json result;
   store_.transaction([&] {
     OrgRow o = org_row(org);
-    if (auto v = int_field(body, "max_vcpus", 1, 1024)) {
+    if (auto v = change.max_vcpus) {
       auto d = store_.query("SELECT vcpus FROM ducklings WHERE org_id = ? AND state <> 'deleted'",
                             {o.id});
       if (!d.empty() && std::stoi(*d[0][0]) > *v) {
@@ -243,8 +231,7 @@ json ControlPlane::update_org(const std::string& org, const json& body) {
       }
       o.max_vcpus = static_cast<int>(*v);
     }
-    if (auto v = int_field(body, "max_connections", 1, 10000))
-      o.max_connections = static_cast<int>(*v);
+    if (auto v = change.max_connections) o.max_connections = static_cast<int>(*v);
     o.updated_at = iso_utc_now();
     store_.execute(
         "UPDATE orgs SET max_vcpus = ?, max_connections = ?, updated_at = ? WHERE id = ?",
@@ -281,13 +268,11 @@ json team_json(const Row& r) {
 }
 }  // namespace
 
-json ControlPlane::create_team(const std::string& org, const json& body) {
-  require_object(body);
-  auto team_id = int_field(body, "team_id", 1, INT64_C(9007199254740991));
-  if (!team_id) bad_request("\"team_id\" is required");
-  std::string name = string_field(body, "name", true);
+json ControlPlane::create_team(const std::string& org, const TeamSpec& spec) {
+  auto team_id = in_range("team_id", spec.team_id, 1, kMaxTeamId);
+  const std::string& name = spec.name;
   if (name.empty() || name.size() > 200) bad_request("\"name\" must be 1-200 characters");
-  std::string schema = string_field(body, "schema_name", false);
+  std::string schema = spec.schema_name;
   if (schema.empty()) schema = "team_" + std::to_string(*team_id);
   if (!valid_identifier(schema) || schema == "main" || schema == "information_schema" ||
       schema.rfind("pg_", 0) == 0 || schema.rfind("duckgres", 0) == 0) {
@@ -391,24 +376,15 @@ std::optional<int64_t> check_access(ConfigStore& store, const std::string& org_i
   return team_id;
 }
 
-// The access mode a body asks for (unrestricted when it names none).
-std::string access_mode_of(const json& body) {
-  std::string mode = string_field(body, "access_mode", false);
+// The access mode asked for (unrestricted when none is named).
+std::string access_mode_of(const std::string& mode) {
   return mode.empty() ? "unrestricted" : mode;
-}
-
-// The team a body's access mode is bound to, checked against the org's teams.
-std::optional<int64_t> team_of(ConfigStore& store, const std::string& org_id,
-                               const std::string& mode, const json& body) {
-  return check_access(store, org_id, mode,
-                      int_field(body, "team_id", 1, INT64_C(9007199254740991)));
 }
 }  // namespace
 
-json ControlPlane::create_user(const std::string& org, const json& body,
+json ControlPlane::create_user(const std::string& org, const UserSpec& spec,
                                const std::string& verifier) {
-  require_object(body);
-  std::string username = string_field(body, "username", true);
+  const std::string& username = spec.username;
   if (!valid_username(username)) {
     bad_request("\"username\" must be 1-63 letters, digits, '_', '-', '.' or '@'");
   }
@@ -421,11 +397,12 @@ json ControlPlane::create_user(const std::string& org, const json& body,
                 "\" is reserved (built-in roles owner, writer, reader, public; pg_ and duckgres "
                 "prefixes)");
   }
-  std::string mode = access_mode_of(body);
+  std::string mode = access_mode_of(spec.access_mode);
+  in_range("team_id", spec.team_id, 1, kMaxTeamId);
   json result;
   store_.transaction([&] {
     OrgRow o = org_row(org);
-    auto team = team_of(store_, o.id, mode, body);
+    auto team = check_access(store_, o.id, mode, spec.team_id);
     std::string now = iso_utc_now();
     try {
       store_.execute(
@@ -466,22 +443,18 @@ json ControlPlane::get_user(const std::string& org, const std::string& username)
 }
 
 json ControlPlane::update_user(const std::string& org, const std::string& username,
-                               const json& body, const std::optional<std::string>& verifier) {
-  require_object(body);
-  for (auto it = body.begin(); it != body.end(); ++it) {
-    if (it.key() != "password" && it.key() != "access_mode" && it.key() != "team_id") {
-      bad_request("\"" + it.key() + "\" cannot be changed (password, access_mode, team_id can)");
-    }
-  }
+                               const UserChange& change,
+                               const std::optional<std::string>& verifier) {
+  if (change.team_id) in_range("team_id", *change.team_id, 1, kMaxTeamId);
   json result;
   store_.transaction([&] {
     OrgRow o = org_row(org);
     json current = get_user(org, username);
-    std::string mode = body.contains("access_mode") ? string_field(body, "access_mode", true)
-                                                    : current["access_mode"].get<std::string>();
+    std::string mode =
+        change.access_mode ? *change.access_mode : current["access_mode"].get<std::string>();
     std::optional<int64_t> team;
-    if (body.contains("team_id")) {
-      team = int_field(body, "team_id", 1, INT64_C(9007199254740991));
+    if (change.team_id) {
+      team = *change.team_id;
     } else if (mode != "unrestricted" && !current["team_id"].is_null()) {
       team = current["team_id"].get<int64_t>();
     }
@@ -528,23 +501,17 @@ const char* const kCredentialColumns =
     "id, username, name, access_mode, team_id, created_at, expires_at, revoked_at";
 }  // namespace
 
-json ControlPlane::mint_credential(const std::string& org, const json& body,
+json ControlPlane::mint_credential(const std::string& org, const CredentialSpec& spec,
                                    const std::string& secret, const std::string& verifier) {
-  require_object(body);
-  for (auto it = body.begin(); it != body.end(); ++it) {
-    if (it.key() != "ttl_seconds" && it.key() != "name" && it.key() != "access_mode" &&
-        it.key() != "team_id") {
-      bad_request("unknown field \"" + it.key() + "\" (ttl_seconds, name, access_mode, team_id)");
-    }
-  }
-  int64_t ttl = int_field(body, "ttl_seconds", 60, 3600).value_or(900);
-  std::string name = string_field(body, "name", false);
+  int64_t ttl = in_range("ttl_seconds", spec.ttl_seconds, 60, 3600).value_or(900);
+  const std::string& name = spec.name;
   if (name.size() > 200) bad_request("\"name\" is at most 200 characters");
-  std::string mode = access_mode_of(body);
+  std::string mode = access_mode_of(spec.access_mode);
+  in_range("team_id", spec.team_id, 1, kMaxTeamId);
   json result;
   store_.transaction([&] {
     OrgRow o = org_row(org);
-    auto team = team_of(store_, o.id, mode, body);
+    auto team = check_access(store_, o.id, mode, spec.team_id);
     std::string id = random_hex(8);
     std::string username = "svc_" + id;
     auto now = std::chrono::system_clock::now();
@@ -711,16 +678,16 @@ json ControlPlane::duckling_json(const std::string& org, const Row& r) {
   return out;
 }
 
-ControlPlane::Provisioning ControlPlane::put_duckling(const std::string& org, const json& body) {
-  require_object(body);
-  ComputeSize size = parse_size(body.contains("size") ? body["size"] : json(nullptr));
+ControlPlane::Provisioning ControlPlane::put_duckling(const std::string& org,
+                                                      const ComputeSize& size) {
   Provisioning result;
   store_.transaction([&] {
     OrgRow o = org_row(org);
     if (size.vcpus > o.max_vcpus) {
       throw RefusedError(Refusal::kQuotaExceeded, "quota_exceeded",
-                     "size " + size.name + " needs " + std::to_string(size.vcpus) + " vCPUs; \"" +
-                         org + "\" may use " + std::to_string(o.max_vcpus) + " (max_vcpus)");
+                         "size " + size.name + " needs " + std::to_string(size.vcpus) +
+                             " vCPUs; \"" + org + "\" may use " + std::to_string(o.max_vcpus) +
+                             " (max_vcpus)");
     }
     auto rows = store_.query(
         std::string("SELECT ") + kDucklingColumns + " FROM ducklings WHERE org_id = ?", {o.id});
@@ -760,10 +727,7 @@ json ControlPlane::get_duckling(const std::string& org) {
   return duckling_json(org, rows[0]);
 }
 
-json ControlPlane::scale_duckling(const std::string& org, const json& body) {
-  require_object(body);
-  if (!body.contains("size")) bad_request("\"size\" is required");
-  ComputeSize size = parse_size(body["size"]);
+json ControlPlane::scale_duckling(const std::string& org, const ComputeSize& size) {
   json result;
   store_.transaction([&] {
     OrgRow o = org_row(org);
@@ -772,8 +736,8 @@ json ControlPlane::scale_duckling(const std::string& org, const json& body) {
     if (*rows[0][0] == "deleting") conflict("the duckling is being deleted");
     if (size.vcpus > o.max_vcpus) {
       throw RefusedError(Refusal::kQuotaExceeded, "quota_exceeded",
-                     "size needs " + std::to_string(size.vcpus) + " vCPUs; \"" + org +
-                         "\" may use " + std::to_string(o.max_vcpus) + " (max_vcpus)");
+                         "size needs " + std::to_string(size.vcpus) + " vCPUs; \"" + org +
+                             "\" may use " + std::to_string(o.max_vcpus) + " (max_vcpus)");
     }
     store_.execute(
         "UPDATE ducklings SET size = ?, vcpus = ?, memory_mb = ?, temp_mb = ?, updated_at = ? "

@@ -49,8 +49,8 @@ struct LoginTarget {
   std::string duckling_state;  // for an org's database
   std::string access_mode;     // unrestricted | project_reader | project_user
   std::optional<int64_t> team_id;
-  std::string team_schema;  // the bound team's schema
-  int max_connections = 0;  // sessions allowed on the org's duckling (0 = no cap)
+  std::string team_schema;    // the bound team's schema
+  int max_connections = 0;    // sessions allowed on the org's duckling (0 = no cap)
   std::string credential_id;  // set for a service credential's login
 };
 
@@ -59,6 +59,36 @@ struct Endpoint {
   std::string host = "127.0.0.1";
   int port = 5432;
   std::string sslmode = "prefer";
+};
+
+// What the API asks of the control plane, typed: http/ reads them from JSON (types, presence),
+// the control plane checks what they mean (ranges, names, reserved words, conflicts).
+struct OrgSpec {
+  std::string name;
+  std::optional<int64_t> max_vcpus, max_connections;  // 8 and 100 when not given
+};
+struct OrgChange {
+  std::optional<int64_t> max_vcpus, max_connections;
+};
+struct TeamSpec {
+  int64_t team_id = 0;
+  std::string name;
+  std::string schema_name;  // "" for team_<id>
+};
+struct UserSpec {
+  std::string username;
+  std::string access_mode;  // "" for unrestricted
+  std::optional<int64_t> team_id;
+};
+struct UserChange {
+  std::optional<std::string> access_mode;
+  std::optional<std::optional<int64_t>> team_id;  // given, and then a team or none (null)
+};
+struct CredentialSpec {
+  std::optional<int64_t> ttl_seconds;  // 900 when not given
+  std::string name;
+  std::string access_mode;  // "" for unrestricted
+  std::optional<int64_t> team_id;
 };
 
 // Thread-safe (the store serializes).
@@ -71,42 +101,40 @@ class ControlPlane {
     runtime_source_ = std::move(source);
   }
 
-  nlohmann::json create_org(const nlohmann::json& body);
+  nlohmann::json create_org(const OrgSpec& spec);
   nlohmann::json list_orgs();
   nlohmann::json get_org(const std::string& org);
-  nlohmann::json update_org(const std::string& org, const nlohmann::json& body);
+  nlohmann::json update_org(const std::string& org, const OrgChange& change);
   void delete_org(const std::string& org);
 
-  nlohmann::json create_team(const std::string& org, const nlohmann::json& body);
+  nlohmann::json create_team(const std::string& org, const TeamSpec& spec);
   nlohmann::json list_teams(const std::string& org);
   nlohmann::json get_team(const std::string& org, int64_t team_id);
   void delete_team(const std::string& org, int64_t team_id);
 
-  // `verifier` is the SCRAM verifier of the body's password (made by the caller).
-  nlohmann::json create_user(const std::string& org, const nlohmann::json& body,
+  // `verifier` is the SCRAM verifier of the user's password (made by the caller).
+  nlohmann::json create_user(const std::string& org, const UserSpec& spec,
                              const std::string& verifier);
   nlohmann::json list_users(const std::string& org);
   nlohmann::json get_user(const std::string& org, const std::string& username);
   nlohmann::json update_user(const std::string& org, const std::string& username,
-                             const nlohmann::json& body,
-                             const std::optional<std::string>& verifier);
+                             const UserChange& change, const std::optional<std::string>& verifier);
   void delete_user(const std::string& org, const std::string& username);
 
-  // PUT: provisions (202 when work was started, 200 when already there with that size).
   // Provisions it (started) or finds it already there with that size (not started).
   struct Provisioning {
     bool started = false;
     nlohmann::json duckling;
   };
-  Provisioning put_duckling(const std::string& org, const nlohmann::json& body);
+  Provisioning put_duckling(const std::string& org, const ComputeSize& size);
   nlohmann::json get_duckling(const std::string& org);
-  nlohmann::json scale_duckling(const std::string& org, const nlohmann::json& body);
+  nlohmann::json scale_duckling(const std::string& org, const ComputeSize& size);
   nlohmann::json delete_duckling(const std::string& org);
 
   // Service credentials for pipelines: a login valid for ttl_seconds (60-3600), with an
   // access mode like a user's, revocable. `secret`/`verifier`: the generated password and its
   // SCRAM verifier (made by the caller); the secret is shown once, in the result.
-  nlohmann::json mint_credential(const std::string& org, const nlohmann::json& body,
+  nlohmann::json mint_credential(const std::string& org, const CredentialSpec& spec,
                                  const std::string& secret, const std::string& verifier);
   nlohmann::json list_credentials(const std::string& org);
   nlohmann::json revoke_credential(const std::string& org, const std::string& id);

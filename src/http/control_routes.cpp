@@ -35,14 +35,31 @@ std::string password_of(const json& body) {
   return it->get<std::string>();
 }
 
-// The body without its password, which only the verifier made from it may reach the store.
-json without_password(const json& body) {
-  json safe = body;
-  safe.erase("password");
-  return safe;
+// The request's fields as the control plane's typed requests take them: right JSON type, or
+// a 400 naming the field (what they mean is checked by the control plane).
+std::string text_field(const json& body, const char* name, bool required) {
+  auto it = body.find(name);
+  if (it == body.end() || it->is_null()) {
+    if (required)
+      throw ApiError(400, "invalid_request", std::string("\"") + name + "\" is required");
+    return "";
+  }
+  if (!it->is_string()) {
+    throw ApiError(400, "invalid_request", std::string("\"") + name + "\" must be a string");
+  }
+  return it->get<std::string>();
 }
 
-int64_t integer_field(const json& body, const char* name, int64_t lo, int64_t hi,
+std::optional<int64_t> integer_field(const json& body, const char* name) {
+  auto it = body.find(name);
+  if (it == body.end() || it->is_null()) return std::nullopt;
+  if (!it->is_number_integer()) {
+    throw ApiError(400, "invalid_request", std::string("\"") + name + "\" must be an integer");
+  }
+  return it->get<int64_t>();
+}
+
+int64_t bounded_field(const json& body, const char* name, int64_t lo, int64_t hi,
                       int64_t fallback) {
   if (!body.contains(name)) return fallback;
   if (!body[name].is_number_integer() || body[name].get<int64_t>() < lo ||
@@ -100,7 +117,10 @@ std::vector<Route> Api::control_routes() {
        "",
        {},
        [](Api& api, const Call& c) {
-         return ApiResponse{201, api.control_.create_org(c.body)};
+         return ApiResponse{201,
+                            api.control_.create_org({text_field(c.body, "name", true),
+                                                     integer_field(c.body, "max_vcpus"),
+                                                     integer_field(c.body, "max_connections")})};
        },
        CliCommand{"org", "create", "create an organization", {"name"}}},
       {"GET",
@@ -126,7 +146,9 @@ std::vector<Route> Api::control_routes() {
        "",
        {},
        [](Api& api, const Call& c) {
-         return ApiResponse{200, api.control_.update_org(c.param("org"), c.body)};
+         return ApiResponse{200, api.control_.update_org(
+                                     c.param("org"), {integer_field(c.body, "max_vcpus"),
+                                                      integer_field(c.body, "max_connections")})};
        },
        CliCommand{"org", "update", "change an organization's caps"}},
       {"DELETE",
@@ -170,7 +192,11 @@ std::vector<Route> Api::control_routes() {
        "",
        {},
        [](Api& api, const Call& c) {
-         json team = api.control_.create_team(c.param("org"), c.body);
+         auto team_id = integer_field(c.body, "team_id");
+         if (!team_id) throw ApiError(400, "invalid_request", "\"team_id\" is required");
+         json team =
+             api.control_.create_team(c.param("org"), {*team_id, text_field(c.body, "name", true),
+                                                       text_field(c.body, "schema_name", false)});
          api.changed_(true);  // its schema exists when the answer comes: SQL, capture may follow
          return ApiResponse{201, team};
        },
@@ -252,10 +278,10 @@ std::vector<Route> Api::control_routes() {
          const std::string& org = c.param("org");
          json team = api.control_.get_team(org, team_id_of(c.param("team_id")));
          ingest::GeneratorSpec spec;
-         spec.events = integer_field(c.body, "events", 1, 100000000, spec.events);
-         spec.persons = integer_field(c.body, "persons", 1, 10000000, spec.persons);
-         spec.days = static_cast<int>(integer_field(c.body, "days", 1, 3650, spec.days));
-         spec.seed = integer_field(c.body, "seed", 0, INT64_MAX, spec.seed);
+         spec.events = bounded_field(c.body, "events", 1, 100000000, spec.events);
+         spec.persons = bounded_field(c.body, "persons", 1, 10000000, spec.persons);
+         spec.days = static_cast<int>(bounded_field(c.body, "days", 1, 3650, spec.days));
+         spec.seed = bounded_field(c.body, "seed", 0, INT64_MAX, spec.seed);
          if (!api.gateway_)
            throw ApiError(503, "unavailable", "this server cannot reach ducklings");
          try {
@@ -342,8 +368,11 @@ std::vector<Route> Api::control_routes() {
        {},
        [](Api& api, const Call& c) {
          std::string verifier = pgwire::make_scram_verifier(password_of(c.body));
-         return ApiResponse{
-             201, api.control_.create_user(c.param("org"), without_password(c.body), verifier)};
+         return ApiResponse{201, api.control_.create_user(c.param("org"),
+                                                          {text_field(c.body, "username", true),
+                                                           text_field(c.body, "access_mode", false),
+                                                           integer_field(c.body, "team_id")},
+                                                          verifier)};
        },
        CliCommand{"user", "create", "create a user", {"org", "username"}}},
       {"GET",
@@ -375,8 +404,12 @@ std::vector<Route> Api::control_routes() {
          if (c.body.contains("password")) {
            verifier = pgwire::make_scram_verifier(password_of(c.body));
          }
-         return ApiResponse{200, api.control_.update_user(c.param("org"), c.param("username"),
-                                                          without_password(c.body), verifier)};
+         control::UserChange change;
+         if (c.body.contains("access_mode"))
+           change.access_mode = text_field(c.body, "access_mode", true);
+         if (c.body.contains("team_id")) change.team_id = integer_field(c.body, "team_id");
+         return ApiResponse{
+             200, api.control_.update_user(c.param("org"), c.param("username"), change, verifier)};
        },
        CliCommand{"user",
                   "update",
@@ -432,7 +465,10 @@ std::vector<Route> Api::control_routes() {
        [](Api& api, const Call& c) {
          // A generated secret: 32 hex digits (128 bits); only its verifier is stored.
          std::string secret = "dgs_" + random_hex(16);
-         return ApiResponse{201, api.control_.mint_credential(c.param("org"), c.body, secret,
+         control::CredentialSpec spec{
+             integer_field(c.body, "ttl_seconds"), text_field(c.body, "name", false),
+             text_field(c.body, "access_mode", false), integer_field(c.body, "team_id")};
+         return ApiResponse{201, api.control_.mint_credential(c.param("org"), spec, secret,
                                                               pgwire::make_scram_verifier(secret))};
        },
        CliCommand{"credential", "mint", "mint one (its password is shown once)"}},
@@ -534,7 +570,9 @@ std::vector<Route> Api::control_routes() {
        "",
        {},
        [](Api& api, const Call& c) {
-         auto provisioning = api.control_.put_duckling(c.param("org"), c.body);
+         auto provisioning = api.control_.put_duckling(
+             c.param("org"),
+             control::parse_size(c.body.contains("size") ? c.body["size"] : json()));
          api.changed_(false);
          return ApiResponse{provisioning.started ? 202 : 200, provisioning.duckling};
        },
@@ -549,7 +587,9 @@ std::vector<Route> Api::control_routes() {
        "",
        {},
        [](Api& api, const Call& c) {
-         json d = api.control_.scale_duckling(c.param("org"), c.body);
+         if (!c.body.contains("size"))
+           throw ApiError(400, "invalid_request", "\"size\" is required");
+         json d = api.control_.scale_duckling(c.param("org"), control::parse_size(c.body["size"]));
          api.changed_(false);
          return ApiResponse{202, d};
        },
