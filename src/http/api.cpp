@@ -64,7 +64,9 @@ ApiResponse Api::handle(const std::string& method, const std::string& path,
     } else if (method == "POST" || method == "PUT" || method == "PATCH") {
       parsed = json::object();
     }
-    std::vector<std::string> route_parts(parts.begin() + 2, parts.end());
+    // Segments as the client meant them: alice%40example.com is alice@example.com.
+    std::vector<std::string> route_parts;
+    for (size_t i = 2; i < parts.size(); ++i) route_parts.push_back(decode_segment(parts[i]));
     std::string actor = "api token \"" + *token + "\"";
     std::map<std::string, std::string> path_parameters;
     std::vector<std::string> allowed;

@@ -257,6 +257,13 @@ def run_suite(store_label, extra_args):
         # its old name set-password, org update, …).
         r = ctl(srv, "user", "set-password", "initech", "peter", "--password", "peter-secret-9")
         check(r.returncode == 0 and "username: peter" in r.stdout, "%s: ctl user set-password (%s)" % (store_label, r.stderr))
+        # A path parameter is percent-decoded: a user named with an @ is reachable.
+        r = ctl(srv, "user", "create", "initech", "ann@initech.io", "--password", "ann-secret-77")
+        check(r.returncode == 0, "%s: ctl user create with an @ (%s)" % (store_label, r.stderr))
+        s, b = api.call("GET", "/api/v1/orgs/initech/users/ann%40initech.io")
+        check(s == 200 and b["username"] == "ann@initech.io", "%s: GET a user by its encoded name (%s %s)" % (store_label, s, b))
+        r = ctl(srv, "--json", "user", "get", "initech", "ann@initech.io")
+        check(r.returncode == 0 and json.loads(r.stdout)["username"] == "ann@initech.io", "%s: ctl user get with an @ (%s)" % (store_label, r.stderr))
         r = ctl(srv, "--json", "team", "get", "initech", "7")
         check(r.returncode == 0 and json.loads(r.stdout)["schema_name"] == "team_7", "%s: ctl team get (%s)" % (store_label, r.stderr))
         r = ctl(srv, "--json", "org", "update", "initech", "--max-connections", "9")
