@@ -4,10 +4,10 @@
 
 namespace ducklings {
 
-std::string url_decode(const std::string& s) {
+std::string url_decode(const std::string& s, bool plus_is_space) {
   std::string r;
   for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '+') {
+    if (s[i] == '+' && plus_is_space) {
       r.push_back(' ');
     } else if (s[i] == '%' && i + 2 < s.size() &&
                std::isxdigit(static_cast<unsigned char>(s[i + 1])) &&

@@ -5,8 +5,9 @@
 
 namespace ducklings {
 
-// Percent-decodes `s`, '+' as a space.
-std::string url_decode(const std::string& s);
+// Percent-decodes `s` (a malformed escape stays as it is), '+' as a space in a form or query
+// string; a path segment keeps its '+' (plus_is_space false).
+std::string url_decode(const std::string& s, bool plus_is_space = true);
 // Splits name=value pairs on '&' and decodes both; a later name wins.
 std::map<std::string, std::string> parse_form(const std::string& s);
 

@@ -18,10 +18,7 @@ struct Parameter {
 };
 Parameter text(std::string value);
 Parameter int8(int64_t value);
-Parameter float8(double value);
-Parameter boolean(bool value);
 Parameter timestamptz(std::string iso_8601);
-Parameter null(int32_t type_oid = 25);
 
 struct Request {
   std::string database;  // an organization's duckling, or the server's own database

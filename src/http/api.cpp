@@ -64,9 +64,12 @@ ApiResponse Api::handle(const std::string& method, const std::string& path,
     } else if (method == "POST" || method == "PUT" || method == "PATCH") {
       parsed = json::object();
     }
-    // Segments as the client meant them: alice%40example.com is alice@example.com.
+    // Segments as the client meant them: alice%40example.com is alice@example.com (a path's
+    // '+' is itself, unlike a form's).
     std::vector<std::string> route_parts;
-    for (size_t i = 2; i < parts.size(); ++i) route_parts.push_back(decode_segment(parts[i]));
+    for (size_t i = 2; i < parts.size(); ++i) {
+      route_parts.push_back(url_decode(parts[i], /*plus_is_space=*/false));
+    }
     std::string actor = "api token \"" + *token + "\"";
     std::map<std::string, std::string> path_parameters;
     std::vector<std::string> allowed;
@@ -82,7 +85,7 @@ ApiResponse Api::handle(const std::string& method, const std::string& path,
     check_body(*matched, parsed);
     auto form = parse_form(query);
     ApiResponse response =
-        matched->handler(*this, Call{method, std::move(path_parameters), parsed, form, actor});
+        matched->handler(*this, Call{std::move(path_parameters), parsed, form, actor});
     if (route_parts.size() >= 2 && route_parts[0] == "orgs" && response.status != 404 &&
         response.status < 500) {
       std::lock_guard lock(calls_mutex_);
@@ -173,16 +176,7 @@ gateway::Result Api::run_in_duckling(const std::string& org, const std::string& 
 }
 
 json Api::openapi() {
-  auto ref = [](const char* name) {
-    return json{{"$ref", std::string("#/components/schemas/") + name}};
-  };
-  auto str = [] { return json{{"type", "string"}}; };
-  auto integer = [] { return json{{"type", "integer"}}; };
-  auto object = [](json properties, std::vector<std::string> required = {}) {
-    json o = {{"type", "object"}, {"properties", std::move(properties)}};
-    if (!required.empty()) o["required"] = required;
-    return o;
-  };
+  using namespace schema;
   json schemas = {
       {"Error",
        object({{"error", object({{"code", str()}, {"message", str()}}, {"code", "message"})}},
@@ -277,11 +271,6 @@ json Api::openapi() {
                                    {"odbc", str()},
                                    {"dbt_profile", str()}})}})},
   };
-  auto nullable = [](json t) {
-    t["nullable"] = true;
-    return t;
-  };
-  auto number = [] { return json{{"type", "number"}}; };
   schemas["QueryLogEntry"] = object(
       {{"query_id", str()},
        {"parent_query_id", nullable(str())},
@@ -383,11 +372,11 @@ json Api::openapi() {
         properties[f.name] = f.schema;
         if (f.required) required.push_back(f.name);
       }
-      json body = schema::object(properties, required);
+      json body = object(properties, required);
       body["additionalProperties"] = false;  // another field is a 400
       if (!route.body_schema.empty()) {
         schemas[route.body_schema] = body;
-        body = ref(route.body_schema.c_str());
+        body = ref(route.body_schema);
       }
       op["requestBody"] = {{"required", true},
                            {"content", {{"application/json", {{"schema", body}}}}}};

@@ -58,26 +58,6 @@ bool is_parameter(const std::string& segment) {
 }
 }  // namespace
 
-std::string decode_segment(const std::string& segment) {
-  auto hex = [](char c) -> int {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-  };
-  std::string out;
-  for (size_t i = 0; i < segment.size(); ++i) {
-    if (segment[i] == '%' && i + 2 < segment.size() && hex(segment[i + 1]) >= 0 &&
-        hex(segment[i + 2]) >= 0) {
-      out += static_cast<char>(hex(segment[i + 1]) * 16 + hex(segment[i + 2]));
-      i += 2;
-    } else {
-      out += segment[i];
-    }
-  }
-  return out;
-}
-
 std::vector<std::string> pattern_parameters(const std::string& pattern) {
   std::vector<std::string> out;
   for (const auto& s : path_segments(pattern)) {

@@ -62,7 +62,6 @@ struct CliCommand {
 
 // A request matched to a route.
 struct Call {
-  const std::string& method;
   std::map<std::string, std::string> path;  // the pattern's {parameters}
   const nlohmann::json& body;               // an object for POST, PUT and PATCH
   const std::map<std::string, std::string>& query;
@@ -113,9 +112,6 @@ void check_body(const Route& route, const nlohmann::json& body);
 nlohmann::json path_parameter_schema(const std::string& name);
 // The non-empty segments of a path ("/a//b/" → a, b).
 std::vector<std::string> path_segments(const std::string& path);
-// A path segment with its %XX escapes decoded ('+' stays itself, unlike in a query string);
-// a malformed escape is kept as it is.
-std::string decode_segment(const std::string& segment);
 // The {parameters} of a pattern, in order.
 std::vector<std::string> pattern_parameters(const std::string& pattern);
 

@@ -480,8 +480,7 @@ gateway::Result Server::run(const gateway::Request& request) {
     query.put_cstring("");
     query.put_i32(0);
     query.end_message(at);
-    at = query.begin_message('S');
-    query.end_message(at);
+    write_simple(query, 'S');
   }
   client.send(query.data());
   gateway::Result result;

@@ -32,14 +32,6 @@ TEST(RoutesTest, PatternsMatchWithTheirParameters) {
   EXPECT_TRUE(allowed.empty());
 }
 
-TEST(RoutesTest, SegmentsArePercentDecoded) {
-  EXPECT_EQ(decode_segment("ann%40acme.io"), "ann@acme.io");
-  EXPECT_EQ(decode_segment("a%2Fb"), "a/b");  // within one segment: it was split before
-  EXPECT_EQ(decode_segment("a+b"), "a+b");    // a path is not a form
-  EXPECT_EQ(decode_segment("100%"), "100%");
-  EXPECT_EQ(decode_segment("%zz%4"), "%zz%4");
-}
-
 TEST(RoutesTest, AnotherMethodOfAKnownPathListsTheAllowedOnes) {
   std::map<std::string, std::string> params;
   std::vector<std::string> allowed;
