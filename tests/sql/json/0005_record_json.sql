@@ -6,7 +6,7 @@ SELECT row_to_json(row(1.50, '2024-01-05'::date, NULL, true));
 SELECT row_to_json(t) FROM (SELECT 1 AS a, 'x' AS b, 2.50 AS c) t;
 SELECT row_to_json(t) FROM (SELECT 1 AS a, '2024-01-05 10:00'::timestamp AS ts, '2024-01-05 10:00:00.25'::timestamp AS ts2) t;
 SELECT row_to_json(t) FROM (SELECT 1 AS a, '2024-01-05 10:00+00'::timestamptz AS ts) t;
-SELECT json_agg(t) FROM (SELECT 1 AS a, 2.50 AS c UNION ALL SELECT 2, 3.75) t;
+SELECT json_agg(t ORDER BY t.a) FROM (SELECT 1 AS a, 2.50 AS c UNION ALL SELECT 2, 3.75) t;
 SELECT to_json(t) FROM (SELECT ARRAY[1.5, 2.25] AS xs, ARRAY['a', 'b"c'] AS ys, '1 day 02:00:00'::interval AS iv) t;
 SELECT row_to_json(t) FROM (SELECT '12:30:00.5'::time AS t1, 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11'::uuid AS u, '\xdead'::bytea AS b) t;
 SELECT row_to_json(t) FROM (SELECT 1.5::float8 AS f, 'NaN'::float8 AS n, 1e20::float8 AS big, 0.1::real AS r, 123456789012::bigint AS i) t;
