@@ -609,7 +609,7 @@ void Session::handle_copy(const sql::Statement& st) {
   uint64_t inserted = 0;
   std::thread reader([&] {
     try {
-      duck::Result r = connection_->query(insert);
+      duck::Result r = connection().query(insert);
       inserted = r.rows_changed();
     } catch (const duck::DuckError& e) {
       failure = e;
@@ -641,7 +641,7 @@ void Session::handle_copy(const sql::Statement& st) {
   std::string held;  // CSV tail held back to drop an end-of-data "\." line
   bool accepting = true;
   auto abort_copy = [&](const SqlError& e) -> SqlError {
-    connection_->interrupt();
+    connection().interrupt();
     fifo.write("\"\x01\",\"too\",\"many\",\"columns\",\"to\",\"parse\"\n");  // fail the reader
     fifo.close();
     if (reader.joinable()) reader.join();

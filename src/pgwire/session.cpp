@@ -22,6 +22,11 @@
 namespace ducklings::pgwire {
 namespace {
 
+using gateway::is_session_statement;
+using gateway::kMaxColumns;
+using gateway::refuse_too_complex;
+using gateway::set_config_call;
+
 std::atomic<int32_t> next_process_id{1000};
 // A session that takes its process id from a trusted startup (inside a worker) holds a negative
 // one until then, as do the worker's cancel and control connections: a positive id could be a
@@ -30,7 +35,6 @@ std::atomic<int32_t> next_process_id{1000};
 std::atomic<int32_t> next_provisional_id{-1};
 constexpr size_t kFlushThreshold = 256 * 1024;
 constexpr size_t kQueryCacheSize = 256;
-constexpr idx_t kMaxColumns = 1664;  // PostgreSQL's MaxTupleAttributeNumber
 
 // Query text must be valid UTF-8 (the only server encoding), as PostgreSQL checks it.
 void check_utf8(const std::string& text) {
@@ -59,66 +63,6 @@ void check_utf8(const std::string& text) {
       throw SqlError("22021", std::string("invalid byte sequence for encoding \"UTF8\": ") + hex);
     }
     i += len;
-  }
-}
-
-// SELECT set_config('name', 'value', is_local) with constant arguments and nothing else.
-const pg_query::FuncCall* set_config_call(const sql::Statement& s) {
-  const pg_query::Node* root = sql::root_node(s);
-  if (!root || !root->has_select_stmt()) return nullptr;
-  const auto& sel = root->select_stmt();
-  if (sel.from_clause_size() || sel.target_list_size() != 1 ||
-      !sel.target_list(0).has_res_target() || !sel.target_list(0).res_target().has_val() ||
-      !sel.target_list(0).res_target().val().has_func_call()) {
-    return nullptr;
-  }
-  const auto& call = sel.target_list(0).res_target().val().func_call();
-  const auto& names = call.funcname();
-  if (names.empty() || !names[names.size() - 1].has_string() ||
-      names[names.size() - 1].string().sval() != "set_config" || call.args_size() != 3) {
-    return nullptr;
-  }
-  for (const auto& a : call.args()) {
-    if (!a.has_a_const()) return nullptr;
-  }
-  return &call;
-}
-
-bool is_session_statement(const sql::Statement& s) {
-  if (set_config_call(s)) return true;
-  using K = sql::StatementKind;
-  switch (s.kind) {
-    case K::kEmpty:
-    case K::kBegin:
-    case K::kCommit:
-    case K::kRollback:
-    case K::kSavepoint:
-    case K::kCopy:
-    case K::kDeclareCursor:
-    case K::kFetch:
-    case K::kCloseCursor:
-      return true;
-    default:
-      break;
-  }
-  const pg_query::Node* root = sql::root_node(s);
-  if (!root) return false;
-  switch (root->node_case()) {
-    case pg_query::Node::kVariableSetStmt:
-    case pg_query::Node::kVariableShowStmt:
-    case pg_query::Node::kDiscardStmt:
-    case pg_query::Node::kDeallocateStmt:
-    case pg_query::Node::kGrantStmt:
-    case pg_query::Node::kGrantRoleStmt:
-    case pg_query::Node::kCreateRoleStmt:
-    case pg_query::Node::kDropRoleStmt:
-    case pg_query::Node::kAlterRoleStmt:
-    case pg_query::Node::kUnlistenStmt:
-    case pg_query::Node::kPrepareStmt:
-    case pg_query::Node::kExecuteStmt:
-      return true;
-    default:
-      return false;
   }
 }
 
@@ -390,24 +334,11 @@ void Session::handle_query(const std::string& text) {
   if (txn_ == TxnStatus::kIdle) close_portals(true);
 }
 
-namespace {
-
-// Statements built to exhaust a parser's stack or the planner's memory (sql::parse).
-void refuse_too_complex(const sql::Statement& statement) {
-  if (statement.parse_error.too_complex) {
-    throw SqlError("54001", statement.parse_error.message, 0, "",
-                   "Nest expressions, subqueries and list literals less deeply, or split the "
-                   "statement.");
-  }
-}
-
-}  // namespace
-
 void Session::run_statement(const sql::Statement& statement,
                             std::shared_ptr<PreparedQuery> cached) {
   refuse_too_complex(statement);
   if (is_session_statement(statement)) {
-    if (!system_) sql::check_sandbox(statement, sandbox_);  // others: as they are prepared
+    engine_->check_sandbox(statement);  // others: as they are prepared
     std::optional<sql::StatementAccess> access;
     authorize(statement, access);
     run_session_statement(statement, nullptr, Output::kBoth);
@@ -439,7 +370,7 @@ void Session::run_statement(const sql::Statement& statement,
   execute_portal(portal, 0, true);
   if (!portal.query->modifying_steps.empty()) {
     query_cache_.erase(portal.query->statement.text);  // its temp tables go now
-    drop_modifying_tables(*portal.query);
+    engine_->drop_modifying_tables(*portal.query);
   }
 }
 
@@ -454,13 +385,13 @@ void Session::run_script(const PreparedQuery& q) {
     begin_implicit_transaction();
   }
   RunningScope running(*this);
-  if (q.uses_catalog) refresh_catalog_snapshot();
+  if (q.uses_catalog) engine_->refresh_catalog_snapshot();
   std::string tag = q.statement.tag;
   bool insert = q.statement.kind == sql::StatementKind::kInsert;  // an INSERT row by row: its rows count
   int64_t inserted = 0;
   for (size_t i = 0; i < q.script.size(); ++i) {
     try {
-      duck::Result r = connection_->query(q.script[i]);
+      duck::Result r = connection().query(q.script[i]);
       if (insert && r.column_count() == 1 && r.column_type(0).id() == DUCKDB_TYPE_BIGINT) {
         duck::DataChunk c = r.fetch();
         if (c && c.size() > 0) inserted += *static_cast<int64_t*>(duckdb_vector_get_data(c.column(0)));
@@ -536,7 +467,7 @@ bool Session::run_session_statement(const sql::Statement& st, Portal* portal, Ou
     send_synthetic({column}, {{result}}, "SELECT 1", output);
     return true;
   }
-  if (is_role_statement(st)) {
+  if (gateway::is_role_statement(st)) {
     note_transaction_session_write(st, "role and grant statements are not repeated");
     if (output == Output::kDescribe) {
       write_simple(out_, 'n');
@@ -556,169 +487,8 @@ bool Session::run_session_statement(const sql::Statement& st, Portal* portal, Ou
 
 std::shared_ptr<PreparedQuery> Session::prepare(sql::Statement statement,
                                                 const std::vector<int32_t>& parameter_types) {
-  refuse_too_complex(statement);
-  refuse_unsupported_statement(statement);
-  if (!system_) sql::check_sandbox(statement, sandbox_);
-  if (!system_) sync_search_path();  // DuckDB binds names as it prepares
-  std::vector<PreparedQuery::ModifyingStep> modifying = prepare_modifying_steps(statement);
-  // Statements whose DuckDB form needs catalog facts (sql/rewrite_dml.h), before the checks.
-  std::vector<std::string> adapted = sql::adapt_statement(statement, [this](const std::string& query) {
-    before_duckdb_call();
-    sql::CatalogRows rows;
-    try {
-      duck::Result r = connection_->query(query);
-      while (true) {
-        duck::DataChunk c = r.fetch();
-        if (!c) break;
-        for (idx_t i = 0; i < c.size(); ++i) {
-          auto& row = rows.emplace_back();
-          for (idx_t j = 0; j < r.column_count(); ++j) row.push_back(c.varchar(j, i));
-        }
-      }
-    } catch (const duck::DuckError& e) {
-      throw sql::to_sql_error(e, query, 0);
-    }
-    return rows;
-  });
-  if (!system_ && !statement.read_only && statement.tree) {
-    refuse_server_schema_writes(sql::analyze_access(statement));
-  }
-  auto q = std::make_shared<PreparedQuery>();
-  q->statement = std::move(statement);
-  q->parameter_types = parameter_types;
-  q->modifying_steps = std::move(modifying);
-  if (is_session_statement(q->statement)) {
-    q->returns_rows = q->statement.returns_rows;
-    return q;
-  }
-  if (auto table = sql::altered_table(q->statement)) {
-    before_duckdb_call();
-    duck::Result r = connection_->query(
-        "SELECT count(*) FROM duckdb_views() WHERE database_name = current_database() AND NOT "
-        "internal"
-        " AND lower(view_name) = lower(" +
-        sql::quote_literal(table->second) + ") AND " +
-        (table->first.empty()
-             ? std::string("schema_name = current_schema()")
-             : "lower(schema_name) = lower(" + sql::quote_literal(table->first) + ")"));
-    duck::DataChunk c = r.fetch();
-    if (c && c.size() > 0 && *static_cast<int64_t*>(duckdb_vector_get_data(c.column(0))) > 0) {
-      sql::alter_as_view(q->statement);
-    }
-  }
-  if (!column_types_) column_types_ = std::make_unique<sql::ColumnTypeCache>(*connection_);
-  column_types_->set_generation(warehouse_->schema_generation());
-  sql::ColumnTypeLookup column_types = column_types_->as_lookup();  // PostgreSQL's result types
-  bool was_adapted = !adapted.empty();
-  std::vector<std::string> rewritten =
-      adapted.empty() ? sql::rewrite_for_duckdb(q->statement, &column_types) : std::move(adapted);
-  std::vector<std::string> bookkeeping = sql::catalog_bookkeeping(q->statement);
-  for (auto& row : sql::stored_declared_types(q->statement, column_types)) bookkeeping.push_back(std::move(row));
-  auto reads_catalog = [](const std::string& sql) {
-    return sql.find("duckgres_catalog") != std::string::npos ||
-           sql.find("duckgres_information_schema") != std::string::npos;
-  };
-  if (rewritten.size() > 1 || !bookkeeping.empty()) {
-    if (!q->modifying_steps.empty()) {
-      throw SqlError("0A000", "this data-modifying statement in WITH is not supported by duckgres: the "
-                              "statement after WITH runs as several statements here");
-    }
-    if (rewritten.empty()) rewritten.push_back(q->statement.text);
-    // A plain CREATE TABLE AS with bookkeeping after it (adapted ones answer as they are).
-    q->script_counts_rows = !was_adapted && rewritten.size() == 1 && q->statement.tag == "CREATE TABLE AS";
-    rewritten.insert(rewritten.end(), bookkeeping.begin(), bookkeeping.end());
-    q->uses_catalog = std::any_of(rewritten.begin(), rewritten.end(), reads_catalog);
-    q->script = std::move(rewritten);
-    return q;
-  }
-  const std::string& text = rewritten.empty() ? q->statement.text : rewritten[0];
-  q->uses_catalog = reads_catalog(text);
-  if (text.find("getvariable") != std::string::npos) {
-    q->reads_settings = true;  // re-prepared when a setting changes (see start_portal)
-    q->settings_generation = settings_generation_;
-  }
-  before_duckdb_call();
-  if (q->uses_catalog) refresh_catalog_snapshot();
-  if (warehouse_) q->data_generation = warehouse_->data_generation();
-  try {
-    try {
-      q->duck = std::make_unique<duck::PreparedStatement>(connection_->prepare(text));
-      q->duck_text = text;
-    } catch (const duck::DuckError& e) {
-      if (std::string(e.what()).find("Cannot prepare multiple statements at once") ==
-          std::string::npos)
-        throw;
-      // Not prepared again later: its leading statements ran here.
-      q->duck = std::make_unique<duck::PreparedStatement>(connection_->prepare_expanded(text));
-    }
-  } catch (const duck::DuckError& e) {
-    SqlError mapped = sql::to_sql_error(e, text, 0);
-    if (text != q->statement.text) {
-      // DuckDB saw the rewritten text: its positions would point at the wrong characters.
-      throw SqlError(mapped.sqlstate(), mapped.what(), 0, mapped.detail(), mapped.hint());
-    }
-    throw mapped;
-  }
-  const duck::PreparedStatement& p = *q->duck;
-  idx_t n = p.parameter_count();
-  if (q->parameter_types.size() > n) q->parameter_types.resize(n);
-  for (idx_t i = 0; i < n; ++i) {
-    duck::LogicalType t = p.parameter_logical_type(i);
-    bool resolved = t.get() && t.id() != DUCKDB_TYPE_INVALID && t.id() != DUCKDB_TYPE_ANY &&
-                    t.id() != DUCKDB_TYPE_SQLNULL && t.id() != DUCKDB_TYPE_STRING_LITERAL &&
-                    t.id() != DUCKDB_TYPE_INTEGER_LITERAL;
-    q->parameter_duck_types.push_back(resolved ? t.id() : DUCKDB_TYPE_INVALID);
-    bool declared = i < q->parameter_types.size() && q->parameter_types[i] != 0;
-    q->parameter_declared.push_back(declared);
-    if (declared) continue;
-    int32_t o = resolved ? pg_type_of(t.get()).oid : oid::kText;
-    if (i < q->parameter_types.size()) {
-      q->parameter_types[i] = o;
-    } else {
-      q->parameter_types.push_back(o);
-    }
-  }
-  idx_t cols = p.column_count();
-  if (cols > kMaxColumns) {
-    throw SqlError("54011",
-                   "target lists can have at most " + std::to_string(kMaxColumns) + " entries");
-  }
-  duckdb_statement_type type = p.statement_type();
-  bool dml = type == DUCKDB_STATEMENT_TYPE_INSERT || type == DUCKDB_STATEMENT_TYPE_UPDATE ||
-             type == DUCKDB_STATEMENT_TYPE_DELETE;
-  if (q->statement.tree) {
-    q->returns_rows = q->statement.returns_rows;
-  } else if (dml) {
-    // DuckDB answers DML without RETURNING with one BIGINT column named "Count".
-    q->returns_rows = !(cols == 1 && p.column_name(0) == "Count");
-  } else {
-    q->returns_rows =
-        cols > 0 &&
-        (type == DUCKDB_STATEMENT_TYPE_SELECT || type == DUCKDB_STATEMENT_TYPE_EXPLAIN ||
-         type == DUCKDB_STATEMENT_TYPE_PRAGMA || type == DUCKDB_STATEMENT_TYPE_CALL ||
-         type == DUCKDB_STATEMENT_TYPE_RELATION || type == DUCKDB_STATEMENT_TYPE_EXECUTE);
-  }
-  if (q->returns_rows && type == DUCKDB_STATEMENT_TYPE_EXPLAIN && cols == 2 &&
-      p.column_name(1) == "explain_value") {
-    // PostgreSQL answers EXPLAIN with one text column, a row per line (psql and BI tools
-    // show it so).
-    q->explain = true;
-    q->column_names.push_back("QUERY PLAN");
-    q->column_types.push_back(duck::LogicalType(duckdb_create_logical_type(DUCKDB_TYPE_VARCHAR)));
-  } else if (q->returns_rows) {
-    for (idx_t i = 0; i < cols; ++i) {
-      q->column_names.push_back(p.column_name(i));
-      q->column_types.push_back(p.column_type(i));
-    }
-    if (q->statement.kind == sql::StatementKind::kQuery) {
-      q->type_overrides = sql::result_type_overrides(q->statement);
-      if (q->type_overrides.size() != cols) q->type_overrides.clear();
-      sql::correct_result_types(q->statement, q->column_types, column_types, q->type_overrides, q->typmod_overrides);
-      if (!origins_) origins_ = std::make_unique<ColumnOriginResolver>(*connection_, *warehouse_);
-      q->column_origins = origins_->resolve(q->statement, q->column_names);
-    }
-  }
-  return q;
+  refuse_unsupported_statement(statement);  // what the transaction's state refuses, first
+  return engine_->prepare(std::move(statement), parameter_types);
 }
 
 void Session::handle_parse(const ParseMessage& m) {
@@ -974,7 +744,7 @@ void Session::close_portals(bool at_transaction_end) {
 
 void Session::begin_implicit_transaction() {
   before_duckdb_call();
-  connection_->query("BEGIN TRANSACTION");
+  connection().query("BEGIN TRANSACTION");
   implicit_txn_ = true;
 }
 
@@ -984,17 +754,10 @@ void Session::end_implicit_transaction(bool commit) {
   before_duckdb_call();
   portals_.clear();
   note_transaction_end();
-  if (!commit) catalog_snapshot_generation_ = kNoSnapshot;  // the refresh rolled back too
-  connection_->query(commit ? "COMMIT" : "ROLLBACK");
+  if (!commit) engine_->forget_catalog_snapshot();  // the refresh rolled back too
+  connection().query(commit ? "COMMIT" : "ROLLBACK");
   note_data_change();
   end_transaction_state();
-}
-
-void Session::refresh_catalog_snapshot() {
-  uint64_t generation = warehouse_->schema_generation();
-  if (generation == catalog_snapshot_generation_) return;
-  connection_->query(sql::catalog_snapshot_sql());
-  catalog_snapshot_generation_ = generation;
 }
 
 void Session::note_schema_change() {
@@ -1020,15 +783,15 @@ void Session::start_portal(Portal& portal) {
   // grants of the moment: Describe used to run it unchecked, and Execute then skipped the check.
   authorize(q.statement, q.access);
   before_duckdb_call();
-  if (q.uses_catalog) refresh_catalog_snapshot();
+  if (q.uses_catalog) engine_->refresh_catalog_snapshot();
   uint64_t data = warehouse_ ? warehouse_->data_generation() : 0;
   if (!q.duck_text.empty() &&
-      ((q.reads_settings && q.settings_generation != settings_generation_) ||
+      ((q.reads_settings && q.settings_generation != engine_->settings_generation()) ||
        q.data_generation != data)) {
     // The plan holds the settings as they were when it was made (getvariable is folded), and
     // the statistics of the data then (see Warehouse::data_generation).
-    q.duck = std::make_unique<duck::PreparedStatement>(connection_->prepare(q.duck_text));
-    q.settings_generation = settings_generation_;
+    q.duck = std::make_unique<duck::PreparedStatement>(connection().prepare(q.duck_text));
+    q.settings_generation = engine_->settings_generation();
     q.data_generation = data;
   }
   if (!q.modifying_steps.empty()) run_modifying_steps(q);
@@ -1353,20 +1116,20 @@ void Session::cancel_locked(uint64_t until_ready) {
   if (target <= ready_sent_) return;  // idle, or that statement has its answer already
   cancel_until_ = std::max(cancel_until_, target);
   cancel_pending_ = true;
-  if (running_ && connection_) connection_->interrupt();
+  if (running_ && engine_) connection().interrupt();
 }
 
 void Session::check_timeout(std::chrono::steady_clock::time_point now) {
   int64_t limit = statement_timeout_ms_;
   std::lock_guard lock(run_mutex_);
-  if (!running_ || !connection_) return;
+  if (!running_ || !engine_) return;
   if (limit > 0 && !timed_out_ && !cancel_pending_ &&
       now - running_since_ > std::chrono::milliseconds(limit)) {
     timed_out_ = true;
   }
   // Interrupted again on every check: an interrupt that lands just before DuckDB starts the
   // query is cleared by DuckDB when it does.
-  if (timed_out_ || cancel_pending_) connection_->interrupt();
+  if (timed_out_ || cancel_pending_) connection().interrupt();
 }
 
 void Session::interrupt() {
@@ -1377,7 +1140,7 @@ void Session::interrupt() {
     relay_abort_ = true;
     return;
   }
-  if (running_ && connection_) connection_->interrupt();
+  if (running_ && engine_) connection().interrupt();
 }
 
 std::string Session::bound_database() {

@@ -18,10 +18,10 @@
 #include "common/config.h"
 #include "control/control_plane.h"
 #include "duck/duck.h"
+#include "gateway/engine.h"
 #include "metering/query_log.h"
 #include "pgwire/auth_limiter.h"
 #include "pgwire/channel.h"
-#include "pgwire/column_origins.h"
 #include "pgwire/messages.h"
 #include "pgwire/pg_types.h"
 #include "pgwire/transaction_state.h"
@@ -60,52 +60,9 @@ struct SessionActivity {
   std::optional<std::chrono::system_clock::time_point> query_start, xact_start, state_change;
 };
 
-// A statement prepared with Parse (or by a simple Query internally).
-struct PreparedQuery {
-  sql::Statement statement;
-  std::unique_ptr<duck::PreparedStatement> duck;  // null for statements the session answers
-  std::vector<std::string> script;       // several DuckDB statements that together carry it out
-  bool script_counts_rows = false;       // CREATE TABLE AS: the first statement's count is the tag's
-  std::vector<int32_t> parameter_types;  // PostgreSQL OIDs
-  std::vector<duckdb_type> parameter_duck_types;  // as DuckDB inferred it; INVALID when not
-  std::vector<bool> parameter_declared;           // the client named the type in Parse
-  bool returns_rows = false;
-  std::vector<std::string> column_names;
-  std::vector<duck::LogicalType> column_types;
-  std::vector<ColumnOrigin> column_origins;  // table OID and attnum per column, when known
-  std::vector<int32_t> type_overrides;       // PostgreSQL type OID per column where not DuckDB's
-  std::vector<int32_t> typmod_overrides;     // and its typmod (varchar(n)), -1 for none
-  bool uses_catalog = false;                 // reads the emulated pg_catalog/information_schema
-  bool explain = false;         // DuckDB's EXPLAIN, answered as PostgreSQL's "QUERY PLAN" lines
-  bool reads_settings = false;  // its DuckDB text reads session settings (getvariable)
-  uint64_t settings_generation = 0;            // the settings its plan was made with
-  std::string duck_text;                       // what DuckDB prepared (to prepare it again)
-  uint64_t data_generation = 0;                // the warehouse's data its plan was made with
-  std::optional<sql::StatementAccess> access;  // what it reads and writes, once asked
-  // WITH d AS (DELETE … RETURNING …) …: each data-modifying CTE runs first, its rows kept in a
-  // temp table (none without RETURNING) that the statement reads (data_modifying_with.cpp).
-  struct ModifyingStep {
-    std::shared_ptr<PreparedQuery> query;
-    std::string table;
-  };
-  std::vector<ModifyingStep> modifying_steps;
-};
-
-// A privilege a role holds: on a schema (table ""), on every table in it ("*"), or one table.
-struct RoleGrant {
-  sql::Privilege privilege;
-  std::string schema;  // DuckDB's name (main for public)
-  std::string table;
-};
-
-// What the session's user may do, from its access mode, its roles and their grants.
-struct SessionPrivileges {
-  bool owner = false;      // everything, and managing roles and grants
-  bool read_all = false;   // reader: SELECT and USAGE everywhere
-  bool write_all = false;  // writer: SELECT, INSERT, UPDATE, DELETE, CREATE, USAGE everywhere
-  std::vector<RoleGrant> grants;
-  uint64_t generation = UINT64_MAX;  // the warehouse's auth generation they were read at
-};
+// The gateway prepares statements; the session binds and runs them.
+using gateway::ColumnOrigin;
+using gateway::PreparedQuery;
 
 // A bound statement (portal) or a SQL cursor, possibly part-way through its rows.
 struct Portal {
@@ -185,29 +142,12 @@ class Session {
   // Hands the authenticated session to the worker of its duckling.
   void start_in_worker(const StartupMessage& m, int max_sessions);
 
-  // authorization.cpp: roles, grants and their enforcement.
-  // Rereads the user's roles and grants when they changed; sets what catalogs show.
-  void refresh_privileges();
-  // 42501 naming the missing privilege unless the user may run `q`.
-  // `access` caches the statement's analysis (made on first need).
+  // authorization.cpp: the transaction's checks, then the gateway's (gateway::Engine).
+  // 42501 naming the missing privilege unless the user may run `q`; 25006 for a write in a
+  // read-only transaction. `access` caches the statement's analysis (made on first need).
   void authorize(const sql::Statement& statement, std::optional<sql::StatementAccess>& access);
-  // 42501 for a write to the server's schemas (duckgres_meta, the catalogs, system.query_log),
-  // checked before DuckDB prepares it too (its own error would be less clear).
-  void refuse_server_schema_writes(const sql::StatementAccess& access) const;
-  bool may(sql::Privilege p, const std::string& schema, const std::string& table) const;
-  // The DuckDB schema an unqualified relation `name` resolves to through search_path (empty
-  // when none has it); `creating`: the schema a new object would go to.
-  std::string resolve_schema(const std::string& name, bool creating);
-  std::vector<std::string> search_path_schemas() const;
-  // Gives DuckDB the session's search_path (its schemas that exist), so that DuckDB and the
-  // grant check resolve unqualified names alike; again when schemas change.
-  void sync_search_path();
-  // Whether DuckDB has a function or macro of this name (lower case) in any schema.
-  bool engine_has_function(const std::string& name);
-  // CREATE ROLE, DROP ROLE, GRANT and REVOKE (of privileges and of roles).
-  bool is_role_statement(const sql::Statement& statement) const;
+  // CREATE ROLE, DROP ROLE, GRANT and REVOKE (of privileges and of roles), run by the gateway.
   void handle_role_statement(const sql::Statement& statement);
-  void register_login_role();
   // ALTER ROLE/USER … PASSWORD (the verifier goes to the control plane).
   void handle_alter_role(const sql::Statement& statement);
   // Asks the control plane; throws SqlError with its answer on failure.
@@ -282,9 +222,6 @@ class Session {
   void note_transaction_end();
   // A write ended (or a transaction did): plans of this warehouse made before are stale.
   void note_data_change();
-  // Brings the connection's snapshot of the catalog's base views up to date with the schema
-  // (see sql::catalog_snapshot_sql) before a statement that reads the catalog.
-  void refresh_catalog_snapshot();
   void send_synthetic(const std::vector<std::string>& columns,
                       const std::vector<std::vector<std::optional<std::string>>>& rows,
                       const std::string& tag, Output output);
@@ -380,14 +317,10 @@ class Session {
   std::vector<std::pair<std::string, std::string>> settings_to_restore(size_t keep, bool committed);
   void restore_settings(const std::vector<std::pair<std::string, std::string>>& restore);
 
-  // data_modifying_with.cpp: WITH d AS (INSERT/UPDATE/DELETE … RETURNING …) … (sql/rewrite_dml.h).
-  // Prepares the steps of `statement` and creates their temp tables; `statement` is left
-  // reading them.
-  std::vector<PreparedQuery::ModifyingStep> prepare_modifying_steps(sql::Statement& statement);
-  // Runs the steps before the statement (in one transaction with it), keeping their rows.
+  // data_modifying_with.cpp: WITH d AS (INSERT/UPDATE/DELETE … RETURNING …) … (sql/rewrite_dml.h;
+  // the gateway prepares the steps). Runs the steps before the statement (in one transaction
+  // with it), keeping their rows.
   void run_modifying_steps(PreparedQuery& query);
-  // Drops the steps' temp tables (a simple Query's statement is done with them).
-  void drop_modifying_tables(const PreparedQuery& query);
 
   // sql_prepare.cpp: PREPARE … AS and EXECUTE (false: not one of them).
   bool handle_sql_prepare(const sql::Statement& statement, Portal* portal, Output output);
@@ -410,15 +343,6 @@ class Session {
   bool superuser_ = false;
   std::string access_mode_;  // unrestricted | project_reader | project_user (org users)
   std::string team_schema_;  // the team a project_* user is bound to
-  SessionPrivileges privileges_;
-  bool catalog_restricted_ = false;  // the catalog's visibility variables are set
-  std::unordered_map<std::string, std::vector<std::string>> relation_schemas_;  // name → schemas
-  uint64_t relation_schemas_generation_ = UINT64_MAX;
-  std::vector<std::string> effective_search_path_;  // search_path's schemas that exist
-  std::string applied_search_path_;                 // what DuckDB was given ("" its default)
-  uint64_t search_path_generation_ = UINT64_MAX;
-  std::unordered_set<std::string> function_names_;  // every function DuckDB has, lower case
-  uint64_t function_names_generation_ = UINT64_MAX;
   bool admitted_ = false;
   std::string bound_database_;  // guarded by run_mutex_  // counted in the warehouse's sessions
                                 // (left in the destructor)
@@ -430,9 +354,10 @@ class Session {
   std::atomic<uint64_t> relay_ready_seen_{0};
   std::atomic<uint64_t> relay_ready_awaited_{0};
   std::atomic<bool> relay_cancel_wanted_{false};  // the relay thread decides (client bytes unread)
-  std::unique_ptr<duck::Connection> connection_;
   sql::SessionSettings settings_;
-  sql::SandboxContext sandbox_;  // what the session's statements may reach
+  // The statement pipeline on the bound duckling (set by open_session; none while relaying).
+  std::unique_ptr<gateway::Engine> engine_;
+  duck::Connection& connection() { return engine_->connection(); }
   EncodeOptions encode_options_;
 
   std::atomic<bool> ready_for_queries_{false};  // startup done: parameter changes are reported
@@ -446,14 +371,8 @@ class Session {
   std::map<std::string, Portal> cursors_;
   std::unordered_map<std::string, std::shared_ptr<PreparedQuery>> query_cache_;  // simple Query
   Portal* streaming_ = nullptr;                    // the portal whose DuckDB result streams now
-  std::unique_ptr<ColumnOriginResolver> origins_;  // created on first use
-  std::unique_ptr<sql::ColumnTypeCache> column_types_;  // for PostgreSQL result types; on first use
   bool schema_changed_in_txn_ = false;
   bool auth_changed_in_txn_ = false;  // a role statement ran in the open transaction
-  static constexpr uint64_t kNoSnapshot = UINT64_MAX;
-  uint64_t catalog_snapshot_generation_ = kNoSnapshot;  // schema generation the snapshot shows
-  uint64_t settings_generation_ = 0;  // bumped whenever the session's parameters change
-  uint64_t modifying_tables_ = 0;     // numbers the temp tables of data-modifying WITHs
 
   std::mutex run_mutex_;  // guards running_ against cancel()
   bool running_ = false;

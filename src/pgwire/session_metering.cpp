@@ -74,9 +74,9 @@ void Session::end_trace(const SqlError* error) {
   if (error) {
     r.sqlstate = error->sqlstate();
     r.error = error->what();
-  } else if (t.ran_in_duckdb && connection_) {
+  } else if (t.ran_in_duckdb && engine_) {
     // DuckDB's profile (enabled with no output at session start) of the statement.
-    if (auto p = connection_->last_profile()) {
+    if (auto p = connection().last_profile()) {
       if (p->cpu_seconds >= 0) r.cpu_time_ms = p->cpu_seconds * 1000;
       r.peak_memory_bytes = p->peak_buffer_memory;
       r.rows_scanned = p->rows_scanned;
@@ -127,7 +127,7 @@ void Session::cancel_statement() {
 }
 
 bool Session::may_signal(const Session& target) const {
-  return superuser_ || privileges_.owner || target.user_ == user_;
+  return superuser_ || (engine_ && engine_->privileges().owner) || target.user_ == user_;
 }
 
 void Session::terminate() {

@@ -51,18 +51,18 @@ void Session::publish_settings() {
     activity_application_name_ = std::move(application_name);
   }
   before_duckdb_call();
-  connection_->query(map);
+  connection().query(map);
   // DuckDB folds getvariable() into a plan as a constant: cached plans of statements that read
   // settings (current_setting, pg_settings) would keep the old values.
   query_cache_.clear();
-  ++settings_generation_;
+  engine_->settings_changed();
 }
 
 void Session::set_parameter(const std::string& name, const std::string& value) {
   std::string canonical = settings_.set(name, value);
   if (ready_for_queries_) publish_settings();
   if (canonical == "TimeZone") apply_timezone();
-  if (canonical == "search_path") search_path_generation_ = UINT64_MAX;
+  if (canonical == "search_path") engine_->search_path_set();
   if (canonical == "extra_float_digits") {
     try {
       encode_options_.extra_float_digits = std::stoi(*settings_.get(canonical));
@@ -83,7 +83,7 @@ void Session::check_engine_setting(const std::string& name, bool show) {
   std::string l = lower(name);
   if (show && std::find(std::begin(kVisible), std::end(kVisible), l) != std::end(kVisible)) return;
   before_duckdb_call();
-  duck::Result r = connection_->query("SELECT count(*) FROM duckdb_settings() WHERE name = " +
+  duck::Result r = connection().query("SELECT count(*) FROM duckdb_settings() WHERE name = " +
                                       sql::quote_literal(l));
   duck::DataChunk c = r.fetch();
   if (!c || c.size() == 0 || *static_cast<int64_t*>(duckdb_vector_get_data(c.column(0))) == 0) {
@@ -101,8 +101,8 @@ void Session::apply_timezone() {
   std::string tz = *settings_.get("TimeZone");
   before_duckdb_call();
   try {
-    connection_->query("SET TimeZone = " + sql::quote_literal(tz));
-    duck::Result r = connection_->query(
+    connection().query("SET TimeZone = " + sql::quote_literal(tz));
+    duck::Result r = connection().query(
         "SELECT CAST(epoch(CAST(now() AS TIMESTAMP)) - epoch(now()) AS INTEGER)");
     duck::DataChunk c = r.fetch();
     if (c && c.size() > 0) {
@@ -112,7 +112,7 @@ void Session::apply_timezone() {
     encode_options_.time_zone = duck::TimeZone::find(tz);  // per-value offsets (DST)
   } catch (const duck::DuckError&) {
     settings_.set("TimeZone", "UTC");
-    connection_->query("SET TimeZone = 'UTC'");
+    connection().query("SET TimeZone = 'UTC'");
     encode_options_.utc_offset_seconds = 0;
     encode_options_.time_zone = nullptr;
     throw SqlError("22023", "invalid value for parameter \"TimeZone\": \"" + tz + "\"");
@@ -141,7 +141,7 @@ bool Session::handle_set(const sql::Statement& st, Output output) {
       check_engine_setting(name, true);
       before_duckdb_call();
       try {
-        duck::Result r = connection_->query("SELECT CAST(current_setting(" +
+        duck::Result r = connection().query("SELECT CAST(current_setting(" +
                                             sql::quote_literal(name) + ") AS VARCHAR)");
         duck::DataChunk c = r.fetch();
         if (c && c.size() > 0) value = c.varchar(0, 0);
@@ -208,7 +208,7 @@ bool Session::handle_set(const sql::Statement& st, Output output) {
         check_engine_setting(name, false);
         before_duckdb_call();
         try {
-          connection_->query(st.text);
+          connection().query(st.text);
         } catch (const duck::DuckError& e) {
           if (e.type() == DUCKDB_ERROR_CATALOG || e.type() == DUCKDB_ERROR_INVALID ||
               std::string(e.what()).find("unrecognized configuration") != std::string::npos) {
@@ -226,7 +226,7 @@ bool Session::handle_set(const sql::Statement& st, Output output) {
         std::string canonical = settings_.reset(name);
         publish_settings();
         if (canonical == "TimeZone") apply_timezone();
-        if (canonical == "search_path") search_path_generation_ = UINT64_MAX;
+        if (canonical == "search_path") engine_->search_path_set();
         if (canonical == "statement_timeout")
           statement_timeout_ms_ = sql::parse_duration_ms(canonical, *settings_.get(canonical));
         if (settings_.reportable(canonical)) {
@@ -236,7 +236,7 @@ bool Session::handle_set(const sql::Statement& st, Output output) {
         check_engine_setting(name, false);
         before_duckdb_call();
         try {
-          connection_->query("RESET " + name);
+          connection().query("RESET " + name);
         } catch (const duck::DuckError&) {
           throw SqlError("42704", "unrecognized configuration parameter \"" + name + "\"");
         }

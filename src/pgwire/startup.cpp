@@ -238,7 +238,6 @@ void Session::open_session(const std::map<std::string, std::string>& parameters,
   };
   warehouse_ = services_.warehouses.find(database_);
   if (!warehouse_) throw SqlError("3D000", "database \"" + database_ + "\" does not exist");
-  sandbox_ = {database_, split_list(services_.config.readable_directories)};
   if (!warehouse_->admit(max_sessions)) {
     warehouse_.reset();
     throw SqlError("53300",
@@ -251,14 +250,22 @@ void Session::open_session(const std::map<std::string, std::string>& parameters,
     std::lock_guard lock(run_mutex_);
     bound_database_ = database_;
   }
-  connection_ = warehouse_->connect();
-  // integer_division, and the search path that finds the instance's macros (sql/engine_macros:
-  // created once per DuckDB instance, so a new session creates nothing).
-  connection_->query(sql::session_setup_sql());
+  gateway::Principal principal{user_, database_, superuser_, access_mode_, team_schema_, system_};
+  gateway::EngineHooks hooks;
+  hooks.before_call = [this] { before_duckdb_call(); };
+  hooks.search_path_changed = [this] { query_cache_.clear(); };
+  hooks.notice = [this](const std::string& text) { write_error(out_, {"NOTICE", "00000", text}, true); };
+  hooks.audit = [this](const std::string& action, const std::string& target, const std::string& detail) {
+    audit(action, target, detail);
+  };
+  engine_ = std::make_unique<gateway::Engine>(
+      warehouse_, std::move(principal),
+      sql::SandboxContext{database_, split_list(services_.config.readable_directories)}, settings_,
+      std::move(hooks));
   if (services_.query_log && services_.config.query_profiling == "on") {
     // Each statement's CPU time, peak memory, rows scanned and slowest operators, for the
     // query log (read back by Session::end_trace); nothing is printed.
-    connection_->query(
+    connection().query(
         "PRAGMA enable_profiling = 'no_output'; SET custom_profiling_settings = "
         "'{\"CPU_TIME\": \"true\", \"SYSTEM_PEAK_BUFFER_MEMORY\": \"true\", "
         "\"CUMULATIVE_ROWS_SCANNED\": \"true\", \"OPERATOR_TIMING\": \"true\", "
@@ -285,13 +292,13 @@ void Session::open_session(const std::map<std::string, std::string>& parameters,
   }
   settings_.commit_defaults();
   // Who and where this session is, for the catalog's views and functions.
-  connection_->query("SET VARIABLE duckgres_user = " + sql::quote_literal(user_) +
+  connection().query("SET VARIABLE duckgres_user = " + sql::quote_literal(user_) +
                      "; SET VARIABLE duckgres_database = " + sql::quote_literal(database_) +
                      "; SET VARIABLE duckgres_superuser = " + std::string(superuser_ ? "true" : "false") +
                      "; SET VARIABLE duckgres_backend_pid = " + std::to_string(process_id_) +
                      "; SET VARIABLE duckgres_start_time = now()" + socket_variables(channel_->fd()));
-  if (!superuser_) register_login_role();  // the server's own admins need no grants
-  refresh_privileges();
+  if (!superuser_) engine_->register_login_role();  // the server's own admins need no grants
+  engine_->refresh_privileges();
   publish_settings();
   send_startup_parameters();
   ready_for_queries_ = true;

@@ -250,7 +250,7 @@ void Session::begin_block(const pg_query::TransactionStmt* t) {
     implicit_txn_ = false;  // the implicit transaction becomes the explicit block (keeps its log)
   } else {
     before_duckdb_call();
-    connection_->query("BEGIN TRANSACTION");
+    connection().query("BEGIN TRANSACTION");
     transaction_.clear();
   }
   txn_ = TxnStatus::kInBlock;
@@ -324,13 +324,13 @@ void Session::end_block(bool commit, bool chain) {
   close_portals(true);
   note_transaction_end();
   transaction_.clear();
-  if (!commit || was_failed) catalog_snapshot_generation_ = kNoSnapshot;
-  connection_->query(committed ? "COMMIT" : "ROLLBACK");
+  if (!commit || was_failed) engine_->forget_catalog_snapshot();
+  connection().query(committed ? "COMMIT" : "ROLLBACK");
   note_data_change();
   restore_settings(restore);
   if (chain) {
     // A new transaction with the same modes.
-    connection_->query("BEGIN TRANSACTION");
+    connection().query("BEGIN TRANSACTION");
     txn_ = TxnStatus::kInBlock;
     set_transaction_modes(read_only, isolation);
   } else {
@@ -470,7 +470,7 @@ void Session::rollback_to_savepoint(size_t index) {
     // Nothing was written since the savepoint: DuckDB's transaction holds the savepoint's state
     // unless a failed statement aborted it.
     try {
-      connection_->query("SELECT 1");
+      connection().query("SELECT 1");
       return;
     } catch (const duck::DuckError&) {
     }
@@ -494,10 +494,10 @@ void Session::rollback_to_savepoint(size_t index) {
     }
   }
   // Undo everything, then make the writes before the savepoint again.
-  connection_->query("ROLLBACK");
-  catalog_snapshot_generation_ = kNoSnapshot;
+  connection().query("ROLLBACK");
+  engine_->forget_catalog_snapshot();
   query_cache_.clear();
-  connection_->query("BEGIN TRANSACTION");
+  connection().query("BEGIN TRANSACTION");
   if (warehouse_) warehouse_->schema_changed();
   note_data_change();
   struct Replaying {
@@ -516,7 +516,7 @@ void Session::rollback_to_savepoint(size_t index) {
       }
       RunningScope running(*this);
       if (!q.script.empty()) {
-        for (const auto& text : q.script) connection_->query(text);
+        for (const auto& text : q.script) connection().query(text);
         continue;
       }
       Portal p;
@@ -577,11 +577,11 @@ std::string Session::unrepeatable_defaults(const sql::Statement& st) {
     target = &root->merge_stmt().relation();
   }
   if (!target) return "";
-  std::string schema = target->schemaname().empty() ? resolve_schema(target->relname(), false)
+  std::string schema = target->schemaname().empty() ? engine_->resolve_schema(target->relname(), false)
                        : target->schemaname() == "public" ? "main"
                                                           : target->schemaname();
   if (schema.empty()) return "";
-  duck::Result r = connection_->query(
+  duck::Result r = connection().query(
       "SELECT lower(column_name), column_default FROM duckdb_columns() WHERE database_name = "
       "current_database() AND schema_name = " +
       sql::quote_literal(schema) + " AND table_name = " + sql::quote_literal(target->relname()) +

@@ -14,9 +14,13 @@
 
 #include "sql/statement.h"
 
+namespace ducklings::gateway {
+struct PreparedQuery;
+}  // namespace ducklings::gateway
+
 namespace ducklings::pgwire {
 
-struct PreparedQuery;
+using gateway::PreparedQuery;
 
 // A write of the open transaction, kept to be made again after ROLLBACK TO SAVEPOINT.
 struct LoggedWrite {

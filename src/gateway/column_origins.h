@@ -14,7 +14,7 @@
 #include "sql/statement.h"
 #include "warehouse/warehouse.h"
 
-namespace ducklings::pgwire {
+namespace ducklings::gateway {
 
 struct ColumnOrigin {
   int32_t table_oid = 0;
@@ -46,4 +46,4 @@ class ColumnOriginResolver {
   std::optional<duck::PreparedStatement> lookup_statement_;
 };
 
-}  // namespace ducklings::pgwire
+}  // namespace ducklings::gateway

@@ -1,11 +1,11 @@
-#include "pgwire/column_origins.h"
+#include "gateway/column_origins.h"
 
 #include <algorithm>
 #include <cctype>
 
 #include "sql/catalog.h"
 
-namespace ducklings::pgwire {
+namespace ducklings::gateway {
 namespace {
 
 std::string lower(std::string s) {
@@ -121,4 +121,4 @@ std::vector<ColumnOrigin> ColumnOriginResolver::resolve(const sql::Statement& st
   return out;
 }
 
-}  // namespace ducklings::pgwire
+}  // namespace ducklings::gateway

@@ -4,10 +4,10 @@
 // parameter's cast. The catalog's pg_type rows agree with it (tests/unit/pgwire).
 #include <cstring>
 
-#include "pgwire/pg_types.h"
+#include "pgtypes/pg_type_table.h"
 #include "sql/catalog_types.h"
 
-namespace ducklings::pgwire {
+namespace ducklings::pgtypes {
 namespace {
 
 constexpr PgTypeInfo kTypes[] = {
@@ -193,4 +193,4 @@ std::string duckdb_type_name_of(int32_t type_oid) {
   return "";
 }
 
-}  // namespace ducklings::pgwire
+}  // namespace ducklings::pgtypes

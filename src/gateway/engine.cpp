@@ -1,0 +1,329 @@
+#include "gateway/engine.h"
+
+#include <algorithm>
+
+#include "pgtypes/pg_type_table.h"
+#include "sql/catalog.h"
+#include "sql/engine_macros.h"
+#include "sql/error_mapping.h"
+#include "sql/quoting.h"
+#include "sql/rewrite.h"
+#include "sql/rewrite_dml.h"
+
+namespace ducklings::gateway {
+const pg_query::FuncCall* set_config_call(const sql::Statement& s) {
+  const pg_query::Node* root = sql::root_node(s);
+  if (!root || !root->has_select_stmt()) return nullptr;
+  const auto& sel = root->select_stmt();
+  if (sel.from_clause_size() || sel.target_list_size() != 1 ||
+      !sel.target_list(0).has_res_target() || !sel.target_list(0).res_target().has_val() ||
+      !sel.target_list(0).res_target().val().has_func_call()) {
+    return nullptr;
+  }
+  const auto& call = sel.target_list(0).res_target().val().func_call();
+  const auto& names = call.funcname();
+  if (names.empty() || !names[names.size() - 1].has_string() ||
+      names[names.size() - 1].string().sval() != "set_config" || call.args_size() != 3) {
+    return nullptr;
+  }
+  for (const auto& a : call.args()) {
+    if (!a.has_a_const()) return nullptr;
+  }
+  return &call;
+}
+
+bool is_session_statement(const sql::Statement& s) {
+  if (set_config_call(s)) return true;
+  using K = sql::StatementKind;
+  switch (s.kind) {
+    case K::kEmpty:
+    case K::kBegin:
+    case K::kCommit:
+    case K::kRollback:
+    case K::kSavepoint:
+    case K::kCopy:
+    case K::kDeclareCursor:
+    case K::kFetch:
+    case K::kCloseCursor:
+      return true;
+    default:
+      break;
+  }
+  const pg_query::Node* root = sql::root_node(s);
+  if (!root) return false;
+  switch (root->node_case()) {
+    case pg_query::Node::kVariableSetStmt:
+    case pg_query::Node::kVariableShowStmt:
+    case pg_query::Node::kDiscardStmt:
+    case pg_query::Node::kDeallocateStmt:
+    case pg_query::Node::kGrantStmt:
+    case pg_query::Node::kGrantRoleStmt:
+    case pg_query::Node::kCreateRoleStmt:
+    case pg_query::Node::kDropRoleStmt:
+    case pg_query::Node::kAlterRoleStmt:
+    case pg_query::Node::kUnlistenStmt:
+    case pg_query::Node::kPrepareStmt:
+    case pg_query::Node::kExecuteStmt:
+      return true;
+    default:
+      return false;
+  }
+}
+
+bool is_role_statement(const sql::Statement& statement) {
+  const pg_query::Node* root = sql::root_node(statement);
+  return root &&
+         (root->has_grant_stmt() || root->has_grant_role_stmt() || root->has_create_role_stmt() ||
+          root->has_drop_role_stmt() || root->has_alter_role_stmt());
+}
+
+void refuse_too_complex(const sql::Statement& statement) {
+  if (statement.parse_error.too_complex) {
+    throw SqlError("54001", statement.parse_error.message, 0, "",
+                   "Nest expressions, subqueries and list literals less deeply, or split the "
+                   "statement.");
+  }
+}
+
+Engine::Engine(std::shared_ptr<warehouse::Warehouse> warehouse, Principal principal,
+               sql::SandboxContext sandbox, const sql::SessionSettings& settings, EngineHooks hooks)
+    : warehouse_(std::move(warehouse)),
+      principal_(std::move(principal)),
+      sandbox_(std::move(sandbox)),
+      settings_(settings),
+      hooks_(std::move(hooks)) {
+  connection_ = warehouse_->connect();
+  // integer_division, and the search path that finds the instance's macros (sql/engine_macros:
+  // created once per DuckDB instance, so a new session creates nothing).
+  connection_->query(sql::session_setup_sql());
+}
+
+void Engine::check_sandbox(const sql::Statement& statement) const {
+  if (!principal_.system) sql::check_sandbox(statement, sandbox_);
+}
+
+std::shared_ptr<PreparedQuery> Engine::prepare(sql::Statement statement,
+                                               const std::vector<int32_t>& parameter_types) {
+  refuse_too_complex(statement);
+  check_sandbox(statement);
+  if (!principal_.system) sync_search_path();  // DuckDB binds names as it prepares
+  std::vector<PreparedQuery::ModifyingStep> modifying = prepare_modifying_steps(statement);
+  // Statements whose DuckDB form needs catalog facts (sql/rewrite_dml.h), before the checks.
+  std::vector<std::string> adapted =
+      sql::adapt_statement(statement, [this](const std::string& query) {
+        before_call();
+        sql::CatalogRows rows;
+        try {
+          duck::Result r = connection_->query(query);
+          while (true) {
+            duck::DataChunk c = r.fetch();
+            if (!c) break;
+            for (idx_t i = 0; i < c.size(); ++i) {
+              auto& row = rows.emplace_back();
+              for (idx_t j = 0; j < r.column_count(); ++j) row.push_back(c.varchar(j, i));
+            }
+          }
+        } catch (const duck::DuckError& e) {
+          throw sql::to_sql_error(e, query, 0);
+        }
+        return rows;
+      });
+  if (!principal_.system && !statement.read_only && statement.tree) {
+    refuse_server_schema_writes(sql::analyze_access(statement));
+  }
+  auto q = std::make_shared<PreparedQuery>();
+  q->statement = std::move(statement);
+  q->parameter_types = parameter_types;
+  q->modifying_steps = std::move(modifying);
+  if (is_session_statement(q->statement)) {
+    q->returns_rows = q->statement.returns_rows;
+    return q;
+  }
+  adapt_alter_of_view(q->statement);
+  if (!column_types_) column_types_ = std::make_unique<sql::ColumnTypeCache>(*connection_);
+  column_types_->set_generation(warehouse_->schema_generation());
+  sql::ColumnTypeLookup column_types = column_types_->as_lookup();  // PostgreSQL's result types
+  bool was_adapted = !adapted.empty();
+  std::vector<std::string> rewritten =
+      adapted.empty() ? sql::rewrite_for_duckdb(q->statement, &column_types) : std::move(adapted);
+  std::vector<std::string> bookkeeping = sql::catalog_bookkeeping(q->statement);
+  for (auto& row : sql::stored_declared_types(q->statement, column_types))
+    bookkeeping.push_back(std::move(row));
+  auto reads_catalog = [](const std::string& sql) {
+    return sql.find("duckgres_catalog") != std::string::npos ||
+           sql.find("duckgres_information_schema") != std::string::npos;
+  };
+  if (rewritten.size() > 1 || !bookkeeping.empty()) {
+    if (!q->modifying_steps.empty()) {
+      throw SqlError("0A000",
+                     "this data-modifying statement in WITH is not supported by duckgres: the "
+                     "statement after WITH runs as several statements here");
+    }
+    if (rewritten.empty()) rewritten.push_back(q->statement.text);
+    // A plain CREATE TABLE AS with bookkeeping after it (adapted ones answer as they are).
+    q->script_counts_rows =
+        !was_adapted && rewritten.size() == 1 && q->statement.tag == "CREATE TABLE AS";
+    rewritten.insert(rewritten.end(), bookkeeping.begin(), bookkeeping.end());
+    q->uses_catalog = std::any_of(rewritten.begin(), rewritten.end(), reads_catalog);
+    q->script = std::move(rewritten);
+    return q;
+  }
+  const std::string& text = rewritten.empty() ? q->statement.text : rewritten[0];
+  q->uses_catalog = reads_catalog(text);
+  if (text.find("getvariable") != std::string::npos) {
+    q->reads_settings = true;  // re-prepared when a setting changes (see start_portal)
+    q->settings_generation = settings_generation_;
+  }
+  before_call();
+  if (q->uses_catalog) refresh_catalog_snapshot();
+  q->data_generation = warehouse_->data_generation();
+  try {
+    try {
+      q->duck = std::make_unique<duck::PreparedStatement>(connection_->prepare(text));
+      q->duck_text = text;
+    } catch (const duck::DuckError& e) {
+      if (std::string(e.what()).find("Cannot prepare multiple statements at once") ==
+          std::string::npos)
+        throw;
+      // Not prepared again later: its leading statements ran here.
+      q->duck = std::make_unique<duck::PreparedStatement>(connection_->prepare_expanded(text));
+    }
+  } catch (const duck::DuckError& e) {
+    SqlError mapped = sql::to_sql_error(e, text, 0);
+    if (text != q->statement.text) {
+      // DuckDB saw the rewritten text: its positions would point at the wrong characters.
+      throw SqlError(mapped.sqlstate(), mapped.what(), 0, mapped.detail(), mapped.hint());
+    }
+    throw mapped;
+  }
+  const duck::PreparedStatement& p = *q->duck;
+  idx_t n = p.parameter_count();
+  if (q->parameter_types.size() > n) q->parameter_types.resize(n);
+  for (idx_t i = 0; i < n; ++i) {
+    duck::LogicalType t = p.parameter_logical_type(i);
+    bool resolved = t.get() && t.id() != DUCKDB_TYPE_INVALID && t.id() != DUCKDB_TYPE_ANY &&
+                    t.id() != DUCKDB_TYPE_SQLNULL && t.id() != DUCKDB_TYPE_STRING_LITERAL &&
+                    t.id() != DUCKDB_TYPE_INTEGER_LITERAL;
+    q->parameter_duck_types.push_back(resolved ? t.id() : DUCKDB_TYPE_INVALID);
+    bool declared = i < q->parameter_types.size() && q->parameter_types[i] != 0;
+    q->parameter_declared.push_back(declared);
+    if (declared) continue;
+    int32_t o = resolved ? pgtypes::pg_type_of(t.get()).oid : pgtypes::oid::kText;
+    if (i < q->parameter_types.size()) {
+      q->parameter_types[i] = o;
+    } else {
+      q->parameter_types.push_back(o);
+    }
+  }
+  idx_t cols = p.column_count();
+  if (cols > kMaxColumns) {
+    throw SqlError("54011",
+                   "target lists can have at most " + std::to_string(kMaxColumns) + " entries");
+  }
+  duckdb_statement_type type = p.statement_type();
+  bool dml = type == DUCKDB_STATEMENT_TYPE_INSERT || type == DUCKDB_STATEMENT_TYPE_UPDATE ||
+             type == DUCKDB_STATEMENT_TYPE_DELETE;
+  if (q->statement.tree) {
+    q->returns_rows = q->statement.returns_rows;
+  } else if (dml) {
+    // DuckDB answers DML without RETURNING with one BIGINT column named "Count".
+    q->returns_rows = !(cols == 1 && p.column_name(0) == "Count");
+  } else {
+    q->returns_rows =
+        cols > 0 &&
+        (type == DUCKDB_STATEMENT_TYPE_SELECT || type == DUCKDB_STATEMENT_TYPE_EXPLAIN ||
+         type == DUCKDB_STATEMENT_TYPE_PRAGMA || type == DUCKDB_STATEMENT_TYPE_CALL ||
+         type == DUCKDB_STATEMENT_TYPE_RELATION || type == DUCKDB_STATEMENT_TYPE_EXECUTE);
+  }
+  if (q->returns_rows && type == DUCKDB_STATEMENT_TYPE_EXPLAIN && cols == 2 &&
+      p.column_name(1) == "explain_value") {
+    // PostgreSQL answers EXPLAIN with one text column, a row per line (psql and BI tools
+    // show it so).
+    q->explain = true;
+    q->column_names.push_back("QUERY PLAN");
+    q->column_types.push_back(duck::LogicalType(duckdb_create_logical_type(DUCKDB_TYPE_VARCHAR)));
+  } else if (q->returns_rows) {
+    for (idx_t i = 0; i < cols; ++i) {
+      q->column_names.push_back(p.column_name(i));
+      q->column_types.push_back(p.column_type(i));
+    }
+    if (q->statement.kind == sql::StatementKind::kQuery) {
+      q->type_overrides = sql::result_type_overrides(q->statement);
+      if (q->type_overrides.size() != cols) q->type_overrides.clear();
+      sql::correct_result_types(q->statement, q->column_types, column_types, q->type_overrides,
+                                q->typmod_overrides);
+      if (!origins_) origins_ = std::make_unique<ColumnOriginResolver>(*connection_, *warehouse_);
+      q->column_origins = origins_->resolve(q->statement, q->column_names);
+    }
+  }
+  return q;
+}
+
+void Engine::adapt_alter_of_view(sql::Statement& statement) {
+  auto table = sql::altered_table(statement);
+  if (!table) return;
+  before_call();
+  duck::Result r = connection_->query(
+      "SELECT count(*) FROM duckdb_views() WHERE database_name = current_database() AND NOT "
+      "internal AND lower(view_name) = lower(" +
+      sql::quote_literal(table->second) + ") AND " +
+      (table->first.empty()
+           ? std::string("schema_name = current_schema()")
+           : "lower(schema_name) = lower(" + sql::quote_literal(table->first) + ")"));
+  duck::DataChunk c = r.fetch();
+  if (c && c.size() > 0 && *static_cast<int64_t*>(duckdb_vector_get_data(c.column(0))) > 0) {
+    sql::alter_as_view(statement);  // ALTER TABLE of a view: DuckDB wants ALTER VIEW
+  }
+}
+
+std::vector<PreparedQuery::ModifyingStep> Engine::prepare_modifying_steps(
+    sql::Statement& statement) {
+  sql::DataModifyingWith split = sql::split_data_modifying_with(statement, modifying_tables_);
+  std::vector<PreparedQuery::ModifyingStep> steps;
+  for (size_t i = 0; i < split.steps.size(); ++i) {
+    PreparedQuery::ModifyingStep step;
+    step.query = prepare(std::move(split.steps[i]), {});
+    step.table = split.tables[i];
+    const PreparedQuery& q = *step.query;
+    if (!q.duck || !q.script.empty() || !q.modifying_steps.empty()) {
+      throw SqlError("0A000",
+                     "this data-modifying statement in WITH is not supported by duckgres: " +
+                         q.statement.tag + " runs as several statements here");
+    }
+    if (!step.table.empty()) {
+      std::string columns;
+      for (size_t c = 0; c < q.column_types.size(); ++c) {
+        std::string type;
+        try {
+          type = duck::type_sql(q.column_types[c].get());
+        } catch (const duck::DuckError&) {
+          throw SqlError("0A000",
+                         "this data-modifying statement in WITH is not supported by duckgres: its "
+                         "RETURNING column " +
+                             q.column_names[c] + " has a type it cannot keep");
+        }
+        columns += (c ? ", " : "") + sql::quote_identifier(q.column_names[c]) + " " + type;
+      }
+      before_call();
+      connection_->query("CREATE OR REPLACE TEMP TABLE " + step.table + " (" + columns + ")");
+    }
+    steps.push_back(std::move(step));
+  }
+  return steps;
+}
+
+void Engine::drop_modifying_tables(const PreparedQuery& q) {
+  before_call();
+  for (const auto& step : q.modifying_steps) {
+    if (!step.table.empty()) connection_->query("DROP TABLE IF EXISTS temp.main." + step.table);
+  }
+}
+
+void Engine::refresh_catalog_snapshot() {
+  uint64_t generation = warehouse_->schema_generation();
+  if (generation == catalog_snapshot_generation_) return;
+  connection_->query(sql::catalog_snapshot_sql());
+  catalog_snapshot_generation_ = generation;
+}
+
+}  // namespace ducklings::gateway
