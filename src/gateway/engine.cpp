@@ -1,7 +1,10 @@
 #include "gateway/engine.h"
 
 #include <algorithm>
+#include <charconv>
+#include <climits>
 
+#include "gateway/text_parameters.h"
 #include "pgtypes/pg_type_table.h"
 #include "sql/catalog.h"
 #include "sql/engine_macros.h"
@@ -85,6 +88,74 @@ void refuse_too_complex(const sql::Statement& statement) {
   }
 }
 
+std::string completion_tag(const sql::Statement& st, uint64_t n) {
+  switch (st.kind) {
+    case sql::StatementKind::kInsert:
+      return "INSERT 0 " + std::to_string(n);
+    case sql::StatementKind::kUpdate:
+      return "UPDATE " + std::to_string(n);
+    case sql::StatementKind::kDelete:
+      return "DELETE " + std::to_string(n);
+    case sql::StatementKind::kQuery:
+      if (st.tag == "SHOW" || st.tag == "EXPLAIN") return st.tag;
+      return "SELECT " + std::to_string(n);
+    default:
+      break;
+  }
+  if (st.tag == "CREATE TABLE AS" || st.tag == "CREATE MATERIALIZED VIEW") {
+    return "SELECT " + std::to_string(n);
+  }
+  if (st.tag == "MERGE") return "MERGE " + std::to_string(n);
+  return st.tag;
+}
+
+std::vector<std::string> explain_lines(duck::Result& result) {
+  std::vector<std::string> lines;
+  while (true) {
+    duck::DataChunk c = result.fetch();
+    if (!c) break;
+    for (idx_t r = 0; r < c.size(); ++r) {
+      std::string value = c.varchar(1, r).value_or("");
+      size_t first = value.find_first_not_of(" \n");
+      if (first != std::string::npos && (value[first] == '[' || value[first] == '{')) {
+        lines.push_back(value);  // FORMAT JSON: one value, as PostgreSQL gives it
+        continue;
+      }
+      size_t start = 0;
+      while (start < value.size()) {
+        size_t end = value.find('\n', start);
+        if (end == std::string::npos) end = value.size();
+        std::string line = value.substr(start, end - start);
+        while (!line.empty() && line.back() == ' ') line.pop_back();
+        if (!line.empty()) lines.push_back(std::move(line));
+        start = end + 1;
+      }
+    }
+  }
+  return lines;
+}
+
+bool answers_row_count(const PreparedQuery& q, duck::Result& result) {
+  sql::StatementKind k = q.statement.kind;
+  bool dml = k == sql::StatementKind::kInsert || k == sql::StatementKind::kUpdate ||
+             k == sql::StatementKind::kDelete;
+  duckdb_result_type rt = result.result_type();
+  // CREATE TABLE AS answers with its row count too ("SELECT n"), as a one-column result.
+  bool ctas = q.statement.tag == "CREATE TABLE AS" && result.column_count() == 1 &&
+              result.column_type(0).id() == DUCKDB_TYPE_BIGINT;
+  return !q.returns_rows && (dml || ctas || rt == DUCKDB_RESULT_TYPE_CHANGED_ROWS);
+}
+
+bool script_wants_transaction(const PreparedQuery& q) {
+  // The statements together are one: all or none (an index dropped to alter its table is made
+  // again only at the end). Not TRUNCATE … CASCADE's: DuckDB checks a foreign key against the
+  // rows its own transaction deleted, so the referenced table's TRUNCATE would fail.
+  size_t truncates = std::count_if(q.script.begin(), q.script.end(), [](const std::string& sql) {
+    return sql.rfind("TRUNCATE ", 0) == 0;
+  });
+  return q.script.size() > 1 && truncates < 2;
+}
+
 Engine::Engine(std::shared_ptr<warehouse::Warehouse> warehouse, Principal principal,
                sql::SandboxContext sandbox, const sql::SessionSettings& settings, EngineHooks hooks)
     : warehouse_(std::move(warehouse)),
@@ -96,6 +167,143 @@ Engine::Engine(std::shared_ptr<warehouse::Warehouse> warehouse, Principal princi
   // integer_division, and the search path that finds the instance's macros (sql/engine_macros:
   // created once per DuckDB instance, so a new session creates nothing).
   connection_->query(sql::session_setup_sql());
+}
+
+void Engine::refresh_plan(PreparedQuery& q) {
+  before_call();
+  if (q.uses_catalog) refresh_catalog_snapshot();
+  uint64_t data = warehouse_->data_generation();
+  if (!q.duck_text.empty() &&
+      ((q.reads_settings && q.settings_generation != settings_generation_) ||
+       q.data_generation != data)) {
+    q.duck = std::make_unique<duck::PreparedStatement>(connection_->prepare(q.duck_text));
+    q.settings_generation = settings_generation_;
+    q.data_generation = data;
+  }
+}
+
+void Engine::bind_text_parameter(PreparedQuery& q, size_t i, const std::string& text) {
+  duck::PreparedStatement& p = *q.duck;
+  int32_t type = i < q.parameter_types.size() ? q.parameter_types[i] : 0;
+  if (type == pgtypes::oid::kBytea) {
+    std::string bytes = decode_bytea_text(text);
+    p.bind(i, duck::Value(duckdb_create_blob(reinterpret_cast<const uint8_t*>(bytes.data()),
+                                             bytes.size())));
+    return;
+  }
+  duckdb_type inferred = q.parameter_duck_types[i];
+  bool list = inferred != DUCKDB_TYPE_INVALID
+                  ? inferred == DUCKDB_TYPE_LIST
+                  : pgtypes::element_oid_of(type) != 0 || (!text.empty() && text[0] == '{');
+  if (list) {
+    // PostgreSQL's array text ('{1,2}'), which DuckDB does not read: bind a list of strings
+    // and let DuckDB cast the elements.
+    if (std::optional<sql::ArrayLiteral> a = sql::parse_array_literal(text)) {
+      p.bind(i, varchar_list(*a));
+      return;
+    }
+  }
+  // A value of the type DuckDB inferred, or else of the type the client declared, as
+  // PostgreSQL would resolve it; other types go as text for DuckDB to cast.
+  duckdb_type want = inferred != DUCKDB_TYPE_INVALID ? inferred
+                     : q.parameter_declared[i]       ? duck_type_for_oid(type)
+                                                     : DUCKDB_TYPE_INVALID;
+  if (want == DUCKDB_TYPE_INVALID && !q.parameter_declared[i]) {
+    // An untyped literal that reads as an integer acts as one (pgbench's ":delta").
+    int64_t v = 0;
+    auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+    if (!text.empty() && ec == std::errc() && ptr == text.data() + text.size()) {
+      want = v >= INT32_MIN && v <= INT32_MAX ? DUCKDB_TYPE_INTEGER : DUCKDB_TYPE_BIGINT;
+    }
+  }
+  if (std::optional<duck::Value> v = typed_text_value(want, text)) {
+    p.bind(i, std::move(*v));
+    return;
+  }
+  p.bind_varchar(i, text);
+}
+
+std::string Engine::run_script(const PreparedQuery& q) {
+  before_call();
+  if (q.uses_catalog) refresh_catalog_snapshot();
+  std::string tag = q.statement.tag;
+  bool insert =
+      q.statement.kind == sql::StatementKind::kInsert;  // an INSERT row by row: its rows count
+  int64_t inserted = 0;
+  for (size_t i = 0; i < q.script.size(); ++i) {
+    try {
+      duck::Result r = connection_->query(q.script[i]);
+      if (insert && r.column_count() == 1 && r.column_type(0).id() == DUCKDB_TYPE_BIGINT) {
+        duck::DataChunk c = r.fetch();
+        if (c && c.size() > 0)
+          inserted += *static_cast<int64_t*>(duckdb_vector_get_data(c.column(0)));
+        tag = "INSERT 0 " + std::to_string(inserted);
+      }
+      if (i == 0 && q.script_counts_rows && r.column_count() == 1 &&
+          r.column_type(0).id() == DUCKDB_TYPE_BIGINT) {
+        // Its rows count ("SELECT n"), as when it runs on its own.
+        duck::DataChunk c = r.fetch();
+        int64_t n =
+            c && c.size() > 0 ? *static_cast<int64_t*>(duckdb_vector_get_data(c.column(0))) : 0;
+        tag = "SELECT " + std::to_string(n);
+      }
+    } catch (const duck::DuckError& e) {
+      throw sql::to_sql_error(e, q.script[i], 0);
+    }
+  }
+  return tag;
+}
+
+void Engine::identify(int32_t process_id, const std::string& more) {
+  before_call();
+  connection_->query(
+      "SET VARIABLE duckgres_user = " + sql::quote_literal(principal_.user) +
+      "; SET VARIABLE duckgres_database = " + sql::quote_literal(principal_.database) +
+      "; SET VARIABLE duckgres_superuser = " +
+      std::string(principal_.superuser ? "true" : "false") +
+      "; SET VARIABLE duckgres_backend_pid = " + std::to_string(process_id) +
+      "; SET VARIABLE duckgres_start_time = now()" + more);
+}
+
+void Engine::publish_settings() {
+  // current_setting() reads the session's parameters from this DuckDB variable.
+  std::string map = "SET VARIABLE __pg_settings = MAP {";
+  bool first = true;
+  for (const auto& row : settings_.all()) {
+    std::string key = row[0];
+    std::transform(key.begin(), key.end(), key.begin(), ::tolower);
+    if (!first) map += ", ";
+    first = false;
+    map += sql::quote_literal(key) + ": " + sql::quote_literal(row[1]);
+  }
+  map += "}; SET VARIABLE duckgres_application_name = " +
+         sql::quote_literal(settings_.get("application_name").value_or(""));
+  before_call();
+  connection_->query(map);
+  // DuckDB folds getvariable() into a plan as a constant: plans of statements that read
+  // settings (current_setting, pg_settings) are made again (refresh_plan).
+  ++settings_generation_;
+}
+
+void Engine::check_engine_setting(const std::string& name, bool show) {
+  static const char* const kVisible[] = {"threads", "memory_limit", "max_temp_directory_size"};
+  if (sql::settable_engine_setting(name)) return;
+  std::string l = name;
+  std::transform(l.begin(), l.end(), l.begin(), ::tolower);
+  if (show && std::find(std::begin(kVisible), std::end(kVisible), l) != std::end(kVisible)) return;
+  before_call();
+  duck::Result r = connection_->query("SELECT count(*) FROM duckdb_settings() WHERE name = " +
+                                      sql::quote_literal(l));
+  duck::DataChunk c = r.fetch();
+  if (!c || c.size() == 0 || *static_cast<int64_t*>(duckdb_vector_get_data(c.column(0))) == 0) {
+    throw SqlError("42704", "unrecognized configuration parameter \"" + name + "\"");
+  }
+  throw SqlError(
+      "42501",
+      "permission denied to " + std::string(show ? "read" : "set") + " parameter \"" + name + "\"",
+      0, "",
+      "The duckling's compute size sets threads and memory; other engine "
+      "settings stay as the server set them.");
 }
 
 void Engine::check_sandbox(const sql::Statement& statement) const {

@@ -75,6 +75,15 @@ bool is_session_statement(const sql::Statement& statement);
 const pg_query::FuncCall* set_config_call(const sql::Statement& statement);
 // CREATE ROLE, DROP ROLE, ALTER ROLE, GRANT and REVOKE (of privileges and of roles).
 bool is_role_statement(const sql::Statement& statement);
+// PostgreSQL's command tag for `statement` having returned or changed `rows` rows.
+std::string completion_tag(const sql::Statement& statement, uint64_t rows);
+// DuckDB's EXPLAIN result as PostgreSQL's "QUERY PLAN" lines (a JSON plan as one line).
+std::vector<std::string> explain_lines(duck::Result& result);
+// Whether DuckDB answers `query` with a row count (DML without RETURNING, CREATE TABLE AS)
+// rather than with rows.
+bool answers_row_count(const PreparedQuery& query, duck::Result& result);
+// Whether a script's statements run in one transaction (all or none) when none is open.
+bool script_wants_transaction(const PreparedQuery& query);
 // 54001 for a statement built to exhaust the parser's stack or the planner's memory.
 void refuse_too_complex(const sql::Statement& statement);
 
@@ -94,8 +103,28 @@ class Engine {
   // session statements come back unprepared (returns_rows set). Throws SqlError.
   std::shared_ptr<PreparedQuery> prepare(sql::Statement statement,
                                          const std::vector<int32_t>& parameter_types);
+  // The plan holds the settings as they were when it was made (getvariable is folded) and the
+  // statistics of the data then (see Warehouse::data_generation): makes it again when either
+  // changed, and brings the catalog's snapshot up to date for a statement that reads it.
+  void refresh_plan(PreparedQuery& query);
+  // Binds parameter `i` (from 0) of `query` from PostgreSQL's text form, as PostgreSQL would
+  // read it for the parameter's type. Throws SqlError 22P02/22003 on input it would refuse.
+  void bind_text_parameter(PreparedQuery& query, size_t i, const std::string& text);
+  // Runs a statement that DuckDB carries out as several (PreparedQuery::script); returns its
+  // command tag. The caller holds the transaction that makes them one.
+  std::string run_script(const PreparedQuery& query);
+
+  // Who and where the session is, for the catalog's views and functions (current_user,
+  // pg_backend_pid(), …); `more` is further SET VARIABLE statements, each after a "; ".
+  void identify(int32_t process_id, const std::string& more = "");
+  // Gives DuckDB the session's parameters (current_setting() reads them).
+  void publish_settings();
+
   // 42501 unless the sandbox allows the statement (not for system work).
   void check_sandbox(const sql::Statement& statement) const;
+  // A DuckDB setting named in SET/RESET/SHOW: 42501 outside the sandbox's allow-list (42704
+  // when DuckDB has no such setting either).
+  void check_engine_setting(const std::string& name, bool show);
   // 42501 naming the missing privilege unless the principal may run `statement`; `access`
   // caches the statement's analysis (made on first need).
   void authorize(const sql::Statement& statement, std::optional<sql::StatementAccess>& access);

@@ -12,6 +12,7 @@
 
 #include "duck/duck.h"
 #include "pgtypes/pg_type_table.h"
+#include "pgtypes/text_encoding.h"
 #include "pgwire/buffer.h"
 
 namespace ducklings::duck {
@@ -23,6 +24,7 @@ namespace ducklings::pgwire {
 // The type table lives in pgtypes/ (below the gateway); the protocol uses its names as its own.
 namespace oid = pgtypes::oid;
 using pgtypes::array_oid_of;
+using pgtypes::check_text_encoding;
 using pgtypes::duckdb_type_name_of;
 using pgtypes::element_logical_type;
 using pgtypes::element_oid_of;
@@ -79,9 +81,5 @@ std::unique_ptr<ColumnEncoder> make_encoder(duckdb_logical_type type, Format for
 // 42804 for arrays beyond PostgreSQL's limits or of another element type, and 0A000 for a type
 // it cannot decode.
 duck::Value decode_binary(int32_t type_oid, std::string_view bytes);
-
-// Throws SqlError 22021 unless `text` is valid UTF-8 without NUL bytes, as PostgreSQL checks
-// every text it receives.
-void check_text_encoding(std::string_view text);
 
 }  // namespace ducklings::pgwire

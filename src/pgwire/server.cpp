@@ -15,6 +15,7 @@
 #include <cstring>
 
 #include "metering/metrics.h"
+#include "pgwire/internal_run.h"
 
 namespace ducklings::pgwire {
 
@@ -393,9 +394,8 @@ std::atomic<int32_t> next_internal_pid{1 << 30};
 
 gateway::Result Server::run(const gateway::Request& request) {
   const std::string& database = request.database;
+  int32_t process_id = next_internal_pid.fetch_add(1);
   std::unique_ptr<WorkerLink> link;
-  int fds[2] = {-1, -1};
-  std::thread local;
   if (workers_) {
     try {
       link = workers_->connect(database, 0);
@@ -403,36 +403,10 @@ gateway::Result Server::run(const gateway::Request& request) {
       if (e.sqlstate() != "3D000") throw;  // not an organization's duckling: it runs here
     }
   }
-  if (!link) {
-    if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) != 0) {
-      throw SqlError("58000", "socketpair failed");
-    }
-    // A session like a worker's: it takes the trusted startup below.
-    ServerServices services{config_,
-                            control_,
-                            warehouses_,
-                            nullptr,
-                            registry_,
-                            nullptr,
-                            [](const std::map<std::string, std::string>&) { return std::string(); },
-                            control_requests_,
-                            nullptr,
-                            nullptr};  // the server's own work is not logged
-    auto session = std::make_shared<Session>(services, fds[1]);
-    local = std::thread([session, this] {
-      session->run();
-      registry_.remove(session.get());  // its trusted startup registered it under its pid
-    });
-  }
-  int fd = link ? link->fd() : fds[0];
-  struct Cleanup {
-    int fd;
-    std::thread& t;
-    ~Cleanup() {
-      if (fd >= 0) ::close(fd);
-      if (t.joinable()) t.join();
-    }
-  } cleanup{link ? -1 : fds[0], local};
+  if (!link) return run_internal({config_, warehouses_, control_requests_, registry_}, request, process_id);
+  // The duckling's worker runs the same gateway behind a trusted session: the wire protocol is
+  // the hop between the processes.
+  int fd = link->fd();
   InternalClient client(fd);
   client.send(encode_startup_packet(
       kTrustedStartupCode, {{"user", "duckgres"},
@@ -441,7 +415,7 @@ gateway::Result Server::run(const gateway::Request& request) {
                             {"duckgres.superuser", "on"},
                             {"duckgres.actor", request.actor},
                             {"duckgres.system", request.system ? "on" : "off"},
-                            {"duckgres.process_id", std::to_string(next_internal_pid.fetch_add(1))},
+                            {"duckgres.process_id", std::to_string(process_id)},
                             {"duckgres.secret_key", "0"}}));
   client.until_ready(nullptr);
   WriteBuffer query;

@@ -35,10 +35,10 @@ class Server : public gateway::Gateway {
   // interrupts what is left and waits for every session to end. Any thread.
   void stop();
   int port() const { return bound_port_; }
-  // The server's own SQL (gateway/gateway.h): runs as a superuser session on behalf of the
-  // control plane, through the same session code as a client's: over a socket pair here, or
-  // to the duckling's worker. With parameters, by the extended protocol (Parse, Bind with
-  // their types, Execute). Throws SqlError as a client would get it.
+  // The server's own SQL (gateway/gateway.h), as the superuser on behalf of the control plane:
+  // the gateway's engine runs it directly in this process (pgwire/internal_run), or the
+  // duckling's worker runs it behind a trusted session (with parameters, by the extended
+  // protocol: Parse, Bind with their types, Execute). Throws SqlError as a client would get it.
   gateway::Result run(const gateway::Request& request) override;
   // Where sessions send password changes and audit entries (before serve()).
   void set_control_requests(ControlRequestHandler handler) {

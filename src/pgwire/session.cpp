@@ -11,7 +11,7 @@
 
 #include "metering/metrics.h"
 #include "pgwire/text_result_encoder.h"
-#include "pgwire/text_parameters.h"
+#include "gateway/text_parameters.h"
 #include "sql/array_literal.h"
 #include "sql/catalog.h"
 #include "sql/error_mapping.h"
@@ -376,38 +376,11 @@ void Session::run_statement(const sql::Statement& statement,
 
 void Session::run_script(const PreparedQuery& q) {
   before_duckdb_call();
-  // The statements together are one: all or none (an index dropped to alter its table is made
-  // again only at the end). Not TRUNCATE … CASCADE's: DuckDB checks a foreign key against the
-  // rows its own transaction deleted, so the referenced table's TRUNCATE would fail.
-  size_t truncates = std::count_if(q.script.begin(), q.script.end(),
-                                   [](const std::string& sql) { return sql.rfind("TRUNCATE ", 0) == 0; });
-  if (txn_ == TxnStatus::kIdle && !implicit_txn_ && q.script.size() > 1 && truncates < 2) {
+  if (txn_ == TxnStatus::kIdle && !implicit_txn_ && gateway::script_wants_transaction(q)) {
     begin_implicit_transaction();
   }
   RunningScope running(*this);
-  if (q.uses_catalog) engine_->refresh_catalog_snapshot();
-  std::string tag = q.statement.tag;
-  bool insert = q.statement.kind == sql::StatementKind::kInsert;  // an INSERT row by row: its rows count
-  int64_t inserted = 0;
-  for (size_t i = 0; i < q.script.size(); ++i) {
-    try {
-      duck::Result r = connection().query(q.script[i]);
-      if (insert && r.column_count() == 1 && r.column_type(0).id() == DUCKDB_TYPE_BIGINT) {
-        duck::DataChunk c = r.fetch();
-        if (c && c.size() > 0) inserted += *static_cast<int64_t*>(duckdb_vector_get_data(c.column(0)));
-        tag = "INSERT 0 " + std::to_string(inserted);
-      }
-      if (i == 0 && q.script_counts_rows && r.column_count() == 1 &&
-          r.column_type(0).id() == DUCKDB_TYPE_BIGINT) {
-        // Its rows count ("SELECT n"), as when it runs on its own.
-        duck::DataChunk c = r.fetch();
-        int64_t n = c && c.size() > 0 ? *static_cast<int64_t*>(duckdb_vector_get_data(c.column(0))) : 0;
-        tag = "SELECT " + std::to_string(n);
-      }
-    } catch (const duck::DuckError& e) {
-      throw sql::to_sql_error(e, q.script[i], 0);
-    }
-  }
+  std::string tag = engine_->run_script(q);
   note_schema_change();
   note_transaction_script(q);
   write_command_complete(out_, tag);
@@ -453,7 +426,7 @@ bool Session::run_session_statement(const sql::Statement& st, Portal* portal, Ou
     if (column.empty()) column = "set_config";
     std::optional<std::string> result;
     if (!settings_.known(name_arg.sval().sval()))
-      check_engine_setting(name_arg.sval().sval(), false);
+      engine_->check_engine_setting(name_arg.sval().sval(), false);
     if (output != Output::kDescribe) {
       const std::string& name = name_arg.sval().sval();
       bool local = call->args(2).a_const().has_boolval() && call->args(2).a_const().boolval().boolval();
@@ -783,17 +756,7 @@ void Session::start_portal(Portal& portal) {
   // grants of the moment: Describe used to run it unchecked, and Execute then skipped the check.
   authorize(q.statement, q.access);
   before_duckdb_call();
-  if (q.uses_catalog) engine_->refresh_catalog_snapshot();
-  uint64_t data = warehouse_ ? warehouse_->data_generation() : 0;
-  if (!q.duck_text.empty() &&
-      ((q.reads_settings && q.settings_generation != engine_->settings_generation()) ||
-       q.data_generation != data)) {
-    // The plan holds the settings as they were when it was made (getvariable is folded), and
-    // the statistics of the data then (see Warehouse::data_generation).
-    q.duck = std::make_unique<duck::PreparedStatement>(connection().prepare(q.duck_text));
-    q.settings_generation = engine_->settings_generation();
-    q.data_generation = data;
-  }
+  engine_->refresh_plan(q);
   if (!q.modifying_steps.empty()) run_modifying_steps(q);
   duck::PreparedStatement& p = *q.duck;
   p.clear_bindings();
@@ -802,7 +765,7 @@ void Session::start_portal(Portal& portal) {
     if (!v) {
       p.bind_null(i);
     } else if (format_for(portal.parameter_formats, i) == 0) {
-      bind_text_parameter(q, i, *v);
+      engine_->bind_text_parameter(q, i, *v);
     } else {
       int32_t type = i < q.parameter_types.size() ? q.parameter_types[i] : 0;
       p.bind(i, decode_binary(type, *v));
@@ -815,14 +778,7 @@ void Session::start_portal(Portal& portal) {
   portal.started = true;
   portal.stream_open = true;
   streaming_ = &portal;
-  sql::StatementKind k = q.statement.kind;
-  bool dml = k == sql::StatementKind::kInsert || k == sql::StatementKind::kUpdate ||
-             k == sql::StatementKind::kDelete;
-  duckdb_result_type rt = portal.result.result_type();
-  // CREATE TABLE AS answers with its row count too ("SELECT n"), as a one-column result.
-  bool ctas = q.statement.tag == "CREATE TABLE AS" && portal.result.column_count() == 1 &&
-              portal.result.column_type(0).id() == DUCKDB_TYPE_BIGINT;
-  portal.count_result = !q.returns_rows && (dml || ctas || rt == DUCKDB_RESULT_TYPE_CHANGED_ROWS);
+  portal.count_result = gateway::answers_row_count(q, portal.result);
   if (q.explain) {
     explain_as_lines(portal);
     return;
@@ -836,44 +792,14 @@ void Session::start_portal(Portal& portal) {
     for (idx_t i = 0; i < cols; ++i) {
       duck::LogicalType t = portal.result.column_type(i);
       Format f = format_for(portal.result_formats, i) == 1 ? Format::kBinary : Format::kText;
-      std::unique_ptr<ColumnEncoder> text_result;  // typed otherwise in RowDescription (sql/result_types.h)
-      if (f == Format::kBinary && t.id() == DUCKDB_TYPE_VARCHAR && q.type_overrides.size() == cols) {
-        text_result = make_text_result_binary_encoder(q.type_overrides[i]);
-      }
-      std::unique_ptr<ColumnEncoder> encoder = text_result ? std::move(text_result) : make_encoder(t.get(), f, encode_options_);
-      if (t.id() == DUCKDB_TYPE_VARCHAR && i < q.type_overrides.size() && q.type_overrides[i] == oid::kBpchar &&
-          i < q.typmod_overrides.size() && q.typmod_overrides[i] > 5) {
-        encoder = pad_to_length(std::move(encoder), q.typmod_overrides[i] - 4);
-      }
-      portal.encoders.push_back(std::move(encoder));
+      portal.encoders.push_back(result_column_encoder(q, i, cols, t.get(), f, encode_options_));
       portal.column_formats.push_back(static_cast<int16_t>(f));
     }
   }
 }
 
 void Session::explain_as_lines(Portal& portal) {
-  std::vector<std::string> lines;
-  while (true) {
-    duck::DataChunk c = portal.result.fetch();
-    if (!c) break;
-    for (idx_t r = 0; r < c.size(); ++r) {
-      std::string value = c.varchar(1, r).value_or("");
-      size_t first = value.find_first_not_of(" \n");
-      if (first != std::string::npos && (value[first] == '[' || value[first] == '{')) {
-        lines.push_back(value);  // FORMAT JSON: one value, as PostgreSQL gives it
-        continue;
-      }
-      size_t start = 0;
-      while (start < value.size()) {
-        size_t end = value.find('\n', start);
-        if (end == std::string::npos) end = value.size();
-        std::string line = value.substr(start, end - start);
-        while (!line.empty() && line.back() == ' ') line.pop_back();
-        if (!line.empty()) lines.push_back(std::move(line));
-        start = end + 1;
-      }
-    }
-  }
+  std::vector<std::string> lines = gateway::explain_lines(portal.result);
   portal.stream_open = false;
   if (streaming_ == &portal) streaming_ = nullptr;
   duck::LogicalType text(duckdb_create_logical_type(DUCKDB_TYPE_VARCHAR));
@@ -892,47 +818,6 @@ void Session::explain_as_lines(Portal& portal) {
   Format f = format_for(portal.result_formats, 0) == 1 ? Format::kBinary : Format::kText;
   portal.encoders.push_back(make_encoder(text.get(), f, encode_options_));
   portal.column_formats.push_back(static_cast<int16_t>(f));
-}
-
-void Session::bind_text_parameter(PreparedQuery& q, size_t i, const std::string& text) {
-  duck::PreparedStatement& p = *q.duck;
-  int32_t type = i < q.parameter_types.size() ? q.parameter_types[i] : 0;
-  if (type == oid::kBytea) {
-    std::string bytes = decode_bytea_text(text);
-    p.bind(i, duck::Value(duckdb_create_blob(reinterpret_cast<const uint8_t*>(bytes.data()),
-                                             bytes.size())));
-    return;
-  }
-  duckdb_type inferred = q.parameter_duck_types[i];
-  bool list = inferred != DUCKDB_TYPE_INVALID
-                  ? inferred == DUCKDB_TYPE_LIST
-                  : element_oid_of(type) != 0 || (!text.empty() && text[0] == '{');
-  if (list) {
-    // PostgreSQL's array text ('{1,2}'), which DuckDB does not read: bind a list of strings
-    // and let DuckDB cast the elements.
-    if (std::optional<sql::ArrayLiteral> a = sql::parse_array_literal(text)) {
-      p.bind(i, varchar_list(*a));
-      return;
-    }
-  }
-  // A value of the type DuckDB inferred, or else of the type the client declared, as
-  // PostgreSQL would resolve it; other types go as text for DuckDB to cast.
-  duckdb_type want = inferred != DUCKDB_TYPE_INVALID ? inferred
-                     : q.parameter_declared[i]       ? duck_type_for_oid(type)
-                                                     : DUCKDB_TYPE_INVALID;
-  if (want == DUCKDB_TYPE_INVALID && !q.parameter_declared[i]) {
-    // An untyped literal that reads as an integer acts as one (pgbench's ":delta").
-    int64_t v = 0;
-    auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-    if (!text.empty() && ec == std::errc() && ptr == text.data() + text.size()) {
-      want = v >= INT32_MIN && v <= INT32_MAX ? DUCKDB_TYPE_INTEGER : DUCKDB_TYPE_BIGINT;
-    }
-  }
-  if (std::optional<duck::Value> v = typed_text_value(want, text)) {
-    p.bind(i, std::move(*v));
-    return;
-  }
-  p.bind_varchar(i, text);
 }
 
 bool Session::next_row(Portal& portal, duck::DataChunk*& chunk) {
@@ -1054,26 +939,8 @@ Session::RunningScope::~RunningScope() {
 }
 
 std::string Session::completion_tag(const Portal& portal) const {
-  const sql::Statement& st = portal.query->statement;
-  uint64_t n = portal.count_result ? portal.changed_rows : portal.rows_sent;
-  switch (st.kind) {
-    case sql::StatementKind::kInsert:
-      return "INSERT 0 " + std::to_string(n);
-    case sql::StatementKind::kUpdate:
-      return "UPDATE " + std::to_string(n);
-    case sql::StatementKind::kDelete:
-      return "DELETE " + std::to_string(n);
-    case sql::StatementKind::kQuery:
-      if (st.tag == "SHOW" || st.tag == "EXPLAIN") return st.tag;
-      return "SELECT " + std::to_string(n);
-    default:
-      break;
-  }
-  if (st.tag == "CREATE TABLE AS" || st.tag == "CREATE MATERIALIZED VIEW") {
-    return "SELECT " + std::to_string(n);
-  }
-  if (st.tag == "MERGE") return "MERGE " + std::to_string(n);
-  return st.tag;
+  return gateway::completion_tag(portal.query->statement,
+                                 portal.count_result ? portal.changed_rows : portal.rows_sent);
 }
 
 void Session::send_synthetic(const std::vector<std::string>& columns,

@@ -10,6 +10,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
@@ -256,9 +257,6 @@ class Session {
   // settings.cpp (SET / RESET / SHOW)
   bool handle_set(const sql::Statement& statement, Output output);
   void set_parameter(const std::string& name, const std::string& value);
-  // A DuckDB setting named in SET/RESET/SHOW: 42501 outside the sandbox's allow-list (42704
-  // when DuckDB has no such setting either).
-  void check_engine_setting(const std::string& name, bool show);
   void publish_settings();
   // SELECT set_config(name, value, is_local): a SET that answers with the new value.
   bool handle_set_config(const sql::Statement& statement);
@@ -405,6 +403,10 @@ class SessionRegistry {
   // The session took the process id its trusted startup gave it (inside a worker).
   void renumber(Session* s, int32_t old_process_id);
   void cancel(int32_t pid, int32_t key, uint64_t until_ready = 0);
+  // The server's own work running as process `pid` outside any session (pgwire/internal_run):
+  // it may signal every session of its database.
+  void add_internal_caller(int32_t pid);
+  void remove_internal_caller(int32_t pid);
   void request_stop_all();
   // Ends the sessions of `database` (its duckling is being deleted): 57P01 to their clients.
   void terminate_database(const std::string& database);
@@ -426,6 +428,7 @@ class SessionRegistry {
   std::mutex mutex_;
   std::condition_variable empty_;
   std::map<int32_t, Session*> sessions_;
+  std::set<int32_t> internal_callers_;
 };
 
 }  // namespace ducklings::pgwire

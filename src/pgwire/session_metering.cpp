@@ -180,6 +180,16 @@ std::string SessionRegistry::activity_json(const std::string& database) {
   return out.dump();
 }
 
+void SessionRegistry::add_internal_caller(int32_t pid) {
+  std::lock_guard lock(mutex_);
+  internal_callers_.insert(pid);
+}
+
+void SessionRegistry::remove_internal_caller(int32_t pid) {
+  std::lock_guard lock(mutex_);
+  internal_callers_.erase(pid);
+}
+
 bool SessionRegistry::signal(const std::string& database, int32_t pid, int32_t caller,
                              const std::string& action) {
   std::lock_guard lock(mutex_);
@@ -188,8 +198,8 @@ bool SessionRegistry::signal(const std::string& database, int32_t pid, int32_t c
     return false;  // PostgreSQL warns and answers false for a pid that is not a backend
   }
   auto from = sessions_.find(caller);
-  bool allowed = false;
-  if (from != sessions_.end() && from->second->bound_database() == database) {
+  bool allowed = internal_callers_.count(caller) > 0;  // the server's own work
+  if (!allowed && from != sessions_.end() && from->second->bound_database() == database) {
     allowed = from->second->may_signal(*target->second);
   }
   if (!allowed) {

@@ -34,28 +34,13 @@ std::string lower(std::string s) {
 
 void Session::publish_settings() {
   sync_transaction_settings();
-  // current_setting() reads the session's parameters from this DuckDB variable.
-  std::string map = "SET VARIABLE __pg_settings = MAP {";
-  bool first = true;
-  for (const auto& row : settings_.all()) {
-    std::string key = row[0];
-    std::transform(key.begin(), key.end(), key.begin(), ::tolower);
-    if (!first) map += ", ";
-    first = false;
-    map += sql::quote_literal(key) + ": " + sql::quote_literal(row[1]);
-  }
-  std::string application_name = *settings_.get("application_name");
-  map += "}; SET VARIABLE duckgres_application_name = " + sql::quote_literal(application_name);
   {
     std::lock_guard lock(activity_mutex_);  // pg_stat_activity reads it from other threads
-    activity_application_name_ = std::move(application_name);
+    activity_application_name_ = *settings_.get("application_name");
   }
   before_duckdb_call();
-  connection().query(map);
-  // DuckDB folds getvariable() into a plan as a constant: cached plans of statements that read
-  // settings (current_setting, pg_settings) would keep the old values.
-  query_cache_.clear();
-  engine_->settings_changed();
+  engine_->publish_settings();
+  query_cache_.clear();  // plans of statements that read settings hold the old values
 }
 
 void Session::set_parameter(const std::string& name, const std::string& value) {
@@ -75,26 +60,6 @@ void Session::set_parameter(const std::string& name, const std::string& value) {
   if (ready_for_queries_ && settings_.reportable(canonical)) {
     write_parameter_status(out_, canonical, *settings_.get(canonical));
   }
-}
-
-void Session::check_engine_setting(const std::string& name, bool show) {
-  static const char* const kVisible[] = {"threads", "memory_limit", "max_temp_directory_size"};
-  if (sql::settable_engine_setting(name)) return;
-  std::string l = lower(name);
-  if (show && std::find(std::begin(kVisible), std::end(kVisible), l) != std::end(kVisible)) return;
-  before_duckdb_call();
-  duck::Result r = connection().query("SELECT count(*) FROM duckdb_settings() WHERE name = " +
-                                      sql::quote_literal(l));
-  duck::DataChunk c = r.fetch();
-  if (!c || c.size() == 0 || *static_cast<int64_t*>(duckdb_vector_get_data(c.column(0))) == 0) {
-    throw SqlError("42704", "unrecognized configuration parameter \"" + name + "\"");
-  }
-  throw SqlError(
-      "42501",
-      "permission denied to " + std::string(show ? "read" : "set") + " parameter \"" + name + "\"",
-      0, "",
-      "The duckling's compute size sets threads and memory; other engine "
-      "settings stay as the server set them.");
 }
 
 void Session::apply_timezone() {
@@ -138,7 +103,7 @@ bool Session::handle_set(const sql::Statement& st, Output output) {
     if (value && lower(name) == "datestyle") column = "DateStyle";
     if (value && lower(name) == "intervalstyle") column = "IntervalStyle";
     if (!value && output != Output::kDescribe) {
-      check_engine_setting(name, true);
+      engine_->check_engine_setting(name, true);
       before_duckdb_call();
       try {
         duck::Result r = connection().query("SELECT CAST(current_setting(" +
@@ -205,7 +170,7 @@ bool Session::handle_set(const sql::Statement& st, Output output) {
         if (begin_setting(name, set.is_local())) set_parameter(name, value);  // transactional
       } else {
         // Not a PostgreSQL parameter: maybe a DuckDB setting a session may change.
-        check_engine_setting(name, false);
+        engine_->check_engine_setting(name, false);
         before_duckdb_call();
         try {
           connection().query(st.text);
@@ -233,7 +198,7 @@ bool Session::handle_set(const sql::Statement& st, Output output) {
           write_parameter_status(out_, canonical, *settings_.get(canonical));
         }
       } else {
-        check_engine_setting(name, false);
+        engine_->check_engine_setting(name, false);
         before_duckdb_call();
         try {
           connection().query("RESET " + name);

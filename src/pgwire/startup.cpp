@@ -292,11 +292,7 @@ void Session::open_session(const std::map<std::string, std::string>& parameters,
   }
   settings_.commit_defaults();
   // Who and where this session is, for the catalog's views and functions.
-  connection().query("SET VARIABLE duckgres_user = " + sql::quote_literal(user_) +
-                     "; SET VARIABLE duckgres_database = " + sql::quote_literal(database_) +
-                     "; SET VARIABLE duckgres_superuser = " + std::string(superuser_ ? "true" : "false") +
-                     "; SET VARIABLE duckgres_backend_pid = " + std::to_string(process_id_) +
-                     "; SET VARIABLE duckgres_start_time = now()" + socket_variables(channel_->fd()));
+  engine_->identify(process_id_, socket_variables(channel_->fd()));
   if (!superuser_) engine_->register_login_role();  // the server's own admins need no grants
   engine_->refresh_privileges();
   publish_settings();

@@ -69,4 +69,22 @@ std::unique_ptr<ColumnEncoder> make_text_result_binary_encoder(int32_t type_oid)
   return std::make_unique<TextResultBinaryEncoder>(type_oid);
 }
 
+std::unique_ptr<ColumnEncoder> result_column_encoder(const gateway::PreparedQuery& q, size_t i,
+                                                     size_t columns, duckdb_logical_type type,
+                                                     Format format, const EncodeOptions& options) {
+  duckdb_type id = duckdb_get_type_id(type);
+  std::unique_ptr<ColumnEncoder> encoder;
+  if (format == Format::kBinary && id == DUCKDB_TYPE_VARCHAR && i < q.type_overrides.size() &&
+      q.type_overrides.size() == columns) {
+    encoder = make_text_result_binary_encoder(q.type_overrides[i]);  // typed otherwise
+  }
+  if (!encoder) encoder = make_encoder(type, format, options);
+  if (id == DUCKDB_TYPE_VARCHAR && i < q.type_overrides.size() &&
+      q.type_overrides[i] == oid::kBpchar && i < q.typmod_overrides.size() &&
+      q.typmod_overrides[i] > 5) {
+    encoder = pad_to_length(std::move(encoder), q.typmod_overrides[i] - 4);
+  }
+  return encoder;
+}
+
 }  // namespace ducklings::pgwire

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <memory>
 
+#include "gateway/prepared_query.h"
 #include "pgwire/pg_types.h"
 
 namespace ducklings::pgwire {
@@ -17,5 +18,11 @@ std::unique_ptr<ColumnEncoder> make_text_result_binary_encoder(int32_t type_oid)
 
 // A VARCHAR column presented as character(n): its values padded with blanks to n characters.
 std::unique_ptr<ColumnEncoder> pad_to_length(std::unique_ptr<ColumnEncoder> inner, int32_t length);
+
+// The encoder of result column `i` of `columns` of `query` (DuckDB type `type`) in `format`,
+// as RowDescription presents it (type overrides, character(n) padding).
+std::unique_ptr<ColumnEncoder> result_column_encoder(const gateway::PreparedQuery& query, size_t i,
+                                                     size_t columns, duckdb_logical_type type,
+                                                     Format format, const EncodeOptions& options);
 
 }  // namespace ducklings::pgwire

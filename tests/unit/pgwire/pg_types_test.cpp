@@ -9,12 +9,15 @@
 #include <optional>
 #include <vector>
 
-#include "pgwire/text_parameters.h"
+#include "gateway/text_parameters.h"
 #include "sql/catalog.h"
 #include "warehouse/warehouse.h"
 #include "sql/array_literal.h"
 
 namespace ducklings::pgwire {
+using gateway::decode_bytea_text;
+using gateway::typed_text_value;
+using gateway::varchar_list;
 namespace {
 
 duck::Connection& conn() {

@@ -1,4 +1,4 @@
-#include "pgwire/text_parameters.h"
+#include "gateway/text_parameters.h"
 
 #include <algorithm>
 #include <cerrno>
@@ -10,11 +10,15 @@
 #include <vector>
 
 #include "common/errors.h"
-#include "pgwire/pg_types.h"
+#include "pgtypes/pg_type_table.h"
+#include "pgtypes/text_encoding.h"
 #include "sql/pg_text_io.h"
 
-namespace ducklings::pgwire {
+namespace ducklings::gateway {
 namespace {
+
+namespace oid = pgtypes::oid;
+using pgtypes::check_text_encoding;
 
 [[noreturn]] void invalid_input(const char* type, const std::string& text) {
   throw SqlError("22P02",
@@ -233,4 +237,4 @@ duck::Value varchar_list(const sql::ArrayLiteral& a) {
   return list_of(a, 0, static_cast<size_t>(std::max(ndims, 1)));
 }
 
-}  // namespace ducklings::pgwire
+}  // namespace ducklings::gateway

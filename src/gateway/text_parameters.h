@@ -9,7 +9,7 @@
 #include "duck/duck.h"
 #include "sql/array_literal.h"
 
-namespace ducklings::pgwire {
+namespace ducklings::gateway {
 
 // A value of DuckDB type `type` read from `text` as PostgreSQL reads its input (e.g. '1.5' is
 // not an integer), or nullopt for types read by DuckDB's own cast from VARCHAR. Binding the
@@ -27,4 +27,4 @@ std::string decode_bytea_text(const std::string& text);
 // A DuckDB list value (of VARCHAR, or of lists for nested arrays) holding a parsed array.
 duck::Value varchar_list(const sql::ArrayLiteral& a);
 
-}  // namespace ducklings::pgwire
+}  // namespace ducklings::gateway
