@@ -217,15 +217,15 @@ int serve(const std::map<std::string, std::string>& flags) {
       return provisioner.limits_for_database(database);
     });
     control.set_runtime_source([&warehouses, &workers](const std::string& database) {
+      control::DucklingRuntime runtime;
       if (workers) {
         worker::WorkerStatus s = workers->status(database);
-        nlohmann::json out{{"warm", s.running}, {"sessions", s.sessions}, {"isolation", "process"}};
-        if (s.running) out["worker_pid"] = s.pid;
-        return out;
+        runtime = {s.running, s.sessions, "process", std::nullopt};
+        if (s.running) runtime.worker_pid = s.pid;
+        return runtime;
       }
       auto w = warehouses.find_open(database);
-      return nlohmann::json{
-          {"warm", w != nullptr}, {"sessions", w ? w->sessions() : 0}, {"isolation", "none"}};
+      return control::DucklingRuntime{w != nullptr, w ? w->sessions() : 0, "none", std::nullopt};
     });
     provisioner.start();
     http::Api api(control, [&provisioner](bool wait) {
@@ -248,7 +248,7 @@ int serve(const std::map<std::string, std::string>& flags) {
     });
     ingester.set_ready_check([&control](const std::string& org) {
       try {
-        return control.get_duckling(org).value("state", "") == "ready";
+        return control.get_duckling(org).state == "ready";
       } catch (const std::exception&) {
         return false;  // no such organization or duckling (yet): its files wait
       }

@@ -44,14 +44,6 @@ std::optional<int64_t> in_range(const char* name, std::optional<int64_t> v, int6
 
 constexpr int64_t kMaxTeamId = INT64_C(9007199254740991);  // JSON's largest exact integer
 
-// An integer member of a size object (parse_size).
-std::optional<int64_t> int_field(const json& body, const char* name, int64_t min, int64_t max) {
-  auto it = body.find(name);
-  if (it == body.end() || it->is_null()) return std::nullopt;
-  if (!it->is_number_integer()) bad_request(std::string("\"") + name + "\" must be an integer");
-  return in_range(name, it->get<int64_t>(), min, max);
-}
-
 // Schema names and usernames: identifiers a SQL user can type unquoted.
 bool valid_identifier(const std::string& s) {
   if (s.empty() || s.size() > 63 ||
@@ -78,24 +70,6 @@ bool valid_username(const std::string& s) {
   return true;
 }
 
-// Parses "8GB", "512MB", "2GiB" or a number of megabytes.
-int64_t parse_megabytes(const json& v) {
-  if (v.is_number_integer()) return v.get<int64_t>();
-  if (!v.is_string()) bad_request("\"memory\" must be like \"8GB\" or a number of megabytes");
-  std::string s = v.get<std::string>();
-  size_t i = 0;
-  while (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i]))) ++i;
-  if (i == 0 || i > 9) bad_request("\"memory\" must be like \"8GB\" or a number of megabytes");
-  int64_t n = std::stoll(s.substr(0, i));
-  std::string unit;
-  for (char c : s.substr(i)) {
-    if (c != ' ') unit.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
-  }
-  if (unit == "GB" || unit == "GIB" || unit == "G") return n * 1024;
-  if (unit == "MB" || unit == "MIB" || unit == "M" || unit.empty()) return n;
-  bad_request("\"memory\" unit must be MB or GB");
-}
-
 const std::vector<ComputeSize>& named_sizes() {
   static const std::vector<ComputeSize> sizes = {
       {"xs", 1, 2048, 10240}, {"s", 2, 4096, 20480}, {"m", 4, 8192, 40960}, {"l", 8, 16384, 81920}};
@@ -104,33 +78,19 @@ const std::vector<ComputeSize>& named_sizes() {
 
 }  // namespace
 
-ComputeSize parse_size(const json& size) {
-  if (size.is_null()) return named_sizes()[0];
-  if (size.is_string()) {
-    for (const auto& s : named_sizes()) {
-      if (s.name == size.get<std::string>()) return s;
-    }
-    bad_request("\"size\" must be one of xs, s, m, l or {\"vcpus\", \"memory\"}");
+ComputeSize named_size(const std::string& name) {
+  for (const auto& s : named_sizes()) {
+    if (s.name == name) return s;
   }
-  if (!size.is_object())
-    bad_request("\"size\" must be one of xs, s, m, l or {\"vcpus\", \"memory\"}");
-  ComputeSize c;
-  c.name = "custom";
-  auto vcpus = int_field(size, "vcpus", 1, 64);
-  if (!vcpus) bad_request("\"size.vcpus\" is required");
-  c.vcpus = static_cast<int>(*vcpus);
-  auto mem = size.find("memory");
-  if (mem == size.end()) bad_request("\"size.memory\" is required");
-  c.memory_mb = parse_megabytes(*mem);
-  if (c.memory_mb < 256 || c.memory_mb > 1024 * 1024) {
-    bad_request("\"size.memory\" must be between 256MB and 1024GB");
-  }
-  c.temp_mb = c.memory_mb * 5;
-  return c;
+  bad_request("\"size\" must be one of xs, s, m, l or {\"vcpus\", \"memory\"}");
 }
 
-json size_json(const ComputeSize& s) {
-  return {{"name", s.name}, {"vcpus", s.vcpus}, {"memory_mb", s.memory_mb}, {"temp_mb", s.temp_mb}};
+ComputeSize custom_size(int64_t vcpus, int64_t memory_mb) {
+  in_range("vcpus", vcpus, 1, 64);
+  if (memory_mb < 256 || memory_mb > 1024 * 1024) {
+    bad_request("\"size.memory\" must be between 256MB and 1024GB");
+  }
+  return {"custom", static_cast<int>(vcpus), memory_mb, memory_mb * 5};
 }
 
 ControlPlane::ControlPlane(ConfigStore& store, Endpoint endpoint)
@@ -155,7 +115,7 @@ std::string ControlPlane::hash_token(const std::string& token) {
 
 // ---- organizations ----
 
-ControlPlane::OrgRow ControlPlane::org_row(const std::string& org) {
+Org ControlPlane::org_row(const std::string& org) {
   auto rows = store_.query(
       "SELECT id, name, max_vcpus, max_connections, created_at, updated_at FROM orgs WHERE name = "
       "?",
@@ -165,17 +125,7 @@ ControlPlane::OrgRow ControlPlane::org_row(const std::string& org) {
   return {*r[0], *r[1], std::stoi(*r[2]), std::stoi(*r[3]), *r[4], *r[5]};
 }
 
-json ControlPlane::org_json(const OrgRow& o) {
-  return {{"id", o.id},
-          {"name", o.name},
-          {"database", o.name},
-          {"max_vcpus", o.max_vcpus},
-          {"max_connections", o.max_connections},
-          {"created_at", o.created_at},
-          {"updated_at", o.updated_at}};
-}
-
-json ControlPlane::create_org(const OrgSpec& spec) {
+Org ControlPlane::create_org(const OrgSpec& spec) {
   const std::string& name = spec.name;
   if (!valid_org_name(name)) {
     bad_request(
@@ -186,7 +136,7 @@ json ControlPlane::create_org(const OrgSpec& spec) {
   int max_connections =
       static_cast<int>(in_range("max_connections", spec.max_connections, 1, 10000).value_or(100));
   std::string now = iso_utc_now();
-  OrgRow o{new_uuid(), name, max_vcpus, max_connections, now, now};
+  Org o{new_uuid(), name, max_vcpus, max_connections, now, now};
   try {
     store_.execute(
         "INSERT INTO orgs (id, name, max_vcpus, max_connections, created_at, updated_at) VALUES "
@@ -196,32 +146,31 @@ json ControlPlane::create_org(const OrgSpec& spec) {
     if (e.unique_violation()) conflict("organization \"" + name + "\" already exists");
     throw;
   }
-  return org_json(o);
+  return o;
 }
 
-json ControlPlane::list_orgs() {
-  json out = json::array();
+std::vector<Org> ControlPlane::list_orgs() {
+  std::vector<Org> out;
   for (const Row& r : store_.query("SELECT id, name, max_vcpus, max_connections, created_at, "
                                    "updated_at FROM orgs ORDER BY name")) {
-    out.push_back(org_json({*r[0], *r[1], std::stoi(*r[2]), std::stoi(*r[3]), *r[4], *r[5]}));
+    out.push_back({*r[0], *r[1], std::stoi(*r[2]), std::stoi(*r[3]), *r[4], *r[5]});
   }
   return out;
 }
 
-json ControlPlane::get_org(const std::string& org) {
-  json o = org_json(org_row(org));
-  auto d =
-      store_.query("SELECT state FROM ducklings WHERE org_id = ?", {o["id"].get<std::string>()});
-  o["duckling_state"] = d.empty() ? json(nullptr) : json(*d[0][0]);
+OrgStatus ControlPlane::get_org(const std::string& org) {
+  OrgStatus o{org_row(org), std::nullopt};
+  auto d = store_.query("SELECT state FROM ducklings WHERE org_id = ?", {o.org.id});
+  if (!d.empty()) o.duckling_state = *d[0][0];
   return o;
 }
 
-json ControlPlane::update_org(const std::string& org, const OrgChange& change) {
+Org ControlPlane::update_org(const std::string& org, const OrgChange& change) {
   in_range("max_vcpus", change.max_vcpus, 1, 1024);
   in_range("max_connections", change.max_connections, 1, 10000);
-  json result;
+  Org result;
   store_.transaction([&] {
-    OrgRow o = org_row(org);
+    Org o = org_row(org);
     if (auto v = change.max_vcpus) {
       auto d = store_.query("SELECT vcpus FROM ducklings WHERE org_id = ? AND state <> 'deleted'",
                             {o.id});
@@ -236,14 +185,14 @@ json ControlPlane::update_org(const std::string& org, const OrgChange& change) {
     store_.execute(
         "UPDATE orgs SET max_vcpus = ?, max_connections = ?, updated_at = ? WHERE id = ?",
         {std::to_string(o.max_vcpus), std::to_string(o.max_connections), o.updated_at, o.id});
-    result = org_json(o);
+    result = o;
   });
   return result;
 }
 
 void ControlPlane::delete_org(const std::string& org) {
   store_.transaction([&] {
-    OrgRow o = org_row(org);
+    Org o = org_row(org);
     auto d = store_.query("SELECT state FROM ducklings WHERE org_id = ?", {o.id});
     if (!d.empty() && *d[0][0] != "deleted") {
       conflict("organization \"" + org + "\" still has a duckling (" + *d[0][0] +
@@ -259,16 +208,12 @@ void ControlPlane::delete_org(const std::string& org) {
 // ---- teams ----
 
 namespace {
-json team_json(const Row& r) {
-  return {{"team_id", std::stoll(*r[0])},
-          {"name", *r[1]},
-          {"schema_name", *r[2]},
-          {"api_token", *r[3]},
-          {"created_at", *r[4]}};
+Team team_of(const Row& r) {
+  return {std::stoll(*r[0]), *r[1], *r[2], *r[3], *r[4]};
 }
 }  // namespace
 
-json ControlPlane::create_team(const std::string& org, const TeamSpec& spec) {
+Team ControlPlane::create_team(const std::string& org, const TeamSpec& spec) {
   auto team_id = in_range("team_id", spec.team_id, 1, kMaxTeamId);
   const std::string& name = spec.name;
   if (name.empty() || name.size() > 200) bad_request("\"name\" must be 1-200 characters");
@@ -280,9 +225,9 @@ json ControlPlane::create_team(const std::string& org, const TeamSpec& spec) {
         "\"schema_name\" must be a lower-case identifier (not main, information_schema, "
         "pg_* or duckgres*)");
   }
-  json result;
+  Team result;
   store_.transaction([&] {
-    OrgRow o = org_row(org);
+    Org o = org_row(org);
     std::string token = "phc_" + random_hex(20);
     std::string now = iso_utc_now();
     if (!store_
@@ -299,36 +244,36 @@ json ControlPlane::create_team(const std::string& org, const TeamSpec& spec) {
         "INSERT INTO teams (org_id, team_id, name, schema_name, api_token, created_at) VALUES (?, "
         "?, ?, ?, ?, ?)",
         {o.id, std::to_string(*team_id), name, schema, token, now});
-    result = team_json({std::to_string(*team_id), name, schema, token, now});
+    result = {*team_id, name, schema, token, now};
   });
   return result;
 }
 
-json ControlPlane::list_teams(const std::string& org) {
-  OrgRow o = org_row(org);
-  json out = json::array();
+std::vector<Team> ControlPlane::list_teams(const std::string& org) {
+  Org o = org_row(org);
+  std::vector<Team> out;
   for (const Row& r : store_.query("SELECT team_id, name, schema_name, api_token, created_at FROM "
                                    "teams WHERE org_id = ? ORDER BY team_id",
                                    {o.id})) {
-    out.push_back(team_json(r));
+    out.push_back(team_of(r));
   }
   return out;
 }
 
-json ControlPlane::get_team(const std::string& org, int64_t team_id) {
-  OrgRow o = org_row(org);
+Team ControlPlane::get_team(const std::string& org, int64_t team_id) {
+  Org o = org_row(org);
   auto rows = store_.query(
       "SELECT team_id, name, schema_name, api_token, created_at FROM teams WHERE org_id = ? AND "
       "team_id = ?",
       {o.id, std::to_string(team_id)});
   if (rows.empty())
     not_found("team " + std::to_string(team_id) + " does not exist in \"" + org + "\"");
-  return team_json(rows[0]);
+  return team_of(rows[0]);
 }
 
 void ControlPlane::delete_team(const std::string& org, int64_t team_id) {
   store_.transaction([&] {
-    OrgRow o = org_row(org);
+    Org o = org_row(org);
     if (!store_
              .query("SELECT 1 FROM users WHERE org_id = ? AND team_id = ?",
                     {o.id, std::to_string(team_id)})
@@ -348,12 +293,9 @@ void ControlPlane::delete_team(const std::string& org, int64_t team_id) {
 namespace {
 const char* const kAccessModes[] = {"unrestricted", "project_reader", "project_user"};
 
-json user_json(const Row& r) {
-  return {{"username", *r[0]},
-          {"access_mode", *r[1]},
-          {"team_id", r[2] ? json(std::stoll(*r[2])) : json(nullptr)},
-          {"created_at", *r[3]},
-          {"updated_at", *r[4]}};
+User user_of(const Row& r) {
+  return {*r[0], *r[1], r[2] ? std::optional<int64_t>(std::stoll(*r[2])) : std::nullopt, *r[3],
+          *r[4]};
 }
 
 // Validates access_mode and team_id together; returns the team id to store.
@@ -382,7 +324,7 @@ std::string access_mode_of(const std::string& mode) {
 }
 }  // namespace
 
-json ControlPlane::create_user(const std::string& org, const UserSpec& spec,
+User ControlPlane::create_user(const std::string& org, const UserSpec& spec,
                                const std::string& verifier) {
   const std::string& username = spec.username;
   if (!valid_username(username)) {
@@ -399,9 +341,9 @@ json ControlPlane::create_user(const std::string& org, const UserSpec& spec,
   }
   std::string mode = access_mode_of(spec.access_mode);
   in_range("team_id", spec.team_id, 1, kMaxTeamId);
-  json result;
+  User result;
   store_.transaction([&] {
-    OrgRow o = org_row(org);
+    Org o = org_row(org);
     auto team = check_access(store_, o.id, mode, spec.team_id);
     std::string now = iso_utc_now();
     try {
@@ -416,47 +358,46 @@ json ControlPlane::create_user(const std::string& org, const UserSpec& spec,
         conflict("user \"" + username + "\" already exists in \"" + org + "\"");
       throw;
     }
-    result = user_json({username, mode, team ? Value(std::to_string(*team)) : Value(), now, now});
+    result = {username, mode, team, now, now};
   });
   return result;
 }
 
-json ControlPlane::list_users(const std::string& org) {
-  OrgRow o = org_row(org);
-  json out = json::array();
+std::vector<User> ControlPlane::list_users(const std::string& org) {
+  Org o = org_row(org);
+  std::vector<User> out;
   for (const Row& r : store_.query("SELECT username, access_mode, team_id, created_at, updated_at "
                                    "FROM users WHERE org_id = ? ORDER BY username",
                                    {o.id})) {
-    out.push_back(user_json(r));
+    out.push_back(user_of(r));
   }
   return out;
 }
 
-json ControlPlane::get_user(const std::string& org, const std::string& username) {
-  OrgRow o = org_row(org);
+User ControlPlane::get_user(const std::string& org, const std::string& username) {
+  Org o = org_row(org);
   auto rows = store_.query(
       "SELECT username, access_mode, team_id, created_at, updated_at FROM users WHERE org_id = ? "
       "AND username = ?",
       {o.id, username});
   if (rows.empty()) not_found("user \"" + username + "\" does not exist in \"" + org + "\"");
-  return user_json(rows[0]);
+  return user_of(rows[0]);
 }
 
-json ControlPlane::update_user(const std::string& org, const std::string& username,
+User ControlPlane::update_user(const std::string& org, const std::string& username,
                                const UserChange& change,
                                const std::optional<std::string>& verifier) {
   if (change.team_id) in_range("team_id", *change.team_id, 1, kMaxTeamId);
-  json result;
+  User result;
   store_.transaction([&] {
-    OrgRow o = org_row(org);
-    json current = get_user(org, username);
-    std::string mode =
-        change.access_mode ? *change.access_mode : current["access_mode"].get<std::string>();
+    Org o = org_row(org);
+    User current = get_user(org, username);
+    std::string mode = change.access_mode ? *change.access_mode : current.access_mode;
     std::optional<int64_t> team;
     if (change.team_id) {
       team = *change.team_id;
-    } else if (mode != "unrestricted" && !current["team_id"].is_null()) {
-      team = current["team_id"].get<int64_t>();
+    } else if (mode != "unrestricted") {
+      team = current.team_id;
     }
     team = check_access(store_, o.id, mode, team);
     std::string now = iso_utc_now();
@@ -474,7 +415,7 @@ json ControlPlane::update_user(const std::string& org, const std::string& userna
 }
 
 void ControlPlane::delete_user(const std::string& org, const std::string& username) {
-  OrgRow o = org_row(org);
+  Org o = org_row(org);
   if (store_.execute("DELETE FROM users WHERE org_id = ? AND username = ?", {o.id, username}) ==
       0) {
     not_found("user \"" + username + "\" does not exist in \"" + org + "\"");
@@ -484,33 +425,27 @@ void ControlPlane::delete_user(const std::string& org, const std::string& userna
 // ---- service credentials ----
 
 namespace {
-json credential_json(const Row& r, const std::string& now) {
+Credential credential_of(const Row& r, const std::string& now) {
   // id, username, name, access_mode, team_id, created_at, expires_at, revoked_at
   std::string state = r[7] ? "revoked" : (*r[6] <= now ? "expired" : "active");
-  return {{"id", *r[0]},
-          {"username", *r[1]},
-          {"name", *r[2]},
-          {"access_mode", *r[3]},
-          {"team_id", r[4] ? json(std::stoll(*r[4])) : json(nullptr)},
-          {"created_at", *r[5]},
-          {"expires_at", *r[6]},
-          {"revoked_at", r[7] ? json(*r[7]) : json(nullptr)},
-          {"state", state}};
+  return {*r[0], *r[1], *r[2], *r[3],
+          r[4] ? std::optional<int64_t>(std::stoll(*r[4])) : std::nullopt,
+          *r[5], *r[6], r[7], state};
 }
 const char* const kCredentialColumns =
     "id, username, name, access_mode, team_id, created_at, expires_at, revoked_at";
 }  // namespace
 
-json ControlPlane::mint_credential(const std::string& org, const CredentialSpec& spec,
+MintedCredential ControlPlane::mint_credential(const std::string& org, const CredentialSpec& spec,
                                    const std::string& secret, const std::string& verifier) {
   int64_t ttl = in_range("ttl_seconds", spec.ttl_seconds, 60, 3600).value_or(900);
   const std::string& name = spec.name;
   if (name.size() > 200) bad_request("\"name\" is at most 200 characters");
   std::string mode = access_mode_of(spec.access_mode);
   in_range("team_id", spec.team_id, 1, kMaxTeamId);
-  json result;
+  MintedCredential result;
   store_.transaction([&] {
-    OrgRow o = org_row(org);
+    Org o = org_row(org);
     auto team = check_access(store_, o.id, mode, spec.team_id);
     std::string id = random_hex(8);
     std::string username = "svc_" + id;
@@ -521,33 +456,29 @@ json ControlPlane::mint_credential(const std::string& org, const CredentialSpec&
         "team_id, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         {id, o.id, username, name, verifier, mode, team ? Value(std::to_string(*team)) : Value(),
          created, expires});
-    result =
-        credential_json({id, username, name, mode, team ? Value(std::to_string(*team)) : Value(),
-                         created, expires, Value()},
-                        created);
-    result["password"] = secret;  // shown once; only the verifier is kept
-    result["database"] = org;
+    // The password is shown once; only the verifier is kept.
+    result = {{id, username, name, mode, team, created, expires, std::nullopt, "active"}, secret, org};
   });
   return result;
 }
 
-json ControlPlane::list_credentials(const std::string& org) {
-  OrgRow o = org_row(org);
-  json out = json::array();
+std::vector<Credential> ControlPlane::list_credentials(const std::string& org) {
+  Org o = org_row(org);
+  std::vector<Credential> out;
   std::string now = iso_utc_now();
   for (const Row& r : store_.query(std::string("SELECT ") + kCredentialColumns +
                                        " FROM service_credentials WHERE org_id = ? ORDER BY "
                                        "created_at DESC",
                                    {o.id})) {
-    out.push_back(credential_json(r, now));
+    out.push_back(credential_of(r, now));
   }
   return out;
 }
 
-json ControlPlane::revoke_credential(const std::string& org, const std::string& id) {
-  json result;
+Credential ControlPlane::revoke_credential(const std::string& org, const std::string& id) {
+  Credential result;
   store_.transaction([&] {
-    OrgRow o = org_row(org);
+    Org o = org_row(org);
     std::string now = iso_utc_now();
     store_.execute(
         "UPDATE service_credentials SET revoked_at = ? WHERE org_id = ? AND id = ? AND "
@@ -557,7 +488,7 @@ json ControlPlane::revoke_credential(const std::string& org, const std::string& 
                                  " FROM service_credentials WHERE org_id = ? AND id = ?",
                              {o.id, id});
     if (rows.empty()) not_found("credential \"" + id + "\" does not exist in \"" + org + "\"");
-    result = credential_json(rows[0], now);
+    result = credential_of(rows[0], now);
   });
   return result;
 }
@@ -629,60 +560,59 @@ void ControlPlane::audit(const std::string& org, const std::string& actor,
        detail.is_null() ? Value() : Value(detail.dump())});
 }
 
-json ControlPlane::list_audit(const std::string& org, int limit, const std::string& before) {
+std::vector<AuditEntry> ControlPlane::list_audit(const std::string& org, int limit,
+                                                const std::string& before) {
   org_row(org);  // 404 for an unknown organization
-  json out = json::array();
+  std::vector<AuditEntry> out;
   std::string cursor = before.empty() ? std::string("\x7f") : before;
   for (const Row& r :
        store_.query("SELECT id, at, actor, action, target, detail FROM audit_log WHERE org = ? AND "
                     "id < ? ORDER BY id DESC LIMIT ?",
                     {org, cursor, std::to_string(limit)})) {
-    json e = {{"id", *r[0]},
-              {"at", *r[1]},
-              {"actor", *r[2]},
-              {"action", *r[3]},
-              {"target", r[4] ? json(*r[4]) : json(nullptr)}};
-    e["detail"] = r[5] ? json::parse(*r[5], nullptr, false) : json(nullptr);
-    out.push_back(e);
+    out.push_back({*r[0], *r[1], *r[2], *r[3], r[4],
+                   r[5] ? json::parse(*r[5], nullptr, false) : json(nullptr)});
   }
   return out;
 }
 
 // ---- ducklings ----
 
-json ControlPlane::duckling_json(const std::string& org, const Row& r) {
-  ComputeSize s{*r[2], std::stoi(*r[3]), std::stoll(*r[4]), std::stoll(*r[5])};
+Duckling ControlPlane::duckling_of(const std::string& org, const Row& r) {
+  Duckling d;
+  d.organization = org;
+  d.state = *r[0];
+  d.status_message = *r[1];
+  d.size = {*r[2], std::stoi(*r[3]), std::stoll(*r[4]), std::stoll(*r[5])};
+  d.storage_path = *r[6];
+  d.created_at = *r[7];
+  d.updated_at = *r[8];
+  d.ready_at = r[9];
+  if (runtime_source_ && d.state == "ready") d.runtime = runtime_source_(org);
   std::string host = endpoint_.host, port = std::to_string(endpoint_.port);
-  json out = {{"organization", org},     {"state", *r[0]},
-              {"status_message", *r[1]}, {"size", size_json(s)},
-              {"storage_path", *r[6]},   {"created_at", *r[7]},
-              {"updated_at", *r[8]},     {"ready_at", r[9] ? json(*r[9]) : json(nullptr)}};
-  if (runtime_source_ && *r[0] == "ready") out["runtime"] = runtime_source_(org);
-  out["connection"] = {
-      {"host", host},
-      {"port", endpoint_.port},
-      {"database", org},
-      {"sslmode", endpoint_.sslmode},
-      {"psql", "psql \"host=" + host + " port=" + port + " dbname=" + org +
-                   " user=<username> sslmode=" + endpoint_.sslmode + "\""},
-      {"jdbc",
-       "jdbc:postgresql://" + host + ":" + port + "/" + org + "?sslmode=" + endpoint_.sslmode},
-      {"odbc", "Driver={PostgreSQL Unicode};Server=" + host + ";Port=" + port + ";Database=" + org +
-                   ";Uid=<username>;Pwd=<password>;SSLmode=" + endpoint_.sslmode + ";"},
-      {"dbt_profile",
-       org + ":\n  target: prod\n  outputs:\n    prod:\n      type: postgres\n      host: " + host +
-           "\n      port: " + port + "\n      dbname: " + org +
-           "\n      schema: main\n      user: <username>\n      password: \"{{ "
-           "env_var('DUCKGRES_PASSWORD') }}\"\n      sslmode: " +
-           endpoint_.sslmode + "\n      threads: 4\n"}};
-  return out;
+  const std::string& sslmode = endpoint_.sslmode;
+  ConnectionInfo& c = d.connection;
+  c.host = host;
+  c.port = endpoint_.port;
+  c.database = org;
+  c.sslmode = sslmode;
+  c.psql = "psql \"host=" + host + " port=" + port + " dbname=" + org +
+           " user=<username> sslmode=" + sslmode + "\"";
+  c.jdbc = "jdbc:postgresql://" + host + ":" + port + "/" + org + "?sslmode=" + sslmode;
+  c.odbc = "Driver={PostgreSQL Unicode};Server=" + host + ";Port=" + port + ";Database=" + org +
+           ";Uid=<username>;Pwd=<password>;SSLmode=" + sslmode + ";";
+  c.dbt_profile = org + ":\n  target: prod\n  outputs:\n    prod:\n      type: postgres\n      host: " +
+                  host + "\n      port: " + port + "\n      dbname: " + org +
+                  "\n      schema: main\n      user: <username>\n      password: \"{{ "
+                  "env_var('DUCKGRES_PASSWORD') }}\"\n      sslmode: " +
+                  sslmode + "\n      threads: 4\n";
+  return d;
 }
 
 ControlPlane::Provisioning ControlPlane::put_duckling(const std::string& org,
                                                       const ComputeSize& size) {
   Provisioning result;
   store_.transaction([&] {
-    OrgRow o = org_row(org);
+    Org o = org_row(org);
     if (size.vcpus > o.max_vcpus) {
       throw RefusedError(Refusal::kQuotaExceeded, "quota_exceeded",
                          "size " + size.name + " needs " + std::to_string(size.vcpus) +
@@ -698,7 +628,7 @@ ControlPlane::Provisioning ControlPlane::put_duckling(const std::string& org,
         conflict("the duckling is being deleted; try again when it is deleted");
       bool same = std::stoi(*r[3]) == size.vcpus && std::stoll(*r[4]) == size.memory_mb;
       if (!same) conflict("the duckling exists with another size; change it with PATCH");
-      result = {false, duckling_json(org, r)};  // idempotent: already provisioned or on its way
+      result = {false, duckling_of(org, r)};  // idempotent: already provisioned or on its way
       return;
     }
     std::string path = "ducklings/" + org;
@@ -712,25 +642,25 @@ ControlPlane::Provisioning ControlPlane::put_duckling(const std::string& org,
          std::to_string(size.temp_mb), path, now, now});
     auto fresh = store_.query(
         std::string("SELECT ") + kDucklingColumns + " FROM ducklings WHERE org_id = ?", {o.id});
-    result = {true, duckling_json(org, fresh[0])};
+    result = {true, duckling_of(org, fresh[0])};
   });
   return result;
 }
 
-json ControlPlane::get_duckling(const std::string& org) {
-  OrgRow o = org_row(org);
+Duckling ControlPlane::get_duckling(const std::string& org) {
+  Org o = org_row(org);
   auto rows = store_.query(
       std::string("SELECT ") + kDucklingColumns + " FROM ducklings WHERE org_id = ?", {o.id});
   if (rows.empty())
     not_found("\"" + org + "\" has no duckling; create it with PUT /api/v1/orgs/" + org +
               "/duckling");
-  return duckling_json(org, rows[0]);
+  return duckling_of(org, rows[0]);
 }
 
-json ControlPlane::scale_duckling(const std::string& org, const ComputeSize& size) {
-  json result;
+Duckling ControlPlane::scale_duckling(const std::string& org, const ComputeSize& size) {
+  Duckling result;
   store_.transaction([&] {
-    OrgRow o = org_row(org);
+    Org o = org_row(org);
     auto rows = store_.query("SELECT state FROM ducklings WHERE org_id = ?", {o.id});
     if (rows.empty() || *rows[0][0] == "deleted") not_found("\"" + org + "\" has no duckling");
     if (*rows[0][0] == "deleting") conflict("the duckling is being deleted");
@@ -749,10 +679,10 @@ json ControlPlane::scale_duckling(const std::string& org, const ComputeSize& siz
   return result;
 }
 
-json ControlPlane::delete_duckling(const std::string& org) {
-  json result;
+Duckling ControlPlane::delete_duckling(const std::string& org) {
+  Duckling result;
   store_.transaction([&] {
-    OrgRow o = org_row(org);
+    Org o = org_row(org);
     auto rows = store_.query("SELECT state FROM ducklings WHERE org_id = ?", {o.id});
     if (rows.empty() || *rows[0][0] == "deleted") not_found("\"" + org + "\" has no duckling");
     store_.execute(

@@ -6,6 +6,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include "control/config_store.h"
 
@@ -37,9 +38,11 @@ struct ComputeSize {
   int64_t temp_mb = 10240;  // spill limit on disk
 };
 
-// xs|s|m|l, or {"vcpus": n, "memory": "8GB" | megabytes}; throws RefusedError otherwise.
-ComputeSize parse_size(const nlohmann::json& size);
-nlohmann::json size_json(const ComputeSize& s);
+// A named size (xs, s, m, l); throws RefusedError otherwise.
+ComputeSize named_size(const std::string& name);
+// A custom size: 1-64 vCPUs and 256 MB to 1024 GB of memory (spill: five times the memory);
+// throws RefusedError otherwise.
+ComputeSize custom_size(int64_t vcpus, int64_t memory_mb);
 
 // What a login needs to open a session on a database.
 struct LoginTarget {
@@ -91,53 +94,111 @@ struct CredentialSpec {
   std::optional<int64_t> team_id;
 };
 
+// What the control plane answers: its records, typed (http/control_json.cpp writes them as the
+// API's JSON).
+struct Org {
+  std::string id, name;
+  int max_vcpus = 0, max_connections = 0;
+  std::string created_at, updated_at;
+};
+// An organization and the state of its duckling (none before one is created).
+struct OrgStatus {
+  Org org;
+  std::optional<std::string> duckling_state;
+};
+struct Team {
+  int64_t team_id = 0;
+  std::string name, schema_name, api_token, created_at;
+};
+struct User {
+  std::string username, access_mode;
+  std::optional<int64_t> team_id;
+  std::string created_at, updated_at;
+};
+struct Credential {
+  std::string id, username, name, access_mode;
+  std::optional<int64_t> team_id;
+  std::string created_at, expires_at;
+  std::optional<std::string> revoked_at;
+  std::string state;  // active | expired | revoked
+};
+// A credential just minted: its password is shown this once (only its verifier is kept).
+struct MintedCredential {
+  Credential credential;
+  std::string password, database;
+};
+// What the running server knows of a duckling.
+struct DucklingRuntime {
+  bool warm = false;  // its database is open (or its worker runs)
+  int64_t sessions = 0;
+  std::string isolation;             // none | process
+  std::optional<int64_t> worker_pid;  // the worker running it, if any
+};
+// How clients reach a duckling, and the same as ready-made connection strings.
+struct ConnectionInfo {
+  std::string host;
+  int port = 0;
+  std::string database, sslmode, psql, jdbc, odbc, dbt_profile;
+};
+struct Duckling {
+  std::string organization, state, status_message;
+  ComputeSize size;
+  std::string storage_path, created_at, updated_at;
+  std::optional<std::string> ready_at;
+  std::optional<DucklingRuntime> runtime;  // while ready, when the server tells
+  ConnectionInfo connection;
+};
+struct AuditEntry {
+  std::string id, at, actor, action;
+  std::optional<std::string> target;
+  nlohmann::json detail;  // what the action recorded (free-form; null when none)
+};
+
 // Thread-safe (the store serializes).
 class ControlPlane {
  public:
   ControlPlane(ConfigStore& store, Endpoint endpoint);
-  // What the running server knows of a duckling (e.g. {"warm": true, "sessions": 2}), shown
-  // with it as "runtime".
-  void set_runtime_source(std::function<nlohmann::json(const std::string&)> source) {
+  // What the running server knows of a duckling, shown with it as "runtime".
+  void set_runtime_source(std::function<DucklingRuntime(const std::string&)> source) {
     runtime_source_ = std::move(source);
   }
 
-  nlohmann::json create_org(const OrgSpec& spec);
-  nlohmann::json list_orgs();
-  nlohmann::json get_org(const std::string& org);
-  nlohmann::json update_org(const std::string& org, const OrgChange& change);
+  Org create_org(const OrgSpec& spec);
+  std::vector<Org> list_orgs();
+  OrgStatus get_org(const std::string& org);
+  Org update_org(const std::string& org, const OrgChange& change);
   void delete_org(const std::string& org);
 
-  nlohmann::json create_team(const std::string& org, const TeamSpec& spec);
-  nlohmann::json list_teams(const std::string& org);
-  nlohmann::json get_team(const std::string& org, int64_t team_id);
+  Team create_team(const std::string& org, const TeamSpec& spec);
+  std::vector<Team> list_teams(const std::string& org);
+  Team get_team(const std::string& org, int64_t team_id);
   void delete_team(const std::string& org, int64_t team_id);
 
   // `verifier` is the SCRAM verifier of the user's password (made by the caller).
-  nlohmann::json create_user(const std::string& org, const UserSpec& spec,
-                             const std::string& verifier);
-  nlohmann::json list_users(const std::string& org);
-  nlohmann::json get_user(const std::string& org, const std::string& username);
-  nlohmann::json update_user(const std::string& org, const std::string& username,
-                             const UserChange& change, const std::optional<std::string>& verifier);
+  User create_user(const std::string& org, const UserSpec& spec, const std::string& verifier);
+  std::vector<User> list_users(const std::string& org);
+  User get_user(const std::string& org, const std::string& username);
+  User update_user(const std::string& org, const std::string& username, const UserChange& change,
+                   const std::optional<std::string>& verifier);
   void delete_user(const std::string& org, const std::string& username);
 
   // Provisions it (started) or finds it already there with that size (not started).
   struct Provisioning {
     bool started = false;
-    nlohmann::json duckling;
+    Duckling duckling;
   };
   Provisioning put_duckling(const std::string& org, const ComputeSize& size);
-  nlohmann::json get_duckling(const std::string& org);
-  nlohmann::json scale_duckling(const std::string& org, const ComputeSize& size);
-  nlohmann::json delete_duckling(const std::string& org);
+  Duckling get_duckling(const std::string& org);
+  Duckling scale_duckling(const std::string& org, const ComputeSize& size);
+  Duckling delete_duckling(const std::string& org);
 
   // Service credentials for pipelines: a login valid for ttl_seconds (60-3600), with an
   // access mode like a user's, revocable. `secret`/`verifier`: the generated password and its
   // SCRAM verifier (made by the caller); the secret is shown once, in the result.
-  nlohmann::json mint_credential(const std::string& org, const CredentialSpec& spec,
-                                 const std::string& secret, const std::string& verifier);
-  nlohmann::json list_credentials(const std::string& org);
-  nlohmann::json revoke_credential(const std::string& org, const std::string& id);
+  MintedCredential mint_credential(const std::string& org, const CredentialSpec& spec,
+                                   const std::string& secret, const std::string& verifier);
+  std::vector<Credential> list_credentials(const std::string& org);
+  Credential revoke_credential(const std::string& org, const std::string& id);
   // ALTER ROLE … PASSWORD in `database` (an org's): a user's new verifier.
   void set_user_verifier(const std::string& database, const std::string& username,
                          const std::string& verifier);
@@ -154,7 +215,7 @@ class ControlPlane {
   void audit(const std::string& org, const std::string& actor, const std::string& action,
              const std::string& target, const nlohmann::json& detail = nullptr);
   // Newest first; `before`: an entry's "at" to page back from.
-  nlohmann::json list_audit(const std::string& org, int limit, const std::string& before);
+  std::vector<AuditEntry> list_audit(const std::string& org, int limit, const std::string& before);
 
   // The team a project API key (phc_…) belongs to: org name, team id, schema.
   struct TeamKey {
@@ -182,17 +243,11 @@ class ControlPlane {
   static std::string hash_token(const std::string& token);
 
  private:
-  struct OrgRow {
-    std::string id, name;
-    int max_vcpus, max_connections;
-    std::string created_at, updated_at;
-  };
-  OrgRow org_row(const std::string& org);
-  nlohmann::json org_json(const OrgRow& o);
-  nlohmann::json duckling_json(const std::string& org, const Row& r);
+  Org org_row(const std::string& org);
+  Duckling duckling_of(const std::string& org, const Row& r);
   ConfigStore& store_;
   Endpoint endpoint_;
-  std::function<nlohmann::json(const std::string&)> runtime_source_;
+  std::function<DucklingRuntime(const std::string&)> runtime_source_;
 };
 
 }  // namespace ducklings::control

@@ -5,6 +5,7 @@
 
 #include "common/digest.h"
 #include "http/api.h"
+#include "http/control_json.h"
 #include "ingest/generator.h"
 #include "pgwire/scram.h"
 
@@ -104,7 +105,7 @@ std::vector<Route> Api::control_routes() {
        "",
        {},
        [](Api& api, const Call&) {
-         return ApiResponse{200, api.control_.list_orgs()};
+         return ApiResponse{200, to_json(api.control_.list_orgs())};
        },
        CliCommand{"org", "list", "list organizations"}},
       {"POST",
@@ -118,9 +119,9 @@ std::vector<Route> Api::control_routes() {
        {},
        [](Api& api, const Call& c) {
          return ApiResponse{201,
-                            api.control_.create_org({text_field(c.body, "name", true),
+                            to_json(api.control_.create_org({text_field(c.body, "name", true),
                                                      integer_field(c.body, "max_vcpus"),
-                                                     integer_field(c.body, "max_connections")})};
+                                                     integer_field(c.body, "max_connections")}))};
        },
        CliCommand{"org", "create", "create an organization", {"name"}}},
       {"GET",
@@ -133,7 +134,7 @@ std::vector<Route> Api::control_routes() {
        "",
        {},
        [](Api& api, const Call& c) {
-         return ApiResponse{200, api.control_.get_org(c.param("org"))};
+         return ApiResponse{200, to_json(api.control_.get_org(c.param("org")))};
        },
        CliCommand{"org", "get", "get an organization"}},
       {"PATCH",
@@ -146,9 +147,9 @@ std::vector<Route> Api::control_routes() {
        "",
        {},
        [](Api& api, const Call& c) {
-         return ApiResponse{200, api.control_.update_org(
+         return ApiResponse{200, to_json(api.control_.update_org(
                                      c.param("org"), {integer_field(c.body, "max_vcpus"),
-                                                      integer_field(c.body, "max_connections")})};
+                                                      integer_field(c.body, "max_connections")}))};
        },
        CliCommand{"org", "update", "change an organization's caps"}},
       {"DELETE",
@@ -177,7 +178,7 @@ std::vector<Route> Api::control_routes() {
        "",
        {},
        [](Api& api, const Call& c) {
-         return ApiResponse{200, api.control_.list_teams(c.param("org"))};
+         return ApiResponse{200, to_json(api.control_.list_teams(c.param("org")))};
        },
        CliCommand{"team", "list", "list teams"}},
       {"POST",
@@ -194,9 +195,9 @@ std::vector<Route> Api::control_routes() {
        [](Api& api, const Call& c) {
          auto team_id = integer_field(c.body, "team_id");
          if (!team_id) throw ApiError(400, "invalid_request", "\"team_id\" is required");
-         json team =
+         json team = to_json(
              api.control_.create_team(c.param("org"), {*team_id, text_field(c.body, "name", true),
-                                                       text_field(c.body, "schema_name", false)});
+                                                       text_field(c.body, "schema_name", false)}));
          api.changed_(true);  // its schema exists when the answer comes: SQL, capture may follow
          return ApiResponse{201, team};
        },
@@ -212,7 +213,7 @@ std::vector<Route> Api::control_routes() {
        {},
        [](Api& api, const Call& c) {
          return ApiResponse{200,
-                            api.control_.get_team(c.param("org"), team_id_of(c.param("team_id")))};
+                            to_json(api.control_.get_team(c.param("org"), team_id_of(c.param("team_id"))))};
        },
        CliCommand{"team", "get", "get a team"}},
       {"DELETE",
@@ -243,7 +244,7 @@ std::vector<Route> Api::control_routes() {
        {},
        [](Api& api, const Call& c) {
          const std::string& org = c.param("org");
-         json team = api.control_.get_team(org, team_id_of(c.param("team_id")));
+         control::Team team = api.control_.get_team(org, team_id_of(c.param("team_id")));
          if (!c.body.contains("path") || !c.body["path"].is_string()) {
            throw ApiError(400, "invalid_request",
                           "\"path\" (a file or directory on the server) is required");
@@ -251,7 +252,7 @@ std::vector<Route> Api::control_routes() {
          if (!api.bootstrapper_) throw ApiError(503, "unavailable", "bootstrap is not running");
          try {
            return ApiResponse{202, api.bootstrapper_->start(
-                                       org, team["schema_name"], team["team_id"], c.body["path"],
+                                       org, team.schema_name, team.team_id, c.body["path"],
                                        c.body.value("kind", std::string("events")))};
          } catch (const std::invalid_argument& e) {
            throw ApiError(400, "invalid_request", e.what());
@@ -276,7 +277,7 @@ std::vector<Route> Api::control_routes() {
        {},
        [](Api& api, const Call& c) {
          const std::string& org = c.param("org");
-         json team = api.control_.get_team(org, team_id_of(c.param("team_id")));
+         control::Team team = api.control_.get_team(org, team_id_of(c.param("team_id")));
          ingest::GeneratorSpec spec;
          spec.events = bounded_field(c.body, "events", 1, 100000000, spec.events);
          spec.persons = bounded_field(c.body, "persons", 1, 10000000, spec.persons);
@@ -286,14 +287,14 @@ std::vector<Route> Api::control_routes() {
            throw ApiError(503, "unavailable", "this server cannot reach ducklings");
          try {
            api.gateway_->run({org, c.actor + " (generate)",
-                              ingest::generate_sql(team["schema_name"].get<std::string>(),
-                                                   team["team_id"].get<int64_t>(), spec)});
+                              ingest::generate_sql(team.schema_name,
+                                                   team.team_id, spec)});
          } catch (const SqlError& e) {
            throw ApiError(e.sqlstate() == "57P03" || e.sqlstate() == "3D000" ? 409 : 503,
                           "unavailable", e.what());
          }
          return ApiResponse{201,
-                            {{"schema", team["schema_name"]},
+                            {{"schema", team.schema_name},
                              {"events", spec.events},
                              {"persons", spec.persons},
                              {"days", spec.days},
@@ -313,9 +314,9 @@ std::vector<Route> Api::control_routes() {
        {},
        [](Api& api, const Call& c) {
          const std::string& org = c.param("org");
-         json team = api.control_.get_team(org, team_id_of(c.param("team_id")));
+         control::Team team = api.control_.get_team(org, team_id_of(c.param("team_id")));
          if (!api.ingester_) throw ApiError(503, "unavailable", "ingestion is not running");
-         return ApiResponse{200, api.ingester_->quarantined(org, team["schema_name"])};
+         return ApiResponse{200, api.ingester_->quarantined(org, team.schema_name)};
        },
        CliCommand{"quarantine", "list", "captured files that could not be applied"}},
       {"POST",
@@ -329,10 +330,10 @@ std::vector<Route> Api::control_routes() {
        {},
        [](Api& api, const Call& c) {
          const std::string& org = c.param("org");
-         json team = api.control_.get_team(org, team_id_of(c.param("team_id")));
+         control::Team team = api.control_.get_team(org, team_id_of(c.param("team_id")));
          if (!api.ingester_) throw ApiError(503, "unavailable", "ingestion is not running");
          try {
-           api.ingester_->requeue(org, team["schema_name"], c.param("name"));
+           api.ingester_->requeue(org, team.schema_name, c.param("name"));
          } catch (const std::invalid_argument& e) {
            throw ApiError(404, "not_found", e.what());
          }
@@ -351,7 +352,7 @@ std::vector<Route> Api::control_routes() {
        "",
        {},
        [](Api& api, const Call& c) {
-         return ApiResponse{200, api.control_.list_users(c.param("org"))};
+         return ApiResponse{200, to_json(api.control_.list_users(c.param("org")))};
        },
        CliCommand{"user", "list", "list users"}},
       {"POST",
@@ -368,11 +369,11 @@ std::vector<Route> Api::control_routes() {
        {},
        [](Api& api, const Call& c) {
          std::string verifier = pgwire::make_scram_verifier(password_of(c.body));
-         return ApiResponse{201, api.control_.create_user(c.param("org"),
+         return ApiResponse{201, to_json(api.control_.create_user(c.param("org"),
                                                           {text_field(c.body, "username", true),
                                                            text_field(c.body, "access_mode", false),
                                                            integer_field(c.body, "team_id")},
-                                                          verifier)};
+                                                          verifier))};
        },
        CliCommand{"user", "create", "create a user", {"org", "username"}}},
       {"GET",
@@ -385,7 +386,7 @@ std::vector<Route> Api::control_routes() {
        "",
        {},
        [](Api& api, const Call& c) {
-         return ApiResponse{200, api.control_.get_user(c.param("org"), c.param("username"))};
+         return ApiResponse{200, to_json(api.control_.get_user(c.param("org"), c.param("username")))};
        },
        CliCommand{"user", "get", "get a user"}},
       {"PATCH",
@@ -409,7 +410,7 @@ std::vector<Route> Api::control_routes() {
            change.access_mode = text_field(c.body, "access_mode", true);
          if (c.body.contains("team_id")) change.team_id = integer_field(c.body, "team_id");
          return ApiResponse{
-             200, api.control_.update_user(c.param("org"), c.param("username"), change, verifier)};
+             200, to_json(api.control_.update_user(c.param("org"), c.param("username"), change, verifier))};
        },
        CliCommand{"user",
                   "update",
@@ -443,7 +444,7 @@ std::vector<Route> Api::control_routes() {
        "",
        {},
        [](Api& api, const Call& c) {
-         return ApiResponse{200, api.control_.list_credentials(c.param("org"))};
+         return ApiResponse{200, to_json(api.control_.list_credentials(c.param("org")))};
        },
        CliCommand{"credential", "list", "list them (without secrets)"}},
       {"POST",
@@ -468,8 +469,8 @@ std::vector<Route> Api::control_routes() {
          control::CredentialSpec spec{
              integer_field(c.body, "ttl_seconds"), text_field(c.body, "name", false),
              text_field(c.body, "access_mode", false), integer_field(c.body, "team_id")};
-         return ApiResponse{201, api.control_.mint_credential(c.param("org"), spec, secret,
-                                                              pgwire::make_scram_verifier(secret))};
+         return ApiResponse{201, to_json(api.control_.mint_credential(c.param("org"), spec, secret,
+                                                              pgwire::make_scram_verifier(secret)))};
        },
        CliCommand{"credential", "mint", "mint one (its password is shown once)"}},
       {"DELETE",
@@ -482,7 +483,7 @@ std::vector<Route> Api::control_routes() {
        "",
        {},
        [](Api& api, const Call& c) {
-         return ApiResponse{200, api.control_.revoke_credential(c.param("org"), c.param("id"))};
+         return ApiResponse{200, to_json(api.control_.revoke_credential(c.param("org"), c.param("id")))};
        },
        CliCommand{"credential", "revoke", "revoke one"}},
 
@@ -541,8 +542,8 @@ std::vector<Route> Api::control_routes() {
          }
          auto before = c.query.find("before");
          return ApiResponse{200,
-                            api.control_.list_audit(c.param("org"), limit,
-                                                    before == c.query.end() ? "" : before->second)};
+                            to_json(api.control_.list_audit(c.param("org"), limit,
+                                                    before == c.query.end() ? "" : before->second))};
        },
        CliCommand{"", "audit", "an organization's audit log, newest first"}},
 
@@ -557,7 +558,7 @@ std::vector<Route> Api::control_routes() {
        "",
        {},
        [](Api& api, const Call& c) {
-         return ApiResponse{200, api.control_.get_duckling(c.param("org"))};
+         return ApiResponse{200, to_json(api.control_.get_duckling(c.param("org")))};
        },
        CliCommand{"duckling", "status", "state, size and connection details"}},
       {"PUT",
@@ -572,9 +573,9 @@ std::vector<Route> Api::control_routes() {
        [](Api& api, const Call& c) {
          auto provisioning = api.control_.put_duckling(
              c.param("org"),
-             control::parse_size(c.body.contains("size") ? c.body["size"] : json()));
+             parse_size(c.body.contains("size") ? c.body["size"] : json()));
          api.changed_(false);
-         return ApiResponse{provisioning.started ? 202 : 200, provisioning.duckling};
+         return ApiResponse{provisioning.started ? 202 : 200, to_json(provisioning.duckling)};
        },
        CliCommand{"duckling", "provision", "provision it (PUT)", {}, "wait_ready"}},
       {"PATCH",
@@ -589,7 +590,7 @@ std::vector<Route> Api::control_routes() {
        [](Api& api, const Call& c) {
          if (!c.body.contains("size"))
            throw ApiError(400, "invalid_request", "\"size\" is required");
-         json d = api.control_.scale_duckling(c.param("org"), control::parse_size(c.body["size"]));
+         json d = to_json(api.control_.scale_duckling(c.param("org"), parse_size(c.body["size"])));
          api.changed_(false);
          return ApiResponse{202, d};
        },
@@ -604,7 +605,7 @@ std::vector<Route> Api::control_routes() {
        "",
        {},
        [](Api& api, const Call& c) {
-         json d = api.control_.delete_duckling(c.param("org"));
+         json d = to_json(api.control_.delete_duckling(c.param("org")));
          api.changed_(false);
          return ApiResponse{202, d};
        },

@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include "http/control_json.h"
+#include "http/routes.h"
+
 namespace ducklings::control {
 namespace {
 using json = nlohmann::json;
@@ -21,11 +24,14 @@ int status_of(const std::function<void()>& f) {
       case Refusal::kQuotaExceeded:
         return 422;
     }
+  } catch (const http::ApiError& e) {
+    return e.status();  // the API's reading of a request body
   }
   return 0;
 }
 
 TEST(ComputeSizes, NamedAndCustom) {
+  using http::parse_size;  // the API's size object; the control plane checks the values
   EXPECT_EQ(parse_size("xs").vcpus, 1);
   EXPECT_EQ(parse_size("m").vcpus, 4);
   EXPECT_EQ(parse_size("m").memory_mb, 8192);
