@@ -21,6 +21,7 @@ class InternalRun {
       : engine_(engine), settings_(settings) {}
 
   gateway::Result run(const gateway::Request& request) {
+    check_text_encoding(request.sql);  // as a session checks a Query's or a Parse's text
     std::vector<sql::StatementText> parts = sql::split_statements(request.sql);
     if (!request.parameters.empty() && parts.size() > 1) {
       throw SqlError("42601", "cannot insert multiple commands into a prepared statement");

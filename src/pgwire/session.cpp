@@ -6,7 +6,6 @@
 #include <algorithm>
 #include <charconv>
 #include <climits>
-#include <cstdio>
 #include <cstdlib>
 
 #include "metering/metrics.h"
@@ -35,36 +34,6 @@ std::atomic<int32_t> next_process_id{1000};
 std::atomic<int32_t> next_provisional_id{-1};
 constexpr size_t kFlushThreshold = 256 * 1024;
 constexpr size_t kQueryCacheSize = 256;
-
-// Query text must be valid UTF-8 (the only server encoding), as PostgreSQL checks it.
-void check_utf8(const std::string& text) {
-  const auto* p = reinterpret_cast<const unsigned char*>(text.data());
-  size_t n = text.size();
-  for (size_t i = 0; i < n;) {
-    unsigned char c = p[i];
-    size_t len = c < 0x80           ? 1
-                 : (c >> 5) == 0x6  ? 2
-                 : (c >> 4) == 0xE  ? 3
-                 : (c >> 3) == 0x1E ? 4
-                                    : 0;
-    bool ok = len > 0 && i + len <= n && !(c == 0xC0 || c == 0xC1 || c > 0xF4);
-    for (size_t k = 1; ok && k < len; ++k) ok = (p[i + k] & 0xC0) == 0x80;
-    if (ok && len == 3) {
-      uint32_t cp = ((c & 0x0F) << 12) | ((p[i + 1] & 0x3F) << 6) | (p[i + 2] & 0x3F);
-      ok = cp >= 0x800 && (cp < 0xD800 || cp > 0xDFFF);
-    } else if (ok && len == 4) {
-      uint32_t cp = ((c & 0x07) << 18) | ((p[i + 1] & 0x3F) << 12) | ((p[i + 2] & 0x3F) << 6) |
-                    (p[i + 3] & 0x3F);
-      ok = cp >= 0x10000 && cp <= 0x10FFFF;
-    }
-    if (!ok) {
-      char hex[8];
-      std::snprintf(hex, sizeof(hex), "0x%02x", c);
-      throw SqlError("22021", std::string("invalid byte sequence for encoding \"UTF8\": ") + hex);
-    }
-    i += len;
-  }
-}
 
 int16_t format_for(const std::vector<int16_t>& formats, size_t i) {
   if (formats.empty()) return 0;
@@ -279,7 +248,7 @@ SqlError Session::map_error(const std::exception& e, const std::string* text, si
 
 void Session::handle_query(const std::string& text) {
   try {
-    check_utf8(text);
+    check_text_encoding(text);  // UTF-8, the only server encoding
   } catch (const SqlError& e) {
     send_error(e);
     return;
@@ -465,7 +434,7 @@ std::shared_ptr<PreparedQuery> Session::prepare(sql::Statement statement,
 }
 
 void Session::handle_parse(const ParseMessage& m) {
-  check_utf8(m.query);
+  check_text_encoding(m.query);
   std::vector<sql::StatementText> parts = sql::split_statements(m.query);
   if (parts.size() > 1) {
     throw SqlError("42601", "cannot insert multiple commands into a prepared statement");
