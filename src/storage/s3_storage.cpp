@@ -16,6 +16,7 @@
 #include <random>
 #include <thread>
 
+#include "common/digest.h"
 #include "storage/storage.h"
 #include "storage/storage_internal.h"
 
@@ -25,23 +26,6 @@ namespace {
 constexpr uint64_t kMinPartSize = 8ull << 20;
 constexpr const char* kEmptySha256 =
     "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
-
-std::string hex(const unsigned char* data, size_t n) {
-  static const char* digits = "0123456789abcdef";
-  std::string out;
-  for (size_t i = 0; i < n; ++i) {
-    out.push_back(digits[data[i] >> 4]);
-    out.push_back(digits[data[i] & 15]);
-  }
-  return out;
-}
-
-std::string sha256_hex(std::string_view data) {
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned int n = 0;
-  EVP_Digest(data.data(), data.size(), md, &n, EVP_sha256(), nullptr);
-  return hex(md, n);
-}
 
 std::string md5_base64(std::string_view data) {
   unsigned char md[EVP_MAX_MD_SIZE];
