@@ -18,6 +18,7 @@
 #include "common/files.h"
 #include "common/logging.h"
 #include "common/signals.h"
+#include "common/secret_box.h"
 #include "control/config_store.h"
 #include "control/control_plane.h"
 #include "control/migrations.h"
@@ -130,6 +131,10 @@ int serve(const std::map<std::string, std::string>& flags) {
                                : config.tls == "require" ? "require"
                                                          : "prefer"};
     control::ControlPlane control(*store, endpoint);
+    // Secrets at rest (storages' keys) are sealed with this key, kept apart from the store.
+    SecretBox secrets(config.secret_key_file.empty() ? config.data_dir + "/secret.key"
+                                                     : config.secret_key_file);
+    control.set_storage_places(&secrets, config.data_dir, split_list(config.readable_directories));
     bootstrap(config, control, warehouses);
 
     // --isolation process: organizations' ducklings run in worker processes. The provisioner

@@ -153,6 +153,10 @@ const std::map<std::string, Setting>& settings() {
        choice("none (ducklings run in the server process) | process (each active duckling "
               "runs in its own `duckgres worker` process)",
               &ServerConfig::isolation, {"none", "process"})},
+      {"secret_key_file",
+       text("file of the 32-byte key that seals secrets at rest (storage keys); made with mode "
+            "0600 on first start; default <data-dir>/secret.key",
+            &ServerConfig::secret_key_file)},
       {"config_store",
        text("control-plane store: sqlite:<path> (default <data-dir>/duckgres.db) or "
             "postgres://user:pass@host/db",

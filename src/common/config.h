@@ -48,6 +48,8 @@ struct ServerConfig {
   std::string demo_data = "off";  // on: a new data dir's default database gets a PostHog demo team
                                   // // none | process (a worker process per duckling)
   std::string config_store;       // "" / sqlite:<path> / postgres://… (control plane)
+  // The key that seals secrets at rest (common/secret_box.h); "" for <data_dir>/secret.key.
+  std::string secret_key_file;
 };
 
 // The names of every setting, as used for flags (--name with '-'), env and YAML (with '_').

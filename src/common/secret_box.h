@@ -23,6 +23,10 @@ class SecretBox {
 
   // What is shown instead of a secret.
   static constexpr const char* kRedacted = "********";
+  // Whether a request field holds a secret (redacted wherever requests are recorded).
+  static bool is_secret_field(std::string_view name) {
+    return name == "password" || name == "secret_access_key";
+  }
 
  private:
   SecretBox() = default;

@@ -1,6 +1,8 @@
 #include "control/control_plane.h"
 
+#include <algorithm>
 #include <cctype>
+#include <filesystem>
 #include <cstdio>
 
 #include "common/clock.h"
@@ -200,6 +202,7 @@ void ControlPlane::delete_org(const std::string& org) {
     }
     store_.execute("DELETE FROM ducklings WHERE org_id = ?", {o.id});
     store_.execute("DELETE FROM users WHERE org_id = ?", {o.id});
+    store_.execute("DELETE FROM storages WHERE org_id = ?", {o.id});
     store_.execute("DELETE FROM teams WHERE org_id = ?", {o.id});
     store_.execute("DELETE FROM orgs WHERE id = ?", {o.id});
   });
@@ -775,6 +778,163 @@ void ControlPlane::add_token(const std::string& token, const std::string& name) 
 
 bool ControlPlane::has_tokens() {
   return !store_.query("SELECT 1 FROM api_tokens LIMIT 1").empty();
+}
+
+// ---- object storages ----
+
+namespace {
+const char* const kStorageColumns =
+    "name, kind, path, endpoint, bucket, prefix, region, url_style, access_key_id, created_at";
+
+StorageRecord storage_of(const Row& r) {
+  return {*r[0], *r[1], *r[2], *r[3], *r[4], *r[5], *r[6], *r[7], *r[8], *r[9]};
+}
+
+bool inside(const std::string& path, const std::vector<std::string>& directories) {
+  std::filesystem::path p = std::filesystem::path(path).lexically_normal();
+  for (const auto& d : directories) {
+    std::filesystem::path dir = std::filesystem::path(d).lexically_normal();
+    auto [end, rest] = std::mismatch(dir.begin(), dir.end(), p.begin(), p.end());
+    if (end == dir.end() || (std::next(end) == dir.end() && end->empty())) return true;
+  }
+  return false;
+}
+}  // namespace
+
+void ControlPlane::set_storage_places(const SecretBox* secrets, std::string data_dir,
+                                      std::vector<std::string> readable_directories) {
+  secrets_ = secrets;
+  data_dir_ = std::move(data_dir);
+  readable_directories_ = std::move(readable_directories);
+}
+
+std::unique_ptr<storage::Storage> ControlPlane::open_record(const std::string& org,
+                                                            const StorageRecord& r,
+                                                            const std::string& secret) {
+  if (r.kind == "local") {
+    std::string path = r.path.empty() ? data_dir_ + "/ducklings/" + org + "/storages/" + r.name
+                                      : r.path;
+    return storage::open_local(path);
+  }
+  storage::S3Options o;
+  o.endpoint = r.endpoint;
+  o.bucket = r.bucket;
+  o.prefix = r.prefix;
+  o.region = r.region.empty() ? "us-east-1" : r.region;
+  o.virtual_hosted = r.url_style == "virtual";
+  o.access_key_id = r.access_key_id;
+  o.secret_access_key = secret;
+  return storage::open_s3(o);
+}
+
+StorageRecord ControlPlane::create_storage(const std::string& org, const StorageSpec& spec) {
+  if (!secrets_) throw std::runtime_error("object storages are not set up on this server");
+  if (!valid_identifier(spec.name)) {
+    bad_request("\"name\" must be a lower-case identifier (it is the host of s3://<name>/…)");
+  }
+  StorageRecord r;
+  r.name = spec.name;
+  r.kind = spec.kind.empty() ? "s3" : spec.kind;
+  std::string secret;
+  if (r.kind == "local") {
+    if (!spec.bucket.empty() || !spec.endpoint.empty() || !spec.access_key_id.empty() ||
+        !spec.secret_access_key.empty()) {
+      bad_request("a local storage takes a \"path\" only");
+    }
+    r.path = spec.path;
+    if (!r.path.empty() &&
+        (r.path.front() != '/' || !inside(r.path, readable_directories_))) {
+      bad_request("\"path\" must be an absolute directory under readable_directories (the "
+                  "operator's --readable-directories)");
+    }
+  } else if (r.kind == "s3") {
+    if (!spec.path.empty()) bad_request("an s3 storage takes no \"path\"");
+    if (spec.bucket.empty()) bad_request("\"bucket\" is required");
+    if (spec.access_key_id.empty() || spec.secret_access_key.empty()) {
+      bad_request("\"access_key_id\" and \"secret_access_key\" are required");
+    }
+    if (!spec.endpoint.empty() && spec.endpoint.rfind("https://", 0) != 0 &&
+        spec.endpoint.rfind("http://", 0) != 0) {
+      bad_request("\"endpoint\" must be an http:// or https:// URL");
+    }
+    if (!spec.url_style.empty() && spec.url_style != "path" && spec.url_style != "virtual") {
+      bad_request("\"url_style\" must be path or virtual");
+    }
+    r.endpoint = spec.endpoint;
+    r.bucket = spec.bucket;
+    r.prefix = spec.prefix;
+    r.region = spec.region.empty() ? "us-east-1" : spec.region;
+    r.url_style = spec.url_style.empty() ? "path" : spec.url_style;
+    r.access_key_id = spec.access_key_id;
+    secret = spec.secret_access_key;
+  } else {
+    bad_request("\"kind\" must be local or s3");
+  }
+  Org o = org_row(org);
+  if (!store_.query("SELECT 1 FROM storages WHERE org_id = ? AND name = ?", {o.id, r.name})
+           .empty()) {
+    conflict("storage \"" + r.name + "\" already exists in \"" + org + "\"");
+  }
+  // It must list and take a write: a bad key, a missing bucket or no permission shows now.
+  try {
+    std::unique_ptr<storage::Storage> s = open_record(org, r, secret);
+    s->list("", "", 1);
+    std::string probe = ".duckgres-probe-" + random_hex(8);
+    s->put(probe, "duckgres checks it may write here");
+    s->remove({probe});
+  } catch (const storage::StorageError& e) {
+    throw RefusedError(Refusal::kUnprocessable, "storage_unusable",
+                       "the storage cannot be used: " + std::string(e.what()));
+  }
+  r.created_at = iso_utc_now();
+  try {
+    store_.execute("INSERT INTO storages (org_id, name, kind, path, endpoint, bucket, prefix, "
+                   "region, url_style, access_key_id, secret, created_at) VALUES (?, ?, ?, ?, ?, "
+                   "?, ?, ?, ?, ?, ?, ?)",
+                   {o.id, r.name, r.kind, r.path, r.endpoint, r.bucket, r.prefix, r.region,
+                    r.url_style, r.access_key_id, secrets_->seal(secret), r.created_at});
+  } catch (const StoreError& e) {
+    if (e.unique_violation()) conflict("storage \"" + r.name + "\" already exists in \"" + org + "\"");
+    throw;
+  }
+  return r;
+}
+
+std::vector<StorageRecord> ControlPlane::list_storages(const std::string& org) {
+  Org o = org_row(org);
+  std::vector<StorageRecord> out;
+  for (const Row& r : store_.query(std::string("SELECT ") + kStorageColumns +
+                                       " FROM storages WHERE org_id = ? ORDER BY name",
+                                   {o.id})) {
+    out.push_back(storage_of(r));
+  }
+  return out;
+}
+
+StorageRecord ControlPlane::get_storage(const std::string& org, const std::string& name) {
+  Org o = org_row(org);
+  auto rows = store_.query(std::string("SELECT ") + kStorageColumns +
+                               " FROM storages WHERE org_id = ? AND name = ?",
+                           {o.id, name});
+  if (rows.empty()) not_found("storage \"" + name + "\" does not exist in \"" + org + "\"");
+  return storage_of(rows[0]);
+}
+
+void ControlPlane::delete_storage(const std::string& org, const std::string& name) {
+  Org o = org_row(org);
+  if (store_.execute("DELETE FROM storages WHERE org_id = ? AND name = ?", {o.id, name}) == 0) {
+    not_found("storage \"" + name + "\" does not exist in \"" + org + "\"");
+  }
+}
+
+std::unique_ptr<storage::Storage> ControlPlane::open_storage(const std::string& org,
+                                                             const std::string& name) {
+  StorageRecord r = get_storage(org, name);
+  Org o = org_row(org);
+  auto rows = store_.query("SELECT secret FROM storages WHERE org_id = ? AND name = ?",
+                           {o.id, name});
+  std::string secret = rows.empty() || rows[0][0]->empty() ? "" : secrets_->open(*rows[0][0]);
+  return open_record(org, r, secret);
 }
 
 }  // namespace ducklings::control

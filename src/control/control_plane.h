@@ -2,19 +2,22 @@
 // HTTP API, kept in the config store. Provisioning itself runs in the Provisioner.
 #pragma once
 #include <functional>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
+#include "common/secret_box.h"
 #include "control/config_store.h"
+#include "storage/storage.h"
 
 namespace ducklings::control {
 
 // Why the control plane refuses a request. It knows nothing of HTTP: the API maps each to its
 // status (http/api.cpp), and other callers (a worker's password change) read the message.
-enum class Refusal { kInvalid, kNotFound, kConflict, kQuotaExceeded };
+enum class Refusal { kInvalid, kNotFound, kConflict, kQuotaExceeded, kUnprocessable };
 
 // A refused request: why, a stable code (invalid_request, not_found, conflict,
 // quota_exceeded) and a message for people.
@@ -154,6 +157,20 @@ struct AuditEntry {
   nlohmann::json detail;  // what the action recorded (free-form; null when none)
 };
 
+// An organization's object storage (storage/): a local folder or an S3-compatible bucket.
+struct StorageSpec {
+  std::string name;
+  std::string kind;  // local | s3
+  std::string path;  // local: a directory under --readable-directories ("" for the duckling's)
+  std::string endpoint, bucket, prefix, region, url_style;  // s3 (url_style: path | virtual)
+  std::string access_key_id, secret_access_key;
+};
+// A storage as the API shows it: never its secret.
+struct StorageRecord {
+  std::string name, kind, path, endpoint, bucket, prefix, region, url_style, access_key_id;
+  std::string created_at;
+};
+
 // Thread-safe (the store serializes).
 class ControlPlane {
  public:
@@ -217,6 +234,19 @@ class ControlPlane {
   // Newest first; `before`: an entry's "at" to page back from.
   std::vector<AuditEntry> list_audit(const std::string& org, int limit, const std::string& before);
 
+  // Object storages. Secrets are sealed with `secrets`; local storages live under `data_dir`
+  // (ducklings/<org>/storages/<name>) unless given a directory under `readable_directories`.
+  void set_storage_places(const SecretBox* secrets, std::string data_dir,
+                          std::vector<std::string> readable_directories);
+  // Checks that the storage can be listed and written (RefusedError kUnprocessable naming the
+  // service's reason otherwise), then records it.
+  StorageRecord create_storage(const std::string& org, const StorageSpec& spec);
+  std::vector<StorageRecord> list_storages(const std::string& org);
+  StorageRecord get_storage(const std::string& org, const std::string& name);
+  void delete_storage(const std::string& org, const std::string& name);
+  // The storage itself, its secret opened, for the server's own use.
+  std::unique_ptr<storage::Storage> open_storage(const std::string& org, const std::string& name);
+
   // The team a project API key (phc_…) belongs to: org name, team id, schema.
   struct TeamKey {
     std::string org, schema;
@@ -245,8 +275,13 @@ class ControlPlane {
  private:
   Org org_row(const std::string& org);
   Duckling duckling_of(const std::string& org, const Row& r);
+  std::unique_ptr<storage::Storage> open_record(const std::string& org, const StorageRecord& r,
+                                               const std::string& secret);
   ConfigStore& store_;
   Endpoint endpoint_;
+  const SecretBox* secrets_ = nullptr;
+  std::string data_dir_;
+  std::vector<std::string> readable_directories_;
   std::function<DucklingRuntime(const std::string&)> runtime_source_;
 };
 

@@ -63,6 +63,15 @@ const std::vector<Migration>& migrations() {
            "PRIMARY KEY (hour, org, team, username, duckling, meter, size))",
            "CREATE INDEX usage_org_hour ON usage (org, hour)",
        }},
+      {5,
+       "organizations' object storages (storage/); secrets sealed (common/secret_box.h)",
+       {
+           "CREATE TABLE storages (org_id TEXT NOT NULL REFERENCES orgs(id) ON DELETE CASCADE, "
+           "name TEXT NOT NULL, kind TEXT NOT NULL, path TEXT NOT NULL, endpoint TEXT NOT NULL, "
+           "bucket TEXT NOT NULL, prefix TEXT NOT NULL, region TEXT NOT NULL, "
+           "url_style TEXT NOT NULL, access_key_id TEXT NOT NULL, secret TEXT NOT NULL, "
+           "created_at TEXT NOT NULL, PRIMARY KEY (org_id, name))",
+       }},
   };
   return all;
 }

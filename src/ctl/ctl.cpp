@@ -250,7 +250,9 @@ struct RouteCommand {
     for (const auto& f : route->body) {
       if (has(f.name)) {
         body[f.name] = field_value(f, values.at(f.name));
-      } else if (f.required && !f.env.empty() && std::getenv(f.env.c_str())) {
+      } else if ((f.required || f.cli == "-") && !f.env.empty() && std::getenv(f.env.c_str())) {
+        // A required field, or a secret that has no option (never on a command line, where
+        // the process list would show it), from its environment variable.
         body[f.name] = field_value(f, std::getenv(f.env.c_str()));
       }
     }

@@ -4,6 +4,7 @@
 
 #include <cctype>
 
+#include "common/secret_box.h"
 #include "common/url.h"
 #include "control/config_store.h"
 
@@ -20,6 +21,7 @@ int status_of(control::Refusal why) {
     case control::Refusal::kConflict:
       return 409;
     case control::Refusal::kQuotaExceeded:
+    case control::Refusal::kUnprocessable:
       return 422;
   }
   return 400;
@@ -117,6 +119,7 @@ void Api::audit(const std::string& method, const std::vector<std::string>& p, co
   static const std::map<std::string, std::string> kinds = {{"teams", "team"},
                                                            {"users", "user"},
                                                            {"credentials", "credential"},
+                                                           {"storages", "storage"},
                                                            {"duckling", "duckling"}};
   std::string org = p.size() >= 2
                         ? p[1]
@@ -140,9 +143,15 @@ void Api::audit(const std::string& method, const std::vector<std::string>& p, co
     detail.erase("password");
     detail["password_changed"] = true;  // rotated; the secret is never logged
   }
+  if (detail.is_object()) {
+    for (auto& [field, value] : detail.items()) {
+      if (SecretBox::is_secret_field(field)) value = SecretBox::kRedacted;
+    }
+  }
   if (kind == "team" && method == "POST" && response.body.is_object())
     target = std::to_string(response.body.value("team_id", 0));
   if (kind == "user" && method == "POST" && body.is_object()) target = body.value("username", "");
+  if (kind == "storage" && method == "POST" && body.is_object()) target = body.value("name", "");
   if (kind == "credential" && method == "POST" && response.body.is_object()) {
     target = response.body.value("id", "");
     detail["username"] = response.body.value("username", "");
@@ -212,6 +221,17 @@ json Api::openapi() {
                {"expires_at", str()},
                {"revoked_at", {{"type", "string"}, {"nullable", true}}},
                {"state", {{"type", "string"}, {"enum", {"active", "expired", "revoked"}}}}})},
+      {"Storage",
+       object({{"name", str()},
+               {"kind", {{"type", "string"}, {"enum", {"local", "s3"}}}},
+               {"path", {{"type", "string"}, {"nullable", true}, {"description", "local"}}},
+               {"endpoint", str()},
+               {"bucket", str()},
+               {"prefix", str()},
+               {"region", str()},
+               {"url_style", {{"type", "string"}, {"enum", {"path", "virtual"}}}},
+               {"access_key_id", str()},
+               {"created_at", str()}})},
       {"Role", object({{"name", str()},
                        {"kind", {{"type", "string"}, {"enum", {"builtin", "role", "user"}}}},
                        {"members", {{"type", "array"}, {"items", str()}}},

@@ -135,4 +135,19 @@ json to_json(const control::AuditEntry& e) {
           {"detail", e.detail}};
 }
 
+json to_json(const control::StorageRecord& s) {
+  json out = {{"name", s.name}, {"kind", s.kind}, {"created_at", s.created_at}};
+  if (s.kind == "local") {
+    out["path"] = s.path.empty() ? json(nullptr) : json(s.path);
+  } else {
+    out.update({{"endpoint", s.endpoint},
+                {"bucket", s.bucket},
+                {"prefix", s.prefix},
+                {"region", s.region},
+                {"url_style", s.url_style},
+                {"access_key_id", s.access_key_id}});
+  }
+  return out;
+}
+
 }  // namespace ducklings::http

@@ -20,6 +20,7 @@ nlohmann::json to_json(const control::Credential& credential);
 nlohmann::json to_json(const control::MintedCredential& credential);  // with its password
 nlohmann::json to_json(const control::Duckling& duckling);
 nlohmann::json to_json(const control::AuditEntry& entry);
+nlohmann::json to_json(const control::StorageRecord& storage);  // never its secret
 
 template <typename T>
 nlohmann::json to_json(const std::vector<T>& items) {

@@ -487,6 +487,83 @@ std::vector<Route> Api::control_routes() {
        },
        CliCommand{"credential", "revoke", "revoke one"}},
 
+      // Object storages (docs/storage.md).
+      {"GET",
+       "/orgs/{org}/storages",
+       "listStorages",
+       "List object storages (without secrets)",
+       200,
+       list_of("Storage"),
+       {},
+       "",
+       {},
+       [](Api& api, const Call& c) {
+         return ApiResponse{200, to_json(api.control_.list_storages(c.param("org")))};
+       },
+       CliCommand{"storage", "list", "list them (without secrets)"}},
+      {"POST",
+       "/orgs/{org}/storages",
+       "createStorage",
+       "Add an object storage (422 when it cannot be listed and written)",
+       201,
+       ref("Storage"),
+       {{"name", str(), true, "its name, the host of s3://<name>/… in SQL"},
+        {"kind", one_of({"local", "s3"}), false, "s3 (default) or local"},
+        {"path", str(), false, "local: a directory under --readable-directories"},
+        {"endpoint", str(), false, "s3: the service's URL (AWS's for the region by default)"},
+        {"bucket", str(), false, "s3: the bucket"},
+        {"prefix", str(), false, "s3: keys live under it"},
+        {"region", str(), false, "s3: us-east-1 by default"},
+        {"url_style", one_of({"path", "virtual"}), false, "s3: path (default) or virtual"},
+        {"access_key_id", str(), false, "s3: the key id"},
+        {"secret_access_key", str(), false,
+         "s3: the secret (kept sealed, never shown); ctl reads it from DUCKGRES_SECRET_ACCESS_KEY",
+         "-", "DUCKGRES_SECRET_ACCESS_KEY"}},
+       "",
+       {},
+       [](Api& api, const Call& c) {
+         control::StorageSpec spec;
+         spec.name = text_field(c.body, "name", true);
+         spec.kind = text_field(c.body, "kind", false);
+         spec.path = text_field(c.body, "path", false);
+         spec.endpoint = text_field(c.body, "endpoint", false);
+         spec.bucket = text_field(c.body, "bucket", false);
+         spec.prefix = text_field(c.body, "prefix", false);
+         spec.region = text_field(c.body, "region", false);
+         spec.url_style = text_field(c.body, "url_style", false);
+         spec.access_key_id = text_field(c.body, "access_key_id", false);
+         spec.secret_access_key = text_field(c.body, "secret_access_key", false);
+         return ApiResponse{201, to_json(api.control_.create_storage(c.param("org"), spec))};
+       },
+       CliCommand{"storage", "create", "add one", {"org", "name"}}},
+      {"GET",
+       "/orgs/{org}/storages/{name}",
+       "getStorage",
+       "Get an object storage (without its secret)",
+       200,
+       ref("Storage"),
+       {},
+       "",
+       {},
+       [](Api& api, const Call& c) {
+         return ApiResponse{200, to_json(api.control_.get_storage(c.param("org"), c.param("name")))};
+       },
+       CliCommand{"storage", "get", "show one"}},
+      {"DELETE",
+       "/orgs/{org}/storages/{name}",
+       "deleteStorage",
+       "Forget an object storage (its objects stay where they are)",
+       204,
+       nullptr,
+       {},
+       "",
+       {},
+       [](Api& api, const Call& c) {
+         api.control_.delete_storage(c.param("org"), c.param("name"));
+         return ApiResponse{204, nullptr};
+       },
+       CliCommand{"storage", "delete", "forget one"}},
+
       // Jobs and the audit log.
       {"GET",
        "/orgs/{org}/jobs",

@@ -42,7 +42,8 @@ struct Field {
   std::string help;  // the ctl option's help (and the schema's description when it has none)
   // The ctl option: "" for --name-with-dashes, another "--…" to rename it, "-" for none.
   std::string cli = "";
-  // ctl: the environment variable a required field is read from when the option is not given.
+  // ctl: the environment variable a required field is read from when the option is not given
+  // (a field without an option, a secret, is read from it always).
   std::string env = "";
 };
 

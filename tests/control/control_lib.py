@@ -59,8 +59,8 @@ def error_code(body):
     return body.get("error", {}).get("code") if isinstance(body, dict) else None
 
 
-def ctl(server, *args):
-    env = dict(os.environ)
+def ctl(server, *args, env=None):
+    env = dict(os.environ if env is None else env)
     env["DUCKGRES_URL"] = "http://%s:%d" % (server.host, server.http_port)
     env["DUCKGRES_TOKEN"] = server.token
     return subprocess.run([server.binary, "ctl", *args], env=env, stdout=subprocess.PIPE,

@@ -22,6 +22,7 @@ int status_of(const std::function<void()>& f) {
       case Refusal::kConflict:
         return 409;
       case Refusal::kQuotaExceeded:
+      case Refusal::kUnprocessable:
         return 422;
     }
   } catch (const http::ApiError& e) {
