@@ -23,6 +23,7 @@
 #include "control/control_plane.h"
 #include "control/migrations.h"
 #include "control/provisioner.h"
+#include "control/storage_access.h"
 #include "ctl/ctl.h"
 #include "http/api.h"
 #include "http/http_server.h"
@@ -135,6 +136,8 @@ int serve(const std::map<std::string, std::string>& flags) {
     SecretBox secrets(config.secret_key_file.empty() ? config.data_dir + "/secret.key"
                                                      : config.secret_key_file);
     control.set_storage_places(&secrets, config.data_dir, split_list(config.readable_directories));
+    control::StorageAccess storage_access(control, config.data_dir,
+                                          static_cast<uint64_t>(config.storage_cache_mb) << 20);
     bootstrap(config, control, warehouses);
 
     // --isolation process: organizations' ducklings run in worker processes. The provisioner
@@ -181,31 +184,55 @@ int serve(const std::map<std::string, std::string>& flags) {
     // Sessions' requests of the control plane: in this process directly, from workers over
     // the pool's control socket.
     pgwire::ControlRequestHandler control_requests =
-        [&control](const std::string& database, const std::map<std::string, std::string>& r) {
+        [&control, &storage_access](const std::string& database,
+                                    const std::map<std::string, std::string>& r) {
           auto get = [&](const char* k) {
             auto it = r.find(k);
             return it == r.end() ? std::string() : it->second;
           };
+          // s3:// of a statement: the duckling is the organization's; owner and roles are the
+          // statement's principal's.
+          auto caller = [&] {
+            control::StorageCaller c{database, get("owner") == "1", {}};
+            for (const auto& role : nlohmann::json::parse(get("roles"))) c.roles.push_back(role);
+            return c;
+          };
           try {
             if (get("action") == "set_password") {
               control.set_user_verifier(database, get("user"), get("verifier"));
-              return std::string();
+              return pgwire::ControlReply{};
             }
             if (get("action") == "metrics") {  // a worker's registry, every few seconds
               metering::Metrics::global().merge_remote(database, get("pid"),
                                                        nlohmann::json::parse(get("snapshot")));
-              return std::string();
+              return pgwire::ControlReply{};
             }
             if (get("action") == "audit") {
               std::string actor =
                   get("actor").empty() ? "sql user \"" + get("user") + "\"" : get("actor");
               control.audit(database, actor, get("event"), get("target"),
                             {{"statement", get("detail")}});
-              return std::string();
+              return pgwire::ControlReply{};
             }
-            return std::string("unknown control request");
+            if (get("action") == "storage_stage") {
+              std::vector<std::string> urls = nlohmann::json::parse(get("urls"));
+              control::StorageAccess::Staged staged = storage_access.stage(caller(), urls);
+              return pgwire::ControlReply{
+                  "", "", nlohmann::json{{"lease", staged.lease}, {"files", staged.files}}.dump()};
+            }
+            if (get("action") == "storage_release") {
+              storage_access.release(database, std::stoull(get("lease")));
+              return pgwire::ControlReply{};
+            }
+            if (get("action") == "storage_publish") {
+              size_t n = storage_access.publish(caller(), get("local"), get("url"));
+              return pgwire::ControlReply{"", "", std::to_string(n)};
+            }
+            return pgwire::ControlReply{"unknown control request", "", ""};
+          } catch (const SqlError& e) {
+            return pgwire::ControlReply{e.what(), e.sqlstate(), ""};
           } catch (const std::exception& e) {
-            return std::string(e.what());
+            return pgwire::ControlReply{e.what(), "", ""};
           }
         };
     server.set_control_requests(control_requests);

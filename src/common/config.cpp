@@ -157,6 +157,10 @@ const std::map<std::string, Setting>& settings() {
        text("file of the 32-byte key that seals secrets at rest (storage keys); made with mode "
             "0600 on first start; default <data-dir>/secret.key",
             &ServerConfig::secret_key_file)},
+      {"storage_cache_mb",
+       integer("MiB of local copies each duckling keeps of the storage objects SQL reads "
+               "(s3://<storage>/…), least recently used dropped first",
+               &ServerConfig::storage_cache_mb, 1, 16 << 20)},
       {"config_store",
        text("control-plane store: sqlite:<path> (default <data-dir>/duckgres.db) or "
             "postgres://user:pass@host/db",

@@ -50,6 +50,7 @@ struct ServerConfig {
   std::string config_store;       // "" / sqlite:<path> / postgres://… (control plane)
   // The key that seals secrets at rest (common/secret_box.h); "" for <data_dir>/secret.key.
   std::string secret_key_file;
+  int storage_cache_mb = 10240;  // local copies of storage objects SQL reads, per duckling
 };
 
 // The names of every setting, as used for flags (--name with '-'), env and YAML (with '_').

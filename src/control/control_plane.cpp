@@ -927,6 +927,60 @@ void ControlPlane::delete_storage(const std::string& org, const std::string& nam
   }
 }
 
+StorageGrant ControlPlane::grant_storage(const std::string& org, const std::string& name,
+                                         const std::string& role, const std::string& privilege) {
+  if (privilege != "read" && privilege != "write") {
+    bad_request("\"privilege\" must be read or write");
+  }
+  if (role.empty() || role.size() > 63) bad_request("\"role\" must be a role name");
+  get_storage(org, name);  // 404 when there is none
+  Org o = org_row(org);
+  StorageGrant g{name, role, privilege, iso_utc_now()};
+  store_.execute("DELETE FROM storage_grants WHERE org_id = ? AND storage = ? AND role = ?",
+                 {o.id, name, role});
+  store_.execute("INSERT INTO storage_grants (org_id, storage, role, privilege, granted_at) "
+                 "VALUES (?, ?, ?, ?, ?)",
+                 {o.id, name, role, privilege, g.granted_at});
+  return g;
+}
+
+void ControlPlane::revoke_storage(const std::string& org, const std::string& name,
+                                  const std::string& role) {
+  get_storage(org, name);
+  Org o = org_row(org);
+  if (store_.execute("DELETE FROM storage_grants WHERE org_id = ? AND storage = ? AND role = ?",
+                     {o.id, name, role}) == 0) {
+    not_found("role \"" + role + "\" holds no grant of storage \"" + name + "\"");
+  }
+}
+
+std::vector<StorageGrant> ControlPlane::list_storage_grants(const std::string& org,
+                                                            const std::string& name) {
+  get_storage(org, name);
+  Org o = org_row(org);
+  std::vector<StorageGrant> out;
+  for (const Row& r : store_.query("SELECT storage, role, privilege, granted_at FROM "
+                                   "storage_grants WHERE org_id = ? AND storage = ? ORDER BY role",
+                                   {o.id, name})) {
+    out.push_back({*r[0], *r[1], *r[2], *r[3]});
+  }
+  return out;
+}
+
+std::string ControlPlane::storage_privilege(const std::string& org, const std::string& name,
+                                            const std::vector<std::string>& roles) {
+  Org o = org_row(org);
+  std::string best;
+  for (const Row& r : store_.query("SELECT role, privilege FROM storage_grants WHERE org_id = ? "
+                                   "AND storage = ?",
+                                   {o.id, name})) {
+    if (std::find(roles.begin(), roles.end(), *r[0]) == roles.end()) continue;
+    if (*r[1] == "write") return "write";
+    best = "read";
+  }
+  return best;
+}
+
 std::unique_ptr<storage::Storage> ControlPlane::open_storage(const std::string& org,
                                                              const std::string& name) {
   StorageRecord r = get_storage(org, name);

@@ -171,6 +171,11 @@ struct StorageRecord {
   std::string created_at;
 };
 
+// A storage granted to a role of the duckling: read, or write (which includes read).
+struct StorageGrant {
+  std::string storage, role, privilege, granted_at;
+};
+
 // Thread-safe (the store serializes).
 class ControlPlane {
  public:
@@ -244,6 +249,15 @@ class ControlPlane {
   std::vector<StorageRecord> list_storages(const std::string& org);
   StorageRecord get_storage(const std::string& org, const std::string& name);
   void delete_storage(const std::string& org, const std::string& name);
+  // SQL of roles other than the duckling's owners reaches a storage only through a grant.
+  // Granting again changes the privilege.
+  StorageGrant grant_storage(const std::string& org, const std::string& name,
+                             const std::string& role, const std::string& privilege);
+  void revoke_storage(const std::string& org, const std::string& name, const std::string& role);
+  std::vector<StorageGrant> list_storage_grants(const std::string& org, const std::string& name);
+  // The strongest privilege any of `roles` holds on the storage: "", "read" or "write".
+  std::string storage_privilege(const std::string& org, const std::string& name,
+                                const std::vector<std::string>& roles);
   // The storage itself, its secret opened, for the server's own use.
   std::unique_ptr<storage::Storage> open_storage(const std::string& org, const std::string& name);
 

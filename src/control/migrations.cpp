@@ -72,6 +72,14 @@ const std::vector<Migration>& migrations() {
            "url_style TEXT NOT NULL, access_key_id TEXT NOT NULL, secret TEXT NOT NULL, "
            "created_at TEXT NOT NULL, PRIMARY KEY (org_id, name))",
        }},
+      {6,
+       "storages granted to a duckling's roles (read, or write which includes read)",
+       {
+           "CREATE TABLE storage_grants (org_id TEXT NOT NULL, storage TEXT NOT NULL, "
+           "role TEXT NOT NULL, privilege TEXT NOT NULL, granted_at TEXT NOT NULL, "
+           "PRIMARY KEY (org_id, storage, role), FOREIGN KEY (org_id, storage) REFERENCES "
+           "storages(org_id, name) ON DELETE CASCADE)",
+       }},
   };
   return all;
 }

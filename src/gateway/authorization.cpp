@@ -97,6 +97,7 @@ void Engine::refresh_privileges() {
       return std::find(roles.begin() + 1, roles.end(), builtin) != roles.end();
     };
     p.owner = member_of("owner");
+    p.roles = roles;
     p.write_all = member_of("writer");
     p.read_all = p.write_all || member_of("reader");
     for (const auto& g : store.grants(roles)) {

@@ -3,6 +3,9 @@
 #include <algorithm>
 #include <charconv>
 #include <climits>
+#include <filesystem>
+
+#include "common/digest.h"
 
 #include "gateway/text_parameters.h"
 #include "pgtypes/pg_type_table.h"
@@ -12,6 +15,7 @@
 #include "sql/quoting.h"
 #include "sql/rewrite.h"
 #include "sql/rewrite_dml.h"
+#include "sql/storage_urls.h"
 
 namespace ducklings::gateway {
 const pg_query::FuncCall* set_config_call(const sql::Statement& s) {
@@ -170,6 +174,17 @@ Engine::Engine(std::shared_ptr<warehouse::Warehouse> warehouse, Principal princi
 }
 
 void Engine::refresh_plan(PreparedQuery& q) {
+  if (q.storage_statement) {
+    // Objects of storages are fetched for each execution: they may have changed since.
+    if (q.storage_fresh) {
+      q.storage_fresh = false;
+    } else {
+      std::shared_ptr<PreparedQuery> fresh = prepare(*q.storage_statement, q.parameter_types);
+      fresh->storage_fresh = false;
+      q = std::move(*fresh);
+      return;
+    }
+  }
   before_call();
   if (q.uses_catalog) refresh_catalog_snapshot();
   uint64_t data = warehouse_->data_generation();
@@ -314,6 +329,8 @@ std::shared_ptr<PreparedQuery> Engine::prepare(sql::Statement statement,
                                                const std::vector<int32_t>& parameter_types) {
   refuse_too_complex(statement);
   check_sandbox(statement);
+  PreparedQuery staged;
+  stage_storage_objects(statement, staged);
   if (!principal_.system) sync_search_path();  // DuckDB binds names as it prepares
   std::vector<PreparedQuery::ModifyingStep> modifying = prepare_modifying_steps(statement);
   // Statements whose DuckDB form needs catalog facts (sql/rewrite_dml.h), before the checks.
@@ -340,6 +357,9 @@ std::shared_ptr<PreparedQuery> Engine::prepare(sql::Statement statement,
     refuse_server_schema_writes(sql::analyze_access(statement));
   }
   auto q = std::make_shared<PreparedQuery>();
+  q->storage_lease = std::move(staged.storage_lease);
+  q->storage_statement = std::move(staged.storage_statement);
+  q->storage_fresh = staged.storage_fresh;
   q->statement = std::move(statement);
   q->parameter_types = parameter_types;
   q->modifying_steps = std::move(modifying);
@@ -465,6 +485,63 @@ std::shared_ptr<PreparedQuery> Engine::prepare(sql::Statement statement,
     }
   }
   return q;
+}
+
+void Engine::stage_storage_objects(sql::Statement& statement, PreparedQuery& query) {
+  if (principal_.system || !sandbox_.storage_urls) return;
+  // COPY … TO 's3://…' names its storage itself; its query comes here on its own.
+  const pg_query::Node* root = sql::root_node(statement);
+  if (root && root->has_copy_stmt()) return;
+  std::vector<sql::StorageUrlLiteral> literals = sql::storage_url_literals(statement);
+  if (literals.empty()) return;
+  if (!hooks_.stage) throw SqlError("0A000", "storages are not reachable from this session");
+  std::vector<std::string> urls;
+  for (const auto& l : literals) urls.push_back(l.url);
+  before_call();
+  StagedFiles staged = hooks_.stage(storage_rights(), urls);
+  if (staged.files.size() != urls.size()) throw SqlError("XX000", "storage fetch answered wrong");
+  query.storage_statement = statement;
+  query.storage_lease = std::move(staged.lease);
+  query.storage_fresh = true;
+  statement = sql::analyze(
+      {sql::with_local_files(statement.text, literals, staged.files), statement.offset});
+}
+
+StorageRights Engine::storage_rights() {
+  refresh_privileges();
+  return {privileges_.owner, privileges_.roles};
+}
+
+uint64_t Engine::copy_to_storage(const std::string& duck_query, const std::string& options,
+                                 const std::string& url) {
+  if (!hooks_.publish) throw SqlError("0A000", "storages are not reachable from this session");
+  namespace fs = std::filesystem;
+  // DuckDB writes into the duckling's tmp/ (the only place it may); the server uploads from
+  // there. The file keeps the URL's name so DuckDB infers the format from its extension.
+  std::string name = url.substr(url.find_last_of('/') + 1);
+  if (name.empty()) name = "data";
+  std::string dir = warehouse_->directory() + "/tmp/copy-" + random_hex(8);
+  struct Cleanup {
+    std::string dir;
+    ~Cleanup() {
+      std::error_code ec;
+      fs::remove_all(dir, ec);
+    }
+  } cleanup{dir};
+  fs::create_directories(dir);
+  std::string local = dir + "/" + name;
+  std::string sql = "COPY (" + duck_query + ") TO " + sql::quote_literal(local) + options;
+  before_call();
+  uint64_t rows = 0;
+  try {
+    duck::Result r = connection_->query(sql);
+    rows = r.rows_changed();  // COPY answers one BIGINT "Count"
+  } catch (const duck::DuckError& e) {
+    SqlError mapped = sql::to_sql_error(e, sql, 0);
+    throw SqlError(mapped.sqlstate(), mapped.what(), 0, mapped.detail(), mapped.hint());
+  }
+  hooks_.publish(storage_rights(), local, url);
+  return rows;
 }
 
 void Engine::adapt_alter_of_view(sql::Statement& statement) {

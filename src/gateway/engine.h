@@ -52,11 +52,29 @@ struct Privileges {
   bool read_all = false;   // reader: SELECT and USAGE everywhere
   bool write_all = false;  // writer: SELECT, INSERT, UPDATE, DELETE, CREATE, USAGE everywhere
   std::vector<RoleGrant> grants;
+  std::vector<std::string> roles;  // not an owner: the user, PUBLIC and the roles it belongs to
   uint64_t generation = UINT64_MAX;  // the warehouse's auth generation they were read at
+};
+
+// Whose SQL reaches an organization's storage: its owners reach all, other roles by grants.
+struct StorageRights {
+  bool owner = false;
+  std::vector<std::string> roles;
+};
+// The local files of s3:// URLs' objects (per URL, in key order), kept while `lease` lives.
+struct StagedFiles {
+  std::vector<std::vector<std::string>> files;
+  std::shared_ptr<void> lease;
 };
 
 // What the engine asks of whoever runs it.
 struct EngineHooks {
+  // The objects of s3://<storage>/… URLs a statement reads, as local files (SqlError when the
+  // principal may not read them or they cannot be fetched). Unset: no storage is reachable.
+  std::function<StagedFiles(const StorageRights&, const std::vector<std::string>& urls)> stage;
+  // Uploads what COPY … TO wrote at a local path to an s3:// URL; returns the objects written.
+  std::function<size_t(const StorageRights&, const std::string& local, const std::string& url)>
+      publish;
   // Before the engine runs anything on the connection (a session keeps a streaming result's
   // rows first: DuckDB closes it when the connection runs anything else).
   std::function<void()> before_call;
@@ -129,6 +147,13 @@ class Engine {
   // caches the statement's analysis (made on first need).
   void authorize(const sql::Statement& statement, std::optional<sql::StatementAccess>& access);
 
+  // Who the principal is to the organization's storages.
+  StorageRights storage_rights();
+  // COPY … TO 's3://<storage>/…': runs DuckDB's COPY of `duck_query` (a prepared query's
+  // DuckDB text) with `options` into a local file, uploads it, and returns the rows written.
+  uint64_t copy_to_storage(const std::string& duck_query, const std::string& options,
+                           const std::string& url);
+
   // Rereads the principal's roles and grants when they changed; sets what catalogs show.
   void refresh_privileges();
   const Privileges& privileges() const { return privileges_; }
@@ -153,6 +178,10 @@ class Engine {
   // The session's parameters changed: plans that read them (getvariable) are made again.
   void settings_changed() { ++settings_generation_; }
   uint64_t settings_generation() const { return settings_generation_; }
+
+  // Fetches the objects of the s3:// URLs `statement` reads and names their local files in
+  // its place (`query` keeps the lease and the statement as written, to do it again).
+  void stage_storage_objects(sql::Statement& statement, PreparedQuery& query);
 
   // Drops the temp tables of a data-modifying WITH's steps (its statement is done with them).
   void drop_modifying_tables(const PreparedQuery& query);

@@ -46,6 +46,17 @@ struct PreparedQuery {
     std::string table;
   };
   std::vector<ModifyingStep> modifying_steps;
+  // It reads objects of storages (s3://…) through local copies, pinned by the lease: each
+  // execution fetches them again (the objects may have changed), from the statement as written.
+  std::shared_ptr<void> storage_lease;
+  std::optional<sql::Statement> storage_statement;
+  bool storage_fresh = false;  // just fetched (by prepare): the first execution uses them
+
+  // The statement as the client wrote it (grants are checked on it: s3:// URLs, not the
+  // local copies' paths).
+  const sql::Statement& as_written() const {
+    return storage_statement ? *storage_statement : statement;
+  }
 };
 
 }  // namespace ducklings::gateway

@@ -135,6 +135,11 @@ json to_json(const control::AuditEntry& e) {
           {"detail", e.detail}};
 }
 
+json to_json(const control::StorageGrant& g) {
+  return {{"storage", g.storage}, {"role", g.role}, {"privilege", g.privilege},
+          {"granted_at", g.granted_at}};
+}
+
 json to_json(const control::StorageRecord& s) {
   json out = {{"name", s.name}, {"kind", s.kind}, {"created_at", s.created_at}};
   if (s.kind == "local") {

@@ -21,6 +21,7 @@ nlohmann::json to_json(const control::MintedCredential& credential);  // with it
 nlohmann::json to_json(const control::Duckling& duckling);
 nlohmann::json to_json(const control::AuditEntry& entry);
 nlohmann::json to_json(const control::StorageRecord& storage);  // never its secret
+nlohmann::json to_json(const control::StorageGrant& grant);
 
 template <typename T>
 nlohmann::json to_json(const std::vector<T>& items) {

@@ -563,6 +563,52 @@ std::vector<Route> Api::control_routes() {
          return ApiResponse{204, nullptr};
        },
        CliCommand{"storage", "delete", "forget one"}},
+      {"GET",
+       "/orgs/{org}/storages/{name}/grants",
+       "listStorageGrants",
+       "The duckling's roles that may reach a storage from SQL besides its owners",
+       200,
+       list_of("StorageGrant"),
+       {},
+       "",
+       {},
+       [](Api& api, const Call& c) {
+         return ApiResponse{200, to_json(api.control_.list_storage_grants(c.param("org"),
+                                                                          c.param("name")))};
+       },
+       CliCommand{"storage", "grants", "roles that may use one from SQL"}},
+      {"POST",
+       "/orgs/{org}/storages/{name}/grants",
+       "grantStorage",
+       "Let a role of the duckling read (read_parquet('s3://<name>/…')) or also write (COPY … "
+       "TO 's3://<name>/…') a storage; granting again changes the privilege",
+       201,
+       ref("StorageGrant"),
+       {{"role", str(), true, "a role or user of the duckling"},
+        {"privilege", one_of({"read", "write"}), true, "read, or write (which includes read)"}},
+       "",
+       {},
+       [](Api& api, const Call& c) {
+         return ApiResponse{
+             201, to_json(api.control_.grant_storage(c.param("org"), c.param("name"),
+                                                     text_field(c.body, "role", true),
+                                                     text_field(c.body, "privilege", true)))};
+       },
+       CliCommand{"storage", "grant", "let a role use one from SQL", {"org", "name", "role"}}},
+      {"DELETE",
+       "/orgs/{org}/storages/{name}/grants/{role}",
+       "revokeStorage",
+       "Take a role's grant of a storage away",
+       204,
+       nullptr,
+       {},
+       "",
+       {},
+       [](Api& api, const Call& c) {
+         api.control_.revoke_storage(c.param("org"), c.param("name"), c.param("role"));
+         return ApiResponse{204, nullptr};
+       },
+       CliCommand{"storage", "revoke", "take a role's grant away"}},
 
       // Jobs and the audit log.
       {"GET",

@@ -4,6 +4,8 @@
 // and audit entries.
 #include <spdlog/spdlog.h>
 
+#include <nlohmann/json.hpp>
+
 #include "pgwire/scram.h"
 #include "pgwire/session.h"
 
@@ -24,10 +26,34 @@ void Session::handle_role_statement(const sql::Statement& statement) {
   write_command_complete(out_, tag);
 }
 
-void Session::control_request(const std::map<std::string, std::string>& request) {
+std::string Session::control_request(const std::map<std::string, std::string>& request) {
   if (!services_.control_requests) throw SqlError("0A000", "this server has no control plane");
-  std::string error = services_.control_requests(database_, request);
-  if (!error.empty()) throw SqlError("42704", error);
+  ControlReply reply = services_.control_requests(database_, request);
+  if (!reply.error.empty()) {
+    throw SqlError(reply.sqlstate.empty() ? "42704" : reply.sqlstate, reply.error);
+  }
+  return reply.answer;
+}
+
+gateway::StagedFiles Session::stage_storage_objects(const gateway::StorageRights& rights,
+                                                   const std::vector<std::string>& urls) {
+  nlohmann::json answer = nlohmann::json::parse(control_request({{"action", "storage_stage"},
+                                                                 {"owner", rights.owner ? "1" : "0"},
+                                                                 {"roles", nlohmann::json(rights.roles).dump()},
+                                                                 {"urls", nlohmann::json(urls).dump()}}));
+  gateway::StagedFiles staged;
+  staged.files = answer.at("files").get<std::vector<std::vector<std::string>>>();
+  auto lease = answer.at("lease").get<uint64_t>();
+  // The lease ends with the statement that holds it (the copies may then be evicted).
+  ControlRequestHandler handler = services_.control_requests;
+  staged.lease = std::shared_ptr<void>(nullptr, [handler, database = database_, lease](void*) {
+    try {
+      handler(database, {{"action", "storage_release"}, {"lease", std::to_string(lease)}});
+    } catch (const std::exception& e) {
+      spdlog::warn("releasing storage lease {} failed: {}", lease, e.what());
+    }
+  });
+  return staged;
 }
 
 void Session::audit(const std::string& action, const std::string& target,

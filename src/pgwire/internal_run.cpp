@@ -283,7 +283,8 @@ gateway::Result run_internal(const InternalServices& services, const gateway::Re
                                                              {"actor", request.actor},
                                                              {"event", action},
                                                              {"target", target},
-                                                             {"detail", detail}});
+                                                             {"detail", detail}})
+                            .error;
     if (!error.empty()) spdlog::error("audit entry for {} failed: {}", action, error);
   };
   gateway::Principal principal{"duckgres", database, true, "", "", request.system};

@@ -315,7 +315,7 @@ void Session::run_statement(const sql::Statement& statement,
   }
   Portal portal;
   portal.query = cached ? std::move(cached) : prepare(statement, {});
-  authorize(portal.query->statement, portal.query->access);
+  authorize(portal.query->as_written(), portal.query->access);
   if (!portal.query->script.empty()) {
     run_script(*portal.query);
     query_cache_.clear();
@@ -723,7 +723,7 @@ void Session::start_portal(Portal& portal) {
   PreparedQuery& q = *portal.query;
   // Every way a portal starts (Execute, Describe of a portal, FETCH, COPY's query) meets the
   // grants of the moment: Describe used to run it unchecked, and Execute then skipped the check.
-  authorize(q.statement, q.access);
+  authorize(q.as_written(), q.access);
   before_duckdb_call();
   engine_->refresh_plan(q);
   if (!q.modifying_steps.empty()) run_modifying_steps(q);

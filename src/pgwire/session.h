@@ -152,7 +152,12 @@ class Session {
   // ALTER ROLE/USER … PASSWORD (the verifier goes to the control plane).
   void handle_alter_role(const sql::Statement& statement);
   // Asks the control plane; throws SqlError with its answer on failure.
-  void control_request(const std::map<std::string, std::string>& request);
+  // Asks the control plane; returns its answer. Throws SqlError with the refusal.
+  std::string control_request(const std::map<std::string, std::string>& request);
+  // The objects of s3:// URLs as local files, fetched by the control plane (which holds the
+  // storages' secrets) and pinned until the lease ends.
+  gateway::StagedFiles stage_storage_objects(const gateway::StorageRights& rights,
+                                             const std::vector<std::string>& urls);
   void audit(const std::string& action, const std::string& target, const std::string& detail);
 
   // relay.cpp: copies bytes between the client and the worker until either side ends.
@@ -279,6 +284,8 @@ class Session {
 
   // copy.cpp
   void handle_copy(const sql::Statement& statement);
+  // COPY … TO 's3://<storage>/…': DuckDB writes the file, the control plane uploads it.
+  void copy_to_storage(const pg_query::CopyStmt& copy);
 
   // transaction_state.cpp: transaction blocks, savepoints, read-only and isolation modes.
   void handle_transaction_statement(const sql::Statement& statement);

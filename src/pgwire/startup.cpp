@@ -8,6 +8,8 @@
 #include <cerrno>
 #include <random>
 
+#include <nlohmann/json.hpp>
+
 #include "pgwire/scram.h"
 #include "pgwire/session.h"
 #include "sql/engine_macros.h"
@@ -258,10 +260,25 @@ void Session::open_session(const std::map<std::string, std::string>& parameters,
   hooks.audit = [this](const std::string& action, const std::string& target, const std::string& detail) {
     audit(action, target, detail);
   };
+  bool storages = static_cast<bool>(services_.control_requests);
+  if (storages) {
+    hooks.stage = [this](const gateway::StorageRights& rights, const std::vector<std::string>& urls) {
+      return stage_storage_objects(rights, urls);
+    };
+    hooks.publish = [this](const gateway::StorageRights& rights, const std::string& local,
+                           const std::string& url) {
+      return static_cast<size_t>(std::stoull(control_request(
+          {{"action", "storage_publish"},
+           {"owner", rights.owner ? "1" : "0"},
+           {"roles", nlohmann::json(rights.roles).dump()},
+           {"local", local},
+           {"url", url}})));
+    };
+  }
   engine_ = std::make_unique<gateway::Engine>(
       warehouse_, std::move(principal),
-      sql::SandboxContext{database_, split_list(services_.config.readable_directories)}, settings_,
-      std::move(hooks));
+      sql::SandboxContext{database_, split_list(services_.config.readable_directories), storages},
+      settings_, std::move(hooks));
   if (services_.query_log && services_.config.query_profiling == "on") {
     // Each statement's CPU time, peak memory, rows scanned and slowest operators, for the
     // query log (read back by Session::end_trace); nothing is printed.

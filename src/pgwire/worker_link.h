@@ -34,10 +34,16 @@ class WorkerHost {
   virtual std::unique_ptr<WorkerLink> connect(const std::string& database, int max_sessions) = 0;
 };
 
-// Requests a session makes of the control plane (a password change, an audit entry) for its
-// database; returns "" on success or the error. In the server process it calls the control
-// plane; in a worker it goes over the pool's control socket.
-using ControlRequestHandler = std::function<std::string(
+// What the control plane answers a session's request.
+struct ControlReply {
+  std::string error;     // "" on success
+  std::string sqlstate;  // the error's SQLSTATE ("" when it has none of its own)
+  std::string answer;    // what a successful request returns (JSON when it has parts)
+};
+// Requests a session makes of the control plane (a password change, an audit entry, a
+// storage's objects) for its database. In the server process it calls the control plane; in
+// a worker it goes over the pool's control socket.
+using ControlRequestHandler = std::function<ControlReply(
     const std::string& database, const std::map<std::string, std::string>& request)>;
 
 // Inside a worker: answers a WorkerControl request; returns "" on success or the error.

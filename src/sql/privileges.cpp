@@ -6,6 +6,7 @@
 
 #include "sql/catalog.h"
 #include "sql/function_policy.h"
+#include "sql/storage_urls.h"
 
 namespace ducklings::sql {
 namespace {
@@ -320,6 +321,9 @@ class Collector {
         return;
       }
     }
+    // s3://<storage>/… of the organization's storages: the storage's grant is checked when its
+    // objects are fetched (control/storage_access.h).
+    if (reads_storage_urls(name) && call.args_size() > 0 && storage_urls_only(call.args(0))) return;
     switch (function_use(name, from_calls_.count(&call) > 0)) {
       case FunctionUse::kAllowed:
         return;

@@ -5,6 +5,7 @@
 #include <set>
 
 #include "common/errors.h"
+#include "sql/storage_urls.h"
 #include "sql/tree_walk.h"
 
 namespace ducklings::sql {
@@ -131,12 +132,15 @@ void check_function(const pg_query::FuncCall& call, const SandboxContext& contex
   if (server_functions().count(name))
     deny("function " + name + "() shows the server, not the duckling", kServerHint);
   if (!file_functions().count(name)) return;
-  // Readers may open files under the directories an operator allows, named by constants.
+  // Readers may open files under the directories an operator allows, and the
+  // organization's storages, named by constants.
   std::vector<std::string> paths;
-  if (!context.readable_paths.empty() && call.args_size() > 0 &&
+  bool storage = context.storage_urls && reads_storage_urls(name);
+  if ((!context.readable_paths.empty() || storage) && call.args_size() > 0 &&
       constant_paths(call.args(0), paths) && !paths.empty() &&
-      std::all_of(paths.begin(), paths.end(),
-                  [&](const std::string& p) { return path_within(p, context.readable_paths); })) {
+      std::all_of(paths.begin(), paths.end(), [&](const std::string& p) {
+        return (storage && is_storage_url(p)) || path_within(p, context.readable_paths);
+      })) {
     return;
   }
   deny("function " + name + "() reads files of the server");
@@ -217,6 +221,10 @@ void check_tree(const Statement& s, const SandboxContext& context) {
       case N::kImportForeignSchemaStmt:
         deny(s.tag.empty() ? "this statement" : s.tag);
       case N::kCopyStmt:
+        if (context.storage_urls && !root->copy_stmt().is_program() &&
+            !root->copy_stmt().is_from() && is_storage_url(root->copy_stmt().filename())) {
+          break;  // COPY … TO 's3://<storage>/…': uploaded by the gateway
+        }
         if (!root->copy_stmt().filename().empty() || root->copy_stmt().is_program()) {
           throw SqlError("42501",
                          "permission denied: COPY to or from a file or program is not allowed; "

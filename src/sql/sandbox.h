@@ -17,6 +17,9 @@ namespace ducklings::sql {
 struct SandboxContext {
   std::string database;                     // the session's database: the only catalog
   std::vector<std::string> readable_paths;  // directories an operator allows reading from
+  // s3://<storage>/… in file readers and COPY … TO name the organization's storages (the
+  // gateway fetches and uploads their objects, checking the storage's grants).
+  bool storage_urls = false;
 };
 
 // Throws SqlError 42501 naming what `statement` may not do.

@@ -28,6 +28,7 @@ class LocalStorage : public Storage {
   }
 
   std::string describe() const override { return root_.string(); }
+  std::string local_path(const std::string& key) const override { return path_of(key).string(); }
 
   std::string get(const std::string& key, std::optional<ByteRange> range) override {
     fs::path p = path_of(key);

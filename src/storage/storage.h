@@ -76,6 +76,13 @@ class Storage {
   // Deletes the keys that exist (in batches of at most 1000); missing ones are not an error.
   virtual void remove(const std::vector<std::string>& keys) = 0;
 
+  // The file of `key` when the storage is a directory of this machine (readers open it in
+  // place); "" for a remote one.
+  virtual std::string local_path(const std::string& key) const {
+    (void)key;
+    return "";
+  }
+
   // Every object under `prefix`, through all pages.
   std::vector<ObjectInfo> list_all(const std::string& prefix);
 };

@@ -155,9 +155,13 @@ Warehouse::Warehouse(std::string name, const std::string& directory, const Compu
 
 void Warehouse::sandbox(const std::vector<std::string>& readable_directories) {
   // DuckDB opens no file but its own, its spill files and the COPY pipes in its tmp/
-  // directory (plus what an operator allows); no extension loads, no database attaches.
+  // directory, storage objects (plus what an operator allows); no extension loads, no database attaches.
   // Once off, external access cannot be turned back on in this instance.
-  std::string list = "[" + sql::quote_literal(directory_ + "/tmp/");
+  // Statements read an organization's storages through local files: copies of remote
+  // objects in storage_cache/, a local storage's own folder under storages/ (control/).
+  std::string list = "[" + sql::quote_literal(directory_ + "/tmp/") + ", " +
+                     sql::quote_literal(directory_ + "/storage_cache/") + ", " +
+                     sql::quote_literal(directory_ + "/storages/");
   for (const std::string& d : readable_directories) {
     list += ", " + sql::quote_literal(d.back() == '/' ? d : d + "/");
   }

@@ -143,6 +143,8 @@ WorkerPool::~WorkerPool() {
     ::shutdown(control_fd_, SHUT_RDWR);
     if (control_thread_.joinable()) control_thread_.join();
     ::close(control_fd_);
+    std::unique_lock lock(control_mutex_);
+    control_done_.wait(lock, [this] { return control_requests_running_ == 0; });
   }
   std::error_code ec;
   std::filesystem::remove_all(socket_dir_, ec);
@@ -354,10 +356,10 @@ std::shared_ptr<WorkerPool::Worker> WorkerPool::spawn(const std::string& databas
   }
 }
 
-std::string control_exchange(const std::string& path,
-                             const std::map<std::string, std::string>& request) {
+pgwire::ControlReply control_exchange(const std::string& path,
+                                      const std::map<std::string, std::string>& request) {
   int fd = connect_unix(path);
-  if (fd < 0) return "unreachable: " + std::string(std::strerror(errno));
+  if (fd < 0) return {"unreachable: " + std::string(std::strerror(errno)), "", ""};
   std::string reply;
   if (pgwire::send_all(fd, pgwire::encode_startup_packet(pgwire::kWorkerControlCode, request))) {
     char buf[4096];
@@ -365,11 +367,16 @@ std::string control_exchange(const std::string& path,
     while ((n = ::recv(fd, buf, sizeof(buf), 0)) > 0) reply.append(buf, static_cast<size_t>(n));
   }
   ::close(fd);
-  if (reply.empty()) return "the other side closed the connection";
-  if (reply[0] == 'C') return "";
-  if (reply[0] != 'E' || reply.size() <= 5) return "unexpected reply";
-  std::string message = pgwire::decode_error_response(std::string_view(reply).substr(5)).message;
-  return message.empty() ? "unknown error" : message;
+  if (reply.empty()) return {"the other side closed the connection", "", ""};
+  if (reply[0] == 'C' && reply.size() > 5) {
+    // CommandComplete carries the answer as its tag ("OK" when there is none).
+    std::string tag = reply.substr(5);
+    if (!tag.empty() && tag.back() == '\0') tag.pop_back();
+    return {"", "", tag == "OK" ? "" : tag};
+  }
+  if (reply[0] != 'E' || reply.size() <= 5) return {"unexpected reply", "", ""};
+  pgwire::ErrorFields e = pgwire::decode_error_response(std::string_view(reply).substr(5));
+  return {e.message.empty() ? "unknown error" : e.message, e.sqlstate, ""};
 }
 
 void WorkerPool::send_configuration(Worker& w, const control::DucklingSpec& spec) {
@@ -382,7 +389,8 @@ void WorkerPool::send_configuration(Worker& w, const control::DucklingSpec& spec
                                        {"threads", std::to_string(spec.limits.threads)},
                                        {"memory_limit", spec.limits.memory_limit},
                                        {"temp_limit", spec.limits.temp_limit},
-                                       {"schemas", schemas}});
+                                       {"schemas", schemas}})
+          .error;
   if (!error.empty()) throw std::runtime_error(error);
   w.applied = spec;
 }
@@ -480,56 +488,72 @@ void WorkerPool::serve_control_requests(pgwire::ControlRequestHandler handler) {
       ::listen(control_fd_, 64) != 0) {
     throw std::runtime_error("cannot listen on " + control_socket_ + ": " + std::strerror(errno));
   }
-  control_thread_ = std::thread([this, handler = std::move(handler)] {
+  control_handler_ = std::move(handler);
+  control_thread_ = std::thread([this] {
     while (true) {
       int fd = ::accept4(control_fd_, nullptr, nullptr, SOCK_CLOEXEC);
       if (fd < 0) {
         if (errno == EINTR || errno == ECONNABORTED) continue;
         return;  // shut down
       }
-      // The asking worker, by its pid: a request only ever concerns its own duckling.
-      ucred peer{};
-      socklen_t len = sizeof(peer);
-      std::string database;
-      if (::getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &peer, &len) == 0 && peer.uid == ::geteuid()) {
-        std::lock_guard lock(mutex_);
-        for (auto& [name, w] : workers_) {
-          if (w->pid == peer.pid) database = name;
-        }
+      // Each request on its own thread: fetching a storage's objects for a statement takes
+      // as long as the download, and other workers' requests must not wait for it.
+      {
+        std::lock_guard lock(control_mutex_);
+        ++control_requests_running_;
       }
-      pgwire::WriteBuffer out;
-      try {
-        std::string body;
-        char buf[4096];
-        while (true) {
-          ssize_t n = ::recv(fd, buf, sizeof(buf), 0);
-          if (n <= 0) break;
-          body.append(buf, static_cast<size_t>(n));
-          if (body.size() >= 4) {
-            auto size = static_cast<uint32_t>(
-                pgwire::ReadBuffer(std::string_view(body).substr(0, 4)).get_i32());
-            if (size > (1u << 20)) throw std::runtime_error("control request too large");
-            if (body.size() >= size) break;
-          }
-        }
-        if (database.empty()) throw std::runtime_error("not a worker of this server");
-        if (body.size() < 8) throw std::runtime_error("truncated control request");
-        auto packet = pgwire::decode_startup(std::string_view(body).substr(4));
-        auto* request = std::get_if<pgwire::WorkerControl>(&packet);
-        if (!request) throw std::runtime_error("not a control request");
-        std::string error = handler(database, request->parameters);
-        if (error.empty()) {
-          pgwire::write_command_complete(out, "OK");
-        } else {
-          pgwire::write_error(out, {"ERROR", "42704", error});
-        }
-      } catch (const std::exception& e) {
-        pgwire::write_error(out, {"ERROR", "XX000", e.what()});
-      }
-      pgwire::send_all(fd, out.data());
-      ::close(fd);
+      std::thread([this, fd] {
+        answer_control_request(fd);
+        std::lock_guard lock(control_mutex_);
+        if (--control_requests_running_ == 0) control_done_.notify_all();
+      }).detach();
     }
   });
+}
+
+void WorkerPool::answer_control_request(int fd) {
+  // The asking worker, by its pid: a request only ever concerns its own duckling.
+  ucred peer{};
+  socklen_t len = sizeof(peer);
+  std::string database;
+  if (::getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &peer, &len) == 0 && peer.uid == ::geteuid()) {
+    std::lock_guard lock(mutex_);
+    for (auto& [name, w] : workers_) {
+      if (w->pid == peer.pid) database = name;
+    }
+  }
+  pgwire::WriteBuffer out;
+  try {
+    std::string body;
+    char buf[4096];
+    while (true) {
+      ssize_t n = ::recv(fd, buf, sizeof(buf), 0);
+      if (n <= 0) break;
+      body.append(buf, static_cast<size_t>(n));
+      if (body.size() >= 4) {
+        auto size =
+            static_cast<uint32_t>(pgwire::ReadBuffer(std::string_view(body).substr(0, 4)).get_i32());
+        if (size > (1u << 20)) throw std::runtime_error("control request too large");
+        if (body.size() >= size) break;
+      }
+    }
+    if (database.empty()) throw std::runtime_error("not a worker of this server");
+    if (body.size() < 8) throw std::runtime_error("truncated control request");
+    auto packet = pgwire::decode_startup(std::string_view(body).substr(4));
+    auto* request = std::get_if<pgwire::WorkerControl>(&packet);
+    if (!request) throw std::runtime_error("not a control request");
+    pgwire::ControlReply reply = control_handler_(database, request->parameters);
+    if (reply.error.empty()) {
+      pgwire::write_command_complete(out, reply.answer.empty() ? "OK" : reply.answer);
+    } else {
+      pgwire::write_error(out,
+                          {"ERROR", reply.sqlstate.empty() ? "42704" : reply.sqlstate, reply.error});
+    }
+  } catch (const std::exception& e) {
+    pgwire::write_error(out, {"ERROR", "XX000", e.what()});
+  }
+  pgwire::send_all(fd, out.data());
+  ::close(fd);
 }
 
 WorkerStatus WorkerPool::status(const std::string& database) {

@@ -38,8 +38,8 @@ struct WorkerStatus {
 };
 
 // Sends a control packet (startup-framed name/value pairs) to the Unix socket at `path` and
-// reads the answer: "" for OK, else the error (both directions between server and worker).
-std::string control_exchange(const std::string& path,
+// reads the answer (both directions between server and worker).
+pgwire::ControlReply control_exchange(const std::string& path,
                              const std::map<std::string, std::string>& request);
 
 class WorkerPool : public pgwire::WorkerHost, public control::WorkerFleet {
@@ -89,6 +89,10 @@ class WorkerPool : public pgwire::WorkerHost, public control::WorkerFleet {
   std::string control_socket_;  // where workers send control requests ("" until served)
   int control_fd_ = -1;
   std::thread control_thread_;
+  pgwire::ControlRequestHandler control_handler_;
+  std::mutex control_mutex_;
+  std::condition_variable control_done_;
+  int control_requests_running_ = 0;  // answered on threads of their own
   void answer_control_request(int fd);
 };
 

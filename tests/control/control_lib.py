@@ -1,8 +1,11 @@
 """Shared by the control-plane suites: an API client, checks, and servers on either store."""
 import json
 import os
+import shutil
+import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -95,3 +98,40 @@ def setup_acme(api, size="xs"):
     check(api.wait_state("acme", ("ready", "failed"))["state"] == "ready", "acme ready")
     return team
 
+
+S3RVER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "storage", "node", "node_modules",
+                      "s3rver", "bin", "s3rver.js")
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class S3rver:
+    """s3rver on a free port with a bucket "ducks" (it checks key ids, S3RVER, not SigV4)."""
+
+    def __init__(self):
+        self.dir = tempfile.mkdtemp(prefix="s3rver_")
+        self.port = free_port()
+        self.proc = subprocess.Popen(
+            ["node", "--openssl-legacy-provider", S3RVER, "-d", self.dir, "-a", "127.0.0.1",
+             "-p", str(self.port), "-s", "--configure-bucket", "ducks"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        check(wait_for(lambda: self._open(), timeout=20), "s3rver listens")
+
+    def _open(self):
+        try:
+            socket.create_connection(("127.0.0.1", self.port), timeout=0.5).close()
+            return True
+        except OSError:
+            return False
+
+    def endpoint(self):
+        return "http://127.0.0.1:%d" % self.port
+
+    def stop(self):
+        self.proc.terminate()
+        self.proc.wait()
+        shutil.rmtree(self.dir, ignore_errors=True)

@@ -4,52 +4,12 @@
 # with 422 naming the service's reason, and their secret sealed at rest: not in the config
 # store, the API's answers, the audit log, the server's log or its process list.
 import os
-import shutil
-import socket
 import sqlite3
 import subprocess
-import tempfile
-import time
 
-from control_lib import Api, Server, check, ctl, error_code, finish, wait_for
+from control_lib import Api, S3rver, Server, check, ctl, error_code, finish, free_port
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-S3RVER = os.path.join(HERE, "..", "storage", "node", "node_modules", "s3rver", "bin", "s3rver.js")
 SECRET = "s3cr3t-" + os.urandom(8).hex()  # what must never be shown
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class S3rver:
-    """s3rver on a free port with a bucket "ducks" (it checks key ids, S3RVER, not SigV4)."""
-
-    def __init__(self):
-        self.dir = tempfile.mkdtemp(prefix="s3rver_")
-        self.port = free_port()
-        self.proc = subprocess.Popen(
-            ["node", "--openssl-legacy-provider", S3RVER, "-d", self.dir, "-a", "127.0.0.1",
-             "-p", str(self.port), "-s", "--configure-bucket", "ducks"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        check(wait_for(lambda: self._open(), timeout=20), "s3rver listens")
-
-    def _open(self):
-        try:
-            socket.create_connection(("127.0.0.1", self.port), timeout=0.5).close()
-            return True
-        except OSError:
-            return False
-
-    def endpoint(self):
-        return "http://127.0.0.1:%d" % self.port
-
-    def stop(self):
-        self.proc.terminate()
-        self.proc.wait()
-        shutil.rmtree(self.dir, ignore_errors=True)
 
 
 def storages():

@@ -28,7 +28,7 @@ class InternalRunTest : public ::testing::Test {
     control_ = [this](const std::string& database, const std::map<std::string, std::string>& r) {
       requests_.push_back(r);
       requests_.back()["database"] = database;
-      return std::string();
+      return ControlReply{};
     };
   }
   void TearDown() override {

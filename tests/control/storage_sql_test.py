@@ -1,0 +1,153 @@
+# SQL reaching an organization's storages (docs/storage.md): read_parquet, read_csv and
+# read_json of s3://<storage>/<path or glob> and COPY … TO 's3://<storage>/…' against a real
+# S3-compatible server (s3rver) and a local storage, in both isolation modes (in the server
+# process, and in a worker process whose requests go over the control socket). Reads give the
+# answers the same rows give from a table; a changed object is read again (ETag); other
+# organizations' storages, missing objects and roles without a grant get their SQLSTATE.
+import os
+
+import psycopg2
+
+from control_lib import Api, S3rver, Server, check, connect, finish, setup_acme
+
+
+def sqlstate(conn, sql):
+    cur = conn.cursor()
+    try:
+        cur.execute(sql)
+        cur.fetchall()
+        return None
+    except psycopg2.Error as e:
+        return e.pgcode
+    finally:
+        conn.rollback() if not conn.autocommit else None
+
+
+def one(conn, sql):
+    cur = conn.cursor()
+    cur.execute(sql)
+    return cur.fetchone()
+
+
+def run(isolation):
+    s3 = S3rver()
+    srv = Server()
+    label = "isolation=%s" % isolation
+    try:
+        srv.start(extra_args=["--isolation", isolation])
+        api = Api(srv)
+        setup_acme(api)
+        lake = {"name": "lake", "kind": "s3", "endpoint": s3.endpoint(), "bucket": "ducks",
+                "prefix": "acme/", "access_key_id": "S3RVER", "secret_access_key": "acme-secret"}
+        s, body = api.call("POST", "/api/v1/orgs/acme/storages", lake)
+        check(s == 201, "%s: lake: %s %s" % (label, s, body))
+        s, body = api.call("POST", "/api/v1/orgs/acme/storages", {"name": "home", "kind": "local"})
+        check(s == 201, "%s: home: %s %s" % (label, s, body))
+        api.call("POST", "/api/v1/orgs", {"name": "beta"})
+        s, body = api.call("POST", "/api/v1/orgs/beta/storages",
+                           dict(lake, name="vault", prefix="beta/"))
+        check(s == 201, "%s: beta's vault: %s %s" % (label, s, body))
+
+        alice = connect(srv, "acme", "alice", "alice-secret-1")
+        alice.autocommit = True
+        cur = alice.cursor()
+        cur.execute("CREATE TABLE t AS SELECT i, i % 7 AS g, md5(i::text) AS s, "
+                    "TIMESTAMP '2024-01-01' + i * INTERVAL '1 minute' AS at "
+                    "FROM generate_series(1, 200000) AS i")
+        want = one(alice, "SELECT count(*), sum(i), count(DISTINCT s), max(at) FROM t")
+
+        # COPY … TO a storage: the file DuckDB wrote, uploaded; the tag counts rows.
+        cur.execute("COPY (SELECT * FROM t WHERE i <= 120000) TO 's3://lake/ds/part-1.parquet' "
+                    "(FORMAT parquet)")
+        check(cur.statusmessage == "COPY 120000", "%s: COPY tag %s" % (label, cur.statusmessage))
+        cur.execute("COPY (SELECT * FROM t WHERE i > 120000) TO 's3://lake/ds/part-2.parquet' "
+                    "(FORMAT parquet, COMPRESSION zstd)")
+        cur.execute("COPY t TO 's3://lake/csv/t.csv' (FORMAT csv, HEADER true)")
+        cur.execute("COPY (SELECT i, s FROM t WHERE i <= 1000) TO 's3://lake/json/t.json' (FORMAT json)")
+        cur.execute("COPY t TO 's3://lake/hive' (FORMAT parquet, PARTITION_BY (g))")
+        stored = sorted(os.path.relpath(os.path.join(d, f), s3.dir)
+                        for d, _, files in os.walk(s3.dir) for f in files)
+        check(any("acme/ds/part-1.parquet" in p for p in stored)
+              and any("acme/hive/g=3/" in p for p in stored),
+              "%s: the objects are in the bucket, under the prefix: %s" % (label, stored[:8]))
+
+        # Reads: the same answers as from the table, by glob, list and single key.
+        q = "SELECT count(*), sum(i), count(DISTINCT s), max(at) FROM %s"
+        got = one(alice, q % "read_parquet('s3://lake/ds/*.parquet')")
+        check(got == want, "%s: parquet by glob %s == %s" % (label, got, want))
+        got = one(alice, q % "read_parquet(ARRAY['s3://lake/ds/part-1.parquet', "
+                             "'s3://lake/ds/part-2.parquet'])")
+        check(got == want, "%s: parquet by list %s" % (label, got))
+        got = one(alice, "SELECT count(*), sum(i) FROM read_csv('s3://lake/csv/t.csv')")
+        check(got == want[:2], "%s: csv %s" % (label, got))
+        got = one(alice, "SELECT count(*), sum(i) FROM read_json('s3://lake/json/t.json')")
+        check(got == (1000, 500500), "%s: json %s" % (label, got))
+        got = one(alice, "SELECT count(*), count(DISTINCT g), sum(i) FROM "
+                         "read_parquet('s3://lake/hive/**/*.parquet', hive_partitioning = true)")
+        check(got == (want[0], 7, want[1]), "%s: hive-partitioned %s" % (label, got))
+        got = one(alice, "SELECT count(*) FROM t JOIN read_parquet('s3://lake/ds/part-1.parquet') p "
+                         "USING (i)")
+        check(got == (120000,), "%s: joined with a table %s" % (label, got))
+
+        # A changed object is read again (its ETag changed), not the cached copy.
+        cur.execute("COPY (SELECT * FROM t WHERE i > 199000) TO 's3://lake/ds/part-2.parquet' "
+                    "(FORMAT parquet)")
+        got = one(alice, "SELECT count(*) FROM read_parquet('s3://lake/ds/*.parquet')")
+        check(got == (121000,), "%s: the new object is read %s" % (label, got))
+
+        # A local storage: files in the duckling's folder, read in place.
+        cur.execute("COPY (SELECT * FROM t WHERE g = 0) TO 's3://home/zero.parquet'")
+        got = one(alice, "SELECT count(*) FROM read_parquet('s3://home/zero.parquet')")
+        check(got == one(alice, "SELECT count(*) FROM t WHERE g = 0"), "%s: local storage %s" % (label, got))
+
+        # What stays refused.
+        for sql, code in (
+                ("SELECT * FROM read_parquet('s3://vault/x.parquet')", "42704"),  # beta's
+                ("SELECT * FROM read_parquet('s3://nosuch/x.parquet')", "42704"),
+                ("SELECT * FROM read_parquet('s3://lake/none/*.parquet')", "58P01"),
+                ("SELECT * FROM read_parquet('s3://lake/missing.parquet')", "58P01"),
+                ("COPY t TO 's3://vault/t.parquet'", "42704"),
+                ("COPY t TO 's3://lake/t.txt' (FORMAT text)", "22023"),
+                ("COPY t TO 's3://lake/t.parquet' (FORMAT parquet, colour 'blue')", "0A000"),
+                ("SELECT * FROM read_parquet('/etc/passwd')", "42501"),
+                ("SELECT * FROM read_parquet('%s/ducklings/acme/storage_cache/lake/ds/part-1.parquet')"
+                 % srv.data_dir, "42501"),
+                ("SELECT * FROM 's3://lake/ds/part-1.parquet'", "42501"),
+                ("COPY t FROM 's3://lake/csv/t.csv'", "42501")):
+            got = sqlstate(alice, sql)
+            check(got == code, "%s: %s -> %s (want %s)" % (label, sql, got, code))
+
+        # Other roles reach a storage only by a grant: read, then write.
+        bob = connect(srv, "acme", "bob", "bob-secret-1")
+        bob.autocommit = True
+        got = sqlstate(bob, "SELECT count(*) FROM read_parquet('s3://lake/ds/*.parquet')")
+        check(got == "42501", "%s: bob without a grant: %s" % (label, got))
+        s, body = api.call("POST", "/api/v1/orgs/acme/storages/lake/grants",
+                           {"role": "bob", "privilege": "read"})
+        check(s == 201 and body["privilege"] == "read", "%s: grant: %s %s" % (label, s, body))
+        got = one(bob, "SELECT count(*) FROM read_parquet('s3://lake/ds/*.parquet')")
+        check(got == (121000,), "%s: bob reads with the grant: %s" % (label, got))
+        got = sqlstate(bob, "COPY (SELECT 1 AS x) TO 's3://lake/bob.parquet'")
+        check(got == "42501", "%s: bob may not write: %s" % (label, got))
+        s, body = api.call("GET", "/api/v1/orgs/acme/storages/lake/grants")
+        check(s == 200 and [g["role"] for g in body] == ["bob"], "%s: grants listed %s" % (label, body))
+        s, _ = api.call("DELETE", "/api/v1/orgs/acme/storages/lake/grants/bob")
+        check(s == 204, "%s: revoked: %s" % (label, s))
+        got = sqlstate(bob, "SELECT count(*) FROM read_parquet('s3://lake/ds/*.parquet')")
+        check(got == "42501", "%s: bob after the revoke: %s" % (label, got))
+        s, body = api.call("POST", "/api/v1/orgs/acme/storages/lake/grants",
+                           {"role": "bob", "privilege": "admin"})
+        check(s == 400, "%s: an unknown privilege: %s" % (label, s))
+        bob.close()
+        alice.close()
+    except Exception as e:  # noqa: BLE001
+        check(False, "%s: %r\n%s" % (label, e, srv.log_tail()))
+    finally:
+        srv.stop()
+        srv.cleanup()
+        s3.stop()
+
+
+for mode in ("process", "none"):
+    run(mode)
+finish("control storage_sql")
