@@ -295,6 +295,23 @@ int serve(const std::map<std::string, std::string>& flags) {
         },
         [&control](const nlohmann::json& job) { control.save_job(job); },
         static_cast<uintmax_t>(config.bootstrap_batch_mb) << 20);
+    // Exports in an organization's storage, read as its owner (the job is the org admin's).
+    bootstrapper.set_object_source(
+        {[&storage_access](const std::string& org, const std::string& url) {
+           std::vector<std::pair<std::string, uintmax_t>> out;
+           for (auto& [u, size] : storage_access.list({org, true, {}}, url)) out.emplace_back(u, size);
+           return out;
+         },
+         [&storage_access](const std::string& org, const std::vector<std::string>& urls) {
+           control::StorageAccess::Staged staged = storage_access.stage({org, true, {}}, urls);
+           std::vector<std::string> files;
+           for (auto& f : staged.files) files.insert(files.end(), f.begin(), f.end());
+           uint64_t lease = staged.lease;
+           return std::make_pair(
+               files, std::shared_ptr<void>(nullptr, [&storage_access, org, lease](void*) {
+                 storage_access.release(org, lease);
+               }));
+         }});
     for (const auto& job : control.unfinished_jobs()) bootstrapper.resume(job);  // after a stop
     api.set_bootstrapper(&bootstrapper);
     // Usage metering and the pricing scheme invoices use.

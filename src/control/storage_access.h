@@ -43,6 +43,10 @@ class StorageAccess {
   // the service fails.
   Staged stage(const StorageCaller& caller, const std::vector<std::string>& urls);
   void release(const std::string& org, uint64_t lease);
+  // The objects a URL names (a glob's matches, a key, or every object under a prefix: path/
+  // or a path that is no object) as s3:// URLs with their sizes, in key order.
+  std::vector<std::pair<std::string, uint64_t>> list(const StorageCaller& caller,
+                                                     const std::string& url);
   // Uploads a file to the URL, or every file under a directory to keys below it; returns the
   // objects written. Needs the write grant.
   size_t publish(const StorageCaller& caller, const std::string& local, const std::string& url);

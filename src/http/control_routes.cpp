@@ -233,11 +233,15 @@ std::vector<Route> Api::control_routes() {
       {"POST",
        "/orgs/{org}/teams/{team_id}/bootstrap",
        "bootstrapTeam",
-       "Backfill a team from export files on the server",
+       "Backfill a team from export files in a storage or on the server",
        202,
        ref("Job"),
-       {{"path", described(str(), "a file or directory under --readable-directories"), true,
-         "a file or directory under the server's --readable-directories"},
+       {{"path",
+         described(str(), "s3://<storage>/<prefix or glob>, or a file or directory under "
+                          "--readable-directories"),
+         true,
+         "s3://<storage>/<prefix> of the organization's storages, or a file or directory under "
+         "the server's --readable-directories"},
         {"kind", one_of({"events", "persons", "groups"}), false,
          "events (default), persons or groups"}},
        "",
@@ -260,7 +264,8 @@ std::vector<Route> Api::control_routes() {
        },
        CliCommand{"",
                   "bootstrap",
-                  "backfill a team from export files on the server (JSON Lines, CSV, Parquet)",
+                  "backfill a team from export files in a storage or on the server (JSON Lines, "
+                  "CSV, Parquet)",
                   {"org", "team_id", "path"},
                   "follow_job"}},
       {"POST",

@@ -18,6 +18,7 @@
 #include <mutex>
 #include <stdexcept>
 #include <thread>
+#include <tuple>
 #include <utility>
 
 #include "common/clock.h"
@@ -316,29 +317,50 @@ std::vector<std::string> Bootstrapper::files_of(const std::string& path) {
   return out;
 }
 
+std::vector<std::pair<std::string, uintmax_t>> Bootstrapper::listing(const std::string& org,
+                                                                    const std::string& path) {
+  std::vector<std::pair<std::string, uintmax_t>> out;
+  if (path.rfind("s3://", 0) == 0) {
+    if (!objects_.list) throw std::runtime_error("storages are not reachable on this server");
+    for (auto& [url, size] : objects_.list(org, path)) {
+      if (format_of(url) != Format::kNone) out.emplace_back(std::move(url), size);
+    }
+    return out;
+  }
+  for (const std::string& f : files_of(path)) {
+    std::error_code ec;
+    out.emplace_back(f, fs::file_size(f, ec));
+  }
+  return out;
+}
+
 json Bootstrapper::start(const std::string& org, const std::string& schema, int64_t team_id,
                          const std::string& path, const std::string& kind) {
   if (kind != "events" && kind != "persons" && kind != "groups") {
     throw std::invalid_argument("\"kind\" must be events, persons or groups");
   }
-  if (!sql::path_within(path, readable_) &&
+  bool in_storage = path.rfind("s3://", 0) == 0;
+  if (!in_storage && !sql::path_within(path, readable_) &&
       std::none_of(readable_.begin(), readable_.end(), [&](const std::string& d) {
         return fs::path(path).lexically_normal() == fs::path(d).lexically_normal();
       })) {
     throw std::invalid_argument(
-        "\"path\" must be an absolute path under the server's "
+        "\"path\" must be s3://<storage>/<prefix> or an absolute path under the server's "
         "--readable-directories");
   }
-  std::vector<std::string> files = files_of(path);
+  std::vector<std::pair<std::string, uintmax_t>> files;
+  try {
+    files = listing(org, path);
+  } catch (const std::exception& e) {
+    if (!in_storage) throw;
+    throw std::invalid_argument(e.what());  // no such storage, or it cannot be listed
+  }
   if (files.empty()) {
     throw std::invalid_argument(
         "\"path\" names no .jsonl, .json, .csv or .parquet file (optionally .gz)");
   }
   uintmax_t bytes = 0;
-  for (const auto& f : files) {
-    std::error_code ec;
-    bytes += fs::file_size(f, ec);
-  }
+  for (const auto& f : files) bytes += f.second;
   json job = {{"id", random_hex(8)},    {"org", org},         {"kind", "bootstrap"},
               {"schema", schema},       {"team_id", team_id}, {"data", kind},
               {"path", path},           {"state", "queued"},  {"files_total", files.size()},
@@ -359,6 +381,7 @@ void Bootstrapper::resume(const json& job) {
 }
 
 std::string Bootstrapper::batch_sql(const json& job, const std::vector<std::string>& files,
+                                    const std::vector<std::string>& names,
                                     const std::vector<uintmax_t>& sizes, const std::string& src,
                                     const Rows& columns, const std::vector<int64_t>* lines,
                                     const std::vector<std::string>& group_types_known) {
@@ -588,13 +611,13 @@ std::string Bootstrapper::batch_sql(const json& job, const std::vector<std::stri
   // redoes the batch whole or not at all.
   std::string values;
   for (size_t i = 0; i < files.size(); ++i) {
-    values += (i ? ", (" : "(") + sql::quote_literal(files[i]) + ", " + std::to_string(sizes[i]) +
-              ", " + std::to_string(i) + ", " + (lines ? std::to_string((*lines)[i]) : "NULL") +
-              ")";
+    values += (i ? ", (" : "(") + sql::quote_literal(names[i]) + ", " +
+              sql::quote_literal(files[i]) + ", " + std::to_string(sizes[i]) + ", " +
+              std::to_string(i) + ", " + (lines ? std::to_string((*lines)[i]) : "NULL") + ")";
   }
   out += "INSERT INTO duckgres_meta.bootstrapped SELECT " + team +
-         ", f.file, f.size, coalesce(f.lines, n.rows, 0), now() FROM (VALUES " + values +
-         ") f(file, size, i, lines) LEFT JOIN (" +
+         ", f.name, f.size, coalesce(f.lines, n.rows, 0), now() FROM (VALUES " + values +
+         ") f(name, file, size, i, lines) LEFT JOIN (" +
          (lines ? std::string("SELECT CAST(NULL AS VARCHAR) AS __file, CAST(NULL AS BIGINT) AS rows")
                 : std::string("SELECT __file, count(*) AS rows FROM __b GROUP BY __file")) +
          ") n ON n.__file = f.file ORDER BY f.i RETURNING rows;";
@@ -623,7 +646,13 @@ void Bootstrapper::run(json job) {
   const std::string org = job["org"].get<std::string>();
   const std::string team = sql::quote_literal(job["schema"].get<std::string>());
   try {
-    std::vector<std::string> files = files_of(job["path"]);
+    std::vector<std::pair<std::string, uintmax_t>> listed = listing(org, job["path"]);
+    std::vector<std::string> files;
+    std::map<std::string, uintmax_t> size_of;
+    for (const auto& [name, size] : listed) {
+      files.push_back(name);
+      size_of[name] = size;
+    }
     // Files a previous run applied (same path and size) are skipped, their rows counted.
     Rows done = run_sql_(org,
                          "CREATE TABLE IF NOT EXISTS duckgres_meta.bootstrapped (schema_name "
@@ -667,8 +696,7 @@ void Bootstrapper::run(json job) {
         std::lock_guard lock(mutex_);
         if (stop_) return;  // left running: the next start resumes it
       }
-      std::error_code ec;
-      uintmax_t size = fs::file_size(files[next], ec);
+      uintmax_t size = size_of[files[next]];
       auto was = applied.find({files[next], size});
       if (was != applied.end()) {
         rows += was->second;
@@ -690,7 +718,7 @@ void Bootstrapper::run(json job) {
               : std::min<uintmax_t>(batch_max_bytes_,
                                     static_cast<uintmax_t>(first_rate(format) * kBatchSeconds));
       for (size_t i = next + 1; i < files.size() && batch.size() < kBatchMaxFiles; ++i) {
-        uintmax_t s = fs::file_size(files[i], ec);
+        uintmax_t s = size_of[files[i]];
         if (format_of(files[i]) != format || applied.count({files[i], s}) ||
             batch_bytes + s > budget) {
           break;
@@ -700,10 +728,16 @@ void Bootstrapper::run(json job) {
         batch_bytes += s;
       }
       auto prepare_started = std::chrono::steady_clock::now();
+      // A storage's objects are read from local copies, kept until the batch is applied.
+      std::vector<std::string> local = batch;
+      std::shared_ptr<void> copies;
+      if (job["path"].get<std::string>().rfind("s3://", 0) == 0) {
+        std::tie(local, copies) = objects_.fetch(org, batch);
+      }
       bool named_events = job["data"] == "events" && format == Format::kJsonLines;
       Rows columns;
-      if (named_events) columns = event_columns(batch);
-      std::string src = reader_sql(format, batch, columns);
+      if (named_events) columns = event_columns(local);
+      std::string src = reader_sql(format, local, columns);
       if (!named_events) {
         columns = run_sql_(org, "SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM " +
                                     src + ")")
@@ -714,7 +748,7 @@ void Bootstrapper::run(json job) {
       // (a type another writer registers meanwhile only sends a batch the staged way).
       std::vector<int64_t> lines;
       if (named_events) {
-        lines = count_lines(batch);
+        lines = count_lines(local);
         if (!group_types_read) {
           types = known_group_types(org, job["schema"].get<std::string>());
           group_types_read = true;
@@ -723,12 +757,12 @@ void Bootstrapper::run(json job) {
       auto batch_started = std::chrono::steady_clock::now();
       SqlResult result;
       try {
-        result = run_sql_(org, batch_sql(job, batch, sizes, src, columns,
+        result = run_sql_(org, batch_sql(job, local, batch, sizes, src, columns,
                                          named_events ? &lines : nullptr, types));
       } catch (const std::exception& e) {
         if (!named_events || std::string(e.what()).find(kUnmappedGroupTypes) == std::string::npos)
           throw;
-        result = run_sql_(org, batch_sql(job, batch, sizes, src, columns, nullptr, types));
+        result = run_sql_(org, batch_sql(job, local, batch, sizes, src, columns, nullptr, types));
         group_types_read = false;
       }
       double took =

@@ -9,6 +9,7 @@
 #include <deque>
 #include <functional>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -32,6 +33,19 @@ class Bootstrapper {
   Bootstrapper(std::vector<std::string> readable_directories, SqlRunner run_sql, JobSink save,
                uintmax_t batch_max_bytes = uintmax_t{256} << 20);
   ~Bootstrapper();
+  // Exports in an organization's storage (`path` s3://<storage>/<prefix or glob>): listed
+  // (each object's URL and size), and fetched a batch at a time as local files kept while the
+  // returned lease lives. Both throw with the storage's reason.
+  struct ObjectSource {
+    std::function<std::vector<std::pair<std::string, uintmax_t>>(const std::string& org,
+                                                                  const std::string& url)>
+        list;
+    std::function<std::pair<std::vector<std::string>, std::shared_ptr<void>>(
+        const std::string& org, const std::vector<std::string>& urls)>
+        fetch;
+  };
+  void set_object_source(ObjectSource source) { objects_ = std::move(source); }
+
   // Queues a job; throws std::invalid_argument (a 400) when the path or kind is not usable.
   nlohmann::json start(const std::string& org, const std::string& schema, int64_t team_id,
                        const std::string& path, const std::string& kind);
@@ -53,11 +67,17 @@ class Bootstrapper {
   // it returns the rows read from each file. With `lines` (each file's, counted apart) the
   // rows stream from the files into the table, their $groups mapped by `group_types_known`
   // (by index); without, they are staged in a temp table.
+  // The job's files (a storage's objects by URL) with their sizes, in order.
+  std::vector<std::pair<std::string, uintmax_t>> listing(const std::string& org,
+                                                         const std::string& path);
+  // `files` are read; `names` (the files', or the objects' URLs) are recorded as applied.
   std::string batch_sql(const nlohmann::json& job, const std::vector<std::string>& files,
+                        const std::vector<std::string>& names,
                         const std::vector<uintmax_t>& sizes, const std::string& src,
                         const Rows& columns, const std::vector<int64_t>* lines,
                         const std::vector<std::string>& group_types_known);
   std::vector<std::string> readable_;
+  ObjectSource objects_;
   SqlRunner run_sql_;
   JobSink save_;
   uintmax_t batch_max_bytes_;

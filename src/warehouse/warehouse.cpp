@@ -144,7 +144,12 @@ Warehouse::Warehouse(std::string name, const std::string& directory, const Compu
       std::lock_guard lock(directory_mutex);
       registrars = function_registrars();
     }
-    for (const auto& r : registrars) r(*conn, readable_directories);
+    // The server's own readers (bootstrap's events reader) also read storage objects' local
+    // copies; what a session names is checked by the gateway's sandbox first.
+    std::vector<std::string> server_readable = readable_directories;
+    server_readable.push_back(directory + "/storage_cache");
+    server_readable.push_back(directory + "/storages");
+    for (const auto& r : registrars) r(*conn, server_readable);
     // The macros the rewritten SQL calls, once per instance rather than per session (they
     // call the functions above; ATTACH needs external access, switched off below).
     sql::install_engine_macros(*conn);

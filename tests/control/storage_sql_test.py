@@ -5,6 +5,7 @@
 # answers the same rows give from a table; a changed object is read again (ETag); other
 # organizations' storages, missing objects and roles without a grant get their SQLSTATE.
 import os
+import time
 
 import psycopg2
 
@@ -27,6 +28,15 @@ def one(conn, sql):
     cur = conn.cursor()
     cur.execute(sql)
     return cur.fetchone()
+
+
+def wait_job(api, job_id, timeout=120):
+    deadline = time.monotonic() + timeout
+    while True:
+        s, job = api.call("GET", "/api/v1/orgs/acme/jobs/" + job_id)
+        if job.get("state") in ("done", "failed") or time.monotonic() > deadline:
+            return job
+        time.sleep(0.2)
 
 
 def run(isolation):
@@ -139,6 +149,29 @@ def run(isolation):
                            {"role": "bob", "privilege": "admin"})
         check(s == 400, "%s: an unknown privilege: %s" % (label, s))
         bob.close()
+
+        # Bootstrap of PostHog exports in a bucket: s3://<storage>/<prefix>, applied once.
+        for n, first in ((1, 1), (2, 3001)):
+            cur.execute("COPY (SELECT CAST(lpad(to_hex(i), 32, '0') AS UUID) AS uuid, "
+                        "'exported' AS event, 'user-' || i AS distinct_id, "
+                        "TIMESTAMPTZ '2026-02-01 00:00:00+00' + i * INTERVAL '1 second' AS timestamp, "
+                        "json_build_object('n', i) AS properties "
+                        "FROM generate_series(%d, %d) AS i) TO 's3://lake/exports/events-%d.jsonl' "
+                        "(FORMAT json)" % (first, first + 2999, n))
+        s, job = api.call("POST", "/api/v1/orgs/acme/teams/1/bootstrap", {"path": "s3://lake/exports/"})
+        check(s == 202, "%s: bootstrap from a bucket: %s %s" % (label, s, job))
+        job = wait_job(api, job["id"])
+        check(job["state"] == "done" and job["files_done"] == 2 and job["rows_inserted"] == 6000,
+              "%s: bootstrap job: %s" % (label, job))
+        got = one(alice, "SELECT count(*), count(DISTINCT uuid), min(properties->>'n') FROM "
+                         "team_1.events WHERE event = 'exported'")
+        check(got == (6000, 6000, "1"), "%s: bootstrapped events %s" % (label, got))
+        s, again = api.call("POST", "/api/v1/orgs/acme/teams/1/bootstrap", {"path": "s3://lake/exports/"})
+        again = wait_job(api, again["id"])
+        check(again["state"] == "done" and again["rows_inserted"] == 0, "%s: again adds nothing: %s" % (label, again))
+        for bad in ("s3://vault/exports/", "s3://lake/nothing/"):
+            s, body = api.call("POST", "/api/v1/orgs/acme/teams/1/bootstrap", {"path": bad})
+            check(s == 400, "%s: bootstrap of %s: %s %s" % (label, bad, s, body))
         alice.close()
     except Exception as e:  # noqa: BLE001
         check(False, "%s: %r\n%s" % (label, e, srv.log_tail()))
