@@ -323,7 +323,10 @@ void Session::run_statement(const sql::Statement& statement,
   }
   using K = sql::StatementKind;
   K kind = portal.query->statement.kind;
-  if (kind == K::kQuery || kind == K::kInsert || kind == K::kUpdate || kind == K::kDelete) {
+  if (portal.query->storage_statement) {
+    // Reads storage objects: fetched again each time, and its copies' lease ends with it.
+  } else if (kind == K::kQuery || kind == K::kInsert || kind == K::kUpdate ||
+             kind == K::kDelete) {
     if (query_cache_.size() >= kQueryCacheSize) query_cache_.clear();
     query_cache_.emplace(portal.query->statement.text, portal.query);
   } else {
