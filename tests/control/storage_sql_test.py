@@ -9,7 +9,7 @@ import time
 
 import psycopg2
 
-from control_lib import Api, S3rver, Server, check, connect, finish, setup_acme
+from control_lib import Api, S3rver, Server, check, connect, ctl, finish, setup_acme
 
 
 def sqlstate(conn, sql):
@@ -171,6 +171,22 @@ def run(isolation):
         s, body = api.call("POST", "/api/v1/orgs/acme/storages/lake/grants",
                            {"role": "bob", "privilege": "admin"})
         check(s == 400, "%s: an unknown privilege: %s" % (label, s))
+        s, body = api.call("POST", "/api/v1/orgs/acme/storages/nosuch/grants",
+                           {"role": "bob", "privilege": "read"})
+        check(s == 404, "%s: a grant of no storage: %s" % (label, s))
+        # Write (by duckgres ctl): bob writes where he may and reads it back.
+        r = ctl(srv, "storage", "grant", "acme", "lake", "bob", "--privilege", "write")
+        check(r.returncode == 0 and "write" in r.stdout, "%s: ctl storage grant: %r" % (label, r.stdout + r.stderr))
+        r = ctl(srv, "storage", "grants", "acme", "lake")
+        check(r.returncode == 0 and "bob" in r.stdout, "%s: ctl storage grants: %r" % (label, r.stdout + r.stderr))
+        cur_b = bob.cursor()
+        cur_b.execute("COPY (SELECT 42 AS x) TO 's3://lake/bob/x.parquet'")
+        check(one(bob, "SELECT x FROM read_parquet('s3://lake/bob/x.parquet')") == (42,),
+              "%s: bob writes with the write grant" % label)
+        got = sqlstate(bob, "SELECT count(*) FROM read_parquet('s3://home/zero.parquet')")
+        check(got == "42501", "%s: a grant of one storage is not of another: %s" % (label, got))
+        r = ctl(srv, "storage", "revoke", "acme", "lake", "bob")
+        check(r.returncode == 0, "%s: ctl storage revoke: %r" % (label, r.stdout + r.stderr))
         bob.close()
 
         # Bootstrap of PostHog exports in a bucket: s3://<storage>/<prefix>, applied once.
