@@ -21,7 +21,9 @@ std::optional<StorageUrl> parse_storage_url(const std::string& url) {
 namespace {
 
 [[noreturn]] void rethrow_storage_error(const storage::StorageError& e) {
-  // A missing object is the client's to fix; the rest is the service's (or its key's).
+  // A missing object and a key that would leave the storage are the client's to fix; the rest
+  // is the service's (or its credentials').
+  if (e.code() == "InvalidKey") throw SqlError("22023", e.what());
   throw SqlError(e.failure() == storage::Failure::kNotFound ? "58P01" : "58030", e.what());
 }
 

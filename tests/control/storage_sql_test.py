@@ -146,7 +146,12 @@ def run(isolation):
                 ("SELECT * FROM read_parquet('%s/ducklings/acme/storage_cache/lake/ds/part-1.parquet')"
                  % srv.data_dir, "42501"),
                 ("SELECT * FROM 's3://lake/ds/part-1.parquet'", "42501"),
-                ("COPY t FROM 's3://lake/csv/t.csv'", "42501")):
+                ("COPY t FROM 's3://lake/csv/t.csv'", "42501"),
+                # beta's objects by another way: a key that climbs out of lake's prefix, the
+                # bucket's name as a storage, the endpoint's URL.
+                ("SELECT * FROM read_parquet('s3://lake/../beta/x.parquet')", "22023"),
+                ("SELECT * FROM read_parquet('s3://ducks/beta/x.parquet')", "42704"),
+                ("SELECT * FROM read_parquet('%s/ducks/beta/x.parquet')" % s3.endpoint(), "42501")):
             got = sqlstate(alice, sql)
             check(got == code, "%s: %s -> %s (want %s)" % (label, sql, got, code))
 
@@ -212,6 +217,8 @@ def run(isolation):
             s, body = api.call("POST", "/api/v1/orgs/acme/teams/1/bootstrap", {"path": bad})
             check(s == 400, "%s: bootstrap of %s: %s %s" % (label, bad, s, body))
         alice.close()
+        srv.stop()
+        check("acme-secret" not in srv.log_text(), "%s: no secret in the server's log" % label)
     except Exception as e:  # noqa: BLE001
         check(False, "%s: %r\n%s" % (label, e, srv.log_tail()))
     finally:
