@@ -382,6 +382,20 @@ int serve(const std::map<std::string, std::string>& flags) {
       m.set("duckgres_auth_refusals_total", {{"reason", "address_cap"}},
             static_cast<double>(limiter.cap_refusals_total));
       m.set("duckgres_workers_active", {}, workers ? static_cast<double>(workers->running()) : 0);
+      for (const auto& [org, st] : storage_access.stats()) {
+        std::string o = m.org_label(org);
+        m.set("duckgres_storage_objects_read_total", {{"org", o}, {"how", "hit"}},
+              static_cast<double>(st.hits));
+        m.set("duckgres_storage_objects_read_total", {{"org", o}, {"how", "download"}},
+              static_cast<double>(st.downloads));
+        m.set("duckgres_storage_read_bytes_total", {{"org", o}},
+              static_cast<double>(st.downloaded_bytes));
+        m.set("duckgres_storage_written_objects_total", {{"org", o}},
+              static_cast<double>(st.uploads));
+        m.set("duckgres_storage_written_bytes_total", {{"org", o}},
+              static_cast<double>(st.uploaded_bytes));
+        m.set("duckgres_storage_cache_bytes", {{"org", o}}, static_cast<double>(st.cache_bytes));
+      }
       m.set("duckgres_ingest_events_total", {{"result", "stored"}},
             static_cast<double>(capture.events_total));
       m.set("duckgres_ingest_events_total", {{"result", "rejected"}},

@@ -135,6 +135,23 @@ std::vector<std::pair<std::string, uint64_t>> StorageAccess::list(const StorageC
   return out;
 }
 
+std::map<std::string, StorageAccess::Stats> StorageAccess::stats() {
+  std::lock_guard lock(mutex_);
+  std::map<std::string, Stats> out;
+  for (const auto& [org, c] : caches_) {
+    Stats& s = out[org];
+    s.cache_bytes = c->bytes();
+    s.downloads = c->downloads();
+    s.downloaded_bytes = c->downloaded_bytes();
+    s.hits = c->hits();
+  }
+  for (const auto& [org, up] : uploaded_) {
+    out[org].uploads = up.first;
+    out[org].uploaded_bytes = up.second;
+  }
+  return out;
+}
+
 void StorageAccess::release(const std::string& org, uint64_t lease) { cache(org).close_lease(lease); }
 
 size_t StorageAccess::publish(const StorageCaller& caller, const std::string& local,
@@ -151,8 +168,15 @@ size_t StorageAccess::publish(const StorageCaller& caller, const std::string& lo
   auto s = open(caller, *url, true);
   try {
     std::error_code ec;
+    auto count = [&](uint64_t bytes) {
+      std::lock_guard lock(mutex_);
+      auto& up = uploaded_[caller.org];
+      ++up.first;
+      up.second += bytes;
+    };
     if (!fs::is_directory(local, ec)) {
       s->upload(url->path, local);
+      count(fs::file_size(local, ec));
       return 1;
     }
     // COPY wrote a directory (PARTITION_BY, PER_THREAD_OUTPUT, FILE_SIZE_BYTES): its files
@@ -162,6 +186,7 @@ size_t StorageAccess::publish(const StorageCaller& caller, const std::string& lo
     for (const auto& entry : fs::recursive_directory_iterator(local)) {
       if (!entry.is_regular_file()) continue;
       s->upload(base + fs::relative(entry.path(), local).generic_string(), entry.path().string());
+      count(entry.file_size());
       ++n;
     }
     return n;

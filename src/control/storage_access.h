@@ -51,6 +51,13 @@ class StorageAccess {
   // objects written. Needs the write grant.
   size_t publish(const StorageCaller& caller, const std::string& local, const std::string& url);
 
+  // What SQL moved, per organization, for the server's metrics.
+  struct Stats {
+    uint64_t cache_bytes = 0, downloads = 0, downloaded_bytes = 0, hits = 0;
+    uint64_t uploads = 0, uploaded_bytes = 0;
+  };
+  std::map<std::string, Stats> stats();
+
   // The cache of `org`'s duckling (made on first use).
   storage::ObjectCache& cache(const std::string& org);
 
@@ -64,6 +71,7 @@ class StorageAccess {
   uint64_t cache_bytes_;
   std::mutex mutex_;
   std::map<std::string, std::unique_ptr<storage::ObjectCache>> caches_;
+  std::map<std::string, std::pair<uint64_t, uint64_t>> uploaded_;  // org → objects, bytes
 };
 
 }  // namespace ducklings::control

@@ -306,6 +306,17 @@ void declare_server_metrics(Metrics& m) {
             "by organization and team schema.");
   m.declare("duckgres_ingest_quarantined_files", T::kGauge,
             "Event-log files in quarantine now, by organization and team schema.");
+  m.declare("duckgres_storage_objects_read_total", T::kCounter,
+            "Storage objects SQL read (s3://…), by organization and how: hit (the duckling's "
+            "cached copy, its ETag unchanged) or download.");
+  m.declare("duckgres_storage_read_bytes_total", T::kCounter,
+            "Bytes downloaded from organizations' storages for SQL and bootstrap.");
+  m.declare("duckgres_storage_written_objects_total", T::kCounter,
+            "Objects COPY … TO 's3://…' uploaded, by organization.");
+  m.declare("duckgres_storage_written_bytes_total", T::kCounter,
+            "Bytes COPY … TO 's3://…' uploaded, by organization.");
+  m.declare("duckgres_storage_cache_bytes", T::kGauge,
+            "Bytes of storage objects' local copies a duckling keeps (--storage-cache-mb caps it).");
   m.declare("duckgres_ingest_event_times_corrected_total", T::kCounter,
             "Captured events stored with another time than the one sent, by reason (unparseable "
             "and future: the time of receipt; out_of_range: the epoch).");

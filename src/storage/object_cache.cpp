@@ -56,6 +56,16 @@ uint64_t ObjectCache::downloads() const {
   return downloads_;
 }
 
+uint64_t ObjectCache::downloaded_bytes() const {
+  std::lock_guard lock(mutex_);
+  return downloaded_bytes_;
+}
+
+uint64_t ObjectCache::hits() const {
+  std::lock_guard lock(mutex_);
+  return hits_;
+}
+
 std::vector<std::string> ObjectCache::fetch(Storage& storage, const std::string& storage_name,
                                             const std::vector<ObjectInfo>& objects,
                                             uint64_t lease, int parallel) {
@@ -100,6 +110,7 @@ std::string ObjectCache::fetch_one(Storage& storage, const std::string& storage_
     if (e.etag == object.etag && !object.etag.empty() && fs::exists(path, missing)) {
       e.last_used = ++clock_;
       e.leases.insert(lease);
+      ++hits_;
       return path;
     }
     bytes_ -= e.size;  // changed since: download again, in place
@@ -130,6 +141,7 @@ std::string ObjectCache::fetch_one(Storage& storage, const std::string& storage_
   done.leases.insert(lease);
   bytes_ += done.size;
   ++downloads_;
+  downloaded_bytes_ += done.size;
   evict_locked();
   changed_.notify_all();
   return path;

@@ -36,6 +36,8 @@ class ObjectCache {
   const std::string& root() const { return root_; }
   uint64_t bytes() const;
   uint64_t downloads() const;  // objects downloaded since start (a hit downloads none)
+  uint64_t downloaded_bytes() const;
+  uint64_t hits() const;  // objects found with their ETag
 
  private:
   struct Entry {
@@ -61,6 +63,8 @@ class ObjectCache {
   uint64_t clock_ = 0;
   uint64_t bytes_ = 0;
   uint64_t downloads_ = 0;
+  uint64_t downloaded_bytes_ = 0;
+  uint64_t hits_ = 0;
 };
 
 // Whether `key` matches `pattern` as DuckDB's globs do: `*`, `?` and `[…]` within one

@@ -6,6 +6,7 @@
 # organizations' storages, missing objects and roles without a grant get their SQLSTATE.
 import os
 import time
+import urllib.request
 
 import psycopg2
 
@@ -217,6 +218,19 @@ def run(isolation):
             s, body = api.call("POST", "/api/v1/orgs/acme/teams/1/bootstrap", {"path": bad})
             check(s == 400, "%s: bootstrap of %s: %s %s" % (label, bad, s, body))
         alice.close()
+        # What SQL moved shows in /metrics, per organization.
+        with urllib.request.urlopen("http://%s:%d/metrics" % (srv.host, srv.http_port), timeout=5) as r:
+            metrics = r.read().decode()
+        def metric(line_start):
+            for line in metrics.splitlines():
+                if line.startswith(line_start):
+                    return float(line.rsplit(" ", 1)[1])
+            return None
+        hits = metric('duckgres_storage_objects_read_total{org="acme",how="hit"}')
+        downloads = metric('duckgres_storage_objects_read_total{org="acme",how="download"}')
+        written = metric('duckgres_storage_written_objects_total{org="acme"}')
+        check(hits and downloads and written and metric('duckgres_storage_read_bytes_total{org="acme"}'),
+              "%s: storage metrics: hits %s, downloads %s, written %s" % (label, hits, downloads, written))
         srv.stop()
         check("acme-secret" not in srv.log_text(), "%s: no secret in the server's log" % label)
     except Exception as e:  # noqa: BLE001
