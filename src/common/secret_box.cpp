@@ -12,6 +12,7 @@
 #include <memory>
 #include <stdexcept>
 
+#include "common/digest.h"
 #include "common/errors.h"
 
 namespace ducklings {
@@ -20,34 +21,10 @@ namespace {
 constexpr size_t kKeySize = 32, kNonceSize = 12, kTagSize = 16;
 constexpr std::string_view kVersion = "v1:";
 
-std::string random_bytes(size_t n) {
-  std::string out(n, '\0');
-  if (RAND_bytes(reinterpret_cast<unsigned char*>(out.data()), static_cast<int>(n)) != 1) {
-    throw std::runtime_error("RAND_bytes failed");
-  }
-  return out;
-}
-
-std::string base64(std::string_view data) {
-  std::string out(4 * ((data.size() + 2) / 3) + 1, '\0');
-  int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                          reinterpret_cast<const unsigned char*>(data.data()),
-                          static_cast<int>(data.size()));
-  out.resize(static_cast<size_t>(n));
-  return out;
-}
-
 std::string unbase64(std::string_view text) {
-  if (text.size() % 4 != 0) throw std::runtime_error("a sealed secret is not base64");
-  std::string out(3 * text.size() / 4 + 1, '\0');
-  int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                          reinterpret_cast<const unsigned char*>(text.data()),
-                          static_cast<int>(text.size()));
-  if (n < 0) throw std::runtime_error("a sealed secret is not base64");
-  size_t pad = 0;
-  for (size_t i = text.size(); i > 0 && text[i - 1] == '='; --i) ++pad;
-  out.resize(static_cast<size_t>(n) - pad);  // EVP_DecodeBlock counts the padding as zeros
-  return out;
+  std::optional<std::string> bytes = base64_decode(text);
+  if (!bytes) throw std::runtime_error("a sealed secret is not base64");
+  return *bytes;
 }
 
 using Context = std::unique_ptr<EVP_CIPHER_CTX, decltype(&EVP_CIPHER_CTX_free)>;
@@ -104,7 +81,7 @@ std::string SecretBox::seal(std::string_view secret) const {
       EVP_EncryptFinal_ex(ctx.get(), cipher + len, &len) == 1 &&
       EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_GET_TAG, kTagSize, cipher + secret.size()) == 1;
   if (!ok) throw std::runtime_error("sealing a secret failed");
-  return std::string(kVersion) + base64(out);
+  return std::string(kVersion) + base64_encode(out);
 }
 
 std::string SecretBox::open(std::string_view sealed) const {

@@ -31,9 +31,7 @@ std::string md5_base64(std::string_view data) {
   unsigned char md[EVP_MAX_MD_SIZE];
   unsigned int n = 0;
   EVP_Digest(data.data(), data.size(), md, &n, EVP_md5(), nullptr);
-  unsigned char out[64];
-  int len = EVP_EncodeBlock(out, md, static_cast<int>(n));
-  return std::string(reinterpret_cast<char*>(out), static_cast<size_t>(len));
+  return base64_encode(std::string_view(reinterpret_cast<const char*>(md), n));
 }
 
 void curl_global() {
