@@ -485,7 +485,7 @@ uint64_t SyncEngine::sync_table(const std::string& org, const control::SourceRec
       auto m = run_sql("SELECT CAST(max(" + qi(field) + ") AS VARCHAR) FROM " + stage);
       if (!m.rows.empty() && m.rows[0][0]) new_cursor = *m.rows[0][0];
     }
-    auto exists = run_sql("SELECT count(*) FROM information_schema.tables WHERE table_schema = " +
+    auto exists = run_sql("SELECT count(*) FROM duckdb_tables() WHERE schema_name = " +
                           sql::quote_literal(source.prefix) + " AND table_name = " +
                           sql::quote_literal(landed_name(table)));
     bool has_target = *exists.rows.at(0).at(0) != "0";
@@ -495,7 +495,7 @@ uint64_t SyncEngine::sync_table(const std::string& org, const control::SourceRec
       run_sql("BEGIN; DROP TABLE IF EXISTS " + target + "; " + swap + "; COMMIT");
     } else {
       // Columns added upstream are added here first.
-      auto have = run_sql("SELECT column_name FROM information_schema.columns WHERE table_schema = " +
+      auto have = run_sql("SELECT column_name FROM duckdb_columns() WHERE schema_name = " +
                           sql::quote_literal(source.prefix) + " AND table_name = " +
                           sql::quote_literal(landed_name(table)));
       std::set<std::string> present;
