@@ -40,6 +40,7 @@
 #include "metering/usage.h"
 #include "pgwire/scram.h"
 #include "pgwire/server.h"
+#include "sources/sync.h"
 #include "sql/quoting.h"
 #include "warehouse/warehouse.h"
 #include "worker/worker_pool.h"
@@ -267,6 +268,10 @@ int serve(const std::map<std::string, std::string>& flags) {
         provisioner.wake();
     });
     api.set_gateway(&server);
+    // External sources: synced on their schedules and on demand (docs/sources.md).
+    sources::SyncEngine sync_engine(control, server, config.data_dir);
+    api.set_sync_engine(&sync_engine);
+    sync_engine.start();
     // PostHog capture: events written ahead, then applied to their team's table.
     ingest::EventLog event_log(config.data_dir);
     ingest::Capture capture(event_log,

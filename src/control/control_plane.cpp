@@ -991,4 +991,187 @@ std::unique_ptr<storage::Storage> ControlPlane::open_storage(const std::string& 
   return open_record(org, r, secret);
 }
 
+// ---- external sources ----
+
+namespace {
+SourceRecord source_of(const Row& r) {
+  SourceRecord s;
+  s.team_id = std::stoll(*r[0]);
+  s.name = *r[1];
+  s.kind = *r[2];
+  s.prefix = *r[3];
+  s.connection = nlohmann::json::parse(*r[4]);
+  s.created_at = *r[5];
+  return s;
+}
+const char* const kSourceColumns = "team_id, name, kind, prefix, connection, created_at";
+}  // namespace
+
+SourceRecord ControlPlane::create_source(
+    const std::string& org, int64_t team_id, const SourceSpec& spec,
+    const std::function<void(const SourceRecord&, const std::string&)>& probe) {
+  if (!secrets_) throw std::runtime_error("sources are not set up on this server");
+  if (!valid_identifier(spec.name)) bad_request("\"name\" must be a lower-case identifier");
+  std::string prefix = spec.prefix.empty() ? spec.name : spec.prefix;
+  if (!valid_identifier(prefix) || prefix == "main" || prefix == "public" ||
+      prefix.rfind("team_", 0) == 0 || prefix.rfind("duckgres", 0) == 0 ||
+      prefix.rfind("pg_", 0) == 0 || prefix == "information_schema" || prefix == "system") {
+    bad_request("\"prefix\" must be a lower-case identifier that is not a schema of the "
+                "server or of a team (main, public, team_*, duckgres*, pg_*)");
+  }
+  if (spec.kind != "postgres") {
+    if (spec.kind == "mysql" || spec.kind == "files" || spec.kind == "rest" || spec.kind == "stripe")
+      throw RefusedError(Refusal::kUnprocessable, "not_supported",
+                         "sources of kind " + spec.kind + " are not available yet");
+    bad_request("\"kind\" must be postgres, mysql, files, rest or stripe");
+  }
+  if (!spec.connection.is_object()) bad_request("\"connection\" must be an object");
+  nlohmann::json connection = nlohmann::json::object();
+  std::string password;
+  for (const auto& [key, value] : spec.connection.items()) {
+    if (key == "password") {
+      if (!value.is_string()) bad_request("connection \"password\" must be a string");
+      password = value.get<std::string>();
+      continue;
+    }
+    if (key != "host" && key != "port" && key != "database" && key != "user" && key != "sslmode")
+      bad_request("unknown connection field \"" + key + "\" (postgres takes host, port, "
+                  "database, user, password, sslmode)");
+    if (key == "port" ? !value.is_number_integer() : !value.is_string())
+      bad_request("connection \"" + key + "\" must be " + (key == "port" ? "an integer" : "a string"));
+    connection[key] = value;
+  }
+  for (const char* required : {"host", "database", "user"}) {
+    if (!connection.contains(required)) bad_request(std::string("connection \"") + required + "\" is required");
+  }
+  if (!connection.contains("port")) connection["port"] = 5432;
+  if (connection.contains("sslmode")) {
+    std::string m = connection["sslmode"];
+    if (m != "disable" && m != "allow" && m != "prefer" && m != "require" && m != "verify-ca" &&
+        m != "verify-full")
+      bad_request("connection \"sslmode\" must be one of PostgreSQL's sslmodes");
+  }
+  get_team(org, team_id);
+  Org o = org_row(org);
+  if (!store_.query("SELECT 1 FROM sources WHERE org_id = ? AND name = ?", {o.id, spec.name}).empty())
+    conflict("source \"" + spec.name + "\" already exists in \"" + org + "\"");
+  if (!store_.query("SELECT 1 FROM sources WHERE org_id = ? AND prefix = ?", {o.id, prefix}).empty())
+    conflict("another source of \"" + org + "\" lands in schema \"" + prefix + "\"");
+  SourceRecord r{team_id, spec.name, spec.kind, prefix, iso_utc_now(), connection};
+  probe(r, password);
+  try {
+    store_.execute("INSERT INTO sources (org_id, team_id, name, kind, prefix, connection, secret, "
+                   "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                   {o.id, std::to_string(team_id), r.name, r.kind, r.prefix, connection.dump(),
+                    secrets_->seal(password), r.created_at});
+  } catch (const StoreError& e) {
+    if (e.unique_violation()) conflict("source \"" + spec.name + "\" already exists in \"" + org + "\"");
+    throw;
+  }
+  return r;
+}
+
+std::vector<SourceRecord> ControlPlane::list_sources(const std::string& org, int64_t team_id) {
+  get_team(org, team_id);
+  Org o = org_row(org);
+  std::vector<SourceRecord> out;
+  for (const Row& r : store_.query(std::string("SELECT ") + kSourceColumns +
+                                       " FROM sources WHERE org_id = ? AND team_id = ? ORDER BY name",
+                                   {o.id, std::to_string(team_id)}))
+    out.push_back(source_of(r));
+  return out;
+}
+
+SourceRecord ControlPlane::get_source(const std::string& org, int64_t team_id,
+                                      const std::string& name) {
+  get_team(org, team_id);
+  Org o = org_row(org);
+  auto rows = store_.query(std::string("SELECT ") + kSourceColumns +
+                               " FROM sources WHERE org_id = ? AND team_id = ? AND name = ?",
+                           {o.id, std::to_string(team_id), name});
+  if (rows.empty()) not_found("source \"" + name + "\" does not exist in team " + std::to_string(team_id));
+  return source_of(rows[0]);
+}
+
+void ControlPlane::delete_source(const std::string& org, int64_t team_id, const std::string& name) {
+  get_source(org, team_id, name);
+  Org o = org_row(org);
+  store_.transaction([&] {
+    store_.execute("DELETE FROM source_tables WHERE org_id = ? AND source = ?", {o.id, name});
+    store_.execute("DELETE FROM sources WHERE org_id = ? AND name = ?", {o.id, name});
+  });
+}
+
+std::string ControlPlane::source_password(const std::string& org, const std::string& name) {
+  Org o = org_row(org);
+  auto rows = store_.query("SELECT secret FROM sources WHERE org_id = ? AND name = ?", {o.id, name});
+  if (rows.empty()) not_found("source \"" + name + "\" does not exist");
+  return rows[0][0]->empty() ? "" : secrets_->open(*rows[0][0]);
+}
+
+std::map<std::string, std::pair<nlohmann::json, nlohmann::json>> ControlPlane::source_tables(
+    const std::string& org, const std::string& name) {
+  Org o = org_row(org);
+  std::map<std::string, std::pair<nlohmann::json, nlohmann::json>> out;
+  for (const Row& r : store_.query("SELECT table_name, config, state FROM source_tables WHERE "
+                                   "org_id = ? AND source = ?",
+                                   {o.id, name}))
+    out[*r[0]] = {nlohmann::json::parse(*r[1]), nlohmann::json::parse(*r[2])};
+  return out;
+}
+
+void ControlPlane::save_source_table(const std::string& org, const std::string& name,
+                                     const std::string& table, const nlohmann::json& config,
+                                     const nlohmann::json& state) {
+  Org o = org_row(org);
+  store_.transaction([&] {
+    store_.execute("DELETE FROM source_tables WHERE org_id = ? AND source = ? AND table_name = ?",
+                   {o.id, name, table});
+    store_.execute("INSERT INTO source_tables (org_id, source, table_name, config, state) VALUES "
+                   "(?, ?, ?, ?, ?)",
+                   {o.id, name, table, config.dump(), state.dump()});
+  });
+}
+
+std::vector<std::tuple<std::string, int64_t, std::string>> ControlPlane::all_sources() {
+  std::vector<std::tuple<std::string, int64_t, std::string>> out;
+  for (const Row& r : store_.query("SELECT o.name, s.team_id, s.name FROM sources s JOIN orgs o ON "
+                                   "o.id = s.org_id ORDER BY 1, 3"))
+    out.emplace_back(*r[0], std::stoll(*r[1]), *r[2]);
+  return out;
+}
+
+void ControlPlane::save_source_run(const std::string& org, const nlohmann::json& run) {
+  Org o = org_row(org);
+  store_.transaction([&] {
+    store_.execute("DELETE FROM source_runs WHERE id = ?", {run["id"].get<std::string>()});
+    store_.execute("INSERT INTO source_runs (id, org_id, source, status, started_at, run) VALUES "
+                   "(?, ?, ?, ?, ?, ?)",
+                   {run["id"].get<std::string>(), o.id, run["source"].get<std::string>(),
+                    run["status"].get<std::string>(), run["started_at"].get<std::string>(),
+                    run.dump()});
+  });
+}
+
+nlohmann::json ControlPlane::get_source_run(const std::string& org, const std::string& source,
+                                            const std::string& id) {
+  Org o = org_row(org);
+  auto rows = store_.query("SELECT run FROM source_runs WHERE org_id = ? AND source = ? AND id = ?",
+                           {o.id, source, id});
+  if (rows.empty()) not_found("run \"" + id + "\" of source \"" + source + "\" does not exist");
+  return nlohmann::json::parse(*rows[0][0]);
+}
+
+nlohmann::json ControlPlane::list_source_runs(const std::string& org, const std::string& source,
+                                              int limit) {
+  Org o = org_row(org);
+  nlohmann::json out = nlohmann::json::array();
+  for (const Row& r : store_.query("SELECT run FROM source_runs WHERE org_id = ? AND source = ? "
+                                   "ORDER BY started_at DESC, id LIMIT " +
+                                       std::to_string(limit),
+                                   {o.id, source}))
+    out.push_back(nlohmann::json::parse(*r[0]));
+  return out;
+}
+
 }  // namespace ducklings::control

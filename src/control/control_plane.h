@@ -2,11 +2,13 @@
 // HTTP API, kept in the config store. Provisioning itself runs in the Provisioner.
 #pragma once
 #include <functional>
+#include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "common/secret_box.h"
@@ -176,6 +178,17 @@ struct StorageGrant {
   std::string storage, role, privilege, granted_at;
 };
 
+// An external source of a team (sources/): the connection as given, its password sealed.
+struct SourceSpec {
+  std::string name, kind, prefix;
+  nlohmann::json connection;  // postgres: host, port, database, user, password, sslmode
+};
+struct SourceRecord {
+  int64_t team_id = 0;
+  std::string name, kind, prefix, created_at;
+  nlohmann::json connection;  // without its password
+};
+
 // Thread-safe (the store serializes).
 class ControlPlane {
  public:
@@ -260,6 +273,26 @@ class ControlPlane {
                                 const std::vector<std::string>& roles);
   // The storage itself, its secret opened, for the server's own use.
   std::unique_ptr<storage::Storage> open_storage(const std::string& org, const std::string& name);
+
+  // External sources. A source's tables land in the duckling's schema `prefix` (default: its
+  // name), one per organization. `probe` checks the connection (throws to refuse) first.
+  SourceRecord create_source(const std::string& org, int64_t team_id, const SourceSpec& spec,
+                             const std::function<void(const SourceRecord&, const std::string&)>& probe);
+  std::vector<SourceRecord> list_sources(const std::string& org, int64_t team_id);
+  SourceRecord get_source(const std::string& org, int64_t team_id, const std::string& name);
+  void delete_source(const std::string& org, int64_t team_id, const std::string& name);
+  std::string source_password(const std::string& org, const std::string& name);
+  // Each table's settings and sync state ("schema.table" → {config, state}).
+  std::map<std::string, std::pair<nlohmann::json, nlohmann::json>> source_tables(
+      const std::string& org, const std::string& name);
+  void save_source_table(const std::string& org, const std::string& name, const std::string& table,
+                         const nlohmann::json& config, const nlohmann::json& state);
+  // Every source of every organization, for the scheduler: (org, team, source name).
+  std::vector<std::tuple<std::string, int64_t, std::string>> all_sources();
+  void save_source_run(const std::string& org, const nlohmann::json& run);
+  nlohmann::json get_source_run(const std::string& org, const std::string& source,
+                                const std::string& id);
+  nlohmann::json list_source_runs(const std::string& org, const std::string& source, int limit);
 
   // The team a project API key (phc_…) belongs to: org name, team id, schema.
   struct TeamKey {

@@ -80,6 +80,22 @@ const std::vector<Migration>& migrations() {
            "PRIMARY KEY (org_id, storage, role), FOREIGN KEY (org_id, storage) REFERENCES "
            "storages(org_id, name) ON DELETE CASCADE)",
        }},
+      {7,
+       "external sources of teams (sources/): connections (password sealed), tables' settings "
+       "and sync state, runs",
+       {
+           "CREATE TABLE sources (org_id TEXT NOT NULL REFERENCES orgs(id) ON DELETE CASCADE, "
+           "team_id INTEGER NOT NULL, name TEXT NOT NULL, kind TEXT NOT NULL, prefix TEXT NOT "
+           "NULL, connection TEXT NOT NULL, secret TEXT NOT NULL, created_at TEXT NOT NULL, "
+           "PRIMARY KEY (org_id, name))",
+           "CREATE TABLE source_tables (org_id TEXT NOT NULL, source TEXT NOT NULL, "
+           "table_name TEXT NOT NULL, config TEXT NOT NULL, state TEXT NOT NULL, PRIMARY KEY "
+           "(org_id, source, table_name), FOREIGN KEY (org_id, source) REFERENCES "
+           "sources(org_id, name) ON DELETE CASCADE)",
+           "CREATE TABLE source_runs (id TEXT PRIMARY KEY, org_id TEXT NOT NULL, source TEXT NOT "
+           "NULL, status TEXT NOT NULL, started_at TEXT NOT NULL, run TEXT NOT NULL)",
+           "CREATE INDEX source_runs_by_source ON source_runs (org_id, source, started_at)",
+       }},
   };
   return all;
 }

@@ -211,6 +211,11 @@ json field_value(const http::Field& field, const std::string& text) {
   std::string type = field.schema.value("type", "string");
   if (type == "integer") return std::stoll(text);
   if (type == "boolean") return text == "true" || text == "on" || text == "1";
+  if (type == "object") {  // given as JSON (a source's connection)
+    json v = json::parse(text, nullptr, false);
+    if (!v.is_object()) throw std::invalid_argument("--" + field.name + " takes a JSON object");
+    return v;
+  }
   if (type == "array") {
     json items = json::array();
     size_t i = 0;

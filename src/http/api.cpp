@@ -143,11 +143,18 @@ void Api::audit(const std::string& method, const std::vector<std::string>& p, co
     detail.erase("password");
     detail["password_changed"] = true;  // rotated; the secret is never logged
   }
-  if (detail.is_object()) {
-    for (auto& [field, value] : detail.items()) {
-      if (SecretBox::is_secret_field(field)) value = SecretBox::kRedacted;
+  // Secrets anywhere in the body (a source's connection holds a password) are redacted.
+  std::function<void(json&)> redact = [&](json& v) {
+    if (!v.is_object()) return;
+    for (auto& [field, value] : v.items()) {
+      if (SecretBox::is_secret_field(field)) {
+        value = SecretBox::kRedacted;
+      } else {
+        redact(value);
+      }
     }
-  }
+  };
+  redact(detail);
   if (kind == "team" && method == "POST" && response.body.is_object())
     target = std::to_string(response.body.value("team_id", 0));
   if (kind == "user" && method == "POST" && body.is_object()) target = body.value("username", "");
@@ -427,7 +434,7 @@ json Api::openapi() {
 const std::vector<Route>& Api::routes() {
   static const std::vector<Route> all = [] {
     std::vector<Route> out;
-    for (auto table : {control_routes, role_routes, monitoring_routes}) {
+    for (auto table : {control_routes, role_routes, monitoring_routes, source_routes}) {
       for (auto& route : table()) out.push_back(std::move(route));
     }
     return out;

@@ -1,6 +1,6 @@
 // The REST API under /api/v1: organizations, teams, users and ducklings (JSON, bearer token).
 // Its routes are tables (routes.h), one per resource next to its handlers: control_routes.cpp,
-// role_routes.cpp, monitoring.cpp.
+// role_routes.cpp, monitoring.cpp, source_routes.cpp.
 #pragma once
 #include <functional>
 #include <map>
@@ -18,6 +18,10 @@
 #include "metering/usage.h"
 #include "pgwire/server.h"
 
+namespace ducklings::sources {
+class SyncEngine;
+}
+
 namespace ducklings::http {
 
 // Stateless apart from the control plane; safe to call from the HTTP thread.
@@ -34,6 +38,9 @@ class Api {
   void set_gateway(gateway::Gateway* gateway) { gateway_ = gateway; }
   // Where POST …/teams/{id}/bootstrap queues its jobs.
   void set_bootstrapper(ingest::Bootstrapper* b) { bootstrapper_ = b; }
+  // What the sources routes drive.
+  void set_sync_engine(sources::SyncEngine* engine) { sync_engine_ = engine; }
+  sources::SyncEngine* sync_engine() const { return sync_engine_; }
   // Whose quarantine GET …/teams/{id}/ingest/quarantine lists.
   void set_ingester(ingest::Ingester* i) { ingester_ = i; }
   // API requests by organization since the last call (usage metering).
@@ -52,6 +59,7 @@ class Api {
   static std::vector<Route> control_routes();     // control_routes.cpp
   static std::vector<Route> role_routes();        // role_routes.cpp
   static std::vector<Route> monitoring_routes();  // monitoring.cpp
+  static std::vector<Route> source_routes();      // source_routes.cpp
   // Records a change the API made in the audit log (what, on what; never a secret).
   void audit(const std::string& method, const std::vector<std::string>& parts,
              const nlohmann::json& body, const ApiResponse& response, const std::string& actor);
@@ -69,6 +77,7 @@ class Api {
   std::function<void(bool wait)> changed_;
   gateway::Gateway* gateway_ = nullptr;
   ingest::Bootstrapper* bootstrapper_ = nullptr;
+  sources::SyncEngine* sync_engine_ = nullptr;
   ingest::Ingester* ingester_ = nullptr;
   metering::UsageStore* usage_ = nullptr;
   const metering::PricingScheme* pricing_ = nullptr;

@@ -14,16 +14,6 @@ namespace {
 using json = nlohmann::json;
 using namespace schema;
 
-int64_t team_id_of(const std::string& s) {
-  try {
-    size_t used = 0;
-    int64_t v = std::stoll(s, &used);
-    if (used == s.size() && v > 0) return v;
-  } catch (const std::exception&) {
-  }
-  throw ApiError(400, "invalid_request", "team id \"" + s + "\" must be a positive integer");
-}
-
 std::string password_of(const json& body) {
   auto it = body.find("password");
   if (it == body.end() || it->is_null()) {
@@ -32,21 +22,6 @@ std::string password_of(const json& body) {
   if (!it->is_string() || it->get<std::string>().size() < 8 ||
       it->get<std::string>().size() > 1024) {
     throw ApiError(400, "invalid_request", "\"password\" must be a string of 8-1024 characters");
-  }
-  return it->get<std::string>();
-}
-
-// The request's fields as the control plane's typed requests take them: right JSON type, or
-// a 400 naming the field (what they mean is checked by the control plane).
-std::string text_field(const json& body, const char* name, bool required) {
-  auto it = body.find(name);
-  if (it == body.end() || it->is_null()) {
-    if (required)
-      throw ApiError(400, "invalid_request", std::string("\"") + name + "\" is required");
-    return "";
-  }
-  if (!it->is_string()) {
-    throw ApiError(400, "invalid_request", std::string("\"") + name + "\" must be a string");
   }
   return it->get<std::string>();
 }

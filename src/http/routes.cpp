@@ -114,4 +114,27 @@ void check_body(const Route& route, const json& body) {
   }
 }
 
+int64_t team_id_of(const std::string& s) {
+  try {
+    size_t used = 0;
+    int64_t v = std::stoll(s, &used);
+    if (used == s.size() && v > 0) return v;
+  } catch (const std::exception&) {
+  }
+  throw ApiError(400, "invalid_request", "team id \"" + s + "\" must be a positive integer");
+}
+
+std::string text_field(const json& body, const char* name, bool required) {
+  auto it = body.find(name);
+  if (it == body.end() || it->is_null()) {
+    if (required)
+      throw ApiError(400, "invalid_request", std::string("\"") + name + "\" is required");
+    return "";
+  }
+  if (!it->is_string()) {
+    throw ApiError(400, "invalid_request", std::string("\"") + name + "\" must be a string");
+  }
+  return it->get<std::string>();
+}
+
 }  // namespace ducklings::http

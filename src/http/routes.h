@@ -85,6 +85,12 @@ struct Route {
   std::optional<CliCommand> cli = std::nullopt;
 };
 
+// A path's {team_id}: a positive integer, or a 400.
+int64_t team_id_of(const std::string& text);
+// The request's fields as the control plane's typed requests take them: right JSON type, or
+// a 400 naming the field (what they mean is checked by the control plane).
+std::string text_field(const nlohmann::json& body, const char* name, bool required);
+
 // Building blocks of OpenAPI schemas.
 namespace schema {
 nlohmann::json str();

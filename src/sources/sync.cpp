@@ -1,0 +1,525 @@
+#include "sources/sync.h"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <atomic>
+#include <filesystem>
+#include <optional>
+
+#include "common/clock.h"
+#include "common/digest.h"
+#include "common/errors.h"
+#include "common/fifo.h"
+#include "sql/quoting.h"
+
+namespace ducklings::sources {
+namespace {
+using json = nlohmann::json;
+using control::Refusal;
+using control::RefusedError;
+
+constexpr int64_t kDefaultFrequency = 6 * 3600;
+constexpr int64_t kMinFrequency = 300, kMaxFrequency = 30 * 86400;
+constexpr int kAttempts = 3;  // of a table whose source fails transiently
+
+[[noreturn]] void invalid(const std::string& message) {
+  throw RefusedError(Refusal::kInvalid, "invalid_request", message);
+}
+
+int64_t epoch_now() {
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+// Seconds from a frequency: an integer, "15m", "6h", "7d", or "manual" (0).
+int64_t frequency_seconds(const json& v) {
+  if (v.is_number_integer()) return v.get<int64_t>();
+  if (!v.is_string()) invalid("\"frequency\" must be seconds, \"<n>m|h|d\" or \"manual\"");
+  std::string s = v.get<std::string>();
+  if (s == "manual") return 0;
+  int64_t unit = s.empty() ? 0 : s.back() == 'm' ? 60 : s.back() == 'h' ? 3600 : s.back() == 'd' ? 86400 : 0;
+  try {
+    size_t used = 0;
+    int64_t n = std::stoll(s.substr(0, s.size() - 1), &used);
+    if (unit && used == s.size() - 1) return n * unit;
+  } catch (const std::exception&) {
+  }
+  invalid("\"frequency\" must be seconds, \"<n>m|h|d\" or \"manual\"");
+}
+
+json default_config(const SourceTable& t) {
+  return {{"enabled", false},       {"sync_type", "full_refresh"}, {"incremental_field", nullptr},
+          {"primary_key", t.primary_key}, {"lookback_seconds", 0},  {"frequency", kDefaultFrequency}};
+}
+
+json default_state() {
+  return {{"status", "not_synced"}, {"last_error", nullptr}, {"last_synced_at", nullptr},
+          {"last_synced_epoch", 0},  {"rows_last_run", 0},    {"cursor", nullptr},
+          {"stopped", false}};
+}
+
+json describe(const SourceTable& t, const json& config, const json& state, const std::string& schema) {
+  json columns = json::array();
+  for (const auto& c : t.columns)
+    columns.push_back({{"name", c.name}, {"type", c.source_type}, {"lands_as", c.duck_type}});
+  return {{"name", table_key(t)},
+          {"schema", t.schema},
+          {"table", t.name},
+          {"kind", t.kind},
+          {"columns", columns},
+          {"primary_key", t.primary_key},
+          {"row_estimate", t.row_estimate < 0 ? json(nullptr) : json(t.row_estimate)},
+          {"incremental_fields", t.incremental_fields},
+          {"lands_in", schema + "." + landed_name(t)},
+          {"enabled", config["enabled"]},
+          {"sync_type", config["sync_type"]},
+          {"incremental_field", config["incremental_field"]},
+          {"configured_primary_key", config["primary_key"]},
+          {"lookback_seconds", config["lookback_seconds"]},
+          {"frequency", config["frequency"]},
+          {"status", state["status"]},
+          {"last_error", state["last_error"]},
+          {"last_synced_at", state["last_synced_at"]},
+          {"rows_last_run", state["rows_last_run"]}};
+}
+
+const SourceTable* find_table(const std::vector<SourceTable>& tables, const std::string& key) {
+  for (const auto& t : tables) {
+    if (table_key(t) == key || (t.schema == "public" && t.name == key)) return &t;
+  }
+  return nullptr;
+}
+
+std::string qi(const std::string& s) { return sql::quote_identifier(s); }
+
+}  // namespace
+
+std::string table_key(const SourceTable& table) { return table.schema + "." + table.name; }
+
+std::string landed_name(const SourceTable& table) {
+  return table.schema == "public" ? table.name : table.schema + "_" + table.name;
+}
+
+SyncEngine::SyncEngine(control::ControlPlane& control, gateway::Gateway& gateway,
+                       std::string data_dir)
+    : control_(control), gateway_(gateway), data_dir_(std::move(data_dir)) {}
+
+SyncEngine::~SyncEngine() { stop(); }
+
+void SyncEngine::probe(const control::SourceRecord& s, const std::string& password) {
+  PostgresConnection c{s.connection.value("host", ""), s.connection.value("database", ""),
+                       s.connection.value("user", ""), password, s.connection.value("sslmode", ""),
+                       s.connection.value("port", 5432)};
+  try {
+    open_postgres(c)->discover();
+  } catch (const SourceError& e) {
+    throw RefusedError(Refusal::kUnprocessable, "source_unreachable",
+                       "the source cannot be read: " + std::string(e.what()));
+  }
+}
+
+std::unique_ptr<Source> SyncEngine::open(const std::string& org, const control::SourceRecord& s) {
+  PostgresConnection c{s.connection.value("host", ""), s.connection.value("database", ""),
+                       s.connection.value("user", ""), control_.source_password(org, s.name),
+                       s.connection.value("sslmode", ""), s.connection.value("port", 5432)};
+  return open_postgres(c);
+}
+
+json SyncEngine::tables(const std::string& org, int64_t team_id, const std::string& name) {
+  control::SourceRecord s = control_.get_source(org, team_id, name);
+  std::vector<SourceTable> found;
+  try {
+    found = open(org, s)->discover();
+  } catch (const SourceError& e) {
+    throw RefusedError(Refusal::kUnprocessable, "source_unreachable", e.what());
+  }
+  auto stored = control_.source_tables(org, name);
+  json out = json::array();
+  for (const auto& t : found) {
+    auto it = stored.find(table_key(t));
+    out.push_back(describe(t, it == stored.end() ? default_config(t) : it->second.first,
+                           it == stored.end() ? default_state() : it->second.second, s.prefix));
+  }
+  return out;
+}
+
+json SyncEngine::configure(const std::string& org, int64_t team_id, const std::string& name,
+                           const std::string& key, const json& change) {
+  control::SourceRecord s = control_.get_source(org, team_id, name);
+  std::vector<SourceTable> found;
+  try {
+    found = open(org, s)->discover();
+  } catch (const SourceError& e) {
+    throw RefusedError(Refusal::kUnprocessable, "source_unreachable", e.what());
+  }
+  const SourceTable* t = find_table(found, key);
+  if (!t) {
+    throw RefusedError(Refusal::kNotFound, "not_found",
+                       "source \"" + name + "\" has no table \"" + key + "\"");
+  }
+  auto stored = control_.source_tables(org, name);
+  auto it = stored.find(table_key(*t));
+  json config = it == stored.end() ? default_config(*t) : it->second.first;
+  json state = it == stored.end() ? default_state() : it->second.second;
+  for (const auto& [field, value] : change.items()) {
+    if (field == "enabled") {
+      if (!value.is_boolean()) invalid("\"enabled\" must be true or false");
+    } else if (field == "sync_type") {
+      if (!value.is_string()) invalid("\"sync_type\" must be a string");
+      std::string v = value;
+      if (v == "cdc") {
+        throw RefusedError(Refusal::kUnprocessable, "not_supported",
+                           "change data capture is not available yet");
+      }
+      if (v != "full_refresh" && v != "incremental" && v != "append")
+        invalid("\"sync_type\" must be full_refresh, incremental, append or cdc");
+    } else if (field == "incremental_field") {
+      if (!value.is_null() && !value.is_string()) invalid("\"incremental_field\" must be a column");
+      if (value.is_string() &&
+          std::find(t->incremental_fields.begin(), t->incremental_fields.end(),
+                    value.get<std::string>()) == t->incremental_fields.end()) {
+        invalid("\"" + value.get<std::string>() + "\" cannot be an incremental field of " + key +
+                " (an integer, numeric, date or timestamp column: " +
+                json(t->incremental_fields).dump() + ")");
+      }
+    } else if (field == "primary_key") {
+      if (!value.is_array()) invalid("\"primary_key\" must be an array of columns");
+      for (const auto& c : value) {
+        bool known = c.is_string() && std::any_of(t->columns.begin(), t->columns.end(), [&](const SourceColumn& col) {
+                       return col.name == c.get<std::string>();
+                     });
+        if (!known) invalid("\"primary_key\" names " + c.dump() + ", not a column of " + key);
+      }
+    } else if (field == "lookback_seconds") {
+      if (!value.is_number_integer() || value.get<int64_t>() < 0 || value.get<int64_t>() > 30 * 86400)
+        invalid("\"lookback_seconds\" must be between 0 and 2592000");
+    } else if (field == "frequency") {
+      int64_t f = frequency_seconds(value);
+      if (f != 0 && (f < kMinFrequency || f > kMaxFrequency))
+        invalid("\"frequency\" must be between 5 minutes and 30 days, or manual");
+      config[field] = f;
+      continue;
+    } else {
+      invalid("unknown field \"" + field + "\" (a table takes enabled, sync_type, "
+              "incremental_field, primary_key, lookback_seconds, frequency)");
+    }
+    config[field] = value;
+  }
+  std::string type = config["sync_type"];
+  if (type != "full_refresh") {
+    if (!config["incremental_field"].is_string())
+      invalid("an " + type + " sync needs an \"incremental_field\"");
+    if (type == "incremental" && config["primary_key"].empty())
+      invalid("an incremental sync needs a primary key: " + key + " has none upstream; name "
+              "its columns in \"primary_key\"");
+  }
+  if (change.contains("sync_type") || change.contains("incremental_field")) state["cursor"] = nullptr;
+  state["stopped"] = false;  // changed settings: the scheduler tries it again
+  control_.save_source_table(org, name, table_key(*t), config, state);
+  return describe(*t, config, state, s.prefix);
+}
+
+json SyncEngine::start_run(const std::string& org, int64_t team_id, const std::string& name,
+                           const std::vector<std::string>& only) {
+  control::SourceRecord s = control_.get_source(org, team_id, name);
+  std::vector<std::string> tables = only;
+  if (tables.empty()) {
+    for (const auto& [key, entry] : control_.source_tables(org, name)) {
+      if (entry.first.value("enabled", false)) tables.push_back(key);
+    }
+  }
+  if (tables.empty()) {
+    invalid("source \"" + name + "\" has no enabled table: enable some with PATCH …/tables/{table}");
+  }
+  json run = {{"id", random_hex(8)},         {"source", name},        {"team_id", team_id},
+              {"status", "running"},         {"rows", 0},             {"error", nullptr},
+              {"started_at", iso_utc_now()}, {"finished_at", nullptr}, {"tables", json::array()}};
+  {
+    std::lock_guard lock(mutex_);
+    if (queued_.count({org, name})) {
+      throw RefusedError(Refusal::kConflict, "conflict",
+                         "source \"" + name + "\" has a run queued or running");
+    }
+    queued_.insert({org, name});
+    control_.save_source_run(org, run);
+    queue_.push_back({org, name, team_id, run, tables});
+  }
+  wake_.notify_all();
+  return run;
+}
+
+void SyncEngine::start() {
+  if (thread_.joinable()) return;
+  thread_ = std::thread([this] { loop(); });
+}
+
+void SyncEngine::stop() {
+  {
+    std::lock_guard lock(mutex_);
+    stop_ = true;
+  }
+  wake_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+void SyncEngine::loop() {
+  auto next_schedule = std::chrono::steady_clock::now();
+  while (true) {
+    Job job;
+    {
+      std::unique_lock lock(mutex_);
+      wake_.wait_until(lock, next_schedule, [&] { return stop_ || !queue_.empty(); });
+      if (stop_) return;
+      if (queue_.empty()) {
+        lock.unlock();
+        schedule_due();
+        next_schedule = std::chrono::steady_clock::now() + std::chrono::seconds(15);
+        continue;
+      }
+      job = std::move(queue_.front());
+      queue_.pop_front();
+    }
+    execute(job);
+    std::lock_guard lock(mutex_);
+    queued_.erase({job.org, job.source});
+  }
+}
+
+void SyncEngine::schedule_due() {
+  int64_t now = epoch_now();
+  try {
+    for (const auto& [org, team_id, name] : control_.all_sources()) {
+      std::vector<std::string> due;
+      for (const auto& [key, entry] : control_.source_tables(org, name)) {
+        const json& config = entry.first;
+        const json& state = entry.second;
+        int64_t frequency = config.value("frequency", kDefaultFrequency);
+        if (!config.value("enabled", false) || frequency <= 0 || state.value("stopped", false))
+          continue;
+        if (now - state.value("last_synced_epoch", int64_t{0}) >= frequency) due.push_back(key);
+      }
+      if (due.empty()) continue;
+      {
+        std::lock_guard lock(mutex_);
+        if (queued_.count({org, name})) continue;
+      }
+      try {
+        start_run(org, team_id, name, due);
+      } catch (const std::exception& e) {
+        spdlog::warn("source {} of {}: scheduled run not started: {}", name, org, e.what());
+      }
+    }
+  } catch (const std::exception& e) {
+    spdlog::warn("source scheduler: {}", e.what());
+  }
+}
+
+void SyncEngine::execute(Job& job) {
+  json& run = job.run;
+  uint64_t total = 0;
+  bool failed = false;
+  try {
+    control::SourceRecord source = control_.get_source(job.org, job.team_id, job.source);
+    std::unique_ptr<Source> connection = open(job.org, source);
+    std::vector<SourceTable> found;
+    for (int attempt = 1;; ++attempt) {
+      try {
+        found = connection->discover();
+        break;
+      } catch (const SourceError& e) {
+        if (!e.transient() || attempt == kAttempts) throw;
+        std::this_thread::sleep_for(std::chrono::seconds(1 << attempt));
+      }
+    }
+    auto stored = control_.source_tables(job.org, job.source);
+    for (const std::string& key : job.tables) {
+      json entry = {{"table", key}, {"status", "running"}, {"rows", 0}, {"error", nullptr}};
+      const SourceTable* t = find_table(found, key);
+      auto it = t ? stored.find(table_key(*t)) : stored.end();
+      json config = it != stored.end() ? it->second.first : t ? default_config(*t) : json();
+      json state = it != stored.end() ? it->second.second : default_state();
+      try {
+        if (!t) throw SourceError(false, "the table " + key + " is gone from the source");
+        uint64_t rows = 0;
+        for (int attempt = 1;; ++attempt) {
+          try {
+            rows = sync_table(job.org, source, *connection, *t, config, state);
+            break;
+          } catch (const SourceError& e) {
+            if (!e.transient() || attempt == kAttempts) throw;
+            spdlog::info("source {} table {}: {} (attempt {}, retrying)", job.source, key, e.what(), attempt);
+            std::this_thread::sleep_for(std::chrono::seconds(1 << attempt));
+          }
+        }
+        entry["status"] = "completed";
+        entry["rows"] = rows;
+        total += rows;
+        state["status"] = "completed";
+        state["last_error"] = nullptr;
+        state["last_synced_at"] = iso_utc_now();
+        state["last_synced_epoch"] = epoch_now();
+        state["rows_last_run"] = rows;
+      } catch (const std::exception& e) {
+        failed = true;
+        entry["status"] = "failed";
+        entry["error"] = e.what();
+        state["status"] = "failed";
+        state["last_error"] = e.what();
+        // A permanent failure stops the table until its settings change; a transient one
+        // is tried again at its next time.
+        auto* se = dynamic_cast<const SourceError*>(&e);
+        state["stopped"] = !(se && se->transient());
+        state["last_synced_epoch"] = epoch_now();
+        spdlog::warn("source {} of {}: table {} failed: {}", job.source, job.org, key, e.what());
+      }
+      if (t && !config.is_null()) control_.save_source_table(job.org, job.source, table_key(*t), config, state);
+      run["tables"].push_back(entry);
+      run["rows"] = total;
+      control_.save_source_run(job.org, run);
+    }
+    run["status"] = failed ? "failed" : "completed";
+    if (failed) run["error"] = "some tables failed";
+  } catch (const std::exception& e) {
+    run["status"] = "failed";
+    run["error"] = e.what();
+  }
+  run["rows"] = total;
+  run["finished_at"] = iso_utc_now();
+  try {
+    control_.save_source_run(job.org, run);
+  } catch (const std::exception& e) {
+    spdlog::error("source {} of {}: the run could not be saved: {}", job.source, job.org, e.what());
+  }
+}
+
+uint64_t SyncEngine::sync_table(const std::string& org, const control::SourceRecord& source,
+                                Source& connection, const SourceTable& table, const json& config,
+                                json& state) {
+  std::string type = config.value("sync_type", "full_refresh");
+  std::string field = config["incremental_field"].is_string() ? config["incremental_field"].get<std::string>() : "";
+  std::vector<std::string> key = config["primary_key"].get<std::vector<std::string>>();
+  std::string schema = qi(source.prefix);
+  std::string target = schema + "." + qi(landed_name(table));
+  std::string stage_name = "__duckgres_stage_" + random_hex(6);
+  std::string stage = schema + "." + qi(stage_name);
+  auto run_sql = [&](const std::string& sql) { return gateway_.run({org, "source " + source.name, sql, {}, true}); };
+  run_sql("CREATE SCHEMA IF NOT EXISTS " + schema);
+
+  // The rows arrive as CSV through a pipe DuckDB reads into the stage table, every column as
+  // text first, then cast to its type (a value DuckDB cannot read fails the run).
+  std::string csv_columns, select;
+  for (size_t i = 0; i < table.columns.size(); ++i) {
+    const SourceColumn& c = table.columns[i];
+    std::string text = "c" + std::to_string(i);
+    csv_columns += (i ? ", " : "") + sql::quote_literal(text) + ": 'VARCHAR'";
+    std::string value = c.read_expression.empty() ? text : c.read_expression;
+    if (!c.read_expression.empty()) value.replace(value.find("%s"), 2, text);
+    select += (i ? ", " : "") + std::string("CAST(") + value + " AS " + c.duck_type + ") AS " + qi(c.name);
+  }
+  std::string tmp = data_dir_ + "/ducklings/" + org + "/tmp";
+  std::filesystem::create_directories(tmp);
+  Fifo fifo(tmp + "/source-" + random_hex(6) + ".fifo");
+  std::atomic<bool> reader_done{false};
+  std::optional<std::string> reader_error;
+  std::thread reader([&] {
+    try {
+      run_sql("CREATE TABLE " + stage + " AS SELECT " + select + " FROM read_csv(" +
+              sql::quote_literal(fifo.path()) + ", columns = {" + csv_columns +
+              "}, header = false, auto_detect = false, delim = ',', quote = '\"', escape = '\"', "
+              "nullstr = '', allow_quoted_nulls = false, strict_mode = true)");
+    } catch (const std::exception& e) {
+      reader_error = e.what();
+    }
+    reader_done = true;
+  });
+  struct Join {
+    std::thread& t;
+    Fifo& f;
+    ~Join() {
+      f.close();
+      if (t.joinable()) t.join();
+    }
+  } join{reader, fifo};
+  uint64_t sent = 0;
+  bool cleanup_stage = true;
+  auto drop_stage = [&] {
+    try {
+      run_sql("DROP TABLE IF EXISTS " + stage);
+    } catch (const std::exception&) {
+    }
+  };
+  try {
+    if (!fifo.open_for_write(reader_done)) {
+      fifo.close();
+      reader.join();
+      throw SqlError("58030", "the duckling did not read the rows: " + reader_error.value_or("unknown"));
+    }
+    std::optional<std::string> after;
+    if (type != "full_refresh" && state["cursor"].is_string()) after = state["cursor"].get<std::string>();
+    sent = connection.stream(table, table.columns, field, after,
+                             type == "incremental" ? config.value("lookback_seconds", int64_t{0}) : 0,
+                             [&](std::string_view data) { return fifo.write(data); });
+    fifo.close();
+    reader.join();
+    if (reader_error) throw SqlError("22P04", "the rows of " + table_key(table) + " could not be landed: " + *reader_error);
+    // Every row the source sent is in the stage, or the run fails.
+    auto counted = run_sql("SELECT count(*) FROM " + stage);
+    uint64_t landed = std::stoull(*counted.rows.at(0).at(0));
+    if (landed != sent) {
+      throw SqlError("XX000", "the source sent " + std::to_string(sent) + " rows of " +
+                                  table_key(table) + " but " + std::to_string(landed) + " landed");
+    }
+    std::string pk;
+    for (const auto& k : key) pk += (pk.empty() ? "" : ", ") + qi(k);
+    if (!key.empty() && type != "append") {
+      auto dup = run_sql("SELECT count(*) - count(DISTINCT (" + pk + ")) FROM " + stage);
+      if (std::stoll(*dup.rows.at(0).at(0)) > 0) {
+        throw SourceError(false, "the primary key (" + pk + ") of " + table_key(table) +
+                                     " is not unique in the data");
+      }
+    }
+    std::optional<std::string> new_cursor;
+    if (!field.empty()) {
+      auto m = run_sql("SELECT CAST(max(" + qi(field) + ") AS VARCHAR) FROM " + stage);
+      if (!m.rows.empty() && m.rows[0][0]) new_cursor = *m.rows[0][0];
+    }
+    auto exists = run_sql("SELECT count(*) FROM duckdb_tables() WHERE schema_name = " +
+                          sql::quote_literal(source.prefix) + " AND table_name = " +
+                          sql::quote_literal(landed_name(table)));
+    bool has_target = *exists.rows.at(0).at(0) != "0";
+    std::string swap = "ALTER TABLE " + stage + " RENAME TO " + qi(landed_name(table));
+    if (type == "full_refresh" || !has_target) {
+      // Readers see the old table or the new one, never a half.
+      run_sql("BEGIN; DROP TABLE IF EXISTS " + target + "; " + swap + "; COMMIT");
+    } else {
+      // Columns added upstream are added here first.
+      auto have = run_sql("SELECT column_name FROM duckdb_columns() WHERE schema_name = " +
+                          sql::quote_literal(source.prefix) + " AND table_name = " +
+                          sql::quote_literal(landed_name(table)));
+      std::set<std::string> present;
+      for (const auto& r : have.rows) present.insert(*r[0]);
+      std::string add;
+      for (const auto& c : table.columns) {
+        if (!present.count(c.name)) add += "ALTER TABLE " + target + " ADD COLUMN " + qi(c.name) + " " + c.duck_type + "; ";
+      }
+      std::string merge = "BEGIN; " + add;
+      if (type == "incremental") {
+        merge += "DELETE FROM " + target + " WHERE (" + pk + ") IN (SELECT " + pk + " FROM " + stage + "); ";
+      }
+      merge += "INSERT INTO " + target + " BY NAME SELECT * FROM " + stage + "; DROP TABLE " + stage + "; COMMIT";
+      run_sql(merge);
+    }
+    cleanup_stage = false;
+    if (new_cursor) state["cursor"] = *new_cursor;
+  } catch (...) {
+    fifo.close();
+    if (reader.joinable()) reader.join();
+    if (cleanup_stage) drop_stage();
+    throw;
+  }
+  return sent;
+}
+
+}  // namespace ducklings::sources

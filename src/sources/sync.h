@@ -1,0 +1,82 @@
+// The sync engine: a team's sources synced into its duckling — tables discovered and
+// configured, runs queued by hand or by each table's frequency, one at a time on the engine's
+// thread. A table lands in the source's schema (its prefix): a full refresh builds a stage
+// table from the source's stream, checks its row count, then swaps it in inside one
+// transaction; an incremental sync merges on the primary key the rows past the stored cursor
+// less the lookback; an append sync only inserts them. A failed run leaves the landed data as
+// it was. Transient errors (network, the server restarting) are retried with backoff;
+// permanent ones (authentication, permission, a missing table) stop the table with the reason.
+#pragma once
+#include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "control/control_plane.h"
+#include "gateway/gateway.h"
+#include "sources/source.h"
+
+namespace ducklings::sources {
+
+class SyncEngine {
+ public:
+  // `data_dir`: the server's, whose ducklings/<org>/tmp/ holds the pipes DuckDB reads.
+  SyncEngine(control::ControlPlane& control, gateway::Gateway& gateway, std::string data_dir);
+  ~SyncEngine();
+
+  // Connects to a source once (throws SourceError): for create_source's probe.
+  static void probe(const control::SourceRecord& source, const std::string& password);
+
+  // The source's tables as discovered now, each with its settings and sync state.
+  nlohmann::json tables(const std::string& org, int64_t team_id, const std::string& name);
+  // Changes a table's settings ({enabled, sync_type, incremental_field, primary_key,
+  // lookback_seconds, frequency}); throws control::RefusedError for a bad one.
+  nlohmann::json configure(const std::string& org, int64_t team_id, const std::string& name,
+                           const std::string& table, const nlohmann::json& change);
+  // Queues a run of the source's enabled tables (`only`: these, enabled or not).
+  nlohmann::json start_run(const std::string& org, int64_t team_id, const std::string& name,
+                           const std::vector<std::string>& only = {});
+
+  // The scheduler and the runner's thread.
+  void start();
+  void stop();
+
+ private:
+  struct Job {
+    std::string org, source;
+    int64_t team_id = 0;
+    nlohmann::json run;
+    std::vector<std::string> tables;
+  };
+  std::unique_ptr<Source> open(const std::string& org, const control::SourceRecord& source);
+  void loop();
+  void schedule_due();
+  void execute(Job& job);
+  // Syncs one table; returns the rows it landed. Throws SourceError or SqlError.
+  uint64_t sync_table(const std::string& org, const control::SourceRecord& source,
+                      Source& connection, const SourceTable& table, const nlohmann::json& config,
+                      nlohmann::json& state);
+
+  control::ControlPlane& control_;
+  gateway::Gateway& gateway_;
+  std::string data_dir_;
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  std::deque<Job> queue_;
+  std::set<std::pair<std::string, std::string>> queued_;  // (org, source) queued or running
+  bool stop_ = false;
+  std::thread thread_;
+};
+
+// "schema.table" as the API names a source's table; a public table may be named bare.
+std::string table_key(const SourceTable& table);
+// Where it lands in the source's schema: the table's name, <schema>_<table> outside public.
+std::string landed_name(const SourceTable& table);
+
+}  // namespace ducklings::sources
