@@ -96,7 +96,7 @@ class PostgresSource : public Source {
         "SELECT n.nspname, c.relname, c.relkind, c.reltuples::bigint FROM pg_class c JOIN "
         "pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind IN ('r', 'p', 'v', 'm') AND "
         "n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE "
-        "'pg\\_%' AND NOT c.relispartition AND has_table_privilege(c.oid, 'SELECT') ORDER BY 1, 2";
+        "'pg\\_%' AND NOT c.relispartition ORDER BY 1, 2";
     Res r = exec(conn.get(), kinds, PGRES_TUPLES_OK);
     for (int i = 0; i < PQntuples(r.get()); ++i) {
       SourceTable t;

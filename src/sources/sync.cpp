@@ -374,7 +374,10 @@ void SyncEngine::execute(Job& job) {
         state["last_synced_epoch"] = epoch_now();
         spdlog::warn("source {} of {}: table {} failed: {}", job.source, job.org, key, e.what());
       }
-      if (t && !config.is_null()) control_.save_source_table(job.org, job.source, table_key(*t), config, state);
+      // A table gone upstream keeps its settings, its state saying why.
+      if (!config.is_null()) {
+        control_.save_source_table(job.org, job.source, t ? table_key(*t) : key, config, state);
+      }
       run["tables"].push_back(entry);
       run["rows"] = total;
       control_.save_source_run(job.org, run);
