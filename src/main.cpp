@@ -369,6 +369,7 @@ int serve(const std::map<std::string, std::string>& flags) {
     sources.take_events = [&capture] { return capture.take_team_counts(); };
     sources.take_api_calls = [&api] { return api.take_call_counts(); };
     sources.take_rows = [&bootstrapper] { return bootstrapper.take_row_counts(); };
+    sources.take_synced_rows = [&sync_engine] { return sync_engine.take_synced_rows(); };
     metering::UsageCollector usage_collector(usage, sources,
                                              std::chrono::seconds(config.usage_interval));
     usage_collector.start();

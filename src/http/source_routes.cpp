@@ -212,6 +212,21 @@ std::vector<Route> Api::source_routes() {
          return ApiResponse{200, api.control_.get_source_run(c.param("org"), c.param("name"), c.param("id"))};
        },
        CliCommand{"sources", "run", "show one run"}},
+      {"POST",
+       base + "/{name}/runs/{id}/cancel",
+       "cancelSourceRun",
+       "Stop a queued or running run: the table it is syncing lands nothing, the run ends "
+       "cancelled (409 when it already ended)",
+       200,
+       run,
+       {},
+       "",
+       {},
+       [](Api& api, const Call& c) {
+         return ApiResponse{200, engine(api).cancel_run(c.param("org"), team_id_of(c.param("team_id")),
+                                                        c.param("name"), c.param("id"))};
+       },
+       CliCommand{"sources", "cancel", "stop a run"}},
   };
 }
 

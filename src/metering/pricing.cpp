@@ -26,6 +26,7 @@ constexpr MeterInfo kMeters[] = {
     {"query_cpu_seconds", "Query CPU", Measure::kSeconds},
     {"storage_byte_seconds", "Storage", Measure::kByteSeconds},
     {"events_ingested", "Events ingested", Measure::kCount},
+    {"rows_synced", "Rows synced from sources", Measure::kCount},
     {"api_calls", "API calls", Measure::kCount},
     {"export_bytes", "Data exported", Measure::kBytes},
 };
@@ -75,6 +76,13 @@ meters:
       - {up_to: 100, price: 5.0}
       - {up_to: 1000, price: 3.0}
       - {price: 1.5}
+  rows_synced:
+    unit: million
+    free: 1
+    tiers:
+      - {up_to: 100, price: 2.0}
+      - {up_to: 1000, price: 1.0}
+      - {price: 0.5}
   api_calls:
     unit: million
     price: 0.40

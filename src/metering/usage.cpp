@@ -18,7 +18,7 @@ const char* unit_of(const std::string& meter) {
   if (meter == "query_seconds") return "seconds";
   if (meter == "query_cpu_seconds") return "cpu_seconds";
   if (meter == "events_ingested") return "events";
-  if (meter == "rows_ingested") return "rows";
+  if (meter == "rows_ingested" || meter == "rows_synced") return "rows";
   if (meter == "api_calls") return "calls";
   if (meter == "queries") return "statements";
   return "units";
@@ -181,6 +181,12 @@ void UsageCollector::collect_once() {
     if (sources_.take_rows) {
       for (const auto& [key, n] : sources_.take_rows()) {
         store_.add(hour, {key.first, key.second, "", key.first, "rows_ingested", "",
+                          static_cast<double>(n)});
+      }
+    }
+    if (sources_.take_synced_rows) {
+      for (const auto& [key, n] : sources_.take_synced_rows()) {
+        store_.add(hour, {key.first, key.second, "", key.first, "rows_synced", "",
                           static_cast<double>(n)});
       }
     }

@@ -6,6 +6,7 @@
 //   storage_byte_seconds   bytes of the duckling's files × seconds (sampled)
 //   events_ingested        events captured for a team
 //   rows_ingested          rows a bootstrap job loaded for a team
+//   rows_synced            rows a source's sync landed for a team (sources/)
 //   api_calls              API requests naming the organization
 //   queries, query_seconds, query_cpu_seconds
 //                          statements, their duration and DuckDB's CPU time for them, from
@@ -72,6 +73,8 @@ struct UsageSources {
   std::function<std::map<std::string, uint64_t>()> take_api_calls;
   // Rows bootstrapped since the last call, by (org, team schema).
   std::function<std::map<std::pair<std::string, std::string>, uint64_t>()> take_rows;
+  // Rows sources landed since the last call, by (org, team schema).
+  std::function<std::map<std::pair<std::string, std::string>, uint64_t>()> take_synced_rows;
 };
 
 class UsageCollector {

@@ -23,6 +23,11 @@ constexpr int64_t kDefaultFrequency = 6 * 3600;
 constexpr int64_t kMinFrequency = 300, kMaxFrequency = 30 * 86400;
 constexpr int kAttempts = 3;  // of a table whose source fails transiently
 
+// A run asked to stop (cancel_run): not a failure of the table.
+struct Cancelled : std::runtime_error {
+  Cancelled() : std::runtime_error("cancelled") {}
+};
+
 [[noreturn]] void invalid(const std::string& message) {
   throw RefusedError(Refusal::kInvalid, "invalid_request", message);
 }
@@ -250,6 +255,42 @@ json SyncEngine::start_run(const std::string& org, int64_t team_id, const std::s
   return run;
 }
 
+json SyncEngine::cancel_run(const std::string& org, int64_t team_id, const std::string& name,
+                            const std::string& run_id) {
+  control_.get_source(org, team_id, name);
+  json run = control_.get_source_run(org, name, run_id);
+  std::lock_guard lock(mutex_);
+  if (run["status"] != "running") {
+    throw RefusedError(Refusal::kConflict, "conflict",
+                       "run " + run_id + " already ended (" + run["status"].get<std::string>() + ")");
+  }
+  for (auto it = queue_.begin(); it != queue_.end(); ++it) {
+    if (it->run["id"] == run_id) {  // not started: ends now
+      it->run["status"] = "cancelled";
+      it->run["finished_at"] = iso_utc_now();
+      control_.save_source_run(org, it->run);
+      queued_.erase({org, name});
+      run = it->run;
+      queue_.erase(it);
+      return run;
+    }
+  }
+  cancel_.insert(run_id);
+  return run;
+}
+
+bool SyncEngine::cancelled(const std::string& run_id) {
+  std::lock_guard lock(mutex_);
+  return stop_ || cancel_.count(run_id) > 0;
+}
+
+std::map<std::pair<std::string, std::string>, uint64_t> SyncEngine::take_synced_rows() {
+  std::lock_guard lock(mutex_);
+  auto out = std::move(synced_rows_);
+  synced_rows_.clear();
+  return out;
+}
+
 void SyncEngine::start() {
   if (thread_.joinable()) return;
   thread_ = std::thread([this] { loop(); });
@@ -319,7 +360,9 @@ void SyncEngine::schedule_due() {
 void SyncEngine::execute(Job& job) {
   json& run = job.run;
   uint64_t total = 0;
-  bool failed = false;
+  bool failed = false, stopped = false;
+  std::string run_id = run["id"];
+  auto is_cancelled = [&] { return cancelled(run_id); };
   try {
     control::SourceRecord source = control_.get_source(job.org, job.team_id, job.source);
     std::unique_ptr<Source> connection = open(job.org, source);
@@ -334,7 +377,12 @@ void SyncEngine::execute(Job& job) {
       }
     }
     auto stored = control_.source_tables(job.org, job.source);
+    std::string team_schema = control_.get_team(job.org, job.team_id).schema_name;
     for (const std::string& key : job.tables) {
+      if (is_cancelled()) {
+        stopped = true;
+        break;
+      }
       json entry = {{"table", key}, {"status", "running"}, {"rows", 0}, {"error", nullptr}};
       const SourceTable* t = find_table(found, key);
       auto it = t ? stored.find(table_key(*t)) : stored.end();
@@ -345,7 +393,7 @@ void SyncEngine::execute(Job& job) {
         uint64_t rows = 0;
         for (int attempt = 1;; ++attempt) {
           try {
-            rows = sync_table(job.org, source, *connection, *t, config, state);
+            rows = sync_table(job.org, source, *connection, *t, config, state, is_cancelled);
             break;
           } catch (const SourceError& e) {
             if (!e.transient() || attempt == kAttempts) throw;
@@ -361,6 +409,13 @@ void SyncEngine::execute(Job& job) {
         state["last_synced_at"] = iso_utc_now();
         state["last_synced_epoch"] = epoch_now();
         state["rows_last_run"] = rows;
+        std::lock_guard lock(mutex_);
+        synced_rows_[{job.org, team_schema}] += rows;
+      } catch (const Cancelled&) {
+        stopped = true;
+        entry["status"] = "cancelled";
+        run["tables"].push_back(entry);
+        break;
       } catch (const std::exception& e) {
         failed = true;
         entry["status"] = "failed";
@@ -382,7 +437,7 @@ void SyncEngine::execute(Job& job) {
       run["rows"] = total;
       control_.save_source_run(job.org, run);
     }
-    run["status"] = failed ? "failed" : "completed";
+    run["status"] = stopped ? "cancelled" : failed ? "failed" : "completed";
     if (failed) run["error"] = "some tables failed";
   } catch (const std::exception& e) {
     run["status"] = "failed";
@@ -390,6 +445,10 @@ void SyncEngine::execute(Job& job) {
   }
   run["rows"] = total;
   run["finished_at"] = iso_utc_now();
+  {
+    std::lock_guard lock(mutex_);
+    cancel_.erase(run_id);
+  }
   try {
     control_.save_source_run(job.org, run);
   } catch (const std::exception& e) {
@@ -399,7 +458,7 @@ void SyncEngine::execute(Job& job) {
 
 uint64_t SyncEngine::sync_table(const std::string& org, const control::SourceRecord& source,
                                 Source& connection, const SourceTable& table, const json& config,
-                                json& state) {
+                                json& state, const std::function<bool()>& cancelled) {
   std::string type = config.value("sync_type", "full_refresh");
   std::string field = config["incremental_field"].is_string() ? config["incremental_field"].get<std::string>() : "";
   std::vector<std::string> key = config["primary_key"].get<std::vector<std::string>>();
@@ -463,9 +522,10 @@ uint64_t SyncEngine::sync_table(const std::string& org, const control::SourceRec
     if (type != "full_refresh" && state["cursor"].is_string()) after = state["cursor"].get<std::string>();
     sent = connection.stream(table, table.columns, field, after,
                              type == "incremental" ? config.value("lookback_seconds", int64_t{0}) : 0,
-                             [&](std::string_view data) { return fifo.write(data); });
+                             [&](std::string_view data) { return !cancelled() && fifo.write(data); });
     fifo.close();
     reader.join();
+    if (cancelled()) throw Cancelled();
     if (reader_error) throw SqlError("22P04", "the rows of " + table_key(table) + " could not be landed: " + *reader_error);
     // Every row the source sent is in the stage, or the run fails.
     auto counted = run_sql("SELECT count(*) FROM " + stage);
@@ -520,6 +580,7 @@ uint64_t SyncEngine::sync_table(const std::string& org, const control::SourceRec
     fifo.close();
     if (reader.joinable()) reader.join();
     if (cleanup_stage) drop_stage();
+    if (cancelled()) throw Cancelled();  // the stream ended because it was asked to
     throw;
   }
   return sent;

@@ -10,6 +10,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <deque>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <nlohmann/json.hpp>
@@ -43,6 +44,13 @@ class SyncEngine {
   nlohmann::json start_run(const std::string& org, int64_t team_id, const std::string& name,
                            const std::vector<std::string>& only = {});
 
+  // Asks a running or queued run to stop: its current table's stream ends, nothing of it
+  // lands, and the run ends "cancelled". Throws RefusedError when it already ended.
+  nlohmann::json cancel_run(const std::string& org, int64_t team_id, const std::string& name,
+                            const std::string& run_id);
+  // Rows landed since the last call, by (org, team schema): usage metering.
+  std::map<std::pair<std::string, std::string>, uint64_t> take_synced_rows();
+
   // The scheduler and the runner's thread.
   void start();
   void stop();
@@ -61,7 +69,8 @@ class SyncEngine {
   // Syncs one table; returns the rows it landed. Throws SourceError or SqlError.
   uint64_t sync_table(const std::string& org, const control::SourceRecord& source,
                       Source& connection, const SourceTable& table, const nlohmann::json& config,
-                      nlohmann::json& state);
+                      nlohmann::json& state, const std::function<bool()>& cancelled);
+  bool cancelled(const std::string& run_id);
 
   control::ControlPlane& control_;
   gateway::Gateway& gateway_;
@@ -71,6 +80,8 @@ class SyncEngine {
   std::deque<Job> queue_;
   std::set<std::pair<std::string, std::string>> queued_;  // (org, source) queued or running
   bool stop_ = false;
+  std::set<std::string> cancel_;  // run ids asked to stop
+  std::map<std::pair<std::string, std::string>, uint64_t> synced_rows_;
   std::thread thread_;
 };
 

@@ -9,7 +9,7 @@ import time
 
 import psycopg2
 
-from control_lib import Api, Server, check, connect, error_code, finish, setup_acme
+from control_lib import Api, Server, check, connect, error_code, finish, setup_acme, wait_for
 from pg_instance import PgInstance
 
 READER_PASSWORD = "reader-" + "x7Hq2p"
@@ -94,7 +94,7 @@ def run(isolation):
         """)
         srv = Server()
         try:
-            srv.start(extra_args=["--isolation", isolation])
+            srv.start(extra_args=["--isolation", isolation, "--usage-interval", "1"])
             api = Api(srv)
             setup_acme(api)
             base = "/api/v1/orgs/acme/teams/1/sources"
@@ -215,6 +215,29 @@ def run(isolation):
                   "%s: the table's state says why: %s" % (label, c))
             s, runs = api.call("GET", base + "/shop/runs")
             check(s == 200 and [r["id"] for r in runs][:2] == [run4["id"], run3["id"]], "%s: runs listed newest first" % label)
+
+            # Rows landed are metered by team (rows_synced): the first run's 7,300, the second's.
+            def synced():
+                s, body = api.call("GET", "/api/v1/orgs/acme/usage?group_by=team")
+                return sum(r["quantity"] for r in body.get("usage", []) if r["meter"] == "rows_synced") if s == 200 else 0
+            want = run1["rows"] + run2["rows"]
+            check(wait_for(lambda: synced() == want, timeout=20), "%s: rows_synced %s == %s" % (label, synced(), want))
+
+            # A run cancelled midway lands nothing of the table it was syncing.
+            cur.execute("CREATE TABLE big AS SELECT i AS id, md5(i::text) AS h FROM generate_series(1, 3000000) AS i;"
+                        "ALTER TABLE big ADD PRIMARY KEY (id); GRANT SELECT ON big TO reader")
+            s, body = patch("big", {"enabled": True, "frequency": "manual"})
+            s, started = api.call("POST", base + "/shop/sync", {"tables": ["big"]})
+            check(s == 202, "%s: big started: %s" % (label, s))
+            time.sleep(0.5)
+            s, body = api.call("POST", "%s/shop/runs/%s/cancel" % (base, started["id"]))
+            check(s == 200, "%s: cancel: %s %s" % (label, s, body))
+            done = wait_run(api, base + "/shop", started["id"])
+            check(done["status"] == "cancelled", "%s: the run ends cancelled: %s" % (label, done))
+            check(rows(duck, "SELECT count(*) FROM duckdb_tables() WHERE schema_name = 'shop' AND table_name LIKE '%big%' OR table_name LIKE '__duckgres_stage%'") == [(0,)],
+                  "%s: nothing of it landed, no stage left" % label)
+            s, body = api.call("POST", "%s/shop/runs/%s/cancel" % (base, started["id"]))
+            check(s == 409, "%s: cancelling an ended run: %s" % (label, s))
 
             # The password never shows.
             s, audit = api.call("GET", "/api/v1/orgs/acme/audit")
