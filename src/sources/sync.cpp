@@ -454,6 +454,24 @@ void SyncEngine::execute(Job& job) {
   } catch (const std::exception& e) {
     spdlog::error("source {} of {}: the run could not be saved: {}", job.source, job.org, e.what());
   }
+  // And in the duckling, for SQL (system.source_runs), a row per table.
+  try {
+    std::string values;
+    auto text = [](const json& v) { return v.is_string() ? sql::quote_literal(v.get<std::string>()) : std::string("NULL"); };
+    for (const auto& t : run["tables"]) {
+      values += std::string(values.empty() ? "" : ", ") + "(" + sql::quote_literal(run_id) + ", " +
+                sql::quote_literal(job.source) + ", " + std::to_string(job.team_id) + ", " +
+                text(t["table"]) + ", " + text(t["status"]) + ", " +
+                std::to_string(t.value("rows", uint64_t{0})) + ", " + text(t["error"]) + ", " +
+                text(run["started_at"]) + ", " + text(run["finished_at"]) + ")";
+    }
+    if (!values.empty()) {
+      gateway_.run({job.org, "source " + job.source,
+                    "INSERT INTO duckgres_meta.source_runs VALUES " + values, {}, true});
+    }
+  } catch (const std::exception& e) {
+    spdlog::warn("source {} of {}: the run is not in system.source_runs: {}", job.source, job.org, e.what());
+  }
 }
 
 uint64_t SyncEngine::sync_table(const std::string& org, const control::SourceRecord& source,

@@ -63,9 +63,10 @@ bool rewrite_range_var(pg_query::RangeVar& rv) {
     rv.set_schemaname(kCatalogSchema);
     return true;
   }
-  if (schema == "system" && rv.relname() == "query_log") {  // metering/query_log.h
+  if (schema == "system" && (rv.relname() == "query_log" || rv.relname() == "source_runs")) {
+    // metering/query_log.h, sources/sync.h
     rv.set_schemaname(kCatalogSchema);
-    rv.set_relname("__system_query_log");
+    rv.set_relname("__system_" + rv.relname());
     return true;
   }
   if (schema == "information_schema" && is_information_schema_relation(rv.relname())) {

@@ -168,6 +168,12 @@ def run(isolation):
             check(same(rows(up, q_r % "sales.refunds"), rows(duck, q_r % "shop.sales_refunds")),
                   "%s: refunds row by row" % label)
 
+            # The run in SQL: a row per table.
+            got = rows(duck, "SELECT table_name, status, rows FROM system.source_runs WHERE run_id = '%s' "
+                             "ORDER BY table_name" % run1["id"])
+            check(got == [("customers", "completed", 2000), ("orders", "completed", 5000),
+                          ("sales.refunds", "completed", 300)], "%s: system.source_runs: %s" % (label, got))
+
             # Changes upstream: an update past the cursor, an update inside the lookback window
             # (older than the cursor by less than an hour), a new row, a column added; an
             # appended refund; a customer deleted (gone after the full refresh).

@@ -45,6 +45,10 @@ CREATE TABLE IF NOT EXISTS duckgres_meta.query_log (query_id VARCHAR, parent_que
   duration_ms DOUBLE, rows BIGINT, result_bytes BIGINT, status VARCHAR, sqlstate VARCHAR,
   error VARCHAR, cpu_time_ms DOUBLE, peak_memory_bytes BIGINT, rows_scanned BIGINT,
   slowest_operators JSON);
+-- Source runs (sources/sync.h): one row per table of each run, written by the server.
+CREATE TABLE IF NOT EXISTS duckgres_meta.source_runs (run_id VARCHAR, source VARCHAR,
+  team_id BIGINT, table_name VARCHAR, status VARCHAR, rows BIGINT, error VARCHAR,
+  started_at TIMESTAMPTZ, finished_at TIMESTAMPTZ);
 CREATE SCHEMA duckgres_information_schema;
 
 -- Helpers (names starting with __ are hidden from the emulated catalogs).
@@ -65,6 +69,9 @@ CREATE MACRO duckgres_catalog.__may_use(p_s) AS coalesce(getvariable('duckgres_s
 -- system.query_log: owners see every user's statements, other roles their own.
 CREATE VIEW duckgres_catalog.__system_query_log AS SELECT * FROM duckgres_meta.query_log
   WHERE coalesce(getvariable('duckgres_sees_all'), true) OR user_name = duckgres_catalog.__user();
+-- system.source_runs: the duckling's owners see its sources' runs.
+CREATE VIEW duckgres_catalog.__system_source_runs AS SELECT * FROM duckgres_meta.source_runs
+  WHERE coalesce(getvariable('duckgres_sees_all'), true);
 CREATE MACRO duckgres_catalog.__visible_rel(p_s, p_n) AS NOT ((p_s = 'duckgres_catalog' OR p_s = 'duckgres_information_schema') AND starts_with(p_n, '__')) AND (p_s <> 'pg_catalog' AND p_s <> 'information_schema' AND p_s <> 'duckgres_meta')
   AND (p_s = 'duckgres_catalog' OR p_s = 'duckgres_information_schema' OR duckgres_catalog.__may_see(p_s, p_n));
 CREATE MACRO duckgres_catalog.__quote_ident(p_x) AS CASE WHEN regexp_matches(p_x, '^[a-z_][a-z0-9_$]*$') THEN p_x ELSE '"' || replace(p_x, '"', '""') || '"' END;
