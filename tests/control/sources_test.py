@@ -171,7 +171,7 @@ def run(isolation):
             # The run in SQL: a row per table.
             got = rows(duck, "SELECT table_name, status, rows FROM system.source_runs WHERE run_id = '%s' "
                              "ORDER BY table_name" % run1["id"])
-            check(got == [("customers", "completed", 2000), ("orders", "completed", 5000),
+            check(got == [("public.customers", "completed", 2000), ("public.orders", "completed", 5000),
                           ("sales.refunds", "completed", 300)], "%s: system.source_runs: %s" % (label, got))
 
             # Changes upstream: an update past the cursor, an update inside the lookback window
