@@ -575,15 +575,25 @@ uint64_t SyncEngine::sync_table(const std::string& org, const control::SourceRec
       // Readers see the old table or the new one, never a half.
       run_sql("BEGIN; DROP TABLE IF EXISTS " + target + "; " + swap + "; COMMIT");
     } else {
-      // Columns added upstream are added here first.
-      auto have = run_sql("SELECT column_name FROM duckdb_columns() WHERE schema_name = " +
-                          sql::quote_literal(source.prefix) + " AND table_name = " +
-                          sql::quote_literal(landed_name(table)));
-      std::set<std::string> present;
-      for (const auto& r : have.rows) present.insert(*r[0]);
+      // Columns added upstream are added here first; a column whose type changed is
+      // reported, not cast into the old type.
+      auto have = run_sql("SELECT table_name, column_name, data_type FROM duckdb_columns() WHERE "
+                          "schema_name = " + sql::quote_literal(source.prefix) +
+                          " AND table_name IN (" + sql::quote_literal(landed_name(table)) + ", " +
+                          sql::quote_literal(stage_name) + ")");
+      std::map<std::string, std::string> landed_types, new_types;
+      for (const auto& r : have.rows) (*r[0] == stage_name ? new_types : landed_types)[*r[1]] = *r[2];
       std::string add;
       for (const auto& c : table.columns) {
-        if (!present.count(c.name)) add += "ALTER TABLE " + target + " ADD COLUMN " + qi(c.name) + " " + c.duck_type + "; ";
+        auto was = landed_types.find(c.name);
+        if (was == landed_types.end()) {
+          add += "ALTER TABLE " + target + " ADD COLUMN " + qi(c.name) + " " + c.duck_type + "; ";
+        } else if (was->second != new_types[c.name]) {
+          throw SourceError(false, "column " + c.name + " of " + table_key(table) +
+                                       " changed type upstream (" + c.source_type + "): it landed as " +
+                                       was->second + ", now it would be " + new_types[c.name] +
+                                       "; a full refresh (sync_type full_refresh) lands the new type");
+        }
       }
       std::string merge = "BEGIN; " + add;
       if (type == "incremental") {

@@ -199,6 +199,15 @@ def run(isolation):
             tables = {t["table"]: t for t in run2["tables"]}
             check(tables.get("sales.refunds", {}).get("rows") == 20, "%s: append read only the new rows: %s" % (label, run2))
 
+            # A type changed upstream is reported, not cast into the landed type.
+            cur.execute("ALTER TABLE orders ALTER COLUMN customer_id TYPE text USING 'c' || customer_id; "
+                        "UPDATE orders SET updated_at = TIMESTAMPTZ '2026-02-06 00:00:00+00' WHERE id = 30")
+            run_t = sync(api, base + "/shop", {"tables": ["orders"]})
+            check(run_t["status"] == "failed" and "changed type" in str(run_t), "%s: a type change: %s" % (label, run_t))
+            check(rows(duck, "SELECT typeof(customer_id) FROM shop.orders LIMIT 1") == [("INTEGER",)],
+                  "%s: the landed column kept its type" % label)
+            cur.execute("ALTER TABLE orders ALTER COLUMN customer_id TYPE int USING substr(customer_id, 2)::int")
+
             # A primary key that is not unique fails the run and lands nothing.
             s, body = patch("dupes", {"enabled": True, "sync_type": "incremental", "incremental_field": "ts",
                                       "primary_key": ["k"], "frequency": "manual"})
