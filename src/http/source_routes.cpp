@@ -61,7 +61,11 @@ std::vector<Route> Api::source_routes() {
         {"connection", {{"type", "object"}}, true,
          "postgres: {host, port, database, user, password, sslmode} (JSON; the password is "
          "kept sealed)"},
-        {"prefix", str(), false, "the schema its tables land in (default: its name)"}},
+        {"prefix", str(), false, "the schema its tables land in (default: its name)"},
+        {"password", str(), false,
+         "the connection's password given apart (ctl reads it from DUCKGRES_SOURCE_PASSWORD, "
+         "never from the command line)",
+         "-", "DUCKGRES_SOURCE_PASSWORD"}},
        "",
        {},
        [](Api& api, const Call& c) {
@@ -70,6 +74,9 @@ std::vector<Route> Api::source_routes() {
          spec.kind = text_field(c.body, "kind", true);
          spec.prefix = text_field(c.body, "prefix", false);
          spec.connection = c.body.value("connection", json());
+         std::string password = text_field(c.body, "password", false);
+         if (!password.empty() && spec.connection.is_object() && !spec.connection.contains("password"))
+           spec.connection["password"] = password;
          engine(api);
          return ApiResponse{
              201, source_json(api.control_.create_source(c.param("org"),

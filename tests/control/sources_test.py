@@ -5,11 +5,13 @@
 # primary key that is not unique and a permission lost upstream fail the run and leave the
 # landed data as it was; the password never shows.
 import datetime
+import json
+import os
 import time
 
 import psycopg2
 
-from control_lib import Api, Server, check, connect, error_code, finish, setup_acme, wait_for
+from control_lib import Api, Server, check, connect, ctl, error_code, finish, setup_acme, wait_for
 from pg_instance import PgInstance
 
 READER_PASSWORD = "reader-" + "x7Hq2p"
@@ -253,6 +255,17 @@ def run(isolation):
                   "%s: nothing of it landed, no stage left" % label)
             s, body = api.call("POST", "%s/shop/runs/%s/cancel" % (base, started["id"]))
             check(s == 409, "%s: cancelling an ended run: %s" % (label, s))
+
+            # duckgres ctl: the password from the environment, not the command line.
+            env = dict(os.environ, DUCKGRES_SOURCE_PASSWORD=READER_PASSWORD)
+            spec = dict(conn_spec)
+            del spec["password"]
+            r = ctl(srv, "sources", "create", "acme", "1", "shop2", "--kind", "postgres",
+                    "--connection", json.dumps(spec), "--prefix", "shop_two", env=env)
+            check(r.returncode == 0 and "shop_two" in r.stdout and READER_PASSWORD not in r.stdout,
+                  "%s: ctl sources create: %r" % (label, r.stdout + r.stderr))
+            r = ctl(srv, "sources", "tables", "acme", "1", "shop2")
+            check(r.returncode == 0 and "public.orders" in r.stdout, "%s: ctl sources tables" % label)
 
             # The password never shows.
             s, audit = api.call("GET", "/api/v1/orgs/acme/audit")
