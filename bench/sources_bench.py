@@ -62,8 +62,9 @@ def main():
         log("filling %d rows in PostgreSQL" % args.rows)
         up.cursor().execute("CREATE TABLE narrow AS SELECT i::bigint AS id, (i %% 1000)::int AS k, "
                             "i * 0.5::double precision AS v, 'name-' || i AS s "
-                            "FROM generate_series(1, %d) AS i; ALTER TABLE narrow ADD PRIMARY KEY (id); "
-                            "VACUUM ANALYZE narrow" % args.rows)
+                            "FROM generate_series(1, %d) AS i; ALTER TABLE narrow ADD PRIMARY KEY (id)"
+                            % args.rows)
+        up.cursor().execute("VACUUM ANALYZE narrow")
         srv = Server(binary=binary)
         srv.start(extra_args=["--readable-directories", work])
         try:

@@ -22,6 +22,7 @@ using control::RefusedError;
 constexpr int64_t kDefaultFrequency = 6 * 3600;
 constexpr int64_t kMinFrequency = 300, kMaxFrequency = 30 * 86400;
 constexpr int kAttempts = 3;  // of a table whose source fails transiently
+constexpr size_t kPipeChunk = 1 << 20;
 
 // A run asked to stop (cancel_run): not a failure of the table.
 struct Cancelled : std::runtime_error {
@@ -493,10 +494,17 @@ uint64_t SyncEngine::sync_table(const std::string& org, const control::SourceRec
   for (size_t i = 0; i < table.columns.size(); ++i) {
     const SourceColumn& c = table.columns[i];
     std::string text = "c" + std::to_string(i);
-    csv_columns += (i ? ", " : "") + sql::quote_literal(text) + ": 'VARCHAR'";
-    std::string value = c.read_expression.empty() ? text : c.read_expression;
-    if (!c.read_expression.empty()) value.replace(value.find("%s"), 2, text);
-    select += (i ? ", " : "") + std::string("CAST(") + value + " AS " + c.duck_type + ") AS " + qi(c.name);
+    // The CSV reader casts to the type itself (as COPY FROM STDIN does); a column that needs
+    // an expression (bytea's hex) is read as text first.
+    std::string read_as = c.read_expression.empty() ? c.duck_type : "VARCHAR";
+    csv_columns += (i ? ", " : "") + sql::quote_literal(text) + ": " + sql::quote_literal(read_as);
+    std::string value = text;
+    if (!c.read_expression.empty()) {
+      value = c.read_expression;
+      value.replace(value.find("%s"), 2, text);
+      value = "CAST(" + value + " AS " + c.duck_type + ")";
+    }
+    select += (i ? ", " : "") + value + " AS " + qi(c.name);
   }
   std::string tmp = data_dir_ + "/ducklings/" + org + "/tmp";
   std::filesystem::create_directories(tmp);
@@ -538,9 +546,20 @@ uint64_t SyncEngine::sync_table(const std::string& org, const control::SourceRec
     }
     std::optional<std::string> after;
     if (type != "full_refresh" && state["cursor"].is_string()) after = state["cursor"].get<std::string>();
+    // PostgreSQL hands over a row at a time: written to the pipe a MiB at a time, not a
+    // system call per row.
+    std::string pending;
+    pending.reserve(kPipeChunk + 4096);
     sent = connection.stream(table, table.columns, field, after,
                              type == "incremental" ? config.value("lookback_seconds", int64_t{0}) : 0,
-                             [&](std::string_view data) { return !cancelled() && fifo.write(data); });
+                             [&](std::string_view data) {
+                               pending.append(data);
+                               if (pending.size() < kPipeChunk) return true;
+                               bool ok = !cancelled() && fifo.write(pending);
+                               pending.clear();
+                               return ok;
+                             });
+    if (!pending.empty() && !cancelled()) fifo.write(pending);
     fifo.close();
     reader.join();
     if (cancelled()) throw Cancelled();
