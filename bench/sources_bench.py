@@ -30,17 +30,12 @@ sys.path.insert(0, os.path.join(ROOT, "tests", "control"))
 from control_lib import Api, Server  # noqa: E402
 from pg_instance import PG_BIN, PgInstance  # noqa: E402
 
+sys.path.insert(0, os.path.join(ROOT, "bench"))
+from bench import rss_kib  # noqa: E402  (bench/bench.py)
+
 
 def log(msg):
     print("[sources-bench] %s" % msg, file=sys.stderr, flush=True)
-
-
-def rss_kib(pid):
-    with open("/proc/%d/status" % pid) as f:
-        for line in f:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-    return 0
 
 
 def main():

@@ -19,16 +19,6 @@ sources::SyncEngine& engine(Api& api) {
   return *api.sync_engine();
 }
 
-// Source errors the engine reports while reading a source are the source's, not ours: 422.
-template <typename F>
-auto reaching_source(F f) {
-  try {
-    return f();
-  } catch (const sources::SourceError& e) {
-    throw ApiError(422, "source_unreachable", e.what());
-  }
-}
-
 }  // namespace
 
 std::vector<Route> Api::source_routes() {
@@ -139,10 +129,8 @@ std::vector<Route> Api::source_routes() {
        "",
        {},
        [](Api& api, const Call& c) {
-         return ApiResponse{200, reaching_source([&] {
-                              return engine(api).tables(c.param("org"), team_id_of(c.param("team_id")),
-                                                        c.param("name"));
-                            })};
+         return ApiResponse{200, engine(api).tables(c.param("org"), team_id_of(c.param("team_id")),
+                                                    c.param("name"))};
        },
        CliCommand{"sources", "tables", "discover its tables"}},
       {"PATCH",
@@ -163,10 +151,8 @@ std::vector<Route> Api::source_routes() {
        "",
        {},
        [](Api& api, const Call& c) {
-         return ApiResponse{200, reaching_source([&] {
-                              return engine(api).configure(c.param("org"), team_id_of(c.param("team_id")),
-                                                           c.param("name"), c.param("table"), c.body);
-                            })};
+         return ApiResponse{200, engine(api).configure(c.param("org"), team_id_of(c.param("team_id")),
+                                                       c.param("name"), c.param("table"), c.body)};
        },
        CliCommand{"sources", "configure", "set a table's settings"}},
       {"POST",

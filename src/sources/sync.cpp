@@ -114,12 +114,17 @@ SyncEngine::SyncEngine(control::ControlPlane& control, gateway::Gateway& gateway
 
 SyncEngine::~SyncEngine() { stop(); }
 
+namespace {
+PostgresConnection connection_of(const control::SourceRecord& s, const std::string& password) {
+  return {s.connection.value("host", ""), s.connection.value("database", ""),
+          s.connection.value("user", ""),  password,
+          s.connection.value("sslmode", ""), s.connection.value("port", 5432)};
+}
+}  // namespace
+
 void SyncEngine::probe(const control::SourceRecord& s, const std::string& password) {
-  PostgresConnection c{s.connection.value("host", ""), s.connection.value("database", ""),
-                       s.connection.value("user", ""), password, s.connection.value("sslmode", ""),
-                       s.connection.value("port", 5432)};
   try {
-    open_postgres(c)->discover();
+    open_postgres(connection_of(s, password))->discover();
   } catch (const SourceError& e) {
     throw RefusedError(Refusal::kUnprocessable, "source_unreachable",
                        "the source cannot be read: " + std::string(e.what()));
@@ -127,20 +132,21 @@ void SyncEngine::probe(const control::SourceRecord& s, const std::string& passwo
 }
 
 std::unique_ptr<Source> SyncEngine::open(const std::string& org, const control::SourceRecord& s) {
-  PostgresConnection c{s.connection.value("host", ""), s.connection.value("database", ""),
-                       s.connection.value("user", ""), control_.source_password(org, s.name),
-                       s.connection.value("sslmode", ""), s.connection.value("port", 5432)};
-  return open_postgres(c);
+  return open_postgres(connection_of(s, control_.source_password(org, s.name)));
+}
+
+std::vector<SourceTable> SyncEngine::discover(const std::string& org,
+                                              const control::SourceRecord& s) {
+  try {
+    return open(org, s)->discover();
+  } catch (const SourceError& e) {
+    throw RefusedError(Refusal::kUnprocessable, "source_unreachable", e.what());
+  }
 }
 
 json SyncEngine::tables(const std::string& org, int64_t team_id, const std::string& name) {
   control::SourceRecord s = control_.get_source(org, team_id, name);
-  std::vector<SourceTable> found;
-  try {
-    found = open(org, s)->discover();
-  } catch (const SourceError& e) {
-    throw RefusedError(Refusal::kUnprocessable, "source_unreachable", e.what());
-  }
+  std::vector<SourceTable> found = discover(org, s);
   auto stored = control_.source_tables(org, name);
   json out = json::array();
   for (const auto& t : found) {
@@ -154,12 +160,7 @@ json SyncEngine::tables(const std::string& org, int64_t team_id, const std::stri
 json SyncEngine::configure(const std::string& org, int64_t team_id, const std::string& name,
                            const std::string& key, const json& change) {
   control::SourceRecord s = control_.get_source(org, team_id, name);
-  std::vector<SourceTable> found;
-  try {
-    found = open(org, s)->discover();
-  } catch (const SourceError& e) {
-    throw RefusedError(Refusal::kUnprocessable, "source_unreachable", e.what());
-  }
+  std::vector<SourceTable> found = discover(org, s);
   const SourceTable* t = find_table(found, key);
   if (!t) {
     throw RefusedError(Refusal::kNotFound, "not_found",

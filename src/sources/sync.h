@@ -63,6 +63,8 @@ class SyncEngine {
     std::vector<std::string> tables;
   };
   std::unique_ptr<Source> open(const std::string& org, const control::SourceRecord& source);
+  // Its tables now; RefusedError 422 source_unreachable with the source's reason.
+  std::vector<SourceTable> discover(const std::string& org, const control::SourceRecord& source);
   void loop();
   void schedule_due();
   void execute(Job& job);
