@@ -269,7 +269,7 @@ int serve(const std::map<std::string, std::string>& flags) {
     });
     api.set_gateway(&server);
     // External sources: synced on their schedules and on demand (docs/sources.md).
-    sources::SyncEngine sync_engine(control, server, config.data_dir);
+    sources::SyncEngine sync_engine(control, server, config.data_dir, &storage_access);
     api.set_sync_engine(&sync_engine);
     sync_engine.start();
     // PostHog capture: events written ahead, then applied to their team's table.

@@ -1019,38 +1019,12 @@ SourceRecord ControlPlane::create_source(
     bad_request("\"prefix\" must be a lower-case identifier that is not a schema of the "
                 "server or of a team (main, public, team_*, duckgres*, pg_*)");
   }
-  if (spec.kind != "postgres") {
-    if (spec.kind == "mysql" || spec.kind == "files" || spec.kind == "rest" || spec.kind == "stripe")
-      throw RefusedError(Refusal::kUnprocessable, "not_supported",
-                         "sources of kind " + spec.kind + " are not available yet");
+  if (spec.kind != "postgres" && spec.kind != "mysql" && spec.kind != "files" &&
+      spec.kind != "rest" && spec.kind != "stripe")
     bad_request("\"kind\" must be postgres, mysql, files, rest or stripe");
-  }
-  if (!spec.connection.is_object()) bad_request("\"connection\" must be an object");
-  nlohmann::json connection = nlohmann::json::object();
-  std::string password;
-  for (const auto& [key, value] : spec.connection.items()) {
-    if (key == "password") {
-      if (!value.is_string()) bad_request("connection \"password\" must be a string");
-      password = value.get<std::string>();
-      continue;
-    }
-    if (key != "host" && key != "port" && key != "database" && key != "user" && key != "sslmode")
-      bad_request("unknown connection field \"" + key + "\" (postgres takes host, port, "
-                  "database, user, password, sslmode)");
-    if (key == "port" ? !value.is_number_integer() : !value.is_string())
-      bad_request("connection \"" + key + "\" must be " + (key == "port" ? "an integer" : "a string"));
-    connection[key] = value;
-  }
-  for (const char* required : {"host", "database", "user"}) {
-    if (!connection.contains(required)) bad_request(std::string("connection \"") + required + "\" is required");
-  }
-  if (!connection.contains("port")) connection["port"] = 5432;
-  if (connection.contains("sslmode")) {
-    std::string m = connection["sslmode"];
-    if (m != "disable" && m != "allow" && m != "prefer" && m != "require" && m != "verify-ca" &&
-        m != "verify-full")
-      bad_request("connection \"sslmode\" must be one of PostgreSQL's sslmodes");
-  }
+  // The sources module checked the connection and took its secret apart.
+  const nlohmann::json& connection = spec.connection;
+  const std::string& password = spec.secret;
   get_team(org, team_id);
   Org o = org_row(org);
   if (!store_.query("SELECT 1 FROM sources WHERE org_id = ? AND name = ?", {o.id, spec.name}).empty())

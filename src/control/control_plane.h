@@ -181,12 +181,13 @@ struct StorageGrant {
 // An external source of a team (sources/): the connection as given, its password sealed.
 struct SourceSpec {
   std::string name, kind, prefix;
-  nlohmann::json connection;  // postgres: host, port, database, user, password, sslmode
+  nlohmann::json connection;  // checked by sources::check_connection, without its secret
+  std::string secret;         // sealed at rest
 };
 struct SourceRecord {
   int64_t team_id = 0;
   std::string name, kind, prefix, created_at;
-  nlohmann::json connection;  // without its password
+  nlohmann::json connection;  // without its secret
 };
 
 // Thread-safe (the store serializes).

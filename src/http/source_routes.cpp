@@ -53,7 +53,7 @@ std::vector<Route> Api::source_routes() {
          "kept sealed)"},
         {"prefix", str(), false, "the schema its tables land in (default: its name)"},
         {"password", str(), false,
-         "the connection's password given apart (ctl reads it from DUCKGRES_SOURCE_PASSWORD, "
+         "the connection's password (or API key) given apart (ctl reads it from DUCKGRES_SOURCE_PASSWORD, "
          "never from the command line)",
          "-", "DUCKGRES_SOURCE_PASSWORD"}},
        "",
@@ -64,14 +64,9 @@ std::vector<Route> Api::source_routes() {
          spec.kind = text_field(c.body, "kind", true);
          spec.prefix = text_field(c.body, "prefix", false);
          spec.connection = c.body.value("connection", json());
-         std::string password = text_field(c.body, "password", false);
-         if (!password.empty() && spec.connection.is_object() && !spec.connection.contains("password"))
-           spec.connection["password"] = password;
-         engine(api);
-         return ApiResponse{
-             201, source_json(api.control_.create_source(c.param("org"),
-                                                         team_id_of(c.param("team_id")), spec,
-                                                         &sources::SyncEngine::probe))};
+         spec.secret = text_field(c.body, "password", false);
+         return ApiResponse{201, source_json(engine(api).create(
+                                     c.param("org"), team_id_of(c.param("team_id")), spec))};
        },
        CliCommand{"sources", "create", "add one", {"org", "team_id", "name"}}},
       {"GET",

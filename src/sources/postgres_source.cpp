@@ -6,7 +6,7 @@
 #include <map>
 #include <memory>
 
-#include "sources/source.h"
+#include "sources/kinds.h"
 
 namespace ducklings::sources {
 namespace {
@@ -84,6 +84,11 @@ bool incremental_type(const std::string& duck_type) {
          duck_type == "TIMESTAMPTZ";
 }
 
+struct PostgresConnection {
+  std::string host, database, user, password, sslmode;
+  int port = 5432;
+};
+
 class PostgresSource : public Source {
  public:
   explicit PostgresSource(PostgresConnection c) : c_(std::move(c)) {}
@@ -103,6 +108,7 @@ class PostgresSource : public Source {
       t.schema = PQgetvalue(r.get(), i, 0);
       t.name = PQgetvalue(r.get(), i, 1);
       std::string k = PQgetvalue(r.get(), i, 2);
+      t.bare = t.schema == "public";
       t.kind = k == "v" ? "view" : k == "m" ? "materialized_view" : "table";
       int64_t estimate = std::stoll(PQgetvalue(r.get(), i, 3));
       t.row_estimate = estimate < 0 ? -1 : estimate;  // -1: never analyzed (PostgreSQL 14+)
@@ -236,8 +242,10 @@ class PostgresSource : public Source {
 
 }  // namespace
 
-std::unique_ptr<Source> open_postgres(const PostgresConnection& connection) {
-  return std::make_unique<PostgresSource>(connection);
+std::unique_ptr<Source> open_postgres(const nlohmann::json& c, const std::string& password) {
+  return std::make_unique<PostgresSource>(PostgresConnection{
+      c.value("host", ""), c.value("database", ""), c.value("user", ""), password,
+      c.value("sslmode", ""), c.value("port", 5432)});
 }
 
 }  // namespace ducklings::sources

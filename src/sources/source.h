@@ -12,6 +12,8 @@
 #include <string_view>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 namespace ducklings::sources {
 
 // Why a source failed, as the sync engine acts on it: transient failures are retried with
@@ -36,12 +38,27 @@ struct SourceColumn {
 };
 
 struct SourceTable {
-  std::string schema, name;  // upstream
+  std::string schema, name;  // upstream; schema "" for a source without schemas
+  // Named and landed by its bare name (PostgreSQL's public schema; sources without schemas).
+  bool bare = false;
   std::string kind;          // table | view | materialized_view
   std::vector<SourceColumn> columns;
   std::vector<std::string> primary_key;
   int64_t row_estimate = -1;  // -1 when the source does not know
   std::vector<std::string> incremental_fields;  // integer, numeric, date and timestamp columns
+  // The source remembers what it sent (files by ETag): append and incremental syncs need no
+  // incremental field.
+  bool tracks_itself = false;
+};
+
+// Rows DuckDB reads itself (files in a storage) rather than from a stream: the SELECT that
+// gives a table's rows (its columns by name), what the table's state remembers once they
+// landed, and what to do when done either way.
+struct DirectRead {
+  std::string select;
+  nlohmann::json remember;          // stored as the table's "cursor" after the rows landed
+  std::function<void()> release;    // unpins what the select reads; may be empty
+  uint64_t expected_rows = 0;       // 0: not known beforehand
 };
 
 // The rows of a query over one table, as CSV bytes handed to `sink` as they arrive (false
@@ -60,12 +77,22 @@ class Source {
                           const std::string& incremental_field,
                           const std::optional<std::string>& after, int64_t lookback_seconds,
                           const CsvSink& sink) = 0;
+  // For a source DuckDB reads itself: the rows to land; `cursor` is what the last landed run
+  // remembered (null for all rows, as a full refresh wants). nullopt: rows come by stream().
+  virtual std::optional<DirectRead> read_directly(const SourceTable& table,
+                                                  const nlohmann::json& cursor) {
+    (void)table;
+    (void)cursor;
+    return std::nullopt;
+  }
 };
 
-struct PostgresConnection {
-  std::string host, database, user, password, sslmode;
-  int port = 5432;
-};
-std::unique_ptr<Source> open_postgres(const PostgresConnection& connection);
+// "schema.table" as the API names a source's table (a bare table may be named bare).
+std::string table_key(const SourceTable& table);
+// Where it lands in the source's schema: its name, or <schema>_<table> when not bare.
+std::string landed_name(const SourceTable& table);
+
+// The kinds (sources/kinds.h) open their sources from a checked connection and its secret.
+std::unique_ptr<Source> open_postgres(const nlohmann::json& connection, const std::string& password);
 
 }  // namespace ducklings::sources

@@ -93,7 +93,7 @@ json describe(const SourceTable& t, const json& config, const json& state, const
 
 const SourceTable* find_table(const std::vector<SourceTable>& tables, const std::string& key) {
   for (const auto& t : tables) {
-    if (table_key(t) == key || (t.schema == "public" && t.name == key)) return &t;
+    if (table_key(t) == key || (t.bare && t.name == key)) return &t;
   }
   return nullptr;
 }
@@ -102,37 +102,42 @@ std::string qi(const std::string& s) { return sql::quote_identifier(s); }
 
 }  // namespace
 
-std::string table_key(const SourceTable& table) { return table.schema + "." + table.name; }
+std::string table_key(const SourceTable& table) {
+  return table.schema.empty() ? table.name : table.schema + "." + table.name;
+}
 
 std::string landed_name(const SourceTable& table) {
-  return table.schema == "public" ? table.name : table.schema + "_" + table.name;
+  return table.bare || table.schema.empty() ? table.name : table.schema + "_" + table.name;
 }
 
 SyncEngine::SyncEngine(control::ControlPlane& control, gateway::Gateway& gateway,
-                       std::string data_dir)
-    : control_(control), gateway_(gateway), data_dir_(std::move(data_dir)) {}
+                       std::string data_dir, control::StorageAccess* storage)
+    : control_(control), gateway_(gateway), data_dir_(std::move(data_dir)), storage_(storage) {}
 
 SyncEngine::~SyncEngine() { stop(); }
 
-namespace {
-PostgresConnection connection_of(const control::SourceRecord& s, const std::string& password) {
-  return {s.connection.value("host", ""), s.connection.value("database", ""),
-          s.connection.value("user", ""),  password,
-          s.connection.value("sslmode", ""), s.connection.value("port", 5432)};
+control::SourceRecord SyncEngine::create(const std::string& org, int64_t team_id,
+                                         control::SourceSpec spec) {
+  CheckedConnection checked = check_connection(spec.kind, spec.connection, spec.secret);
+  spec.connection = checked.connection;
+  spec.secret = checked.secret;
+  return control_.create_source(org, team_id, spec, [&](const control::SourceRecord& s, const std::string& secret) {
+    try {
+      open(org, s, secret)->discover();
+    } catch (const SourceError& e) {
+      throw RefusedError(Refusal::kUnprocessable, "source_unreachable",
+                         "the source cannot be read: " + std::string(e.what()));
+    }
+  });
 }
-}  // namespace
 
-void SyncEngine::probe(const control::SourceRecord& s, const std::string& password) {
-  try {
-    open_postgres(connection_of(s, password))->discover();
-  } catch (const SourceError& e) {
-    throw RefusedError(Refusal::kUnprocessable, "source_unreachable",
-                       "the source cannot be read: " + std::string(e.what()));
-  }
+std::unique_ptr<Source> SyncEngine::open(const std::string& org, const control::SourceRecord& s,
+                                         const std::string& secret) {
+  return open_source(s.kind, s.connection, secret, {org, &gateway_, storage_});
 }
 
 std::unique_ptr<Source> SyncEngine::open(const std::string& org, const control::SourceRecord& s) {
-  return open_postgres(connection_of(s, control_.source_password(org, s.name)));
+  return open(org, s, control_.source_password(org, s.name));
 }
 
 std::vector<SourceTable> SyncEngine::discover(const std::string& org,
@@ -216,7 +221,7 @@ json SyncEngine::configure(const std::string& org, int64_t team_id, const std::s
   }
   std::string type = config["sync_type"];
   if (type != "full_refresh") {
-    if (!config["incremental_field"].is_string())
+    if (!config["incremental_field"].is_string() && !t->tracks_itself)
       invalid("an " + type + " sync needs an \"incremental_field\"");
     if (type == "incremental" && config["primary_key"].empty())
       invalid("an incremental sync needs a primary key: " + key + " has none upstream; name "
@@ -476,27 +481,18 @@ void SyncEngine::execute(Job& job) {
   }
 }
 
-uint64_t SyncEngine::sync_table(const std::string& org, const control::SourceRecord& source,
-                                Source& connection, const SourceTable& table, const json& config,
-                                json& state, const std::function<bool()>& cancelled) {
-  std::string type = config.value("sync_type", "full_refresh");
-  std::string field = config["incremental_field"].is_string() ? config["incremental_field"].get<std::string>() : "";
-  std::vector<std::string> key = config["primary_key"].get<std::vector<std::string>>();
-  std::string schema = qi(source.prefix);
-  std::string target = schema + "." + qi(landed_name(table));
-  std::string stage_name = "__duckgres_stage_" + random_hex(6);
-  std::string stage = schema + "." + qi(stage_name);
-  auto run_sql = [&](const std::string& sql) { return gateway_.run({org, "source " + source.name, sql, {}, true}); };
-  run_sql("CREATE SCHEMA IF NOT EXISTS " + schema);
-
-  // The rows arrive as CSV through a pipe DuckDB reads into the stage table, every column as
-  // text first, then cast to its type (a value DuckDB cannot read fails the run).
+uint64_t SyncEngine::stream_into(const std::string& org, const std::string& stage,
+                                 Source& connection, const SourceTable& table,
+                                 const std::string& field, const std::optional<std::string>& after,
+                                 int64_t lookback_seconds, const RunSql& run_sql,
+                                 const std::function<bool()>& cancelled) {
+  // The rows arrive as CSV through a pipe DuckDB reads into the stage table; the CSV reader
+  // casts to each column's type itself (as COPY FROM STDIN does); a column that needs an
+  // expression (bytea's hex) is read as text first. A value DuckDB cannot read fails the run.
   std::string csv_columns, select;
   for (size_t i = 0; i < table.columns.size(); ++i) {
     const SourceColumn& c = table.columns[i];
     std::string text = "c" + std::to_string(i);
-    // The CSV reader casts to the type itself (as COPY FROM STDIN does); a column that needs
-    // an expression (bytea's hex) is read as text first.
     std::string read_as = c.read_expression.empty() ? c.duck_type : "VARCHAR";
     csv_columns += (i ? ", " : "") + sql::quote_literal(text) + ": " + sql::quote_literal(read_as);
     std::string value = text;
@@ -531,46 +527,72 @@ uint64_t SyncEngine::sync_table(const std::string& org, const control::SourceRec
       if (t.joinable()) t.join();
     }
   } join{reader, fifo};
-  uint64_t sent = 0;
-  bool cleanup_stage = true;
-  auto drop_stage = [&] {
-    try {
-      run_sql("DROP TABLE IF EXISTS " + stage);
-    } catch (const std::exception&) {
-    }
-  };
-  try {
-    if (!fifo.open_for_write(reader_done)) {
-      fifo.close();
-      reader.join();
-      throw SqlError("58030", "the duckling did not read the rows: " + reader_error.value_or("unknown"));
-    }
-    std::optional<std::string> after;
-    if (type != "full_refresh" && state["cursor"].is_string()) after = state["cursor"].get<std::string>();
-    // PostgreSQL hands over a row at a time: written to the pipe a MiB at a time, not a
-    // system call per row.
-    std::string pending;
-    pending.reserve(kPipeChunk + 4096);
-    sent = connection.stream(table, table.columns, field, after,
-                             type == "incremental" ? config.value("lookback_seconds", int64_t{0}) : 0,
-                             [&](std::string_view data) {
-                               pending.append(data);
-                               if (pending.size() < kPipeChunk) return true;
-                               bool ok = !cancelled() && fifo.write(pending);
-                               pending.clear();
-                               return ok;
-                             });
-    if (!pending.empty() && !cancelled()) fifo.write(pending);
+  if (!fifo.open_for_write(reader_done)) {
     fifo.close();
     reader.join();
-    if (cancelled()) throw Cancelled();
-    if (reader_error) throw SqlError("22P04", "the rows of " + table_key(table) + " could not be landed: " + *reader_error);
-    // Every row the source sent is in the stage, or the run fails.
-    auto counted = run_sql("SELECT count(*) FROM " + stage);
-    uint64_t landed = std::stoull(*counted.rows.at(0).at(0));
-    if (landed != sent) {
-      throw SqlError("XX000", "the source sent " + std::to_string(sent) + " rows of " +
-                                  table_key(table) + " but " + std::to_string(landed) + " landed");
+    throw SqlError("58030", "the duckling did not read the rows: " + reader_error.value_or("unknown"));
+  }
+  // A source may hand over a row at a time: written to the pipe a MiB at a time, not a system
+  // call per row.
+  std::string pending;
+  pending.reserve(kPipeChunk + 4096);
+  uint64_t sent = connection.stream(table, table.columns, field, after, lookback_seconds,
+                                    [&](std::string_view data) {
+                                      pending.append(data);
+                                      if (pending.size() < kPipeChunk) return true;
+                                      bool ok = !cancelled() && fifo.write(pending);
+                                      pending.clear();
+                                      return ok;
+                                    });
+  if (!pending.empty() && !cancelled()) fifo.write(pending);
+  fifo.close();
+  reader.join();
+  if (cancelled()) throw Cancelled();
+  if (reader_error) throw SqlError("22P04", "the rows of " + table_key(table) + " could not be landed: " + *reader_error);
+  return sent;
+}
+
+uint64_t SyncEngine::sync_table(const std::string& org, const control::SourceRecord& source,
+                                Source& connection, const SourceTable& table, const json& config,
+                                json& state, const std::function<bool()>& cancelled) {
+  std::string type = config.value("sync_type", "full_refresh");
+  std::string field = config["incremental_field"].is_string() ? config["incremental_field"].get<std::string>() : "";
+  std::vector<std::string> key = config["primary_key"].get<std::vector<std::string>>();
+  std::string schema = qi(source.prefix);
+  std::string target = schema + "." + qi(landed_name(table));
+  std::string stage_name = "__duckgres_stage_" + random_hex(6);
+  std::string stage = schema + "." + qi(stage_name);
+  RunSql run_sql = [&](const std::string& sql) { return gateway_.run({org, "source " + source.name, sql, {}, true}); };
+  run_sql("CREATE SCHEMA IF NOT EXISTS " + schema);
+
+  bool cleanup_stage = true;
+  std::optional<DirectRead> direct = connection.read_directly(
+      table, type == "full_refresh" ? json() : state.value("cursor", json()));
+  struct Release {
+    std::function<void()> f;
+    ~Release() {
+      if (f) f();
+    }
+  } release{direct ? direct->release : nullptr};
+  try {
+    uint64_t sent = 0;
+    if (direct) {
+      std::string columns;
+      for (const auto& c : table.columns) columns += (columns.empty() ? "" : ", ") + qi(c.name);
+      run_sql("CREATE TABLE " + stage + " AS SELECT " + columns + " FROM (" + direct->select + ") AS rows");
+      sent = std::stoull(*run_sql("SELECT count(*) FROM " + stage).rows.at(0).at(0));
+    } else {
+      std::optional<std::string> after;
+      if (type != "full_refresh" && state["cursor"].is_string()) after = state["cursor"].get<std::string>();
+      sent = stream_into(org, stage, connection, table, field, after,
+                         type == "incremental" ? config.value("lookback_seconds", int64_t{0}) : 0,
+                         run_sql, cancelled);
+      // Every row the source sent is in the stage, or the run fails.
+      uint64_t landed = std::stoull(*run_sql("SELECT count(*) FROM " + stage).rows.at(0).at(0));
+      if (landed != sent) {
+        throw SqlError("XX000", "the source sent " + std::to_string(sent) + " rows of " +
+                                    table_key(table) + " but " + std::to_string(landed) + " landed");
+      }
     }
     std::string pk;
     for (const auto& k : key) pk += (pk.empty() ? "" : ", ") + qi(k);
@@ -623,15 +645,19 @@ uint64_t SyncEngine::sync_table(const std::string& org, const control::SourceRec
       run_sql(merge);
     }
     cleanup_stage = false;
-    if (new_cursor) state["cursor"] = *new_cursor;
+    if (direct) state["cursor"] = direct->remember;
+    else if (new_cursor) state["cursor"] = *new_cursor;
+    return sent;
   } catch (...) {
-    fifo.close();
-    if (reader.joinable()) reader.join();
-    if (cleanup_stage) drop_stage();
+    if (cleanup_stage) {
+      try {
+        run_sql("DROP TABLE IF EXISTS " + stage);
+      } catch (const std::exception&) {
+      }
+    }
     if (cancelled()) throw Cancelled();  // the stream ended because it was asked to
     throw;
   }
-  return sent;
 }
 
 }  // namespace ducklings::sources

@@ -21,18 +21,21 @@
 
 #include "control/control_plane.h"
 #include "gateway/gateway.h"
-#include "sources/source.h"
+#include "sources/kinds.h"
 
 namespace ducklings::sources {
 
 class SyncEngine {
  public:
-  // `data_dir`: the server's, whose ducklings/<org>/tmp/ holds the pipes DuckDB reads.
-  SyncEngine(control::ControlPlane& control, gateway::Gateway& gateway, std::string data_dir);
+  // `data_dir`: the server's, whose ducklings/<org>/tmp/ holds the pipes DuckDB reads;
+  // `storage`: the organizations' storages, for sources of files (may be null).
+  SyncEngine(control::ControlPlane& control, gateway::Gateway& gateway, std::string data_dir,
+             control::StorageAccess* storage = nullptr);
   ~SyncEngine();
 
-  // Connects to a source once (throws SourceError): for create_source's probe.
-  static void probe(const control::SourceRecord& source, const std::string& password);
+  // Adds a source: its connection checked (sources/kinds.h), then read once (422
+  // source_unreachable with the reason when it cannot be).
+  control::SourceRecord create(const std::string& org, int64_t team_id, control::SourceSpec spec);
 
   // The source's tables as discovered now, each with its settings and sync state.
   nlohmann::json tables(const std::string& org, int64_t team_id, const std::string& name);
@@ -62,6 +65,8 @@ class SyncEngine {
     nlohmann::json run;
     std::vector<std::string> tables;
   };
+  std::unique_ptr<Source> open(const std::string& org, const control::SourceRecord& source,
+                               const std::string& secret);
   std::unique_ptr<Source> open(const std::string& org, const control::SourceRecord& source);
   // Its tables now; RefusedError 422 source_unreachable with the source's reason.
   std::vector<SourceTable> discover(const std::string& org, const control::SourceRecord& source);
@@ -72,11 +77,18 @@ class SyncEngine {
   uint64_t sync_table(const std::string& org, const control::SourceRecord& source,
                       Source& connection, const SourceTable& table, const nlohmann::json& config,
                       nlohmann::json& state, const std::function<bool()>& cancelled);
+  using RunSql = std::function<gateway::Result(const std::string&)>;
+  // Fills `stage` with the rows the source streams; returns the rows it sent.
+  uint64_t stream_into(const std::string& org, const std::string& stage, Source& connection,
+                       const SourceTable& table, const std::string& field,
+                       const std::optional<std::string>& after, int64_t lookback_seconds,
+                       const RunSql& run_sql, const std::function<bool()>& cancelled);
   bool cancelled(const std::string& run_id);
 
   control::ControlPlane& control_;
   gateway::Gateway& gateway_;
   std::string data_dir_;
+  control::StorageAccess* storage_;
   std::mutex mutex_;
   std::condition_variable wake_;
   std::deque<Job> queue_;
@@ -86,10 +98,5 @@ class SyncEngine {
   std::map<std::pair<std::string, std::string>, uint64_t> synced_rows_;
   std::thread thread_;
 };
-
-// "schema.table" as the API names a source's table; a public table may be named bare.
-std::string table_key(const SourceTable& table);
-// Where it lands in the source's schema: the table's name, <schema>_<table> outside public.
-std::string landed_name(const SourceTable& table);
 
 }  // namespace ducklings::sources
