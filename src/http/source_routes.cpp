@@ -102,14 +102,14 @@ std::vector<Route> Api::source_routes() {
       {"DELETE",
        base + "/{name}",
        "deleteSource",
-       "Forget a source (the tables it landed stay)",
+       "Forget a source: its replication slot and publication are dropped upstream; the tables it landed stay",
        204,
        nullptr,
        {},
        "",
        {},
        [](Api& api, const Call& c) {
-         api.control_.delete_source(c.param("org"), team_id_of(c.param("team_id")), c.param("name"));
+         engine(api).remove(c.param("org"), team_id_of(c.param("team_id")), c.param("name"));
          return ApiResponse{204, nullptr};
        },
        CliCommand{"sources", "delete", "forget one"}},

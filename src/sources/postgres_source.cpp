@@ -1,18 +1,15 @@
 // PostgreSQL as a source, through libpq: the catalog for discovery, COPY … TO STDOUT (FORMAT
 // csv) for rows. A read-only user suffices; the session runs in UTC with ISO dates so the
 // text forms are the ones DuckDB reads.
-#include <libpq-fe.h>
-
 #include <map>
 #include <memory>
 
 #include "sources/kinds.h"
+#include "sources/postgres_internal.h"
 
 namespace ducklings::sources {
+namespace pg {
 namespace {
-
-using Conn = std::unique_ptr<PGconn, decltype(&PQfinish)>;
-using Res = std::unique_ptr<PGresult, decltype(&PQclear)>;
 
 // Transient: the connection, the server shutting down or overloaded, serialization; the rest
 // (authentication, permissions, a missing table or column) needs someone to act.
@@ -21,6 +18,8 @@ bool transient_state(const std::string& sqlstate) {
          sqlstate.rfind("53", 0) == 0 || sqlstate == "40001" || sqlstate == "40P01" ||
          sqlstate.empty();
 }
+
+}  // namespace
 
 std::string quote_ident(const std::string& name) {
   std::string out = "\"";
@@ -84,14 +83,64 @@ bool incremental_type(const std::string& duck_type) {
          duck_type == "TIMESTAMPTZ";
 }
 
-struct PostgresConnection {
-  std::string host, database, user, password, sslmode;
-  int port = 5432;
-};
+Connection connection_of(const nlohmann::json& c, const std::string& password) {
+  return {c.value("host", ""),    c.value("database", ""), c.value("user", ""), password,
+          c.value("sslmode", ""), c.value("port", 5432)};
+}
+
+Conn connect(const Connection& c, bool replication) {
+  std::string port = std::to_string(c.port);
+  const char* keys[] = {"host", "port", "dbname", "user", "password", "sslmode",
+                        "connect_timeout", "application_name", "options", "replication", nullptr};
+  const char* values[] = {c.host.c_str(),
+                          port.c_str(),
+                          c.database.c_str(),
+                          c.user.c_str(),
+                          c.password.c_str(),
+                          c.sslmode.empty() ? "prefer" : c.sslmode.c_str(),
+                          "10",
+                          replication ? "duckgres-cdc" : "duckgres-sync",
+                          "-c TimeZone=UTC -c DateStyle=ISO,YMD -c extra_float_digits=3 "
+                          "-c bytea_output=hex -c IntervalStyle=postgres",
+                          replication ? "database" : nullptr,
+                          nullptr};
+  Conn conn(PQconnectdbParams(keys, values, 0), &PQfinish);
+  if (PQstatus(conn.get()) != CONNECTION_OK) {
+    std::string message = PQerrorMessage(conn.get());
+    while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) message.pop_back();
+    // A refused login or an unknown database needs someone to act; an unreachable host may
+    // come back.
+    bool permanent = message.find("authentication failed") != std::string::npos ||
+                     message.find("does not exist") != std::string::npos ||
+                     message.find("no pg_hba.conf entry") != std::string::npos ||
+                     message.find("must be superuser or replication") != std::string::npos;
+    throw SourceError(!permanent, "PostgreSQL at " + c.host + ":" + port + ": " + message);
+  }
+  return conn;
+}
+
+Res exec(PGconn* conn, const std::string& sql, ExecStatusType want) {
+  Res r(PQexec(conn, sql.c_str()), &PQclear);
+  check(r.get(), want);
+  return r;
+}
+
+void check(PGresult* r, ExecStatusType want) {
+  if (r && PQresultStatus(r) == want) return;
+  const char* state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : nullptr;
+  std::string message = r ? PQresultErrorMessage(r) : "no result";
+  while (!message.empty() && message.back() == '\n') message.pop_back();
+  throw SourceError(transient_state(state ? state : ""), "PostgreSQL: " + message);
+}
+
+}  // namespace pg
+
+namespace {
+using namespace pg;
 
 class PostgresSource : public Source {
  public:
-  explicit PostgresSource(PostgresConnection c) : c_(std::move(c)) {}
+  explicit PostgresSource(Connection c) : c_(std::move(c)) {}
 
   std::vector<SourceTable> discover() override {
     Conn conn = connect();
@@ -194,58 +243,15 @@ class PostgresSource : public Source {
   }
 
  private:
-  Conn connect() {
-    std::string port = std::to_string(c_.port);
-    const char* keys[] = {"host", "port", "dbname", "user", "password", "sslmode",
-                          "connect_timeout", "application_name", "options", nullptr};
-    const char* values[] = {c_.host.c_str(),
-                            port.c_str(),
-                            c_.database.c_str(),
-                            c_.user.c_str(),
-                            c_.password.c_str(),
-                            c_.sslmode.empty() ? "prefer" : c_.sslmode.c_str(),
-                            "10",
-                            "duckgres-sync",
-                            "-c TimeZone=UTC -c DateStyle=ISO,YMD -c extra_float_digits=3",
-                            nullptr};
-    Conn conn(PQconnectdbParams(keys, values, 0), &PQfinish);
-    if (PQstatus(conn.get()) != CONNECTION_OK) {
-      std::string message = PQerrorMessage(conn.get());
-      while (!message.empty() && (message.back() == '\n' || message.back() == ' '))
-        message.pop_back();
-      // A refused login or an unknown database needs someone to act; an unreachable host
-      // may come back.
-      bool permanent = message.find("authentication failed") != std::string::npos ||
-                       message.find("does not exist") != std::string::npos ||
-                       message.find("no pg_hba.conf entry") != std::string::npos;
-      throw SourceError(!permanent, "PostgreSQL at " + c_.host + ":" + port + ": " + message);
-    }
-    return conn;
-  }
+  Conn connect() { return pg::connect(c_); }
 
-  Res exec(PGconn* conn, const std::string& sql, ExecStatusType want) {
-    Res r(PQexec(conn, sql.c_str()), &PQclear);
-    check(r.get(), want);
-    return r;
-  }
-
-  void check(PGresult* r, ExecStatusType want) {
-    if (r && PQresultStatus(r) == want) return;
-    const char* state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : nullptr;
-    std::string message = r ? PQresultErrorMessage(r) : "no result";
-    while (!message.empty() && message.back() == '\n') message.pop_back();
-    throw SourceError(transient_state(state ? state : ""), "PostgreSQL: " + message);
-  }
-
-  PostgresConnection c_;
+  Connection c_;
 };
 
 }  // namespace
 
 std::unique_ptr<Source> open_postgres(const nlohmann::json& c, const std::string& password) {
-  return std::make_unique<PostgresSource>(PostgresConnection{
-      c.value("host", ""), c.value("database", ""), c.value("user", ""), password,
-      c.value("sslmode", ""), c.value("port", 5432)});
+  return std::make_unique<PostgresSource>(connection_of(c, password));
 }
 
 }  // namespace ducklings::sources

@@ -158,6 +158,7 @@ json SyncEngine::tables(const std::string& org, int64_t team_id, const std::stri
     auto it = stored.find(table_key(t));
     out.push_back(describe(t, it == stored.end() ? default_config(t) : it->second.first,
                            it == stored.end() ? default_state() : it->second.second, s.prefix));
+    if (out.back()["sync_type"] == "cdc") out.back()["cdc"] = cdc_status(org, name);
   }
   return out;
 }
@@ -181,11 +182,11 @@ json SyncEngine::configure(const std::string& org, int64_t team_id, const std::s
     } else if (field == "sync_type") {
       if (!value.is_string()) invalid("\"sync_type\" must be a string");
       std::string v = value;
-      if (v == "cdc") {
+      if (v == "cdc" && s.kind != "postgres") {
         throw RefusedError(Refusal::kUnprocessable, "not_supported",
-                           "change data capture is not available yet");
+                           "change data capture is available for PostgreSQL sources");
       }
-      if (v != "full_refresh" && v != "incremental" && v != "append")
+      if (v != "full_refresh" && v != "incremental" && v != "append" && v != "cdc")
         invalid("\"sync_type\" must be full_refresh, incremental, append or cdc");
     } else if (field == "incremental_field") {
       if (!value.is_null() && !value.is_string()) invalid("\"incremental_field\" must be a column");
@@ -220,7 +221,18 @@ json SyncEngine::configure(const std::string& org, int64_t team_id, const std::s
     config[field] = value;
   }
   std::string type = config["sync_type"];
-  if (type != "full_refresh") {
+  bool was_cdc = it != stored.end() && it->second.first.value("sync_type", "") == "cdc";
+  if (type == "cdc") {
+    // Deletes and key updates arrive by the replica identity: the upstream primary key.
+    if (t->primary_key.empty())
+      invalid("a cdc sync needs a primary key upstream: " + key + " has none (PostgreSQL "
+              "sends the old rows of updates and deletes by it)");
+    if (change.contains("primary_key") && change["primary_key"] != json(t->primary_key))
+      invalid("a cdc sync keys rows by the upstream primary key " + json(t->primary_key).dump());
+    config["primary_key"] = t->primary_key;
+    // A table (re)joining the stream is snapshotted first.
+    if (!was_cdc || change.contains("enabled")) state["cdc_snapshot"] = false;
+  } else if (type != "full_refresh") {
     if (!config["incremental_field"].is_string() && !t->tracks_itself)
       invalid("an " + type + " sync needs an \"incremental_field\"");
     if (type == "incremental" && config["primary_key"].empty())
@@ -229,8 +241,27 @@ json SyncEngine::configure(const std::string& org, int64_t team_id, const std::s
   }
   if (change.contains("sync_type") || change.contains("incremental_field")) state["cursor"] = nullptr;
   state["stopped"] = false;  // changed settings: the scheduler tries it again
+  if (type == "cdc" && config["enabled"] == true) {
+    // The publication and slot are made now, so what the source lacks (logical WAL, the
+    // REPLICATION attribute, ownership of the tables) is said here rather than later.
+    std::vector<SourceTable> streamed{*t};
+    for (const auto& [other, entry] : stored) {
+      const SourceTable* o = find_table(found, other);
+      if (o && o != t && entry.first.value("enabled", false) && entry.first.value("sync_type", "") == "cdc")
+        streamed.push_back(*o);
+    }
+    try {
+      open_postgres_changes(s.connection, control_.source_password(org, name), cdc_name(org, name))
+          ->prepare(streamed);
+    } catch (const SourceError& e) {
+      throw RefusedError(Refusal::kUnprocessable, "cdc_unavailable", e.what());
+    }
+  }
   control_.save_source_table(org, name, table_key(*t), config, state);
-  return describe(*t, config, state, s.prefix);
+  if (type == "cdc" || was_cdc) cdc_refresh(org, team_id, name);
+  json out = describe(*t, config, state, s.prefix);
+  if (type == "cdc") out["cdc"] = cdc_status(org, name);
+  return out;
 }
 
 json SyncEngine::start_run(const std::string& org, int64_t team_id, const std::string& name,
@@ -301,6 +332,19 @@ std::map<std::pair<std::string, std::string>, uint64_t> SyncEngine::take_synced_
 void SyncEngine::start() {
   if (thread_.joinable()) return;
   thread_ = std::thread([this] { loop(); });
+  // Streams that ran before a restart resume from their slots' confirmed positions.
+  try {
+    for (const auto& [org, team_id, name] : control_.all_sources()) {
+      for (const auto& [key, entry] : control_.source_tables(org, name)) {
+        if (entry.first.value("enabled", false) && entry.first.value("sync_type", "") == "cdc") {
+          cdc_refresh(org, team_id, name);
+          break;
+        }
+      }
+    }
+  } catch (const std::exception& e) {
+    spdlog::warn("sources: change data capture not resumed: {}", e.what());
+  }
 }
 
 void SyncEngine::stop() {
@@ -309,6 +353,7 @@ void SyncEngine::stop() {
     stop_ = true;
   }
   wake_.notify_all();
+  cdc_stop_all();
   if (thread_.joinable()) thread_.join();
 }
 
@@ -344,7 +389,8 @@ void SyncEngine::schedule_due() {
         const json& config = entry.first;
         const json& state = entry.second;
         int64_t frequency = config.value("frequency", kDefaultFrequency);
-        if (!config.value("enabled", false) || frequency <= 0 || state.value("stopped", false))
+        if (!config.value("enabled", false) || frequency <= 0 || state.value("stopped", false) ||
+            config.value("sync_type", "") == "cdc")
           continue;
         if (now - state.value("last_synced_epoch", int64_t{0}) >= frequency) due.push_back(key);
       }
@@ -395,6 +441,12 @@ void SyncEngine::execute(Job& job) {
       auto it = t ? stored.find(table_key(*t)) : stored.end();
       json config = it != stored.end() ? it->second.first : t ? default_config(*t) : json();
       json state = it != stored.end() ? it->second.second : default_state();
+      if (config.is_object() && config.value("sync_type", "") == "cdc") {
+        entry["status"] = "completed";
+        entry["note"] = "streamed by change data capture";
+        run["tables"].push_back(entry);
+        continue;
+      }
       try {
         if (!t) throw SourceError(false, "the table " + key + " is gone from the source");
         uint64_t rows = 0;
@@ -481,17 +533,12 @@ void SyncEngine::execute(Job& job) {
   }
 }
 
-uint64_t SyncEngine::stream_into(const std::string& org, const std::string& stage,
-                                 Source& connection, const SourceTable& table,
-                                 const std::string& field, const std::optional<std::string>& after,
-                                 int64_t lookback_seconds, const RunSql& run_sql,
-                                 const std::function<bool()>& cancelled) {
-  // The rows arrive as CSV through a pipe DuckDB reads into the stage table; the CSV reader
-  // casts to each column's type itself (as COPY FROM STDIN does); a column that needs an
-  // expression (bytea's hex) is read as text first. A value DuckDB cannot read fails the run.
+std::string SyncEngine::csv_select(const std::vector<SourceColumn>& columns, const std::string& path) {
+  // The CSV reader casts to each column's type itself (as COPY FROM STDIN does); a column that
+  // needs an expression (bytea's hex) is read as text first. A value DuckDB cannot read fails.
   std::string csv_columns, select;
-  for (size_t i = 0; i < table.columns.size(); ++i) {
-    const SourceColumn& c = table.columns[i];
+  for (size_t i = 0; i < columns.size(); ++i) {
+    const SourceColumn& c = columns[i];
     std::string text = "c" + std::to_string(i);
     std::string read_as = c.read_expression.empty() ? c.duck_type : "VARCHAR";
     csv_columns += (i ? ", " : "") + sql::quote_literal(text) + ": " + sql::quote_literal(read_as);
@@ -503,6 +550,17 @@ uint64_t SyncEngine::stream_into(const std::string& org, const std::string& stag
     }
     select += (i ? ", " : "") + value + " AS " + qi(c.name);
   }
+  return "SELECT " + select + " FROM read_csv(" + sql::quote_literal(path) + ", columns = {" +
+         csv_columns + "}, header = false, auto_detect = false, delim = ',', quote = '\"', "
+         "escape = '\"', nullstr = '', allow_quoted_nulls = false, strict_mode = true)";
+}
+
+uint64_t SyncEngine::stream_into(const std::string& org, const std::string& stage,
+                                 Source& connection, const SourceTable& table,
+                                 const std::string& field, const std::optional<std::string>& after,
+                                 int64_t lookback_seconds, const RunSql& run_sql,
+                                 const std::function<bool()>& cancelled) {
+  // The rows arrive as CSV through a pipe DuckDB reads into the stage table.
   std::string tmp = data_dir_ + "/ducklings/" + org + "/tmp";
   std::filesystem::create_directories(tmp);
   Fifo fifo(tmp + "/source-" + random_hex(6) + ".fifo");
@@ -510,10 +568,7 @@ uint64_t SyncEngine::stream_into(const std::string& org, const std::string& stag
   std::optional<std::string> reader_error;
   std::thread reader([&] {
     try {
-      run_sql("CREATE TABLE " + stage + " AS SELECT " + select + " FROM read_csv(" +
-              sql::quote_literal(fifo.path()) + ", columns = {" + csv_columns +
-              "}, header = false, auto_detect = false, delim = ',', quote = '\"', escape = '\"', "
-              "nullstr = '', allow_quoted_nulls = false, strict_mode = true)");
+      run_sql("CREATE TABLE " + stage + " AS " + csv_select(table.columns, fifo.path()));
     } catch (const std::exception& e) {
       reader_error = e.what();
     }

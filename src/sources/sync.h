@@ -21,6 +21,7 @@
 
 #include "control/control_plane.h"
 #include "gateway/gateway.h"
+#include "sources/cdc.h"
 #include "sources/kinds.h"
 
 namespace ducklings::sources {
@@ -51,6 +52,10 @@ class SyncEngine {
   // lands, and the run ends "cancelled". Throws RefusedError when it already ended.
   nlohmann::json cancel_run(const std::string& org, int64_t team_id, const std::string& name,
                             const std::string& run_id);
+  // Forgets a source: its change stream stopped and its slot and publication dropped upstream
+  // (when the source can still be reached), then the record. Its landed tables stay.
+  void remove(const std::string& org, int64_t team_id, const std::string& name);
+
   // Rows landed since the last call, by (org, team schema): usage metering.
   std::map<std::pair<std::string, std::string>, uint64_t> take_synced_rows();
 
@@ -65,6 +70,18 @@ class SyncEngine {
     nlohmann::json run;
     std::vector<std::string> tables;
   };
+  // A source's change data capture: a thread streaming its cdc tables' changes (after
+  // snapshotting each), retried with backoff when the source goes away (sources/sync_cdc.cpp).
+  struct CdcWorker;
+  // Starts, reconfigures or stops the source's stream after its tables' settings changed.
+  void cdc_refresh(const std::string& org, int64_t team_id, const std::string& source);
+  void cdc_loop(CdcWorker& worker);
+  void cdc_stop_all();
+  void cdc_apply(CdcWorker& worker, ChangeBatch& batch);
+  // The stream's position and lag, for a table's description (null when it has none).
+  nlohmann::json cdc_status(const std::string& org, const std::string& source);
+  static std::string cdc_name(const std::string& org, const std::string& source);
+
   std::unique_ptr<Source> open(const std::string& org, const control::SourceRecord& source,
                                const std::string& secret);
   std::unique_ptr<Source> open(const std::string& org, const control::SourceRecord& source);
@@ -78,6 +95,8 @@ class SyncEngine {
                       Source& connection, const SourceTable& table, const nlohmann::json& config,
                       nlohmann::json& state, const std::function<bool()>& cancelled);
   using RunSql = std::function<gateway::Result(const std::string&)>;
+  // The SELECT reading a CSV file of `columns` as text (our dialect) into their types.
+  static std::string csv_select(const std::vector<SourceColumn>& columns, const std::string& path);
   // Fills `stage` with the rows the source streams; returns the rows it sent.
   uint64_t stream_into(const std::string& org, const std::string& stage, Source& connection,
                        const SourceTable& table, const std::string& field,
@@ -96,6 +115,7 @@ class SyncEngine {
   bool stop_ = false;
   std::set<std::string> cancel_;  // run ids asked to stop
   std::map<std::pair<std::string, std::string>, uint64_t> synced_rows_;
+  std::map<std::pair<std::string, std::string>, std::shared_ptr<CdcWorker>> cdc_;
   std::thread thread_;
 };
 

@@ -22,7 +22,8 @@ PG_BIN = os.environ.get("PG_BIN", "/usr/lib/postgresql/15/bin")
 
 
 class PgInstance:
-    def __init__(self):
+    def __init__(self, settings=()):
+        self.settings = list(settings)  # extra "-c name=value" server settings
         self.port = free_port()
         self.password = "pg-" + secrets.token_hex(8)
         self.dir = tempfile.mkdtemp(prefix="duckgres-pg-")
@@ -44,9 +45,17 @@ class PgInstance:
             os.chown(pwfile, pw.pw_uid, pw.pw_gid)
         self._run([os.path.join(PG_BIN, "initdb"), "-D", self.data, "-U", "postgres", "-A", "scram-sha-256",
                    "--pwfile=" + pwfile, "--no-sync"])
-        self._run([os.path.join(PG_BIN, "pg_ctl"), "-D", self.data, "-w", "-l", os.path.join(self.dir, "log"),
-                   "-o", "-p %d -k %s -c listen_addresses=127.0.0.1 -c fsync=off" % (self.port, self.dir), "start"])
+        self.start()
         return self
+
+    def start(self):
+        options = "-p %d -k %s -c listen_addresses=127.0.0.1 -c fsync=off" % (self.port, self.dir)
+        options += "".join(" -c " + s for s in self.settings)
+        self._run([os.path.join(PG_BIN, "pg_ctl"), "-D", self.data, "-w", "-l", os.path.join(self.dir, "log"),
+                   "-o", options, "start"])
+
+    def stop(self, mode="fast"):
+        self._run([os.path.join(PG_BIN, "pg_ctl"), "-D", self.data, "-w", "-m", mode, "stop"])
 
     def __exit__(self, *exc):
         try:

@@ -1,7 +1,8 @@
 # External sources (docs/sources.md): a real PostgreSQL 15 synced into a team's duckling over
 # the API — discovery, full refresh, incremental (merge on the primary key, updates inside the
 # lookback window, a column added upstream), append — every sync compared row by row with the
-# source; refusals (a bad password, an incremental sync without a primary key, CDC), a
+# source; refusals (a bad password, an incremental or CDC sync without a primary key, CDC
+# without logical WAL), a
 # primary key that is not unique and a permission lost upstream fail the run and leave the
 # landed data as it was; the password never shows.
 import datetime
@@ -141,8 +142,10 @@ def run(isolation):
                 return api.call("PATCH", base + "/shop/tables/" + table, body)
             s, body = patch("dupes", {"enabled": True, "sync_type": "incremental", "incremental_field": "ts"})
             check(s == 400 and "primary key" in str(body), "%s: incremental without a key: %s %s" % (label, s, body))
-            s, body = patch("customers", {"sync_type": "cdc"})
-            check(s == 422, "%s: cdc not yet: %s" % (label, s))
+            s, body = patch("dupes", {"sync_type": "cdc"})
+            check(s == 400 and "primary key" in str(body), "%s: cdc without a key: %s %s" % (label, s, body))
+            s, body = patch("customers", {"enabled": True, "sync_type": "cdc"})
+            check(s == 422 and "wal_level" in str(body), "%s: cdc on a server without logical WAL: %s %s" % (label, s, body))
             s, body = patch("orders", {"sync_type": "incremental", "incremental_field": "customer_name"})
             check(s == 400, "%s: an unknown incremental field: %s" % (label, s))
             s, body = api.call("POST", base + "/shop/sync", {})
