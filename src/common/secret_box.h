@@ -23,9 +23,11 @@ class SecretBox {
 
   // What is shown instead of a secret.
   static constexpr const char* kRedacted = "********";
-  // Whether a request field holds a secret (redacted wherever requests are recorded).
+  // Whether a request field holds a secret (redacted wherever requests are recorded): every
+  // kind of source's secret field (sources/kinds.cpp) is one of these.
   static bool is_secret_field(std::string_view name) {
-    return name == "password" || name == "secret_access_key";
+    return name == "password" || name == "secret_access_key" || name == "api_key" ||
+           name == "auth_value";
   }
 
  private:

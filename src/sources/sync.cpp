@@ -639,6 +639,18 @@ uint64_t SyncEngine::sync_table(const std::string& org, const control::SourceRec
     } else {
       std::optional<std::string> after;
       if (type != "full_refresh" && state["cursor"].is_string()) after = state["cursor"].get<std::string>();
+      // A table landed by a full refresh and now appended to or merged into: it continues
+      // from what it has, rather than landing every row again.
+      if (type != "full_refresh" && !after && !field.empty()) {
+        auto has = run_sql("SELECT count(*) FROM duckdb_columns() WHERE schema_name = " +
+                           sql::quote_literal(source.prefix) + " AND table_name = " +
+                           sql::quote_literal(landed_name(table)) + " AND column_name = " +
+                           sql::quote_literal(field));
+        if (*has.rows.at(0).at(0) != "0") {
+          auto m = run_sql("SELECT CAST(max(" + qi(field) + ") AS VARCHAR) FROM " + target);
+          if (!m.rows.empty() && m.rows[0][0]) after = *m.rows[0][0];
+        }
+      }
       sent = stream_into(org, stage, connection, table, field, after,
                          type == "incremental" ? config.value("lookback_seconds", int64_t{0}) : 0,
                          run_sql, cancelled);
