@@ -106,32 +106,34 @@ StorageAccess::Staged StorageAccess::stage(const StorageCaller& caller,
   return staged;
 }
 
-std::vector<std::pair<std::string, uint64_t>> StorageAccess::list(const StorageCaller& caller,
-                                                                  const std::string& url_text) {
+std::vector<storage::ObjectInfo> StorageAccess::objects(const StorageCaller& caller,
+                                                        const std::string& url_text) {
   std::optional<StorageUrl> url = parse_storage_url(url_text);
   if (!url || url->storage.empty()) {
     throw SqlError("22023", "\"" + url_text + "\" is not an s3://<storage>/<path> URL");
   }
   auto s = open(caller, *url, false);
-  std::vector<std::pair<std::string, uint64_t>> out;
   try {
-    std::vector<storage::ObjectInfo> objects;
-    if (storage::has_glob(url->path)) {
-      objects = storage::match_objects(*s, url->path);
-    } else if (!url->path.empty() && url->path.back() != '/') {
+    if (storage::has_glob(url->path)) return storage::match_objects(*s, url->path);
+    if (!url->path.empty() && url->path.back() != '/') {
       try {
-        objects = {s->head(url->path)};
+        return {s->head(url->path)};
       } catch (const storage::StorageError& e) {
         if (e.failure() != storage::Failure::kNotFound) throw;
-        objects = s->list_all(url->path + "/");
+        return s->list_all(url->path + "/");
       }
-    } else {
-      objects = s->list_all(url->path);
     }
-    for (const auto& o : objects) out.emplace_back("s3://" + url->storage + "/" + o.key, o.size);
+    return s->list_all(url->path);
   } catch (const storage::StorageError& e) {
     rethrow_storage_error(e);
   }
+}
+
+std::vector<std::pair<std::string, uint64_t>> StorageAccess::list(const StorageCaller& caller,
+                                                                  const std::string& url_text) {
+  std::string storage = parse_storage_url(url_text).value_or(StorageUrl{}).storage;
+  std::vector<std::pair<std::string, uint64_t>> out;
+  for (const auto& o : objects(caller, url_text)) out.emplace_back("s3://" + storage + "/" + o.key, o.size);
   return out;
 }
 

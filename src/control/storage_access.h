@@ -47,6 +47,8 @@ class StorageAccess {
   // or a path that is no object) as s3:// URLs with their sizes, in key order.
   std::vector<std::pair<std::string, uint64_t>> list(const StorageCaller& caller,
                                                      const std::string& url);
+  // The same objects with their ETags (keys relative to the storage).
+  std::vector<storage::ObjectInfo> objects(const StorageCaller& caller, const std::string& url);
   // Uploads a file to the URL, or every file under a directory to keys below it; returns the
   // objects written. Needs the write grant.
   size_t publish(const StorageCaller& caller, const std::string& local, const std::string& url);

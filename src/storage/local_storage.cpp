@@ -100,7 +100,10 @@ class LocalStorage : public Storage {
     fs::path start = dir.empty() ? root_ : root_ / dir;
     std::vector<std::string> keys;
     std::error_code ec;
-    if (fs::is_directory(start, ec)) {
+    bool is_dir = fs::is_directory(start, ec);
+    // A folder not made yet holds no objects, as an S3 prefix without keys does.
+    if (!is_dir && ec == std::errc::no_such_file_or_directory) ec.clear();
+    if (is_dir) {
       for (auto it = fs::recursive_directory_iterator(start, ec); !ec && it != fs::end(it);
            it.increment(ec)) {
         if (!it->is_regular_file(ec)) continue;
