@@ -49,8 +49,10 @@ std::vector<Route> Api::source_routes() {
        {{"name", str(), true, "its name (lower-case identifier)"},
         {"kind", one_of({"postgres", "mysql", "files", "rest", "stripe"}), true, "what it is"},
         {"connection", {{"type", "object"}}, true,
-         "postgres: {host, port, database, user, password, sslmode} (JSON; the password is "
-         "kept sealed)"},
+         "JSON. postgres and mysql: {host, port, database, user, password, sslmode}; files: "
+         "{storage, path, format, table}; rest: {base_url, auth_header, auth_value, headers, "
+         "resources}; stripe: {api_key, base_url}. The secret (password, auth_value, api_key) "
+         "is kept sealed (docs/sources.md)"},
         {"prefix", str(), false, "the schema its tables land in (default: its name)"},
         {"password", str(), false,
          "the connection's password (or API key) given apart (ctl reads it from DUCKGRES_SOURCE_PASSWORD, "
