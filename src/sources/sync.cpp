@@ -57,7 +57,8 @@ int64_t frequency_seconds(const json& v) {
 
 json default_config(const SourceTable& t) {
   return {{"enabled", false},       {"sync_type", "full_refresh"}, {"incremental_field", nullptr},
-          {"primary_key", t.primary_key}, {"lookback_seconds", 0},  {"frequency", kDefaultFrequency}};
+          {"primary_key", t.primary_key}, {"lookback_seconds", 0},  {"frequency", kDefaultFrequency},
+          {"enabled_columns", nullptr}};
 }
 
 json default_state() {
@@ -85,6 +86,7 @@ json describe(const SourceTable& t, const json& config, const json& state, const
           {"configured_primary_key", config["primary_key"]},
           {"lookback_seconds", config["lookback_seconds"]},
           {"frequency", config["frequency"]},
+          {"enabled_columns", config.value("enabled_columns", json())},
           {"status", state["status"]},
           {"last_error", state["last_error"]},
           {"last_synced_at", state["last_synced_at"]},
@@ -101,6 +103,17 @@ const SourceTable* find_table(const std::vector<SourceTable>& tables, const std:
 std::string qi(const std::string& s) { return sql::quote_identifier(s); }
 
 }  // namespace
+
+SourceTable enabled_part(const SourceTable& table, const nlohmann::json& config) {
+  const json& enabled = config.contains("enabled_columns") ? config["enabled_columns"] : json();
+  if (!enabled.is_array()) return table;
+  SourceTable out = table;
+  out.columns.clear();
+  for (const auto& c : table.columns) {
+    if (std::find(enabled.begin(), enabled.end(), json(c.name)) != enabled.end()) out.columns.push_back(c);
+  }
+  return out;
+}
 
 std::string table_key(const SourceTable& table) {
   return table.schema.empty() ? table.name : table.schema + "." + table.name;
@@ -208,6 +221,19 @@ json SyncEngine::configure(const std::string& org, int64_t team_id, const std::s
     } else if (field == "lookback_seconds") {
       if (!value.is_number_integer() || value.get<int64_t>() < 0 || value.get<int64_t>() > 30 * 86400)
         invalid("\"lookback_seconds\" must be between 0 and 2592000");
+    } else if (field == "enabled_columns") {
+      if (value.is_null()) {
+        config[field] = nullptr;  // every column, and those added upstream
+        continue;
+      }
+      if (!value.is_array() || value.empty())
+        invalid("\"enabled_columns\" must be a non-empty array of columns, or null for all");
+      for (const auto& c : value) {
+        bool known = c.is_string() && std::any_of(t->columns.begin(), t->columns.end(), [&](const SourceColumn& col) {
+                       return col.name == c.get<std::string>();
+                     });
+        if (!known) invalid("\"enabled_columns\" names " + c.dump() + ", not a column of " + key);
+      }
     } else if (field == "frequency") {
       int64_t f = frequency_seconds(value);
       if (f != 0 && (f < kMinFrequency || f > kMaxFrequency))
@@ -216,9 +242,20 @@ json SyncEngine::configure(const std::string& org, int64_t team_id, const std::s
       continue;
     } else {
       invalid("unknown field \"" + field + "\" (a table takes enabled, sync_type, "
-              "incremental_field, primary_key, lookback_seconds, frequency)");
+              "incremental_field, primary_key, lookback_seconds, frequency, enabled_columns)");
     }
     config[field] = value;
+  }
+  if (config.contains("enabled_columns") && config["enabled_columns"].is_array()) {
+    // The key and the cursor's column are what merges and increments rest on.
+    std::vector<std::string> needed = config["primary_key"].get<std::vector<std::string>>();
+    if (config["incremental_field"].is_string()) needed.push_back(config["incremental_field"]);
+    if (config["sync_type"] == "cdc") needed.insert(needed.end(), t->primary_key.begin(), t->primary_key.end());
+    for (const auto& n : needed) {
+      if (std::find(config["enabled_columns"].begin(), config["enabled_columns"].end(), json(n)) ==
+          config["enabled_columns"].end())
+        invalid("\"enabled_columns\" must include " + n + " (the primary key and the incremental field)");
+    }
   }
   std::string type = config["sync_type"];
   bool was_cdc = it != stored.end() && it->second.first.value("sync_type", "") == "cdc";
@@ -420,16 +457,31 @@ void SyncEngine::execute(Job& job) {
     control::SourceRecord source = control_.get_source(job.org, job.team_id, job.source);
     std::unique_ptr<Source> connection = open(job.org, source);
     std::vector<SourceTable> found;
+    auto stored = control_.source_tables(job.org, job.source);
     for (int attempt = 1;; ++attempt) {
       try {
         found = connection->discover();
         break;
       } catch (const SourceError& e) {
-        if (!e.transient() || attempt == kAttempts) throw;
-        std::this_thread::sleep_for(std::chrono::seconds(1 << attempt));
+        if (e.transient() && attempt < kAttempts) {
+          std::this_thread::sleep_for(std::chrono::seconds(1 << attempt));
+          continue;
+        }
+        // The source cannot be read at all (a login or a grant lost): each table says why.
+        for (const std::string& key : job.tables) {
+          auto it = stored.find(key);
+          if (it == stored.end()) continue;
+          json state = it->second.second;
+          state["status"] = "failed";
+          state["last_error"] = e.what();
+          state["stopped"] = !e.transient();
+          state["last_synced_epoch"] = epoch_now();
+          control_.save_source_table(job.org, job.source, key, it->second.first, state);
+          run["tables"].push_back({{"table", key}, {"status", "failed"}, {"rows", 0}, {"error", e.what()}});
+        }
+        throw;
       }
     }
-    auto stored = control_.source_tables(job.org, job.source);
     std::string team_schema = control_.get_team(job.org, job.team_id).schema_name;
     for (const std::string& key : job.tables) {
       if (is_cancelled()) {
@@ -452,7 +504,8 @@ void SyncEngine::execute(Job& job) {
         uint64_t rows = 0;
         for (int attempt = 1;; ++attempt) {
           try {
-            rows = sync_table(job.org, source, *connection, *t, config, state, is_cancelled);
+            rows = sync_table(job.org, source, *connection, enabled_part(*t, config), config, state,
+                              is_cancelled);
             break;
           } catch (const SourceError& e) {
             if (!e.transient() || attempt == kAttempts) throw;
@@ -513,23 +566,27 @@ void SyncEngine::execute(Job& job) {
   } catch (const std::exception& e) {
     spdlog::error("source {} of {}: the run could not be saved: {}", job.source, job.org, e.what());
   }
-  // And in the duckling, for SQL (system.source_runs), a row per table.
+  record_run_sql(job.org, job.team_id, job.source, run);
+}
+
+void SyncEngine::record_run_sql(const std::string& org, int64_t team_id, const std::string& source,
+                                const json& run) {
+  // In the duckling too, for SQL (system.source_runs): a row per table.
   try {
     std::string values;
     auto text = [](const json& v) { return v.is_string() ? sql::quote_literal(v.get<std::string>()) : std::string("NULL"); };
     for (const auto& t : run["tables"]) {
-      values += std::string(values.empty() ? "" : ", ") + "(" + sql::quote_literal(run_id) + ", " +
-                sql::quote_literal(job.source) + ", " + std::to_string(job.team_id) + ", " +
+      values += std::string(values.empty() ? "" : ", ") + "(" + text(run["id"]) + ", " +
+                sql::quote_literal(source) + ", " + std::to_string(team_id) + ", " +
                 text(t["table"]) + ", " + text(t["status"]) + ", " +
                 std::to_string(t.value("rows", uint64_t{0})) + ", " + text(t["error"]) + ", " +
                 text(run["started_at"]) + ", " + text(run["finished_at"]) + ")";
     }
     if (!values.empty()) {
-      gateway_.run({job.org, "source " + job.source,
-                    "INSERT INTO duckgres_meta.source_runs VALUES " + values, {}, true});
+      gateway_.run({org, "source " + source, "INSERT INTO duckgres_meta.source_runs VALUES " + values, {}, true});
     }
   } catch (const std::exception& e) {
-    spdlog::warn("source {} of {}: the run is not in system.source_runs: {}", job.source, job.org, e.what());
+    spdlog::warn("source {} of {}: the run is not in system.source_runs: {}", source, org, e.what());
   }
 }
 

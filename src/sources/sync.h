@@ -26,6 +26,9 @@
 
 namespace ducklings::sources {
 
+// The table with only its enabled columns (the setting enabled_columns; null: all of them).
+SourceTable enabled_part(const SourceTable& table, const nlohmann::json& config);
+
 class SyncEngine {
  public:
   // `data_dir`: the server's, whose ducklings/<org>/tmp/ holds the pipes DuckDB reads;
@@ -103,6 +106,9 @@ class SyncEngine {
                        const std::optional<std::string>& after, int64_t lookback_seconds,
                        const RunSql& run_sql, const std::function<bool()>& cancelled);
   bool cancelled(const std::string& run_id);
+  // A run's tables as rows of duckgres_meta.source_runs (system.source_runs in SQL).
+  void record_run_sql(const std::string& org, int64_t team_id, const std::string& source,
+                      const nlohmann::json& run);
 
   control::ControlPlane& control_;
   gateway::Gateway& gateway_;

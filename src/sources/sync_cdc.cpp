@@ -84,6 +84,7 @@ struct SyncEngine::CdcWorker {
     SourceTable table;
     std::vector<std::string> key;
     std::map<std::string, std::string> landed;  // column → DuckDB type
+    bool all_columns = true;  // false: only the table's enabled columns land
   };
   std::map<std::string, Target> targets;
   std::string schema;       // the source's prefix
@@ -232,7 +233,10 @@ void SyncEngine::cdc_loop(CdcWorker& w) {
           continue;
         }
         tables.push_back(*it);
-        targets[it->schema + "." + it->name] = {*it, stored[key].first["primary_key"].get<std::vector<std::string>>(), {}};
+        const json& config = stored[key].first;
+        targets[it->schema + "." + it->name] = {enabled_part(*it, config),
+                                                config["primary_key"].get<std::vector<std::string>>(), {},
+                                                !config.value("enabled_columns", json()).is_array()};
       }
       if (tables.empty()) continue;
       changes->prepare(tables);
@@ -252,13 +256,15 @@ void SyncEngine::cdc_loop(CdcWorker& w) {
         control_.save_source_run(w.org, run);
         uint64_t rows = 0;
         try {
-          rows = sync_table(w.org, source, *reader, t, full, state, [&] { return w.stop.load(); });
+          rows = sync_table(w.org, source, *reader, enabled_part(t, config), full, state,
+                            [&] { return w.stop.load(); });
         } catch (const std::exception& e) {
           run["status"] = "failed";
           run["error"] = e.what();
           run["finished_at"] = iso_utc_now();
           run["tables"].push_back({{"table", table_key(t)}, {"status", "failed"}, {"rows", 0}, {"error", e.what()}});
           control_.save_source_run(w.org, run);
+          record_run_sql(w.org, w.team_id, w.source, run);
           throw;
         }
         state["cdc_snapshot"] = true;
@@ -273,6 +279,7 @@ void SyncEngine::cdc_loop(CdcWorker& w) {
         run["finished_at"] = iso_utc_now();
         run["tables"].push_back({{"table", table_key(t)}, {"status", "completed"}, {"rows", rows}, {"error", nullptr}});
         control_.save_source_run(w.org, run);
+        record_run_sql(w.org, w.team_id, w.source, run);
         std::lock_guard lock(mutex_);
         synced_rows_[{w.org, control_.get_team(w.org, w.team_id).schema_name}] += rows;
       }
@@ -338,7 +345,14 @@ void SyncEngine::cdc_apply(CdcWorker& w, ChangeBatch& batch) {
       t.truncate = true;
       continue;
     }
-    for (const auto& col : rel.columns) t.columns.emplace(col.name, col);
+    const auto& enabled = target->second.table.columns;
+    auto lands = [&](const std::string& name) {
+      return target->second.all_columns ||
+             std::any_of(enabled.begin(), enabled.end(), [&](const SourceColumn& e) { return e.name == name; });
+    };
+    for (const auto& col : rel.columns) {
+      if (lands(col.name)) t.columns.emplace(col.name, col);
+    }
     // The primary key's values, as the old key (deletes, key updates) or the new row has them.
     auto key_of = [&](const Change::Tuple& values) {
       std::string k;
@@ -354,7 +368,8 @@ void SyncEngine::cdc_apply(CdcWorker& w, ChangeBatch& batch) {
     auto row_of = [&](const Change::Tuple& values) {
       Row r;
       for (size_t i = 0; i < rel.columns.size() && i < values.size(); ++i) {
-        if (c.unchanged.empty() || !c.unchanged[i]) r[rel.columns[i].name] = values[i];
+        if ((c.unchanged.empty() || !c.unchanged[i]) && lands(rel.columns[i].name))
+          r[rel.columns[i].name] = values[i];
       }
       return r;
     };

@@ -204,6 +204,21 @@ def run(isolation):
             tables = {t["table"]: t for t in run2["tables"]}
             check(tables.get("sales.refunds", {}).get("rows") == 20, "%s: append read only the new rows: %s" % (label, run2))
 
+            # Enabled columns: only those land; the key cannot be left out.
+            cur.execute("CREATE TABLE picks (id int PRIMARY KEY, keep text, secret text);"
+                        "INSERT INTO picks SELECT i, 'k' || i, 's' || i FROM generate_series(1, 50) AS i;"
+                        "GRANT SELECT ON picks TO reader")
+            s, body = patch("picks", {"enabled": True, "frequency": "manual", "enabled_columns": ["keep"]})
+            check(s == 400 and "must include id" in str(body), "%s: the key left out: %s %s" % (label, s, body))
+            s, body = patch("picks", {"enabled": True, "frequency": "manual", "enabled_columns": ["id", "keep"]})
+            check(s == 200 and body["enabled_columns"] == ["id", "keep"], "%s: picks: %s %s" % (label, s, body))
+            run_p = sync(api, base + "/shop", {"tables": ["picks"]})
+            check(run_p["status"] == "completed" and run_p["rows"] == 50, "%s: picks synced: %s" % (label, run_p))
+            check(rows(duck, "SELECT column_name FROM information_schema.columns WHERE table_schema = 'shop' "
+                             "AND table_name = 'picks' ORDER BY ordinal_position") == [("id",), ("keep",)]
+                  and same(rows(up, "SELECT id, keep FROM picks ORDER BY id"), rows(duck, "SELECT id, keep FROM shop.picks ORDER BY id")),
+                  "%s: only the enabled columns landed" % label)
+
             # A type changed upstream is reported, not cast into the landed type.
             cur.execute("ALTER TABLE orders ALTER COLUMN customer_id TYPE text USING 'c' || customer_id; "
                         "UPDATE orders SET updated_at = TIMESTAMPTZ '2026-02-06 00:00:00+00' WHERE id = 30")
@@ -236,11 +251,11 @@ def run(isolation):
             s, runs = api.call("GET", base + "/shop/runs")
             check(s == 200 and [r["id"] for r in runs][:2] == [run4["id"], run3["id"]], "%s: runs listed newest first" % label)
 
-            # Rows landed are metered by team (rows_synced): the first run's 7,300, the second's.
+            # Rows landed are metered by team (rows_synced): the first run's 7,300, the second's, picks'.
             def synced():
                 s, body = api.call("GET", "/api/v1/orgs/acme/usage?group_by=team")
                 return sum(r["quantity"] for r in body.get("usage", []) if r["meter"] == "rows_synced") if s == 200 else 0
-            want = run1["rows"] + run2["rows"]
+            want = run1["rows"] + run2["rows"] + run_p["rows"]
             check(wait_for(lambda: synced() == want, timeout=20), "%s: rows_synced %s == %s" % (label, synced(), want))
 
             # A run cancelled midway lands nothing of the table it was syncing.
