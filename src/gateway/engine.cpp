@@ -15,6 +15,7 @@
 #include "sql/quoting.h"
 #include "sql/rewrite.h"
 #include "sql/rewrite_dml.h"
+#include "sql/rewrite_matview.h"
 #include "sql/storage_urls.h"
 
 namespace ducklings::gateway {
@@ -377,6 +378,7 @@ std::shared_ptr<PreparedQuery> Engine::prepare(sql::Statement statement,
   std::vector<std::string> bookkeeping = sql::catalog_bookkeeping(q->statement);
   for (auto& row : sql::stored_declared_types(q->statement, column_types))
     bookkeeping.push_back(std::move(row));
+  for (auto& row : sql::matview_bookkeeping(q->statement)) bookkeeping.push_back(std::move(row));
   auto reads_catalog = [](const std::string& sql) {
     return sql.find("duckgres_catalog") != std::string::npos ||
            sql.find("duckgres_information_schema") != std::string::npos;
@@ -390,7 +392,8 @@ std::shared_ptr<PreparedQuery> Engine::prepare(sql::Statement statement,
     if (rewritten.empty()) rewritten.push_back(q->statement.text);
     // A plain CREATE TABLE AS with bookkeeping after it (adapted ones answer as they are).
     q->script_counts_rows =
-        !was_adapted && rewritten.size() == 1 && q->statement.tag == "CREATE TABLE AS";
+        !was_adapted && rewritten.size() == 1 &&
+        (q->statement.tag == "CREATE TABLE AS" || q->statement.tag == "CREATE MATERIALIZED VIEW");
     rewritten.insert(rewritten.end(), bookkeeping.begin(), bookkeeping.end());
     q->uses_catalog = std::any_of(rewritten.begin(), rewritten.end(), reads_catalog);
     q->script = std::move(rewritten);

@@ -151,6 +151,9 @@ class Collector {
       case N::kDropStmt:
         drop(root.drop_stmt());
         return;
+      case N::kRefreshMatViewStmt:  // PostgreSQL: its owner; here, who may create in its schema
+        need_schema(Privilege::kCreate, root.refresh_mat_view_stmt().relation().schemaname());
+        return;
       case N::kTruncateStmt:
         for (const auto& r : root.truncate_stmt().relations()) {
           if (r.has_range_var()) need(Privilege::kDelete, r.range_var(), none);

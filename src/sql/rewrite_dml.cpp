@@ -12,6 +12,7 @@
 #include "sql/quoting.h"
 #include "sql/rewrite.h"
 #include "sql/rewrite_ddl.h"
+#include "sql/rewrite_matview.h"
 #include "sql/tree_walk.h"
 
 namespace ducklings::sql {
@@ -894,6 +895,9 @@ std::vector<std::string> adapt_statement(Statement& s, const CatalogLookup& look
   if (!s.tree || s.tree->stmts_size() != 1) return {};
   pg_query::Node* root = s.tree->mutable_stmts(0)->mutable_stmt();
   refuse_data_modifying_cte(*root);
+  // Materialized views become tables first (CREATE then takes the CREATE TABLE AS path).
+  std::vector<std::string> matview = adapt_matview(s, lookup);
+  if (!matview.empty()) return matview;
   bool changed = false;
   switch (root->node_case()) {
     case pg_query::Node::kInsertStmt: {

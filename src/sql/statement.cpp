@@ -140,6 +140,7 @@ void classify_tree(Statement& s, const pg_query::Node& node) {
       break;
     }
     case N::kTruncateStmt: s.tag = "TRUNCATE TABLE"; break;
+    case N::kRefreshMatViewStmt: s.tag = "REFRESH MATERIALIZED VIEW"; break;
     case N::kVariableSetStmt:
       s.tag = node.variable_set_stmt().kind() == pg_query::VAR_RESET ||
                       node.variable_set_stmt().kind() == pg_query::VAR_RESET_ALL

@@ -43,6 +43,13 @@ struct Statement {
     std::vector<std::string> keys, pretty_keys;  // per key: "" for a column, else the expression's text
   };
   std::optional<IndexDefinition> index_definition;
+  // CREATE MATERIALIZED VIEW (sql/rewrite_matview.h): what duckgres_meta.matviews records.
+  struct MatviewDefinition {
+    std::string schema, name;  // as written (schema "" when unqualified)
+    std::string query;         // as PostgreSQL prints it: pg_matviews.definition, what REFRESH runs
+    bool populated = true;     // WITH DATA
+  };
+  std::optional<MatviewDefinition> matview;
 };
 
 // Classifies one statement (as produced by split_statements).

@@ -23,6 +23,10 @@ ALTER TABLE duckgres_meta.index_options ADD COLUMN IF NOT EXISTS pretty_keys VAR
 -- The relations each view reads (recorded on CREATE VIEW; DuckDB tracks no dependencies).
 CREATE TABLE IF NOT EXISTS duckgres_meta.view_dependencies (schema_name VARCHAR, view_name VARCHAR,
   ref_schema VARCHAR, ref_name VARCHAR);
+-- Materialized views: tables whose defining query is kept here (sql/rewrite_matview.h), the
+-- query as PostgreSQL prints it.
+CREATE TABLE IF NOT EXISTS duckgres_meta.matviews (schema_name VARCHAR, view_name VARCHAR,
+  definition VARCHAR, populated BOOLEAN);
 -- COMMENT ON SCHEMA (DuckDB keeps none), by DuckDB's schema name.
 CREATE TABLE IF NOT EXISTS duckgres_meta.schema_comments (schema_name VARCHAR PRIMARY KEY, comment VARCHAR);
 CREATE TABLE IF NOT EXISTS duckgres_meta.constraint_names (schema_name VARCHAR, table_name VARCHAR,

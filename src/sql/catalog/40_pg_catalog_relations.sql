@@ -84,9 +84,10 @@ CREATE VIEW duckgres_catalog.__indexes AS SELECT * FROM temp.main.__duckgres_sna
 
 CREATE VIEW duckgres_catalog.__live_relations AS
 SELECT table_oid AS oid, table_name AS name, schema_name, duckgres_catalog.__nspoid(schema_name, schema_oid) AS nspoid,
-  'r' AS kind, CAST(column_count AS SMALLINT) AS natts, CAST(estimated_size AS FLOAT) AS tuples,
+  CASE WHEN EXISTS (SELECT 1 FROM duckgres_meta.matviews m WHERE lower(m.schema_name) = lower(t.schema_name)
+    AND lower(m.view_name) = lower(t.table_name)) THEN 'm' ELSE 'r' END AS kind, CAST(column_count AS SMALLINT) AS natts, CAST(estimated_size AS FLOAT) AS tuples,
   index_count > 0 OR has_primary_key AS hasindex, CAST(check_constraint_count AS SMALLINT) AS checks, comment, sql
-FROM duckdb_tables()
+FROM duckdb_tables() t
 WHERE database_name = system.main.current_database() AND NOT internal AND NOT temporary AND duckgres_catalog.__visible_rel(schema_name, table_name)
 UNION ALL
 SELECT view_oid, view_name, schema_name, duckgres_catalog.__nspoid(schema_name, schema_oid), 'v',

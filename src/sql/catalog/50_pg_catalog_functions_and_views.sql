@@ -169,12 +169,17 @@ CREATE MACRO duckgres_catalog.pg_get_indexdef(p_o) AS duckgres_catalog.__indexde
     ELSE (SELECT max(CASE WHEN p_p AND m_i.m_pretty[p_c] <> '' THEN m_i.m_pretty[p_c] WHEN NOT p_p AND m_i.m_key_texts[p_c] <> '' THEN m_i.m_key_texts[p_c]
         ELSE duckgres_catalog.__index_key(m_i.m_exprs[p_c], m_i.m_indkey[p_c]) END)
       FROM (SELECT oid AS m_oid, exprs AS m_exprs, indkey AS m_indkey, key_texts AS m_key_texts, pretty_key_texts AS m_pretty FROM duckgres_catalog.__indexes) m_i WHERE m_i.m_oid = p_o) END;
-CREATE MACRO duckgres_catalog.pg_get_viewdef(p_o) AS (SELECT max(' ' || regexp_extract(m_v.m_sql,
+-- A view's query, or a materialized view's (duckgres_meta.matviews).
+CREATE MACRO duckgres_catalog.pg_get_viewdef(p_o) AS coalesce((SELECT max(' ' || regexp_extract(m_v.m_sql,
     '(?is)^\s*CREATE\s+(?:OR\s+REPLACE\s+)?(?:TEMP(?:ORARY)?\s+)?VIEW\s+.*?\s+AS\s+(.*)$', 1))
   FROM (SELECT view_oid AS m_view_oid, sql AS m_sql FROM duckdb_views()) m_v WHERE m_v.m_view_oid = p_o),
-  (p_o, p_p) AS (SELECT max(' ' || regexp_extract(m_v.m_sql,
+  (SELECT max(' ' || m_m.definition || ';') FROM duckdb_tables() m_t JOIN duckgres_meta.matviews m_m
+    ON lower(m_m.schema_name) = lower(m_t.schema_name) AND lower(m_m.view_name) = lower(m_t.table_name) WHERE m_t.table_oid = p_o)),
+  (p_o, p_p) AS coalesce((SELECT max(' ' || regexp_extract(m_v.m_sql,
     '(?is)^\s*CREATE\s+(?:OR\s+REPLACE\s+)?(?:TEMP(?:ORARY)?\s+)?VIEW\s+.*?\s+AS\s+(.*)$', 1))
-  FROM (SELECT view_oid AS m_view_oid, sql AS m_sql FROM duckdb_views()) m_v WHERE m_v.m_view_oid = p_o);
+  FROM (SELECT view_oid AS m_view_oid, sql AS m_sql FROM duckdb_views()) m_v WHERE m_v.m_view_oid = p_o),
+  (SELECT max(' ' || m_m.definition || ';') FROM duckdb_tables() m_t JOIN duckgres_meta.matviews m_m
+    ON lower(m_m.schema_name) = lower(m_t.schema_name) AND lower(m_m.view_name) = lower(m_t.table_name) WHERE m_t.table_oid = p_o));
 CREATE MACRO duckgres_catalog.obj_description(p_o) AS
     (SELECT max(m_d.m_description) FROM (SELECT objoid AS m_objoid, objsubid AS m_objsubid, description AS m_description, classoid AS m_classoid FROM duckgres_catalog.pg_description) m_d WHERE m_d.m_objoid = p_o AND m_d.m_objsubid = 0),
   (p_o, p_c) AS (SELECT max(m_d.m_description) FROM (SELECT objoid AS m_objoid, objsubid AS m_objsubid, description AS m_description, classoid AS m_classoid FROM duckgres_catalog.pg_description) m_d WHERE m_d.m_objoid = p_o AND m_d.m_objsubid = 0
@@ -495,10 +500,12 @@ SELECT CAST(duckgres_catalog.__nspname(schema_name) AS duckgres_name) AS scheman
 FROM duckgres_catalog.__relations WHERE kind = 'v';
 
 CREATE VIEW duckgres_catalog.pg_matviews AS
-SELECT CAST(NULL AS VARCHAR) AS schemaname, CAST(NULL AS VARCHAR) AS matviewname, CAST(NULL AS VARCHAR) AS matviewowner,
-  CAST(NULL AS VARCHAR) AS tablespace, CAST(NULL AS BOOLEAN) AS hasindexes, CAST(NULL AS BOOLEAN) AS ispopulated,
-  CAST(NULL AS VARCHAR) AS definition
-WHERE false;
+SELECT CAST(duckgres_catalog.__nspname(r.schema_name) AS duckgres_name) AS schemaname, CAST(r.name AS duckgres_name) AS matviewname,
+  CAST(duckgres_catalog.__user() AS duckgres_name) AS matviewowner, CAST(NULL AS duckgres_name) AS tablespace,
+  r.hasindex AS hasindexes, m.populated AS ispopulated, ' ' || m.definition || ';' AS definition
+FROM duckgres_catalog.__relations r JOIN duckgres_meta.matviews m
+  ON lower(m.schema_name) = lower(r.schema_name) AND lower(m.view_name) = lower(r.name)
+WHERE r.kind = 'm';
 
 CREATE VIEW duckgres_catalog.pg_indexes AS
 SELECT CAST(duckgres_catalog.__nspname(i.schema_name) AS duckgres_name) AS schemaname, CAST(i.table_name AS duckgres_name) AS tablename,
