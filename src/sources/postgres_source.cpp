@@ -1,8 +1,13 @@
 // PostgreSQL as a source, through libpq: the catalog for discovery, COPY … TO STDOUT (FORMAT
 // csv) for rows. A read-only user suffices; the session runs in UTC with ISO dates so the
 // text forms are the ones DuckDB reads.
+#include <algorithm>
+#include <atomic>
+#include <exception>
 #include <map>
 #include <memory>
+#include <mutex>
+#include <thread>
 
 #include "sources/kinds.h"
 #include "sources/postgres_internal.h"
@@ -197,15 +202,78 @@ class PostgresSource : public Source {
                   const std::string& incremental_field, const std::optional<std::string>& after,
                   int64_t lookback_seconds, const CsvSink& sink) override {
     Conn conn = connect();
+    return copy_out(conn.get(), query(table, columns, incremental_field, after, lookback_seconds, ""), sink);
+  }
+
+  // A large table is read in two streams by ranges of its pages (a TID range scan each).
+  size_t parts(const SourceTable& table) override {
+    return table.kind == "table" && table.row_estimate >= 1000000 ? 2 : 1;
+  }
+
+  uint64_t stream_parts(const SourceTable& table, const std::vector<SourceColumn>& columns,
+                        const std::string& incremental_field, const std::optional<std::string>& after,
+                        int64_t lookback_seconds, const std::vector<CsvSink>& sinks) override {
+    if (sinks.size() == 1) return stream(table, columns, incremental_field, after, lookback_seconds, sinks[0]);
+    // Every part reads the snapshot the lead exported, so together they are one table's
+    // rows at one moment.
+    Conn lead = connect();
+    exec(lead.get(), "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", PGRES_COMMAND_OK);
+    Res r = exec(lead.get(), "SELECT pg_export_snapshot(), relpages FROM pg_class WHERE oid = '" +
+                                 quote_ident(table.schema) + "." + quote_ident(table.name) + "'::regclass",
+                 PGRES_TUPLES_OK);
+    std::string snapshot = PQgetvalue(r.get(), 0, 0);
+    int64_t pages = std::max<int64_t>(1, std::stoll(PQgetvalue(r.get(), 0, 1)));
+    size_t n = sinks.size();
+    int64_t step = std::max<int64_t>(1, pages / static_cast<int64_t>(n));
+    std::atomic<bool> failed{false};
+    std::mutex mutex;
+    std::exception_ptr first_error;
+    std::vector<uint64_t> sent(n, 0);
+    std::vector<std::thread> threads;
+    for (size_t i = 0; i < n; ++i) {
+      std::string range;
+      if (i > 0) range = "ctid >= '(" + std::to_string(step * static_cast<int64_t>(i)) + ",0)'::tid";
+      if (i + 1 < n) {
+        range += std::string(range.empty() ? "" : " AND ") + "ctid < '(" +
+                 std::to_string(step * static_cast<int64_t>(i + 1)) + ",0)'::tid";
+      }
+      threads.emplace_back([&, i, range] {
+        try {
+          Conn conn = connect();
+          exec(conn.get(), "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", PGRES_COMMAND_OK);
+          exec(conn.get(), "SET TRANSACTION SNAPSHOT " + quote_text(snapshot), PGRES_COMMAND_OK);
+          sent[i] = copy_out(conn.get(), query(table, columns, incremental_field, after, lookback_seconds, range),
+                             [&](std::string_view data) { return !failed && sinks[i](data); });
+        } catch (...) {
+          std::lock_guard lock(mutex);
+          if (!first_error) first_error = std::current_exception();
+          failed = true;
+        }
+      });
+    }
+    for (auto& t : threads) t.join();
+    if (first_error) std::rethrow_exception(first_error);
+    uint64_t total = 0;
+    for (uint64_t s : sent) total += s;
+    return total;
+  }
+
+ private:
+  Conn connect() { return pg::connect(c_); }
+
+  // The COPY's query: the columns (bytea as hex), past the cursor less the lookback when
+  // incremental, within `range` (a ctid range of one part) when given.
+  static std::string query(const SourceTable& table, const std::vector<SourceColumn>& columns,
+                           const std::string& incremental_field, const std::optional<std::string>& after,
+                           int64_t lookback_seconds, const std::string& range) {
     std::string select;
     for (const auto& c : columns) {
       if (!select.empty()) select += ", ";
       // bytea as plain hex: its escape form is not what DuckDB's BLOB cast reads.
-      select += c.duck_type == "BLOB" ? "encode(" + quote_ident(c.name) + ", 'hex')"
-                                      : quote_ident(c.name);
+      select += c.duck_type == "BLOB" ? "encode(" + quote_ident(c.name) + ", 'hex')" : quote_ident(c.name);
     }
-    std::string query = "SELECT " + select + " FROM " + quote_ident(table.schema) + "." +
-                        quote_ident(table.name);
+    std::string q = "SELECT " + select + " FROM " + quote_ident(table.schema) + "." + quote_ident(table.name);
+    std::string where = range;
     if (!incremental_field.empty() && after) {
       std::string type;
       for (const auto& c : table.columns) {
@@ -216,34 +284,36 @@ class PostgresSource : public Source {
       if (dated && lookback_seconds > 0) {
         bound = "(" + bound + " - interval '" + std::to_string(lookback_seconds) + " seconds')";
       }
-      query += " WHERE " + quote_ident(incremental_field) + " > " + bound;
+      where += std::string(where.empty() ? "" : " AND ") + quote_ident(incremental_field) + " > " + bound;
     }
-    Res r = exec(conn.get(), "COPY (" + query + ") TO STDOUT (FORMAT csv)", PGRES_COPY_OUT);
+    return where.empty() ? q : q + " WHERE " + where;
+  }
+
+  // Runs COPY (query) TO STDOUT as CSV into `sink`; returns the rows it sent.
+  static uint64_t copy_out(PGconn* conn, const std::string& query, const CsvSink& sink) {
+    Res r = exec(conn, "COPY (" + query + ") TO STDOUT (FORMAT csv)", PGRES_COPY_OUT);
     char* buffer = nullptr;
     bool stopped = false;
     int n;
-    while ((n = PQgetCopyData(conn.get(), &buffer, 0)) > 0) {
+    while ((n = PQgetCopyData(conn, &buffer, 0)) > 0) {
       bool more = stopped ? false : sink(std::string_view(buffer, static_cast<size_t>(n)));
       PQfreemem(buffer);
       if (!more && !stopped) {
         stopped = true;
         // The reader went away: cancel the COPY instead of reading it to its end.
-        if (PGcancel* cancel = PQgetCancel(conn.get())) {
+        if (PGcancel* cancel = PQgetCancel(conn)) {
           char err[256];
           PQcancel(cancel, err, sizeof err);
           PQfreeCancel(cancel);
         }
       }
     }
-    if (n == -2) throw SourceError(true, "PostgreSQL: " + std::string(PQerrorMessage(conn.get())));
-    Res done(PQgetResult(conn.get()), &PQclear);
+    if (n == -2) throw SourceError(true, "PostgreSQL: " + std::string(PQerrorMessage(conn)));
+    Res done(PQgetResult(conn), &PQclear);
     if (stopped) throw SourceError(false, "the sync stopped reading");
     check(done.get(), PGRES_COMMAND_OK);
     return std::stoull(PQcmdTuples(done.get()));
   }
-
- private:
-  Conn connect() { return pg::connect(c_); }
 
   Connection c_;
 };

@@ -77,6 +77,20 @@ class Source {
                           const std::string& incremental_field,
                           const std::optional<std::string>& after, int64_t lookback_seconds,
                           const CsvSink& sink) = 0;
+  // How many streams stream_parts() reads `table` in at once (DuckDB parses each pipe on its
+  // own thread): 1 unless the source can split a large table.
+  virtual size_t parts(const SourceTable& table) {
+    (void)table;
+    return 1;
+  }
+  // As stream(), in sinks.size() streams of one consistent snapshot, each sink called from
+  // its own thread; returns the rows sent. By default, stream() to the one sink.
+  virtual uint64_t stream_parts(const SourceTable& table, const std::vector<SourceColumn>& columns,
+                                const std::string& incremental_field,
+                                const std::optional<std::string>& after, int64_t lookback_seconds,
+                                const std::vector<CsvSink>& sinks) {
+    return stream(table, columns, incremental_field, after, lookback_seconds, sinks.at(0));
+  }
   // For a source DuckDB reads itself: the rows to land; `cursor` is what the last landed run
   // remembered (null for all rows, as a full refresh wants). nullopt: rows come by stream().
   virtual std::optional<DirectRead> read_directly(const SourceTable& table,

@@ -591,6 +591,13 @@ void SyncEngine::record_run_sql(const std::string& org, int64_t team_id, const s
 }
 
 std::string SyncEngine::csv_select(const std::vector<SourceColumn>& columns, const std::string& path) {
+  return csv_select(columns, std::vector<std::string>{path});
+}
+
+std::string SyncEngine::csv_select(const std::vector<SourceColumn>& columns,
+                                   const std::vector<std::string>& paths) {
+  std::string files;
+  for (const auto& p : paths) files += (files.empty() ? "" : ", ") + sql::quote_literal(p);
   // The CSV reader casts to each column's type itself (as COPY FROM STDIN does); a column that
   // needs an expression (bytea's hex) is read as text first. A value DuckDB cannot read fails.
   std::string csv_columns, select;
@@ -607,7 +614,7 @@ std::string SyncEngine::csv_select(const std::vector<SourceColumn>& columns, con
     }
     select += (i ? ", " : "") + value + " AS " + qi(c.name);
   }
-  return "SELECT " + select + " FROM read_csv(" + sql::quote_literal(path) + ", columns = {" +
+  return "SELECT " + select + " FROM read_csv([" + files + "], columns = {" +
          csv_columns + "}, header = false, auto_detect = false, delim = ',', quote = '\"', "
          "escape = '\"', nullstr = '', allow_quoted_nulls = false, strict_mode = true)";
 }
@@ -617,15 +624,22 @@ uint64_t SyncEngine::stream_into(const std::string& org, const std::string& stag
                                  const std::string& field, const std::optional<std::string>& after,
                                  int64_t lookback_seconds, const RunSql& run_sql,
                                  const std::function<bool()>& cancelled) {
-  // The rows arrive as CSV through a pipe DuckDB reads into the stage table.
+  // The rows arrive as CSV through pipes DuckDB reads into the stage table, one per part of
+  // the source's stream (DuckDB parses each on its own thread).
   std::string tmp = data_dir_ + "/ducklings/" + org + "/tmp";
   std::filesystem::create_directories(tmp);
-  Fifo fifo(tmp + "/source-" + random_hex(6) + ".fifo");
+  size_t parts = std::max<size_t>(1, connection.parts(table));
+  std::vector<std::unique_ptr<Fifo>> fifos;
+  std::vector<std::string> paths;
+  for (size_t i = 0; i < parts; ++i) {
+    fifos.push_back(std::make_unique<Fifo>(tmp + "/source-" + random_hex(6) + ".fifo"));
+    paths.push_back(fifos.back()->path());
+  }
   std::atomic<bool> reader_done{false};
   std::optional<std::string> reader_error;
   std::thread reader([&] {
     try {
-      run_sql("CREATE TABLE " + stage + " AS " + csv_select(table.columns, fifo.path()));
+      run_sql("CREATE TABLE " + stage + " AS " + csv_select(table.columns, paths));
     } catch (const std::exception& e) {
       reader_error = e.what();
     }
@@ -633,31 +647,46 @@ uint64_t SyncEngine::stream_into(const std::string& org, const std::string& stag
   });
   struct Join {
     std::thread& t;
-    Fifo& f;
+    std::vector<std::unique_ptr<Fifo>>& f;
     ~Join() {
-      f.close();
+      for (auto& fifo : f) fifo->close();
       if (t.joinable()) t.join();
     }
-  } join{reader, fifo};
-  if (!fifo.open_for_write(reader_done)) {
-    fifo.close();
-    reader.join();
-    throw SqlError("58030", "the duckling did not read the rows: " + reader_error.value_or("unknown"));
+  } join{reader, fifos};
+  // In the order DuckDB opens them.
+  for (auto& fifo : fifos) {
+    if (!fifo->open_for_write(reader_done)) {
+      for (auto& f : fifos) f->close();
+      reader.join();
+      throw SqlError("58030", "the duckling did not read the rows: " + reader_error.value_or("unknown"));
+    }
   }
   // A source may hand over a row at a time: written to the pipe a MiB at a time, not a system
   // call per row.
-  std::string pending;
-  pending.reserve(kPipeChunk + 4096);
-  uint64_t sent = connection.stream(table, table.columns, field, after, lookback_seconds,
-                                    [&](std::string_view data) {
-                                      pending.append(data);
-                                      if (pending.size() < kPipeChunk) return true;
-                                      bool ok = !cancelled() && fifo.write(pending);
-                                      pending.clear();
-                                      return ok;
-                                    });
-  if (!pending.empty() && !cancelled()) fifo.write(pending);
-  fifo.close();
+  std::vector<std::string> pending(parts);
+  std::vector<CsvSink> sinks;
+  for (size_t i = 0; i < parts; ++i) {
+    pending[i].reserve(kPipeChunk + 4096);
+    sinks.push_back([&, i](std::string_view data) {
+      pending[i].append(data);
+      if (pending[i].size() < kPipeChunk) return true;
+      bool ok = !cancelled() && fifos[i]->write(pending[i]);
+      pending[i].clear();
+      return ok;
+    });
+  }
+  uint64_t sent = 0;
+  try {
+    sent = connection.stream_parts(table, table.columns, field, after, lookback_seconds, sinks);
+  } catch (...) {
+    for (auto& f : fifos) f->close();
+    reader.join();
+    throw;
+  }
+  for (size_t i = 0; i < parts; ++i) {
+    if (!pending[i].empty() && !cancelled()) fifos[i]->write(pending[i]);
+    fifos[i]->close();
+  }
   reader.join();
   if (cancelled()) throw Cancelled();
   if (reader_error) throw SqlError("22P04", "the rows of " + table_key(table) + " could not be landed: " + *reader_error);

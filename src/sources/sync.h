@@ -100,6 +100,8 @@ class SyncEngine {
   using RunSql = std::function<gateway::Result(const std::string&)>;
   // The SELECT reading a CSV file of `columns` as text (our dialect) into their types.
   static std::string csv_select(const std::vector<SourceColumn>& columns, const std::string& path);
+  static std::string csv_select(const std::vector<SourceColumn>& columns,
+                                const std::vector<std::string>& paths);
   // Fills `stage` with the rows the source streams; returns the rows it sent.
   uint64_t stream_into(const std::string& org, const std::string& stage, Source& connection,
                        const SourceTable& table, const std::string& field,
