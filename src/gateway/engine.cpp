@@ -376,8 +376,10 @@ std::shared_ptr<PreparedQuery> Engine::prepare(sql::Statement statement,
   std::vector<std::string> rewritten =
       adapted.empty() ? sql::rewrite_for_duckdb(q->statement, &column_types) : std::move(adapted);
   std::vector<std::string> bookkeeping = sql::catalog_bookkeeping(q->statement);
-  for (auto& row : sql::stored_declared_types(q->statement, column_types))
-    bookkeeping.push_back(std::move(row));
+  if (!q->statement.skipped_existing) {
+    for (auto& row : sql::stored_declared_types(q->statement, column_types))
+      bookkeeping.push_back(std::move(row));
+  }
   for (auto& row : sql::matview_bookkeeping(q->statement)) bookkeeping.push_back(std::move(row));
   auto reads_catalog = [](const std::string& sql) {
     return sql.find("duckgres_catalog") != std::string::npos ||

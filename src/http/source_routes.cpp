@@ -134,17 +134,21 @@ std::vector<Route> Api::source_routes() {
        base + "/{name}/tables/{table}",
        "configureSourceTable",
        "A table's settings: enabled, sync type, incremental field, primary key, lookback, "
-       "frequency",
+       "frequency, enabled columns",
        200,
        table,
        {{"enabled", boolean(), false, "synced by runs and the schedule"},
         {"sync_type", one_of({"full_refresh", "incremental", "append", "cdc"}), false,
-         "full_refresh (default), incremental (merge on the primary key), append"},
+         "full_refresh (default), incremental (merge on the primary key), append, cdc "
+         "(PostgreSQL: change data capture)"},
         {"incremental_field", str(), false, "an integer, numeric, date or timestamp column"},
         {"primary_key", {{"type", "array"}, {"items", str()}}, false, "its columns (default: upstream's)"},
         {"lookback_seconds", integer(), false, "incremental: also read rows this much older than the cursor"},
         {"frequency", described(json::object(), "seconds, \"<n>m|h|d\" or \"manual\""), false,
-         "5 minutes to 30 days, or manual (default 6h)"}},
+         "5 minutes to 30 days, or manual (default 6h)"},
+        {"enabled_columns", nullable({{"type", "array"}, {"items", str()}}), false,
+         "the columns that land (null: all, and those added upstream); with the key and the "
+         "incremental field"}},
        "",
        {},
        [](Api& api, const Call& c) {

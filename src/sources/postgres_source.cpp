@@ -238,6 +238,10 @@ class PostgresSource : public Source {
                  std::to_string(step * static_cast<int64_t>(i + 1)) + ",0)'::tid";
       }
       threads.emplace_back([&, i, range] {
+        struct End {
+          const CsvSink& sink;
+          ~End() { sink({}); }
+        } end{sinks[i]};
         try {
           Conn conn = connect();
           exec(conn.get(), "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", PGRES_COMMAND_OK);

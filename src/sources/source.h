@@ -84,11 +84,17 @@ class Source {
     return 1;
   }
   // As stream(), in sinks.size() streams of one consistent snapshot, each sink called from
-  // its own thread; returns the rows sent. By default, stream() to the one sink.
+  // its own thread and, when its part ended (done or failed), once more with no bytes (its
+  // reader may be waiting for that end before it reads the next part); returns the rows sent.
+  // By default, stream() to the one sink.
   virtual uint64_t stream_parts(const SourceTable& table, const std::vector<SourceColumn>& columns,
                                 const std::string& incremental_field,
                                 const std::optional<std::string>& after, int64_t lookback_seconds,
                                 const std::vector<CsvSink>& sinks) {
+    struct End {
+      const CsvSink& sink;
+      ~End() { sink({}); }
+    } end{sinks.at(0)};
     return stream(table, columns, incremental_field, after, lookback_seconds, sinks.at(0));
   }
   // For a source DuckDB reads itself: the rows to land; `cursor` is what the last landed run

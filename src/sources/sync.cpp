@@ -629,6 +629,14 @@ uint64_t SyncEngine::stream_into(const std::string& org, const std::string& stag
   std::string tmp = data_dir_ + "/ducklings/" + org + "/tmp";
   std::filesystem::create_directories(tmp);
   size_t parts = std::max<size_t>(1, connection.parts(table));
+  if (parts > 1) {
+    // No more streams than the duckling has threads to parse them (its size's vCPUs, at most
+    // the machine's cores).
+    size_t n = static_cast<size_t>(std::max(1, control_.get_duckling(org).size.vcpus));
+    n = std::min<size_t>(n, std::max(1u, std::thread::hardware_concurrency()));
+    parts = std::min(parts, n);
+    if (parts > 1) spdlog::info("source table {}: read in {} streams", table_key(table), parts);
+  }
   std::vector<std::unique_ptr<Fifo>> fifos;
   std::vector<std::string> paths;
   for (size_t i = 0; i < parts; ++i) {
@@ -668,6 +676,12 @@ uint64_t SyncEngine::stream_into(const std::string& org, const std::string& stag
   for (size_t i = 0; i < parts; ++i) {
     pending[i].reserve(kPipeChunk + 4096);
     sinks.push_back([&, i](std::string_view data) {
+      if (data.empty()) {  // the part ended: what is pending, then the end of its pipe
+        if (!pending[i].empty() && !cancelled()) fifos[i]->write(pending[i]);
+        pending[i].clear();
+        fifos[i]->close();
+        return true;
+      }
       pending[i].append(data);
       if (pending[i].size() < kPipeChunk) return true;
       bool ok = !cancelled() && fifos[i]->write(pending[i]);

@@ -301,6 +301,7 @@ std::vector<std::string> adapt_create_table_as(Statement& s, const CatalogLookup
     if (!lookup("SELECT table_name::VARCHAR FROM duckdb_tables() WHERE " +
                 relation_filter(rel.schemaname(), rel.relname()))
              .empty()) {
+      s.skipped_existing = true;
       return {"SELECT 1", "SELECT 1"};
     }
   }

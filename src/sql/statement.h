@@ -50,6 +50,8 @@ struct Statement {
     bool populated = true;     // WITH DATA
   };
   std::optional<MatviewDefinition> matview;
+  // CREATE … IF NOT EXISTS that found the relation: nothing is made, nothing recorded.
+  bool skipped_existing = false;
 };
 
 // Classifies one statement (as produced by split_statements).

@@ -274,6 +274,22 @@ def run(isolation):
             s, body = api.call("POST", "%s/shop/runs/%s/cancel" % (base, started["id"]))
             check(s == 409, "%s: cancelling an ended run: %s" % (label, s))
 
+            # A large table on a duckling with two threads: read in two streams of one
+            # snapshot (TID ranges), both landed.
+            cur.execute("ANALYZE big")
+            s, body = api.call("PATCH", "/api/v1/orgs/acme/duckling", {"size": "m"})
+            check(s in (200, 202) and wait_for(lambda: api.call("GET", "/api/v1/orgs/acme/duckling")[1].get("size", {}).get("name") == "m"
+                                               and api.call("GET", "/api/v1/orgs/acme/duckling")[1].get("state") == "ready", timeout=60),
+                  "%s: scaled to m: %s %s" % (label, s, body))
+            duck.close()
+            duck = connect(srv, "acme", "alice", "alice-secret-1")
+            duck.autocommit = True
+            run_b = sync(api, base + "/shop", {"tables": ["big"]})
+            check(run_b["status"] == "completed" and run_b["rows"] == 3000000
+                  and "public.big: read in 2 streams" in srv.log_text(), "%s: big in two streams: %s" % (label, run_b))
+            q_b = "SELECT count(*), sum(id), count(DISTINCT h), min(id), max(id) FROM %s"
+            check(same(rows(up, q_b % "big"), rows(duck, q_b % "shop.big")), "%s: big row for row" % label)
+
             # duckgres ctl: the password from the environment, not the command line.
             env = dict(os.environ, DUCKGRES_SOURCE_PASSWORD=READER_PASSWORD)
             spec = dict(conn_spec)
