@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <atomic>
 #include <filesystem>
 #include <optional>
@@ -630,11 +631,14 @@ uint64_t SyncEngine::stream_into(const std::string& org, const std::string& stag
   std::filesystem::create_directories(tmp);
   size_t parts = std::max<size_t>(1, connection.parts(table));
   if (parts > 1) {
-    // No more streams than the duckling has threads to parse them (its size's vCPUs, at most
-    // the machine's cores).
+    // No more streams than the duckling has threads to parse them (its size's vCPUs), and no
+    // more than half the machine's cores: PostgreSQL's COPYs and the relay need the rest (on 2
+    // cores two streams measured 0.87x of one, bench/README.md). DUCKGRES_SOURCE_STREAMS sets
+    // the machine's share.
     size_t n = static_cast<size_t>(std::max(1, control_.get_duckling(org).size.vcpus));
-    n = std::min<size_t>(n, std::max(1u, std::thread::hardware_concurrency()));
-    parts = std::min(parts, n);
+    size_t machine = std::max(1u, std::thread::hardware_concurrency() / 2);
+    if (const char* v = std::getenv("DUCKGRES_SOURCE_STREAMS")) machine = std::max(1, std::atoi(v));
+    parts = std::min({parts, n, machine});
     if (parts > 1) spdlog::info("source table {}: read in {} streams", table_key(table), parts);
   }
   std::vector<std::unique_ptr<Fifo>> fifos;

@@ -97,7 +97,9 @@ def run(isolation):
         """)
         srv = Server()
         try:
-            srv.start(extra_args=["--isolation", isolation, "--usage-interval", "1"])
+            # Two streams for a large table whatever the machine's cores (the default is half).
+            srv.start(extra_args=["--isolation", isolation, "--usage-interval", "1"],
+                      env={"DUCKGRES_SOURCE_STREAMS": "2"})
             api = Api(srv)
             setup_acme(api)
             base = "/api/v1/orgs/acme/teams/1/sources"
