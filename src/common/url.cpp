@@ -21,6 +21,22 @@ std::string url_decode(const std::string& s, bool plus_is_space) {
   return r;
 }
 
+std::string url_encode(std::string_view s, bool keep_slash) {
+  static const char* hex = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : s) {
+    if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+        c == '_' || c == '.' || c == '~' || (keep_slash && c == '/')) {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += hex[c >> 4];
+      out += hex[c & 15];
+    }
+  }
+  return out;
+}
+
 std::map<std::string, std::string> parse_form(const std::string& s) {
   std::map<std::string, std::string> out;
   size_t i = 0;

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "common/url.h"
 #include "http/api.h"
 
 namespace ducklings::ctl {
@@ -190,21 +191,6 @@ int follow_job(const std::string& org, const std::string& id) {
   }
 }
 
-std::string percent_encode(const std::string& s) {
-  static const char* hex = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += hex[c >> 4];
-      out += hex[c & 15];
-    }
-  }
-  return out;
-}
-
 // An option's text as the field's JSON type.
 json field_value(const http::Field& field, const std::string& text) {
   if (field.schema.contains("oneOf")) return size_value(text);  // the duckling's size
@@ -244,12 +230,12 @@ struct RouteCommand {
   int run() const {
     std::string path = "/api/v1" + route->pattern;
     for (const auto& name : http::pattern_parameters(route->pattern)) {
-      path.replace(path.find("{" + name + "}"), name.size() + 2, percent_encode(values.at(name)));
+      path.replace(path.find("{" + name + "}"), name.size() + 2, url_encode(values.at(name)));
     }
     std::string query;
     for (const auto& f : route->query) {
       if (!has(f.name)) continue;
-      query += (query.empty() ? "?" : "&") + f.name + "=" + percent_encode(values.at(f.name));
+      query += (query.empty() ? "?" : "&") + f.name + "=" + url_encode(values.at(f.name));
     }
     json body = json::object();
     for (const auto& f : route->body) {

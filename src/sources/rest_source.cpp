@@ -56,6 +56,7 @@
 #include <set>
 #include <thread>
 
+#include "common/url.h"
 #include "control/control_plane.h"
 #include "sources/json_api.h"
 #include "sources/kinds.h"
@@ -185,21 +186,6 @@ class Http {
   }
   CURL* c_ = nullptr;
 };
-
-std::string url_encode(const std::string& s) {
-  static const char* hex = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += hex[c >> 4];
-      out += hex[c & 15];
-    }
-  }
-  return out;
-}
 
 // scheme://host[:port] of a URL.
 std::string origin(const std::string& url) {

@@ -18,6 +18,7 @@
 
 #include "common/digest.h"
 #include "storage/storage.h"
+#include "common/url.h"
 #include "storage/storage_internal.h"
 
 namespace ducklings::storage {
@@ -149,9 +150,9 @@ class S3Storage : public Storage {
   ListPage list(const std::string& prefix, const std::string& after, int max_keys) override {
     // Query parameters in code point order, as the signature's canonical request wants them.
     Request r;
-    r.query = (after.empty() ? "" : "continuation-token=" + uri_encode(after, false) + "&") +
+    r.query = (after.empty() ? "" : "continuation-token=" + url_encode(after, false) + "&") +
               "list-type=2&max-keys=" + std::to_string(std::clamp(max_keys, 1, 1000)) +
-              "&prefix=" + uri_encode(o_.prefix + prefix, false);
+              "&prefix=" + url_encode(o_.prefix + prefix, false);
     Response resp = perform(r);
     ListPage page;
     for (std::string_view c : xml_elements(resp.body, "Contents")) {
@@ -222,7 +223,7 @@ class S3Storage : public Storage {
           r.method = "PUT";
           r.key = key;
           r.query =
-              "partNumber=" + std::to_string(i + 1) + "&uploadId=" + uri_encode(upload_id, false);
+              "partNumber=" + std::to_string(i + 1) + "&uploadId=" + url_encode(upload_id, false);
           r.file_body = &body;
           etags[i] = perform(r).headers["etag"];
           if (etags[i].empty()) {
@@ -241,7 +242,7 @@ class S3Storage : public Storage {
     size_t n = std::min<size_t>(parts, static_cast<size_t>(o_.parallel_parts));
     for (size_t t = 0; t < n; ++t) threads.emplace_back(worker);
     for (auto& t : threads) t.join();
-    std::string query = "uploadId=" + uri_encode(upload_id, false);
+    std::string query = "uploadId=" + url_encode(upload_id, false);
     if (!failed) {
       std::string xml = "<CompleteMultipartUpload>";
       for (size_t i = 0; i < parts; ++i) {
@@ -276,14 +277,14 @@ class S3Storage : public Storage {
   }
 
   std::string url_of(const Request& r) const {
-    std::string path = r.key.empty() ? "" : uri_encode(o_.prefix + r.key, true);
+    std::string path = r.key.empty() ? "" : url_encode(o_.prefix + r.key, true);
     std::string url;
     if (o_.virtual_hosted) {
       size_t scheme = o_.endpoint.find("://");
       size_t host = scheme == std::string::npos ? 0 : scheme + 3;
       url = o_.endpoint.substr(0, host) + o_.bucket + "." + o_.endpoint.substr(host) + "/" + path;
     } else {
-      url = o_.endpoint + "/" + uri_encode(o_.bucket, false) + (path.empty() ? "" : "/" + path);
+      url = o_.endpoint + "/" + url_encode(o_.bucket, false) + (path.empty() ? "" : "/" + path);
     }
     if (!r.query.empty()) url += "?" + r.query;
     return url;

@@ -20,7 +20,5 @@ std::vector<std::string_view> xml_elements(std::string_view xml, std::string_vie
 // `text` with &, <, >, " and ' escaped for an XML element.
 std::string xml_escape(std::string_view text);
 
-// AWS's URI encoding (RFC 3986 unreserved characters kept), '/' kept when `path`.
-std::string uri_encode(std::string_view text, bool path);
 
 }  // namespace ducklings::storage

@@ -128,19 +128,4 @@ std::string xml_escape(std::string_view text) {
   return out;
 }
 
-std::string uri_encode(std::string_view text, bool path) {
-  std::string out;
-  for (unsigned char c : text) {
-    if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
-        c == '_' || c == '.' || c == '~' || (path && c == '/')) {
-      out.push_back(static_cast<char>(c));
-    } else {
-      char hex[4];
-      std::snprintf(hex, sizeof(hex), "%%%02X", c);
-      out += hex;
-    }
-  }
-  return out;
-}
-
 }  // namespace ducklings::storage

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "common/url.h"
 #include "storage/storage.h"
 #include "storage/storage_internal.h"
 
@@ -105,8 +106,8 @@ TEST(StorageXml, ReadsElementsAndEntities) {
   EXPECT_EQ(xml_elements(xml, "Contents").size(), 2u);
   EXPECT_EQ(xml_text(xml, "Empty"), "");
   EXPECT_EQ(xml_escape("a<b>&'\""), "a&lt;b&gt;&amp;&apos;&quot;");
-  EXPECT_EQ(uri_encode("a b/c~d+é", true), "a%20b/c~d%2B%C3%A9");
-  EXPECT_EQ(uri_encode("a/b", false), "a%2Fb");
+  EXPECT_EQ(url_encode("a b/c~d+é", true), "a%20b/c~d%2B%C3%A9");
+  EXPECT_EQ(url_encode("a/b", false), "a%2Fb");
 }
 
 }  // namespace
