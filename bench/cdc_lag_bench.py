@@ -30,8 +30,11 @@ import psycopg2
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "tests", "control"))
-from control_lib import Api, Server  # noqa: E402
+from control_lib import Server  # noqa: E402
 from pg_instance import PG_BIN, PgInstance  # noqa: E402
+
+sys.path.insert(0, os.path.join(ROOT, "bench"))
+from sources_bench import bench_source  # noqa: E402  (bench/sources_bench.py)
 
 
 def log(msg):
@@ -60,20 +63,7 @@ def main():
         srv = Server(binary=binary)
         srv.start()
         try:
-            api = Api(srv)
-            api.call("POST", "/api/v1/orgs", {"name": "bench"})
-            api.call("POST", "/api/v1/orgs/bench/teams", {"team_id": 1, "name": "t"})
-            api.call("POST", "/api/v1/orgs/bench/users", {"username": "ana", "password": "ana-secret-1"})
-            api.call("PUT", "/api/v1/orgs/bench/duckling", {"size": "m"})
-            api.wait_state("bench", ("ready",))
-            duck = psycopg2.connect(host=srv.host, port=srv.port, dbname="bench", user="ana",
-                                    password="ana-secret-1")
-            duck.autocommit = True
-            base = "/api/v1/orgs/bench/teams/1/sources"
-            s, body = api.call("POST", base, {"name": "src", "kind": "postgres", "connection": {
-                "host": "127.0.0.1", "port": pg.port, "database": "src", "user": "postgres",
-                "password": pg.password, "sslmode": "disable"}})
-            assert s == 201, body
+            api, duck, base = bench_source(srv, pg)
             s, body = api.call("PATCH", base + "/src/tables/hot", {"enabled": True, "sync_type": "cdc"})
             assert s == 200, body
 
@@ -158,7 +148,7 @@ def main():
     print("|---|---:|---:|")
     print("| commit upstream → applied in the duckling (connector) | %s ms | %s ms |"
           % (results["connector_lag_p50_ms"], results["connector_lag_p99_ms"]))
-    print("| now() − max(at) landed, polled every 100 ms | %s ms | %s ms |"
+    print("| query start − max(at) landed, polled every 100 ms | %s ms | %s ms |"
           % (results["outside_lag_p50_ms"], results["outside_lag_p99_ms"]))
     print("| the polling query's own time | | %s ms |" % results["poll_query_p99_ms"])
     print("| updates landed | %s (%s) | |" % (results["updates"], results["pgbench_tps"]))

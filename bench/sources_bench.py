@@ -38,6 +38,25 @@ def log(msg):
     print("[sources-bench] %s" % msg, file=sys.stderr, flush=True)
 
 
+def bench_source(srv, pg):
+    """Org "bench" (team 1, user ana, an m duckling) with a postgres source "src" over `pg`'s
+    database src: (api, a connection to the duckling, the sources' base path)."""
+    api = Api(srv)
+    api.call("POST", "/api/v1/orgs", {"name": "bench"})
+    api.call("POST", "/api/v1/orgs/bench/teams", {"team_id": 1, "name": "t"})
+    api.call("POST", "/api/v1/orgs/bench/users", {"username": "ana", "password": "ana-secret-1"})
+    api.call("PUT", "/api/v1/orgs/bench/duckling", {"size": "m"})
+    api.wait_state("bench", ("ready",))
+    duck = psycopg2.connect(host=srv.host, port=srv.port, dbname="bench", user="ana", password="ana-secret-1")
+    duck.autocommit = True
+    base = "/api/v1/orgs/bench/teams/1/sources"
+    s, body = api.call("POST", base, {"name": "src", "kind": "postgres", "connection": {
+        "host": "127.0.0.1", "port": pg.port, "database": "src", "user": "postgres",
+        "password": pg.password, "sslmode": "disable"}})
+    assert s == 201, body
+    return api, duck, base
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--rows", type=int, default=10_000_000)
@@ -63,20 +82,7 @@ def main():
         srv = Server(binary=binary)
         srv.start(extra_args=["--readable-directories", work])
         try:
-            api = Api(srv)
-            api.call("POST", "/api/v1/orgs", {"name": "bench"})
-            api.call("POST", "/api/v1/orgs/bench/teams", {"team_id": 1, "name": "t"})
-            api.call("POST", "/api/v1/orgs/bench/users", {"username": "ana", "password": "ana-secret-1"})
-            api.call("PUT", "/api/v1/orgs/bench/duckling", {"size": "m"})
-            api.wait_state("bench", ("ready",))
-            duck = psycopg2.connect(host=srv.host, port=srv.port, dbname="bench", user="ana",
-                                    password="ana-secret-1")
-            duck.autocommit = True
-            base = "/api/v1/orgs/bench/teams/1/sources"
-            s, body = api.call("POST", base, {"name": "src", "kind": "postgres", "connection": {
-                "host": "127.0.0.1", "port": pg.port, "database": "src", "user": "postgres",
-                "password": pg.password, "sslmode": "disable"}})
-            assert s == 201, body
+            api, duck, base = bench_source(srv, pg)
             s, body = api.call("PATCH", base + "/src/tables/narrow", {"enabled": True, "frequency": "manual"})
             assert s == 200, body
 
