@@ -63,8 +63,9 @@ bool rewrite_range_var(pg_query::RangeVar& rv) {
     rv.set_schemaname(kCatalogSchema);
     return true;
   }
-  if (schema == "system" && (rv.relname() == "query_log" || rv.relname() == "source_runs")) {
-    // metering/query_log.h, sources/sync.h
+  if (schema == "system" && (rv.relname() == "query_log" || rv.relname() == "source_runs" ||
+                             rv.relname() == "model_runs")) {
+    // metering/query_log.h, sources/sync.h, modeling/runner.h
     rv.set_schemaname(kCatalogSchema);
     rv.set_relname("__system_" + rv.relname());
     return true;

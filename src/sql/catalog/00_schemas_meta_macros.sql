@@ -53,6 +53,10 @@ CREATE TABLE IF NOT EXISTS duckgres_meta.query_log (query_id VARCHAR, parent_que
 CREATE TABLE IF NOT EXISTS duckgres_meta.source_runs (run_id VARCHAR, source VARCHAR,
   team_id BIGINT, table_name VARCHAR, status VARCHAR, rows BIGINT, error VARCHAR,
   started_at TIMESTAMPTZ, finished_at TIMESTAMPTZ);
+-- Model runs (modeling/runner.h): one row per model built by each run, written by the server.
+CREATE TABLE IF NOT EXISTS duckgres_meta.model_runs (run_id VARCHAR, model VARCHAR,
+  team_id BIGINT, status VARCHAR, mode VARCHAR, rows BIGINT, bytes BIGINT, duration_ms BIGINT,
+  error VARCHAR, watermark VARCHAR, started_at TIMESTAMPTZ, finished_at TIMESTAMPTZ);
 CREATE SCHEMA duckgres_information_schema;
 
 -- Helpers (names starting with __ are hidden from the emulated catalogs).
@@ -75,6 +79,9 @@ CREATE VIEW duckgres_catalog.__system_query_log AS SELECT * FROM duckgres_meta.q
   WHERE coalesce(getvariable('duckgres_sees_all'), true) OR user_name = duckgres_catalog.__user();
 -- system.source_runs: the duckling's owners see its sources' runs.
 CREATE VIEW duckgres_catalog.__system_source_runs AS SELECT * FROM duckgres_meta.source_runs
+  WHERE coalesce(getvariable('duckgres_sees_all'), true);
+-- system.model_runs: the duckling's owners see its models' runs.
+CREATE VIEW duckgres_catalog.__system_model_runs AS SELECT * FROM duckgres_meta.model_runs
   WHERE coalesce(getvariable('duckgres_sees_all'), true);
 CREATE MACRO duckgres_catalog.__visible_rel(p_s, p_n) AS NOT ((p_s = 'duckgres_catalog' OR p_s = 'duckgres_information_schema') AND starts_with(p_n, '__')) AND (p_s <> 'pg_catalog' AND p_s <> 'information_schema' AND p_s <> 'duckgres_meta')
   AND (p_s = 'duckgres_catalog' OR p_s = 'duckgres_information_schema' OR duckgres_catalog.__may_see(p_s, p_n));
