@@ -41,6 +41,7 @@
 #include "pgwire/scram.h"
 #include "pgwire/server.h"
 #include "sources/sync.h"
+#include "modeling/runner.h"
 #include "sql/quoting.h"
 #include "warehouse/warehouse.h"
 #include "worker/worker_pool.h"
@@ -271,7 +272,17 @@ int serve(const std::map<std::string, std::string>& flags) {
     // External sources: synced on their schedules and on demand (docs/sources.md).
     sources::SyncEngine sync_engine(control, server, config.data_dir, &storage_access);
     api.set_sync_engine(&sync_engine);
+    // Models: built on their schedules, on demand and after what they read changed
+    // (docs/modeling.md).
+    const char* model_workers = std::getenv("DUCKGRES_MODEL_WORKERS");
+    modeling::ModelEngine model_engine(control, server, model_workers ? std::atoi(model_workers) : 2);
+    api.set_model_engine(&model_engine);
+    sync_engine.set_on_landed([&model_engine](const std::string& org, int64_t team_id,
+                                              const std::vector<std::string>& relations) {
+      model_engine.upstream_changed(org, team_id, relations);
+    });
     sync_engine.start();
+    model_engine.start();
     // PostHog capture: events written ahead, then applied to their team's table.
     ingest::EventLog event_log(config.data_dir);
     ingest::Capture capture(event_log,
@@ -370,6 +381,7 @@ int serve(const std::map<std::string, std::string>& flags) {
     sources.take_api_calls = [&api] { return api.take_call_counts(); };
     sources.take_rows = [&bootstrapper] { return bootstrapper.take_row_counts(); };
     sources.take_synced_rows = [&sync_engine] { return sync_engine.take_synced_rows(); };
+    sources.take_model_seconds = [&model_engine] { return model_engine.take_model_seconds(); };
     metering::UsageCollector usage_collector(usage, sources,
                                              std::chrono::seconds(config.usage_interval));
     usage_collector.start();

@@ -1115,36 +1115,118 @@ std::vector<std::tuple<std::string, int64_t, std::string>> ControlPlane::all_sou
   return out;
 }
 
-void ControlPlane::save_source_run(const std::string& org, const nlohmann::json& run) {
+namespace {
+// The table and owner column of a kind's run history (migrations 7 and 8).
+std::pair<const char*, const char*> run_table(RunKind kind) {
+  return kind == RunKind::kSource ? std::pair{"source_runs", "source"} : std::pair{"model_runs", "owner"};
+}
+}  // namespace
+
+void ControlPlane::save_run(RunKind kind, const std::string& org, const std::string& owner,
+                            const nlohmann::json& run) {
   Org o = org_row(org);
+  auto [table, column] = run_table(kind);
   store_.transaction([&] {
-    store_.execute("DELETE FROM source_runs WHERE id = ?", {run["id"].get<std::string>()});
-    store_.execute("INSERT INTO source_runs (id, org_id, source, status, started_at, run) VALUES "
-                   "(?, ?, ?, ?, ?, ?)",
-                   {run["id"].get<std::string>(), o.id, run["source"].get<std::string>(),
-                    run["status"].get<std::string>(), run["started_at"].get<std::string>(),
-                    run.dump()});
+    store_.execute(std::string("DELETE FROM ") + table + " WHERE id = ?", {run["id"].get<std::string>()});
+    store_.execute(std::string("INSERT INTO ") + table + " (id, org_id, " + column +
+                       ", status, started_at, run) VALUES (?, ?, ?, ?, ?, ?)",
+                   {run["id"].get<std::string>(), o.id, owner, run["status"].get<std::string>(),
+                    run["started_at"].get<std::string>(), run.dump()});
   });
 }
 
-nlohmann::json ControlPlane::get_source_run(const std::string& org, const std::string& source,
-                                            const std::string& id) {
+nlohmann::json ControlPlane::get_run(RunKind kind, const std::string& org, const std::string& owner,
+                                     const std::string& id) {
   Org o = org_row(org);
-  auto rows = store_.query("SELECT run FROM source_runs WHERE org_id = ? AND source = ? AND id = ?",
-                           {o.id, source, id});
-  if (rows.empty()) not_found("run \"" + id + "\" of source \"" + source + "\" does not exist");
+  auto [table, column] = run_table(kind);
+  auto rows = store_.query(std::string("SELECT run FROM ") + table + " WHERE org_id = ? AND " +
+                               column + " = ? AND id = ?",
+                           {o.id, owner, id});
+  if (rows.empty()) not_found("run \"" + id + "\" does not exist");
   return nlohmann::json::parse(*rows[0][0]);
 }
 
-nlohmann::json ControlPlane::list_source_runs(const std::string& org, const std::string& source,
-                                              int limit) {
+nlohmann::json ControlPlane::list_runs(RunKind kind, const std::string& org, const std::string& owner,
+                                       int limit) {
   Org o = org_row(org);
+  auto [table, column] = run_table(kind);
   nlohmann::json out = nlohmann::json::array();
-  for (const Row& r : store_.query("SELECT run FROM source_runs WHERE org_id = ? AND source = ? "
-                                   "ORDER BY started_at DESC, id LIMIT " +
+  for (const Row& r : store_.query(std::string("SELECT run FROM ") + table + " WHERE org_id = ? AND " +
+                                       column + " = ? ORDER BY started_at DESC, id LIMIT " +
                                        std::to_string(limit),
-                                   {o.id, source}))
+                                   {o.id, owner}))
     out.push_back(nlohmann::json::parse(*r[0]));
+  return out;
+}
+
+namespace {
+ModelRecord model_of(const Row& r) {
+  return {std::stoll(*r[0]), *r[1], *r[2], *r[3], nlohmann::json::parse(*r[4]), nlohmann::json::parse(*r[5])};
+}
+const char* const kModelColumns = "team_id, name, created_at, updated_at, spec, state";
+}  // namespace
+
+void ControlPlane::save_model(const std::string& org, const ModelRecord& m, bool create) {
+  get_team(org, m.team_id);
+  Org o = org_row(org);
+  std::string team = std::to_string(m.team_id);
+  store_.transaction([&] {
+    bool exists = !store_.query("SELECT 1 FROM models WHERE org_id = ? AND team_id = ? AND name = ?",
+                                {o.id, team, m.name})
+                       .empty();
+    if (create && exists) conflict("model \"" + m.name + "\" already exists in team " + team);
+    if (!create && !exists) not_found("model \"" + m.name + "\" does not exist in team " + team);
+    if (create) {
+      store_.execute("INSERT INTO models (org_id, team_id, name, spec, state, created_at, updated_at) "
+                     "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                     {o.id, team, m.name, m.spec.dump(), m.state.dump(), m.created_at, m.updated_at});
+    } else {
+      store_.execute("UPDATE models SET spec = ?, state = ?, updated_at = ? WHERE org_id = ? AND "
+                     "team_id = ? AND name = ?",
+                     {m.spec.dump(), m.state.dump(), m.updated_at, o.id, team, m.name});
+    }
+  });
+}
+
+std::vector<ModelRecord> ControlPlane::list_models(const std::string& org, int64_t team_id) {
+  get_team(org, team_id);
+  Org o = org_row(org);
+  std::vector<ModelRecord> out;
+  for (const Row& r : store_.query(std::string("SELECT ") + kModelColumns +
+                                       " FROM models WHERE org_id = ? AND team_id = ? ORDER BY name",
+                                   {o.id, std::to_string(team_id)}))
+    out.push_back(model_of(r));
+  return out;
+}
+
+ModelRecord ControlPlane::get_model(const std::string& org, int64_t team_id, const std::string& name) {
+  Org o = org_row(org);
+  auto rows = store_.query(std::string("SELECT ") + kModelColumns +
+                               " FROM models WHERE org_id = ? AND team_id = ? AND name = ?",
+                           {o.id, std::to_string(team_id), name});
+  if (rows.empty()) not_found("model \"" + name + "\" does not exist in team " + std::to_string(team_id));
+  return model_of(rows[0]);
+}
+
+void ControlPlane::save_model_state(const std::string& org, int64_t team_id, const std::string& name,
+                                    const nlohmann::json& state) {
+  Org o = org_row(org);
+  store_.execute("UPDATE models SET state = ? WHERE org_id = ? AND team_id = ? AND name = ?",
+                 {state.dump(), o.id, std::to_string(team_id), name});
+}
+
+void ControlPlane::delete_model(const std::string& org, int64_t team_id, const std::string& name) {
+  get_model(org, team_id, name);
+  Org o = org_row(org);
+  store_.execute("DELETE FROM models WHERE org_id = ? AND team_id = ? AND name = ?",
+                 {o.id, std::to_string(team_id), name});
+}
+
+std::vector<std::pair<std::string, int64_t>> ControlPlane::teams_with_models() {
+  std::vector<std::pair<std::string, int64_t>> out;
+  for (const Row& r : store_.query("SELECT DISTINCT o.name, m.team_id FROM models m JOIN orgs o ON "
+                                   "o.id = m.org_id ORDER BY 1, 2"))
+    out.emplace_back(*r[0], std::stoll(*r[1]));
   return out;
 }
 

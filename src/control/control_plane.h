@@ -190,6 +190,17 @@ struct SourceRecord {
   nlohmann::json connection;  // without its secret
 };
 
+// A model of a team (modeling/): its definition and its build state, as the modeling module
+// writes them (the control plane only keeps them).
+struct ModelRecord {
+  int64_t team_id = 0;
+  std::string name, created_at, updated_at;
+  nlohmann::json spec, state;
+};
+
+// Whose runs a run history holds: one shape, one table per kind (sources/, modeling/).
+enum class RunKind { kSource, kModel };
+
 // Thread-safe (the store serializes).
 class ControlPlane {
  public:
@@ -290,10 +301,26 @@ class ControlPlane {
                          const nlohmann::json& config, const nlohmann::json& state);
   // Every source of every organization, for the scheduler: (org, team, source name).
   std::vector<std::tuple<std::string, int64_t, std::string>> all_sources();
-  void save_source_run(const std::string& org, const nlohmann::json& run);
-  nlohmann::json get_source_run(const std::string& org, const std::string& source,
-                                const std::string& id);
-  nlohmann::json list_source_runs(const std::string& org, const std::string& source, int limit);
+
+  // Run histories of background jobs, by the run's owner (a source's name; a model's
+  // "<team id>/<name>"): each run is a JSON object with at least id, status and started_at.
+  void save_run(RunKind kind, const std::string& org, const std::string& owner,
+                const nlohmann::json& run);
+  nlohmann::json get_run(RunKind kind, const std::string& org, const std::string& owner,
+                         const std::string& id);
+  nlohmann::json list_runs(RunKind kind, const std::string& org, const std::string& owner,
+                           int limit);
+
+  // Models of a team. `create` refuses (409) a name the team already has; otherwise the
+  // record must exist (404).
+  void save_model(const std::string& org, const ModelRecord& model, bool create);
+  std::vector<ModelRecord> list_models(const std::string& org, int64_t team_id);
+  ModelRecord get_model(const std::string& org, int64_t team_id, const std::string& name);
+  void save_model_state(const std::string& org, int64_t team_id, const std::string& name,
+                        const nlohmann::json& state);
+  void delete_model(const std::string& org, int64_t team_id, const std::string& name);
+  // Every team with models, for the scheduler: (org, team id).
+  std::vector<std::pair<std::string, int64_t>> teams_with_models();
 
   // The team a project API key (phc_…) belongs to: org name, team id, schema.
   struct TeamKey {

@@ -96,6 +96,17 @@ const std::vector<Migration>& migrations() {
            "NULL, status TEXT NOT NULL, started_at TEXT NOT NULL, run TEXT NOT NULL)",
            "CREATE INDEX source_runs_by_source ON source_runs (org_id, source, started_at)",
        }},
+      {8,
+       "models of teams (modeling/): definitions, build state (watermark, fingerprint), runs",
+       {
+           "CREATE TABLE models (org_id TEXT NOT NULL REFERENCES orgs(id) ON DELETE CASCADE, "
+           "team_id INTEGER NOT NULL, name TEXT NOT NULL, spec TEXT NOT NULL, state TEXT NOT "
+           "NULL, created_at TEXT NOT NULL, updated_at TEXT NOT NULL, PRIMARY KEY (org_id, "
+           "team_id, name))",
+           "CREATE TABLE model_runs (id TEXT PRIMARY KEY, org_id TEXT NOT NULL, owner TEXT NOT "
+           "NULL, status TEXT NOT NULL, started_at TEXT NOT NULL, run TEXT NOT NULL)",
+           "CREATE INDEX model_runs_by_owner ON model_runs (org_id, owner, started_at)",
+       }},
   };
   return all;
 }

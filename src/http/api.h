@@ -1,6 +1,6 @@
 // The REST API under /api/v1: organizations, teams, users and ducklings (JSON, bearer token).
 // Its routes are tables (routes.h), one per resource next to its handlers: control_routes.cpp,
-// role_routes.cpp, monitoring.cpp, source_routes.cpp.
+// role_routes.cpp, monitoring.cpp, source_routes.cpp, model_routes.cpp.
 #pragma once
 #include <functional>
 #include <map>
@@ -20,6 +20,9 @@
 
 namespace ducklings::sources {
 class SyncEngine;
+}
+namespace ducklings::modeling {
+class ModelEngine;
 }
 
 namespace ducklings::http {
@@ -41,6 +44,9 @@ class Api {
   // What the sources routes drive.
   void set_sync_engine(sources::SyncEngine* engine) { sync_engine_ = engine; }
   sources::SyncEngine* sync_engine() const { return sync_engine_; }
+  // What the models routes drive.
+  void set_model_engine(modeling::ModelEngine* engine) { model_engine_ = engine; }
+  modeling::ModelEngine* model_engine() const { return model_engine_; }
   // Whose quarantine GET …/teams/{id}/ingest/quarantine lists.
   void set_ingester(ingest::Ingester* i) { ingester_ = i; }
   // API requests by organization since the last call (usage metering).
@@ -60,6 +66,7 @@ class Api {
   static std::vector<Route> role_routes();        // role_routes.cpp
   static std::vector<Route> monitoring_routes();  // monitoring.cpp
   static std::vector<Route> source_routes();      // source_routes.cpp
+  static std::vector<Route> model_routes();       // model_routes.cpp
   // Records a change the API made in the audit log (what, on what; never a secret).
   void audit(const std::string& method, const std::vector<std::string>& parts,
              const nlohmann::json& body, const ApiResponse& response, const std::string& actor);
@@ -78,6 +85,7 @@ class Api {
   gateway::Gateway* gateway_ = nullptr;
   ingest::Bootstrapper* bootstrapper_ = nullptr;
   sources::SyncEngine* sync_engine_ = nullptr;
+  modeling::ModelEngine* model_engine_ = nullptr;
   ingest::Ingester* ingester_ = nullptr;
   metering::UsageStore* usage_ = nullptr;
   const metering::PricingScheme* pricing_ = nullptr;

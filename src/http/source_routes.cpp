@@ -189,7 +189,7 @@ std::vector<Route> Api::source_routes() {
        {},
        [](Api& api, const Call& c) {
          api.control_.get_source(c.param("org"), team_id_of(c.param("team_id")), c.param("name"));
-         return ApiResponse{200, api.control_.list_source_runs(c.param("org"), c.param("name"), 100)};
+         return ApiResponse{200, api.control_.list_runs(control::RunKind::kSource, c.param("org"), c.param("name"), 100)};
        },
        CliCommand{"sources", "runs", "its runs, newest first"}},
       {"GET",
@@ -203,7 +203,7 @@ std::vector<Route> Api::source_routes() {
        {},
        [](Api& api, const Call& c) {
          api.control_.get_source(c.param("org"), team_id_of(c.param("team_id")), c.param("name"));
-         return ApiResponse{200, api.control_.get_source_run(c.param("org"), c.param("name"), c.param("id"))};
+         return ApiResponse{200, api.control_.get_run(control::RunKind::kSource, c.param("org"), c.param("name"), c.param("id"))};
        },
        CliCommand{"sources", "run", "show one run"}},
       {"POST",

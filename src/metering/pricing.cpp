@@ -27,6 +27,7 @@ constexpr MeterInfo kMeters[] = {
     {"storage_byte_seconds", "Storage", Measure::kByteSeconds},
     {"events_ingested", "Events ingested", Measure::kCount},
     {"rows_synced", "Rows synced from sources", Measure::kCount},
+    {"model_seconds", "Model runs", Measure::kSeconds},
     {"api_calls", "API calls", Measure::kCount},
     {"export_bytes", "Data exported", Measure::kBytes},
 };
@@ -83,6 +84,10 @@ meters:
       - {up_to: 100, price: 2.0}
       - {up_to: 1000, price: 1.0}
       - {price: 0.5}
+  model_seconds:
+    unit: cpu_hour
+    description: Model runs (hours of building models)
+    price: 0.06
   api_calls:
     unit: million
     price: 0.40

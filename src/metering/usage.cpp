@@ -15,7 +15,7 @@ namespace {
 const char* unit_of(const std::string& meter) {
   if (meter == "compute_vcpu_seconds") return "vcpu_seconds";
   if (meter == "storage_byte_seconds") return "byte_seconds";
-  if (meter == "query_seconds") return "seconds";
+  if (meter == "query_seconds" || meter == "model_seconds") return "seconds";
   if (meter == "query_cpu_seconds") return "cpu_seconds";
   if (meter == "events_ingested") return "events";
   if (meter == "rows_ingested" || meter == "rows_synced") return "rows";
@@ -188,6 +188,12 @@ void UsageCollector::collect_once() {
       for (const auto& [key, n] : sources_.take_synced_rows()) {
         store_.add(hour, {key.first, key.second, "", key.first, "rows_synced", "",
                           static_cast<double>(n)});
+      }
+    }
+    if (sources_.take_model_seconds) {
+      for (const auto& [key, seconds] : sources_.take_model_seconds()) {
+        const auto& [org, team, model] = key;
+        store_.add(hour, {org, team, "model:" + model, org, "model_seconds", "", seconds});
       }
     }
     if (sources_.take_api_calls) {

@@ -7,6 +7,8 @@
 //   events_ingested        events captured for a team
 //   rows_ingested          rows a bootstrap job loaded for a team
 //   rows_synced            rows a source's sync landed for a team (sources/)
+//   model_seconds          seconds a team's models took to build (modeling/), attributed
+//                          to the user "model:<name>"
 //   api_calls              API requests naming the organization
 //   queries, query_seconds, query_cpu_seconds
 //                          statements, their duration and DuckDB's CPU time for them, from
@@ -22,6 +24,7 @@
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "common/periodic.h"
@@ -75,6 +78,8 @@ struct UsageSources {
   std::function<std::map<std::pair<std::string, std::string>, uint64_t>()> take_rows;
   // Rows sources landed since the last call, by (org, team schema).
   std::function<std::map<std::pair<std::string, std::string>, uint64_t>()> take_synced_rows;
+  // Seconds models built since the last call, by (org, team schema, model).
+  std::function<std::map<std::tuple<std::string, std::string, std::string>, double>()> take_model_seconds;
 };
 
 class UsageCollector {

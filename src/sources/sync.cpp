@@ -12,6 +12,7 @@
 #include "common/digest.h"
 #include "common/errors.h"
 #include "common/fifo.h"
+#include "jobs/schedule.h"
 #include "sql/quoting.h"
 
 namespace ducklings::sources {
@@ -40,20 +41,13 @@ int64_t epoch_now() {
       .count();
 }
 
-// Seconds from a frequency: an integer, "15m", "6h", "7d", or "manual" (0).
+// Seconds from a frequency (jobs/schedule.h), as a 400 when it is not one.
 int64_t frequency_seconds(const json& v) {
-  if (v.is_number_integer()) return v.get<int64_t>();
-  if (!v.is_string()) invalid("\"frequency\" must be seconds, \"<n>m|h|d\" or \"manual\"");
-  std::string s = v.get<std::string>();
-  if (s == "manual") return 0;
-  int64_t unit = s.empty() ? 0 : s.back() == 'm' ? 60 : s.back() == 'h' ? 3600 : s.back() == 'd' ? 86400 : 0;
   try {
-    size_t used = 0;
-    int64_t n = std::stoll(s.substr(0, s.size() - 1), &used);
-    if (unit && used == s.size() - 1) return n * unit;
-  } catch (const std::exception&) {
+    return jobs::schedule_seconds(v);
+  } catch (const std::invalid_argument& e) {
+    invalid(std::string("\"frequency\" must be ") + e.what());
   }
-  invalid("\"frequency\" must be seconds, \"<n>m|h|d\" or \"manual\"");
 }
 
 json default_config(const SourceTable& t) {
@@ -324,7 +318,7 @@ json SyncEngine::start_run(const std::string& org, int64_t team_id, const std::s
                          "source \"" + name + "\" has a run queued or running");
     }
     queued_.insert({org, name});
-    control_.save_source_run(org, run);
+    control_.save_run(control::RunKind::kSource, org, run["source"].get<std::string>(), run);
     queue_.push_back({org, name, team_id, run, tables});
   }
   wake_.notify_all();
@@ -334,7 +328,7 @@ json SyncEngine::start_run(const std::string& org, int64_t team_id, const std::s
 json SyncEngine::cancel_run(const std::string& org, int64_t team_id, const std::string& name,
                             const std::string& run_id) {
   control_.get_source(org, team_id, name);
-  json run = control_.get_source_run(org, name, run_id);
+  json run = control_.get_run(control::RunKind::kSource, org, name, run_id);
   std::lock_guard lock(mutex_);
   if (run["status"] != "running") {
     throw RefusedError(Refusal::kConflict, "conflict",
@@ -344,7 +338,7 @@ json SyncEngine::cancel_run(const std::string& org, int64_t team_id, const std::
     if (it->run["id"] == run_id) {  // not started: ends now
       it->run["status"] = "cancelled";
       it->run["finished_at"] = iso_utc_now();
-      control_.save_source_run(org, it->run);
+      control_.save_run(control::RunKind::kSource, org, it->run["source"].get<std::string>(), it->run);
       queued_.erase({org, name});
       run = it->run;
       queue_.erase(it);
@@ -454,6 +448,7 @@ void SyncEngine::execute(Job& job) {
   bool failed = false, stopped = false;
   std::string run_id = run["id"];
   auto is_cancelled = [&] { return cancelled(run_id); };
+  std::vector<std::string> landed;  // relations that changed
   try {
     control::SourceRecord source = control_.get_source(job.org, job.team_id, job.source);
     std::unique_ptr<Source> connection = open(job.org, source);
@@ -517,6 +512,7 @@ void SyncEngine::execute(Job& job) {
         entry["status"] = "completed";
         entry["rows"] = rows;
         total += rows;
+        if (rows > 0) landed.push_back(source.prefix + "." + landed_name(*t));
         state["status"] = "completed";
         state["last_error"] = nullptr;
         state["last_synced_at"] = iso_utc_now();
@@ -548,7 +544,7 @@ void SyncEngine::execute(Job& job) {
       }
       run["tables"].push_back(entry);
       run["rows"] = total;
-      control_.save_source_run(job.org, run);
+      control_.save_run(control::RunKind::kSource, job.org, run["source"].get<std::string>(), run);
     }
     run["status"] = stopped ? "cancelled" : failed ? "failed" : "completed";
     if (failed) run["error"] = "some tables failed";
@@ -563,11 +559,12 @@ void SyncEngine::execute(Job& job) {
     cancel_.erase(run_id);
   }
   try {
-    control_.save_source_run(job.org, run);
+    control_.save_run(control::RunKind::kSource, job.org, run["source"].get<std::string>(), run);
   } catch (const std::exception& e) {
     spdlog::error("source {} of {}: the run could not be saved: {}", job.source, job.org, e.what());
   }
   record_run_sql(job.org, job.team_id, job.source, run);
+  if (on_landed_ && !landed.empty()) on_landed_(job.org, job.team_id, landed);
 }
 
 void SyncEngine::record_run_sql(const std::string& org, int64_t team_id, const std::string& source,

@@ -10,6 +10,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <deque>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -61,6 +62,12 @@ class SyncEngine {
 
   // Rows landed since the last call, by (org, team schema): usage metering.
   std::map<std::pair<std::string, std::string>, uint64_t> take_synced_rows();
+
+  // Called after a run landed rows, with the relations ("schema.table") that changed: models
+  // reading them run next (set before start()).
+  using LandedCallback = std::function<void(const std::string& org, int64_t team_id,
+                                            const std::vector<std::string>& relations)>;
+  void set_on_landed(LandedCallback callback) { on_landed_ = std::move(callback); }
 
   // The scheduler and the runner's thread.
   void start();
@@ -125,6 +132,7 @@ class SyncEngine {
   std::map<std::pair<std::string, std::string>, uint64_t> synced_rows_;
   std::map<std::pair<std::string, std::string>, std::shared_ptr<CdcWorker>> cdc_;
   std::thread thread_;
+  LandedCallback on_landed_;
 };
 
 }  // namespace ducklings::sources

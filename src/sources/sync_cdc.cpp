@@ -253,7 +253,7 @@ void SyncEngine::cdc_loop(CdcWorker& w) {
         json run = {{"id", run_id}, {"source", w.source}, {"team_id", w.team_id}, {"status", "running"},
                     {"rows", 0}, {"error", nullptr}, {"started_at", iso_utc_now()}, {"finished_at", nullptr},
                     {"tables", json::array()}};
-        control_.save_source_run(w.org, run);
+        control_.save_run(control::RunKind::kSource, w.org, run["source"].get<std::string>(), run);
         uint64_t rows = 0;
         try {
           rows = sync_table(w.org, source, *reader, enabled_part(t, config), full, state,
@@ -263,7 +263,7 @@ void SyncEngine::cdc_loop(CdcWorker& w) {
           run["error"] = e.what();
           run["finished_at"] = iso_utc_now();
           run["tables"].push_back({{"table", table_key(t)}, {"status", "failed"}, {"rows", 0}, {"error", e.what()}});
-          control_.save_source_run(w.org, run);
+          control_.save_run(control::RunKind::kSource, w.org, run["source"].get<std::string>(), run);
           record_run_sql(w.org, w.team_id, w.source, run);
           throw;
         }
@@ -278,7 +278,7 @@ void SyncEngine::cdc_loop(CdcWorker& w) {
         run["rows"] = rows;
         run["finished_at"] = iso_utc_now();
         run["tables"].push_back({{"table", table_key(t)}, {"status", "completed"}, {"rows", rows}, {"error", nullptr}});
-        control_.save_source_run(w.org, run);
+        control_.save_run(control::RunKind::kSource, w.org, run["source"].get<std::string>(), run);
         record_run_sql(w.org, w.team_id, w.source, run);
         std::lock_guard lock(mutex_);
         synced_rows_[{w.org, control_.get_team(w.org, w.team_id).schema_name}] += rows;
