@@ -110,6 +110,14 @@ ApiResponse Api::handle(const std::string& method, const std::string& path,
         503,
         {{"error",
           {{"code", "store_unavailable"}, {"message", "the configuration store failed; retry"}}}}};
+  } catch (const SqlError& e) {
+    // SQL a handler ran in a duckling without mapping its errors itself.
+    ApiError a = api_error_of(e);
+    return {a.status(), {{"error", {{"code", a.code()}, {"message", a.what()}}}}};
+  } catch (const std::exception& e) {
+    // A bug, not the request's fault: answered, logged, and the server keeps serving.
+    spdlog::error("api: {} {}: unexpected error: {}", method, path, e.what());
+    return {500, {{"error", {{"code", "internal_error"}, {"message", e.what()}}}}};
   }
 }
 
@@ -179,16 +187,20 @@ gateway::Result Api::run_in_duckling(const std::string& org, const std::string& 
   try {
     return gateway_->run({org, actor, sql, std::move(parameters), system});
   } catch (const SqlError& e) {
-    const std::string& c = e.sqlstate();
-    if (c == "42704" || c == "42P01" || c == "3F000") throw ApiError(404, "not_found", e.what());
-    if (c == "42710") throw ApiError(409, "conflict", e.what());
-    if (c == "57P03" || c == "3D000") throw ApiError(409, "not_ready", e.what());
-    if (c.rfind("08", 0) == 0 || c.rfind("57", 0) == 0 || c.rfind("58", 0) == 0 || c == "XX000" ||
-        c == "53300") {
-      throw ApiError(503, "unavailable", e.what());
-    }
-    throw ApiError(400, "invalid_request", e.what());
+    throw api_error_of(e);
   }
+}
+
+ApiError Api::api_error_of(const SqlError& e) {
+  const std::string& c = e.sqlstate();
+  if (c == "42704" || c == "42P01" || c == "3F000") return ApiError(404, "not_found", e.what());
+  if (c == "42710") return ApiError(409, "conflict", e.what());
+  if (c == "57P03" || c == "3D000") return ApiError(409, "not_ready", e.what());
+  if (c.rfind("08", 0) == 0 || c.rfind("57", 0) == 0 || c.rfind("58", 0) == 0 || c == "XX000" ||
+      c == "53300") {
+    return ApiError(503, "unavailable", e.what());
+  }
+  return ApiError(400, "invalid_request", e.what());
 }
 
 json Api::openapi() {

@@ -9,6 +9,7 @@
 #include <string>
 #include <utility>
 
+#include "common/errors.h"
 #include "control/control_plane.h"
 #include "gateway/gateway.h"
 #include "http/routes.h"
@@ -75,6 +76,8 @@ class Api {
   gateway::Result run_in_duckling(const std::string& org, const std::string& actor,
                                   const std::string& sql, bool system = false,
                                   std::vector<gateway::Parameter> parameters = {});
+  // The answer to a SQL error from a duckling (404, 409, 503 or 400).
+  static ApiError api_error_of(const SqlError& e);
   // monitoring.cpp: GET …/queries (the query log), GET …/activity, POST
   // …/activity/{pid}/cancel|terminate (`action`).
   ApiResponse list_queries(const Call& call);

@@ -205,4 +205,21 @@ std::string data_test_sql(const DataTest& t, const std::string& relation) {
   return "SELECT count(*) FROM (" + failing + ") AS failing";
 }
 
+std::string data_test_assertion(const DataTest& t, const std::string& relation) {
+  std::string failed = sql::quote_literal("data test " + t.name + " failed: ");
+  if (t.type == "row_count") {
+    std::string bad, expected;
+    if (t.min) bad = "n < " + std::to_string(*t.min), expected = "at least " + std::to_string(*t.min);
+    if (t.max) {
+      bad += (bad.empty() ? "" : " OR ") + std::string("n > ") + std::to_string(*t.max);
+      expected += (expected.empty() ? "" : " and ") + std::string("at most ") + std::to_string(*t.max);
+    }
+    return "SELECT CASE WHEN " + bad + " THEN error(" + failed + " || n || " +
+           sql::quote_literal(" rows, expected " + expected) + ") END FROM (SELECT count(*) FROM " + relation +
+           ") AS t(n)";
+  }
+  return "SELECT CASE WHEN n > 0 THEN error(" + failed + " || n || ' failing rows') END FROM (" +
+         data_test_sql(t, relation) + ") AS t(n)";
+}
+
 }  // namespace ducklings::modeling

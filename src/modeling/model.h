@@ -47,5 +47,8 @@ bool valid_model_name(const std::string& name);
 
 // The SQL of a data test over `relation` (qualified and quoted): one row, the failing count.
 std::string data_test_sql(const DataTest& test, const std::string& relation);
+// A statement that fails ("data test <name> failed: …") when the test does: what a build runs
+// in the transaction that swaps its new version in.
+std::string data_test_assertion(const DataTest& test, const std::string& relation);
 
 }  // namespace ducklings::modeling

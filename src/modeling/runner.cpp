@@ -81,7 +81,7 @@ gateway::Result ModelEngine::run_sql(const std::string& org, const std::string& 
 
 QueryAnalysis ModelEngine::analyze(const std::string& org, const ModelSpec& spec) {
   DuckParse duck_parse = [&](const std::string& text) {
-    auto r = gateway_.run({org, "model " + spec.name, "SELECT json_serialize_sql($1)", {gateway::text(text)}, true});
+    auto r = gateway_.run({org, "model " + spec.name, "SELECT json_serialize_sql(" + ql(text) + ")", {}, true});
     return json::parse(r.rows.at(0).at(0).value_or("{}"));
   };
   try {
@@ -743,13 +743,23 @@ void ModelEngine::build(const Job& job, const TeamModels& team, json& run) {
   // reported after it.
   auto blocking_checks = [&]() {
     std::string out;
-    for (const auto& t : spec.tests) {
-      if (!t.blocking) continue;
-      std::string test_sql = executable_sql(data_test_sql(t, landing), resolve);
-      out += "SELECT CASE WHEN n > 0 THEN error(" + ql("data test " + t.name + " failed: ") +
-             " || n || ' failing rows') END FROM (" + test_sql + ") AS t(n); ";
-    }
+    for (const auto& t : spec.tests)
+      if (t.blocking) out += executable_sql(data_test_assertion(t, landing), resolve) + "; ";
     return out;
+  };
+  // Runs the transaction that puts the new version in place; a failed blocking test says so
+  // in the run's tests.
+  auto swap = [&](const std::string& transaction) {
+    try {
+      sql_of(transaction);
+    } catch (const SqlError& e) {
+      std::string message = e.what();
+      for (const auto& t : spec.tests) {
+        if (t.blocking && message.find("data test " + t.name + " failed: ") != std::string::npos)
+          run["tests"].push_back({{"name", t.name}, {"severity", "error"}, {"status", "failed"}, {"message", message}});
+      }
+      throw;
+    }
   };
   auto report_tests = [&]() {
     for (const auto& t : spec.tests) {
@@ -787,12 +797,8 @@ void ModelEngine::build(const Job& job, const TeamModels& team, json& run) {
     run["mode"] = "full_refresh";
     std::string body = executable_sql(spec.sql, resolve);
     check_cancel();
-    try {
-      sql_of("BEGIN; " + (was == "table" ? drop_old : std::string()) + "CREATE OR REPLACE VIEW " + landing + " AS " + body +
-             "; " + blocking_checks() + "COMMIT");
-    } catch (const SqlError& e) {
-      throw std::runtime_error(e.what());
-    }
+    swap("BEGIN; " + (was == "table" ? drop_old : std::string()) + "CREATE OR REPLACE VIEW " + landing + " AS " + body +
+         "; " + blocking_checks() + "COMMIT");
     report_tests();
     run["rows"] = nullptr;
     return;
@@ -822,7 +828,7 @@ void ModelEngine::build(const Job& job, const TeamModels& team, json& run) {
       auto dup = value("SELECT count(*) - count(DISTINCT (" + uk + ")) FROM " + stage);
       if (dup && *dup != "0") throw std::runtime_error("the unique key (" + uk + ") is not unique in the model's rows (" + *dup + " repeated)");
     }
-    sql_of("BEGIN; " + drop_old + "ALTER TABLE " + stage + " RENAME TO " + qi(spec.name) + "; " + blocking_checks() + "COMMIT");
+    swap("BEGIN; " + drop_old + "ALTER TABLE " + stage + " RENAME TO " + qi(spec.name) + "; " + blocking_checks() + "COMMIT");
     drop_stage.f = nullptr;
     run["rows"] = rows;
   } else {
@@ -893,7 +899,7 @@ void ModelEngine::build(const Job& job, const TeamModels& team, json& run) {
         merge += "INSERT INTO " + landing + " (" + list + ") SELECT " + list + " FROM " + stage + "; ";
       }
     }
-    sql_of(merge + blocking_checks() + "COMMIT");
+    swap(merge + blocking_checks() + "COMMIT");
     run["rows"] = rows;
     run["read_from"] = narrowing ? json(narrowing->literal) : json(since_text);
   }
