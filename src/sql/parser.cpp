@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "common/errors.h"
+#include "sql/quoting.h"
 
 namespace ducklings::sql {
 
@@ -364,14 +365,44 @@ bool mentions_duckdb_keyword(const std::string& sql) {
   return !duckdb_keyword_names(sql, true).empty();
 }
 
-std::string deparse(const pg_query::ParseResult& tree) {
+namespace {
+
+std::string deparse_as_is(const pg_query::ParseResult& tree) {
   std::string bytes = tree.SerializeAsString();
   PgQueryProtobuf pb{bytes.size(), bytes.data()};
   PgQueryDeparseResult r = pg_query_deparse_protobuf(pb);
   std::unique_ptr<PgQueryDeparseResult, void (*)(PgQueryDeparseResult*)> guard(
       &r, [](PgQueryDeparseResult* p) { pg_query_free_deparse_result(*p); });
   if (r.error) throw SqlError("XX000", std::string("could not deparse: ") + r.error->message);
-  return quote_duckdb_keywords(r.query);
+  return r.query;
+}
+
+}  // namespace
+
+std::string deparse(const pg_query::ParseResult& tree) {
+  // libpg_query prints CREATE INDEX's name bare, whatever it holds (dbt names indexes by an
+  // md5, which may start with a digit): each is printed as a placeholder, then quoted.
+  std::vector<std::pair<std::string, std::string>> index_names;
+  for (const auto& s : tree.stmts()) {
+    if (s.stmt().has_index_stmt() && !s.stmt().index_stmt().idxname().empty()) {
+      index_names.emplace_back("duckgres_index_name_" + std::to_string(index_names.size()) + "_",
+                               s.stmt().index_stmt().idxname());
+    }
+  }
+  if (index_names.empty()) return quote_duckdb_keywords(deparse_as_is(tree));
+  pg_query::ParseResult named = tree;
+  size_t i = 0;
+  for (auto& s : *named.mutable_stmts()) {
+    if (s.stmt().has_index_stmt() && !s.stmt().index_stmt().idxname().empty()) {
+      s.mutable_stmt()->mutable_index_stmt()->set_idxname(index_names[i++].first);
+    }
+  }
+  std::string out = quote_duckdb_keywords(deparse_as_is(named));
+  for (const auto& [placeholder, name] : index_names) {
+    size_t at = out.find(placeholder);
+    if (at != std::string::npos) out.replace(at, placeholder.size(), quote_identifier(name));
+  }
+  return out;
 }
 
 std::string deparse_statement(const pg_query::Node& statement) {

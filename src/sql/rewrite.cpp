@@ -43,6 +43,8 @@ std::string last_name(const google::protobuf::RepeatedPtrField<pg_query::Node>& 
   return names[names.size() - 1].string().sval();
 }
 
+}  // namespace
+
 // Names: PostgreSQL's catalogs live in duckgres_catalog / duckgres_information_schema, and
 // PostgreSQL's default schema "public" is DuckDB's "main".
 // A database qualifier ("db"."schema"."table", as dbt writes every name) names the session's
@@ -51,6 +53,8 @@ std::string last_name(const google::protobuf::RepeatedPtrField<pg_query::Node>& 
 bool is_database_qualifier(const std::string& name) {
   return !name.empty() && name != "system" && name != "temp";
 }
+
+namespace {
 
 bool rewrite_range_var(pg_query::RangeVar& rv) {
   bool changed = false;
@@ -144,6 +148,14 @@ bool rewrite_names(pg_query::Node& n) {
       names->DeleteSubrange(0, 1);
       return true;
     }
+  }
+  if (n.has_column_ref() && n.column_ref().fields_size() == 4 && n.column_ref().fields(0).has_string() &&
+      is_database_qualifier(n.column_ref().fields(0).string().sval())) {
+    // "db"."schema"."table".column (dbt's snapshot merge names its target so): the database
+    // goes, as from the relation itself (rewrite_range_var); the rest is read below.
+    n.mutable_column_ref()->mutable_fields()->DeleteSubrange(0, 1);
+    rewrite_names(n);
+    return true;
   }
   if (n.has_column_ref() && n.column_ref().fields_size() >= 3 && n.column_ref().fields(0).has_string() &&
       n.column_ref().fields(1).has_string()) {

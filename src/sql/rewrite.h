@@ -30,6 +30,10 @@ std::vector<int32_t> result_type_overrides(const Statement& statement);
 std::optional<std::pair<std::string, std::string>> altered_table(const Statement& statement);
 void alter_as_view(Statement& statement);
 
+// Whether `name`, a relation's catalog ("db"."schema"."table"), names the session's own
+// database (dropped for DuckDB) rather than DuckDB's system or temp.
+bool is_database_qualifier(const std::string& name);
+
 // Statements to run after `statement` succeeds that keep catalog facts DuckDB itself drops
 // (the n of varchar(n) and char(n), recorded in duckgres_meta.declared_types).
 std::vector<std::string> catalog_bookkeeping(const Statement& statement);

@@ -92,6 +92,18 @@ TEST(Rewrite, DatabaseQualifiersGo) {
   EXPECT_EQ(rewritten("DROP TABLE IF EXISTS db.s.t CASCADE"), "DROP TABLE IF EXISTS s.t CASCADE");
   // COMMENT ON COLUMN's three names are schema, table and column.
   EXPECT_EQ(rewritten("COMMENT ON COLUMN s.t.c IS 'x'"), "");
+  // dbt's snapshot merge names its target's columns with the database too.
+  std::string out = rewritten("UPDATE \"db\".\"s\".\"t\" SET a = x.a FROM u AS x WHERE x.id = \"db\".\"s\".\"t\".id");
+  EXPECT_TRUE(contains(out, "UPDATE s.t SET") && contains(out, "x.id = s.t.id") && !contains(out, "db")) << out;
+  EXPECT_EQ(rewritten("SELECT db.public.t.a FROM db.public.t"), "SELECT main.t.a FROM main.t");
+}
+
+TEST(Rewrite, IndexNamesAreQuoted) {
+  // libpg_query prints CREATE INDEX's name bare; dbt's are md5s, which may start with a digit.
+  EXPECT_EQ(deparse(*one("CREATE UNIQUE INDEX IF NOT EXISTS \"4a5b\" ON s.t (a)").tree),
+            "CREATE UNIQUE INDEX IF NOT EXISTS \"4a5b\" ON s.t USING btree (a)");
+  EXPECT_EQ(deparse(*one("CREATE INDEX \"My \"\"idx\"\"\" ON t (a)").tree),
+            "CREATE INDEX \"My \"\"idx\"\"\" ON t USING btree (a)");
 }
 
 TEST(Rewrite, DuckDbKeywordsAreQuoted) {
