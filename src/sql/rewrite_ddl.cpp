@@ -528,23 +528,26 @@ bool mentions_column(const TableIndex& index, const std::string& column) {
   return found;
 }
 
-// DuckDB cannot alter a column's type or nullability, rename or drop a column while an index
-// depends on the table (2BP01): the indexes are dropped, the table altered and the indexes made
-// again (an index on a dropped column goes with it, as in PostgreSQL). `statements` carry out
-// the change; `renamed` is {old, new} for RENAME COLUMN.
+// DuckDB cannot rename a table, alter a column's type or nullability, rename or drop a column
+// while an index depends on the table (2BP01): the indexes are dropped, the table altered and
+// the indexes made again (an index on a dropped column goes with it, as in PostgreSQL).
+// `statements` carry out the change; `renamed` is {old, new} for RENAME COLUMN; `new_name` the
+// table's name after RENAME TO.
 std::vector<std::string> around_indexes(const pg_query::RangeVar& rel, std::vector<std::string> statements,
                                         const std::vector<std::string>& dropped_columns,
                                         const std::pair<std::string, std::string>& renamed,
-                                        const CatalogLookup& lookup) {
+                                        const CatalogLookup& lookup, const std::string& new_name = "") {
   std::vector<TableIndex> indexes = table_indexes(relation_filter(rel.schemaname(), rel.relname()), lookup);
   if (indexes.empty()) return statements;
   std::vector<std::string> out;
   std::vector<std::string> again;
+  pg_query::RangeVar after = rel;
+  if (!new_name.empty()) after.set_relname(new_name);
   for (const auto& index : indexes) {
     bool goes = std::any_of(dropped_columns.begin(), dropped_columns.end(),
                             [&](const std::string& c) { return mentions_column(index, c); });
     if (!goes) {
-      auto sql = recreate_index(index, rel, index.name, renamed.first, renamed.second);
+      auto sql = recreate_index(index, after, index.name, renamed.first, renamed.second);
       if (!sql) return statements;  // DuckDB's own error then
       again.push_back(*sql);
     }
@@ -560,18 +563,21 @@ bool alters_under_indexes(pg_query::AlterTableType t) {
          t == pg_query::AT_DropColumn;
 }
 
-// ALTER TABLE … RENAME COLUMN of a table with indexes; ALTER INDEX … RENAME TO (DuckDB has
-// neither): the index is made again under its new name.
+// ALTER TABLE … RENAME [COLUMN] of a table with indexes (dbt's rename of a materialized view
+// to its backup); ALTER INDEX … RENAME TO (DuckDB has neither): the index is made again under
+// its new name.
 std::vector<std::string> adapt_rename(Statement& s, const CatalogLookup& lookup) {
   const auto& rename = s.tree->stmts(0).stmt().rename_stmt();
   if (!rename.has_relation()) return {};
   const auto& rel = rename.relation();
-  if (rename.rename_type() == pg_query::OBJECT_COLUMN && rename.relation_type() == pg_query::OBJECT_TABLE) {
+  bool column = rename.rename_type() == pg_query::OBJECT_COLUMN && rename.relation_type() == pg_query::OBJECT_TABLE;
+  if (column || rename.rename_type() == pg_query::OBJECT_TABLE) {
     Statement copy = s;  // left as it was when there are no indexes
     std::vector<std::string> statements = rewrite_for_duckdb(copy);
     if (statements.empty()) statements.push_back(copy.text);
     std::vector<std::string> out =
-        around_indexes(rel, statements, {}, {rename.subname(), rename.newname()}, lookup);
+        column ? around_indexes(rel, statements, {}, {rename.subname(), rename.newname()}, lookup)
+               : around_indexes(rel, statements, {}, {}, lookup, rename.newname());
     if (out.size() == statements.size()) return {};
     return out;
   }
