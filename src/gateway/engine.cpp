@@ -385,6 +385,11 @@ std::shared_ptr<PreparedQuery> Engine::prepare(sql::Statement statement,
     return sql.find("duckgres_catalog") != std::string::npos ||
            sql.find("duckgres_information_schema") != std::string::npos;
   };
+  if (q->statement.no_data) {
+    // Answered with its tag: a script (whose second statement does nothing) says no count.
+    if (rewritten.empty()) rewritten.push_back(q->statement.text);
+    if (rewritten.size() == 1) rewritten.push_back("SELECT 1");
+  }
   if (rewritten.size() > 1 || !bookkeeping.empty()) {
     if (!q->modifying_steps.empty()) {
       throw SqlError("0A000",
@@ -394,7 +399,7 @@ std::shared_ptr<PreparedQuery> Engine::prepare(sql::Statement statement,
     if (rewritten.empty()) rewritten.push_back(q->statement.text);
     // A plain CREATE TABLE AS with bookkeeping after it (adapted ones answer as they are).
     q->script_counts_rows =
-        !was_adapted && rewritten.size() == 1 &&
+        !was_adapted && !q->statement.no_data && rewritten.size() == 1 &&
         (q->statement.tag == "CREATE TABLE AS" || q->statement.tag == "CREATE MATERIALIZED VIEW");
     rewritten.insert(rewritten.end(), bookkeeping.begin(), bookkeeping.end());
     q->uses_catalog = std::any_of(rewritten.begin(), rewritten.end(), reads_catalog);

@@ -290,8 +290,8 @@ std::vector<std::string> adapt_create(Statement& s, const CatalogLookup& lookup)
   return out;
 }
 
-// CREATE TABLE t AS … WITH NO DATA: the query's columns, no rows. A script, so that it is
-// answered "CREATE TABLE AS" as PostgreSQL answers it rather than with a row count.
+// CREATE TABLE t AS … WITH NO DATA: the query's columns, no rows (the gateway makes it a
+// script, answered "CREATE TABLE AS" as PostgreSQL answers it rather than with a row count).
 std::vector<std::string> adapt_create_table_as(Statement& s, const CatalogLookup& lookup) {
   auto* ctas = s.tree->mutable_stmts(0)->mutable_stmt()->mutable_create_table_as_stmt();
   if (ctas->objtype() != pg_query::OBJECT_TABLE) return {};
@@ -312,11 +312,9 @@ std::vector<std::string> adapt_create_table_as(Statement& s, const CatalogLookup
   *sub->mutable_subquery() = std::move(*ctas->mutable_query());
   *ctas->mutable_query() = std::move(wrapper);
   ctas->mutable_into()->set_skip_data(false);
+  s.no_data = true;
   s.text = deparse(*s.tree);
-  std::vector<std::string> out = rewrite_for_duckdb(s);
-  if (out.empty()) out.push_back(s.text);
-  out.push_back("SELECT 1");  // a second statement makes it a script
-  return out;
+  return {};  // rewritten with the result types of the columns it stores, as any CREATE TABLE AS
 }
 
 // The columns of `rv` as a CREATE TABLE with PostgreSQL's types (varchar(n) and char(n) as

@@ -52,6 +52,9 @@ struct Statement {
   std::optional<MatviewDefinition> matview;
   // CREATE … IF NOT EXISTS that found the relation: nothing is made, nothing recorded.
   bool skipped_existing = false;
+  // CREATE TABLE / MATERIALIZED VIEW … AS … WITH NO DATA: its query reads no row (LIMIT 0 in
+  // the tree); answered with the statement's tag, not a row count.
+  bool no_data = false;
 };
 
 // Classifies one statement (as produced by split_statements).
