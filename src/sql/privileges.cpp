@@ -164,7 +164,7 @@ class Collector {
         std::vector<std::string> names = list_names(c.object());
         size_t drop_last = c.objtype() == pg_query::OBJECT_COLUMN ? 2 : 1;
         if ((c.objtype() == pg_query::OBJECT_TABLE || c.objtype() == pg_query::OBJECT_VIEW ||
-             c.objtype() == pg_query::OBJECT_COLUMN) &&
+             c.objtype() == pg_query::OBJECT_MATVIEW || c.objtype() == pg_query::OBJECT_COLUMN) &&
             names.size() >= drop_last) {
           need_schema(Privilege::kCreate,
                       names.size() > drop_last ? names[names.size() - drop_last - 1] : "");

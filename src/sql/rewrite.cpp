@@ -1515,7 +1515,7 @@ std::vector<std::string> catalog_bookkeeping(const Statement& s) {
       std::string schema = object.string().sval() == "public" ? "main" : object.string().sval();
       for (const char* table : {"duckgres_meta.schema_comments", "duckgres_meta.declared_types", "duckgres_meta.index_options",
                                 "duckgres_meta.constraint_names", "duckgres_meta.view_dependencies",
-                                "duckgres_meta.generated_columns"}) {
+                                "duckgres_meta.generated_columns", "duckgres_meta.matviews"}) {
         out.push_back(std::string("DELETE FROM ") + table + " WHERE schema_name = " + quote_literal(schema));
       }
     }

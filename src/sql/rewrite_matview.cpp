@@ -4,6 +4,7 @@
 #include "sql/parser.h"
 #include "sql/quoting.h"
 #include "sql/rewrite.h"
+#include "sql/tree_walk.h"
 
 namespace ducklings::sql {
 namespace {
@@ -55,7 +56,11 @@ std::vector<std::string> create(Statement& s, const CatalogLookup& lookup) {
   Statement::MatviewDefinition m;
   m.schema = rel.schemaname();
   m.name = rel.relname();
-  m.query = deparse_statement(ctas->query());
+  pg_query::Node query = ctas->query();  // shown without dbt's database qualifiers
+  walk_range_vars(query, [](pg_query::RangeVar& rv) {
+    if (is_database_qualifier(rv.catalogname())) rv.clear_catalogname();
+  });
+  m.query = deparse_statement(query);
   m.populated = !ctas->into().skip_data();
   s.matview = std::move(m);
   s.text = deparse(*s.tree);
@@ -154,6 +159,17 @@ std::vector<std::string> rename(Statement& s, const CatalogLookup& lookup) {
   return {};
 }
 
+// COMMENT ON MATERIALIZED VIEW (dbt's persist_docs) comments on the table.
+std::vector<std::string> comment(Statement& s, const CatalogLookup& lookup) {
+  auto* c = s.tree->mutable_stmts(0)->mutable_stmt()->mutable_comment_stmt();
+  pg_query::RangeVar rel = range_var_of(c->object());
+  if (!is_matview(rel, lookup) && table_exists(rel, lookup))
+    throw SqlError("42809", "\"" + rel.relname() + "\" is not a materialized view");
+  c->set_objtype(pg_query::OBJECT_TABLE);
+  s.text = deparse(*s.tree);
+  return {};
+}
+
 }  // namespace
 
 std::vector<std::string> adapt_matview(Statement& s, const CatalogLookup& lookup) {
@@ -166,6 +182,9 @@ std::vector<std::string> adapt_matview(Statement& s, const CatalogLookup& lookup
     case pg_query::Node::kRefreshMatViewStmt: return refresh(s, lookup);
     case pg_query::Node::kDropStmt: return drop(s, lookup);
     case pg_query::Node::kRenameStmt: return rename(s, lookup);
+    case pg_query::Node::kCommentStmt:
+      if (root.comment_stmt().objtype() != pg_query::OBJECT_MATVIEW || !root.comment_stmt().object().has_list()) return {};
+      return comment(s, lookup);
     default: return {};
   }
 }

@@ -6,8 +6,9 @@
 //  - REFRESH MATERIALIZED VIEW [CONCURRENTLY] … [WITH NO DATA] deletes the rows and inserts the
 //    query's in one transaction: readers see the old rows or the new, never a mix or none.
 //    CONCURRENTLY wants a unique index and a populated view, as in PostgreSQL;
-//  - DROP MATERIALIZED VIEW and ALTER MATERIALIZED VIEW … RENAME act on the table; DROP TABLE
-//    of a materialized view, or DROP MATERIALIZED VIEW of a table, is 42809 as in PostgreSQL.
+//  - DROP MATERIALIZED VIEW, ALTER MATERIALIZED VIEW … RENAME and COMMENT ON MATERIALIZED VIEW
+//    act on the table; DROP TABLE of a materialized view, or DROP MATERIALIZED VIEW of a
+//    table, is 42809 as in PostgreSQL.
 #pragma once
 #include <string>
 #include <vector>
