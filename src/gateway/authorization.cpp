@@ -14,6 +14,7 @@
 #include "sql/engine_macros.h"
 #include "sql/function_policy.h"
 #include "sql/quoting.h"
+#include "sql/rewrite_matview.h"
 #include "warehouse/role_store.h"
 
 namespace ducklings::gateway {
@@ -288,6 +289,28 @@ bool Engine::engine_has_function(const std::string& name) {
     function_names_generation_ = generation;
   }
   return function_names_.count(name) > 0;
+}
+
+void Engine::refuse_unpopulated_matviews(const sql::Statement& statement) {
+  if (!warehouse_) return;
+  uint64_t generation = warehouse_->schema_generation();
+  if (matview_readers_generation_ != generation) {
+    // Materialized views and the views that read them: few or none, asked again only after DDL.
+    matview_readers_.clear();
+    before_call();
+    for (const auto& r : rows_of(*connection_, sql::kMatviewReadersSql)) {
+      if (r[0]) matview_readers_.insert(*r[0]);
+    }
+    matview_readers_generation_ = generation;
+  }
+  if (matview_readers_.empty()) return;
+  for (const auto& rv : sql::matview_candidates(statement, matview_readers_)) {
+    std::string schema = rv.schemaname().empty() ? resolve_schema(rv.relname(), false) : duck_schema(rv.schemaname());
+    if (schema.empty()) continue;  // no such relation: DuckDB says so
+    before_call();
+    auto rows = rows_of(*connection_, sql::unpopulated_matview_sql(schema, rv.relname()));
+    if (!rows.empty() && rows[0][0]) sql::refuse_unpopulated(*rows[0][0]);
+  }
 }
 
 void Engine::refuse_server_schema_writes(const sql::StatementAccess& access) const {

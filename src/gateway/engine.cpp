@@ -175,6 +175,7 @@ Engine::Engine(std::shared_ptr<warehouse::Warehouse> warehouse, Principal princi
 }
 
 void Engine::refresh_plan(PreparedQuery& q) {
+  refuse_unpopulated_matviews(q.statement);
   if (q.storage_statement) {
     // Objects of storages are fetched for each execution: they may have changed since.
     if (q.storage_fresh) {
@@ -240,6 +241,7 @@ void Engine::bind_text_parameter(PreparedQuery& q, size_t i, const std::string& 
 }
 
 std::string Engine::run_script(const PreparedQuery& q) {
+  refuse_unpopulated_matviews(q.statement);
   before_call();
   if (q.uses_catalog) refresh_catalog_snapshot();
   std::string tag = q.statement.tag;

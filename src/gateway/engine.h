@@ -183,6 +183,11 @@ class Engine {
   // its place (`query` keeps the lease and the statement as written, to do it again).
   void stage_storage_objects(sql::Statement& statement, PreparedQuery& query);
 
+  // 55000 when `statement` would scan a materialized view that is not populated (itself or
+  // through a view), as PostgreSQL's executor refuses it; costs nothing while the duckling has
+  // no materialized view (sql/rewrite_matview.h).
+  void refuse_unpopulated_matviews(const sql::Statement& statement);
+
   // Drops the temp tables of a data-modifying WITH's steps (its statement is done with them).
   void drop_modifying_tables(const PreparedQuery& query);
 
@@ -222,6 +227,8 @@ class Engine {
   uint64_t search_path_generation_ = UINT64_MAX;
   std::unordered_set<std::string> function_names_;  // every function DuckDB has, lower case
   uint64_t function_names_generation_ = UINT64_MAX;
+  std::unordered_set<std::string> matview_readers_;  // materialized views and views over them
+  uint64_t matview_readers_generation_ = UINT64_MAX;
   std::unique_ptr<ColumnOriginResolver> origins_;       // created on first use
   std::unique_ptr<sql::ColumnTypeCache> column_types_;  // for PostgreSQL result types
   static constexpr uint64_t kNoSnapshot = UINT64_MAX;

@@ -1,5 +1,8 @@
 #include "sql/rewrite_matview.h"
 
+#include <cctype>
+#include <optional>
+
 #include "common/errors.h"
 #include "sql/parser.h"
 #include "sql/quoting.h"
@@ -170,7 +173,101 @@ std::vector<std::string> comment(Statement& s, const CatalogLookup& lookup) {
   return {};
 }
 
+// Whether EXPLAIN runs its statement (ANALYZE, unless ANALYZE false).
+bool explain_runs(const pg_query::ExplainStmt& e) {
+  for (const auto& o : e.options()) {
+    if (!o.has_def_elem() || o.def_elem().defname() != "analyze") continue;
+    const auto& arg = o.def_elem().arg();
+    if (arg.has_boolean()) return arg.boolean().boolval();
+    if (arg.has_string()) return arg.string().sval() != "false" && arg.string().sval() != "off";
+    return !o.def_elem().has_arg() || !(arg.has_integer() && arg.integer().ival() == 0);
+  }
+  return false;
+}
+
+// The part of a statement that scans relations, with what it writes left out; nullopt when it
+// scans none.
+std::optional<pg_query::Node> scanning_part(const pg_query::Node& root, bool no_data) {
+  pg_query::Node out;
+  switch (root.node_case()) {
+    case pg_query::Node::kSelectStmt:
+    case pg_query::Node::kInsertStmt:
+    case pg_query::Node::kUpdateStmt:
+    case pg_query::Node::kDeleteStmt:
+    case pg_query::Node::kMergeStmt: {
+      // Its target (SELECT INTO's, the relation the others write) is not scanned.
+      out = root;
+      const auto* r = out.GetReflection();
+      auto* stmt = r->MutableMessage(&out, r->GetOneofFieldDescriptor(out, pg_query::Node::descriptor()->oneof_decl(0)));
+      const char* target = root.has_select_stmt() ? "into_clause" : "relation";
+      stmt->GetReflection()->ClearField(stmt, stmt->GetDescriptor()->FindFieldByName(target));
+      return out;
+    }
+    case pg_query::Node::kCreateTableAsStmt:
+      if (no_data || root.create_table_as_stmt().into().skip_data()) return std::nullopt;
+      return root.create_table_as_stmt().query();
+    case pg_query::Node::kExplainStmt:
+      if (!explain_runs(root.explain_stmt())) return std::nullopt;
+      return scanning_part(root.explain_stmt().query(), no_data);
+    case pg_query::Node::kCopyStmt:
+      if (!root.copy_stmt().has_query()) return std::nullopt;
+      return root.copy_stmt().query();
+    case pg_query::Node::kDeclareCursorStmt:
+      return scanning_part(root.declare_cursor_stmt().query(), no_data);
+    default:
+      return std::nullopt;
+  }
+}
+
+std::string lower(std::string s) {
+  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
 }  // namespace
+
+const char* const kMatviewReadersSql =
+    "WITH RECURSIVE r(schema_name, name) AS (SELECT schema_name, view_name FROM duckgres_meta.matviews "
+    "UNION SELECT d.schema_name, d.view_name FROM duckgres_meta.view_dependencies d JOIN r "
+    "ON lower(d.ref_schema) = lower(r.schema_name) AND lower(d.ref_name) = lower(r.name)) "
+    "SELECT DISTINCT lower(name)::VARCHAR FROM r";
+
+std::vector<pg_query::RangeVar> matview_candidates(const Statement& s, const std::unordered_set<std::string>& names) {
+  std::vector<pg_query::RangeVar> out;
+  const pg_query::Node* root = root_node(s);
+  if (!root || names.empty()) return out;
+  std::optional<pg_query::Node> part = scanning_part(*root, s.no_data);
+  if (!part) return out;
+  std::unordered_set<std::string> ctes;
+  bool any = false;
+  walk_messages(*part, [&](google::protobuf::Message& m) {
+    if (m.GetDescriptor() == pg_query::CommonTableExpr::descriptor()) {
+      ctes.insert(static_cast<pg_query::CommonTableExpr&>(m).ctename());
+    } else if (m.GetDescriptor() == pg_query::RangeVar::descriptor()) {
+      any = any || names.count(lower(static_cast<pg_query::RangeVar&>(m).relname())) > 0;
+    }
+  });
+  if (!any) return out;
+  walk_range_vars(*part, [&](pg_query::RangeVar& rv) {
+    if (!names.count(lower(rv.relname()))) return;
+    if (rv.schemaname().empty() && ctes.count(rv.relname())) return;
+    out.push_back(rv);
+  });
+  return out;
+}
+
+std::string unpopulated_matview_sql(const std::string& schema, const std::string& name) {
+  return "WITH RECURSIVE r(schema_name, name) AS (SELECT " + quote_literal(schema) + ", " + quote_literal(name) +
+         " UNION SELECT d.ref_schema, d.ref_name FROM duckgres_meta.view_dependencies d JOIN r "
+         "ON lower(d.schema_name) = lower(r.schema_name) AND lower(d.view_name) = lower(r.name)) "
+         "SELECT m.view_name::VARCHAR FROM r JOIN duckgres_meta.matviews m ON lower(m.schema_name) = "
+         "lower(r.schema_name) AND lower(m.view_name) = lower(r.name) WHERE NOT m.populated LIMIT 1";
+}
+
+void refuse_unpopulated(const std::string& name) {
+  throw SqlError("55000", "materialized view \"" + name + "\" has not been populated", 0, "",
+                 "Use the REFRESH MATERIALIZED VIEW command.");
+}
 
 std::vector<std::string> adapt_matview(Statement& s, const CatalogLookup& lookup) {
   if (!s.tree || s.tree->stmts_size() != 1) return {};

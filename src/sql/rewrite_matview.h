@@ -11,6 +11,7 @@
 //    table, is 42809 as in PostgreSQL.
 #pragma once
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 #include "sql/rewrite_dml.h"
@@ -24,5 +25,22 @@ std::vector<std::string> adapt_matview(Statement& statement, const CatalogLookup
 
 // What duckgres_meta.matviews records after CREATE, DROP or RENAME of one.
 std::vector<std::string> matview_bookkeeping(const Statement& statement);
+
+// Reading a materialized view that is not populated (created or refreshed WITH NO DATA) fails
+// as in PostgreSQL (55000 "materialized view … has not been populated"). The gateway keeps
+// the names that may need a look (kMatviewReadersSql: every materialized view and every view
+// reading one, lower case) and asks only for those of them a statement reads:
+//  - the relations `statement` scans whose lower-case name is in `names` — not a CTE's name,
+//    nor what it writes, creates, drops, renames or refreshes, nor anything of an EXPLAIN
+//    without ANALYZE or a CREATE … AS … WITH NO DATA, which scan nothing;
+std::vector<pg_query::RangeVar> matview_candidates(const Statement& statement,
+                                                   const std::unordered_set<std::string>& names);
+//  - the one materialized view not populated among those `schema`.`name` (DuckDB's schema)
+//    is or reads through views: a query answering its name (one VARCHAR column), or no row.
+std::string unpopulated_matview_sql(const std::string& schema, const std::string& name);
+// Lower-case names of the materialized views and of the views reading them (transitively).
+extern const char* const kMatviewReadersSql;
+// 55000 for materialized view `name`, as PostgreSQL says it.
+[[noreturn]] void refuse_unpopulated(const std::string& name);
 
 }  // namespace ducklings::sql

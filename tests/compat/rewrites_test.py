@@ -146,6 +146,34 @@ for sql, name, expected in SETTINGS:
             check(got == expected, "%s: pg_settings.%s is %r, expected %r" % (sql, name, got, expected))
     except psycopg2.Error as e:
         check(False, "%s failed: %s" % (sql, e))
+
+
+def unpopulated_matview_read():
+    """Reading a materialized view WITH NO DATA: PostgreSQL's SQLSTATE, message and hint, at
+    each execution of a prepared statement too (sql/rewrite_matview.h)."""
+    cur.execute("CREATE MATERIALIZED VIEW rw.mv AS SELECT id FROM rw.items WITH NO DATA")
+    cur.execute("PREPARE read_mv AS SELECT count(*) FROM rw.mv")
+
+    def refused(sql):
+        try:
+            cur.execute(sql)
+        except psycopg2.Error as e:
+            return (e.pgcode, e.diag.message_primary, e.diag.message_hint)
+        return None
+    want = ("55000", 'materialized view "mv" has not been populated', "Use the REFRESH MATERIALIZED VIEW command.")
+    got = refused("SELECT * FROM rw.mv")
+    check(got == want, "unpopulated read: %r" % (got,))
+    check(refused("EXECUTE read_mv") == want, "prepared unpopulated read")
+    cur.execute("REFRESH MATERIALIZED VIEW rw.mv")
+    cur.execute("EXECUTE read_mv")
+    check(cur.fetchall() == [(2,)], "the prepared read after REFRESH")
+    cur.execute("REFRESH MATERIALIZED VIEW rw.mv WITH NO DATA")
+    check(refused("EXECUTE read_mv") == want, "prepared read after REFRESH … WITH NO DATA")
+    cur.execute("DEALLOCATE read_mv")
+    cur.execute("DROP MATERIALIZED VIEW rw.mv")
+
+
+case(unpopulated_matview_read)
 cur.execute("DISCARD ALL")
 cur.execute("SHOW application_name")
 check(cur.fetchone()[0] == "", "DISCARD ALL resets application_name")
@@ -153,6 +181,6 @@ cur.execute("DROP SCHEMA rw CASCADE")
 cur.execute('DROP TABLE "%s".public.rw_pub' % DB)
 
 if failures:
-    print("%d of %d rewrite checks failed" % (len(failures), len(CASES) + len(SETTINGS) + 1), file=sys.stderr)
+    print("%d of %d rewrite checks failed" % (len(failures), len(CASES) + len(SETTINGS) + 2), file=sys.stderr)
     sys.exit(1)
-print("all %d rewrite checks passed" % (len(CASES) + len(SETTINGS) + 1))
+print("all %d rewrite checks passed" % (len(CASES) + len(SETTINGS) + 2))

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "common/errors.h"
+#include "sql/rewrite_matview.h"
 #include "sql/statement.h"
 
 namespace ducklings::sql {
@@ -67,6 +68,31 @@ TEST(DataModifyingWith, PlainStatementsAreLeftAlone) {
   uint64_t next = 0;
   EXPECT_TRUE(split_data_modifying_with(s, next).steps.empty());
   EXPECT_EQ(s.text, before);
+}
+
+TEST(Matviews, OnlyScannedNamesOfMaterializedViewsNeedALook) {
+  std::unordered_set<std::string> names = {"mv", "mv_v"};
+  auto candidates = [&](const std::string& sql) {
+    std::string out;
+    for (const auto& rv : matview_candidates(one(sql), names))
+      out += (out.empty() ? "" : ",") + (rv.schemaname().empty() ? "" : rv.schemaname() + ".") + rv.relname();
+    return out;
+  };
+  EXPECT_EQ(candidates("SELECT * FROM s.mv JOIN t ON true"), "s.mv");
+  EXPECT_EQ(candidates("SELECT * FROM t WHERE a IN (SELECT a FROM \"MV\")"), "MV");
+  EXPECT_EQ(candidates("SELECT * FROM mv_v"), "mv_v");
+  EXPECT_EQ(candidates("INSERT INTO mv SELECT * FROM mv_v"), "mv_v");  // the target is no read
+  EXPECT_EQ(candidates("CREATE TABLE c AS SELECT * FROM mv"), "mv");
+  EXPECT_EQ(candidates("EXPLAIN ANALYZE SELECT * FROM mv"), "mv");
+  EXPECT_EQ(candidates("COPY (SELECT * FROM mv) TO STDOUT"), "mv");
+  // Nothing scanned, or the name is not the materialized view's.
+  EXPECT_EQ(candidates("CREATE TABLE c AS SELECT * FROM mv WITH NO DATA"), "");
+  EXPECT_EQ(candidates("EXPLAIN SELECT * FROM mv"), "");
+  EXPECT_EQ(candidates("WITH mv AS (SELECT 1) SELECT * FROM mv"), "");
+  EXPECT_EQ(candidates("REFRESH MATERIALIZED VIEW mv"), "");
+  EXPECT_EQ(candidates("DROP MATERIALIZED VIEW mv"), "");
+  EXPECT_EQ(candidates("SELECT * FROM t"), "");
+  EXPECT_TRUE(matview_candidates(one("SELECT * FROM mv"), {}).empty());
 }
 
 }  // namespace
