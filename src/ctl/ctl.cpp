@@ -6,6 +6,8 @@
 #include <cctype>
 #include <chrono>
 #include <cstdlib>
+#include <fstream>
+#include <iterator>
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <thread>
@@ -192,14 +194,27 @@ int follow_job(const std::string& org, const std::string& id) {
 }
 
 // An option's text as the field's JSON type.
-json field_value(const http::Field& field, const std::string& text) {
-  if (field.schema.contains("oneOf")) return size_value(text);  // the duckling's size
+json field_value(const http::Field& field, const std::string& given) {
+  if (field.schema.contains("oneOf")) return size_value(given);  // the duckling's size
   std::string type = field.schema.value("type", "string");
-  if (type == "integer") return std::stoll(text);
-  if (type == "boolean") return text == "true" || text == "on" || text == "1";
+  if (type == "integer") return std::stoll(given);
+  if (type == "boolean") return given == "true" || given == "on" || given == "1";
+  std::string text = given;
+  if ((type == "object" || type == "array") && !text.empty() && text[0] == '@') {
+    // @path: the JSON is in a file (a dbt manifest is megabytes).
+    std::ifstream in(text.substr(1));
+    if (!in) throw std::invalid_argument("--" + field.name + ": cannot read " + text.substr(1));
+    text.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  }
   if (type == "object") {  // given as JSON (a source's connection)
     json v = json::parse(text, nullptr, false);
-    if (!v.is_object()) throw std::invalid_argument("--" + field.name + " takes a JSON object");
+    if (!v.is_object()) throw std::invalid_argument("--" + field.name + " takes a JSON object (or @file)");
+    return v;
+  }
+  if (type == "array" && text.find_first_not_of(" \t\n") != std::string::npos &&
+      text[text.find_first_not_of(" \t\n")] == '[') {  // a JSON list (a model's tests)
+    json v = json::parse(text, nullptr, false);
+    if (!v.is_array()) throw std::invalid_argument("--" + field.name + " takes a JSON list (or a,b,c)");
     return v;
   }
   if (type == "array") {

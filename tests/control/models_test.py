@@ -7,6 +7,8 @@
 # leaves the previous version readable and the next run completes; lineage, dbt manifest import,
 # refusals, system.model_runs, ctl and metering.
 import json
+import os
+import tempfile
 import threading
 import time
 
@@ -387,6 +389,16 @@ def lineage_and_more(api, srv, cur):
     # ctl.
     r = ctl(srv, "models", "list", "acme", "1")
     check(r.returncode == 0 and "daily_active_users" in r.stdout, "ctl models list: %s %s" % (r.returncode, r.stderr[-300:]))
+    r = ctl(srv, "models", "create", "acme", "1", "ctl_model", "--sql", "select 1 as one", "--materialization", "view",
+            "--tests", '[{"type": "not_null", "column": "one"}, {"type": "row_count", "min": 1}]')
+    s, m = api.call("GET", BASE + "/ctl_model")
+    check(r.returncode == 0 and s == 200 and [t["type"] for t in m["tests"]] == ["not_null", "row_count"],
+          "ctl models create with tests as JSON: %s %s" % (r.stderr[-300:], m))
+    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
+        json.dump(manifest, f)
+    r = ctl(srv, "models", "import", "acme", "1", "--manifest", "@" + f.name)
+    os.unlink(f.name)
+    check(r.returncode == 0 and "dbt_orders" in r.stdout, "ctl models import --manifest @file: %s %s" % (r.stdout[-300:], r.stderr[-300:]))
     r = ctl(srv, "models", "run", "acme", "1", "funnel")
     check(r.returncode == 0 and "running" in r.stdout, "ctl models run: %s %s" % (r.stdout[-300:], r.stderr[-300:]))
     # Deleting a leaf drops its relation.
