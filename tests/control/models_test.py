@@ -414,6 +414,47 @@ def lineage_and_more(api, srv, cur):
           "model_seconds metered by model: %s" % usage[:3])
 
 
+def process_isolation():
+    """The same builds when the duckling runs in its own worker process: the swap's transaction,
+    a blocking test rolling it back, an incremental run."""
+    srv = Server()
+    try:
+        srv.start(extra_args=["--isolation", "process"])
+        api = Api(srv)
+        setup_acme(api)
+        api.call("POST", "/api/v1/orgs/acme/teams/1/generate", {"events": 5000, "persons": 50, "days": 3})
+        api.call("POST", BASE, {"name": "stg_pageviews", "materialization": "view",
+                                "sql": "select timestamp, \"$session_id\" as session_id from events where event = '$pageview'"})
+        api.call("POST", BASE, {"name": "sessions", "sql": SESSIONS_SQL, "materialization": "incremental",
+                                "incremental": {"incremental_key": "ended_at", "unique_key": ["session_id"],
+                                                "lookback_seconds": 3600}})
+        s, m = api.call("POST", BASE, {"name": "guarded", "sql": "select count(*) as n from sessions",
+                                       "tests": [{"type": "row_count", "max": 1}]})
+        run = build(api, "stg_pageviews")
+        latest = settled(api, ["stg_pageviews", "sessions", "guarded"])
+        check([latest[n]["status"] for n in ("stg_pageviews", "sessions", "guarded")] == ["completed"] * 3,
+              "process isolation: the graph built: %s" % {n: (r["status"], r["error"]) for n, r in latest.items()})
+        c = connect(srv, "acme", "alice", "alice-secret-1")
+        c.autocommit = True
+        cur = c.cursor()
+        before = rows(cur, "select n from team_1.guarded")
+        s, m = api.call("PATCH", BASE + "/guarded", {"sql": "select n from (values (1), (2)) as t(n)"})
+        run = build(api, "guarded")
+        check(run["status"] == "failed" and "row_count" in run["error"] and rows(cur, "select n from team_1.guarded") == before,
+              "process isolation: a failing blocking test keeps the previous version: %s" % run.get("error"))
+        cur.execute("insert into team_1.events (uuid, event, timestamp, distinct_id, \"$session_id\") "
+                    "select gen_random_uuid(), '$pageview', now(), 'p', 'proc-' || (i % 3) from generate_series(1, 9) as t(i)")
+        run = build(api, "stg_pageviews")
+        latest = settled(api, ["sessions"])
+        full = SESSIONS_SQL.replace("stg_pageviews", "team_1.stg_pageviews")
+        same, counts = same_rows(cur, "team_1.sessions", full)
+        check(latest["sessions"]["mode"] == "incremental" and same,
+              "process isolation: incremental equals full: %s %s" % (latest["sessions"]["mode"], counts))
+        c.close()
+    finally:
+        srv.stop()
+
+
 def main():
     with PgInstance() as pg:
         pg.create_database("shop")
@@ -455,6 +496,7 @@ def main():
             kill_mid_run(api, srv, args)
         finally:
             srv.stop()
+    process_isolation()
     finish("models")
 
 
