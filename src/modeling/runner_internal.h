@@ -1,0 +1,30 @@
+// What the model runner's files share (runner.cpp, build.cpp, dbt_manifest.cpp): names quoted
+// for SQL, a run's owner in the run history, refusals. Not a public header.
+#pragma once
+#include <stdexcept>
+#include <string>
+
+#include "control/control_plane.h"
+#include "modeling/analysis.h"
+#include "sql/quoting.h"
+
+namespace ducklings::modeling::detail {
+
+[[noreturn]] inline void invalid(const std::string& message, const std::string& code = "invalid_request") {
+  throw control::RefusedError(control::Refusal::kInvalid, code, message);
+}
+
+inline std::string qi(const std::string& s) { return sql::quote_identifier(s); }
+inline std::string ql(const std::string& s) { return sql::quote_literal(s); }
+
+// A model's runs are kept under "<team id>/<name>".
+inline std::string owner(int64_t team_id, const std::string& model) { return std::to_string(team_id) + "/" + model; }
+
+inline std::string relation_text(const RelationRef& r) { return r.schema.empty() ? r.name : r.schema + "." + r.name; }
+
+// A run stopped by cancel_run between two steps.
+struct Cancelled : std::runtime_error {
+  Cancelled() : std::runtime_error("cancelled") {}
+};
+
+}  // namespace ducklings::modeling::detail
