@@ -1125,7 +1125,7 @@ std::pair<const char*, const char*> run_table(RunKind kind) {
 void ControlPlane::save_run(RunKind kind, const std::string& org, const std::string& owner,
                             const nlohmann::json& run) {
   Org o = org_row(org);
-  auto [table, column] = run_table(kind);
+  std::string table = run_table(kind).first, column = run_table(kind).second;  // captured below
   store_.transaction([&] {
     store_.execute(std::string("DELETE FROM ") + table + " WHERE id = ?", {run["id"].get<std::string>()});
     store_.execute(std::string("INSERT INTO ") + table + " (id, org_id, " + column +
