@@ -555,8 +555,10 @@ void SyncEngine::execute(Job& job) {
   run["rows"] = total;
   run["finished_at"] = iso_utc_now();
   {
+    // Ended before it says so: a client that sees it completed may start the next at once.
     std::lock_guard lock(mutex_);
     cancel_.erase(run_id);
+    queued_.erase({job.org, job.source});
   }
   try {
     control_.save_run(control::RunKind::kSource, job.org, run["source"].get<std::string>(), run);
