@@ -406,9 +406,7 @@ void SyncEngine::loop() {
       job = std::move(queue_.front());
       queue_.pop_front();
     }
-    execute(job);
-    std::lock_guard lock(mutex_);
-    queued_.erase({job.org, job.source});
+    execute(job);  // takes the source off queued_ as the run ends
   }
 }
 
