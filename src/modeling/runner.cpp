@@ -502,7 +502,6 @@ void ModelEngine::execute(Job& job) {
   run["phase"] = nullptr;
   run["duration_ms"] = static_cast<int64_t>(seconds * 1000);
   run["finished_at"] = iso_utc_now();
-  save_run(job.org, job.team_id, job.model, run);
   try {
     control::ModelRecord record = control_.get_model(job.org, job.team_id, job.model);
     json state = record.state;
@@ -535,23 +534,26 @@ void ModelEngine::execute(Job& job) {
     std::lock_guard lock(mutex_);
     seconds_[{job.org, team_schema, job.model}] += seconds;
   }
+  // What follows is decided before the run says it ended: a client that sees it completed
+  // finds the models reading it already queued (or skipped).
   if (!ok) {
     spdlog::warn("model {} of {}: run {} {}: {}", job.model, job.org, job.run_id, run["status"].get<std::string>(),
                  run["error"].is_string() ? run["error"].get<std::string>() : "");
     if (job.downstream && run["status"] == "failed")
       skip_descendants(job, "skipped: upstream model " + job.model + " failed: " + run["error"].get<std::string>());
-    return;
+  } else if (job.downstream) {
+    try {
+      TeamModels team = load(job.org, job.team_id);
+      std::lock_guard lock(mutex_);
+      if (!stop_) {
+        for (const auto& d : team.graph().downstream(job.model))
+          enqueue_locked(job.org, job.team_id, d, false, true, "upstream " + job.model, team);
+      }
+    } catch (const std::exception& e) {
+      spdlog::warn("model {} of {}: its downstream models were not started: {}", job.model, job.org, e.what());
+    }
   }
-  if (!job.downstream) return;
-  try {
-    TeamModels team = load(job.org, job.team_id);
-    std::lock_guard lock(mutex_);
-    if (stop_) return;
-    for (const auto& d : team.graph().downstream(job.model))
-      enqueue_locked(job.org, job.team_id, d, false, true, "upstream " + job.model, team);
-  } catch (const std::exception& e) {
-    spdlog::warn("model {} of {}: its downstream models were not started: {}", job.model, job.org, e.what());
-  }
+  save_run(job.org, job.team_id, job.model, run);
 }
 
 }  // namespace ducklings::modeling

@@ -444,8 +444,10 @@ def process_isolation():
               "process isolation: a failing blocking test keeps the previous version: %s" % run.get("error"))
         cur.execute("insert into team_1.events (uuid, event, timestamp, distinct_id, \"$session_id\") "
                     "select gen_random_uuid(), '$pageview', now(), 'p', 'proc-' || (i % 3) from generate_series(1, 9) as t(i)")
+        previous = latest_run(api, "sessions")["id"]
         run = build(api, "stg_pageviews")
-        latest = settled(api, ["sessions"])
+        latest = {"sessions": wait_for(lambda: (lambda r: r if r["id"] != previous and r["status"] != "running" else None)(
+            latest_run(api, "sessions")), 60)}
         full = SESSIONS_SQL.replace("stg_pageviews", "team_1.stg_pageviews")
         same, counts = same_rows(cur, "team_1.sessions", full)
         check(latest["sessions"]["mode"] == "incremental" and same,
