@@ -5,6 +5,7 @@
 // types, never pasted into the statement's text.
 #pragma once
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -38,12 +39,24 @@ struct Result {
   std::vector<std::string> tags;                              // every statement's, in order
 };
 
+// Several requests of one principal in one duckling: what starting one costs (a connection to
+// the duckling's worker and its session, ~15 ms) is paid once. A failed request's transaction
+// is rolled back; a transaction a request leaves open ends with it.
+class Session {
+ public:
+  virtual ~Session() = default;
+  virtual Result run(const std::string& sql, const std::vector<Parameter>& parameters = {}) = 0;
+};
+
 class Gateway {
  public:
   virtual ~Gateway() = default;
   // Runs `request`; throws SqlError with the statement's SQLSTATE (3D000 when there is no
   // such database, 57P03 while its duckling is not ready).
   virtual Result run(const Request& request) = 0;
+  // A session for the requests of `base` (its database, actor and system; its sql unused).
+  // This default runs each request alone.
+  virtual std::unique_ptr<Session> open(const Request& base);
 };
 
 }  // namespace ducklings::gateway

@@ -38,8 +38,14 @@ ModelEngine::ModelEngine(control::ControlPlane& control, gateway::Gateway& gatew
 
 ModelEngine::~ModelEngine() { stop(); }
 
-gateway::Result ModelEngine::run_sql(const std::string& org, const std::string& model, const std::string& sql) {
-  return gateway_.run({org, "model " + model, sql, {}, true});
+gateway::Result ModelEngine::run_sql(const std::string& org, const std::string& model, const std::string& sql,
+                                     gateway::Session* session) {
+  auto started = std::chrono::steady_clock::now();
+  auto result = session ? session->run(sql) : gateway_.run({org, "model " + model, sql, {}, true});
+  spdlog::debug("model {} of {}: {:.1f} ms: {}", model, org,
+                std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count(),
+                sql.substr(0, 300));
+  return result;
 }
 
 QueryAnalysis ModelEngine::analyze(const std::string& org, const ModelSpec& spec) {
@@ -200,7 +206,8 @@ void ModelEngine::remove(const std::string& org, int64_t team_id, const std::str
   try {
     auto kind = run_sql(org, name, "SELECT (SELECT count(*) FROM duckdb_views() WHERE schema_name = " + ql(spec.schema) +
                                        " AND view_name = " + ql(spec.name) + ")");
-    run_sql(org, name, std::string(*kind.rows.at(0).at(0) != "0" ? "DROP VIEW IF EXISTS " : "DROP TABLE IF EXISTS ") + landing);
+    run_sql(org, name, std::string(*kind.rows.at(0).at(0) != "0" ? "DROP VIEW IF EXISTS " : "DROP TABLE IF EXISTS ") + landing +
+                           "; DROP TABLE IF EXISTS " + key_index_table(spec.schema, spec.name));
   } catch (const SqlError& e) {
     spdlog::warn("model {} of {}: its relation was not dropped: {}", name, org, e.what());
   }

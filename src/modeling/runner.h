@@ -98,7 +98,9 @@ class ModelEngine {
   void build(const Job& job, const TeamModels& team, nlohmann::json& run);
   void skip_descendants(const Job& job, const std::string& reason);
   void save_run(const std::string& org, int64_t team_id, const std::string& model, const nlohmann::json& run);
-  gateway::Result run_sql(const std::string& org, const std::string& model, const std::string& sql);
+  // One request of a model's work (its time in the debug log); in `session` when given.
+  gateway::Result run_sql(const std::string& org, const std::string& model, const std::string& sql,
+                          gateway::Session* session = nullptr);
   bool cancelled(const std::string& run_id);
 
   control::ControlPlane& control_;

@@ -259,44 +259,80 @@ struct InternalCaller {
 
 }  // namespace
 
+namespace {
+
+// The engine of one principal in one duckling, kept for a session's requests.
+class InProcessSession : public gateway::Session {
+ public:
+  InProcessSession(const InternalServices& services, const gateway::Request& base, int32_t process_id)
+      : admission_{admitted(services, base.database)},
+        engine_(admission_.warehouse, gateway::Principal{"duckgres", base.database, true, "", "", base.system},
+                sql::SandboxContext{base.database, split_list(services.config.readable_directories)},
+                settings_with_defaults(settings_), audit_hooks(services, base)),
+        caller_(services.registry, process_id) {
+    engine_.identify(process_id);
+    engine_.refresh_privileges();
+    engine_.publish_settings();
+  }
+  gateway::Result run(const std::string& sql, const std::vector<gateway::Parameter>& parameters) override {
+    gateway::Request request;
+    request.sql = sql;
+    request.parameters = parameters;
+    return InternalRun(engine_, settings_).run(request);
+  }
+
+ private:
+  static std::shared_ptr<warehouse::Warehouse> admitted(const InternalServices& services, const std::string& database) {
+    std::shared_ptr<warehouse::Warehouse> warehouse = services.warehouses.find(database);
+    if (!warehouse) throw SqlError("3D000", "database \"" + database + "\" does not exist");
+    warehouse->admit(0);  // counted while it runs, like a session (no cap for the server)
+    return warehouse;
+  }
+  static sql::SessionSettings& settings_with_defaults(sql::SessionSettings& settings) {
+    settings.set("session_authorization", "duckgres");
+    settings.set("application_name", "duckgres api");
+    settings.commit_defaults();
+    return settings;
+  }
+  static gateway::EngineHooks audit_hooks(const InternalServices& services, const gateway::Request& base) {
+    gateway::EngineHooks hooks;
+    // The handler is the server's; `services` itself is often a temporary.
+    const ControlRequestHandler& control_requests = services.control_requests;
+    hooks.audit = [&control_requests, database = base.database, actor = base.actor](
+                      const std::string& action, const std::string& target, const std::string& detail) {
+      if (!control_requests) return;
+      std::string error = control_requests(database, {{"action", "audit"},
+                                                               {"user", "duckgres"},
+                                                               {"actor", actor},
+                                                               {"event", action},
+                                                               {"target", target},
+                                                               {"detail", detail}})
+                              .error;
+      if (!error.empty()) spdlog::error("audit entry for {} failed: {}", action, error);
+    };
+    return hooks;
+  }
+
+  // Leaves the warehouse however the session ends (an engine that failed to start included).
+  struct Admission {
+    std::shared_ptr<warehouse::Warehouse> warehouse;
+    ~Admission() { warehouse->leave(); }
+  } admission_;
+  sql::SessionSettings settings_;  // before engine_, which keeps a reference
+  gateway::Engine engine_;
+  InternalCaller caller_;
+};
+
+}  // namespace
+
+std::unique_ptr<gateway::Session> open_internal(const InternalServices& services, const gateway::Request& base,
+                                                int32_t process_id) {
+  return std::make_unique<InProcessSession>(services, base, process_id);
+}
+
 gateway::Result run_internal(const InternalServices& services, const gateway::Request& request,
                              int32_t process_id) {
-  const std::string& database = request.database;
-  std::shared_ptr<warehouse::Warehouse> warehouse = services.warehouses.find(database);
-  if (!warehouse) throw SqlError("3D000", "database \"" + database + "\" does not exist");
-  warehouse->admit(0);  // counted while it runs, like a session (no cap for the server)
-  struct Leave {
-    warehouse::Warehouse& w;
-    ~Leave() { w.leave(); }
-  } leave{*warehouse};
-
-  sql::SessionSettings settings;
-  settings.set("session_authorization", "duckgres");
-  settings.set("application_name", "duckgres api");
-  settings.commit_defaults();
-  gateway::EngineHooks hooks;
-  hooks.audit = [&](const std::string& action, const std::string& target,
-                    const std::string& detail) {
-    if (!services.control_requests) return;
-    std::string error = services.control_requests(database, {{"action", "audit"},
-                                                             {"user", "duckgres"},
-                                                             {"actor", request.actor},
-                                                             {"event", action},
-                                                             {"target", target},
-                                                             {"detail", detail}})
-                            .error;
-    if (!error.empty()) spdlog::error("audit entry for {} failed: {}", action, error);
-  };
-  gateway::Principal principal{"duckgres", database, true, "", "", request.system};
-  gateway::Engine engine(
-      warehouse, std::move(principal),
-      sql::SandboxContext{database, split_list(services.config.readable_directories)}, settings,
-      std::move(hooks));
-  engine.identify(process_id);
-  engine.refresh_privileges();
-  engine.publish_settings();
-  InternalCaller caller(services.registry, process_id);
-  return InternalRun(engine, settings).run(request);
+  return open_internal(services, request, process_id)->run(request.sql, request.parameters);
 }
 
 }  // namespace ducklings::pgwire

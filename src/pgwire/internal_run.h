@@ -25,5 +25,9 @@ struct InternalServices {
 // database).
 gateway::Result run_internal(const InternalServices& services, const gateway::Request& request,
                              int32_t process_id);
+// The same engine kept for several requests (gateway::Session). What `services` refers to must
+// outlive the session (the struct itself need not).
+std::unique_ptr<gateway::Session> open_internal(const InternalServices& services, const gateway::Request& base,
+                                                int32_t process_id);
 
 }  // namespace ducklings::pgwire

@@ -365,6 +365,7 @@ class InternalClient {
           }
           break;
         case 'Z':
+          status_ = body.empty() ? 'I' : body[0];
           if (error) throw *error;
           return;
         default:
@@ -386,57 +387,83 @@ class InternalClient {
     return out;
   }
   int fd_;
+  char status_ = 'I';  // the last ReadyForQuery's transaction status
+
+ public:
+  char status() const { return status_; }
 };
 
 std::atomic<int32_t> next_internal_pid{1 << 30};
 
-}  // namespace
-
-gateway::Result Server::run(const gateway::Request& request) {
-  const std::string& database = request.database;
-  int32_t process_id = next_internal_pid.fetch_add(1);
-  std::unique_ptr<WorkerLink> link;
-  if (workers_) {
+// A trusted session in a duckling's worker: the wire protocol is the hop between the processes.
+class WorkerSession : public gateway::Session {
+ public:
+  WorkerSession(std::unique_ptr<WorkerLink> link, const gateway::Request& base, int32_t process_id)
+      : link_(std::move(link)), client_(link_->fd()) {
+    client_.send(encode_startup_packet(
+        kTrustedStartupCode, {{"user", "duckgres"},
+                              {"database", base.database},
+                              {"application_name", "duckgres api"},
+                              {"duckgres.superuser", "on"},
+                              {"duckgres.actor", base.actor},
+                              {"duckgres.system", base.system ? "on" : "off"},
+                              {"duckgres.process_id", std::to_string(process_id)},
+                              {"duckgres.secret_key", "0"}}));
+    client_.until_ready(nullptr);
+  }
+  ~WorkerSession() override {
     try {
-      link = workers_->connect(database, 0);
-    } catch (const SqlError& e) {
-      if (e.sqlstate() != "3D000") throw;  // not an organization's duckling: it runs here
+      WriteBuffer terminate;
+      terminate.put_u8('X');
+      terminate.put_i32(4);
+      client_.send(terminate.data());
+    } catch (const std::exception&) {
     }
   }
-  if (!link) return run_internal({config_, warehouses_, control_requests_, registry_}, request, process_id);
-  // The duckling's worker runs the same gateway behind a trusted session: the wire protocol is
-  // the hop between the processes.
-  int fd = link->fd();
-  InternalClient client(fd);
-  client.send(encode_startup_packet(
-      kTrustedStartupCode, {{"user", "duckgres"},
-                            {"database", database},
-                            {"application_name", "duckgres api"},
-                            {"duckgres.superuser", "on"},
-                            {"duckgres.actor", request.actor},
-                            {"duckgres.system", request.system ? "on" : "off"},
-                            {"duckgres.process_id", std::to_string(process_id)},
-                            {"duckgres.secret_key", "0"}}));
-  client.until_ready(nullptr);
-  WriteBuffer query;
-  if (request.parameters.empty()) {
-    size_t at = query.begin_message('Q');
-    query.put_cstring(request.sql);
-    query.end_message(at);
-  } else {
+
+  gateway::Result run(const std::string& sql, const std::vector<gateway::Parameter>& parameters) override {
+    client_.send(query(sql, parameters));
+    gateway::Result result;
+    try {
+      client_.until_ready(&result);
+    } catch (const SqlError&) {
+      // A failed statement inside BEGIN leaves the transaction aborted: the next request
+      // starts clean, as a new session would.
+      if (client_.status() != 'I') {
+        try {
+          rollback();
+        } catch (const SqlError& e) {
+          spdlog::warn("internal session: rollback after an error failed: {}", e.what());
+        }
+      }
+      throw;
+    }
+    if (client_.status() != 'I') rollback();  // a transaction the request left open ends with it
+    return result;
+  }
+
+ private:
+  static std::string query(const std::string& sql, const std::vector<gateway::Parameter>& parameters) {
+    WriteBuffer query;
+    if (parameters.empty()) {
+      size_t at = query.begin_message('Q');
+      query.put_cstring(sql);
+      query.end_message(at);
+      return query.data();
+    }
     // The extended protocol: the statement, then its values with their types, all as text.
     size_t at = query.begin_message('P');
     query.put_cstring("");
-    query.put_cstring(request.sql);
-    query.put_i16(static_cast<int16_t>(request.parameters.size()));
-    for (const auto& p : request.parameters) query.put_i32(p.type_oid);
+    query.put_cstring(sql);
+    query.put_i16(static_cast<int16_t>(parameters.size()));
+    for (const auto& p : parameters) query.put_i32(p.type_oid);
     query.end_message(at);
     at = query.begin_message('B');
     query.put_cstring("");
     query.put_cstring("");
     query.put_i16(0);  // every parameter in text format
-    query.put_i16(static_cast<int16_t>(request.parameters.size()));
-    for (const auto& p : request.parameters) {
+    query.put_i16(static_cast<int16_t>(parameters.size()));
+    for (const auto& p : parameters) {
       if (!p.text) {
         query.put_i32(-1);
         continue;
@@ -455,15 +482,39 @@ gateway::Result Server::run(const gateway::Request& request) {
     query.put_i32(0);
     query.end_message(at);
     write_simple(query, 'S');
+    return query.data();
   }
-  client.send(query.data());
-  gateway::Result result;
-  client.until_ready(&result);
-  WriteBuffer terminate;
-  terminate.put_u8('X');
-  terminate.put_i32(4);
-  client.send(terminate.data());
-  return result;
+  void rollback() {
+    WriteBuffer q;
+    size_t at = q.begin_message('Q');
+    q.put_cstring("ROLLBACK");
+    q.end_message(at);
+    client_.send(q.data());
+    client_.until_ready(nullptr);
+  }
+
+  std::unique_ptr<WorkerLink> link_;
+  InternalClient client_;
+};
+
+}  // namespace
+
+gateway::Result Server::run(const gateway::Request& request) {
+  return open(request)->run(request.sql, request.parameters);
+}
+
+std::unique_ptr<gateway::Session> Server::open(const gateway::Request& base) {
+  int32_t process_id = next_internal_pid.fetch_add(1);
+  std::unique_ptr<WorkerLink> link;
+  if (workers_) {
+    try {
+      link = workers_->connect(base.database, 0);
+    } catch (const SqlError& e) {
+      if (e.sqlstate() != "3D000") throw;  // not an organization's duckling: it runs here
+    }
+  }
+  if (!link) return open_internal({config_, warehouses_, control_requests_, registry_}, base, process_id);
+  return std::make_unique<WorkerSession>(std::move(link), base, process_id);
 }
 
 }  // namespace ducklings::pgwire

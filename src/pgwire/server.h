@@ -40,6 +40,8 @@ class Server : public gateway::Gateway {
   // duckling's worker runs it behind a trusted session (with parameters, by the extended
   // protocol: Parse, Bind with their types, Execute). Throws SqlError as a client would get it.
   gateway::Result run(const gateway::Request& request) override;
+  // The same, one connection or engine kept for several requests.
+  std::unique_ptr<gateway::Session> open(const gateway::Request& base) override;
   // Where sessions send password changes and audit entries (before serve()).
   void set_control_requests(ControlRequestHandler handler) {
     control_requests_ = std::move(handler);

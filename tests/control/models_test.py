@@ -21,8 +21,8 @@ BASE = "/api/v1/orgs/acme/teams/1/models"
 SOURCES = "/api/v1/orgs/acme/teams/1/sources"
 
 
-def rows(cur, sql):
-    cur.execute(sql)
+def rows(cur, sql, params=None):
+    cur.execute(sql, params)
     return cur.fetchall()
 
 
@@ -239,6 +239,31 @@ def incremental(api, cur, srv, pg):
         run = build(api, name, downstream=False)
         check(run["mode"] == "incremental", "%s: late rows, incremental: %s" % (name, run.get("mode")))
         equal_to_full(name, sql, "after late rows inside the lookback")
+    # A row inside the lookback for a session that ended long before it: the key index finds the
+    # session's old row, far behind the watermark, and the run reads from its start.
+    old_id, old_start = rows(cur, "select session_id, started_at from team_1.sessions order by ended_at limit 1")[0]
+    wm = rows(cur, "select max(ended_at) from team_1.sessions")[0][0]
+    cur.execute("insert into team_1.events (uuid, event, timestamp, distinct_id, person_id, \"$session_id\", properties) "
+                "values (gen_random_uuid(), '$pageview', %s - interval '1 minute', 'u-old', gen_random_uuid(), %s, "
+                "'{\"$pathname\": \"/back\"}')", (wm, old_id))
+    run = build(api, "sessions", downstream=False)
+    check(run["mode"] == "incremental" and run.get("key_index") == "used" and run["rows"] >= 1
+          and rows(cur, "select cast(%s as timestamptz) >= cast(%s as timestamptz)", (old_start, run.get("read_from")))[0][0],
+          "a late row of an old session: found by the key index, read from the session's start %s: %s"
+          % (old_start, {k: run.get(k) for k in ("mode", "rows", "read_from", "key_index", "error")}))
+    equal_to_full("sessions", full_sessions, "after a late row of an old session")
+    # The model's table written by hand: its key index no longer counts as many rows, so the run
+    # merges without it and rebuilds it; the next run uses it again.
+    cur.execute("delete from team_1.sessions where session_id like 'new-%'")
+    for i, label in ((1, "rebuilt"), (2, "used")):
+        wm = rows(cur, "select max(timestamp) from team_1.events where \"$session_id\" like 'new-%'")[0][0]
+        cur.execute("insert into team_1.events (uuid, event, timestamp, distinct_id, person_id, \"$session_id\", properties) "
+                    "values (gen_random_uuid(), '$pageview', %s + interval '1 minute', 'u-new', gen_random_uuid(), %s, "
+                    "'{\"$pathname\": \"/again\"}')", (wm, "new-%d" % i))
+        run = build(api, "sessions", downstream=False)
+        check(run["mode"] == "incremental" and run.get("key_index") == label,
+              "after the model's table was written by hand, run %d: key index %s: %s" % (i, label, run.get("key_index")))
+        equal_to_full("sessions", full_sessions, "after the model's table was written by hand (run %d)" % i)
     # Updates upstream: the source's sync lands them and starts the models that read it.
     up = psycopg2.connect(pg.uri("shop"))
     up.autocommit = True
@@ -250,7 +275,7 @@ def incremental(api, cur, srv, pg):
     after = wait_for(lambda: (lambda r: r if r and r["id"] != before["id"] and r["status"] != "running" else None)(
         latest_run(api, "orders_inc")), 90)
     check(after and after["status"] == "completed" and after["mode"] == "incremental"
-          and after["trigger"] == "upstream stg_orders" and 140 <= after["rows"] <= 141,
+          and after["trigger"] == "upstream stg_orders" and 140 <= after["rows"] <= 141 and after.get("key_index") == "used",
           "the sync started stg_orders, then orders_inc merged the changed rows: %s" % after)
     equal_to_full("orders_inc", "select id as order_id, customer_id, amount, updated_at from shop.orders", "after updates")
     summary = wait_for(lambda: (lambda r: r if r and r["status"] == "completed" and r["started_at"] > after["finished_at"] else None)(

@@ -91,6 +91,27 @@ TEST_F(InternalRunTest, SeveralStatementsAreOneImplicitTransaction) {
   EXPECT_EQ(run("SELECT count(*) FROM t").rows, (Rows{{"0"}}));
 }
 
+// A session keeps its engine between requests: a temporary table lives on, a failed
+// transaction is undone without spoiling the next request, and the audit hook outlives the
+// services struct it was opened with.
+TEST_F(InternalRunTest, SessionKeepsItsEngineBetweenRequests) {
+  std::unique_ptr<gateway::Session> session;
+  {
+    InternalServices services{config_, *warehouses_, control_, sessions_};
+    session = open_internal(services, {"acme", "api:test", "", {}, false}, 1 << 30);
+  }
+  session->run("CREATE TEMP TABLE scratch AS SELECT 1 AS a");
+  EXPECT_EQ(session->run("SELECT count(*) FROM scratch").rows, (Rows{{"1"}}));
+  EXPECT_THROW(session->run("BEGIN; INSERT INTO scratch VALUES (2); INSERT INTO scratch VALUES ('x'); COMMIT"),
+               SqlError);
+  EXPECT_EQ(session->run("SELECT count(*) FROM scratch").rows, (Rows{{"1"}}));
+  session->run("CREATE ROLE analyst");
+  ASSERT_FALSE(requests_.empty());
+  EXPECT_EQ(requests_.back()["actor"], "api:test");
+  // Another request alone does not see the session's temporary table.
+  EXPECT_EQ(sqlstate_of("SELECT * FROM scratch"), "42P01");
+}
+
 TEST_F(InternalRunTest, RoleStatementsAreAuditedForTheActor) {
   auto r = run("CREATE ROLE analysts; GRANT USAGE ON SCHEMA public TO analysts");
   EXPECT_EQ(r.tags, (std::vector<std::string>{"CREATE ROLE", "GRANT"}));
