@@ -4,6 +4,8 @@
 #include <charconv>
 #include <climits>
 #include <filesystem>
+#include <set>
+#include <utility>
 
 #include "common/digest.h"
 
@@ -17,6 +19,7 @@
 #include "sql/rewrite_dml.h"
 #include "sql/rewrite_matview.h"
 #include "sql/storage_urls.h"
+#include "sql/tree_walk.h"
 
 namespace ducklings::gateway {
 const pg_query::FuncCall* set_config_call(const sql::Statement& s) {
@@ -436,6 +439,12 @@ std::shared_ptr<PreparedQuery> Engine::prepare(sql::Statement statement,
     }
     throw mapped;
   }
+  if (q->duck->column_count() == 1 && q->duck->column_name(0) == "unknown") {
+    if (auto typed = prepare_with_parameter_types(*q, column_types)) {
+      q->duck = std::make_unique<duck::PreparedStatement>(std::move(typed->first));
+      q->duck_text = std::move(typed->second);
+    }
+  }
   const duck::PreparedStatement& p = *q->duck;
   idx_t n = p.parameter_count();
   if (q->parameter_types.size() > n) q->parameter_types.resize(n);
@@ -497,6 +506,69 @@ std::shared_ptr<PreparedQuery> Engine::prepare(sql::Statement statement,
     }
   }
   return q;
+}
+
+std::optional<std::pair<duck::PreparedStatement, std::string>> Engine::prepare_with_parameter_types(
+    const PreparedQuery& q, const sql::ColumnTypeLookup& column_types) {
+  // DuckDB cannot tell the result of a statement whose columns are bare parameters (SELECT $1
+  // AS x, $2 AS y): it describes one column "unknown", and runs it with the columns of the
+  // values bound (text for a timestamptz sent as text). PostgreSQL gives those columns the
+  // parameters' types: declared by the client, else as the parameter description reports them
+  // (what DuckDB inferred, else text). The statement with those types cast in is what runs.
+  // Only types whose cast keeps every value: numeric (DECIMAL(18,3) in DuckDB), char(n),
+  // json and arrays are left to DuckDB.
+  if (!q.statement.tree || q.statement.kind != sql::StatementKind::kQuery) return std::nullopt;
+  static const std::set<int32_t> kCastable = {16, 20, 21, 23, 25, 700, 701, 1043, 1082, 1083, 1114, 1184, 1186, 2950};
+  const duck::PreparedStatement& original = *q.duck;
+  auto type_of = [&](size_t i) -> int32_t {
+    if (i < q.parameter_types.size() && q.parameter_types[i] != 0) return q.parameter_types[i];
+    duck::LogicalType t = original.parameter_logical_type(i);
+    bool resolved = t.get() && t.id() != DUCKDB_TYPE_INVALID && t.id() != DUCKDB_TYPE_ANY &&
+                    t.id() != DUCKDB_TYPE_SQLNULL && t.id() != DUCKDB_TYPE_STRING_LITERAL &&
+                    t.id() != DUCKDB_TYPE_INTEGER_LITERAL;
+    return resolved ? pgtypes::pg_type_of(t.get()).oid : pgtypes::oid::kText;
+  };
+  pg_query::ParseResult tree = *q.statement.tree;
+  // A bare $n keeps PostgreSQL's name for it: "?column?", not the type's (as `$1::int4` has).
+  if (tree.stmts_size() == 1 && tree.stmts(0).stmt().has_select_stmt()) {
+    for (auto& target : *tree.mutable_stmts(0)->mutable_stmt()->mutable_select_stmt()->mutable_target_list()) {
+      if (target.has_res_target() && target.res_target().name().empty() && target.res_target().val().has_param_ref())
+        target.mutable_res_target()->set_name("?column?");
+    }
+  }
+  bool cast = false;
+  constexpr int kCastMark = -7;  // the walk goes on into the cast it made: its $n is not cast again
+  sql::walk_nodes(tree, [&](pg_query::Node& node) {
+    if (!node.has_param_ref() || node.param_ref().location() == kCastMark) return;
+    int n = node.param_ref().number();
+    if (n < 1 || static_cast<idx_t>(n) > original.parameter_count()) return;
+    int32_t type = type_of(static_cast<size_t>(n - 1));
+    const pgtypes::PgTypeInfo* info = pgtypes::pg_type_info(type);
+    if (!info || !kCastable.count(type)) return;
+    pg_query::Node param = node;
+    param.mutable_param_ref()->set_location(kCastMark);
+    pg_query::Node typed;
+    auto* c = typed.mutable_type_cast();
+    *c->mutable_arg() = std::move(param);
+    c->mutable_type_name()->add_names()->mutable_string()->set_sval(info->name);
+    c->set_location(-1);
+    node = std::move(typed);
+    cast = true;
+  });
+  if (!cast) return std::nullopt;
+  try {
+    sql::Statement typed = sql::analyze({sql::deparse(tree), 0});
+    std::vector<std::string> rewritten = sql::rewrite_for_duckdb(typed, &column_types);
+    if (rewritten.size() > 1) return std::nullopt;
+    std::string text = rewritten.empty() ? typed.text : rewritten[0];
+    duck::PreparedStatement prepared = connection_->prepare(text);
+    if (prepared.column_count() == 0 || (prepared.column_count() == 1 && prepared.column_name(0) == "unknown") ||
+        prepared.parameter_count() != original.parameter_count())
+      return std::nullopt;
+    return std::make_pair(std::move(prepared), std::move(text));
+  } catch (const std::exception&) {
+    return std::nullopt;  // as DuckDB has it
+  }
 }
 
 void Engine::stage_storage_objects(sql::Statement& statement, PreparedQuery& query) {

@@ -12,6 +12,7 @@
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
+#include <utility>
 #include <vector>
 
 #include "duck/duck.h"
@@ -182,6 +183,10 @@ class Engine {
   // Fetches the objects of the s3:// URLs `statement` reads and names their local files in
   // its place (`query` keeps the lease and the statement as written, to do it again).
   void stage_storage_objects(sql::Statement& statement, PreparedQuery& query);
+  // The query prepared again (and its DuckDB text) with its parameters' types cast in, when
+  // DuckDB could not tell its result columns without them; nullopt otherwise.
+  std::optional<std::pair<duck::PreparedStatement, std::string>> prepare_with_parameter_types(
+      const PreparedQuery& q, const sql::ColumnTypeLookup& column_types);
 
   // 55000 when `statement` would scan a materialized view that is not populated (itself or
   // through a view), as PostgreSQL's executor refuses it; costs nothing while the duckling has

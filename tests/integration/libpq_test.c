@@ -450,6 +450,35 @@ static void test_prepared(PGconn *c) {
         PQnparams(r) > 1 ? PQparamtype(r, 1) : 0);
   PQclear(r);
 
+  /* Result columns that hang on the declared parameter types: described as PostgreSQL does
+     (DuckDB alone describes them as one column "unknown"), and run with the same columns. */
+  Oid declared[2] = {23, 1184};
+  r = PQprepare(c, "bare", "SELECT $1 AS x, $2 AS y", 2, declared);
+  CHECK(PQresultStatus(r) == PGRES_COMMAND_OK, "prepare bare: %s", PQresultErrorMessage(r));
+  PQclear(r);
+  r = PQdescribePrepared(c, "bare");
+  CHECK(PQresultStatus(r) == PGRES_COMMAND_OK && PQnfields(r) == 2 && strcmp(PQfname(r, 0), "x") == 0 &&
+            PQftype(r, 0) == 23 && strcmp(PQfname(r, 1), "y") == 0 && PQftype(r, 1) == 1184,
+        "bare parameters described: %d fields, %s=%u", PQnfields(r), PQnfields(r) > 0 ? PQfname(r, 0) : "",
+        PQnfields(r) > 0 ? PQftype(r, 0) : 0);
+  PQclear(r);
+  {
+    const char *vals[2] = {"7", "2024-01-02 03:04:05+00"};
+    r = PQexecPrepared(c, "bare", 2, vals, NULL, NULL, 0);
+    CHECK(PQresultStatus(r) == PGRES_TUPLES_OK && PQnfields(r) == 2 && PQftype(r, 0) == 23 &&
+              PQftype(r, 1) == 1184 && strcmp(PQgetvalue(r, 0, 0), "7") == 0 &&
+              strcmp(PQgetvalue(r, 0, 1), "2024-01-02 03:04:05+00") == 0,
+          "bare parameters run: %s", PQresultErrorMessage(r));
+    PQclear(r);
+  }
+  r = PQprepare(c, "one", "SELECT $1", 1, declared);
+  PQclear(r);
+  r = PQdescribePrepared(c, "one");
+  CHECK(PQresultStatus(r) == PGRES_COMMAND_OK && PQnfields(r) == 1 && strcmp(PQfname(r, 0), "?column?") == 0 &&
+            PQftype(r, 0) == 23,
+        "SELECT $1 described: %s=%u", PQnfields(r) > 0 ? PQfname(r, 0) : "", PQnfields(r) > 0 ? PQftype(r, 0) : 0);
+  PQclear(r);
+
   r = PQprepare(c, "dbl", "SELECT 1", 0, NULL);
   CHECK(PQresultStatus(r) == PGRES_FATAL_ERROR && strcmp(sqlstate(r), "42P05") == 0,
         "duplicate name: %s", sqlstate(r));
