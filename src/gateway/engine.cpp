@@ -22,6 +22,15 @@
 #include "sql/tree_walk.h"
 
 namespace ducklings::gateway {
+namespace {
+// Whether DuckDB settled a parameter's type when it prepared the statement (not a literal's
+// or one any value would fit).
+bool resolved_parameter_type(const duck::LogicalType& t) {
+  return t.get() && t.id() != DUCKDB_TYPE_INVALID && t.id() != DUCKDB_TYPE_ANY && t.id() != DUCKDB_TYPE_SQLNULL &&
+         t.id() != DUCKDB_TYPE_STRING_LITERAL && t.id() != DUCKDB_TYPE_INTEGER_LITERAL;
+}
+}  // namespace
+
 const pg_query::FuncCall* set_config_call(const sql::Statement& s) {
   const pg_query::Node* root = sql::root_node(s);
   if (!root || !root->has_select_stmt()) return nullptr;
@@ -450,9 +459,7 @@ std::shared_ptr<PreparedQuery> Engine::prepare(sql::Statement statement,
   if (q->parameter_types.size() > n) q->parameter_types.resize(n);
   for (idx_t i = 0; i < n; ++i) {
     duck::LogicalType t = p.parameter_logical_type(i);
-    bool resolved = t.get() && t.id() != DUCKDB_TYPE_INVALID && t.id() != DUCKDB_TYPE_ANY &&
-                    t.id() != DUCKDB_TYPE_SQLNULL && t.id() != DUCKDB_TYPE_STRING_LITERAL &&
-                    t.id() != DUCKDB_TYPE_INTEGER_LITERAL;
+    bool resolved = resolved_parameter_type(t);
     q->parameter_duck_types.push_back(resolved ? t.id() : DUCKDB_TYPE_INVALID);
     bool declared = i < q->parameter_types.size() && q->parameter_types[i] != 0;
     q->parameter_declared.push_back(declared);
@@ -518,15 +525,16 @@ std::optional<std::pair<duck::PreparedStatement, std::string>> Engine::prepare_w
   // Only types whose cast keeps every value: numeric (DECIMAL(18,3) in DuckDB), char(n),
   // json and arrays are left to DuckDB.
   if (!q.statement.tree || q.statement.kind != sql::StatementKind::kQuery) return std::nullopt;
-  static const std::set<int32_t> kCastable = {16, 20, 21, 23, 25, 700, 701, 1043, 1082, 1083, 1114, 1184, 1186, 2950};
+  namespace oid = pgtypes::oid;
+  static const std::set<int32_t> kCastable = {oid::kBool,    oid::kInt8,      oid::kInt2,        oid::kInt4,
+                                              oid::kText,    oid::kFloat4,    oid::kFloat8,      oid::kVarchar,
+                                              oid::kDate,    oid::kTime,      oid::kTimestamp,   oid::kTimestamptz,
+                                              oid::kInterval, oid::kUuid};
   const duck::PreparedStatement& original = *q.duck;
   auto type_of = [&](size_t i) -> int32_t {
     if (i < q.parameter_types.size() && q.parameter_types[i] != 0) return q.parameter_types[i];
     duck::LogicalType t = original.parameter_logical_type(i);
-    bool resolved = t.get() && t.id() != DUCKDB_TYPE_INVALID && t.id() != DUCKDB_TYPE_ANY &&
-                    t.id() != DUCKDB_TYPE_SQLNULL && t.id() != DUCKDB_TYPE_STRING_LITERAL &&
-                    t.id() != DUCKDB_TYPE_INTEGER_LITERAL;
-    return resolved ? pgtypes::pg_type_of(t.get()).oid : pgtypes::oid::kText;
+    return resolved_parameter_type(t) ? pgtypes::pg_type_of(t.get()).oid : pgtypes::oid::kText;
   };
   pg_query::ParseResult tree = *q.statement.tree;
   // A bare $n keeps PostgreSQL's name for it: "?column?", not the type's (as `$1::int4` has).

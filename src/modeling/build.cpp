@@ -280,25 +280,26 @@ void ModelEngine::build(const Job& job, const TeamModels& team, json& run) {
       since = "(" + typed + " - " + std::to_string(inc.lookback_seconds) + ")";
     std::string since_text = value("SELECT CAST(" + since + " AS text)").value_or(watermark);
     std::string since_sql = typed_literal(since_text);
-    // The key index, when it is there and has as many rows as the model.
+    // The key index this model can have, and whether it is current: there, with as many rows
+    // as the model (otherwise this run merges without it and rebuilds it).
     std::optional<KeyIndex> index = key_index(spec.name);
+    bool index_current = false;
     if (index) {
       try {
         auto counts = sql_of("SELECT (SELECT count(*) FROM " + index_table + "), (SELECT count(*) FROM " + landing + ")");
-        if (counts.rows.at(0).at(0) != counts.rows.at(0).at(1)) {
+        index_current = counts.rows.at(0).at(0) == counts.rows.at(0).at(1);
+        if (!index_current)
           spdlog::info("model {} of {}: its key index has {} rows for {} in the model; rebuilt by this run", spec.name,
                        job.org, counts.rows.at(0).at(0).value_or("?"), counts.rows.at(0).at(1).value_or("?"));
-          index.reset();
-        }
       } catch (const SqlError&) {
-        index.reset();  // none yet (a model built before the index)
+        // none yet (a model built before the index)
       }
     }
     // What the index says of the model's rows the new rows replace: the smallest incremental key
     // among them (none: no row is replaced), whether one has none, and for a grouped model the
     // smallest first value.
     std::optional<std::string> replaced_from;
-    bool replaced_unbounded = !index;
+    bool replaced_unbounded = !index_current;
     std::optional<Narrowing> narrowing;
     std::string touched;  // a temporary table of the touched keys' hashes, when made
     if (grouped) {
@@ -309,7 +310,7 @@ void ModelEngine::build(const Job& job, const TeamModels& team, json& run) {
                                qi(grouped->column) + " >= " + since_sql +
                                (grouped->where.empty() ? "" : " AND (" + grouped->where + ")");
       std::optional<std::string> lower;
-      if (index) {
+      if (index_current) {
         // The touched keys' hashes first, in a temporary table: DuckDB then knows how few they are
         // and builds its join on them, not on the index (46 ms against 25 ms for 450k sessions).
         touched = qi(stage_name + "_touched");
@@ -363,7 +364,7 @@ void ModelEngine::build(const Job& job, const TeamModels& team, json& run) {
     if (rows == 0) next_watermark = watermark;  // the model is as it was
     std::vector<std::string> stage_keys;
     for (const auto& k : inc.unique_key) stage_keys.push_back(qi(k));
-    if (index && !grouped && rows > 0) {
+    if (index_current && !grouped && rows > 0) {
       auto r = sql_of("SELECT CAST(min(k) AS text), count(*) FILTER (WHERE k IS NULL) FROM " + index_table +
                       " WHERE h IN (SELECT " + index->hash(stage_keys) + " FROM " + stage + ")");
       replaced_from = r.rows.at(0).at(0);
@@ -387,20 +388,18 @@ void ModelEngine::build(const Job& job, const TeamModels& team, json& run) {
       merge += "DELETE FROM " + landing + " AS t WHERE " + bound + "EXISTS (SELECT 1 FROM " + stage + " AS s WHERE " + on + "); ";
     }
     if (rows > 0) merge += "INSERT INTO " + landing + " (" + list + ") SELECT " + list + " FROM " + stage + "; ";
-    if (index && rows > 0) {
-      if (replaced_unbounded || replaced_from)
+    if (index_current) {
+      if (rows > 0 && (replaced_unbounded || replaced_from))
         merge += "DELETE FROM " + index_table + " WHERE " +
                  (replaced_unbounded ? "" : "k >= " + typed_literal(*replaced_from) + " AND ") + "h IN (SELECT " +
                  index->hash(stage_keys) + " FROM " + stage + "); ";
-      merge += "INSERT INTO " + index_table + " " + index->rows_of(stage, inc.unique_key, inc.key) + "; ";
-    } else if (!index) {
-      if (auto fresh = key_index(spec.name)) {
-        merge += "DROP TABLE IF EXISTS " + index_table + "; CREATE TABLE " + index_table + " AS " +
-                 fresh->rows_of(landing, inc.unique_key, inc.key) + "; ";
-        run["key_index"] = "rebuilt";
-      }
+      if (rows > 0) merge += "INSERT INTO " + index_table + " " + index->rows_of(stage, inc.unique_key, inc.key) + "; ";
+      run["key_index"] = "used";
+    } else if (index) {
+      merge += "DROP TABLE IF EXISTS " + index_table + "; CREATE TABLE " + index_table + " AS " +
+               index->rows_of(landing, inc.unique_key, inc.key) + "; ";
+      run["key_index"] = "rebuilt";
     }
-    if (index) run["key_index"] = "used";
     // The temporary tables go with the transaction (a failed one leaves them to drop_stage and
     // the session's end).
     merge += "DROP TABLE " + stage + "; " + (touched.empty() ? "" : "DROP TABLE " + touched + "; ");

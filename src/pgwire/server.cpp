@@ -320,6 +320,8 @@ class InternalClient {
   void send(const std::string& data) {
     if (!send_all(fd_, data)) throw SqlError("08006", "the internal session ended");
   }
+  // The transaction status of the last ReadyForQuery: 'I' idle, 'T' in a block, 'E' failed.
+  char status() const { return status_; }
   // Reads messages until ReadyForQuery; fills `result`, throws the first ErrorResponse.
   void until_ready(gateway::Result* result) {
     std::optional<SqlError> error;
@@ -388,9 +390,6 @@ class InternalClient {
   }
   int fd_;
   char status_ = 'I';  // the last ReadyForQuery's transaction status
-
- public:
-  char status() const { return status_; }
 };
 
 std::atomic<int32_t> next_internal_pid{1 << 30};
