@@ -42,6 +42,7 @@
 #include "pgwire/server.h"
 #include "sources/sync.h"
 #include "modeling/runner.h"
+#include "publish/publisher.h"
 #include "sql/quoting.h"
 #include "warehouse/warehouse.h"
 #include "worker/worker_pool.h"
@@ -283,6 +284,10 @@ int serve(const std::map<std::string, std::string>& flags) {
     });
     sync_engine.start();
     model_engine.start();
+    // Golden tables: publications as Parquet versions in a storage (docs/golden-tables.md).
+    publish::Publisher publisher(control, server, config.data_dir);
+    api.set_publisher(&publisher);
+    publisher.start();
     // PostHog capture: events written ahead, then applied to their team's table.
     ingest::EventLog event_log(config.data_dir);
     ingest::Capture capture(event_log,
@@ -382,6 +387,11 @@ int serve(const std::map<std::string, std::string>& flags) {
     sources.take_rows = [&bootstrapper] { return bootstrapper.take_row_counts(); };
     sources.take_synced_rows = [&sync_engine] { return sync_engine.take_synced_rows(); };
     sources.take_model_seconds = [&model_engine] { return model_engine.take_model_seconds(); };
+    sources.take_publications = [&publisher] {
+      std::map<std::tuple<std::string, std::string, std::string>, std::pair<uint64_t, uint64_t>> out;
+      for (const auto& [key, u] : publisher.take_usage()) out[key] = {u.runs, u.bytes};
+      return out;
+    };
     metering::UsageCollector usage_collector(usage, sources,
                                              std::chrono::seconds(config.usage_interval));
     usage_collector.start();

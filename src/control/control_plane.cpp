@@ -1116,9 +1116,10 @@ std::vector<std::tuple<std::string, int64_t, std::string>> ControlPlane::all_sou
 }
 
 namespace {
-// The table and owner column of a kind's run history (migrations 7 and 8).
+// The table and owner column of a kind's run history (migrations 7, 8 and 9).
 std::pair<const char*, const char*> run_table(RunKind kind) {
-  return kind == RunKind::kSource ? std::pair{"source_runs", "source"} : std::pair{"model_runs", "owner"};
+  if (kind == RunKind::kSource) return {"source_runs", "source"};
+  return {kind == RunKind::kModel ? "model_runs" : "publication_runs", "owner"};
 }
 }  // namespace
 
@@ -1160,72 +1161,78 @@ nlohmann::json ControlPlane::list_runs(RunKind kind, const std::string& org, con
 }
 
 namespace {
-ModelRecord model_of(const Row& r) {
+TeamJobRecord job_of(const Row& r) {
   return {std::stoll(*r[0]), *r[1], *r[2], *r[3], nlohmann::json::parse(*r[4]), nlohmann::json::parse(*r[5])};
 }
-const char* const kModelColumns = "team_id, name, created_at, updated_at, spec, state";
+const char* const kJobColumns = "team_id, name, created_at, updated_at, spec, state";
+// The table of a kind of team job (migrations 8 and 9) and what its messages call one.
+std::pair<std::string, std::string> job_table(TeamJob kind) {
+  return kind == TeamJob::kModel ? std::pair{"models", "model"} : std::pair{"publications", "publication"};
+}
 }  // namespace
 
-void ControlPlane::save_model(const std::string& org, const ModelRecord& m, bool create) {
+void ControlPlane::save_job(TeamJob kind, const std::string& org, const TeamJobRecord& m, bool create) {
   get_team(org, m.team_id);
   Org o = org_row(org);
   std::string team = std::to_string(m.team_id);
+  std::string table = job_table(kind).first, noun = job_table(kind).second;
   store_.transaction([&] {
-    bool exists = !store_.query("SELECT 1 FROM models WHERE org_id = ? AND team_id = ? AND name = ?",
+    bool exists = !store_.query("SELECT 1 FROM " + table + " WHERE org_id = ? AND team_id = ? AND name = ?",
                                 {o.id, team, m.name})
                        .empty();
-    if (create && exists) conflict("model \"" + m.name + "\" already exists in team " + team);
-    if (!create && !exists) not_found("model \"" + m.name + "\" does not exist in team " + team);
+    if (create && exists) conflict(noun + " \"" + m.name + "\" already exists in team " + team);
+    if (!create && !exists) not_found(noun + " \"" + m.name + "\" does not exist in team " + team);
     if (create) {
-      store_.execute("INSERT INTO models (org_id, team_id, name, spec, state, created_at, updated_at) "
+      store_.execute("INSERT INTO " + table + " (org_id, team_id, name, spec, state, created_at, updated_at) "
                      "VALUES (?, ?, ?, ?, ?, ?, ?)",
                      {o.id, team, m.name, m.spec.dump(), m.state.dump(), m.created_at, m.updated_at});
     } else {
-      store_.execute("UPDATE models SET spec = ?, state = ?, updated_at = ? WHERE org_id = ? AND "
+      store_.execute("UPDATE " + table + " SET spec = ?, state = ?, updated_at = ? WHERE org_id = ? AND "
                      "team_id = ? AND name = ?",
                      {m.spec.dump(), m.state.dump(), m.updated_at, o.id, team, m.name});
     }
   });
 }
 
-std::vector<ModelRecord> ControlPlane::list_models(const std::string& org, int64_t team_id) {
+std::vector<TeamJobRecord> ControlPlane::list_jobs(TeamJob kind, const std::string& org, int64_t team_id) {
   get_team(org, team_id);
   Org o = org_row(org);
-  std::vector<ModelRecord> out;
-  for (const Row& r : store_.query(std::string("SELECT ") + kModelColumns +
-                                       " FROM models WHERE org_id = ? AND team_id = ? ORDER BY name",
+  std::vector<TeamJobRecord> out;
+  for (const Row& r : store_.query(std::string("SELECT ") + kJobColumns + " FROM " + job_table(kind).first +
+                                       " WHERE org_id = ? AND team_id = ? ORDER BY name",
                                    {o.id, std::to_string(team_id)}))
-    out.push_back(model_of(r));
+    out.push_back(job_of(r));
   return out;
 }
 
-ModelRecord ControlPlane::get_model(const std::string& org, int64_t team_id, const std::string& name) {
+TeamJobRecord ControlPlane::get_job(TeamJob kind, const std::string& org, int64_t team_id, const std::string& name) {
   Org o = org_row(org);
-  auto rows = store_.query(std::string("SELECT ") + kModelColumns +
-                               " FROM models WHERE org_id = ? AND team_id = ? AND name = ?",
+  auto [table, noun] = job_table(kind);
+  auto rows = store_.query(std::string("SELECT ") + kJobColumns + " FROM " + table +
+                               " WHERE org_id = ? AND team_id = ? AND name = ?",
                            {o.id, std::to_string(team_id), name});
-  if (rows.empty()) not_found("model \"" + name + "\" does not exist in team " + std::to_string(team_id));
-  return model_of(rows[0]);
+  if (rows.empty()) not_found(noun + " \"" + name + "\" does not exist in team " + std::to_string(team_id));
+  return job_of(rows[0]);
 }
 
-void ControlPlane::save_model_state(const std::string& org, int64_t team_id, const std::string& name,
-                                    const nlohmann::json& state) {
+void ControlPlane::save_job_state(TeamJob kind, const std::string& org, int64_t team_id, const std::string& name,
+                                  const nlohmann::json& state) {
   Org o = org_row(org);
-  store_.execute("UPDATE models SET state = ? WHERE org_id = ? AND team_id = ? AND name = ?",
+  store_.execute("UPDATE " + job_table(kind).first + " SET state = ? WHERE org_id = ? AND team_id = ? AND name = ?",
                  {state.dump(), o.id, std::to_string(team_id), name});
 }
 
-void ControlPlane::delete_model(const std::string& org, int64_t team_id, const std::string& name) {
-  get_model(org, team_id, name);
+void ControlPlane::delete_job(TeamJob kind, const std::string& org, int64_t team_id, const std::string& name) {
+  get_job(kind, org, team_id, name);
   Org o = org_row(org);
-  store_.execute("DELETE FROM models WHERE org_id = ? AND team_id = ? AND name = ?",
+  store_.execute("DELETE FROM " + job_table(kind).first + " WHERE org_id = ? AND team_id = ? AND name = ?",
                  {o.id, std::to_string(team_id), name});
 }
 
-std::vector<std::pair<std::string, int64_t>> ControlPlane::teams_with_models() {
+std::vector<std::pair<std::string, int64_t>> ControlPlane::teams_with_jobs(TeamJob kind) {
   std::vector<std::pair<std::string, int64_t>> out;
-  for (const Row& r : store_.query("SELECT DISTINCT o.name, m.team_id FROM models m JOIN orgs o ON "
-                                   "o.id = m.org_id ORDER BY 1, 2"))
+  for (const Row& r : store_.query("SELECT DISTINCT o.name, m.team_id FROM " + job_table(kind).first +
+                                   " m JOIN orgs o ON o.id = m.org_id ORDER BY 1, 2"))
     out.emplace_back(*r[0], std::stoll(*r[1]));
   return out;
 }

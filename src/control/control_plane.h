@@ -190,16 +190,21 @@ struct SourceRecord {
   nlohmann::json connection;  // without its secret
 };
 
-// A model of a team (modeling/): its definition and its build state, as the modeling module
+// A background job a team defines by name: a model (modeling/) or a publication (publish/).
+enum class TeamJob { kModel, kPublication };
+
+// A model or a publication of a team: its definition and its state, as the owning module
 // writes them (the control plane only keeps them).
-struct ModelRecord {
+struct TeamJobRecord {
   int64_t team_id = 0;
   std::string name, created_at, updated_at;
   nlohmann::json spec, state;
 };
+using ModelRecord = TeamJobRecord;
+using PublicationRecord = TeamJobRecord;
 
-// Whose runs a run history holds: one shape, one table per kind (sources/, modeling/).
-enum class RunKind { kSource, kModel };
+// Whose runs a run history holds: one shape, one table per kind (sources/, modeling/, publish/).
+enum class RunKind { kSource, kModel, kPublication };
 
 // Thread-safe (the store serializes).
 class ControlPlane {
@@ -311,16 +316,34 @@ class ControlPlane {
   nlohmann::json list_runs(RunKind kind, const std::string& org, const std::string& owner,
                            int limit);
 
-  // Models of a team. `create` refuses (409) a name the team already has; otherwise the
-  // record must exist (404).
-  void save_model(const std::string& org, const ModelRecord& model, bool create);
-  std::vector<ModelRecord> list_models(const std::string& org, int64_t team_id);
-  ModelRecord get_model(const std::string& org, int64_t team_id, const std::string& name);
+  // Models and publications of a team. `create` refuses (409) a name the team already has;
+  // otherwise the record must exist (404).
+  void save_job(TeamJob kind, const std::string& org, const TeamJobRecord& record, bool create);
+  std::vector<TeamJobRecord> list_jobs(TeamJob kind, const std::string& org, int64_t team_id);
+  TeamJobRecord get_job(TeamJob kind, const std::string& org, int64_t team_id, const std::string& name);
+  void save_job_state(TeamJob kind, const std::string& org, int64_t team_id, const std::string& name,
+                      const nlohmann::json& state);
+  void delete_job(TeamJob kind, const std::string& org, int64_t team_id, const std::string& name);
+  // Every team with jobs of the kind, for the schedulers: (org, team id).
+  std::vector<std::pair<std::string, int64_t>> teams_with_jobs(TeamJob kind);
+
+  void save_model(const std::string& org, const ModelRecord& model, bool create) {
+    save_job(TeamJob::kModel, org, model, create);
+  }
+  std::vector<ModelRecord> list_models(const std::string& org, int64_t team_id) {
+    return list_jobs(TeamJob::kModel, org, team_id);
+  }
+  ModelRecord get_model(const std::string& org, int64_t team_id, const std::string& name) {
+    return get_job(TeamJob::kModel, org, team_id, name);
+  }
   void save_model_state(const std::string& org, int64_t team_id, const std::string& name,
-                        const nlohmann::json& state);
-  void delete_model(const std::string& org, int64_t team_id, const std::string& name);
-  // Every team with models, for the scheduler: (org, team id).
-  std::vector<std::pair<std::string, int64_t>> teams_with_models();
+                        const nlohmann::json& state) {
+    save_job_state(TeamJob::kModel, org, team_id, name, state);
+  }
+  void delete_model(const std::string& org, int64_t team_id, const std::string& name) {
+    delete_job(TeamJob::kModel, org, team_id, name);
+  }
+  std::vector<std::pair<std::string, int64_t>> teams_with_models() { return teams_with_jobs(TeamJob::kModel); }
 
   // The team a project API key (phc_…) belongs to: org name, team id, schema.
   struct TeamKey {

@@ -107,6 +107,17 @@ const std::vector<Migration>& migrations() {
            "NULL, status TEXT NOT NULL, started_at TEXT NOT NULL, run TEXT NOT NULL)",
            "CREATE INDEX model_runs_by_owner ON model_runs (org_id, owner, started_at)",
        }},
+      {9,
+       "golden-table publications of teams (publish/): definitions, publishing state, runs",
+       {
+           "CREATE TABLE publications (org_id TEXT NOT NULL REFERENCES orgs(id) ON DELETE CASCADE, "
+           "team_id INTEGER NOT NULL, name TEXT NOT NULL, spec TEXT NOT NULL, state TEXT NOT "
+           "NULL, created_at TEXT NOT NULL, updated_at TEXT NOT NULL, PRIMARY KEY (org_id, "
+           "team_id, name))",
+           "CREATE TABLE publication_runs (id TEXT PRIMARY KEY, org_id TEXT NOT NULL, owner TEXT "
+           "NOT NULL, status TEXT NOT NULL, started_at TEXT NOT NULL, run TEXT NOT NULL)",
+           "CREATE INDEX publication_runs_by_owner ON publication_runs (org_id, owner, started_at)",
+       }},
   };
   return all;
 }

@@ -622,18 +622,27 @@ uint64_t Engine::copy_to_storage(const std::string& duck_query, const std::strin
   } cleanup{dir};
   fs::create_directories(dir);
   std::string local = dir + "/" + name;
-  std::string sql = "COPY (" + duck_query + ") TO " + sql::quote_literal(local) + options;
+  uint64_t rows = copy_to_file(duck_query, options, local);
+  hooks_.publish(storage_rights(), local, url);
+  return rows;
+}
+
+uint64_t Engine::copy_to_file(const std::string& duck_query, const std::string& options,
+                              const std::string& path) {
+  namespace fs = std::filesystem;
+  std::string tmp = fs::path(warehouse_->directory() + "/tmp/").lexically_normal().string();
+  if (fs::path(path).lexically_normal().string().rfind(tmp, 0) != 0) {
+    throw SqlError("42501", "COPY to a file writes only below the duckling's tmp/ folder");
+  }
+  std::string sql = "COPY (" + duck_query + ") TO " + sql::quote_literal(path) + options;
   before_call();
-  uint64_t rows = 0;
   try {
     duck::Result r = connection_->query(sql);
-    rows = r.rows_changed();  // COPY answers one BIGINT "Count"
+    return r.rows_changed();  // COPY answers one BIGINT "Count"
   } catch (const duck::DuckError& e) {
     SqlError mapped = sql::to_sql_error(e, sql, 0);
     throw SqlError(mapped.sqlstate(), mapped.what(), 0, mapped.detail(), mapped.hint());
   }
-  hooks_.publish(storage_rights(), local, url);
-  return rows;
 }
 
 void Engine::adapt_alter_of_view(sql::Statement& statement) {

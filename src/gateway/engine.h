@@ -154,6 +154,10 @@ class Engine {
   // DuckDB text) with `options` into a local file, uploads it, and returns the rows written.
   uint64_t copy_to_storage(const std::string& duck_query, const std::string& options,
                            const std::string& url);
+  // The server's own COPY … TO a file or folder of the duckling's tmp/ (golden tables write
+  // their Parquet there before publishing it); 42501 for any other path. Returns the rows.
+  uint64_t copy_to_file(const std::string& duck_query, const std::string& options,
+                        const std::string& path);
 
   // Rereads the principal's roles and grants when they changed; sets what catalogs show.
   void refresh_privileges();

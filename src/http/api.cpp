@@ -446,7 +446,7 @@ json Api::openapi() {
 const std::vector<Route>& Api::routes() {
   static const std::vector<Route> all = [] {
     std::vector<Route> out;
-    for (auto table : {control_routes, role_routes, monitoring_routes, source_routes, model_routes}) {
+    for (auto table : {control_routes, role_routes, monitoring_routes, source_routes, model_routes, publication_routes}) {
       for (auto& route : table()) out.push_back(std::move(route));
     }
     return out;

@@ -1,6 +1,7 @@
 // The REST API under /api/v1: organizations, teams, users and ducklings (JSON, bearer token).
 // Its routes are tables (routes.h), one per resource next to its handlers: control_routes.cpp,
-// role_routes.cpp, monitoring.cpp, source_routes.cpp, model_routes.cpp.
+// role_routes.cpp, monitoring.cpp, source_routes.cpp, model_routes.cpp,
+// publication_routes.cpp.
 #pragma once
 #include <functional>
 #include <map>
@@ -25,6 +26,9 @@ class SyncEngine;
 namespace ducklings::modeling {
 class ModelEngine;
 }
+namespace ducklings::publish {
+class Publisher;
+}
 
 namespace ducklings::http {
 
@@ -48,6 +52,9 @@ class Api {
   // What the models routes drive.
   void set_model_engine(modeling::ModelEngine* engine) { model_engine_ = engine; }
   modeling::ModelEngine* model_engine() const { return model_engine_; }
+  // What the publications routes drive.
+  void set_publisher(publish::Publisher* p) { publisher_ = p; }
+  publish::Publisher* publisher() const { return publisher_; }
   // Whose quarantine GET …/teams/{id}/ingest/quarantine lists.
   void set_ingester(ingest::Ingester* i) { ingester_ = i; }
   // API requests by organization since the last call (usage metering).
@@ -68,6 +75,7 @@ class Api {
   static std::vector<Route> monitoring_routes();  // monitoring.cpp
   static std::vector<Route> source_routes();      // source_routes.cpp
   static std::vector<Route> model_routes();       // model_routes.cpp
+  static std::vector<Route> publication_routes();  // publication_routes.cpp
   // Records a change the API made in the audit log (what, on what; never a secret).
   void audit(const std::string& method, const std::vector<std::string>& parts,
              const nlohmann::json& body, const ApiResponse& response, const std::string& actor);
@@ -89,6 +97,7 @@ class Api {
   ingest::Bootstrapper* bootstrapper_ = nullptr;
   sources::SyncEngine* sync_engine_ = nullptr;
   modeling::ModelEngine* model_engine_ = nullptr;
+  publish::Publisher* publisher_ = nullptr;
   ingest::Ingester* ingester_ = nullptr;
   metering::UsageStore* usage_ = nullptr;
   const metering::PricingScheme* pricing_ = nullptr;

@@ -30,6 +30,8 @@ constexpr MeterInfo kMeters[] = {
     {"model_seconds", "Model runs", Measure::kSeconds},
     {"api_calls", "API calls", Measure::kCount},
     {"export_bytes", "Data exported", Measure::kBytes},
+    {"publication_runs", "Golden-table publications", Measure::kCount},
+    {"published_bytes", "Golden tables published", Measure::kBytes},
 };
 
 struct UnitInfo {
@@ -95,6 +97,15 @@ meters:
   export_bytes:
     unit: gb
     price: 0.05
+  publication_runs:
+    unit: thousand
+    description: Golden-table publication runs
+    price: 0
+  published_bytes:
+    unit: gb
+    description: Golden tables published (GB written)
+    price: 0.02
+    free: 10
 )";
 
 const MeterInfo* find_meter(const std::string& name) {

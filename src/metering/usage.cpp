@@ -20,6 +20,8 @@ const char* unit_of(const std::string& meter) {
   if (meter == "events_ingested") return "events";
   if (meter == "rows_ingested" || meter == "rows_synced") return "rows";
   if (meter == "api_calls") return "calls";
+  if (meter == "publication_runs") return "runs";
+  if (meter == "published_bytes") return "bytes";
   if (meter == "queries") return "statements";
   return "units";
 }
@@ -194,6 +196,17 @@ void UsageCollector::collect_once() {
       for (const auto& [key, seconds] : sources_.take_model_seconds()) {
         const auto& [org, team, model] = key;
         store_.add(hour, {org, team, "model:" + model, org, "model_seconds", "", seconds});
+      }
+    }
+    if (sources_.take_publications) {
+      for (const auto& [key, usage] : sources_.take_publications()) {
+        const auto& [org, team, publication] = key;
+        store_.add(hour, {org, team, "publication:" + publication, org, "publication_runs", "",
+                          static_cast<double>(usage.first)});
+        if (usage.second > 0) {
+          store_.add(hour, {org, team, "publication:" + publication, org, "published_bytes", "",
+                            static_cast<double>(usage.second)});
+        }
       }
     }
     if (sources_.take_api_calls) {

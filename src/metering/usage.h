@@ -9,6 +9,8 @@
 //   rows_synced            rows a source's sync landed for a team (sources/)
 //   model_seconds          seconds a team's models took to build (modeling/), attributed
 //                          to the user "model:<name>"
+//   publication_runs       runs of a team's golden-table publications (publish/), and
+//   published_bytes        the bytes they wrote; both attributed to "publication:<name>"
 //   api_calls              API requests naming the organization
 //   queries, query_seconds, query_cpu_seconds
 //                          statements, their duration and DuckDB's CPU time for them, from
@@ -80,6 +82,9 @@ struct UsageSources {
   std::function<std::map<std::pair<std::string, std::string>, uint64_t>()> take_synced_rows;
   // Seconds models built since the last call, by (org, team schema, model).
   std::function<std::map<std::tuple<std::string, std::string, std::string>, double>()> take_model_seconds;
+  // Publication runs and bytes published since the last call, by (org, team schema, publication).
+  std::function<std::map<std::tuple<std::string, std::string, std::string>, std::pair<uint64_t, uint64_t>>()>
+      take_publications;
 };
 
 class UsageCollector {

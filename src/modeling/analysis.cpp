@@ -112,7 +112,9 @@ void duck_tables(json& node, std::set<std::string>& ctes, std::vector<RelationRe
       for (const auto& entry : node["cte_map"]["map"])
         if (entry.contains("key") && entry["key"].is_string()) ctes.insert(entry["key"].get<std::string>());
     }
-    if (node.value("type", "") == "BASE_TABLE" && node.contains("table_name")) {
+    // "type" is also a constant's type (an object): only a string names a node's kind.
+    auto kind = node.find("type");
+    if (kind != node.end() && kind->is_string() && *kind == "BASE_TABLE" && node.contains("table_name")) {
       RelationRef r{node.value("schema_name", ""), node.value("table_name", "")};
       if (!(r.schema.empty() && ctes.count(r.name)) && std::find(out.begin(), out.end(), r) == out.end())
         out.push_back(r);

@@ -7,6 +7,7 @@
 #include "pgwire/text_result_encoder.h"
 #include "sql/error_mapping.h"
 #include "sql/parser.h"
+#include "sql/storage_urls.h"
 
 namespace ducklings::pgwire {
 namespace {
@@ -86,6 +87,23 @@ class InternalRun {
     }
     if (const pg_query::Node* root = sql::root_node(st); root && root->has_variable_set_stmt()) {
       return set(st, root->variable_set_stmt());
+    }
+    if (const pg_query::Node* root = sql::root_node(st); root && root->has_copy_stmt()) {
+      const auto& copy = root->copy_stmt();
+      // The server's own COPY … TO a file of the duckling's tmp/ (golden tables) or a storage.
+      if (!copy.is_from() && !copy.is_program() && !copy.filename().empty()) {
+        std::string options = storage_copy_options(copy);
+        std::shared_ptr<gateway::PreparedQuery> q = engine_.prepare(sql::analyze({copy_source_query(copy), 0}), {});
+        if (!q->returns_rows || q->duck_text.empty()) {
+          throw SqlError("0A000", "COPY … TO takes a query DuckDB runs as one statement");
+        }
+        engine_.authorize(q->statement, q->access);
+        duck::TaskAssist::Running running(engine_.warehouse().assist());
+        uint64_t rows = sql::is_storage_url(copy.filename())
+                            ? engine_.copy_to_storage(q->duck_text, options, copy.filename())
+                            : engine_.copy_to_file(q->duck_text, options, copy.filename());
+        return "COPY " + std::to_string(rows);
+      }
     }
     if (gateway::is_session_statement(st)) {
       throw SqlError("0A000", st.tag + " is not supported in the server's own SQL");

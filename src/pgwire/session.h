@@ -284,8 +284,10 @@ class Session {
 
   // copy.cpp
   void handle_copy(const sql::Statement& statement);
-  // COPY … TO 's3://<storage>/…': DuckDB writes the file, the control plane uploads it.
+  // COPY … TO 's3://<storage>/…' (DuckDB writes the file, the control plane uploads it), or (the server's own sessions) to a file of the duckling's tmp/.
   void copy_to_storage(const pg_query::CopyStmt& copy);
+  // The query a COPY … TO reads, prepared and authorized as any other.
+  std::shared_ptr<PreparedQuery> copy_source(const pg_query::CopyStmt& copy);
 
   // transaction_state.cpp: transaction blocks, savepoints, read-only and isolation modes.
   void handle_transaction_statement(const sql::Statement& statement);
@@ -437,5 +439,11 @@ class SessionRegistry {
   std::map<int32_t, Session*> sessions_;
   std::set<int32_t> internal_callers_;
 };
+
+// COPY … TO a file or storage (copy.cpp): the query it reads (a SELECT of the table's columns
+// for COPY table TO), and the options DuckDB's COPY TO takes as its option list
+// (" (FORMAT parquet, COMPRESSION 'zstd')"); others are refused by name.
+std::string copy_source_query(const pg_query::CopyStmt& copy);
+std::string storage_copy_options(const pg_query::CopyStmt& copy);
 
 }  // namespace ducklings::pgwire

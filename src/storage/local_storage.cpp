@@ -92,6 +92,27 @@ class LocalStorage : public Storage {
     });
   }
 
+  void adopt(const std::string& key, const std::string& path) override {
+    fs::path p = path_of(key);
+    std::error_code ec;
+    fs::create_directories(p.parent_path(), ec);
+    fs::rename(path, p, ec);
+    if (!ec) return;
+    upload(key, path);  // another file system
+    fs::remove(path, ec);
+  }
+
+  void copy(const std::string& from, const std::string& to) override {
+    fs::path source = path_of(from), target = path_of(to);
+    std::error_code ec;
+    if (!fs::is_regular_file(source, ec)) missing(from);
+    fs::create_directories(target.parent_path(), ec);
+    fs::remove(target, ec);
+    // Published files never change in place: both keys may share the bytes.
+    fs::create_hard_link(source, target, ec);
+    if (ec) upload(to, source.string());
+  }
+
   ListPage list(const std::string& prefix, const std::string& after, int max_keys) override {
     // The deepest directory the prefix names whole: only it is walked.
     std::string dir =
@@ -194,6 +215,14 @@ class LocalStorage : public Storage {
 std::unique_ptr<Storage> open_local(const std::string& root) {
   return std::make_unique<LocalStorage>(root);
 }
+
+void Storage::adopt(const std::string& key, const std::string& path) {
+  upload(key, path);
+  std::error_code ec;
+  fs::remove(path, ec);
+}
+
+void Storage::copy(const std::string& from, const std::string& to) { put(to, get(from)); }
 
 std::vector<ObjectInfo> Storage::list_all(const std::string& prefix) {
   std::vector<ObjectInfo> out;

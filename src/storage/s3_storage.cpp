@@ -130,6 +130,26 @@ class S3Storage : public Storage {
     perform(r);
   }
 
+  void copy(const std::string& from, const std::string& to) override {
+    check_key(from, describe());
+    check_key(to, describe());
+    Request r;
+    r.method = "PUT";
+    r.key = to;
+    // '=' (hive partition folders) stays as it is: services decode the header as a URI, and
+    // some (s3rver) leave an encoded '=' encoded.
+    std::string source = url_encode(o_.prefix + from, true);
+    for (size_t at = source.find("%3D"); at != std::string::npos; at = source.find("%3D", at))
+      source.replace(at, 3, "=");
+    r.headers.push_back("x-amz-copy-source: /" + url_encode(o_.bucket, false) + "/" + source);
+    Response resp = perform(r);
+    // A copy can fail after its 200 has been sent: the error is then the body.
+    if (resp.body.find("<Error>") != std::string::npos) {
+      throw StorageError(Failure::kUnavailable, "CopyFailed",
+                         describe() + ": copy of " + from + " to " + to + " failed: " + resp.body);
+    }
+  }
+
   void upload(const std::string& key, const std::string& path) override {
     check_key(key, describe());
     std::error_code ec;

@@ -75,6 +75,12 @@ class Storage {
                         int max_keys = 1000) = 0;
   // Deletes the keys that exist (in batches of at most 1000); missing ones are not an error.
   virtual void remove(const std::vector<std::string>& keys) = 0;
+  // Moves a local file in as the object `key` (the file is gone after): a rename where the
+  // storage is a directory of the same file system, an upload otherwise.
+  virtual void adopt(const std::string& key, const std::string& path);
+  // A copy of object `from` as `to`, inside the service where it can (S3 CopyObject, up to
+  // 5 GB; a hard link for a directory).
+  virtual void copy(const std::string& from, const std::string& to);
 
   // The file of `key` when the storage is a directory of this machine (readers open it in
   // place); "" for a remote one.
