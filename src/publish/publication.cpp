@@ -46,6 +46,12 @@ std::pair<std::string, std::string> split_source(const std::string& source) {
 
 }  // namespace
 
+std::string PublicationSpec::source() const {
+  static const std::regex plain("^[a-z_][a-z0-9_$]*$");
+  auto part = [](const std::string& s) { return std::regex_match(s, plain) ? s : "\"" + s + "\""; };
+  return part(source_schema) + "." + part(source_table);
+}
+
 json PublicationSpec::to_json() const {
   return {{"name", name},
           {"source", source()},
@@ -104,7 +110,7 @@ PublicationSpec PublicationSpec::from_json(const json& body) {
 }
 
 std::optional<std::string> refused_source(const std::string& schema, const std::string& table, bool team_schema) {
-  static const char* system_schemas[] = {"pg_catalog", "information_schema", "system", "main", "temp"};
+  static const char* system_schemas[] = {"pg_catalog", "information_schema", "system", "temp", "pg_temp"};
   for (const char* s : system_schemas)
     if (schema == s) return "\"" + schema + "\" is a system or catalog schema: only a team's tables, views and models are published";
   if (schema.rfind("pg_", 0) == 0 || schema.rfind("duckgres", 0) == 0)

@@ -27,7 +27,8 @@ struct PublicationSpec {
   nlohmann::json to_json() const;
   // From a request body (or a stored spec); throws control::RefusedError 400 naming the field.
   static PublicationSpec from_json(const nlohmann::json& body);
-  std::string source() const { return source_schema + "." + source_table; }
+  // "<schema>.<table>", a part quoted when it is not a lower-case identifier.
+  std::string source() const;
   // The publication's folder in its storage: "[<prefix>/]<name>/".
   std::string folder() const { return (prefix.empty() ? "" : prefix + "/") + name + "/"; }
 };

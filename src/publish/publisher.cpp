@@ -176,7 +176,8 @@ Publisher::Source Publisher::check_source(const std::string& org, const Publicat
   }
   auto r = session->run(
       "SELECT column_name, data_type FROM duckdb_columns() WHERE database_name <> 'temp' AND "
-      "schema_name = " + ql(spec.source_schema) + " AND table_name = " + ql(spec.source_table) +
+      "schema_name = " + ql(spec.source_schema == "public" ? "main" : spec.source_schema) +  // PostgreSQL's public is DuckDB's main
+      " AND table_name = " + ql(spec.source_table) +
       " ORDER BY column_index");
   for (const auto& row : r.rows) source.columns.emplace_back(row.at(0).value_or(""), row.at(1).value_or(""));
   if (source.columns.empty())

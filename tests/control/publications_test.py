@@ -298,6 +298,18 @@ def model_publication(api, cur):
     check(got and numbers(got[0]) == numbers(want), "ClickHouse reads structs, lists and wide integers: %s == %s" % (got, want))
 
 
+def other_sources(api, cur):
+    """A view and a table of the public schema publish as tables do."""
+    cur.execute("CREATE VIEW team_1.golden_view AS SELECT id, name, at FROM team_1.golden WHERE flag")
+    cur.execute("CREATE TABLE public.shop_orders AS SELECT i AS id, i * 2.5 AS total FROM generate_series(1, 777) AS i")
+    for name, source, want in (("golden_view", "team_1.golden_view", 1000), ("shop_orders", "public.shop_orders", 777)):
+        s, p = api.call("POST", BASE, {"name": name, "source": source})
+        run = publish(api, name) if s == 201 else {}
+        s, p = api.call("GET", BASE + "/" + name)
+        check(run.get("status") == "completed" and run.get("rows") == want and p.get("rows") == want,
+              "%s published: %s" % (source, run))
+
+
 def kill_mid_publication(api, srv, s3, cur):
     """kill -9 while a large version is being written: latest keeps the previous version, no
     manifest exists for the partial one, and the next run cleans it and completes."""
@@ -353,6 +365,33 @@ def ctl_and_usage(api, srv):
     check(s == 204 and s2 == 404, "deleted: %s %s" % (s, s2))
 
 
+def process_isolation():
+    """The same publication when the duckling runs in its own worker process (DuckDB writes the
+    files there, the server moves them)."""
+    srv = Server()
+    try:
+        srv.start(extra_args=["--isolation", "process"])
+        api = Api(srv)
+        setup_acme(api)
+        c = connect(srv, "acme", "alice", "alice-secret-1")
+        c.autocommit = True
+        cur = c.cursor()
+        cur.execute(SOURCE_SQL)
+        s, p = api.call("POST", BASE, {"name": "golden_local", "source": "team_1.golden", "partition_by": "day"})
+        check(s == 201, "process isolation: created %s %s" % (s, p))
+        run = publish(api, "golden_local")
+        s, p = api.call("GET", BASE + "/golden_local")
+        check(run["status"] == "completed" and run["rows"] == 5000, "process isolation: published %s" % run)
+        manifest, parsed, reader = check_version("process isolation", cur, Folder(p["location"]), p["latest_version"],
+                                                 "team_1.golden", "local")
+        golden_rows_equal("process isolation", cur, parsed, reader)
+        check(all(f["path"].startswith("day=") for f in manifest["files"]),
+              "process isolation: DATE partitions by the column itself: %s" % [f["path"] for f in manifest["files"]][:2])
+        c.close()
+    finally:
+        srv.stop()
+
+
 def main():
     s3 = S3rver()
     srv = Server()
@@ -369,11 +408,13 @@ def main():
         local_publication(api, srv, cur)
         s3_publication(api, cur, s3)
         model_publication(api, cur)
+        other_sources(api, cur)
         ctl_and_usage(api, srv)
         kill_mid_publication(api, srv, s3, cur)
     finally:
         srv.stop()
         s3.stop()
+    process_isolation()
     finish("publications")
 
 
