@@ -550,6 +550,21 @@ void Publisher::execute(const Job& job) {
   } catch (const std::exception& e) {
     spdlog::warn("publication {} of {}: its state was not saved: {}", job.name, job.org, e.what());
   }
+  // In the duckling too, for SQL (system.publication_runs).
+  try {
+    auto text = [](const json& v) { return v.is_string() ? ql(v.get<std::string>()) : std::string("NULL"); };
+    auto number = [](const json& v) { return v.is_number() ? v.dump() : std::string("NULL"); };
+    gateway_.run({job.org, "publication " + job.name,
+                  "INSERT INTO duckgres_meta.publication_runs VALUES (" + text(run["id"]) + ", " + ql(job.name) + ", " +
+                      std::to_string(job.team_id) + ", " + text(run["status"]) + ", " + text(run["mode"]) + ", " +
+                      text(run["version"]) + ", " + number(run["rows"]) + ", " + number(run["bytes"]) + ", " +
+                      number(run["files"]) + ", " + number(run["duration_ms"]) + ", " + text(run["error"]) + ", " +
+                      text(run["started_at"]) + ", " + text(run["finished_at"]) + ")",
+                  {},
+                  true});
+  } catch (const std::exception& e) {
+    spdlog::warn("publication {} of {}: the run is not in system.publication_runs: {}", job.name, job.org, e.what());
+  }
   {
     std::lock_guard lock(mutex_);
     Usage& u = usage_[{job.org, team_schema, job.name}];

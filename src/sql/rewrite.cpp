@@ -68,8 +68,8 @@ bool rewrite_range_var(pg_query::RangeVar& rv) {
     return true;
   }
   if (schema == "system" && (rv.relname() == "query_log" || rv.relname() == "source_runs" ||
-                             rv.relname() == "model_runs")) {
-    // metering/query_log.h, sources/sync.h, modeling/runner.h
+                             rv.relname() == "model_runs" || rv.relname() == "publication_runs")) {
+    // metering/query_log.h, sources/sync.h, modeling/runner.h, publish/publisher.h
     rv.set_schemaname(kCatalogSchema);
     rv.set_relname("__system_" + rv.relname());
     return true;

@@ -360,6 +360,14 @@ def ctl_and_usage(api, srv):
         text = json.dumps(u)
         return "published_bytes" in text and "publication_runs" in text and "publication:golden_local" in text
     check(wait_for(meters, 30), "publications metered: %s" % api.call("GET", "/api/v1/orgs/acme/usage?group_by=user")[1])
+    c = connect(srv, "acme", "alice", "alice-secret-1")
+    cur = c.cursor()
+    cur.execute("SELECT publication, status, rows, version FROM system.publication_runs "
+                "WHERE publication = 'golden_local' ORDER BY started_at")
+    runs = cur.fetchall()
+    c.close()
+    check(len(runs) >= 2 and runs[0][1:3] == ("completed", 5000) and runs[0][3],
+          "system.publication_runs lists the runs: %s" % runs)
     s, _ = api.call("DELETE", BASE + "/golden_struct?purge=true")
     s2, _ = api.call("GET", BASE + "/golden_struct")
     check(s == 204 and s2 == 404, "deleted: %s %s" % (s, s2))

@@ -57,6 +57,10 @@ CREATE TABLE IF NOT EXISTS duckgres_meta.source_runs (run_id VARCHAR, source VAR
 CREATE TABLE IF NOT EXISTS duckgres_meta.model_runs (run_id VARCHAR, model VARCHAR,
   team_id BIGINT, status VARCHAR, mode VARCHAR, rows BIGINT, bytes BIGINT, duration_ms BIGINT,
   error VARCHAR, watermark VARCHAR, started_at TIMESTAMPTZ, finished_at TIMESTAMPTZ);
+-- Publication runs (publish/publisher.h): one row per run of a golden-table publication.
+CREATE TABLE IF NOT EXISTS duckgres_meta.publication_runs (run_id VARCHAR, publication VARCHAR,
+  team_id BIGINT, status VARCHAR, mode VARCHAR, version VARCHAR, rows BIGINT, bytes BIGINT,
+  files BIGINT, duration_ms BIGINT, error VARCHAR, started_at TIMESTAMPTZ, finished_at TIMESTAMPTZ);
 CREATE SCHEMA duckgres_information_schema;
 
 -- Helpers (names starting with __ are hidden from the emulated catalogs).
@@ -82,6 +86,9 @@ CREATE VIEW duckgres_catalog.__system_source_runs AS SELECT * FROM duckgres_meta
   WHERE coalesce(getvariable('duckgres_sees_all'), true);
 -- system.model_runs: the duckling's owners see its models' runs.
 CREATE VIEW duckgres_catalog.__system_model_runs AS SELECT * FROM duckgres_meta.model_runs
+  WHERE coalesce(getvariable('duckgres_sees_all'), true);
+-- system.publication_runs: the duckling's owners see its publications' runs.
+CREATE VIEW duckgres_catalog.__system_publication_runs AS SELECT * FROM duckgres_meta.publication_runs
   WHERE coalesce(getvariable('duckgres_sees_all'), true);
 CREATE MACRO duckgres_catalog.__visible_rel(p_s, p_n) AS NOT ((p_s = 'duckgres_catalog' OR p_s = 'duckgres_information_schema') AND starts_with(p_n, '__')) AND (p_s <> 'pg_catalog' AND p_s <> 'information_schema' AND p_s <> 'duckgres_meta')
   AND (p_s = 'duckgres_catalog' OR p_s = 'duckgres_information_schema' OR duckgres_catalog.__may_see(p_s, p_n));
