@@ -41,6 +41,7 @@ std::vector<Route> Api::publication_routes() {
                              {"created_at", str()},
                              {"updated_at", str()}});
   json run = object({{"id", str()},
+                     {"run_id", str()},
                      {"publication", str()},
                      {"status", one_of({"running", "completed", "failed", "cancelled"})},
                      {"phase", nullable(str())},

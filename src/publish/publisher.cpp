@@ -162,12 +162,18 @@ PublicationSpec Publisher::load_spec(const std::string& org, int64_t team_id, co
   return PublicationSpec::from_json(control_.get_job(control::TeamJob::kPublication, org, team_id, name).spec);
 }
 
-Publisher::Source Publisher::check_source(const std::string& org, const PublicationSpec& spec,
+Publisher::Source Publisher::check_source(const std::string& org, int64_t team_id, const PublicationSpec& spec,
                                           gateway::Session* session) {
   Source source;
-  for (const auto& t : control_.list_teams(org))
-    if (t.schema_name == spec.source_schema || "team_" + std::to_string(t.team_id) == spec.source_schema)
-      source.team_schema = true;
+  for (const auto& t : control_.list_teams(org)) {
+    if (t.schema_name != spec.source_schema && "team_" + std::to_string(t.team_id) != spec.source_schema) continue;
+    source.team_schema = true;
+    // A team publishes its own data: another team's schema is theirs to publish.
+    if (t.team_id != team_id)
+      refuse("\"" + spec.source_schema + "\" is the schema of team " + std::to_string(t.team_id) +
+                 ": a publication of team " + std::to_string(team_id) + " publishes its own tables",
+             "refused_source");
+  }
   if (auto why = refused_source(spec.source_schema, spec.source_table, source.team_schema)) refuse(*why, "refused_source");
   std::unique_ptr<gateway::Session> own;
   if (!session) {
@@ -280,7 +286,7 @@ json Publisher::save(const std::string& org, int64_t team_id, const PublicationS
     }
   }
   auto session = gateway_.open({org, "publication " + spec.name, "", {}, true});
-  check_source(org, spec, session.get());
+  check_source(org, team_id, spec, session.get());
   auto any = session->run("SELECT EXISTS (SELECT 1 FROM " + qi(spec.source_schema) + "." + qi(spec.source_table) + ")");
   if (!any.rows.empty() && any.rows[0].at(0).value_or("f") != "t")
     throw RefusedError(Refusal::kUnprocessable, "empty_source",
@@ -357,7 +363,7 @@ json Publisher::enqueue_locked(const std::string& org, int64_t team_id, const st
     if (j.org == org && j.team_id == team_id && j.name == name)
       return control_.get_run(control::RunKind::kPublication, org, owner(team_id, name), j.run_id);
   Job job{org, name, "pr_" + random_hex(8), trigger, team_id};
-  json run = {{"id", job.run_id},   {"publication", name}, {"team_id", team_id}, {"status", "running"},
+  json run = {{"id", job.run_id},   {"run_id", job.run_id}, {"publication", name}, {"team_id", team_id}, {"status", "running"},
               {"phase", "queued"},  {"trigger", trigger},  {"mode", nullptr},    {"version", nullptr},
               {"rows", nullptr},    {"bytes", nullptr},    {"files", nullptr},   {"duration_ms", nullptr},
               {"error", nullptr},   {"started_at", iso_utc_now()},               {"finished_at", nullptr}};
@@ -589,7 +595,7 @@ void Publisher::publish(const Job& job, const PublicationSpec& spec, json& run, 
   for (const auto& v : cleaned) f.versions.erase(v.get<std::string>());
 
   auto session = gateway_.open({job.org, "publication " + job.name, "", {}, true});
-  Source source = check_source(job.org, spec, session.get());
+  Source source = check_source(job.org, job.team_id, spec, session.get());
   std::string relation = qi(spec.source_schema) + "." + qi(spec.source_table);
   std::string columns;
   json schema = json::array();
@@ -696,7 +702,11 @@ void Publisher::publish(const Job& job, const PublicationSpec& spec, json& run, 
     uint64_t size = fs::file_size(path);
     std::string sum = sha256_file(path);
     st->adopt(base + files[i], path);
-    json e = {{"path", files[i]}, {"size", size}, {"sha256", sum}, {"rows", file_rows.count(files[i]) ? file_rows[files[i]] : 0}};
+    json e = {{"path", files[i]},
+              {"size", size},
+              {"sha256", sum},
+              {"checksum", "sha256:" + sum},
+              {"rows", file_rows.count(files[i]) ? file_rows[files[i]] : 0}};
     if (parts) e["partition"] = partition_of(files[i]);
     written[i] = e;
   });

@@ -65,8 +65,9 @@ class Publisher {
     bool team_schema = false;
   };
   PublicationSpec load_spec(const std::string& org, int64_t team_id, const std::string& name);
-  // The source's columns; RefusedError for a source that may not be published or is missing.
-  Source check_source(const std::string& org, const PublicationSpec& spec, gateway::Session* session);
+  // The source's columns; RefusedError for a source that may not be published (another team's
+  // schema among them) or is missing.
+  Source check_source(const std::string& org, int64_t team_id, const PublicationSpec& spec, gateway::Session* session);
   Location location(const std::string& org, const PublicationSpec& spec);
   nlohmann::json describe(const std::string& org, const control::PublicationRecord& record);
   nlohmann::json save(const std::string& org, int64_t team_id, const PublicationSpec& spec, bool create,

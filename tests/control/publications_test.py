@@ -168,6 +168,8 @@ def refusals(api):
         ({"name": "../x", "source": "team_1.golden"}, 400, "name"),
         ({"name": "p1", "source": "team_1.golden", "bogus": 1}, 400, "bogus"),
     ]
+    s, _ = api.call("POST", "/api/v1/orgs/acme/teams", {"team_id": 2, "name": "app"})
+    bad.append(({"name": "p1", "source": "team_2.anything"}, 400, "team 2"))
     for body, status, words in bad:
         s, b = api.call("POST", BASE, body)
         message = b.get("error", {}).get("message", "") if isinstance(b, dict) else str(b)
@@ -203,6 +205,11 @@ def local_publication(api, srv, cur):
     want = numbers(one(cur, AGG_SQL % "team_1.golden"))
     got = clickhouse(CH_AGG % p["clickhouse_sql"])
     check(got and numbers(got[0]) == want, "ClickHouse (local files) %s == %s" % (got, want))
+    s, changed = api.call("PATCH", BASE + "/golden_local", {"schedule": "6h", "description": "the golden rows"})
+    check(s == 200 and changed["schedule"] == "6h" and changed["schedule_seconds"] == 21600
+          and changed["latest_version"] == version, "PATCH changes the schedule: %s %s" % (s, changed))
+    s, bad = api.call("PATCH", BASE + "/golden_local", {"storage": "elsewhere"})
+    check(s == 400, "a publication keeps its storage: %s %s" % (s, bad))
     described = {r[0]: r[1] for r in clickhouse("DESCRIBE (%s)" % p["clickhouse_sql"])}
     check("String" in described.get("props", "") and "DateTime64(6, 'UTC')" in described.get("at", "")
           and "UUID" in described.get("uid", "") and "Decimal(12, 2)" in described.get("amount", "")
