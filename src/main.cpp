@@ -282,11 +282,15 @@ int serve(const std::map<std::string, std::string>& flags) {
                                               const std::vector<std::string>& relations) {
       model_engine.upstream_changed(org, team_id, relations);
     });
-    sync_engine.start();
-    model_engine.start();
-    // Golden tables: publications as Parquet versions in a storage (docs/golden-tables.md).
+    // Golden tables: publications as Parquet versions in a storage (docs/golden-tables.md),
+    // some following their model's builds.
     publish::Publisher publisher(control, server, config.data_dir);
     api.set_publisher(&publisher);
+    model_engine.set_on_built([&publisher](const std::string& org, int64_t team_id, const std::string& relation) {
+      publisher.source_built(org, team_id, relation);
+    });
+    sync_engine.start();
+    model_engine.start();
     publisher.start();
     // PostHog capture: events written ahead, then applied to their team's table.
     ingest::EventLog event_log(config.data_dir);
@@ -466,6 +470,8 @@ int serve(const std::map<std::string, std::string>& flags) {
     http.stop();
     metrics.clear_collectors();  // they read objects of this scope
     usage_collector.stop();
+    model_engine.stop();  // before the publisher it tells of its builds
+    publisher.stop();
     query_log.stop();
     ingester.stop();
     provisioner.stop();

@@ -27,6 +27,7 @@ std::vector<Route> Api::publication_routes() {
                              {"partition_by", nullable(str())},
                              {"incremental", boolean()},
                              {"retain_versions", integer()},
+                             {"after_source_build", boolean()},
                              {"status", str()},
                              {"latest_version", nullable(str())},
                              {"location", nullable(str())},
@@ -68,6 +69,7 @@ std::vector<Route> Api::publication_routes() {
       {"partition_by", str(), false, "a DATE or TIMESTAMP column: one folder per (UTC) day"},
       {"incremental", boolean(), false, "rewrite only the date partitions that changed (needs partition_by)"},
       {"retain_versions", integer(), false, "versions kept (at least 2; default 3)"},
+      {"after_source_build", boolean(), false, "also publish after each build of the model it names"},
       {"description", str(), false, "what it holds"},
   };
   std::vector<Field> create_fields = {

@@ -521,6 +521,10 @@ void ModelEngine::execute(Job& job) {
       state["fingerprint"] = run["fingerprint"];
     }
     control_.save_model_state(job.org, job.team_id, job.model, state);
+    if (ok && on_built_) {
+      ModelSpec spec = ModelSpec::from_json(record.spec, team_schema);
+      on_built_(job.org, job.team_id, spec.schema + "." + spec.name);
+    }
   } catch (const std::exception& e) {
     spdlog::warn("model {} of {}: its state was not saved: {}", job.model, job.org, e.what());
   }

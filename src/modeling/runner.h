@@ -10,6 +10,7 @@
 #pragma once
 #include <condition_variable>
 #include <deque>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <nlohmann/json.hpp>
@@ -54,6 +55,11 @@ class ModelEngine {
   nlohmann::json import_manifest(const std::string& org, int64_t team_id, const nlohmann::json& body);
   // Relations ("schema.table") a source landed rows in: the models reading them run.
   void upstream_changed(const std::string& org, int64_t team_id, const std::vector<std::string>& relations);
+  // Called (on a worker thread, before the run says it ended) with the relation ("schema.name")
+  // of each model built: publications of it follow (publish/publisher.h). Set before start().
+  void set_on_built(std::function<void(const std::string& org, int64_t team_id, const std::string& relation)> f) {
+    on_built_ = std::move(f);
+  }
 
   // Seconds models ran since the last call, by (org, team schema, model): usage metering.
   std::map<std::tuple<std::string, std::string, std::string>, double> take_model_seconds();
@@ -114,6 +120,7 @@ class ModelEngine {
   std::map<std::tuple<std::string, std::string, std::string>, double> seconds_;
   bool stop_ = false;
   std::vector<std::thread> threads_;
+  std::function<void(const std::string&, int64_t, const std::string&)> on_built_;
 };
 
 }  // namespace ducklings::modeling

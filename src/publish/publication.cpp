@@ -62,6 +62,7 @@ json PublicationSpec::to_json() const {
           {"partition_by", partition_by.empty() ? json() : json(partition_by)},
           {"incremental", incremental},
           {"retain_versions", retain_versions},
+          {"after_source_build", after_source_build},
           {"description", description}};
 }
 
@@ -87,6 +88,10 @@ PublicationSpec PublicationSpec::from_json(const json& body) {
   if (body.contains("incremental") && !body["incremental"].is_null()) {
     if (!body["incremental"].is_boolean()) invalid("\"incremental\" must be true or false");
     p.incremental = body["incremental"].get<bool>();
+  }
+  if (body.contains("after_source_build") && !body["after_source_build"].is_null()) {
+    if (!body["after_source_build"].is_boolean()) invalid("\"after_source_build\" must be true or false");
+    p.after_source_build = body["after_source_build"].get<bool>();
   }
   if (p.incremental && p.partition_by.empty())
     invalid("an incremental publication needs \"partition_by\": it rewrites the date partitions that changed");

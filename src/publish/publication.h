@@ -22,6 +22,7 @@ struct PublicationSpec {
   // source partitioned by date); the others are carried over from the live version.
   bool incremental = false;
   int retain_versions = 3;  // versions kept; at least 2 (the live one and the one before)
+  bool after_source_build = false;  // also published after each build of the model it names
   std::string description;
 
   nlohmann::json to_json() const;

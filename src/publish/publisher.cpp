@@ -380,6 +380,19 @@ json Publisher::start_run(const std::string& org, int64_t team_id, const std::st
   return enqueue_locked(org, team_id, name, trigger);
 }
 
+void Publisher::source_built(const std::string& org, int64_t team_id, const std::string& relation) {
+  try {
+    for (const auto& record : control_.list_jobs(control::TeamJob::kPublication, org, team_id)) {
+      PublicationSpec spec = PublicationSpec::from_json(record.spec);
+      if (!spec.after_source_build || spec.source_schema + "." + spec.source_table != relation) continue;
+      std::lock_guard lock(mutex_);
+      if (!stop_) enqueue_locked(org, team_id, spec.name, "model " + relation);
+    }
+  } catch (const std::exception& e) {
+    spdlog::warn("publications of {} in {}: not started after its build: {}", relation, org, e.what());
+  }
+}
+
 json Publisher::versions(const std::string& org, int64_t team_id, const std::string& name) {
   PublicationSpec spec = load_spec(org, team_id, name);
   auto st = control_.open_storage(org, spec.storage);

@@ -43,6 +43,9 @@ class Publisher {
   // Queues a run (after the one running, if any); returns it ("running", phase "queued").
   nlohmann::json start_run(const std::string& org, int64_t team_id, const std::string& name,
                            const std::string& trigger = "manual");
+  // A model of the team was built into `relation` ("schema.name"): its publications that ask
+  // for it run (trigger "model <relation>").
+  void source_built(const std::string& org, int64_t team_id, const std::string& relation);
   // The versions in the storage, newest first: rows, bytes, files, created_at, live.
   nlohmann::json versions(const std::string& org, int64_t team_id, const std::string& name);
 

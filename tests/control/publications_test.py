@@ -289,9 +289,16 @@ def model_publication(api, cur):
     s, run = api.call("POST", "/api/v1/orgs/acme/teams/1/models/golden_struct/run", {})
     check(wait_for(lambda: api.call("GET", "/api/v1/orgs/acme/teams/1/models/golden_struct/runs/" + run["id"])[1]["status"] == "completed", 60),
           "model built")
-    s, p = api.call("POST", BASE, {"name": "golden_struct", "source": "team_1.golden_struct"})
+    s, p = api.call("POST", BASE, {"name": "golden_struct", "source": "team_1.golden_struct", "after_source_build": True})
     check(s == 201, "publication of a model: %s %s" % (s, p))
     run = publish(api, "golden_struct")
+    # The model's next build publishes it again.
+    s, built = api.call("POST", "/api/v1/orgs/acme/teams/1/models/golden_struct/run", {})
+
+    def after_build():
+        runs = api.call("GET", BASE + "/golden_struct/runs")[1]
+        return [r for r in runs if r["trigger"] == "model team_1.golden_struct" and r["status"] == "completed"]
+    check(wait_for(after_build, 60), "a build of the model published it: %s" % api.call("GET", BASE + "/golden_struct/runs")[1][:2])
     s, p = api.call("GET", BASE + "/golden_struct")
     folder = Folder(p["location"])
     manifest = json.loads(folder.read("%s/_manifest.json" % p["latest_version"]))
