@@ -1,5 +1,6 @@
 #include "jobs/schedule.h"
 
+#include <chrono>
 #include <stdexcept>
 #include <string>
 
@@ -23,6 +24,19 @@ int64_t schedule_seconds(const nlohmann::json& value) {
   } catch (const std::exception&) {
   }
   throw std::invalid_argument(takes);
+}
+
+ScheduleCheck check_schedule(nlohmann::json& state, int64_t schedule_seconds, int64_t now) {
+  if (schedule_seconds <= 0) return {};
+  int64_t last = state.value("scheduled_epoch", int64_t{0});
+  if (last != 0 && now - last < schedule_seconds) return {};
+  state["scheduled_epoch"] = now;
+  return {last != 0, true};
+}
+
+int64_t epoch_now() {
+  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
 }
 
 }  // namespace ducklings::jobs

@@ -8,6 +8,7 @@
 #include "common/clock.h"
 #include "common/digest.h"
 #include "common/errors.h"
+#include "jobs/schedule.h"
 #include "modeling/runner_internal.h"
 
 namespace ducklings::modeling {
@@ -16,11 +17,6 @@ using json = nlohmann::json;
 using control::Refusal;
 using control::RefusedError;
 using namespace detail;
-
-int64_t epoch_now() {
-  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 }  // namespace
 
@@ -350,7 +346,7 @@ std::map<std::tuple<std::string, std::string, std::string>, double> ModelEngine:
 void ModelEngine::start() {
   recover();
   for (int i = 0; i < workers_; ++i) threads_.emplace_back([this] { work(); });
-  threads_.emplace_back([this] { schedule_loop(); });
+  scheduler_.start(std::chrono::seconds(10), [this] { schedule_due(); });
 }
 
 void ModelEngine::stop() {
@@ -359,6 +355,7 @@ void ModelEngine::stop() {
     stop_ = true;
   }
   wake_.notify_all();
+  scheduler_.stop();
   for (auto& t : threads_)
     if (t.joinable()) t.join();
   threads_.clear();
@@ -383,35 +380,16 @@ void ModelEngine::recover() {
   }
 }
 
-void ModelEngine::schedule_loop() {
-  while (true) {
-    {
-      std::unique_lock lock(mutex_);
-      wake_.wait_for(lock, std::chrono::seconds(10), [&] { return stop_; });
-      if (stop_) return;
-    }
-    schedule_due();
-  }
-}
-
 void ModelEngine::schedule_due() {
-  int64_t now = epoch_now();
+  int64_t now = jobs::epoch_now();
   try {
     for (const auto& [org, team_id] : control_.teams_with_models()) {
       TeamModels team = load(org, team_id);
       for (const auto& [name, spec] : team.specs) {
-        if (spec.schedule_seconds <= 0) continue;
         json state = team.records.at(name).state;
-        int64_t last = state.value("scheduled_epoch", int64_t{0});
-        if (last == 0) {
-          // The first period starts when the schedule is set, not at once.
-          state["scheduled_epoch"] = now;
-          control_.save_model_state(org, team_id, name, state);
-          continue;
-        }
-        if (now - last < spec.schedule_seconds) continue;
-        state["scheduled_epoch"] = now;
-        control_.save_model_state(org, team_id, name, state);
+        jobs::ScheduleCheck check = jobs::check_schedule(state, spec.schedule_seconds, now);
+        if (check.changed) control_.save_model_state(org, team_id, name, state);
+        if (!check.due) continue;
         std::lock_guard lock(mutex_);
         enqueue_locked(org, team_id, name, false, true, "schedule", team);
       }

@@ -20,6 +20,7 @@
 #include <tuple>
 #include <vector>
 
+#include "common/periodic.h"
 #include "control/control_plane.h"
 #include "gateway/gateway.h"
 #include "modeling/analysis.h"
@@ -96,7 +97,6 @@ class ModelEngine {
                                 bool full_refresh, bool downstream, const std::string& trigger,
                                 const TeamModels& team);
   void work();
-  void schedule_loop();
   void schedule_due();
   void recover();  // runs a stopped server left "running" end as failed
   void execute(Job& job);
@@ -120,6 +120,7 @@ class ModelEngine {
   std::map<std::tuple<std::string, std::string, std::string>, double> seconds_;
   bool stop_ = false;
   std::vector<std::thread> threads_;
+  PeriodicThread scheduler_;  // schedule_due() every 10 s
   std::function<void(const std::string&, int64_t, const std::string&)> on_built_;
 };
 

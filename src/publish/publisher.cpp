@@ -12,6 +12,7 @@
 
 #include "common/clock.h"
 #include "common/digest.h"
+#include "jobs/schedule.h"
 #include "sql/quoting.h"
 #include "storage/storage.h"
 
@@ -32,10 +33,6 @@ constexpr int kParallelFiles = 4;               // files checksummed and uploade
 
 std::string qi(const std::string& s) { return sql::quote_identifier(s); }
 std::string ql(const std::string& s) { return sql::quote_literal(s); }
-
-int64_t epoch_now() {
-  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
 
 // A publication's runs are kept under "<team id>/<name>".
 std::string owner(int64_t team_id, const std::string& name) { return std::to_string(team_id) + "/" + name; }
@@ -427,7 +424,7 @@ std::map<std::tuple<std::string, std::string, std::string>, Publisher::Usage> Pu
 void Publisher::start() {
   recover();
   threads_.emplace_back([this] { work(); });
-  threads_.emplace_back([this] { schedule_loop(); });
+  scheduler_.start(std::chrono::seconds(10), [this] { schedule_due(); });
 }
 
 void Publisher::stop() {
@@ -436,6 +433,7 @@ void Publisher::stop() {
     stop_ = true;
   }
   wake_.notify_all();
+  scheduler_.stop();
   for (auto& t : threads_)
     if (t.joinable()) t.join();
   threads_.clear();
@@ -456,16 +454,14 @@ void Publisher::recover() {
   }
   try {
     for (const auto& [org, team_id] : control_.teams_with_jobs(control::TeamJob::kPublication)) {
-      {
-        for (const auto& p : control_.list_jobs(control::TeamJob::kPublication, org, team_id)) {
-          for (json run : control_.list_runs(control::RunKind::kPublication, org, owner(team_id, p.name), 20)) {
-            if (run.value("status", "") != "running") continue;
-            run["status"] = "failed";
-            run["phase"] = nullptr;
-            run["error"] = "the server stopped during the run; its partial version is deleted by the next run";
-            run["finished_at"] = iso_utc_now();
-            control_.save_run(control::RunKind::kPublication, org, owner(team_id, p.name), run);
-          }
+      for (const auto& p : control_.list_jobs(control::TeamJob::kPublication, org, team_id)) {
+        for (json run : control_.list_runs(control::RunKind::kPublication, org, owner(team_id, p.name), 20)) {
+          if (run.value("status", "") != "running") continue;
+          run["status"] = "failed";
+          run["phase"] = nullptr;
+          run["error"] = "the server stopped during the run; its partial version is deleted by the next run";
+          run["finished_at"] = iso_utc_now();
+          control_.save_run(control::RunKind::kPublication, org, owner(team_id, p.name), run);
         }
       }
     }
@@ -474,30 +470,16 @@ void Publisher::recover() {
   }
 }
 
-void Publisher::schedule_loop() {
-  while (true) {
-    {
-      std::unique_lock lock(mutex_);
-      wake_.wait_for(lock, std::chrono::seconds(10), [&] { return stop_; });
-      if (stop_) return;
-    }
-    schedule_due();
-  }
-}
-
 void Publisher::schedule_due() {
-  int64_t now = epoch_now();
+  int64_t now = jobs::epoch_now();
   try {
     for (const auto& [org, team_id] : control_.teams_with_jobs(control::TeamJob::kPublication)) {
       for (const auto& record : control_.list_jobs(control::TeamJob::kPublication, org, team_id)) {
         PublicationSpec spec = PublicationSpec::from_json(record.spec);
-        if (spec.schedule_seconds <= 0) continue;
         json state = record.state;
-        int64_t last = state.value("scheduled_epoch", int64_t{0});
-        if (last != 0 && now - last < spec.schedule_seconds) continue;
-        state["scheduled_epoch"] = now;
-        control_.save_job_state(control::TeamJob::kPublication, org, team_id, spec.name, state);
-        if (last == 0) continue;  // the first period starts when the schedule is set
+        jobs::ScheduleCheck check = jobs::check_schedule(state, spec.schedule_seconds, now);
+        if (check.changed) control_.save_job_state(control::TeamJob::kPublication, org, team_id, spec.name, state);
+        if (!check.due) continue;
         std::lock_guard lock(mutex_);
         if (!stop_) enqueue_locked(org, team_id, spec.name, "schedule");
       }

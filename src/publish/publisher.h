@@ -18,6 +18,7 @@
 #include <tuple>
 #include <vector>
 
+#include "common/periodic.h"
 #include "control/control_plane.h"
 #include "gateway/gateway.h"
 #include "publish/layout.h"
@@ -78,7 +79,6 @@ class Publisher {
   nlohmann::json enqueue_locked(const std::string& org, int64_t team_id, const std::string& name,
                                 const std::string& trigger);
   void work();
-  void schedule_loop();
   void schedule_due();
   void recover();
   void execute(const Job& job);
@@ -95,6 +95,7 @@ class Publisher {
   std::map<std::tuple<std::string, std::string, std::string>, Usage> usage_;
   bool stop_ = false;
   std::vector<std::thread> threads_;
+  PeriodicThread scheduler_;  // schedule_due() every 10 s
 };
 
 }  // namespace ducklings::publish

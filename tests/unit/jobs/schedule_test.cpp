@@ -19,5 +19,23 @@ TEST(Schedule, Forms) {
   EXPECT_THROW(schedule_seconds(1.5), std::invalid_argument);
 }
 
+TEST(Schedule, CheckStartsThePeriodThenRunsOncePerPeriod) {
+  nlohmann::json state = nlohmann::json::object();
+  auto c = check_schedule(state, 0, 1000);  // manual: never due, nothing to save
+  EXPECT_FALSE(c.due);
+  EXPECT_FALSE(c.changed);
+  c = check_schedule(state, 300, 1000);  // first seen: the period starts now
+  EXPECT_FALSE(c.due);
+  EXPECT_TRUE(c.changed);
+  EXPECT_EQ(state["scheduled_epoch"], 1000);
+  c = check_schedule(state, 300, 1299);
+  EXPECT_FALSE(c.due);
+  EXPECT_FALSE(c.changed);
+  c = check_schedule(state, 300, 1300);
+  EXPECT_TRUE(c.due);
+  EXPECT_TRUE(c.changed);
+  EXPECT_EQ(state["scheduled_epoch"], 1300);
+}
+
 }  // namespace
 }  // namespace ducklings::jobs
