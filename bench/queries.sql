@@ -75,3 +75,35 @@ SELECT count(*) FROM events WHERE (properties->>'$current_url') LIKE '%/pricing%
 SELECT date_trunc('day', timestamp) AS day,
   avg(CASE WHEN (properties->>'$device_type') = 'Mobile' THEN 1.0 ELSE 0.0 END) AS mobile_share
 FROM events GROUP BY 1 ORDER BY 1;
+-- name: trends_breakdown_browser
+SELECT day, breakdown_value, n FROM (
+  SELECT date_trunc('day', timestamp) AS day, coalesce((properties->>'$browser'), '$$_posthog_breakdown_null_$$') AS breakdown_value,
+    count(*) AS n
+  FROM events WHERE event = '$pageview' AND timestamp >= TIMESTAMPTZ '2024-02-01 00:00:00+00' AND timestamp < TIMESTAMPTZ '2024-03-01 00:00:00+00'
+  GROUP BY 1, 2) t
+WHERE breakdown_value IN (
+  SELECT coalesce((properties->>'$browser'), '$$_posthog_breakdown_null_$$') FROM events
+  WHERE event = '$pageview' AND timestamp >= TIMESTAMPTZ '2024-02-01 00:00:00+00' AND timestamp < TIMESTAMPTZ '2024-03-01 00:00:00+00'
+  GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 25)
+ORDER BY day, breakdown_value;
+-- name: funnel_conversion_window_14d
+WITH steps AS (
+  SELECT person_id, timestamp, CASE event WHEN '$pageview' THEN 1 WHEN 'signed_up' THEN 2 ELSE 3 END AS step
+  FROM events WHERE event IN ('$pageview', 'signed_up', 'purchase')
+    AND timestamp >= TIMESTAMPTZ '2024-02-01 00:00:00+00' AND timestamp < TIMESTAMPTZ '2024-03-01 00:00:00+00'),
+first_step AS (SELECT person_id, min(timestamp) AS t1 FROM steps WHERE step = 1 GROUP BY 1),
+second_step AS (
+  SELECT f.person_id, f.t1, min(s.timestamp) AS t2 FROM first_step f
+  JOIN steps s ON s.person_id = f.person_id AND s.step = 2 AND s.timestamp >= f.t1 AND s.timestamp <= f.t1 + INTERVAL '14 days'
+  GROUP BY 1, 2),
+third_step AS (
+  SELECT DISTINCT t.person_id FROM second_step t
+  JOIN steps s ON s.person_id = t.person_id AND s.step = 3 AND s.timestamp >= t.t2 AND s.timestamp <= t.t1 + INTERVAL '14 days')
+SELECT (SELECT count(*) FROM first_step) AS step_1, (SELECT count(*) FROM second_step) AS step_2,
+  (SELECT count(*) FROM third_step) AS step_3;
+-- name: paths_top_transitions
+SELECT source, target, count(*) AS n FROM (
+  SELECT (properties->>'$pathname') AS source,
+    lead((properties->>'$pathname')) OVER (PARTITION BY "$session_id" ORDER BY timestamp, id) AS target
+  FROM events WHERE event = '$pageview' AND timestamp >= TIMESTAMPTZ '2024-03-01 00:00:00+00') t
+WHERE target IS NOT NULL GROUP BY 1, 2 ORDER BY 3 DESC, 1, 2 LIMIT 50;

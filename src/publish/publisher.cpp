@@ -611,7 +611,7 @@ void Publisher::publish(const Job& job, const PublicationSpec& spec, json& run, 
   std::map<std::string, int64_t> counts;
   bool incremental = false;
   json live_manifest;
-  if (parts) {
+  if (parts && spec.incremental) {
     auto r = session->run("SELECT coalesce(CAST(" + parts->expression + " AS text), 'NULL'), count(*) FROM " + relation + " GROUP BY 1");
     for (const auto& row : r.rows) counts[row.at(0).value_or("NULL")] = std::stoll(row.at(1).value_or("0"));
     if (spec.incremental && !f.live.empty() && f.complete.count(f.live) && state.value("partition_key", "") == parts->key) {
@@ -732,6 +732,11 @@ void Publisher::publish(const Job& job, const PublicationSpec& spec, json& run, 
   }
   std::sort(entries.begin(), entries.end(), [](const json& a, const json& b) { return a["path"] < b["path"]; });
   run["rows"] = rows;
+  if (parts && !spec.incremental) {
+    // A full run counts its days from the files it wrote (no second scan of the source).
+    counts.clear();
+    for (const auto& e : entries) counts[e.value("partition", "")] += e.value("rows", int64_t{0});
+  }
   json partitions = json::object();
   for (const auto& [p, n] : counts) partitions[p] = n;
   json manifest = {{"format", "ducklings.publication"},
