@@ -375,10 +375,15 @@ def ctl_and_usage(api, srv):
         return "published_bytes" in text and "publication_runs" in text and "publication:golden_local" in text
     check(wait_for(meters, 30), "publications metered: %s" % api.call("GET", "/api/v1/orgs/acme/usage?group_by=user")[1])
     c = connect(srv, "acme", "alice", "alice-secret-1")
+    c.autocommit = True
     cur = c.cursor()
-    cur.execute("SELECT publication, status, rows, version FROM system.publication_runs "
-                "WHERE publication = 'golden_local' ORDER BY started_at")
-    runs = cur.fetchall()
+
+    def listed():  # the run ctl started ends in its own time
+        cur.execute("SELECT publication, status, rows, version FROM system.publication_runs "
+                    "WHERE publication = 'golden_local' ORDER BY started_at")
+        found = cur.fetchall()
+        return found if len(found) >= 2 else None
+    runs = wait_for(listed, 60) or []
     c.close()
     check(len(runs) >= 2 and runs[0][1:3] == ("completed", 5000) and runs[0][3],
           "system.publication_runs lists the runs: %s" % runs)
