@@ -532,7 +532,7 @@ def main():
               cell("duckgres"), cell("postgres"), cell("duckdb_embedded"), ratio("ratio_duckgres_postgres"),
               ratio("ratio_duckgres_embedded")))
     for k, v in res.summary.items():
-        print("\n%s: %.2f" % (k, v))
+        print("\n%s: %s" % (k, "%.2f" % v if isinstance(v, float) else v))
 
 
 if __name__ == "__main__":

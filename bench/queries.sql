@@ -43,7 +43,7 @@ SELECT count(viewed) AS step1, count(CASE WHEN signed > viewed THEN 1 END) AS st
   count(CASE WHEN bought > signed AND signed > viewed THEN 1 END) AS step3 FROM firsts;
 -- name: funnel_window_next_event
 SELECT event, next_event, count(*) AS n FROM (
-  SELECT event, lead(event) OVER (PARTITION BY person_id ORDER BY timestamp) AS next_event
+  SELECT event, lead(event) OVER (PARTITION BY person_id ORDER BY timestamp, id) AS next_event
   FROM events WHERE timestamp >= TIMESTAMPTZ '2024-03-01 00:00:00+00') t
 GROUP BY 1, 2 ORDER BY 3 DESC LIMIT 20;
 -- name: retention_weekly_cohorts
