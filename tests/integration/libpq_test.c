@@ -851,12 +851,22 @@ static long scalar_long(PGconn *c, const char *sql) {
 
 static void test_copy(PGconn *c) {
   current = "copy";
+  /* Every type the binary input decodes without DuckDB's help (integers, floats, booleans,
+   * text, JSON, UUIDs, dates and timestamps before and after 2000 and 1970), and the rest. */
   exec_ok(c, "CREATE TABLE copy_src (id int8, name text, amount numeric(12,2), ts timestamp, "
-             "raw bytea, flag bool)");
+             "raw bytea, flag bool, i4 int4, i2 int2, f8 float8, f4 float4, u uuid, d date, "
+             "tz timestamptz, j json)");
   exec_ok(c, "INSERT INTO copy_src SELECT g, 'name ' || g, g * 1.25, "
              "TIMESTAMP '2024-01-01 00:00:00' + g * INTERVAL '1 second', '\\x00ff'::bytea, "
-             "g % 2 = 0 FROM generate_series(1, 5000) AS t(g)");
-  exec_ok(c, "INSERT INTO copy_src VALUES (0, NULL, NULL, NULL, NULL, NULL)");
+             "g % 2 = 0, g * -3, (g % 30000)::int2, g / 7.0::float8, (g / 3.0)::float4, "
+             "gen_random_uuid(), DATE '1960-03-01' + g * 7, "
+             "TIMESTAMPTZ '1999-12-31 23:59:58.5+00' + g * INTERVAL '1 hour 0.25 seconds', "
+             "('{\"g\": ' || g || ', \"s\": \"a,b\"}')::json FROM generate_series(1, 5000) AS t(g)");
+  exec_ok(c, "INSERT INTO copy_src VALUES (0, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, "
+             "NULL, NULL, NULL, NULL)");
+  exec_ok(c, "INSERT INTO copy_src VALUES (-1, '', 0, TIMESTAMP '1969-07-20 20:17:40.000001', '', true, "
+             "-2147483648, -32768, 'NaN', '-Infinity', '00000000-0000-0000-0000-000000000000', "
+             "DATE '0001-01-01', TIMESTAMPTZ '1900-01-01 00:00:00+00', '\"\"')");
 
   /* COPY TO STDOUT (FORMAT binary), collected whole. */
   PGresult *r = PQexec(c, "COPY copy_src TO STDOUT (FORMAT binary)");
@@ -877,7 +887,7 @@ static void test_copy(PGconn *c) {
     PQfreemem(chunk);
   }
   r = PQgetResult(c);
-  CHECK(PQresultStatus(r) == PGRES_COMMAND_OK && strcmp(PQcmdStatus(r), "COPY 5001") == 0,
+  CHECK(PQresultStatus(r) == PGRES_COMMAND_OK && strcmp(PQcmdStatus(r), "COPY 5002") == 0,
         "copy out tag %s %s", PQcmdStatus(r), PQresultErrorMessage(r));
   PQclear(r);
   CHECK(total > 19 && memcmp(buf, "PGCOPY\n\377\r\n\0", 11) == 0, "copy out: signature");
@@ -893,11 +903,13 @@ static void test_copy(PGconn *c) {
   }
   CHECK(PQputCopyEnd(c, NULL) == 1, "putCopyEnd");
   r = PQgetResult(c);
-  CHECK(PQresultStatus(r) == PGRES_COMMAND_OK && strcmp(PQcmdStatus(r), "COPY 5001") == 0,
+  CHECK(PQresultStatus(r) == PGRES_COMMAND_OK && strcmp(PQcmdStatus(r), "COPY 5002") == 0,
         "copy in tag %s %s", PQcmdStatus(r), PQresultErrorMessage(r));
   PQclear(r);
   free(buf);
-  CHECK(scalar_long(c, "SELECT count(*) FROM (SELECT * FROM copy_src EXCEPT SELECT * FROM copy_dst) d") == 0,
+  CHECK(scalar_long(c, "SELECT count(*) FROM (SELECT * FROM copy_src EXCEPT SELECT * FROM copy_dst) d") == 0 &&
+            scalar_long(c, "SELECT count(*) FROM (SELECT * FROM copy_dst EXCEPT SELECT * FROM copy_src) d") == 0 &&
+            scalar_long(c, "SELECT count(*) FROM copy_dst") == 5002,
         "binary round trip differs");
   CHECK(scalar_long(c, "SELECT count(*) FROM copy_dst WHERE name IS NULL AND raw IS NULL") == 1,
         "binary round trip NULLs");
