@@ -205,6 +205,10 @@ using PublicationRecord = TeamJobRecord;
 
 // Whose runs a run history holds: one shape, one table per kind (sources/, modeling/, publish/).
 enum class RunKind { kSource, kModel, kPublication };
+// The owner a team job's runs are kept under in its run history: "<team id>/<name>".
+inline std::string job_owner(int64_t team_id, const std::string& name) {
+  return std::to_string(team_id) + "/" + name;
+}
 
 // Thread-safe (the store serializes).
 class ControlPlane {

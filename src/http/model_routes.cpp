@@ -135,7 +135,7 @@ std::vector<Route> Api::model_routes() {
          int64_t team = team_id_of(c.param("team_id"));
          api.control_.get_model(c.param("org"), team, c.param("name"));
          return ApiResponse{200, api.control_.list_runs(control::RunKind::kModel, c.param("org"),
-                                                        std::to_string(team) + "/" + c.param("name"), 100)};
+                                                        control::job_owner(team, c.param("name")), 100)};
        },
        CliCommand{"models", "runs", "its runs, newest first"}},
       {"GET", base + "/{name}/runs/{id}", "getModelRun",
@@ -145,7 +145,7 @@ std::vector<Route> Api::model_routes() {
          int64_t team = team_id_of(c.param("team_id"));
          api.control_.get_model(c.param("org"), team, c.param("name"));
          return ApiResponse{200, api.control_.get_run(control::RunKind::kModel, c.param("org"),
-                                                      std::to_string(team) + "/" + c.param("name"), c.param("id"))};
+                                                      control::job_owner(team, c.param("name")), c.param("id"))};
        },
        CliCommand{"models", "run-status", "show one run"}},
       {"POST", base + "/{name}/runs/{id}/cancel", "cancelModelRun",

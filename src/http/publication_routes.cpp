@@ -13,7 +13,7 @@ publish::Publisher& publications(Api& api) {
   return *api.publisher();
 }
 
-std::string owner(const Call& c) { return std::to_string(team_id_of(c.param("team_id"))) + "/" + c.param("name"); }
+std::string owner(const Call& c) { return control::job_owner(team_id_of(c.param("team_id")), c.param("name")); }
 
 }  // namespace
 

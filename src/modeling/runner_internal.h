@@ -18,8 +18,7 @@ namespace ducklings::modeling::detail {
 inline std::string qi(const std::string& s) { return sql::quote_identifier(s); }
 inline std::string ql(const std::string& s) { return sql::quote_literal(s); }
 
-// A model's runs are kept under "<team id>/<name>".
-inline std::string owner(int64_t team_id, const std::string& model) { return std::to_string(team_id) + "/" + model; }
+inline std::string owner(int64_t team_id, const std::string& model) { return control::job_owner(team_id, model); }
 
 inline std::string relation_text(const RelationRef& r) { return r.schema.empty() ? r.name : r.schema + "." + r.name; }
 

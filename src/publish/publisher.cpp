@@ -34,8 +34,7 @@ constexpr int kParallelFiles = 4;               // files checksummed and uploade
 std::string qi(const std::string& s) { return sql::quote_identifier(s); }
 std::string ql(const std::string& s) { return sql::quote_literal(s); }
 
-// A publication's runs are kept under "<team id>/<name>".
-std::string owner(int64_t team_id, const std::string& name) { return std::to_string(team_id) + "/" + name; }
+std::string owner(int64_t team_id, const std::string& name) { return control::job_owner(team_id, name); }
 
 // How a column is published, so that ClickHouse, Spark and Trino read it as the source means
 // it: JSON as text, integers wider than 64 bits as decimals, unsigned integers as the next
